@@ -1,0 +1,82 @@
+#include "guioptions.h"
+
+#include "node/commandlinehelp.h"
+
+#include <QCommandLineParser>
+
+namespace raftlab {
+
+GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
+{
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help and exit."));
+    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
+                                     QStringLiteral("Show the version and exit."));
+    const QCommandLineOption nodes(QStringLiteral("nodes"),
+                                   QStringLiteral("How many local raftlab-node processes to start, 1 to %1.")
+                                       .arg(GuiOptions::maxNodeCount),
+                                   QStringLiteral("N"), QString::number(GuiOptions::defaultNodeCount));
+    const QCommandLineOption workspace(
+        QStringLiteral("workspace"),
+        QStringLiteral("Keep the nodes' data dirs and cluster.json in DIR instead of a "
+                       "fresh temporary workspace."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption attach(
+        QStringLiteral("attach"),
+        QStringLiteral("Show the nodes of this cluster file, run by someone else, "
+                       "instead of starting any."),
+        QStringLiteral("FILE"));
+    const QList<QCommandLineOption> all {help, version, nodes, workspace, attach};
+
+    GuiCommandLine result;
+    QCommandLineParser parser;
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    parser.addOptions(all);
+    const auto fail = [&result](const QString &reason) {
+        result.action = GuiCommandLine::Action::Fail;
+        result.text = QStringLiteral("raftlab: %1 (see raftlab --help)").arg(reason);
+        return result;
+    };
+    if (!parser.parse(arguments))
+        return fail(parser.errorText().remove(QLatin1Char('\n')));
+    if (parser.isSet(help)) {
+        result.action = GuiCommandLine::Action::ShowHelp;
+        result.text =
+            commandLineHelp(QStringLiteral("raftlab [--nodes N] [--workspace DIR] [--attach FILE]"),
+                            QStringLiteral("The RaftLab desktop app: starts a local Raft cluster of "
+                                           "raftlab-node processes, shows it live, and lets you break it."),
+                            all);
+        return result;
+    }
+    if (parser.isSet(version)) {
+        result.action = GuiCommandLine::Action::ShowVersion;
+        result.text = QStringLiteral("raftlab %1").arg(QStringLiteral(RAFTLAB_VERSION));
+        return result;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return fail(
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().constFirst()));
+
+    GuiOptions &options = result.options;
+    const auto nodeCount = parseBoundedInt(parser.value(nodes), 1, GuiOptions::maxNodeCount);
+    if (!nodeCount)
+        return fail(QStringLiteral("--nodes must be a whole number from 1 to %1, not '%2'")
+                        .arg(GuiOptions::maxNodeCount)
+                        .arg(parser.value(nodes)));
+    options.nodeCount = *nodeCount;
+    options.workspaceDir = parser.value(workspace);
+    options.attachFile = parser.value(attach);
+    if (parser.isSet(workspace) && options.workspaceDir.isEmpty())
+        return fail(QStringLiteral("--workspace needs a non-empty path"));
+    if (parser.isSet(attach) && options.attachFile.isEmpty())
+        return fail(QStringLiteral("--attach needs a non-empty path"));
+    if (parser.isSet(attach) && (parser.isSet(nodes) || parser.isSet(workspace)))
+        return fail(
+            QStringLiteral("--attach shows a cluster someone else runs; it cannot be combined with --nodes "
+                           "or --workspace"));
+
+    result.action = GuiCommandLine::Action::Run;
+    return result;
+}
+
+} // namespace raftlab

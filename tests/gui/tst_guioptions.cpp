@@ -1,0 +1,79 @@
+#include "app/guioptions.h"
+
+#include <QTest>
+
+using namespace raftlab;
+using Action = GuiCommandLine::Action;
+
+class TestGuiOptions : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void defaultsToFiveFreshNodes();
+    void acceptsEachOption();
+    void rejectsBadCommandLines_data();
+    void rejectsBadCommandLines();
+    void helpListsEveryOption();
+};
+
+static GuiCommandLine parse(const QStringList &arguments)
+{
+    return parseGuiCommandLine(QStringList {QStringLiteral("raftlab")} + arguments);
+}
+
+void TestGuiOptions::defaultsToFiveFreshNodes()
+{
+    const GuiCommandLine result = parse({});
+    QCOMPARE(result.action, Action::Run);
+    QCOMPARE(result.options.nodeCount, 5);
+    QVERIFY(result.options.workspaceDir.isEmpty());
+    QVERIFY(result.options.attachFile.isEmpty());
+}
+
+void TestGuiOptions::acceptsEachOption()
+{
+    const GuiCommandLine nine = parse({"--nodes", "9", "--workspace", "/tmp/ws"});
+    QCOMPARE(nine.action, Action::Run);
+    QCOMPARE(nine.options.nodeCount, 9);
+    QCOMPARE(nine.options.workspaceDir, QStringLiteral("/tmp/ws"));
+
+    const GuiCommandLine attached = parse({"--attach", "cluster.json"});
+    QCOMPARE(attached.action, Action::Run);
+    QCOMPARE(attached.options.attachFile, QStringLiteral("cluster.json"));
+}
+
+void TestGuiOptions::rejectsBadCommandLines_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("unknown option") << QStringList {"--frobnicate"} << "frobnicate";
+    QTest::newRow("zero nodes") << QStringList {"--nodes", "0"} << "1 to 9";
+    QTest::newRow("ten nodes") << QStringList {"--nodes", "10"} << "'10'";
+    QTest::newRow("nodes text") << QStringList {"--nodes", "five"} << "'five'";
+    QTest::newRow("attach with nodes")
+        << QStringList {"--attach", "c.json", "--nodes", "3"} << "cannot be combined";
+    QTest::newRow("empty workspace") << QStringList {"--workspace", ""} << "non-empty";
+    QTest::newRow("positional") << QStringList {"cluster.json"} << "cluster.json";
+}
+
+void TestGuiOptions::rejectsBadCommandLines()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, reason);
+    const GuiCommandLine result = parse(arguments);
+    QCOMPARE(result.action, Action::Fail);
+    QVERIFY2(result.text.contains(reason), qPrintable(result.text));
+    QVERIFY2(!result.text.contains(QLatin1Char('\n')), "a failure is one line");
+}
+
+void TestGuiOptions::helpListsEveryOption()
+{
+    const GuiCommandLine result = parse({"-h"});
+    QCOMPARE(result.action, Action::ShowHelp);
+    for (const char *option : {"--nodes N", "--workspace DIR", "--attach FILE", "--help", "--version"})
+        QVERIFY2(result.text.contains(QLatin1String(option)), option);
+}
+
+QTEST_GUILESS_MAIN(TestGuiOptions)
+#include "tst_guioptions.moc"
