@@ -1,0 +1,45 @@
+#pragma once
+
+#include "types.h"
+
+#include <cstddef>
+#include <vector>
+
+namespace raftlab {
+
+// Deliberate protocol bugs. They exist only so that a test can prove the simulator's safety checker
+// catches a broken core; nothing else may set them.
+enum class Sabotage {
+    None,
+    CommitOldTermEntries, // count replicas for entries of earlier terms too (the Figure 8 mistake)
+    VoteTwicePerTerm, // forget the vote given in this term when asked again
+    IgnoreLogUpToDate, // grant votes to candidates whose log is behind (§5.4.1 ignored)
+};
+
+// Everything a core is configured with. Times are in ticks: the owner decides how long a tick is
+// (raftlab-node: 10 ms by default), the simulator uses virtual ticks.
+struct CoreConfig
+{
+    NodeId id;
+    std::vector<NodeId> members; // every voter, this node included; fixed for now (see DESIGN.md)
+
+    int heartbeatTicks = 5;
+    int electionTimeoutTicksMin = 15; // the randomised timeout is drawn from [min, max)
+    int electionTimeoutTicksMax = 30;
+
+    bool preVote = true; // thesis §9.6: a node that cannot win does not disturb the cluster's term
+    bool checkQuorum = true; // thesis §6.2: a leader cut off from a majority steps down; voters that hear
+                             // a live leader ignore vote requests
+
+    int maxInflightAppends = 64; // AppendEntries in flight per follower while replicating
+    std::size_t maxEntriesPerAppend = 256; // batch by count ...
+    std::size_t maxBytesPerAppend = 1024 * 1024; // ... and by payload bytes (one entry always fits)
+    std::size_t snapshotChunkBytes = 512 * 1024; // InstallSnapshot chunk size
+
+    Sabotage sabotage = Sabotage::None;
+
+    // A human reason why this config cannot run, or empty if it can.
+    const char *problem() const;
+};
+
+} // namespace raftlab

@@ -1,0 +1,169 @@
+// RaftCore: timers, elections, pre-votes and CheckQuorum (Raft §5.2, thesis §4.2.3, §6.2, §9.6).
+#include "raftcore.h"
+
+#include <cassert>
+
+namespace raftlab {
+
+void RaftCore::tick()
+{
+    assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
+    if (m_role == Role::Leader)
+        tickLeader();
+    else
+        tickElection();
+}
+
+void RaftCore::tickElection()
+{
+    ++m_electionElapsedTicks;
+    if (m_electionElapsedTicks < m_randomizedElectionTimeoutTicks)
+        return;
+    emit(Event {.type = EventType::ElectionTimeout,
+                .reason = Reason::ElectionTimeout,
+                .ticks = m_electionElapsedTicks});
+    campaign(m_config.preVote ? Campaign::PreVote : Campaign::Election, Reason::ElectionTimeout);
+}
+
+void RaftCore::tickLeader()
+{
+    ++m_heartbeatElapsedTicks;
+    ++m_electionElapsedTicks;
+    if (!m_transferTarget.isNone() && ++m_transferElapsedTicks >= m_config.electionTimeoutTicksMin)
+        abortTransfer(Reason::TransferTimedOut);
+
+    if (m_electionElapsedTicks >= m_config.electionTimeoutTicksMin) {
+        m_electionElapsedTicks = 0;
+        if (m_config.checkQuorum) {
+            // CheckQuorum (thesis §6.2): without word from a majority for an election timeout, this node
+            // may be a deposed leader that cannot know it; it steps down so clients look elsewhere.
+            int active = 1; // itself
+            for (auto &[id, progress] : m_progress) {
+                active += progress.recentlyActive() ? 1 : 0;
+                progress.setRecentlyActive(false);
+            }
+            if (active < quorum()) {
+                becomeFollower(m_term, NodeId {}, Reason::QuorumLost);
+                return;
+            }
+        }
+    }
+    if (m_heartbeatElapsedTicks >= m_config.heartbeatTicks) {
+        m_heartbeatElapsedTicks = 0;
+        broadcastHeartbeat(m_readRound);
+    }
+}
+
+void RaftCore::campaignNow()
+{
+    assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
+    if (m_role == Role::Leader)
+        return;
+    emit(Event {
+        .type = EventType::ElectionTimeout, .reason = Reason::Requested, .ticks = m_electionElapsedTicks});
+    campaign(m_config.preVote ? Campaign::PreVote : Campaign::Election, Reason::Requested);
+}
+
+void RaftCore::campaign(Campaign kind, Reason reason)
+{
+    if (!isMember(m_config.id))
+        return;
+    const bool preVote = kind == Campaign::PreVote;
+    if (preVote)
+        becomePreCandidate(reason);
+    else
+        becomeCandidate(kind == Campaign::Transfer ? Reason::LeadershipTransfer : reason);
+    m_votes.record(m_config.id, true);
+    if (m_votes.result(m_config.members) == VoteResult::Won) {
+        // A cluster of one: no one else to ask.
+        if (preVote)
+            campaign(Campaign::Election, Reason::WonPreVote);
+        else
+            becomeLeader();
+        return;
+    }
+    emit(Event {.type = EventType::VoteRequested, .preVote = preVote});
+    for (NodeId member : m_config.members) {
+        if (member == m_config.id)
+            continue;
+        send(Message {.type = preVote ? MessageType::PreVote : MessageType::RequestVote,
+                      .to = member,
+                      .term = preVote ? m_term.next() : m_term,
+                      .lastLogIndex = m_log.lastIndex(),
+                      .lastLogTerm = m_log.lastTerm(),
+                      .leadershipTransfer = kind == Campaign::Transfer});
+    }
+}
+
+bool RaftCore::inLeaderLease() const
+{
+    return m_config.checkQuorum && !m_leader.isNone() &&
+        m_electionElapsedTicks < m_config.electionTimeoutTicksMin;
+}
+
+void RaftCore::handleVoteRequest(const Message &message)
+{
+    const bool preVote = message.type == MessageType::PreVote;
+    // One vote per term (§5.2): a repeated request from the same candidate gets the same answer. A pre-vote
+    // promises nothing, so it only needs the term to be newer.
+    const bool canVote = m_votedFor == message.from || (m_votedFor.isNone() && m_leader.isNone()) ||
+        (preVote && message.term > m_term) || m_config.sabotage == Sabotage::VoteTwicePerTerm;
+    const bool upToDate = m_log.isUpToDate(message.lastLogIndex, message.lastLogTerm) ||
+        m_config.sabotage == Sabotage::IgnoreLogUpToDate;
+    const MessageType answer = preVote ? MessageType::PreVoteResponse : MessageType::RequestVoteResponse;
+    if (canVote && upToDate) {
+        if (!preVote) {
+            m_votedFor = message.from;
+            m_hardStateChanged = true; // durable before the answer leaves (Ready contract)
+            resetElectionTimer();
+        }
+        send(Message {.type = answer, .to = message.from, .term = message.term, .granted = true});
+        emit(Event {.type = EventType::VoteGranted, .peer = message.from, .preVote = preVote});
+        return;
+    }
+    send(Message {.type = answer, .to = message.from, .granted = false});
+    Reason reason = Reason::LogNotUpToDate;
+    NodeId other;
+    if (!canVote) {
+        reason = m_votedFor.isNone() ? Reason::LeaderAlive : Reason::AlreadyVoted;
+        other = m_votedFor.isNone() ? m_leader : m_votedFor;
+    }
+    emit(Event {.type = EventType::VoteRefused,
+                .reason = reason,
+                .peer = message.from,
+                .otherPeer = other,
+                .index = m_log.lastIndex(),
+                .otherTerm = m_log.lastTerm(),
+                .preVote = preVote});
+}
+
+void RaftCore::handleVoteResponse(const Message &message)
+{
+    const bool preVote = m_role == Role::PreCandidate;
+    const MessageType expected = preVote ? MessageType::PreVoteResponse : MessageType::RequestVoteResponse;
+    if (message.type != expected)
+        return; // an answer to an earlier round
+    if (preVote && message.granted && message.term != m_term.next())
+        return;
+    if (!m_votes.record(message.from, message.granted))
+        return; // a duplicate: each voter counts once
+    emit(Event {.type = EventType::VoteReceived,
+                .peer = message.from,
+                .preVote = preVote,
+                .granted = message.granted});
+    switch (m_votes.result(m_config.members)) {
+    case VoteResult::Won:
+        if (preVote)
+            campaign(Campaign::Election, Reason::WonPreVote); // the real election, without another pre-vote
+        else
+            becomeLeader();
+        break;
+    case VoteResult::Lost:
+        becomeFollower(m_term, NodeId {}, preVote ? Reason::LostPreVote : Reason::LostElection);
+        break;
+    case VoteResult::Pending:
+        break;
+    }
+}
+
+} // namespace raftlab

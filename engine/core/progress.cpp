@@ -1,0 +1,103 @@
+#include "progress.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace raftlab {
+
+void Progress::becomeProbe()
+{
+    // Coming back from a snapshot, resume after it: the follower has at least that much.
+    if (m_state == ProgressState::Snapshot)
+        m_next = std::max(m_match.next(), m_pendingSnapshot.next());
+    else
+        m_next = m_match.next();
+    m_state = ProgressState::Probe;
+    m_probeSent = false;
+    m_inflight.clear();
+    m_pendingSnapshot = LogIndex {};
+    m_snapshotOffset = 0;
+    m_snapshotChunkInFlight = false;
+}
+
+void Progress::becomeReplicate()
+{
+    m_state = ProgressState::Replicate;
+    m_next = m_match.next();
+    m_probeSent = false;
+    m_inflight.clear();
+}
+
+void Progress::becomeSnapshot(LogIndex snapshotIndex)
+{
+    m_state = ProgressState::Snapshot;
+    m_pendingSnapshot = snapshotIndex;
+    m_snapshotOffset = 0;
+    m_snapshotChunkInFlight = false;
+    m_inflight.clear();
+}
+
+bool Progress::acknowledge(LogIndex index)
+{
+    const bool updated = index > m_match;
+    if (updated) {
+        m_match = index;
+        m_probeSent = false;
+    }
+    m_next = std::max(m_next, index.next());
+    while (!m_inflight.empty() && m_inflight.front() <= index)
+        m_inflight.pop_front();
+    return updated;
+}
+
+bool Progress::rejectedAt(LogIndex rejected, LogIndex hintNext)
+{
+    if (m_state == ProgressState::Replicate) {
+        // Only a rejection beyond what is known to match concerns us; older ones are reordered duplicates.
+        if (rejected <= m_match)
+            return false;
+        const LogIndex retry = std::max(m_match.next(), std::min(hintNext, rejected));
+        becomeProbe();
+        m_next = retry;
+        return true;
+    }
+    // Probe: only the answer to the probe we sent (prevLogIndex = next - 1) counts.
+    if (m_next.previous() != rejected)
+        return false;
+    m_next = std::max(m_match.next(), std::min(hintNext, rejected));
+    m_probeSent = false;
+    return true;
+}
+
+void Progress::sentAppend(LogIndex lastIndex, bool carriedEntries)
+{
+    switch (m_state) {
+    case ProgressState::Replicate:
+        if (carriedEntries) {
+            m_next = lastIndex.next();
+            m_inflight.push_back(lastIndex);
+        }
+        break;
+    case ProgressState::Probe:
+        m_probeSent = true;
+        break;
+    case ProgressState::Snapshot:
+        assert(false && "appends are not sent to a follower receiving a snapshot");
+        break;
+    }
+}
+
+bool Progress::isPaused(int maxInflight) const
+{
+    switch (m_state) {
+    case ProgressState::Probe:
+        return m_probeSent;
+    case ProgressState::Replicate:
+        return m_inflight.size() >= static_cast<std::size_t>(maxInflight);
+    case ProgressState::Snapshot:
+        return true;
+    }
+    return true;
+}
+
+} // namespace raftlab

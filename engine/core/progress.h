@@ -1,0 +1,64 @@
+#pragma once
+
+#include "types.h"
+
+#include <deque>
+
+namespace raftlab {
+
+// How the leader is currently replicating to one follower (etcd's tracker.Progress):
+//  - Probe: the follower's log position is unknown; one AppendEntries at a time until it answers.
+//  - Replicate: the position is known; appends are pipelined, up to a bounded window in flight.
+//  - Snapshot: the follower is behind the leader's compaction point; a snapshot is being sent.
+enum class ProgressState { Probe, Replicate, Snapshot };
+
+class Progress
+{
+public:
+    explicit Progress(LogIndex next = LogIndex(1))
+        : m_next(next)
+    { }
+
+    LogIndex match() const { return m_match; }
+    LogIndex next() const { return m_next; }
+    ProgressState state() const { return m_state; }
+    bool recentlyActive() const { return m_recentlyActive; }
+    void setRecentlyActive(bool active) { m_recentlyActive = active; }
+
+    void becomeProbe();
+    void becomeReplicate();
+    void becomeSnapshot(LogIndex snapshotIndex);
+
+    // The follower holds everything up to `index`. Returns true when that is news (match grew).
+    bool acknowledge(LogIndex index);
+    // The follower rejected an append whose prevLogIndex was `rejected`; retry from `hintNext`.
+    // Returns false for a stale rejection (one that does not concern the current position).
+    bool rejectedAt(LogIndex rejected, LogIndex hintNext);
+    // An append ending at `lastIndex` was sent (Replicate: optimistic next; Probe: pause until an answer).
+    void sentAppend(LogIndex lastIndex, bool carriedEntries);
+    // A heartbeat answer shows the follower is alive: a paused probe may send again.
+    void resumeProbe() { m_probeSent = false; }
+
+    bool isPaused(int maxInflight) const;
+    std::size_t inflightCount() const { return m_inflight.size(); }
+
+    // Snapshot state: the snapshot being sent and how far.
+    LogIndex pendingSnapshot() const { return m_pendingSnapshot; }
+    std::uint64_t snapshotOffset() const { return m_snapshotOffset; }
+    void setSnapshotOffset(std::uint64_t offset) { m_snapshotOffset = offset; }
+    bool snapshotChunkInFlight() const { return m_snapshotChunkInFlight; }
+    void setSnapshotChunkInFlight(bool inFlight) { m_snapshotChunkInFlight = inFlight; }
+
+private:
+    LogIndex m_match; // highest index known to be replicated on the follower; only grows
+    LogIndex m_next; // next index to send; invariant: m_match < m_next
+    ProgressState m_state = ProgressState::Probe;
+    bool m_probeSent = false;
+    std::deque<LogIndex> m_inflight; // Replicate: last index of each append not yet acknowledged
+    bool m_recentlyActive = false; // heard from since the last CheckQuorum round
+    LogIndex m_pendingSnapshot;
+    std::uint64_t m_snapshotOffset = 0;
+    bool m_snapshotChunkInFlight = false;
+};
+
+} // namespace raftlab

@@ -1,0 +1,300 @@
+// RaftCore: construction, the single place where terms are compared, role transitions and the Ready.
+// Elections live in election.cpp, replication in replication.cpp, reads and transfers in readindex.cpp.
+#include "raftcore.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstdio>
+#include <cstdlib>
+
+namespace raftlab {
+
+namespace {
+
+[[noreturn]] void brokenInvariant(NodeId id, const char *what)
+{
+    // A programmer error, not an operating error: stop with context (STYLE.md, "Errors").
+    std::fprintf(stderr, "raftlab.core: node %u: broken invariant: %s\n", id.value, what);
+    std::abort();
+}
+
+} // namespace
+
+RaftCore::RaftCore(CoreConfig config, PersistentState restored, std::uint64_t randomSeed)
+    : m_config(std::move(config))
+    , m_random(randomSeed)
+    , m_term(restored.hardState.term)
+    , m_votedFor(restored.hardState.votedFor)
+    , m_log(std::move(restored.snapshot), std::move(restored.entries))
+{
+    if (const char *problem = m_config.problem())
+        brokenInvariant(m_config.id, problem);
+    if (const char *problem = m_log.check())
+        brokenInvariant(m_config.id, problem);
+    std::sort(m_config.members.begin(), m_config.members.end());
+    // Every node starts as a follower (§5.2), whatever it was before it stopped.
+    resetElectionTimer();
+    emit(Event {.type = EventType::RoleChanged, .role = Role::Follower, .reason = Reason::Restarted});
+}
+
+// ---------------------------------------------------------------------------------------------
+// step(): all term comparison happens here, once (etcd raft.go Step); roles handle the rest.
+
+void RaftCore::step(const Message &message)
+{
+    assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
+    if (message.to != m_config.id || !isMember(message.from) || message.from == m_config.id)
+        return; // not for us, or from a stranger: a misrouted message changes nothing
+
+    const bool isVoteRequest =
+        message.type == MessageType::PreVote || message.type == MessageType::RequestVote;
+    if (message.term > m_term) {
+        if (isVoteRequest && inLeaderLease() && !message.leadershipTransfer) {
+            // CheckQuorum: we hear from a live leader, so this candidate is disruptive (thesis §4.2.3).
+            emit(Event {.type = EventType::VoteRefused,
+                        .reason = Reason::LeaderAlive,
+                        .peer = message.from,
+                        .preVote = message.type == MessageType::PreVote});
+            return;
+        }
+        const bool keepsTerm = message.type == MessageType::PreVote ||
+            (message.type == MessageType::PreVoteResponse && message.granted);
+        // A pre-vote asks about a future term; it changes nobody's term (thesis §9.6).
+        if (!keepsTerm) {
+            const bool fromLeader = message.type == MessageType::AppendEntries ||
+                message.type == MessageType::Heartbeat || message.type == MessageType::InstallSnapshot;
+            becomeFollower(message.term, fromLeader ? message.from : NodeId {}, Reason::HigherTerm);
+        }
+    } else if (message.term < m_term) {
+        // A stale leader learns our term from the answer and steps down; a stale pre-candidate learns
+        // it from the refusal. Everything else from an old term is ignored (§5.1).
+        if (message.type == MessageType::AppendEntries || message.type == MessageType::Heartbeat ||
+            message.type == MessageType::InstallSnapshot) {
+            send(Message {.type = message.type == MessageType::Heartbeat ? MessageType::HeartbeatResponse
+                                                                         : MessageType::AppendEntriesResponse,
+                          .to = message.from,
+                          .success = false,
+                          .rejectedIndex = message.prevLogIndex});
+            emit(Event {.type = EventType::AppendRejected,
+                        .reason = Reason::StaleTerm,
+                        .peer = message.from,
+                        .index = message.prevLogIndex,
+                        .otherTerm = message.term});
+        } else if (isVoteRequest) {
+            send(Message {.type = message.type == MessageType::PreVote ? MessageType::PreVoteResponse
+                                                                       : MessageType::RequestVoteResponse,
+                          .to = message.from,
+                          .granted = false});
+            emit(Event {.type = EventType::VoteRefused,
+                        .reason = Reason::StaleTerm,
+                        .peer = message.from,
+                        .otherTerm = message.term,
+                        .preVote = message.type == MessageType::PreVote});
+        }
+        return;
+    }
+
+    if (isVoteRequest) {
+        handleVoteRequest(message);
+        return;
+    }
+    switch (m_role) {
+    case Role::Leader:
+        stepLeader(message);
+        break;
+    case Role::PreCandidate:
+    case Role::Candidate:
+        stepCandidate(message);
+        break;
+    case Role::Follower:
+        stepFollower(message);
+        break;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Role transitions.
+
+void RaftCore::resetForTerm(Term term)
+{
+    if (term != m_term) {
+        if (term < m_term)
+            brokenInvariant(m_config.id, "currentTerm must never decrease");
+        const Term previous = m_term;
+        m_term = term;
+        m_votedFor = NodeId {};
+        m_hardStateChanged = true;
+        emit(Event {.type = EventType::TermChanged, .otherTerm = previous});
+    }
+    m_leader = NodeId {};
+    m_votes.reset();
+    m_progress.clear();
+    m_heartbeatElapsedTicks = 0;
+    resetElectionTimer();
+}
+
+void RaftCore::setRole(Role role, Reason reason)
+{
+    const Role previous = m_role;
+    m_role = role;
+    if (previous != role || reason == Reason::LeaderDiscovered)
+        emit(Event {.type = EventType::RoleChanged, .role = role, .reason = reason, .peer = m_leader});
+}
+
+void RaftCore::becomeFollower(Term term, NodeId leader, Reason reason)
+{
+    if (m_role == Role::Leader) {
+        if (!m_transferTarget.isNone() && reason == Reason::HigherTerm) {
+            // The target campaigned with our TimeoutNow: the handover happened.
+            emit(Event {.type = EventType::TransferFinished, .peer = m_transferTarget});
+            m_transferTarget = NodeId {};
+        }
+        abortTransfer(Reason::LeaderStepsDown);
+        failPendingReads(Reason::LeaderStepsDown);
+    }
+    resetForTerm(term);
+    m_leader = leader;
+    setRole(Role::Follower, reason);
+}
+
+void RaftCore::becomePreCandidate(Reason reason)
+{
+    if (m_role == Role::Leader)
+        brokenInvariant(m_config.id, "a leader does not become a pre-candidate");
+    // A pre-vote changes neither term nor vote: nothing to persist (thesis §9.6).
+    m_leader = NodeId {};
+    m_votes.reset();
+    resetElectionTimer();
+    setRole(Role::PreCandidate, reason);
+}
+
+void RaftCore::becomeCandidate(Reason reason)
+{
+    if (m_role == Role::Leader)
+        brokenInvariant(m_config.id, "a leader does not become a candidate");
+    resetForTerm(m_term.next());
+    m_votedFor = m_config.id; // §5.2: a candidate votes for itself; persisted before any RequestVote leaves
+    m_hardStateChanged = true;
+    setRole(Role::Candidate, reason);
+}
+
+void RaftCore::becomeLeader()
+{
+    if (m_role != Role::Candidate)
+        brokenInvariant(m_config.id, "only a candidate becomes leader");
+    m_leader = m_config.id;
+    m_progress.clear();
+    for (NodeId member : m_config.members) {
+        if (member != m_config.id)
+            m_progress.emplace(member, Progress(m_log.lastIndex().next()));
+    }
+    m_ackedReadRound.clear();
+    m_pendingReads.clear();
+    m_transferTarget = NodeId {};
+    m_heartbeatElapsedTicks = 0;
+    m_electionElapsedTicks = 0;
+    setRole(Role::Leader, Reason::WonElection);
+    // A new leader does not know which earlier entries are committed; an entry of its own term, once
+    // committed, commits them all (§5.4.2) and lets it serve reads (§8).
+    appendAsLeader(EntryType::NoOp, QByteArray());
+    broadcastAppend();
+}
+
+void RaftCore::resetElectionTimer()
+{
+    m_electionElapsedTicks = 0;
+    m_randomizedElectionTimeoutTicks = static_cast<int>(
+        m_random.between(m_config.electionTimeoutTicksMin, m_config.electionTimeoutTicksMax));
+    if (m_role != Role::Leader)
+        emit(Event {.type = EventType::TimerReset, .ticks = m_randomizedElectionTimeoutTicks});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outputs.
+
+void RaftCore::send(Message message)
+{
+    message.from = m_config.id;
+    if (message.term == Term {})
+        message.term = m_term;
+    m_ready.messages.push_back(std::move(message));
+}
+
+void RaftCore::emit(Event event)
+{
+    event.node = m_config.id;
+    event.term = m_term;
+    if (event.type != EventType::RoleChanged)
+        event.role = m_role;
+    m_ready.events.push_back(event);
+}
+
+bool RaftCore::hasReady() const
+{
+    return !m_ready.isEmpty() || m_hardStateChanged || m_appendsPending || m_log.hasUnstable() ||
+        m_log.hasCommittedToHandOut();
+}
+
+Ready RaftCore::takeReady()
+{
+    assert(!m_awaitingAdvance && "takeReady() twice without advance()");
+    if (m_appendsPending && m_role == Role::Leader)
+        broadcastAppend();
+    m_appendsPending = false;
+    Ready ready = std::move(m_ready);
+    m_ready = Ready {};
+    if (m_hardStateChanged)
+        ready.hardState = HardState {m_term, m_votedFor};
+    m_hardStateChanged = false;
+    ready.truncateFrom = m_log.pendingTruncation();
+    m_log.clearPendingTruncation();
+    ready.entries = m_log.takeUnstable();
+    ready.committed = m_log.takeCommitted(static_cast<std::size_t>(-1));
+    m_awaitingAdvance = true;
+    return ready;
+}
+
+void RaftCore::advance()
+{
+    assert(m_awaitingAdvance && "advance() without takeReady()");
+    m_awaitingAdvance = false;
+    m_log.markDurable();
+    // The leader's own log counts towards a majority only once it is durable (thesis §10.2.1).
+    if (m_role == Role::Leader && maybeCommit())
+        broadcastAppend();
+    if (m_role == Role::Leader)
+        confirmReads();
+}
+
+CoreStatus RaftCore::status() const
+{
+    CoreStatus status {.id = m_config.id,
+                       .role = m_role,
+                       .term = m_term,
+                       .votedFor = m_votedFor,
+                       .leader = m_leader,
+                       .commitIndex = m_log.commitIndex(),
+                       .firstIndex = m_log.firstIndex(),
+                       .lastIndex = m_log.lastIndex(),
+                       .lastTerm = m_log.lastTerm(),
+                       .snapshot = m_log.snapshot().meta,
+                       .electionElapsedTicks = m_electionElapsedTicks,
+                       .electionTimeoutTicks = m_randomizedElectionTimeoutTicks,
+                       .followers = {}};
+    for (const auto &[id, progress] : m_progress)
+        status.followers.push_back(FollowerStatus {id, progress.match(), progress.next(), progress.state(),
+                                                   progress.recentlyActive()});
+    return status;
+}
+
+bool RaftCore::isMember(NodeId id) const
+{
+    return std::binary_search(m_config.members.begin(), m_config.members.end(), id);
+}
+
+int RaftCore::quorum() const
+{
+    return majorityOf(static_cast<int>(m_config.members.size()));
+}
+
+} // namespace raftlab

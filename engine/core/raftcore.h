@@ -1,0 +1,202 @@
+#pragma once
+
+#include "config.h"
+#include "progress.h"
+#include "raftlog.h"
+#include "random.h"
+#include "ready.h"
+#include "voteresult.h"
+
+#include <map>
+#include <optional>
+
+namespace raftlab {
+
+struct ProposeResult
+{
+    enum class Status { Accepted, NotLeader, TransferInProgress };
+    Status status = Status::NotLeader;
+    LogIndex index {}; // Accepted: where the command will commit, if it does
+    Term term {};
+    NodeId leader {}; // NotLeader: the leader, if known
+};
+
+struct ReadIndexResult
+{
+    enum class Status { Accepted, NotLeader };
+    Status status = Status::NotLeader;
+    NodeId leader {};
+};
+
+struct TransferResult
+{
+    enum class Status { Started, AlreadyLeader, NotLeader, UnknownTarget };
+    Status status = Status::NotLeader;
+    NodeId leader {};
+};
+
+// What a viewer may know about one follower, from the leader's point of view.
+struct FollowerStatus
+{
+    NodeId id {};
+    LogIndex matchIndex {};
+    LogIndex nextIndex {};
+    ProgressState state = ProgressState::Probe;
+    bool recentlyActive = false;
+};
+
+struct CoreStatus
+{
+    NodeId id {};
+    Role role = Role::Follower;
+    Term term {};
+    NodeId votedFor {};
+    NodeId leader {};
+    LogIndex commitIndex {};
+    LogIndex firstIndex {}; // first entry still in the log (after the snapshot)
+    LogIndex lastIndex {};
+    Term lastTerm {};
+    SnapshotMeta snapshot {};
+    int electionElapsedTicks = 0;
+    int electionTimeoutTicks = 0;
+    std::vector<FollowerStatus> followers {}; // leader only
+};
+
+// The Raft protocol as a pure state machine (DESIGN.md layer 1). It owns no socket, file, timer,
+// thread or clock: it is given ticks, messages and requests, and it hands back a Ready saying what
+// to persist, send and apply, and the events that describe each decision.
+//
+// Usage contract: after any input, if hasReady(), call takeReady(), do what it says in its order,
+// then advance(). No other input may come between takeReady() and advance().
+class RaftCore
+{
+public:
+    RaftCore(CoreConfig config, PersistentState restored, std::uint64_t randomSeed);
+
+    // --- inputs ------------------------------------------------------------------------------
+    void tick();
+    void step(const Message &message);
+    ProposeResult propose(const QByteArray &command);
+    ReadIndexResult readIndex(std::uint64_t requestId);
+    TransferResult transferLeadership(NodeId target);
+    // Fire the election timer now (the admin route `/admin/timeout`; classroom split votes).
+    void campaignNow();
+    // The owner's state machine took a snapshot that includes every entry up to `index` (which must
+    // be applied); the core drops those entries from its log and sends this snapshot to laggards.
+    void compact(LogIndex index, const QByteArray &stateMachineData);
+
+    // --- outputs -----------------------------------------------------------------------------
+    bool hasReady() const;
+    Ready takeReady();
+    // The last Ready's persistence is durable: this node's own log now counts towards commit.
+    void advance();
+
+    // --- state, for status pages and tests --------------------------------------------------
+    NodeId id() const { return m_config.id; }
+    Role role() const { return m_role; }
+    Term term() const { return m_term; }
+    NodeId votedFor() const { return m_votedFor; }
+    NodeId leader() const { return m_leader; }
+    const RaftLog &log() const { return m_log; }
+    const CoreConfig &config() const { return m_config; }
+    CoreStatus status() const;
+
+private:
+    // Term and role transitions. Each become*() checks the transition is legal.
+    void becomeFollower(Term term, NodeId leader, Reason reason);
+    void becomePreCandidate(Reason reason);
+    void becomeCandidate(Reason reason);
+    void becomeLeader();
+    void resetForTerm(Term term);
+    void setRole(Role role, Reason reason);
+    void resetElectionTimer();
+
+    // Elections (election.cpp).
+    void tickElection();
+    void tickLeader();
+    enum class Campaign { PreVote, Election, Transfer };
+    void campaign(Campaign kind, Reason reason);
+    void handleVoteRequest(const Message &message);
+    void handleVoteResponse(const Message &message);
+    bool inLeaderLease() const;
+    int quorum() const;
+    bool isMember(NodeId id) const;
+
+    // Replication (replication.cpp).
+    void stepLeader(const Message &message);
+    void stepFollower(const Message &message);
+    void stepCandidate(const Message &message);
+    void handleAppendEntries(const Message &message);
+    void handleAppendResponse(const Message &message);
+    void handleHeartbeat(const Message &message);
+    void handleHeartbeatResponse(const Message &message);
+    void handleInstallSnapshot(const Message &message);
+    void handleSnapshotResponse(const Message &message);
+    void appendAsLeader(EntryType type, const QByteArray &payload);
+    bool sendAppend(NodeId to, bool sendIfEmpty);
+    void sendSnapshotChunk(NodeId to);
+    void broadcastAppend();
+    void broadcastHeartbeat(std::uint64_t readRound);
+    bool maybeCommit();
+    void setCommitIndex(LogIndex index);
+
+    // Reads and transfers (readindex.cpp).
+    void confirmReads();
+    void failPendingReads(Reason reason);
+    void maybeSendTimeoutNow(NodeId to);
+    void abortTransfer(Reason reason);
+
+    void send(Message message);
+    void emit(Event event);
+
+    CoreConfig m_config;
+    Random m_random;
+
+    // Persistent state (Figure 2). m_term only grows; m_votedFor is set at most once per term. Both are
+    // handed out in the next Ready whenever they change, and nothing is sent before they are durable.
+    Term m_term {};
+    NodeId m_votedFor {};
+    bool m_hardStateChanged = false;
+
+    // The log, with its snapshot base, commit index and what the owner has persisted and applied.
+    RaftLog m_log;
+
+    Role m_role = Role::Follower;
+    NodeId m_leader {};
+    int m_electionElapsedTicks = 0;
+    int m_heartbeatElapsedTicks = 0;
+    int m_randomizedElectionTimeoutTicks = 0;
+
+    // Candidate and pre-candidate: the answers so far.
+    VoteTally m_votes;
+
+    // Leader: one Progress per other member.
+    std::map<NodeId, Progress> m_progress;
+    NodeId m_transferTarget {};
+    int m_transferElapsedTicks = 0;
+
+    // Leader: ReadIndex requests awaiting a heartbeat round (thesis §6.4).
+    struct PendingRead
+    {
+        std::uint64_t requestId;
+        LogIndex index;
+        std::uint64_t round; // 0 until the leader has committed an entry of its term
+    };
+    std::vector<PendingRead> m_pendingReads {};
+    std::uint64_t m_readRound = 0;
+    std::map<NodeId, std::uint64_t> m_ackedReadRound;
+
+    // Follower: a snapshot being received in chunks.
+    struct IncomingSnapshot
+    {
+        SnapshotMeta meta;
+        QByteArray data;
+    };
+    std::optional<IncomingSnapshot> m_incomingSnapshot;
+
+    Ready m_ready; // outputs gathered since the last takeReady()
+    bool m_awaitingAdvance = false;
+    bool m_appendsPending = false; // proposals since the last Ready: sent together, as one batch per follower
+};
+
+} // namespace raftlab

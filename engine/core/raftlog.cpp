@@ -1,0 +1,192 @@
+#include "raftlog.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace raftlab {
+
+RaftLog::RaftLog(Snapshot snapshot, Entries entries)
+    : m_snapshot(std::move(snapshot))
+    , m_entries(std::move(entries))
+{
+    // What was restored from disk is durable, and everything the snapshot covers is applied.
+    m_commit = m_applied = m_snapshot.meta.index;
+    m_stable = m_durable = lastIndex();
+    assert(!check());
+}
+
+Term RaftLog::lastTerm() const
+{
+    return m_entries.empty() ? m_snapshot.meta.term : m_entries.back().term;
+}
+
+std::optional<Term> RaftLog::termAt(LogIndex index) const
+{
+    if (index == m_snapshot.meta.index)
+        return m_snapshot.meta.term;
+    if (index < m_snapshot.meta.index || index > lastIndex())
+        return std::nullopt;
+    return m_entries[offsetOf(index)].term;
+}
+
+const Entry &RaftLog::at(LogIndex index) const
+{
+    assert(index >= firstIndex() && index <= lastIndex());
+    return m_entries[offsetOf(index)];
+}
+
+bool RaftLog::isUpToDate(LogIndex candidateLastIndex, Term candidateLastTerm) const
+{
+    return candidateLastTerm > lastTerm() ||
+        (candidateLastTerm == lastTerm() && candidateLastIndex >= lastIndex());
+}
+
+Entries RaftLog::slice(LogIndex from, LogIndex to, std::size_t maxCount, std::size_t maxBytes) const
+{
+    assert(from >= firstIndex());
+    to = std::min(to, lastIndex().next());
+    Entries result;
+    std::size_t bytes = 0;
+    for (LogIndex index = from; index < to && result.size() < maxCount; index = index.next()) {
+        const Entry &entry = at(index);
+        bytes += static_cast<std::size_t>(entry.payload.size());
+        if (!result.empty() && bytes > maxBytes)
+            break;
+        result.push_back(entry);
+    }
+    return result;
+}
+
+std::optional<LogIndex> RaftLog::findConflict(const Entries &entries) const
+{
+    for (const Entry &entry : entries) {
+        if (entry.index < firstIndex())
+            continue; // covered by the snapshot: committed, so it matches
+        if (!matches(entry.index, entry.term))
+            return entry.index;
+    }
+    return std::nullopt;
+}
+
+LogIndex RaftLog::firstIndexOfTermAt(LogIndex index) const
+{
+    const std::optional<Term> term = termAt(index);
+    assert(term);
+    LogIndex first = index;
+    while (first > firstIndex() && termAt(first.previous()) == term)
+        first = first.previous();
+    return first;
+}
+
+std::optional<LogIndex> RaftLog::lastIndexOfTerm(Term term) const
+{
+    // Terms never decrease along the log: binary search for the last entry with term <= `term`.
+    const auto after = std::upper_bound(m_entries.begin(), m_entries.end(), term,
+                                        [](Term t, const Entry &entry) { return t < entry.term; });
+    if (after == m_entries.begin())
+        return m_snapshot.meta.term == term && !m_snapshot.isEmpty() ? std::optional(m_snapshot.meta.index)
+                                                                     : std::nullopt;
+    const Entry &candidate = *(after - 1);
+    if (candidate.term != term)
+        return std::nullopt;
+    return candidate.index;
+}
+
+void RaftLog::append(Entry entry)
+{
+    assert(entry.index == lastIndex().next());
+    assert(entry.term >= lastTerm());
+    m_entries.push_back(std::move(entry));
+}
+
+void RaftLog::truncateFrom(LogIndex index)
+{
+    assert(index > m_commit && "a committed entry is never removed");
+    assert(index >= firstIndex() && index <= lastIndex());
+    m_entries.resize(offsetOf(index));
+    if (index <= m_stable) {
+        m_pendingTruncation = std::min(m_pendingTruncation.value_or(index), index);
+        m_stable = index.previous();
+        m_durable = std::min(m_durable, m_stable);
+    }
+}
+
+void RaftLog::commitTo(LogIndex index)
+{
+    assert(index <= lastIndex());
+    if (index > m_commit)
+        m_commit = index;
+}
+
+Entries RaftLog::takeCommitted(std::size_t maxBytes)
+{
+    if (m_applied >= m_commit)
+        return {};
+    Entries committed = slice(m_applied.next(), m_commit.next(), static_cast<std::size_t>(-1), maxBytes);
+    m_applied = committed.back().index;
+    return committed;
+}
+
+void RaftLog::compact(LogIndex index, const QByteArray &data)
+{
+    assert(index <= m_applied && index <= m_durable && "only applied, durable entries can be compacted");
+    if (index <= m_snapshot.meta.index)
+        return;
+    const Term term = *termAt(index);
+    m_entries.erase(m_entries.begin(),
+                    m_entries.begin() + static_cast<std::ptrdiff_t>(offsetOf(index.next())));
+    m_snapshot = Snapshot {SnapshotMeta {index, term}, data};
+}
+
+void RaftLog::restore(const Snapshot &snapshot)
+{
+    const LogIndex index = snapshot.meta.index;
+    assert(index > m_commit);
+    if (matches(index, snapshot.meta.term)) {
+        m_entries.erase(m_entries.begin(),
+                        m_entries.begin() + static_cast<std::ptrdiff_t>(offsetOf(index.next())));
+    } else {
+        // Nothing after the snapshot can be trusted: the owner drops its persisted entries after it.
+        if (m_stable > index || lastIndex() > index)
+            m_pendingTruncation = std::min(m_pendingTruncation.value_or(index.next()), index.next());
+        m_entries.clear();
+    }
+    m_snapshot = snapshot;
+    m_commit = m_applied = index;
+    m_stable = std::max(m_stable, index);
+    m_stable = std::min(m_stable, lastIndex());
+    m_durable = std::min(m_durable, m_stable);
+}
+
+Entries RaftLog::takeUnstable()
+{
+    Entries unstable;
+    if (m_stable < lastIndex())
+        unstable.assign(
+            m_entries.begin() +
+                static_cast<std::ptrdiff_t>(offsetOf(std::max(m_stable, m_snapshot.meta.index).next())),
+            m_entries.end());
+    m_stable = lastIndex();
+    return unstable;
+}
+
+const char *RaftLog::check() const
+{
+    if (!(m_snapshot.meta.index <= m_applied && m_applied <= m_commit && m_commit <= lastIndex()))
+        return "snapshot <= applied <= commit <= last does not hold";
+    if (!(m_durable <= m_stable && m_stable <= lastIndex()))
+        return "durable <= stable <= last does not hold";
+    Term previous = m_snapshot.meta.term;
+    LogIndex expected = firstIndex();
+    for (const Entry &entry : m_entries) {
+        if (entry.index != expected)
+            return "entries are not contiguous";
+        if (entry.term < previous)
+            return "entry terms decrease along the log";
+        previous = entry.term;
+        expected = expected.next();
+    }
+    return nullptr;
+}
+
+} // namespace raftlab

@@ -1,0 +1,84 @@
+#pragma once
+
+#include "entry.h"
+
+#include <optional>
+
+namespace raftlab {
+
+// The core's in-memory view of the log: a snapshot base followed by entries, plus the four positions
+// that move along it. Invariants (checked by check()):
+//   snapshot.index <= applied <= commit <= last
+//   durable <= stable <= last            (what the owner has made durable / has been handed to persist)
+//   entries are contiguous from snapshot.index + 1, and their terms never decrease.
+class RaftLog
+{
+public:
+    RaftLog(Snapshot snapshot, Entries entries);
+
+    LogIndex firstIndex() const { return m_snapshot.meta.index.next(); }
+    LogIndex lastIndex() const { return m_snapshot.meta.index + m_entries.size(); }
+    Term lastTerm() const;
+    // The term of the entry at `index`: the snapshot's term at its last index, Term{} at index 0,
+    // nullopt when the entry was compacted away or does not exist yet.
+    std::optional<Term> termAt(LogIndex index) const;
+    bool matches(LogIndex index, Term term) const { return termAt(index) == term; }
+    const Entry &at(LogIndex index) const;
+    // A candidate whose last entry is (lastIndex, lastTerm) is at least as up-to-date as this log (§5.4.1).
+    bool isUpToDate(LogIndex lastIndex, Term lastTerm) const;
+
+    // Entries [from, to), at most `maxCount` of them and about `maxBytes` of payload (at least one entry).
+    Entries slice(LogIndex from, LogIndex to, std::size_t maxCount, std::size_t maxBytes) const;
+    // The first index whose entry is missing here or has another term; nullopt if all of `entries` match.
+    std::optional<LogIndex> findConflict(const Entries &entries) const;
+    // The first index of the term of the entry at `index` (for the rejection hint); `index` must exist.
+    LogIndex firstIndexOfTermAt(LogIndex index) const;
+    // The last index holding an entry of `term`, if any is in the log.
+    std::optional<LogIndex> lastIndexOfTerm(Term term) const;
+
+    void append(Entry entry);
+    // Removes entries from `index` on; they must be uncommitted. Recorded for the next Ready.
+    void truncateFrom(LogIndex index);
+
+    LogIndex commitIndex() const { return m_commit; }
+    void commitTo(LogIndex index);
+    LogIndex appliedIndex() const { return m_applied; }
+    // Committed entries not yet handed to the owner; marks them as handed out.
+    Entries takeCommitted(std::size_t maxBytes);
+    bool hasCommittedToHandOut() const { return m_applied < m_commit; }
+
+    const Snapshot &snapshot() const { return m_snapshot; }
+    // The owner's state machine covers every entry up to `index`: drop them from memory.
+    void compact(LogIndex index, const QByteArray &data);
+    // A snapshot from the leader replaces the state: keeps the entries after it if the log holds the
+    // snapshot's last entry (Figure 13, rule 6), else drops them all.
+    void restore(const Snapshot &snapshot);
+
+    // Persistence bookkeeping, for the owner's Ready.
+    LogIndex stableIndex() const { return m_stable; }
+    LogIndex durableIndex() const { return m_durable; }
+    std::optional<LogIndex> pendingTruncation() const { return m_pendingTruncation; }
+    bool hasUnstable() const { return m_pendingTruncation.has_value() || m_stable < lastIndex(); }
+    Entries takeUnstable(); // entries after `stable`; marks them handed out
+    void clearPendingTruncation() { m_pendingTruncation.reset(); }
+    void markDurable() { m_durable = m_stable; }
+
+    // Empty when the invariants hold, otherwise what is broken.
+    const char *check() const;
+
+private:
+    std::size_t offsetOf(LogIndex index) const
+    {
+        return static_cast<std::size_t>(index.value - firstIndex().value);
+    }
+
+    Snapshot m_snapshot;
+    Entries m_entries;
+    LogIndex m_commit;
+    LogIndex m_applied;
+    LogIndex m_stable;
+    LogIndex m_durable;
+    std::optional<LogIndex> m_pendingTruncation;
+};
+
+} // namespace raftlab

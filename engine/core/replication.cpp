@@ -1,0 +1,381 @@
+// RaftCore: log replication, commitment and snapshot transfer (Raft §5.3, §5.4, §7).
+#include "raftcore.h"
+
+#include <cassert>
+#include <cstdio>
+#include <cstdlib>
+
+namespace raftlab {
+
+// ---------------------------------------------------------------------------------------------
+// Role dispatch for messages of the current term (step() has already compared terms).
+
+void RaftCore::stepLeader(const Message &message)
+{
+    const auto found = m_progress.find(message.from);
+    if (found == m_progress.end())
+        return;
+    found->second.setRecentlyActive(true);
+    switch (message.type) {
+    case MessageType::AppendEntriesResponse:
+        handleAppendResponse(message);
+        break;
+    case MessageType::HeartbeatResponse:
+        handleHeartbeatResponse(message);
+        break;
+    case MessageType::InstallSnapshotResponse:
+        handleSnapshotResponse(message);
+        break;
+    case MessageType::AppendEntries:
+    case MessageType::Heartbeat:
+    case MessageType::InstallSnapshot:
+        // Election Safety (§5.2): two leaders in one term is a bug, never an operating condition.
+        std::fprintf(stderr, "raftlab.core: node %u: a second leader %u in term %llu\n", m_config.id.value,
+                     message.from.value, static_cast<unsigned long long>(m_term.value));
+        std::abort();
+    default:
+        break; // late vote answers, TimeoutNow for an earlier term's leader: nothing to do
+    }
+}
+
+void RaftCore::stepCandidate(const Message &message)
+{
+    switch (message.type) {
+    case MessageType::AppendEntries:
+    case MessageType::Heartbeat:
+    case MessageType::InstallSnapshot:
+        // A leader of this term exists: the candidate returns to follower (§5.2).
+        becomeFollower(m_term, message.from, Reason::LeaderDiscovered);
+        stepFollower(message);
+        break;
+    case MessageType::PreVoteResponse:
+    case MessageType::RequestVoteResponse:
+        handleVoteResponse(message);
+        break;
+    default:
+        break;
+    }
+}
+
+void RaftCore::stepFollower(const Message &message)
+{
+    const bool fromLeader = message.type == MessageType::AppendEntries ||
+        message.type == MessageType::Heartbeat || message.type == MessageType::InstallSnapshot;
+    if (fromLeader) {
+        const bool discovered = m_leader != message.from;
+        m_leader = message.from;
+        if (discovered)
+            setRole(Role::Follower, Reason::LeaderDiscovered);
+        m_electionElapsedTicks = 0;
+        emit(Event {.type = EventType::TimerReset, .ticks = m_randomizedElectionTimeoutTicks});
+    }
+    switch (message.type) {
+    case MessageType::AppendEntries:
+        handleAppendEntries(message);
+        break;
+    case MessageType::Heartbeat:
+        handleHeartbeat(message);
+        break;
+    case MessageType::InstallSnapshot:
+        handleInstallSnapshot(message);
+        break;
+    case MessageType::TimeoutNow:
+        // The leader hands over (thesis §3.10): campaign at once, without a pre-vote, and tell voters
+        // that still hear the old leader that this election is sanctioned.
+        emit(Event {.type = EventType::ElectionTimeout, .reason = Reason::LeadershipTransfer});
+        campaign(Campaign::Transfer, Reason::LeadershipTransfer);
+        break;
+    default:
+        break;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Follower side.
+
+void RaftCore::handleAppendEntries(const Message &message)
+{
+    const LogIndex commit = m_log.commitIndex();
+    LogIndex prev = message.prevLogIndex;
+    Term prevTerm = message.prevLogTerm;
+    Entries entries;
+    if (prev < commit) {
+        // Everything up to our commit index is in every later leader's log (Leader Completeness), so
+        // check from there and skip what is already committed.
+        for (const Entry &entry : message.entries) {
+            if (entry.index > commit)
+                entries.push_back(entry);
+        }
+        prev = commit;
+        prevTerm = *m_log.termAt(commit);
+    } else {
+        entries = message.entries;
+    }
+
+    if (!m_log.matches(prev, prevTerm)) {
+        // §5.3 consistency check failed. Hint where to retry, so the leader skips a whole term at once.
+        Message reject {.type = MessageType::AppendEntriesResponse,
+                        .to = message.from,
+                        .success = false,
+                        .rejectedIndex = message.prevLogIndex};
+        Reason reason = Reason::MissingEntries;
+        if (prev > m_log.lastIndex()) {
+            reject.conflictIndex = m_log.lastIndex().next();
+        } else {
+            reason = Reason::TermMismatch;
+            reject.conflictTerm = *m_log.termAt(prev);
+            reject.conflictIndex = std::max(m_log.firstIndexOfTermAt(prev), commit.next());
+        }
+        send(reject);
+        emit(Event {.type = EventType::AppendRejected,
+                    .reason = reason,
+                    .peer = message.from,
+                    .index = message.prevLogIndex,
+                    .otherTerm = reject.conflictTerm});
+        return;
+    }
+
+    // Truncate only from the first conflicting entry: a late or duplicated message whose entries all
+    // match must never remove entries that arrived after it (§5.3, Figure 2 rule 3).
+    if (const std::optional<LogIndex> conflict = m_log.findConflict(entries)) {
+        if (*conflict <= m_log.lastIndex()) {
+            m_log.truncateFrom(*conflict);
+            emit(Event {.type = EventType::LogTruncated, .peer = message.from, .index = *conflict});
+        }
+        for (const Entry &entry : entries) {
+            if (entry.index >= *conflict)
+                m_log.append(entry);
+        }
+    }
+    const LogIndex lastNew = prev + entries.size();
+    send(Message {.type = MessageType::AppendEntriesResponse,
+                  .to = message.from,
+                  .success = true,
+                  .matchIndex = lastNew});
+    emit(Event {.type = EventType::AppendAccepted, .peer = message.from, .index = lastNew});
+    setCommitIndex(std::min(message.commitIndex, lastNew));
+}
+
+void RaftCore::handleHeartbeat(const Message &message)
+{
+    // The leader sends min(our match, its commit), so this index is in our log and matches the leader's.
+    setCommitIndex(std::min(message.commitIndex, m_log.lastIndex()));
+    send(
+        Message {.type = MessageType::HeartbeatResponse, .to = message.from, .readRound = message.readRound});
+}
+
+void RaftCore::handleInstallSnapshot(const Message &message)
+{
+    Message answer {
+        .type = MessageType::InstallSnapshotResponse, .to = message.from, .snapshot = message.snapshot};
+    if (message.snapshot.index <= m_log.commitIndex()) {
+        // We already have all of it (a duplicate, or we caught up meanwhile).
+        m_incomingSnapshot.reset();
+        answer.success = true;
+        answer.matchIndex = m_log.commitIndex();
+        send(answer);
+        return;
+    }
+    if (message.snapshotOffset == 0)
+        m_incomingSnapshot = IncomingSnapshot {message.snapshot, QByteArray()};
+    const bool inSequence = m_incomingSnapshot && m_incomingSnapshot->meta == message.snapshot &&
+        static_cast<std::uint64_t>(m_incomingSnapshot->data.size()) == message.snapshotOffset;
+    if (!inSequence) {
+        // A lost or reordered chunk: tell the leader where we are.
+        answer.snapshotOffset = m_incomingSnapshot && m_incomingSnapshot->meta == message.snapshot
+            ? static_cast<std::uint64_t>(m_incomingSnapshot->data.size())
+            : 0;
+        send(answer);
+        return;
+    }
+    m_incomingSnapshot->data.append(message.snapshotChunk);
+    answer.snapshotOffset = static_cast<std::uint64_t>(m_incomingSnapshot->data.size());
+    if (!message.snapshotDone) {
+        send(answer);
+        return;
+    }
+    const Snapshot snapshot {m_incomingSnapshot->meta, std::move(m_incomingSnapshot->data)};
+    m_incomingSnapshot.reset();
+    m_log.restore(snapshot);
+    m_ready.snapshot = snapshot;
+    emit(Event {.type = EventType::SnapshotInstalled, .peer = message.from, .index = snapshot.meta.index});
+    emit(Event {.type = EventType::CommitAdvanced, .index = snapshot.meta.index});
+    answer.success = true;
+    answer.matchIndex = snapshot.meta.index;
+    send(answer);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leader side.
+
+void RaftCore::appendAsLeader(EntryType type, const QByteArray &payload)
+{
+    m_log.append(Entry {m_log.lastIndex().next(), m_term, type, payload});
+}
+
+bool RaftCore::sendAppend(NodeId to, bool sendIfEmpty)
+{
+    Progress &progress = m_progress.at(to);
+    if (progress.isPaused(m_config.maxInflightAppends))
+        return false;
+    const LogIndex prev = progress.next().previous();
+    const std::optional<Term> prevTerm = m_log.termAt(prev);
+    if (!prevTerm) {
+        // The entries this follower needs were compacted away: it gets the snapshot instead (§7).
+        progress.becomeSnapshot(m_log.snapshot().meta.index);
+        emit(Event {.type = EventType::SnapshotSent, .peer = to, .index = m_log.snapshot().meta.index});
+        sendSnapshotChunk(to);
+        return true;
+    }
+    Entries entries;
+    if (progress.next() <= m_log.lastIndex())
+        entries = m_log.slice(progress.next(), m_log.lastIndex().next(), m_config.maxEntriesPerAppend,
+                              m_config.maxBytesPerAppend);
+    if (entries.empty() && !sendIfEmpty)
+        return false;
+    const LogIndex last = prev + entries.size();
+    const bool carriesEntries = !entries.empty();
+    send(Message {.type = MessageType::AppendEntries,
+                  .to = to,
+                  .prevLogIndex = prev,
+                  .prevLogTerm = *prevTerm,
+                  .entries = std::move(entries),
+                  .commitIndex = m_log.commitIndex()});
+    progress.sentAppend(last, carriesEntries);
+    return true;
+}
+
+void RaftCore::broadcastAppend()
+{
+    for (auto &[id, progress] : m_progress)
+        sendAppend(id, true);
+}
+
+void RaftCore::broadcastHeartbeat(std::uint64_t readRound)
+{
+    for (const auto &[id, progress] : m_progress) {
+        send(Message {.type = MessageType::Heartbeat,
+                      .to = id,
+                      .commitIndex = std::min(progress.match(), m_log.commitIndex()),
+                      .readRound = readRound});
+    }
+    emit(Event {.type = EventType::HeartbeatSent, .readRound = readRound});
+}
+
+void RaftCore::handleAppendResponse(const Message &message)
+{
+    Progress &progress = m_progress.at(message.from);
+    if (progress.state() == ProgressState::Snapshot)
+        return; // answers to appends sent before the snapshot began
+    if (!message.success) {
+        // Use the follower's hint (§5.3, "the leader can decrement nextIndex to bypass all of the
+        // conflicting entries in that term"): after our last entry of its conflicting term, if we have one.
+        LogIndex retry = message.conflictIndex;
+        if (message.conflictTerm != Term {}) {
+            if (const auto lastOfTerm = m_log.lastIndexOfTerm(message.conflictTerm))
+                retry = lastOfTerm->next();
+        }
+        if (progress.rejectedAt(message.rejectedIndex, std::max(retry, LogIndex(1))))
+            sendAppend(message.from, true);
+        return;
+    }
+    const bool advanced = progress.acknowledge(message.matchIndex);
+    if (progress.state() == ProgressState::Probe)
+        progress.becomeReplicate();
+    if (advanced && maybeCommit())
+        broadcastAppend();
+    else
+        while (sendAppend(message.from, false)) { }
+    if (message.from == m_transferTarget)
+        maybeSendTimeoutNow(message.from);
+}
+
+void RaftCore::handleHeartbeatResponse(const Message &message)
+{
+    Progress &progress = m_progress.at(message.from);
+    auto &acked = m_ackedReadRound[message.from];
+    acked = std::max(acked, message.readRound);
+    switch (progress.state()) {
+    case ProgressState::Probe:
+        progress.resumeProbe();
+        break;
+    case ProgressState::Replicate:
+        break;
+    case ProgressState::Snapshot:
+        // A chunk may have been lost: send the current one again (the follower ignores a duplicate).
+        progress.setSnapshotChunkInFlight(false);
+        sendSnapshotChunk(message.from);
+        break;
+    }
+    // A follower that is behind gets an append; in Replicate, an empty one at our last index finds a gap
+    // left by a lost message (rejected, so the leader probes back).
+    if (progress.state() != ProgressState::Snapshot && progress.match() < m_log.lastIndex())
+        sendAppend(message.from, true);
+    confirmReads();
+}
+
+void RaftCore::sendSnapshotChunk(NodeId to)
+{
+    Progress &progress = m_progress.at(to);
+    if (progress.snapshotChunkInFlight())
+        return;
+    const Snapshot &snapshot = m_log.snapshot();
+    if (progress.pendingSnapshot() != snapshot.meta.index)
+        progress.becomeSnapshot(snapshot.meta.index); // compacted again meanwhile: send the newer one
+    const auto offset = progress.snapshotOffset();
+    const auto total = static_cast<std::uint64_t>(snapshot.data.size());
+    const QByteArray chunk = snapshot.data.mid(static_cast<qsizetype>(offset),
+                                               static_cast<qsizetype>(m_config.snapshotChunkBytes));
+    send(Message {.type = MessageType::InstallSnapshot,
+                  .to = to,
+                  .snapshot = snapshot.meta,
+                  .snapshotOffset = offset,
+                  .snapshotTotalBytes = total,
+                  .snapshotChunk = chunk,
+                  .snapshotDone = offset + static_cast<std::uint64_t>(chunk.size()) >= total});
+    progress.setSnapshotChunkInFlight(true);
+}
+
+void RaftCore::handleSnapshotResponse(const Message &message)
+{
+    Progress &progress = m_progress.at(message.from);
+    if (progress.state() != ProgressState::Snapshot || message.snapshot.index != progress.pendingSnapshot())
+        return;
+    if (message.success) {
+        progress.acknowledge(message.matchIndex);
+        progress.becomeProbe();
+        sendAppend(message.from, true);
+        return;
+    }
+    progress.setSnapshotOffset(message.snapshotOffset);
+    progress.setSnapshotChunkInFlight(false);
+    sendSnapshotChunk(message.from);
+}
+
+bool RaftCore::maybeCommit()
+{
+    std::vector<LogIndex> matches {m_log.durableIndex()};
+    for (const auto &[id, progress] : m_progress)
+        matches.push_back(progress.match());
+    const LogIndex candidate = quorumMatchIndex(std::move(matches));
+    // Figure 8 (§5.4.2): only an entry of the leader's own term is committed by counting replicas;
+    // earlier entries commit with it.
+    const bool ownTerm =
+        m_log.termAt(candidate) == m_term || m_config.sabotage == Sabotage::CommitOldTermEntries;
+    if (candidate <= m_log.commitIndex() || !ownTerm)
+        return false;
+    setCommitIndex(candidate);
+    return true;
+}
+
+void RaftCore::setCommitIndex(LogIndex index)
+{
+    if (index <= m_log.commitIndex())
+        return;
+    m_log.commitTo(index);
+    emit(Event {.type = EventType::CommitAdvanced, .index = index});
+    if (m_role == Role::Leader)
+        confirmReads();
+}
+
+} // namespace raftlab

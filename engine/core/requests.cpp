@@ -1,0 +1,132 @@
+// RaftCore: what the owner asks of the core — proposals, linearizable reads (ReadIndex, thesis §6.4),
+// leadership transfer (thesis §3.10) and log compaction (§7).
+#include "raftcore.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace raftlab {
+
+ProposeResult RaftCore::propose(const QByteArray &command)
+{
+    assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
+    if (m_role != Role::Leader)
+        return ProposeResult {.status = ProposeResult::Status::NotLeader, .leader = m_leader};
+    if (!m_transferTarget.isNone())
+        return ProposeResult {.status = ProposeResult::Status::TransferInProgress, .leader = m_leader};
+    appendAsLeader(EntryType::Command, command);
+    // Sent with the next Ready, so that every proposal made meanwhile travels in one append per follower.
+    m_appendsPending = true;
+    return ProposeResult {.status = ProposeResult::Status::Accepted,
+                          .index = m_log.lastIndex(),
+                          .term = m_term,
+                          .leader = m_config.id};
+}
+
+ReadIndexResult RaftCore::readIndex(std::uint64_t requestId)
+{
+    assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
+    if (m_role != Role::Leader) {
+        emit(Event {.type = EventType::ReadRejected, .reason = Reason::NotLeader, .peer = m_leader});
+        return ReadIndexResult {ReadIndexResult::Status::NotLeader, m_leader};
+    }
+    m_pendingReads.push_back(PendingRead {requestId, LogIndex {}, 0});
+    confirmReads();
+    return ReadIndexResult {ReadIndexResult::Status::Accepted, m_config.id};
+}
+
+void RaftCore::confirmReads()
+{
+    // §8: until an entry of its own term is committed, a new leader does not know the commit index.
+    if (m_pendingReads.empty() || m_log.termAt(m_log.commitIndex()) != m_term)
+        return;
+    for (int pass = 0; pass < 2; ++pass) {
+        // A read is safe once a majority acknowledged a heartbeat round that began after it arrived:
+        // then no other leader could have committed anything this one does not have.
+        const auto confirmed = [this](const PendingRead &read) {
+            if (read.round == 0)
+                return false;
+            int acks = 1;
+            for (const auto &[id, round] : m_ackedReadRound)
+                acks += round >= read.round ? 1 : 0;
+            return acks >= quorum();
+        };
+        for (const PendingRead &read : m_pendingReads) {
+            if (confirmed(read))
+                m_ready.reads.push_back(ReadState {read.requestId, read.index});
+        }
+        std::erase_if(m_pendingReads, confirmed);
+
+        // Reads that arrived while a round was in flight wait for it, then share the next one.
+        const bool roundInFlight = std::any_of(m_pendingReads.begin(), m_pendingReads.end(),
+                                               [](const PendingRead &r) { return r.round; });
+        if (roundInFlight || m_pendingReads.empty())
+            return;
+        ++m_readRound;
+        for (PendingRead &read : m_pendingReads) {
+            read.round = m_readRound;
+            read.index = m_log.commitIndex();
+        }
+        broadcastHeartbeat(m_readRound);
+    }
+}
+
+void RaftCore::failPendingReads(Reason reason)
+{
+    for (const PendingRead &read : m_pendingReads) {
+        m_ready.failedReads.push_back(read.requestId);
+        emit(Event {.type = EventType::ReadRejected, .reason = reason});
+    }
+    m_pendingReads.clear();
+}
+
+TransferResult RaftCore::transferLeadership(NodeId target)
+{
+    assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
+    if (m_role != Role::Leader)
+        return TransferResult {TransferResult::Status::NotLeader, m_leader};
+    if (target == m_config.id)
+        return TransferResult {TransferResult::Status::AlreadyLeader, m_config.id};
+    if (!isMember(target)) {
+        emit(Event {
+            .type = EventType::TransferAborted, .reason = Reason::TransferTargetUnknown, .peer = target});
+        return TransferResult {TransferResult::Status::UnknownTarget, m_config.id};
+    }
+    if (m_transferTarget == target)
+        return TransferResult {TransferResult::Status::Started, m_config.id};
+    abortTransfer(Reason::Requested);
+    m_transferTarget = target;
+    m_transferElapsedTicks = 0;
+    emit(Event {.type = EventType::TransferStarted, .peer = target});
+    maybeSendTimeoutNow(target);
+    return TransferResult {TransferResult::Status::Started, m_config.id};
+}
+
+void RaftCore::maybeSendTimeoutNow(NodeId to)
+{
+    // The target must hold the whole log first, or it could not win (or would win without it).
+    if (m_progress.at(to).match() == m_log.lastIndex())
+        send(Message {.type = MessageType::TimeoutNow, .to = to});
+    else
+        sendAppend(to, true);
+}
+
+void RaftCore::abortTransfer(Reason reason)
+{
+    if (m_transferTarget.isNone())
+        return;
+    emit(Event {.type = EventType::TransferAborted, .reason = reason, .peer = m_transferTarget});
+    m_transferTarget = NodeId {};
+}
+
+void RaftCore::compact(LogIndex index, const QByteArray &stateMachineData)
+{
+    assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
+    assert(index <= m_log.appliedIndex());
+    if (index <= m_log.snapshot().meta.index)
+        return;
+    m_log.compact(index, stateMachineData);
+    emit(Event {.type = EventType::LogCompacted, .index = index});
+}
+
+} // namespace raftlab
