@@ -3,6 +3,10 @@
 // Strong types for the protocol's numbers, so a term is never passed where an index is expected.
 // Pure: used by the core, storage, transport and GUI alike.
 
+// <QtGlobal> first: Qt 6.4's moc reads this header whenever a Q_OBJECT class includes it, and fails to
+// parse libstdc++'s <compare> unless a Qt header (and the standard headers it brings) came before.
+#include <QtGlobal>
+
 #include <compare>
 #include <cstdint>
 #include <functional>

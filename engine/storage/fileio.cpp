@@ -1,0 +1,160 @@
+#include "fileio.h"
+
+#include <QFileInfo>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace raftlab {
+
+namespace {
+
+long long g_bytesBeforeInjectedFailure = -1;
+int g_injectedError = 0;
+
+QString describe(const char *what, const QString &path, int error)
+{
+    return QStringLiteral("cannot %1 %2: %3").arg(QLatin1String(what), path, systemError(error));
+}
+
+} // namespace
+
+QString systemError(int error)
+{
+    return QString::fromLocal8Bit(std::strerror(error));
+}
+
+void injectWriteFailureForTesting(long long bytesBeforeFailure, int error)
+{
+    g_bytesBeforeInjectedFailure = bytesBeforeFailure;
+    g_injectedError = error;
+}
+
+FileDescriptor &FileDescriptor::operator=(FileDescriptor &&other) noexcept
+{
+    if (this != &other) {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = other.release();
+    }
+    return *this;
+}
+
+FileDescriptor::~FileDescriptor()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+int FileDescriptor::release()
+{
+    const int fd = m_fd;
+    m_fd = -1;
+    return fd;
+}
+
+StorageStatus openFile(const QString &path, int flags, FileDescriptor &out)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), flags | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return StorageStatus::ioError(describe("open", path, errno));
+    out = FileDescriptor(fd);
+    return StorageStatus::success();
+}
+
+StorageStatus writeAll(const FileDescriptor &fd, const QString &path, const char *data, std::size_t size)
+{
+    while (size > 0) {
+        std::size_t chunk = size;
+        if (g_bytesBeforeInjectedFailure >= 0) {
+            if (g_bytesBeforeInjectedFailure == 0)
+                return StorageStatus::ioError(describe("write", path, g_injectedError));
+            chunk = std::min<std::size_t>(chunk, static_cast<std::size_t>(g_bytesBeforeInjectedFailure));
+        }
+        const ssize_t written = ::write(fd.get(), data, chunk);
+        if (written < 0) {
+            if (errno == EINTR)
+                continue;
+            return StorageStatus::ioError(describe("write", path, errno));
+        }
+        if (g_bytesBeforeInjectedFailure > 0)
+            g_bytesBeforeInjectedFailure -= written;
+        data += written;
+        size -= static_cast<std::size_t>(written);
+    }
+    return StorageStatus::success();
+}
+
+StorageStatus syncData(const FileDescriptor &fd, const QString &path, SyncMode mode)
+{
+    if (mode == SyncMode::Never)
+        return StorageStatus::success();
+    if (::fdatasync(fd.get()) != 0)
+        return StorageStatus::ioError(describe("sync", path, errno));
+    return StorageStatus::success();
+}
+
+StorageStatus syncDirectory(const QString &dir, SyncMode mode)
+{
+    if (mode == SyncMode::Never)
+        return StorageStatus::success();
+    FileDescriptor fd;
+    if (StorageStatus status = openFile(dir, O_RDONLY | O_DIRECTORY, fd); !status.ok())
+        return status;
+    if (::fsync(fd.get()) != 0)
+        return StorageStatus::ioError(describe("sync directory", dir, errno));
+    return StorageStatus::success();
+}
+
+StorageStatus truncateFile(const FileDescriptor &fd, const QString &path, std::uint64_t size)
+{
+    if (::ftruncate(fd.get(), static_cast<off_t>(size)) != 0)
+        return StorageStatus::ioError(describe("truncate", path, errno));
+    return StorageStatus::success();
+}
+
+StorageStatus readWholeFile(const QString &path, QByteArray &out)
+{
+    FileDescriptor fd;
+    if (StorageStatus status = openFile(path, O_RDONLY, fd); !status.ok())
+        return status;
+    const off_t size = ::lseek(fd.get(), 0, SEEK_END);
+    if (size < 0 || ::lseek(fd.get(), 0, SEEK_SET) != 0)
+        return StorageStatus::ioError(describe("seek in", path, errno));
+    out.resize(static_cast<qsizetype>(size));
+    std::size_t done = 0;
+    while (done < static_cast<std::size_t>(size)) {
+        const ssize_t n = ::read(fd.get(), out.data() + done, static_cast<std::size_t>(size) - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return StorageStatus::ioError(describe("read", path, errno));
+        if (n == 0)
+            break;
+        done += static_cast<std::size_t>(n);
+    }
+    out.resize(static_cast<qsizetype>(done));
+    return StorageStatus::success();
+}
+
+StorageStatus writeFileAtomically(const QString &path, const QByteArray &content, SyncMode mode)
+{
+    const QString temporary = path + QStringLiteral(".tmp");
+    FileDescriptor fd;
+    if (StorageStatus status = openFile(temporary, O_WRONLY | O_CREAT | O_TRUNC, fd); !status.ok())
+        return status;
+    if (StorageStatus status =
+            writeAll(fd, temporary, content.constData(), static_cast<std::size_t>(content.size()));
+        !status.ok())
+        return status;
+    if (StorageStatus status = syncData(fd, temporary, mode); !status.ok())
+        return status;
+    fd = FileDescriptor();
+    if (::rename(QFile::encodeName(temporary).constData(), QFile::encodeName(path).constData()) != 0)
+        return StorageStatus::ioError(describe("rename", temporary, errno));
+    return syncDirectory(QFileInfo(path).absolutePath(), mode);
+}
+
+} // namespace raftlab

@@ -1,0 +1,416 @@
+#include "filelog.h"
+
+#include "crc32c.h"
+
+#include <QDir>
+#include <QtEndian>
+
+#include <cassert>
+#include <cstring>
+#include <fcntl.h>
+#include <optional>
+#include <unistd.h>
+
+namespace raftlab {
+
+namespace {
+
+constexpr char segmentMagic[8] = {'R', 'A', 'F', 'T', 'L', 'O', 'G', '1'};
+
+template<typename T>
+T readLittleEndian(const char *p)
+{
+    return qFromLittleEndian<T>(p);
+}
+
+template<typename T>
+void appendLittleEndian(QByteArray &out, T value)
+{
+    char bytes[sizeof(T)];
+    qToLittleEndian(value, bytes);
+    out.append(bytes, sizeof(T));
+}
+
+// One record as found at `offset`: its entry and where the next record starts, or why it is not valid.
+struct DecodedRecord
+{
+    enum class Result { Valid, Incomplete, BadHeader, BadBody };
+    Result result = Result::Incomplete;
+    Entry entry {};
+    std::uint64_t end = 0;
+};
+
+DecodedRecord decodeRecord(const QByteArray &bytes, std::uint64_t offset)
+{
+    DecodedRecord record;
+    const auto size = static_cast<std::uint64_t>(bytes.size());
+    if (size - offset < FileLog::recordHeaderBytes)
+        return record;
+    const char *header = bytes.constData() + offset;
+    if (crc32c(header, 8) != readLittleEndian<quint32>(header + 8)) {
+        record.result = DecodedRecord::Result::BadHeader;
+        return record;
+    }
+    const auto bodyLength = readLittleEndian<quint32>(header);
+    if (bodyLength < FileLog::recordBodyFixedBytes) {
+        record.result = DecodedRecord::Result::BadHeader;
+        return record;
+    }
+    const std::uint64_t bodyStart = offset + FileLog::recordHeaderBytes;
+    if (size - bodyStart < bodyLength)
+        return record; // Incomplete: the header is sound but the body never fully reached the disk
+    const char *body = bytes.constData() + bodyStart;
+    if (crc32c(body, bodyLength) != readLittleEndian<quint32>(header + 4)) {
+        record.result = DecodedRecord::Result::BadBody;
+        return record;
+    }
+    record.entry.index = LogIndex(readLittleEndian<quint64>(body));
+    record.entry.term = Term(readLittleEndian<quint64>(body + 8));
+    record.entry.type = static_cast<EntryType>(static_cast<unsigned char>(body[16]));
+    record.entry.payload = QByteArray(body + FileLog::recordBodyFixedBytes,
+                                      static_cast<qsizetype>(bodyLength - FileLog::recordBodyFixedBytes));
+    record.end = bodyStart + bodyLength;
+    record.result = DecodedRecord::Result::Valid;
+    return record;
+}
+
+// True if a valid record starts anywhere after `offset`: then a bad record at `offset` is damage in the
+// middle of the log, not a torn tail.
+bool validRecordFollows(const QByteArray &bytes, std::uint64_t offset)
+{
+    const auto size = static_cast<std::uint64_t>(bytes.size());
+    for (std::uint64_t at = offset + 1; at + FileLog::recordHeaderBytes <= size; ++at) {
+        if (decodeRecord(bytes, at).result == DecodedRecord::Result::Valid)
+            return true;
+    }
+    return false;
+}
+
+QString at(const QString &path, std::uint64_t offset)
+{
+    return QStringLiteral("%1 at byte offset %2").arg(path).arg(offset);
+}
+
+struct ScannedSegment
+{
+    Entries entries;
+    std::vector<std::uint64_t> offsets;
+    std::optional<std::uint64_t> tornAt; // last segment only: where the valid part ends
+    std::uint64_t fileBytes = 0;
+};
+
+StorageStatus scanSegment(const QString &path, LogIndex firstIndex, bool isLast, ScannedSegment &out)
+{
+    QByteArray bytes;
+    if (StorageStatus status = readWholeFile(path, bytes); !status.ok())
+        return status;
+    const auto size = static_cast<std::uint64_t>(bytes.size());
+    out.fileBytes = size;
+    if (size < FileLog::segmentHeaderBytes || std::memcmp(bytes.constData(), segmentMagic, 8) != 0 ||
+        readLittleEndian<quint64>(bytes.constData() + 8) != firstIndex.value) {
+        if (isLast && size < FileLog::segmentHeaderBytes) {
+            out.tornAt = 0; // created just before a crash: nothing was ever acknowledged from it
+            return StorageStatus::success();
+        }
+        return StorageStatus::damaged(QStringLiteral("log segment %1 has no valid header").arg(at(path, 0)));
+    }
+    std::uint64_t offset = FileLog::segmentHeaderBytes;
+    LogIndex expected = firstIndex;
+    Term previousTerm;
+    while (offset < size) {
+        DecodedRecord record = decodeRecord(bytes, offset);
+        if (record.result != DecodedRecord::Result::Valid) {
+            if (isLast && !validRecordFollows(bytes, offset)) {
+                out.tornAt = offset;
+                return StorageStatus::success();
+            }
+            const char *what = record.result == DecodedRecord::Result::BadBody ? "checksum mismatch"
+                : record.result == DecodedRecord::Result::BadHeader            ? "damaged record header"
+                                                                               : "truncated record";
+            return StorageStatus::damaged(
+                QStringLiteral("log segment %1: %2").arg(at(path, offset), QLatin1String(what)));
+        }
+        if (record.entry.index != expected)
+            return StorageStatus::damaged(QStringLiteral("log segment %1: entry %2 where %3 was expected")
+                                              .arg(at(path, offset))
+                                              .arg(record.entry.index.value)
+                                              .arg(expected.value));
+        if (record.entry.term < previousTerm)
+            return StorageStatus::damaged(
+                QStringLiteral("log segment %1: entry terms decrease").arg(at(path, offset)));
+        previousTerm = record.entry.term;
+        out.offsets.push_back(offset);
+        out.entries.push_back(std::move(record.entry));
+        offset = record.end;
+        expected = expected.next();
+    }
+    return StorageStatus::success();
+}
+
+std::optional<LogIndex> parseSegmentName(const QString &name)
+{
+    static const QString prefix = QStringLiteral("segment-");
+    static const QString suffix = QStringLiteral(".log");
+    if (!name.startsWith(prefix) || !name.endsWith(suffix) ||
+        name.size() != prefix.size() + 20 + suffix.size())
+        return std::nullopt;
+    bool ok = false;
+    const quint64 first = name.mid(prefix.size(), 20).toULongLong(&ok);
+    if (!ok || first == 0)
+        return std::nullopt;
+    return LogIndex(first);
+}
+
+} // namespace
+
+void encodeRecord(const Entry &entry, QByteArray &out)
+{
+    const auto bodyLength = static_cast<quint32>(FileLog::recordBodyFixedBytes + entry.payload.size());
+    const qsizetype headerAt = out.size();
+    out.resize(headerAt + static_cast<qsizetype>(FileLog::recordHeaderBytes));
+    appendLittleEndian<quint64>(out, entry.index.value);
+    appendLittleEndian<quint64>(out, entry.term.value);
+    out.append(static_cast<char>(entry.type));
+    out.append(entry.payload);
+    char *header = out.data() + headerAt;
+    qToLittleEndian<quint32>(bodyLength, header);
+    qToLittleEndian<quint32>(crc32c(header + FileLog::recordHeaderBytes, bodyLength), header + 4);
+    qToLittleEndian<quint32>(crc32c(header, 8), header + 8);
+}
+
+QString FileLog::segmentFileName(LogIndex firstIndex)
+{
+    return QStringLiteral("segment-%1.log").arg(firstIndex.value, 20, 10, QLatin1Char('0'));
+}
+
+FileLog::FileLog(QString dir, Options options)
+    : m_dir(std::move(dir))
+    , m_options(options)
+{ }
+
+QStringList FileLog::segmentPaths() const
+{
+    QStringList paths;
+    for (const Segment &segment : m_segments)
+        paths << segment.path;
+    return paths;
+}
+
+StorageStatus FileLog::open(const QString &dir, const Options &options, LogIndex snapshotIndex, Opened &out)
+{
+    std::unique_ptr<FileLog> log(new FileLog(dir, options));
+    std::vector<std::pair<LogIndex, QString>> files;
+    const QStringList names = QDir(dir).entryList({QStringLiteral("segment-*.log")}, QDir::Files, QDir::Name);
+    for (const QString &name : names) {
+        const auto first = parseSegmentName(name);
+        if (!first)
+            return StorageStatus::damaged(
+                QStringLiteral("unexpected file %1 among the log segments").arg(QDir(dir).filePath(name)));
+        files.emplace_back(*first, QDir(dir).filePath(name));
+    }
+    // Zero-padded names sort in index order.
+    bool removedFiles = false;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const auto &[first, path] = files[i];
+        const bool isLast = i + 1 == files.size();
+        ScannedSegment scanned;
+        if (StorageStatus status = scanSegment(path, first, isLast, scanned); !status.ok())
+            return status;
+        if (scanned.tornAt) {
+            out.warnings << QStringLiteral("cut off a torn write at the tail of %1 (a crash interrupted an "
+                                           "unacknowledged append)")
+                                .arg(at(path, *scanned.tornAt));
+        }
+        Segment segment {path, first, std::move(scanned.offsets), 0};
+        if (!log->m_segments.empty() && first != log->m_segments.back().lastIndex().next())
+            return StorageStatus::damaged(QStringLiteral("log segment %1 starts at entry %2 but the previous "
+                                                         "segment ends at %3")
+                                              .arg(path)
+                                              .arg(first.value)
+                                              .arg(log->m_segments.back().lastIndex().value));
+        const bool wholeSegmentTorn = scanned.tornAt && segment.isEmpty();
+        const bool coveredBySnapshot = !segment.isEmpty() && segment.lastIndex() <= snapshotIndex;
+        if (wholeSegmentTorn || coveredBySnapshot || (segment.isEmpty() && !isLast)) {
+            // Nothing in it is needed: finish the interrupted compaction or segment creation.
+            if (::unlink(QFile::encodeName(path).constData()) != 0)
+                return StorageStatus::ioError(
+                    QStringLiteral("cannot remove %1: %2").arg(path, systemError(errno)));
+            removedFiles = true;
+            if (coveredBySnapshot)
+                continue;
+            if (segment.isEmpty())
+                continue;
+        }
+        if (scanned.tornAt) {
+            FileDescriptor fd;
+            if (StorageStatus status = openFile(path, O_WRONLY, fd); !status.ok())
+                return status;
+            if (StorageStatus status = truncateFile(fd, path, *scanned.tornAt); !status.ok())
+                return status;
+            if (StorageStatus status = syncData(fd, path, options.syncMode); !status.ok())
+                return status;
+        }
+        segment.size = scanned.tornAt.value_or(scanned.fileBytes);
+        for (Entry &entry : scanned.entries) {
+            if (entry.index > snapshotIndex)
+                out.entries.push_back(std::move(entry));
+        }
+        log->m_segments.push_back(std::move(segment));
+    }
+    if (removedFiles) {
+        if (StorageStatus status = syncDirectory(dir, options.syncMode); !status.ok())
+            return status;
+    }
+    if (!log->m_segments.empty() && log->m_segments.front().firstIndex > snapshotIndex.next())
+        return StorageStatus::damaged(
+            QStringLiteral("the log starts at entry %1 but the snapshot ends at %2: "
+                           "entries are missing (%3)")
+                .arg(log->m_segments.front().firstIndex.value)
+                .arg(snapshotIndex.value)
+                .arg(log->m_segments.front().path));
+    log->m_nextIndex =
+        log->m_segments.empty() ? snapshotIndex.next() : log->m_segments.back().lastIndex().next();
+    if (log->m_nextIndex <= snapshotIndex)
+        log->m_nextIndex = snapshotIndex.next();
+    if (StorageStatus status = log->openLastSegmentForAppend(); !status.ok())
+        return status;
+    out.log = std::move(log);
+    return StorageStatus::success();
+}
+
+StorageStatus FileLog::openLastSegmentForAppend()
+{
+    m_appendFd = FileDescriptor();
+    if (m_segments.empty())
+        return StorageStatus::success();
+    return openFile(m_segments.back().path, O_WRONLY | O_APPEND, m_appendFd);
+}
+
+StorageStatus FileLog::startSegment(LogIndex firstIndex)
+{
+    const QString path = QDir(m_dir).filePath(segmentFileName(firstIndex));
+    FileDescriptor fd;
+    if (StorageStatus status = openFile(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, fd); !status.ok())
+        return status;
+    QByteArray header(segmentMagic, 8);
+    appendLittleEndian<quint64>(header, firstIndex.value);
+    if (StorageStatus status =
+            writeAll(fd, path, header.constData(), static_cast<std::size_t>(header.size()));
+        !status.ok()) {
+        ::unlink(QFile::encodeName(path).constData());
+        return status;
+    }
+    // The new file's name must be durable before entries in it are acknowledged.
+    if (StorageStatus status = syncData(fd, path, m_options.syncMode); !status.ok())
+        return status;
+    if (StorageStatus status = syncDirectory(m_dir, m_options.syncMode); !status.ok())
+        return status;
+    m_segments.push_back(Segment {path, firstIndex, {}, segmentHeaderBytes});
+    m_appendFd = std::move(fd);
+    return StorageStatus::success();
+}
+
+StorageStatus FileLog::fail(StorageStatus status)
+{
+    m_failure = status.message;
+    return status;
+}
+
+StorageStatus FileLog::append(const Entries &entries)
+{
+    if (!m_failure.isEmpty())
+        return StorageStatus::ioError(m_failure);
+    if (entries.empty())
+        return StorageStatus::success();
+    assert(entries.front().index == m_nextIndex && "appends are contiguous");
+    if (m_segments.empty() || m_segments.back().size >= m_options.segmentBytes) {
+        if (StorageStatus status = startSegment(m_nextIndex); !status.ok())
+            return fail(status);
+    }
+    Segment &segment = m_segments.back();
+    QByteArray batch;
+    std::vector<std::uint64_t> offsets;
+    offsets.reserve(entries.size());
+    for (const Entry &entry : entries) {
+        offsets.push_back(segment.size + static_cast<std::uint64_t>(batch.size()));
+        encodeRecord(entry, batch);
+    }
+    StorageStatus status =
+        writeAll(m_appendFd, segment.path, batch.constData(), static_cast<std::size_t>(batch.size()));
+    if (status.ok())
+        status = syncData(m_appendFd, segment.path, m_options.syncMode);
+    if (!status.ok()) {
+        // Leave the file as it was if we can; either way, refuse further writes until reopened.
+        truncateFile(m_appendFd, segment.path, segment.size);
+        return fail(status);
+    }
+    segment.size += static_cast<std::uint64_t>(batch.size());
+    segment.recordOffsets.insert(segment.recordOffsets.end(), offsets.begin(), offsets.end());
+    m_nextIndex = entries.back().index.next();
+    return StorageStatus::success();
+}
+
+StorageStatus FileLog::truncateSuffix(LogIndex from)
+{
+    if (!m_failure.isEmpty())
+        return StorageStatus::ioError(m_failure);
+    if (from >= m_nextIndex)
+        return StorageStatus::success();
+    bool removedFiles = false;
+    while (!m_segments.empty() && m_segments.back().firstIndex >= from) {
+        m_appendFd = FileDescriptor();
+        if (::unlink(QFile::encodeName(m_segments.back().path).constData()) != 0)
+            return fail(StorageStatus::ioError(
+                QStringLiteral("cannot remove %1: %2").arg(m_segments.back().path, systemError(errno))));
+        m_segments.pop_back();
+        removedFiles = true;
+    }
+    if (!m_segments.empty() && m_segments.back().lastIndex() >= from) {
+        Segment &segment = m_segments.back();
+        const std::uint64_t cut =
+            segment.recordOffsets[static_cast<std::size_t>(from.value - segment.firstIndex.value)];
+        if (StorageStatus status = openLastSegmentForAppend(); !status.ok())
+            return fail(status);
+        if (StorageStatus status = truncateFile(m_appendFd, segment.path, cut); !status.ok())
+            return fail(status);
+        if (StorageStatus status = syncData(m_appendFd, segment.path, m_options.syncMode); !status.ok())
+            return fail(status);
+        segment.recordOffsets.resize(static_cast<std::size_t>(from.value - segment.firstIndex.value));
+        segment.size = cut;
+    } else if (StorageStatus status = openLastSegmentForAppend(); !status.ok()) {
+        return fail(status);
+    }
+    if (removedFiles) {
+        if (StorageStatus status = syncDirectory(m_dir, m_options.syncMode); !status.ok())
+            return fail(status);
+    }
+    m_nextIndex = from;
+    return StorageStatus::success();
+}
+
+StorageStatus FileLog::compactPrefix(LogIndex upTo)
+{
+    if (!m_failure.isEmpty())
+        return StorageStatus::ioError(m_failure);
+    std::size_t removable = 0;
+    while (removable < m_segments.size() &&
+           (m_segments[removable].isEmpty() || m_segments[removable].lastIndex() <= upTo))
+        ++removable;
+    if (removable == m_segments.size())
+        m_appendFd = FileDescriptor();
+    for (std::size_t i = 0; i < removable; ++i) {
+        if (::unlink(QFile::encodeName(m_segments[i].path).constData()) != 0)
+            return fail(StorageStatus::ioError(
+                QStringLiteral("cannot remove %1: %2").arg(m_segments[i].path, systemError(errno))));
+    }
+    m_segments.erase(m_segments.begin(), m_segments.begin() + static_cast<std::ptrdiff_t>(removable));
+    if (removable > 0) {
+        if (StorageStatus status = syncDirectory(m_dir, m_options.syncMode); !status.ok())
+            return fail(status);
+    }
+    if (m_segments.empty())
+        m_nextIndex = std::max(m_nextIndex, upTo.next());
+    return StorageStatus::success();
+}
+
+} // namespace raftlab

@@ -1,0 +1,129 @@
+#include "nodestorage.h"
+
+#include "hardstatefile.h"
+#include "snapshotfile.h"
+
+#include <QDir>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace raftlab {
+
+namespace {
+
+StorageStatus lockDataDir(const QString &dir, FileDescriptor &lock)
+{
+    const QString path = QDir(dir).filePath(QStringLiteral("LOCK"));
+    if (StorageStatus status = openFile(path, O_RDWR | O_CREAT, lock); !status.ok())
+        return status;
+    if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
+        const int error = errno;
+        QByteArray holder;
+        readWholeFile(path, holder);
+        if (error == EWOULDBLOCK)
+            return StorageStatus {
+                StorageStatus::Code::Locked,
+                QStringLiteral("data dir %1 is in use by another process%2")
+                    .arg(dir,
+                         holder.trimmed().isEmpty()
+                             ? QString()
+                             : QStringLiteral(" (pid %1)").arg(QString::fromLatin1(holder.trimmed())))};
+        return StorageStatus::ioError(QStringLiteral("cannot lock %1: %2").arg(path, systemError(error)));
+    }
+    // Who holds it, for the next process's error message. Not needed for correctness.
+    const QByteArray pid = QByteArray::number(static_cast<qint64>(::getpid())) + '\n';
+    truncateFile(lock, path, 0);
+    ::pwrite(lock.get(), pid.constData(), static_cast<std::size_t>(pid.size()), 0);
+    return StorageStatus::success();
+}
+
+} // namespace
+
+NodeStorage::NodeStorage(QString dir, Options options, FileDescriptor lock, std::unique_ptr<FileLog> log)
+    : m_dir(std::move(dir))
+    , m_options(options)
+    , m_lock(std::move(lock))
+    , m_log(std::move(log))
+{ }
+
+NodeStorage::~NodeStorage() = default;
+
+StorageStatus NodeStorage::open(const QString &dir, const Options &options, Opened &out)
+{
+    if (!QDir().mkpath(dir))
+        return StorageStatus::ioError(QStringLiteral("cannot create data dir %1").arg(dir));
+    FileDescriptor lock;
+    if (StorageStatus status = lockDataDir(dir, lock); !status.ok())
+        return status;
+    // Left by a crash in the middle of an atomic replace: the real file is intact.
+    for (const QString &name : {HardStateFile::fileName(), SnapshotFile::fileName()})
+        QFile::remove(QDir(dir).filePath(name + QStringLiteral(".tmp")));
+
+    PersistentState state;
+    if (StorageStatus status = HardStateFile::load(dir, state.hardState); !status.ok())
+        return status;
+    if (StorageStatus status = SnapshotFile::load(dir, state.snapshot); !status.ok())
+        return status;
+    FileLog::Opened log;
+    const FileLog::Options logOptions {options.syncMode, options.segmentBytes};
+    if (StorageStatus status = FileLog::open(dir, logOptions, state.snapshot.meta.index, log); !status.ok())
+        return status;
+    state.entries = std::move(log.entries);
+    if (!state.entries.empty() && state.entries.front().term < state.snapshot.meta.term)
+        return StorageStatus::damaged(
+            QStringLiteral("the log in %1 continues the snapshot with entry %2 of an "
+                           "older term")
+                .arg(dir)
+                .arg(state.entries.front().index.value));
+    out.warnings = std::move(log.warnings);
+    out.state = std::move(state);
+    out.storage.reset(new NodeStorage(dir, options, std::move(lock), std::move(log.log)));
+    return StorageStatus::success();
+}
+
+StorageStatus NodeStorage::fail(StorageStatus status)
+{
+    if (m_failure.isEmpty())
+        m_failure = status.message;
+    return status;
+}
+
+StorageStatus NodeStorage::persist(const Ready &ready)
+{
+    if (!m_failure.isEmpty())
+        return StorageStatus::ioError(m_failure);
+    if (ready.hardState) {
+        if (StorageStatus status = HardStateFile::save(m_dir, *ready.hardState, m_options.syncMode);
+            !status.ok())
+            return fail(status);
+    }
+    if (ready.truncateFrom) {
+        if (StorageStatus status = m_log->truncateSuffix(*ready.truncateFrom); !status.ok())
+            return fail(status);
+    }
+    if (ready.snapshot) {
+        if (StorageStatus status = saveSnapshot(*ready.snapshot); !status.ok())
+            return status;
+    }
+    if (!ready.entries.empty()) {
+        if (StorageStatus status = m_log->append(ready.entries); !status.ok())
+            return fail(status);
+    }
+    return StorageStatus::success();
+}
+
+StorageStatus NodeStorage::saveSnapshot(const Snapshot &snapshot)
+{
+    if (!m_failure.isEmpty())
+        return StorageStatus::ioError(m_failure);
+    if (StorageStatus status = SnapshotFile::save(m_dir, snapshot, m_options.syncMode); !status.ok())
+        return fail(status);
+    if (StorageStatus status = m_log->compactPrefix(snapshot.meta.index); !status.ok())
+        return fail(status);
+    return StorageStatus::success();
+}
+
+} // namespace raftlab

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "core/ready.h"
+#include "filelog.h"
+
+#include <QStringList>
+
+#include <memory>
+
+namespace raftlab {
+
+// Everything one node keeps on disk, in its data dir:
+//   LOCK        held with flock() while a process uses the dir (a second process is refused)
+//   hardstate   term and vote (HardStateFile)
+//   snapshot    the latest state-machine snapshot (SnapshotFile)
+//   segment-*   the log (FileLog)
+// It persists a Ready in a crash-safe order and restores the PersistentState a RaftCore starts from.
+class NodeStorage
+{
+public:
+    struct Options
+    {
+        SyncMode syncMode = SyncMode::Always;
+        std::uint64_t segmentBytes = 64ull * 1024 * 1024;
+    };
+
+    struct Opened
+    {
+        std::unique_ptr<NodeStorage> storage;
+        PersistentState state;
+        QStringList warnings;
+    };
+
+    // Creates `dir` if missing, locks it, verifies and loads everything in it.
+    // Locked: another process has the dir. Damaged: a file failed its checks (named, with offset).
+    static StorageStatus open(const QString &dir, const Options &options, Opened &out);
+    ~NodeStorage();
+
+    // Makes durable what `ready` asks, in this order: term/vote, truncation, snapshot (then the log
+    // prefix it covers is dropped), new entries. Truncation comes before the snapshot so that a crash in
+    // between never leaves conflicting entries after a snapshot.
+    StorageStatus persist(const Ready &ready);
+    // The node's own state machine snapshot (after RaftCore::compact): saved, then the log prefix dropped.
+    StorageStatus saveSnapshot(const Snapshot &snapshot);
+
+    const QString &dir() const { return m_dir; }
+    SyncMode syncMode() const { return m_options.syncMode; }
+    // After a write failed (disk full, read-only, ...) every later write is refused; empty while healthy.
+    const QString &failure() const { return m_failure; }
+    LogIndex lastIndex() const { return m_log->lastIndex(); }
+
+private:
+    NodeStorage(QString dir, Options options, FileDescriptor lock, std::unique_ptr<FileLog> log);
+    StorageStatus fail(StorageStatus status);
+
+    QString m_dir;
+    Options m_options;
+    FileDescriptor m_lock;
+    std::unique_ptr<FileLog> m_log;
+    QString m_failure;
+};
+
+} // namespace raftlab

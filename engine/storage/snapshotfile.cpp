@@ -1,0 +1,63 @@
+#include "snapshotfile.h"
+
+#include "crc32c.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QtEndian>
+
+#include <cstring>
+
+namespace raftlab {
+
+namespace {
+constexpr char magic[8] = {'R', 'A', 'F', 'T', 'S', 'N', '0', '1'};
+}
+
+StorageStatus SnapshotFile::load(const QString &dir, Snapshot &out)
+{
+    const QString path = QDir(dir).filePath(fileName());
+    out = Snapshot {};
+    if (!QFileInfo::exists(path))
+        return StorageStatus::success();
+    QByteArray bytes;
+    if (StorageStatus status = readWholeFile(path, bytes); !status.ok())
+        return status;
+    const auto damaged = [&path](qsizetype offset, const char *what) {
+        return StorageStatus::damaged(QStringLiteral("snapshot %1 at byte offset %2: %3")
+                                          .arg(path)
+                                          .arg(offset)
+                                          .arg(QLatin1String(what)));
+    };
+    if (bytes.size() < headerBytes || std::memcmp(bytes.constData(), magic, 8) != 0)
+        return damaged(0, "wrong size or header");
+    const char *p = bytes.constData();
+    if (crc32c(p, 36) != qFromLittleEndian<quint32>(p + 36))
+        return damaged(0, "header checksum mismatch");
+    const auto length = qFromLittleEndian<quint64>(p + 24);
+    if (length != static_cast<quint64>(bytes.size() - headerBytes))
+        return damaged(headerBytes, "data length does not match the file size");
+    if (crc32c(p + headerBytes, length) != qFromLittleEndian<quint32>(p + 32))
+        return damaged(headerBytes, "data checksum mismatch");
+    out.meta.index = LogIndex(qFromLittleEndian<quint64>(p + 8));
+    out.meta.term = Term(qFromLittleEndian<quint64>(p + 16));
+    out.data = bytes.mid(headerBytes);
+    return StorageStatus::success();
+}
+
+StorageStatus SnapshotFile::save(const QString &dir, const Snapshot &snapshot, SyncMode mode)
+{
+    QByteArray bytes(headerBytes, '\0');
+    char *p = bytes.data();
+    std::memcpy(p, magic, 8);
+    qToLittleEndian<quint64>(snapshot.meta.index.value, p + 8);
+    qToLittleEndian<quint64>(snapshot.meta.term.value, p + 16);
+    qToLittleEndian<quint64>(static_cast<quint64>(snapshot.data.size()), p + 24);
+    qToLittleEndian<quint32>(
+        crc32c(snapshot.data.constData(), static_cast<std::size_t>(snapshot.data.size())), p + 32);
+    qToLittleEndian<quint32>(crc32c(p, 36), p + 36);
+    bytes.append(snapshot.data);
+    return writeFileAtomically(QDir(dir).filePath(fileName()), bytes, mode);
+}
+
+} // namespace raftlab
