@@ -1,0 +1,381 @@
+#include "messagecodec.h"
+
+#include <QCborMap>
+#include <QCborStreamReader>
+#include <QCborStreamWriter>
+#include <QCborValue>
+
+namespace raftlab {
+
+namespace {
+
+enum Key : quint64 {
+    KeyType = 0,
+    KeyFrom,
+    KeyTo,
+    KeyTerm,
+    KeyLastLogIndex,
+    KeyLastLogTerm,
+    KeyLeadershipTransfer,
+    KeyGranted,
+    KeyPrevLogIndex,
+    KeyPrevLogTerm,
+    KeyEntries,
+    KeyCommitIndex,
+    KeySuccess,
+    KeyMatchIndex,
+    KeyRejectedIndex,
+    KeyConflictIndex,
+    KeyConflictTerm,
+    KeyReadRound,
+    KeySnapshot,
+    KeySnapshotOffset,
+    KeySnapshotTotalBytes,
+    KeySnapshotChunk,
+    KeySnapshotDone,
+    KeyTraceId,
+};
+
+constexpr quint64 maxEntriesPerMessage = 1'000'000;
+constexpr std::uint32_t maxNodeIdValue = 0xFFFFFFFFu;
+
+class Writer
+{
+public:
+    explicit Writer(QByteArray *out)
+        : m_writer(out)
+    { }
+    QCborStreamWriter &stream() { return m_writer; }
+    void number(Key key, quint64 value)
+    {
+        if (value != 0) {
+            m_writer.append(static_cast<quint64>(key));
+            m_writer.append(value);
+        }
+    }
+    void flag(Key key, bool value)
+    {
+        if (value) {
+            m_writer.append(static_cast<quint64>(key));
+            m_writer.append(true);
+        }
+    }
+    void key(Key key) { m_writer.append(static_cast<quint64>(key)); }
+
+private:
+    QCborStreamWriter m_writer;
+};
+
+// A strict reader of the few CBOR shapes a message uses.
+class Reader
+{
+public:
+    explicit Reader(const QByteArray &bytes)
+        : m_reader(bytes)
+    { }
+
+    bool ok() const { return m_error.isEmpty() && m_reader.lastError() == QCborError::NoError; }
+    QString error() const { return m_error.isEmpty() ? m_reader.lastError().toString() : m_error; }
+    QCborStreamReader &stream() { return m_reader; }
+    void fail(const QString &why)
+    {
+        if (m_error.isEmpty())
+            m_error = why;
+    }
+
+    quint64 unsignedInteger(const char *what)
+    {
+        if (!m_reader.isUnsignedInteger()) {
+            fail(QStringLiteral("%1 is not an unsigned integer").arg(QLatin1String(what)));
+            return 0;
+        }
+        const quint64 value = m_reader.toUnsignedInteger();
+        m_reader.next();
+        return value;
+    }
+
+    bool boolean(const char *what)
+    {
+        if (!m_reader.isBool()) {
+            fail(QStringLiteral("%1 is not a boolean").arg(QLatin1String(what)));
+            return false;
+        }
+        const bool value = m_reader.toBool();
+        m_reader.next();
+        return value;
+    }
+
+    QByteArray bytes(const char *what)
+    {
+        QByteArray result;
+        if (!m_reader.isByteArray()) {
+            fail(QStringLiteral("%1 is not a byte string").arg(QLatin1String(what)));
+            return result;
+        }
+        for (auto chunk = m_reader.readByteArray(); ok(); chunk = m_reader.readByteArray()) {
+            if (chunk.status == QCborStreamReader::EndOfString)
+                return result;
+            if (chunk.status == QCborStreamReader::Error)
+                break;
+            result += chunk.data;
+        }
+        fail(QStringLiteral("%1 is a broken byte string").arg(QLatin1String(what)));
+        return result;
+    }
+
+    // Enters an array and returns its length (definite-length arrays only).
+    quint64 enterArray(const char *what, quint64 maxLength)
+    {
+        if (!m_reader.isArray() || !m_reader.isLengthKnown() || m_reader.length() > maxLength) {
+            fail(QStringLiteral("%1 is not an array of at most %2 elements")
+                     .arg(QLatin1String(what))
+                     .arg(maxLength));
+            return 0;
+        }
+        const quint64 length = m_reader.length();
+        m_reader.enterContainer();
+        return length;
+    }
+    void leave() { m_reader.leaveContainer(); }
+
+private:
+    mutable QCborStreamReader m_reader; // lastError() is not const in Qt 6.4
+    QString m_error;
+};
+
+NodeId nodeId(Reader &reader, const char *what)
+{
+    const quint64 value = reader.unsignedInteger(what);
+    if (value > maxNodeIdValue)
+        reader.fail(QStringLiteral("%1 is out of range").arg(QLatin1String(what)));
+    return NodeId(static_cast<std::uint32_t>(value));
+}
+
+void readEntries(Reader &reader, Entries &entries)
+{
+    const quint64 count = reader.enterArray("entries", maxEntriesPerMessage);
+    entries.reserve(static_cast<std::size_t>(count));
+    for (quint64 i = 0; i < count && reader.ok(); ++i) {
+        if (reader.enterArray("entry", 4) != 4 || !reader.ok()) {
+            reader.fail(QStringLiteral("an entry is not [index, term, type, payload]"));
+            return;
+        }
+        Entry entry;
+        entry.index = LogIndex(reader.unsignedInteger("entry index"));
+        entry.term = Term(reader.unsignedInteger("entry term"));
+        const quint64 type = reader.unsignedInteger("entry type");
+        if (type != static_cast<quint64>(EntryType::Command) && type != static_cast<quint64>(EntryType::NoOp))
+            reader.fail(QStringLiteral("unknown entry type %1").arg(type));
+        entry.type = static_cast<EntryType>(type);
+        entry.payload = reader.bytes("entry payload");
+        reader.leave();
+        entries.push_back(std::move(entry));
+    }
+    if (reader.ok())
+        reader.leave();
+}
+
+} // namespace
+
+QByteArray encodeMessage(const Message &m, std::uint64_t traceId)
+{
+    QByteArray out;
+    Writer w(&out);
+    w.stream().startMap();
+    w.key(KeyType);
+    w.stream().append(static_cast<quint64>(m.type));
+    w.number(KeyFrom, m.from.value);
+    w.number(KeyTo, m.to.value);
+    w.number(KeyTerm, m.term.value);
+    w.number(KeyLastLogIndex, m.lastLogIndex.value);
+    w.number(KeyLastLogTerm, m.lastLogTerm.value);
+    w.flag(KeyLeadershipTransfer, m.leadershipTransfer);
+    w.flag(KeyGranted, m.granted);
+    w.number(KeyPrevLogIndex, m.prevLogIndex.value);
+    w.number(KeyPrevLogTerm, m.prevLogTerm.value);
+    if (!m.entries.empty()) {
+        w.key(KeyEntries);
+        w.stream().startArray(m.entries.size());
+        for (const Entry &entry : m.entries) {
+            w.stream().startArray(4);
+            w.stream().append(static_cast<quint64>(entry.index.value));
+            w.stream().append(static_cast<quint64>(entry.term.value));
+            w.stream().append(static_cast<quint64>(entry.type));
+            w.stream().append(entry.payload);
+            w.stream().endArray();
+        }
+        w.stream().endArray();
+    }
+    w.number(KeyCommitIndex, m.commitIndex.value);
+    w.flag(KeySuccess, m.success);
+    w.number(KeyMatchIndex, m.matchIndex.value);
+    w.number(KeyRejectedIndex, m.rejectedIndex.value);
+    w.number(KeyConflictIndex, m.conflictIndex.value);
+    w.number(KeyConflictTerm, m.conflictTerm.value);
+    w.number(KeyReadRound, m.readRound);
+    if (m.snapshot != SnapshotMeta {}) {
+        w.key(KeySnapshot);
+        w.stream().startArray(2);
+        w.stream().append(static_cast<quint64>(m.snapshot.index.value));
+        w.stream().append(static_cast<quint64>(m.snapshot.term.value));
+        w.stream().endArray();
+    }
+    w.number(KeySnapshotOffset, m.snapshotOffset);
+    w.number(KeySnapshotTotalBytes, m.snapshotTotalBytes);
+    if (m.type == MessageType::InstallSnapshot) {
+        w.key(KeySnapshotChunk);
+        w.stream().append(m.snapshotChunk);
+    }
+    w.flag(KeySnapshotDone, m.snapshotDone);
+    w.number(KeyTraceId, traceId);
+    w.stream().endMap();
+    return out;
+}
+
+QString decodeMessage(const QByteArray &bytes, Message &m, std::uint64_t &traceId)
+{
+    m = Message {};
+    traceId = 0;
+    Reader r(bytes);
+    if (!r.stream().isMap())
+        return QStringLiteral("a message is not a CBOR map");
+    r.stream().enterContainer();
+    bool sawType = false;
+    while (r.ok() && r.stream().hasNext()) {
+        const quint64 key = r.unsignedInteger("a message key");
+        switch (key) {
+        case KeyType: {
+            const quint64 type = r.unsignedInteger("type");
+            if (type < static_cast<quint64>(MessageType::PreVote) ||
+                type > static_cast<quint64>(MessageType::TimeoutNow))
+                r.fail(QStringLiteral("unknown message type %1").arg(type));
+            m.type = static_cast<MessageType>(type);
+            sawType = true;
+            break;
+        }
+        case KeyFrom:
+            m.from = nodeId(r, "from");
+            break;
+        case KeyTo:
+            m.to = nodeId(r, "to");
+            break;
+        case KeyTerm:
+            m.term = Term(r.unsignedInteger("term"));
+            break;
+        case KeyLastLogIndex:
+            m.lastLogIndex = LogIndex(r.unsignedInteger("lastLogIndex"));
+            break;
+        case KeyLastLogTerm:
+            m.lastLogTerm = Term(r.unsignedInteger("lastLogTerm"));
+            break;
+        case KeyLeadershipTransfer:
+            m.leadershipTransfer = r.boolean("leadershipTransfer");
+            break;
+        case KeyGranted:
+            m.granted = r.boolean("granted");
+            break;
+        case KeyPrevLogIndex:
+            m.prevLogIndex = LogIndex(r.unsignedInteger("prevLogIndex"));
+            break;
+        case KeyPrevLogTerm:
+            m.prevLogTerm = Term(r.unsignedInteger("prevLogTerm"));
+            break;
+        case KeyEntries:
+            readEntries(r, m.entries);
+            break;
+        case KeyCommitIndex:
+            m.commitIndex = LogIndex(r.unsignedInteger("commitIndex"));
+            break;
+        case KeySuccess:
+            m.success = r.boolean("success");
+            break;
+        case KeyMatchIndex:
+            m.matchIndex = LogIndex(r.unsignedInteger("matchIndex"));
+            break;
+        case KeyRejectedIndex:
+            m.rejectedIndex = LogIndex(r.unsignedInteger("rejectedIndex"));
+            break;
+        case KeyConflictIndex:
+            m.conflictIndex = LogIndex(r.unsignedInteger("conflictIndex"));
+            break;
+        case KeyConflictTerm:
+            m.conflictTerm = Term(r.unsignedInteger("conflictTerm"));
+            break;
+        case KeyReadRound:
+            m.readRound = r.unsignedInteger("readRound");
+            break;
+        case KeySnapshot:
+            if (r.enterArray("snapshot", 2) != 2) {
+                r.fail(QStringLiteral("snapshot is not [index, term]"));
+                break;
+            }
+            m.snapshot.index = LogIndex(r.unsignedInteger("snapshot index"));
+            m.snapshot.term = Term(r.unsignedInteger("snapshot term"));
+            if (r.ok())
+                r.leave();
+            break;
+        case KeySnapshotOffset:
+            m.snapshotOffset = r.unsignedInteger("snapshotOffset");
+            break;
+        case KeySnapshotTotalBytes:
+            m.snapshotTotalBytes = r.unsignedInteger("snapshotTotalBytes");
+            break;
+        case KeySnapshotChunk:
+            m.snapshotChunk = r.bytes("snapshotChunk");
+            break;
+        case KeySnapshotDone:
+            m.snapshotDone = r.boolean("snapshotDone");
+            break;
+        case KeyTraceId:
+            traceId = r.unsignedInteger("trace id");
+            break;
+        default:
+            r.fail(QStringLiteral("unknown message key %1").arg(key));
+            break;
+        }
+    }
+    if (r.ok())
+        r.stream().leaveContainer();
+    if (!r.ok())
+        return r.error();
+    if (!sawType)
+        return QStringLiteral("a message without a type");
+    if (r.stream().currentOffset() != bytes.size())
+        return QStringLiteral("bytes after the message");
+    return QString();
+}
+
+QByteArray encodeHello(const Hello &hello)
+{
+    QCborMap map;
+    map[QStringLiteral("hello")] = QStringLiteral("raftlab");
+    map[QStringLiteral("version")] = 1;
+    map[QStringLiteral("cluster")] = hello.cluster;
+    map[QStringLiteral("from")] = static_cast<qint64>(hello.from.value);
+    map[QStringLiteral("to")] = static_cast<qint64>(hello.to.value);
+    return map.toCborValue().toCbor();
+}
+
+QString decodeHello(const QByteArray &bytes, Hello &hello)
+{
+    QCborParserError error;
+    const QCborValue value = QCborValue::fromCbor(bytes, &error);
+    if (error.error != QCborError::NoError || !value.isMap())
+        return QStringLiteral("the first frame is not a RaftLab hello");
+    const QCborMap map = value.toMap();
+    if (map.value(QStringLiteral("hello")).toString() != QLatin1String("raftlab"))
+        return QStringLiteral("the first frame is not a RaftLab hello");
+    if (map.value(QStringLiteral("version")).toInteger() != 1)
+        return QStringLiteral("unsupported protocol version %1")
+            .arg(map.value(QStringLiteral("version")).toInteger());
+    const qint64 from = map.value(QStringLiteral("from")).toInteger();
+    const qint64 to = map.value(QStringLiteral("to")).toInteger();
+    if (from <= 0 || from > maxNodeIdValue || to <= 0 || to > maxNodeIdValue)
+        return QStringLiteral("the hello names no valid node ids");
+    hello.cluster = map.value(QStringLiteral("cluster")).toString();
+    hello.from = NodeId(static_cast<std::uint32_t>(from));
+    hello.to = NodeId(static_cast<std::uint32_t>(to));
+    return QString();
+}
+
+} // namespace raftlab

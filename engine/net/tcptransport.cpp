@@ -1,0 +1,151 @@
+#include "tcptransport.h"
+
+#include "framecodec.h"
+#include "inboundconnection.h"
+#include "messagecodec.h"
+#include "outgoingpeer.h"
+
+#include <QLoggingCategory>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+
+namespace raftlab {
+
+Q_LOGGING_CATEGORY(lcNet, "raftlab.net")
+
+const char *toString(DropReason reason)
+{
+    switch (reason) {
+    case DropReason::Partitioned:
+        return "partitioned";
+    case DropReason::Loss:
+        return "loss";
+    case DropReason::Unreachable:
+        return "unreachable";
+    case DropReason::QueueFull:
+        return "queue_full";
+    }
+    return "unknown";
+}
+
+TcpTransport::TcpTransport(Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_server(new QTcpServer(this))
+    , m_random(m_options.randomSeed)
+{
+    for (const PeerAddress &peer : m_options.peers) {
+        OutgoingPeer::Options peerOptions;
+        peerOptions.peer = peer.id;
+        peerOptions.host = peer.host;
+        peerOptions.port = peer.port;
+        QByteArray hello;
+        appendFrame(hello, encodeHello(Hello {m_options.cluster, m_options.self, peer.id}));
+        peerOptions.helloFrame = hello;
+        peerOptions.maxQueuedBytes = m_options.maxQueuedBytesPerPeer;
+        auto *outgoing = new OutgoingPeer(peerOptions, m_random.next(), this);
+        connect(outgoing, &OutgoingPeer::connectionChanged, this, &TcpTransport::peerConnectionChanged);
+        m_outgoing.emplace(peer.id, outgoing);
+    }
+    connect(m_server, &QTcpServer::newConnection, this, &TcpTransport::acceptConnections);
+}
+
+TcpTransport::~TcpTransport() = default;
+
+QString TcpTransport::start()
+{
+    QHostAddress address;
+    if (m_options.listenHost == QLatin1String("localhost"))
+        address = QHostAddress(QHostAddress::LocalHost);
+    else if (!address.setAddress(m_options.listenHost))
+        address = QHostAddress(QHostAddress::Any); // a host name: listen everywhere, peers dial the name
+    if (!m_server->listen(address, m_options.listenPort))
+        return QStringLiteral("cannot listen for Raft peers on %1:%2: %3")
+            .arg(m_options.listenHost)
+            .arg(m_options.listenPort)
+            .arg(m_server->errorString());
+    for (auto &[id, peer] : m_outgoing)
+        peer->start();
+    return QString();
+}
+
+quint16 TcpTransport::listeningPort() const
+{
+    return m_server->serverPort();
+}
+
+bool TcpTransport::isConnectedTo(NodeId peer) const
+{
+    const auto found = m_outgoing.find(peer);
+    return found != m_outgoing.end() && found->second->isConnected();
+}
+
+void TcpTransport::acceptConnections()
+{
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        InboundConnection::Expectations expectations {m_options.cluster, m_options.self,
+                                                      [this](NodeId id) { return m_outgoing.contains(id); },
+                                                      m_options.maxFrameBytes};
+        auto *connection = new InboundConnection(socket, std::move(expectations), this);
+        connect(connection, &InboundConnection::rejected, this, [this](const QString &reason) {
+            qCWarning(lcNet, "node %u %s", m_options.self.value, qPrintable(reason));
+            Q_EMIT connectionRejected(reason);
+        });
+        connect(connection, &InboundConnection::messageArrived, this,
+                [this](const Message &message, quint64 traceId) {
+                    if (m_blocked.contains(message.from)) {
+                        Q_EMIT messageDropped(message, traceId, DropReason::Partitioned, Direction::Incoming);
+                        return;
+                    }
+                    Q_EMIT messageReceived(message, traceId);
+                });
+    }
+}
+
+void TcpTransport::send(const Message &message)
+{
+    const quint64 traceId = (static_cast<quint64>(m_options.self.value) << 32) | m_nextSequence++;
+    if (!m_outgoing.contains(message.to))
+        return; // not a member: the core never addresses one
+    Q_EMIT messageSent(message, traceId);
+    if (m_blocked.contains(message.to)) {
+        Q_EMIT messageDropped(message, traceId, DropReason::Partitioned, Direction::Outgoing);
+        return;
+    }
+    if (m_random.chance(m_faults.loss)) {
+        Q_EMIT messageDropped(message, traceId, DropReason::Loss, Direction::Outgoing);
+        return;
+    }
+    QByteArray frame;
+    appendFrame(frame, encodeMessage(message, traceId));
+    const int delayMs = m_faults.delayMs == 0 && m_faults.jitterMs == 0
+        ? 0
+        : std::max(0,
+                   m_faults.delayMs +
+                       static_cast<int>(m_random.between(-m_faults.jitterMs, m_faults.jitterMs + 1)));
+    if (delayMs == 0) {
+        deliver(message.to, frame, message, traceId);
+        return;
+    }
+    // Delayed messages may overtake each other under jitter, as on a real network.
+    QTimer::singleShot(delayMs, this, [this, to = message.to, frame, message, traceId] {
+        if (m_blocked.contains(to)) {
+            Q_EMIT messageDropped(message, traceId, DropReason::Partitioned, Direction::Outgoing);
+            return;
+        }
+        deliver(to, frame, message, traceId);
+    });
+}
+
+void TcpTransport::deliver(NodeId peer, const QByteArray &frame, const Message &message, quint64 traceId)
+{
+    OutgoingPeer *outgoing = m_outgoing.at(peer);
+    if (!outgoing->enqueue(frame))
+        Q_EMIT messageDropped(message, traceId,
+                              outgoing->isConnected() ? DropReason::QueueFull : DropReason::Unreachable,
+                              Direction::Outgoing);
+}
+
+} // namespace raftlab

@@ -1,0 +1,86 @@
+#pragma once
+
+#include "core/message.h"
+#include "core/random.h"
+#include "networkfaults.h"
+
+#include <QHostAddress>
+#include <QObject>
+
+#include <map>
+#include <set>
+#include <vector>
+
+class QTcpServer;
+
+namespace raftlab {
+
+class OutgoingPeer;
+
+// Moves Raft messages between this node and its peers over TCP (DESIGN.md layer 3): one listening
+// server for incoming connections, one outgoing connection per peer, length-prefixed CBOR frames.
+// The fault filter lives here, so a cut link is a real loss between real processes: blocked peers
+// (both directions), delay with jitter, and loss on outgoing messages. Every message sent gets a
+// trace id (the sender's id in the high 32 bits, a sequence below) that its `recv` or `drop` repeats.
+class TcpTransport final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TcpTransport)
+
+public:
+    struct PeerAddress
+    {
+        NodeId id {};
+        QString host;
+        quint16 port = 0;
+    };
+
+    struct Options
+    {
+        QString cluster;
+        NodeId self {};
+        QString listenHost;
+        quint16 listenPort = 0;
+        std::vector<PeerAddress> peers;
+        std::uint32_t maxFrameBytes = 64u << 20;
+        std::size_t maxQueuedBytesPerPeer = 64u << 20;
+        std::uint64_t randomSeed = 1;
+    };
+
+    explicit TcpTransport(Options options, QObject *parent = nullptr);
+    ~TcpTransport() override;
+
+    // Starts listening and dialling the peers. Returns an error sentence, or empty on success.
+    QString start();
+    quint16 listeningPort() const;
+
+    void send(const Message &message);
+
+    void setBlockedPeers(const std::set<NodeId> &peers) { m_blocked = peers; }
+    const std::set<NodeId> &blockedPeers() const { return m_blocked; }
+    void setFaults(const NetworkFaults &faults) { m_faults = faults; }
+    const NetworkFaults &faults() const { return m_faults; }
+    bool isConnectedTo(NodeId peer) const;
+
+Q_SIGNALS:
+    void messageReceived(const raftlab::Message &message, quint64 traceId);
+    void messageSent(const raftlab::Message &message, quint64 traceId);
+    void messageDropped(const raftlab::Message &message, quint64 traceId, raftlab::DropReason reason,
+                        raftlab::Direction direction);
+    void connectionRejected(const QString &reason);
+    void peerConnectionChanged(raftlab::NodeId peer, bool connected);
+
+private:
+    void acceptConnections();
+    void deliver(NodeId peer, const QByteArray &frame, const Message &message, quint64 traceId);
+
+    Options m_options;
+    QTcpServer *m_server = nullptr;
+    std::map<NodeId, OutgoingPeer *> m_outgoing;
+    std::set<NodeId> m_blocked;
+    NetworkFaults m_faults;
+    Random m_random;
+    std::uint32_t m_nextSequence = 1;
+};
+
+} // namespace raftlab
