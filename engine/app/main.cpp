@@ -1,9 +1,7 @@
 // raftlab-node: one Raft node process (INTERFACE.md, "raftlab-node").
-#include "node/nodeoptions.h"
+#include "nodeprocess.h"
 
 #include <QCoreApplication>
-
-#include <cstdio>
 
 int main(int argc, char *argv[])
 {
@@ -14,8 +12,8 @@ int main(int argc, char *argv[])
     const raftlab::NodeCommandLine commandLine = raftlab::parseNodeCommandLine(QCoreApplication::arguments());
     if (const auto exitCode = raftlab::finishUnlessRun(commandLine))
         return *exitCode;
-    std::fprintf(stderr,
-                 "raftlab-node: this build parses its options but cannot run a node yet "
-                 "(the storage, transport and HTTP layers are still to come)\n");
-    return 1;
+    raftlab::NodeProcess node(commandLine.options);
+    if (const int status = node.start(); status != 0)
+        return status;
+    return QCoreApplication::exec();
 }

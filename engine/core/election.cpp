@@ -54,6 +54,19 @@ void RaftCore::tickLeader()
     }
 }
 
+void RaftCore::setTiming(int heartbeatTicks, int electionTimeoutTicksMin, int electionTimeoutTicksMax)
+{
+    CoreConfig changed = m_config;
+    changed.heartbeatTicks = heartbeatTicks;
+    changed.electionTimeoutTicksMin = electionTimeoutTicksMin;
+    changed.electionTimeoutTicksMax = electionTimeoutTicksMax;
+    assert(!changed.problem() && "the caller validates timing");
+    m_config = changed;
+    // Keep a running timer within the new bounds, so slowing down or speeding up shows at once.
+    if (m_role != Role::Leader)
+        resetElectionTimer();
+}
+
 void RaftCore::campaignNow()
 {
     assert(!m_awaitingAdvance && "no input between takeReady() and advance()");

@@ -79,6 +79,9 @@ public:
     ProposeResult propose(const QByteArray &command);
     ReadIndexResult readIndex(std::uint64_t requestId);
     TransferResult transferLeadership(NodeId target);
+    // New heartbeat and election timeouts (slow motion for a class). They apply from the next timer reset;
+    // `problem()` of the resulting config must be empty.
+    void setTiming(int heartbeatTicks, int electionTimeoutTicksMin, int electionTimeoutTicksMax);
     // Fire the election timer now (the admin route `/admin/timeout`; classroom split votes).
     void campaignNow();
     // The owner's state machine took a snapshot that includes every entry up to `index` (which must

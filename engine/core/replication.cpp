@@ -300,6 +300,11 @@ void RaftCore::handleHeartbeatResponse(const Message &message)
         progress.resumeProbe();
         break;
     case ProgressState::Replicate:
+        // A full window that the follower, alive enough to answer, never acknowledged: those appends
+        // were lost. Without this the leader would wait for their answers forever (etcd frees an
+        // inflight slot on a heartbeat response for the same reason). Probe again from the match.
+        if (progress.isPaused(m_config.maxInflightAppends) && progress.match() < m_log.lastIndex())
+            progress.becomeProbe();
         break;
     case ProgressState::Snapshot:
         // A chunk may have been lost: send the current one again (the follower ignores a duplicate).

@@ -1,0 +1,158 @@
+#include "nodeprocess.h"
+
+#include "http/httpapi.h"
+#include "net/tcptransport.h"
+#include "node/clusterconfig.h"
+#include "node/raftnode.h"
+#include "storage/nodestorage.h"
+
+#include <QCoreApplication>
+#include <QRandomGenerator>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace raftlab {
+
+namespace {
+
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
+}
+
+int failWith(int status, const QString &line)
+{
+    printLine(OutputStream::Stderr, QStringLiteral("raftlab-node: %1").arg(line));
+    return status;
+}
+
+// One core tick: short enough to resolve the heartbeat, at most 10 ms.
+int tickMsFor(int heartbeatMs)
+{
+    return std::clamp(heartbeatMs / 5, 1, 10);
+}
+
+} // namespace
+
+NodeProcess::NodeProcess(NodeOptions options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{ }
+
+NodeProcess::~NodeProcess() = default;
+
+int NodeProcess::start()
+{
+    ClusterConfig cluster;
+    if (const QString error = loadClusterConfig(m_options.clusterFile, cluster); !error.isEmpty())
+        return failWith(2, error);
+    const NodeId self(static_cast<std::uint32_t>(m_options.nodeId));
+    const ClusterMember *member = cluster.member(self);
+    if (!member)
+        return failWith(
+            2,
+            QStringLiteral("--id %1 is not a node of %2").arg(m_options.nodeId).arg(m_options.clusterFile));
+    const int heartbeatMs = m_options.heartbeatMs.value_or(cluster.heartbeatMs);
+    const MillisecondRange election = m_options.electionTimeoutMs.value_or(cluster.electionTimeoutMs);
+    if (heartbeatMs >= election.minMs)
+        return failWith(
+            2,
+            QStringLiteral("the heartbeat (%1 ms) must be shorter than the smallest election timeout (%2 ms)")
+                .arg(heartbeatMs)
+                .arg(election.minMs));
+
+    NodeSettings settings;
+    settings.tickMs = tickMsFor(heartbeatMs);
+    settings.snapshotEvery = cluster.snapshotEvery;
+    settings.core.id = self;
+    for (const ClusterMember &m : cluster.members)
+        settings.core.members.push_back(m.id);
+    settings.core.heartbeatTicks = std::max(1, heartbeatMs / settings.tickMs);
+    settings.core.electionTimeoutTicksMin =
+        std::max(settings.core.heartbeatTicks + 1, election.minMs / settings.tickMs);
+    settings.core.electionTimeoutTicksMax =
+        std::max(settings.core.electionTimeoutTicksMin + 1, election.maxMs / settings.tickMs);
+    settings.core.preVote = cluster.preVote;
+    settings.core.checkQuorum = cluster.checkQuorum;
+
+    NodeStorage::Opened opened;
+    const SyncMode syncMode = m_options.fsyncMode == FsyncMode::Always ? SyncMode::Always : SyncMode::Never;
+    const StorageStatus status =
+        NodeStorage::open(m_options.dataDir, NodeStorage::Options {syncMode, 64ull << 20}, opened);
+    switch (status.code) {
+    case StorageStatus::Code::Ok:
+        break;
+    case StorageStatus::Code::Damaged:
+        return failWith(3, QStringLiteral("damaged data: %1").arg(status.message));
+    case StorageStatus::Code::Locked:
+        return failWith(2, status.message);
+    case StorageStatus::Code::IoError:
+        return failWith(2, status.message);
+    }
+    for (const QString &warning : opened.warnings)
+        printLine(OutputStream::Stderr, QStringLiteral("raftlab-node: warning: %1").arg(warning));
+
+    TcpTransport::Options transportOptions;
+    transportOptions.cluster = cluster.name;
+    transportOptions.self = self;
+    transportOptions.listenHost = member->raft.host;
+    transportOptions.listenPort = member->raft.port;
+    transportOptions.randomSeed = QRandomGenerator::system()->generate64();
+    for (const ClusterMember &m : cluster.members) {
+        if (m.id != self)
+            transportOptions.peers.push_back(TcpTransport::PeerAddress {m.id, m.raft.host, m.raft.port});
+    }
+    m_transport = std::make_unique<TcpTransport>(transportOptions);
+    m_node = std::make_unique<RaftNode>(settings, std::move(opened), m_transport.get());
+    HttpApi::Options httpOptions {cluster, member->http.host, member->http.port, m_options.adminToken,
+                                  syncMode == SyncMode::Always};
+    m_http = std::make_unique<HttpApi>(httpOptions, m_node.get());
+    if (const QString error = m_http->listen(); !error.isEmpty())
+        return failWith(1, error);
+    if (const QString error = m_transport->start(); !error.isEmpty())
+        return failWith(1, error);
+    installSignalHandlers();
+    m_node->start();
+    printLine(OutputStream::Stderr,
+              QStringLiteral("raftlab-node %1 of cluster '%2': raft %3, http %4, data %5 (fsync %6)")
+                  .arg(self.value)
+                  .arg(cluster.name, member->raft.toString(), member->http.toString(), m_options.dataDir,
+                       syncMode == SyncMode::Always
+                           ? QStringLiteral("always")
+                           : QStringLiteral("never: a crash may lose acknowledged writes")));
+    return 0;
+}
+
+void NodeProcess::installSignalHandlers()
+{
+    // The self-pipe trick: the handler only writes a byte; the event loop does the rest.
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_signalPipe) != 0)
+        return;
+    m_signalNotifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, this);
+    connect(m_signalNotifier, &QSocketNotifier::activated, this, &NodeProcess::stopOnSignal);
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+}
+
+void NodeProcess::stopOnSignal()
+{
+    char byte;
+    [[maybe_unused]] const auto read = ::read(g_signalPipe[0], &byte, 1);
+    // Everything acknowledged is already durable (persist happens before any answer); stopping the
+    // timers and leaving the loop closes the sockets and the storage cleanly.
+    m_node->stop();
+    QCoreApplication::exit(0);
+}
+
+} // namespace raftlab

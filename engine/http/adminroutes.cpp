@@ -1,0 +1,198 @@
+// HttpApi: fault injection and control (INTERFACE.md, "Fault injection"). Loopback clients only, unless
+// the node was started with --admin-token: then any client presenting "Authorization: Bearer <token>".
+#include "httpapi.h"
+#include "httpresponses.h"
+#include "net/tcptransport.h"
+#include "node/raftnode.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <set>
+
+namespace raftlab {
+
+using Status = QHttpServerResponder::StatusCode;
+
+namespace {
+
+// The body as a JSON object, or an error sentence.
+QString parseObject(const QByteArray &body, QJsonObject &out)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &error);
+    if (error.error != QJsonParseError::NoError)
+        return QStringLiteral("the body is not JSON: %1 at byte %2")
+            .arg(error.errorString())
+            .arg(error.offset);
+    if (!document.isObject())
+        return QStringLiteral("the body must be a JSON object");
+    out = document.object();
+    return QString();
+}
+
+std::optional<int> intIn(const QJsonValue &value, int min, int max)
+{
+    if (!value.isDouble())
+        return std::nullopt;
+    const double d = value.toDouble();
+    if (d != static_cast<double>(static_cast<qint64>(d)) || d < min || d > max)
+        return std::nullopt;
+    return static_cast<int>(d);
+}
+
+QJsonArray idArray(const std::set<NodeId> &ids)
+{
+    QJsonArray array;
+    for (NodeId id : ids)
+        array.append(qint64(id.value));
+    return array;
+}
+
+} // namespace
+
+bool HttpApi::adminAllowed(const QHttpServerRequest &request) const
+{
+    if (request.remoteAddress().isLoopback())
+        return true;
+    return !m_options.adminToken.isEmpty() &&
+        request.value("Authorization") == QByteArray("Bearer ") + m_options.adminToken.toUtf8();
+}
+
+void HttpApi::addAdminRoutes()
+{
+    // Every admin route: check the caller, parse the JSON body, then act.
+    const auto adminRoute = [this](const QString &path,
+                                   std::function<void(const QJsonObject &, QHttpServerResponder &&)> act) {
+        m_server.route(
+            path, QHttpServerRequest::Method::Post,
+            [this, act](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                if (!adminAllowed(request)) {
+                    respondNow(std::move(responder), Status::Forbidden,
+                               errorJson(QStringLiteral("forbidden"),
+                                         QStringLiteral("admin routes answer loopback clients, or clients "
+                                                        "with the node's admin token")));
+                    return;
+                }
+                QJsonObject body;
+                const QByteArray raw = request.body().trimmed();
+                if (!raw.isEmpty()) {
+                    if (const QString error = parseObject(raw, body); !error.isEmpty()) {
+                        respondNow(std::move(responder), Status::BadRequest,
+                                   errorJson(QStringLiteral("bad_request"), error));
+                        return;
+                    }
+                }
+                act(body, std::move(responder));
+            });
+    };
+    const auto bad = [](QHttpServerResponder &&responder, const QString &message) {
+        respondNow(std::move(responder), Status::BadRequest,
+                   errorJson(QStringLiteral("bad_request"), message));
+    };
+
+    adminRoute(QStringLiteral("/admin/partition"),
+               [this, bad](const QJsonObject &body, QHttpServerResponder &&responder) {
+                   if (!body.value(QStringLiteral("peers")).isArray())
+                       return bad(std::move(responder), QStringLiteral("expected {\"peers\": [ids]}"));
+                   std::set<NodeId> peers;
+                   for (const QJsonValue &value : body.value(QStringLiteral("peers")).toArray()) {
+                       const std::optional<int> id = intIn(value, 1, 1'000'000);
+                       if (!id || !m_options.cluster.member(NodeId(std::uint32_t(*id))) ||
+                           NodeId(std::uint32_t(*id)) == m_node->id())
+                           return bad(std::move(responder),
+                                      QStringLiteral("peers must be ids of other members of the cluster"));
+                       peers.insert(NodeId(std::uint32_t(*id)));
+                   }
+                   m_node->transport()->setBlockedPeers(peers);
+                   respondNow(std::move(responder), Status::Ok,
+                              QJsonObject {{QStringLiteral("blocked_peers"), idArray(peers)}});
+               });
+
+    adminRoute(
+        QStringLiteral("/admin/net"), [this, bad](const QJsonObject &body, QHttpServerResponder &&responder) {
+            NetworkFaults faults;
+            const auto delay = intIn(body.value(QStringLiteral("delay_ms")), 0, 60'000);
+            const auto jitter = intIn(body.value(QStringLiteral("jitter_ms")), 0, 60'000);
+            const QJsonValue loss = body.value(QStringLiteral("loss"));
+            if ((body.contains(QStringLiteral("delay_ms")) && !delay) ||
+                (body.contains(QStringLiteral("jitter_ms")) && !jitter) ||
+                (body.contains(QStringLiteral("loss")) &&
+                 (!loss.isDouble() || loss.toDouble() < 0 || loss.toDouble() > 1)))
+                return bad(std::move(responder),
+                           QStringLiteral(
+                               "expected {\"delay_ms\": 0..60000, \"jitter_ms\": 0..60000, \"loss\": 0..1}"));
+            faults.delayMs = delay.value_or(0);
+            faults.jitterMs = jitter.value_or(0);
+            faults.loss = loss.toDouble(0);
+            m_node->transport()->setFaults(faults);
+            respondNow(std::move(responder), Status::Ok,
+                       QJsonObject {{QStringLiteral("delay_ms"), faults.delayMs},
+                                    {QStringLiteral("jitter_ms"), faults.jitterMs},
+                                    {QStringLiteral("loss"), faults.loss}});
+        });
+
+    adminRoute(
+        QStringLiteral("/admin/timing"),
+        [this, bad](const QJsonObject &body, QHttpServerResponder &&responder) {
+            const auto heartbeat = intIn(body.value(QStringLiteral("heartbeat_ms")), 1, 3'600'000);
+            const QJsonArray range = body.value(QStringLiteral("election_timeout_ms")).toArray();
+            const int min = range.size() == 2 ? intIn(range[0], 1, 3'600'000).value_or(0) : 0;
+            const int max = range.size() == 2 ? intIn(range[1], 1, 3'600'000).value_or(0) : 0;
+            if (!heartbeat || min == 0 || max == 0 || min >= max || *heartbeat >= min ||
+                !m_node->setTiming(*heartbeat, min, max))
+                return bad(
+                    std::move(responder),
+                    QStringLiteral("expected {\"heartbeat_ms\": H, \"election_timeout_ms\": [MIN, MAX]} with "
+                                   "H < MIN < MAX, at least one %1 ms tick apart")
+                        .arg(m_node->settings().tickMs));
+            const auto [appliedMin, appliedMax] = m_node->electionTimeoutMs();
+            respondNow(
+                std::move(responder), Status::Ok,
+                QJsonObject {{QStringLiteral("heartbeat_ms"), m_node->heartbeatMs()},
+                             {QStringLiteral("election_timeout_ms"), QJsonArray {appliedMin, appliedMax}}});
+        });
+
+    adminRoute(
+        QStringLiteral("/admin/transfer"),
+        [this, bad](const QJsonObject &body, QHttpServerResponder &&responder) {
+            const auto to = intIn(body.value(QStringLiteral("to")), 1, 1'000'000);
+            if (!to)
+                return bad(std::move(responder), QStringLiteral("expected {\"to\": id}"));
+            const TransferResult result = m_node->transferLeadership(NodeId(std::uint32_t(*to)));
+            switch (result.status) {
+            case TransferResult::Status::Started:
+                return respondNow(std::move(responder), Status::Ok,
+                                  QJsonObject {{QStringLiteral("status"), QStringLiteral("started")},
+                                               {QStringLiteral("to"), *to}});
+            case TransferResult::Status::AlreadyLeader:
+                return respondNow(std::move(responder), Status::Ok,
+                                  QJsonObject {{QStringLiteral("status"), QStringLiteral("already_leader")},
+                                               {QStringLiteral("to"), *to}});
+            case TransferResult::Status::UnknownTarget:
+                return bad(std::move(responder),
+                           QStringLiteral("node %1 is not a member of the cluster").arg(*to));
+            case TransferResult::Status::NotLeader: {
+                QJsonObject error =
+                    errorJson(QStringLiteral("not_leader"),
+                              QStringLiteral("only the leader can hand over leadership; ask it"));
+                error.insert(QStringLiteral("leader"),
+                             result.leader.isNone() ? QJsonValue() : QJsonValue(qint64(result.leader.value)));
+                return respondNow(std::move(responder), Status::Conflict, error);
+            }
+            }
+        });
+
+    adminRoute(QStringLiteral("/admin/timeout"),
+               [this](const QJsonObject &, QHttpServerResponder &&responder) {
+                   const bool wasLeader = m_node->role() == Role::Leader;
+                   if (!wasLeader)
+                       m_node->campaignNow();
+                   respondNow(std::move(responder), Status::Ok,
+                              QJsonObject {{QStringLiteral("status"),
+                                            wasLeader ? QStringLiteral("already_leader")
+                                                      : QStringLiteral("election_started")}});
+               });
+}
+
+} // namespace raftlab

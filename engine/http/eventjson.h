@@ -1,0 +1,20 @@
+#pragma once
+
+#include "core/event.h"
+#include "core/message.h"
+#include "net/networkfaults.h"
+
+#include <QJsonObject>
+
+namespace raftlab {
+
+// The JSON objects of the /events stream (INTERFACE.md, "Observation"). Each carries at least
+// `type`, `node`, `term` and `t_us`; core decisions also carry `text`, the sentence the GUI narrates.
+QJsonObject coreEventJson(const Event &event, qint64 timeUs);
+QJsonObject messageEventJson(const char *type, NodeId node, const Message &message, quint64 traceId,
+                             qint64 timeUs);
+QJsonObject entriesJson(const Entries &entries);
+// "put k=v" / "delete k" / "no-op": how a log cell shows an entry. Long values are shortened.
+QString describeCommand(const Entry &entry);
+
+} // namespace raftlab

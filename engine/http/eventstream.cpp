@@ -1,0 +1,60 @@
+#include "eventstream.h"
+
+#include <QJsonDocument>
+#include <QTimer>
+
+namespace raftlab {
+
+EventStream::EventStream(QObject *parent, qint64 maxBufferedBytes)
+    : QObject(parent)
+    , m_maxBufferedBytes(maxBufferedBytes)
+    , m_keepAlive(new QTimer(this))
+{
+    // A comment line now and then finds subscribers that went away without closing.
+    m_keepAlive->setInterval(15000);
+    connect(m_keepAlive, &QTimer::timeout, this, [this] { write(QByteArrayLiteral(": keep-alive\n\n")); });
+}
+
+void EventStream::subscribe(QHttpServerResponder &&responder, const QJsonObject &first)
+{
+    QTcpSocket *socket = responder.socket();
+    responder.writeStatusLine(QHttpServerResponder::StatusCode::Ok);
+    responder.writeHeaders({{"Content-Type", "text/event-stream"},
+                            {"Cache-Control", "no-cache"},
+                            {"Connection", "keep-alive"},
+                            {"Access-Control-Allow-Origin", "*"}});
+    // writeBody() ends the header block (Qt 6.4 writes the blank line there); with no Content-Length
+    // the body runs until either side closes, which is what an event stream is.
+    responder.writeBody(QByteArrayLiteral("data: ") + QJsonDocument(first).toJson(QJsonDocument::Compact) +
+                        QByteArrayLiteral("\n\n"));
+    m_subscribers.emplace_back(socket);
+    if (!m_keepAlive->isActive())
+        m_keepAlive->start();
+}
+
+void EventStream::publish(const QJsonObject &event)
+{
+    if (m_subscribers.empty())
+        return;
+    write(QByteArrayLiteral("data: ") + QJsonDocument(event).toJson(QJsonDocument::Compact) +
+          QByteArrayLiteral("\n\n"));
+}
+
+void EventStream::write(const QByteArray &chunk)
+{
+    std::erase_if(m_subscribers, [this, &chunk](const QPointer<QTcpSocket> &socket) {
+        if (!socket || socket->state() != QAbstractSocket::ConnectedState)
+            return true;
+        if (socket->bytesToWrite() > m_maxBufferedBytes) {
+            ++m_droppedSubscribers;
+            socket->disconnectFromHost();
+            return true;
+        }
+        socket->write(chunk);
+        return false;
+    });
+    if (m_subscribers.empty())
+        m_keepAlive->stop();
+}
+
+} // namespace raftlab

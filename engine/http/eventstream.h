@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QHttpServerResponder>
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <QTcpSocket>
+
+#include <vector>
+
+class QTimer;
+
+namespace raftlab {
+
+// The subscribers of GET /events (Server-Sent Events). An event is serialised once, only when there is
+// someone to send it to, and written to every subscriber. A subscriber whose socket holds more than
+// `maxBufferedBytes` unsent is too slow: it is disconnected, so it can never slow the node down.
+class EventStream final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(EventStream)
+
+public:
+    explicit EventStream(QObject *parent = nullptr, qint64 maxBufferedBytes = 8 << 20);
+
+    // Starts the stream on this response: headers, then `first` (the node's whole state).
+    void subscribe(QHttpServerResponder &&responder, const QJsonObject &first);
+    bool hasSubscribers() const { return !m_subscribers.empty(); }
+    std::size_t subscriberCount() const { return m_subscribers.size(); }
+    void publish(const QJsonObject &event);
+    quint64 droppedSubscribers() const { return m_droppedSubscribers; }
+
+private:
+    void write(const QByteArray &chunk);
+
+    std::vector<QPointer<QTcpSocket>> m_subscribers;
+    qint64 m_maxBufferedBytes;
+    QTimer *m_keepAlive;
+    quint64 m_droppedSubscribers = 0;
+};
+
+} // namespace raftlab

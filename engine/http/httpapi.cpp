@@ -1,0 +1,353 @@
+// HttpApi: construction, listening, and the key-value routes with forwarding to the leader.
+// Observation and admin routes are in observationroutes.cpp and adminroutes.cpp.
+#include "httpapi.h"
+
+#include "httpresponses.h"
+#include "node/kvstore.h"
+#include "node/raftnode.h"
+
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QTcpServer>
+
+namespace raftlab {
+
+Q_LOGGING_CATEGORY(lcHttp, "raftlab.http")
+
+using Status = QHttpServerResponder::StatusCode;
+
+HttpApi::HttpApi(Options options, RaftNode *node, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_node(node)
+    , m_network(new QNetworkAccessManager(this))
+{
+    m_network->setProxy(QNetworkProxy::NoProxy); // nodes talk directly, whatever http_proxy says
+    addKvRoutes();
+    addObservationRoutes();
+    addAdminRoutes();
+    wireEvents();
+    m_server.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        const QString path = request.url().path();
+        if (path.startsWith(QLatin1String("/kv/")) || path == QLatin1String("/kv")) {
+            respondNow(
+                std::move(responder), Status::BadRequest,
+                errorJson(
+                    QStringLiteral("bad_key"),
+                    QStringLiteral("a key is 1 to %1 bytes of UTF-8 without '/'").arg(KvStore::maxKeyBytes)));
+            return;
+        }
+        const bool known = path == QLatin1String("/") || path == QLatin1String("/status") ||
+            path == QLatin1String("/metrics") || path == QLatin1String("/events") ||
+            path.startsWith(QLatin1String("/admin/"));
+        if (known) {
+            respondNow(std::move(responder), Status::MethodNotAllowed,
+                       errorJson(QStringLiteral("method_not_allowed"),
+                                 QStringLiteral("%1 does not take this method").arg(path)));
+            return;
+        }
+        respondNow(std::move(responder), Status::NotFound,
+                   errorJson(QStringLiteral("not_found"), QStringLiteral("no such route: %1").arg(path)));
+    });
+    connect(&m_pending, &PendingRequests::answered, this,
+            [this](qint64 latencyUs, int) { m_metrics.requests.observeMicroseconds(latencyUs); });
+}
+
+HttpApi::~HttpApi() = default;
+
+QString HttpApi::listen()
+{
+    QHostAddress address;
+    if (m_options.listenHost == QLatin1String("localhost"))
+        address = QHostAddress(QHostAddress::LocalHost);
+    else if (!address.setAddress(m_options.listenHost))
+        address = QHostAddress(QHostAddress::Any);
+    m_port = m_server.listen(address, m_options.listenPort);
+    if (m_port == 0)
+        return QStringLiteral("cannot serve HTTP on %1:%2 (is the port in use?)")
+            .arg(m_options.listenHost)
+            .arg(m_options.listenPort);
+    return QString();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key-value routes.
+
+void HttpApi::addKvRoutes()
+{
+    m_server.route(
+        QStringLiteral("/kv/<arg>"), QHttpServerRequest::Method::Put,
+        [this](const QString &key, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            handleWrite(key, request.body(), false, request, std::move(responder));
+        });
+    m_server.route(
+        QStringLiteral("/kv/<arg>"), QHttpServerRequest::Method::Delete,
+        [this](const QString &key, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            handleWrite(key, std::nullopt, false, request, std::move(responder));
+        });
+    m_server.route(
+        QStringLiteral("/kv/<arg>"), QHttpServerRequest::Method::Get,
+        [this](const QString &key, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            handleRead(key, request, std::move(responder));
+        });
+    // The seed article's route: POST / with body key=value.
+    m_server.route(QStringLiteral("/"), QHttpServerRequest::Method::Post,
+                   [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                       const QByteArray body = request.body();
+                       const qsizetype equals = body.indexOf('=');
+                       if (equals < 0) {
+                           respondNow(std::move(responder), Status::BadRequest,
+                                      errorJson(QStringLiteral("bad_request"),
+                                                QStringLiteral("the body must be key=value")));
+                           return;
+                       }
+                       handleWrite(QString::fromUtf8(body.left(equals)), body.mid(equals + 1), true, request,
+                                   std::move(responder));
+                   });
+}
+
+void HttpApi::handleWrite(const QString &key, std::optional<QByteArray> value, bool textAnswer,
+                          const QHttpServerRequest &request, QHttpServerResponder &&responder)
+{
+    const QByteArray keyBytes = key.toUtf8();
+    if (const QString problem = KvStore::validateKey(keyBytes); !problem.isEmpty()) {
+        respondNow(std::move(responder), Status::BadRequest, errorJson(QStringLiteral("bad_key"), problem));
+        return;
+    }
+    if (value) {
+        if (const QString problem = KvStore::validateValueSize(value->size()); !problem.isEmpty()) {
+            respondNow(std::move(responder), Status::PayloadTooLarge,
+                       errorJson(QStringLiteral("value_too_large"), problem));
+            return;
+        }
+    }
+    const std::optional<int> timeoutMs = timeoutFrom(request);
+    if (!timeoutMs) {
+        respondNow(
+            std::move(responder), Status::BadRequest,
+            errorJson(QStringLiteral("bad_request"), QStringLiteral("timeout_ms must be 1 to 600000")));
+        return;
+    }
+    const QByteArray command = value ? KvStore::encodePut(keyBytes, *value) : KvStore::encodeDelete(keyBytes);
+    const QString display =
+        value ? QStringLiteral("%1=%2").arg(key, QString::fromUtf8(value->left(64))) : key;
+    accept(request, std::move(responder), *timeoutMs,
+           [this, command, textAnswer, display](const RequestPtr &self) {
+               self->submitted = true;
+               ++m_metrics.proposals;
+               m_node->write(command, [this, self, textAnswer, display](const WriteOutcome &outcome) {
+                   switch (outcome.status) {
+                   case WriteOutcome::Status::Applied:
+                       if (textAnswer)
+                           answer(self,
+                                  PendingRequests::Answer {QStringLiteral("stored %1 at index %2 (term %3)\n")
+                                                               .arg(display)
+                                                               .arg(outcome.index.value)
+                                                               .arg(outcome.term.value)
+                                                               .toUtf8(),
+                                                           "text/plain; charset=utf-8", Status::Ok});
+                       else
+                           answer(self,
+                                  jsonAnswer(
+                                      Status::Ok,
+                                      QJsonObject {{QStringLiteral("index"), qint64(outcome.index.value)},
+                                                   {QStringLiteral("term"), qint64(outcome.term.value)}}));
+                       return;
+                   case WriteOutcome::Status::NotLeader:
+                       self->submitted = false;
+                       dispatch(self); // leadership moved between the check and the proposal: go again
+                       return;
+                   case WriteOutcome::Status::NotCommitted:
+                       answer(self,
+                              unavailableAnswer(
+                                  QStringLiteral("not_committed"),
+                                  QStringLiteral("a newer leader replaced the entry: it was not written"),
+                                  outcome.leader, QStringLiteral("failed")));
+                       return;
+                   case WriteOutcome::Status::Unknown:
+                       answer(self,
+                              unavailableAnswer(
+                                  QStringLiteral("timeout"),
+                                  QStringLiteral("a snapshot replaced the log before the write was seen "
+                                                 "to apply; it may or may not have"),
+                                  outcome.leader, QStringLiteral("unknown")));
+                       return;
+                   case WriteOutcome::Status::StorageFailed:
+                       answer(self,
+                              unavailableAnswer(QStringLiteral("storage_failed"), m_node->storageFailure(),
+                                                outcome.leader, QStringLiteral("failed")));
+                       return;
+                   }
+               });
+           });
+}
+
+void HttpApi::handleRead(const QString &key, const QHttpServerRequest &request,
+                         QHttpServerResponder &&responder)
+{
+    const QByteArray keyBytes = key.toUtf8();
+    if (const QString problem = KvStore::validateKey(keyBytes); !problem.isEmpty()) {
+        respondNow(std::move(responder), Status::BadRequest, errorJson(QStringLiteral("bad_key"), problem));
+        return;
+    }
+    const QString consistency = request.query().queryItemValue(QStringLiteral("consistency"));
+    if (!consistency.isEmpty() && consistency != QLatin1String("local") &&
+        consistency != QLatin1String("linearizable")) {
+        respondNow(std::move(responder), Status::BadRequest,
+                   errorJson(QStringLiteral("bad_request"),
+                             QStringLiteral("consistency is 'linearizable' or 'local'")));
+        return;
+    }
+    const auto readNow = [this, keyBytes]() {
+        const std::optional<QByteArray> value = m_node->store().get(keyBytes);
+        if (!value)
+            return jsonAnswer(Status::NotFound,
+                              errorJson(QStringLiteral("not_found"),
+                                        QStringLiteral("no key %1").arg(QString::fromUtf8(keyBytes))));
+        return PendingRequests::Answer {*value, "application/octet-stream", Status::Ok};
+    };
+    if (consistency == QLatin1String("local")) {
+        // This node's own state, however stale: for showing why reads need care.
+        const PendingRequests::Answer local = readNow();
+        responder.write(local.body, local.mime, local.status);
+        return;
+    }
+    const std::optional<int> timeoutMs = timeoutFrom(request);
+    if (!timeoutMs) {
+        respondNow(
+            std::move(responder), Status::BadRequest,
+            errorJson(QStringLiteral("bad_request"), QStringLiteral("timeout_ms must be 1 to 600000")));
+        return;
+    }
+    accept(request, std::move(responder), *timeoutMs, [this, readNow](const RequestPtr &self) {
+        m_node->linearizableRead([this, self, readNow](const ReadOutcome &outcome) {
+            switch (outcome.status) {
+            case ReadOutcome::Status::Ready:
+                answer(self, readNow());
+                return;
+            case ReadOutcome::Status::NotLeader:
+                dispatch(self);
+                return;
+            case ReadOutcome::Status::LeadershipLost:
+                answer(self,
+                       unavailableAnswer(
+                           QStringLiteral("unavailable"),
+                           QStringLiteral("the leader stepped down before it could confirm the read"),
+                           outcome.leader, QString()));
+                return;
+            case ReadOutcome::Status::StorageFailed:
+                answer(self,
+                       unavailableAnswer(QStringLiteral("storage_failed"), m_node->storageFailure(),
+                                         outcome.leader, QString()));
+                return;
+            }
+        });
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests that answer later: served here when this node leads, else forwarded to the leader, else
+// held until a leader is known or the deadline passes.
+
+HttpApi::RequestPtr HttpApi::accept(const QHttpServerRequest &request, QHttpServerResponder &&responder,
+                                    int timeoutMs, std::function<void(const RequestPtr &)> serveHere)
+{
+    auto self = std::make_shared<Request>();
+    self->method = request.method();
+    self->url = request.url();
+    self->body = request.body();
+    self->headers = request.headers();
+    self->forwarded = !request.value(forwardedHeader).isEmpty();
+    self->timeoutMs = timeoutMs;
+    self->serveHere = std::move(serveHere);
+    const std::weak_ptr<Request> weak = self;
+    self->id = m_pending.add(std::move(responder), timeoutMs, [this, weak]() {
+        const RequestPtr request = weak.lock();
+        const bool submitted = request && request->submitted;
+        return unavailableAnswer(QStringLiteral("timeout"),
+                                 submitted ? QStringLiteral("no answer in time; the write may still commit")
+                                           : QStringLiteral("no leader could take the request in time"),
+                                 m_node->leader(), submitted ? QStringLiteral("unknown") : QString());
+    });
+    dispatch(self);
+    return self;
+}
+
+void HttpApi::dispatch(const RequestPtr &request)
+{
+    if (m_node->role() == Role::Leader) {
+        request->serveHere(request);
+        return;
+    }
+    const NodeId leader = m_node->leader();
+    if (request->forwarded) {
+        // One hop only: the node that forwarded this thought we lead; let the client (or that node's
+        // retry) find the real leader, rather than risk a forwarding loop.
+        answer(request,
+               unavailableAnswer(QStringLiteral("unavailable"), QStringLiteral("this node is not the leader"),
+                                 leader, QString()));
+        return;
+    }
+    if (!leader.isNone() && m_options.cluster.member(leader)) {
+        forwardToLeader(request, leader);
+        return;
+    }
+    m_waitingForLeader.push_back(request); // until a leader is known, or the deadline answers
+}
+
+void HttpApi::retryWaitingForLeader()
+{
+    if (m_node->leader().isNone())
+        return;
+    auto waiting = std::move(m_waitingForLeader);
+    m_waitingForLeader.clear();
+    for (const RequestPtr &request : waiting)
+        dispatch(request);
+}
+
+void HttpApi::forwardToLeader(const RequestPtr &request, NodeId leader)
+{
+    const ClusterMember *member = m_options.cluster.member(leader);
+    QUrl url = request->url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(member->http.host);
+    url.setPort(member->http.port);
+    QNetworkRequest forward(url);
+    for (const auto &[name, value] : request->headers) {
+        const QByteArray lower = name.toLower();
+        if (lower == "content-type" || lower == "authorization")
+            forward.setRawHeader(name, value);
+    }
+    forward.setRawHeader(forwardedHeader, QByteArray::number(m_node->id().value));
+    forward.setTransferTimeout(request->timeoutMs);
+    const QByteArray verb = methodName(request->method);
+    QNetworkReply *reply = m_network->sendCustomRequest(forward, verb, request->body);
+    const bool isWrite = request->method != QHttpServerRequest::Method::Get;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, request, leader, isWrite] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 0) {
+            answer(request,
+                   unavailableAnswer(QStringLiteral("unavailable"),
+                                     QStringLiteral("the leader, node %1, did not answer: %2")
+                                         .arg(leader.value)
+                                         .arg(reply->errorString()),
+                                     leader, isWrite ? QStringLiteral("unknown") : QString()));
+            return;
+        }
+        QByteArray mime = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+        if (mime.isEmpty())
+            mime = "application/octet-stream";
+        answer(request, PendingRequests::Answer {reply->readAll(), mime, static_cast<Status>(status)});
+    });
+}
+
+void HttpApi::answer(const RequestPtr &request, const PendingRequests::Answer &answer)
+{
+    m_pending.answer(request->id, answer);
+}
+
+} // namespace raftlab

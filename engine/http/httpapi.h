@@ -1,0 +1,95 @@
+#pragma once
+
+#include "eventstream.h"
+#include "metrics.h"
+#include "node/clusterconfig.h"
+#include "pendingrequests.h"
+
+#include <QHttpServer>
+#include <QObject>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+class QNetworkAccessManager;
+
+namespace raftlab {
+
+class RaftNode;
+
+// The node's HTTP API (INTERFACE.md, "HTTP API of a node"): the KV store with forwarding to the leader
+// and linearizable reads, /status, /metrics, /events, and the fault-injection routes. Every failed
+// request gets a JSON body {"error", "message", ...}.
+class HttpApi final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpApi)
+
+public:
+    struct Options
+    {
+        ClusterConfig cluster;
+        QString listenHost;
+        quint16 listenPort = 0;
+        QString adminToken; // empty: admin routes answer loopback clients only
+        bool fsyncEnabled = true;
+    };
+
+    HttpApi(Options options, RaftNode *node, QObject *parent = nullptr);
+    ~HttpApi() override;
+
+    // Returns an error sentence, or empty once listening.
+    QString listen();
+    quint16 port() const { return m_port; }
+
+    QJsonObject statusJson() const;
+
+private:
+    // One client request on its way: what is needed to serve it here or forward it to the leader.
+    struct Request
+    {
+        PendingRequests::Id id = 0;
+        QHttpServerRequest::Method method = QHttpServerRequest::Method::Get;
+        QUrl url;
+        QByteArray body;
+        QList<QPair<QByteArray, QByteArray>> headers;
+        bool forwarded = false; // came from another node: never forward again
+        bool submitted = false; // a write reached a leader's log: a timeout cannot say it failed
+        int timeoutMs = 3000;
+        std::function<void(const std::shared_ptr<Request> &)> serveHere; // run on the leader
+    };
+    using RequestPtr = std::shared_ptr<Request>;
+
+    void addKvRoutes();
+    void addObservationRoutes();
+    void addAdminRoutes();
+    void wireEvents();
+
+    void handleWrite(const QString &key, std::optional<QByteArray> value, bool textAnswer,
+                     const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    void handleRead(const QString &key, const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    RequestPtr accept(const QHttpServerRequest &request, QHttpServerResponder &&responder, int timeoutMs,
+                      std::function<void(const RequestPtr &)> serveHere);
+    void dispatch(const RequestPtr &request);
+    void forwardToLeader(const RequestPtr &request, NodeId leader);
+    void retryWaitingForLeader();
+    void answer(const RequestPtr &request, const PendingRequests::Answer &answer);
+
+    bool adminAllowed(const QHttpServerRequest &request) const;
+    void publish(const QJsonObject &event);
+    void trackRole();
+
+    Options m_options;
+    RaftNode *m_node;
+    QHttpServer m_server;
+    quint16 m_port = 0;
+    PendingRequests m_pending;
+    EventStream m_events;
+    Metrics m_metrics;
+    QNetworkAccessManager *m_network;
+    std::vector<RequestPtr> m_waitingForLeader;
+    NodeId m_lastLeader {};
+};
+
+} // namespace raftlab

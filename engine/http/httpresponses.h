@@ -1,0 +1,31 @@
+#pragma once
+
+// Small helpers for the HTTP layer's answers: every failure is JSON {"error", "message", ...}.
+
+#include "core/types.h"
+#include "pendingrequests.h"
+
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QJsonObject>
+
+#include <optional>
+
+namespace raftlab {
+
+// Marks a request one node forwarded to the leader, so it is never forwarded twice.
+inline constexpr char forwardedHeader[] = "X-Raftlab-Forwarded";
+inline constexpr int defaultTimeoutMs = 3000;
+
+QJsonObject errorJson(const QString &code, const QString &message);
+PendingRequests::Answer jsonAnswer(QHttpServerResponder::StatusCode status, const QJsonObject &body);
+// 503 with the leader (or null) and, for writes that may still commit, "outcome": "unknown".
+PendingRequests::Answer unavailableAnswer(const QString &code, const QString &message, NodeId leader,
+                                          const QString &outcome);
+void respondNow(QHttpServerResponder &&responder, QHttpServerResponder::StatusCode status,
+                const QJsonObject &body);
+// ?timeout_ms=, default 3000; nullopt when present but not a whole number of 1..600000 ms.
+std::optional<int> timeoutFrom(const QHttpServerRequest &request);
+QByteArray methodName(QHttpServerRequest::Method method);
+
+} // namespace raftlab

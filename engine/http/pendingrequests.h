@@ -1,0 +1,63 @@
+#pragma once
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QHttpServerResponder>
+#include <QObject>
+#include <QPointer>
+#include <QTcpSocket>
+
+#include <functional>
+#include <map>
+#include <memory>
+
+class QTimer;
+
+namespace raftlab {
+
+// HTTP requests that answer later (a write answers once applied). Each is answered exactly once: by
+// whoever finishes first — the node, or the deadline, which then answers `onTimeout`'s response. The
+// responder is only written while its socket is still connected (TOOLCHAIN.md: Qt deletes the socket
+// of a client that went away, and writing then would crash).
+class PendingRequests final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PendingRequests)
+
+public:
+    struct Answer
+    {
+        QByteArray body;
+        QByteArray mime = "application/json";
+        QHttpServerResponder::StatusCode status = QHttpServerResponder::StatusCode::Ok;
+    };
+    using Id = std::uint64_t;
+
+    explicit PendingRequests(QObject *parent = nullptr);
+    ~PendingRequests() override;
+
+    Id add(QHttpServerResponder &&responder, int timeoutMs, std::function<Answer()> onTimeout);
+    // False when the request was already answered (timed out, or its client left).
+    bool answer(Id id, const Answer &answer);
+    std::size_t size() const { return m_pending.size(); }
+
+Q_SIGNALS:
+    void answered(qint64 latencyUs, int status);
+
+private:
+    struct Pending
+    {
+        Pending(QHttpServerResponder &&r)
+            : responder(std::move(r))
+        { }
+        QHttpServerResponder responder;
+        QPointer<QTcpSocket> socket;
+        QTimer *timer = nullptr;
+        std::function<Answer()> onTimeout;
+        QElapsedTimer clock;
+    };
+    std::map<Id, std::unique_ptr<Pending>> m_pending;
+    Id m_nextId = 1;
+};
+
+} // namespace raftlab

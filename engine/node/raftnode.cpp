@@ -1,0 +1,288 @@
+#include "raftnode.h"
+
+#include "net/tcptransport.h"
+
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+#include <QTimer>
+
+#include <chrono>
+
+namespace raftlab {
+
+Q_LOGGING_CATEGORY(lcNode, "raftlab.node")
+
+qint64 RaftNode::monotonicMicroseconds()
+{
+    // steady_clock is CLOCK_MONOTONIC on Linux: shared by every process of the machine.
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, TcpTransport *transport,
+                   QObject *parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+    , m_storage(std::move(opened.storage))
+    , m_core(m_settings.core, opened.state, QRandomGenerator::system()->generate64())
+    , m_transport(transport)
+    , m_tickTimer(new QTimer(this))
+{
+    // The store starts from the snapshot; the core hands the committed entries after it once it learns
+    // the commit index from a leader.
+    if (!opened.state.snapshot.isEmpty()) {
+        const QString error = m_store.restore(opened.state.snapshot.data, opened.state.snapshot.meta.index);
+        if (!error.isEmpty())
+            qFatal("raftlab.node: the snapshot in %s passed its checksum but does not decode: %s",
+                   qPrintable(m_storage->dir()), qPrintable(error));
+        m_lastSnapshotIndex = opened.state.snapshot.meta.index;
+    }
+    m_tickTimer->setTimerType(Qt::PreciseTimer);
+    m_tickTimer->setInterval(m_settings.tickMs);
+    connect(m_tickTimer, &QTimer::timeout, this, [this] {
+        if (!m_storageFailure.isEmpty())
+            return;
+        m_core.tick();
+        scheduleReady();
+    });
+    connect(m_transport, &TcpTransport::messageReceived, this, [this](const Message &message) {
+        if (!m_storageFailure.isEmpty())
+            return;
+        m_core.step(message);
+        scheduleReady();
+    });
+}
+
+RaftNode::~RaftNode() = default;
+
+void RaftNode::start()
+{
+    m_tickTimer->start();
+    scheduleReady(); // the start-up events
+}
+
+void RaftNode::stop()
+{
+    m_tickTimer->stop();
+}
+
+std::pair<int, int> RaftNode::electionTimeoutMs() const
+{
+    return {m_core.config().electionTimeoutTicksMin * m_settings.tickMs,
+            m_core.config().electionTimeoutTicksMax * m_settings.tickMs};
+}
+
+void RaftNode::write(const QByteArray &command, WriteDone done)
+{
+    if (!m_storageFailure.isEmpty()) {
+        done(WriteOutcome {.status = WriteOutcome::Status::StorageFailed, .leader = m_core.leader()});
+        return;
+    }
+    const ProposeResult result = m_core.propose(command);
+    if (result.status != ProposeResult::Status::Accepted) {
+        done(WriteOutcome {.status = WriteOutcome::Status::NotLeader, .leader = result.leader});
+        return;
+    }
+    m_pendingWrites.emplace(result.index, PendingWrite {result.term, std::move(done)});
+    scheduleReady();
+}
+
+void RaftNode::linearizableRead(ReadDone done)
+{
+    if (!m_storageFailure.isEmpty()) {
+        done(ReadOutcome {ReadOutcome::Status::StorageFailed, m_core.leader()});
+        return;
+    }
+    const std::uint64_t id = m_nextReadId++;
+    const ReadIndexResult result = m_core.readIndex(id);
+    if (result.status != ReadIndexResult::Status::Accepted) {
+        done(ReadOutcome {ReadOutcome::Status::NotLeader, result.leader});
+        scheduleReady();
+        return;
+    }
+    m_awaitingConfirmation.emplace(id, std::move(done));
+    scheduleReady();
+}
+
+TransferResult RaftNode::transferLeadership(NodeId target)
+{
+    const TransferResult result = m_core.transferLeadership(target);
+    scheduleReady();
+    return result;
+}
+
+void RaftNode::campaignNow()
+{
+    m_core.campaignNow();
+    scheduleReady();
+}
+
+bool RaftNode::setTiming(int heartbeatMs, int electionTimeoutMsMin, int electionTimeoutMsMax)
+{
+    // Round to whole ticks, never below one.
+    const auto ticks = [this](int ms) {
+        return std::max(1, (ms + m_settings.tickMs / 2) / m_settings.tickMs);
+    };
+    CoreConfig changed = m_core.config();
+    changed.heartbeatTicks = ticks(heartbeatMs);
+    changed.electionTimeoutTicksMin = ticks(electionTimeoutMsMin);
+    changed.electionTimeoutTicksMax = ticks(electionTimeoutMsMax);
+    if (changed.problem())
+        return false;
+    m_core.setTiming(changed.heartbeatTicks, changed.electionTimeoutTicksMin,
+                     changed.electionTimeoutTicksMax);
+    scheduleReady();
+    return true;
+}
+
+void RaftNode::scheduleReady()
+{
+    // Coalesce: every input that arrives before the loop runs again shares one Ready, so one fsync
+    // covers all of them (group commit).
+    if (m_readyScheduled || m_processing)
+        return;
+    m_readyScheduled = true;
+    QMetaObject::invokeMethod(this, &RaftNode::processReady, Qt::QueuedConnection);
+}
+
+void RaftNode::processReady()
+{
+    m_readyScheduled = false;
+    m_processing = true;
+    while (m_storageFailure.isEmpty() && m_core.hasReady()) {
+        Ready ready = m_core.takeReady();
+        const qint64 now = monotonicMicroseconds();
+        for (const Event &event : ready.events) {
+            if (event.type == EventType::TimerReset)
+                Q_EMIT electionTimerReset(now + qint64(event.ticks) * m_settings.tickMs * 1000, now);
+            Q_EMIT coreEvent(event, now);
+        }
+
+        // Persist before send (Raft §5, thesis §3.8): a vote or an append acknowledgement that leaves
+        // before it is durable can be forgotten by a crash, and then two leaders or a lost commit follow.
+        // The one exception (thesis §10.2.1): a leader whose term and vote did not change may send its
+        // AppendEntries while its own write runs, because its own log counts towards a majority only
+        // after advance() below, that is, once durable.
+        const bool leaderSendsFirst = m_core.role() == Role::Leader && !ready.hardState && !ready.snapshot;
+        if (leaderSendsFirst)
+            sendAll(ready.messages);
+        const qint64 persistStart = monotonicMicroseconds();
+        if (const StorageStatus status = m_storage->persist(ready); !status.ok()) {
+            failStorage(status.message);
+            break;
+        }
+        if (ready.needsPersistence())
+            Q_EMIT readyPersisted(monotonicMicroseconds() - persistStart, ready.entries.size());
+        if (ready.truncateFrom)
+            Q_EMIT logTruncated(*ready.truncateFrom, now);
+        if (!ready.entries.empty())
+            Q_EMIT entriesAppended(ready.entries, now);
+        m_core.advance();
+        if (!leaderSendsFirst)
+            sendAll(ready.messages);
+
+        if (ready.snapshot) {
+            // Installed from the leader: the store jumps to it. Writes waiting below it may or may not
+            // be in it.
+            const QString error = m_store.restore(ready.snapshot->data, ready.snapshot->meta.index);
+            if (!error.isEmpty())
+                qFatal("raftlab.node: a snapshot from the leader does not decode: %s", qPrintable(error));
+            m_lastSnapshotIndex = ready.snapshot->meta.index;
+            while (!m_pendingWrites.empty() && m_pendingWrites.begin()->first <= ready.snapshot->meta.index) {
+                auto pending = m_pendingWrites.extract(m_pendingWrites.begin());
+                pending.mapped().done(
+                    WriteOutcome {.status = WriteOutcome::Status::Unknown, .leader = m_core.leader()});
+            }
+            Q_EMIT snapshotTaken(ready.snapshot->meta, now);
+        }
+        applyCommitted(ready.committed, now);
+        for (const ReadState &read : ready.reads) {
+            if (auto waiting = m_awaitingConfirmation.extract(read.requestId))
+                m_confirmedReads.emplace(read.index, std::move(waiting.mapped()));
+        }
+        for (std::uint64_t id : ready.failedReads) {
+            if (auto waiting = m_awaitingConfirmation.extract(id))
+                waiting.mapped()(ReadOutcome {ReadOutcome::Status::LeadershipLost, m_core.leader()});
+        }
+        serveReads();
+        maybeTakeSnapshot();
+    }
+    m_processing = false;
+}
+
+void RaftNode::sendAll(const Messages &messages)
+{
+    for (const Message &message : messages)
+        m_transport->send(message);
+}
+
+void RaftNode::applyCommitted(const Entries &entries, qint64 now)
+{
+    if (entries.empty())
+        return;
+    for (const Entry &entry : entries) {
+        if (entry.index <= m_store.appliedIndex())
+            continue; // covered by a snapshot installed meanwhile
+        m_store.apply(entry);
+        if (auto pending = m_pendingWrites.extract(entry.index)) {
+            const bool ours = pending.mapped().term == entry.term;
+            pending.mapped().done(WriteOutcome {.status = ours ? WriteOutcome::Status::Applied
+                                                               : WriteOutcome::Status::NotCommitted,
+                                                .index = entry.index,
+                                                .term = entry.term,
+                                                .leader = m_core.leader()});
+        }
+    }
+    Q_EMIT entriesApplied(entries, now);
+}
+
+void RaftNode::serveReads()
+{
+    while (!m_confirmedReads.empty() && m_confirmedReads.begin()->first <= m_store.appliedIndex()) {
+        auto read = m_confirmedReads.extract(m_confirmedReads.begin());
+        read.mapped()(ReadOutcome {ReadOutcome::Status::Ready, m_core.id()});
+    }
+}
+
+void RaftNode::maybeTakeSnapshot()
+{
+    const LogIndex applied = m_store.appliedIndex();
+    if (m_settings.snapshotEvery <= 0 ||
+        distance(m_lastSnapshotIndex, applied) < std::uint64_t(m_settings.snapshotEvery))
+        return;
+    if (applied > m_core.log().durableIndex())
+        return; // compaction needs durable entries; the next round will do it
+    const std::optional<Term> term = m_core.log().termAt(applied);
+    if (!term)
+        return;
+    const Snapshot snapshot {SnapshotMeta {applied, *term}, m_store.snapshot()};
+    if (const StorageStatus status = m_storage->saveSnapshot(snapshot); !status.ok()) {
+        failStorage(status.message);
+        return;
+    }
+    m_core.compact(applied, snapshot.data);
+    m_lastSnapshotIndex = applied;
+    Q_EMIT snapshotTaken(snapshot.meta, monotonicMicroseconds());
+}
+
+void RaftNode::failStorage(const QString &reason)
+{
+    // Nothing more may be acknowledged: stop the protocol here, answer everyone waiting, keep serving
+    // status so the user sees why (the data on disk up to the failure stays intact).
+    m_storageFailure = reason;
+    m_tickTimer->stop();
+    qCCritical(lcNode, "node %u stops: the disk refused a write: %s", m_core.id().value, qPrintable(reason));
+    auto writes = std::move(m_pendingWrites);
+    for (auto &[index, pending] : writes)
+        pending.done(WriteOutcome {.status = WriteOutcome::Status::StorageFailed, .leader = m_core.leader()});
+    auto awaiting = std::move(m_awaitingConfirmation);
+    for (auto &[id, done] : awaiting)
+        done(ReadOutcome {ReadOutcome::Status::StorageFailed, m_core.leader()});
+    auto confirmed = std::move(m_confirmedReads);
+    for (auto &[index, done] : confirmed)
+        done(ReadOutcome {ReadOutcome::Status::StorageFailed, m_core.leader()});
+    Q_EMIT storageFailed(reason);
+}
+
+} // namespace raftlab

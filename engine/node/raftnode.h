@@ -1,0 +1,143 @@
+#pragma once
+
+#include "core/raftcore.h"
+#include "kvstore.h"
+#include "net/networkfaults.h"
+#include "storage/nodestorage.h"
+
+#include <QObject>
+
+#include <functional>
+#include <map>
+#include <memory>
+
+class QTimer;
+
+namespace raftlab {
+
+class TcpTransport;
+
+struct NodeSettings
+{
+    CoreConfig core; // id, members and timing in ticks
+    int tickMs = 10; // one core tick
+    int snapshotEvery = 10000; // applied entries between snapshots of the KV store
+};
+
+struct WriteOutcome
+{
+    enum class Status {
+        Applied, // committed and applied here at `index` in `term`
+        NotLeader, // this node cannot propose: `leader` names who can, if known
+        NotCommitted, // the entry was overwritten by a newer leader's: it will never apply
+        Unknown, // a snapshot replaced the log meanwhile: it may or may not have applied
+        StorageFailed, // this node cannot write to its disk
+    };
+    Status status = Status::NotLeader;
+    LogIndex index {};
+    Term term {};
+    NodeId leader {};
+};
+
+struct ReadOutcome
+{
+    enum class Status {
+        Ready, // the store reflects every write acknowledged before the read began
+        NotLeader, // only the leader serves linearizable reads: `leader` names it, if known
+        LeadershipLost, // the leader stepped down before it could confirm the read
+        StorageFailed,
+    };
+    Status status = Status::NotLeader;
+    NodeId leader {};
+};
+
+// One Raft node in a Qt event loop (DESIGN.md layer 4): a QTimer ticks the core, the transport feeds it
+// messages, and after every input the ready loop persists, sends and applies. It emits a signal for
+// everything that happens, which the HTTP event stream (and anything else) may subscribe to.
+class RaftNode final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RaftNode)
+
+public:
+    using WriteDone = std::function<void(const WriteOutcome &)>;
+    using ReadDone = std::function<void(const ReadOutcome &)>;
+
+    RaftNode(NodeSettings settings, NodeStorage::Opened opened, TcpTransport *transport,
+             QObject *parent = nullptr);
+    ~RaftNode() override;
+
+    void start();
+    void stop();
+
+    // A command for the KV store; `done` is called exactly once, maybe before write() returns.
+    void write(const QByteArray &command, WriteDone done);
+    // A linearizable read (ReadIndex): `done` runs once the store may be read.
+    void linearizableRead(ReadDone done);
+    TransferResult transferLeadership(NodeId target);
+    void campaignNow();
+    // Live timing change; false (and nothing changes) when the values cannot work.
+    bool setTiming(int heartbeatMs, int electionTimeoutMsMin, int electionTimeoutMsMax);
+
+    NodeId id() const { return m_core.id(); }
+    Role role() const { return m_core.role(); }
+    NodeId leader() const { return m_core.leader(); }
+    Term term() const { return m_core.term(); }
+    CoreStatus coreStatus() const { return m_core.status(); }
+    const KvStore &store() const { return m_store; }
+    const NodeSettings &settings() const { return m_settings; }
+    int heartbeatMs() const { return m_core.config().heartbeatTicks * m_settings.tickMs; }
+    std::pair<int, int> electionTimeoutMs() const;
+    SyncMode syncMode() const { return m_storage->syncMode(); }
+    const QString &storageFailure() const { return m_storageFailure; }
+    TcpTransport *transport() const { return m_transport; }
+
+    // Microseconds on the machine's monotonic clock: the `t_us` of every event, comparable across
+    // processes on one machine.
+    static qint64 monotonicMicroseconds();
+
+Q_SIGNALS:
+    void coreEvent(const raftlab::Event &event, qint64 timeUs);
+    // The election timer restarted: it fires at `deadlineUs` unless reset again.
+    void electionTimerReset(qint64 deadlineUs, qint64 timeUs);
+    void entriesAppended(const raftlab::Entries &entries, qint64 timeUs);
+    void logTruncated(raftlab::LogIndex from, qint64 timeUs);
+    void entriesApplied(const raftlab::Entries &entries, qint64 timeUs);
+    void snapshotTaken(raftlab::SnapshotMeta meta, qint64 timeUs);
+    void storageFailed(const QString &reason);
+    // One Ready was made durable: how long the write and fdatasync took, and how many entries it held.
+    void readyPersisted(qint64 durationUs, std::size_t entries);
+
+private:
+    void scheduleReady();
+    void processReady();
+    void sendAll(const Messages &messages);
+    void applyCommitted(const Entries &entries, qint64 now);
+    void serveReads();
+    void maybeTakeSnapshot();
+    void failStorage(const QString &reason);
+
+    NodeSettings m_settings;
+    std::unique_ptr<NodeStorage> m_storage;
+    RaftCore m_core;
+    TcpTransport *m_transport;
+    KvStore m_store;
+    QTimer *m_tickTimer;
+    bool m_readyScheduled = false;
+    bool m_processing = false;
+    QString m_storageFailure;
+    LogIndex m_lastSnapshotIndex {};
+
+    struct PendingWrite
+    {
+        Term term {};
+        WriteDone done;
+    };
+    std::map<LogIndex, PendingWrite> m_pendingWrites;
+
+    std::uint64_t m_nextReadId = 1;
+    std::map<std::uint64_t, ReadDone> m_awaitingConfirmation; // by ReadIndex request id
+    std::multimap<LogIndex, ReadDone> m_confirmedReads; // waiting for the store to apply the index
+};
+
+} // namespace raftlab

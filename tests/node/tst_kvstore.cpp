@@ -1,0 +1,300 @@
+#include "node/kvstore.h"
+
+#include <QCborArray>
+#include <QCborMap>
+#include <QCborValue>
+#include <QTest>
+
+using namespace raftlab;
+using Status = ApplyResult::Status;
+
+class TestKvStore : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void putGetDelete();
+    void noOpChangesNothing();
+    void skipsMalformedCommands_data();
+    void skipsMalformedCommands();
+    void snapshotRestoreRoundTrip();
+    void snapshotIsDeterministic();
+    void restoreRejectsGarbage_data();
+    void restoreRejectsGarbage();
+    void validateKey_data();
+    void validateKey();
+    void validateValueSize_data();
+    void validateValueSize();
+};
+
+// Applies the next entry of a log kept by the store's applied index.
+static ApplyResult applyNext(KvStore &store, const QByteArray &payload, EntryType type = EntryType::Command)
+{
+    return store.apply(Entry {store.appliedIndex().next(), Term(1), type, payload});
+}
+
+void TestKvStore::putGetDelete()
+{
+    KvStore store;
+    QCOMPARE(store.size(), 0);
+    QCOMPARE(store.appliedIndex(), LogIndex());
+    QCOMPARE(store.get("k"), std::nullopt);
+
+    ApplyResult result = applyNext(store, KvStore::encodePut("k", "v1"));
+    QCOMPARE(result.status, Status::Applied);
+    QCOMPARE(result.index, LogIndex(1));
+    QCOMPARE(result.operation, KvOperation::Put);
+    QCOMPARE(result.key, QByteArray("k"));
+    QVERIFY(!result.keyExisted);
+    QVERIFY(result.reason.isEmpty());
+    QCOMPARE(store.get("k"), std::optional<QByteArray>("v1"));
+    QCOMPARE(store.appliedIndex(), LogIndex(1));
+
+    result = applyNext(store, KvStore::encodePut("k", "v2"));
+    QVERIFY2(result.keyExisted, "an overwrite reports the key existed");
+    QCOMPARE(store.get("k"), std::optional<QByteArray>("v2"));
+    QCOMPARE(store.size(), 1);
+
+    // Binary and empty values are values like any other.
+    const QByteArray binary("\x00\xff\x01", 3);
+    applyNext(store, KvStore::encodePut("bin", binary));
+    applyNext(store, KvStore::encodePut("empty", QByteArray()));
+    QCOMPARE(store.get("bin"), std::optional<QByteArray>(binary));
+    QCOMPARE(store.get("empty"), std::optional<QByteArray>(QByteArray()));
+    QCOMPARE(store.size(), 3);
+
+    result = applyNext(store, KvStore::encodeDelete("k"));
+    QCOMPARE(result.status, Status::Applied);
+    QCOMPARE(result.operation, KvOperation::Delete);
+    QVERIFY(result.keyExisted);
+    QCOMPARE(store.get("k"), std::nullopt);
+    QCOMPARE(store.size(), 2);
+
+    result = applyNext(store, KvStore::encodeDelete("absent"));
+    QCOMPARE(result.status, Status::Applied);
+    QVERIFY2(!result.keyExisted, "deleting an absent key is not an error, and says nothing was there");
+    QCOMPARE(store.size(), 2);
+    QCOMPARE(store.appliedIndex(), LogIndex(6));
+}
+
+void TestKvStore::noOpChangesNothing()
+{
+    KvStore store;
+    applyNext(store, KvStore::encodePut("k", "v"));
+    const QByteArray before = store.snapshot();
+    const ApplyResult result = applyNext(store, QByteArray(), EntryType::NoOp);
+    QCOMPARE(result.status, Status::NoOp);
+    QCOMPARE(result.index, LogIndex(2));
+    QCOMPARE(result.operation, KvOperation::None);
+    QCOMPARE(store.appliedIndex(), LogIndex(2));
+    QCOMPARE(store.get("k"), std::optional<QByteArray>("v"));
+    QCOMPARE(store.size(), 1);
+    QVERIFY(store.snapshot() != before); // only the applied index moved
+}
+
+void TestKvStore::skipsMalformedCommands_data()
+{
+    QTest::addColumn<QByteArray>("payload");
+
+    const auto cbor = [](const QCborValue &value) {
+        return value.toCbor();
+    };
+    QCborMap putWithoutValue;
+    putWithoutValue[QStringLiteral("op")] = QStringLiteral("put");
+    putWithoutValue[QStringLiteral("key")] = QByteArray("k");
+    QCborMap textKey = putWithoutValue;
+    textKey[QStringLiteral("key")] = QStringLiteral("k");
+    textKey[QStringLiteral("value")] = QByteArray("v");
+    QCborMap unknownOp = putWithoutValue;
+    unknownOp[QStringLiteral("op")] = QStringLiteral("append");
+    QCborMap extraField = QCborValue::fromCbor(KvStore::encodePut("k", "v")).toMap();
+    extraField[QStringLiteral("ttl")] = 5;
+
+    QTest::newRow("empty") << QByteArray();
+    QTest::newRow("not cbor") << QByteArray("\xff\xff\xff", 3);
+    QTest::newRow("truncated put") << KvStore::encodePut("key", "value").chopped(2);
+    QTest::newRow("trailing bytes") << (KvStore::encodePut("k", "v") + QByteArray("\x01", 1));
+    QTest::newRow("integer") << cbor(QCborValue(42));
+    QTest::newRow("array") << cbor(QCborArray {QStringLiteral("put"), QByteArray("k"), QByteArray("v")});
+    QTest::newRow("put without value") << cbor(putWithoutValue);
+    QTest::newRow("text key") << cbor(textKey);
+    QTest::newRow("unknown op") << cbor(unknownOp);
+    QTest::newRow("extra field") << cbor(extraField);
+}
+
+void TestKvStore::skipsMalformedCommands()
+{
+    QFETCH(QByteArray, payload);
+
+    KvStore store;
+    applyNext(store, KvStore::encodePut("k", "v"));
+    const ApplyResult result = applyNext(store, payload);
+    QCOMPARE(result.status, Status::Skipped);
+    QCOMPARE(result.index, LogIndex(2));
+    QVERIFY2(!result.reason.isEmpty(), "a skipped command says why");
+    QCOMPARE(store.appliedIndex(), LogIndex(2));
+    QCOMPARE(store.size(), 1);
+    QCOMPARE(store.get("k"), std::optional<QByteArray>("v"));
+
+    // The store goes on applying after a skipped entry.
+    QCOMPARE(applyNext(store, KvStore::encodeDelete("k")).status, Status::Applied);
+    QCOMPARE(store.size(), 0);
+}
+
+void TestKvStore::snapshotRestoreRoundTrip()
+{
+    KvStore original;
+    for (int i = 0; i < 100; ++i)
+        applyNext(original, KvStore::encodePut("key" + QByteArray::number(i), QByteArray(i, 'x')));
+    applyNext(original, KvStore::encodeDelete("key7"));
+    applyNext(original, QByteArray(), EntryType::NoOp);
+    applyNext(original, KvStore::encodePut(QByteArray("\x00nul", 4), QByteArray("\x00\xfe", 2)));
+
+    KvStore restored;
+    applyNext(restored, KvStore::encodePut("stale", "gone after restore"));
+    const QString error = restored.restore(original.snapshot(), original.appliedIndex());
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(restored == original);
+    QCOMPARE(restored.appliedIndex(), LogIndex(103));
+    QCOMPARE(restored.size(), 100);
+    QCOMPARE(restored.get("stale"), std::nullopt);
+    QCOMPARE(restored.get("key99"), std::optional<QByteArray>(QByteArray(99, 'x')));
+    QCOMPARE(restored.snapshot(), original.snapshot());
+
+    // Application continues right after the snapshot's index.
+    QCOMPARE(applyNext(restored, KvStore::encodePut("next", "1")).index, LogIndex(104));
+
+    KvStore empty;
+    KvStore fromEmpty;
+    QVERIFY(fromEmpty.restore(empty.snapshot(), LogIndex()).isEmpty());
+    QVERIFY(fromEmpty == empty);
+}
+
+void TestKvStore::snapshotIsDeterministic()
+{
+    // Two nodes that applied the same entries in the same order hold byte-identical snapshots,
+    // whatever the insertion order of the map's keys.
+    KvStore a;
+    KvStore b;
+    for (const char *key : {"b", "a", "c"})
+        applyNext(a, KvStore::encodePut(key, key));
+    for (const char *key : {"b", "a", "c"})
+        applyNext(b, KvStore::encodePut(key, key));
+    QCOMPARE(a.snapshot(), b.snapshot());
+    const QCborMap decoded = QCborValue::fromCbor(a.snapshot()).toMap();
+    QCOMPARE(decoded.value(QStringLiteral("applied_index")).toInteger(), 3);
+    QCOMPARE(decoded.value(QStringLiteral("pairs")).toMap().size(), 3);
+}
+
+void TestKvStore::restoreRejectsGarbage_data()
+{
+    QTest::addColumn<QByteArray>("snapshot");
+    QTest::addColumn<qulonglong>("index");
+
+    KvStore store;
+    applyNext(store, KvStore::encodePut("k", "v"));
+    applyNext(store, KvStore::encodePut("l", "w"));
+    const QByteArray good = store.snapshot();
+    const auto edited = [&good](const QString &field, const QCborValue &value) {
+        QCborMap map = QCborValue::fromCbor(good).toMap();
+        map[field] = value;
+        return map.toCborValue().toCbor();
+    };
+    QCborMap textPair;
+    textPair[QStringLiteral("k")] = QByteArray("v");
+    // A map with a key written twice, which QCborMap cannot build: write the bytes by hand.
+    // {"format": 1, "applied_index": 2, "pairs": {h'6b': h'76', h'6b': h'77'}}
+    QByteArray duplicate = QByteArray::fromHex("a3"
+                                               "66666f726d6174"
+                                               "01"
+                                               "6d6170706c6965645f696e646578"
+                                               "02"
+                                               "657061697273"
+                                               "a2"
+                                               "416b"
+                                               "4176"
+                                               "416b"
+                                               "4177");
+
+    QTest::newRow("empty") << QByteArray() << 2ull;
+    QTest::newRow("garbage") << QByteArray("not a snapshot") << 2ull;
+    QTest::newRow("truncated") << good.chopped(1) << 2ull;
+    QTest::newRow("trailing bytes") << (good + QByteArray(1, '\0')) << 2ull;
+    QTest::newRow("a command") << KvStore::encodePut("k", "v") << 2ull;
+    QTest::newRow("wrong index") << good << 3ull;
+    QTest::newRow("unknown format") << edited(QStringLiteral("format"), 2) << 2ull;
+    QTest::newRow("negative index") << edited(QStringLiteral("applied_index"), -1) << 2ull;
+    QTest::newRow("pairs not a map") << edited(QStringLiteral("pairs"), QCborArray {}) << 2ull;
+    QTest::newRow("text pair") << edited(QStringLiteral("pairs"), textPair) << 2ull;
+    QTest::newRow("extra field") << edited(QStringLiteral("extra"), true) << 2ull;
+    QTest::newRow("duplicate key") << duplicate << 2ull;
+}
+
+void TestKvStore::restoreRejectsGarbage()
+{
+    QFETCH(QByteArray, snapshot);
+    QFETCH(qulonglong, index);
+
+    KvStore store;
+    applyNext(store, KvStore::encodePut("keep", "me"));
+    const QString error = store.restore(snapshot, LogIndex(index));
+    QVERIFY2(!error.isEmpty(), "a malformed snapshot must be refused");
+    QVERIFY2(error.startsWith(QStringLiteral("the snapshot")), qPrintable(error));
+    QCOMPARE(store.appliedIndex(), LogIndex(1));
+    QCOMPARE(store.get("keep"), std::optional<QByteArray>("me"));
+    QCOMPARE(store.size(), 1);
+}
+
+void TestKvStore::validateKey_data()
+{
+    QTest::addColumn<QByteArray>("key");
+    QTest::addColumn<QString>("reason"); // empty when valid
+
+    QTest::newRow("simple") << QByteArray("user:42") << QString();
+    QTest::newRow("utf-8") << QByteArray("clé-日本") << QString();
+    QTest::newRow("1 byte") << QByteArray("a") << QString();
+    QTest::newRow("1024 bytes") << QByteArray(1024, 'k') << QString();
+    QTest::newRow("1024 bytes of multibyte") << QByteArray("\xc3\xa9").repeated(512) << QString();
+    QTest::newRow("1025 bytes") << QByteArray(1025, 'k') << "the key is 1025 bytes, longer than 1024";
+    QTest::newRow("empty") << QByteArray() << "the key is empty";
+    QTest::newRow("slash") << QByteArray("a/b") << "the key contains '/'";
+    QTest::newRow("only slash") << QByteArray("/") << "the key contains '/'";
+    QTest::newRow("lone continuation byte") << QByteArray("a\x80z") << "the key is not valid UTF-8";
+    QTest::newRow("truncated sequence") << QByteArray("\xe6\x97") << "the key is not valid UTF-8";
+    QTest::newRow("latin-1") << QByteArray("caf\xe9") << "the key is not valid UTF-8";
+    QTest::newRow("overlong nul") << QByteArray("\xc0\x80") << "the key is not valid UTF-8";
+    QTest::newRow("surrogate") << QByteArray("\xed\xa0\x80") << "the key is not valid UTF-8";
+    QTest::newRow("above U+10FFFF") << QByteArray("\xf4\x90\x80\x80") << "the key is not valid UTF-8";
+    QTest::newRow("0xff") << QByteArray("\xff") << "the key is not valid UTF-8";
+}
+
+void TestKvStore::validateKey()
+{
+    QFETCH(QByteArray, key);
+    QFETCH(QString, reason);
+    QCOMPARE(KvStore::validateKey(key), reason);
+}
+
+void TestKvStore::validateValueSize_data()
+{
+    QTest::addColumn<qsizetype>("bytes");
+    QTest::addColumn<bool>("valid");
+
+    QTest::newRow("empty") << qsizetype(0) << true;
+    QTest::newRow("1 MiB") << qsizetype(1024 * 1024) << true;
+    QTest::newRow("1 MiB + 1") << qsizetype(1024 * 1024 + 1) << false;
+    QTest::newRow("negative") << qsizetype(-1) << false;
+}
+
+void TestKvStore::validateValueSize()
+{
+    QFETCH(qsizetype, bytes);
+    QFETCH(bool, valid);
+    const QString reason = KvStore::validateValueSize(bytes);
+    QVERIFY2(reason.isEmpty() == valid, qPrintable(reason));
+    if (!valid)
+        QVERIFY(reason.contains(QString::number(bytes)));
+}
+
+QTEST_GUILESS_MAIN(TestKvStore)
+#include "tst_kvstore.moc"
