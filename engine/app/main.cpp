@@ -2,12 +2,15 @@
 #include "nodeprocess.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("raftlab-node"));
     QCoreApplication::setApplicationVersion(QStringLiteral(RAFTLAB_VERSION));
+    // Quiet by default; QT_LOGGING_RULES (e.g. "raftlab.*.debug=true") still overrides this.
+    QLoggingCategory::setFilterRules(QStringLiteral("raftlab.*.debug=false"));
 
     const raftlab::NodeCommandLine commandLine = raftlab::parseNodeCommandLine(QCoreApplication::arguments());
     if (const auto exitCode = raftlab::finishUnlessRun(commandLine))

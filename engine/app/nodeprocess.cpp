@@ -85,7 +85,7 @@ int NodeProcess::start()
     NodeStorage::Opened opened;
     const SyncMode syncMode = m_options.fsyncMode == FsyncMode::Always ? SyncMode::Always : SyncMode::Never;
     const StorageStatus status =
-        NodeStorage::open(m_options.dataDir, NodeStorage::Options {syncMode, 64ull << 20}, opened);
+        NodeStorage::open(m_options.dataDir, NodeStorage::Options{syncMode, 64ull << 20}, opened);
     switch (status.code) {
     case StorageStatus::Code::Ok:
         break;
@@ -107,12 +107,12 @@ int NodeProcess::start()
     transportOptions.randomSeed = QRandomGenerator::system()->generate64();
     for (const ClusterMember &m : cluster.members) {
         if (m.id != self)
-            transportOptions.peers.push_back(TcpTransport::PeerAddress {m.id, m.raft.host, m.raft.port});
+            transportOptions.peers.push_back(TcpTransport::PeerAddress{m.id, m.raft.host, m.raft.port});
     }
     m_transport = std::make_unique<TcpTransport>(transportOptions);
     m_node = std::make_unique<RaftNode>(settings, std::move(opened), m_transport.get());
-    HttpApi::Options httpOptions {cluster, member->http.host, member->http.port, m_options.adminToken,
-                                  syncMode == SyncMode::Always};
+    HttpApi::Options httpOptions{cluster, member->http.host, member->http.port, m_options.adminToken,
+                                 syncMode == SyncMode::Always};
     m_http = std::make_unique<HttpApi>(httpOptions, m_node.get());
     if (const QString error = m_http->listen(); !error.isEmpty())
         return failWith(1, error);

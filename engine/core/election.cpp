@@ -1,12 +1,15 @@
 // RaftCore: timers, elections, pre-votes and CheckQuorum (Raft §5.2, thesis §4.2.3, §6.2, §9.6).
 #include "raftcore.h"
 
+#include "invariantguard.h"
+
 #include <cassert>
 
 namespace raftlab {
 
 void RaftCore::tick()
 {
+    const InvariantGuard guard(*this);
     assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
     if (m_role == Role::Leader)
         tickLeader();
@@ -19,9 +22,9 @@ void RaftCore::tickElection()
     ++m_electionElapsedTicks;
     if (m_electionElapsedTicks < m_randomizedElectionTimeoutTicks)
         return;
-    emit(Event {.type = EventType::ElectionTimeout,
-                .reason = Reason::ElectionTimeout,
-                .ticks = m_electionElapsedTicks});
+    emit(Event{.type = EventType::ElectionTimeout,
+               .reason = Reason::ElectionTimeout,
+               .ticks = m_electionElapsedTicks});
     campaign(m_config.preVote ? Campaign::PreVote : Campaign::Election, Reason::ElectionTimeout);
 }
 
@@ -43,7 +46,7 @@ void RaftCore::tickLeader()
                 progress.setRecentlyActive(false);
             }
             if (active < quorum()) {
-                becomeFollower(m_term, NodeId {}, Reason::QuorumLost);
+                becomeFollower(m_term, NodeId{}, Reason::QuorumLost);
                 return;
             }
         }
@@ -56,6 +59,7 @@ void RaftCore::tickLeader()
 
 void RaftCore::setTiming(int heartbeatTicks, int electionTimeoutTicksMin, int electionTimeoutTicksMax)
 {
+    const InvariantGuard guard(*this);
     CoreConfig changed = m_config;
     changed.heartbeatTicks = heartbeatTicks;
     changed.electionTimeoutTicksMin = electionTimeoutTicksMin;
@@ -69,10 +73,11 @@ void RaftCore::setTiming(int heartbeatTicks, int electionTimeoutTicksMin, int el
 
 void RaftCore::campaignNow()
 {
+    const InvariantGuard guard(*this);
     assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
     if (m_role == Role::Leader)
         return;
-    emit(Event {
+    emit(Event{
         .type = EventType::ElectionTimeout, .reason = Reason::Requested, .ticks = m_electionElapsedTicks});
     campaign(m_config.preVote ? Campaign::PreVote : Campaign::Election, Reason::Requested);
 }
@@ -95,16 +100,16 @@ void RaftCore::campaign(Campaign kind, Reason reason)
             becomeLeader();
         return;
     }
-    emit(Event {.type = EventType::VoteRequested, .preVote = preVote});
+    emit(Event{.type = EventType::VoteRequested, .preVote = preVote});
     for (NodeId member : m_config.members) {
         if (member == m_config.id)
             continue;
-        send(Message {.type = preVote ? MessageType::PreVote : MessageType::RequestVote,
-                      .to = member,
-                      .term = preVote ? m_term.next() : m_term,
-                      .lastLogIndex = m_log.lastIndex(),
-                      .lastLogTerm = m_log.lastTerm(),
-                      .leadershipTransfer = kind == Campaign::Transfer});
+        send(Message{.type = preVote ? MessageType::PreVote : MessageType::RequestVote,
+                     .to = member,
+                     .term = preVote ? m_term.next() : m_term,
+                     .lastLogIndex = m_log.lastIndex(),
+                     .lastLogTerm = m_log.lastTerm(),
+                     .leadershipTransfer = kind == Campaign::Transfer});
     }
 }
 
@@ -130,24 +135,24 @@ void RaftCore::handleVoteRequest(const Message &message)
             m_hardStateChanged = true; // durable before the answer leaves (Ready contract)
             resetElectionTimer();
         }
-        send(Message {.type = answer, .to = message.from, .term = message.term, .granted = true});
-        emit(Event {.type = EventType::VoteGranted, .peer = message.from, .preVote = preVote});
+        send(Message{.type = answer, .to = message.from, .term = message.term, .granted = true});
+        emit(Event{.type = EventType::VoteGranted, .peer = message.from, .preVote = preVote});
         return;
     }
-    send(Message {.type = answer, .to = message.from, .granted = false});
+    send(Message{.type = answer, .to = message.from, .granted = false});
     Reason reason = Reason::LogNotUpToDate;
     NodeId other;
     if (!canVote) {
         reason = m_votedFor.isNone() ? Reason::LeaderAlive : Reason::AlreadyVoted;
         other = m_votedFor.isNone() ? m_leader : m_votedFor;
     }
-    emit(Event {.type = EventType::VoteRefused,
-                .reason = reason,
-                .peer = message.from,
-                .otherPeer = other,
-                .index = m_log.lastIndex(),
-                .otherTerm = m_log.lastTerm(),
-                .preVote = preVote});
+    emit(Event{.type = EventType::VoteRefused,
+               .reason = reason,
+               .peer = message.from,
+               .otherPeer = other,
+               .index = m_log.lastIndex(),
+               .otherTerm = m_log.lastTerm(),
+               .preVote = preVote});
 }
 
 void RaftCore::handleVoteResponse(const Message &message)
@@ -160,10 +165,10 @@ void RaftCore::handleVoteResponse(const Message &message)
         return;
     if (!m_votes.record(message.from, message.granted))
         return; // a duplicate: each voter counts once
-    emit(Event {.type = EventType::VoteReceived,
-                .peer = message.from,
-                .preVote = preVote,
-                .granted = message.granted});
+    emit(Event{.type = EventType::VoteReceived,
+               .peer = message.from,
+               .preVote = preVote,
+               .granted = message.granted});
     switch (m_votes.result(m_config.members)) {
     case VoteResult::Won:
         if (preVote)
@@ -172,7 +177,7 @@ void RaftCore::handleVoteResponse(const Message &message)
             becomeLeader();
         break;
     case VoteResult::Lost:
-        becomeFollower(m_term, NodeId {}, preVote ? Reason::LostPreVote : Reason::LostElection);
+        becomeFollower(m_term, NodeId{}, preVote ? Reason::LostPreVote : Reason::LostElection);
         break;
     case VoteResult::Pending:
         break;

@@ -16,10 +16,10 @@ enum class EntryType : std::uint8_t {
 // One log entry. The payload is implicitly shared: copying an entry into many messages is cheap.
 struct Entry
 {
-    LogIndex index {};
-    Term term {};
+    LogIndex index{};
+    Term term{};
     EntryType type = EntryType::Command;
-    QByteArray payload {};
+    QByteArray payload{};
 
     friend bool operator==(const Entry &, const Entry &) = default;
 };
@@ -29,8 +29,8 @@ using Entries = std::vector<Entry>;
 // Term and vote: what must be durable before the node answers anyone (Raft Figure 2, "Persistent state").
 struct HardState
 {
-    Term term {};
-    NodeId votedFor {};
+    Term term{};
+    NodeId votedFor{};
 
     friend bool operator==(const HardState &, const HardState &) = default;
 };
@@ -38,26 +38,26 @@ struct HardState
 // Where a snapshot ends: the state machine's state includes every entry up to and including `index`.
 struct SnapshotMeta
 {
-    LogIndex index {};
-    Term term {};
+    LogIndex index{};
+    Term term{};
 
     friend bool operator==(const SnapshotMeta &, const SnapshotMeta &) = default;
 };
 
 struct Snapshot
 {
-    SnapshotMeta meta {};
-    QByteArray data {}; // the state machine's own encoding (CBOR for the KV store); opaque to the core
+    SnapshotMeta meta{};
+    QByteArray data{}; // the state machine's own encoding (CBOR for the KV store); opaque to the core
 
-    bool isEmpty() const { return meta.index == LogIndex {}; }
+    bool isEmpty() const { return meta.index == LogIndex{}; }
 };
 
 // What a node restores at start: everything that was durable when it stopped.
 struct PersistentState
 {
-    HardState hardState {};
-    Snapshot snapshot {}; // empty if none was taken
-    Entries entries {}; // contiguous, starting right after the snapshot
+    HardState hardState{};
+    Snapshot snapshot{}; // empty if none was taken
+    Entries entries{}; // contiguous, starting right after the snapshot
 };
 
 } // namespace raftlab

@@ -157,6 +157,10 @@ QString roleSentence(const Event &e)
     case Reason::LostElection:
         return QStringLiteral("%1 lost the election for term %2 and became a follower.").arg(who).arg(term);
     default:
+        if (!e.peer.isNone())
+            return QStringLiteral("%1 saw a newer term and follows %2, the leader of term %3.")
+                .arg(who, node(e.peer))
+                .arg(term);
         return QStringLiteral("%1 saw a newer term and became a follower in term %2.").arg(who).arg(term);
     }
 }
@@ -269,6 +273,9 @@ QString describe(const Event &e)
             .arg(who)
             .arg(e.index.value);
     case EventType::ReadRejected:
+        if (e.reason == Reason::NotLeader && !e.peer.isNone())
+            return QStringLiteral("%1 cannot serve a linearizable read: it is not the leader. Ask %2.")
+                .arg(who, node(e.peer));
         return e.reason == Reason::NotLeader
             ? QStringLiteral("%1 cannot serve a linearizable read: it is not the leader.").arg(who)
             : QStringLiteral("%1 dropped a pending read: it is no longer the leader.").arg(who);

@@ -69,14 +69,14 @@ std::string_view toString(Reason reason);
 struct Event
 {
     EventType type = EventType::RoleChanged;
-    NodeId node {}; // the node that decided
-    Term term {}; // its term after the decision
+    NodeId node{}; // the node that decided
+    Term term{}; // its term after the decision
     Role role = Role::Follower;
     Reason reason = Reason::None;
-    NodeId peer {};
-    NodeId otherPeer {};
-    LogIndex index {};
-    Term otherTerm {};
+    NodeId peer{};
+    NodeId otherPeer{};
+    LogIndex index{};
+    Term otherTerm{};
     int ticks = 0;
     bool preVote = false;
     bool granted = false;

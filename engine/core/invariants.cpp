@@ -2,17 +2,26 @@
 
 #include "raftcore.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace raftlab {
+
+void reportBrokenInvariant(NodeId node, const char *what)
+{
+    std::fprintf(stderr, "raftlab.core: node %u: broken invariant: %s\n", node.value, what);
+    std::abort();
+}
 
 Invariants::Facts Invariants::capture(const RaftCore &core)
 {
-    return Facts {core.term(),
-                  core.votedFor(),
-                  core.role(),
-                  core.leader(),
-                  core.log().commitIndex(),
-                  core.log().lastIndex(),
-                  core.log().snapshot().meta};
+    return Facts{core.term(),
+                 core.votedFor(),
+                 core.role(),
+                 core.leader(),
+                 core.log().commitIndex(),
+                 core.log().lastIndex(),
+                 core.log().snapshot().meta};
 }
 
 const char *Invariants::check(const Facts &before, const RaftCore &core)

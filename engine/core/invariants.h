@@ -7,6 +7,9 @@ namespace raftlab {
 
 class RaftCore;
 
+// A broken invariant is a programmer error: stop the process with context (STYLE.md, "Errors").
+[[noreturn]] void reportBrokenInvariant(NodeId node, const char *what);
+
 // What one node's core must never do, checked between two moments of its life (LogCabin's
 // RaftConsensusInvariants). RaftCore runs it after every input in builds with assertions; the
 // simulator adds the cluster-wide checks (one leader per term, log matching, ...) on top.
@@ -15,13 +18,13 @@ class Invariants
 public:
     struct Facts
     {
-        Term term {};
-        NodeId votedFor {};
+        Term term{};
+        NodeId votedFor{};
         Role role = Role::Follower;
-        NodeId leader {};
-        LogIndex commitIndex {};
-        LogIndex lastIndex {};
-        SnapshotMeta snapshot {};
+        NodeId leader{};
+        LogIndex commitIndex{};
+        LogIndex lastIndex{};
+        SnapshotMeta snapshot{};
     };
 
     static Facts capture(const RaftCore &core);

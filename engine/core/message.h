@@ -28,14 +28,14 @@ bool isResponse(MessageType type);
 struct Message
 {
     MessageType type = MessageType::AppendEntries;
-    NodeId from {};
-    NodeId to {};
-    Term term {}; // sender's currentTerm; for PreVote and a granted PreVoteResponse, the term asked about
+    NodeId from{};
+    NodeId to{};
+    Term term{}; // sender's currentTerm; for PreVote and a granted PreVoteResponse, the term asked about
 
     // PreVote, RequestVote: the candidate's last log entry (the up-to-date rule, §5.4.1).
     // AppendEntries, InstallSnapshot, TimeoutNow: unused.
-    LogIndex lastLogIndex {};
-    Term lastLogTerm {};
+    LogIndex lastLogIndex{};
+    Term lastLogTerm{};
     // RequestVote: true when the election was started by a leadership transfer, so voters that still hear
     // from the old leader must not refuse it for that reason.
     bool leadershipTransfer = false;
@@ -44,11 +44,11 @@ struct Message
     bool granted = false;
 
     // AppendEntries: the entry before `entries`, which the follower must hold (§5.3 consistency check).
-    LogIndex prevLogIndex {};
-    Term prevLogTerm {};
-    Entries entries {};
+    LogIndex prevLogIndex{};
+    Term prevLogTerm{};
+    Entries entries{};
     // AppendEntries, Heartbeat: the leader's commit index (for a heartbeat, never past the follower's match).
-    LogIndex commitIndex {};
+    LogIndex commitIndex{};
 
     // AppendEntriesResponse: success and the last index now known to match the leader's log; or a
     // rejection of the message whose prevLogIndex was `rejectedIndex`, with a hint where to retry:
@@ -56,20 +56,20 @@ struct Message
     // `conflictIndex` the first index of that term in its log (or its last index + 1).
     // InstallSnapshotResponse: success and `matchIndex` = the snapshot's last index.
     bool success = false;
-    LogIndex matchIndex {};
-    LogIndex rejectedIndex {};
-    LogIndex conflictIndex {};
-    Term conflictTerm {};
+    LogIndex matchIndex{};
+    LogIndex rejectedIndex{};
+    LogIndex conflictIndex{};
+    Term conflictTerm{};
 
     // Heartbeat, HeartbeatResponse: the ReadIndex round this heartbeat confirms leadership for (0: none).
     std::uint64_t readRound = 0;
 
     // InstallSnapshot: the snapshot's end, and one chunk of its bytes at `snapshotOffset`;
     // `snapshotDone` on the last chunk. InstallSnapshotResponse: `snapshotOffset` = bytes received so far.
-    SnapshotMeta snapshot {};
+    SnapshotMeta snapshot{};
     std::uint64_t snapshotOffset = 0;
     std::uint64_t snapshotTotalBytes = 0;
-    QByteArray snapshotChunk {};
+    QByteArray snapshotChunk{};
     bool snapshotDone = false;
 
     // Approximate bytes on the wire, for batching limits and metrics.

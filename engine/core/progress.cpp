@@ -15,7 +15,7 @@ void Progress::becomeProbe()
     m_state = ProgressState::Probe;
     m_probeSent = false;
     m_inflight.clear();
-    m_pendingSnapshot = LogIndex {};
+    m_pendingSnapshot = LogIndex{};
     m_snapshotOffset = 0;
     m_snapshotChunkInFlight = false;
 }

@@ -2,6 +2,7 @@
 
 #include "types.h"
 
+#include <algorithm>
 #include <deque>
 
 namespace raftlab {
@@ -40,6 +41,10 @@ public:
     void resumeProbe() { m_probeSent = false; }
 
     bool isPaused(int maxInflight) const;
+    // The commit index this follower was last told: a follower whose answer came after the leader's
+    // commit broadcast (paused then) still needs to hear the new commit index.
+    LogIndex sentCommit() const { return m_sentCommit; }
+    void setSentCommit(LogIndex commit) { m_sentCommit = std::max(m_sentCommit, commit); }
     std::size_t inflightCount() const { return m_inflight.size(); }
 
     // Snapshot state: the snapshot being sent and how far.
@@ -55,6 +60,7 @@ private:
     ProgressState m_state = ProgressState::Probe;
     bool m_probeSent = false;
     std::deque<LogIndex> m_inflight; // Replicate: last index of each append not yet acknowledged
+    LogIndex m_sentCommit;
     bool m_recentlyActive = false; // heard from since the last CheckQuorum round
     LogIndex m_pendingSnapshot;
     std::uint64_t m_snapshotOffset = 0;

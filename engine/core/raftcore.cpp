@@ -1,6 +1,9 @@
 // RaftCore: construction, the single place where terms are compared, role transitions and the Ready.
-// Elections live in election.cpp, replication in replication.cpp, reads and transfers in readindex.cpp.
+// Elections live in election.cpp, replication in replication.cpp, requests (proposals, reads, transfers,
+// compaction) in requests.cpp.
 #include "raftcore.h"
+
+#include "invariantguard.h"
 
 #include <algorithm>
 #include <cassert>
@@ -8,17 +11,6 @@
 #include <cstdlib>
 
 namespace raftlab {
-
-namespace {
-
-[[noreturn]] void brokenInvariant(NodeId id, const char *what)
-{
-    // A programmer error, not an operating error: stop with context (STYLE.md, "Errors").
-    std::fprintf(stderr, "raftlab.core: node %u: broken invariant: %s\n", id.value, what);
-    std::abort();
-}
-
-} // namespace
 
 RaftCore::RaftCore(CoreConfig config, PersistentState restored, std::uint64_t randomSeed)
     : m_config(std::move(config))
@@ -28,13 +20,13 @@ RaftCore::RaftCore(CoreConfig config, PersistentState restored, std::uint64_t ra
     , m_log(std::move(restored.snapshot), std::move(restored.entries))
 {
     if (const char *problem = m_config.problem())
-        brokenInvariant(m_config.id, problem);
+        reportBrokenInvariant(m_config.id, problem);
     if (const char *problem = m_log.check())
-        brokenInvariant(m_config.id, problem);
+        reportBrokenInvariant(m_config.id, problem);
     std::sort(m_config.members.begin(), m_config.members.end());
     // Every node starts as a follower (§5.2), whatever it was before it stopped.
+    emit(Event{.type = EventType::RoleChanged, .role = Role::Follower, .reason = Reason::Restarted});
     resetElectionTimer();
-    emit(Event {.type = EventType::RoleChanged, .role = Role::Follower, .reason = Reason::Restarted});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -42,6 +34,7 @@ RaftCore::RaftCore(CoreConfig config, PersistentState restored, std::uint64_t ra
 
 void RaftCore::step(const Message &message)
 {
+    const InvariantGuard guard(*this);
     assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
     if (message.to != m_config.id || !isMember(message.from) || message.from == m_config.id)
         return; // not for us, or from a stranger: a misrouted message changes nothing
@@ -51,10 +44,10 @@ void RaftCore::step(const Message &message)
     if (message.term > m_term) {
         if (isVoteRequest && inLeaderLease() && !message.leadershipTransfer) {
             // CheckQuorum: we hear from a live leader, so this candidate is disruptive (thesis §4.2.3).
-            emit(Event {.type = EventType::VoteRefused,
-                        .reason = Reason::LeaderAlive,
-                        .peer = message.from,
-                        .preVote = message.type == MessageType::PreVote});
+            emit(Event{.type = EventType::VoteRefused,
+                       .reason = Reason::LeaderAlive,
+                       .peer = message.from,
+                       .preVote = message.type == MessageType::PreVote});
             return;
         }
         const bool keepsTerm = message.type == MessageType::PreVote ||
@@ -63,33 +56,33 @@ void RaftCore::step(const Message &message)
         if (!keepsTerm) {
             const bool fromLeader = message.type == MessageType::AppendEntries ||
                 message.type == MessageType::Heartbeat || message.type == MessageType::InstallSnapshot;
-            becomeFollower(message.term, fromLeader ? message.from : NodeId {}, Reason::HigherTerm);
+            becomeFollower(message.term, fromLeader ? message.from : NodeId{}, Reason::HigherTerm);
         }
     } else if (message.term < m_term) {
         // A stale leader learns our term from the answer and steps down; a stale pre-candidate learns
         // it from the refusal. Everything else from an old term is ignored (§5.1).
         if (message.type == MessageType::AppendEntries || message.type == MessageType::Heartbeat ||
             message.type == MessageType::InstallSnapshot) {
-            send(Message {.type = message.type == MessageType::Heartbeat ? MessageType::HeartbeatResponse
-                                                                         : MessageType::AppendEntriesResponse,
-                          .to = message.from,
-                          .success = false,
-                          .rejectedIndex = message.prevLogIndex});
-            emit(Event {.type = EventType::AppendRejected,
-                        .reason = Reason::StaleTerm,
-                        .peer = message.from,
-                        .index = message.prevLogIndex,
-                        .otherTerm = message.term});
+            send(Message{.type = message.type == MessageType::Heartbeat ? MessageType::HeartbeatResponse
+                                                                        : MessageType::AppendEntriesResponse,
+                         .to = message.from,
+                         .success = false,
+                         .rejectedIndex = message.prevLogIndex});
+            emit(Event{.type = EventType::AppendRejected,
+                       .reason = Reason::StaleTerm,
+                       .peer = message.from,
+                       .index = message.prevLogIndex,
+                       .otherTerm = message.term});
         } else if (isVoteRequest) {
-            send(Message {.type = message.type == MessageType::PreVote ? MessageType::PreVoteResponse
-                                                                       : MessageType::RequestVoteResponse,
-                          .to = message.from,
-                          .granted = false});
-            emit(Event {.type = EventType::VoteRefused,
-                        .reason = Reason::StaleTerm,
-                        .peer = message.from,
-                        .otherTerm = message.term,
-                        .preVote = message.type == MessageType::PreVote});
+            send(Message{.type = message.type == MessageType::PreVote ? MessageType::PreVoteResponse
+                                                                      : MessageType::RequestVoteResponse,
+                         .to = message.from,
+                         .granted = false});
+            emit(Event{.type = EventType::VoteRefused,
+                       .reason = Reason::StaleTerm,
+                       .peer = message.from,
+                       .otherTerm = message.term,
+                       .preVote = message.type == MessageType::PreVote});
         }
         return;
     }
@@ -119,14 +112,14 @@ void RaftCore::resetForTerm(Term term)
 {
     if (term != m_term) {
         if (term < m_term)
-            brokenInvariant(m_config.id, "currentTerm must never decrease");
+            reportBrokenInvariant(m_config.id, "currentTerm must never decrease");
         const Term previous = m_term;
         m_term = term;
-        m_votedFor = NodeId {};
+        m_votedFor = NodeId{};
         m_hardStateChanged = true;
-        emit(Event {.type = EventType::TermChanged, .otherTerm = previous});
+        emit(Event{.type = EventType::TermChanged, .otherTerm = previous});
     }
-    m_leader = NodeId {};
+    m_leader = NodeId{};
     m_votes.reset();
     m_progress.clear();
     m_heartbeatElapsedTicks = 0;
@@ -138,7 +131,7 @@ void RaftCore::setRole(Role role, Reason reason)
     const Role previous = m_role;
     m_role = role;
     if (previous != role || reason == Reason::LeaderDiscovered)
-        emit(Event {.type = EventType::RoleChanged, .role = role, .reason = reason, .peer = m_leader});
+        emit(Event{.type = EventType::RoleChanged, .role = role, .reason = reason, .peer = m_leader});
 }
 
 void RaftCore::becomeFollower(Term term, NodeId leader, Reason reason)
@@ -146,8 +139,8 @@ void RaftCore::becomeFollower(Term term, NodeId leader, Reason reason)
     if (m_role == Role::Leader) {
         if (!m_transferTarget.isNone() && reason == Reason::HigherTerm) {
             // The target campaigned with our TimeoutNow: the handover happened.
-            emit(Event {.type = EventType::TransferFinished, .peer = m_transferTarget});
-            m_transferTarget = NodeId {};
+            emit(Event{.type = EventType::TransferFinished, .peer = m_transferTarget});
+            m_transferTarget = NodeId{};
         }
         abortTransfer(Reason::LeaderStepsDown);
         failPendingReads(Reason::LeaderStepsDown);
@@ -160,9 +153,9 @@ void RaftCore::becomeFollower(Term term, NodeId leader, Reason reason)
 void RaftCore::becomePreCandidate(Reason reason)
 {
     if (m_role == Role::Leader)
-        brokenInvariant(m_config.id, "a leader does not become a pre-candidate");
+        reportBrokenInvariant(m_config.id, "a leader does not become a pre-candidate");
     // A pre-vote changes neither term nor vote: nothing to persist (thesis §9.6).
-    m_leader = NodeId {};
+    m_leader = NodeId{};
     m_votes.reset();
     resetElectionTimer();
     setRole(Role::PreCandidate, reason);
@@ -171,7 +164,7 @@ void RaftCore::becomePreCandidate(Reason reason)
 void RaftCore::becomeCandidate(Reason reason)
 {
     if (m_role == Role::Leader)
-        brokenInvariant(m_config.id, "a leader does not become a candidate");
+        reportBrokenInvariant(m_config.id, "a leader does not become a candidate");
     resetForTerm(m_term.next());
     m_votedFor = m_config.id; // §5.2: a candidate votes for itself; persisted before any RequestVote leaves
     m_hardStateChanged = true;
@@ -181,7 +174,7 @@ void RaftCore::becomeCandidate(Reason reason)
 void RaftCore::becomeLeader()
 {
     if (m_role != Role::Candidate)
-        brokenInvariant(m_config.id, "only a candidate becomes leader");
+        reportBrokenInvariant(m_config.id, "only a candidate becomes leader");
     m_leader = m_config.id;
     m_progress.clear();
     for (NodeId member : m_config.members) {
@@ -190,7 +183,7 @@ void RaftCore::becomeLeader()
     }
     m_ackedReadRound.clear();
     m_pendingReads.clear();
-    m_transferTarget = NodeId {};
+    m_transferTarget = NodeId{};
     m_heartbeatElapsedTicks = 0;
     m_electionElapsedTicks = 0;
     setRole(Role::Leader, Reason::WonElection);
@@ -206,7 +199,7 @@ void RaftCore::resetElectionTimer()
     m_randomizedElectionTimeoutTicks = static_cast<int>(
         m_random.between(m_config.electionTimeoutTicksMin, m_config.electionTimeoutTicksMax));
     if (m_role != Role::Leader)
-        emit(Event {.type = EventType::TimerReset, .ticks = m_randomizedElectionTimeoutTicks});
+        emit(Event{.type = EventType::TimerReset, .ticks = m_randomizedElectionTimeoutTicks});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -215,7 +208,7 @@ void RaftCore::resetElectionTimer()
 void RaftCore::send(Message message)
 {
     message.from = m_config.id;
-    if (message.term == Term {})
+    if (message.term == Term{})
         message.term = m_term;
     m_ready.messages.push_back(std::move(message));
 }
@@ -242,9 +235,9 @@ Ready RaftCore::takeReady()
         broadcastAppend();
     m_appendsPending = false;
     Ready ready = std::move(m_ready);
-    m_ready = Ready {};
+    m_ready = Ready{};
     if (m_hardStateChanged)
-        ready.hardState = HardState {m_term, m_votedFor};
+        ready.hardState = HardState{m_term, m_votedFor};
     m_hardStateChanged = false;
     ready.truncateFrom = m_log.pendingTruncation();
     m_log.clearPendingTruncation();
@@ -256,6 +249,7 @@ Ready RaftCore::takeReady()
 
 void RaftCore::advance()
 {
+    const InvariantGuard guard(*this);
     assert(m_awaitingAdvance && "advance() without takeReady()");
     m_awaitingAdvance = false;
     m_log.markDurable();
@@ -268,22 +262,22 @@ void RaftCore::advance()
 
 CoreStatus RaftCore::status() const
 {
-    CoreStatus status {.id = m_config.id,
-                       .role = m_role,
-                       .term = m_term,
-                       .votedFor = m_votedFor,
-                       .leader = m_leader,
-                       .commitIndex = m_log.commitIndex(),
-                       .firstIndex = m_log.firstIndex(),
-                       .lastIndex = m_log.lastIndex(),
-                       .lastTerm = m_log.lastTerm(),
-                       .snapshot = m_log.snapshot().meta,
-                       .electionElapsedTicks = m_electionElapsedTicks,
-                       .electionTimeoutTicks = m_randomizedElectionTimeoutTicks,
-                       .followers = {}};
+    CoreStatus status{.id = m_config.id,
+                      .role = m_role,
+                      .term = m_term,
+                      .votedFor = m_votedFor,
+                      .leader = m_leader,
+                      .commitIndex = m_log.commitIndex(),
+                      .firstIndex = m_log.firstIndex(),
+                      .lastIndex = m_log.lastIndex(),
+                      .lastTerm = m_log.lastTerm(),
+                      .snapshot = m_log.snapshot().meta,
+                      .electionElapsedTicks = m_electionElapsedTicks,
+                      .electionTimeoutTicks = m_randomizedElectionTimeoutTicks,
+                      .followers = {}};
     for (const auto &[id, progress] : m_progress)
-        status.followers.push_back(FollowerStatus {id, progress.match(), progress.next(), progress.state(),
-                                                   progress.recentlyActive()});
+        status.followers.push_back(FollowerStatus{id, progress.match(), progress.next(), progress.state(),
+                                                  progress.recentlyActive()});
     return status;
 }
 

@@ -16,50 +16,50 @@ struct ProposeResult
 {
     enum class Status { Accepted, NotLeader, TransferInProgress };
     Status status = Status::NotLeader;
-    LogIndex index {}; // Accepted: where the command will commit, if it does
-    Term term {};
-    NodeId leader {}; // NotLeader: the leader, if known
+    LogIndex index{}; // Accepted: where the command will commit, if it does
+    Term term{};
+    NodeId leader{}; // NotLeader: the leader, if known
 };
 
 struct ReadIndexResult
 {
     enum class Status { Accepted, NotLeader };
     Status status = Status::NotLeader;
-    NodeId leader {};
+    NodeId leader{};
 };
 
 struct TransferResult
 {
     enum class Status { Started, AlreadyLeader, NotLeader, UnknownTarget };
     Status status = Status::NotLeader;
-    NodeId leader {};
+    NodeId leader{};
 };
 
 // What a viewer may know about one follower, from the leader's point of view.
 struct FollowerStatus
 {
-    NodeId id {};
-    LogIndex matchIndex {};
-    LogIndex nextIndex {};
+    NodeId id{};
+    LogIndex matchIndex{};
+    LogIndex nextIndex{};
     ProgressState state = ProgressState::Probe;
     bool recentlyActive = false;
 };
 
 struct CoreStatus
 {
-    NodeId id {};
+    NodeId id{};
     Role role = Role::Follower;
-    Term term {};
-    NodeId votedFor {};
-    NodeId leader {};
-    LogIndex commitIndex {};
-    LogIndex firstIndex {}; // first entry still in the log (after the snapshot)
-    LogIndex lastIndex {};
-    Term lastTerm {};
-    SnapshotMeta snapshot {};
+    Term term{};
+    NodeId votedFor{};
+    NodeId leader{};
+    LogIndex commitIndex{};
+    LogIndex firstIndex{}; // first entry still in the log (after the snapshot)
+    LogIndex lastIndex{};
+    Term lastTerm{};
+    SnapshotMeta snapshot{};
     int electionElapsedTicks = 0;
     int electionTimeoutTicks = 0;
-    std::vector<FollowerStatus> followers {}; // leader only
+    std::vector<FollowerStatus> followers{}; // leader only
 };
 
 // The Raft protocol as a pure state machine (DESIGN.md layer 1). It owns no socket, file, timer,
@@ -143,11 +143,14 @@ private:
     bool maybeCommit();
     void setCommitIndex(LogIndex index);
 
-    // Reads and transfers (readindex.cpp).
+    // Proposals, reads, transfers and compaction (requests.cpp).
     void confirmReads();
     void failPendingReads(Reason reason);
     void maybeSendTimeoutNow(NodeId to);
     void abortTransfer(Reason reason);
+
+    // Checks Invariants between entry to and exit from every input, in builds with assertions.
+    class InvariantGuard;
 
     void send(Message message);
     void emit(Event event);
@@ -157,15 +160,15 @@ private:
 
     // Persistent state (Figure 2). m_term only grows; m_votedFor is set at most once per term. Both are
     // handed out in the next Ready whenever they change, and nothing is sent before they are durable.
-    Term m_term {};
-    NodeId m_votedFor {};
+    Term m_term{};
+    NodeId m_votedFor{};
     bool m_hardStateChanged = false;
 
     // The log, with its snapshot base, commit index and what the owner has persisted and applied.
     RaftLog m_log;
 
     Role m_role = Role::Follower;
-    NodeId m_leader {};
+    NodeId m_leader{};
     int m_electionElapsedTicks = 0;
     int m_heartbeatElapsedTicks = 0;
     int m_randomizedElectionTimeoutTicks = 0;
@@ -175,7 +178,7 @@ private:
 
     // Leader: one Progress per other member.
     std::map<NodeId, Progress> m_progress;
-    NodeId m_transferTarget {};
+    NodeId m_transferTarget{};
     int m_transferElapsedTicks = 0;
 
     // Leader: ReadIndex requests awaiting a heartbeat round (thesis §6.4).
@@ -185,7 +188,7 @@ private:
         LogIndex index;
         std::uint64_t round; // 0 until the leader has committed an entry of its term
     };
-    std::vector<PendingRead> m_pendingReads {};
+    std::vector<PendingRead> m_pendingReads{};
     std::uint64_t m_readRound = 0;
     std::map<NodeId, std::uint64_t> m_ackedReadRound;
 
@@ -197,6 +200,7 @@ private:
     };
     std::optional<IncomingSnapshot> m_incomingSnapshot;
 
+    std::vector<LogIndex> m_matchScratch; // reused by maybeCommit(): no allocation per acknowledgement
     Ready m_ready; // outputs gathered since the last takeReady()
     bool m_awaitingAdvance = false;
     bool m_appendsPending = false; // proposals since the last Ready: sent together, as one batch per follower

@@ -135,7 +135,7 @@ void RaftLog::compact(LogIndex index, const QByteArray &data)
     const Term term = *termAt(index);
     m_entries.erase(m_entries.begin(),
                     m_entries.begin() + static_cast<std::ptrdiff_t>(offsetOf(index.next())));
-    m_snapshot = Snapshot {SnapshotMeta {index, term}, data};
+    m_snapshot = Snapshot{SnapshotMeta{index, term}, data};
 }
 
 void RaftLog::restore(const Snapshot &snapshot)

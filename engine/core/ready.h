@@ -13,7 +13,7 @@ namespace raftlab {
 struct ReadState
 {
     std::uint64_t requestId = 0;
-    LogIndex index {};
+    LogIndex index{};
 };
 
 // Everything the core needs its owner to do, in this order (etcd's Ready contract):
@@ -27,13 +27,13 @@ struct Ready
 {
     std::optional<HardState> hardState;
     std::optional<LogIndex> truncateFrom; // drop every persisted entry with index >= this, before appending
-    Entries entries {}; // to append, contiguous, after any truncation
+    Entries entries{}; // to append, contiguous, after any truncation
     std::optional<Snapshot> snapshot; // received from the leader: persist it, restore the state machine
-    Messages messages {};
-    Entries committed {};
-    std::vector<ReadState> reads {};
+    Messages messages{};
+    Entries committed{};
+    std::vector<ReadState> reads{};
     std::vector<std::uint64_t> failedReads; // leadership was lost before the read could be confirmed
-    Events events {};
+    Events events{};
 
     bool needsPersistence() const { return hardState || truncateFrom || !entries.empty() || snapshot; }
     bool isEmpty() const

@@ -67,7 +67,7 @@ void RaftCore::stepFollower(const Message &message)
         if (discovered)
             setRole(Role::Follower, Reason::LeaderDiscovered);
         m_electionElapsedTicks = 0;
-        emit(Event {.type = EventType::TimerReset, .ticks = m_randomizedElectionTimeoutTicks});
+        emit(Event{.type = EventType::TimerReset, .ticks = m_randomizedElectionTimeoutTicks});
     }
     switch (message.type) {
     case MessageType::AppendEntries:
@@ -82,7 +82,7 @@ void RaftCore::stepFollower(const Message &message)
     case MessageType::TimeoutNow:
         // The leader hands over (thesis §3.10): campaign at once, without a pre-vote, and tell voters
         // that still hear the old leader that this election is sanctioned.
-        emit(Event {.type = EventType::ElectionTimeout, .reason = Reason::LeadershipTransfer});
+        emit(Event{.type = EventType::ElectionTimeout, .reason = Reason::LeadershipTransfer});
         campaign(Campaign::Transfer, Reason::LeadershipTransfer);
         break;
     default:
@@ -98,26 +98,25 @@ void RaftCore::handleAppendEntries(const Message &message)
     const LogIndex commit = m_log.commitIndex();
     LogIndex prev = message.prevLogIndex;
     Term prevTerm = message.prevLogTerm;
-    Entries entries;
+    Entries trimmed; // only when the message starts below our commit index; else no copy is made
     if (prev < commit) {
         // Everything up to our commit index is in every later leader's log (Leader Completeness), so
         // check from there and skip what is already committed.
         for (const Entry &entry : message.entries) {
             if (entry.index > commit)
-                entries.push_back(entry);
+                trimmed.push_back(entry);
         }
         prev = commit;
         prevTerm = *m_log.termAt(commit);
-    } else {
-        entries = message.entries;
     }
+    const Entries &entries = message.prevLogIndex < commit ? trimmed : message.entries;
 
     if (!m_log.matches(prev, prevTerm)) {
         // §5.3 consistency check failed. Hint where to retry, so the leader skips a whole term at once.
-        Message reject {.type = MessageType::AppendEntriesResponse,
-                        .to = message.from,
-                        .success = false,
-                        .rejectedIndex = message.prevLogIndex};
+        Message reject{.type = MessageType::AppendEntriesResponse,
+                       .to = message.from,
+                       .success = false,
+                       .rejectedIndex = message.prevLogIndex};
         Reason reason = Reason::MissingEntries;
         if (prev > m_log.lastIndex()) {
             reject.conflictIndex = m_log.lastIndex().next();
@@ -127,11 +126,11 @@ void RaftCore::handleAppendEntries(const Message &message)
             reject.conflictIndex = std::max(m_log.firstIndexOfTermAt(prev), commit.next());
         }
         send(reject);
-        emit(Event {.type = EventType::AppendRejected,
-                    .reason = reason,
-                    .peer = message.from,
-                    .index = message.prevLogIndex,
-                    .otherTerm = reject.conflictTerm});
+        emit(Event{.type = EventType::AppendRejected,
+                   .reason = reason,
+                   .peer = message.from,
+                   .index = message.prevLogIndex,
+                   .otherTerm = reject.conflictTerm});
         return;
     }
 
@@ -140,7 +139,7 @@ void RaftCore::handleAppendEntries(const Message &message)
     if (const std::optional<LogIndex> conflict = m_log.findConflict(entries)) {
         if (*conflict <= m_log.lastIndex()) {
             m_log.truncateFrom(*conflict);
-            emit(Event {.type = EventType::LogTruncated, .peer = message.from, .index = *conflict});
+            emit(Event{.type = EventType::LogTruncated, .peer = message.from, .index = *conflict});
         }
         for (const Entry &entry : entries) {
             if (entry.index >= *conflict)
@@ -148,11 +147,11 @@ void RaftCore::handleAppendEntries(const Message &message)
         }
     }
     const LogIndex lastNew = prev + entries.size();
-    send(Message {.type = MessageType::AppendEntriesResponse,
-                  .to = message.from,
-                  .success = true,
-                  .matchIndex = lastNew});
-    emit(Event {.type = EventType::AppendAccepted, .peer = message.from, .index = lastNew});
+    send(Message{.type = MessageType::AppendEntriesResponse,
+                 .to = message.from,
+                 .success = true,
+                 .matchIndex = lastNew});
+    emit(Event{.type = EventType::AppendAccepted, .peer = message.from, .index = lastNew});
     setCommitIndex(std::min(message.commitIndex, lastNew));
 }
 
@@ -160,13 +159,12 @@ void RaftCore::handleHeartbeat(const Message &message)
 {
     // The leader sends min(our match, its commit), so this index is in our log and matches the leader's.
     setCommitIndex(std::min(message.commitIndex, m_log.lastIndex()));
-    send(
-        Message {.type = MessageType::HeartbeatResponse, .to = message.from, .readRound = message.readRound});
+    send(Message{.type = MessageType::HeartbeatResponse, .to = message.from, .readRound = message.readRound});
 }
 
 void RaftCore::handleInstallSnapshot(const Message &message)
 {
-    Message answer {
+    Message answer{
         .type = MessageType::InstallSnapshotResponse, .to = message.from, .snapshot = message.snapshot};
     if (message.snapshot.index <= m_log.commitIndex()) {
         // We already have all of it (a duplicate, or we caught up meanwhile).
@@ -177,7 +175,7 @@ void RaftCore::handleInstallSnapshot(const Message &message)
         return;
     }
     if (message.snapshotOffset == 0)
-        m_incomingSnapshot = IncomingSnapshot {message.snapshot, QByteArray()};
+        m_incomingSnapshot = IncomingSnapshot{message.snapshot, QByteArray()};
     const bool inSequence = m_incomingSnapshot && m_incomingSnapshot->meta == message.snapshot &&
         static_cast<std::uint64_t>(m_incomingSnapshot->data.size()) == message.snapshotOffset;
     if (!inSequence) {
@@ -194,12 +192,12 @@ void RaftCore::handleInstallSnapshot(const Message &message)
         send(answer);
         return;
     }
-    const Snapshot snapshot {m_incomingSnapshot->meta, std::move(m_incomingSnapshot->data)};
+    const Snapshot snapshot{m_incomingSnapshot->meta, std::move(m_incomingSnapshot->data)};
     m_incomingSnapshot.reset();
     m_log.restore(snapshot);
     m_ready.snapshot = snapshot;
-    emit(Event {.type = EventType::SnapshotInstalled, .peer = message.from, .index = snapshot.meta.index});
-    emit(Event {.type = EventType::CommitAdvanced, .index = snapshot.meta.index});
+    emit(Event{.type = EventType::SnapshotInstalled, .peer = message.from, .index = snapshot.meta.index});
+    emit(Event{.type = EventType::CommitAdvanced, .index = snapshot.meta.index});
     answer.success = true;
     answer.matchIndex = snapshot.meta.index;
     send(answer);
@@ -210,7 +208,7 @@ void RaftCore::handleInstallSnapshot(const Message &message)
 
 void RaftCore::appendAsLeader(EntryType type, const QByteArray &payload)
 {
-    m_log.append(Entry {m_log.lastIndex().next(), m_term, type, payload});
+    m_log.append(Entry{m_log.lastIndex().next(), m_term, type, payload});
 }
 
 bool RaftCore::sendAppend(NodeId to, bool sendIfEmpty)
@@ -223,7 +221,7 @@ bool RaftCore::sendAppend(NodeId to, bool sendIfEmpty)
     if (!prevTerm) {
         // The entries this follower needs were compacted away: it gets the snapshot instead (§7).
         progress.becomeSnapshot(m_log.snapshot().meta.index);
-        emit(Event {.type = EventType::SnapshotSent, .peer = to, .index = m_log.snapshot().meta.index});
+        emit(Event{.type = EventType::SnapshotSent, .peer = to, .index = m_log.snapshot().meta.index});
         sendSnapshotChunk(to);
         return true;
     }
@@ -235,13 +233,14 @@ bool RaftCore::sendAppend(NodeId to, bool sendIfEmpty)
         return false;
     const LogIndex last = prev + entries.size();
     const bool carriesEntries = !entries.empty();
-    send(Message {.type = MessageType::AppendEntries,
-                  .to = to,
-                  .prevLogIndex = prev,
-                  .prevLogTerm = *prevTerm,
-                  .entries = std::move(entries),
-                  .commitIndex = m_log.commitIndex()});
+    send(Message{.type = MessageType::AppendEntries,
+                 .to = to,
+                 .prevLogIndex = prev,
+                 .prevLogTerm = *prevTerm,
+                 .entries = std::move(entries),
+                 .commitIndex = m_log.commitIndex()});
     progress.sentAppend(last, carriesEntries);
+    progress.setSentCommit(std::min(m_log.commitIndex(), last));
     return true;
 }
 
@@ -253,13 +252,13 @@ void RaftCore::broadcastAppend()
 
 void RaftCore::broadcastHeartbeat(std::uint64_t readRound)
 {
-    for (const auto &[id, progress] : m_progress) {
-        send(Message {.type = MessageType::Heartbeat,
-                      .to = id,
-                      .commitIndex = std::min(progress.match(), m_log.commitIndex()),
-                      .readRound = readRound});
+    for (auto &[id, progress] : m_progress) {
+        const LogIndex commit = std::min(progress.match(), m_log.commitIndex());
+        send(
+            Message{.type = MessageType::Heartbeat, .to = id, .commitIndex = commit, .readRound = readRound});
+        progress.setSentCommit(commit);
     }
-    emit(Event {.type = EventType::HeartbeatSent, .readRound = readRound});
+    emit(Event{.type = EventType::HeartbeatSent, .readRound = readRound});
 }
 
 void RaftCore::handleAppendResponse(const Message &message)
@@ -271,7 +270,7 @@ void RaftCore::handleAppendResponse(const Message &message)
         // Use the follower's hint (§5.3, "the leader can decrement nextIndex to bypass all of the
         // conflicting entries in that term"): after our last entry of its conflicting term, if we have one.
         LogIndex retry = message.conflictIndex;
-        if (message.conflictTerm != Term {}) {
+        if (message.conflictTerm != Term{}) {
             if (const auto lastOfTerm = m_log.lastIndexOfTerm(message.conflictTerm))
                 retry = lastOfTerm->next();
         }
@@ -282,10 +281,14 @@ void RaftCore::handleAppendResponse(const Message &message)
     const bool advanced = progress.acknowledge(message.matchIndex);
     if (progress.state() == ProgressState::Probe)
         progress.becomeReplicate();
-    if (advanced && maybeCommit())
+    if (advanced && maybeCommit()) {
         broadcastAppend();
-    else
+    } else {
         while (sendAppend(message.from, false)) { }
+        // Nothing new to send, but a commit index it has not heard yet: an empty append carries it.
+        if (progress.sentCommit() < std::min(m_log.commitIndex(), progress.match()))
+            sendAppend(message.from, true);
+    }
     if (message.from == m_transferTarget)
         maybeSendTimeoutNow(message.from);
 }
@@ -331,13 +334,13 @@ void RaftCore::sendSnapshotChunk(NodeId to)
     const auto total = static_cast<std::uint64_t>(snapshot.data.size());
     const QByteArray chunk = snapshot.data.mid(static_cast<qsizetype>(offset),
                                                static_cast<qsizetype>(m_config.snapshotChunkBytes));
-    send(Message {.type = MessageType::InstallSnapshot,
-                  .to = to,
-                  .snapshot = snapshot.meta,
-                  .snapshotOffset = offset,
-                  .snapshotTotalBytes = total,
-                  .snapshotChunk = chunk,
-                  .snapshotDone = offset + static_cast<std::uint64_t>(chunk.size()) >= total});
+    send(Message{.type = MessageType::InstallSnapshot,
+                 .to = to,
+                 .snapshot = snapshot.meta,
+                 .snapshotOffset = offset,
+                 .snapshotTotalBytes = total,
+                 .snapshotChunk = chunk,
+                 .snapshotDone = offset + static_cast<std::uint64_t>(chunk.size()) >= total});
     progress.setSnapshotChunkInFlight(true);
 }
 
@@ -359,10 +362,11 @@ void RaftCore::handleSnapshotResponse(const Message &message)
 
 bool RaftCore::maybeCommit()
 {
-    std::vector<LogIndex> matches {m_log.durableIndex()};
+    m_matchScratch.clear();
+    m_matchScratch.push_back(m_log.durableIndex());
     for (const auto &[id, progress] : m_progress)
-        matches.push_back(progress.match());
-    const LogIndex candidate = quorumMatchIndex(std::move(matches));
+        m_matchScratch.push_back(progress.match());
+    const LogIndex candidate = quorumMatchIndex(m_matchScratch);
     // Figure 8 (§5.4.2): only an entry of the leader's own term is committed by counting replicas;
     // earlier entries commit with it.
     const bool ownTerm =
@@ -378,7 +382,7 @@ void RaftCore::setCommitIndex(LogIndex index)
     if (index <= m_log.commitIndex())
         return;
     m_log.commitTo(index);
-    emit(Event {.type = EventType::CommitAdvanced, .index = index});
+    emit(Event{.type = EventType::CommitAdvanced, .index = index});
     if (m_role == Role::Leader)
         confirmReads();
 }

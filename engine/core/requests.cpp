@@ -2,6 +2,8 @@
 // leadership transfer (thesis §3.10) and log compaction (§7).
 #include "raftcore.h"
 
+#include "invariantguard.h"
+
 #include <algorithm>
 #include <cassert>
 
@@ -9,30 +11,32 @@ namespace raftlab {
 
 ProposeResult RaftCore::propose(const QByteArray &command)
 {
+    const InvariantGuard guard(*this);
     assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
     if (m_role != Role::Leader)
-        return ProposeResult {.status = ProposeResult::Status::NotLeader, .leader = m_leader};
+        return ProposeResult{.status = ProposeResult::Status::NotLeader, .leader = m_leader};
     if (!m_transferTarget.isNone())
-        return ProposeResult {.status = ProposeResult::Status::TransferInProgress, .leader = m_leader};
+        return ProposeResult{.status = ProposeResult::Status::TransferInProgress, .leader = m_leader};
     appendAsLeader(EntryType::Command, command);
     // Sent with the next Ready, so that every proposal made meanwhile travels in one append per follower.
     m_appendsPending = true;
-    return ProposeResult {.status = ProposeResult::Status::Accepted,
-                          .index = m_log.lastIndex(),
-                          .term = m_term,
-                          .leader = m_config.id};
+    return ProposeResult{.status = ProposeResult::Status::Accepted,
+                         .index = m_log.lastIndex(),
+                         .term = m_term,
+                         .leader = m_config.id};
 }
 
 ReadIndexResult RaftCore::readIndex(std::uint64_t requestId)
 {
+    const InvariantGuard guard(*this);
     assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
     if (m_role != Role::Leader) {
-        emit(Event {.type = EventType::ReadRejected, .reason = Reason::NotLeader, .peer = m_leader});
-        return ReadIndexResult {ReadIndexResult::Status::NotLeader, m_leader};
+        emit(Event{.type = EventType::ReadRejected, .reason = Reason::NotLeader, .peer = m_leader});
+        return ReadIndexResult{ReadIndexResult::Status::NotLeader, m_leader};
     }
-    m_pendingReads.push_back(PendingRead {requestId, LogIndex {}, 0});
+    m_pendingReads.push_back(PendingRead{requestId, LogIndex{}, 0});
     confirmReads();
-    return ReadIndexResult {ReadIndexResult::Status::Accepted, m_config.id};
+    return ReadIndexResult{ReadIndexResult::Status::Accepted, m_config.id};
 }
 
 void RaftCore::confirmReads()
@@ -53,7 +57,7 @@ void RaftCore::confirmReads()
         };
         for (const PendingRead &read : m_pendingReads) {
             if (confirmed(read))
-                m_ready.reads.push_back(ReadState {read.requestId, read.index});
+                m_ready.reads.push_back(ReadState{read.requestId, read.index});
         }
         std::erase_if(m_pendingReads, confirmed);
 
@@ -75,38 +79,39 @@ void RaftCore::failPendingReads(Reason reason)
 {
     for (const PendingRead &read : m_pendingReads) {
         m_ready.failedReads.push_back(read.requestId);
-        emit(Event {.type = EventType::ReadRejected, .reason = reason});
+        emit(Event{.type = EventType::ReadRejected, .reason = reason});
     }
     m_pendingReads.clear();
 }
 
 TransferResult RaftCore::transferLeadership(NodeId target)
 {
+    const InvariantGuard guard(*this);
     assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
     if (m_role != Role::Leader)
-        return TransferResult {TransferResult::Status::NotLeader, m_leader};
+        return TransferResult{TransferResult::Status::NotLeader, m_leader};
     if (target == m_config.id)
-        return TransferResult {TransferResult::Status::AlreadyLeader, m_config.id};
+        return TransferResult{TransferResult::Status::AlreadyLeader, m_config.id};
     if (!isMember(target)) {
-        emit(Event {
+        emit(Event{
             .type = EventType::TransferAborted, .reason = Reason::TransferTargetUnknown, .peer = target});
-        return TransferResult {TransferResult::Status::UnknownTarget, m_config.id};
+        return TransferResult{TransferResult::Status::UnknownTarget, m_config.id};
     }
     if (m_transferTarget == target)
-        return TransferResult {TransferResult::Status::Started, m_config.id};
+        return TransferResult{TransferResult::Status::Started, m_config.id};
     abortTransfer(Reason::Requested);
     m_transferTarget = target;
     m_transferElapsedTicks = 0;
-    emit(Event {.type = EventType::TransferStarted, .peer = target});
+    emit(Event{.type = EventType::TransferStarted, .peer = target});
     maybeSendTimeoutNow(target);
-    return TransferResult {TransferResult::Status::Started, m_config.id};
+    return TransferResult{TransferResult::Status::Started, m_config.id};
 }
 
 void RaftCore::maybeSendTimeoutNow(NodeId to)
 {
     // The target must hold the whole log first, or it could not win (or would win without it).
     if (m_progress.at(to).match() == m_log.lastIndex())
-        send(Message {.type = MessageType::TimeoutNow, .to = to});
+        send(Message{.type = MessageType::TimeoutNow, .to = to});
     else
         sendAppend(to, true);
 }
@@ -115,18 +120,19 @@ void RaftCore::abortTransfer(Reason reason)
 {
     if (m_transferTarget.isNone())
         return;
-    emit(Event {.type = EventType::TransferAborted, .reason = reason, .peer = m_transferTarget});
-    m_transferTarget = NodeId {};
+    emit(Event{.type = EventType::TransferAborted, .reason = reason, .peer = m_transferTarget});
+    m_transferTarget = NodeId{};
 }
 
 void RaftCore::compact(LogIndex index, const QByteArray &stateMachineData)
 {
+    const InvariantGuard guard(*this);
     assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
     assert(index <= m_log.appliedIndex());
     if (index <= m_log.snapshot().meta.index)
         return;
     m_log.compact(index, stateMachineData);
-    emit(Event {.type = EventType::LogCompacted, .index = index});
+    emit(Event{.type = EventType::LogCompacted, .index = index});
 }
 
 } // namespace raftlab

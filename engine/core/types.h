@@ -72,8 +72,5 @@ struct LogIndex
 template<>
 struct std::hash<raftlab::NodeId>
 {
-    std::size_t operator()(raftlab::NodeId id) const noexcept
-    {
-        return std::hash<std::uint32_t> {}(id.value);
-    }
+    std::size_t operator()(raftlab::NodeId id) const noexcept { return std::hash<std::uint32_t>{}(id.value); }
 };

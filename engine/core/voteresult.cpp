@@ -47,7 +47,7 @@ VoteResult VoteTally::result(const std::vector<NodeId> &voters) const
     return VoteResult::Pending;
 }
 
-LogIndex quorumMatchIndex(std::vector<LogIndex> matchIndexes)
+LogIndex quorumMatchIndex(std::vector<LogIndex> &matchIndexes)
 {
     assert(!matchIndexes.empty());
     const auto majority = static_cast<std::size_t>(majorityOf(static_cast<int>(matchIndexes.size())));

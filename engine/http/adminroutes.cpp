@@ -106,7 +106,7 @@ void HttpApi::addAdminRoutes()
                    }
                    m_node->transport()->setBlockedPeers(peers);
                    respondNow(std::move(responder), Status::Ok,
-                              QJsonObject {{QStringLiteral("blocked_peers"), idArray(peers)}});
+                              QJsonObject{{QStringLiteral("blocked_peers"), idArray(peers)}});
                });
 
     adminRoute(
@@ -127,9 +127,9 @@ void HttpApi::addAdminRoutes()
             faults.loss = loss.toDouble(0);
             m_node->transport()->setFaults(faults);
             respondNow(std::move(responder), Status::Ok,
-                       QJsonObject {{QStringLiteral("delay_ms"), faults.delayMs},
-                                    {QStringLiteral("jitter_ms"), faults.jitterMs},
-                                    {QStringLiteral("loss"), faults.loss}});
+                       QJsonObject{{QStringLiteral("delay_ms"), faults.delayMs},
+                                   {QStringLiteral("jitter_ms"), faults.jitterMs},
+                                   {QStringLiteral("loss"), faults.loss}});
         });
 
     adminRoute(
@@ -149,8 +149,8 @@ void HttpApi::addAdminRoutes()
             const auto [appliedMin, appliedMax] = m_node->electionTimeoutMs();
             respondNow(
                 std::move(responder), Status::Ok,
-                QJsonObject {{QStringLiteral("heartbeat_ms"), m_node->heartbeatMs()},
-                             {QStringLiteral("election_timeout_ms"), QJsonArray {appliedMin, appliedMax}}});
+                QJsonObject{{QStringLiteral("heartbeat_ms"), m_node->heartbeatMs()},
+                            {QStringLiteral("election_timeout_ms"), QJsonArray{appliedMin, appliedMax}}});
         });
 
     adminRoute(
@@ -163,12 +163,12 @@ void HttpApi::addAdminRoutes()
             switch (result.status) {
             case TransferResult::Status::Started:
                 return respondNow(std::move(responder), Status::Ok,
-                                  QJsonObject {{QStringLiteral("status"), QStringLiteral("started")},
-                                               {QStringLiteral("to"), *to}});
+                                  QJsonObject{{QStringLiteral("status"), QStringLiteral("started")},
+                                              {QStringLiteral("to"), *to}});
             case TransferResult::Status::AlreadyLeader:
                 return respondNow(std::move(responder), Status::Ok,
-                                  QJsonObject {{QStringLiteral("status"), QStringLiteral("already_leader")},
-                                               {QStringLiteral("to"), *to}});
+                                  QJsonObject{{QStringLiteral("status"), QStringLiteral("already_leader")},
+                                              {QStringLiteral("to"), *to}});
             case TransferResult::Status::UnknownTarget:
                 return bad(std::move(responder),
                            QStringLiteral("node %1 is not a member of the cluster").arg(*to));
@@ -189,9 +189,9 @@ void HttpApi::addAdminRoutes()
                    if (!wasLeader)
                        m_node->campaignNow();
                    respondNow(std::move(responder), Status::Ok,
-                              QJsonObject {{QStringLiteral("status"),
-                                            wasLeader ? QStringLiteral("already_leader")
-                                                      : QStringLiteral("election_started")}});
+                              QJsonObject{{QStringLiteral("status"),
+                                           wasLeader ? QStringLiteral("already_leader")
+                                                     : QStringLiteral("election_started")}});
                });
 }
 

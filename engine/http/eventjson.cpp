@@ -64,10 +64,10 @@ QJsonObject entriesJson(const Entries &entries)
 {
     QJsonArray list;
     for (const Entry &entry : entries)
-        list.append(QJsonObject {{QStringLiteral("index"), static_cast<qint64>(entry.index.value)},
-                                 {QStringLiteral("term"), static_cast<qint64>(entry.term.value)},
-                                 {QStringLiteral("command"), describeCommand(entry)}});
-    return QJsonObject {
+        list.append(QJsonObject{{QStringLiteral("index"), static_cast<qint64>(entry.index.value)},
+                                {QStringLiteral("term"), static_cast<qint64>(entry.term.value)},
+                                {QStringLiteral("command"), describeCommand(entry)}});
+    return QJsonObject{
         {QStringLiteral("first"), entries.empty() ? 0 : static_cast<qint64>(entries.front().index.value)},
         {QStringLiteral("last"), entries.empty() ? 0 : static_cast<qint64>(entries.back().index.value)},
         {QStringLiteral("entries"), list}};
@@ -75,13 +75,13 @@ QJsonObject entriesJson(const Entries &entries)
 
 QJsonObject coreEventJson(const Event &event, qint64 timeUs)
 {
-    QJsonObject json {{QStringLiteral("type"), streamType(event)},
-                      {QStringLiteral("node"), static_cast<qint64>(event.node.value)},
-                      {QStringLiteral("term"), static_cast<qint64>(event.term.value)},
-                      {QStringLiteral("t_us"), timeUs},
-                      {QStringLiteral("role"), text(toString(event.role))},
-                      {QStringLiteral("event"), text(toString(event.type))},
-                      {QStringLiteral("text"), describe(event)}};
+    QJsonObject json{{QStringLiteral("type"), streamType(event)},
+                     {QStringLiteral("node"), static_cast<qint64>(event.node.value)},
+                     {QStringLiteral("term"), static_cast<qint64>(event.term.value)},
+                     {QStringLiteral("t_us"), timeUs},
+                     {QStringLiteral("role"), text(toString(event.role))},
+                     {QStringLiteral("event"), text(toString(event.type))},
+                     {QStringLiteral("text"), describe(event)}};
     if (event.reason != Reason::None)
         json.insert(QStringLiteral("reason"), text(toString(event.reason)));
     switch (event.type) {
@@ -142,15 +142,15 @@ QJsonObject coreEventJson(const Event &event, qint64 timeUs)
 
 QJsonObject messageEventJson(const char *type, NodeId node, const Message &m, quint64 traceId, qint64 timeUs)
 {
-    QJsonObject json {{QStringLiteral("type"), QLatin1String(type)},
-                      {QStringLiteral("node"), static_cast<qint64>(node.value)},
-                      {QStringLiteral("term"), static_cast<qint64>(m.term.value)},
-                      {QStringLiteral("t_us"), timeUs},
-                      {QStringLiteral("id"), static_cast<qint64>(traceId)},
-                      {QStringLiteral("msg"), text(toString(m.type))},
-                      {QStringLiteral("from"), static_cast<qint64>(m.from.value)},
-                      {QStringLiteral("to"), static_cast<qint64>(m.to.value)},
-                      {QStringLiteral("response"), isResponse(m.type)}};
+    QJsonObject json{{QStringLiteral("type"), QLatin1String(type)},
+                     {QStringLiteral("node"), static_cast<qint64>(node.value)},
+                     {QStringLiteral("term"), static_cast<qint64>(m.term.value)},
+                     {QStringLiteral("t_us"), timeUs},
+                     {QStringLiteral("id"), static_cast<qint64>(traceId)},
+                     {QStringLiteral("msg"), text(toString(m.type))},
+                     {QStringLiteral("from"), static_cast<qint64>(m.from.value)},
+                     {QStringLiteral("to"), static_cast<qint64>(m.to.value)},
+                     {QStringLiteral("response"), isResponse(m.type)}};
     switch (m.type) {
     case MessageType::PreVote:
     case MessageType::RequestVote:

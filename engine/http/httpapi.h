@@ -66,9 +66,10 @@ private:
     void addAdminRoutes();
     void wireEvents();
 
-    void handleWrite(const QString &key, std::optional<QByteArray> value, bool textAnswer,
+    void handleWrite(const QByteArray &keyBytes, std::optional<QByteArray> value, bool textAnswer,
                      const QHttpServerRequest &request, QHttpServerResponder &&responder);
-    void handleRead(const QString &key, const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    void handleRead(const QByteArray &keyBytes, const QHttpServerRequest &request,
+                    QHttpServerResponder &&responder);
     RequestPtr accept(const QHttpServerRequest &request, QHttpServerResponder &&responder, int timeoutMs,
                       std::function<void(const RequestPtr &)> serveHere);
     void dispatch(const RequestPtr &request);
@@ -89,7 +90,7 @@ private:
     Metrics m_metrics;
     QNetworkAccessManager *m_network;
     std::vector<RequestPtr> m_waitingForLeader;
-    NodeId m_lastLeader {};
+    NodeId m_lastLeader{};
 };
 
 } // namespace raftlab

@@ -9,13 +9,13 @@ namespace raftlab {
 
 QJsonObject errorJson(const QString &code, const QString &message)
 {
-    return QJsonObject {{QStringLiteral("error"), code}, {QStringLiteral("message"), message}};
+    return QJsonObject{{QStringLiteral("error"), code}, {QStringLiteral("message"), message}};
 }
 
 PendingRequests::Answer jsonAnswer(QHttpServerResponder::StatusCode status, const QJsonObject &body)
 {
-    return PendingRequests::Answer {QJsonDocument(body).toJson(QJsonDocument::Compact) + '\n',
-                                    "application/json", status};
+    return PendingRequests::Answer{QJsonDocument(body).toJson(QJsonDocument::Compact) + '\n',
+                                   "application/json", status};
 }
 
 PendingRequests::Answer unavailableAnswer(const QString &code, const QString &message, NodeId leader,

@@ -16,9 +16,9 @@ public:
     void write(QByteArray &out, const char *name, const char *help) const;
 
 private:
-    static constexpr std::array<double, 14> bucketsSeconds {
+    static constexpr std::array<double, 14> bucketsSeconds{
         0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5};
-    std::array<quint64, bucketsSeconds.size()> m_counts {};
+    std::array<quint64, bucketsSeconds.size()> m_counts{};
     quint64 m_count = 0;
     double m_sumSeconds = 0;
 };

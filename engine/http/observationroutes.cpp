@@ -40,16 +40,16 @@ QJsonObject HttpApi::statusJson() const
         const char *state = follower.state == ProgressState::Probe ? "probe"
             : follower.state == ProgressState::Replicate           ? "replicate"
                                                                    : "snapshot";
-        followers.append(QJsonObject {{QStringLiteral("id"), qint64(follower.id.value)},
-                                      {QStringLiteral("match_index"), qint64(follower.matchIndex.value)},
-                                      {QStringLiteral("next_index"), qint64(follower.nextIndex.value)},
-                                      {QStringLiteral("state"), QLatin1String(state)},
-                                      {QStringLiteral("recently_active"), follower.recentlyActive}});
+        followers.append(QJsonObject{{QStringLiteral("id"), qint64(follower.id.value)},
+                                     {QStringLiteral("match_index"), qint64(follower.matchIndex.value)},
+                                     {QStringLiteral("next_index"), qint64(follower.nextIndex.value)},
+                                     {QStringLiteral("state"), QLatin1String(state)},
+                                     {QStringLiteral("recently_active"), follower.recentlyActive}});
     }
     const NetworkFaults &faults = m_node->transport()->faults();
     const auto [electionMin, electionMax] = m_node->electionTimeoutMs();
     const ClusterMember *self = m_options.cluster.member(m_node->id());
-    return QJsonObject {
+    return QJsonObject{
         {QStringLiteral("id"), qint64(core.id.value)},
         {QStringLiteral("cluster"), m_options.cluster.name},
         {QStringLiteral("role"), text(toString(core.role))},
@@ -71,15 +71,15 @@ QJsonObject HttpApi::statusJson() const
         {QStringLiteral("storage_error"),
          m_node->storageFailure().isEmpty() ? QJsonValue() : QJsonValue(m_node->storageFailure())},
         {QStringLiteral("heartbeat_ms"), m_node->heartbeatMs()},
-        {QStringLiteral("election_timeout_ms"), QJsonArray {electionMin, electionMax}},
+        {QStringLiteral("election_timeout_ms"), QJsonArray{electionMin, electionMax}},
         {QStringLiteral("election_elapsed_ms"), core.electionElapsedTicks * m_node->settings().tickMs},
         {QStringLiteral("election_deadline_ms"), core.electionTimeoutTicks * m_node->settings().tickMs},
         {QStringLiteral("prevote"), m_node->settings().core.preVote},
         {QStringLiteral("check_quorum"), m_node->settings().core.checkQuorum},
         {QStringLiteral("net"),
-         QJsonObject {{QStringLiteral("delay_ms"), faults.delayMs},
-                      {QStringLiteral("jitter_ms"), faults.jitterMs},
-                      {QStringLiteral("loss"), faults.loss}}},
+         QJsonObject{{QStringLiteral("delay_ms"), faults.delayMs},
+                     {QStringLiteral("jitter_ms"), faults.jitterMs},
+                     {QStringLiteral("loss"), faults.loss}}},
         {QStringLiteral("raft"), self ? self->raft.toString() : QString()},
         {QStringLiteral("http"), self ? self->http.toString() : QString()},
         {QStringLiteral("pid"), qint64(QCoreApplication::applicationPid())},
@@ -98,7 +98,7 @@ void HttpApi::addObservationRoutes()
             const CoreStatus core = m_node->coreStatus();
             Metrics metrics = m_metrics;
             metrics.droppedSubscribers = m_events.droppedSubscribers();
-            const std::map<QString, double> gauges {
+            const std::map<QString, double> gauges{
                 {QStringLiteral("role"), double(static_cast<int>(core.role))},
                 {QStringLiteral("is_leader"), core.role == Role::Leader ? 1.0 : 0.0},
                 {QStringLiteral("term"), double(core.term.value)},
@@ -151,11 +151,11 @@ void HttpApi::wireEvents()
     connect(m_node, &RaftNode::electionTimerReset, this, [this](qint64 deadlineUs, qint64 timeUs) {
         if (!m_events.hasSubscribers())
             return;
-        publish(QJsonObject {{QStringLiteral("type"), QStringLiteral("timer")},
-                             {QStringLiteral("node"), qint64(m_node->id().value)},
-                             {QStringLiteral("term"), qint64(m_node->term().value)},
-                             {QStringLiteral("t_us"), timeUs},
-                             {QStringLiteral("deadline_us"), deadlineUs}});
+        publish(QJsonObject{{QStringLiteral("type"), QStringLiteral("timer")},
+                            {QStringLiteral("node"), qint64(m_node->id().value)},
+                            {QStringLiteral("term"), qint64(m_node->term().value)},
+                            {QStringLiteral("t_us"), timeUs},
+                            {QStringLiteral("deadline_us"), deadlineUs}});
     });
     connect(m_node, &RaftNode::entriesAppended, this, [this](const Entries &entries, qint64 timeUs) {
         if (!m_events.hasSubscribers())
@@ -171,12 +171,12 @@ void HttpApi::wireEvents()
         m_metrics.entriesCommitted += entries.size();
         if (!m_events.hasSubscribers())
             return;
-        publish(QJsonObject {{QStringLiteral("type"), QStringLiteral("apply")},
-                             {QStringLiteral("node"), qint64(m_node->id().value)},
-                             {QStringLiteral("term"), qint64(m_node->term().value)},
-                             {QStringLiteral("t_us"), timeUs},
-                             {QStringLiteral("first"), qint64(entries.front().index.value)},
-                             {QStringLiteral("last"), qint64(entries.back().index.value)}});
+        publish(QJsonObject{{QStringLiteral("type"), QStringLiteral("apply")},
+                            {QStringLiteral("node"), qint64(m_node->id().value)},
+                            {QStringLiteral("term"), qint64(m_node->term().value)},
+                            {QStringLiteral("t_us"), timeUs},
+                            {QStringLiteral("first"), qint64(entries.front().index.value)},
+                            {QStringLiteral("last"), qint64(entries.back().index.value)}});
     });
     connect(m_node, &RaftNode::readyPersisted, this,
             [this](qint64 durationUs, std::size_t) { m_metrics.fsync.observeMicroseconds(durationUs); });

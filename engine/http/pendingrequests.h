@@ -40,6 +40,8 @@ public:
     // False when the request was already answered (timed out, or its client left).
     bool answer(Id id, const Answer &answer);
     std::size_t size() const { return m_pending.size(); }
+    // False once the request was answered (by the node, or by its deadline).
+    bool isPending(Id id) const { return m_pending.count(id) != 0; }
 
 Q_SIGNALS:
     void answered(qint64 latencyUs, int status);

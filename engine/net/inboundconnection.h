@@ -24,7 +24,7 @@ public:
     struct Expectations
     {
         QString cluster;
-        NodeId self {};
+        NodeId self{};
         std::function<bool(NodeId)> isPeer;
         std::uint32_t maxFrameBytes = 64u << 20;
     };

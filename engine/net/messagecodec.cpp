@@ -213,7 +213,7 @@ QByteArray encodeMessage(const Message &m, std::uint64_t traceId)
     w.number(KeyConflictIndex, m.conflictIndex.value);
     w.number(KeyConflictTerm, m.conflictTerm.value);
     w.number(KeyReadRound, m.readRound);
-    if (m.snapshot != SnapshotMeta {}) {
+    if (m.snapshot != SnapshotMeta{}) {
         w.key(KeySnapshot);
         w.stream().startArray(2);
         w.stream().append(static_cast<quint64>(m.snapshot.index.value));
@@ -234,7 +234,7 @@ QByteArray encodeMessage(const Message &m, std::uint64_t traceId)
 
 QString decodeMessage(const QByteArray &bytes, Message &m, std::uint64_t &traceId)
 {
-    m = Message {};
+    m = Message{};
     traceId = 0;
     Reader r(bytes);
     if (!r.stream().isMap())

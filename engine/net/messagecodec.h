@@ -32,8 +32,8 @@ QString decodeMessage(const QByteArray &bytes, Message &message, std::uint64_t &
 struct Hello
 {
     QString cluster;
-    NodeId from {};
-    NodeId to {};
+    NodeId from{};
+    NodeId to{};
 };
 
 QByteArray encodeHello(const Hello &hello);

@@ -23,7 +23,7 @@ class OutgoingPeer final : public QObject
 public:
     struct Options
     {
-        NodeId peer {};
+        NodeId peer{};
         QString host;
         quint16 port = 0;
         QByteArray helloFrame; // sent first on every new connection

@@ -41,7 +41,7 @@ TcpTransport::TcpTransport(Options options, QObject *parent)
         peerOptions.host = peer.host;
         peerOptions.port = peer.port;
         QByteArray hello;
-        appendFrame(hello, encodeHello(Hello {m_options.cluster, m_options.self, peer.id}));
+        appendFrame(hello, encodeHello(Hello{m_options.cluster, m_options.self, peer.id}));
         peerOptions.helloFrame = hello;
         peerOptions.maxQueuedBytes = m_options.maxQueuedBytesPerPeer;
         auto *outgoing = new OutgoingPeer(peerOptions, m_random.next(), this);
@@ -85,9 +85,9 @@ void TcpTransport::acceptConnections()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        InboundConnection::Expectations expectations {m_options.cluster, m_options.self,
-                                                      [this](NodeId id) { return m_outgoing.contains(id); },
-                                                      m_options.maxFrameBytes};
+        InboundConnection::Expectations expectations{m_options.cluster, m_options.self,
+                                                     [this](NodeId id) { return m_outgoing.contains(id); },
+                                                     m_options.maxFrameBytes};
         auto *connection = new InboundConnection(socket, std::move(expectations), this);
         connect(connection, &InboundConnection::rejected, this, [this](const QString &reason) {
             qCWarning(lcNet, "node %u %s", m_options.self.value, qPrintable(reason));

@@ -30,7 +30,7 @@ class TcpTransport final : public QObject
 public:
     struct PeerAddress
     {
-        NodeId id {};
+        NodeId id{};
         QString host;
         quint16 port = 0;
     };
@@ -38,7 +38,7 @@ public:
     struct Options
     {
         QString cluster;
-        NodeId self {};
+        NodeId self{};
         QString listenHost;
         quint16 listenPort = 0;
         std::vector<PeerAddress> peers;

@@ -28,7 +28,7 @@ constexpr qsizetype maxHostChars = 253; // the longest DNS name
 
 const QStringList &topLevelKeys()
 {
-    static const QStringList keys {
+    static const QStringList keys{
         QStringLiteral("cluster"), QStringLiteral("heartbeat_ms"), QStringLiteral("election_timeout_ms"),
         QStringLiteral("prevote"), QStringLiteral("check_quorum"), QStringLiteral("snapshot_every"),
         QStringLiteral("nodes"),
@@ -38,7 +38,7 @@ const QStringList &topLevelKeys()
 
 const QStringList &memberKeys()
 {
-    static const QStringList keys {QStringLiteral("id"), QStringLiteral("raft"), QStringLiteral("http")};
+    static const QStringList keys{QStringLiteral("id"), QStringLiteral("raft"), QStringLiteral("http")};
     return keys;
 }
 
@@ -71,7 +71,7 @@ QString describe(const QJsonValue &value)
 // A JSON string literal, quotes and escapes included.
 QString jsonString(const QString &text)
 {
-    const QByteArray array = QJsonDocument(QJsonArray {text}).toJson(QJsonDocument::Compact);
+    const QByteArray array = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
     return QString::fromUtf8(array.mid(1, array.size() - 2));
 }
 
@@ -200,8 +200,8 @@ std::optional<std::pair<QString, QString>> repeatedKey(const QByteArray &json)
     {
         bool isObject = false;
         QString path;
-        QSet<QString> keys {};
-        QString lastKey {};
+        QSet<QString> keys{};
+        QString lastKey{};
         qsizetype index = 0;
         bool expectKey = true;
     };
@@ -217,7 +217,7 @@ std::optional<std::pair<QString, QString>> repeatedKey(const QByteArray &json)
                                              : parent.path + QLatin1Char('.') + parent.lastKey)
                     : QStringLiteral("%1[%2]").arg(parent.path).arg(parent.index);
             }
-            stack.push_back(Frame {c == '{', path});
+            stack.push_back(Frame{c == '{', path});
         } else if ((c == '}' || c == ']') && !stack.empty()) {
             stack.pop_back();
         } else if (c == ',' && !stack.empty()) {
@@ -234,7 +234,7 @@ std::optional<std::pair<QString, QString>> repeatedKey(const QByteArray &json)
                 const QByteArray token = '[' + json.mid(i, end - i + 1) + ']';
                 const QString key = QJsonDocument::fromJson(token).array().at(0).toString();
                 if (object.keys.contains(key))
-                    return std::pair {object.path, key};
+                    return std::pair{object.path, key};
                 object.keys.insert(key);
                 object.lastKey = key;
             }
@@ -391,7 +391,7 @@ QString Parser::readTiming(const QJsonObject &object, ClusterConfig &config) con
         if (bounds[0] >= bounds[1])
             return error(timeoutKey,
                          QStringLiteral("min %1 must be less than max %2").arg(bounds[0]).arg(bounds[1]));
-        config.electionTimeoutMs = MillisecondRange {bounds[0], bounds[1]};
+        config.electionTimeoutMs = MillisecondRange{bounds[0], bounds[1]};
     }
 
     if (config.heartbeatMs >= config.electionTimeoutMs.minMs)
@@ -468,7 +468,7 @@ QString Parser::readMember(const QJsonValue &value, const QString &where, Cluste
     out.id = NodeId(static_cast<std::uint32_t>(*idNumber));
 
     for (const auto &[key, address] :
-         {std::pair {QStringLiteral("raft"), &out.raft}, std::pair {QStringLiteral("http"), &out.http}}) {
+         {std::pair{QStringLiteral("raft"), &out.raft}, std::pair{QStringLiteral("http"), &out.http}}) {
         const QJsonValue text = object.value(key);
         const QString field = where + QLatin1Char('.') + key;
         if (!text.isString())

@@ -29,9 +29,9 @@ struct NodeAddress
 
 struct ClusterMember
 {
-    NodeId id {};
-    NodeAddress raft {};
-    NodeAddress http {};
+    NodeId id{};
+    NodeAddress raft{};
+    NodeAddress http{};
 
     friend bool operator==(const ClusterMember &, const ClusterMember &) = default;
 };
@@ -39,7 +39,7 @@ struct ClusterMember
 struct ClusterConfig
 {
     static constexpr int defaultHeartbeatMs = 50;
-    static constexpr MillisecondRange defaultElectionTimeoutMs {150, 300};
+    static constexpr MillisecondRange defaultElectionTimeoutMs{150, 300};
     static constexpr int defaultSnapshotEvery = 10000;
 
     QString name;

@@ -64,8 +64,8 @@ std::optional<QCborValue> decodeWhole(const QByteArray &bytes, QString &why)
 struct Command
 {
     KvOperation operation = KvOperation::None;
-    QByteArray key {};
-    QByteArray value {};
+    QByteArray key{};
+    QByteArray value{};
 };
 
 // Why `payload` is not a put or delete command, or empty with `out` filled.
@@ -88,13 +88,13 @@ QString decodeCommand(const QByteArray &payload, Command &out)
             return QStringLiteral("the put has no byte-string \"value\"");
         if (map.size() != 3)
             return QStringLiteral("the put has fields other than op, key and value");
-        out = Command {KvOperation::Put, key.toByteArray(), data.toByteArray()};
+        out = Command{KvOperation::Put, key.toByteArray(), data.toByteArray()};
         return QString();
     }
     if (op == QCborValue(deleteOp())) {
         if (map.size() != 2)
             return QStringLiteral("the delete has fields other than op and key");
-        out = Command {KvOperation::Delete, key.toByteArray(), QByteArray()};
+        out = Command{KvOperation::Delete, key.toByteArray(), QByteArray()};
         return QString();
     }
     return QStringLiteral("the command's \"op\" is neither \"put\" nor \"delete\"");

@@ -29,11 +29,11 @@ struct ApplyResult
         Skipped, // a command that does not decode: the map is unchanged on every node alike
     };
     Status status = Status::NoOp;
-    LogIndex index {};
+    LogIndex index{};
     KvOperation operation = KvOperation::None;
-    QByteArray key {};
+    QByteArray key{};
     bool keyExisted = false; // before this entry; lets a delete say whether it removed anything
-    QString reason {}; // why a command was skipped; empty otherwise
+    QString reason{}; // why a command was skipped; empty otherwise
 };
 
 class KvStore
@@ -67,7 +67,7 @@ public:
 
 private:
     std::map<QByteArray, QByteArray> m_pairs;
-    LogIndex m_appliedIndex {};
+    LogIndex m_appliedIndex{};
 };
 
 } // namespace raftlab

@@ -32,7 +32,7 @@ std::optional<MillisecondRange> parseMillisecondRange(const QString &text)
     const auto max = parseBoundedInt(parts[1], 1, maxTimerMs);
     if (!min || !max || *min >= *max)
         return std::nullopt;
-    return MillisecondRange {*min, *max};
+    return MillisecondRange{*min, *max};
 }
 
 NodeCommandLine parseNodeCommandLine(const QStringList &arguments)
@@ -68,8 +68,8 @@ NodeCommandLine parseNodeCommandLine(const QStringList &arguments)
                                         QStringLiteral("Let non-loopback clients use /admin routes with this "
                                                        "bearer token."),
                                         QStringLiteral("TOKEN"));
-    const QList<QCommandLineOption> all {help,      version,         cluster, id,        dataDir,
-                                         heartbeat, electionTimeout, fsync,   adminToken};
+    const QList<QCommandLineOption> all{help,      version,         cluster, id,        dataDir,
+                                        heartbeat, electionTimeout, fsync,   adminToken};
 
     NodeCommandLine result;
     QCommandLineParser parser;

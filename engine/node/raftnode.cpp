@@ -1,6 +1,7 @@
 #include "raftnode.h"
 
 #include "net/tcptransport.h"
+#include "storageworker.h"
 
 #include <QLoggingCategory>
 #include <QRandomGenerator>
@@ -28,6 +29,7 @@ RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, TcpTranspo
     , m_core(m_settings.core, opened.state, QRandomGenerator::system()->generate64())
     , m_transport(transport)
     , m_tickTimer(new QTimer(this))
+    , m_storageWorker(std::make_unique<StorageWorker>(m_storage.get()))
 {
     // The store starts from the snapshot; the core hands the committed entries after it once it learns
     // the commit index from a leader.
@@ -40,21 +42,15 @@ RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, TcpTranspo
     }
     m_tickTimer->setTimerType(Qt::PreciseTimer);
     m_tickTimer->setInterval(m_settings.tickMs);
-    connect(m_tickTimer, &QTimer::timeout, this, [this] {
-        if (!m_storageFailure.isEmpty())
-            return;
-        m_core.tick();
-        scheduleReady();
-    });
-    connect(m_transport, &TcpTransport::messageReceived, this, [this](const Message &message) {
-        if (!m_storageFailure.isEmpty())
-            return;
-        m_core.step(message);
-        scheduleReady();
-    });
+    connect(m_tickTimer, &QTimer::timeout, this, [this] { input([this] { m_core.tick(); }); });
+    connect(m_transport, &TcpTransport::messageReceived, this,
+            [this](const Message &message) { input([this, message] { m_core.step(message); }); });
 }
 
-RaftNode::~RaftNode() = default;
+RaftNode::~RaftNode()
+{
+    m_storageWorker.reset(); // waits for a write in flight before the storage goes away
+}
 
 void RaftNode::start()
 {
@@ -73,49 +69,78 @@ std::pair<int, int> RaftNode::electionTimeoutMs() const
             m_core.config().electionTimeoutTicksMax * m_settings.tickMs};
 }
 
+void RaftNode::input(std::function<void()> apply)
+{
+    if (!m_storageFailure.isEmpty())
+        return; // the protocol has stopped here; see failStorage()
+    if (m_persisting) {
+        m_deferredInputs.push_back(std::move(apply));
+        return;
+    }
+    apply();
+    scheduleReady();
+}
+
 void RaftNode::write(const QByteArray &command, WriteDone done)
 {
     if (!m_storageFailure.isEmpty()) {
-        done(WriteOutcome {.status = WriteOutcome::Status::StorageFailed, .leader = m_core.leader()});
+        done(WriteOutcome{.status = WriteOutcome::Status::StorageFailed, .leader = m_core.leader()});
         return;
     }
-    const ProposeResult result = m_core.propose(command);
-    if (result.status != ProposeResult::Status::Accepted) {
-        done(WriteOutcome {.status = WriteOutcome::Status::NotLeader, .leader = result.leader});
-        return;
-    }
-    m_pendingWrites.emplace(result.index, PendingWrite {result.term, std::move(done)});
-    scheduleReady();
+    input([this, command, done = std::move(done)]() mutable {
+        if (!m_storageFailure.isEmpty()) {
+            done(WriteOutcome{.status = WriteOutcome::Status::StorageFailed, .leader = m_core.leader()});
+            return;
+        }
+        const ProposeResult result = m_core.propose(command);
+        if (result.status != ProposeResult::Status::Accepted) {
+            done(WriteOutcome{.status = WriteOutcome::Status::NotLeader, .leader = result.leader});
+            return;
+        }
+        m_pendingWrites.emplace(result.index, PendingWrite{result.term, std::move(done)});
+    });
 }
 
 void RaftNode::linearizableRead(ReadDone done)
 {
     if (!m_storageFailure.isEmpty()) {
-        done(ReadOutcome {ReadOutcome::Status::StorageFailed, m_core.leader()});
+        done(ReadOutcome{ReadOutcome::Status::StorageFailed, m_core.leader()});
         return;
     }
-    const std::uint64_t id = m_nextReadId++;
-    const ReadIndexResult result = m_core.readIndex(id);
-    if (result.status != ReadIndexResult::Status::Accepted) {
-        done(ReadOutcome {ReadOutcome::Status::NotLeader, result.leader});
-        scheduleReady();
-        return;
-    }
-    m_awaitingConfirmation.emplace(id, std::move(done));
-    scheduleReady();
+    input([this, done = std::move(done)]() mutable {
+        if (!m_storageFailure.isEmpty()) {
+            done(ReadOutcome{ReadOutcome::Status::StorageFailed, m_core.leader()});
+            return;
+        }
+        const std::uint64_t id = m_nextReadId++;
+        const ReadIndexResult result = m_core.readIndex(id);
+        if (result.status != ReadIndexResult::Status::Accepted) {
+            done(ReadOutcome{ReadOutcome::Status::NotLeader, result.leader});
+            return;
+        }
+        m_awaitingConfirmation.emplace(id, std::move(done));
+    });
 }
 
 TransferResult RaftNode::transferLeadership(NodeId target)
 {
-    const TransferResult result = m_core.transferLeadership(target);
-    scheduleReady();
-    return result;
+    // Answered from the state now; the core acts on it as soon as it takes input again.
+    TransferResult answer{TransferResult::Status::Started, m_core.leader()};
+    if (m_core.role() != Role::Leader)
+        answer.status = TransferResult::Status::NotLeader;
+    else if (target == m_core.id())
+        answer.status = TransferResult::Status::AlreadyLeader;
+    else if (std::find(m_settings.core.members.begin(), m_settings.core.members.end(), target) ==
+             m_settings.core.members.end())
+        answer.status = TransferResult::Status::UnknownTarget;
+    if (answer.status == TransferResult::Status::Started)
+        input([this, target] { m_core.transferLeadership(target); });
+    return answer;
 }
 
 void RaftNode::campaignNow()
 {
-    m_core.campaignNow();
-    scheduleReady();
+    input([this] { m_core.campaignNow(); });
 }
 
 bool RaftNode::setTiming(int heartbeatMs, int electionTimeoutMsMin, int electionTimeoutMsMax)
@@ -130,9 +155,10 @@ bool RaftNode::setTiming(int heartbeatMs, int electionTimeoutMsMin, int election
     changed.electionTimeoutTicksMax = ticks(electionTimeoutMsMax);
     if (changed.problem())
         return false;
-    m_core.setTiming(changed.heartbeatTicks, changed.electionTimeoutTicksMin,
-                     changed.electionTimeoutTicksMax);
-    scheduleReady();
+    input([this, changed] {
+        m_core.setTiming(changed.heartbeatTicks, changed.electionTimeoutTicksMin,
+                         changed.electionTimeoutTicksMax);
+    });
     return true;
 }
 
@@ -140,7 +166,7 @@ void RaftNode::scheduleReady()
 {
     // Coalesce: every input that arrives before the loop runs again shares one Ready, so one fsync
     // covers all of them (group commit).
-    if (m_readyScheduled || m_processing)
+    if (m_readyScheduled || m_persisting)
         return;
     m_readyScheduled = true;
     QMetaObject::invokeMethod(this, &RaftNode::processReady, Qt::QueuedConnection);
@@ -149,66 +175,84 @@ void RaftNode::scheduleReady()
 void RaftNode::processReady()
 {
     m_readyScheduled = false;
-    m_processing = true;
-    while (m_storageFailure.isEmpty() && m_core.hasReady()) {
-        Ready ready = m_core.takeReady();
-        const qint64 now = monotonicMicroseconds();
-        for (const Event &event : ready.events) {
-            if (event.type == EventType::TimerReset)
-                Q_EMIT electionTimerReset(now + qint64(event.ticks) * m_settings.tickMs * 1000, now);
-            Q_EMIT coreEvent(event, now);
-        }
-
-        // Persist before send (Raft §5, thesis §3.8): a vote or an append acknowledgement that leaves
-        // before it is durable can be forgotten by a crash, and then two leaders or a lost commit follow.
-        // The one exception (thesis §10.2.1): a leader whose term and vote did not change may send its
-        // AppendEntries while its own write runs, because its own log counts towards a majority only
-        // after advance() below, that is, once durable.
-        const bool leaderSendsFirst = m_core.role() == Role::Leader && !ready.hardState && !ready.snapshot;
-        if (leaderSendsFirst)
-            sendAll(ready.messages);
-        const qint64 persistStart = monotonicMicroseconds();
-        if (const StorageStatus status = m_storage->persist(ready); !status.ok()) {
-            failStorage(status.message);
-            break;
-        }
-        if (ready.needsPersistence())
-            Q_EMIT readyPersisted(monotonicMicroseconds() - persistStart, ready.entries.size());
-        if (ready.truncateFrom)
-            Q_EMIT logTruncated(*ready.truncateFrom, now);
-        if (!ready.entries.empty())
-            Q_EMIT entriesAppended(ready.entries, now);
-        m_core.advance();
-        if (!leaderSendsFirst)
-            sendAll(ready.messages);
-
-        if (ready.snapshot) {
-            // Installed from the leader: the store jumps to it. Writes waiting below it may or may not
-            // be in it.
-            const QString error = m_store.restore(ready.snapshot->data, ready.snapshot->meta.index);
-            if (!error.isEmpty())
-                qFatal("raftlab.node: a snapshot from the leader does not decode: %s", qPrintable(error));
-            m_lastSnapshotIndex = ready.snapshot->meta.index;
-            while (!m_pendingWrites.empty() && m_pendingWrites.begin()->first <= ready.snapshot->meta.index) {
-                auto pending = m_pendingWrites.extract(m_pendingWrites.begin());
-                pending.mapped().done(
-                    WriteOutcome {.status = WriteOutcome::Status::Unknown, .leader = m_core.leader()});
-            }
-            Q_EMIT snapshotTaken(ready.snapshot->meta, now);
-        }
-        applyCommitted(ready.committed, now);
-        for (const ReadState &read : ready.reads) {
-            if (auto waiting = m_awaitingConfirmation.extract(read.requestId))
-                m_confirmedReads.emplace(read.index, std::move(waiting.mapped()));
-        }
-        for (std::uint64_t id : ready.failedReads) {
-            if (auto waiting = m_awaitingConfirmation.extract(id))
-                waiting.mapped()(ReadOutcome {ReadOutcome::Status::LeadershipLost, m_core.leader()});
-        }
-        serveReads();
-        maybeTakeSnapshot();
+    if (m_persisting || !m_storageFailure.isEmpty() || !m_core.hasReady())
+        return;
+    auto ready = std::make_shared<Ready>(m_core.takeReady());
+    const qint64 now = monotonicMicroseconds();
+    for (const Event &event : ready->events) {
+        if (event.type == EventType::TimerReset)
+            Q_EMIT electionTimerReset(now + qint64(event.ticks) * m_settings.tickMs * 1000, now);
+        Q_EMIT coreEvent(event, now);
     }
-    m_processing = false;
+
+    // Persist before send (Raft §5, thesis §3.8): a vote or an append acknowledgement that leaves
+    // before it is durable can be forgotten by a crash, and then two leaders or a lost commit follow.
+    // The one exception (thesis §10.2.1): a leader whose term and vote did not change may send its
+    // AppendEntries while its own write runs, because its own log counts towards a majority only
+    // after advance() in finishReady(), that is, once durable.
+    const bool leaderSendsFirst = m_core.role() == Role::Leader && !ready->hardState && !ready->snapshot;
+    if (leaderSendsFirst)
+        sendAll(ready->messages);
+    if (!ready->needsPersistence()) {
+        finishReady(*ready, leaderSendsFirst, now);
+        return;
+    }
+    m_persisting = true;
+    m_storageWorker->persist(ready,
+                             [this, ready, leaderSendsFirst, now](const StorageStatus &status, qint64 us) {
+                                 m_persisting = false;
+                                 if (!status.ok()) {
+                                     failStorage(status.message);
+                                     return;
+                                 }
+                                 Q_EMIT readyPersisted(us, ready->entries.size());
+                                 finishReady(*ready, leaderSendsFirst, now);
+                             });
+}
+
+void RaftNode::finishReady(const Ready &ready, bool sentAlready, qint64 now)
+{
+    if (ready.truncateFrom)
+        Q_EMIT logTruncated(*ready.truncateFrom, now);
+    if (!ready.entries.empty())
+        Q_EMIT entriesAppended(ready.entries, now);
+    m_core.advance();
+    if (!sentAlready)
+        sendAll(ready.messages);
+
+    if (ready.snapshot) {
+        // Installed from the leader: the store jumps to it. Writes waiting below it may or may not be in it.
+        const QString error = m_store.restore(ready.snapshot->data, ready.snapshot->meta.index);
+        if (!error.isEmpty())
+            qFatal("raftlab.node: a snapshot from the leader does not decode: %s", qPrintable(error));
+        m_lastSnapshotIndex = ready.snapshot->meta.index;
+        while (!m_pendingWrites.empty() && m_pendingWrites.begin()->first <= ready.snapshot->meta.index) {
+            auto pending = m_pendingWrites.extract(m_pendingWrites.begin());
+            pending.mapped().done(
+                WriteOutcome{.status = WriteOutcome::Status::Unknown, .leader = m_core.leader()});
+        }
+        Q_EMIT snapshotTaken(ready.snapshot->meta, now);
+    }
+    applyCommitted(ready.committed, now);
+    for (const ReadState &read : ready.reads) {
+        if (auto waiting = m_awaitingConfirmation.extract(read.requestId))
+            m_confirmedReads.emplace(read.index, std::move(waiting.mapped()));
+    }
+    for (std::uint64_t id : ready.failedReads) {
+        if (auto waiting = m_awaitingConfirmation.extract(id))
+            waiting.mapped()(ReadOutcome{ReadOutcome::Status::LeadershipLost, m_core.leader()});
+    }
+    serveReads();
+    maybeTakeSnapshot();
+
+    // Everything that arrived while the disk was busy goes into the next Ready together.
+    auto deferred = std::move(m_deferredInputs);
+    m_deferredInputs.clear();
+    for (auto &apply : deferred) {
+        if (m_storageFailure.isEmpty())
+            apply();
+    }
+    scheduleReady();
 }
 
 void RaftNode::sendAll(const Messages &messages)
@@ -227,11 +271,11 @@ void RaftNode::applyCommitted(const Entries &entries, qint64 now)
         m_store.apply(entry);
         if (auto pending = m_pendingWrites.extract(entry.index)) {
             const bool ours = pending.mapped().term == entry.term;
-            pending.mapped().done(WriteOutcome {.status = ours ? WriteOutcome::Status::Applied
-                                                               : WriteOutcome::Status::NotCommitted,
-                                                .index = entry.index,
-                                                .term = entry.term,
-                                                .leader = m_core.leader()});
+            pending.mapped().done(WriteOutcome{.status = ours ? WriteOutcome::Status::Applied
+                                                              : WriteOutcome::Status::NotCommitted,
+                                               .index = entry.index,
+                                               .term = entry.term,
+                                               .leader = m_core.leader()});
         }
     }
     Q_EMIT entriesApplied(entries, now);
@@ -241,7 +285,7 @@ void RaftNode::serveReads()
 {
     while (!m_confirmedReads.empty() && m_confirmedReads.begin()->first <= m_store.appliedIndex()) {
         auto read = m_confirmedReads.extract(m_confirmedReads.begin());
-        read.mapped()(ReadOutcome {ReadOutcome::Status::Ready, m_core.id()});
+        read.mapped()(ReadOutcome{ReadOutcome::Status::Ready, m_core.id()});
     }
 }
 
@@ -256,7 +300,7 @@ void RaftNode::maybeTakeSnapshot()
     const std::optional<Term> term = m_core.log().termAt(applied);
     if (!term)
         return;
-    const Snapshot snapshot {SnapshotMeta {applied, *term}, m_store.snapshot()};
+    const Snapshot snapshot{SnapshotMeta{applied, *term}, m_store.snapshot()};
     if (const StorageStatus status = m_storage->saveSnapshot(snapshot); !status.ok()) {
         failStorage(status.message);
         return;
@@ -275,13 +319,18 @@ void RaftNode::failStorage(const QString &reason)
     qCCritical(lcNode, "node %u stops: the disk refused a write: %s", m_core.id().value, qPrintable(reason));
     auto writes = std::move(m_pendingWrites);
     for (auto &[index, pending] : writes)
-        pending.done(WriteOutcome {.status = WriteOutcome::Status::StorageFailed, .leader = m_core.leader()});
+        pending.done(WriteOutcome{.status = WriteOutcome::Status::StorageFailed, .leader = m_core.leader()});
     auto awaiting = std::move(m_awaitingConfirmation);
     for (auto &[id, done] : awaiting)
-        done(ReadOutcome {ReadOutcome::Status::StorageFailed, m_core.leader()});
+        done(ReadOutcome{ReadOutcome::Status::StorageFailed, m_core.leader()});
     auto confirmed = std::move(m_confirmedReads);
     for (auto &[index, done] : confirmed)
-        done(ReadOutcome {ReadOutcome::Status::StorageFailed, m_core.leader()});
+        done(ReadOutcome{ReadOutcome::Status::StorageFailed, m_core.leader()});
+    // Requests that arrived during the failed write answer now (they see the failure and stop there).
+    auto deferred = std::move(m_deferredInputs);
+    m_deferredInputs.clear();
+    for (auto &apply : deferred)
+        apply();
     Q_EMIT storageFailed(reason);
 }
 

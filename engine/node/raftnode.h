@@ -7,6 +7,7 @@
 
 #include <QObject>
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -15,6 +16,7 @@ class QTimer;
 
 namespace raftlab {
 
+class StorageWorker;
 class TcpTransport;
 
 struct NodeSettings
@@ -34,9 +36,9 @@ struct WriteOutcome
         StorageFailed, // this node cannot write to its disk
     };
     Status status = Status::NotLeader;
-    LogIndex index {};
-    Term term {};
-    NodeId leader {};
+    LogIndex index{};
+    Term term{};
+    NodeId leader{};
 };
 
 struct ReadOutcome
@@ -48,7 +50,7 @@ struct ReadOutcome
         StorageFailed,
     };
     Status status = Status::NotLeader;
-    NodeId leader {};
+    NodeId leader{};
 };
 
 // One Raft node in a Qt event loop (DESIGN.md layer 4): a QTimer ticks the core, the transport feeds it
@@ -109,8 +111,12 @@ Q_SIGNALS:
     void readyPersisted(qint64 durationUs, std::size_t entries);
 
 private:
+    // Runs an input to the core now, or, while a Ready is being made durable (the core takes no input
+    // between takeReady() and advance()), once it is.
+    void input(std::function<void()> apply);
     void scheduleReady();
     void processReady();
+    void finishReady(const Ready &ready, bool sentAlready, qint64 now);
     void sendAll(const Messages &messages);
     void applyCommitted(const Entries &entries, qint64 now);
     void serveReads();
@@ -123,14 +129,16 @@ private:
     TcpTransport *m_transport;
     KvStore m_store;
     QTimer *m_tickTimer;
+    std::unique_ptr<StorageWorker> m_storageWorker;
     bool m_readyScheduled = false;
-    bool m_processing = false;
+    bool m_persisting = false;
+    std::deque<std::function<void()>> m_deferredInputs;
     QString m_storageFailure;
-    LogIndex m_lastSnapshotIndex {};
+    LogIndex m_lastSnapshotIndex{};
 
     struct PendingWrite
     {
-        Term term {};
+        Term term{};
         WriteDone done;
     };
     std::map<LogIndex, PendingWrite> m_pendingWrites;

@@ -36,7 +36,7 @@ struct DecodedRecord
 {
     enum class Result { Valid, Incomplete, BadHeader, BadBody };
     Result result = Result::Incomplete;
-    Entry entry {};
+    Entry entry{};
     std::uint64_t end = 0;
 };
 
@@ -221,7 +221,7 @@ StorageStatus FileLog::open(const QString &dir, const Options &options, LogIndex
                                            "unacknowledged append)")
                                 .arg(at(path, *scanned.tornAt));
         }
-        Segment segment {path, first, std::move(scanned.offsets), 0};
+        Segment segment{path, first, std::move(scanned.offsets), 0};
         if (!log->m_segments.empty() && first != log->m_segments.back().lastIndex().next())
             return StorageStatus::damaged(QStringLiteral("log segment %1 starts at entry %2 but the previous "
                                                          "segment ends at %3")
@@ -305,7 +305,7 @@ StorageStatus FileLog::startSegment(LogIndex firstIndex)
         return status;
     if (StorageStatus status = syncDirectory(m_dir, m_options.syncMode); !status.ok())
         return status;
-    m_segments.push_back(Segment {path, firstIndex, {}, segmentHeaderBytes});
+    m_segments.push_back(Segment{path, firstIndex, {}, segmentHeaderBytes});
     m_appendFd = std::move(fd);
     return StorageStatus::success();
 }

@@ -100,7 +100,7 @@ private:
     Options m_options;
     std::vector<Segment> m_segments;
     FileDescriptor m_appendFd; // the last segment, open for appending
-    LogIndex m_nextIndex {1};
+    LogIndex m_nextIndex{1};
     QString m_failure;
 };
 

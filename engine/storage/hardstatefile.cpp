@@ -28,7 +28,7 @@ QByteArray HardStateFile::encode(const HardState &state)
 StorageStatus HardStateFile::load(const QString &dir, HardState &out)
 {
     const QString path = QDir(dir).filePath(fileName());
-    out = HardState {};
+    out = HardState{};
     if (!QFileInfo::exists(path))
         return StorageStatus::success();
     QByteArray bytes;

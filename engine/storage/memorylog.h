@@ -30,7 +30,7 @@ public:
 
 private:
     SyncMode m_mode;
-    LogIndex m_firstIndex {1};
+    LogIndex m_firstIndex{1};
     Entries m_entries;
     std::size_t m_durableCount = 0;
 };

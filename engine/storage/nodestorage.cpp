@@ -24,7 +24,7 @@ StorageStatus lockDataDir(const QString &dir, FileDescriptor &lock)
         QByteArray holder;
         readWholeFile(path, holder);
         if (error == EWOULDBLOCK)
-            return StorageStatus {
+            return StorageStatus{
                 StorageStatus::Code::Locked,
                 QStringLiteral("data dir %1 is in use by another process%2")
                     .arg(dir,
@@ -68,7 +68,7 @@ StorageStatus NodeStorage::open(const QString &dir, const Options &options, Open
     if (StorageStatus status = SnapshotFile::load(dir, state.snapshot); !status.ok())
         return status;
     FileLog::Opened log;
-    const FileLog::Options logOptions {options.syncMode, options.segmentBytes};
+    const FileLog::Options logOptions{options.syncMode, options.segmentBytes};
     if (StorageStatus status = FileLog::open(dir, logOptions, state.snapshot.meta.index, log); !status.ok())
         return status;
     state.entries = std::move(log.entries);

@@ -17,7 +17,7 @@ constexpr char magic[8] = {'R', 'A', 'F', 'T', 'S', 'N', '0', '1'};
 StorageStatus SnapshotFile::load(const QString &dir, Snapshot &out)
 {
     const QString path = QDir(dir).filePath(fileName());
-    out = Snapshot {};
+    out = Snapshot{};
     if (!QFileInfo::exists(path))
         return StorageStatus::success();
     QByteArray bytes;

@@ -57,9 +57,9 @@ void TestCommandLine::helpAndVersion_data()
     QTest::addColumn<QStringList>("options"); // each must appear in --help
     addBinaryRows([](const char *name, const QString &binary) {
         const QStringList options = QString::fromLatin1(name) == QLatin1String("raftlab")
-            ? QStringList {"--nodes", "--workspace", "--attach"}
-            : QStringList {"--cluster", "--id", "--data-dir", "--heartbeat-ms", "--election-timeout-ms",
-                           "--fsync"};
+            ? QStringList{"--nodes", "--workspace", "--attach"}
+            : QStringList{"--cluster", "--id", "--data-dir", "--heartbeat-ms", "--election-timeout-ms",
+                          "--fsync"};
         QTest::newRow(name) << binary << options;
     });
 }

@@ -110,10 +110,10 @@ inline Entries entriesWithTerms(const std::vector<int> &terms, std::uint64_t fir
 {
     Entries entries;
     for (int term : terms) {
-        entries.push_back(Entry {.index = LogIndex(first + entries.size()),
-                                 .term = Term(static_cast<std::uint64_t>(term)),
-                                 .type = EntryType::Command,
-                                 .payload = QByteArray::number(first + entries.size())});
+        entries.push_back(Entry{.index = LogIndex(first + entries.size()),
+                                .term = Term(static_cast<std::uint64_t>(term)),
+                                .type = EntryType::Command,
+                                .payload = QByteArray::number(first + entries.size())});
     }
     return entries;
 }
@@ -121,7 +121,7 @@ inline Entries entriesWithTerms(const std::vector<int> &terms, std::uint64_t fir
 inline PersistentState restoredState(std::uint64_t term, Entries entries = {}, NodeId votedFor = {})
 {
     PersistentState state;
-    state.hardState = HardState {Term(term), votedFor};
+    state.hardState = HardState{Term(term), votedFor};
     state.entries = std::move(entries);
     return state;
 }
@@ -152,49 +152,49 @@ inline std::vector<int> toVector(const QList<int> &list)
 inline Message voteRequest(MessageType type, int from, int to, std::uint64_t term,
                            std::uint64_t lastIndex = 0, std::uint64_t lastTerm = 0)
 {
-    return Message {.type = type,
-                    .from = NodeId(static_cast<std::uint32_t>(from)),
-                    .to = NodeId(static_cast<std::uint32_t>(to)),
-                    .term = Term(term),
-                    .lastLogIndex = LogIndex(lastIndex),
-                    .lastLogTerm = Term(lastTerm)};
+    return Message{.type = type,
+                   .from = NodeId(static_cast<std::uint32_t>(from)),
+                   .to = NodeId(static_cast<std::uint32_t>(to)),
+                   .term = Term(term),
+                   .lastLogIndex = LogIndex(lastIndex),
+                   .lastLogTerm = Term(lastTerm)};
 }
 
 inline Message voteResponse(MessageType type, int from, int to, std::uint64_t term, bool granted)
 {
-    return Message {.type = type,
-                    .from = NodeId(static_cast<std::uint32_t>(from)),
-                    .to = NodeId(static_cast<std::uint32_t>(to)),
-                    .term = Term(term),
-                    .granted = granted};
+    return Message{.type = type,
+                   .from = NodeId(static_cast<std::uint32_t>(from)),
+                   .to = NodeId(static_cast<std::uint32_t>(to)),
+                   .term = Term(term),
+                   .granted = granted};
 }
 
 inline Message appendEntries(int from, int to, std::uint64_t term, std::uint64_t prevIndex,
                              std::uint64_t prevTerm, Entries entries = {}, std::uint64_t commit = 0)
 {
-    return Message {.type = MessageType::AppendEntries,
-                    .from = NodeId(static_cast<std::uint32_t>(from)),
-                    .to = NodeId(static_cast<std::uint32_t>(to)),
-                    .term = Term(term),
-                    .prevLogIndex = LogIndex(prevIndex),
-                    .prevLogTerm = Term(prevTerm),
-                    .entries = std::move(entries),
-                    .commitIndex = LogIndex(commit)};
+    return Message{.type = MessageType::AppendEntries,
+                   .from = NodeId(static_cast<std::uint32_t>(from)),
+                   .to = NodeId(static_cast<std::uint32_t>(to)),
+                   .term = Term(term),
+                   .prevLogIndex = LogIndex(prevIndex),
+                   .prevLogTerm = Term(prevTerm),
+                   .entries = std::move(entries),
+                   .commitIndex = LogIndex(commit)};
 }
 
 inline Message heartbeat(int from, int to, std::uint64_t term, std::uint64_t commit = 0)
 {
-    return Message {.type = MessageType::Heartbeat,
-                    .from = NodeId(static_cast<std::uint32_t>(from)),
-                    .to = NodeId(static_cast<std::uint32_t>(to)),
-                    .term = Term(term),
-                    .commitIndex = LogIndex(commit)};
+    return Message{.type = MessageType::Heartbeat,
+                   .from = NodeId(static_cast<std::uint32_t>(from)),
+                   .to = NodeId(static_cast<std::uint32_t>(to)),
+                   .term = Term(term),
+                   .commitIndex = LogIndex(commit)};
 }
 
 // The answer a healthy follower with a matching log would give (etcd's acceptAndReply).
 inline Message acceptReply(const Message &request)
 {
-    Message reply {.from = request.to, .to = request.from, .term = request.term};
+    Message reply{.from = request.to, .to = request.from, .term = request.term};
     switch (request.type) {
     case MessageType::PreVote:
         reply.type = MessageType::PreVoteResponse;
@@ -242,7 +242,7 @@ public:
             m_members.push_back(NodeId(static_cast<std::uint32_t>(i)));
         for (NodeId id : m_members) {
             auto found = restored.find(id.value);
-            restart(id, found == restored.end() ? PersistentState {} : std::move(found->second));
+            restart(id, found == restored.end() ? PersistentState{} : std::move(found->second));
         }
     }
 
@@ -377,7 +377,7 @@ public:
         int delivered = 0;
         while (!m_inflight.empty()) {
             if (++delivered > maxDeliveries) {
-                report(NodeId {}, QStringLiteral("the cluster did not go quiet"));
+                report(NodeId{}, QStringLiteral("the cluster did not go quiet"));
                 break;
             }
             const Message message = m_inflight.front();
@@ -391,7 +391,7 @@ public:
 private:
     Output fail(Output output, const char *what)
     {
-        report(NodeId {}, QString::fromLatin1(what));
+        report(NodeId{}, QString::fromLatin1(what));
         return output;
     }
 

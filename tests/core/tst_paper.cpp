@@ -30,7 +30,7 @@ void TestPaper::startsAsFollower()
     const RaftCore &core = c.core(n1);
     QCOMPARE(name(core.role()), name(Role::Follower));
     QCOMPARE(core.term(), Term(restored ? 5 : 0));
-    QCOMPARE(core.votedFor(), restored ? n3 : NodeId {});
+    QCOMPARE(core.votedFor(), restored ? n3 : NodeId{});
     QVERIFY2(core.leader().isNone(), "a node that just started knows no leader");
     QCOMPARE(core.log().lastIndex(), LogIndex(restored ? 2 : 0));
     const Events &events = c.node(n1).events;
@@ -87,8 +87,8 @@ void TestPaper::updatesTermFromMessage()
     QVERIFY2(!output.hardStates.empty() && output.hardStates.back().term == Term(newTerm),
              "the new term is handed out for persistence");
     const bool fromLeader = type == MessageType::AppendEntries || type == MessageType::Heartbeat;
-    QCOMPARE(core.leader(), fromLeader ? n2 : NodeId {});
-    QCOMPARE(core.votedFor(), type == MessageType::RequestVote ? n2 : NodeId {});
+    QCOMPARE(core.leader(), fromLeader ? n2 : NodeId{});
+    QCOMPARE(core.votedFor(), type == MessageType::RequestVote ? n2 : NodeId{});
 }
 
 // Pre-vote (thesis §9.6): "a candidate would first ask other servers whether its log was up-to-date
@@ -101,7 +101,7 @@ void TestPaper::preVoteLeavesTermAlone()
     const Output output = c.step(voteRequest(MessageType::PreVote, 2, 1, 3, 2, 2));
 
     QCOMPARE(c.core(n1).term(), Term(2));
-    QCOMPARE(c.core(n1).votedFor(), NodeId {});
+    QCOMPARE(c.core(n1).votedFor(), NodeId{});
     QVERIFY2(output.hardStates.empty(), "a pre-vote writes nothing durable");
     const Messages replies = output.ofType(MessageType::PreVoteResponse);
     QCOMPARE(replies.size(), std::size_t(1));
@@ -175,7 +175,7 @@ void TestPaper::leaderBroadcastsHeartbeat()
     const Output output = c.tick(n1);
 
     const Messages beats = output.ofType(MessageType::Heartbeat);
-    QCOMPARE(recipients(beats), (std::set<std::uint32_t> {2, 3, 4, 5}));
+    QCOMPARE(recipients(beats), (std::set<std::uint32_t>{2, 3, 4, 5}));
     for (const Message &beat : beats) {
         QCOMPARE(beat.term, c.core(n1).term());
         QVERIFY2(beat.entries.empty(), "a heartbeat carries no entries");
@@ -224,12 +224,12 @@ void TestPaper::startsElection()
     if (!preVote) {
         QCOMPARE(core.votedFor(), n1);
         QVERIFY2(!output.hardStates.empty(), "term and self-vote are persisted");
-        QCOMPARE(output.hardStates.back(), (HardState {expectedTerm, n1}));
+        QCOMPARE(output.hardStates.back(), (HardState{expectedTerm, n1}));
     } else {
         QVERIFY2(output.hardStates.empty(), "a pre-candidate persists nothing");
     }
     const Messages requests = output.ofType(preVote ? MessageType::PreVote : MessageType::RequestVote);
-    QCOMPARE(recipients(requests), (std::set<std::uint32_t> {2, 3}));
+    QCOMPARE(recipients(requests), (std::set<std::uint32_t>{2, 3}));
     for (const Message &request : requests) {
         QCOMPARE(request.term, preVote ? before.next() : expectedTerm);
         QCOMPARE(request.lastLogIndex, LogIndex(1));
@@ -483,7 +483,7 @@ void TestPaper::voteRequiresUpToDateLog()
     QCOMPARE(replies.size(), std::size_t(1));
     QCOMPARE(replies[0].granted, granted);
     if (type == MessageType::RequestVote)
-        QCOMPARE(c.core(n1).votedFor(), granted ? n2 : NodeId {});
+        QCOMPARE(c.core(n1).votedFor(), granted ? n2 : NodeId{});
 }
 
 // CheckQuorum's other half: "if a server receives a RequestVote request within the minimum election

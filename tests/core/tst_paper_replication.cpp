@@ -23,12 +23,12 @@ void TestPaper::leaderStartsReplication()
     QCOMPARE(entry.term, term);
     QCOMPARE(entry.payload, QByteArray("some data"));
     const Messages appends = output.ofType(MessageType::AppendEntries);
-    QCOMPARE(recipients(appends), (std::set<std::uint32_t> {2, 3}));
+    QCOMPARE(recipients(appends), (std::set<std::uint32_t>{2, 3}));
     for (const Message &append : appends) {
         QCOMPARE(append.term, term);
         QCOMPARE(append.prevLogIndex, LogIndex(1));
         QCOMPARE(append.prevLogTerm, term);
-        QVERIFY2(append.entries == Entries {entry}, "the append carries the new entry");
+        QVERIFY2(append.entries == Entries{entry}, "the append carries the new entry");
         QCOMPARE(append.commitIndex, LogIndex(1));
     }
     QCOMPARE(c.core(n1).log().commitIndex(), LogIndex(1)); // not yet replicated
@@ -42,15 +42,15 @@ void TestPaper::leaderCommitsOnMajority_data()
     QTest::addColumn<int>("size");
     QTest::addColumn<QList<int>>("acceptors");
     QTest::addColumn<bool>("committed");
-    QTest::newRow("1 node") << 1 << QList<int> {} << true;
-    QTest::newRow("3 nodes, none") << 3 << QList<int> {} << false;
-    QTest::newRow("3 nodes, one") << 3 << QList<int> {2} << true;
-    QTest::newRow("3 nodes, both") << 3 << QList<int> {2, 3} << true;
-    QTest::newRow("5 nodes, none") << 5 << QList<int> {} << false;
-    QTest::newRow("5 nodes, one") << 5 << QList<int> {2} << false;
-    QTest::newRow("5 nodes, two") << 5 << QList<int> {2, 3} << true;
-    QTest::newRow("5 nodes, three") << 5 << QList<int> {2, 3, 5} << true;
-    QTest::newRow("5 nodes, four") << 5 << QList<int> {2, 3, 4, 5} << true;
+    QTest::newRow("1 node") << 1 << QList<int>{} << true;
+    QTest::newRow("3 nodes, none") << 3 << QList<int>{} << false;
+    QTest::newRow("3 nodes, one") << 3 << QList<int>{2} << true;
+    QTest::newRow("3 nodes, both") << 3 << QList<int>{2, 3} << true;
+    QTest::newRow("5 nodes, none") << 5 << QList<int>{} << false;
+    QTest::newRow("5 nodes, one") << 5 << QList<int>{2} << false;
+    QTest::newRow("5 nodes, two") << 5 << QList<int>{2, 3} << true;
+    QTest::newRow("5 nodes, three") << 5 << QList<int>{2, 3, 5} << true;
+    QTest::newRow("5 nodes, four") << 5 << QList<int>{2, 3, 4, 5} << true;
 }
 
 void TestPaper::leaderCommitsOnMajority()
@@ -85,10 +85,10 @@ void TestPaper::leaderCommitsOnMajority()
 void TestPaper::leaderCommitsPrecedingEntries_data()
 {
     QTest::addColumn<QList<int>>("prior");
-    QTest::newRow("empty log") << QList<int> {};
-    QTest::newRow("one entry of term 2") << QList<int> {2};
-    QTest::newRow("terms 1, 2") << QList<int> {1, 2};
-    QTest::newRow("one entry of term 1") << QList<int> {1};
+    QTest::newRow("empty log") << QList<int>{};
+    QTest::newRow("one entry of term 2") << QList<int>{2};
+    QTest::newRow("terms 1, 2") << QList<int>{1, 2};
+    QTest::newRow("one entry of term 1") << QList<int>{1};
 }
 
 void TestPaper::leaderCommitsPrecedingEntries()
@@ -100,7 +100,7 @@ void TestPaper::leaderCommitsPrecedingEntries()
     for (const Message &append : proposal.ofType(MessageType::AppendEntries))
         c.step(acceptReply(append));
 
-    const QList<int> expected = prior + QList<int> {3, 3}; // previous terms, the no-op, the proposal
+    const QList<int> expected = prior + QList<int>{3, 3}; // previous terms, the no-op, the proposal
     QCOMPARE(c.core(n1).log().commitIndex(), LogIndex(std::uint64_t(expected.size())));
     QCOMPARE(termsOf(c.node(n1).applied), expected);
     QCOMPARE(c.node(n1).applied.back().payload, QByteArray("x"));
@@ -149,15 +149,14 @@ void TestPaper::followerChecksConsistency_data()
     QTest::addColumn<int>("matchIndex");
     QTest::addColumn<int>("conflictIndex");
     QTest::addColumn<int>("conflictTerm");
-    const QList<int> log {1, 2};
+    const QList<int> log{1, 2};
     QTest::newRow("before the first entry") << log << 0 << 0 << true << 0 << 0 << 0;
     QTest::newRow("matches at 1") << log << 1 << 1 << true << 1 << 0 << 0;
     QTest::newRow("matches at 2") << log << 2 << 2 << true << 2 << 0 << 0;
     QTest::newRow("term differs at 1") << log << 1 << 2 << false << 0 << 1 << 1;
     QTest::newRow("term differs at 2") << log << 2 << 1 << false << 0 << 2 << 2;
     QTest::newRow("log too short") << log << 3 << 3 << false << 0 << 3 << 0;
-    QTest::newRow("hint skips the whole term")
-        << QList<int> {1, 1, 2, 2, 2} << 5 << 3 << false << 0 << 3 << 2;
+    QTest::newRow("hint skips the whole term") << QList<int>{1, 1, 2, 2, 2} << 5 << 3 << false << 0 << 3 << 2;
 }
 
 void TestPaper::followerChecksConsistency()
@@ -206,7 +205,7 @@ void TestPaper::leaderBacksUpWithHint()
     QFETCH(int, conflictTerm);
     QFETCH(int, conflictIndex);
     QFETCH(int, retryPrev);
-    const std::vector<int> leaderLog {1, 1, 1, 4, 4, 5, 5, 6, 6, 6};
+    const std::vector<int> leaderLog{1, 1, 1, 4, 4, 5, 5, 6, 6, 6};
     CoreCluster c(options(3), {{1, restoredState(7, entriesWithTerms(leaderLog))}});
     const Output asked = c.campaign(n1);
     const Output won = c.step(acceptReply(asked.ofType(MessageType::RequestVote).front()));
@@ -217,7 +216,7 @@ void TestPaper::leaderBacksUpWithHint()
             probe = m;
     QCOMPARE(probe.prevLogIndex, LogIndex(10));
 
-    Message reject {.type = MessageType::AppendEntriesResponse, .from = n2, .to = n1, .term = probe.term};
+    Message reject{.type = MessageType::AppendEntriesResponse, .from = n2, .to = n1, .term = probe.term};
     reject.rejectedIndex = probe.prevLogIndex;
     reject.conflictIndex = LogIndex(std::uint64_t(conflictIndex));
     reject.conflictTerm = Term(std::uint64_t(conflictTerm));
@@ -241,11 +240,11 @@ void TestPaper::truncatesFromFirstConflict_data()
     QTest::addColumn<QList<int>>("entryTerms"); // at prevIndex + 1, ...
     QTest::addColumn<QList<int>>("log");
     QTest::addColumn<int>("truncatedFrom"); // 0: none
-    QTest::newRow("appends after the end") << 2 << 2 << QList<int> {3} << QList<int> {1, 2, 3} << 0;
-    QTest::newRow("replaces from the conflict") << 1 << 1 << QList<int> {3, 4} << QList<int> {1, 3, 4} << 2;
-    QTest::newRow("already has it") << 0 << 0 << QList<int> {1} << QList<int> {1, 2} << 0;
-    QTest::newRow("conflicts at the first entry") << 0 << 0 << QList<int> {3} << QList<int> {3} << 1;
-    QTest::newRow("matching prefix, then conflict") << 0 << 0 << QList<int> {1, 3} << QList<int> {1, 3} << 2;
+    QTest::newRow("appends after the end") << 2 << 2 << QList<int>{3} << QList<int>{1, 2, 3} << 0;
+    QTest::newRow("replaces from the conflict") << 1 << 1 << QList<int>{3, 4} << QList<int>{1, 3, 4} << 2;
+    QTest::newRow("already has it") << 0 << 0 << QList<int>{1} << QList<int>{1, 2} << 0;
+    QTest::newRow("conflicts at the first entry") << 0 << 0 << QList<int>{3} << QList<int>{3} << 1;
+    QTest::newRow("matching prefix, then conflict") << 0 << 0 << QList<int>{1, 3} << QList<int>{1, 3} << 2;
 }
 
 void TestPaper::truncatesFromFirstConflict()
@@ -266,7 +265,7 @@ void TestPaper::truncatesFromFirstConflict()
     if (truncatedFrom == 0)
         QVERIFY2(output.truncations.empty(), "no entry is removed");
     else
-        QCOMPARE(output.truncations, (std::vector<LogIndex> {LogIndex(std::uint64_t(truncatedFrom))}));
+        QCOMPARE(output.truncations, (std::vector<LogIndex>{LogIndex(std::uint64_t(truncatedFrom))}));
     const Messages replies = output.ofType(MessageType::AppendEntriesResponse);
     QVERIFY2(replies.size() == 1 && replies[0].success, "the append is accepted");
     QCOMPARE(replies[0].matchIndex, LogIndex(std::uint64_t(prevIndex + entryTerms.size())));
@@ -297,8 +296,8 @@ void TestPaper::staleAppendNeverTruncates()
     const Output output =
         c.step(appendEntries(2, 1, 1, std::uint64_t(prevIndex), prevIndex > 0 ? 1 : 0, entries));
 
-    QCOMPARE(termsOf(c.core(n1).log()), (QList<int> {1, 1, 1}));
-    QCOMPARE(termsOf(c.node(n1).log), (QList<int> {1, 1, 1}));
+    QCOMPARE(termsOf(c.core(n1).log()), (QList<int>{1, 1, 1}));
+    QCOMPARE(termsOf(c.node(n1).log), (QList<int>{1, 1, 1}));
     QVERIFY2(output.truncations.empty() && output.appended.empty(), "nothing is removed or rewritten");
     QVERIFY2(!output.hasEvent(EventType::LogTruncated), "no truncation event");
     const Messages replies = output.ofType(MessageType::AppendEntriesResponse);
@@ -312,18 +311,18 @@ void TestPaper::staleAppendNeverTruncates()
 void TestPaper::figure7LogsConverge_data()
 {
     QTest::addColumn<QList<int>>("follower");
-    QTest::newRow("(a) missing one entry") << QList<int> {1, 1, 1, 4, 4, 5, 5, 6, 6};
-    QTest::newRow("(b) missing many") << QList<int> {1, 1, 1, 4};
-    QTest::newRow("(c) one extra entry") << QList<int> {1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 6};
-    QTest::newRow("(d) extra entries of term 7") << QList<int> {1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 7, 7};
-    QTest::newRow("(e) extra entries of term 4") << QList<int> {1, 1, 1, 4, 4, 4, 4};
-    QTest::newRow("(f) entries of terms 2 and 3") << QList<int> {1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3};
+    QTest::newRow("(a) missing one entry") << QList<int>{1, 1, 1, 4, 4, 5, 5, 6, 6};
+    QTest::newRow("(b) missing many") << QList<int>{1, 1, 1, 4};
+    QTest::newRow("(c) one extra entry") << QList<int>{1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 6};
+    QTest::newRow("(d) extra entries of term 7") << QList<int>{1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 7, 7};
+    QTest::newRow("(e) extra entries of term 4") << QList<int>{1, 1, 1, 4, 4, 4, 4};
+    QTest::newRow("(f) entries of terms 2 and 3") << QList<int>{1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3};
 }
 
 void TestPaper::figure7LogsConverge()
 {
     QFETCH(QList<int>, follower);
-    const std::vector<int> leaderLog {1, 1, 1, 4, 4, 5, 5, 6, 6, 6};
+    const std::vector<int> leaderLog{1, 1, 1, 4, 4, 5, 5, 6, 6, 6};
     CoreCluster c(options(3),
                   {{1, restoredState(8, entriesWithTerms(leaderLog))},
                    {2, restoredState(7, entriesWithTerms(toVector(follower)))}});
@@ -334,7 +333,7 @@ void TestPaper::figure7LogsConverge()
     c.post(c.propose(n1, "x").messages);
     c.stabilize();
 
-    const QList<int> expected = QList<int>(leaderLog.begin(), leaderLog.end()) + QList<int> {9, 9};
+    const QList<int> expected = QList<int>(leaderLog.begin(), leaderLog.end()) + QList<int>{9, 9};
     QCOMPARE(termsOf(c.core(n1).log()), expected);
     for (NodeId id : {n2, n3}) {
         QCOMPARE(termsOf(c.core(id).log()), expected);
@@ -383,12 +382,12 @@ void TestPaper::figure8CommitsOnlyOwnTerm()
 
     // S2 and S3 acknowledge index 2 (of term 2) only: stored on a majority, S1 included.
     for (NodeId from : {n2, n3}) {
-        c.step(Message {.type = MessageType::AppendEntriesResponse,
-                        .from = from,
-                        .to = n1,
-                        .term = Term(4),
-                        .success = true,
-                        .matchIndex = LogIndex(2)});
+        c.step(Message{.type = MessageType::AppendEntriesResponse,
+                       .from = from,
+                       .to = n1,
+                       .term = Term(4),
+                       .success = true,
+                       .matchIndex = LogIndex(2)});
     }
     QCOMPARE(c.core(n1).log().commitIndex(), LogIndex(sabotaged ? 2 : 0));
     if (sabotaged)
@@ -397,13 +396,13 @@ void TestPaper::figure8CommitsOnlyOwnTerm()
 
     // Once the entry of term 4 is on a majority, it commits, and index 2 with it.
     for (NodeId from : {n2, n3}) {
-        c.step(Message {.type = MessageType::AppendEntriesResponse,
-                        .from = from,
-                        .to = n1,
-                        .term = Term(4),
-                        .success = true,
-                        .matchIndex = LogIndex(3)});
+        c.step(Message{.type = MessageType::AppendEntriesResponse,
+                       .from = from,
+                       .to = n1,
+                       .term = Term(4),
+                       .success = true,
+                       .matchIndex = LogIndex(3)});
     }
     QCOMPARE(c.core(n1).log().commitIndex(), LogIndex(3));
-    QCOMPARE(termsOf(c.node(n1).applied), (QList<int> {1, 2, 4}));
+    QCOMPARE(termsOf(c.node(n1).applied), (QList<int>{1, 2, 4}));
 }

@@ -24,7 +24,7 @@ Entries sizedEntries(const std::vector<int> &terms, qsizetype bytes)
 
 Snapshot snapshotAt(std::uint64_t index, std::uint64_t term)
 {
-    return Snapshot {SnapshotMeta {LogIndex(index), Term(term)}, QByteArray("state")};
+    return Snapshot{SnapshotMeta{LogIndex(index), Term(term)}, QByteArray("state")};
 }
 
 QList<int> indexesOf(const Entries &entries)
@@ -74,19 +74,19 @@ private Q_SLOTS:
 
 void TestRaftLog::termAt()
 {
-    const RaftLog empty(Snapshot {}, {});
+    const RaftLog empty(Snapshot{}, {});
     QCOMPARE(empty.termAt(LogIndex(0)), std::optional<Term>(Term(0)));
-    QCOMPARE(empty.termAt(LogIndex(1)), std::optional<Term> {});
+    QCOMPARE(empty.termAt(LogIndex(1)), std::optional<Term>{});
     QCOMPARE(empty.lastIndex(), LogIndex(0));
     QCOMPARE(empty.firstIndex(), LogIndex(1));
 
     // Snapshot up to 5 (term 2), then 6..8 of terms 2, 3, 3.
     const RaftLog log(snapshotAt(5, 2), entriesWithTerms({2, 3, 3}, 6));
-    QCOMPARE(log.termAt(LogIndex(4)), std::optional<Term> {}); // compacted away
+    QCOMPARE(log.termAt(LogIndex(4)), std::optional<Term>{}); // compacted away
     QCOMPARE(log.termAt(LogIndex(5)), std::optional<Term>(Term(2))); // the snapshot's last entry
     QCOMPARE(log.termAt(LogIndex(6)), std::optional<Term>(Term(2)));
     QCOMPARE(log.termAt(LogIndex(8)), std::optional<Term>(Term(3)));
-    QCOMPARE(log.termAt(LogIndex(9)), std::optional<Term> {}); // not there yet
+    QCOMPARE(log.termAt(LogIndex(9)), std::optional<Term>{}); // not there yet
     QCOMPARE(log.firstIndex(), LogIndex(6));
     QCOMPARE(log.lastIndex(), LogIndex(8));
     QCOMPARE(log.lastTerm(), Term(3));
@@ -114,7 +114,7 @@ void TestRaftLog::isUpToDate()
     QFETCH(int, lastIndex);
     QFETCH(int, lastTerm);
     QFETCH(bool, upToDate);
-    const RaftLog log(Snapshot {}, entriesWithTerms({1, 2, 2}));
+    const RaftLog log(Snapshot{}, entriesWithTerms({1, 2, 2}));
     QCOMPARE(log.isUpToDate(LogIndex(std::uint64_t(lastIndex)), Term(std::uint64_t(lastTerm))), upToDate);
 }
 
@@ -124,12 +124,12 @@ void TestRaftLog::sliceByCount_data()
     QTest::addColumn<int>("to");
     QTest::addColumn<int>("maxCount");
     QTest::addColumn<QList<int>>("indexes");
-    QTest::newRow("all") << 1 << 6 << 100 << QList<int> {1, 2, 3, 4, 5};
-    QTest::newRow("limited by count") << 1 << 6 << 2 << QList<int> {1, 2};
-    QTest::newRow("middle") << 2 << 4 << 100 << QList<int> {2, 3};
-    QTest::newRow("end clamped to the log") << 4 << 99 << 100 << QList<int> {4, 5};
-    QTest::newRow("empty range") << 3 << 3 << 100 << QList<int> {};
-    QTest::newRow("one") << 5 << 6 << 1 << QList<int> {5};
+    QTest::newRow("all") << 1 << 6 << 100 << QList<int>{1, 2, 3, 4, 5};
+    QTest::newRow("limited by count") << 1 << 6 << 2 << QList<int>{1, 2};
+    QTest::newRow("middle") << 2 << 4 << 100 << QList<int>{2, 3};
+    QTest::newRow("end clamped to the log") << 4 << 99 << 100 << QList<int>{4, 5};
+    QTest::newRow("empty range") << 3 << 3 << 100 << QList<int>{};
+    QTest::newRow("one") << 5 << 6 << 1 << QList<int>{5};
 }
 
 void TestRaftLog::sliceByCount()
@@ -138,7 +138,7 @@ void TestRaftLog::sliceByCount()
     QFETCH(int, to);
     QFETCH(int, maxCount);
     QFETCH(QList<int>, indexes);
-    const RaftLog log(Snapshot {}, entriesWithTerms({1, 1, 2, 2, 3}));
+    const RaftLog log(Snapshot{}, entriesWithTerms({1, 1, 2, 2, 3}));
     const Entries slice = log.slice(LogIndex(std::uint64_t(from)), LogIndex(std::uint64_t(to)),
                                     std::size_t(maxCount), std::size_t(-1));
     QCOMPARE(indexesOf(slice), indexes);
@@ -151,19 +151,19 @@ void TestRaftLog::sliceByBytes_data()
     QTest::addColumn<int>("maxBytes");
     QTest::addColumn<QList<int>>("indexes");
     // Five entries of 10 bytes each.
-    QTest::newRow("smaller than one entry: still one") << 3 << QList<int> {1};
-    QTest::newRow("exactly one") << 10 << QList<int> {1};
-    QTest::newRow("just under two") << 19 << QList<int> {1};
-    QTest::newRow("exactly two") << 20 << QList<int> {1, 2};
-    QTest::newRow("two and a half") << 25 << QList<int> {1, 2};
-    QTest::newRow("everything") << 1000 << QList<int> {1, 2, 3, 4, 5};
+    QTest::newRow("smaller than one entry: still one") << 3 << QList<int>{1};
+    QTest::newRow("exactly one") << 10 << QList<int>{1};
+    QTest::newRow("just under two") << 19 << QList<int>{1};
+    QTest::newRow("exactly two") << 20 << QList<int>{1, 2};
+    QTest::newRow("two and a half") << 25 << QList<int>{1, 2};
+    QTest::newRow("everything") << 1000 << QList<int>{1, 2, 3, 4, 5};
 }
 
 void TestRaftLog::sliceByBytes()
 {
     QFETCH(int, maxBytes);
     QFETCH(QList<int>, indexes);
-    const RaftLog log(Snapshot {}, sizedEntries({1, 1, 1, 1, 1}, 10));
+    const RaftLog log(Snapshot{}, sizedEntries({1, 1, 1, 1, 1}, 10));
     QCOMPARE(indexesOf(log.slice(LogIndex(1), LogIndex(6), 100, std::size_t(maxBytes))), indexes);
 }
 
@@ -173,13 +173,13 @@ void TestRaftLog::findConflict_data()
     QTest::addColumn<QList<int>>("terms");
     QTest::addColumn<int>("conflict"); // 0: none
     // Against snapshot up to 2 (term 1), then 3..5 of terms 1, 2, 2.
-    QTest::newRow("no entries") << 3 << QList<int> {} << 0;
-    QTest::newRow("all match") << 3 << QList<int> {1, 2, 2} << 0;
-    QTest::newRow("prefix matches") << 4 << QList<int> {2} << 0;
-    QTest::newRow("conflict at the first") << 3 << QList<int> {3, 3} << 3;
-    QTest::newRow("conflict in the middle") << 3 << QList<int> {1, 3, 3} << 4;
-    QTest::newRow("new entries after the end") << 4 << QList<int> {2, 2, 3} << 6;
-    QTest::newRow("inside the snapshot: committed, so matching") << 1 << QList<int> {1, 1, 1, 2} << 0;
+    QTest::newRow("no entries") << 3 << QList<int>{} << 0;
+    QTest::newRow("all match") << 3 << QList<int>{1, 2, 2} << 0;
+    QTest::newRow("prefix matches") << 4 << QList<int>{2} << 0;
+    QTest::newRow("conflict at the first") << 3 << QList<int>{3, 3} << 3;
+    QTest::newRow("conflict in the middle") << 3 << QList<int>{1, 3, 3} << 4;
+    QTest::newRow("new entries after the end") << 4 << QList<int>{2, 2, 3} << 6;
+    QTest::newRow("inside the snapshot: committed, so matching") << 1 << QList<int>{1, 1, 1, 2} << 0;
 }
 
 void TestRaftLog::findConflict()
@@ -196,7 +196,7 @@ void TestRaftLog::findConflict()
 // Removing durable entries is recorded for the owner; the positions step back with the log.
 void TestRaftLog::truncateDurableEntries()
 {
-    RaftLog log(Snapshot {}, entriesWithTerms({1, 1, 1, 1, 1}));
+    RaftLog log(Snapshot{}, entriesWithTerms({1, 1, 1, 1, 1}));
     QCOMPARE(log.stableIndex(), LogIndex(5));
     QCOMPARE(log.durableIndex(), LogIndex(5));
     QVERIFY2(!log.hasUnstable(), "what was restored is durable");
@@ -210,9 +210,9 @@ void TestRaftLog::truncateDurableEntries()
     QVERIFY2(log.hasUnstable(), "the truncation itself must be handed to the owner");
     verifyInvariants(log);
 
-    log.append(Entry {LogIndex(3), Term(2), EntryType::Command, "new"});
+    log.append(Entry{LogIndex(3), Term(2), EntryType::Command, "new"});
     const Entries unstable = log.takeUnstable();
-    QCOMPARE(indexesOf(unstable), (QList<int> {3}));
+    QCOMPARE(indexesOf(unstable), (QList<int>{3}));
     QCOMPARE(unstable.front().term, Term(2));
     QCOMPARE(log.stableIndex(), LogIndex(3));
     QCOMPARE(log.durableIndex(), LogIndex(2)); // not durable until the owner says so
@@ -226,43 +226,43 @@ void TestRaftLog::truncateDurableEntries()
 // Entries never handed to the owner vanish without a trace: there is nothing on disk to remove.
 void TestRaftLog::truncateUnstableEntries()
 {
-    RaftLog log(Snapshot {}, entriesWithTerms({1, 1}));
-    log.append(Entry {LogIndex(3), Term(1), EntryType::Command, {}});
-    log.append(Entry {LogIndex(4), Term(1), EntryType::Command, {}});
+    RaftLog log(Snapshot{}, entriesWithTerms({1, 1}));
+    log.append(Entry{LogIndex(3), Term(1), EntryType::Command, {}});
+    log.append(Entry{LogIndex(4), Term(1), EntryType::Command, {}});
 
     log.truncateFrom(LogIndex(4));
 
-    QCOMPARE(log.pendingTruncation(), std::optional<LogIndex> {});
+    QCOMPARE(log.pendingTruncation(), std::optional<LogIndex>{});
     QCOMPARE(log.stableIndex(), LogIndex(2));
-    QCOMPARE(indexesOf(log.takeUnstable()), (QList<int> {3}));
+    QCOMPARE(indexesOf(log.takeUnstable()), (QList<int>{3}));
     verifyInvariants(log);
 }
 
 void TestRaftLog::truncateTwiceKeepsLowest()
 {
-    RaftLog log(Snapshot {}, entriesWithTerms({1, 1, 1, 1, 1}));
+    RaftLog log(Snapshot{}, entriesWithTerms({1, 1, 1, 1, 1}));
     log.truncateFrom(LogIndex(5));
     log.truncateFrom(LogIndex(3));
     QCOMPARE(log.pendingTruncation(), std::optional(LogIndex(3)));
 
     // Appended again after a truncation, then cut again above the first cut: still from 3.
-    log.append(Entry {LogIndex(3), Term(2), EntryType::Command, {}});
-    log.append(Entry {LogIndex(4), Term(2), EntryType::Command, {}});
+    log.append(Entry{LogIndex(3), Term(2), EntryType::Command, {}});
+    log.append(Entry{LogIndex(4), Term(2), EntryType::Command, {}});
     log.truncateFrom(LogIndex(4));
     QCOMPARE(log.pendingTruncation(), std::optional(LogIndex(3)));
-    QCOMPARE(indexesOf(log.takeUnstable()), (QList<int> {3}));
+    QCOMPARE(indexesOf(log.takeUnstable()), (QList<int>{3}));
     verifyInvariants(log);
 }
 
 void TestRaftLog::takeCommitted()
 {
-    RaftLog log(Snapshot {}, entriesWithTerms({1, 1, 2, 2}));
+    RaftLog log(Snapshot{}, entriesWithTerms({1, 1, 2, 2}));
     QVERIFY2(!log.hasCommittedToHandOut(), "nothing committed yet");
     QVERIFY2(log.takeCommitted(std::size_t(-1)).empty(), "nothing to apply");
 
     log.commitTo(LogIndex(3));
     QVERIFY2(log.hasCommittedToHandOut(), "1..3 are committed, none applied");
-    QCOMPARE(indexesOf(log.takeCommitted(std::size_t(-1))), (QList<int> {1, 2, 3}));
+    QCOMPARE(indexesOf(log.takeCommitted(std::size_t(-1))), (QList<int>{1, 2, 3}));
     QCOMPARE(log.appliedIndex(), LogIndex(3));
     QVERIFY2(!log.hasCommittedToHandOut(), "handed out once");
     QVERIFY2(log.takeCommitted(std::size_t(-1)).empty(), "never twice");
@@ -270,33 +270,33 @@ void TestRaftLog::takeCommitted()
     log.commitTo(LogIndex(2)); // commit never goes back
     QCOMPARE(log.commitIndex(), LogIndex(3));
     log.commitTo(LogIndex(4));
-    QCOMPARE(indexesOf(log.takeCommitted(std::size_t(-1))), (QList<int> {4}));
+    QCOMPARE(indexesOf(log.takeCommitted(std::size_t(-1))), (QList<int>{4}));
     verifyInvariants(log);
 }
 
 void TestRaftLog::takeCommittedByBytes()
 {
-    RaftLog log(Snapshot {}, sizedEntries({1, 1, 1}, 10));
+    RaftLog log(Snapshot{}, sizedEntries({1, 1, 1}, 10));
     log.commitTo(LogIndex(3));
-    QCOMPARE(indexesOf(log.takeCommitted(15)), (QList<int> {1}));
-    QCOMPARE(indexesOf(log.takeCommitted(20)), (QList<int> {2, 3}));
+    QCOMPARE(indexesOf(log.takeCommitted(15)), (QList<int>{1}));
+    QCOMPARE(indexesOf(log.takeCommitted(20)), (QList<int>{2, 3}));
     QCOMPARE(log.appliedIndex(), LogIndex(3));
 }
 
 void TestRaftLog::compact()
 {
-    RaftLog log(Snapshot {}, entriesWithTerms({1, 1, 2, 2, 3}));
+    RaftLog log(Snapshot{}, entriesWithTerms({1, 1, 2, 2, 3}));
     log.commitTo(LogIndex(4));
     log.takeCommitted(std::size_t(-1));
 
     log.compact(LogIndex(3), "state up to 3");
 
-    QCOMPARE(log.snapshot().meta, (SnapshotMeta {LogIndex(3), Term(2)}));
+    QCOMPARE(log.snapshot().meta, (SnapshotMeta{LogIndex(3), Term(2)}));
     QCOMPARE(log.snapshot().data, QByteArray("state up to 3"));
     QCOMPARE(log.firstIndex(), LogIndex(4));
     QCOMPARE(log.lastIndex(), LogIndex(5));
     QCOMPARE(log.termAt(LogIndex(3)), std::optional(Term(2)));
-    QCOMPARE(log.termAt(LogIndex(2)), std::optional<Term> {});
+    QCOMPARE(log.termAt(LogIndex(2)), std::optional<Term>{});
     QCOMPARE(log.at(LogIndex(4)).term, Term(2));
     QCOMPARE(log.commitIndex(), LogIndex(4));
     QVERIFY2(!log.hasUnstable(), "compaction hands nothing new to persist");
@@ -311,18 +311,18 @@ void TestRaftLog::compact()
 // retain log entries following it".
 void TestRaftLog::restoreKeepsMatchingSuffix()
 {
-    RaftLog log(Snapshot {}, entriesWithTerms({1, 1, 2, 2, 2}));
+    RaftLog log(Snapshot{}, entriesWithTerms({1, 1, 2, 2, 2}));
     log.commitTo(LogIndex(1));
 
     log.restore(snapshotAt(4, 2));
 
-    QCOMPARE(log.snapshot().meta, (SnapshotMeta {LogIndex(4), Term(2)}));
+    QCOMPARE(log.snapshot().meta, (SnapshotMeta{LogIndex(4), Term(2)}));
     QCOMPARE(log.firstIndex(), LogIndex(5));
     QCOMPARE(log.lastIndex(), LogIndex(5));
     QCOMPARE(log.termAt(LogIndex(5)), std::optional(Term(2)));
     QCOMPARE(log.commitIndex(), LogIndex(4));
     QCOMPARE(log.appliedIndex(), LogIndex(4));
-    QCOMPARE(log.pendingTruncation(), std::optional<LogIndex> {});
+    QCOMPARE(log.pendingTruncation(), std::optional<LogIndex>{});
     QVERIFY2(!log.hasUnstable(), "entry 5 stays durable");
     verifyInvariants(log);
 }
@@ -330,7 +330,7 @@ void TestRaftLog::restoreKeepsMatchingSuffix()
 // Rule 7: "Discard the entire log" when it does not hold the snapshot's last entry.
 void TestRaftLog::restoreDropsConflictingLog()
 {
-    RaftLog log(Snapshot {}, entriesWithTerms({1, 1, 2, 2, 2, 2}));
+    RaftLog log(Snapshot{}, entriesWithTerms({1, 1, 2, 2, 2, 2}));
 
     log.restore(snapshotAt(4, 3));
 
@@ -346,7 +346,7 @@ void TestRaftLog::restoreDropsConflictingLog()
 
 void TestRaftLog::restoreBeyondTheLog()
 {
-    RaftLog log(Snapshot {}, entriesWithTerms({1, 1}));
+    RaftLog log(Snapshot{}, entriesWithTerms({1, 1}));
 
     log.restore(snapshotAt(7, 3));
 
@@ -354,11 +354,11 @@ void TestRaftLog::restoreBeyondTheLog()
     QCOMPARE(log.lastTerm(), Term(3));
     QCOMPARE(log.commitIndex(), LogIndex(7));
     QCOMPARE(log.appliedIndex(), LogIndex(7));
-    QCOMPARE(log.pendingTruncation(), std::optional<LogIndex> {}); // nothing persisted after 7
+    QCOMPARE(log.pendingTruncation(), std::optional<LogIndex>{}); // nothing persisted after 7
     QVERIFY2(log.takeUnstable().empty(), "no entry to append");
     verifyInvariants(log);
-    log.append(Entry {LogIndex(8), Term(3), EntryType::Command, {}});
-    QCOMPARE(indexesOf(log.takeUnstable()), (QList<int> {8}));
+    log.append(Entry{LogIndex(8), Term(3), EntryType::Command, {}});
+    QCOMPARE(indexesOf(log.takeUnstable()), (QList<int>{8}));
 }
 
 void TestRaftLog::lastIndexOfTerm_data()
@@ -368,18 +368,18 @@ void TestRaftLog::lastIndexOfTerm_data()
     QTest::addColumn<QList<int>>("terms"); // after the snapshot
     QTest::addColumn<int>("term");
     QTest::addColumn<int>("last"); // 0: none
-    const QList<int> log {1, 1, 2, 2, 4};
+    const QList<int> log{1, 1, 2, 2, 4};
     QTest::newRow("term 1") << 0 << 0 << log << 1 << 2;
     QTest::newRow("term 2") << 0 << 0 << log << 2 << 4;
     QTest::newRow("term 3 is skipped") << 0 << 0 << log << 3 << 0;
     QTest::newRow("term 4, the last entry") << 0 << 0 << log << 4 << 5;
     QTest::newRow("term 5, not yet") << 0 << 0 << log << 5 << 0;
     QTest::newRow("term 0") << 0 << 0 << log << 0 << 0;
-    QTest::newRow("empty log") << 0 << 0 << QList<int> {} << 1 << 0;
-    QTest::newRow("term continues past the snapshot") << 3 << 2 << QList<int> {2, 4} << 2 << 4;
-    QTest::newRow("term ends at the snapshot") << 3 << 2 << QList<int> {4} << 2 << 3;
-    QTest::newRow("only the snapshot") << 3 << 2 << QList<int> {} << 2 << 3;
-    QTest::newRow("compacted term") << 3 << 2 << QList<int> {4} << 1 << 0;
+    QTest::newRow("empty log") << 0 << 0 << QList<int>{} << 1 << 0;
+    QTest::newRow("term continues past the snapshot") << 3 << 2 << QList<int>{2, 4} << 2 << 4;
+    QTest::newRow("term ends at the snapshot") << 3 << 2 << QList<int>{4} << 2 << 3;
+    QTest::newRow("only the snapshot") << 3 << 2 << QList<int>{} << 2 << 3;
+    QTest::newRow("compacted term") << 3 << 2 << QList<int>{4} << 1 << 0;
 }
 
 void TestRaftLog::lastIndexOfTerm()
@@ -390,7 +390,7 @@ void TestRaftLog::lastIndexOfTerm()
     QFETCH(int, term);
     QFETCH(int, last);
     const Snapshot snapshot =
-        snapshotIndex ? snapshotAt(std::uint64_t(snapshotIndex), std::uint64_t(snapshotTerm)) : Snapshot {};
+        snapshotIndex ? snapshotAt(std::uint64_t(snapshotIndex), std::uint64_t(snapshotTerm)) : Snapshot{};
     const RaftLog log(snapshot, entriesWithTerms(toVector(terms), std::uint64_t(snapshotIndex + 1)));
     QCOMPARE(log.lastIndexOfTerm(Term(std::uint64_t(term))),
              last ? std::optional(LogIndex(std::uint64_t(last))) : std::nullopt);
@@ -412,7 +412,7 @@ void TestRaftLog::firstIndexOfTermAt()
 {
     QFETCH(int, index);
     QFETCH(int, first);
-    const RaftLog log(Snapshot {}, entriesWithTerms({1, 1, 2, 2, 2, 4}));
+    const RaftLog log(Snapshot{}, entriesWithTerms({1, 1, 2, 2, 2, 4}));
     QCOMPARE(log.firstIndexOfTermAt(LogIndex(std::uint64_t(index))), LogIndex(std::uint64_t(first)));
 
     // After compaction the answer never reaches into the snapshot: the first index still in the log.

@@ -111,7 +111,7 @@ void TestVoteResult::firstAnswerCounts()
     QCOMPARE(tally.granted(), 1);
     QCOMPARE(tally.refused(), 0);
     QCOMPARE(tally.answerOf(NodeId(2)), std::optional(true));
-    QCOMPARE(tally.answerOf(NodeId(3)), std::optional<bool> {});
+    QCOMPARE(tally.answerOf(NodeId(3)), std::optional<bool>{});
     QVERIFY2(tally.hasAnswered(NodeId(2)) && !tally.hasAnswered(NodeId(3)), "hasAnswered");
     // In a cluster of 5, one grant twice is still one: no majority.
     QCOMPARE(int(tally.result(voters(5))), int(VoteResult::Pending));
@@ -133,14 +133,14 @@ void TestVoteResult::quorumMatchIndex_data()
 {
     QTest::addColumn<QList<int>>("matches");
     QTest::addColumn<int>("index");
-    QTest::newRow("alone") << QList<int> {5} << 5;
-    QTest::newRow("3: sorted") << QList<int> {1, 2, 3} << 2;
-    QTest::newRow("3: unsorted") << QList<int> {3, 1, 2} << 2;
-    QTest::newRow("3: two equal") << QList<int> {4, 4, 1} << 4;
-    QTest::newRow("3: leader alone ahead") << QList<int> {9, 0, 0} << 0;
-    QTest::newRow("4: needs three") << QList<int> {1, 2, 3, 4} << 2;
-    QTest::newRow("5: three hold 5") << QList<int> {5, 1, 1, 5, 5} << 5;
-    QTest::newRow("5: two hold 7") << QList<int> {7, 7, 3, 2, 1} << 3;
+    QTest::newRow("alone") << QList<int>{5} << 5;
+    QTest::newRow("3: sorted") << QList<int>{1, 2, 3} << 2;
+    QTest::newRow("3: unsorted") << QList<int>{3, 1, 2} << 2;
+    QTest::newRow("3: two equal") << QList<int>{4, 4, 1} << 4;
+    QTest::newRow("3: leader alone ahead") << QList<int>{9, 0, 0} << 0;
+    QTest::newRow("4: needs three") << QList<int>{1, 2, 3, 4} << 2;
+    QTest::newRow("5: three hold 5") << QList<int>{5, 1, 1, 5, 5} << 5;
+    QTest::newRow("5: two hold 7") << QList<int>{7, 7, 3, 2, 1} << 3;
 }
 
 void TestVoteResult::quorumMatchIndex()

@@ -43,7 +43,7 @@ void TestMessageCodec::roundTrip_data()
 void TestMessageCodec::roundTrip()
 {
     QFETCH(int, kind);
-    Message m {.type = MessageType::AppendEntries, .from = NodeId(3), .to = NodeId(5), .term = Term(42)};
+    Message m{.type = MessageType::AppendEntries, .from = NodeId(3), .to = NodeId(5), .term = Term(42)};
     switch (kind) {
     case 0:
         m.type = MessageType::PreVote;
@@ -59,8 +59,8 @@ void TestMessageCodec::roundTrip()
         m.prevLogIndex = LogIndex(99);
         m.prevLogTerm = Term(40);
         m.commitIndex = LogIndex(98);
-        m.entries = {Entry {LogIndex(100), Term(42), EntryType::NoOp, {}},
-                     Entry {LogIndex(101), Term(42), EntryType::Command, QByteArray(5000, '\x01')}};
+        m.entries = {Entry{LogIndex(100), Term(42), EntryType::NoOp, {}},
+                     Entry{LogIndex(101), Term(42), EntryType::Command, QByteArray(5000, '\x01')}};
         break;
     case 3:
         m.type = MessageType::AppendEntriesResponse;
@@ -70,7 +70,7 @@ void TestMessageCodec::roundTrip()
         break;
     case 4:
         m.type = MessageType::InstallSnapshot;
-        m.snapshot = SnapshotMeta {LogIndex(500), Term(30)};
+        m.snapshot = SnapshotMeta{LogIndex(500), Term(30)};
         m.snapshotOffset = 1024;
         m.snapshotTotalBytes = 4096;
         m.snapshotChunk = QByteArray(1024, '\0');
@@ -100,19 +100,19 @@ void TestMessageCodec::malformedIsAnErrorNotACrash_data()
         return v.toCbor();
     };
     QTest::newRow("not a map") << cbor(QCborValue(5)) << "not a CBOR map";
-    QTest::newRow("no type") << cbor(QCborMap {{3, 1}}) << "without a type";
-    QTest::newRow("unknown type") << cbor(QCborMap {{0, 99}}) << "unknown message type";
-    QTest::newRow("term as text") << cbor(QCborMap {{0, 5}, {3, QStringLiteral("x")}}) << "term";
-    QTest::newRow("negative term") << cbor(QCborMap {{0, 5}, {3, -1}}) << "term";
-    QTest::newRow("unknown key") << cbor(QCborMap {{0, 5}, {99, 1}}) << "unknown message key";
-    QTest::newRow("entry not array") << cbor(QCborMap {{0, 5}, {10, QCborArray {1}}}) << "entry";
-    QTest::newRow("entry short") << cbor(QCborMap {{0, 5}, {10, QCborArray {QCborArray {1, 2}}}}) << "entry";
-    QTest::newRow("entry bad type") << cbor(QCborMap {
-                                           {0, 5}, {10, QCborArray {QCborArray {1, 2, 9, QByteArray("x")}}}})
+    QTest::newRow("no type") << cbor(QCborMap{{3, 1}}) << "without a type";
+    QTest::newRow("unknown type") << cbor(QCborMap{{0, 99}}) << "unknown message type";
+    QTest::newRow("term as text") << cbor(QCborMap{{0, 5}, {3, QStringLiteral("x")}}) << "term";
+    QTest::newRow("negative term") << cbor(QCborMap{{0, 5}, {3, -1}}) << "term";
+    QTest::newRow("unknown key") << cbor(QCborMap{{0, 5}, {99, 1}}) << "unknown message key";
+    QTest::newRow("entry not array") << cbor(QCborMap{{0, 5}, {10, QCborArray{1}}}) << "entry";
+    QTest::newRow("entry short") << cbor(QCborMap{{0, 5}, {10, QCborArray{QCborArray{1, 2}}}}) << "entry";
+    QTest::newRow("entry bad type") << cbor(QCborMap{{0, 5},
+                                                     {10, QCborArray{QCborArray{1, 2, 9, QByteArray("x")}}}})
                                     << "unknown entry type";
-    QTest::newRow("node id too big") << cbor(QCborMap {{0, 5}, {1, qint64(1) << 40}}) << "from";
-    QTest::newRow("truncated") << cbor(QCborMap {{0, 5}, {3, 7}}).left(3) << "";
-    QTest::newRow("trailing bytes") << cbor(QCborMap {{0, 5}}) + QByteArray("zz") << "after the message";
+    QTest::newRow("node id too big") << cbor(QCborMap{{0, 5}, {1, qint64(1) << 40}}) << "from";
+    QTest::newRow("truncated") << cbor(QCborMap{{0, 5}, {3, 7}}).left(3) << "";
+    QTest::newRow("trailing bytes") << cbor(QCborMap{{0, 5}}) + QByteArray("zz") << "after the message";
 }
 
 void TestMessageCodec::malformedIsAnErrorNotACrash()
@@ -136,9 +136,9 @@ void TestMessageCodec::randomBytesNeverCrash()
             c = static_cast<char>(random.next());
         // Half the time start from a valid message and corrupt one byte.
         if (i % 2 == 0) {
-            Message m {
+            Message m{
                 .type = MessageType::AppendEntries, .from = NodeId(1), .to = NodeId(2), .term = Term(3)};
-            m.entries = {Entry {LogIndex(1), Term(3), EntryType::Command, QByteArray("abc")}};
+            m.entries = {Entry{LogIndex(1), Term(3), EntryType::Command, QByteArray("abc")}};
             bytes = encodeMessage(m, 9);
             bytes[static_cast<qsizetype>(random.between(0, bytes.size()))] = static_cast<char>(random.next());
         }
@@ -151,14 +151,14 @@ void TestMessageCodec::randomBytesNeverCrash()
 
 void TestMessageCodec::helloRoundTripAndRejects()
 {
-    Hello hello {QStringLiteral("demo"), NodeId(2), NodeId(3)};
+    Hello hello{QStringLiteral("demo"), NodeId(2), NodeId(3)};
     Hello decoded;
     QVERIFY(decodeHello(encodeHello(hello), decoded).isEmpty());
     QCOMPARE(decoded.cluster, QStringLiteral("demo"));
     QCOMPARE(decoded.from, NodeId(2));
     QCOMPARE(decoded.to, NodeId(3));
     QVERIFY(!decodeHello(QByteArray("GET / HTTP/1.1"), decoded).isEmpty());
-    QVERIFY(!decodeHello(encodeMessage(Message {}, 1), decoded).isEmpty());
+    QVERIFY(!decodeHello(encodeMessage(Message{}, 1), decoded).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestMessageCodec)

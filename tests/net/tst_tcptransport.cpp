@@ -68,7 +68,7 @@ Pair makePair()
 
 Message heartbeat(NodeId from, NodeId to, std::uint64_t term)
 {
-    return Message {.type = MessageType::Heartbeat, .from = from, .to = to, .term = Term(term)};
+    return Message{.type = MessageType::Heartbeat, .from = from, .to = to, .term = Term(term)};
 }
 
 } // namespace
@@ -81,8 +81,8 @@ void TestTcpTransport::messagesArriveWithTheirTraceIds()
     QTRY_VERIFY_WITH_TIMEOUT(pair.a->isConnectedTo(NodeId(2)), 10000);
     QSignalSpy sent(pair.a.get(), &TcpTransport::messageSent);
     QSignalSpy received(pair.b.get(), &TcpTransport::messageReceived);
-    Message append {.type = MessageType::AppendEntries, .from = NodeId(1), .to = NodeId(2), .term = Term(3)};
-    append.entries = {Entry {LogIndex(1), Term(3), EntryType::Command, QByteArray(3000, 'v')}};
+    Message append{.type = MessageType::AppendEntries, .from = NodeId(1), .to = NodeId(2), .term = Term(3)};
+    append.entries = {Entry{LogIndex(1), Term(3), EntryType::Command, QByteArray(3000, 'v')}};
     for (int i = 0; i < 100; ++i)
         pair.a->send(append);
     QTRY_COMPARE_WITH_TIMEOUT(received.count(), 100, 10000);
@@ -132,13 +132,13 @@ void TestTcpTransport::injectedLossAndDelay()
     QSignalSpy dropped(pair.a.get(), &TcpTransport::messageDropped);
     QSignalSpy received(pair.b.get(), &TcpTransport::messageReceived);
 
-    pair.a->setFaults(NetworkFaults {0, 0, 1.0});
+    pair.a->setFaults(NetworkFaults{0, 0, 1.0});
     for (int i = 0; i < 20; ++i)
         pair.a->send(heartbeat(NodeId(1), NodeId(2), 1));
     QCOMPARE(dropped.count(), 20);
     QCOMPARE(dropped.first().at(2).value<DropReason>(), DropReason::Loss);
 
-    pair.a->setFaults(NetworkFaults {150, 0, 0});
+    pair.a->setFaults(NetworkFaults{150, 0, 0});
     QElapsedTimer clock;
     clock.start();
     pair.a->send(heartbeat(NodeId(1), NodeId(2), 1));
@@ -163,10 +163,10 @@ void TestTcpTransport::strangersAndGarbageCloseOnlyTheirConnection()
     stranger.reset();
 
     // Random bytes, an oversized frame, and a hello followed by a malformed message.
-    const QList<QByteArray> attacks {
+    const QList<QByteArray> attacks{
         QByteArray("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), QByteArray("\x7f\xff\xff\xff", 4), [] {
             QByteArray bytes;
-            appendFrame(bytes, encodeHello(Hello {QStringLiteral("demo"), NodeId(1), NodeId(2)}));
+            appendFrame(bytes, encodeHello(Hello{QStringLiteral("demo"), NodeId(1), NodeId(2)}));
             appendFrame(bytes, QByteArray("\xa1\x00\x63", 3));
             return bytes;
         }()};

@@ -30,7 +30,7 @@ private Q_SLOTS:
 // Applies the next entry of a log kept by the store's applied index.
 static ApplyResult applyNext(KvStore &store, const QByteArray &payload, EntryType type = EntryType::Command)
 {
-    return store.apply(Entry {store.appliedIndex().next(), Term(1), type, payload});
+    return store.apply(Entry{store.appliedIndex().next(), Term(1), type, payload});
 }
 
 void TestKvStore::putGetDelete()
@@ -115,7 +115,7 @@ void TestKvStore::skipsMalformedCommands_data()
     QTest::newRow("truncated put") << KvStore::encodePut("key", "value").chopped(2);
     QTest::newRow("trailing bytes") << (KvStore::encodePut("k", "v") + QByteArray("\x01", 1));
     QTest::newRow("integer") << cbor(QCborValue(42));
-    QTest::newRow("array") << cbor(QCborArray {QStringLiteral("put"), QByteArray("k"), QByteArray("v")});
+    QTest::newRow("array") << cbor(QCborArray{QStringLiteral("put"), QByteArray("k"), QByteArray("v")});
     QTest::newRow("put without value") << cbor(putWithoutValue);
     QTest::newRow("text key") << cbor(textKey);
     QTest::newRow("unknown op") << cbor(unknownOp);
@@ -224,7 +224,7 @@ void TestKvStore::restoreRejectsGarbage_data()
     QTest::newRow("wrong index") << good << 3ull;
     QTest::newRow("unknown format") << edited(QStringLiteral("format"), 2) << 2ull;
     QTest::newRow("negative index") << edited(QStringLiteral("applied_index"), -1) << 2ull;
-    QTest::newRow("pairs not a map") << edited(QStringLiteral("pairs"), QCborArray {}) << 2ull;
+    QTest::newRow("pairs not a map") << edited(QStringLiteral("pairs"), QCborArray{}) << 2ull;
     QTest::newRow("text pair") << edited(QStringLiteral("pairs"), textPair) << 2ull;
     QTest::newRow("extra field") << edited(QStringLiteral("extra"), true) << 2ull;
     QTest::newRow("duplicate key") << duplicate << 2ull;

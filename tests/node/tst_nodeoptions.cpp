@@ -21,7 +21,7 @@ private Q_SLOTS:
 
 static NodeCommandLine parse(const QStringList &arguments)
 {
-    return parseNodeCommandLine(QStringList {QStringLiteral("raftlab-node")} + arguments);
+    return parseNodeCommandLine(QStringList{QStringLiteral("raftlab-node")} + arguments);
 }
 
 void TestNodeOptions::acceptsTheInterfaceExample()
@@ -51,30 +51,28 @@ void TestNodeOptions::rejectsBadCommandLines_data()
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("reason"); // a fragment the one-line error must contain
 
-    const QStringList required {"--cluster", "c.json", "--id", "1", "--data-dir", "d"};
-    QTest::newRow("unknown option") << (required + QStringList {"--bogus"}) << "bogus";
-    QTest::newRow("missing cluster") << QStringList {"--id", "1", "--data-dir", "d"} << "--cluster";
-    QTest::newRow("missing id") << QStringList {"--cluster", "c.json", "--data-dir", "d"} << "--id";
-    QTest::newRow("missing data dir") << QStringList {"--cluster", "c.json", "--id", "1"} << "--data-dir";
-    QTest::newRow("id zero") << QStringList {"--cluster", "c", "--id", "0", "--data-dir", "d"} << "--id";
-    QTest::newRow("id not a number") << QStringList {"--cluster", "c", "--id", "two", "--data-dir", "d"}
+    const QStringList required{"--cluster", "c.json", "--id", "1", "--data-dir", "d"};
+    QTest::newRow("unknown option") << (required + QStringList{"--bogus"}) << "bogus";
+    QTest::newRow("missing cluster") << QStringList{"--id", "1", "--data-dir", "d"} << "--cluster";
+    QTest::newRow("missing id") << QStringList{"--cluster", "c.json", "--data-dir", "d"} << "--id";
+    QTest::newRow("missing data dir") << QStringList{"--cluster", "c.json", "--id", "1"} << "--data-dir";
+    QTest::newRow("id zero") << QStringList{"--cluster", "c", "--id", "0", "--data-dir", "d"} << "--id";
+    QTest::newRow("id not a number") << QStringList{"--cluster", "c", "--id", "two", "--data-dir", "d"}
                                      << "two";
-    QTest::newRow("id with sign") << QStringList {"--cluster", "c", "--id", "+2", "--data-dir", "d"}
-                                  << "--id";
-    QTest::newRow("missing value") << QStringList {"--cluster", "c", "--data-dir", "d", "--id"} << "id";
-    QTest::newRow("heartbeat zero") << (required + QStringList {"--heartbeat-ms", "0"}) << "--heartbeat-ms";
-    QTest::newRow("heartbeat text") << (required + QStringList {"--heartbeat-ms", "fast"}) << "fast";
+    QTest::newRow("id with sign") << QStringList{"--cluster", "c", "--id", "+2", "--data-dir", "d"} << "--id";
+    QTest::newRow("missing value") << QStringList{"--cluster", "c", "--data-dir", "d", "--id"} << "id";
+    QTest::newRow("heartbeat zero") << (required + QStringList{"--heartbeat-ms", "0"}) << "--heartbeat-ms";
+    QTest::newRow("heartbeat text") << (required + QStringList{"--heartbeat-ms", "fast"}) << "fast";
     QTest::newRow("timeout reversed")
-        << (required + QStringList {"--election-timeout-ms", "300-150"}) << "300-150";
-    QTest::newRow("timeout equal") << (required + QStringList {"--election-timeout-ms", "150-150"})
+        << (required + QStringList{"--election-timeout-ms", "300-150"}) << "300-150";
+    QTest::newRow("timeout equal") << (required + QStringList{"--election-timeout-ms", "150-150"})
                                    << "MIN < MAX";
-    QTest::newRow("timeout single") << (required + QStringList {"--election-timeout-ms", "150"}) << "MIN-MAX";
+    QTest::newRow("timeout single") << (required + QStringList{"--election-timeout-ms", "150"}) << "MIN-MAX";
     QTest::newRow("heartbeat above timeout")
-        << (required + QStringList {"--heartbeat-ms", "200", "--election-timeout-ms", "150-300"})
-        << "shorter";
-    QTest::newRow("fsync sometimes") << (required + QStringList {"--fsync", "sometimes"}) << "sometimes";
-    QTest::newRow("stray argument") << (required + QStringList {"extra"}) << "extra";
-    QTest::newRow("empty data dir") << QStringList {"--cluster", "c", "--id", "1", "--data-dir", ""}
+        << (required + QStringList{"--heartbeat-ms", "200", "--election-timeout-ms", "150-300"}) << "shorter";
+    QTest::newRow("fsync sometimes") << (required + QStringList{"--fsync", "sometimes"}) << "sometimes";
+    QTest::newRow("stray argument") << (required + QStringList{"extra"}) << "extra";
+    QTest::newRow("empty data dir") << QStringList{"--cluster", "c", "--id", "1", "--data-dir", ""}
                                     << "non-empty";
 }
 

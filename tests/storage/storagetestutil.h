@@ -14,7 +14,7 @@ inline Entry makeEntry(std::uint64_t index, std::uint64_t term, int payloadBytes
 {
     QByteArray payload = QByteArray::number(index) + '@' + QByteArray::number(term) + ':';
     payload = payload.leftJustified(payloadBytes, 'x', true);
-    return Entry {LogIndex(index), Term(term), EntryType::Command, payload};
+    return Entry{LogIndex(index), Term(term), EntryType::Command, payload};
 }
 
 inline Entries makeEntries(std::uint64_t from, std::uint64_t to, std::uint64_t term, int payloadBytes = 100)

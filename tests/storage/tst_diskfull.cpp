@@ -33,7 +33,7 @@ void TestDiskFull::injectedNoSpaceFailsCleanlyAndKeepsEarlierEntries()
         NodeStorage::Opened opened;
         QVERIFY(NodeStorage::open(dir.path(), {}, opened).ok());
         Ready first;
-        first.hardState = HardState {Term(2), NodeId(1)};
+        first.hardState = HardState{Term(2), NodeId(1)};
         first.entries = makeEntries(1, 20, 2);
         QVERIFY(opened.storage->persist(first).ok());
 
@@ -53,7 +53,7 @@ void TestDiskFull::injectedNoSpaceFailsCleanlyAndKeepsEarlierEntries()
     }
     NodeStorage::Opened reopened;
     QVERIFY(NodeStorage::open(dir.path(), {}, reopened).ok());
-    QCOMPARE(reopened.state.hardState, (HardState {Term(2), NodeId(1)}));
+    QCOMPARE(reopened.state.hardState, (HardState{Term(2), NodeId(1)}));
     QCOMPARE(reopened.state.entries.size(), std::size_t(20));
     QCOMPARE(reopened.state.entries.back(), makeEntry(20, 2));
 }

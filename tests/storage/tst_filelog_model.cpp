@@ -24,7 +24,7 @@ bool runSeed(std::uint64_t seed, QString &failure)
 {
     QTemporaryDir dir;
     Random random(seed);
-    const FileLog::Options options {SyncMode::Never, static_cast<std::uint64_t>(random.between(300, 3000))};
+    const FileLog::Options options{SyncMode::Never, static_cast<std::uint64_t>(random.between(300, 3000))};
     MemoryLog model;
     LogIndex snapshot;
     std::uint64_t term = 1;

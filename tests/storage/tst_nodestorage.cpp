@@ -71,7 +71,7 @@ void TestNodeStorage::newDirStartsAtTermZero()
     NodeStorage::Opened opened;
     QVERIFY(open(dir, opened).ok());
     QVERIFY2(QDir(dir).exists(), "the data dir is created");
-    QCOMPARE(opened.state.hardState, HardState {});
+    QCOMPARE(opened.state.hardState, HardState{});
     QVERIFY(opened.state.snapshot.isEmpty());
     QVERIFY(opened.state.entries.empty());
 }
@@ -83,18 +83,18 @@ void TestNodeStorage::termVoteAndLogSurviveReopen()
         NodeStorage::Opened opened;
         QVERIFY(open(dir.path(), opened).ok());
         Ready ready;
-        ready.hardState = HardState {Term(7), NodeId(3)};
+        ready.hardState = HardState{Term(7), NodeId(3)};
         ready.entries = makeEntries(1, 5, 7);
         QVERIFY(opened.storage->persist(ready).ok());
         Ready conflict;
         conflict.truncateFrom = LogIndex(4);
         conflict.entries = makeEntries(4, 6, 8);
-        conflict.hardState = HardState {Term(8), NodeId {}};
+        conflict.hardState = HardState{Term(8), NodeId{}};
         QVERIFY(opened.storage->persist(conflict).ok());
     }
     NodeStorage::Opened opened;
     QVERIFY(open(dir.path(), opened).ok());
-    QCOMPARE(opened.state.hardState, (HardState {Term(8), NodeId {}}));
+    QCOMPARE(opened.state.hardState, (HardState{Term(8), NodeId{}}));
     QCOMPARE(opened.state.entries.size(), std::size_t(6));
     QCOMPARE(opened.state.entries[2], makeEntry(3, 7));
     QCOMPARE(opened.state.entries[3], makeEntry(4, 8));
@@ -104,7 +104,7 @@ void TestNodeStorage::flippedBitInTheTermVoteRecordIsNamedDamage()
 {
     for (qint64 offset : {0, 9, 16, 21}) {
         QTemporaryDir dir;
-        QVERIFY(HardStateFile::save(dir.path(), HardState {Term(5), NodeId(2)}, SyncMode::Always).ok());
+        QVERIFY(HardStateFile::save(dir.path(), HardState{Term(5), NodeId(2)}, SyncMode::Always).ok());
         const QString path = QDir(dir.path()).filePath(HardStateFile::fileName());
         flipBit(path, offset);
         NodeStorage::Opened opened;
@@ -119,7 +119,7 @@ void TestNodeStorage::flippedBitInTheSnapshotIsNamedDamage()
 {
     for (qint64 offset : {3, 12, 40, 50}) {
         QTemporaryDir dir;
-        QVERIFY(SnapshotFile::save(dir.path(), Snapshot {{LogIndex(10), Term(2)}, QByteArray(100, 's')},
+        QVERIFY(SnapshotFile::save(dir.path(), Snapshot{{LogIndex(10), Term(2)}, QByteArray(100, 's')},
                                    SyncMode::Always)
                     .ok());
         const QString path = QDir(dir.path()).filePath(SnapshotFile::fileName());
@@ -149,7 +149,7 @@ void TestNodeStorage::secondOpenOfALockedDirIsRefused()
 void TestNodeStorage::leftoverTemporaryFilesAreIgnored()
 {
     QTemporaryDir dir;
-    QVERIFY(HardStateFile::save(dir.path(), HardState {Term(4), NodeId(1)}, SyncMode::Always).ok());
+    QVERIFY(HardStateFile::save(dir.path(), HardState{Term(4), NodeId(1)}, SyncMode::Always).ok());
     // A crash while replacing the record leaves a partial temporary file: the old record stands.
     QFile partial(QDir(dir.path()).filePath(HardStateFile::fileName() + QStringLiteral(".tmp")));
     QVERIFY(partial.open(QIODevice::WriteOnly));
@@ -157,7 +157,7 @@ void TestNodeStorage::leftoverTemporaryFilesAreIgnored()
     partial.close();
     NodeStorage::Opened opened;
     QVERIFY(open(dir.path(), opened).ok());
-    QCOMPARE(opened.state.hardState, (HardState {Term(4), NodeId(1)}));
+    QCOMPARE(opened.state.hardState, (HardState{Term(4), NodeId(1)}));
     QVERIFY(!partial.exists());
 }
 
@@ -173,13 +173,13 @@ void TestNodeStorage::snapshotFromLeaderReplacesAConflictingLog()
         // What RaftCore hands over when a leader's snapshot at 20 (term 3) does not match entry 20 here.
         Ready install;
         install.truncateFrom = LogIndex(21);
-        install.snapshot = Snapshot {{LogIndex(20), Term(3)}, QByteArray("state")};
+        install.snapshot = Snapshot{{LogIndex(20), Term(3)}, QByteArray("state")};
         install.entries = makeEntries(21, 22, 3);
         QVERIFY(opened.storage->persist(install).ok());
     }
     NodeStorage::Opened opened;
     QVERIFY(open(dir.path(), opened, 800).ok());
-    QCOMPARE(opened.state.snapshot.meta, (SnapshotMeta {LogIndex(20), Term(3)}));
+    QCOMPARE(opened.state.snapshot.meta, (SnapshotMeta{LogIndex(20), Term(3)}));
     QCOMPARE(opened.state.entries.size(), std::size_t(2));
     QCOMPARE(opened.state.entries.front(), makeEntry(21, 3));
 }
@@ -192,14 +192,14 @@ void TestNodeStorage::restartFromSnapshotAndLogGivesTheSameStateMachine()
         NodeStorage::Opened opened;
         QVERIFY(open(dir.path(), opened, 4000).ok());
         for (int i = 1; i <= 300; ++i) {
-            Entry entry {LogIndex(static_cast<std::uint64_t>(i)), Term(1), EntryType::Command,
-                         QByteArray("k") + QByteArray::number(i % 37) + '=' + QByteArray::number(i)};
+            Entry entry{LogIndex(static_cast<std::uint64_t>(i)), Term(1), EntryType::Command,
+                        QByteArray("k") + QByteArray::number(i % 37) + '=' + QByteArray::number(i)};
             Ready ready;
             ready.entries.push_back(entry);
             QVERIFY(opened.storage->persist(ready).ok());
             applyEntry(live, entry);
             if (i == 250)
-                QVERIFY(opened.storage->saveSnapshot(Snapshot {{LogIndex(250), Term(1)}, encode(live)}).ok());
+                QVERIFY(opened.storage->saveSnapshot(Snapshot{{LogIndex(250), Term(1)}, encode(live)}).ok());
         }
     }
     NodeStorage::Opened opened;
