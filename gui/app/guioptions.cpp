@@ -26,7 +26,7 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
         QStringLiteral("Show the nodes of this cluster file, run by someone else, "
                        "instead of starting any."),
         QStringLiteral("FILE"));
-    const QList<QCommandLineOption> all {help, version, nodes, workspace, attach};
+    const QList<QCommandLineOption> all{help, version, nodes, workspace, attach};
 
     GuiCommandLine result;
     QCommandLineParser parser;

@@ -19,7 +19,7 @@ private Q_SLOTS:
 
 static GuiCommandLine parse(const QStringList &arguments)
 {
-    return parseGuiCommandLine(QStringList {QStringLiteral("raftlab")} + arguments);
+    return parseGuiCommandLine(QStringList{QStringLiteral("raftlab")} + arguments);
 }
 
 void TestGuiOptions::defaultsToFiveFreshNodes()
@@ -47,14 +47,14 @@ void TestGuiOptions::rejectsBadCommandLines_data()
 {
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("reason");
-    QTest::newRow("unknown option") << QStringList {"--frobnicate"} << "frobnicate";
-    QTest::newRow("zero nodes") << QStringList {"--nodes", "0"} << "1 to 9";
-    QTest::newRow("ten nodes") << QStringList {"--nodes", "10"} << "'10'";
-    QTest::newRow("nodes text") << QStringList {"--nodes", "five"} << "'five'";
+    QTest::newRow("unknown option") << QStringList{"--frobnicate"} << "frobnicate";
+    QTest::newRow("zero nodes") << QStringList{"--nodes", "0"} << "1 to 9";
+    QTest::newRow("ten nodes") << QStringList{"--nodes", "10"} << "'10'";
+    QTest::newRow("nodes text") << QStringList{"--nodes", "five"} << "'five'";
     QTest::newRow("attach with nodes")
-        << QStringList {"--attach", "c.json", "--nodes", "3"} << "cannot be combined";
-    QTest::newRow("empty workspace") << QStringList {"--workspace", ""} << "non-empty";
-    QTest::newRow("positional") << QStringList {"cluster.json"} << "cluster.json";
+        << QStringList{"--attach", "c.json", "--nodes", "3"} << "cannot be combined";
+    QTest::newRow("empty workspace") << QStringList{"--workspace", ""} << "non-empty";
+    QTest::newRow("positional") << QStringList{"cluster.json"} << "cluster.json";
 }
 
 void TestGuiOptions::rejectsBadCommandLines()

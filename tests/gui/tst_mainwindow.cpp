@@ -32,7 +32,7 @@ void TestMainWindow::showsWhichClusterItIsAbout()
 
 void TestMainWindow::rendersOffscreen()
 {
-    MainWindow window(GuiOptions {});
+    MainWindow window(GuiOptions{});
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     const QImage image = window.grab().toImage();

@@ -1,0 +1,156 @@
+#pragma once
+
+// ClusterSupervisor: the raftlab-node processes of a local cluster (DESIGN.md, layer 6). It picks free
+// loopback ports, writes WORKSPACE/cluster.json, starts one process per node on WORKSPACE/n<id>, and
+// kills (SIGKILL: a real crash), freezes (SIGSTOP/SIGCONT) and restarts them (same data dir: a real
+// recovery from disk). It talks no HTTP beyond a readiness probe: NodeClient does that.
+//
+// No node outlives the app. The destructor kills every node and waits for it; and should the app
+// itself die (SIGKILL, a crash), each node gets SIGKILL from the kernel (PR_SET_PDEATHSIG, set in
+// the child before exec). The death signal follows the *thread* that started the process: start
+// nodes from the GUI thread, which lives as long as the app.
+//
+// attach() is the other mode: a cluster file of nodes started by someone else (maybe on other
+// machines). There are no processes then; canControlProcesses() is false and every node's state is
+// External: its NodeClient's connection tells whether it is up.
+
+#include "core/types.h"
+#include "node/clusterconfig.h"
+
+#include <QObject>
+#include <QProcess>
+#include <QStringList>
+
+#include <map>
+#include <memory>
+
+class QNetworkAccessManager;
+class QTemporaryDir;
+
+namespace raftlab {
+
+class ClusterSupervisor final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ClusterSupervisor)
+
+public:
+    enum class NodeState {
+        Starting, // the process runs; its HTTP API does not answer yet
+        Running, // its HTTP API answered /status with this process's pid
+        Killed, // by us (kill, reset, stopAll): the process is gone and reaped
+        Frozen, // SIGSTOP: alive, holding its sockets, answering nothing
+        Exited, // it ended by itself (or someone else killed it): see exitDescription()
+        External, // attached: not a process of ours
+    };
+    Q_ENUM(NodeState)
+
+    enum class Mode { Idle, Local, Attached };
+
+    // How many lines of a node's output are kept for exitDescription().
+    static constexpr int outputTailLines = 40;
+    // Tries with fresh ports when a node cannot listen on the ports it was given (someone took them).
+    static constexpr int maxLaunchAttempts = 3;
+
+    explicit ClusterSupervisor(QObject *parent = nullptr);
+    ~ClusterSupervisor() override; // stopAll()
+
+    // The raftlab-node binary. Unset: findNodeExecutable() decides at start.
+    void setNodeExecutable(const QString &path) { m_nodeExecutable = path; }
+    // Where raftlab-node is: `explicitPath` when given, else beside the running executable (an
+    // installed app), else ../engine/ (the build tree), else on PATH. Empty, with `error` set to a
+    // sentence naming every place looked at, when it is nowhere.
+    static QString findNodeExecutable(const QString &explicitPath = QString(), QString *error = nullptr);
+    // Arguments added to every node's command line, e.g. {"--fsync", "never"}.
+    void setExtraNodeArguments(const QStringList &arguments) { m_extraArguments = arguments; }
+
+    // Starting or attaching ends the cluster before, if any: its nodes are killed.
+    // Starts `nodeCount` nodes (ids 1..nodeCount) in `workspaceDir` (created if missing; its data
+    // dirs are kept and reused), or in a fresh temporary directory, removed with the supervisor, when
+    // it is empty. Returns an empty string, or one sentence saying why nothing was started. The nodes
+    // then go Starting -> Running (nodeStateChanged).
+    QString startLocalCluster(int nodeCount, const QString &workspaceDir = QString(), bool preVote = true,
+                              bool checkQuorum = true);
+    // Reads a cluster file of nodes that run already. Returns an empty string or the reason.
+    QString attach(const QString &clusterFile);
+
+    Mode mode() const { return m_mode; }
+    bool canControlProcesses() const { return m_mode == Mode::Local; }
+
+    // Process control; each returns false (and does nothing) when it does not apply: attached, an
+    // unknown id, or a node in the wrong state (kill and freeze want a live process).
+    bool kill(raftlab::NodeId id);
+    bool restart(raftlab::NodeId id); // a live node is killed first; same data dir
+    bool freeze(raftlab::NodeId id);
+    bool thaw(raftlab::NodeId id);
+    void pauseAll(); // freeze every live node
+    void resumeAll(); // thaw every frozen node
+    // Kills every node, wipes every data dir and starts them all again on the same ports.
+    QString resetCluster();
+    // Kills every node and waits until each is reaped. The nodes stay known (state Killed).
+    void stopAll();
+
+    const ClusterConfig &config() const { return m_config; }
+    QString workspaceDir() const { return m_workspaceDir; }
+    QString clusterFile() const { return m_clusterFile; }
+    QString dataDir(raftlab::NodeId id) const;
+    QList<raftlab::NodeId> nodeIds() const;
+    NodeState nodeState(raftlab::NodeId id) const;
+    qint64 pid(raftlab::NodeId id) const; // 0 when no process of ours runs for it
+    // After Exited: the exit code (or signal), and the last lines the node printed.
+    int exitCode(raftlab::NodeId id) const;
+    QStringList outputTail(raftlab::NodeId id) const;
+    // One sentence: "exited with status 2: raftlab-node: cluster.json: ..." or "killed by signal 9".
+    QString exitDescription(raftlab::NodeId id) const;
+
+    static QString stateName(NodeState state);
+
+Q_SIGNALS:
+    void nodeStateChanged(raftlab::NodeId id, raftlab::ClusterSupervisor::NodeState state);
+    // One line the node printed (stderr and stdout, merged), without the line end.
+    void nodeOutput(raftlab::NodeId id, const QString &line);
+    // The members or their addresses changed (a new cluster, an attach, ports picked again): make
+    // new NodeClients from config().
+    void configChanged();
+
+private:
+    struct Node
+    {
+        QProcess *process = nullptr; // the current process, or null
+        NodeState state = NodeState::Killed;
+        bool ready = false; // its HTTP API answered (Starting -> Running)
+        bool probing = false;
+        bool killRequested = false; // its end is ours: Killed, not Exited
+        int exitCode = 0;
+        QProcess::ExitStatus exitStatus = QProcess::NormalExit;
+        QStringList outputTail;
+        QByteArray partialLine;
+    };
+
+    QString prepareWorkspace(const QString &workspaceDir);
+    QString assignFreePorts();
+    QString saveClusterFile();
+    void launch(NodeId id);
+    bool isCurrent(NodeId id, const QProcess *process) const;
+    void onOutput(NodeId id, QProcess *process);
+    void onFinished(NodeId id, QProcess *process, int exitCode, QProcess::ExitStatus status);
+    void probe(NodeId id);
+    void killProcess(Node &node);
+    void setState(NodeId id, NodeState state);
+    void retryLaunchWithNewPorts();
+    void clear();
+
+    Mode m_mode = Mode::Idle;
+    QString m_nodeExecutable;
+    QStringList m_extraArguments;
+    std::unique_ptr<QTemporaryDir> m_temporaryDir;
+    QString m_workspaceDir;
+    QString m_clusterFile;
+    ClusterConfig m_config;
+    std::map<NodeId, Node> m_nodes;
+    QNetworkAccessManager *m_network;
+    int m_launchAttempt = 0; // > 0 while a launch may still be retried with fresh ports
+    bool m_retryPending = false;
+};
+
+} // namespace raftlab

@@ -1,0 +1,160 @@
+#pragma once
+
+// NodeClient: the app's line to one node's HTTP API (INTERFACE.md, "HTTP API of a node").
+//
+// - The event stream: start() subscribes to GET /events and emits eventReceived() for each event, the
+//   first of every connection being the node's whole "state". When the stream breaks (the node was
+//   killed, or dropped us for reading too slowly) it emits connectionChanged(false) and subscribes
+//   again with a growing pause (100 ms doubling to 2 s, back to 100 ms once connected). Nothing is
+//   polled while the stream is up. A frozen node (SIGSTOP) keeps its connection: the stream just
+//   stops until it is thawed.
+// - refreshStatus(): one GET /status on demand.
+// - Fault injection and control: the /admin routes, each ending in adminFinished() and an optional
+//   callback.
+// - The key-value store: put/get/remove with a callback that gets the HTTP answer and its latency.
+//
+// Callbacks run on this object's thread, only while it lives: destroying a NodeClient abandons its
+// requests without calling them back. Requests never go through a proxy (loopback nodes and
+// http_proxy do not mix).
+
+#include "core/types.h"
+#include "node/clusterconfig.h"
+#include "sseparser.h"
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+
+#include <functional>
+#include <optional>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+class QNetworkRequest;
+class QTimer;
+
+namespace raftlab {
+
+class NodeClient final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(NodeClient)
+
+public:
+    // The answer to one key-value request.
+    struct KvResult
+    {
+        int httpStatus = 0; // 0: no HTTP answer at all (see networkError)
+        QByteArray body; // as received: the value of a successful GET, JSON otherwise
+        QJsonObject json; // the body when the node sent JSON, else empty
+        std::optional<qint64> index; // "index" and "term" of a write that was applied
+        std::optional<qint64> term;
+        QString error; // the node's "error" code ("not_found", "unavailable", "timeout", ...)
+        QString message; // the node's "message", or the network error in one sentence
+        std::optional<NodeId> leader; // "leader" of a 503, when the node knows one
+        qint64 latencyUs = 0; // from sending the request to the whole answer
+        QString networkError; // empty when an HTTP answer arrived
+
+        bool ok() const { return httpStatus >= 200 && httpStatus < 300; }
+    };
+    using KvCallback = std::function<void(const KvResult &)>;
+
+    // The answer to one admin request.
+    struct AdminResult
+    {
+        bool ok = false;
+        int httpStatus = 0;
+        QJsonObject json; // the node's answer
+        QString message; // empty when ok; else the node's "message" or the network error
+    };
+    using AdminCallback = std::function<void(const AdminResult &)>;
+
+    enum class ReadConsistency { Linearizable, Local };
+
+    // How long a request may take before it fails with "timed out"; the event stream has no limit.
+    static constexpr int defaultRequestTimeoutMs = 10'000;
+    static constexpr int defaultMinReconnectDelayMs = 100;
+    static constexpr int defaultMaxReconnectDelayMs = 2'000;
+
+    NodeClient(NodeId id, const NodeAddress &http, QObject *parent = nullptr);
+    ~NodeClient() override;
+
+    NodeId id() const { return m_id; }
+    QUrl baseUrl() const { return m_baseUrl; }
+
+    // The event stream: start() subscribes (and keeps subscribing); stop() closes it for good.
+    void start();
+    void stop();
+    bool isStarted() const { return m_started; }
+    bool isConnected() const { return m_connected; }
+    // Events since construction, and events whose data was not a JSON object.
+    quint64 eventCount() const { return m_eventCount; }
+    quint64 ignoredEventCount() const { return m_parser.ignoredEvents(); }
+    void setReconnectDelays(int minMs, int maxMs);
+    void setRequestTimeoutMs(int timeoutMs) { m_requestTimeoutMs = timeoutMs; }
+
+    // GET /status: statusReceived() or statusFailed().
+    void refreshStatus();
+
+    // POST /admin/...: adminFinished(action, ok, message), then `done` if given.
+    void partition(const QList<raftlab::NodeId> &blockedPeers, AdminCallback done = {});
+    void setNetworkFaults(int delayMs, int jitterMs, double loss, AdminCallback done = {});
+    void setTiming(int heartbeatMs, int electionTimeoutMinMs, int electionTimeoutMaxMs,
+                   AdminCallback done = {});
+    void transferLeadership(raftlab::NodeId to, AdminCallback done = {});
+    void triggerTimeout(AdminCallback done = {});
+
+    // The key-value store; `timeoutMs` > 0 is passed to the node as ?timeout_ms=.
+    void put(const QByteArray &key, const QByteArray &value, KvCallback done, int timeoutMs = 0);
+    void get(const QByteArray &key, KvCallback done,
+             ReadConsistency consistency = ReadConsistency::Linearizable, int timeoutMs = 0);
+    void remove(const QByteArray &key, KvCallback done, int timeoutMs = 0);
+    // The brief's name for remove(); `delete` is a keyword.
+    void del(const QByteArray &key, KvCallback done, int timeoutMs = 0)
+    {
+        remove(key, std::move(done), timeoutMs);
+    }
+
+Q_SIGNALS:
+    void eventReceived(const QJsonObject &event);
+    // true when a stream is up (just before its first event), false when it broke.
+    void connectionChanged(bool connected);
+    void statusReceived(const QJsonObject &status);
+    void statusFailed(const QString &message);
+    // `action` is the admin route's last part: "partition", "net", "timing", "transfer", "timeout".
+    void adminFinished(const QString &action, bool ok, const QString &message);
+
+private:
+    void subscribe();
+    void onStreamData();
+    void onStreamFinished();
+    void setConnected(bool connected);
+    void scheduleReconnect();
+
+    // A request for a path already percent-encoded, with the headers every request carries.
+    QNetworkRequest request(const QString &encodedPath,
+                            const QList<std::pair<QString, QString>> &query = {}) const;
+    void postAdmin(const QString &action, const QJsonObject &body, AdminCallback done);
+    enum class KvMethod { Get, Put, Delete };
+    void sendKv(KvMethod method, const QByteArray &key, const QByteArray &body,
+                const QList<std::pair<QString, QString>> &query, KvCallback done);
+
+    NodeId m_id;
+    QUrl m_baseUrl;
+    QNetworkAccessManager *m_network;
+    QTimer *m_reconnectTimer;
+    QPointer<QNetworkReply> m_stream;
+    SseParser m_parser;
+    bool m_started = false;
+    bool m_connected = false;
+    int m_minReconnectDelayMs = defaultMinReconnectDelayMs;
+    int m_maxReconnectDelayMs = defaultMaxReconnectDelayMs;
+    int m_reconnectDelayMs = defaultMinReconnectDelayMs;
+    int m_requestTimeoutMs = defaultRequestTimeoutMs;
+    quint64 m_eventCount = 0;
+};
+
+} // namespace raftlab

@@ -1,0 +1,97 @@
+#include "clientwritestats.h"
+
+#include <algorithm>
+
+namespace raftlab {
+
+namespace {
+
+constexpr qint64 secondUs = 1'000'000;
+
+qint64 percentile(std::vector<qint64> &sorted, double fraction)
+{
+    if (sorted.empty())
+        return 0;
+    const std::size_t rank = std::min(sorted.size() - 1, std::size_t(fraction * double(sorted.size())));
+    return sorted[rank];
+}
+
+} // namespace
+
+ClientWriteStats::ClientWriteStats(qint64 windowUs, std::size_t samplesPerSecond)
+    : m_seconds(std::size_t(std::max<qint64>(windowUs / secondUs, 1)))
+    , m_samplesPerSecond(std::max<std::size_t>(samplesPerSecond, 1))
+{ }
+
+void ClientWriteStats::record(qint64 tUs, qint64 latencyUs, WriteOutcome outcome)
+{
+    roll(tUs);
+    if (m_currentStartUs < 0)
+        m_currentStartUs = tUs - tUs % secondUs;
+    if (outcome == WriteOutcome::Failed) {
+        ++m_currentFailed;
+        ++m_failedTotal;
+        return;
+    }
+    ++m_currentCommitted;
+    ++m_committedTotal;
+    if (m_latencies.size() < m_samplesPerSecond) {
+        m_latencies.push_back(latencyUs);
+        return;
+    }
+    // Reservoir sampling (Algorithm R) with a cheap deterministic generator.
+    m_sampleCounter = m_sampleCounter * 6364136223846793005ULL + 1442695040888963407ULL;
+    const std::size_t slot = std::size_t((m_sampleCounter >> 33) % quint64(m_currentCommitted));
+    if (slot < m_latencies.size())
+        m_latencies[slot] = latencyUs;
+}
+
+void ClientWriteStats::roll(qint64 nowUs)
+{
+    if (m_currentStartUs < 0)
+        return;
+    // A long quiet gap closes at most a window's worth of empty seconds; the rest would scroll out.
+    std::size_t closed = 0;
+    while (nowUs >= m_currentStartUs + secondUs && closed++ < m_seconds.capacity()) {
+        closeCurrent();
+        m_currentStartUs += secondUs;
+    }
+    if (nowUs >= m_currentStartUs + secondUs)
+        m_currentStartUs = nowUs - nowUs % secondUs;
+}
+
+WriteSecond ClientWriteStats::summarize() const
+{
+    std::vector<qint64> sorted = m_latencies;
+    std::sort(sorted.begin(), sorted.end());
+    return WriteSecond{.startUs = m_currentStartUs,
+                       .committed = m_currentCommitted,
+                       .failed = m_currentFailed,
+                       .p50Us = percentile(sorted, 0.50),
+                       .p99Us = percentile(sorted, 0.99),
+                       .maxUs = sorted.empty() ? 0 : sorted.back()};
+}
+
+void ClientWriteStats::closeCurrent()
+{
+    m_seconds.push(summarize());
+    m_currentCommitted = 0;
+    m_currentFailed = 0;
+    m_latencies.clear();
+}
+
+WriteSecond ClientWriteStats::currentSecond() const
+{
+    return m_currentStartUs < 0 ? WriteSecond{} : summarize();
+}
+
+void ClientWriteStats::clear()
+{
+    m_seconds.clear();
+    m_currentStartUs = -1;
+    m_currentCommitted = m_currentFailed = 0;
+    m_latencies.clear();
+    m_committedTotal = m_failedTotal = 0;
+}
+
+} // namespace raftlab

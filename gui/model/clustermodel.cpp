@@ -1,0 +1,348 @@
+#include "clustermodel.h"
+
+#include <QJsonArray>
+#include <QLoggingCategory>
+
+#include <algorithm>
+#include <chrono>
+
+namespace raftlab {
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcModel, "raftlab.gui.model")
+
+namespace {
+
+qint64 steadyClockUs()
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// Events that carry no decision: shed first when the queue overflows.
+bool isSheddable(const QJsonObject &event)
+{
+    const QString type = event.value("type"_L1).toString();
+    return type == "send"_L1 || type == "recv"_L1 || type == "drop"_L1 || type == "heartbeat"_L1 ||
+        type == "timer"_L1;
+}
+
+constexpr qint64 heartbeatNarrationGapUs = 5'000'000; // one "sent heartbeats" sentence per node per 5 s
+
+} // namespace
+
+ClusterModel::NodeEntry::NodeEntry(NodeId id, std::size_t logCapacity)
+    : log(logCapacity)
+{
+    state.id = id;
+}
+
+ClusterModel::ClusterModel(QObject *parent)
+    : ClusterModel(Limits{}, parent)
+{ }
+
+ClusterModel::ClusterModel(Limits limits, QObject *parent)
+    : QObject(parent)
+    , m_limits(limits)
+    , m_clock(steadyClockUs)
+    , m_messages(limits.messages)
+    , m_narration(new Narration(limits.narrationItems, this))
+    , m_history(limits.historyWindowUs)
+{
+    m_frameTimer.setSingleShot(true);
+    m_frameTimer.setInterval(m_limits.frameIntervalMs);
+    m_frameTimer.setTimerType(Qt::CoarseTimer);
+    connect(&m_frameTimer, &QTimer::timeout, this, &ClusterModel::foldPending);
+}
+
+ClusterModel::~ClusterModel() = default;
+
+qint64 ClusterModel::nowUs() const
+{
+    return m_clock();
+}
+
+void ClusterModel::setClock(Clock clock)
+{
+    m_clock = clock ? std::move(clock) : Clock(steadyClockUs);
+}
+
+void ClusterModel::scheduleFrame()
+{
+    if (!m_frameTimer.isActive())
+        m_frameTimer.start(m_limits.frameIntervalMs);
+}
+
+void ClusterModel::ingest(const QJsonObject &event)
+{
+    if (m_pending.size() >= m_limits.maxPendingEvents &&
+        (isSheddable(event) || m_pending.size() >= 2 * m_limits.maxPendingEvents)) {
+        ++m_statistics.eventsShed;
+        return;
+    }
+    m_pending.push_back(Pending{.event = event, .tUs = eventfield::timeUs(event)});
+    scheduleFrame();
+}
+
+void ClusterModel::setNodeConnected(NodeId node, bool connected)
+{
+    m_pending.push_back(Pending{
+        .event = QJsonObject(), .tUs = nowUs(), .connectionNode = node, .connection = connected ? 1 : 0});
+    scheduleFrame();
+}
+
+void ClusterModel::recordClientWrite(qint64 latencyUs, WriteOutcome outcome)
+{
+    m_history.recordClientWrite(nowUs(), latencyUs, outcome);
+    m_dirty = true;
+    scheduleFrame();
+}
+
+void ClusterModel::addFaultMarker(const QString &label, qint64 tUs)
+{
+    m_history.addFaultMarker(tUs, label);
+    stageSentence(tUs, NodeId{}, u"fault"_s, m_summary.highestTerm, label);
+    m_dirty = true;
+    scheduleFrame();
+}
+
+void ClusterModel::foldPending()
+{
+    QElapsedTimer elapsed;
+    elapsed.start();
+    m_frameTimer.stop();
+    std::vector<Pending> batch;
+    batch.swap(m_pending);
+    // One timeline: the streams arrive over separate sockets, but t_us is one clock for all nodes.
+    std::stable_sort(batch.begin(), batch.end(),
+                     [](const Pending &a, const Pending &b) { return a.tUs < b.tUs; });
+    const std::size_t inFlightBefore = m_messages.inFlight().size();
+    for (const Pending &item : batch) {
+        if (item.connection < 0)
+            foldEvent(item.event);
+        else
+            foldConnection(item.connectionNode, item.connection == 1, item.tUs);
+    }
+    const qint64 now = std::max(nowUs(), m_latestEventUs);
+    m_messages.expire(now);
+    m_history.prune(now);
+    m_narration->publish();
+
+    const bool changed = !batch.empty() || m_dirty || m_messages.inFlight().size() != inFlightBefore;
+    m_dirty = false;
+    m_statistics.eventsFolded += batch.size();
+    m_statistics.lastFrameEvents = batch.size();
+    m_statistics.lastFoldUs = elapsed.nsecsElapsed() / 1000;
+    ++m_statistics.frames;
+    if (m_nodesAdded) {
+        m_nodesAdded = false;
+        Q_EMIT nodesChanged();
+    }
+    if (changed)
+        Q_EMIT this->changed();
+    if (!m_pending.empty())
+        scheduleFrame();
+    else if (!m_messages.inFlight().empty() && !m_frameTimer.isActive())
+        m_frameTimer.start(std::max(m_limits.frameIntervalMs, 250)); // to retire lost messages
+}
+
+void ClusterModel::reset()
+{
+    m_frameTimer.stop();
+    m_pending.clear();
+    m_nodes.clear();
+    m_messages.clear();
+    m_narration->clear();
+    m_history.clear();
+    m_summary = ClusterSummary{};
+    m_latestEventUs = 0;
+    m_lastHeartbeatNarratedUs.clear();
+    Q_EMIT nodesChanged();
+    Q_EMIT changed();
+}
+
+ClusterModel::NodeEntry &ClusterModel::entryFor(NodeId id)
+{
+    auto &slot = m_nodes[id];
+    if (!slot) {
+        slot = std::make_unique<NodeEntry>(id, m_limits.logEntriesPerNode);
+        m_nodesAdded = true;
+    }
+    return *slot;
+}
+
+void ClusterModel::foldEvent(const QJsonObject &event)
+{
+    const NodeId id = eventfield::node(event);
+    if (id.isNone()) {
+        qCDebug(lcModel) << "event without a node ignored:" << event.value("type"_L1).toString();
+        return;
+    }
+    const StreamEventKind kind = streamEventKind(event);
+    const qint64 tUs = eventfield::timeUs(event);
+    m_latestEventUs = std::max(m_latestEventUs, tUs);
+    NodeEntry &entry = entryFor(id);
+    NodeState &state = entry.state;
+
+    switch (kind) {
+    case StreamEventKind::Send:
+        m_messages.foldSend(event);
+        state.fold(kind, event);
+        return;
+    case StreamEventKind::Recv:
+        m_messages.foldRecv(event);
+        state.fold(kind, event);
+        return;
+    case StreamEventKind::Drop:
+        m_messages.foldDrop(event);
+        return;
+    default:
+        break;
+    }
+
+    const Term termBefore = state.term;
+    const LogIndex commitBefore = state.commitIndex;
+    state.fold(kind, event);
+    foldLog(entry, kind, event);
+    if (kind == StreamEventKind::State) {
+        for (NodeId member : state.members)
+            entryFor(member);
+        m_messages.forgetSendsFrom(id, tUs); // a restarted node reuses its trace ids
+    }
+    if (state.term != termBefore || kind == StreamEventKind::State)
+        m_history.recordTerm(id, tUs, state.term);
+    if (state.commitIndex != commitBefore || kind == StreamEventKind::State)
+        m_history.recordCommit(id, tUs, state.commitIndex);
+    narrate(kind, event, state);
+    refreshSummary(tUs);
+}
+
+void ClusterModel::foldLog(NodeEntry &entry, StreamEventKind kind, const QJsonObject &event)
+{
+    LogMirror &log = entry.log;
+    const NodeState &state = entry.state;
+    switch (kind) {
+    case StreamEventKind::State:
+        log.resync(state.firstLogIndex, state.lastLogIndex, state.lastLogTerm, state.snapshotIndex);
+        break;
+    case StreamEventKind::Append:
+        log.append(eventfield::index(event, "first"_L1), event.value("entries"_L1).toArray());
+        break;
+    case StreamEventKind::Truncate:
+        log.truncateFrom(eventfield::index(event, "index"_L1));
+        break;
+    case StreamEventKind::Snapshot:
+        if (eventfield::string(event, "event"_L1) == "compact"_L1)
+            log.compactThrough(eventfield::index(event, "index"_L1));
+        else
+            log.installSnapshot(eventfield::index(event, "index"_L1));
+        break;
+    default:
+        break;
+    }
+    log.setCommitIndex(state.commitIndex);
+    log.setAppliedIndex(state.appliedIndex);
+}
+
+void ClusterModel::foldConnection(NodeId id, bool connected, qint64 tUs)
+{
+    NodeState &state = entryFor(id).state;
+    if (state.connected == connected)
+        return;
+    state.connected = connected;
+    if (!connected) {
+        state.electionTimerStartUs = -1; // a stopped process runs no timer
+        state.electionDeadlineUs = -1;
+        stageSentence(
+            tUs, id, u"connection"_s, state.term,
+            u"Node %1 is unreachable: its event stream closed (killed, crashed or stopped)."_s.arg(id.value));
+    }
+    refreshSummary(tUs);
+}
+
+void ClusterModel::narrate(StreamEventKind kind, const QJsonObject &event, const NodeState &state)
+{
+    const qint64 tUs = eventfield::timeUs(event);
+    if (kind == StreamEventKind::State) {
+        stageSentence(
+            tUs, state.id, u"state"_s, state.term,
+            u"Node %1 is connected: %2 in term %3, log up to index %4, commit index %5."_s.arg(state.id.value)
+                .arg(roleName(state.role))
+                .arg(state.term.value)
+                .arg(state.lastLogIndex.value)
+                .arg(state.commitIndex.value));
+        return;
+    }
+    const QString text = eventfield::string(event, "text"_L1);
+    if (text.isEmpty())
+        return;
+    if (kind == StreamEventKind::Heartbeat) {
+        qint64 &last = m_lastHeartbeatNarratedUs[state.id];
+        if (last != 0 && tUs - last < heartbeatNarrationGapUs)
+            return;
+        last = tUs;
+    }
+    stageSentence(tUs, state.id, eventfield::string(event, "type"_L1), state.term, text);
+}
+
+void ClusterModel::stageSentence(qint64 tUs, NodeId node, const QString &type, Term term, const QString &text)
+{
+    m_narration->stage(NarrationItem{.tUs = tUs, .node = node, .type = type, .term = term, .text = text});
+}
+
+void ClusterModel::refreshSummary(qint64 tUs)
+{
+    ClusterSummary summary;
+    QString fsync;
+    for (const auto &[id, entry] : m_nodes) {
+        const NodeState &state = entry->state;
+        ++summary.nodesKnown;
+        summary.highestTerm = std::max(summary.highestTerm, state.term);
+        if (!state.connected)
+            continue;
+        ++summary.nodesUp;
+        if (state.isLeader() &&
+            (summary.leader.isNone() || state.term > m_nodes.at(summary.leader)->state.term))
+            summary.leader = id;
+        if (!state.fsyncMode.isEmpty())
+            fsync = fsync.isEmpty() || fsync == state.fsyncMode ? state.fsyncMode : u"mixed"_s;
+    }
+    if (!summary.leader.isNone())
+        summary.leaderCommitIndex = m_nodes.at(summary.leader)->state.commitIndex;
+    summary.fsyncMode = fsync;
+    m_summary = summary;
+    m_history.recordLeader(tUs, summary.leader);
+}
+
+std::vector<NodeId> ClusterModel::nodeIds() const
+{
+    std::vector<NodeId> ids;
+    ids.reserve(m_nodes.size());
+    for (const auto &[id, entry] : m_nodes)
+        ids.push_back(id);
+    return ids;
+}
+
+const NodeState *ClusterModel::node(NodeId id) const
+{
+    const auto it = m_nodes.find(id);
+    return it == m_nodes.end() ? nullptr : &it->second->state;
+}
+
+const LogMirror *ClusterModel::log(NodeId id) const
+{
+    const auto it = m_nodes.find(id);
+    return it == m_nodes.end() ? nullptr : &it->second->log;
+}
+
+LogIndex ClusterModel::highestLogIndex() const
+{
+    LogIndex highest{};
+    for (const auto &[id, entry] : m_nodes)
+        highest = std::max(highest, entry->log.lastIndex());
+    return highest;
+}
+
+} // namespace raftlab

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "streamevent.h"
+
+#include <QJsonArray>
+#include <QString>
+
+#include <deque>
+
+namespace raftlab {
+
+// One entry as a node holds it: its term and the command in words ("put k=v", "no-op").
+struct LogCell
+{
+    Term term{};
+    QString command{};
+};
+
+// One node's log as seen through its `append`, `truncate`, `snapshot` and `commit` events: entries by
+// index, so the views can align the logs of all nodes. Bounded: the newest `capacity` entries are kept;
+// older ones count as "not mirrored" (like the prefix a snapshot replaced, or what happened before the
+// GUI subscribed). `revision()` changes with every change, so a view caches its drawing until then.
+class LogMirror
+{
+public:
+    explicit LogMirror(std::size_t capacity = 100'000);
+
+    // `append` event: entries made durable on the node, starting at `first`. An append at or below the
+    // known tail replaces the tail from there (the node truncated first); a gap starts a new window.
+    void append(LogIndex first, const QJsonArray &entries);
+    void truncateFrom(LogIndex index); // `truncate`: entries at `index` and after are gone
+    void compactThrough(LogIndex index); // `snapshot` (compact): entries up to `index` live in a snapshot
+    void installSnapshot(LogIndex index); // `snapshot` (installed from the leader): the whole log replaced
+    void setCommitIndex(LogIndex index);
+    void setAppliedIndex(LogIndex index);
+    // A `state` event: the node's log now spans [first, last] with `lastTerm` at `last`, `snapshot` below
+    // `first`. Keeps what still agrees with that and forgets the rest.
+    void resync(LogIndex first, LogIndex last, Term lastTerm, LogIndex snapshot);
+    void clear();
+
+    // Mirrored entries span [firstMirroredIndex(), lastMirroredIndex()] (empty when first > last).
+    LogIndex firstMirroredIndex() const { return m_first; }
+    LogIndex lastMirroredIndex() const { return m_first + m_cells.size() - 1; }
+    std::size_t size() const { return m_cells.size(); }
+    std::size_t capacity() const { return m_capacity; }
+    LogIndex lastIndex() const { return m_lastIndex; } // the node's last index, mirrored or not
+    LogIndex snapshotIndex() const { return m_snapshotIndex; } // entries up to here were compacted
+    LogIndex commitIndex() const { return m_commitIndex; }
+    LogIndex appliedIndex() const { return m_appliedIndex; }
+    quint64 revision() const { return m_revision; }
+
+    const LogCell *entry(LogIndex index) const; // nullptr when not mirrored
+    bool isCommitted(LogIndex index) const { return index.value > 0 && index <= m_commitIndex; }
+
+private:
+    void dropAfter(LogIndex last); // keeps entries up to `last`
+    void dropThrough(LogIndex last); // removes entries up to `last`
+
+    std::deque<LogCell> m_cells;
+    std::size_t m_capacity = 100'000;
+    LogIndex m_first{1}; // index of m_cells.front()
+    LogIndex m_lastIndex{};
+    LogIndex m_snapshotIndex{};
+    LogIndex m_commitIndex{};
+    LogIndex m_appliedIndex{};
+    quint64 m_revision = 0;
+};
+
+} // namespace raftlab

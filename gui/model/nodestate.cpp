@@ -1,0 +1,273 @@
+#include "nodestate.h"
+
+#include <QJsonArray>
+
+#include <algorithm>
+
+namespace raftlab {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+std::vector<NodeId> idList(const QJsonValue &value)
+{
+    std::vector<NodeId> ids;
+    for (const QJsonValue &item : value.toArray())
+        if (const qint64 id = item.toInteger(0); id > 0)
+            ids.push_back(NodeId(std::uint32_t(id)));
+    return ids;
+}
+
+} // namespace
+
+int ElectionTally::count(VoteAnswer answer) const
+{
+    return int(std::count_if(answers.begin(), answers.end(),
+                             [answer](const auto &entry) { return entry.second == answer; }));
+}
+
+qint64 NodeState::electionTimeoutUs() const
+{
+    return electionDeadlineUs >= 0 && electionTimerStartUs >= 0 ? electionDeadlineUs - electionTimerStartUs
+                                                                : 0;
+}
+
+const FollowerProgress *NodeState::follower(NodeId peer) const
+{
+    const auto it = std::find_if(followers.begin(), followers.end(),
+                                 [peer](const FollowerProgress &progress) { return progress.id == peer; });
+    return it == followers.end() ? nullptr : &*it;
+}
+
+FollowerProgress &NodeState::followerEntry(NodeId peer)
+{
+    const auto it = std::find_if(followers.begin(), followers.end(),
+                                 [peer](const FollowerProgress &progress) { return progress.id == peer; });
+    if (it != followers.end())
+        return *it;
+    followers.push_back(FollowerProgress{.id = peer, .nextIndex = lastLogIndex.next()});
+    return followers.back();
+}
+
+void NodeState::fold(StreamEventKind kind, const QJsonObject &event)
+{
+    lastEventUs = std::max(lastEventUs, eventfield::timeUs(event));
+    if (kind == StreamEventKind::State) {
+        foldStatus(event);
+        return;
+    }
+    if (kind == StreamEventKind::Send) {
+        foldSend(event);
+        return;
+    }
+    if (kind == StreamEventKind::Recv) {
+        foldRecv(event);
+        return;
+    }
+    if (kind == StreamEventKind::Drop)
+        return;
+
+    // Every other event is the node's own: its term is the node's current term.
+    const Term eventTerm = eventfield::term(event);
+    if (eventTerm > term) {
+        votedFor = NodeId{};
+        leader = NodeId{};
+    }
+    term = eventTerm;
+    if (const auto current = roleFromString(eventfield::string(event, "role"_L1));
+        current && kind != StreamEventKind::Role)
+        role = *current;
+
+    switch (kind) {
+    case StreamEventKind::Role:
+        foldRole(event);
+        break;
+    case StreamEventKind::Timer:
+        electionTimerStartUs = eventfield::timeUs(event);
+        electionDeadlineUs = eventfield::integer(event, "deadline_us"_L1, -1);
+        break;
+    case StreamEventKind::Timeout:
+        electionTimerStartUs = -1;
+        electionDeadlineUs = -1;
+        break;
+    case StreamEventKind::VoteRequest: {
+        const bool isPreVote = eventfield::boolean(event, "prevote"_L1);
+        startCampaign(isPreVote ? term.next() : term, isPreVote);
+        break;
+    }
+    case StreamEventKind::Vote:
+        if (eventfield::boolean(event, "granted"_L1) && !eventfield::boolean(event, "prevote"_L1))
+            votedFor = eventfield::nodeId(event, "candidate"_L1);
+        else if (const NodeId whom = eventfield::nodeId(event, "voted_for"_L1); !whom.isNone())
+            votedFor = whom;
+        break;
+    case StreamEventKind::VoteReceived: {
+        const NodeId voter = eventfield::nodeId(event, "voter"_L1);
+        if (!voter.isNone())
+            votes.answers[voter] =
+                eventfield::boolean(event, "granted"_L1) ? VoteAnswer::Granted : VoteAnswer::Refused;
+        break;
+    }
+    case StreamEventKind::Append: {
+        const LogIndex last = eventfield::index(event, "last"_L1);
+        const QJsonArray entries = event.value("entries"_L1).toArray();
+        if (last.value > 0) {
+            lastLogIndex = last;
+            if (!entries.isEmpty())
+                lastLogTerm = eventfield::term(entries.last().toObject());
+        }
+        break;
+    }
+    case StreamEventKind::Truncate: {
+        const LogIndex from = eventfield::index(event, "index"_L1);
+        if (from.value > 0 && from <= lastLogIndex)
+            lastLogIndex = from.previous(); // lastLogTerm is unknown until the next append
+        break;
+    }
+    case StreamEventKind::Commit:
+        commitIndex = std::max(commitIndex, eventfield::index(event, "index"_L1));
+        break;
+    case StreamEventKind::Apply:
+        appliedIndex = std::max(appliedIndex, eventfield::index(event, "last"_L1));
+        break;
+    case StreamEventKind::Snapshot: {
+        const LogIndex through = eventfield::index(event, "index"_L1);
+        snapshotIndex = std::max(snapshotIndex, through);
+        firstLogIndex = std::max(firstLogIndex, through.next());
+        if (eventfield::string(event, "event"_L1) == "snapshot"_L1) // installed from the leader
+            lastLogIndex = std::max(lastLogIndex, through);
+        break;
+    }
+    case StreamEventKind::Transfer:
+        transferTarget = eventfield::string(event, "phase"_L1) == "started"_L1
+            ? eventfield::nodeId(event, "to"_L1)
+            : NodeId{};
+        break;
+    default:
+        break;
+    }
+}
+
+void NodeState::foldStatus(const QJsonObject &status)
+{
+    hasStatus = true;
+    connected = true; // a `state` event opens every subscription
+    id = eventfield::nodeId(status, "id"_L1).isNone() ? id : eventfield::nodeId(status, "id"_L1);
+    role = roleFromString(eventfield::string(status, "role"_L1)).value_or(Role::Follower);
+    term = eventfield::term(status);
+    votedFor = eventfield::nodeId(status, "voted_for"_L1);
+    leader = eventfield::nodeId(status, "leader_id"_L1);
+    commitIndex = eventfield::index(status, "commit_index"_L1);
+    appliedIndex = eventfield::index(status, "last_applied"_L1);
+    lastLogIndex = eventfield::index(status, "last_log_index"_L1);
+    lastLogTerm = eventfield::term(status, "last_log_term"_L1);
+    firstLogIndex = eventfield::index(status, "first_log_index"_L1);
+    snapshotIndex = eventfield::index(status, "snapshot_index"_L1);
+    members = idList(status.value("members"_L1));
+    blockedPeers = idList(status.value("blocked_peers"_L1));
+    followers.clear();
+    for (const QJsonValue &item : status.value("followers"_L1).toArray()) {
+        const QJsonObject follower = item.toObject();
+        followers.push_back(FollowerProgress{.id = eventfield::nodeId(follower, "id"_L1),
+                                             .matchIndex = eventfield::index(follower, "match_index"_L1),
+                                             .nextIndex = eventfield::index(follower, "next_index"_L1),
+                                             .state = eventfield::string(follower, "state"_L1)});
+    }
+    heartbeatMs = int(eventfield::integer(status, "heartbeat_ms"_L1));
+    const QJsonArray timeout = status.value("election_timeout_ms"_L1).toArray();
+    electionTimeoutMinMs = timeout.size() == 2 ? int(timeout.at(0).toInteger()) : 0;
+    electionTimeoutMaxMs = timeout.size() == 2 ? int(timeout.at(1).toInteger()) : 0;
+    const qint64 now = eventfield::timeUs(status);
+    const qint64 elapsedMs = eventfield::integer(status, "election_elapsed_ms"_L1);
+    const qint64 deadlineMs = eventfield::integer(status, "election_deadline_ms"_L1);
+    electionTimerStartUs = role == Role::Leader || deadlineMs <= 0 ? -1 : now - elapsedMs * 1000;
+    electionDeadlineUs =
+        role == Role::Leader || deadlineMs <= 0 ? -1 : electionTimerStartUs + deadlineMs * 1000;
+    fsyncMode = eventfield::string(status, "fsync"_L1);
+    storageError = eventfield::string(status, "storage_error"_L1);
+    preVote = eventfield::boolean(status, "prevote"_L1, true);
+    checkQuorum = eventfield::boolean(status, "check_quorum"_L1, true);
+    const QJsonObject net = status.value("net"_L1).toObject();
+    netDelayMs = int(eventfield::integer(net, "delay_ms"_L1));
+    netLoss = net.value("loss"_L1).toDouble();
+    transferTarget = NodeId{};
+}
+
+void NodeState::foldRole(const QJsonObject &event)
+{
+    role = roleFromString(eventfield::string(event, "role"_L1)).value_or(role);
+    leader = eventfield::nodeId(event, "leader"_L1);
+    switch (role) {
+    case Role::Candidate:
+        votedFor = id;
+        startCampaign(term, false);
+        break;
+    case Role::PreCandidate:
+        startCampaign(term.next(), true);
+        break;
+    case Role::Leader:
+        leader = id;
+        electionTimerStartUs = -1;
+        electionDeadlineUs = -1;
+        followers.clear();
+        for (NodeId member : members)
+            if (member != id)
+                followerEntry(member);
+        break;
+    case Role::Follower:
+        followers.clear();
+        transferTarget = NodeId{};
+        break;
+    }
+}
+
+void NodeState::startCampaign(Term campaignTerm, bool isPreVote)
+{
+    if (votes.term == campaignTerm && votes.preVote == isPreVote && !votes.answers.empty())
+        return; // the role event and the vote request of one campaign
+    votes = ElectionTally{.term = campaignTerm, .preVote = isPreVote};
+    for (NodeId member : members)
+        votes.answers[member] = VoteAnswer::Awaited;
+    votes.answers[id] = VoteAnswer::Granted;
+}
+
+void NodeState::foldSend(const QJsonObject &event)
+{
+    if (role != Role::Leader)
+        return;
+    const auto type = messageTypeFromString(eventfield::string(event, "msg"_L1));
+    if (type != MessageType::AppendEntries)
+        return;
+    // Pipelined replication advances nextIndex optimistically as it sends (etcd's Progress).
+    FollowerProgress &progress = followerEntry(eventfield::nodeId(event, "to"_L1));
+    const LogIndex sentThrough = eventfield::index(event, "prev_index"_L1) +
+        std::uint64_t(std::max<qint64>(0, eventfield::integer(event, "entries"_L1)));
+    progress.nextIndex = std::max(progress.nextIndex, sentThrough.next());
+}
+
+void NodeState::foldRecv(const QJsonObject &event)
+{
+    const auto type = messageTypeFromString(eventfield::string(event, "msg"_L1));
+    if (!type)
+        return;
+    const NodeId from = eventfield::nodeId(event, "from"_L1);
+    const Term messageTerm = eventfield::term(event);
+    const bool fromLeader = *type == MessageType::AppendEntries || *type == MessageType::Heartbeat ||
+        *type == MessageType::InstallSnapshot;
+    if (fromLeader && role != Role::Leader && messageTerm == term && leader.isNone())
+        leader = from;
+    if (role != Role::Leader || *type != MessageType::AppendEntriesResponse || messageTerm != term)
+        return;
+    FollowerProgress &progress = followerEntry(from);
+    if (eventfield::boolean(event, "success"_L1)) {
+        progress.matchIndex = std::max(progress.matchIndex, eventfield::index(event, "match_index"_L1));
+        progress.nextIndex = std::max(progress.nextIndex, progress.matchIndex.next());
+    } else {
+        const LogIndex conflict = eventfield::index(event, "conflict_index"_L1);
+        progress.nextIndex =
+            std::max(progress.matchIndex.next(), conflict.value > 0 ? conflict : progress.nextIndex);
+    }
+}
+
+} // namespace raftlab

@@ -1,0 +1,779 @@
+// ClusterModel folds a recorded event stream of a real 3-node cluster (fixtures/three_nodes.jsonl,
+// made by fixtures/record_events.py) into the state the views read; then synthetic streams check the
+// bounds. The story of the fixture: node 3 wins term 1; three writes; node 3 is cut off and takes a
+// write at index 5 it cannot commit; node 1 wins term 2 and commits index 5 (no-op) and 6; the cut heals
+// and node 3 truncates index 5; node 1 is killed; node 2 wins term 3; node 1 restarts; two more writes.
+#include "model/clustermodel.h"
+#include "model/narrationfiltermodel.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <functional>
+#include <set>
+
+using namespace raftlab;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// The fixture, line by line: events, and "# T_US disconnected N" / "# T_US fault LABEL" directives.
+struct FixtureLine
+{
+    qint64 tUs = 0;
+    QJsonObject event{};
+    QString directive{};
+    QString argument{};
+};
+
+std::vector<FixtureLine> loadFixture()
+{
+    const QString path = QFINDTESTDATA("fixtures/three_nodes.jsonl");
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot open the fixture %s", qPrintable(path));
+    std::vector<FixtureLine> lines;
+    while (!file.atEnd()) {
+        const QByteArray line = file.readLine().trimmed();
+        if (line.isEmpty())
+            continue;
+        if (line.startsWith('#')) {
+            const QString text = QString::fromUtf8(line.mid(1)).trimmed();
+            const QStringList words = text.split(u' ');
+            lines.push_back(FixtureLine{.tUs = words.value(0).toLongLong(),
+                                        .event = QJsonObject(),
+                                        .directive = words.value(1),
+                                        .argument = words.mid(2).join(u' ')});
+            continue;
+        }
+        const QJsonObject event = QJsonDocument::fromJson(line).object();
+        lines.push_back(FixtureLine{.tUs = event.value("t_us"_L1).toInteger(), .event = event});
+    }
+    return lines;
+}
+
+NodeId id(std::uint32_t value)
+{
+    return NodeId(value);
+}
+
+// Replays the fixture into a model, as NodeClients and the supervisor would, with the model's clock
+// following the recording.
+class Replay
+{
+public:
+    explicit Replay(ClusterModel &model)
+        : m_model(model)
+        , m_lines(loadFixture())
+    {
+        model.setClock([this] { return m_nowUs; });
+    }
+
+    const std::vector<FixtureLine> &lines() const { return m_lines; }
+
+    // t_us of the first event the predicate accepts.
+    qint64 timeOf(const std::function<bool(const QJsonObject &)> &predicate) const
+    {
+        for (const FixtureLine &line : m_lines)
+            if (line.directive.isEmpty() && predicate(line.event))
+                return line.tUs;
+        qFatal("no such event in the fixture");
+    }
+
+    qint64 timeOfDirective(const QString &directive) const
+    {
+        for (const FixtureLine &line : m_lines)
+            if (line.directive == directive)
+                return line.tUs;
+        qFatal("no such directive in the fixture");
+    }
+
+    // Feeds every line up to and including time `tUs`, then folds one frame.
+    void foldThrough(qint64 tUs)
+    {
+        for (; m_next < m_lines.size() && m_lines[m_next].tUs <= tUs; ++m_next)
+            feed(m_lines[m_next]);
+        m_model.foldPending();
+    }
+
+    // Feeds every line up to and including the first event the predicate accepts, then folds.
+    void foldThroughEvent(const std::function<bool(const QJsonObject &)> &predicate)
+    {
+        bool found = false;
+        for (; m_next < m_lines.size() && !found; ++m_next) {
+            feed(m_lines[m_next]);
+            found = m_lines[m_next].directive.isEmpty() && predicate(m_lines[m_next].event);
+        }
+        m_model.foldPending();
+    }
+
+    void foldAll() { foldThrough(std::numeric_limits<qint64>::max()); }
+    void setNow(qint64 tUs) { m_nowUs = tUs; }
+    qint64 lastTimeUs() const { return m_lines.back().tUs; }
+
+private:
+    void feed(const FixtureLine &line)
+    {
+        m_nowUs = std::max(m_nowUs, line.tUs);
+        if (line.directive == "disconnected"_L1)
+            m_model.setNodeConnected(id(line.argument.toUInt()), false);
+        else if (line.directive == "fault"_L1)
+            m_model.addFaultMarker(line.argument, line.tUs);
+        else
+            m_model.ingest(line.event);
+    }
+
+    ClusterModel &m_model;
+    std::vector<FixtureLine> m_lines;
+    std::size_t m_next = 0;
+    qint64 m_nowUs = 0;
+};
+
+bool isType(const QJsonObject &event, const char *type)
+{
+    return event.value("type"_L1).toString() == QLatin1StringView(type);
+}
+
+bool isEvent(const QJsonObject &event, const char *type, std::uint32_t node)
+{
+    return isType(event, type) && event.value("node"_L1).toInteger() == node;
+}
+
+QJsonObject textEvent(std::uint32_t node, qint64 tUs, const QString &text)
+{
+    return QJsonObject{{"type"_L1, "commit"_L1}, {"node"_L1, qint64(node)},  {"term"_L1, 1},
+                       {"t_us"_L1, tUs},         {"role"_L1, "follower"_L1}, {"index"_L1, 1},
+                       {"text"_L1, text}};
+}
+
+QJsonObject sendEvent(qint64 traceId, std::uint32_t from, std::uint32_t to, qint64 tUs,
+                      const char *msg = "AppendEntries")
+{
+    return QJsonObject{
+        {"type"_L1, "send"_L1},    {"node"_L1, qint64(from)}, {"term"_L1, 1},
+        {"t_us"_L1, tUs},          {"id"_L1, traceId},        {"msg"_L1, QLatin1StringView(msg)},
+        {"from"_L1, qint64(from)}, {"to"_L1, qint64(to)},     {"response"_L1, false},
+        {"prev_index"_L1, 0},      {"prev_term"_L1, 0},       {"entries"_L1, 0},
+        {"commit"_L1, 0}};
+}
+
+QJsonObject recvEvent(qint64 traceId, std::uint32_t from, std::uint32_t to, qint64 tUs)
+{
+    QJsonObject event = sendEvent(traceId, from, to, tUs);
+    event.insert("type"_L1, "recv"_L1);
+    event.insert("node"_L1, qint64(to));
+    return event;
+}
+
+} // namespace
+
+// For QCOMPARE's failure messages (raftlab::toString(Role) and friends return string_view, so Role
+// compares through roleName()).
+namespace raftlab {
+char *toString(NodeId id)
+{
+    return QTest::toString(id.value);
+}
+char *toString(Term term)
+{
+    return QTest::toString(term.value);
+}
+char *toString(LogIndex index)
+{
+    return QTest::toString(index.value);
+}
+char *toString(VoteAnswer answer)
+{
+    return QTest::toString(int(answer));
+}
+char *toString(MessageOutcome outcome)
+{
+    return QTest::toString(int(outcome));
+}
+char *toString(const std::vector<NodeId> &ids)
+{
+    QStringList list;
+    for (NodeId id : ids)
+        list << QString::number(id.value);
+    return QTest::toString(list.join(u','));
+}
+} // namespace raftlab
+
+class TestClusterModel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void startsFromEachNodesStatus();
+    void firstElectionLeaderVotesAndLog();
+    void staleLeaderAndConflictDuringPartition();
+    void truncationRemovesTheConflictingEntry();
+    void killedLeaderAndRestart();
+    void messagesInFlightAreUnmatchedSends();
+    void unansweredMessagesExpire();
+    void narrationIsNewestFirstAndFilterable();
+    void chartsSeriesAndLeaderlessTime();
+    void clientWritesPerSecond();
+    void oneChangedSignalPerFrame();
+    void frameTimerFoldsWithoutBeingAsked();
+    void receiptBeforeSendIsMatched();
+    void sizesStayBoundedUnderLoad();
+    void queueShedsMessagesWhenTheUiFallsBehind();
+    void logMirrorKeepsTheNewestEntries();
+    void chartWindowSlides();
+    void ringBufferWrapsAndPops();
+};
+
+void TestClusterModel::startsFromEachNodesStatus()
+{
+    ClusterModel model;
+    Replay replay(model);
+    replay.foldThrough(replay.timeOf([](const QJsonObject &e) { return isEvent(e, "state", 3); }));
+
+    QCOMPARE(model.nodeIds(), (std::vector<NodeId>{id(1), id(2), id(3)}));
+    for (std::uint32_t n = 1; n <= 3; ++n) {
+        const NodeState *node = model.node(id(n));
+        QVERIFY(node);
+        QVERIFY(node->connected);
+        QVERIFY(node->hasStatus);
+        QCOMPARE(roleName(node->role), roleName(Role::Follower));
+        QCOMPARE(node->term, Term(0));
+        QCOMPARE(node->members, (std::vector<NodeId>{id(1), id(2), id(3)}));
+        QCOMPARE(node->fsyncMode, u"always"_s);
+        QCOMPARE(node->heartbeatMs, 150);
+        QCOMPARE(node->electionTimeoutMinMs, 1500);
+        QCOMPARE(node->electionTimeoutMaxMs, 2500);
+        QVERIFY2(node->electionDeadlineUs > node->electionTimerStartUs,
+                 "the election timer runs from the status's elapsed and deadline");
+        QVERIFY(node->electionTimeoutUs() >= 1'500'000 && node->electionTimeoutUs() <= 2'500'000);
+    }
+    const ClusterSummary summary = model.summary();
+    QCOMPARE(summary.nodesUp, 3);
+    QVERIFY(summary.leader.isNone());
+    QCOMPARE(summary.fsyncMode, u"always"_s);
+}
+
+void TestClusterModel::firstElectionLeaderVotesAndLog()
+{
+    ClusterModel model;
+    Replay replay(model);
+    replay.foldThrough(replay.timeOfDirective(u"fault"_s) - 1); // just before node 3 is cut off
+
+    const NodeState *three = model.node(id(3));
+    QCOMPARE(roleName(three->role), roleName(Role::Leader));
+    QCOMPARE(three->term, Term(1));
+    QCOMPARE(three->votedFor, id(3));
+    QCOMPARE(three->votes.term, Term(1));
+    QVERIFY(!three->votes.preVote);
+    // Node 3 won with node 1's vote; node 2's answer came after the count and was not reported.
+    QCOMPARE(three->votes.answers.at(id(1)), VoteAnswer::Granted);
+    QCOMPARE(three->votes.answers.at(id(2)), VoteAnswer::Awaited);
+    QCOMPARE(three->votes.answers.at(id(3)), VoteAnswer::Granted);
+    QCOMPARE(three->electionDeadlineUs, -1); // a leader runs no election timer
+    QCOMPARE(three->followers.size(), std::size_t(2));
+    QCOMPARE(three->follower(id(1))->matchIndex, LogIndex(4));
+    QCOMPARE(three->follower(id(2))->nextIndex, LogIndex(5));
+    for (std::uint32_t n : {1u, 2u}) {
+        QCOMPARE(roleName(model.node(id(n))->role), roleName(Role::Follower));
+        QCOMPARE(model.node(id(n))->leader, id(3));
+        QCOMPARE(model.node(id(n))->votedFor, id(3));
+    }
+    const QStringList commands{u"no-op"_s, u"put a=1"_s, u"put b=2"_s, u"put c=3"_s};
+    for (std::uint32_t n = 1; n <= 3; ++n) {
+        QCOMPARE(model.node(id(n))->commitIndex, LogIndex(4));
+        const LogMirror *log = model.log(id(n));
+        QCOMPARE(log->lastIndex(), LogIndex(4));
+        QCOMPARE(log->size(), std::size_t(4));
+        for (std::uint64_t i = 1; i <= 4; ++i) {
+            QVERIFY(log->entry(LogIndex(i)));
+            QCOMPARE(log->entry(LogIndex(i))->term, Term(1));
+            QCOMPARE(log->entry(LogIndex(i))->command, commands.at(qsizetype(i - 1)));
+            QVERIFY(log->isCommitted(LogIndex(i)));
+        }
+        QVERIFY(!log->entry(LogIndex(5)));
+    }
+    const ClusterSummary summary = model.summary();
+    QCOMPARE(summary.leader, id(3));
+    QCOMPARE(summary.highestTerm, Term(1));
+    QCOMPARE(summary.leaderCommitIndex, LogIndex(4));
+}
+
+void TestClusterModel::staleLeaderAndConflictDuringPartition()
+{
+    ClusterModel model;
+    Replay replay(model);
+    // Until the heal: node 3 is cut off, still believes it leads term 1; node 1 leads term 2.
+    qint64 healUs = 0;
+    for (const FixtureLine &line : replay.lines())
+        if (line.directive == "fault"_L1 && line.argument == "heal"_L1)
+            healUs = line.tUs;
+    replay.foldThrough(healUs - 1);
+
+    QCOMPARE(roleName(model.node(id(3))->role), roleName(Role::Leader));
+    QCOMPARE(model.node(id(3))->term, Term(1));
+    QCOMPARE(roleName(model.node(id(1))->role), roleName(Role::Leader));
+    QCOMPARE(model.node(id(1))->term, Term(2));
+    QCOMPARE(model.node(id(2))->leader, id(1));
+    QCOMPARE(model.summary().leader, id(1)); // the leader of the highest term
+    QCOMPARE(model.summary().highestTerm, Term(2));
+    QCOMPARE(model.summary().leaderCommitIndex, LogIndex(6));
+
+    // The conflict: index 5 holds term 1 on node 3 (uncommitted) and term 2 on nodes 1 and 2.
+    const LogCell *stranded = model.log(id(3))->entry(LogIndex(5));
+    QVERIFY(stranded);
+    QCOMPARE(stranded->term, Term(1));
+    QCOMPARE(stranded->command, u"put x=lost"_s);
+    QVERIFY(!model.log(id(3))->isCommitted(LogIndex(5)));
+    for (std::uint32_t n : {1u, 2u}) {
+        QCOMPARE(model.log(id(n))->entry(LogIndex(5))->term, Term(2));
+        QCOMPARE(model.log(id(n))->entry(LogIndex(5))->command, u"no-op"_s);
+        QCOMPARE(model.log(id(n))->entry(LogIndex(6))->command, u"put y=kept"_s);
+        QVERIFY(model.log(id(n))->isCommitted(LogIndex(6)));
+    }
+    // Node 1's pre-vote and vote came from node 2 only; node 3 never answered.
+    const ElectionTally &votes = model.node(id(1))->votes;
+    QCOMPARE(votes.term, Term(2));
+    QCOMPARE(votes.count(VoteAnswer::Granted), 2);
+    QCOMPARE(votes.answers.at(id(3)), VoteAnswer::Awaited);
+
+    // Node 3's messages died at the cut.
+    const LinkTraffic *cut = model.messages().link(id(3), id(1));
+    QVERIFY(cut);
+    QVERIFY(cut->dropped > 0);
+    bool sawDropAtCut = false;
+    model.messages().finished().forEach([&](const TrackedMessage &message) {
+        if (message.outcome == MessageOutcome::Dropped) {
+            QVERIFY(message.from == id(3) || message.to == id(3)); // both ends block
+            QCOMPARE(message.dropReason, u"partitioned"_s);
+            sawDropAtCut = true;
+        }
+    });
+    QVERIFY(sawDropAtCut);
+}
+
+void TestClusterModel::truncationRemovesTheConflictingEntry()
+{
+    ClusterModel model;
+    Replay replay(model);
+    replay.foldThroughEvent([](const QJsonObject &e) { // the stranded write
+        return isEvent(e, "append", 3) && e.value("first"_L1).toInteger() == 5;
+    });
+    QCOMPARE(model.log(id(3))->entry(LogIndex(5))->term, Term(1));
+    // The truncation and the append of the leader's entries happen in one step (one t_us); the model
+    // sees them in stream order.
+    replay.foldThroughEvent([](const QJsonObject &e) { return isEvent(e, "truncate", 3); });
+    const LogMirror *three = model.log(id(3));
+    QCOMPARE(three->lastIndex(), LogIndex(4));
+    QVERIFY(!three->entry(LogIndex(5)));
+    QCOMPARE(roleName(model.node(id(3))->role), roleName(Role::Follower));
+    QCOMPARE(model.node(id(3))->term, Term(2));
+    QCOMPARE(model.node(id(3))->leader, id(1));
+
+    replay.foldThrough(replay.timeOfDirective(u"disconnected"_s) - 1);
+    QCOMPARE(three->lastIndex(), LogIndex(6));
+    QCOMPARE(three->entry(LogIndex(5))->term, Term(2));
+    QCOMPARE(three->entry(LogIndex(6))->command, u"put y=kept"_s);
+    QCOMPARE(model.node(id(3))->commitIndex, LogIndex(6));
+}
+
+void TestClusterModel::killedLeaderAndRestart()
+{
+    ClusterModel model;
+    Replay replay(model);
+    const qint64 restartUs = replay.timeOf(
+        [](const QJsonObject &e) { return isEvent(e, "state", 1) && e.value("term"_L1).toInteger() > 0; });
+    replay.foldThrough(restartUs - 1);
+    QVERIFY(!model.node(id(1))->connected);
+    QCOMPARE(model.summary().nodesUp, 2);
+    QCOMPARE(model.summary().leader, id(2));
+    QCOMPARE(model.summary().highestTerm, Term(3));
+    const ElectionTally &votes = model.node(id(2))->votes;
+    QCOMPARE(votes.term, Term(3));
+    QCOMPARE(votes.answers.at(id(1)), VoteAnswer::Awaited); // dead
+    QCOMPARE(votes.answers.at(id(2)), VoteAnswer::Granted);
+    QCOMPARE(votes.answers.at(id(3)), VoteAnswer::Granted);
+    QCOMPARE(votes.count(VoteAnswer::Refused), 0);
+
+    replay.foldAll();
+    const NodeState *one = model.node(id(1));
+    QVERIFY(one->connected);
+    QCOMPARE(roleName(one->role), roleName(Role::Follower));
+    QCOMPARE(one->term, Term(2));
+    QCOMPARE(one->votedFor, id(1));
+    QCOMPARE(one->lastLogIndex, LogIndex(6));
+    QCOMPARE(one->commitIndex, LogIndex(0)); // the commit index is not persisted
+    // What node 1 wrote before it died is still mirrored: the restart's status agrees with it.
+    QCOMPARE(model.log(id(1))->lastIndex(), LogIndex(6));
+    QCOMPARE(model.log(id(1))->entry(LogIndex(6))->command, u"put y=kept"_s);
+    QVERIFY(!model.log(id(1))->isCommitted(LogIndex(6)));
+    for (std::uint32_t n : {2u, 3u}) {
+        QCOMPARE(model.node(id(n))->term, Term(3));
+        QCOMPARE(model.node(id(n))->commitIndex, LogIndex(9));
+        QCOMPARE(model.log(id(n))->entry(LogIndex(9))->command, u"put w=back"_s);
+    }
+    QCOMPARE(roleName(model.node(id(2))->role), roleName(Role::Leader));
+    QCOMPARE(model.node(id(3))->leader, id(2));
+    QCOMPARE(model.summary().nodesUp, 3);
+    QCOMPARE(model.summary().leaderCommitIndex, LogIndex(9));
+    QCOMPARE(model.highestLogIndex(), LogIndex(9));
+}
+
+void TestClusterModel::messagesInFlightAreUnmatchedSends()
+{
+    ClusterModel model;
+    Replay replay(model);
+    replay.foldAll();
+
+    // Independently of the model: which sends of the fixture never got a recv or drop.
+    std::set<qint64> sent, ended, dropped;
+    for (const FixtureLine &line : replay.lines()) {
+        const qint64 traceId = line.event.value("id"_L1).toInteger();
+        if (isType(line.event, "send"))
+            sent.insert(traceId);
+        else if (isType(line.event, "recv"))
+            ended.insert(traceId);
+        else if (isType(line.event, "drop"))
+            ended.insert(traceId), dropped.insert(traceId);
+    }
+    std::set<qint64> unmatched;
+    std::set_difference(sent.begin(), sent.end(), ended.begin(), ended.end(),
+                        std::inserter(unmatched, unmatched.end()));
+    QVERIFY2(!unmatched.empty(), "the fixture ends with messages to the restarted node in flight");
+
+    const MessageTracker &messages = model.messages();
+    std::set<qint64> inFlight;
+    for (const TrackedMessage &message : messages.inFlight()) {
+        inFlight.insert(message.id);
+        QCOMPARE(message.outcome, MessageOutcome::InFlight);
+        QVERIFY(message.sentUs > 0);
+        QCOMPARE(message.endedUs, -1);
+        QCOMPARE(message.from, id(2)); // node 2 kept talking to node 1, which heard none of it
+        QCOMPARE(message.to, id(1));
+    }
+    QVERIFY2(inFlight == unmatched, "in flight: exactly the sends the fixture never answers");
+    QCOMPARE(messages.sentCount(), quint64(sent.size()));
+    QCOMPARE(messages.untrackedCount(), quint64(0));
+    QCOMPARE(messages.unmatchedCount(), quint64(0));
+    // Every matched pair left the in-flight set for the finished ring, with its outcome.
+    std::size_t delivered = 0, droppedSeen = 0;
+    messages.finished().forEach([&](const TrackedMessage &message) {
+        QVERIFY(!inFlight.contains(message.id));
+        QVERIFY(message.endedUs >= message.sentUs);
+        delivered += message.outcome == MessageOutcome::Delivered;
+        droppedSeen += message.outcome == MessageOutcome::Dropped;
+    });
+    QCOMPARE(droppedSeen, dropped.size());
+    QCOMPARE(delivered + droppedSeen, sent.size() - unmatched.size());
+    QVERIFY(model.messages().link(id(2), id(1))->sent >= unmatched.size());
+}
+
+void TestClusterModel::unansweredMessagesExpire()
+{
+    ClusterModel model;
+    Replay replay(model);
+    replay.foldAll();
+    const std::size_t open = model.messages().inFlight().size();
+    QVERIFY(open > 0);
+    replay.setNow(replay.lastTimeUs() + model.messages().limits().lifetimeUs + 1'000'000);
+    QSignalSpy changed(&model, &ClusterModel::changed);
+    model.foldPending();
+    QCOMPARE(changed.count(), 1); // nothing was queued, but dots disappeared
+    QVERIFY(model.messages().inFlight().empty());
+    QCOMPARE(model.messages().finished().back().outcome, MessageOutcome::Lost);
+}
+
+void TestClusterModel::narrationIsNewestFirstAndFilterable()
+{
+    ClusterModel model;
+    Replay replay(model);
+    replay.foldAll();
+    const Narration *feed = model.narration();
+    QVERIFY(feed->size() > 50);
+    QCOMPARE(feed->rowCount(), int(feed->size()));
+    for (std::size_t row = 1; row < feed->size(); ++row)
+        QVERIFY2(feed->item(row - 1).tUs >= feed->item(row).tUs, "newest first");
+    QVERIFY(feed->item(0).tUs <= replay.lastTimeUs());
+
+    const auto truncations = feed->items(NarrationFilter{.nodes = {id(3)}, .types = {u"truncate"_s}}, 100);
+    QCOMPARE(truncations.size(), std::size_t(1));
+    QVERIFY2(truncations.front().text.startsWith(u"Node 3 removed its entries from index 5 on"_s),
+             qPrintable(truncations.front().text));
+    const auto faults = feed->items(NarrationFilter{.types = {u"fault"_s}}, 100);
+    QCOMPARE(faults.size(), std::size_t(2));
+    QCOMPARE(faults.front().text, u"heal"_s); // newest first
+    QCOMPARE(faults.back().text, u"cut node 3 off"_s);
+    const auto down = feed->items(NarrationFilter{.types = {u"connection"_s}}, 100);
+    QCOMPARE(down.size(), std::size_t(1));
+    QCOMPARE(down.front().node, id(1));
+    const auto elections = feed->items(NarrationFilter{.types = {u"role"_s}}, 100);
+    QVERIFY(std::any_of(elections.begin(), elections.end(), [](const NarrationItem &item) {
+        return item.text == u"Node 2 won the election: it leads term 3."_s;
+    }));
+    const auto votes = feed->items(NarrationFilter{.nodes = {id(3)}, .types = {u"vote"_s}}, 100);
+    QVERIFY(!votes.empty());
+    for (const NarrationItem &item : votes)
+        QVERIFY(item.text.startsWith(u"Node 3 granted"_s) || item.text.startsWith(u"Node 3 refused"_s));
+
+    // The same filter through the proxy model a QListView would show.
+    NarrationFilterModel proxy;
+    proxy.setSourceModel(model.narration());
+    proxy.setFilter(NarrationFilter{.nodes = {id(2)}, .types = {u"role"_s}});
+    const auto expected = feed->items(proxy.filter(), 10'000);
+    QCOMPARE(proxy.rowCount(), int(expected.size()));
+    QCOMPARE(proxy.index(0, 0).data().toString(), expected.front().text);
+    QCOMPARE(proxy.index(0, 0).data(Narration::NodeRole).toInt(), 2);
+}
+
+void TestClusterModel::chartsSeriesAndLeaderlessTime()
+{
+    ClusterModel model;
+    Replay replay(model);
+    replay.foldAll();
+    const ClusterHistory &history = model.history();
+
+    const TimeSeries *terms = history.termSeries(id(3));
+    QVERIFY(terms);
+    std::vector<double> values;
+    terms->forEach([&](const SeriesPoint &point) { values.push_back(point.value); });
+    QCOMPARE(values, (std::vector<double>{0, 1, 2, 3}));
+    QCOMPARE(history.commitSeries(id(2))->last().value, 9.0);
+    QCOMPARE(history.faultMarkers().size(), std::size_t(2));
+    QCOMPARE(history.faultMarkers().front().label, u"cut node 3 off"_s);
+
+    // Nobody led before the first election, and between node 1's death and node 2's victory.
+    const LeaderPresence &presence = history.leaderPresence();
+    QCOMPARE(presence.leader(), id(2));
+    QCOMPARE(presence.spans().size(), std::size_t(2));
+    const qint64 firstVictory = replay.timeOf(
+        [](const QJsonObject &e) { return isType(e, "role") && e.value("role"_L1) == "leader"_L1; });
+    QCOMPARE(presence.spans().front().endUs, firstVictory);
+    QCOMPARE(presence.spans().at(1).startUs, replay.timeOfDirective(u"disconnected"_s));
+    const qint64 secondVictory = replay.timeOf([](const QJsonObject &e) {
+        return isType(e, "role") && e.value("role"_L1) == "leader"_L1 && e.value("term"_L1).toInteger() == 3;
+    });
+    QCOMPARE(presence.spans().at(1).endUs, secondVictory);
+    const qint64 total = presence.leaderlessUs(0, replay.lastTimeUs());
+    QCOMPARE(total,
+             (presence.spans().front().endUs - presence.spans().front().startUs) +
+                 (secondVictory - replay.timeOfDirective(u"disconnected"_s)));
+    QCOMPARE(presence.leaderlessSinceUs(), -1);
+}
+
+void TestClusterModel::clientWritesPerSecond()
+{
+    ClusterModel model;
+    qint64 now = 10'000'000;
+    model.setClock([&now] { return now; });
+    for (qint64 latency : {1000, 2000, 3000, 4000})
+        model.recordClientWrite(latency, WriteOutcome::Committed);
+    model.recordClientWrite(3'000'000, WriteOutcome::Failed);
+    now += 1'000'000;
+    model.foldPending();
+    const RingBuffer<WriteSecond> &seconds = model.history().clientWrites().seconds();
+    QCOMPARE(seconds.size(), std::size_t(1));
+    QCOMPARE(seconds.back().startUs, 10'000'000);
+    QCOMPARE(seconds.back().committed, 4);
+    QCOMPARE(seconds.back().failed, 1);
+    QCOMPARE(seconds.back().p50Us, 3000);
+    QCOMPARE(seconds.back().p99Us, 4000);
+    now += 5'000'000; // quiet seconds close as zeros, so the throughput line drops to 0
+    model.foldPending();
+    QCOMPARE(seconds.size(), std::size_t(6));
+    QCOMPARE(seconds.back().committed, 0);
+}
+
+void TestClusterModel::oneChangedSignalPerFrame()
+{
+    ClusterModel model;
+    Replay replay(model);
+    QSignalSpy changed(&model, &ClusterModel::changed);
+    QSignalSpy nodes(&model, &ClusterModel::nodesChanged);
+    QSignalSpy rows(model.narration(), &QAbstractItemModel::rowsInserted);
+    for (const FixtureLine &line : replay.lines())
+        if (line.directive.isEmpty())
+            model.ingest(line.event);
+    QCOMPARE(model.pendingCount(), replay.lines().size() - 3); // three directives
+    model.foldPending();
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(nodes.count(), 1);
+    QCOMPARE(rows.count(), 1);
+    QCOMPARE(model.pendingCount(), std::size_t(0));
+    QCOMPARE(model.statistics().eventsFolded, quint64(replay.lines().size() - 3));
+    model.foldPending(); // nothing new
+    QCOMPARE(changed.count(), 1);
+}
+
+void TestClusterModel::frameTimerFoldsWithoutBeingAsked()
+{
+    ClusterModel model;
+    QSignalSpy changed(&model, &ClusterModel::changed);
+    const qint64 now = model.nowUs();
+    for (int i = 0; i < 100; ++i)
+        model.ingest(textEvent(1, now + i, u"sentence %1"_s.arg(i)));
+    QCOMPARE(changed.count(), 0); // ingest only queues
+    QVERIFY(changed.wait(1000));
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(model.narration()->size(), std::size_t(100));
+    QCOMPARE(model.narration()->item(0).text, u"sentence 99"_s);
+}
+
+void TestClusterModel::receiptBeforeSendIsMatched()
+{
+    ClusterModel model;
+    qint64 now = 1'000'000;
+    model.setClock([&now] { return now; });
+    model.ingest(recvEvent(42, 1, 2, 1'000'300)); // node 2's stream was faster than node 1's
+    model.foldPending();
+    QVERIFY(model.messages().inFlight().empty());
+    model.ingest(sendEvent(42, 1, 2, 1'000'100));
+    model.ingest(sendEvent(43, 1, 2, 1'000'200));
+    model.foldPending();
+    QCOMPARE(model.messages().inFlight().size(), std::size_t(1));
+    QCOMPARE(model.messages().inFlight().front().id, qint64(43));
+    QCOMPARE(model.messages().finished().back().id, qint64(42));
+    QCOMPARE(model.messages().finished().back().outcome, MessageOutcome::Delivered);
+    QCOMPARE(model.messages().finished().back().endedUs, qint64(1'000'300));
+}
+
+void TestClusterModel::sizesStayBoundedUnderLoad()
+{
+    ClusterModel::Limits limits;
+    ClusterModel model(limits);
+    qint64 now = 1'000'000'000;
+    model.setClock([&now] { return now; });
+    // 4 x 10,000 narrated events, and 5,000 sends per round that nobody receives, over 9 x 9 links;
+    // a frame every 500 events.
+    qint64 traceId = 1;
+    for (int round = 0; round < 4; ++round) {
+        for (int i = 0; i < 10'000; ++i) {
+            now += 10;
+            model.ingest(textEvent(std::uint32_t(1 + i % 9), now, u"sentence %1"_s.arg(i)));
+            if (i % 2 == 0)
+                model.ingest(
+                    sendEvent(traceId++, std::uint32_t(1 + i % 9), std::uint32_t(1 + (i / 9) % 9), now));
+            if (i % 500 == 499)
+                model.foldPending();
+        }
+        QCOMPARE(model.narration()->size(), limits.narrationItems);
+        QCOMPARE(model.narration()->rowCount(), int(limits.narrationItems));
+        QVERIFY(model.messages().inFlight().size() <= limits.messages.maxInFlight);
+        QCOMPARE(model.messages().finished().size(), std::size_t(0));
+    }
+    QCOMPARE(model.narration()->item(0).text, u"sentence 9999"_s);
+    QCOMPARE(model.messages().sentCount(), quint64(20'000));
+    // Per link, at most the per-link quota is in flight; the rest is counted, not drawn.
+    std::map<std::pair<NodeId, NodeId>, std::size_t> perLink;
+    for (const TrackedMessage &message : model.messages().inFlight())
+        ++perLink[{message.from, message.to}];
+    for (const auto &[link, count] : perLink)
+        QVERIFY(count <= limits.messages.maxInFlightPerLink);
+    QCOMPARE(model.messages().untrackedCount() + model.messages().inFlight().size(), quint64(20'000));
+    QCOMPARE(model.statistics().eventsShed, quint64(0));
+}
+
+void TestClusterModel::queueShedsMessagesWhenTheUiFallsBehind()
+{
+    ClusterModel::Limits limits;
+    limits.maxPendingEvents = 1000;
+    ClusterModel model(limits);
+    model.setClock([] { return qint64(1'000'000); });
+    for (int i = 0; i < 10'000; ++i)
+        model.ingest(sendEvent(i + 1, 1, 2, 1000 + i));
+    QCOMPARE(model.pendingCount(), limits.maxPendingEvents);
+    QCOMPARE(model.statistics().eventsShed, quint64(9000));
+    // Decisions still get in (up to twice the limit): the state never misses a role change.
+    for (int i = 0; i < 10'000; ++i)
+        model.ingest(textEvent(1, 20'000 + i, u"sentence %1"_s.arg(i)));
+    QCOMPARE(model.pendingCount(), 2 * limits.maxPendingEvents);
+    model.foldPending();
+    QCOMPARE(model.pendingCount(), std::size_t(0));
+}
+
+void TestClusterModel::logMirrorKeepsTheNewestEntries()
+{
+    ClusterModel::Limits limits;
+    limits.logEntriesPerNode = 1000;
+    ClusterModel model(limits);
+    model.setClock([] { return qint64(5'000'000); });
+    for (int batch = 0; batch < 100; ++batch) {
+        QJsonArray entries;
+        for (int i = 1; i <= 100; ++i)
+            entries.append(
+                QJsonObject{{"index"_L1, batch * 100 + i}, {"term"_L1, 1}, {"command"_L1, u"put k=v"_s}});
+        model.ingest(QJsonObject{{"type"_L1, "append"_L1},
+                                 {"node"_L1, 1},
+                                 {"term"_L1, 1},
+                                 {"t_us"_L1, 1000 + batch},
+                                 {"first"_L1, batch * 100 + 1},
+                                 {"last"_L1, batch * 100 + 100},
+                                 {"entries"_L1, entries}});
+    }
+    model.ingest(QJsonObject{{"type"_L1, "snapshot"_L1},
+                             {"event"_L1, "compact"_L1},
+                             {"node"_L1, 1},
+                             {"term"_L1, 1},
+                             {"t_us"_L1, 2000},
+                             {"index"_L1, 9500}});
+    model.foldPending();
+    const LogMirror *log = model.log(id(1));
+    QCOMPARE(log->lastIndex(), LogIndex(10'000));
+    QCOMPARE(log->size(), std::size_t(500));
+    QCOMPARE(log->snapshotIndex(), LogIndex(9500));
+    QCOMPARE(log->firstMirroredIndex(), LogIndex(9501));
+    QVERIFY(!log->entry(LogIndex(9500)));
+    QCOMPARE(log->entry(LogIndex(10'000))->command, u"put k=v"_s);
+    QCOMPARE(model.node(id(1))->snapshotIndex, LogIndex(9500));
+}
+
+void TestClusterModel::chartWindowSlides()
+{
+    TimeSeries series(1'000'000, 100'000); // 1 s window, 100 ms resolution: at most 14 points
+    for (qint64 t = 0; t < 5'000'000; t += 10'000)
+        series.append(t, double(t / 10'000)); // a change every 10 ms
+    series.prune(5'000'000);
+    QVERIFY(series.size() <= 14);
+    QVERIFY(series.at(0).tUs <= 4'000'000); // the value in force at the window's start is kept
+    QVERIFY(series.at(1).tUs > 4'000'000);
+    QCOMPARE(series.last().value, 499.0);
+    const std::size_t points = series.size();
+    series.append(5'100'000, 499.0); // no change, no point
+    QCOMPARE(series.size(), points);
+
+    ClusterModel::Limits limits;
+    limits.historyWindowUs = 1'000'000;
+    ClusterModel model(limits);
+    qint64 now = 0;
+    model.setClock([&now] { return now; });
+    for (int i = 1; i <= 100; ++i) {
+        now = i * 100'000;
+        model.addFaultMarker(u"fault %1"_s.arg(i), now);
+        model.foldPending();
+    }
+    QVERIFY(model.history().faultMarkers().size() <= 11);
+    QCOMPARE(model.history().faultMarkers().back().label, u"fault 100"_s);
+}
+
+void TestClusterModel::ringBufferWrapsAndPops()
+{
+    RingBuffer<int> ring(3);
+    QVERIFY(!ring.push(1));
+    QVERIFY(!ring.push(2));
+    ring.popFront();
+    QVERIFY(!ring.push(3));
+    QVERIFY(!ring.push(4));
+    QVERIFY(ring.push(5)); // overwrote 2
+    QCOMPARE(ring.size(), std::size_t(3));
+    QCOMPARE(ring.front(), 3);
+    QCOMPARE(ring.back(), 5);
+    ring.popFront();
+    ring.popFront();
+    QVERIFY(!ring.push(6));
+    QCOMPARE(ring.at(0), 5);
+    QCOMPARE(ring.at(1), 6);
+}
+
+QTEST_GUILESS_MAIN(TestClusterModel)
+#include "tst_clustermodel.moc"
