@@ -71,7 +71,7 @@ public:
     explicit Cluster(std::uint64_t seed = 1)
     {
         for (std::uint32_t id = 1; id <= clusterSize; ++id)
-            m_cores.emplace_back(makeConfig(NodeId(id)), PersistentState {}, seed * 1000 + id);
+            m_cores.emplace_back(makeConfig(NodeId(id)), PersistentState{}, seed * 1000 + id);
         m_appliedCommands.assign(clusterSize, 0);
     }
 
@@ -280,15 +280,15 @@ private:
         for (std::size_t i = 0; i < appends; ++i) {
             Entries entries;
             for (std::size_t e = 0; e < batch; ++e)
-                entries.push_back(Entry {prev + (e + 1), term, EntryType::Command, makePayload(serial++)});
-            m_messages.push_back(Message {.type = MessageType::AppendEntries,
-                                          .from = leaderId,
-                                          .to = follower.id(),
-                                          .term = term,
-                                          .prevLogIndex = prev,
-                                          .prevLogTerm = term,
-                                          .entries = std::move(entries),
-                                          .commitIndex = prev});
+                entries.push_back(Entry{prev + (e + 1), term, EntryType::Command, makePayload(serial++)});
+            m_messages.push_back(Message{.type = MessageType::AppendEntries,
+                                         .from = leaderId,
+                                         .to = follower.id(),
+                                         .term = term,
+                                         .prevLogIndex = prev,
+                                         .prevLogTerm = term,
+                                         .entries = std::move(entries),
+                                         .commitIndex = prev});
             prev = prev + batch;
         }
     }
@@ -320,13 +320,12 @@ private:
         const Term term = leader.term();
         for (int round = 1; round <= config.maxInflightAppends; ++round) {
             for (std::uint32_t follower = 2; follower <= clusterSize; ++follower) {
-                m_messages.push_back(
-                    Message {.type = MessageType::AppendEntriesResponse,
-                             .from = NodeId(follower),
-                             .to = leaderId,
-                             .term = term,
-                             .success = true,
-                             .matchIndex = base + static_cast<std::uint64_t>(round) * batch});
+                m_messages.push_back(Message{.type = MessageType::AppendEntriesResponse,
+                                             .from = NodeId(follower),
+                                             .to = leaderId,
+                                             .term = term,
+                                             .success = true,
+                                             .matchIndex = base + static_cast<std::uint64_t>(round) * batch});
             }
         }
         m_chunkSize = m_messages.size(); // one window per chunk, then the leader is restored
@@ -338,12 +337,12 @@ private:
         m_template.emplace(follower);
         m_chunkSize = 64;
         for (std::uint64_t round = 0; round < 4096; ++round) {
-            m_messages.push_back(Message {.type = MessageType::Heartbeat,
-                                          .from = leaderId,
-                                          .to = follower.id(),
-                                          .term = follower.term(),
-                                          .commitIndex = follower.log().commitIndex(),
-                                          .readRound = round});
+            m_messages.push_back(Message{.type = MessageType::Heartbeat,
+                                         .from = leaderId,
+                                         .to = follower.id(),
+                                         .term = follower.term(),
+                                         .commitIndex = follower.log().commitIndex(),
+                                         .readRound = round});
         }
     }
 
@@ -353,10 +352,10 @@ private:
         m_template.emplace(leader);
         m_chunkSize = 64;
         for (std::uint64_t i = 0; i < 4096; ++i) {
-            m_messages.push_back(Message {.type = MessageType::HeartbeatResponse,
-                                          .from = NodeId(static_cast<std::uint32_t>(2 + i % 2)),
-                                          .to = leaderId,
-                                          .term = leader.term()});
+            m_messages.push_back(Message{.type = MessageType::HeartbeatResponse,
+                                         .from = NodeId(static_cast<std::uint32_t>(2 + i % 2)),
+                                         .to = leaderId,
+                                         .term = leader.term()});
         }
     }
 
@@ -525,8 +524,8 @@ void BM_RaftLogSlice(benchmark::State &state)
     const auto count = static_cast<std::size_t>(state.range(0));
     Entries entries;
     for (std::uint64_t index = 1; index <= 4096; ++index)
-        entries.push_back(Entry {LogIndex(index), Term(1), EntryType::Command, makePayload(index)});
-    const RaftLog log(Snapshot {}, std::move(entries));
+        entries.push_back(Entry{LogIndex(index), Term(1), EntryType::Command, makePayload(index)});
+    const RaftLog log(Snapshot{}, std::move(entries));
     LogIndex from(1);
     for (auto _ : state) {
         Entries slice = log.slice(from, from + count, count, 1024 * 1024);

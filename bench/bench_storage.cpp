@@ -64,7 +64,7 @@ QByteArray makePayload(std::uint64_t serial)
 
 Entry makeEntry(std::uint64_t index)
 {
-    return Entry {LogIndex(index), Term(1), EntryType::Command, makePayload(index)};
+    return Entry{LogIndex(index), Term(1), EntryType::Command, makePayload(index)};
 }
 
 double secondsSince(std::chrono::steady_clock::time_point start)
@@ -104,7 +104,7 @@ std::unique_ptr<FileLog> openEmptyLog(benchmark::State &state, const QString &di
     FileLog::Options options;
     options.syncMode = mode;
     FileLog::Opened opened;
-    if (StorageStatus status = FileLog::open(dir, options, LogIndex {}, opened); !status.ok()) {
+    if (StorageStatus status = FileLog::open(dir, options, LogIndex{}, opened); !status.ok()) {
         state.SkipWithError(status.message.toStdString().c_str());
         return nullptr;
     }
@@ -215,7 +215,7 @@ void BM_AppendSync1VsRaw(benchmark::State &state)
         return;
     }
     const QByteArray data = makePayload(0);
-    Entries batch {makeEntry(1)};
+    Entries batch{makeEntry(1)};
     std::uint64_t next = 1;
     double rawSeconds = 0;
     double appendSeconds = 0;
@@ -285,7 +285,7 @@ RecoveryLog &recoveryLog()
     FileLog::Options options; // default 64 MiB segments
     options.syncMode = SyncMode::Never;
     FileLog::Opened opened;
-    if (StorageStatus status = FileLog::open(made.dir->path(), options, LogIndex {}, opened); !status.ok()) {
+    if (StorageStatus status = FileLog::open(made.dir->path(), options, LogIndex{}, opened); !status.ok()) {
         made.error = status.message;
         return made;
     }
@@ -313,7 +313,7 @@ void BM_Recovery(benchmark::State &state)
     for (auto _ : state) {
         FileLog::Opened opened;
         const auto start = std::chrono::steady_clock::now();
-        const StorageStatus status = FileLog::open(fixture.dir->path(), options, LogIndex {}, opened);
+        const StorageStatus status = FileLog::open(fixture.dir->path(), options, LogIndex{}, opened);
         const double elapsed = secondsSince(start);
         state.SetIterationTime(elapsed);
         total += elapsed;
