@@ -40,7 +40,8 @@ struct ClusterConfig
 {
     static constexpr int defaultHeartbeatMs = 50;
     static constexpr MillisecondRange defaultElectionTimeoutMs{150, 300};
-    static constexpr int defaultSnapshotEvery = 10000;
+    // As etcd: a snapshot of the whole store costs time and disk bandwidth that grow with the store.
+    static constexpr int defaultSnapshotEvery = 100000;
 
     QString name;
     int heartbeatMs = defaultHeartbeatMs;

@@ -29,7 +29,8 @@ RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, TcpTranspo
     , m_core(m_settings.core, opened.state, QRandomGenerator::system()->generate64())
     , m_transport(transport)
     , m_tickTimer(new QTimer(this))
-    , m_storageWorker(std::make_unique<StorageWorker>(m_storage.get()))
+    , m_logWriter(std::make_unique<StorageWorker>(QStringLiteral("raftlab-log")))
+    , m_snapshotWriter(std::make_unique<StorageWorker>(QStringLiteral("raftlab-snapshot")))
 {
     // The store starts from the snapshot; the core hands the committed entries after it once it learns
     // the commit index from a leader.
@@ -49,7 +50,9 @@ RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, TcpTranspo
 
 RaftNode::~RaftNode()
 {
-    m_storageWorker.reset(); // waits for a write in flight before the storage goes away
+    // Wait for writes in flight before the storage goes away.
+    m_snapshotWriter.reset();
+    m_logWriter.reset();
 }
 
 void RaftNode::start()
@@ -198,16 +201,25 @@ void RaftNode::processReady()
         return;
     }
     m_persisting = true;
-    m_storageWorker->persist(ready,
-                             [this, ready, leaderSendsFirst, now](const StorageStatus &status, qint64 us) {
-                                 m_persisting = false;
-                                 if (!status.ok()) {
-                                     failStorage(status.message);
-                                     return;
-                                 }
-                                 Q_EMIT readyPersisted(us, ready->entries.size());
-                                 finishReady(*ready, leaderSendsFirst, now);
-                             });
+    // The log below our own latest durable snapshot goes with this write, on the log's thread.
+    const LogIndex compactUpTo = std::exchange(m_pendingLogCompaction, LogIndex{});
+    NodeStorage *storage = m_storage.get();
+    m_logWriter->run(
+        [storage, ready, compactUpTo] {
+            StorageStatus status = storage->persist(*ready);
+            if (status.ok() && compactUpTo != LogIndex{})
+                status = storage->compactLog(compactUpTo);
+            return status;
+        },
+        [this, ready, leaderSendsFirst, now](const StorageStatus &status, qint64 us) {
+            m_persisting = false;
+            if (!status.ok()) {
+                failStorage(status.message);
+                return;
+            }
+            Q_EMIT readyPersisted(us, ready->entries.size());
+            finishReady(*ready, leaderSendsFirst, now);
+        });
 }
 
 void RaftNode::finishReady(const Ready &ready, bool sentAlready, qint64 now)
@@ -292,7 +304,7 @@ void RaftNode::serveReads()
 void RaftNode::maybeTakeSnapshot()
 {
     const LogIndex applied = m_store.appliedIndex();
-    if (m_settings.snapshotEvery <= 0 ||
+    if (m_snapshotInFlight || m_settings.snapshotEvery <= 0 ||
         distance(m_lastSnapshotIndex, applied) < std::uint64_t(m_settings.snapshotEvery))
         return;
     if (applied > m_core.log().durableIndex())
@@ -300,14 +312,26 @@ void RaftNode::maybeTakeSnapshot()
     const std::optional<Term> term = m_core.log().termAt(applied);
     if (!term)
         return;
+    // The state is captured here, between two entries; encoding is cheap next to writing and syncing a
+    // file of the whole store, which happens on the snapshot thread so heartbeats never wait for it.
+    // Memory can be compacted at once (a crash just restarts from the older snapshot and the log); the
+    // log on disk only once the new snapshot is durable.
     const Snapshot snapshot{SnapshotMeta{applied, *term}, m_store.snapshot()};
-    if (const StorageStatus status = m_storage->saveSnapshot(snapshot); !status.ok()) {
-        failStorage(status.message);
-        return;
-    }
     m_core.compact(applied, snapshot.data);
     m_lastSnapshotIndex = applied;
-    Q_EMIT snapshotTaken(snapshot.meta, monotonicMicroseconds());
+    m_snapshotInFlight = true;
+    NodeStorage *storage = m_storage.get();
+    m_snapshotWriter->run([storage, snapshot] { return storage->writeSnapshotFile(snapshot); },
+                          [this, meta = snapshot.meta](const StorageStatus &status, qint64) {
+                              m_snapshotInFlight = false;
+                              if (!status.ok()) {
+                                  failStorage(status.message);
+                                  return;
+                              }
+                              m_pendingLogCompaction = std::max(m_pendingLogCompaction, meta.index);
+                              Q_EMIT snapshotTaken(meta, monotonicMicroseconds());
+                          });
+    scheduleReady(); // the compaction event
 }
 
 void RaftNode::failStorage(const QString &reason)

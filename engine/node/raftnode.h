@@ -129,7 +129,10 @@ private:
     TcpTransport *m_transport;
     KvStore m_store;
     QTimer *m_tickTimer;
-    std::unique_ptr<StorageWorker> m_storageWorker;
+    std::unique_ptr<StorageWorker> m_logWriter;
+    std::unique_ptr<StorageWorker> m_snapshotWriter;
+    bool m_snapshotInFlight = false;
+    LogIndex m_pendingLogCompaction{}; // our own snapshot is durable up to here: the log can go
     bool m_readyScheduled = false;
     bool m_persisting = false;
     std::deque<std::function<void()>> m_deferredInputs;

@@ -80,7 +80,9 @@ StorageStatus NodeStorage::open(const QString &dir, const Options &options, Open
                 .arg(state.entries.front().index.value));
     out.warnings = std::move(log.warnings);
     out.state = std::move(state);
+    const LogIndex snapshotIndex = out.state.snapshot.meta.index;
     out.storage.reset(new NodeStorage(dir, options, std::move(lock), std::move(log.log)));
+    out.storage->m_snapshotOnDisk = snapshotIndex;
     return StorageStatus::success();
 }
 
@@ -117,11 +119,29 @@ StorageStatus NodeStorage::persist(const Ready &ready)
 
 StorageStatus NodeStorage::saveSnapshot(const Snapshot &snapshot)
 {
+    if (StorageStatus status = writeSnapshotFile(snapshot); !status.ok())
+        return fail(status);
+    return compactLog(snapshot.meta.index);
+}
+
+StorageStatus NodeStorage::writeSnapshotFile(const Snapshot &snapshot)
+{
+    const QMutexLocker locker(&m_snapshotMutex);
+    if (snapshot.meta.index <= m_snapshotOnDisk)
+        return StorageStatus::success(); // a newer one is already there
+    StorageStatus status = SnapshotFile::save(m_dir, snapshot, m_options.syncMode);
+    if (status.ok())
+        m_snapshotOnDisk = snapshot.meta.index;
+    else
+        m_snapshotFailure = status.message;
+    return status;
+}
+
+StorageStatus NodeStorage::compactLog(LogIndex upTo)
+{
     if (!m_failure.isEmpty())
         return StorageStatus::ioError(m_failure);
-    if (StorageStatus status = SnapshotFile::save(m_dir, snapshot, m_options.syncMode); !status.ok())
-        return fail(status);
-    if (StorageStatus status = m_log->compactPrefix(snapshot.meta.index); !status.ok())
+    if (StorageStatus status = m_log->compactPrefix(upTo); !status.ok())
         return fail(status);
     return StorageStatus::success();
 }

@@ -3,6 +3,7 @@
 #include "core/ready.h"
 #include "filelog.h"
 
+#include <QMutex>
 #include <QStringList>
 
 #include <memory>
@@ -43,6 +44,13 @@ public:
     // The node's own state machine snapshot (after RaftCore::compact): saved, then the log prefix dropped.
     StorageStatus saveSnapshot(const Snapshot &snapshot);
 
+    // The two halves of saveSnapshot(), for a node that writes its snapshot on a thread of its own while
+    // the log goes on being written. writeSnapshotFile() may run on any thread; it never replaces a newer
+    // snapshot (one installed from the leader meanwhile). compactLog() belongs with the log writes, and
+    // only after the snapshot that covers `upTo` is durable.
+    StorageStatus writeSnapshotFile(const Snapshot &snapshot);
+    StorageStatus compactLog(LogIndex upTo);
+
     const QString &dir() const { return m_dir; }
     SyncMode syncMode() const { return m_options.syncMode; }
     // After a write failed (disk full, read-only, ...) every later write is refused; empty while healthy.
@@ -58,6 +66,9 @@ private:
     FileDescriptor m_lock;
     std::unique_ptr<FileLog> m_log;
     QString m_failure;
+    QMutex m_snapshotMutex; // guards the snapshot file and the two fields below
+    LogIndex m_snapshotOnDisk{}; // index of the snapshot file now on disk
+    QString m_snapshotFailure; // a failed snapshot write, reported by the next log write
 };
 
 } // namespace raftlab

@@ -62,7 +62,7 @@ void TestClusterConfig::parsesTheInterfaceExample()
     QCOMPARE(config.electionTimeoutMs.minMs, 150);
     QCOMPARE(config.electionTimeoutMs.maxMs, 300);
     QVERIFY2(config.preVote && config.checkQuorum, "prevote and check_quorum default to true");
-    QCOMPARE(config.snapshotEvery, 10000);
+    QCOMPARE(config.snapshotEvery, 100000);
     QCOMPARE(config.members.size(), std::size_t(3));
     for (std::uint32_t i = 1; i <= 3; ++i) {
         const ClusterMember *member = config.member(NodeId(i));
