@@ -10,7 +10,6 @@ namespace raftlab {
 void RaftCore::tick()
 {
     const InvariantGuard guard(*this);
-    assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
     if (m_role == Role::Leader)
         tickLeader();
     else
@@ -74,7 +73,6 @@ void RaftCore::setTiming(int heartbeatTicks, int electionTimeoutTicksMin, int el
 void RaftCore::campaignNow()
 {
     const InvariantGuard guard(*this);
-    assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
     if (m_role == Role::Leader)
         return;
     emit(Event{
@@ -123,9 +121,13 @@ void RaftCore::handleVoteRequest(const Message &message)
 {
     const bool preVote = message.type == MessageType::PreVote;
     // One vote per term (§5.2): a repeated request from the same candidate gets the same answer. A pre-vote
-    // promises nothing, so it only needs the term to be newer.
-    const bool canVote = m_votedFor == message.from || (m_votedFor.isNone() && m_leader.isNone()) ||
-        (preVote && message.term > m_term) || m_config.sabotage == Sabotage::VoteTwicePerTerm;
+    // promises nothing, so it needs only a newer term, and no word from a live leader within the minimum
+    // election timeout (thesis §9.6) — with or without CheckQuorum.
+    const bool heardLeader = !m_leader.isNone() && m_electionElapsedTicks < m_config.electionTimeoutTicksMin;
+    const bool canVote =
+        (preVote ? message.term > m_term && !heardLeader
+                 : m_votedFor == message.from || (m_votedFor.isNone() && m_leader.isNone())) ||
+        m_config.sabotage == Sabotage::VoteTwicePerTerm;
     const bool upToDate = m_log.isUpToDate(message.lastLogIndex, message.lastLogTerm) ||
         m_config.sabotage == Sabotage::IgnoreLogUpToDate;
     const MessageType answer = preVote ? MessageType::PreVoteResponse : MessageType::RequestVoteResponse;
@@ -142,7 +144,10 @@ void RaftCore::handleVoteRequest(const Message &message)
     send(Message{.type = answer, .to = message.from, .granted = false});
     Reason reason = Reason::LogNotUpToDate;
     NodeId other;
-    if (!canVote) {
+    if (!canVote && preVote) {
+        reason = heardLeader ? Reason::LeaderAlive : Reason::StaleTerm;
+        other = m_leader;
+    } else if (!canVote) {
         reason = m_votedFor.isNone() ? Reason::LeaderAlive : Reason::AlreadyVoted;
         other = m_votedFor.isNone() ? m_leader : m_votedFor;
     }

@@ -71,6 +71,9 @@ struct Message
     std::uint64_t snapshotTotalBytes = 0;
     QByteArray snapshotChunk{};
     bool snapshotDone = false;
+    // InstallSnapshotResponse: the offset of the chunk this answers, so the leader can tell an answer to
+    // its current chunk from one to a duplicate.
+    std::uint64_t snapshotChunkOffset = 0;
 
     // Approximate bytes on the wire, for batching limits and metrics.
     std::size_t approximateSize() const;

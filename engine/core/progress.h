@@ -52,7 +52,19 @@ public:
     std::uint64_t snapshotOffset() const { return m_snapshotOffset; }
     void setSnapshotOffset(std::uint64_t offset) { m_snapshotOffset = offset; }
     bool snapshotChunkInFlight() const { return m_snapshotChunkInFlight; }
-    void setSnapshotChunkInFlight(bool inFlight) { m_snapshotChunkInFlight = inFlight; }
+    void setSnapshotChunkInFlight(bool inFlight)
+    {
+        m_snapshotChunkInFlight = inFlight;
+        m_snapshotChunkSentRecently = inFlight;
+    }
+    // Called once per heartbeat interval: a chunk in flight for a whole interval without an answer is
+    // taken as lost, so the next heartbeat answer may resend it (and only then: never a second stream).
+    void expireSnapshotChunk()
+    {
+        if (m_snapshotChunkInFlight && !m_snapshotChunkSentRecently)
+            m_snapshotChunkInFlight = false;
+        m_snapshotChunkSentRecently = false;
+    }
 
 private:
     LogIndex m_match; // highest index known to be replicated on the follower; only grows
@@ -65,6 +77,7 @@ private:
     LogIndex m_pendingSnapshot;
     std::uint64_t m_snapshotOffset = 0;
     bool m_snapshotChunkInFlight = false;
+    bool m_snapshotChunkSentRecently = false; // since the last heartbeat round
 };
 
 } // namespace raftlab

@@ -9,6 +9,7 @@
 #include <cassert>
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 namespace raftlab {
 
@@ -35,7 +36,6 @@ RaftCore::RaftCore(CoreConfig config, PersistentState restored, std::uint64_t ra
 void RaftCore::step(const Message &message)
 {
     const InvariantGuard guard(*this);
-    assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
     if (message.to != m_config.id || !isMember(message.from) || message.from == m_config.id)
         return; // not for us, or from a stranger: a misrouted message changes nothing
 
@@ -238,10 +238,12 @@ Ready RaftCore::takeReady()
     m_ready = Ready{};
     if (m_hardStateChanged)
         ready.hardState = HardState{m_term, m_votedFor};
+    m_hardStateInFlight = ready.hardState.has_value();
     m_hardStateChanged = false;
     ready.truncateFrom = m_log.pendingTruncation();
     m_log.clearPendingTruncation();
     ready.entries = m_log.takeUnstable();
+    m_handedOutIndex = m_log.stableIndex();
     ready.committed = m_log.takeCommitted(static_cast<std::size_t>(-1));
     m_awaitingAdvance = true;
     return ready;
@@ -252,12 +254,22 @@ void RaftCore::advance()
     const InvariantGuard guard(*this);
     assert(m_awaitingAdvance && "advance() without takeReady()");
     m_awaitingAdvance = false;
-    m_log.markDurable();
+    m_log.markDurable(m_handedOutIndex);
+    m_hardStateInFlight = false;
     // The leader's own log counts towards a majority only once it is durable (thesis §10.2.1).
     if (m_role == Role::Leader && maybeCommit())
         broadcastAppend();
     if (m_role == Role::Leader)
         confirmReads();
+}
+
+Messages RaftCore::takeEarlyMessages()
+{
+    // The term and the vote for itself must be durable before a leader speaks for that term (§5.1):
+    // neither pending for the next Ready nor still on their way to disk in the current one.
+    if (m_role != Role::Leader || m_hardStateChanged || m_hardStateInFlight)
+        return {};
+    return std::exchange(m_ready.messages, Messages{});
 }
 
 CoreStatus RaftCore::status() const

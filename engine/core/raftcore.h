@@ -67,7 +67,8 @@ struct CoreStatus
 // to persist, send and apply, and the events that describe each decision.
 //
 // Usage contract: after any input, if hasReady(), call takeReady(), do what it says in its order,
-// then advance(). No other input may come between takeReady() and advance().
+// then advance(). Inputs may keep coming while the owner persists a Ready (between takeReady() and
+// advance()): what they produce waits for the next Ready, except what takeEarlyMessages() releases.
 class RaftCore
 {
 public:
@@ -93,6 +94,11 @@ public:
     Ready takeReady();
     // The last Ready's persistence is durable: this node's own log now counts towards commit.
     void advance();
+    // While a Ready is being persisted: the messages produced since, if they may leave before the next
+    // Ready is durable. That is the case for a leader whose term and vote are unchanged (thesis
+    // §10.2.1): its heartbeats and appends do not depend on its own disk, because its own log counts
+    // towards commit only after advance(). For anyone else, or after a term or vote change, nothing.
+    Messages takeEarlyMessages();
 
     // --- state, for status pages and tests --------------------------------------------------
     NodeId id() const { return m_config.id; }
@@ -203,6 +209,8 @@ private:
     std::vector<LogIndex> m_matchScratch; // reused by maybeCommit(): no allocation per acknowledgement
     Ready m_ready; // outputs gathered since the last takeReady()
     bool m_awaitingAdvance = false;
+    LogIndex m_handedOutIndex{}; // last entry the Ready being persisted handed out
+    bool m_hardStateInFlight = false; // the Ready being persisted carries a new term or vote
     bool m_appendsPending = false; // proposals since the last Ready: sent together, as one batch per follower
 };
 

@@ -2,6 +2,7 @@
 
 #include "entry.h"
 
+#include <algorithm>
 #include <optional>
 
 namespace raftlab {
@@ -61,7 +62,8 @@ public:
     bool hasUnstable() const { return m_pendingTruncation.has_value() || m_stable < lastIndex(); }
     Entries takeUnstable(); // entries after `stable`; marks them handed out
     void clearPendingTruncation() { m_pendingTruncation.reset(); }
-    void markDurable() { m_durable = m_stable; }
+    // Entries up to `upTo` (what the last Ready handed out) are durable, unless truncated meanwhile.
+    void markDurable(LogIndex upTo) { m_durable = std::max(m_durable, std::min(upTo, m_stable)); }
 
     // Empty when the invariants hold, otherwise what is broken.
     const char *check() const;

@@ -20,7 +20,7 @@ struct ReadState
 //   1. persist `hardState`, apply `truncateFrom` then append `entries`, persist and install `snapshot`;
 //      all durable before step 2 (Raft §5, thesis §3.8: a vote or an append acknowledgement sent before
 //      it is durable can be forgotten by a crash, and two leaders or a lost commit follow);
-//   2. call RaftCore::advance();
+//   2. call RaftCore::advance() (inputs may arrive meanwhile: see RaftCore's usage contract);
 //   3. send `messages`;
 //   4. apply `committed` in order, then answer `reads` once applied >= their index, and fail `failedReads`.
 struct Ready

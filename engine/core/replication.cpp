@@ -164,8 +164,10 @@ void RaftCore::handleHeartbeat(const Message &message)
 
 void RaftCore::handleInstallSnapshot(const Message &message)
 {
-    Message answer{
-        .type = MessageType::InstallSnapshotResponse, .to = message.from, .snapshot = message.snapshot};
+    Message answer{.type = MessageType::InstallSnapshotResponse,
+                   .to = message.from,
+                   .snapshot = message.snapshot,
+                   .snapshotChunkOffset = message.snapshotOffset};
     if (message.snapshot.index <= m_log.commitIndex()) {
         // We already have all of it (a duplicate, or we caught up meanwhile).
         m_incomingSnapshot.reset();
@@ -174,7 +176,9 @@ void RaftCore::handleInstallSnapshot(const Message &message)
         send(answer);
         return;
     }
-    if (message.snapshotOffset == 0)
+    // A first chunk starts over only for another snapshot: a late duplicate of chunk 0 must not throw
+    // away what arrived since.
+    if (message.snapshotOffset == 0 && (!m_incomingSnapshot || m_incomingSnapshot->meta != message.snapshot))
         m_incomingSnapshot = IncomingSnapshot{message.snapshot, QByteArray()};
     const bool inSequence = m_incomingSnapshot && m_incomingSnapshot->meta == message.snapshot &&
         static_cast<std::uint64_t>(m_incomingSnapshot->data.size()) == message.snapshotOffset;
@@ -257,6 +261,7 @@ void RaftCore::broadcastHeartbeat(std::uint64_t readRound)
         send(
             Message{.type = MessageType::Heartbeat, .to = id, .commitIndex = commit, .readRound = readRound});
         progress.setSentCommit(commit);
+        progress.expireSnapshotChunk();
     }
     emit(Event{.type = EventType::HeartbeatSent, .readRound = readRound});
 }
@@ -311,8 +316,8 @@ void RaftCore::handleHeartbeatResponse(const Message &message)
         break;
     case ProgressState::Snapshot:
         // A chunk may have been lost: send the current one again (the follower ignores a duplicate).
-        progress.setSnapshotChunkInFlight(false);
-        sendSnapshotChunk(message.from);
+        sendSnapshotChunk(
+            message.from); // only if the chunk in flight expired (Progress::expireSnapshotChunk)
         break;
     }
     // A follower that is behind gets an append; in Replicate, an empty one at our last index finds a gap
@@ -355,6 +360,10 @@ void RaftCore::handleSnapshotResponse(const Message &message)
         sendAppend(message.from, true);
         return;
     }
+    // Only the answer to the chunk we are at counts; one to a duplicate or an older chunk would start a
+    // second stream of chunks.
+    if (message.snapshotChunkOffset != progress.snapshotOffset())
+        return;
     progress.setSnapshotOffset(message.snapshotOffset);
     progress.setSnapshotChunkInFlight(false);
     sendSnapshotChunk(message.from);

@@ -12,7 +12,6 @@ namespace raftlab {
 ProposeResult RaftCore::propose(const QByteArray &command)
 {
     const InvariantGuard guard(*this);
-    assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
     if (m_role != Role::Leader)
         return ProposeResult{.status = ProposeResult::Status::NotLeader, .leader = m_leader};
     if (!m_transferTarget.isNone())
@@ -29,7 +28,6 @@ ProposeResult RaftCore::propose(const QByteArray &command)
 ReadIndexResult RaftCore::readIndex(std::uint64_t requestId)
 {
     const InvariantGuard guard(*this);
-    assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
     if (m_role != Role::Leader) {
         emit(Event{.type = EventType::ReadRejected, .reason = Reason::NotLeader, .peer = m_leader});
         return ReadIndexResult{ReadIndexResult::Status::NotLeader, m_leader};
@@ -87,7 +85,6 @@ void RaftCore::failPendingReads(Reason reason)
 TransferResult RaftCore::transferLeadership(NodeId target)
 {
     const InvariantGuard guard(*this);
-    assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
     if (m_role != Role::Leader)
         return TransferResult{TransferResult::Status::NotLeader, m_leader};
     if (target == m_config.id)
@@ -127,7 +124,6 @@ void RaftCore::abortTransfer(Reason reason)
 void RaftCore::compact(LogIndex index, const QByteArray &stateMachineData)
 {
     const InvariantGuard guard(*this);
-    assert(!m_awaitingAdvance && "no input between takeReady() and advance()");
     assert(index <= m_log.appliedIndex());
     if (index <= m_log.snapshot().meta.index)
         return;

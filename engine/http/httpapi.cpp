@@ -172,7 +172,21 @@ void HttpApi::handleWrite(const QByteArray &keyBytes, std::optional<QByteArray> 
                        return;
                    case WriteOutcome::Status::NotLeader:
                        self->submitted = false;
+                       if (m_node->role() == Role::Leader) { // never serve it here again: no loop
+                           answer(self,
+                                  unavailableAnswer(QStringLiteral("unavailable"),
+                                                    QStringLiteral("this node could not take the write"),
+                                                    outcome.leader, QStringLiteral("failed")));
+                           return;
+                       }
                        dispatch(self); // leadership moved between the check and the proposal: go again
+                       return;
+                   case WriteOutcome::Status::Busy:
+                       answer(self,
+                              unavailableAnswer(QStringLiteral("unavailable"),
+                                                QStringLiteral("the leader is handing leadership over; "
+                                                               "nothing was written, retry in a moment"),
+                                                outcome.leader, QStringLiteral("failed")));
                        return;
                    case WriteOutcome::Status::NotCommitted:
                        answer(self,
@@ -280,6 +294,9 @@ HttpApi::RequestPtr HttpApi::accept(const QHttpServerRequest &request, QHttpServ
     self->id = m_pending.add(std::move(responder), timeoutMs, [this, weak]() {
         const RequestPtr request = weak.lock();
         const bool submitted = request && request->submitted;
+        // Answered now: it must not wait (holding its body) for a leader any longer.
+        std::erase_if(m_waitingForLeader,
+                      [&request](const RequestPtr &waiting) { return waiting == request; });
         return unavailableAnswer(QStringLiteral("timeout"),
                                  submitted ? QStringLiteral("no answer in time; the write may still commit")
                                            : QStringLiteral("no leader could take the request in time"),

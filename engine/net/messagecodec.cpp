@@ -34,6 +34,7 @@ enum Key : quint64 {
     KeySnapshotChunk,
     KeySnapshotDone,
     KeyTraceId,
+    KeySnapshotChunkOffset,
 };
 
 constexpr quint64 maxEntriesPerMessage = 1'000'000;
@@ -228,6 +229,7 @@ QByteArray encodeMessage(const Message &m, std::uint64_t traceId)
     }
     w.flag(KeySnapshotDone, m.snapshotDone);
     w.number(KeyTraceId, traceId);
+    w.number(KeySnapshotChunkOffset, m.snapshotChunkOffset);
     w.stream().endMap();
     return out;
 }
@@ -325,6 +327,9 @@ QString decodeMessage(const QByteArray &bytes, Message &m, std::uint64_t &traceI
             break;
         case KeySnapshotDone:
             m.snapshotDone = r.boolean("snapshotDone");
+            break;
+        case KeySnapshotChunkOffset:
+            m.snapshotChunkOffset = r.unsignedInteger("snapshotChunkOffset");
             break;
         case KeyTraceId:
             traceId = r.unsignedInteger("trace id");

@@ -24,6 +24,7 @@ namespace raftlab {
 //   10   entries [[index, term, type, payload bytes], ...]
 //   11   commitIndex          22   snapshotDone
 //                             23   trace id (the transport's message id, for send/recv/drop events)
+//                             24   snapshotChunkOffset
 QByteArray encodeMessage(const Message &message, std::uint64_t traceId);
 // Empty string on success, else what was wrong.
 QString decodeMessage(const QByteArray &bytes, Message &message, std::uint64_t &traceId);

@@ -76,11 +76,13 @@ void RaftNode::input(std::function<void()> apply)
 {
     if (!m_storageFailure.isEmpty())
         return; // the protocol has stopped here; see failStorage()
+    apply();
     if (m_persisting) {
-        m_deferredInputs.push_back(std::move(apply));
+        // The core takes input while the log thread persists the last Ready; a leader's heartbeats
+        // and appends need not wait for its own disk (RaftCore::takeEarlyMessages()).
+        sendAll(m_core.takeEarlyMessages());
         return;
     }
-    apply();
     scheduleReady();
 }
 
@@ -257,13 +259,7 @@ void RaftNode::finishReady(const Ready &ready, bool sentAlready, qint64 now)
     serveReads();
     maybeTakeSnapshot();
 
-    // Everything that arrived while the disk was busy goes into the next Ready together.
-    auto deferred = std::move(m_deferredInputs);
-    m_deferredInputs.clear();
-    for (auto &apply : deferred) {
-        if (m_storageFailure.isEmpty())
-            apply();
-    }
+    // Whatever arrived while the disk was busy goes into the next Ready together.
     scheduleReady();
 }
 
@@ -281,7 +277,9 @@ void RaftNode::applyCommitted(const Entries &entries, qint64 now)
         if (entry.index <= m_store.appliedIndex())
             continue; // covered by a snapshot installed meanwhile
         m_store.apply(entry);
-        if (auto pending = m_pendingWrites.extract(entry.index)) {
+        // Every write that waited on this index learns its fate: applied if the entry here is the one
+        // it proposed (same term), else replaced by another leader's and never to apply.
+        while (auto pending = m_pendingWrites.extract(entry.index)) {
             const bool ours = pending.mapped().term == entry.term;
             pending.mapped().done(WriteOutcome{.status = ours ? WriteOutcome::Status::Applied
                                                               : WriteOutcome::Status::NotCommitted,
@@ -350,11 +348,6 @@ void RaftNode::failStorage(const QString &reason)
     auto confirmed = std::move(m_confirmedReads);
     for (auto &[index, done] : confirmed)
         done(ReadOutcome{ReadOutcome::Status::StorageFailed, m_core.leader()});
-    // Requests that arrived during the failed write answer now (they see the failure and stop there).
-    auto deferred = std::move(m_deferredInputs);
-    m_deferredInputs.clear();
-    for (auto &apply : deferred)
-        apply();
     Q_EMIT storageFailed(reason);
 }
 

@@ -31,6 +31,7 @@ struct WriteOutcome
     enum class Status {
         Applied, // committed and applied here at `index` in `term`
         NotLeader, // this node cannot propose: `leader` names who can, if known
+        Busy, // this leader is handing leadership over: nothing was written, retry shortly
         NotCommitted, // the entry was overwritten by a newer leader's: it will never apply
         Unknown, // a snapshot replaced the log meanwhile: it may or may not have applied
         StorageFailed, // this node cannot write to its disk
@@ -111,8 +112,7 @@ Q_SIGNALS:
     void readyPersisted(qint64 durationUs, std::size_t entries);
 
 private:
-    // Runs an input to the core now, or, while a Ready is being made durable (the core takes no input
-    // between takeReady() and advance()), once it is.
+    // Gives one input to the core; while a Ready is being made durable, sends what may leave early.
     void input(std::function<void()> apply);
     void scheduleReady();
     void processReady();
@@ -135,7 +135,6 @@ private:
     LogIndex m_pendingLogCompaction{}; // our own snapshot is durable up to here: the log can go
     bool m_readyScheduled = false;
     bool m_persisting = false;
-    std::deque<std::function<void()>> m_deferredInputs;
     QString m_storageFailure;
     LogIndex m_lastSnapshotIndex{};
 
@@ -144,7 +143,8 @@ private:
         Term term{};
         WriteDone done;
     };
-    std::map<LogIndex, PendingWrite> m_pendingWrites;
+    // By index; several may wait on one index when an earlier leader's entries there were replaced.
+    std::multimap<LogIndex, PendingWrite> m_pendingWrites;
 
     std::uint64_t m_nextReadId = 1;
     std::map<std::uint64_t, ReadDone> m_awaitingConfirmation; // by ReadIndex request id

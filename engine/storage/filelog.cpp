@@ -365,6 +365,12 @@ StorageStatus FileLog::truncateSuffix(LogIndex from)
         m_segments.pop_back();
         removedFiles = true;
     }
+    // The removals must be durable before the cut below: after a power loss, a resurrected later segment
+    // beside a shortened one would be a gap, and opening would call it damage.
+    if (removedFiles) {
+        if (StorageStatus status = syncDirectory(m_dir, m_options.syncMode); !status.ok())
+            return fail(status);
+    }
     if (!m_segments.empty() && m_segments.back().lastIndex() >= from) {
         Segment &segment = m_segments.back();
         const std::uint64_t cut =
@@ -379,10 +385,6 @@ StorageStatus FileLog::truncateSuffix(LogIndex from)
         segment.size = cut;
     } else if (StorageStatus status = openLastSegmentForAppend(); !status.ok()) {
         return fail(status);
-    }
-    if (removedFiles) {
-        if (StorageStatus status = syncDirectory(m_dir, m_options.syncMode); !status.ok())
-            return fail(status);
     }
     m_nextIndex = from;
     return StorageStatus::success();

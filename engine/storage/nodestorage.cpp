@@ -132,8 +132,6 @@ StorageStatus NodeStorage::writeSnapshotFile(const Snapshot &snapshot)
     StorageStatus status = SnapshotFile::save(m_dir, snapshot, m_options.syncMode);
     if (status.ok())
         m_snapshotOnDisk = snapshot.meta.index;
-    else
-        m_snapshotFailure = status.message;
     return status;
 }
 

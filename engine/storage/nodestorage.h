@@ -66,9 +66,8 @@ private:
     FileDescriptor m_lock;
     std::unique_ptr<FileLog> m_log;
     QString m_failure;
-    QMutex m_snapshotMutex; // guards the snapshot file and the two fields below
+    QMutex m_snapshotMutex; // guards the snapshot file and the field below
     LogIndex m_snapshotOnDisk{}; // index of the snapshot file now on disk
-    QString m_snapshotFailure; // a failed snapshot write, reported by the next log write
 };
 
 } // namespace raftlab

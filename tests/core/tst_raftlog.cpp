@@ -217,7 +217,16 @@ void TestRaftLog::truncateDurableEntries()
     QCOMPARE(log.stableIndex(), LogIndex(3));
     QCOMPARE(log.durableIndex(), LogIndex(2)); // not durable until the owner says so
     log.clearPendingTruncation();
-    log.markDurable();
+    log.markDurable(LogIndex(3));
+    QCOMPARE(log.durableIndex(), LogIndex(3));
+    log.truncateFrom(LogIndex(3)); // a later conflict removes what was durable: durable follows it down
+    QCOMPARE(log.durableIndex(), LogIndex(2));
+    log.markDurable(LogIndex(3)); // a late acknowledgement of the older write cannot claim the gone entry
+    QCOMPARE(log.durableIndex(), LogIndex(2));
+    log.append(Entry{LogIndex(3), Term(3), EntryType::Command, "newer"});
+    log.takeUnstable();
+    log.clearPendingTruncation();
+    log.markDurable(LogIndex(3));
     QCOMPARE(log.durableIndex(), LogIndex(3));
     QVERIFY2(!log.hasUnstable(), "everything handed out and durable");
     verifyInvariants(log);

@@ -30,7 +30,8 @@ static bool sameMessage(const Message &a, const Message &b)
         a.rejectedIndex == b.rejectedIndex && a.conflictIndex == b.conflictIndex &&
         a.conflictTerm == b.conflictTerm && a.readRound == b.readRound && a.snapshot == b.snapshot &&
         a.snapshotOffset == b.snapshotOffset && a.snapshotTotalBytes == b.snapshotTotalBytes &&
-        a.snapshotChunk == b.snapshotChunk && a.snapshotDone == b.snapshotDone;
+        a.snapshotChunk == b.snapshotChunk && a.snapshotDone == b.snapshotDone &&
+        a.snapshotChunkOffset == b.snapshotChunkOffset;
 }
 
 void TestMessageCodec::roundTrip_data()
@@ -77,6 +78,7 @@ void TestMessageCodec::roundTrip()
         m.snapshotDone = false;
         break;
     case 5:
+        m.snapshotChunkOffset = 4096;
         m.type = MessageType::HeartbeatResponse;
         m.readRound = 77;
         m.success = true;

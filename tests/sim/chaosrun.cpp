@@ -43,6 +43,7 @@ SimConfig ChaosRun::drawConfig(Random &random, const ChaosOptions &options)
     }
     config.snapshotIntervalEntries = random.chance(0.3) ? 0 : static_cast<int>(random.between(3, 20));
     config.inlineReadyProbability = random.chance(0.5) ? 1.0 : 0.6;
+    config.asyncPersistProbability = random.chance(0.5) ? 0.5 : 0.0;
     config.crashInReadyProbability = random.chance(0.5) ? 0.0 : 0.002;
     if (options.crashInReadyProbability)
         config.crashInReadyProbability = *options.crashInReadyProbability;

@@ -25,6 +25,7 @@ void SimNode::start(std::uint64_t coreSeed)
 void SimNode::crash()
 {
     m_core.reset();
+    m_inFlight.reset(); // never reached the disk
     m_stateMachine = KvStateMachine{};
     m_pendingReads.clear();
 }
@@ -39,8 +40,28 @@ ReadIndexResult SimNode::requestRead(std::uint64_t requestId, const QByteArray &
 
 bool SimNode::handleReady(CrashPoint crashAt)
 {
-    Ready ready = m_core->takeReady();
-    m_observer.eventsEmitted(ready.events);
+    beginReady();
+    return completeReady(crashAt);
+}
+
+void SimNode::beginReady()
+{
+    m_inFlight = m_core->takeReady();
+    m_observer.eventsEmitted(m_inFlight->events);
+}
+
+void SimNode::sendEarlyMessages()
+{
+    if (!m_inFlight)
+        return;
+    for (const Message &message : m_core->takeEarlyMessages())
+        m_observer.messageSent(message);
+}
+
+bool SimNode::completeReady(CrashPoint crashAt)
+{
+    Ready ready = std::move(*m_inFlight);
+    m_inFlight.reset();
     if (crashAt == CrashPoint::BeforePersist) {
         crash();
         return false;

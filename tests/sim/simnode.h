@@ -73,9 +73,15 @@ public:
     // Loses the core, the state machine and pending reads; the disk stays.
     void crash();
 
-    bool hasReady() const { return isUp() && m_core->hasReady(); }
+    bool hasReady() const { return isUp() && !m_inFlight && m_core->hasReady(); }
     // One takeReady() / persist / advance() / send / apply round. Returns false if it crashed.
     bool handleReady(CrashPoint crashAt);
+    // The same round split in two, as raftlab-node runs it: takeReady() now, the disk write done later
+    // while the core keeps taking input (and a leader sends what takeEarlyMessages() releases).
+    void beginReady();
+    bool completeReady(CrashPoint crashAt);
+    bool hasReadyInFlight() const { return m_inFlight.has_value(); }
+    void sendEarlyMessages();
 
     // A ReadIndex request for `key`; the value is reported through readServed() once it is safe.
     ReadIndexResult requestRead(std::uint64_t requestId, const QByteArray &key);
@@ -91,6 +97,7 @@ private:
     SimObserver &m_observer;
     SimDisk m_disk;
     std::unique_ptr<RaftCore> m_core;
+    std::optional<Ready> m_inFlight; // taken, not yet persisted
     KvStateMachine m_stateMachine;
     int m_snapshotInterval = 0;
     int m_incarnation = 0;

@@ -13,6 +13,7 @@ Simulation::Simulation(const SimConfig &config, std::uint64_t seed)
     , m_network(m_random.next())
     , m_checker(config.nodeCount)
     , m_readyDueAt(static_cast<std::size_t>(config.nodeCount))
+    , m_persistDoneAt(static_cast<std::size_t>(config.nodeCount))
     , m_restartAt(static_cast<std::size_t>(config.nodeCount))
     , m_frozen(static_cast<std::size_t>(config.nodeCount))
     , m_backlog(static_cast<std::size_t>(config.nodeCount))
@@ -103,6 +104,11 @@ void Simulation::advance()
     for (std::size_t i = 0; i < m_nodes.size() && !failed(); ++i) {
         if (m_restartAt[i] && *m_restartAt[i] <= m_now)
             restart(m_nodes[i]->id());
+        if (m_persistDoneAt[i] && *m_persistDoneAt[i] <= m_now && !m_frozen[i]) {
+            m_persistDoneAt[i].reset();
+            finishPersist(*m_nodes[i]);
+            endStep();
+        }
         if (!m_readyDueAt[i] || *m_readyDueAt[i] > m_now || m_frozen[i])
             continue;
         m_readyDueAt[i].reset();
@@ -165,6 +171,10 @@ void Simulation::deliver(const Message &message)
 
 void Simulation::afterInput(SimNode &node)
 {
+    if (node.hasReadyInFlight()) {
+        node.sendEarlyMessages();
+        return; // the next Ready waits for this one to be durable
+    }
     if (!node.hasReady())
         return;
     auto &dueAt = m_readyDueAt[node.id().value - 1];
@@ -180,6 +190,11 @@ void Simulation::handleReadies(SimNode &node)
 {
     // Bounded: advance() may produce another Ready (new commits, reads), rarely more than two.
     for (int round = 0; round < 8 && node.hasReady(); ++round) {
+        if (m_random.chance(m_config.asyncPersistProbability)) {
+            node.beginReady();
+            m_persistDoneAt[node.id().value - 1] = m_now + m_random.between(1, m_config.maxPersistTicks + 1);
+            return;
+        }
         CrashPoint crashAt = CrashPoint::None;
         if (m_random.chance(m_config.crashInReadyProbability))
             crashAt = static_cast<CrashPoint>(m_random.between(1, 6));
@@ -193,6 +208,21 @@ void Simulation::handleReadies(SimNode &node)
     }
     if (node.hasReady())
         m_readyDueAt[node.id().value - 1] = m_now + 1;
+}
+
+void Simulation::finishPersist(SimNode &node)
+{
+    CrashPoint crashAt = CrashPoint::None;
+    if (m_random.chance(m_config.crashInReadyProbability))
+        crashAt = static_cast<CrashPoint>(m_random.between(1, 6));
+    if (!node.completeReady(crashAt)) {
+        ++m_crashes;
+        crash(node.id());
+        m_restartAt[node.id().value - 1] =
+            m_now + m_random.between(1, 3 * m_config.core.electionTimeoutTicksMax);
+        return;
+    }
+    afterInput(node);
 }
 
 void Simulation::endStep()
@@ -233,6 +263,7 @@ void Simulation::crash(NodeId id)
     m_backlog[id.value - 1].clear();
     target.crash();
     m_readyDueAt[id.value - 1].reset();
+    m_persistDoneAt[id.value - 1].reset();
     m_restartAt[id.value - 1].reset();
     endStep();
 }

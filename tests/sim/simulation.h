@@ -22,6 +22,10 @@ struct SimConfig
     // Each Ready is handled right after the input that produced it with this probability; otherwise
     // later (up to `maxReadyDelayTicks`), so inputs pile up as they do behind a slow disk.
     double inlineReadyProbability = 1.0;
+    // Chance that a Ready is persisted over 1..maxPersistTicks ticks while the core keeps taking input
+    // (raftlab-node's log thread), instead of at once.
+    double asyncPersistProbability = 0.0;
+    int maxPersistTicks = 3;
     int maxReadyDelayTicks = 2;
     // Chance that handling a Ready is cut short by a crash (restarted by whoever drives the run).
     double crashInReadyProbability = 0.0;
@@ -125,6 +129,7 @@ private:
 
     // After an input to `node`: handle its Ready now or later.
     void afterInput(SimNode &node);
+    void finishPersist(SimNode &node);
     void handleReadies(SimNode &node);
     void endStep();
     void deliver(const Message &message);
@@ -135,7 +140,9 @@ private:
     SimNetwork m_network;
     SafetyChecker m_checker;
     std::vector<std::unique_ptr<SimNode>> m_nodes;
-    std::vector<std::optional<SimTime>> m_readyDueAt; // by node index: a deferred Ready
+    std::vector<std::optional<SimTime>> m_readyDueAt;
+    std::vector<std::optional<SimTime>>
+        m_persistDoneAt; // a Ready on its way to disk // by node index: a deferred Ready
     std::vector<std::optional<SimTime>> m_restartAt; // by node index: after a crash inside a Ready
     std::vector<bool> m_frozen; // by node index
     std::vector<std::vector<Message>> m_backlog; // by node index: what arrived while frozen
