@@ -269,6 +269,11 @@ Messages RaftCore::takeEarlyMessages()
     // neither pending for the next Ready nor still on their way to disk in the current one.
     if (m_role != Role::Leader || m_hardStateChanged || m_hardStateInFlight)
         return {};
+    // Proposals made meanwhile go out now, one batch per follower, while the leader's disk is busy.
+    if (m_appendsPending) {
+        broadcastAppend();
+        m_appendsPending = false;
+    }
     return std::exchange(m_ready.messages, Messages{});
 }
 

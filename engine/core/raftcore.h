@@ -97,7 +97,8 @@ public:
     // While a Ready is being persisted: the messages produced since, if they may leave before the next
     // Ready is durable. That is the case for a leader whose term and vote are unchanged (thesis
     // §10.2.1): its heartbeats and appends do not depend on its own disk, because its own log counts
-    // towards commit only after advance(). For anyone else, or after a term or vote change, nothing.
+    // towards commit only after advance(). Proposals made since the last Ready go out with them. For
+    // anyone else, or after a term or vote change, nothing.
     Messages takeEarlyMessages();
 
     // --- state, for status pages and tests --------------------------------------------------

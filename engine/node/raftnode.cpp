@@ -79,8 +79,19 @@ void RaftNode::input(std::function<void()> apply)
     apply();
     if (m_persisting) {
         // The core takes input while the log thread persists the last Ready; a leader's heartbeats
-        // and appends need not wait for its own disk (RaftCore::takeEarlyMessages()).
-        sendAll(m_core.takeEarlyMessages());
+        // and appends need not wait for its own disk (RaftCore::takeEarlyMessages()). Once per pass of
+        // the event loop, so the proposals of that pass travel together.
+        if (!m_earlySendScheduled) {
+            m_earlySendScheduled = true;
+            QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    m_earlySendScheduled = false;
+                    if (m_persisting && m_storageFailure.isEmpty())
+                        sendAll(m_core.takeEarlyMessages());
+                },
+                Qt::QueuedConnection);
+        }
         return;
     }
     scheduleReady();

@@ -135,6 +135,7 @@ private:
     LogIndex m_pendingLogCompaction{}; // our own snapshot is durable up to here: the log can go
     bool m_readyScheduled = false;
     bool m_persisting = false;
+    bool m_earlySendScheduled = false;
     QString m_storageFailure;
     LogIndex m_lastSnapshotIndex{};
 
