@@ -137,80 +137,71 @@ void HttpApi::handleWrite(const QByteArray &keyBytes, std::optional<QByteArray> 
             return;
         }
     }
-    const std::optional<int> timeoutMs = timeoutFrom(request);
-    if (!timeoutMs) {
-        respondNow(
-            std::move(responder), Status::BadRequest,
-            errorJson(QStringLiteral("bad_request"), QStringLiteral("timeout_ms must be 1 to 600000")));
-        return;
-    }
     const QByteArray command = value ? KvStore::encodePut(keyBytes, *value) : KvStore::encodeDelete(keyBytes);
     const QString display = value
         ? QStringLiteral("%1=%2").arg(QString::fromUtf8(keyBytes), QString::fromUtf8(value->left(64)))
         : QString::fromUtf8(keyBytes);
-    accept(request, std::move(responder), *timeoutMs,
-           [this, command, textAnswer, display](const RequestPtr &self) {
-               self->submitted = true;
-               ++m_metrics.proposals;
-               m_node->write(command, [this, self, textAnswer, display](const WriteOutcome &outcome) {
-                   switch (outcome.status) {
-                   case WriteOutcome::Status::Applied:
-                       if (textAnswer)
-                           answer(self,
-                                  PendingRequests::Answer{QStringLiteral("stored %1 at index %2 (term %3)\n")
-                                                              .arg(display)
-                                                              .arg(outcome.index.value)
-                                                              .arg(outcome.term.value)
-                                                              .toUtf8(),
-                                                          "text/plain; charset=utf-8", Status::Ok});
-                       else
-                           answer(
-                               self,
-                               jsonAnswer(Status::Ok,
-                                          QJsonObject{{QStringLiteral("index"), qint64(outcome.index.value)},
-                                                      {QStringLiteral("term"), qint64(outcome.term.value)}}));
-                       return;
-                   case WriteOutcome::Status::NotLeader:
-                       self->submitted = false;
-                       if (m_node->role() == Role::Leader) { // never serve it here again: no loop
-                           answer(self,
-                                  unavailableAnswer(QStringLiteral("unavailable"),
-                                                    QStringLiteral("this node could not take the write"),
-                                                    outcome.leader, QStringLiteral("failed")));
-                           return;
-                       }
-                       dispatch(self); // leadership moved between the check and the proposal: go again
-                       return;
-                   case WriteOutcome::Status::Busy:
-                       answer(self,
-                              unavailableAnswer(QStringLiteral("unavailable"),
-                                                QStringLiteral("the leader is handing leadership over; "
-                                                               "nothing was written, retry in a moment"),
-                                                outcome.leader, QStringLiteral("failed")));
-                       return;
-                   case WriteOutcome::Status::NotCommitted:
-                       answer(self,
-                              unavailableAnswer(
-                                  QStringLiteral("not_committed"),
-                                  QStringLiteral("a newer leader replaced the entry: it was not written"),
-                                  outcome.leader, QStringLiteral("failed")));
-                       return;
-                   case WriteOutcome::Status::Unknown:
-                       answer(self,
-                              unavailableAnswer(
-                                  QStringLiteral("timeout"),
-                                  QStringLiteral("a snapshot replaced the log before the write was seen "
-                                                 "to apply; it may or may not have"),
-                                  outcome.leader, QStringLiteral("unknown")));
-                       return;
-                   case WriteOutcome::Status::StorageFailed:
-                       answer(self,
-                              unavailableAnswer(QStringLiteral("storage_failed"), m_node->storageFailure(),
-                                                outcome.leader, QStringLiteral("failed")));
-                       return;
-                   }
-               });
-           });
+    accept(request, std::move(responder), [this, command, textAnswer, display](const RequestPtr &self) {
+        self->submitted = true;
+        ++m_metrics.proposals;
+        m_node->write(command, [this, self, textAnswer, display](const WriteOutcome &outcome) {
+            switch (outcome.status) {
+            case WriteOutcome::Status::Applied:
+                if (textAnswer)
+                    answer(self,
+                           PendingRequests::Answer{QStringLiteral("stored %1 at index %2 (term %3)\n")
+                                                       .arg(display)
+                                                       .arg(outcome.index.value)
+                                                       .arg(outcome.term.value)
+                                                       .toUtf8(),
+                                                   "text/plain; charset=utf-8", Status::Ok});
+                else
+                    answer(self,
+                           jsonAnswer(Status::Ok,
+                                      QJsonObject{{QStringLiteral("index"), qint64(outcome.index.value)},
+                                                  {QStringLiteral("term"), qint64(outcome.term.value)}}));
+                return;
+            case WriteOutcome::Status::NotLeader:
+                self->submitted = false;
+                if (m_node->role() == Role::Leader) { // never serve it here again: no loop
+                    answer(self,
+                           unavailableAnswer(QStringLiteral("unavailable"),
+                                             QStringLiteral("this node could not take the write"),
+                                             outcome.leader, QStringLiteral("failed")));
+                    return;
+                }
+                dispatch(self); // leadership moved between the check and the proposal: go again
+                return;
+            case WriteOutcome::Status::Busy:
+                answer(self,
+                       unavailableAnswer(QStringLiteral("unavailable"),
+                                         QStringLiteral("the leader is handing leadership over; "
+                                                        "nothing was written, retry in a moment"),
+                                         outcome.leader, QStringLiteral("failed")));
+                return;
+            case WriteOutcome::Status::NotCommitted:
+                answer(
+                    self,
+                    unavailableAnswer(QStringLiteral("not_committed"),
+                                      QStringLiteral("a newer leader replaced the entry: it was not written"),
+                                      outcome.leader, QStringLiteral("failed")));
+                return;
+            case WriteOutcome::Status::Unknown:
+                answer(
+                    self,
+                    unavailableAnswer(QStringLiteral("timeout"),
+                                      QStringLiteral("a snapshot replaced the log before the write was seen "
+                                                     "to apply; it may or may not have"),
+                                      outcome.leader, QStringLiteral("unknown")));
+                return;
+            case WriteOutcome::Status::StorageFailed:
+                answer(self,
+                       unavailableAnswer(QStringLiteral("storage_failed"), m_node->storageFailure(),
+                                         outcome.leader, QStringLiteral("failed")));
+                return;
+            }
+        });
+    });
 }
 
 void HttpApi::handleRead(const QByteArray &keyBytes, const QHttpServerRequest &request,
@@ -242,14 +233,7 @@ void HttpApi::handleRead(const QByteArray &keyBytes, const QHttpServerRequest &r
         responder.write(local.body, local.mime, local.status);
         return;
     }
-    const std::optional<int> timeoutMs = timeoutFrom(request);
-    if (!timeoutMs) {
-        respondNow(
-            std::move(responder), Status::BadRequest,
-            errorJson(QStringLiteral("bad_request"), QStringLiteral("timeout_ms must be 1 to 600000")));
-        return;
-    }
-    accept(request, std::move(responder), *timeoutMs, [this, readNow](const RequestPtr &self) {
+    accept(request, std::move(responder), [this, readNow](const RequestPtr &self) {
         m_node->linearizableRead([this, self, readNow](const ReadOutcome &outcome) {
             switch (outcome.status) {
             case ReadOutcome::Status::Ready:
@@ -280,18 +264,25 @@ void HttpApi::handleRead(const QByteArray &keyBytes, const QHttpServerRequest &r
 // held until a leader is known or the deadline passes.
 
 HttpApi::RequestPtr HttpApi::accept(const QHttpServerRequest &request, QHttpServerResponder &&responder,
-                                    int timeoutMs, std::function<void(const RequestPtr &)> serveHere)
+                                    std::function<void(const RequestPtr &)> serveHere)
 {
+    const std::optional<int> timeoutMs = timeoutFrom(request);
+    if (!timeoutMs) {
+        respondNow(
+            std::move(responder), Status::BadRequest,
+            errorJson(QStringLiteral("bad_request"), QStringLiteral("timeout_ms must be 1 to 600000")));
+        return nullptr;
+    }
     auto self = std::make_shared<Request>();
     self->method = request.method();
     self->url = request.url();
     self->body = request.body();
     self->headers = request.headers();
     self->forwarded = !request.value(forwardedHeader).isEmpty();
-    self->timeoutMs = timeoutMs;
+    self->timeoutMs = *timeoutMs;
     self->serveHere = std::move(serveHere);
     const std::weak_ptr<Request> weak = self;
-    self->id = m_pending.add(std::move(responder), timeoutMs, [this, weak]() {
+    self->id = m_pending.add(std::move(responder), *timeoutMs, [this, weak]() {
         const RequestPtr request = weak.lock();
         const bool submitted = request && request->submitted;
         // Answered now: it must not wait (holding its body) for a leader any longer.

@@ -70,7 +70,9 @@ private:
                      const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void handleRead(const QByteArray &keyBytes, const QHttpServerRequest &request,
                     QHttpServerResponder &&responder);
-    RequestPtr accept(const QHttpServerRequest &request, QHttpServerResponder &&responder, int timeoutMs,
+    // Takes a request that answers later (reading its ?timeout_ms=); answers 400 and returns nothing
+    // when that parameter is malformed.
+    RequestPtr accept(const QHttpServerRequest &request, QHttpServerResponder &&responder,
                       std::function<void(const RequestPtr &)> serveHere);
     void dispatch(const RequestPtr &request);
     void forwardToLeader(const RequestPtr &request, NodeId leader);
