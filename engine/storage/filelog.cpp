@@ -106,7 +106,7 @@ StorageStatus scanSegment(const QString &path, LogIndex firstIndex, bool isLast,
         return status;
     const auto size = static_cast<std::uint64_t>(bytes.size());
     out.fileBytes = size;
-    if (size < FileLog::segmentHeaderBytes || std::memcmp(bytes.constData(), segmentMagic, 8) != 0 ||
+    if (size < FileLog::segmentHeaderBytes || !bytes.startsWith(QByteArrayView(segmentMagic, 8)) ||
         readLittleEndian<quint64>(bytes.constData() + 8) != firstIndex.value) {
         if (isLast && size < FileLog::segmentHeaderBytes) {
             out.tornAt = 0; // created just before a crash: nothing was ever acknowledged from it

@@ -34,7 +34,7 @@ StorageStatus HardStateFile::load(const QString &dir, HardState &out)
     QByteArray bytes;
     if (StorageStatus status = readWholeFile(path, bytes); !status.ok())
         return status;
-    if (bytes.size() != recordBytes || std::memcmp(bytes.constData(), magic, 8) != 0)
+    if (bytes.size() != recordBytes || !bytes.startsWith(QByteArrayView(magic, 8)))
         return StorageStatus::damaged(
             QStringLiteral("term/vote record %1 at byte offset 0: wrong size or header").arg(path));
     if (crc32c(bytes.constData(), 20) != qFromLittleEndian<quint32>(bytes.constData() + 20))

@@ -29,7 +29,7 @@ StorageStatus SnapshotFile::load(const QString &dir, Snapshot &out)
                                           .arg(offset)
                                           .arg(QLatin1String(what)));
     };
-    if (bytes.size() < headerBytes || std::memcmp(bytes.constData(), magic, 8) != 0)
+    if (bytes.size() < headerBytes || !bytes.startsWith(QByteArrayView(magic, 8)))
         return damaged(0, "wrong size or header");
     const char *p = bytes.constData();
     if (crc32c(p, 36) != qFromLittleEndian<quint32>(p + 36))
