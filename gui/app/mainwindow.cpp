@@ -10,8 +10,9 @@ MainWindow::MainWindow(const GuiOptions &options, QWidget *parent)
 {
     setWindowTitle(QStringLiteral("RaftLab — %1").arg(clusterDescription(options)));
     auto *placeholder = new QLabel(
-        QStringLiteral("<h1>RaftLab</h1><p>%1</p><p>The cluster view, logs and charts appear here once the "
-                       "node processes can run.</p>")
+        QStringLiteral("<h1>RaftLab</h1><p>%1</p><p>This build does not draw the cluster yet: run the nodes "
+                       "by hand (README, \"A 3-node cluster by hand\") while the live view, logs and charts "
+                       "are being built.</p>")
             .arg(clusterDescription(options).toHtmlEscaped()),
         this);
     placeholder->setObjectName(QStringLiteral("placeholder"));
