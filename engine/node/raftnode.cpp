@@ -104,13 +104,11 @@ void RaftNode::write(const QByteArray &command, WriteDone done)
         return;
     }
     input([this, command, done = std::move(done)]() mutable {
-        if (!m_storageFailure.isEmpty()) {
-            done(WriteOutcome{.status = WriteOutcome::Status::StorageFailed, .leader = m_core.leader()});
-            return;
-        }
         const ProposeResult result = m_core.propose(command);
         if (result.status != ProposeResult::Status::Accepted) {
-            done(WriteOutcome{.status = WriteOutcome::Status::NotLeader, .leader = result.leader});
+            const bool busy = result.status == ProposeResult::Status::TransferInProgress;
+            done(WriteOutcome{.status = busy ? WriteOutcome::Status::Busy : WriteOutcome::Status::NotLeader,
+                              .leader = result.leader});
             return;
         }
         m_pendingWrites.emplace(result.index, PendingWrite{result.term, std::move(done)});
@@ -124,10 +122,6 @@ void RaftNode::linearizableRead(ReadDone done)
         return;
     }
     input([this, done = std::move(done)]() mutable {
-        if (!m_storageFailure.isEmpty()) {
-            done(ReadOutcome{ReadOutcome::Status::StorageFailed, m_core.leader()});
-            return;
-        }
         const std::uint64_t id = m_nextReadId++;
         const ReadIndexResult result = m_core.readIndex(id);
         if (result.status != ReadIndexResult::Status::Accepted) {

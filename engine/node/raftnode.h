@@ -7,7 +7,6 @@
 
 #include <QObject>
 
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
