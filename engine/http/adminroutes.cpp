@@ -1,5 +1,6 @@
 // HttpApi: fault injection and control (INTERFACE.md, "Fault injection"). Loopback clients only, unless
 // the node was started with --admin-token: then any client presenting "Authorization: Bearer <token>".
+#include "eventjson.h"
 #include "httpapi.h"
 #include "httpresponses.h"
 #include "net/tcptransport.h"
@@ -153,35 +154,34 @@ void HttpApi::addAdminRoutes()
                             {QStringLiteral("election_timeout_ms"), QJsonArray{appliedMin, appliedMax}}});
         });
 
-    adminRoute(
-        QStringLiteral("/admin/transfer"),
-        [this, bad](const QJsonObject &body, QHttpServerResponder &&responder) {
-            const auto to = intIn(body.value(QStringLiteral("to")), 1, 1'000'000);
-            if (!to)
-                return bad(std::move(responder), QStringLiteral("expected {\"to\": id}"));
-            const TransferResult result = m_node->transferLeadership(NodeId(std::uint32_t(*to)));
-            switch (result.status) {
-            case TransferResult::Status::Started:
-                return respondNow(std::move(responder), Status::Ok,
-                                  QJsonObject{{QStringLiteral("status"), QStringLiteral("started")},
-                                              {QStringLiteral("to"), *to}});
-            case TransferResult::Status::AlreadyLeader:
-                return respondNow(std::move(responder), Status::Ok,
-                                  QJsonObject{{QStringLiteral("status"), QStringLiteral("already_leader")},
-                                              {QStringLiteral("to"), *to}});
-            case TransferResult::Status::UnknownTarget:
-                return bad(std::move(responder),
-                           QStringLiteral("node %1 is not a member of the cluster").arg(*to));
-            case TransferResult::Status::NotLeader: {
-                QJsonObject error =
-                    errorJson(QStringLiteral("not_leader"),
-                              QStringLiteral("only the leader can hand over leadership; ask it"));
-                error.insert(QStringLiteral("leader"),
-                             result.leader.isNone() ? QJsonValue() : QJsonValue(qint64(result.leader.value)));
-                return respondNow(std::move(responder), Status::Conflict, error);
-            }
-            }
-        });
+    adminRoute(QStringLiteral("/admin/transfer"),
+               [this, bad](const QJsonObject &body, QHttpServerResponder &&responder) {
+                   const auto to = intIn(body.value(QStringLiteral("to")), 1, 1'000'000);
+                   if (!to)
+                       return bad(std::move(responder), QStringLiteral("expected {\"to\": id}"));
+                   const TransferResult result = m_node->transferLeadership(NodeId(std::uint32_t(*to)));
+                   switch (result.status) {
+                   case TransferResult::Status::Started:
+                       return respondNow(std::move(responder), Status::Ok,
+                                         QJsonObject{{QStringLiteral("status"), QStringLiteral("started")},
+                                                     {QStringLiteral("to"), *to}});
+                   case TransferResult::Status::AlreadyLeader:
+                       return respondNow(
+                           std::move(responder), Status::Ok,
+                           QJsonObject{{QStringLiteral("status"), QStringLiteral("already_leader")},
+                                       {QStringLiteral("to"), *to}});
+                   case TransferResult::Status::UnknownTarget:
+                       return bad(std::move(responder),
+                                  QStringLiteral("node %1 is not a member of the cluster").arg(*to));
+                   case TransferResult::Status::NotLeader: {
+                       QJsonObject error =
+                           errorJson(QStringLiteral("not_leader"),
+                                     QStringLiteral("only the leader can hand over leadership; ask it"));
+                       error.insert(QStringLiteral("leader"), idOrNull(result.leader));
+                       return respondNow(std::move(responder), Status::Conflict, error);
+                   }
+                   }
+               });
 
     adminRoute(QStringLiteral("/admin/timeout"),
                [this](const QJsonObject &, QHttpServerResponder &&responder) {

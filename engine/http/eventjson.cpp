@@ -6,17 +6,17 @@
 
 namespace raftlab {
 
-namespace {
-
-QString text(std::string_view view)
+QString textOf(std::string_view name)
 {
-    return QString::fromLatin1(view.data(), static_cast<qsizetype>(view.size()));
+    return QString::fromLatin1(name.data(), static_cast<qsizetype>(name.size()));
 }
 
 QJsonValue idOrNull(NodeId id)
 {
     return id.isNone() ? QJsonValue() : QJsonValue(static_cast<qint64>(id.value));
 }
+
+namespace {
 
 // Only the kinds of decisions the INTERFACE names get their names; the rest keep the core's.
 QString streamType(const Event &event)
@@ -35,7 +35,7 @@ QString streamType(const Event &event)
     case EventType::TransferAborted:
         return QStringLiteral("transfer");
     default:
-        return text(toString(event.type));
+        return textOf(toString(event.type));
     }
 }
 
@@ -79,11 +79,11 @@ QJsonObject coreEventJson(const Event &event, qint64 timeUs)
                      {QStringLiteral("node"), static_cast<qint64>(event.node.value)},
                      {QStringLiteral("term"), static_cast<qint64>(event.term.value)},
                      {QStringLiteral("t_us"), timeUs},
-                     {QStringLiteral("role"), text(toString(event.role))},
-                     {QStringLiteral("event"), text(toString(event.type))},
+                     {QStringLiteral("role"), textOf(toString(event.role))},
+                     {QStringLiteral("event"), textOf(toString(event.type))},
                      {QStringLiteral("text"), describe(event)}};
     if (event.reason != Reason::None)
-        json.insert(QStringLiteral("reason"), text(toString(event.reason)));
+        json.insert(QStringLiteral("reason"), textOf(toString(event.reason)));
     switch (event.type) {
     case EventType::RoleChanged:
         json.insert(QStringLiteral("leader"), idOrNull(event.peer));
@@ -147,7 +147,7 @@ QJsonObject messageEventJson(const char *type, NodeId node, const Message &m, qu
                      {QStringLiteral("term"), static_cast<qint64>(m.term.value)},
                      {QStringLiteral("t_us"), timeUs},
                      {QStringLiteral("id"), static_cast<qint64>(traceId)},
-                     {QStringLiteral("msg"), text(toString(m.type))},
+                     {QStringLiteral("msg"), textOf(toString(m.type))},
                      {QStringLiteral("from"), static_cast<qint64>(m.from.value)},
                      {QStringLiteral("to"), static_cast<qint64>(m.to.value)},
                      {QStringLiteral("response"), isResponse(m.type)}};

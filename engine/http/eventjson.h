@@ -8,6 +8,11 @@
 
 namespace raftlab {
 
+// A node id as JSON: the number, or null for "nobody" (no leader, no vote).
+QJsonValue idOrNull(NodeId id);
+// One of the core's names (toString of a role, message type, reason) as a QString.
+QString textOf(std::string_view name);
+
 // The JSON objects of the /events stream (INTERFACE.md, "Observation"). Each carries at least
 // `type`, `node`, `term` and `t_us`; core decisions also carry `text`, the sentence the GUI narrates.
 QJsonObject coreEventJson(const Event &event, qint64 timeUs);

@@ -3,6 +3,7 @@
 #include "httpapi.h"
 
 #include "httpresponses.h"
+#include "net/listenaddress.h"
 #include "node/kvstore.h"
 #include "node/raftnode.h"
 
@@ -60,12 +61,7 @@ HttpApi::~HttpApi() = default;
 
 QString HttpApi::listen()
 {
-    QHostAddress address;
-    if (m_options.listenHost == QLatin1String("localhost"))
-        address = QHostAddress(QHostAddress::LocalHost);
-    else if (!address.setAddress(m_options.listenHost))
-        address = QHostAddress(QHostAddress::Any);
-    m_port = m_server.listen(address, m_options.listenPort);
+    m_port = m_server.listen(listenAddressFor(m_options.listenHost), m_options.listenPort);
     if (m_port == 0)
         return QStringLiteral("cannot serve HTTP on %1:%2 (is the port in use?)")
             .arg(m_options.listenHost)

@@ -1,5 +1,7 @@
 #include "httpresponses.h"
 
+#include "eventjson.h"
+
 #include "node/commandlinehelp.h"
 
 #include <QJsonDocument>
@@ -22,7 +24,7 @@ PendingRequests::Answer unavailableAnswer(const QString &code, const QString &me
                                           const QString &outcome)
 {
     QJsonObject body = errorJson(code, message);
-    body.insert(QStringLiteral("leader"), leader.isNone() ? QJsonValue() : QJsonValue(qint64(leader.value)));
+    body.insert(QStringLiteral("leader"), idOrNull(leader));
     if (!outcome.isEmpty())
         body.insert(QStringLiteral("outcome"), outcome);
     return jsonAnswer(QHttpServerResponder::StatusCode::ServiceUnavailable, body);

@@ -12,20 +12,6 @@ namespace raftlab {
 
 using Status = QHttpServerResponder::StatusCode;
 
-namespace {
-
-QJsonValue idOrNull(NodeId id)
-{
-    return id.isNone() ? QJsonValue() : QJsonValue(qint64(id.value));
-}
-
-QString text(std::string_view view)
-{
-    return QString::fromLatin1(view.data(), qsizetype(view.size()));
-}
-
-} // namespace
-
 QJsonObject HttpApi::statusJson() const
 {
     const CoreStatus core = m_node->coreStatus();
@@ -52,7 +38,7 @@ QJsonObject HttpApi::statusJson() const
     return QJsonObject{
         {QStringLiteral("id"), qint64(core.id.value)},
         {QStringLiteral("cluster"), m_options.cluster.name},
-        {QStringLiteral("role"), text(toString(core.role))},
+        {QStringLiteral("role"), textOf(toString(core.role))},
         {QStringLiteral("term"), qint64(core.term.value)},
         {QStringLiteral("voted_for"), idOrNull(core.votedFor)},
         {QStringLiteral("leader_id"), idOrNull(core.leader)},
@@ -185,13 +171,13 @@ void HttpApi::wireEvents()
     const NodeId self = m_node->id();
     connect(
         transport, &TcpTransport::messageSent, this, [this, self](const Message &message, quint64 traceId) {
-            ++m_metrics.messagesSent[text(toString(message.type))];
+            ++m_metrics.messagesSent[textOf(toString(message.type))];
             if (m_events.hasSubscribers())
                 publish(messageEventJson("send", self, message, traceId, RaftNode::monotonicMicroseconds()));
         });
     connect(transport, &TcpTransport::messageReceived, this,
             [this, self](const Message &message, quint64 traceId) {
-                ++m_metrics.messagesReceived[text(toString(message.type))];
+                ++m_metrics.messagesReceived[textOf(toString(message.type))];
                 if (m_events.hasSubscribers())
                     publish(
                         messageEventJson("recv", self, message, traceId, RaftNode::monotonicMicroseconds()));

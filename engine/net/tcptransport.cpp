@@ -2,6 +2,7 @@
 
 #include "framecodec.h"
 #include "inboundconnection.h"
+#include "listenaddress.h"
 #include "messagecodec.h"
 #include "outgoingpeer.h"
 
@@ -55,12 +56,7 @@ TcpTransport::~TcpTransport() = default;
 
 QString TcpTransport::start()
 {
-    QHostAddress address;
-    if (m_options.listenHost == QLatin1String("localhost"))
-        address = QHostAddress(QHostAddress::LocalHost);
-    else if (!address.setAddress(m_options.listenHost))
-        address = QHostAddress(QHostAddress::Any); // a host name: listen everywhere, peers dial the name
-    if (!m_server->listen(address, m_options.listenPort))
+    if (!m_server->listen(listenAddressFor(m_options.listenHost), m_options.listenPort))
         return QStringLiteral("cannot listen for Raft peers on %1:%2: %3")
             .arg(m_options.listenHost)
             .arg(m_options.listenPort)
