@@ -21,7 +21,7 @@
 #     (KEEP_DATA=1 keeps it and the node logs).
 #
 # Environment: REPEAT, DURATION (s), WARMUP (s), FAILOVERS, FAILOVER_TIMEOUT_MS, BENCH_JOBS (build -j,
-# default 2), SKIP_BUILD=1 (use the existing binary), RAFTLAB_BENCH_DIR (parent of the temp dir; default build/release/bench), KEEP_DATA, PROFILE.
+# default 2), SKIP_BUILD=1 (use the existing binary), NODE_BINARY=PATH (run that raftlab-node, no build; for A/B runs), RAFTLAB_BENCH_DIR (parent of the temp dir; default build/release/bench), KEEP_DATA, PROFILE.
 # Needs root or sudo only to install wrk/curl (Debian packages) when missing.
 # The machine may be shared and noisy: compare figures of one run, not across runs.
 set -euo pipefail
@@ -61,14 +61,16 @@ if [ ${#missing[@]} -gt 0 ]; then install_packages "${missing[@]}"; fi
 
 # ---------------------------------------------------------------------------------------------------
 # 1. Build
-if [ "${SKIP_BUILD:-0}" = 1 ]; then
+if [ -n "${NODE_BINARY:-}" ]; then
+    log "NODE_BINARY: using $NODE_BINARY (no build)"
+elif [ "${SKIP_BUILD:-0}" = 1 ]; then
     log "SKIP_BUILD=1: using the existing build/release/engine/raftlab-node"
 else
     log "building the release preset (raftlab-node)"
     cmake --preset release >/dev/null || die "cmake --preset release failed (see above)"
     cmake --build --preset release -j "${BENCH_JOBS:-2}" --target raftlab-node
 fi
-node_bin=$repo/build/release/engine/raftlab-node
+node_bin=${NODE_BINARY:-$repo/build/release/engine/raftlab-node}
 lua=$repo/bench/cluster_put.lua
 [ -x "$node_bin" ] || die "no $node_bin after the build"
 

@@ -50,6 +50,20 @@ QJsonArray idArray(const std::set<NodeId> &ids)
     return array;
 }
 
+// "Node 2 now drops all Raft traffic to and from nodes 1, 3." / "... blocks nobody."
+QString peersSentence(NodeId self, const std::set<NodeId> &peers)
+{
+    if (peers.empty())
+        return QStringLiteral("Node %1 now exchanges Raft messages with every peer.").arg(self.value);
+    QStringList names;
+    for (NodeId peer : peers)
+        names << QString::number(peer.value);
+    return QStringLiteral("Node %1 now drops all Raft traffic to and from node%2 %3.")
+        .arg(self.value)
+        .arg(peers.size() == 1 ? QString() : QStringLiteral("s"))
+        .arg(names.join(QStringLiteral(", ")));
+}
+
 } // namespace
 
 bool HttpApi::adminAllowed(const QHttpServerRequest &request) const
@@ -106,6 +120,7 @@ void HttpApi::addAdminRoutes()
                        peers.insert(NodeId(std::uint32_t(*id)));
                    }
                    m_node->transport()->setBlockedPeers(peers);
+                   publishFaults(peersSentence(m_node->id(), peers));
                    respondNow(std::move(responder), Status::Ok,
                               QJsonObject{{QStringLiteral("blocked_peers"), idArray(peers)}});
                });
@@ -127,6 +142,12 @@ void HttpApi::addAdminRoutes()
             faults.jitterMs = jitter.value_or(0);
             faults.loss = loss.toDouble(0);
             m_node->transport()->setFaults(faults);
+            publishFaults(QStringLiteral("Node %1 now delays its outgoing messages by %2 ms (jitter %3 ms) and "
+                                         "loses %4% of them.")
+                              .arg(m_node->id().value)
+                              .arg(faults.delayMs)
+                              .arg(faults.jitterMs)
+                              .arg(faults.loss * 100.0, 0, 'g', 3));
             respondNow(std::move(responder), Status::Ok,
                        QJsonObject{{QStringLiteral("delay_ms"), faults.delayMs},
                                    {QStringLiteral("jitter_ms"), faults.jitterMs},
@@ -148,6 +169,12 @@ void HttpApi::addAdminRoutes()
                                    "H < MIN < MAX, at least one %1 ms tick apart")
                         .arg(m_node->settings().tickMs));
             const auto [appliedMin, appliedMax] = m_node->electionTimeoutMs();
+            publishFaults(QStringLiteral("Node %1 now sends heartbeats every %2 ms and times out elections after "
+                                         "%3–%4 ms.")
+                              .arg(m_node->id().value)
+                              .arg(m_node->heartbeatMs())
+                              .arg(appliedMin)
+                              .arg(appliedMax));
             respondNow(
                 std::move(responder), Status::Ok,
                 QJsonObject{{QStringLiteral("heartbeat_ms"), m_node->heartbeatMs()},

@@ -1,7 +1,7 @@
 #include "eventjson.h"
 
-#include <QCborMap>
-#include <QCborValue>
+#include "node/kvstore.h"
+
 #include <QJsonArray>
 
 namespace raftlab {
@@ -45,18 +45,17 @@ QString describeCommand(const Entry &entry)
 {
     if (entry.type == EntryType::NoOp)
         return QStringLiteral("no-op");
-    const QCborMap command = QCborValue::fromCbor(entry.payload).toMap();
+    KvCommand command;
+    if (!KvStore::decodeCommand(entry.payload, command).isEmpty())
+        return QStringLiteral("(%1 bytes)").arg(entry.payload.size());
     const auto shorten = [](const QByteArray &bytes) {
         const QString s = QString::fromUtf8(bytes.left(48));
         return bytes.size() > 48 ? s + QStringLiteral("…") : s;
     };
-    const QString op = command.value(QStringLiteral("op")).toString();
-    const QByteArray key = command.value(QStringLiteral("key")).toByteArray();
-    if (op == QLatin1String("put"))
-        return QStringLiteral("put %1=%2")
-            .arg(shorten(key), shorten(command.value(QStringLiteral("value")).toByteArray()));
-    if (op == QLatin1String("delete"))
-        return QStringLiteral("delete %1").arg(shorten(key));
+    if (command.operation == KvOperation::Put)
+        return QStringLiteral("put %1=%2").arg(shorten(command.key), shorten(command.value));
+    if (command.operation == KvOperation::Delete)
+        return QStringLiteral("delete %1").arg(shorten(command.key));
     return QStringLiteral("(%1 bytes)").arg(entry.payload.size());
 }
 

@@ -134,9 +134,10 @@ void HttpApi::handleWrite(const QByteArray &keyBytes, std::optional<QByteArray> 
         }
     }
     const QByteArray command = value ? KvStore::encodePut(keyBytes, *value) : KvStore::encodeDelete(keyBytes);
-    const QString display = value
-        ? QStringLiteral("%1=%2").arg(QString::fromUtf8(keyBytes), QString::fromUtf8(value->left(64)))
-        : QString::fromUtf8(keyBytes);
+    // Only the text answer of POST / shows the pair; a PUT or DELETE answers JSON and needs none of it.
+    const QString display = !textAnswer ? QString()
+        : value ? QStringLiteral("%1=%2").arg(QString::fromUtf8(keyBytes), QString::fromUtf8(value->left(64)))
+                : QString::fromUtf8(keyBytes);
     accept(request, std::move(responder), [this, command, textAnswer, display](const RequestPtr &self) {
         self->submitted = true;
         ++m_metrics.proposals;
@@ -151,11 +152,12 @@ void HttpApi::handleWrite(const QByteArray &keyBytes, std::optional<QByteArray> 
                                                        .arg(outcome.term.value)
                                                        .toUtf8(),
                                                    "text/plain; charset=utf-8", Status::Ok});
-                else
+                else // {"index":N,"term":T}, as QJsonDocument would write it, without building one per write
                     answer(self,
-                           jsonAnswer(Status::Ok,
-                                      QJsonObject{{QStringLiteral("index"), qint64(outcome.index.value)},
-                                                  {QStringLiteral("term"), qint64(outcome.term.value)}}));
+                           PendingRequests::Answer{"{\"index\":" + QByteArray::number(outcome.index.value) +
+                                                       ",\"term\":" + QByteArray::number(outcome.term.value) +
+                                                       "}\n",
+                                                   "application/json", Status::Ok});
                 return;
             case WriteOutcome::Status::NotLeader:
                 self->submitted = false;

@@ -81,6 +81,9 @@ private:
 
     bool adminAllowed(const QHttpServerRequest &request) const;
     void publish(const QJsonObject &event);
+    // A `faults` event: this node's lab conditions (blocked peers, delay/loss, timers) after an admin
+    // route changed them, so that a viewer learns of a cut link from the node itself, as it happens.
+    void publishFaults(const QString &text);
     void trackRole();
 
     Options m_options;

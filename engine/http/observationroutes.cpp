@@ -112,6 +112,21 @@ void HttpApi::publish(const QJsonObject &event)
     m_events.publish(event);
 }
 
+void HttpApi::publishFaults(const QString &text)
+{
+    if (m_events.subscriberCount() == 0)
+        return;
+    const QJsonObject status = statusJson();
+    QJsonObject event{{QStringLiteral("type"), QStringLiteral("faults")},
+                      {QStringLiteral("node"), qint64(m_node->id().value)},
+                      {QStringLiteral("term"), qint64(m_node->term().value)},
+                      {QStringLiteral("t_us"), RaftNode::monotonicMicroseconds()},
+                      {QStringLiteral("text"), text}};
+    for (const char *key : {"blocked_peers", "net", "heartbeat_ms", "election_timeout_ms"})
+        event.insert(QLatin1String(key), status.value(QLatin1String(key)));
+    publish(event);
+}
+
 void HttpApi::trackRole()
 {
     const NodeId leader = m_node->leader();

@@ -6,13 +6,15 @@ namespace raftlab {
 
 PendingRequests::PendingRequests(QObject *parent)
     : QObject(parent)
-{ }
-
-PendingRequests::~PendingRequests()
+    , m_timer(new QTimer(this))
 {
-    for (auto &[id, pending] : m_pending)
-        delete pending->timer;
+    m_clock.start();
+    m_timer->setSingleShot(true);
+    m_timer->setTimerType(Qt::PreciseTimer);
+    connect(m_timer, &QTimer::timeout, this, &PendingRequests::expire);
 }
+
+PendingRequests::~PendingRequests() = default;
 
 PendingRequests::Id PendingRequests::add(QHttpServerResponder &&responder, int timeoutMs,
                                          std::function<Answer()> onTimeout)
@@ -22,15 +24,12 @@ PendingRequests::Id PendingRequests::add(QHttpServerResponder &&responder, int t
     pending->socket = pending->responder.socket();
     pending->onTimeout = std::move(onTimeout);
     pending->clock.start();
-    pending->timer = new QTimer(this);
-    pending->timer->setSingleShot(true);
-    connect(pending->timer, &QTimer::timeout, this, [this, id] {
-        const auto found = m_pending.find(id);
-        if (found != m_pending.end())
-            answer(id, found->second->onTimeout());
-    });
-    pending->timer->start(timeoutMs);
+    const qint64 deadlineMs = m_clock.elapsed() + timeoutMs;
+    pending->deadline = m_deadlines.emplace(deadlineMs, id);
     m_pending.emplace(id, std::move(pending));
+    // Requests mostly share one timeout, so a new deadline is rarely the earliest: the timer stays as is.
+    if (!m_timer->isActive() || deadlineMs < m_armedForMs)
+        armFor(deadlineMs);
     return id;
 }
 
@@ -40,12 +39,30 @@ bool PendingRequests::answer(Id id, const Answer &answer)
     if (!node)
         return false;
     Pending &pending = *node.mapped();
-    pending.timer->deleteLater();
+    // The timer may stay armed for this deadline: it then finds nothing due and re-arms (expire()).
+    m_deadlines.erase(pending.deadline);
     if (!pending.socket || pending.socket->state() != QAbstractSocket::ConnectedState)
         return false;
     pending.responder.write(answer.body, answer.mime, answer.status);
     Q_EMIT answered(pending.clock.nsecsElapsed() / 1000, static_cast<int>(answer.status));
     return true;
+}
+
+void PendingRequests::expire()
+{
+    // Bounded: each round answers (and so removes) the earliest request.
+    while (!m_deadlines.empty() && m_deadlines.begin()->first <= m_clock.elapsed()) {
+        const Id id = m_deadlines.begin()->second;
+        answer(id, m_pending.at(id)->onTimeout());
+    }
+    if (!m_deadlines.empty())
+        armFor(m_deadlines.begin()->first);
+}
+
+void PendingRequests::armFor(qint64 deadlineMs)
+{
+    m_armedForMs = deadlineMs;
+    m_timer->start(static_cast<int>(std::max<qint64>(0, deadlineMs - m_clock.elapsed())));
 }
 
 } // namespace raftlab

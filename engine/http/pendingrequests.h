@@ -16,7 +16,9 @@ class QTimer;
 namespace raftlab {
 
 // HTTP requests that answer later (a write answers once applied). Each is answered exactly once: by
-// whoever finishes first — the node, or the deadline, which then answers `onTimeout`'s response. The
+// whoever finishes first — the node, or the deadline, which then answers `onTimeout`'s response. One
+// timer serves every deadline (armed for the earliest), not one QTimer per request: creating, starting
+// and deleting a timer per write cost more than the rest of the bookkeeping together. The
 // responder is only written while its socket is still connected (TOOLCHAIN.md: Qt deletes the socket
 // of a client that went away, and writing then would crash).
 class PendingRequests final : public QObject
@@ -47,6 +49,7 @@ Q_SIGNALS:
     void answered(qint64 latencyUs, int status);
 
 private:
+    using Deadlines = std::multimap<qint64, Id>; // milliseconds on m_clock -> request
     struct Pending
     {
         Pending(QHttpServerResponder &&r)
@@ -54,11 +57,18 @@ private:
         { }
         QHttpServerResponder responder;
         QPointer<QTcpSocket> socket;
-        QTimer *timer = nullptr;
+        Deadlines::iterator deadline;
         std::function<Answer()> onTimeout;
         QElapsedTimer clock;
     };
+    void expire();
+    void armFor(qint64 deadlineMs);
+
     std::map<Id, std::unique_ptr<Pending>> m_pending;
+    Deadlines m_deadlines;
+    QElapsedTimer m_clock;
+    QTimer *m_timer;
+    qint64 m_armedForMs = 0; // the deadline m_timer fires for, while active
     Id m_nextId = 1;
 };
 

@@ -5,9 +5,11 @@
 #include <QCborStreamWriter>
 #include <QCborValue>
 #include <QStringDecoder>
+#include <QtEndian>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace raftlab {
 
@@ -15,25 +17,20 @@ namespace {
 
 constexpr qint64 snapshotFormat = 1;
 
-QString opKey()
+enum CommandTag : quint8 { PutTag = 0x01, DeleteTag = 0x02 };
+constexpr qsizetype commandHeaderBytes = 5; // tag and key length
+
+QByteArray encodeCommand(CommandTag tag, const QByteArray &key, const QByteArray &value)
 {
-    return QStringLiteral("op");
-}
-QString keyKey()
-{
-    return QStringLiteral("key");
-}
-QString valueKey()
-{
-    return QStringLiteral("value");
-}
-QString putOp()
-{
-    return QStringLiteral("put");
-}
-QString deleteOp()
-{
-    return QStringLiteral("delete");
+    QByteArray out(commandHeaderBytes + key.size() + value.size(), Qt::Uninitialized);
+    char *at = out.data();
+    *at = static_cast<char>(tag);
+    qToLittleEndian<quint32>(static_cast<quint32>(key.size()), at + 1);
+    std::memcpy(at + commandHeaderBytes, key.constData(), static_cast<std::size_t>(key.size()));
+    if (!value.isEmpty())
+        std::memcpy(at + commandHeaderBytes + key.size(), value.constData(),
+                    static_cast<std::size_t>(value.size()));
+    return out;
 }
 
 [[noreturn]] void brokenInvariant(const char *what, LogIndex expected, LogIndex got)
@@ -61,62 +58,40 @@ std::optional<QCborValue> decodeWhole(const QByteArray &bytes, QString &why)
     return value;
 }
 
-struct Command
-{
-    KvOperation operation = KvOperation::None;
-    QByteArray key{};
-    QByteArray value{};
-};
-
-// Why `payload` is not a put or delete command, or empty with `out` filled.
-QString decodeCommand(const QByteArray &payload, Command &out)
-{
-    QString why;
-    const auto value = decodeWhole(payload, why);
-    if (!value)
-        return why;
-    if (!value->isMap())
-        return QStringLiteral("the command is not a CBOR map");
-    const QCborMap map = value->toMap();
-    const QCborValue op = map.value(opKey());
-    const QCborValue key = map.value(keyKey());
-    if (!key.isByteArray())
-        return QStringLiteral("the command has no byte-string \"key\"");
-    if (op == QCborValue(putOp())) {
-        const QCborValue data = map.value(valueKey());
-        if (!data.isByteArray())
-            return QStringLiteral("the put has no byte-string \"value\"");
-        if (map.size() != 3)
-            return QStringLiteral("the put has fields other than op, key and value");
-        out = Command{KvOperation::Put, key.toByteArray(), data.toByteArray()};
-        return QString();
-    }
-    if (op == QCborValue(deleteOp())) {
-        if (map.size() != 2)
-            return QStringLiteral("the delete has fields other than op and key");
-        out = Command{KvOperation::Delete, key.toByteArray(), QByteArray()};
-        return QString();
-    }
-    return QStringLiteral("the command's \"op\" is neither \"put\" nor \"delete\"");
-}
-
 } // namespace
 
 QByteArray KvStore::encodePut(const QByteArray &key, const QByteArray &value)
 {
-    QCborMap map;
-    map[opKey()] = putOp();
-    map[keyKey()] = key;
-    map[valueKey()] = value;
-    return map.toCborValue().toCbor();
+    return encodeCommand(PutTag, key, value);
 }
 
 QByteArray KvStore::encodeDelete(const QByteArray &key)
 {
-    QCborMap map;
-    map[opKey()] = deleteOp();
-    map[keyKey()] = key;
-    return map.toCborValue().toCbor();
+    return encodeCommand(DeleteTag, key, QByteArray());
+}
+
+QString KvStore::decodeCommand(const QByteArray &payload, KvCommand &out)
+{
+    if (payload.isEmpty())
+        return QStringLiteral("the command is empty");
+    const auto tag = static_cast<quint8>(payload.front());
+    if (tag != PutTag && tag != DeleteTag)
+        return QStringLiteral("the command starts with 0x%1, neither put (0x01) nor delete (0x02)")
+            .arg(tag, 2, 16, QLatin1Char('0'));
+    if (payload.size() < commandHeaderBytes)
+        return QStringLiteral("the command is %1 bytes, too short for a key length").arg(payload.size());
+    const quint32 keyBytes = qFromLittleEndian<quint32>(payload.constData() + 1);
+    const qsizetype rest = payload.size() - commandHeaderBytes;
+    if (keyBytes > static_cast<quint64>(rest))
+        return QStringLiteral("the command's key of %1 bytes runs past its end (%2 bytes left)")
+            .arg(keyBytes)
+            .arg(rest);
+    if (tag == DeleteTag && static_cast<qsizetype>(keyBytes) != rest)
+        return QStringLiteral("the delete has %1 bytes after its key").arg(rest - keyBytes);
+    out.operation = tag == PutTag ? KvOperation::Put : KvOperation::Delete;
+    out.key = payload.mid(commandHeaderBytes, keyBytes);
+    out.value = tag == PutTag ? payload.mid(commandHeaderBytes + keyBytes) : QByteArray();
+    return QString();
 }
 
 QString KvStore::validateKey(const QByteArray &key)
@@ -166,7 +141,7 @@ ApplyResult KvStore::apply(const Entry &entry)
         return result;
     }
 
-    Command command;
+    KvCommand command;
     if (QString why = decodeCommand(entry.payload, command); !why.isEmpty()) {
         result.status = ApplyResult::Status::Skipped;
         result.reason = why;

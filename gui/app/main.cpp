@@ -46,5 +46,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(RAFTLAB_VERSION));
     raftlab::MainWindow window(commandLine.options);
     window.show();
+    // The window first, then the nodes: the user sees them come up (and why, should they not).
+    if (const QString error = window.startCluster(); !error.isEmpty())
+        std::fprintf(stderr, "raftlab: %s\n", qPrintable(error));
     return app.exec();
 }

@@ -1,25 +1,60 @@
 #include "mainwindow.h"
 
+#include "views/cluster/clusterview.h"
+#include "views/controls/clientpanel.h"
+#include "views/controls/eventfeed.h"
+#include "views/panels/chartspanel.h"
+#include "views/panels/logview.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
 #include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
 
 namespace raftlab {
 
+namespace {
+
+// How long an action's sentence stays in the status bar.
+constexpr int messageTimeoutMs = 6000;
+
+QString onOff(bool on)
+{
+    return on ? QStringLiteral("on") : QStringLiteral("off");
+}
+
+} // namespace
+
 MainWindow::MainWindow(const GuiOptions &options, QWidget *parent)
     : QMainWindow(parent)
+    , m_options(options)
+    , m_controller(new ClusterController(this))
 {
     setWindowTitle(QStringLiteral("RaftLab — %1").arg(clusterDescription(options)));
-    auto *placeholder = new QLabel(
-        QStringLiteral("<h1>RaftLab</h1><p>%1</p><p>This build does not draw the cluster yet: run the nodes "
-                       "by hand (README, \"A 3-node cluster by hand\") while the live view, logs and charts "
-                       "are being built.</p>")
-            .arg(clusterDescription(options).toHtmlEscaped()),
-        this);
-    placeholder->setObjectName(QStringLiteral("placeholder"));
-    placeholder->setAlignment(Qt::AlignCenter);
-    setCentralWidget(placeholder);
+    buildViews();
+    buildActions();
+    connectController();
+    applyTheme();
+    refreshControls();
+    refreshStatus();
     statusBar()->showMessage(clusterDescription(options));
-    resize(1280, 800);
+    resize(1440, 900);
+}
+
+MainWindow::~MainWindow()
+{
+    // Stopping the nodes reports each one's end; nobody here listens any more. Then the views, which
+    // read the model the controller owns, go before it.
+    m_controller->disconnect(this);
+    m_controller->supervisor()->stopAll();
+    delete centralWidget();
 }
 
 QString MainWindow::clusterDescription(const GuiOptions &options)
@@ -31,6 +66,274 @@ QString MainWindow::clusterDescription(const GuiOptions &options)
     if (options.workspaceDir.isEmpty())
         return nodes + QStringLiteral(" in a fresh workspace");
     return nodes + QStringLiteral(" in workspace %1").arg(options.workspaceDir);
+}
+
+QString MainWindow::startCluster()
+{
+    const QString error = m_options.attachFile.isEmpty()
+        ? m_controller->startLocal(m_options.nodeCount, m_options.workspaceDir,
+                                   ProtocolOptions{m_preVoteAction->isChecked(), m_checkQuorumAction->isChecked()})
+        : m_controller->attach(m_options.attachFile);
+    if (!error.isEmpty()) {
+        m_startingLabel->setText(QStringLiteral("Could not start the cluster: %1").arg(error));
+        m_startingLabel->show();
+        statusBar()->showMessage(error);
+        return error;
+    }
+    m_startingLabel->setText(m_controller->canControlProcesses()
+                                 ? QStringLiteral("Starting %1 nodes…").arg(m_options.nodeCount)
+                                 : QStringLiteral("Connecting to the nodes of %1…").arg(m_options.attachFile));
+    refreshControls();
+    return QString();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout: the ring is the biggest thing on the screen (it is what a class looks at); the sentences
+// that explain it sit beside it; the logs, which need width, run along the bottom.
+
+void MainWindow::buildViews()
+{
+    ClusterModel *model = m_controller->model();
+    m_clusterView = new ClusterView(model);
+    m_eventFeed = new EventFeed(model);
+    m_clientPanel = new ClientPanel(model);
+    m_logView = new LogView(model);
+    m_chartsPanel = new ChartsPanel(model);
+
+    auto *side = new QSplitter(Qt::Vertical);
+    side->addWidget(m_eventFeed);
+    side->addWidget(m_clientPanel);
+    side->setStretchFactor(0, 3);
+    side->setStretchFactor(1, 2);
+
+    auto *top = new QSplitter(Qt::Horizontal);
+    top->addWidget(m_clusterView);
+    top->addWidget(side);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 2);
+
+    m_bottomTabs = new QTabWidget;
+    m_bottomTabs->addTab(m_logView, QStringLiteral("Logs"));
+    m_bottomTabs->addTab(m_chartsPanel, QStringLiteral("Charts"));
+
+    auto *whole = new QSplitter(Qt::Vertical);
+    whole->addWidget(top);
+    whole->addWidget(m_bottomTabs);
+    whole->setStretchFactor(0, 3);
+    whole->setStretchFactor(1, 2);
+    setCentralWidget(whole);
+
+    m_statusLabel = new QLabel;
+    m_statusLabel->setObjectName(QStringLiteral("clusterSummary"));
+    statusBar()->addPermanentWidget(m_statusLabel);
+    m_startingLabel = new QLabel;
+    m_startingLabel->setObjectName(QStringLiteral("startingLabel"));
+    statusBar()->addWidget(m_startingLabel);
+    m_startingLabel->hide();
+}
+
+void MainWindow::buildActions()
+{
+    QToolBar *time = addToolBar(QStringLiteral("Time"));
+    time->setObjectName(QStringLiteral("timeToolBar"));
+    time->addWidget(new QLabel(QStringLiteral(" Speed: ")));
+    m_speedGroup = new QActionGroup(this);
+    for (const int factor : ClusterController::speedFactors) {
+        QAction *action = time->addAction(factor == 1 ? QStringLiteral("×1 real time")
+                                                      : QStringLiteral("×%1 slower").arg(factor));
+        action->setCheckable(true);
+        action->setChecked(factor == 1);
+        action->setData(factor);
+        action->setToolTip(factor == 1 ? QStringLiteral("Timers as configured, no added delay")
+                                       : QStringLiteral("Heartbeats and election timeouts %1 times longer, and "
+                                                        "every message delayed so that it can be watched")
+                                             .arg(factor));
+        m_speedGroup->addAction(action);
+        connect(action, &QAction::triggered, this, [this, factor] { m_controller->setSpeed(factor); });
+    }
+    time->addSeparator();
+    m_pauseAction = time->addAction(QStringLiteral("Pause all"), m_controller, &ClusterController::pauseAll);
+    m_pauseAction->setToolTip(QStringLiteral("Freeze every node (SIGSTOP): time stands still"));
+    m_resumeAction = time->addAction(QStringLiteral("Resume"), m_controller, &ClusterController::resumeAll);
+    m_resumeAction->setToolTip(QStringLiteral("Thaw every frozen node (SIGCONT)"));
+
+    QToolBar *faults = addToolBar(QStringLiteral("Cluster"));
+    faults->setObjectName(QStringLiteral("clusterToolBar"));
+    m_healAction = faults->addAction(QStringLiteral("Heal all links"), m_controller, &ClusterController::healAll);
+    m_resetAction = faults->addAction(QStringLiteral("Reset cluster…"), this, &MainWindow::confirmReset);
+    m_resetAction->setToolTip(QStringLiteral("Kill every node, wipe its data, start again"));
+    faults->addSeparator();
+    m_preVoteAction = faults->addAction(QStringLiteral("PreVote"));
+    m_preVoteAction->setCheckable(true);
+    m_preVoteAction->setChecked(true);
+    m_preVoteAction->setToolTip(QStringLiteral("Candidates first ask whether they could win (thesis §9.6). "
+                                               "Takes effect when the cluster is reset."));
+    m_checkQuorumAction = faults->addAction(QStringLiteral("CheckQuorum"));
+    m_checkQuorumAction->setCheckable(true);
+    m_checkQuorumAction->setChecked(true);
+    m_checkQuorumAction->setToolTip(QStringLiteral("A leader that stops hearing a majority steps down. "
+                                                   "Takes effect when the cluster is reset."));
+    for (QAction *option : {m_preVoteAction, m_checkQuorumAction}) {
+        connect(option, &QAction::toggled, this, [this] {
+            statusBar()->showMessage(QStringLiteral("PreVote %1, CheckQuorum %2 from the next reset of the cluster.")
+                                         .arg(onOff(m_preVoteAction->isChecked()),
+                                              onOff(m_checkQuorumAction->isChecked())),
+                                     messageTimeoutMs);
+        });
+    }
+    faults->addSeparator();
+    m_projectorAction = faults->addAction(QStringLiteral("Projector mode"));
+    m_projectorAction->setCheckable(true);
+    m_projectorAction->setToolTip(QStringLiteral("Larger type, thicker lines, stronger colours"));
+    connect(m_projectorAction, &QAction::toggled, this, [this](bool on) {
+        m_theme = on ? Theme::projector() : Theme::standard();
+        applyTheme();
+    });
+
+    QMenu *cluster = menuBar()->addMenu(QStringLiteral("&Cluster"));
+    cluster->addAction(m_pauseAction);
+    cluster->addAction(m_resumeAction);
+    cluster->addAction(m_healAction);
+    cluster->addAction(m_resetAction);
+    cluster->addSeparator();
+    cluster->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu *speed = menuBar()->addMenu(QStringLiteral("&Speed"));
+    speed->addActions(m_speedGroup->actions());
+    QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
+    m_projectorAction->setShortcut(QKeySequence(Qt::Key_F11));
+    view->addAction(m_projectorAction);
+    QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
+    help->addAction(QStringLiteral("How to read this screen"), QKeySequence::HelpContents, this,
+                    &MainWindow::showHowToRead);
+}
+
+void MainWindow::connectController()
+{
+    ClusterController *controller = m_controller;
+    connect(m_clusterView, &ClusterView::killRequested, controller, &ClusterController::kill);
+    connect(m_clusterView, &ClusterView::restartRequested, controller, &ClusterController::restart);
+    connect(m_clusterView, &ClusterView::freezeRequested, controller, &ClusterController::freeze);
+    connect(m_clusterView, &ClusterView::thawRequested, controller, &ClusterController::thaw);
+    connect(m_clusterView, &ClusterView::isolateRequested, controller, &ClusterController::isolate);
+    connect(m_clusterView, &ClusterView::transferRequested, controller, &ClusterController::makeLeader);
+    connect(m_clusterView, &ClusterView::linkCutRequested, controller, &ClusterController::setLinkCut);
+
+    connect(controller, &ClusterController::processStateChanged, this,
+            [this](NodeId id, ClusterSupervisor::NodeState state) {
+                m_clusterView->setProcessState(id, state);
+                refreshControls();
+            });
+    connect(controller, &ClusterController::clientsChanged, this,
+            [this] { m_clientPanel->setClients(m_controller->clients()); });
+    connect(controller, &ClusterController::actionDone, this,
+            [this](const QString &message) { statusBar()->showMessage(message, messageTimeoutMs); });
+    connect(controller, &ClusterController::actionFailed, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 2 * messageTimeoutMs); });
+    connect(controller, &ClusterController::speedChanged, this, [this](int factor) {
+        if (QAction *action = speedAction(factor))
+            action->setChecked(true);
+        refreshStatus();
+    });
+    connect(controller->model(), &ClusterModel::changed, this, &MainWindow::refreshStatus);
+}
+
+QAction *MainWindow::speedAction(int factor) const
+{
+    for (QAction *action : m_speedGroup->actions()) {
+        if (action->data().toInt() == factor)
+            return action;
+    }
+    return nullptr;
+}
+
+void MainWindow::applyTheme()
+{
+    QFont font = QApplication::font();
+    font.setPointSizeF(font.pointSizeF() * m_theme.fontScale());
+    setFont(font);
+    m_clusterView->setTheme(m_theme);
+    m_logView->setTheme(m_theme);
+    m_chartsPanel->setTheme(m_theme);
+    m_eventFeed->setTheme(m_theme);
+    m_clientPanel->setTheme(m_theme);
+}
+
+void MainWindow::refreshControls()
+{
+    const bool local = m_controller->canControlProcesses();
+    m_clusterView->setProcessControlEnabled(local);
+    m_pauseAction->setEnabled(local);
+    m_resumeAction->setEnabled(local);
+    m_resetAction->setEnabled(local);
+    m_preVoteAction->setEnabled(local);
+    m_checkQuorumAction->setEnabled(local);
+}
+
+QString MainWindow::statusSummary() const
+{
+    const ClusterSummary summary = m_controller->model()->summary();
+    QStringList parts;
+    if (summary.leader.isNone())
+        parts << QStringLiteral("No leader") << QStringLiteral("highest term %1").arg(summary.highestTerm.value);
+    else
+        parts << QStringLiteral("Leader: node %1").arg(summary.leader.value)
+              << QStringLiteral("term %1").arg(summary.highestTerm.value)
+              << QStringLiteral("commit %1").arg(summary.leaderCommitIndex.value);
+    parts << QStringLiteral("%1 of %2 nodes up").arg(summary.nodesUp).arg(summary.nodesKnown);
+    if (!summary.fsyncMode.isEmpty())
+        parts << QStringLiteral("fsync %1").arg(summary.fsyncMode);
+    const int speed = m_controller->speed();
+    parts << (speed == 1 ? QStringLiteral("real time") : QStringLiteral("×%1 slow motion").arg(speed));
+    return parts.join(QStringLiteral(" · "));
+}
+
+void MainWindow::refreshStatus()
+{
+    m_statusLabel->setText(statusSummary());
+    const ClusterSummary summary = m_controller->model()->summary();
+    // The start-up line stays until every node answered once.
+    if (m_startingLabel->isVisible() && summary.nodesKnown > 0 && summary.nodesUp == summary.nodesKnown)
+        m_startingLabel->hide();
+    else if (!m_startingLabel->text().isEmpty() && summary.nodesUp < summary.nodesKnown && summary.nodesUp == 0)
+        m_startingLabel->show();
+}
+
+void MainWindow::confirmReset()
+{
+    const auto answer = QMessageBox::question(
+        this, QStringLiteral("Reset the cluster"),
+        QStringLiteral("Kill every node, delete its log and state, and start them again with PreVote %1 and "
+                       "CheckQuorum %2?")
+            .arg(onOff(m_preVoteAction->isChecked()), onOff(m_checkQuorumAction->isChecked())));
+    if (answer != QMessageBox::Yes)
+        return;
+    const QString error =
+        m_controller->resetCluster(ProtocolOptions{m_preVoteAction->isChecked(), m_checkQuorumAction->isChecked()});
+    if (!error.isEmpty())
+        statusBar()->showMessage(error, 2 * messageTimeoutMs);
+}
+
+void MainWindow::showHowToRead()
+{
+    QMessageBox::information(
+        this, QStringLiteral("How to read this screen"),
+        QStringLiteral(
+            "<p><b>Circles</b> are the nodes, real raftlab-node processes. The fill colour is the node's "
+            "current <b>term</b> (same colour, same term); the badge says its <b>role</b>. The arc around a "
+            "follower is its <b>election timer</b>: when it runs out, the node stands for election.</p>"
+            "<p><b>Dots</b> are messages in flight, coloured by type; hollow dots are replies, a cross a "
+            "refusal. A <b>dashed red link</b> is cut: messages die there.</p>"
+            "<p><b>Right-click a node</b> to kill, restart, freeze or isolate it, or make it leader. "
+            "<b>Click a link</b> to cut or heal it. Slow the cluster down with the speed buttons.</p>"
+            "<p>The <b>logs</b> below show every node's entries by index: solid cells are committed, dashed "
+            "ones are not yet. The <b>events</b> on the right say what happened, newest first.</p>"));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    // No node outlives the window (the destructor would do it too; doing it now frees the ports at once).
+    m_controller->supervisor()->stopAll();
+    event->accept();
 }
 
 } // namespace raftlab

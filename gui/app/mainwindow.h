@@ -1,13 +1,28 @@
 #pragma once
 
+#include "cluster/clustercontroller.h"
 #include "guioptions.h"
+#include "views/theme.h"
 
 #include <QMainWindow>
 
+class QAction;
+class QActionGroup;
+class QLabel;
+class QTabWidget;
+
 namespace raftlab {
 
-// The app's one window. The cluster view, logs, charts, narration and controls are added to it as
-// they are built (DESIGN.md, layer 6).
+class ChartsPanel;
+class ClientPanel;
+class ClusterView;
+class EventFeed;
+class LogView;
+
+// The app's one window (DESIGN.md, layer 6): the cluster ring in the middle, the narration and the
+// client on the right, the logs and charts below, the time and fault controls in the tool bar, and the
+// cluster at a glance in the status bar. It owns the ClusterController; the views read its model and
+// ask it for faults through their signals, so a menu entry and a click on the ring are the same action.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -15,9 +30,60 @@ class MainWindow final : public QMainWindow
 
 public:
     explicit MainWindow(const GuiOptions &options, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Starts (or attaches to) the cluster the options name. An empty string, or the reason it failed
+    // (also shown in the window).
+    QString startCluster();
 
     // A line that says which cluster this window is about, shown in the title and status bar.
     static QString clusterDescription(const GuiOptions &options);
+
+    ClusterController *controller() { return m_controller; }
+    ClusterView *clusterView() const { return m_clusterView; }
+    LogView *logView() const { return m_logView; }
+    ChartsPanel *chartsPanel() const { return m_chartsPanel; }
+    EventFeed *eventFeed() const { return m_eventFeed; }
+    ClientPanel *clientPanel() const { return m_clientPanel; }
+    QAction *speedAction(int factor) const; // the tool bar's ×1, ×5, ×20, ×100
+    QAction *projectorAction() const { return m_projectorAction; }
+    // The status bar's summary line, e.g. "Leader: node 3 · term 4 · commit 17 · 5 of 5 nodes up · fsync always".
+    QString statusSummary() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildViews();
+    void buildActions();
+    void connectController();
+    void applyTheme();
+    void refreshStatus();
+    void refreshControls();
+    void confirmReset();
+    void showHowToRead();
+
+    GuiOptions m_options;
+    ClusterController *m_controller;
+    Theme m_theme = Theme::standard();
+
+    ClusterView *m_clusterView = nullptr;
+    LogView *m_logView = nullptr;
+    ChartsPanel *m_chartsPanel = nullptr;
+    EventFeed *m_eventFeed = nullptr;
+    ClientPanel *m_clientPanel = nullptr;
+    QTabWidget *m_bottomTabs = nullptr;
+
+    QActionGroup *m_speedGroup = nullptr;
+    QAction *m_pauseAction = nullptr;
+    QAction *m_resumeAction = nullptr;
+    QAction *m_healAction = nullptr;
+    QAction *m_resetAction = nullptr;
+    QAction *m_preVoteAction = nullptr;
+    QAction *m_checkQuorumAction = nullptr;
+    QAction *m_projectorAction = nullptr;
+    QLabel *m_statusLabel = nullptr;
+    QLabel *m_startingLabel = nullptr;
 };
 
 } // namespace raftlab

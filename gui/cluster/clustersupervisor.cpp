@@ -503,6 +503,15 @@ QString ClusterSupervisor::resetCluster()
     return QString();
 }
 
+QString ClusterSupervisor::setProtocolOptions(bool preVote, bool checkQuorum)
+{
+    if (!canControlProcesses())
+        return QStringLiteral("the protocol options of an attached cluster are not ours to change");
+    m_config.preVote = preVote;
+    m_config.checkQuorum = checkQuorum;
+    return saveClusterFile();
+}
+
 void ClusterSupervisor::stopAll()
 {
     m_launchAttempt = 0;

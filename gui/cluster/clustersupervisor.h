@@ -87,6 +87,9 @@ public:
     void resumeAll(); // thaw every frozen node
     // Kills every node, wipes every data dir and starts them all again on the same ports.
     QString resetCluster();
+    // PreVote and CheckQuorum for the nodes started from now on (written to the cluster file): a local
+    // cluster only. Returns an empty string or why not.
+    QString setProtocolOptions(bool preVote, bool checkQuorum);
     // Kills every node and waits until each is reaped. The nodes stay known (state Killed).
     void stopAll();
 

@@ -87,6 +87,9 @@ void NodeState::fold(StreamEventKind kind, const QJsonObject &event)
         electionTimerStartUs = eventfield::timeUs(event);
         electionDeadlineUs = eventfield::integer(event, "deadline_us"_L1, -1);
         break;
+    case StreamEventKind::Faults:
+        foldLabConditions(event);
+        break;
     case StreamEventKind::Timeout:
         electionTimerStartUs = -1;
         electionDeadlineUs = -1;
@@ -165,7 +168,6 @@ void NodeState::foldStatus(const QJsonObject &status)
     firstLogIndex = eventfield::index(status, "first_log_index"_L1);
     snapshotIndex = eventfield::index(status, "snapshot_index"_L1);
     members = idList(status.value("members"_L1));
-    blockedPeers = idList(status.value("blocked_peers"_L1));
     followers.clear();
     for (const QJsonValue &item : status.value("followers"_L1).toArray()) {
         const QJsonObject follower = item.toObject();
@@ -174,10 +176,7 @@ void NodeState::foldStatus(const QJsonObject &status)
                                              .nextIndex = eventfield::index(follower, "next_index"_L1),
                                              .state = eventfield::string(follower, "state"_L1)});
     }
-    heartbeatMs = int(eventfield::integer(status, "heartbeat_ms"_L1));
-    const QJsonArray timeout = status.value("election_timeout_ms"_L1).toArray();
-    electionTimeoutMinMs = timeout.size() == 2 ? int(timeout.at(0).toInteger()) : 0;
-    electionTimeoutMaxMs = timeout.size() == 2 ? int(timeout.at(1).toInteger()) : 0;
+    foldLabConditions(status);
     const qint64 now = eventfield::timeUs(status);
     const qint64 elapsedMs = eventfield::integer(status, "election_elapsed_ms"_L1);
     const qint64 deadlineMs = eventfield::integer(status, "election_deadline_ms"_L1);
@@ -188,10 +187,19 @@ void NodeState::foldStatus(const QJsonObject &status)
     storageError = eventfield::string(status, "storage_error"_L1);
     preVote = eventfield::boolean(status, "prevote"_L1, true);
     checkQuorum = eventfield::boolean(status, "check_quorum"_L1, true);
-    const QJsonObject net = status.value("net"_L1).toObject();
+    transferTarget = NodeId{};
+}
+
+void NodeState::foldLabConditions(const QJsonObject &event)
+{
+    blockedPeers = idList(event.value("blocked_peers"_L1));
+    heartbeatMs = int(eventfield::integer(event, "heartbeat_ms"_L1));
+    const QJsonArray timeout = event.value("election_timeout_ms"_L1).toArray();
+    electionTimeoutMinMs = timeout.size() == 2 ? int(timeout.at(0).toInteger()) : 0;
+    electionTimeoutMaxMs = timeout.size() == 2 ? int(timeout.at(1).toInteger()) : 0;
+    const QJsonObject net = event.value("net"_L1).toObject();
     netDelayMs = int(eventfield::integer(net, "delay_ms"_L1));
     netLoss = net.value("loss"_L1).toDouble();
-    transferTarget = NodeId{};
 }
 
 void NodeState::foldRole(const QJsonObject &event)

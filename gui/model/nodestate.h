@@ -85,6 +85,7 @@ struct NodeState
 private:
     void foldStatus(const QJsonObject &status);
     void foldRole(const QJsonObject &event);
+    void foldLabConditions(const QJsonObject &event); // `state` and `faults`: cuts, delay, timers
     void foldSend(const QJsonObject &event);
     void foldRecv(const QJsonObject &event);
     void startCampaign(Term campaignTerm, bool isPreVote);

@@ -32,6 +32,7 @@ StreamEventKind streamEventKind(const QJsonObject &event)
         {QStringLiteral("heartbeat"), StreamEventKind::Heartbeat},
         {QStringLiteral("transfer"), StreamEventKind::Transfer},
         {QStringLiteral("read_rejected"), StreamEventKind::ReadRejected},
+        {QStringLiteral("faults"), StreamEventKind::Faults},
     };
     return kinds.value(event.value(QLatin1StringView("type")).toString(), StreamEventKind::Other);
 }

@@ -37,6 +37,7 @@ enum class StreamEventKind : std::uint8_t {
     Heartbeat,
     Transfer,
     ReadRejected,
+    Faults, // the node's blocked peers, delay/loss and timers changed (an admin route)
     Other,
 };
 

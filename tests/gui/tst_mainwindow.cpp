@@ -1,19 +1,115 @@
+// The whole app on real raftlab-node processes (issue 6, "Tests"): start-up with 3 nodes, the views agree
+// with the model, the menu's own actions kill, restart and cut, slow motion reaches the nodes, and
+// closing the window leaves no node behind.
 #include "app/mainwindow.h"
+#include "views/cluster/clusterview.h"
+#include "views/panels/logview.h"
 
+#include <QAction>
+#include <QJsonArray>
 #include <QLabel>
+#include <QSignalSpy>
 #include <QStatusBar>
 #include <QTest>
 
+#include <csignal>
+#include <optional>
+
+#include <sys/types.h>
+
 using namespace raftlab;
+
+namespace {
+
+constexpr int deadlineMs = 30'000; // a loaded 2-core CI machine starts several processes per test
+
+bool processExists(qint64 pid)
+{
+    return pid > 0 && ::kill(pid_t(pid), 0) == 0;
+}
+
+QList<qint64> idsIn(const QJsonValue &array)
+{
+    QList<qint64> ids;
+    for (const QJsonValue &value : array.toArray())
+        ids.append(value.toInteger());
+    return ids;
+}
+
+} // namespace
 
 class TestMainWindow : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
+    void init();
+    void cleanup();
+
     void showsWhichClusterItIsAbout();
-    void rendersOffscreen();
+    void startsThreeNodesAndShowsThem();
+    void killAndRestartThroughTheNodeMenu();
+    void cuttingALinkInTheViewBlocksBothEnds();
+    void slowMotionReachesTheNodes();
+    void projectorModeEnlargesTheText();
+    void closingLeavesNoNodeBehind();
+    void attachedClusterCannotBeKilledFromHere();
+
+private:
+    void start(int nodes = 3);
+    QJsonObject statusOf(NodeId id);
+    NodeId leader() const { return m_window->controller()->model()->summary().leader; }
+    NodeId follower() const;
+
+    std::unique_ptr<MainWindow> m_window;
 };
+
+void TestMainWindow::init()
+{
+    GuiOptions options;
+    options.nodeCount = 3;
+    m_window = std::make_unique<MainWindow>(options);
+    ClusterSupervisor *supervisor = m_window->controller()->supervisor();
+    supervisor->setNodeExecutable(QStringLiteral(RAFTLAB_NODE_PATH));
+    supervisor->setExtraNodeArguments({QStringLiteral("--fsync"), QStringLiteral("never")});
+}
+
+void TestMainWindow::cleanup()
+{
+    m_window.reset();
+}
+
+void TestMainWindow::start(int nodes)
+{
+    QCOMPARE(nodes, 3);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    const QString error = m_window->startCluster();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->controller()->model()->summary().nodesUp, nodes, deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!leader().isNone(), deadlineMs);
+}
+
+QJsonObject TestMainWindow::statusOf(NodeId id)
+{
+    NodeClient *client = m_window->controller()->client(id);
+    if (!client)
+        return {};
+    QSignalSpy received(client, &NodeClient::statusReceived);
+    client->refreshStatus();
+    if (!received.wait(deadlineMs))
+        return {};
+    return received.first().first().toJsonObject();
+}
+
+NodeId TestMainWindow::follower() const
+{
+    for (const NodeId id : m_window->controller()->model()->nodeIds()) {
+        if (id != leader())
+            return id;
+    }
+    return NodeId{};
+}
 
 void TestMainWindow::showsWhichClusterItIsAbout()
 {
@@ -30,15 +126,149 @@ void TestMainWindow::showsWhichClusterItIsAbout()
     QVERIFY(MainWindow::clusterDescription(attached).contains(QStringLiteral("attached")));
 }
 
-void TestMainWindow::rendersOffscreen()
+void TestMainWindow::startsThreeNodesAndShowsThem()
 {
-    MainWindow window(GuiOptions{});
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    const QImage image = window.grab().toImage();
+    start();
+    ClusterView *view = m_window->clusterView();
+    QTRY_COMPARE_WITH_TIMEOUT(view->nodeItemCount(), 3, deadlineMs);
+    const NodeId leading = leader();
+    QTRY_COMPARE_WITH_TIMEOUT(view->roleLabel(leading), QStringLiteral("leader"), deadlineMs);
+    for (const NodeId id : m_window->controller()->model()->nodeIds()) {
+        if (id != leading)
+            QTRY_COMPARE_WITH_TIMEOUT(view->roleLabel(id), QStringLiteral("follower"), deadlineMs);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->statusSummary().startsWith(QStringLiteral("Leader: node %1").arg(leading.value)),
+                             deadlineMs);
+    QVERIFY2(m_window->statusSummary().contains(QStringLiteral("3 of 3 nodes up")), qPrintable(m_window->statusSummary()));
+
+    // A put through a follower: committed on every node's row of the logs view.
+    std::optional<NodeClient::KvResult> put;
+    m_window->controller()->client(follower())->put("colour", "blue",
+                                                    [&](const NodeClient::KvResult &result) { put = result; });
+    QTRY_VERIFY_WITH_TIMEOUT(put.has_value(), deadlineMs);
+    QVERIFY2(put->ok(), qPrintable(put->message));
+    QVERIFY(put->index.has_value());
+    const LogIndex index(quint64(*put->index));
+    for (const NodeId id : m_window->controller()->model()->nodeIds()) {
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->controller()->model()->log(id)->isCommitted(index), deadlineMs);
+        const LogCell *cell = m_window->controller()->model()->log(id)->entry(index);
+        QVERIFY(cell);
+        QVERIFY2(cell->command.contains(QStringLiteral("colour=blue")), qPrintable(cell->command));
+    }
+    LogView *logs = m_window->logView();
+    QTRY_VERIFY_WITH_TIMEOUT(logs->lastVisibleIndex() >= int(index.value), deadlineMs);
+    for (const NodeId id : m_window->controller()->model()->nodeIds())
+        QVERIFY(!logs->cellRect(id, index).isNull());
+
+    const QImage image = m_window->grab().toImage();
     QVERIFY(!image.isNull());
     QVERIFY2(image.width() >= 800 && image.height() >= 600, "the window opens at a usable size");
-    QVERIFY(window.findChild<QLabel *>(QStringLiteral("placeholder")) != nullptr);
+}
+
+void TestMainWindow::killAndRestartThroughTheNodeMenu()
+{
+    start();
+    const NodeId victim = follower();
+    ClusterSupervisor *supervisor = m_window->controller()->supervisor();
+    const qint64 pid = supervisor->pid(victim);
+    QVERIFY(processExists(pid));
+
+    QAction *kill = m_window->clusterView()->nodeAction(victim, NodeAction::Kill);
+    QVERIFY(kill && kill->isEnabled());
+    kill->trigger();
+    QCOMPARE(supervisor->nodeState(victim), ClusterSupervisor::NodeState::Killed);
+    QVERIFY2(!processExists(pid), "SIGKILL, and reaped");
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->clusterView()->processLabel(victim), QStringLiteral("killed"), deadlineMs);
+    QVERIFY(!m_window->clusterView()->nodeAction(victim, NodeAction::Kill)->isEnabled());
+
+    QAction *restart = m_window->clusterView()->nodeAction(victim, NodeAction::Restart);
+    QVERIFY(restart->isEnabled());
+    restart->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor->nodeState(victim), ClusterSupervisor::NodeState::Running, deadlineMs);
+    QVERIFY(supervisor->pid(victim) != pid);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->controller()->model()->node(victim)->connected, deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->clusterView()->processLabel(victim).isEmpty(), deadlineMs);
+    // Both faults are on the charts' time axis.
+    QVERIFY(m_window->controller()->model()->history().faultMarkers().size() >= 2);
+}
+
+void TestMainWindow::cuttingALinkInTheViewBlocksBothEnds()
+{
+    start();
+    const NodeId a(1), b(2);
+    m_window->clusterView()->toggleLink(a, b);
+    QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(a).value(u"blocked_peers")) == QList<qint64>{2}, deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(b).value(u"blocked_peers")) == QList<qint64>{1}, deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->clusterView()->isLinkDrawnCut(a, b), deadlineMs);
+
+    m_window->clusterView()->toggleLink(b, a);
+    QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(a).value(u"blocked_peers")).isEmpty(), deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(b).value(u"blocked_peers")).isEmpty(), deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->clusterView()->isLinkDrawnCut(a, b), deadlineMs);
+}
+
+void TestMainWindow::slowMotionReachesTheNodes()
+{
+    start();
+    QAction *slow = m_window->speedAction(20);
+    QVERIFY(slow);
+    slow->trigger();
+    const SpeedSetting speed = m_window->controller()->speedSetting();
+    QCOMPARE(speed.factor, 20);
+    for (const NodeId id : m_window->controller()->model()->nodeIds()) {
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(id).value(u"heartbeat_ms").toInt(), speed.heartbeatMs, deadlineMs);
+        QCOMPARE(statusOf(id).value(u"net").toObject().value(u"delay_ms").toInt(), speed.linkDelayMs);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->statusSummary().contains(QStringLiteral("×20 slow motion")), deadlineMs);
+    // The model hears the new timers from the nodes themselves (a `faults` event).
+    for (const NodeId id : m_window->controller()->model()->nodeIds())
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->controller()->model()->node(id)->heartbeatMs, speed.heartbeatMs,
+                                  deadlineMs);
+}
+
+void TestMainWindow::projectorModeEnlargesTheText()
+{
+    const qreal before = m_window->font().pointSizeF();
+    m_window->projectorAction()->trigger();
+    QVERIFY(m_window->font().pointSizeF() > before * 1.3);
+    m_window->projectorAction()->trigger();
+    QCOMPARE(m_window->font().pointSizeF(), before);
+}
+
+void TestMainWindow::closingLeavesNoNodeBehind()
+{
+    start();
+    QList<qint64> pids;
+    for (const NodeId id : m_window->controller()->supervisor()->nodeIds())
+        pids.append(m_window->controller()->supervisor()->pid(id));
+    QCOMPARE(pids.size(), 3);
+    for (const qint64 pid : pids)
+        QVERIFY(processExists(pid));
+    QVERIFY(m_window->close());
+    for (const qint64 pid : pids)
+        QVERIFY2(!processExists(pid), qPrintable(QStringLiteral("node process %1 outlived the window").arg(pid)));
+}
+
+void TestMainWindow::attachedClusterCannotBeKilledFromHere()
+{
+    // Someone else's cluster: this one, started by a second window, attached to by ours.
+    start();
+    const QString clusterFile = m_window->controller()->supervisor()->clusterFile();
+    GuiOptions options;
+    options.attachFile = clusterFile;
+    MainWindow viewer(options);
+    QVERIFY2(viewer.startCluster().isEmpty(), "attaches to a running cluster");
+    QTRY_COMPARE_WITH_TIMEOUT(viewer.controller()->model()->summary().nodesUp, 3, deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!viewer.controller()->model()->summary().leader.isNone(), deadlineMs);
+    QVERIFY(!viewer.controller()->canControlProcesses());
+    QVERIFY(!viewer.clusterView()->nodeAction(NodeId(1), NodeAction::Kill)->isEnabled());
+    QVERIFY(!viewer.clusterView()->nodeAction(NodeId(1), NodeAction::Restart)->isEnabled());
+    QVERIFY2(viewer.clusterView()->nodeAction(NodeId(1), NodeAction::Isolate)->isEnabled(),
+             "links can still be cut on an attached cluster");
+    // Closing the viewer stops nothing: the nodes are not its own.
+    viewer.close();
+    for (const NodeId id : m_window->controller()->supervisor()->nodeIds())
+        QVERIFY(processExists(m_window->controller()->supervisor()->pid(id)));
 }
 
 QTEST_MAIN(TestMainWindow)

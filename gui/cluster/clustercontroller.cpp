@@ -1,0 +1,317 @@
+#include "clustercontroller.h"
+
+#include <QJsonValue>
+#include <QLoggingCategory>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcController, "raftlab.gui.controller")
+
+namespace raftlab {
+
+SpeedSetting SpeedSetting::forFactor(int factor, const ClusterConfig &config)
+{
+    factor = std::clamp(factor, 1, 1000);
+    SpeedSetting speed;
+    speed.factor = factor;
+    speed.heartbeatMs = config.heartbeatMs * factor;
+    speed.electionTimeoutMinMs = config.electionTimeoutMs.minMs * factor;
+    speed.electionTimeoutMaxMs = config.electionTimeoutMs.maxMs * factor;
+    speed.linkDelayMs = factor == 1 ? 0 : speed.heartbeatMs / 3;
+    return speed;
+}
+
+ClusterController::ClusterController(QObject *parent)
+    : QObject(parent)
+    , m_supervisor(new ClusterSupervisor(this))
+    , m_model(new ClusterModel(this))
+{
+    connect(m_supervisor, &ClusterSupervisor::configChanged, this, &ClusterController::rebuildClients);
+    connect(m_supervisor, &ClusterSupervisor::nodeStateChanged, this, &ClusterController::processStateChanged);
+}
+
+ClusterController::~ClusterController()
+{
+    // Clients first: their streams would report every node's death as it is killed.
+    m_clients.clear();
+    m_supervisor->stopAll();
+}
+
+NodeClient *ClusterController::client(NodeId id) const
+{
+    const auto found = m_clients.find(id);
+    return found == m_clients.end() ? nullptr : found->second.get();
+}
+
+QList<NodeClient *> ClusterController::clients() const
+{
+    QList<NodeClient *> all;
+    for (const auto &[id, client] : m_clients)
+        all.append(client.get());
+    return all;
+}
+
+QString ClusterController::startLocal(int nodeCount, const QString &workspaceDir, ProtocolOptions options)
+{
+    m_protocol = options;
+    m_blocks.clear();
+    const QString error =
+        m_supervisor->startLocalCluster(nodeCount, workspaceDir, options.preVote, options.checkQuorum);
+    if (error.isEmpty())
+        m_speed = SpeedSetting::forFactor(1, m_supervisor->config());
+    return error;
+}
+
+QString ClusterController::attach(const QString &clusterFile)
+{
+    m_blocks.clear();
+    const QString error = m_supervisor->attach(clusterFile);
+    if (error.isEmpty()) {
+        m_protocol = {m_supervisor->config().preVote, m_supervisor->config().checkQuorum};
+        m_speed = SpeedSetting::forFactor(1, m_supervisor->config());
+    }
+    return error;
+}
+
+void ClusterController::rebuildClients()
+{
+    m_clients.clear();
+    m_model->reset();
+    for (const ClusterMember &member : m_supervisor->config().members) {
+        auto client = std::make_unique<NodeClient>(member.id, member.http);
+        const NodeId id = member.id;
+        connect(client.get(), &NodeClient::eventReceived, m_model, &ClusterModel::ingest);
+        connect(client.get(), &NodeClient::connectionChanged, this,
+                [this, id](bool connected) { onConnectionChanged(id, connected); });
+        client->start();
+        m_clients[id] = std::move(client);
+    }
+    Q_EMIT clientsChanged();
+}
+
+void ClusterController::onConnectionChanged(NodeId id, bool connected)
+{
+    m_model->setNodeConnected(id, connected);
+    if (!connected)
+        return;
+    // A node that (re)connects may have restarted with the file's settings: give it the lab's again.
+    if (!wantedBlocks(id).empty())
+        sendBlocks(id);
+    if (m_speed.factor != 1)
+        sendSpeed(id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes.
+
+bool ClusterController::kill(NodeId id)
+{
+    if (!m_supervisor->kill(id))
+        return false;
+    mark(QStringLiteral("killed node %1").arg(id.value));
+    return true;
+}
+
+bool ClusterController::restart(NodeId id)
+{
+    if (!m_supervisor->restart(id))
+        return false;
+    mark(QStringLiteral("restarted node %1").arg(id.value));
+    return true;
+}
+
+bool ClusterController::freeze(NodeId id)
+{
+    if (!m_supervisor->freeze(id))
+        return false;
+    mark(QStringLiteral("froze node %1").arg(id.value));
+    return true;
+}
+
+bool ClusterController::thaw(NodeId id)
+{
+    if (!m_supervisor->thaw(id))
+        return false;
+    mark(QStringLiteral("thawed node %1").arg(id.value));
+    return true;
+}
+
+void ClusterController::pauseAll()
+{
+    if (!canControlProcesses())
+        return;
+    m_supervisor->pauseAll();
+    mark(QStringLiteral("paused all nodes"));
+}
+
+void ClusterController::resumeAll()
+{
+    if (!canControlProcesses())
+        return;
+    m_supervisor->resumeAll();
+    mark(QStringLiteral("resumed all nodes"));
+}
+
+QString ClusterController::resetCluster(ProtocolOptions options)
+{
+    if (!canControlProcesses())
+        return QStringLiteral("an attached cluster cannot be reset from here");
+    if (const QString error = m_supervisor->setProtocolOptions(options.preVote, options.checkQuorum);
+        !error.isEmpty())
+        return error;
+    m_protocol = options;
+    m_blocks.clear();
+    const QString error = m_supervisor->resetCluster();
+    if (error.isEmpty()) {
+        m_model->reset();
+        mark(QStringLiteral("reset the cluster (PreVote %1, CheckQuorum %2)")
+                 .arg(options.preVote ? u"on" : u"off", options.checkQuorum ? u"on" : u"off"));
+    }
+    return error;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Links.
+
+std::set<NodeId> ClusterController::wantedBlocks(NodeId id) const
+{
+    const auto found = m_blocks.find(id);
+    return found == m_blocks.end() ? std::set<NodeId>{} : found->second;
+}
+
+bool ClusterController::isLinkCut(NodeId a, NodeId b) const
+{
+    return wantedBlocks(a).contains(b) && wantedBlocks(b).contains(a);
+}
+
+void ClusterController::setLinkCut(NodeId a, NodeId b, bool cut)
+{
+    if (a == b || !client(a) || !client(b))
+        return;
+    for (const auto &[from, to] : {std::pair{a, b}, std::pair{b, a}}) {
+        if (cut)
+            m_blocks[from].insert(to);
+        else
+            m_blocks[from].erase(to);
+        sendBlocks(from);
+    }
+    mark(QStringLiteral("%1 the link %2–%3").arg(cut ? u"cut" : u"healed").arg(a.value).arg(b.value));
+}
+
+void ClusterController::isolate(NodeId id)
+{
+    if (!client(id))
+        return;
+    for (const auto &[peer, peerClient] : m_clients) {
+        if (peer == id)
+            continue;
+        m_blocks[id].insert(peer);
+        m_blocks[peer].insert(id);
+        sendBlocks(peer);
+    }
+    sendBlocks(id);
+    mark(QStringLiteral("isolated node %1").arg(id.value));
+}
+
+void ClusterController::healAll()
+{
+    m_blocks.clear();
+    for (const auto &[id, client] : m_clients)
+        sendBlocks(id);
+    mark(QStringLiteral("healed all links"));
+}
+
+void ClusterController::sendBlocks(NodeId id)
+{
+    NodeClient *node = client(id);
+    if (!node)
+        return;
+    QList<NodeId> peers;
+    for (const NodeId peer : wantedBlocks(id))
+        peers.append(peer);
+    node->partition(peers, [this, id](const NodeClient::AdminResult &result) {
+        reportAdmin(id, QStringLiteral("change its links"), result);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leadership and time.
+
+void ClusterController::makeLeader(NodeId id)
+{
+    const NodeId leader = m_model->summary().leader;
+    if (leader == id) {
+        Q_EMIT actionDone(QStringLiteral("Node %1 leads already.").arg(id.value));
+        return;
+    }
+    NodeClient *leaderClient = client(leader);
+    if (!leaderClient) {
+        // Nobody leads (or we do not know who): the closest thing to "make it leader" is to make it run.
+        triggerElection(id);
+        return;
+    }
+    mark(QStringLiteral("asked node %1 to hand leadership to node %2").arg(leader.value).arg(id.value));
+    leaderClient->transferLeadership(id, [this, leader](const NodeClient::AdminResult &result) {
+        reportAdmin(leader, QStringLiteral("hand over leadership"), result);
+    });
+}
+
+void ClusterController::triggerElection(NodeId id)
+{
+    NodeClient *node = client(id);
+    if (!node)
+        return;
+    mark(QStringLiteral("fired node %1's election timer").arg(id.value));
+    node->triggerTimeout([this, id](const NodeClient::AdminResult &result) {
+        reportAdmin(id, QStringLiteral("start an election"), result);
+    });
+}
+
+void ClusterController::setSpeed(int factor)
+{
+    const SpeedSetting speed = SpeedSetting::forFactor(factor, m_supervisor->config());
+    if (speed == m_speed)
+        return;
+    m_speed = speed;
+    for (const auto &[id, client] : m_clients)
+        sendSpeed(id);
+    mark(speed.factor == 1 ? QStringLiteral("normal speed") : QStringLiteral("slow motion ×%1").arg(speed.factor));
+    Q_EMIT speedChanged(speed.factor);
+}
+
+void ClusterController::sendSpeed(NodeId id)
+{
+    NodeClient *node = client(id);
+    if (!node)
+        return;
+    node->setTiming(m_speed.heartbeatMs, m_speed.electionTimeoutMinMs, m_speed.electionTimeoutMaxMs,
+                    [this, id](const NodeClient::AdminResult &result) {
+                        reportAdmin(id, QStringLiteral("change its timers"), result);
+                    });
+    node->setNetworkFaults(m_speed.linkDelayMs, 0, 0.0, [this, id](const NodeClient::AdminResult &result) {
+        reportAdmin(id, QStringLiteral("delay its messages"), result);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void ClusterController::mark(const QString &label)
+{
+    m_model->addFaultMarker(label, m_model->nowUs());
+    QString sentence = label;
+    sentence[0] = sentence[0].toUpper();
+    Q_EMIT actionDone(sentence + QLatin1Char('.'));
+}
+
+void ClusterController::reportAdmin(NodeId id, const QString &what, const NodeClient::AdminResult &result)
+{
+    if (result.ok)
+        return;
+    // A node that is down cannot take the change now; it gets it when it reconnects.
+    const QString message =
+        QStringLiteral("Node %1 could not %2: %3").arg(id.value).arg(what, result.message);
+    qCInfo(lcController).noquote() << message;
+    Q_EMIT actionFailed(message);
+}
+
+} // namespace raftlab

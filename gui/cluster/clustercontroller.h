@@ -1,0 +1,123 @@
+#pragma once
+
+// ClusterController: everything the app does to its cluster, in one place (DESIGN.md, layer 6). It owns
+// the ClusterSupervisor (processes), one NodeClient per node (HTTP), and the ClusterModel the views read;
+// the views and menus only ask it for things ("cut the link 1–3", "kill node 2", "slow motion ×20") and
+// it turns each request into the signals, admin calls and fault markers that carry it out.
+//
+// It is also the memory of what the user asked for. A node forgets its partition and timing when it
+// restarts (they live in its memory, as a real fault would), so the controller keeps the wanted cuts and
+// speed and gives them to every node again as soon as its event stream is up. That way a restarted node
+// comes back into the same lab conditions the user set, and "heal all" or ×1 really means all nodes.
+
+#include "cluster/clustersupervisor.h"
+#include "cluster/nodeclient.h"
+#include "model/clustermodel.h"
+
+#include <QObject>
+#include <QString>
+
+#include <map>
+#include <memory>
+#include <set>
+
+namespace raftlab {
+
+// How a cluster is started: the protocol options the user can switch off to show why they exist.
+struct ProtocolOptions
+{
+    bool preVote = true;
+    bool checkQuorum = true;
+};
+
+// Slow motion for a class: timers multiplied by `factor`, and every Raft message held back so that its
+// trip along a link can be watched. At ×1 the cluster runs at its configured speed with no added delay.
+struct SpeedSetting
+{
+    int factor = 1; // 1, 5, 20, 100
+    int heartbeatMs = 0;
+    int electionTimeoutMinMs = 0;
+    int electionTimeoutMaxMs = 0;
+    int linkDelayMs = 0;
+
+    // Scales `config`'s timers. The delay is a third of a heartbeat interval: a message is visibly on its
+    // way for most of the time between two heartbeats, and a round trip (two delays) stays well inside
+    // the election timeout, so slowing down never causes elections by itself.
+    static SpeedSetting forFactor(int factor, const ClusterConfig &config);
+    friend bool operator==(const SpeedSetting &, const SpeedSetting &) = default;
+};
+
+class ClusterController final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ClusterController)
+
+public:
+    static constexpr int speedFactors[] = {1, 5, 20, 100};
+
+    explicit ClusterController(QObject *parent = nullptr);
+    ~ClusterController() override; // stops the nodes it started
+
+    ClusterSupervisor *supervisor() { return m_supervisor; }
+    ClusterModel *model() { return m_model; }
+    const ClusterModel *model() const { return m_model; }
+    NodeClient *client(NodeId id) const; // nullptr for an unknown node
+    QList<NodeClient *> clients() const; // by ascending id
+
+    // Starting: an empty string, or one sentence saying why nothing started.
+    QString startLocal(int nodeCount, const QString &workspaceDir, ProtocolOptions options);
+    QString attach(const QString &clusterFile);
+    bool canControlProcesses() const { return m_supervisor->canControlProcesses(); }
+    ProtocolOptions protocolOptions() const { return m_protocol; }
+
+    // --- faults and control; each leaves a fault marker on the charts and a sentence in the feed ---
+    bool kill(NodeId id);
+    bool restart(NodeId id);
+    bool freeze(NodeId id);
+    bool thaw(NodeId id);
+    void pauseAll();
+    void resumeAll();
+    // Cuts (or heals) the link a–b: a drops b's traffic and b drops a's (INTERFACE.md: the GUI does both).
+    void setLinkCut(NodeId a, NodeId b, bool cut);
+    bool isLinkCut(NodeId a, NodeId b) const; // as asked by the user (the nodes confirm via their events)
+    void isolate(NodeId id); // cuts every link of `id`
+    void healAll();
+    // Asks the leader to hand over to `id`; without a leader, `id` starts an election instead.
+    void makeLeader(NodeId id);
+    void triggerElection(NodeId id); // POST /admin/timeout
+    void setSpeed(int factor);
+    int speed() const { return m_speed.factor; }
+    SpeedSetting speedSetting() const { return m_speed; }
+    // Wipes every data dir and starts the nodes again (with `options`, which may differ from before),
+    // healed and at the current speed.
+    QString resetCluster(ProtocolOptions options);
+
+    // The peers `id` should block: what the controller sends it.
+    std::set<NodeId> wantedBlocks(NodeId id) const;
+
+Q_SIGNALS:
+    void clientsChanged(); // NodeClients were made anew (a new cluster, an attach)
+    void processStateChanged(raftlab::NodeId id, raftlab::ClusterSupervisor::NodeState state);
+    void speedChanged(int factor);
+    // Something the user asked for could not be done: one sentence for the status bar.
+    void actionFailed(const QString &message);
+    // A sentence about what was just done ("Cut the link between node 1 and node 3").
+    void actionDone(const QString &message);
+
+private:
+    void rebuildClients();
+    void onConnectionChanged(NodeId id, bool connected);
+    void sendBlocks(NodeId id);
+    void sendSpeed(NodeId id);
+    void mark(const QString &label);
+    void reportAdmin(NodeId id, const QString &what, const NodeClient::AdminResult &result);
+
+    ClusterSupervisor *m_supervisor; // child
+    ClusterModel *m_model; // child
+    std::map<NodeId, std::unique_ptr<NodeClient>> m_clients;
+    std::map<NodeId, std::set<NodeId>> m_blocks; // wanted, per node
+    SpeedSetting m_speed;
+    ProtocolOptions m_protocol;
+};
+
+} // namespace raftlab

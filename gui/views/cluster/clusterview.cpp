@@ -1,0 +1,465 @@
+#include "clusterview.h"
+
+#include "legenditem.h"
+#include "linkitem.h"
+#include "messagelayer.h"
+#include "model/clustermodel.h"
+#include "nodedetailsdialog.h"
+#include "nodeitem.h"
+#include "timerarcitem.h"
+
+#include <QAction>
+#include <QContextMenuEvent>
+#include <QGraphicsScene>
+#include <QMenu>
+
+#include <algorithm>
+#include <set>
+
+namespace raftlab {
+
+namespace {
+
+bool blocks(const NodeState *state, NodeId peer)
+{
+    return state &&
+        std::find(state->blockedPeers.begin(), state->blockedPeers.end(), peer) != state->blockedPeers.end();
+}
+
+QString rateText(double perSecond)
+{
+    if (perSecond >= 1000)
+        return QObject::tr("%1k msg/s").arg(perSecond / 1000.0, 0, 'f', 1);
+    return QObject::tr("%1 msg/s").arg(qRound(perSecond));
+}
+
+std::pair<NodeId, NodeId> ordered(NodeId a, NodeId b)
+{
+    return a < b ? std::pair(a, b) : std::pair(b, a);
+}
+
+} // namespace
+
+ClusterView::ClusterView(const ClusterModel *model, QWidget *parent)
+    : QGraphicsView(parent)
+    , m_model(model)
+    , m_theme(Theme::standard())
+    , m_scene(new QGraphicsScene(this))
+    , m_messageLayer(new MessageLayer(&m_theme))
+    , m_legend(new LegendItem(&m_theme))
+    , m_hint(new HintItem(&m_theme))
+    , m_legendAction(new QAction(tr("Show the legend"), this))
+{
+    m_scene->setSceneRect(RingLayout::sceneRect());
+    // The items move only when the node set changes: no BSP index to maintain per frame.
+    m_scene->setItemIndexMethod(QGraphicsScene::NoIndex);
+    m_scene->addItem(m_messageLayer);
+    m_scene->addItem(m_legend);
+    m_scene->addItem(m_hint);
+    setScene(m_scene);
+    setRenderHint(QPainter::Antialiasing);
+    setRenderHint(QPainter::TextAntialiasing);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setFrameShape(QFrame::NoFrame);
+    setOptimizationFlag(QGraphicsView::DontSavePainterState);
+    setMinimumSize(320, 260);
+    setBackgroundBrush(m_theme.background());
+
+    m_legendAction->setCheckable(true);
+    m_legendAction->setChecked(true);
+    connect(m_legendAction, &QAction::toggled, this, [this](bool visible) { m_legend->setVisible(visible); });
+
+    m_animation.setSingleShot(true);
+    connect(&m_animation, &QTimer::timeout, this, [this] {
+        advanceFrame();
+        scheduleFrame();
+    });
+    connect(model, &ClusterModel::nodesChanged, this, &ClusterView::rebuildRing);
+    connect(model, &ClusterModel::changed, this, &ClusterView::onModelChanged);
+    rebuildRing();
+    onModelChanged();
+}
+
+ClusterView::~ClusterView() = default;
+
+void ClusterView::setTheme(const Theme &theme)
+{
+    m_theme = theme;
+    setBackgroundBrush(m_theme.background());
+    for (const auto &[id, item] : m_nodes)
+        item->themeChanged();
+    for (const auto &[pair, link] : m_links)
+        link->themeChanged();
+    m_legend->themeChanged();
+    m_hint->themeChanged();
+    m_messageLayer->themeChanged();
+}
+
+void ClusterView::setProcessState(NodeId id, ClusterSupervisor::NodeState state)
+{
+    const bool isNew = !m_processes.contains(id) && !m_nodes.contains(id);
+    m_processes[id] = state;
+    if (isNew)
+        rebuildRing();
+    onModelChanged();
+}
+
+void ClusterView::setProcessControlEnabled(bool enabled)
+{
+    m_processControl = enabled;
+    refreshActions();
+}
+
+QAction *ClusterView::nodeAction(NodeId id, NodeAction action) const
+{
+    const auto it = m_actions.find(id);
+    return it == m_actions.end() ? nullptr : it->second->action(action);
+}
+
+void ClusterView::toggleLink(NodeId a, NodeId b)
+{
+    if (a == b)
+        return;
+    const bool anyBlock = blocks(m_model->node(a), b) || blocks(m_model->node(b), a);
+    Q_EMIT linkCutRequested(a, b, !anyBlock);
+}
+
+void ClusterView::setLegendVisible(bool visible)
+{
+    m_legendAction->setChecked(visible);
+}
+
+bool ClusterView::isLegendVisible() const
+{
+    return m_legendAction->isChecked();
+}
+
+QString ClusterView::roleLabel(NodeId id) const
+{
+    const auto it = m_nodes.find(id);
+    if (it == m_nodes.end() || !it->second->appearance().hasStatus)
+        return {};
+    return raftlab::roleLabel(it->second->appearance().role);
+}
+
+QString ClusterView::processLabel(NodeId id) const
+{
+    const auto it = m_nodes.find(id);
+    return it == m_nodes.end() ? QString() : livenessLabel(it->second->appearance().liveness);
+}
+
+const NodeAppearance *ClusterView::nodeAppearance(NodeId id) const
+{
+    const auto it = m_nodes.find(id);
+    return it == m_nodes.end() ? nullptr : &it->second->appearance();
+}
+
+QString ClusterView::linkRateLabel(NodeId a, NodeId b) const
+{
+    const LinkItem *link = linkBetween(a, b);
+    return link ? link->appearance().rateLabel : QString();
+}
+
+bool ClusterView::isLinkDrawnCut(NodeId a, NodeId b) const
+{
+    const LinkItem *link = linkBetween(a, b);
+    return link && link->appearance().isCut();
+}
+
+int ClusterView::messageDotCount() const
+{
+    return int(m_messageLayer->dotCount());
+}
+
+std::vector<MessageDot> ClusterView::messageDots() const
+{
+    return m_planner.dots();
+}
+
+qreal ClusterView::timerArcRemaining(NodeId id) const
+{
+    const auto it = m_nodes.find(id);
+    return it == m_nodes.end() ? -1 : it->second->timerArc()->remaining();
+}
+
+NodeDetailsDialog *ClusterView::detailsDialog(NodeId id) const
+{
+    const auto it = m_details.find(id);
+    return it == m_details.end() ? nullptr : it->second;
+}
+
+void ClusterView::renderFrame(QPainter *painter, const QRectF &target)
+{
+    advanceFrame(ArcUpdate::Now);
+    m_scene->render(painter, target, m_scene->sceneRect());
+}
+
+std::vector<NodeId> ClusterView::nodeSet() const
+{
+    std::set<NodeId> ids;
+    for (const NodeId id : m_model->nodeIds())
+        ids.insert(id);
+    for (const auto &[id, state] : m_processes)
+        ids.insert(id);
+    return {ids.begin(), ids.end()};
+}
+
+std::optional<ClusterSupervisor::NodeState> ClusterView::processOf(NodeId id) const
+{
+    const auto it = m_processes.find(id);
+    return it == m_processes.end() ? std::nullopt : std::optional(it->second);
+}
+
+LinkItem *ClusterView::linkBetween(NodeId a, NodeId b) const
+{
+    const auto it = m_links.find(ordered(a, b));
+    return it == m_links.end() ? nullptr : it->second;
+}
+
+void ClusterView::rebuildRing()
+{
+    const std::vector<NodeId> ids = nodeSet();
+    std::vector<NodeId> current;
+    for (const auto &[id, item] : m_nodes)
+        current.push_back(id);
+    if (ids == current)
+        return;
+
+    for (const auto &[id, item] : m_nodes)
+        delete item; // its timer arc with it
+    for (const auto &[pair, link] : m_links)
+        delete link;
+    m_nodes.clear();
+    m_links.clear();
+
+    m_layout = RingLayout(ids);
+    m_messageLayer->setLayout(m_layout);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        for (std::size_t j = i + 1; j < ids.size(); ++j) {
+            auto *link = new LinkItem(ids[i], ids[j], m_layout.position(ids[i]), m_layout.position(ids[j]),
+                                      m_layout.nodeRadius(), &m_theme,
+                                      [this](NodeId a, NodeId b) { toggleLink(a, b); });
+            m_scene->addItem(link);
+            m_links[{ids[i], ids[j]}] = link;
+        }
+    }
+    for (const NodeId id : ids) {
+        auto *item = new NodeItem(id, m_layout.nodeRadius(), &m_theme,
+                                  [this](NodeId node, QPoint at) { showNodeMenu(node, at); });
+        item->setPos(m_layout.position(id));
+        m_scene->addItem(item);
+        m_nodes[id] = item;
+        if (!m_actions.contains(id)) {
+            auto *actions = new NodeActions(id, this);
+            connect(actions, &NodeActions::triggered, this, &ClusterView::onNodeAction);
+            m_actions[id] = actions;
+        }
+    }
+    // Actions of nodes that left the ring (a reset to fewer nodes) go with them.
+    for (auto it = m_actions.begin(); it != m_actions.end();) {
+        if (m_nodes.contains(it->first)) {
+            ++it;
+            continue;
+        }
+        delete it->second;
+        it = m_actions.erase(it);
+    }
+}
+
+void ClusterView::onModelChanged()
+{
+    rebuildRing(); // cheap when the set is unchanged; covers a changed() without nodesChanged()
+    refreshNodes();
+    refreshLinks();
+    refreshActions();
+    refreshHint();
+    m_planner.learnDeliveryTimes(m_model->messages());
+    advanceFrame(ArcUpdate::Now);
+    scheduleFrame();
+}
+
+void ClusterView::refreshNodes()
+{
+    for (const auto &[id, item] : m_nodes)
+        item->setAppearance(appearanceOf(id, m_model->node(id), processOf(id), m_layout));
+}
+
+void ClusterView::refreshLinks()
+{
+    const MessageTracker &messages = m_model->messages();
+    for (const auto &[pair, link] : m_links) {
+        const auto [a, b] = pair;
+        const auto isDown = [this](NodeId id) {
+            const Liveness liveness = m_nodes.at(id)->appearance().liveness;
+            return liveness == Liveness::Killed || liveness == Liveness::Exited;
+        };
+        double perSecond = 0;
+        if (const LinkTraffic *traffic = messages.link(a, b))
+            perSecond += traffic->sentPerSecond;
+        if (const LinkTraffic *traffic = messages.link(b, a))
+            perSecond += traffic->sentPerSecond;
+        link->setAppearance(LinkAppearance{
+            .aBlocksB = blocks(m_model->node(a), b),
+            .bBlocksA = blocks(m_model->node(b), a),
+            .endDown = isDown(a) || isDown(b),
+            .rateLabel = perSecond >= rateLabelPerSecond ? rateText(perSecond) : QString(),
+        });
+    }
+}
+
+void ClusterView::refreshActions()
+{
+    const NodeId leader = m_model->summary().leader;
+    for (const auto &[id, actions] : m_actions) {
+        const NodeState *state = m_model->node(id);
+        bool fullyIsolated = m_nodes.size() > 1;
+        for (const auto &[pair, link] : m_links)
+            if ((pair.first == id || pair.second == id) && !link->appearance().isCut())
+                fullyIsolated = false;
+        actions->update(NodeActionContext{
+            .process = processOf(id),
+            .processControl = m_processControl,
+            .connected = state && state->connected,
+            .isLeader = state && state->isLeader(),
+            .clusterHasLeader = !leader.isNone(),
+            .fullyIsolated = fullyIsolated,
+            .hasPeers = m_nodes.size() > 1,
+        });
+    }
+}
+
+void ClusterView::refreshHint()
+{
+    m_hint->setText(
+        m_nodes.empty()
+            ? tr("Waiting for the nodes' event streams…")
+            : tr("Right-click a node to crash, freeze or isolate it  ·  click a link to cut or heal it"));
+}
+
+void ClusterView::advanceFrame(ArcUpdate arcs)
+{
+    const qint64 nowUs = m_model->nowUs();
+    m_messageLayer->setDots(m_planner.plan(m_model->messages(), nowUs));
+    // Arcs move at most at arcsOnlyFrameMs, even while dots go faster: smooth enough, half the cost.
+    if (arcs == ArcUpdate::WhenDue && std::abs(nowUs - m_arcsUpdatedUs) < arcsOnlyFrameMs * 1000 - 5000)
+        return;
+    m_arcsUpdatedUs = nowUs;
+    for (const auto &[id, item] : m_nodes) {
+        const NodeState *state = m_model->node(id);
+        const NodeAppearance &appearance = item->appearance();
+        const bool timerShown = state && appearance.liveness == Liveness::Running && !state->isLeader() &&
+            state->electionTimerStartUs >= 0 && state->electionDeadlineUs > state->electionTimerStartUs;
+        item->timerArc()->setRemaining(timerShown ? std::clamp(qreal(state->electionDeadlineUs - nowUs) /
+                                                                   qreal(state->electionTimeoutUs()),
+                                                               0.0, 1.0)
+                                                  : -1.0);
+    }
+}
+
+bool ClusterView::anyTimerRunning(qint64 nowUs) const
+{
+    for (const auto &[id, item] : m_nodes) {
+        const NodeState *state = m_model->node(id);
+        if (item->timerArc()->remaining() > 0 && state && state->electionDeadlineUs > nowUs)
+            return true;
+    }
+    return false;
+}
+
+void ClusterView::scheduleFrame()
+{
+    // Hidden (minimised, another tab): draw nothing; showEvent() resumes.
+    if (!isVisible()) {
+        m_animation.stop();
+        return;
+    }
+    if (m_messageLayer->dotCount() > 0)
+        m_animation.start(movingFrameMs);
+    else if (anyTimerRunning(m_model->nowUs()))
+        m_animation.start(arcsOnlyFrameMs);
+    else
+        m_animation.stop();
+}
+
+void ClusterView::onNodeAction(NodeAction action, NodeId node)
+{
+    switch (action) {
+    case NodeAction::Kill:
+        Q_EMIT killRequested(node);
+        break;
+    case NodeAction::Restart:
+        Q_EMIT restartRequested(node);
+        break;
+    case NodeAction::Freeze:
+        Q_EMIT freezeRequested(node);
+        break;
+    case NodeAction::Thaw:
+        Q_EMIT thawRequested(node);
+        break;
+    case NodeAction::Isolate:
+        Q_EMIT isolateRequested(node);
+        break;
+    case NodeAction::MakeLeader:
+        Q_EMIT transferRequested(node);
+        break;
+    case NodeAction::Details:
+        showDetails(node);
+        break;
+    }
+}
+
+void ClusterView::showNodeMenu(NodeId node, QPoint screenPosition)
+{
+    const auto it = m_actions.find(node);
+    if (it == m_actions.end())
+        return;
+    QMenu menu(this);
+    menu.setToolTipsVisible(true); // a greyed-out entry says why
+    it->second->addTo(&menu);
+    menu.exec(screenPosition);
+}
+
+void ClusterView::showDetails(NodeId node)
+{
+    NodeDetailsDialog *&dialog = m_details[node];
+    if (!dialog)
+        dialog = new NodeDetailsDialog(m_model, node, this);
+    dialog->refresh();
+    dialog->show();
+    dialog->raise();
+}
+
+void ClusterView::resizeEvent(QResizeEvent *event)
+{
+    QGraphicsView::resizeEvent(event);
+    fitInView(m_scene->sceneRect(), Qt::KeepAspectRatio);
+}
+
+void ClusterView::showEvent(QShowEvent *event)
+{
+    QGraphicsView::showEvent(event);
+    fitInView(m_scene->sceneRect(), Qt::KeepAspectRatio);
+    advanceFrame(ArcUpdate::Now);
+    scheduleFrame();
+}
+
+void ClusterView::hideEvent(QHideEvent *event)
+{
+    QGraphicsView::hideEvent(event);
+    m_animation.stop();
+}
+
+void ClusterView::contextMenuEvent(QContextMenuEvent *event)
+{
+    // A node takes its own menu (NodeItem accepts the event); elsewhere the view offers the legend.
+    event->ignore();
+    QGraphicsView::contextMenuEvent(event);
+    if (event->isAccepted())
+        return;
+    QMenu menu(this);
+    menu.addAction(m_legendAction);
+    menu.exec(event->globalPos());
+}
+
+} // namespace raftlab

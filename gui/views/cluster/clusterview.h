@@ -1,0 +1,139 @@
+#pragma once
+
+// ClusterView: the cluster drawn live, the heart of the app (issue 6, "The cluster view"; after Qt's
+// elasticnodes example). Nodes on a ring (NodeItem: id, role, term colour, process state, election timer
+// arc, votes), links between every pair (LinkItem: click to cut or heal), message dots travelling along
+// them (MessageLayer, planned by MessagePlanner), a legend and a hint line for newcomers.
+//
+// It reads the ClusterModel and never talks to nodes: what the user asks for (kill, cut, ...) leaves as
+// a signal for the main window to carry out. Drawing is cheap by construction: items repaint only when
+// what they show changed (appearance structs compared per model frame), the discs sit in the item
+// cache, and the animation timer runs only while a dot moves (~30 fps) or a timer arc shrinks
+// (~15 fps); with no dot moving and no timer running it draws nothing at all.
+
+#include "cluster/clustersupervisor.h"
+#include "messageplanner.h"
+#include "nodeactions.h"
+#include "nodeappearance.h"
+#include "ringlayout.h"
+#include "views/theme.h"
+
+#include <QGraphicsView>
+#include <QTimer>
+
+#include <map>
+#include <memory>
+#include <optional>
+
+namespace raftlab {
+
+class ClusterModel;
+class HintItem;
+class LegendItem;
+class LinkItem;
+class MessageLayer;
+class NodeDetailsDialog;
+class NodeItem;
+
+class ClusterView final : public QGraphicsView
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ClusterView)
+
+public:
+    // Frame pacing: dots move at ~30 fps; when only timer arcs shrink, ~15 fps is smooth enough.
+    static constexpr int movingFrameMs = 33;
+    static constexpr int arcsOnlyFrameMs = 66;
+    // A link whose two directions carry more than this gets a rate label (dots are then a sample).
+    static constexpr double rateLabelPerSecond = 40.0;
+
+    explicit ClusterView(const ClusterModel *model, QWidget *parent = nullptr);
+    ~ClusterView() override;
+
+    void setTheme(const Theme &theme);
+    const Theme &theme() const { return m_theme; }
+
+    // From the supervisor: what its process is doing. Until told, a node counts as alive while its
+    // event stream is up.
+    void setProcessState(NodeId id, ClusterSupervisor::NodeState state);
+    // False when attached to someone else's nodes: kill / restart / freeze / thaw are greyed out.
+    void setProcessControlEnabled(bool enabled);
+
+    // The node's context-menu actions (nullptr for a node not on the ring): the menu shows these.
+    QAction *nodeAction(NodeId id, NodeAction action) const;
+    // What a click on the link between a and b does: asks to cut it, or to heal it when any end blocks.
+    void toggleLink(NodeId a, NodeId b);
+
+    void setLegendVisible(bool visible);
+    bool isLegendVisible() const;
+    QAction *legendAction() const { return m_legendAction; } // checkable, for a menu or toolbar
+
+    // --- for tests, the benchmark and the main window ---
+    int nodeItemCount() const { return int(m_nodes.size()); }
+    QString roleLabel(NodeId id) const; // "leader", "candidate", ...; empty when unknown
+    QString processLabel(NodeId id) const; // "killed", "frozen", ...; empty while running
+    const NodeAppearance *nodeAppearance(NodeId id) const; // what its item draws; nullptr when unknown
+    QString linkRateLabel(NodeId a, NodeId b) const; // "1.2k msg/s" under load, else empty
+    bool isLinkDrawnCut(NodeId a, NodeId b) const;
+    int messageDotCount() const; // dots drawn in the last frame
+    std::vector<MessageDot> messageDots() const;
+    qreal timerArcRemaining(NodeId id) const; // -1 when no arc is drawn
+    bool isAnimating() const { return m_animation.isActive(); }
+    NodeDetailsDialog *detailsDialog(NodeId id) const; // nullptr until Details was chosen
+    // Advances the animation to the model's now and paints the whole scene into `painter` (offscreen
+    // frames for the benchmark and screenshots).
+    void renderFrame(QPainter *painter, const QRectF &target = QRectF());
+
+Q_SIGNALS:
+    void killRequested(raftlab::NodeId node);
+    void restartRequested(raftlab::NodeId node);
+    void freezeRequested(raftlab::NodeId node);
+    void thawRequested(raftlab::NodeId node);
+    void isolateRequested(raftlab::NodeId node);
+    void transferRequested(raftlab::NodeId node);
+    void linkCutRequested(raftlab::NodeId a, raftlab::NodeId b, bool cut);
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
+
+private:
+    void onModelChanged();
+    void rebuildRing(); // the node set changed
+    void refreshNodes();
+    void refreshLinks();
+    void refreshActions();
+    void refreshHint();
+    enum class ArcUpdate { Now, WhenDue };
+    void advanceFrame(ArcUpdate arcs = ArcUpdate::WhenDue); // dots and timer arcs to the model's now
+    void scheduleFrame(); // arms or stops the animation timer
+    bool anyTimerRunning(qint64 nowUs) const;
+    void onNodeAction(NodeAction action, NodeId node);
+    void showNodeMenu(NodeId node, QPoint screenPosition);
+    void showDetails(NodeId node);
+    std::vector<NodeId> nodeSet() const;
+    std::optional<ClusterSupervisor::NodeState> processOf(NodeId id) const;
+    LinkItem *linkBetween(NodeId a, NodeId b) const;
+
+    const ClusterModel *m_model;
+    Theme m_theme;
+    QGraphicsScene *m_scene; // child
+    RingLayout m_layout;
+    std::map<NodeId, NodeItem *> m_nodes; // owned by the scene
+    std::map<std::pair<NodeId, NodeId>, LinkItem *> m_links; // (lower id, higher id); owned by the scene
+    std::map<NodeId, NodeActions *> m_actions; // children
+    std::map<NodeId, NodeDetailsDialog *> m_details; // children
+    std::map<NodeId, ClusterSupervisor::NodeState> m_processes;
+    bool m_processControl = true;
+    MessageLayer *m_messageLayer; // owned by the scene
+    LegendItem *m_legend; // owned by the scene
+    HintItem *m_hint; // owned by the scene
+    QAction *m_legendAction;
+    MessagePlanner m_planner;
+    QTimer m_animation;
+    qint64 m_arcsUpdatedUs = 0; // model clock of the last arc update
+};
+
+} // namespace raftlab

@@ -1,0 +1,170 @@
+#include "legenditem.h"
+
+#include "ringlayout.h"
+#include "scenefonts.h"
+#include "views/theme.h"
+#include "votemark.h"
+
+#include <QCoreApplication>
+#include <QFontMetricsF>
+#include <QPainter>
+
+namespace raftlab {
+
+namespace {
+
+constexpr qreal legendPixels = 12;
+constexpr qreal hintPixels = 13;
+
+struct MessageKey
+{
+    MessageType type;
+    const char *text;
+};
+
+constexpr MessageKey messageKeys[] = {
+    {MessageType::RequestVote, QT_TRANSLATE_NOOP("LegendItem", "vote request")},
+    {MessageType::AppendEntries, QT_TRANSLATE_NOOP("LegendItem", "append entries")},
+    {MessageType::Heartbeat, QT_TRANSLATE_NOOP("LegendItem", "heartbeat")},
+    {MessageType::InstallSnapshot, QT_TRANSLATE_NOOP("LegendItem", "snapshot")},
+    {MessageType::TimeoutNow, QT_TRANSLATE_NOOP("LegendItem", "timeout now (hand-over)")},
+};
+constexpr int otherRows = 5; // reply, refused, cut, timer, votes
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("LegendItem", text);
+}
+
+} // namespace
+
+LegendItem::LegendItem(const Theme *theme)
+    : m_theme(theme)
+{
+    setZValue(3);
+    setCacheMode(DeviceCoordinateCache);
+    setAcceptedMouseButtons(Qt::NoButton);
+    m_bounds = computeBounds();
+    setPos(RingLayout::sceneRect().topLeft() + QPointF(8, 8));
+}
+
+void LegendItem::themeChanged()
+{
+    prepareGeometryChange();
+    m_bounds = computeBounds();
+    update();
+}
+
+qreal LegendItem::rowHeight() const
+{
+    return QFontMetricsF(scenefonts::label(*m_theme, legendPixels)).height() + 4;
+}
+
+QRectF LegendItem::computeBounds() const
+{
+    const QFontMetricsF metrics(scenefonts::label(*m_theme, legendPixels));
+    const qreal width =
+        metrics.horizontalAdvance(tr("reply with ✗ = refused / rejected")) + rowHeight() * 1.7 + 16;
+    const int rows = int(std::size(messageKeys)) + otherRows;
+    return QRectF(0, 0, width, rowHeight() * rows + 12);
+}
+
+QRectF LegendItem::boundingRect() const
+{
+    return m_bounds;
+}
+
+void LegendItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+{
+    const Theme &theme = *m_theme;
+    painter->setRenderHint(QPainter::Antialiasing);
+    QColor panel = theme.panel();
+    panel.setAlphaF(0.9f);
+    painter->setPen(QPen(theme.grid(), 1));
+    painter->setBrush(panel);
+    painter->drawRoundedRect(m_bounds, 6, 6);
+
+    const qreal row = rowHeight();
+    const qreal r = row * 0.28;
+    const qreal textX = row * 1.7 + 6;
+    painter->setFont(scenefonts::label(theme, legendPixels));
+    qreal y = 6;
+    const auto text = [&](const QString &line) {
+        painter->setPen(theme.text());
+        painter->drawText(QRectF(textX, y, m_bounds.width() - textX, row), Qt::AlignVCenter, line);
+    };
+    const auto centre = [&] {
+        return QPointF(row * 0.85 + 2, y + row / 2);
+    };
+
+    for (const MessageKey &key : messageKeys) {
+        painter->setPen(QPen(theme.messageColor(key.type).darker(140), 1));
+        painter->setBrush(theme.messageColor(key.type));
+        painter->drawEllipse(centre(), r, r);
+        text(tr(key.text));
+        y += row;
+    }
+    painter->setPen(QPen(theme.mutedText(), r * 0.45));
+    painter->setBrush(theme.panel());
+    painter->drawEllipse(centre(), r * 0.85, r * 0.85);
+    text(tr("hollow = a reply"));
+    y += row;
+    painter->setPen(QPen(theme.mutedText(), r * 0.45));
+    painter->drawEllipse(centre(), r * 0.85, r * 0.85);
+    pictograph::cross(painter, centre(), r * 1.5, theme.voteColor(false), r * 0.35);
+    text(tr("reply with ✗ = refused / rejected"));
+    y += row;
+    QPen cut(theme.cutLink(), 2.5, Qt::DashLine, Qt::FlatCap);
+    cut.setDashPattern({3, 2.5});
+    painter->setPen(cut);
+    painter->drawLine(centre() - QPointF(r * 2.2, 0), centre() + QPointF(r * 2.2, 0));
+    text(tr("dashed red = cut link"));
+    y += row;
+    painter->setPen(QPen(theme.timerArc(), theme.lineWidth() * 1.5, Qt::SolidLine, Qt::FlatCap));
+    painter->setBrush(Qt::NoBrush);
+    painter->drawArc(QRectF(centre() - QPointF(r * 1.4, r * 1.4), QSizeF(r * 2.8, r * 2.8)), 90 * 16,
+                     250 * 16);
+    text(tr("arc = election timer left"));
+    y += row;
+    pictograph::voteMark(painter, centre() - QPointF(r * 1.2, 0), r * 0.8, VoteAnswer::Granted, theme);
+    pictograph::voteMark(painter, centre() + QPointF(r * 1.2, 0), r * 0.8, VoteAnswer::Refused, theme);
+    text(tr("vote granted / refused"));
+}
+
+HintItem::HintItem(const Theme *theme)
+    : m_theme(theme)
+{
+    setZValue(3);
+    setAcceptedMouseButtons(Qt::NoButton);
+    setCacheMode(DeviceCoordinateCache);
+}
+
+void HintItem::setText(const QString &text)
+{
+    if (text == m_text)
+        return;
+    m_text = text;
+    update();
+}
+
+void HintItem::themeChanged()
+{
+    prepareGeometryChange();
+    update();
+}
+
+QRectF HintItem::boundingRect() const
+{
+    const QRectF scene = RingLayout::sceneRect();
+    const qreal height = QFontMetricsF(scenefonts::label(*m_theme, hintPixels)).height() + 8;
+    return QRectF(scene.left(), scene.bottom() - height, scene.width(), height);
+}
+
+void HintItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+{
+    painter->setPen(m_theme->mutedText());
+    painter->setFont(scenefonts::label(*m_theme, hintPixels));
+    painter->drawText(boundingRect(), Qt::AlignCenter, m_text);
+}
+
+} // namespace raftlab

@@ -1,0 +1,69 @@
+#pragma once
+
+// LinkItem: the network link between two nodes. Solid when traffic flows; dashed red (Theme::cutLink)
+// with a ✗ at the middle when cut (both ends block each other); half dashed, on the blocking node's
+// side, when only one end blocks. Under heavy load it carries a rate label ("1.2k msg/s"), since dots
+// are then only a sample. A click cuts or heals it (the view decides and asks the nodes).
+
+#include "core/types.h"
+
+#include <QGraphicsItem>
+#include <QString>
+
+#include <functional>
+
+namespace raftlab {
+
+class Theme;
+
+struct LinkAppearance
+{
+    bool aBlocksB = false;
+    bool bBlocksA = false;
+    bool endDown = false; // a node at either end is killed: nothing can flow
+    QString rateLabel{}; // empty below the rate worth a label
+
+    bool isCut() const { return aBlocksB && bBlocksA; }
+    bool operator==(const LinkAppearance &) const = default;
+};
+
+class LinkItem final : public QGraphicsItem
+{
+public:
+    using ClickHandler = std::function<void(NodeId a, NodeId b)>;
+
+    // `a` < `b`; the line runs from the rim of a (at `aCentre`) to the rim of b.
+    LinkItem(NodeId a, NodeId b, QPointF aCentre, QPointF bCentre, qreal nodeRadius, const Theme *theme,
+             ClickHandler onClicked);
+
+    NodeId a() const { return m_a; }
+    NodeId b() const { return m_b; }
+    const LinkAppearance &appearance() const { return m_appearance; }
+    void setAppearance(const LinkAppearance &appearance); // repaints only on a change
+    void themeChanged();
+
+    QRectF boundingRect() const override;
+    QPainterPath shape() const override;
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+
+protected:
+    void mousePressEvent(QGraphicsSceneMouseEvent *event) override;
+    void mouseReleaseEvent(QGraphicsSceneMouseEvent *event) override;
+    void hoverEnterEvent(QGraphicsSceneHoverEvent *event) override;
+    void hoverLeaveEvent(QGraphicsSceneHoverEvent *event) override;
+
+private:
+    void paintRateLabel(QPainter *painter) const;
+    void refreshToolTip();
+
+    NodeId m_a;
+    NodeId m_b;
+    QPointF m_start; // on a's rim
+    QPointF m_end; // on b's rim
+    const Theme *m_theme;
+    ClickHandler m_onClicked;
+    LinkAppearance m_appearance;
+    bool m_hovered = false;
+};
+
+} // namespace raftlab

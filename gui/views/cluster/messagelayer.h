@@ -1,0 +1,55 @@
+#pragma once
+
+// MessageLayer: one item that paints every message dot of the frame (a item per dot would cost a scene
+// index update per dot per frame). Requests are filled discs, replies hollow rings in the same colour,
+// a failed reply (vote refused, append rejected) carries a red ✗, a dropped message bursts at the cut.
+// Each direction of a link has its own lane, so a request and its reply never overlap.
+
+#include "messageplanner.h"
+#include "ringlayout.h"
+
+#include <QGraphicsItem>
+#include <QPixmap>
+
+#include <map>
+#include <tuple>
+
+#include <vector>
+
+namespace raftlab {
+
+class Theme;
+
+class MessageLayer final : public QGraphicsItem
+{
+public:
+    explicit MessageLayer(const Theme *theme);
+
+    void setLayout(const RingLayout &layout);
+    void setDots(const std::vector<MessageDot> &dots); // copies: the planner reuses its buffer
+    void themeChanged();
+    std::size_t dotCount() const { return m_dots.size(); }
+    // Where a dot is drawn (also for tests): on its lane, between the two rims.
+    QPointF positionOf(const MessageDot &dot) const;
+    qreal dotRadius() const;
+    static constexpr std::size_t maxDotsRepaintedOneByOne = 96;
+
+    QRectF boundingRect() const override;
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+
+private:
+    QRectF areaOf(const MessageDot &dot) const; // what painting the dot touches
+    void paintDot(QPainter *painter, const MessageDot &dot, QPointF at) const;
+    // A dot pre-rendered at the device scale: blitting it is far cheaper than antialiasing a circle,
+    // and a calm cluster draws the same few dots thirty times a second.
+    const QPixmap &spriteOf(const MessageDot &dot, qreal scale, qreal devicePixelRatio);
+    void paintBurst(QPainter *painter, const MessageDot &dot, QPointF at) const;
+
+    const Theme *m_theme;
+    RingLayout m_layout;
+    std::vector<MessageDot> m_dots;
+    std::map<std::tuple<QRgb, bool, bool>, QPixmap> m_sprites; // (colour, reply, failed)
+    qreal m_spriteScale = 0; // the device scale the sprites were drawn at
+};
+
+} // namespace raftlab

@@ -1,0 +1,276 @@
+#include "nodeitem.h"
+
+#include "scenefonts.h"
+#include "timerarcitem.h"
+#include "views/theme.h"
+#include "votemark.h"
+
+#include <QCursor>
+#include <QFontMetricsF>
+#include <QGraphicsSceneContextMenuEvent>
+#include <QPainter>
+#include <QPainterPath>
+
+#include <cmath>
+#include <numbers>
+
+namespace raftlab {
+
+namespace {
+
+// Vote marks sit on the links, this far from the candidate's centre (in node radii): clear of the
+// node's own tags, well before the voter.
+constexpr qreal voteMarkDistance = 1.9;
+constexpr qreal voteMarkRadius = 0.2;
+constexpr qreal tagPixels = 14;
+
+// Black or white, whichever reads better on `fill`.
+QColor textOn(const QColor &fill)
+{
+    const qreal luminance = 0.2126 * fill.redF() + 0.7152 * fill.greenF() + 0.0722 * fill.blueF();
+    return luminance > 0.55 ? QColor(Qt::black) : QColor(Qt::white);
+}
+
+QPointF polar(qreal distance, qreal angleDegrees)
+{
+    const qreal radians = angleDegrees * std::numbers::pi / 180.0;
+    return QPointF(distance * std::cos(radians), -distance * std::sin(radians)); // y grows downwards
+}
+
+} // namespace
+
+NodeItem::NodeItem(NodeId id, qreal radius, const Theme *theme, MenuRequest onMenuRequested)
+    : m_theme(theme)
+    , m_radius(radius)
+    , m_onMenuRequested(std::move(onMenuRequested))
+    , m_timerArc(new TimerArcItem(radius, theme, this))
+{
+    m_appearance.id = id;
+    m_bounds = computeBounds();
+    setZValue(2);
+    setCacheMode(DeviceCoordinateCache);
+    setToolTip(QObject::tr("Node %1: right-click for kill, freeze, isolate, details…").arg(id.value));
+}
+
+void NodeItem::setAppearance(const NodeAppearance &appearance)
+{
+    if (appearance == m_appearance)
+        return;
+    m_appearance = appearance;
+    const QRectF bounds = computeBounds();
+    if (bounds != m_bounds) {
+        prepareGeometryChange();
+        m_bounds = bounds;
+    }
+    update();
+}
+
+void NodeItem::themeChanged()
+{
+    prepareGeometryChange();
+    m_bounds = computeBounds();
+    m_timerArc->themeChanged();
+    update();
+}
+
+QRectF NodeItem::boundingRect() const
+{
+    return m_bounds;
+}
+
+QRectF NodeItem::computeBounds() const
+{
+    const qreal r = m_radius;
+    // Tags and the campaign line may be wider than the disc (long labels, projector fonts).
+    const QFontMetricsF metrics(scenefonts::label(*m_theme, tagPixels, true));
+    const qreal textHalfWidth = std::max(metrics.horizontalAdvance(campaignText()),
+                                         metrics.horizontalAdvance(QStringLiteral("pre-candidate"))) /
+            2 +
+        12;
+    const qreal textHeight = metrics.height();
+    const qreal ring = TimerArcItem::radiusFor(r, *m_theme) + m_theme->lineWidth() * 2;
+    const qreal tagOffset = TimerArcItem::radiusFor(r, *m_theme) + m_theme->lineWidth() + textHeight / 2 + 1;
+    const qreal above = tagOffset + textHeight + r * 0.45 + textHeight + 16; // state tag, crown, vote count
+    const qreal below = tagOffset + textHeight * 1.5 + 10; // role tag, vote count
+    QRectF bounds(-ring, -ring, 2 * ring, 2 * ring);
+    bounds |= QRectF(-textHalfWidth, -above, 2 * textHalfWidth, above + below);
+    if (m_appearance.campaigning) {
+        const qreal reach = r * (voteMarkDistance + voteMarkRadius) + 4;
+        bounds |= QRectF(-reach, -reach, 2 * reach, 2 * reach);
+    }
+    return bounds;
+}
+
+QPainterPath NodeItem::shape() const
+{
+    QPainterPath path;
+    path.addEllipse(QPointF(), m_radius, m_radius);
+    return path;
+}
+
+void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+{
+    painter->setRenderHint(QPainter::Antialiasing);
+    paintDisc(painter);
+    paintText(painter);
+    if (m_appearance.campaigning)
+        paintVotes(painter);
+}
+
+void NodeItem::paintDisc(QPainter *painter) const
+{
+    const Theme &theme = *m_theme;
+    const qreal r = m_radius;
+    const Liveness liveness = m_appearance.liveness;
+    const bool gone = liveness == Liveness::Killed || liveness == Liveness::Exited;
+
+    if (liveness == Liveness::Frozen) { // an icy halo: the process is paused, its state kept
+        painter->setPen(QPen(theme.frozen(), theme.lineWidth() * 4));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawEllipse(QPointF(), r + theme.lineWidth() * 2, r + theme.lineWidth() * 2);
+    }
+
+    if (m_appearance.hasElectionTimer) { // the timer's track: what a full timer looks like
+        const qreal radius = TimerArcItem::radiusFor(r, theme);
+        painter->setPen(QPen(theme.grid(), theme.lineWidth() * 1.2));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawEllipse(QPointF(), radius, radius);
+    }
+
+    QColor fill = gone ? theme.killed() : theme.termColor(m_appearance.term);
+    if (!m_appearance.hasStatus && !gone)
+        fill = theme.panel();
+    const qreal outlineWidth = theme.lineWidth() * (m_appearance.role == Role::Leader ? 3.0 : 2.0);
+    QPen outline(gone ? theme.mutedText() : theme.roleColor(m_appearance.role), outlineWidth);
+    if (liveness == Liveness::NoContact || liveness == Liveness::Starting)
+        outline.setStyle(Qt::DashLine);
+    painter->setPen(outline);
+    painter->setBrush(fill);
+    painter->drawEllipse(QPointF(), r, r);
+
+    if (gone) { // crossed out: this process is dead
+        const qreal d = r * 0.62;
+        painter->setPen(
+            QPen(theme.killed().darker(135), theme.lineWidth() * 1.5, Qt::SolidLine, Qt::RoundCap));
+        painter->drawLine(QPointF(-d, -d), QPointF(d, d));
+        painter->drawLine(QPointF(-d, d), QPointF(d, -d));
+    }
+}
+
+void NodeItem::paintText(QPainter *painter) const
+{
+    const Theme &theme = *m_theme;
+    const qreal r = m_radius;
+    const bool gone = m_appearance.liveness == Liveness::Killed || m_appearance.liveness == Liveness::Exited;
+
+    // The id, big: "which node is that?" is the first question.
+    painter->setPen(theme.text());
+    painter->setFont(scenefonts::inNode(theme, r * 0.78, true));
+    painter->drawText(QRectF(-r, -r * 0.78, 2 * r, r * 0.95), Qt::AlignCenter, QString::number(id().value));
+    if (m_appearance.hasStatus && !gone) {
+        painter->setFont(scenefonts::inNode(theme, r * 0.3));
+        painter->drawText(QRectF(-r, r * 0.16, 2 * r, r * 0.42), Qt::AlignCenter,
+                          QObject::tr("term %1").arg(m_appearance.term.value));
+    }
+
+    // Tags just outside the timer's ring, never under the moving arc: the role below, the process
+    // state above, the crown above that.
+    const QFontMetricsF metrics(scenefonts::label(theme, tagPixels, true));
+    const qreal tagOffset = TimerArcItem::radiusFor(r, theme) + theme.lineWidth() + metrics.height() / 2 + 1;
+    if (m_appearance.hasStatus && !gone) {
+        const bool leads = m_appearance.role == Role::Leader;
+        paintTag(painter, QPointF(0, tagOffset),
+                 leads ? roleLabel(Role::Leader).toUpper() : roleLabel(m_appearance.role),
+                 theme.roleColor(m_appearance.role), leads);
+    }
+    qreal top = -TimerArcItem::radiusFor(r, theme) - theme.lineWidth() * 2;
+    if (const QString state = livenessLabel(m_appearance.liveness); !state.isEmpty()) {
+        const QColor fill = m_appearance.liveness == Liveness::Frozen ? theme.frozen()
+            : gone                                                    ? theme.mutedText()
+                                                                      : theme.panel();
+        paintTag(painter, QPointF(0, -tagOffset), state, fill, true);
+        top = -tagOffset - metrics.height() / 2 - 2;
+    }
+    if (m_appearance.role == Role::Leader && m_appearance.hasStatus && !gone)
+        paintCrown(painter, top - 4);
+
+    if (m_appearance.campaigning) { // the count: "has 1 vote, needs 2"
+        // On the outer side of the ring: the vote marks point inwards, towards the other nodes.
+        const QString text = campaignText();
+        const bool below = pos().y() > 1;
+        const qreal y = below ? tagOffset + metrics.height() / 2 + 4 : top - metrics.height() - 4;
+        const qreal halfWidth = metrics.horizontalAdvance(text) / 2 + 6;
+        QColor halo = theme.background(); // the links behind must not cross the words
+        halo.setAlphaF(0.85f);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(halo);
+        painter->drawRoundedRect(QRectF(-halfWidth, y, 2 * halfWidth, metrics.height()), 4, 4);
+        painter->setFont(scenefonts::label(theme, tagPixels, true));
+        painter->setPen(theme.text());
+        painter->drawText(QRectF(-halfWidth, y, 2 * halfWidth, metrics.height()), Qt::AlignCenter, text);
+    }
+}
+
+void NodeItem::paintTag(QPainter *painter, QPointF centre, const QString &text, const QColor &fill,
+                        bool bold) const
+{
+    const QFont font = scenefonts::label(*m_theme, tagPixels, bold);
+    const QFontMetricsF metrics(font);
+    const QSizeF size(metrics.horizontalAdvance(text) + 16, metrics.height() + 4);
+    const QRectF box(centre - QPointF(size.width() / 2, size.height() / 2), size);
+    painter->setPen(fill == m_theme->panel() ? QPen(m_theme->mutedText(), 1.2) : QPen(Qt::NoPen));
+    painter->setBrush(fill);
+    painter->drawRoundedRect(box, size.height() / 2, size.height() / 2);
+    painter->setPen(fill == m_theme->panel() ? m_theme->text() : textOn(fill));
+    painter->setFont(font);
+    painter->drawText(box, Qt::AlignCenter, text);
+}
+
+void NodeItem::paintCrown(QPainter *painter, qreal bottom) const
+{
+    const qreal w = m_radius * 0.42;
+    const qreal h = m_radius * 0.4;
+    QPainterPath crown;
+    crown.moveTo(-w, bottom);
+    crown.lineTo(-w, bottom - h * 0.55);
+    crown.lineTo(-w * 0.5, bottom - h * 0.2);
+    crown.lineTo(0, bottom - h);
+    crown.lineTo(w * 0.5, bottom - h * 0.2);
+    crown.lineTo(w, bottom - h * 0.55);
+    crown.lineTo(w, bottom);
+    crown.closeSubpath();
+    const QColor color = m_theme->roleColor(Role::Leader);
+    painter->setPen(QPen(color.darker(130), 1.5, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    painter->setBrush(color);
+    painter->drawPath(crown);
+}
+
+void NodeItem::paintVotes(QPainter *painter) const
+{
+    for (const VoteMark &mark : m_appearance.voteMarks)
+        pictograph::voteMark(painter, polar(m_radius * voteMarkDistance, mark.angleDegrees),
+                             m_radius * voteMarkRadius * (m_theme->isProjector() ? 1.2 : 1.0), mark.answer,
+                             *m_theme);
+}
+
+QString NodeItem::campaignText() const
+{
+    if (!m_appearance.campaigning)
+        return {};
+    const int granted = m_appearance.votesGranted;
+    const int needed = m_appearance.votesNeeded;
+    if (m_appearance.preVote)
+        return granted == 1 ? QObject::tr("has 1 pre-vote, needs %1").arg(needed)
+                            : QObject::tr("has %1 pre-votes, needs %2").arg(granted).arg(needed);
+    return granted == 1 ? QObject::tr("has 1 vote, needs %1").arg(needed)
+                        : QObject::tr("has %1 votes, needs %2").arg(granted).arg(needed);
+}
+
+void NodeItem::contextMenuEvent(QGraphicsSceneContextMenuEvent *event)
+{
+    event->accept();
+    if (m_onMenuRequested)
+        m_onMenuRequested(id(), event->screenPos());
+}
+
+} // namespace raftlab

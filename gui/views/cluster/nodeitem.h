@@ -1,0 +1,61 @@
+#pragma once
+
+// NodeItem: one Raft node on the ring (after Qt's elasticnodes example). A disc filled with its term's
+// colour (same colour = same term), outlined in its role's colour, its id in big type, a role tag
+// ("LEADER" with a crown), a tag for the process state (killed, frozen, ...), and while it campaigns a
+// mark on each link saying how that voter answered (✓ granted, ✗ refused, … awaited).
+//
+// It repaints only when its NodeAppearance changes; the moving election-timer arc is a child item
+// (TimerArcItem), so that the disc stays in the item cache while the arc shrinks.
+
+#include "nodeappearance.h"
+
+#include <QGraphicsItem>
+
+#include <functional>
+
+namespace raftlab {
+
+class Theme;
+class TimerArcItem;
+
+class NodeItem final : public QGraphicsItem
+{
+public:
+    using MenuRequest = std::function<void(NodeId node, QPoint screenPosition)>;
+
+    NodeItem(NodeId id, qreal radius, const Theme *theme, MenuRequest onMenuRequested);
+
+    NodeId id() const { return m_appearance.id; }
+    qreal radius() const { return m_radius; }
+    const NodeAppearance &appearance() const { return m_appearance; }
+    void setAppearance(const NodeAppearance &appearance); // repaints only on a change
+    void themeChanged(); // the Theme it points to changed
+    TimerArcItem *timerArc() const { return m_timerArc; }
+
+    QRectF boundingRect() const override;
+    QPainterPath shape() const override;
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+
+protected:
+    void contextMenuEvent(QGraphicsSceneContextMenuEvent *event) override;
+
+private:
+    void paintDisc(QPainter *painter) const;
+    void paintText(QPainter *painter) const;
+    void paintTag(QPainter *painter, QPointF centre, const QString &text, const QColor &fill,
+                  bool bold) const;
+    void paintCrown(QPainter *painter, qreal bottom) const;
+    void paintVotes(QPainter *painter) const;
+    QString campaignText() const;
+    QRectF computeBounds() const;
+
+    const Theme *m_theme;
+    qreal m_radius;
+    NodeAppearance m_appearance;
+    MenuRequest m_onMenuRequested;
+    TimerArcItem *m_timerArc; // child
+    QRectF m_bounds;
+};
+
+} // namespace raftlab

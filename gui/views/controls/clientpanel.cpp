@@ -1,0 +1,477 @@
+#include "clientpanel.h"
+
+#include "loadgenerator.h"
+#include "requesthistorymodel.h"
+#include "targetselector.h"
+
+#include "cluster/nodeclient.h"
+#include "model/clustermodel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTime>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace raftlab {
+
+namespace {
+
+RequestRecord::Outcome recordOutcome(KvAnswer::Outcome outcome)
+{
+    return outcome == KvAnswer::Outcome::Ok ? RequestRecord::Outcome::Ok : RequestRecord::Outcome::Failed;
+}
+
+QString wallClock()
+{
+    return QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+}
+
+} // namespace
+
+ClientPanel::ClientPanel(ClusterModel *model, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+    , m_targets(std::make_unique<TargetSelector>(model))
+    , m_load(new LoadGenerator(model, this))
+    , m_history(new RequestHistoryModel(50, this))
+{
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("history"));
+    m_table->setModel(m_history);
+    m_table->verticalHeader()->hide();
+    m_table->setSelectionMode(QAbstractItemView::NoSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideRight);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(RequestHistoryModel::ResultColumn,
+                                                      QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(RequestHistoryModel::KeyColumn,
+                                                      QHeaderView::Interactive);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(buildRequestRow());
+    layout->addWidget(buildAnswerBox());
+    layout->addWidget(m_table, 1);
+    layout->addWidget(buildLoadBox());
+
+    connect(m_load, &LoadGenerator::statisticsChanged, this, &ClientPanel::showLoadStatistics);
+    connect(m_load, &LoadGenerator::runningChanged, this, &ClientPanel::onLoadRunningChanged);
+    rebuildTargets();
+    setTheme(m_theme);
+}
+
+ClientPanel::~ClientPanel() = default;
+
+QWidget *ClientPanel::buildRequestRow()
+{
+    auto *row = new QWidget(this);
+    m_target = new QComboBox(row);
+    m_target->setObjectName(QStringLiteral("target"));
+    m_target->setToolTip(tr("Where requests go. \"Any node\" picks a reachable node in turn; a follower "
+                            "forwards writes and reads to the leader."));
+    connect(m_target, &QComboBox::currentIndexChanged, this, [this] { m_load->setTarget(target()); });
+
+    m_key = new QLineEdit(row);
+    m_key->setObjectName(QStringLiteral("key"));
+    m_key->setPlaceholderText(tr("key"));
+    m_key->setText(QStringLiteral("x"));
+    connect(m_key, &QLineEdit::returnPressed, this, [this] { send(KvOperation::Get); });
+    m_value = new QLineEdit(row);
+    m_value->setObjectName(QStringLiteral("value"));
+    m_value->setPlaceholderText(tr("value (Enter puts it)"));
+    connect(m_value, &QLineEdit::returnPressed, this, [this] { send(KvOperation::Put); });
+
+    m_put = new QPushButton(tr("Put"), row);
+    m_put->setObjectName(QStringLiteral("put"));
+    m_put->setToolTip(tr("Write key = value: answers once a majority stored it (committed)"));
+    connect(m_put, &QPushButton::clicked, this, [this] { send(KvOperation::Put); });
+    m_get = new QPushButton(tr("Get"), row);
+    m_get->setObjectName(QStringLiteral("get"));
+    m_get->setToolTip(tr("Read the key"));
+    connect(m_get, &QPushButton::clicked, this, [this] { send(KvOperation::Get); });
+    m_delete = new QPushButton(tr("Delete"), row);
+    m_delete->setObjectName(QStringLiteral("delete"));
+    m_delete->setToolTip(tr("Remove the key: a write, committed like a put"));
+    connect(m_delete, &QPushButton::clicked, this, [this] { send(KvOperation::Delete); });
+    m_localRead = new QCheckBox(tr("Local read (may be stale)"), row);
+    m_localRead->setObjectName(QStringLiteral("localRead"));
+    m_localRead->setToolTip(tr("Get answers from the node's own copy (consistency=local) instead of "
+                               "checking with the leader: shows why reads need care"));
+
+    auto *grid = new QGridLayout(row);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(new QLabel(tr("Send to"), row), 0, 0);
+    grid->addWidget(m_target, 0, 1);
+    grid->addWidget(new QLabel(tr("Key"), row), 0, 2);
+    grid->addWidget(m_key, 0, 3);
+    grid->addWidget(new QLabel(tr("Value"), row), 0, 4);
+    grid->addWidget(m_value, 0, 5);
+    grid->setColumnStretch(3, 1);
+    grid->setColumnStretch(5, 2);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_put);
+    buttons->addWidget(m_get);
+    buttons->addWidget(m_delete);
+    buttons->addWidget(m_localRead);
+    buttons->addStretch(1);
+    grid->addLayout(buttons, 1, 0, 1, 6);
+    return row;
+}
+
+QWidget *ClientPanel::buildAnswerBox()
+{
+    auto *box = new QWidget(this);
+    m_headline = new QLabel(tr("No request yet: type a key and a value, then Put."), box);
+    m_headline->setObjectName(QStringLiteral("answerHeadline"));
+    m_headline->setTextFormat(Qt::RichText);
+    m_headline->setWordWrap(true);
+    m_facts = new QLabel(box);
+    m_facts->setObjectName(QStringLiteral("answerFacts"));
+    m_facts->setWordWrap(true);
+    m_facts->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_explanation = new QLabel(box);
+    m_explanation->setObjectName(QStringLiteral("answerExplanation"));
+    m_explanation->setWordWrap(true);
+    auto *layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 4, 0, 4);
+    layout->setSpacing(2);
+    layout->addWidget(m_headline);
+    layout->addWidget(m_facts);
+    layout->addWidget(m_explanation);
+    return box;
+}
+
+QGroupBox *ClientPanel::buildLoadBox()
+{
+    auto *box = new QGroupBox(tr("Load generator"), this);
+    m_rate = new QSlider(Qt::Horizontal, box);
+    m_rate->setObjectName(QStringLiteral("loadRate"));
+    m_rate->setRange(0, LoadGenerator::maxRatePerSecond);
+    m_rate->setSingleStep(10);
+    m_rate->setPageStep(50);
+    m_rate->setValue(m_load->ratePerSecond());
+    m_rate->setToolTip(tr("Writes per second (0 = off)"));
+    m_rateLabel = new QLabel(box);
+    m_rateLabel->setObjectName(QStringLiteral("loadRateLabel"));
+    m_keys = new QSpinBox(box);
+    m_keys->setObjectName(QStringLiteral("loadKeys"));
+    m_keys->setRange(1, 100'000);
+    m_keys->setValue(m_load->keyCount());
+    m_keys->setToolTip(tr("How many distinct keys the writes go to: key-0, key-1, …"));
+    m_loadButton = new QPushButton(tr("Start"), box);
+    m_loadButton->setObjectName(QStringLiteral("loadStartStop"));
+    m_loadButton->setCheckable(true);
+    m_loadStatistics = new QLabel(box);
+    m_loadStatistics->setObjectName(QStringLiteral("loadStatistics"));
+    m_loadStatistics->setWordWrap(true);
+
+    auto updateRate = [this](int rate) {
+        m_load->setRatePerSecond(rate);
+        m_rateLabel->setText(rate == 0 ? tr("off") : tr("%1 writes/s").arg(rate));
+        m_loadButton->setEnabled(rate > 0 || m_load->isRunning());
+    };
+    connect(m_rate, &QSlider::valueChanged, this, updateRate);
+    updateRate(m_rate->value());
+    connect(m_keys, &QSpinBox::valueChanged, m_load, &LoadGenerator::setKeyCount);
+    connect(m_loadButton, &QPushButton::toggled, this, [this](bool on) {
+        if (on)
+            m_load->start();
+        else
+            m_load->stop();
+    });
+
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Rate"), box));
+    controls->addWidget(m_rate, 1);
+    controls->addWidget(m_rateLabel);
+    controls->addSpacing(12);
+    controls->addWidget(new QLabel(tr("Keys"), box));
+    controls->addWidget(m_keys);
+    controls->addWidget(m_loadButton);
+    auto *layout = new QVBoxLayout(box);
+    layout->addLayout(controls);
+    layout->addWidget(m_loadStatistics);
+    m_loadStatistics->setText(
+        tr("Puts key-<n> = a random value to the target, at most %1 unanswered at a time.")
+            .arg(m_load->maxInFlight()));
+    return box;
+}
+
+void ClientPanel::setTheme(const Theme &theme)
+{
+    m_theme = theme;
+    setFont(theme.font());
+    QPalette colours = palette();
+    colours.setColor(QPalette::Window, theme.background());
+    colours.setColor(QPalette::Base, theme.panel());
+    colours.setColor(QPalette::AlternateBase, theme.background());
+    colours.setColor(QPalette::Text, theme.text());
+    colours.setColor(QPalette::WindowText, theme.text());
+    colours.setColor(QPalette::ButtonText, theme.text());
+    colours.setColor(QPalette::PlaceholderText, theme.mutedText());
+    setPalette(colours);
+    m_headline->setFont(theme.font(1.25, true));
+    QPalette muted = colours;
+    muted.setColor(QPalette::WindowText, theme.mutedText());
+    m_explanation->setPalette(muted);
+    m_loadStatistics->setPalette(colours);
+    // Theme has no status colours: a granted vote's green marks success, a refusal's red failure (and,
+    // in outcomeColorName(), the candidate's orange an unknown outcome).
+    m_history->setOutcomeColors(theme.voteColor(true), theme.voteColor(false), theme.mutedText());
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->setDefaultSectionSize(QFontMetrics(theme.font()).lineSpacing() + 6);
+    if (!m_answer.headline.isEmpty())
+        showAnswer(m_answer);
+}
+
+void ClientPanel::setClients(const QList<NodeClient *> &clients)
+{
+    m_targets->setClients(clients);
+    m_load->setClients(clients);
+    for (NodeClient *client : clients)
+        if (client)
+            connect(client, &QObject::destroyed, this, &ClientPanel::abandonRequestsOf, Qt::UniqueConnection);
+    m_clientIds.clear();
+    for (NodeClient *client : clients)
+        if (client)
+            m_clientIds.append(client->id());
+    std::sort(m_clientIds.begin(), m_clientIds.end());
+    rebuildTargets();
+}
+
+void ClientPanel::setTarget(NodeId target)
+{
+    const int row = m_target->findData(target.value);
+    if (row >= 0)
+        m_target->setCurrentIndex(row);
+}
+
+NodeId ClientPanel::target() const
+{
+    return NodeId(m_target->currentData().toUInt());
+}
+
+QString ClientPanel::answerText() const
+{
+    QStringList lines{m_answer.headline, m_answer.facts};
+    if (!m_answer.explanation.isEmpty())
+        lines << m_answer.explanation;
+    return lines.join(QLatin1Char('\n'));
+}
+
+void ClientPanel::rebuildTargets()
+{
+    const NodeId chosen = m_target->count() > 0 ? target() : NodeId{};
+    const QSignalBlocker quiet(m_target);
+    m_target->clear();
+    m_target->addItem(tr("Any node"), 0U);
+    for (NodeId id : m_clientIds)
+        m_target->addItem(tr("Node %1").arg(id.value), id.value);
+    m_target->setCurrentIndex(std::max(0, m_target->findData(chosen.value)));
+    m_load->setTarget(target());
+}
+
+void ClientPanel::send(KvOperation operation)
+{
+    KvRequest request{.operation = operation,
+                      .key = m_key->text().toUtf8(),
+                      .value = m_value->text().toUtf8(),
+                      .anyNode = target().isNone(),
+                      .localRead = operation == KvOperation::Get && m_localRead->isChecked()};
+    if (request.key.isEmpty()) {
+        showAnswer(KvAnswer{.outcome = KvAnswer::Outcome::Failed,
+                            .headline = tr("Type a key first"),
+                            .facts = tr("Keys are 1 to 1024 bytes of text, without '/'."),
+                            .explanation = {},
+                            .shortResult = {}});
+        return;
+    }
+    NodeClient *client = m_targets->pick(target());
+    if (!client) {
+        showAnswer(KvAnswer{.outcome = KvAnswer::Outcome::Failed,
+                            .headline = tr("No node is reachable"),
+                            .facts = tr("%1 was not sent.").arg(operationName(operation)),
+                            .explanation = tr("\"Any node\" sends only to nodes whose event stream is up: "
+                                              "start the cluster or restart a node."),
+                            .shortResult = {}});
+        return;
+    }
+    const NodeId answeredBy = client->id();
+    const quint64 row = m_history->add(RequestRecord{
+        .time = wallClock(),
+        .node = request.anyNode ? tr("any → %1").arg(answeredBy.value) : QString::number(answeredBy.value),
+        .operation = operationName(operation),
+        .key = displayBytes(request.key, 30),
+        .result = tr("waiting…"),
+        .index = {},
+        .term = {},
+        .latencyMs = {},
+        .outcome = RequestRecord::Outcome::Pending});
+    m_pending.emplace(client, row);
+    m_answer =
+        KvAnswer{.outcome = KvAnswer::Outcome::Unknown,
+                 .headline = tr("Waiting for node %1…").arg(answeredBy.value),
+                 .facts = tr("%1 %2 sent").arg(operationName(operation), displayBytes(request.key, 30)),
+                 .explanation = {},
+                 .shortResult = {}};
+    showAnswer(m_answer);
+
+    const QPointer<ClientPanel> self(this);
+    const QObject *sender = client;
+    auto done = [self, request, answeredBy, row, sender](const NodeClient::KvResult &result) {
+        if (!self)
+            return;
+        ClientPanel &panel = *self;
+        for (auto [it, end] = panel.m_pending.equal_range(sender); it != end; ++it)
+            if (it->second == row) {
+                panel.m_pending.erase(it);
+                break;
+            }
+        if (request.operation != KvOperation::Get)
+            panel.m_model->recordClientWrite(result.latencyUs,
+                                             result.ok() ? WriteOutcome::Committed : WriteOutcome::Failed);
+        const KvAnswer answer =
+            describeKvAnswer(request, result, answeredBy, panel.m_model->summary().leader);
+        if (const RequestRecord *shown = panel.m_history->record(row)) {
+            RequestRecord updated = *shown;
+            updated.result = answer.shortResult;
+            updated.index = result.ok() ? result.index : std::nullopt;
+            updated.term = result.ok() ? result.term : std::nullopt;
+            updated.latencyMs = result.latencyUs / 1000.0;
+            updated.outcome = recordOutcome(answer.outcome);
+            panel.m_history->update(row, updated);
+        }
+        panel.showAnswer(answer);
+    };
+    switch (operation) {
+    case KvOperation::Put:
+        client->put(request.key, request.value, std::move(done));
+        break;
+    case KvOperation::Get:
+        client->get(request.key, std::move(done),
+                    request.localRead ? NodeClient::ReadConsistency::Local
+                                      : NodeClient::ReadConsistency::Linearizable);
+        break;
+    case KvOperation::Delete:
+        client->remove(request.key, std::move(done));
+        break;
+    }
+}
+
+QString ClientPanel::outcomeColorName(KvAnswer::Outcome outcome) const
+{
+    switch (outcome) {
+    case KvAnswer::Outcome::Ok:
+        return m_theme.voteColor(true).name();
+    case KvAnswer::Outcome::Failed:
+        return m_theme.voteColor(false).name();
+    case KvAnswer::Outcome::Unknown:
+        return m_theme.roleColor(Role::Candidate).name();
+    }
+    return m_theme.text().name();
+}
+
+void ClientPanel::showAnswer(const KvAnswer &answer)
+{
+    m_answer = answer;
+    // Colour never carries the meaning alone: the glyph differs too (✔ ✖ ?).
+    const QString glyph = answer.outcome == KvAnswer::Outcome::Ok ? QStringLiteral("\u2714")
+        : answer.outcome == KvAnswer::Outcome::Failed             ? QStringLiteral("\u2716")
+                                                                  : QStringLiteral("?");
+    m_headline->setText(QStringLiteral("<span style=\"color:%1\">%2</span>&nbsp;%3")
+                            .arg(outcomeColorName(answer.outcome), glyph, answer.headline.toHtmlEscaped()));
+    m_facts->setText(answer.facts);
+    m_explanation->setText(answer.explanation);
+    m_explanation->setVisible(!answer.explanation.isEmpty());
+    Q_EMIT answerShown();
+}
+
+void ClientPanel::showLoadStatistics()
+{
+    const LoadGenerator::Statistics s = m_load->statistics();
+    QString text = tr("Sent %1 · committed %2 · failed %3 · in flight %4 (at most %5) · %6 writes/s achieved")
+                       .arg(s.sent)
+                       .arg(s.committed)
+                       .arg(s.failed)
+                       .arg(s.inFlight)
+                       .arg(m_load->maxInFlight())
+                       .arg(s.achievedPerSecond, 0, 'f', 0);
+    if (s.committed > 0)
+        text += tr(" · mean latency %1 ms").arg(s.meanLatencyUs / 1000.0, 0, 'f', 1);
+    if (s.noTarget > 0)
+        text += tr("\n%1 writes not sent: no node reachable").arg(s.noTarget);
+    if (!s.lastFailure.isEmpty())
+        text += tr("\nLast failure: %1").arg(s.lastFailure);
+    m_loadStatistics->setText(text);
+
+    if (const RequestRecord *shown = m_history->record(m_loadRow)) {
+        RequestRecord updated = *shown;
+        updated.result = tr("%1%2 ok, %3 failed, %4/s")
+                             .arg(m_load->isRunning() ? tr("running: ") : QString())
+                             .arg(s.committed)
+                             .arg(s.failed)
+                             .arg(s.elapsedMs > 0 && !m_load->isRunning()
+                                      ? double(s.committed) * 1000.0 / double(s.elapsedMs)
+                                      : s.achievedPerSecond,
+                                  0, 'f', 0);
+        updated.index = s.lastIndex;
+        updated.term = s.lastTerm;
+        updated.latencyMs = s.committed > 0 ? std::optional<double>(s.meanLatencyUs / 1000.0) : std::nullopt;
+        updated.outcome = s.failed > 0 ? RequestRecord::Outcome::Failed
+            : s.committed > 0          ? RequestRecord::Outcome::Ok
+                                       : RequestRecord::Outcome::Pending;
+        m_history->update(m_loadRow, updated);
+    }
+}
+
+void ClientPanel::onLoadRunningChanged(bool running)
+{
+    const QSignalBlocker quiet(m_loadButton);
+    m_loadButton->setChecked(running);
+    m_loadButton->setText(running ? tr("Stop") : tr("Start"));
+    m_loadButton->setEnabled(running || m_rate->value() > 0);
+    if (running) {
+        // One row per run, updated as it goes: thousands of writes must not flood the table.
+        const NodeId to = m_load->target();
+        m_loadRow = m_history->add(RequestRecord{.time = wallClock(),
+                                                 .node = to.isNone() ? tr("any") : QString::number(to.value),
+                                                 .operation = tr("LOAD"),
+                                                 .key = tr("key-0…%1").arg(m_load->keyCount() - 1),
+                                                 .result = tr("running"),
+                                                 .index = {},
+                                                 .term = {},
+                                                 .latencyMs = {},
+                                                 .outcome = RequestRecord::Outcome::Pending});
+    }
+    showLoadStatistics();
+}
+
+void ClientPanel::abandonRequestsOf(QObject *client)
+{
+    auto [begin, end] = m_pending.equal_range(client);
+    for (auto it = begin; it != end; ++it) {
+        if (const RequestRecord *shown = m_history->record(it->second)) {
+            RequestRecord updated = *shown;
+            updated.result = tr("no answer: the node's connection was replaced");
+            updated.outcome = RequestRecord::Outcome::Failed;
+            m_history->update(it->second, updated);
+        }
+    }
+    m_pending.erase(begin, end);
+}
+
+} // namespace raftlab

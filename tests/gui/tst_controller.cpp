@@ -1,0 +1,266 @@
+// ClusterController against real raftlab-node processes: what the menus and toolbar ask for reaches the
+// nodes (checked through each node's own /status), and survives a node's restart.
+#include "cluster/clustercontroller.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <optional>
+
+using namespace raftlab;
+
+namespace {
+
+// Generous: CI is a loaded 2-core machine running several node processes per test.
+constexpr int deadlineMs = 30'000;
+
+QList<qint64> idsIn(const QJsonValue &array)
+{
+    QList<qint64> ids;
+    for (const QJsonValue &value : array.toArray())
+        ids.append(value.toInteger());
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+} // namespace
+
+class TestController : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void startsAClusterTheModelSees();
+    void speedTableKeepsElectionsAway();
+    void cutAndHealReachBothEnds();
+    void isolateAndHealAll();
+    void killAndRestartThroughTheController();
+    void restartedNodeGetsTheLabConditionsBack();
+    void makeLeaderHandsLeadershipOver();
+    void resetAppliesNewProtocolOptions();
+
+private:
+    void start(int count);
+    QJsonObject statusOf(NodeId id); // GET /status through the node's client
+    NodeId leader() const { return m_controller->model()->summary().leader; }
+    NodeId follower() const;
+
+    std::unique_ptr<ClusterController> m_controller;
+};
+
+void TestController::init()
+{
+    m_controller = std::make_unique<ClusterController>();
+    m_controller->supervisor()->setNodeExecutable(QStringLiteral(RAFTLAB_NODE_PATH));
+    m_controller->supervisor()->setExtraNodeArguments({QStringLiteral("--fsync"), QStringLiteral("never")});
+}
+
+void TestController::cleanup()
+{
+    m_controller.reset();
+}
+
+void TestController::start(int count)
+{
+    QSignalSpy clientsChanged(m_controller.get(), &ClusterController::clientsChanged);
+    const QString error = m_controller->startLocal(count, QString(), ProtocolOptions{});
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(clientsChanged.count() >= 1);
+    QCOMPARE(m_controller->clients().size(), count);
+    QTRY_COMPARE_WITH_TIMEOUT(m_controller->model()->summary().nodesUp, count, deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!leader().isNone(), deadlineMs);
+}
+
+QJsonObject TestController::statusOf(NodeId id)
+{
+    NodeClient *client = m_controller->client(id);
+    if (!client)
+        return {};
+    QSignalSpy received(client, &NodeClient::statusReceived);
+    client->refreshStatus();
+    if (!received.wait(deadlineMs))
+        return {};
+    return received.first().first().toJsonObject();
+}
+
+NodeId TestController::follower() const
+{
+    for (const NodeId id : m_controller->model()->nodeIds()) {
+        if (id != leader())
+            return id;
+    }
+    return NodeId{};
+}
+
+void TestController::startsAClusterTheModelSees()
+{
+    start(3);
+    const ClusterModel *model = m_controller->model();
+    QCOMPARE(model->nodeIds().size(), std::size_t(3));
+    const NodeState *leaderState = model->node(leader());
+    QVERIFY(leaderState);
+    QVERIFY(leaderState->isLeader());
+    QVERIFY(m_controller->canControlProcesses());
+    for (NodeClient *client : m_controller->clients())
+        QVERIFY(client->isConnected());
+}
+
+void TestController::speedTableKeepsElectionsAway()
+{
+    ClusterConfig config;
+    const SpeedSetting normal = SpeedSetting::forFactor(1, config);
+    QCOMPARE(normal.heartbeatMs, config.heartbeatMs);
+    QCOMPARE(normal.linkDelayMs, 0);
+    for (const int factor : ClusterController::speedFactors) {
+        const SpeedSetting speed = SpeedSetting::forFactor(factor, config);
+        QCOMPARE(speed.heartbeatMs, config.heartbeatMs * factor);
+        QCOMPARE(speed.electionTimeoutMinMs, config.electionTimeoutMs.minMs * factor);
+        // A heartbeat's round trip (two delays) plus its interval fits well inside the shortest timeout.
+        QVERIFY(speed.heartbeatMs + 2 * speed.linkDelayMs < speed.electionTimeoutMinMs);
+        if (factor > 1)
+            QVERIFY2(speed.linkDelayMs >= 5 * factor, "slow motion makes messages visibly travel");
+    }
+}
+
+void TestController::cutAndHealReachBothEnds()
+{
+    start(3);
+    const NodeId a(1), b(3);
+    QSignalSpy done(m_controller.get(), &ClusterController::actionDone);
+    m_controller->setLinkCut(a, b, true);
+    QVERIFY(m_controller->isLinkCut(a, b));
+    QCOMPARE(done.count(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(a).value(u"blocked_peers")) == QList<qint64>{3}, deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(b).value(u"blocked_peers")) == QList<qint64>{1}, deadlineMs);
+    QCOMPARE(idsIn(statusOf(NodeId(2)).value(u"blocked_peers")), QList<qint64>{});
+    // The model hears it from the nodes' own events: what the view draws dashed.
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->model()->node(a)->blockedPeers == std::vector<NodeId>{b}, deadlineMs);
+    // The fault is on the charts' time axis.
+    QVERIFY(m_controller->model()->history().faultMarkers().size() >= 1);
+
+    m_controller->setLinkCut(b, a, false);
+    QVERIFY(!m_controller->isLinkCut(a, b));
+    QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(a).value(u"blocked_peers")).isEmpty(), deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(b).value(u"blocked_peers")).isEmpty(), deadlineMs);
+}
+
+void TestController::isolateAndHealAll()
+{
+    start(3);
+    const NodeId lonely = leader();
+    m_controller->isolate(lonely);
+    QList<qint64> others;
+    for (const NodeId id : m_controller->model()->nodeIds()) {
+        if (id != lonely)
+            others.append(id.value);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(lonely).value(u"blocked_peers")) == others, deadlineMs);
+    for (const qint64 other : others) {
+        QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(NodeId(std::uint32_t(other))).value(u"blocked_peers")) ==
+                                     QList<qint64>{lonely.value},
+                                 deadlineMs);
+    }
+    // The majority elects a new leader in a higher term; the isolated one cannot commit anything.
+    QTRY_VERIFY_WITH_TIMEOUT(!leader().isNone() && leader() != lonely, deadlineMs);
+
+    m_controller->healAll();
+    for (const NodeId id : m_controller->model()->nodeIds())
+        QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(id).value(u"blocked_peers")).isEmpty(), deadlineMs);
+}
+
+void TestController::killAndRestartThroughTheController()
+{
+    start(3);
+    const NodeId victim = follower();
+    QSignalSpy states(m_controller.get(), &ClusterController::processStateChanged);
+    QVERIFY(m_controller->kill(victim));
+    QCOMPARE(m_controller->supervisor()->nodeState(victim), ClusterSupervisor::NodeState::Killed);
+    QVERIFY(!states.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->model()->node(victim)->connected, deadlineMs);
+    QVERIFY2(!m_controller->kill(victim), "a dead node cannot be killed again");
+
+    QVERIFY(m_controller->restart(victim));
+    QTRY_COMPARE_WITH_TIMEOUT(m_controller->supervisor()->nodeState(victim), ClusterSupervisor::NodeState::Running,
+                              deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->model()->node(victim)->connected, deadlineMs);
+}
+
+void TestController::restartedNodeGetsTheLabConditionsBack()
+{
+    start(3);
+    const NodeId victim = follower();
+    const NodeId other = [&] {
+        for (const NodeId id : m_controller->model()->nodeIds()) {
+            if (id != victim && id != leader())
+                return id;
+        }
+        return NodeId{};
+    }();
+    QSignalSpy speedChanged(m_controller.get(), &ClusterController::speedChanged);
+    m_controller->setSpeed(5);
+    QCOMPARE(speedChanged.count(), 1);
+    const SpeedSetting slow = m_controller->speedSetting();
+    for (const NodeId id : m_controller->model()->nodeIds()) {
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(id).value(u"heartbeat_ms").toInt(), slow.heartbeatMs, deadlineMs);
+        QCOMPARE(statusOf(id).value(u"net").toObject().value(u"delay_ms").toInt(), slow.linkDelayMs);
+    }
+    m_controller->setLinkCut(victim, other, true);
+    QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(victim).value(u"blocked_peers")) == QList<qint64>{other.value},
+                             deadlineMs);
+
+    // The node forgets both when it restarts; the controller tells it again once it is back.
+    QVERIFY(m_controller->restart(victim));
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->model()->node(victim)->connected, deadlineMs);
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(victim).value(u"heartbeat_ms").toInt(), slow.heartbeatMs, deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(victim).value(u"blocked_peers")) == QList<qint64>{other.value},
+                             deadlineMs);
+    QCOMPARE(statusOf(victim).value(u"net").toObject().value(u"delay_ms").toInt(), slow.linkDelayMs);
+
+    m_controller->setSpeed(1);
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(victim).value(u"heartbeat_ms").toInt(), ClusterConfig::defaultHeartbeatMs,
+                              deadlineMs);
+    QCOMPARE(statusOf(victim).value(u"net").toObject().value(u"delay_ms").toInt(), 0);
+}
+
+void TestController::makeLeaderHandsLeadershipOver()
+{
+    start(3);
+    const NodeId next = follower();
+    m_controller->makeLeader(next);
+    QTRY_COMPARE_WITH_TIMEOUT(leader(), next, deadlineMs);
+    QSignalSpy done(m_controller.get(), &ClusterController::actionDone);
+    m_controller->makeLeader(next);
+    QCOMPARE(done.count(), 1);
+    QVERIFY2(done.first().first().toString().contains(u"leads already"), qPrintable(done.first().first().toString()));
+}
+
+void TestController::resetAppliesNewProtocolOptions()
+{
+    start(3);
+    NodeClient *one = m_controller->client(NodeId(1));
+    one->put("before-reset", "1", [](const NodeClient::KvResult &) {});
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->model()->summary().leaderCommitIndex.value >= 2, deadlineMs);
+
+    const QString error = m_controller->resetCluster(ProtocolOptions{false, false});
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(!m_controller->protocolOptions().preVote);
+    QTRY_COMPARE_WITH_TIMEOUT(m_controller->model()->summary().nodesUp, 3, deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!leader().isNone(), deadlineMs);
+    for (const NodeId id : m_controller->model()->nodeIds()) {
+        const QJsonObject status = statusOf(id);
+        QCOMPARE(status.value(u"prevote").toBool(true), false);
+        QCOMPARE(status.value(u"check_quorum").toBool(true), false);
+    }
+    // Wiped: the key written before is gone.
+    std::optional<NodeClient::KvResult> read;
+    m_controller->client(leader())->get("before-reset", [&](const NodeClient::KvResult &result) { read = result; });
+    QTRY_VERIFY_WITH_TIMEOUT(read.has_value(), deadlineMs);
+    QCOMPARE(read->httpStatus, 404);
+}
+
+QTEST_MAIN(TestController)
+#include "tst_controller.moc"

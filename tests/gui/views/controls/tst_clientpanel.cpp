@@ -1,0 +1,456 @@
+// ClientPanel and LoadGenerator. First without a cluster: the words of every kind of answer
+// (describeKvAnswer) and the "any node" round robin (TargetSelector). Then against a real 3-node
+// cluster of raftlab-node processes: a put through the panel's button on "any node" answers 200 with
+// its index and term on show, Get reads it back, and the load generator commits writes at 100/s within
+// its in-flight bound and records them in the model's history. Deadlines are generous: CI runs this on
+// a loaded 2-core machine.
+#include "views/controls/clientpanel.h"
+#include "views/controls/kvanswer.h"
+#include "views/controls/loadgenerator.h"
+#include "views/controls/requesthistorymodel.h"
+#include "views/controls/targetselector.h"
+
+#include "cluster/clustersupervisor.h"
+#include "cluster/nodeclient.h"
+#include "model/clustermodel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTest>
+
+#include <memory>
+#include <vector>
+
+using namespace raftlab;
+
+namespace {
+
+constexpr int startMs = 60'000; // processes started and a leader elected
+constexpr int answerMs = 30'000; // one request answered
+
+NodeClient::KvResult answer(int status, QJsonObject json = {})
+{
+    NodeClient::KvResult result;
+    result.httpStatus = status;
+    result.json = json;
+    result.error = json.value(QStringLiteral("error")).toString();
+    result.message = json.value(QStringLiteral("message")).toString();
+    if (json.contains(QStringLiteral("index")))
+        result.index = json.value(QStringLiteral("index")).toInteger();
+    if (json.contains(QStringLiteral("term")))
+        result.term = json.value(QStringLiteral("term")).toInteger();
+    if (json.value(QStringLiteral("leader")).toInteger() > 0)
+        result.leader = NodeId(std::uint32_t(json.value(QStringLiteral("leader")).toInteger()));
+    result.latencyUs = 12'300;
+    return result;
+}
+
+} // namespace
+
+class TestClientPanel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    // No cluster.
+    void answersSayWhatHappened();
+    void timeoutsSayTheOutcomeIsUnknown();
+    void anyNodeGoesRoundRobinOverReachableNodes();
+    void historyKeepsTheLastRequestsNewestFirst();
+
+    // A real cluster.
+    void putOnAnyNodeShowsIndexAndTermAndGetReadsItBack();
+    void enterInTheValueFieldPutsAndDeleteRemoves();
+    void loadGeneratorCommitsWithinItsInFlightBound();
+    void aWriteToAKilledNodeFailsInWords(); // last: it kills a node
+
+private:
+    void startCluster();
+    bool hasLeader() const { return !m_model->summary().leader.isNone(); }
+    QList<NodeClient *> clients() const;
+
+    std::unique_ptr<ClusterSupervisor> m_supervisor;
+    std::unique_ptr<ClusterModel> m_model;
+    std::vector<std::unique_ptr<NodeClient>> m_clients;
+};
+
+void TestClientPanel::initTestCase()
+{
+    m_model = std::make_unique<ClusterModel>();
+}
+
+void TestClientPanel::cleanupTestCase()
+{
+    m_clients.clear();
+    m_supervisor.reset();
+}
+
+QList<NodeClient *> TestClientPanel::clients() const
+{
+    QList<NodeClient *> list;
+    for (const auto &client : m_clients)
+        list.append(client.get());
+    return list;
+}
+
+// One cluster for all the real-node tests: it takes seconds to start on a loaded machine.
+void TestClientPanel::startCluster()
+{
+    if (m_supervisor)
+        return;
+    m_supervisor = std::make_unique<ClusterSupervisor>();
+    m_supervisor->setNodeExecutable(QStringLiteral(RAFTLAB_NODE_PATH));
+    // No fsync: the machine's disk is shared and slow; durability is the storage tests' business.
+    m_supervisor->setExtraNodeArguments({QStringLiteral("--fsync"), QStringLiteral("never")});
+    const QString error = m_supervisor->startLocalCluster(3);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    m_model = std::make_unique<ClusterModel>(); // the real one: its own clock, the nodes' events
+    for (const ClusterMember &member : m_supervisor->config().members) {
+        auto client = std::make_unique<NodeClient>(member.id, member.http);
+        client->setReconnectDelays(50, 500);
+        ClusterModel *model = m_model.get();
+        const NodeId id = member.id;
+        connect(client.get(), &NodeClient::eventReceived, model, &ClusterModel::ingest);
+        connect(client.get(), &NodeClient::connectionChanged, model,
+                [model, id](bool connected) { model->setNodeConnected(id, connected); });
+        client->start();
+        m_clients.push_back(std::move(client));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(hasLeader() && m_model->summary().nodesUp == 3, startMs);
+}
+
+void TestClientPanel::answersSayWhatHappened()
+{
+    const KvRequest put{
+        .operation = KvOperation::Put, .key = "x", .value = "42", .anyNode = true, .localRead = false};
+    KvAnswer a = describeKvAnswer(put, answer(200, {{"index", 42}, {"term", 3}}), NodeId(2), NodeId(1));
+    QCOMPARE(a.outcome, KvAnswer::Outcome::Ok);
+    QCOMPARE(a.headline, QStringLiteral("200 OK — committed at index 42, term 3"));
+    QVERIFY2(a.facts.contains(QStringLiteral("any node → node 2")), qPrintable(a.facts));
+    QVERIFY2(a.facts.contains(QStringLiteral("12.3 ms")), qPrintable(a.facts));
+    QVERIFY2(a.facts.contains(QStringLiteral("node 1 leads")), qPrintable(a.facts));
+    QVERIFY2(a.explanation.contains(QStringLiteral("forwarded the request to node 1")),
+             qPrintable(a.explanation));
+
+    const KvRequest get{
+        .operation = KvOperation::Get, .key = "x", .value = {}, .anyNode = false, .localRead = true};
+    NodeClient::KvResult value = answer(200);
+    value.body = "42";
+    a = describeKvAnswer(get, value, NodeId(3), NodeId(1));
+    QCOMPARE(a.headline, QStringLiteral("200 OK — value: “42”"));
+    QVERIFY2(a.explanation.contains(QStringLiteral("stale")), qPrintable(a.explanation));
+
+    a = describeKvAnswer(get, answer(404, {{"error", "not_found"}, {"message", "no such key"}}), NodeId(3),
+                         NodeId(1));
+    QCOMPARE(a.outcome, KvAnswer::Outcome::Failed);
+    QCOMPARE(a.shortResult, QStringLiteral("404 not found"));
+
+    a = describeKvAnswer(
+        put, answer(503, {{"error", "unavailable"}, {"message", "no leader"}, {"leader", QJsonValue()}}),
+        NodeId(2), NodeId{});
+    QCOMPARE(a.outcome, KvAnswer::Outcome::Failed);
+    QVERIFY2(a.headline.startsWith(QStringLiteral("503 unavailable")), qPrintable(a.headline));
+    QVERIFY2(a.facts.contains(QStringLiteral("node 2 knows no leader")), qPrintable(a.facts));
+
+    a = describeKvAnswer(put, answer(503, {{"error", "unavailable"}, {"leader", 3}}), NodeId(2), NodeId{});
+    QVERIFY2(a.facts.contains(QStringLiteral("node 2 says node 3 leads")), qPrintable(a.facts));
+}
+
+void TestClientPanel::timeoutsSayTheOutcomeIsUnknown()
+{
+    const KvRequest put{
+        .operation = KvOperation::Put, .key = "x", .value = "1", .anyNode = false, .localRead = false};
+    KvAnswer a = describeKvAnswer(
+        put,
+        answer(503, {{"error", "timeout"}, {"outcome", "unknown"}, {"message", "not committed in time"}}),
+        NodeId(1), NodeId(1));
+    QCOMPARE(a.outcome, KvAnswer::Outcome::Unknown);
+    QVERIFY2(a.headline.contains(QStringLiteral("outcome unknown")), qPrintable(a.headline));
+    QVERIFY2(a.explanation.contains(QStringLiteral("may still commit")), qPrintable(a.explanation));
+    QVERIFY(a.shortResult.contains(QStringLiteral("outcome unknown")));
+
+    // No HTTP answer at all to a write (a frozen node): unknown as well.
+    NodeClient::KvResult silent;
+    silent.message = QStringLiteral("no answer in time (the node may be frozen or overloaded)");
+    silent.networkError = silent.message;
+    a = describeKvAnswer(put, silent, NodeId(1), NodeId(1));
+    QCOMPARE(a.outcome, KvAnswer::Outcome::Unknown);
+
+    // A read that timed out changed nothing: it simply failed.
+    const KvRequest get{
+        .operation = KvOperation::Get, .key = "x", .value = {}, .anyNode = false, .localRead = false};
+    a = describeKvAnswer(get, silent, NodeId(1), NodeId(1));
+    QCOMPARE(a.outcome, KvAnswer::Outcome::Failed);
+}
+
+void TestClientPanel::anyNodeGoesRoundRobinOverReachableNodes()
+{
+    ClusterModel model;
+    std::vector<std::unique_ptr<NodeClient>> owned;
+    QList<NodeClient *> list;
+    for (std::uint32_t id = 1; id <= 3; ++id) {
+        owned.push_back(
+            std::make_unique<NodeClient>(NodeId(id), NodeAddress{QStringLiteral("127.0.0.1"), 9}));
+        list.append(owned.back().get());
+    }
+    TargetSelector targets(&model);
+    targets.setClients(list);
+    QCOMPARE(targets.pick(NodeId{}), nullptr); // nobody is reachable yet
+
+    model.setNodeConnected(NodeId(1), true);
+    model.setNodeConnected(NodeId(3), true);
+    model.foldPending();
+    QVERIFY(model.node(NodeId(1)) && model.node(NodeId(1))->connected);
+    std::vector<std::uint32_t> picked;
+    for (int i = 0; i < 4; ++i)
+        picked.push_back(targets.pick(NodeId{})->id().value);
+    QCOMPARE(picked, (std::vector<std::uint32_t>{1, 3, 1, 3}));
+
+    QCOMPARE(targets.pick(NodeId(2)), list.at(1)); // a chosen node gets it, reachable or not
+    QCOMPARE(targets.pick(NodeId(7)), nullptr);
+    owned.erase(owned.begin()); // the controller replaced node 1's client
+    QCOMPARE(targets.pick(NodeId{})->id(), NodeId(3));
+    QCOMPARE(targets.pick(NodeId{})->id(), NodeId(3));
+}
+
+void TestClientPanel::historyKeepsTheLastRequestsNewestFirst()
+{
+    RequestHistoryModel history(3);
+    std::vector<quint64> ids;
+    for (int i = 0; i < 5; ++i)
+        ids.push_back(history.add(RequestRecord{.time = {},
+                                                .node = {},
+                                                .operation = QStringLiteral("PUT"),
+                                                .key = QString::number(i),
+                                                .result = QStringLiteral("waiting…"),
+                                                .index = {},
+                                                .term = {},
+                                                .latencyMs = {},
+                                                .outcome = RequestRecord::Outcome::Pending}));
+    QCOMPARE(history.rowCount(), 3);
+    QCOMPARE(history.at(0).key, QStringLiteral("4"));
+    QCOMPARE(history.at(2).key, QStringLiteral("2"));
+    QCOMPARE(history.record(ids[0]), nullptr); // scrolled out
+
+    RequestRecord done = *history.record(ids[3]);
+    done.result = QStringLiteral("200 OK");
+    done.index = 9;
+    QSignalSpy changed(&history, &QAbstractItemModel::dataChanged);
+    history.update(ids[3], done);
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(history.index(1, RequestHistoryModel::IndexColumn).data().toLongLong(), 9);
+    history.update(ids[0], done); // gone: nothing happens
+    QCOMPARE(changed.size(), 1);
+}
+
+void TestClientPanel::putOnAnyNodeShowsIndexAndTermAndGetReadsItBack()
+{
+    startCluster();
+    ClientPanel panel(m_model.get());
+    panel.setClients(clients());
+    panel.resize(900, 640);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+
+    auto *target = panel.findChild<QComboBox *>(QStringLiteral("target"));
+    QVERIFY(target);
+    QCOMPARE(target->count(), 4); // any, 1, 2, 3
+    QCOMPARE(panel.target(), NodeId{}); // "any node" unless chosen
+
+    const quint64 writesBefore = m_model->history().clientWrites().committedCount();
+    panel.findChild<QLineEdit *>(QStringLiteral("key"))->setText(QStringLiteral("colour"));
+    panel.findChild<QLineEdit *>(QStringLiteral("value"))->setText(QStringLiteral("vermillion"));
+    QSignalSpy answers(&panel, &ClientPanel::answerShown);
+    QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("put")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.answerText().startsWith(QStringLiteral("200 OK")), answerMs);
+    QVERIFY2(panel.answerText().contains(QStringLiteral("committed at index")),
+             qPrintable(panel.answerText()));
+    QVERIFY2(panel.answerText().contains(QStringLiteral("any node → node")), qPrintable(panel.answerText()));
+    QVERIFY2(panel.answerText().contains(QStringLiteral("leads")), qPrintable(panel.answerText()));
+
+    const RequestHistoryModel &history = *panel.requestHistory();
+    QCOMPARE(history.at(0).operation, QStringLiteral("PUT"));
+    QCOMPARE(history.at(0).result, QStringLiteral("200 OK"));
+    QVERIFY(history.at(0).index.value_or(0) > 0);
+    QVERIFY(history.at(0).term.value_or(0) > 0);
+    QVERIFY(history.at(0).latencyMs.value_or(-1) > 0);
+    QVERIFY2(panel.answerText().contains(QStringLiteral("committed at index %1, term %2")
+                                             .arg(*history.at(0).index)
+                                             .arg(*history.at(0).term)),
+             qPrintable(panel.answerText()));
+    // The write is on the charts.
+    QTRY_COMPARE_WITH_TIMEOUT(m_model->history().clientWrites().committedCount(), writesBefore + 1, answerMs);
+
+    QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("get")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(history.at(0).operation == QStringLiteral("GET") &&
+                                 history.at(0).outcome != RequestRecord::Outcome::Pending,
+                             answerMs);
+    QVERIFY2(panel.answerText().startsWith(QStringLiteral("200 OK — value: “vermillion”")),
+             qPrintable(panel.answerText()));
+    QVERIFY(answers.size() >= 4); // "waiting" and the answer, twice
+
+    // A local read on a chosen node says it may be stale.
+    panel.setTarget(m_clients.back()->id());
+    panel.findChild<QCheckBox *>(QStringLiteral("localRead"))->setChecked(true);
+    QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("get")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(history.at(0).outcome != RequestRecord::Outcome::Pending, answerMs);
+    QVERIFY2(panel.answerText().contains(QStringLiteral("consistency=local")),
+             qPrintable(panel.answerText()));
+    QVERIFY(panel.grab().save(QStringLiteral("/tmp/clientpanel_standard.png")));
+    panel.setTheme(Theme::projector());
+    QCoreApplication::processEvents();
+    QVERIFY(panel.grab().save(QStringLiteral("/tmp/clientpanel_projector.png")));
+}
+
+void TestClientPanel::enterInTheValueFieldPutsAndDeleteRemoves()
+{
+    startCluster();
+    ClientPanel panel(m_model.get());
+    panel.setClients(clients());
+    auto *key = panel.findChild<QLineEdit *>(QStringLiteral("key"));
+    auto *value = panel.findChild<QLineEdit *>(QStringLiteral("value"));
+    key->setText(QStringLiteral("door"));
+    value->setText(QStringLiteral("open"));
+    QTest::keyClick(value, Qt::Key_Return);
+    const RequestHistoryModel &history = *panel.requestHistory();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        history.rowCount() == 1 && history.at(0).outcome != RequestRecord::Outcome::Pending, answerMs);
+    QCOMPARE(history.at(0).operation, QStringLiteral("PUT"));
+    QCOMPARE(history.at(0).result, QStringLiteral("200 OK"));
+
+    QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("delete")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        history.rowCount() == 2 && history.at(0).outcome != RequestRecord::Outcome::Pending, answerMs);
+    QCOMPARE(history.at(0).result, QStringLiteral("200 OK"));
+    QVERIFY(history.at(0).index.value_or(0) > history.at(1).index.value_or(0));
+    QVERIFY2(panel.answerText().startsWith(QStringLiteral("200 OK — deleted")),
+             qPrintable(panel.answerText()));
+
+    QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("get")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        history.rowCount() == 3 && history.at(0).outcome != RequestRecord::Outcome::Pending, answerMs);
+    QCOMPARE(history.at(0).result, QStringLiteral("404 not found"));
+    QVERIFY2(panel.answerText().startsWith(QStringLiteral("404 not found")), qPrintable(panel.answerText()));
+}
+
+void TestClientPanel::loadGeneratorCommitsWithinItsInFlightBound()
+{
+    startCluster();
+    ClientPanel panel(m_model.get());
+    panel.setClients(clients());
+    LoadGenerator &load = *panel.loadGenerator();
+    constexpr int bound = 4; // low, so that a slow machine reaches it and the bound is really tested
+    load.setMaxInFlight(bound);
+    panel.findChild<QSlider *>(QStringLiteral("loadRate"))->setValue(100);
+    panel.findChild<QSpinBox *>(QStringLiteral("loadKeys"))->setValue(10);
+    QCOMPARE(load.ratePerSecond(), 100);
+    QCOMPARE(load.keyCount(), 10);
+
+    int peak = 0;
+    connect(&load, &LoadGenerator::statisticsChanged, this,
+            [&] { peak = std::max(peak, load.statistics().inFlight); });
+    const quint64 committedBefore = m_model->history().clientWrites().committedCount();
+    const quint64 failedBefore = m_model->history().clientWrites().failedCount();
+
+    auto *startStop = panel.findChild<QPushButton *>(QStringLiteral("loadStartStop"));
+    QVERIFY(startStop && startStop->isEnabled());
+    QTest::mouseClick(startStop, Qt::LeftButton);
+    QVERIFY(load.isRunning());
+    QCOMPARE(startStop->text(), QStringLiteral("Stop"));
+    QCOMPARE(panel.requestHistory()->at(0).operation, QStringLiteral("LOAD")); // one row for the run
+
+    QElapsedTimer running;
+    running.start();
+    QTRY_VERIFY_WITH_TIMEOUT(running.elapsed() >= 2000 && load.statistics().committed > 0, answerMs);
+    QTest::mouseClick(startStop, Qt::LeftButton);
+    QVERIFY(!load.isRunning());
+    QTRY_COMPARE_WITH_TIMEOUT(load.statistics().inFlight, 0, answerMs);
+
+    const LoadGenerator::Statistics s = load.statistics();
+    qInfo("load generator at 100/s for %lld ms: sent %llu, committed %llu, failed %llu, peak in flight %d, "
+          "mean latency %.1f ms",
+          qint64(s.elapsedMs), s.sent, s.committed, s.failed, s.peakInFlight, s.meanLatencyUs / 1000.0);
+    QVERIFY(s.committed > 0);
+    QCOMPARE(s.committed + s.failed, s.sent);
+    QVERIFY2(s.peakInFlight <= bound, qPrintable(QString::number(s.peakInFlight)));
+    QVERIFY(peak <= bound);
+    // Not more than the rate allows (plus the first write, sent at once).
+    QVERIFY2(double(s.sent) <= 100.0 * double(s.elapsedMs) / 1000.0 + 2,
+             qPrintable(QStringLiteral("%1 sent in %2 ms").arg(s.sent).arg(s.elapsedMs)));
+    QVERIFY(s.lastIndex.value_or(0) > 0);
+
+    // Every answer is on the charts.
+    QCOMPARE(m_model->history().clientWrites().committedCount() - committedBefore, s.committed);
+    QCOMPARE(m_model->history().clientWrites().failedCount() - failedBefore, s.failed);
+    // The table summarises the run in one row.
+    QCOMPARE(panel.requestHistory()->at(0).operation, QStringLiteral("LOAD"));
+    QVERIFY2(panel.requestHistory()->at(0).result.contains(QStringLiteral("%1 ok").arg(s.committed)),
+             qPrintable(panel.requestHistory()->at(0).result));
+    panel.resize(900, 640);
+    QVERIFY(panel.grab().save(QStringLiteral("/tmp/clientpanel_after_load.png")));
+
+    // Faster than one slot can carry: the bound is reached and holds the rate back, never exceeded.
+    load.setMaxInFlight(1);
+    load.setRatePerSecond(LoadGenerator::maxRatePerSecond);
+    load.start();
+    QTRY_VERIFY_WITH_TIMEOUT(load.statistics().committed >= 20, answerMs);
+    load.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(load.statistics().inFlight, 0, answerMs);
+    const LoadGenerator::Statistics limited = load.statistics();
+    QCOMPARE(limited.peakInFlight, 1);
+    QCOMPARE(limited.committed + limited.failed, limited.sent);
+    qInfo("at most 1 in flight, asked for %d/s: sent %llu in %lld ms", LoadGenerator::maxRatePerSecond,
+          limited.sent, qint64(limited.elapsedMs));
+}
+
+void TestClientPanel::aWriteToAKilledNodeFailsInWords()
+{
+    startCluster();
+    ClientPanel panel(m_model.get());
+    panel.setClients(clients());
+    // A follower: with the leader gone, writes would wait for a new election, which is another story.
+    const NodeId leader = m_model->summary().leader;
+    QVERIFY(!leader.isNone());
+    const NodeId victim = leader == NodeId(3) ? NodeId(2) : NodeId(3);
+    QVERIFY(m_supervisor->kill(victim));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_model->node(victim)->connected, answerMs);
+
+    const quint64 failedBefore = m_model->history().clientWrites().failedCount();
+    panel.setTarget(victim);
+    QCOMPARE(panel.target(), victim);
+    panel.findChild<QLineEdit *>(QStringLiteral("key"))->setText(QStringLiteral("lost"));
+    panel.findChild<QLineEdit *>(QStringLiteral("value"))->setText(QStringLiteral("write"));
+    QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("put")), Qt::LeftButton);
+    const RequestHistoryModel &history = *panel.requestHistory();
+    QTRY_VERIFY_WITH_TIMEOUT(history.at(0).outcome != RequestRecord::Outcome::Pending, answerMs);
+    QCOMPARE(history.at(0).outcome, RequestRecord::Outcome::Failed);
+    QVERIFY2(panel.answerText().startsWith(QStringLiteral("No answer")), qPrintable(panel.answerText()));
+    QVERIFY2(panel.answerText().contains(QStringLiteral("not running")), qPrintable(panel.answerText()));
+    QCOMPARE(m_model->history().clientWrites().failedCount(), failedBefore + 1);
+
+    // "Any node" skips the dead node: the next writes all land.
+    panel.setTarget(NodeId{});
+    for (int i = 0; i < 3; ++i) {
+        QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("put")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(history.at(0).outcome != RequestRecord::Outcome::Pending, answerMs);
+        QVERIFY2(history.at(0).outcome == RequestRecord::Outcome::Ok, qPrintable(panel.answerText()));
+        QVERIFY(!history.at(0).node.endsWith(QString::number(victim.value)));
+    }
+    panel.setTarget(victim);
+    QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("put")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(history.at(0).outcome != RequestRecord::Outcome::Pending, answerMs);
+    panel.resize(900, 420);
+    QVERIFY(panel.grab().save(QStringLiteral("/tmp/clientpanel_killed_node.png")));
+}
+
+QTEST_MAIN(TestClientPanel)
+#include "tst_clientpanel.moc"

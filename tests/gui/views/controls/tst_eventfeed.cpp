@@ -1,0 +1,387 @@
+// EventFeed over a replayed recording of a real 3-node cluster (fixturereplay.h): newest first,
+// filters that leave exactly the matching sentences, a pause that holds the rows still while new
+// sentences arrive, and a frame cost that stays small with a full feed. Offscreen; it also writes
+// PNGs of the feed (standard and projector themes) to /tmp for a human to look at.
+#include "fixturereplay.h"
+#include "views/controls/eventfeed.h"
+#include "views/controls/feeddelegate.h"
+#include "views/controls/feedgroups.h"
+
+#include "model/clustermodel.h"
+
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QListView>
+#include <QScrollBar>
+#include <QSignalSpy>
+#include <QTest>
+#include <QToolButton>
+
+#include <set>
+
+using namespace raftlab;
+using raftlab::testing::Replay;
+
+namespace {
+
+// Every sentence of the narration, newest first, that `accepts` takes: the expectation, computed
+// from the model directly rather than through the feed's filters.
+QStringList expectedSentences(const Narration &narration,
+                              const std::function<bool(const NarrationItem &)> &accepts)
+{
+    QStringList sentences;
+    for (std::size_t row = 0; row < narration.size(); ++row)
+        if (accepts(narration.item(row)))
+            sentences << narration.item(row).text;
+    return sentences;
+}
+
+QStringList shownSentences(const EventFeed &feed)
+{
+    QStringList sentences;
+    for (int row = 0; row < feed.shownCount(); ++row)
+        sentences << feed.shownSentence(row);
+    return sentences;
+}
+
+// The narrated types of the fixture, grouped as a student would: written out here, not taken from
+// feedGroupTypes(), so that a change of the grouping shows up as a failing test.
+const std::set<QString> electionTypes{"role", "term", "timeout", "vote_request", "vote", "vote_received"};
+const std::set<QString> replicationTypes{"append_accepted", "append_rejected", "commit", "truncate"};
+const std::set<QString> faultTypes{"fault", "connection", "state"};
+
+QJsonObject commitSentence(std::uint32_t node, qint64 tUs, qint64 index)
+{
+    return QJsonObject{
+        {QStringLiteral("type"), QStringLiteral("commit")},
+        {QStringLiteral("node"), qint64(node)},
+        {QStringLiteral("term"), 1 + index / 500},
+        {QStringLiteral("t_us"), tUs},
+        {QStringLiteral("role"), QStringLiteral("follower")},
+        {QStringLiteral("index"), index},
+        {QStringLiteral("text"),
+         QStringLiteral("Node %1 knows entries up to index %2 are committed.").arg(node).arg(index)}};
+}
+
+} // namespace
+
+class TestEventFeed : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void showsNewestFirstWithRelativeTimes();
+    void nodeFilterLeavesExactlyThatNodesSentences();
+    void groupFilterLeavesExactlyThatGroupsSentences();
+    void everyNarratedTypeHasAGroup();
+    void filtersCombineAndSearchIgnoresCase();
+    void toolbarControlsDriveTheFilters();
+    void pauseKeepsTheShownRowsWhileSentencesArrive();
+    void clearHidesWhatWasThereAndShowsWhatComes();
+    void rendersLegiblyInBothThemes();
+    void aFullFeedCostsLittlePerFrame();
+};
+
+void TestEventFeed::showsNewestFirstWithRelativeTimes()
+{
+    ClusterModel model;
+    Replay replay(model);
+    EventFeed feed(&model);
+    replay.foldAll();
+
+    const Narration &narration = *model.narration();
+    QVERIFY(narration.size() > 50);
+    QCOMPARE(feed.shownCount(), int(narration.size()));
+    QCOMPARE(shownSentences(feed), expectedSentences(narration, [](const NarrationItem &) { return true; }));
+    const QAbstractItemModel *shown = feed.shownModel();
+    for (int row = 1; row < shown->rowCount(); ++row)
+        QVERIFY2(shown->index(row - 1, 0).data(Narration::TimeRole).toLongLong() >=
+                     shown->index(row, 0).data(Narration::TimeRole).toLongLong(),
+                 qPrintable(QStringLiteral("row %1 is newer than the row above it").arg(row)));
+    // The story ends with a write committed after node 1 came back; it began with node 1 connecting.
+    QVERIFY2(feed.shownSentence(shown->rowCount() - 1).startsWith(QStringLiteral("Node 1 is connected")),
+             qPrintable(feed.shownSentence(shown->rowCount() - 1)));
+
+    QCOMPARE(FeedDelegate::relativeTime(1'000'000 + 12'345'678, 1'000'000), QStringLiteral("+12.345 s"));
+    QCOMPARE(FeedDelegate::relativeTime(125'123'000, 0), QStringLiteral("+2:05.123"));
+    QCOMPARE(FeedDelegate::relativeTime(5, 10), QStringLiteral("+0.000 s"));
+}
+
+void TestEventFeed::nodeFilterLeavesExactlyThatNodesSentences()
+{
+    ClusterModel model;
+    Replay replay(model);
+    EventFeed feed(&model);
+    replay.foldAll();
+    const int all = feed.shownCount();
+
+    for (std::uint32_t node : {1U, 2U, 3U}) {
+        feed.setNodeFilter(NodeId(node));
+        const QStringList expected = expectedSentences(
+            *model.narration(), [node](const NarrationItem &item) { return item.node.value == node; });
+        QVERIFY(!expected.isEmpty());
+        QVERIFY(expected.size() < all);
+        QCOMPARE(shownSentences(feed), expected);
+    }
+    feed.setNodeFilter(NodeId{});
+    QCOMPARE(feed.shownCount(), all);
+}
+
+void TestEventFeed::groupFilterLeavesExactlyThatGroupsSentences()
+{
+    ClusterModel model;
+    Replay replay(model);
+    EventFeed feed(&model);
+    replay.foldAll();
+
+    const std::pair<FeedGroup, const std::set<QString> *> cases[] = {
+        {FeedGroup::Elections, &electionTypes},
+        {FeedGroup::Replication, &replicationTypes},
+        {FeedGroup::Faults, &faultTypes},
+    };
+    for (const auto &[group, types] : cases) {
+        feed.setGroupFilter(group);
+        const QStringList expected = expectedSentences(
+            *model.narration(), [types](const NarrationItem &item) { return types->contains(item.type); });
+        QVERIFY2(!expected.isEmpty(), qPrintable(feedGroupLabel(group)));
+        QCOMPARE(shownSentences(feed), expected);
+    }
+    // The sentences a class looks for are where a student would look.
+    feed.setGroupFilter(FeedGroup::Elections);
+    QVERIFY(shownSentences(feed).filter(QStringLiteral("won the election")).size() >= 3);
+    feed.setGroupFilter(FeedGroup::Replication);
+    QCOMPARE(shownSentences(feed).filter(QStringLiteral("removed its entries from index 5")).size(), 1);
+    QVERIFY(shownSentences(feed).filter(QStringLiteral("won the election")).isEmpty());
+    feed.setGroupFilter(FeedGroup::Faults);
+    QVERIFY(shownSentences(feed).contains(QStringLiteral("cut node 3 off")));
+    feed.setGroupFilter(FeedGroup::Messages); // heartbeats are narrated now and then
+    QVERIFY(!shownSentences(feed).isEmpty());
+    QVERIFY(shownSentences(feed).filter(QStringLiteral("heartbeat")).size() == feed.shownCount());
+}
+
+void TestEventFeed::everyNarratedTypeHasAGroup()
+{
+    ClusterModel model;
+    Replay replay(model);
+    replay.foldAll();
+    for (std::size_t row = 0; row < model.narration()->size(); ++row) {
+        const QString type = model.narration()->item(row).type;
+        QVERIFY2(feedGroupOf(type) != FeedGroup::All,
+                 qPrintable(type + QStringLiteral(" belongs to no group")));
+        QVERIFY(feedGroupTypes(feedGroupOf(type)).contains(type));
+    }
+}
+
+void TestEventFeed::filtersCombineAndSearchIgnoresCase()
+{
+    ClusterModel model;
+    Replay replay(model);
+    EventFeed feed(&model);
+    replay.foldAll();
+
+    feed.setNodeFilter(NodeId(3));
+    feed.setGroupFilter(FeedGroup::Elections);
+    QCOMPARE(shownSentences(feed), expectedSentences(*model.narration(), [](const NarrationItem &item) {
+                 return item.node.value == 3 && electionTypes.contains(item.type);
+             }));
+
+    feed.setNodeFilter(NodeId{});
+    feed.setGroupFilter(FeedGroup::All);
+    feed.setSearchText(QStringLiteral("  WON THE ELECTION "));
+    const QStringList won = expectedSentences(*model.narration(), [](const NarrationItem &item) {
+        return item.text.contains(QStringLiteral("won the election"));
+    });
+    QVERIFY(won.size() >= 3);
+    QCOMPARE(shownSentences(feed), won);
+
+    feed.setSearchText(QStringLiteral("no sentence says this"));
+    QCOMPARE(feed.shownCount(), 0);
+    feed.setSearchText(QString());
+    QCOMPARE(feed.shownCount(), int(model.narration()->size()));
+}
+
+void TestEventFeed::toolbarControlsDriveTheFilters()
+{
+    ClusterModel model;
+    Replay replay(model);
+    EventFeed feed(&model);
+    replay.foldAll();
+
+    auto *nodes = feed.findChild<QComboBox *>(QStringLiteral("nodeFilter"));
+    auto *groups = feed.findChild<QComboBox *>(QStringLiteral("groupFilter"));
+    auto *search = feed.findChild<QLineEdit *>(QStringLiteral("search"));
+    QVERIFY(nodes && groups && search);
+    QCOMPARE(nodes->count(), 4); // all, 1, 2, 3
+    QCOMPARE(nodes->itemText(0), QStringLiteral("All nodes"));
+
+    const int node2 = nodes->findText(QStringLiteral("Node 2"));
+    QVERIFY(node2 > 0);
+    nodes->setCurrentIndex(node2);
+    Q_EMIT nodes->activated(node2); // what a click on the item does
+    QCOMPARE(feed.nodeFilter(), NodeId(2));
+    QCOMPARE(shownSentences(feed), expectedSentences(*model.narration(), [](const NarrationItem &item) {
+                 return item.node.value == 2;
+             }));
+
+    const int replication = groups->findText(QStringLiteral("Replication"));
+    groups->setCurrentIndex(replication);
+    Q_EMIT groups->activated(replication);
+    QCOMPARE(feed.groupFilter(), FeedGroup::Replication);
+
+    QTest::keyClicks(search, QStringLiteral("commit"));
+    QCOMPARE(shownSentences(feed), expectedSentences(*model.narration(), [](const NarrationItem &item) {
+                 return item.node.value == 2 && replicationTypes.contains(item.type) &&
+                     item.text.contains(QStringLiteral("commit"), Qt::CaseInsensitive);
+             }));
+    QVERIFY(feed.shownCount() > 0);
+}
+
+void TestEventFeed::pauseKeepsTheShownRowsWhileSentencesArrive()
+{
+    ClusterModel model;
+    Replay replay(model);
+    EventFeed feed(&model);
+    feed.resize(700, 300);
+    feed.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&feed));
+    replay.foldLines(replay.lineCount() / 2);
+    const int before = feed.shownCount();
+    QVERIFY(before > 20);
+
+    // The reader scrolled down a little to read row 5.
+    QListView *list = feed.listView();
+    list->scrollTo(feed.shownModel()->index(5, 0), QAbstractItemView::PositionAtTop);
+    QTRY_COMPARE(list->indexAt(QPoint(2, 2)).row(), 5);
+    const QString readRow = feed.shownSentence(5);
+    const QStringList shownBefore = shownSentences(feed);
+
+    QSignalSpy paused(&feed, &EventFeed::pausedChanged);
+    auto *pause = feed.findChild<QToolButton *>(QStringLiteral("pause"));
+    QVERIFY(pause);
+    pause->click();
+    QVERIFY(feed.isPaused());
+    QCOMPARE(paused.size(), 1);
+
+    const std::size_t narratedBefore = model.narration()->size();
+    replay.foldAll(); // the rest of the story arrives while the reader reads
+    QVERIFY(model.narration()->size() > narratedBefore);
+    QCOMPARE(feed.arrivedWhilePaused(), int(model.narration()->size() - narratedBefore));
+    QCOMPARE(shownSentences(feed), shownBefore);
+    QCoreApplication::processEvents(); // any delayed layout
+    QCOMPARE(feed.shownSentence(list->indexAt(QPoint(2, 2)).row()), readRow);
+    QVERIFY(pause->text().contains(QString::number(feed.arrivedWhilePaused())));
+
+    // Filters still work on what is held.
+    feed.setNodeFilter(NodeId(1));
+    QVERIFY(feed.shownCount() < before);
+    feed.setNodeFilter(NodeId{});
+    QCOMPARE(shownSentences(feed), shownBefore);
+
+    pause->click();
+    QVERIFY(!feed.isPaused());
+    QCOMPARE(paused.size(), 2);
+    QCOMPARE(feed.shownCount(), int(model.narration()->size()));
+    QCOMPARE(feed.shownSentence(0), model.narration()->item(0).text);
+}
+
+void TestEventFeed::clearHidesWhatWasThereAndShowsWhatComes()
+{
+    ClusterModel model;
+    Replay replay(model);
+    EventFeed feed(&model);
+    replay.foldLines(replay.lineCount() / 2);
+    QVERIFY(feed.shownCount() > 0);
+    feed.findChild<QToolButton *>(QStringLiteral("clear"))->click();
+    QCOMPARE(feed.shownCount(), 0);
+    const std::size_t narratedBefore = model.narration()->size();
+    replay.foldAll();
+    QCOMPARE(feed.shownCount(), int(model.narration()->size() - narratedBefore));
+    QCOMPARE(feed.shownSentence(0), model.narration()->item(0).text);
+}
+
+void TestEventFeed::rendersLegiblyInBothThemes()
+{
+    ClusterModel model;
+    Replay replay(model);
+    EventFeed feed(&model);
+    feed.resize(900, 560);
+    replay.foldAll();
+    feed.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&feed));
+    QVERIFY(feed.grab().save(QStringLiteral("/tmp/eventfeed_standard.png")));
+
+    feed.setTheme(Theme::projector());
+    QCoreApplication::processEvents();
+    QVERIFY(feed.grab().save(QStringLiteral("/tmp/eventfeed_projector.png")));
+
+    feed.resize(460, 560); // a narrow dock: sentences wrap onto more lines instead of being cut
+    QCoreApplication::processEvents();
+    QVERIFY(feed.grab().save(QStringLiteral("/tmp/eventfeed_projector_narrow.png")));
+
+    feed.setTheme(Theme::standard());
+    feed.resize(900, 560);
+    feed.setGroupFilter(FeedGroup::Elections);
+    feed.setPaused(true);
+    QVERIFY(feed.grab().save(QStringLiteral("/tmp/eventfeed_paused_elections.png")));
+
+    // A paint of the whole visible feed is cheap.
+    feed.setPaused(false);
+    feed.setGroupFilter(FeedGroup::All);
+    QElapsedTimer clock;
+    clock.start();
+    constexpr int paints = 20;
+    for (int i = 0; i < paints; ++i)
+        feed.listView()->viewport()->repaint();
+    const double paintMs = clock.nsecsElapsed() / 1e6 / paints;
+    qInfo("EventFeed: one full paint of the visible rows takes %.2f ms", paintMs);
+    QVERIFY2(paintMs < 33, qPrintable(QStringLiteral("a paint took %1 ms").arg(paintMs)));
+}
+
+void TestEventFeed::aFullFeedCostsLittlePerFrame()
+{
+    // A busy cluster: 20 sentences a frame for 200 frames fill the 2000-sentence ring twice over; each
+    // frame is one insertion (and one removal at the bottom), folded and painted like the app does.
+    ClusterModel model;
+    qint64 now = 1'000'000;
+    model.setClock([&now] { return now; });
+    EventFeed feed(&model);
+    feed.resize(900, 560);
+    feed.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&feed));
+
+    constexpr int frames = 200;
+    constexpr int perFrame = 20;
+    qint64 index = 0;
+    qint64 worstUs = 0;
+    QElapsedTimer total;
+    total.start();
+    constexpr int clearedAtFrame = 150; // "Clear" while the ring is full: the hidden rows scroll out first
+    for (int frame = 0; frame < frames; ++frame) {
+        if (frame == clearedAtFrame)
+            feed.clear();
+        for (int i = 0; i < perFrame; ++i) {
+            now += 1'000;
+            ++index;
+            model.ingest(commitSentence(std::uint32_t(1 + index % 9), now, index));
+        }
+        QElapsedTimer one;
+        one.start();
+        model.foldPending();
+        QCoreApplication::processEvents(); // the delayed layout and the paint
+        worstUs = std::max(worstUs, one.nsecsElapsed() / 1000);
+    }
+    const double meanMs = total.nsecsElapsed() / 1e6 / frames;
+    qInfo("EventFeed: %d frames of %d sentences with a full feed: mean %.2f ms, worst %.2f ms per frame",
+          frames, perFrame, meanMs, worstUs / 1000.0);
+    QCOMPARE(int(model.narration()->size()), int(model.narration()->capacity()));
+    QCOMPARE(feed.shownCount(), (frames - clearedAtFrame) * perFrame);
+    QCOMPARE(feed.shownSentence(0), model.narration()->item(0).text);
+    QCOMPARE(feed.shownSentence(feed.shownCount() - 1),
+             model.narration()->item(std::size_t(feed.shownCount() - 1)).text);
+    QVERIFY2(meanMs < 33, qPrintable(QStringLiteral("mean frame %1 ms").arg(meanMs)));
+    QVERIFY(feed.grab().save(QStringLiteral("/tmp/eventfeed_busy.png")));
+}
+
+QTEST_MAIN(TestEventFeed)
+#include "tst_eventfeed.moc"

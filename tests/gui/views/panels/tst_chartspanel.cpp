@@ -1,0 +1,324 @@
+// ChartsPanel: the four charts of issue 6 over the recorded 3-node fixture, plus the pure point
+// builders. Set RAFTLAB_PNG_DIR to keep PNGs of the panel.
+#include "chartseries.h"
+#include "chartspanel.h"
+#include "leaderlesschart.h"
+#include "panelsreplay.h"
+#include "timechartview.h"
+#include "writeschart.h"
+
+#include <QChart>
+#include <QElapsedTimer>
+#include <QImage>
+#include <QLineSeries>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace raftlab;
+using namespace panelstest;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+NodeId id(std::uint32_t value)
+{
+    return NodeId(value);
+}
+
+void savePng(ChartsPanel &panel, const QString &name)
+{
+    const QByteArray dir = qgetenv("RAFTLAB_PNG_DIR");
+    if (!dir.isEmpty())
+        QVERIFY(panel.exportPng(QString::fromLocal8Bit(dir) + u'/' + name));
+}
+
+} // namespace
+
+class TestChartsPanel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void stepPointsHoldEachValueUntilTheNextChange();
+    void windowKeepsOnlyRecentPoints();
+    void decimationKeepsTheShape();
+    void seriesPerNodeEndAtTheModelsValues();
+    void faultMarkersOnEveryChart();
+    void leaderlessTimeIsTotalled();
+    void clientWritesThroughputAndLatency();
+    void pauseStopsUpdates();
+    void hiddenPanelDoesNotRefresh();
+    void exportWritesAPng();
+    void refreshCostOfTenMinutesOfNineNodes();
+};
+
+void TestChartsPanel::stepPointsHoldEachValueUntilTheNextChange()
+{
+    TimeSeries series(60'000'000, 100'000);
+    series.append(1'000'000, 1);
+    series.append(5'000'000, 2);
+    const QList<QPointF> points = stepPoints(series, ChartWindow{.nowUs = 10'000'000, .spanUs = 30'000'000});
+    const QList<QPointF> expected{{-9, 1}, {-5, 1}, {-5, 2}, {0, 2}};
+    QCOMPARE(points, expected);
+}
+
+void TestChartsPanel::windowKeepsOnlyRecentPoints()
+{
+    TimeSeries series(600'000'000, 100'000);
+    for (qint64 t = 0; t < 100'000'000; t += 1'000'000)
+        series.append(t, double(t / 1'000'000));
+    // The last 10 s: the value in force at the window's start, then 10 steps of two points, then now.
+    const QList<QPointF> points = stepPoints(series, ChartWindow{.nowUs = 100'000'000, .spanUs = 10'000'000});
+    QCOMPARE(points.front(), QPointF(-10, 90));
+    QCOMPARE(points.back(), QPointF(0, 99));
+    QCOMPARE(points.size(), 1 + 2 * 9 + 1);
+    for (const QPointF &point : points)
+        QVERIFY(point.x() >= -10 && point.x() <= 0);
+}
+
+void TestChartsPanel::decimationKeepsTheShape()
+{
+    TimeSeries series(600'000'000, 1'000);
+    for (qint64 t = 1'000'000; t <= 60'000'000; t += 10'000) // a change every 10 ms for a minute
+        series.append(t, double(t / 10'000) + (t % 20'000 == 0 ? 50 : 0)); // rising, with spikes
+    const ChartWindow fine{.nowUs = 61'000'000, .spanUs = 60'000'000, .resolutionUs = 0};
+    const ChartWindow coarse{.nowUs = 61'000'000, .spanUs = 60'000'000, .resolutionUs = 100'000};
+    const QList<QPointF> all = stepPoints(series, fine);
+    const QList<QPointF> few = stepPoints(series, coarse);
+    QVERIFY(all.size() > 10'000);
+    QVERIFY2(few.size() <= 4 * 600 + 2, qPrintable(QString::number(few.size())));
+    QCOMPARE(few.back(), all.back());
+    QCOMPARE(maximumY({&few}), maximumY({&all})); // the spikes survive
+    for (qsizetype i = 1; i < few.size(); ++i)
+        QVERIFY(few[i].x() >= few[i - 1].x());
+}
+
+void TestChartsPanel::seriesPerNodeEndAtTheModelsValues()
+{
+    ClusterModel model;
+    Replay replay(model);
+    ChartsPanel panel(&model);
+    replay.foldAll();
+    panel.refreshNow();
+    for (std::uint32_t n = 1; n <= 3; ++n) {
+        const QLineSeries *terms = panel.termSeries(id(n));
+        const QLineSeries *commits = panel.commitSeries(id(n));
+        QVERIFY(terms && commits);
+        QCOMPARE(terms->name(), u"Node %1"_s.arg(n));
+        QVERIFY(terms->count() >= 2);
+        QCOMPARE(terms->points().last(), QPointF(0.0, double(model.node(id(n))->term.value)));
+        QCOMPARE(commits->points().last().y(), model.history().commitSeries(id(n))->last().value);
+    }
+    // What the fixture ends with: node 3 went through terms 0, 1, 2, 3; node 2 committed up to 9.
+    QCOMPARE(panel.termSeries(id(3))->points().last().y(), 3.0);
+    QCOMPARE(panel.commitSeries(id(2))->points().last().y(), 9.0);
+    std::vector<double> steps;
+    for (const QPointF &point : panel.termSeries(id(3))->points())
+        if (steps.empty() || steps.back() != point.y())
+            steps.push_back(point.y());
+    QCOMPARE(steps, (std::vector<double>{0, 1, 2, 3}));
+    QVERIFY(!panel.termSeries(id(4)));
+}
+
+void TestChartsPanel::faultMarkersOnEveryChart()
+{
+    ClusterModel model;
+    Replay replay(model);
+    ChartsPanel panel(&model);
+    replay.foldAll();
+    panel.refreshNow();
+    const std::vector<const TimeChartView *> charts = panel.charts();
+    QCOMPARE(charts.size(), std::size_t(4));
+    const double cutX = double(replay.timeOfDirective(u"fault"_s) - replay.nowUs()) / 1e6;
+    for (const TimeChartView *chart : charts) {
+        QCOMPARE(chart->faultMarkers().size(), std::size_t(2));
+        QCOMPARE(chart->faultMarkers().front().label, u"cut node 3 off"_s);
+        QCOMPARE(chart->faultMarkers().back().label, u"heal"_s);
+        QCOMPARE(chart->faultMarkers().front().x, cutX);
+        QVERIFY(chart->faultMarkers().front().x < chart->faultMarkers().back().x);
+    }
+    // A marker older than the window is not drawn.
+    replay.setNow(replay.nowUs() + 31'000'000);
+    model.foldPending();
+    panel.refreshNow();
+    for (const TimeChartView *chart : panel.charts())
+        QVERIFY(chart->faultMarkers().empty());
+}
+
+void TestChartsPanel::leaderlessTimeIsTotalled()
+{
+    ClusterModel model;
+    Replay replay(model);
+    ChartsPanel panel(&model);
+    replay.foldAll();
+    panel.refreshNow();
+    const LeaderlessChart *chart = panel.leaderlessChart();
+    QVERIFY(chart->leaderlessUs() > 0);
+    // The chart counts from the first sample it has, which is when the fixture starts.
+    const qint64 firstSampleUs = model.history().termSeries(id(1))->at(0).tUs;
+    QCOMPARE(chart->leaderlessUs(),
+             model.history().leaderPresence().leaderlessUs(firstSampleUs, replay.nowUs()));
+    QVERIFY2(chart->chart()->title().contains(u"% of the last"_s), qPrintable(chart->chart()->title()));
+    // The band rises where no one led: at least two separate spans (before the first election, and
+    // after node 1 was killed).
+    int rises = 0;
+    const QList<QPointF> band = chart->bandEdge()->points();
+    for (qsizetype i = 1; i < band.size(); ++i)
+        rises += band[i - 1].y() == 0.0 && band[i].y() > 0.0;
+    QCOMPARE(rises, 2);
+}
+
+void TestChartsPanel::clientWritesThroughputAndLatency()
+{
+    ClusterModel model;
+    qint64 now = 100'000'000;
+    model.setClock([&now] { return now; });
+    ChartsPanel panel(&model);
+    for (int second = 0; second < 5; ++second) {
+        for (int i = 0; i < 10 * (second + 1); ++i)
+            model.recordClientWrite(2'000 + i * 100, WriteOutcome::Committed);
+        now += 1'000'000;
+        model.foldPending();
+    }
+    panel.refreshNow();
+    const WritesChart *writes = panel.writesChart();
+    const QList<QPointF> throughput = writes->throughputSeries()->points();
+    QVERIFY(!throughput.isEmpty());
+    QCOMPARE(throughput.last().y(), 50.0); // the last closed second had 50 writes
+    QCOMPARE(writes->latencySeries(LatencyPercentile::P50)->count(), 5);
+    for (const QPointF &point : writes->latencySeries(LatencyPercentile::P99)->points())
+        QVERIFY(point.y() >= 2.0 && point.y() < 7.0); // milliseconds
+    QVERIFY(writes->chart()->title().contains(u"50/s"_s));
+}
+
+void TestChartsPanel::pauseStopsUpdates()
+{
+    ClusterModel model;
+    Replay replay(model);
+    ChartsPanel panel(&model);
+    panel.resize(1000, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    replay.foldThrough(replay.timeOfDirective(u"fault"_s) - 1);
+    QSignalSpy refreshed(&panel, &ChartsPanel::refreshed);
+    QVERIFY(refreshed.wait(2000)); // the timer picks the change up
+    QCOMPARE(panel.termSeries(id(3))->points().last().y(), 1.0);
+
+    panel.setPaused(true);
+    QVERIFY(panel.isPaused());
+    const quint64 count = panel.refreshCount();
+    replay.foldAll(); // terms 2 and 3 happen while paused
+    QVERIFY2(!refreshed.wait(800), "no refresh while paused");
+    QCOMPARE(panel.refreshCount(), count);
+    QCOMPARE(panel.termSeries(id(3))->points().last().y(), 1.0);
+
+    panel.setPaused(false); // catches up at once
+    QVERIFY(panel.refreshCount() > count);
+    QCOMPARE(panel.termSeries(id(3))->points().last().y(), 3.0);
+}
+
+void TestChartsPanel::hiddenPanelDoesNotRefresh()
+{
+    ClusterModel model;
+    Replay replay(model);
+    ChartsPanel panel(&model);
+    QSignalSpy refreshed(&panel, &ChartsPanel::refreshed);
+    replay.foldAll();
+    QVERIFY2(!refreshed.wait(700), "a hidden panel draws nothing");
+    QCOMPARE(panel.refreshCount(), quint64(0));
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(panel.refreshCount() > 0); // shown: drawn at once
+
+    // Calm: nothing changes but time, so it only slides once a second, not four times.
+    const quint64 count = panel.refreshCount();
+    QElapsedTimer elapsed;
+    elapsed.start();
+    replay.setNow(replay.nowUs() + 100'000);
+    QVERIFY(!refreshed.wait(600));
+    replay.setNow(replay.nowUs() + 1'000'000);
+    QVERIFY(refreshed.wait(1000));
+    QCOMPARE(panel.refreshCount(), count + 1);
+}
+
+void TestChartsPanel::exportWritesAPng()
+{
+    ClusterModel model;
+    Replay replay(model);
+    ChartsPanel panel(&model);
+    panel.resize(1200, 800);
+    replay.foldAll();
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"charts.png"_s);
+    QVERIFY(panel.exportPng(path));
+    QVERIFY(QFileInfo(path).size() > 1000);
+    const QImage image(path);
+    QVERIFY(!image.isNull());
+    QVERIFY(image.width() > 400 && image.height() > 300);
+    QVERIFY(!panel.exportPng(dir.filePath(u"no/such/dir/charts.png"_s)));
+
+    const QByteArray pngDir = qgetenv("RAFTLAB_PNG_DIR");
+    if (!pngDir.isEmpty()) {
+        QElapsedTimer timer;
+        timer.start();
+        panel.show();
+        panel.refreshNow();
+        panel.repaint();
+        qInfo("charts: refresh + repaint of 4 charts at 1200x800 in %lld ms",
+              static_cast<long long>(timer.elapsed()));
+        savePng(panel, u"charts-standard.png"_s);
+        panel.setTheme(Theme::projector());
+        panel.resize(1600, 1000);
+        savePng(panel, u"charts-projector.png"_s);
+    }
+}
+
+void TestChartsPanel::refreshCostOfTenMinutesOfNineNodes()
+{
+    // The worst window: 10 minutes of 9 nodes whose commit index moves every 100 ms (the series'
+    // resolution), and a term change every 10 s.
+    ClusterModel model;
+    qint64 now = 1'000'000;
+    model.setClock([&now] { return now; });
+    for (int step = 1; step <= 6000; ++step) {
+        now += 100'000;
+        for (std::uint32_t n = 1; n <= 9; ++n) {
+            model.ingest(commitEvent(n, now, std::uint64_t(step), std::uint64_t(1 + step / 100)));
+            if (step % 100 == 0)
+                model.ingest(QJsonObject{{"type"_L1, "term"_L1},
+                                         {"node"_L1, qint64(n)},
+                                         {"t_us"_L1, now},
+                                         {"term"_L1, 1 + step / 100}});
+        }
+        if (step % 10 == 0)
+            model.foldPending();
+    }
+    model.foldPending();
+    ChartsPanel panel(&model);
+    panel.resize(1600, 1000);
+    panel.setWindowSeconds(600);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY2(panel.commitSeries(id(9))->count() < 2'500, "decimated to the chart's resolution");
+    QCOMPARE(panel.commitSeries(id(9))->points().last().y(), 6000.0);
+    std::vector<qint64> times;
+    for (int i = 0; i < 5; ++i) {
+        QElapsedTimer timer;
+        timer.start();
+        panel.refreshNow();
+        panel.grab(); // the charts draw
+        times.push_back(timer.elapsed());
+    }
+    std::sort(times.begin(), times.end());
+    qInfo("charts: refresh + draw of 4 charts, 10 min x 9 nodes (%lld points per commit line), 1600x1000: "
+          "min %lld ms, median %lld ms",
+          static_cast<long long>(panel.commitSeries(id(9))->count()), static_cast<long long>(times.front()),
+          static_cast<long long>(times[times.size() / 2]));
+    QVERIFY2(times.front() < 1000, "a refresh of the biggest window stays well under a second");
+    savePng(panel, u"charts-10min-9nodes.png"_s);
+}
+
+QTEST_MAIN(TestChartsPanel)
+#include "tst_chartspanel.moc"
