@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -45,7 +46,11 @@ MainWindow::MainWindow(const GuiOptions &options, QWidget *parent)
     refreshControls();
     refreshStatus();
     statusBar()->showMessage(clusterDescription(options));
-    resize(1440, 900);
+    // Most of the screen: a projector's 1920×1080 is all the class sees.
+    QSize size(1280, 800);
+    if (const QScreen *screen = QGuiApplication::primaryScreen(); screen && screen->availableSize().width() > 1400)
+        size = screen->availableSize() * 0.92;
+    resize(size);
 }
 
 MainWindow::~MainWindow()
@@ -100,27 +105,32 @@ void MainWindow::buildViews()
     m_logView = new LogView(model);
     m_chartsPanel = new ChartsPanel(model);
 
+    // The explaining column (sentences, then the client) runs the full height on the right; the ring
+    // and, under it, the logs and charts (which need a row per node and a readable height) on the left.
     auto *side = new QSplitter(Qt::Vertical);
     side->addWidget(m_eventFeed);
     side->addWidget(m_clientPanel);
-    side->setStretchFactor(0, 3);
-    side->setStretchFactor(1, 2);
-
-    auto *top = new QSplitter(Qt::Horizontal);
-    top->addWidget(m_clusterView);
-    top->addWidget(side);
-    top->setStretchFactor(0, 3);
-    top->setStretchFactor(1, 2);
+    side->setStretchFactor(0, 1);
+    side->setStretchFactor(1, 1);
+    side->setSizes({500, 500});
 
     m_bottomTabs = new QTabWidget;
     m_bottomTabs->addTab(m_logView, QStringLiteral("Logs"));
     m_bottomTabs->addTab(m_chartsPanel, QStringLiteral("Charts"));
 
-    auto *whole = new QSplitter(Qt::Vertical);
-    whole->addWidget(top);
-    whole->addWidget(m_bottomTabs);
-    whole->setStretchFactor(0, 3);
+    auto *left = new QSplitter(Qt::Vertical);
+    left->addWidget(m_clusterView);
+    left->addWidget(m_bottomTabs);
+    left->setStretchFactor(0, 11);
+    left->setStretchFactor(1, 9);
+    left->setSizes({550, 450});
+
+    auto *whole = new QSplitter(Qt::Horizontal);
+    whole->addWidget(left);
+    whole->addWidget(side);
+    whole->setStretchFactor(0, 5);
     whole->setStretchFactor(1, 2);
+    whole->setSizes({1000, 400});
     setCentralWidget(whole);
 
     m_statusLabel = new QLabel;
