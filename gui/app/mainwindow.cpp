@@ -48,7 +48,8 @@ MainWindow::MainWindow(const GuiOptions &options, QWidget *parent)
     statusBar()->showMessage(clusterDescription(options));
     // Most of the screen: a projector's 1920×1080 is all the class sees.
     QSize size(1280, 800);
-    if (const QScreen *screen = QGuiApplication::primaryScreen(); screen && screen->availableSize().width() > 1400)
+    if (const QScreen *screen = QGuiApplication::primaryScreen();
+        screen && screen->availableSize().width() > 1400)
         size = screen->availableSize() * 0.92;
     resize(size);
 }
@@ -76,8 +77,9 @@ QString MainWindow::clusterDescription(const GuiOptions &options)
 QString MainWindow::startCluster()
 {
     const QString error = m_options.attachFile.isEmpty()
-        ? m_controller->startLocal(m_options.nodeCount, m_options.workspaceDir,
-                                   ProtocolOptions{m_preVoteAction->isChecked(), m_checkQuorumAction->isChecked()})
+        ? m_controller->startLocal(
+              m_options.nodeCount, m_options.workspaceDir,
+              ProtocolOptions{m_preVoteAction->isChecked(), m_checkQuorumAction->isChecked()})
         : m_controller->attach(m_options.attachFile);
     if (!error.isEmpty()) {
         m_startingLabel->setText(QStringLiteral("Could not start the cluster: %1").arg(error));
@@ -85,9 +87,10 @@ QString MainWindow::startCluster()
         statusBar()->showMessage(error);
         return error;
     }
-    m_startingLabel->setText(m_controller->canControlProcesses()
-                                 ? QStringLiteral("Starting %1 nodes…").arg(m_options.nodeCount)
-                                 : QStringLiteral("Connecting to the nodes of %1…").arg(m_options.attachFile));
+    m_startingLabel->setText(
+        m_controller->canControlProcesses()
+            ? QStringLiteral("Starting %1 nodes…").arg(m_options.nodeCount)
+            : QStringLiteral("Connecting to the nodes of %1…").arg(m_options.attachFile));
     refreshControls();
     return QString();
 }
@@ -154,10 +157,11 @@ void MainWindow::buildActions()
         action->setCheckable(true);
         action->setChecked(factor == 1);
         action->setData(factor);
-        action->setToolTip(factor == 1 ? QStringLiteral("Timers as configured, no added delay")
-                                       : QStringLiteral("Heartbeats and election timeouts %1 times longer, and "
-                                                        "every message delayed so that it can be watched")
-                                             .arg(factor));
+        action->setToolTip(factor == 1
+                               ? QStringLiteral("Timers as configured, no added delay")
+                               : QStringLiteral("Heartbeats and election timeouts %1 times longer, and "
+                                                "every message delayed so that it can be watched")
+                                     .arg(factor));
         m_speedGroup->addAction(action);
         connect(action, &QAction::triggered, this, [this, factor] { m_controller->setSpeed(factor); });
     }
@@ -169,7 +173,8 @@ void MainWindow::buildActions()
 
     QToolBar *faults = addToolBar(QStringLiteral("Cluster"));
     faults->setObjectName(QStringLiteral("clusterToolBar"));
-    m_healAction = faults->addAction(QStringLiteral("Heal all links"), m_controller, &ClusterController::healAll);
+    m_healAction =
+        faults->addAction(QStringLiteral("Heal all links"), m_controller, &ClusterController::healAll);
     m_resetAction = faults->addAction(QStringLiteral("Reset cluster…"), this, &MainWindow::confirmReset);
     m_resetAction->setToolTip(QStringLiteral("Kill every node, wipe its data, start again"));
     faults->addSeparator();
@@ -185,10 +190,10 @@ void MainWindow::buildActions()
                                                    "Takes effect when the cluster is reset."));
     for (QAction *option : {m_preVoteAction, m_checkQuorumAction}) {
         connect(option, &QAction::toggled, this, [this] {
-            statusBar()->showMessage(QStringLiteral("PreVote %1, CheckQuorum %2 from the next reset of the cluster.")
-                                         .arg(onOff(m_preVoteAction->isChecked()),
-                                              onOff(m_checkQuorumAction->isChecked())),
-                                     messageTimeoutMs);
+            statusBar()->showMessage(
+                QStringLiteral("PreVote %1, CheckQuorum %2 from the next reset of the cluster.")
+                    .arg(onOff(m_preVoteAction->isChecked()), onOff(m_checkQuorumAction->isChecked())),
+                messageTimeoutMs);
         });
     }
     faults->addSeparator();
@@ -284,7 +289,8 @@ QString MainWindow::statusSummary() const
     const ClusterSummary summary = m_controller->model()->summary();
     QStringList parts;
     if (summary.leader.isNone())
-        parts << QStringLiteral("No leader") << QStringLiteral("highest term %1").arg(summary.highestTerm.value);
+        parts << QStringLiteral("No leader")
+              << QStringLiteral("highest term %1").arg(summary.highestTerm.value);
     else
         parts << QStringLiteral("Leader: node %1").arg(summary.leader.value)
               << QStringLiteral("term %1").arg(summary.highestTerm.value)
@@ -304,7 +310,8 @@ void MainWindow::refreshStatus()
     // The start-up line stays until every node answered once.
     if (m_startingLabel->isVisible() && summary.nodesKnown > 0 && summary.nodesUp == summary.nodesKnown)
         m_startingLabel->hide();
-    else if (!m_startingLabel->text().isEmpty() && summary.nodesUp < summary.nodesKnown && summary.nodesUp == 0)
+    else if (!m_startingLabel->text().isEmpty() && summary.nodesUp < summary.nodesKnown &&
+             summary.nodesUp == 0)
         m_startingLabel->show();
 }
 
@@ -317,8 +324,8 @@ void MainWindow::confirmReset()
             .arg(onOff(m_preVoteAction->isChecked()), onOff(m_checkQuorumAction->isChecked())));
     if (answer != QMessageBox::Yes)
         return;
-    const QString error =
-        m_controller->resetCluster(ProtocolOptions{m_preVoteAction->isChecked(), m_checkQuorumAction->isChecked()});
+    const QString error = m_controller->resetCluster(
+        ProtocolOptions{m_preVoteAction->isChecked(), m_checkQuorumAction->isChecked()});
     if (!error.isEmpty())
         statusBar()->showMessage(error, 2 * messageTimeoutMs);
 }

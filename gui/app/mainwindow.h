@@ -47,7 +47,8 @@ public:
     ClientPanel *clientPanel() const { return m_clientPanel; }
     QAction *speedAction(int factor) const; // the tool bar's ×1, ×5, ×20, ×100
     QAction *projectorAction() const { return m_projectorAction; }
-    // The status bar's summary line, e.g. "Leader: node 3 · term 4 · commit 17 · 5 of 5 nodes up · fsync always".
+    // The status bar's summary line, e.g. "Leader: node 3 · term 4 · commit 17 · 5 of 5 nodes up · fsync
+    // always".
     QString statusSummary() const;
 
 protected:

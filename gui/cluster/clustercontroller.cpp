@@ -27,7 +27,8 @@ ClusterController::ClusterController(QObject *parent)
     , m_model(new ClusterModel(this))
 {
     connect(m_supervisor, &ClusterSupervisor::configChanged, this, &ClusterController::rebuildClients);
-    connect(m_supervisor, &ClusterSupervisor::nodeStateChanged, this, &ClusterController::processStateChanged);
+    connect(m_supervisor, &ClusterSupervisor::nodeStateChanged, this,
+            &ClusterController::processStateChanged);
 }
 
 ClusterController::~ClusterController()
@@ -275,7 +276,8 @@ void ClusterController::setSpeed(int factor)
     m_speed = speed;
     for (const auto &[id, client] : m_clients)
         sendSpeed(id);
-    mark(speed.factor == 1 ? QStringLiteral("normal speed") : QStringLiteral("slow motion ×%1").arg(speed.factor));
+    mark(speed.factor == 1 ? QStringLiteral("normal speed")
+                           : QStringLiteral("slow motion ×%1").arg(speed.factor));
     Q_EMIT speedChanged(speed.factor);
 }
 

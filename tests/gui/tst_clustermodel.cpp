@@ -5,6 +5,7 @@
 // and node 3 truncates index 5; node 1 is killed; node 2 wins term 3; node 1 restarts; two more writes.
 #include "model/clustermodel.h"
 #include "model/narrationfiltermodel.h"
+#include "support/fixturereplay.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -17,120 +18,15 @@
 
 using namespace raftlab;
 using namespace Qt::StringLiterals;
+using raftlab::testing::FixtureLine;
+using raftlab::testing::Replay;
 
 namespace {
-
-// The fixture, line by line: events, and "# T_US disconnected N" / "# T_US fault LABEL" directives.
-struct FixtureLine
-{
-    qint64 tUs = 0;
-    QJsonObject event{};
-    QString directive{};
-    QString argument{};
-};
-
-std::vector<FixtureLine> loadFixture()
-{
-    const QString path = QFINDTESTDATA("fixtures/three_nodes.jsonl");
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot open the fixture %s", qPrintable(path));
-    std::vector<FixtureLine> lines;
-    while (!file.atEnd()) {
-        const QByteArray line = file.readLine().trimmed();
-        if (line.isEmpty())
-            continue;
-        if (line.startsWith('#')) {
-            const QString text = QString::fromUtf8(line.mid(1)).trimmed();
-            const QStringList words = text.split(u' ');
-            lines.push_back(FixtureLine{.tUs = words.value(0).toLongLong(),
-                                        .event = QJsonObject(),
-                                        .directive = words.value(1),
-                                        .argument = words.mid(2).join(u' ')});
-            continue;
-        }
-        const QJsonObject event = QJsonDocument::fromJson(line).object();
-        lines.push_back(FixtureLine{.tUs = event.value("t_us"_L1).toInteger(), .event = event});
-    }
-    return lines;
-}
 
 NodeId id(std::uint32_t value)
 {
     return NodeId(value);
 }
-
-// Replays the fixture into a model, as NodeClients and the supervisor would, with the model's clock
-// following the recording.
-class Replay
-{
-public:
-    explicit Replay(ClusterModel &model)
-        : m_model(model)
-        , m_lines(loadFixture())
-    {
-        model.setClock([this] { return m_nowUs; });
-    }
-
-    const std::vector<FixtureLine> &lines() const { return m_lines; }
-
-    // t_us of the first event the predicate accepts.
-    qint64 timeOf(const std::function<bool(const QJsonObject &)> &predicate) const
-    {
-        for (const FixtureLine &line : m_lines)
-            if (line.directive.isEmpty() && predicate(line.event))
-                return line.tUs;
-        qFatal("no such event in the fixture");
-    }
-
-    qint64 timeOfDirective(const QString &directive) const
-    {
-        for (const FixtureLine &line : m_lines)
-            if (line.directive == directive)
-                return line.tUs;
-        qFatal("no such directive in the fixture");
-    }
-
-    // Feeds every line up to and including time `tUs`, then folds one frame.
-    void foldThrough(qint64 tUs)
-    {
-        for (; m_next < m_lines.size() && m_lines[m_next].tUs <= tUs; ++m_next)
-            feed(m_lines[m_next]);
-        m_model.foldPending();
-    }
-
-    // Feeds every line up to and including the first event the predicate accepts, then folds.
-    void foldThroughEvent(const std::function<bool(const QJsonObject &)> &predicate)
-    {
-        bool found = false;
-        for (; m_next < m_lines.size() && !found; ++m_next) {
-            feed(m_lines[m_next]);
-            found = m_lines[m_next].directive.isEmpty() && predicate(m_lines[m_next].event);
-        }
-        m_model.foldPending();
-    }
-
-    void foldAll() { foldThrough(std::numeric_limits<qint64>::max()); }
-    void setNow(qint64 tUs) { m_nowUs = tUs; }
-    qint64 lastTimeUs() const { return m_lines.back().tUs; }
-
-private:
-    void feed(const FixtureLine &line)
-    {
-        m_nowUs = std::max(m_nowUs, line.tUs);
-        if (line.directive == "disconnected"_L1)
-            m_model.setNodeConnected(id(line.argument.toUInt()), false);
-        else if (line.directive == "fault"_L1)
-            m_model.addFaultMarker(line.argument, line.tUs);
-        else
-            m_model.ingest(line.event);
-    }
-
-    ClusterModel &m_model;
-    std::vector<FixtureLine> m_lines;
-    std::size_t m_next = 0;
-    qint64 m_nowUs = 0;
-};
 
 bool isType(const QJsonObject &event, const char *type)
 {

@@ -138,7 +138,8 @@ void TestController::cutAndHealReachBothEnds()
     QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(b).value(u"blocked_peers")) == QList<qint64>{1}, deadlineMs);
     QCOMPARE(idsIn(statusOf(NodeId(2)).value(u"blocked_peers")), QList<qint64>{});
     // The model hears it from the nodes' own events: what the view draws dashed.
-    QTRY_VERIFY_WITH_TIMEOUT(m_controller->model()->node(a)->blockedPeers == std::vector<NodeId>{b}, deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->model()->node(a)->blockedPeers == std::vector<NodeId>{b},
+                             deadlineMs);
     // The fault is on the charts' time axis.
     QVERIFY(m_controller->model()->history().faultMarkers().size() >= 1);
 
@@ -184,8 +185,8 @@ void TestController::killAndRestartThroughTheController()
     QVERIFY2(!m_controller->kill(victim), "a dead node cannot be killed again");
 
     QVERIFY(m_controller->restart(victim));
-    QTRY_COMPARE_WITH_TIMEOUT(m_controller->supervisor()->nodeState(victim), ClusterSupervisor::NodeState::Running,
-                              deadlineMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_controller->supervisor()->nodeState(victim),
+                              ClusterSupervisor::NodeState::Running, deadlineMs);
     QTRY_VERIFY_WITH_TIMEOUT(m_controller->model()->node(victim)->connected, deadlineMs);
 }
 
@@ -221,8 +222,8 @@ void TestController::restartedNodeGetsTheLabConditionsBack()
     QCOMPARE(statusOf(victim).value(u"net").toObject().value(u"delay_ms").toInt(), slow.linkDelayMs);
 
     m_controller->setSpeed(1);
-    QTRY_COMPARE_WITH_TIMEOUT(statusOf(victim).value(u"heartbeat_ms").toInt(), ClusterConfig::defaultHeartbeatMs,
-                              deadlineMs);
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(victim).value(u"heartbeat_ms").toInt(),
+                              ClusterConfig::defaultHeartbeatMs, deadlineMs);
     QCOMPARE(statusOf(victim).value(u"net").toObject().value(u"delay_ms").toInt(), 0);
 }
 
@@ -235,7 +236,8 @@ void TestController::makeLeaderHandsLeadershipOver()
     QSignalSpy done(m_controller.get(), &ClusterController::actionDone);
     m_controller->makeLeader(next);
     QCOMPARE(done.count(), 1);
-    QVERIFY2(done.first().first().toString().contains(u"leads already"), qPrintable(done.first().first().toString()));
+    QVERIFY2(done.first().first().toString().contains(u"leads already"),
+             qPrintable(done.first().first().toString()));
 }
 
 void TestController::resetAppliesNewProtocolOptions()
@@ -257,7 +259,8 @@ void TestController::resetAppliesNewProtocolOptions()
     }
     // Wiped: the key written before is gone.
     std::optional<NodeClient::KvResult> read;
-    m_controller->client(leader())->get("before-reset", [&](const NodeClient::KvResult &result) { read = result; });
+    m_controller->client(leader())->get("before-reset",
+                                        [&](const NodeClient::KvResult &result) { read = result; });
     QTRY_VERIFY_WITH_TIMEOUT(read.has_value(), deadlineMs);
     QCOMPARE(read->httpStatus, 404);
 }

@@ -137,14 +137,17 @@ void TestMainWindow::startsThreeNodesAndShowsThem()
         if (id != leading)
             QTRY_COMPARE_WITH_TIMEOUT(view->roleLabel(id), QStringLiteral("follower"), deadlineMs);
     }
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->statusSummary().startsWith(QStringLiteral("Leader: node %1").arg(leading.value)),
-                             deadlineMs);
-    QVERIFY2(m_window->statusSummary().contains(QStringLiteral("3 of 3 nodes up")), qPrintable(m_window->statusSummary()));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_window->statusSummary().startsWith(QStringLiteral("Leader: node %1").arg(leading.value)),
+        deadlineMs);
+    QVERIFY2(m_window->statusSummary().contains(QStringLiteral("3 of 3 nodes up")),
+             qPrintable(m_window->statusSummary()));
 
     // A put through a follower: committed on every node's row of the logs view.
     std::optional<NodeClient::KvResult> put;
-    m_window->controller()->client(follower())->put("colour", "blue",
-                                                    [&](const NodeClient::KvResult &result) { put = result; });
+    m_window->controller()
+        ->client(follower())
+        ->put("colour", "blue", [&](const NodeClient::KvResult &result) { put = result; });
     QTRY_VERIFY_WITH_TIMEOUT(put.has_value(), deadlineMs);
     QVERIFY2(put->ok(), qPrintable(put->message));
     QVERIFY(put->index.has_value());
@@ -178,13 +181,15 @@ void TestMainWindow::killAndRestartThroughTheNodeMenu()
     kill->trigger();
     QCOMPARE(supervisor->nodeState(victim), ClusterSupervisor::NodeState::Killed);
     QVERIFY2(!processExists(pid), "SIGKILL, and reaped");
-    QTRY_COMPARE_WITH_TIMEOUT(m_window->clusterView()->processLabel(victim), QStringLiteral("killed"), deadlineMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->clusterView()->processLabel(victim), QStringLiteral("killed"),
+                              deadlineMs);
     QVERIFY(!m_window->clusterView()->nodeAction(victim, NodeAction::Kill)->isEnabled());
 
     QAction *restart = m_window->clusterView()->nodeAction(victim, NodeAction::Restart);
     QVERIFY(restart->isEnabled());
     restart->trigger();
-    QTRY_COMPARE_WITH_TIMEOUT(supervisor->nodeState(victim), ClusterSupervisor::NodeState::Running, deadlineMs);
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor->nodeState(victim), ClusterSupervisor::NodeState::Running,
+                              deadlineMs);
     QVERIFY(supervisor->pid(victim) != pid);
     QTRY_VERIFY_WITH_TIMEOUT(m_window->controller()->model()->node(victim)->connected, deadlineMs);
     QTRY_VERIFY_WITH_TIMEOUT(m_window->clusterView()->processLabel(victim).isEmpty(), deadlineMs);
@@ -219,7 +224,8 @@ void TestMainWindow::slowMotionReachesTheNodes()
         QTRY_COMPARE_WITH_TIMEOUT(statusOf(id).value(u"heartbeat_ms").toInt(), speed.heartbeatMs, deadlineMs);
         QCOMPARE(statusOf(id).value(u"net").toObject().value(u"delay_ms").toInt(), speed.linkDelayMs);
     }
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->statusSummary().contains(QStringLiteral("×20 slow motion")), deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->statusSummary().contains(QStringLiteral("×20 slow motion")),
+                             deadlineMs);
     // The model hears the new timers from the nodes themselves (a `faults` event).
     for (const NodeId id : m_window->controller()->model()->nodeIds())
         QTRY_COMPARE_WITH_TIMEOUT(m_window->controller()->model()->node(id)->heartbeatMs, speed.heartbeatMs,
@@ -246,7 +252,8 @@ void TestMainWindow::closingLeavesNoNodeBehind()
         QVERIFY(processExists(pid));
     QVERIFY(m_window->close());
     for (const qint64 pid : pids)
-        QVERIFY2(!processExists(pid), qPrintable(QStringLiteral("node process %1 outlived the window").arg(pid)));
+        QVERIFY2(!processExists(pid),
+                 qPrintable(QStringLiteral("node process %1 outlived the window").arg(pid)));
 }
 
 void TestMainWindow::attachedClusterCannotBeKilledFromHere()

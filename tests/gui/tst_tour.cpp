@@ -73,8 +73,8 @@ void TestTour::cleanupTestCase()
 void TestTour::put(NodeId through, const QByteArray &key, const QByteArray &value)
 {
     std::optional<NodeClient::KvResult> answer;
-    m_window->controller()->client(through)->put(key, value,
-                                                 [&](const NodeClient::KvResult &result) { answer = result; });
+    m_window->controller()->client(through)->put(
+        key, value, [&](const NodeClient::KvResult &result) { answer = result; });
     QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), deadlineMs);
     QVERIFY2(answer->ok(), qPrintable(answer->message));
 }
@@ -106,7 +106,8 @@ void TestTour::calmCluster()
             put(id, QByteArrayLiteral("x"), QByteArray::number(id.value));
     }
     typeInClientPanel(NodeId{}, QStringLiteral("colour"), QStringLiteral("blue"));
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->clientPanel()->answerText().contains(QStringLiteral("committed")), deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->clientPanel()->answerText().contains(QStringLiteral("committed")),
+                             deadlineMs);
     // The no-op, four puts and the panel's: the model hears of the commit in its next frame.
     QTRY_VERIFY_WITH_TIMEOUT(model()->summary().leaderCommitIndex.value >= 6, deadlineMs);
     const LogIndex commit = model()->summary().leaderCommitIndex;
@@ -120,8 +121,8 @@ void TestTour::electionInSlowMotion()
 {
     m_window->speedAction(20)->trigger();
     for (const NodeId id : model()->nodeIds())
-        QTRY_COMPARE_WITH_TIMEOUT(model()->node(id)->heartbeatMs, m_window->controller()->speedSetting().heartbeatMs,
-                                  deadlineMs);
+        QTRY_COMPARE_WITH_TIMEOUT(model()->node(id)->heartbeatMs,
+                                  m_window->controller()->speedSetting().heartbeatMs, deadlineMs);
     // The leader dies; at ×20 the followers' timers run for seconds, then a candidate's requests travel.
     const NodeId old = leader();
     QVERIFY(m_window->controller()->kill(old));
@@ -149,7 +150,8 @@ void TestTour::electionInSlowMotion()
     m_window->speedAction(1)->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(model()->summary().nodesUp, 5, deadlineMs);
     for (const NodeId id : model()->nodeIds())
-        QTRY_COMPARE_WITH_TIMEOUT(model()->node(id)->heartbeatMs, ClusterConfig::defaultHeartbeatMs, deadlineMs);
+        QTRY_COMPARE_WITH_TIMEOUT(model()->node(id)->heartbeatMs, ClusterConfig::defaultHeartbeatMs,
+                                  deadlineMs);
 }
 
 void TestTour::partitionedLeaderCannotCommit()
@@ -159,8 +161,8 @@ void TestTour::partitionedLeaderCannotCommit()
     // before it steps down): time for the write to reach its log, also on a slow machine.
     m_window->speedAction(5)->trigger();
     for (const NodeId id : model()->nodeIds())
-        QTRY_COMPARE_WITH_TIMEOUT(model()->node(id)->heartbeatMs, m_window->controller()->speedSetting().heartbeatMs,
-                                  deadlineMs);
+        QTRY_COMPARE_WITH_TIMEOUT(model()->node(id)->heartbeatMs,
+                                  m_window->controller()->speedSetting().heartbeatMs, deadlineMs);
     const NodeId old = leader();
     QVERIFY(!old.isNone());
     // The leader and one follower on one side, the other three on the other.
@@ -200,10 +202,12 @@ void TestTour::partitionedLeaderCannotCommit()
     m_window->speedAction(1)->trigger();
     // The old leader steps down, its uncommitted entry is overwritten, and every log agrees again.
     QTRY_VERIFY_WITH_TIMEOUT(!model()->node(old)->isLeader(), deadlineMs);
-    QTRY_VERIFY_WITH_TIMEOUT(model()->node(old)->commitIndex == model()->summary().leaderCommitIndex, deadlineMs);
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->clientPanel()->answerText().contains(QStringLiteral("stuck")) ||
-                                 !m_window->clientPanel()->answerText().contains(QStringLiteral("committed at")),
+    QTRY_VERIFY_WITH_TIMEOUT(model()->node(old)->commitIndex == model()->summary().leaderCommitIndex,
                              deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_window->clientPanel()->answerText().contains(QStringLiteral("stuck")) ||
+            !m_window->clientPanel()->answerText().contains(QStringLiteral("committed at")),
+        deadlineMs);
 }
 
 void TestTour::killedNodeComesBack()

@@ -2,7 +2,8 @@
 // follows the recording) and synthetic loads: node roles and terms at chosen moments, vote marks, the
 // election timer arc, message dots from send to recv, cut links, the node actions and their signals,
 // and the frame time of a 9-node, 5,000 msg/s cluster. Set RAFTLAB_SCREENSHOT_DIR to also save PNGs.
-#include "fixturereplay.h"
+#include "support/fixturereplay.h"
+#include "support/syntheticevents.h"
 #include "views/cluster/clusterview.h"
 #include "views/cluster/nodedetailsdialog.h"
 

@@ -2,7 +2,7 @@
 // filters that leave exactly the matching sentences, a pause that holds the rows still while new
 // sentences arrive, and a frame cost that stays small with a full feed. Offscreen; it also writes
 // PNGs of the feed (standard and projector themes) to /tmp for a human to look at.
-#include "fixturereplay.h"
+#include "support/fixturereplay.h"
 #include "views/controls/eventfeed.h"
 #include "views/controls/feeddelegate.h"
 #include "views/controls/feedgroups.h"

@@ -3,7 +3,8 @@
 #include "chartseries.h"
 #include "chartspanel.h"
 #include "leaderlesschart.h"
-#include "panelsreplay.h"
+#include "support/fixturereplay.h"
+#include "support/syntheticevents.h"
 #include "timechartview.h"
 #include "writeschart.h"
 
@@ -16,7 +17,7 @@
 #include <QTest>
 
 using namespace raftlab;
-using namespace panelstest;
+using namespace raftlab::testing;
 using namespace Qt::StringLiterals;
 
 namespace {

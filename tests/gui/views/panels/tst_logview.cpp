@@ -3,7 +3,8 @@
 #include "logcellinfo.h"
 #include "logrowpainter.h"
 #include "logview.h"
-#include "panelsreplay.h"
+#include "support/fixturereplay.h"
+#include "support/syntheticevents.h"
 
 #include <QElapsedTimer>
 #include <QHelpEvent>
@@ -14,7 +15,7 @@
 #include <algorithm>
 
 using namespace raftlab;
-using namespace panelstest;
+using namespace raftlab::testing;
 using namespace Qt::StringLiterals;
 
 namespace {
