@@ -5,6 +5,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 namespace raftlab {
@@ -64,7 +67,11 @@ StorageStatus openFile(const QString &path, int flags, FileDescriptor &out)
     return StorageStatus::success();
 }
 
-StorageStatus writeAll(const FileDescriptor &fd, const QString &path, const char *data, std::size_t size)
+namespace {
+
+// Writes all of `data`, at the file position (offset < 0) or at `offset`; honours the injected failure.
+StorageStatus writeLoop(const FileDescriptor &fd, const QString &path, const char *data, std::size_t size,
+                        off_t offset)
 {
     while (size > 0) {
         std::size_t chunk = size;
@@ -73,7 +80,8 @@ StorageStatus writeAll(const FileDescriptor &fd, const QString &path, const char
                 return StorageStatus::ioError(describe("write", path, g_injectedError));
             chunk = std::min<std::size_t>(chunk, static_cast<std::size_t>(g_bytesBeforeInjectedFailure));
         }
-        const ssize_t written = ::write(fd.get(), data, chunk);
+        const ssize_t written =
+            offset < 0 ? ::write(fd.get(), data, chunk) : ::pwrite(fd.get(), data, chunk, offset);
         if (written < 0) {
             if (errno == EINTR)
                 continue;
@@ -83,8 +91,23 @@ StorageStatus writeAll(const FileDescriptor &fd, const QString &path, const char
             g_bytesBeforeInjectedFailure -= written;
         data += written;
         size -= static_cast<std::size_t>(written);
+        if (offset >= 0)
+            offset += written;
     }
     return StorageStatus::success();
+}
+
+} // namespace
+
+StorageStatus writeAll(const FileDescriptor &fd, const QString &path, const char *data, std::size_t size)
+{
+    return writeLoop(fd, path, data, size, -1);
+}
+
+StorageStatus writeAllAt(const FileDescriptor &fd, const QString &path, const char *data, std::size_t size,
+                         std::uint64_t offset)
+{
+    return writeLoop(fd, path, data, size, static_cast<off_t>(offset));
 }
 
 StorageStatus syncData(const FileDescriptor &fd, const QString &path, SyncMode mode)
@@ -92,6 +115,15 @@ StorageStatus syncData(const FileDescriptor &fd, const QString &path, SyncMode m
     if (mode == SyncMode::Never)
         return StorageStatus::success();
     if (::fdatasync(fd.get()) != 0)
+        return StorageStatus::ioError(describe("sync", path, errno));
+    return StorageStatus::success();
+}
+
+StorageStatus syncFile(const FileDescriptor &fd, const QString &path, SyncMode mode)
+{
+    if (mode == SyncMode::Never)
+        return StorageStatus::success();
+    if (::fsync(fd.get()) != 0)
         return StorageStatus::ioError(describe("sync", path, errno));
     return StorageStatus::success();
 }
@@ -113,6 +145,31 @@ StorageStatus truncateFile(const FileDescriptor &fd, const QString &path, std::u
     if (::ftruncate(fd.get(), static_cast<off_t>(size)) != 0)
         return StorageStatus::ioError(describe("truncate", path, errno));
     return StorageStatus::success();
+}
+
+bool preallocateFile(const FileDescriptor &fd, std::uint64_t size, std::uint64_t keepSize)
+{
+    int result = 0;
+    do {
+        result = ::fallocate(fd.get(), 0, 0, static_cast<off_t>(size));
+    } while (result != 0 && errno == EINTR);
+    if (result == 0)
+        return true;
+    // ext4 keeps what it allocated before running out of space; give it back.
+    struct stat info
+    { };
+    if (::fstat(fd.get(), &info) == 0 && static_cast<std::uint64_t>(info.st_size) > keepSize &&
+        ::ftruncate(fd.get(), static_cast<off_t>(keepSize)) != 0) {
+        // Harmless if this fails too: past `keepSize` the file holds only zeros, which end the log.
+    }
+    return false;
+}
+
+bool isOnTmpfs(const QString &dir)
+{
+    struct statfs fs
+    { };
+    return ::statfs(QFile::encodeName(dir).constData(), &fs) == 0 && fs.f_type == TMPFS_MAGIC;
 }
 
 StorageStatus readWholeFile(const QString &path, QByteArray &out)

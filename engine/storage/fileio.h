@@ -39,9 +39,20 @@ private:
 // Each returns an IoError naming the path and the system's reason.
 StorageStatus openFile(const QString &path, int flags, FileDescriptor &out);
 StorageStatus writeAll(const FileDescriptor &fd, const QString &path, const char *data, std::size_t size);
+// As writeAll, but at byte `offset` of the file (pwrite): for overwriting a preallocated region.
+StorageStatus writeAllAt(const FileDescriptor &fd, const QString &path, const char *data, std::size_t size,
+                         std::uint64_t offset);
 StorageStatus syncData(const FileDescriptor &fd, const QString &path, SyncMode mode);
+// fsync: data and all metadata. For size changes that must be durable even where fdatasync might skip them.
+StorageStatus syncFile(const FileDescriptor &fd, const QString &path, SyncMode mode);
 StorageStatus syncDirectory(const QString &dir, SyncMode mode);
 StorageStatus truncateFile(const FileDescriptor &fd, const QString &path, std::uint64_t size);
+// Allocates the file's blocks up to `size` bytes, extending the file with zeros (fallocate mode 0). Best
+// effort, so false rather than an error: on failure (no support, no space) whatever was partly allocated
+// beyond `keepSize` is released again, so a nearly full disk is not filled by a speed optimisation.
+bool preallocateFile(const FileDescriptor &fd, std::uint64_t size, std::uint64_t keepSize);
+// True if `dir` lies on a tmpfs, where syncs cost nothing and preallocated blocks would be RAM.
+bool isOnTmpfs(const QString &dir);
 StorageStatus readWholeFile(const QString &path, QByteArray &out);
 // Replaces `path` atomically: write a temporary file, sync it, rename it over `path`, sync the directory.
 // A crash leaves either the old or the new content, never a mixture.

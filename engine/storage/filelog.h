@@ -12,25 +12,50 @@
 //   records  one after another, each:
 //              u32 body length | u32 CRC-32C of the body | u32 CRC-32C of the previous 8 bytes
 //              body: u64 index | u64 term | u8 type | payload (body length - 17 bytes)
+//   tail     zeros to the end of the file (the preallocated, never written part), or nothing.
 //   The header checksum makes the length trustworthy before the body is read, so a damaged length is
-//   never mistaken for the end of the file.
+//   never mistaken for the end of the file. A valid record never starts with zeros (its length is at
+//   least 17), so the first record position holding only zeros up to the end of the file is the end of
+//   the log.
 //
-// Writing: append() encodes a whole batch into one buffer, issues one write() and one fdatasync()
-// (group commit); only then are the entries durable and may the node acknowledge them. truncateSuffix()
-// ftruncates the segment holding the first removed entry and unlinks later segments, then syncs the
-// file and the directory. compactPrefix() unlinks segments that lie wholly at or below a snapshot.
+// Preallocation: the segment being appended to is extended with fallocate() to `segmentBytes` when it is
+// created, reopened or cut. Appends then overwrite zeros inside the file (pwrite) instead of growing it,
+// so their fdatasync need not commit a new file size (a journal commit on ext4/xfs). Measured on this
+// project's disk (100-300 byte writes): 1.3-1.4x the syncs/s of appending to a growing file with one
+// writer, 1.1-2.3x (median 1.5x) with three writers at once, as three nodes on one disk. etcd's WAL does
+// the same. (On ext4 the first write into each preallocated 4 KiB block still marks its extent
+// written: a metadata commit for about one batch-1 sync in 30.) It is an optimisation only: where
+// fallocate fails (no space, no support) or on a tmpfs the file simply grows, and opening reads both.
+//
+// Invariant: every byte past the last record of a segment is zero (or past the end of the file). New
+// extents read as zeros; truncateSuffix and torn-tail recovery re-establish it (below).
+//
+// Writing: append() encodes a whole batch into one buffer, issues one pwrite() at the end of the last
+// record and one fdatasync() (group commit); only then are the entries durable and may the node
+// acknowledge them. truncateSuffix() unlinks later segments, syncs the directory, then ftruncates the
+// segment holding the first removed entry to its new end and preallocates it again, so the removed
+// records are gone rather than hidden behind a marker (a stale record after a marker could later line up
+// with new records and be read back), and fsyncs it (fsync, not fdatasync: the size changes).
+// compactPrefix() unlinks segments that lie wholly at or below a snapshot.
 //
 // What a crash leaves behind, and how opening recovers:
-//   - during append: the last segment ends in a partial batch — a short record, or records whose bytes
-//     did not all reach the disk. None of them was acknowledged. Opening finds the first bad record in
-//     the last segment; if no valid record follows it, the rest of the file is a torn tail: it is cut
-//     off (ftruncate) and a warning names the file and offset.
-//   - during segment creation: an empty last segment, or one with a partial header: removed.
-//   - during truncateSuffix or compactPrefix: some of the files to remove are still there; entries below
-//     the snapshot are skipped and stale segments deleted; a half-done truncation is repeated by Raft.
-//   - anything else — a bad checksum followed by valid records, a bad checksum in any segment but the
-//     last, a gap or repeat in indices, decreasing terms, an unknown header — is damage: opening fails
-//     with an error naming the file and byte offset, and nothing is served (the node exits 3).
+//   - during append: the last segment ends in a partial batch — a short record, a record whose header is
+//     valid but whose body (or its checksum) did not all reach the disk, or zeros where the batch's first
+//     page never reached the disk, followed by zeros (preallocated) or the end of the file. None of them
+//     was acknowledged. Opening finds the first bad record in the last segment; if no valid record
+//     follows it, the rest is a torn tail: it is cut off (ftruncate, preallocated again, fsync) and a
+//     warning names the file and offset. Zeros up to the end of the file are no torn tail but the
+//     normal end: no warning, nothing to repair.
+//   - during segment creation: an empty last segment, or one whose header is partial or still zeros with
+//     nothing but zeros after it: removed (a segment's header is synced before any record goes in it).
+//   - during truncateSuffix: later segments partly unlinked (a half-done truncation is repeated by Raft),
+//     or the cut segment old, cut, or cut and preallocated again — each reads as a valid log.
+//   - during compactPrefix: some of the files to remove are still there; entries below the snapshot are
+//     skipped and stale segments deleted.
+//   - anything else — a bad checksum followed by valid records, zeros followed by valid records, any bad
+//     record or non-zero byte after the end in a segment but the last, a gap or repeat in indices,
+//     decreasing terms, an unknown header — is damage: opening fails with an error naming the file and
+//     byte offset, and nothing is served (the node exits 3).
 
 #include "fileio.h"
 #include "logstore.h"
@@ -49,6 +74,8 @@ public:
     {
         SyncMode syncMode = SyncMode::Always;
         std::uint64_t segmentBytes = 64ull * 1024 * 1024;
+        // Preallocate the segment being appended to (see the top of this file). Ignored on a tmpfs.
+        bool preallocate = true;
     };
 
     struct Opened
@@ -85,7 +112,7 @@ private:
         QString path;
         LogIndex firstIndex;
         std::vector<std::uint64_t> recordOffsets; // byte offset of each record, entry firstIndex + i
-        std::uint64_t size = 0; // bytes in the file, header included
+        std::uint64_t size = 0; // where the last record ends (header included); the file may be longer
 
         LogIndex lastIndex() const { return firstIndex + recordOffsets.size() - 1; }
         bool isEmpty() const { return recordOffsets.empty(); }
@@ -93,13 +120,16 @@ private:
 
     FileLog(QString dir, Options options);
     StorageStatus openLastSegmentForAppend();
+    // How far the segment being appended to is extended with zeros; 0 without preallocation.
+    std::uint64_t preallocationBytes() const;
     StorageStatus startSegment(LogIndex firstIndex);
     StorageStatus fail(StorageStatus status);
 
     QString m_dir;
     Options m_options;
     std::vector<Segment> m_segments;
-    FileDescriptor m_appendFd; // the last segment, open for appending
+    FileDescriptor m_appendFd; // the last segment, open for writing at its `size`
+    bool m_preallocate = true; // Options::preallocate, off on a tmpfs
     LogIndex m_nextIndex{1};
     QString m_failure;
 };

@@ -25,6 +25,14 @@ private Q_SLOTS:
     void truncateSuffixWithinAndAcrossSegments();
     void compactPrefixDropsWholeSegmentsBelowTheSnapshot();
     void openSkipsEntriesCoveredByTheSnapshot();
+    // The preallocated tail (see filelog.h).
+    void segmentIsPreallocatedAndZerosAfterTheLastRecordAreTheEnd();
+    void partialRecordInTheZeroedRegionAtEveryByteIsATornTail();
+    void validHeaderWithBadPayloadAtThePreallocatedTailIsATornTail();
+    void zerosFollowedByValidRecordsAreNamedDamage();
+    void dataAfterTheEndOfAnEarlierSegmentIsNamedDamage();
+    void truncateThenReopenNeverResurrectsEntries();
+    void unpreallocatedSegmentIsReadAndPreallocatedOnReopen();
 };
 
 static FileLog::Opened openLog(const QString &dir, std::uint64_t segmentBytes = 64ull << 20,
@@ -48,6 +56,45 @@ static QString onlySegment(const QString &dir)
     const QStringList names = QDir(dir).entryList({QStringLiteral("segment-*.log")}, QDir::Files, QDir::Name);
     return names.size() == 1 ? QDir(dir).filePath(names.first()) : QString();
 }
+
+static constexpr qint64 recordBytes = FileLog::recordHeaderBytes + FileLog::recordBodyFixedBytes + 100;
+
+// Where record `n` (0-based) of a segment of makeEntry() records with 100-byte payloads starts.
+static qint64 recordAt(qint64 n)
+{
+    return FileLog::segmentHeaderBytes + n * recordBytes;
+}
+
+static QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll();
+}
+
+static void writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile file(path);
+    QVERIFY2(file.open(QIODevice::WriteOnly | QIODevice::Truncate), qPrintable(path));
+    QCOMPARE(file.write(bytes), bytes.size());
+}
+
+static bool onlyZerosFrom(const QByteArray &bytes, qint64 offset)
+{
+    for (qint64 i = offset; i < bytes.size(); ++i) {
+        if (bytes[i] != 0)
+            return false;
+    }
+    return true;
+}
+
+// Preallocation is skipped on a tmpfs (where syncs cost nothing); the tests of the zeroed tail need it.
+#define REQUIRE_PREALLOCATION(path, segmentBytes)                                                            \
+    do {                                                                                                     \
+        if (QFileInfo(path).size() != qint64(segmentBytes))                                                  \
+            QSKIP("segments are not preallocated here (a tmpfs?)");                                          \
+    } while (false)
 
 void TestFileLog::emptyDirOpensEmpty()
 {
@@ -102,30 +149,25 @@ void TestFileLog::tornTailAtEveryByteOffsetOfTheLastRecord()
 {
     // Write 5 records in separate batches, then cut the file at every byte of the last one, as a crash
     // in the middle of its write would: opening must recover exactly the first 4 and warn.
+    // The file is cut short, as in a file that grows with each append (no preallocation).
+    constexpr std::uint64_t segmentBytes = 4096;
     QTemporaryDir templateDir;
-    qint64 beforeLast = 0;
-    qint64 complete = 0;
+    const qint64 beforeLast = recordAt(4);
+    const qint64 complete = recordAt(5);
     {
-        FileLog::Opened opened = openLog(templateDir.path());
+        FileLog::Opened opened = openLog(templateDir.path(), segmentBytes);
         for (std::uint64_t i = 1; i <= 4; ++i)
             QVERIFY(opened.log->append({makeEntry(i, 1)}).ok());
-        beforeLast = QFileInfo(onlySegment(templateDir.path())).size();
         QVERIFY(opened.log->append({makeEntry(5, 2)}).ok());
-        complete = QFileInfo(onlySegment(templateDir.path())).size();
     }
-    QCOMPARE(complete - beforeLast, qint64(FileLog::recordHeaderBytes + FileLog::recordBodyFixedBytes + 100));
-    const QByteArray original = [&] {
-        QFile f(onlySegment(templateDir.path()));
-        f.open(QIODevice::ReadOnly);
-        return f.readAll();
-    }();
+    const QByteArray original = readFile(onlySegment(templateDir.path()));
+    QVERIFY(original.size() >= complete);
+    QVERIFY(onlyZerosFrom(original, complete));
     for (qint64 cut = beforeLast; cut < complete; ++cut) {
         QTemporaryDir dir;
-        QFile copy(QDir(dir.path()).filePath(FileLog::segmentFileName(LogIndex(1))));
-        QVERIFY(copy.open(QIODevice::WriteOnly));
-        copy.write(original.left(cut));
-        copy.close();
-        FileLog::Opened opened = openLog(dir.path());
+        const QString copy = QDir(dir.path()).filePath(FileLog::segmentFileName(LogIndex(1)));
+        writeFile(copy, original.left(cut));
+        FileLog::Opened opened = openLog(dir.path(), segmentBytes);
         QVERIFY2(opened.log, qPrintable(QStringLiteral("cut at %1").arg(cut)));
         QCOMPARE(opened.entries.size(), std::size_t(4));
         QCOMPARE(opened.entries.back(), makeEntry(4, 1));
@@ -133,8 +175,12 @@ void TestFileLog::tornTailAtEveryByteOffsetOfTheLastRecord()
         if (cut > beforeLast)
             QVERIFY2(opened.warnings.first().contains(QStringLiteral("offset %1").arg(beforeLast)),
                      qPrintable(opened.warnings.first()));
-        QCOMPARE(QFileInfo(copy.fileName()).size(), beforeLast); // the torn bytes are gone from disk
+        const QByteArray after = readFile(copy);
+        QVERIFY(after.size() >= beforeLast);
+        QVERIFY2(onlyZerosFrom(after, beforeLast), "the torn bytes are gone from disk");
         QVERIFY(opened.log->append({makeEntry(5, 3)}).ok()); // and appending goes on after them
+        opened.log.reset();
+        QCOMPARE(openLog(dir.path(), segmentBytes).entries.back(), makeEntry(5, 3));
     }
 }
 
@@ -155,6 +201,16 @@ void TestFileLog::emptyOrHalfWrittenNewSegmentIsRemoved()
     QCOMPARE(opened.entries.size(), std::size_t(3));
     QVERIFY(!half.exists());
     QCOMPARE(opened.warnings.size(), 1);
+
+    // A crash while creating a preallocated segment: the file has its full size, but its header never
+    // reached the disk (all zeros). Nothing can have been acknowledged from it.
+    QFile zeroed(QDir(dir.path()).filePath(FileLog::segmentFileName(LogIndex(4))));
+    writeFile(zeroed.fileName(), QByteArray(4096, '\0'));
+    FileLog::Opened again = openLog(dir.path(), 100);
+    QVERIFY(again.log);
+    QCOMPARE(again.entries.size(), std::size_t(3));
+    QVERIFY(!zeroed.exists());
+    QCOMPARE(again.warnings.size(), 1);
 }
 
 void TestFileLog::flippedBitInTheMiddleIsNamedDamage_data()
@@ -173,7 +229,6 @@ void TestFileLog::flippedBitInTheMiddleIsNamedDamage()
     QFETCH(int, byteInRecord);
     QFETCH(QString, expected);
     QTemporaryDir dir;
-    const qint64 recordBytes = FileLog::recordHeaderBytes + FileLog::recordBodyFixedBytes + 100;
     {
         FileLog::Opened opened = openLog(dir.path());
         QVERIFY(opened.log->append(makeEntries(1, 10, 1)).ok());
@@ -197,7 +252,7 @@ void TestFileLog::flippedBitInTheFinalRecordIsATornTail()
         QVERIFY(opened.log->append(makeEntries(1, 10, 1)).ok());
     }
     const QString segment = onlySegment(dir.path());
-    flipBit(segment, QFileInfo(segment).size() - 10);
+    flipBit(segment, recordAt(10) - 10);
     FileLog::Opened opened = openLog(dir.path());
     QVERIFY(opened.log);
     QCOMPARE(opened.entries.size(), std::size_t(9));
@@ -300,6 +355,207 @@ void TestFileLog::openSkipsEntriesCoveredByTheSnapshot()
         log.log.reset();
         QCOMPARE(openStatus(gap.path(), LogIndex(10)).code, StorageStatus::Code::Damaged);
     }
+}
+
+void TestFileLog::segmentIsPreallocatedAndZerosAfterTheLastRecordAreTheEnd()
+{
+    constexpr std::uint64_t segmentBytes = 1 << 20;
+    QTemporaryDir dir;
+    {
+        FileLog::Opened opened = openLog(dir.path(), segmentBytes);
+        QVERIFY(opened.log->append(makeEntries(1, 3, 1)).ok());
+    }
+    const QString segment = onlySegment(dir.path());
+    REQUIRE_PREALLOCATION(segment, segmentBytes);
+    QVERIFY(onlyZerosFrom(readFile(segment), recordAt(3)));
+    // Reopening twice, appending each time: every append lands right after the last record.
+    for (std::uint64_t round = 0; round < 2; ++round) {
+        FileLog::Opened opened = openLog(dir.path(), segmentBytes);
+        QVERIFY(opened.log);
+        QVERIFY2(opened.warnings.isEmpty(), "zeros after the last record are the end, not a torn tail");
+        QCOMPARE(opened.entries.size(), std::size_t(3 + 2 * round));
+        QVERIFY(opened.log->append(makeEntries(4 + 2 * round, 5 + 2 * round, 2)).ok());
+    }
+    FileLog::Opened opened = openLog(dir.path(), segmentBytes);
+    QVERIFY(opened.warnings.isEmpty());
+    Entries expected = makeEntries(1, 3, 1);
+    const Entries later = makeEntries(4, 7, 2);
+    expected.insert(expected.end(), later.begin(), later.end());
+    QVERIFY(opened.entries == expected);
+    const QByteArray bytes = readFile(segment);
+    QCOMPARE(bytes.size(), qint64(segmentBytes));
+    QVERIFY(bytes[recordAt(7) - 1] != 0);
+    QVERIFY(onlyZerosFrom(bytes, recordAt(7)));
+}
+
+void TestFileLog::partialRecordInTheZeroedRegionAtEveryByteIsATornTail()
+{
+    // Five records, each in its own batch; a crash writing the fifth into the zeroed region leaves some of
+    // its bytes and zeros for the rest — in order (a prefix reached the disk) or not (only a later part
+    // did). Either way opening recovers exactly the first four, warns, and zeros the rest.
+    constexpr std::uint64_t segmentBytes = 4096;
+    QTemporaryDir templateDir;
+    {
+        FileLog::Opened opened = openLog(templateDir.path(), segmentBytes);
+        for (std::uint64_t i = 1; i <= 4; ++i)
+            QVERIFY(opened.log->append({makeEntry(i, 1)}).ok());
+        QVERIFY(opened.log->append({makeEntry(5, 2)}).ok());
+    }
+    const QByteArray original = readFile(onlySegment(templateDir.path()));
+    REQUIRE_PREALLOCATION(onlySegment(templateDir.path()), segmentBytes);
+    const qint64 beforeLast = recordAt(4);
+    const qint64 complete = recordAt(5);
+    for (const bool prefixReachedTheDisk : {true, false}) {
+        for (qint64 k = 0; k < recordBytes; ++k) {
+            // In order: the first k bytes of the record arrived. Out of order: all but the first k + 1.
+            const qint64 zeroFrom = prefixReachedTheDisk ? beforeLast + k : beforeLast;
+            const qint64 zeroTo = prefixReachedTheDisk ? complete : beforeLast + k + 1;
+            const QString what = QStringLiteral("zeros in [%1, %2)").arg(zeroFrom).arg(zeroTo);
+            QByteArray crashed = original;
+            crashed.replace(zeroFrom, zeroTo - zeroFrom, QByteArray(zeroTo - zeroFrom, '\0'));
+            const bool nothingWritten = zeroFrom == beforeLast && zeroTo == complete;
+            QTemporaryDir dir;
+            const QString copy = QDir(dir.path()).filePath(FileLog::segmentFileName(LogIndex(1)));
+            writeFile(copy, crashed);
+            FileLog::Opened opened = openLog(dir.path(), segmentBytes);
+            QVERIFY2(opened.log, qPrintable(what));
+            QCOMPARE(opened.entries.size(), std::size_t(4));
+            QCOMPARE(opened.entries.back(), makeEntry(4, 1));
+            QCOMPARE(opened.warnings.size(), nothingWritten ? 0 : 1);
+            if (!nothingWritten)
+                QVERIFY2(opened.warnings.first().contains(QStringLiteral("offset %1").arg(beforeLast)),
+                         qPrintable(opened.warnings.first()));
+            const QByteArray after = readFile(copy);
+            QCOMPARE(after.size(), qint64(segmentBytes)); // still preallocated
+            QVERIFY2(onlyZerosFrom(after, beforeLast), qPrintable(what));
+            QVERIFY(opened.log->append({makeEntry(5, 3, 60)}).ok());
+            opened.log.reset();
+            FileLog::Opened reopened = openLog(dir.path(), segmentBytes);
+            QVERIFY(reopened.warnings.isEmpty());
+            QCOMPARE(reopened.entries.size(), std::size_t(5));
+            QCOMPARE(reopened.entries.back(), makeEntry(5, 3, 60));
+        }
+    }
+}
+
+void TestFileLog::validHeaderWithBadPayloadAtThePreallocatedTailIsATornTail()
+{
+    constexpr std::uint64_t segmentBytes = 4096;
+    QTemporaryDir dir;
+    {
+        FileLog::Opened opened = openLog(dir.path(), segmentBytes);
+        QVERIFY(opened.log->append(makeEntries(1, 10, 1)).ok());
+    }
+    const QString segment = onlySegment(dir.path());
+    REQUIRE_PREALLOCATION(segment, segmentBytes);
+    flipBit(segment, recordAt(9) + 60); // the last record's payload; its header stays valid
+    FileLog::Opened opened = openLog(dir.path(), segmentBytes);
+    QVERIFY(opened.log);
+    QCOMPARE(opened.entries.size(), std::size_t(9));
+    QCOMPARE(opened.warnings.size(), 1);
+    QVERIFY2(opened.warnings.first().contains(segment) &&
+                 opened.warnings.first().contains(QStringLiteral("offset %1").arg(recordAt(9))),
+             qPrintable(opened.warnings.first()));
+    QVERIFY(onlyZerosFrom(readFile(segment), recordAt(9)));
+}
+
+void TestFileLog::zerosFollowedByValidRecordsAreNamedDamage()
+{
+    // Acknowledged records zeroed by the medium (or a lost write) in the middle: not mistaken for the end.
+    QTemporaryDir dir;
+    {
+        FileLog::Opened opened = openLog(dir.path());
+        QVERIFY(opened.log->append(makeEntries(1, 10, 1)).ok());
+    }
+    const QString segment = onlySegment(dir.path());
+    QByteArray bytes = readFile(segment);
+    bytes.replace(recordAt(4), recordBytes, QByteArray(recordBytes, '\0'));
+    writeFile(segment, bytes);
+    const StorageStatus status = openStatus(dir.path());
+    QCOMPARE(status.code, StorageStatus::Code::Damaged);
+    QVERIFY2(status.message.contains(segment), qPrintable(status.message));
+    QVERIFY2(status.message.contains(QStringLiteral("byte offset %1").arg(recordAt(4))),
+             qPrintable(status.message));
+}
+
+void TestFileLog::dataAfterTheEndOfAnEarlierSegmentIsNamedDamage()
+{
+    // A segment that is no longer the last one but still has a zero tail; a byte flipped in that tail
+    // would be read as a torn tail in the last segment, but here it can only be damage.
+    constexpr std::uint64_t segmentBytes = 4096;
+    QTemporaryDir dir;
+    {
+        FileLog::Opened opened = openLog(dir.path(), segmentBytes);
+        QVERIFY(opened.log->append(makeEntries(1, 20, 1)).ok());
+        QVERIFY(opened.log->truncateSuffix(LogIndex(5)).ok());
+        QVERIFY(opened.log->append(makeEntries(5, 6, 2)).ok());
+    }
+    const QString first = onlySegment(dir.path());
+    REQUIRE_PREALLOCATION(first, segmentBytes);
+    {
+        // Reopened with a smaller segment size (a changed option), the next batch starts a second segment.
+        FileLog::Opened opened = openLog(dir.path(), recordAt(6));
+        QVERIFY(opened.log->append(makeEntries(7, 8, 2)).ok());
+        QCOMPARE(opened.log->segmentCount(), std::size_t(2));
+    }
+    flipBit(first, recordAt(6) + 100);
+    const StorageStatus status = openStatus(dir.path());
+    QCOMPARE(status.code, StorageStatus::Code::Damaged);
+    QVERIFY2(status.message.contains(first), qPrintable(status.message));
+    QVERIFY2(status.message.contains(QStringLiteral("byte offset %1").arg(recordAt(6))),
+             qPrintable(status.message));
+}
+
+void TestFileLog::truncateThenReopenNeverResurrectsEntries()
+{
+    constexpr std::uint64_t segmentBytes = 8192;
+    QTemporaryDir dir;
+    {
+        FileLog::Opened opened = openLog(dir.path(), segmentBytes);
+        QVERIFY(opened.log->append(makeEntries(1, 10, 1)).ok());
+        QVERIFY(opened.log->truncateSuffix(LogIndex(6)).ok());
+    }
+    const QString segment = onlySegment(dir.path());
+    REQUIRE_PREALLOCATION(segment, segmentBytes);
+    QVERIFY2(onlyZerosFrom(readFile(segment), recordAt(5)), "the removed records are gone from the file");
+    {
+        FileLog::Opened opened = openLog(dir.path(), segmentBytes);
+        QVERIFY(opened.warnings.isEmpty());
+        QCOMPARE(opened.entries.size(), std::size_t(5));
+        QCOMPARE(opened.log->nextIndex(), LogIndex(6));
+        // New entries of exactly the old records' size: stale records after them would line up and read
+        // as valid if the truncation had only hidden them.
+        QVERIFY(opened.log->append(makeEntries(6, 7, 2)).ok());
+    }
+    FileLog::Opened opened = openLog(dir.path(), segmentBytes);
+    QVERIFY(opened.warnings.isEmpty());
+    QCOMPARE(opened.entries.size(), std::size_t(7));
+    QCOMPARE(opened.entries.back(), makeEntry(7, 2));
+    QCOMPARE(opened.log->nextIndex(), LogIndex(8));
+    QVERIFY(onlyZerosFrom(readFile(segment), recordAt(7)));
+}
+
+void TestFileLog::unpreallocatedSegmentIsReadAndPreallocatedOnReopen()
+{
+    constexpr std::uint64_t segmentBytes = 8192;
+    QTemporaryDir dir;
+    {
+        FileLog::Opened opened;
+        QVERIFY(FileLog::open(dir.path(), {SyncMode::Never, segmentBytes, false}, LogIndex{}, opened).ok());
+        QVERIFY(opened.log->append(makeEntries(1, 4, 1)).ok());
+    }
+    const QString segment = onlySegment(dir.path());
+    QCOMPARE(QFileInfo(segment).size(), recordAt(4));
+    {
+        FileLog::Opened opened = openLog(dir.path(), segmentBytes);
+        QVERIFY(opened.warnings.isEmpty());
+        QCOMPARE(opened.entries.size(), std::size_t(4));
+        QVERIFY(opened.log->append(makeEntries(5, 6, 1)).ok());
+    }
+    REQUIRE_PREALLOCATION(segment, segmentBytes);
+    FileLog::Opened opened = openLog(dir.path(), segmentBytes);
+    QVERIFY(opened.warnings.isEmpty());
+    QVERIFY(opened.entries == makeEntries(1, 6, 1));
 }
 
 QTEST_GUILESS_MAIN(TestFileLog)
