@@ -7,7 +7,10 @@
 //                    repaints only what changed.
 //   BM_ClusterViewFrame  fold, then render the cluster ring alone (dots, arcs, links) at 1600×1000.
 //
-// Run offscreen: QT_QPA_PLATFORM=offscreen build/release/bench/bench_views
+// rss_mib is the process's resident memory after the run: with --benchmark_min_time=3 and =60 (1,800
+// frames, a minute of a busy cluster) it must be the same, since every buffer is a bounded ring.
+//
+// Run: build/release/bench/bench_views --benchmark_min_time=3 (offscreen by default)
 #include "app/mainwindow.h"
 #include "syntheticcluster.h"
 #include "views/cluster/clusterview.h"
@@ -15,12 +18,23 @@
 #include <benchmark/benchmark.h>
 
 #include <QApplication>
+#include <QFile>
 #include <QImage>
 #include <QPainter>
 
 namespace {
 
 using namespace raftlab;
+
+// Resident memory of this process in MiB (/proc/self/statm): it must not grow with the run's length.
+double residentMiB()
+{
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    return fields.size() > 1 ? fields[1].toDouble() * 4096.0 / (1024.0 * 1024.0) : 0;
+}
 using bench::SyntheticCluster;
 
 // A window over a synthetic cluster already 10 s into its run (rings full, logs long).
@@ -66,8 +80,9 @@ void BM_WindowFrame(benchmark::State &state)
     }
     state.counters["events_per_frame"] = double(events) / double(state.iterations());
     state.counters["dots"] = double(bench.window.clusterView()->messageDotCount());
+    state.counters["rss_mib"] = residentMiB();
 }
-BENCHMARK(BM_WindowFrame)->Arg(1000)->Arg(5000)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+BENCHMARK(BM_WindowFrame)->Arg(1000)->Arg(5000)->Unit(benchmark::kMillisecond);
 
 void BM_ClusterViewFrame(benchmark::State &state)
 {
@@ -80,7 +95,7 @@ void BM_ClusterViewFrame(benchmark::State &state)
     }
     state.counters["dots"] = double(bench.window.clusterView()->messageDotCount());
 }
-BENCHMARK(BM_ClusterViewFrame)->Arg(1000)->Arg(5000)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+BENCHMARK(BM_ClusterViewFrame)->Arg(1000)->Arg(5000)->Unit(benchmark::kMillisecond);
 
 } // namespace
 
