@@ -7,6 +7,7 @@
 #include <QStringDecoder>
 #include <QtEndian>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -42,6 +43,34 @@ QByteArray encodeCommand(CommandTag tag, const QByteArray &key, const QByteArray
     std::abort();
 }
 
+[[noreturn]] void brokenInvariant(const char *what)
+{
+    std::fprintf(stderr, "raftlab.node: KvStore: broken invariant: %s\n", what);
+    std::abort();
+}
+
+// The snapshot format of the top of kvstore.h; `forEachPair(f)` calls f(key, value) in key order.
+template<typename ForEachPair>
+QByteArray encodeSnapshot(LogIndex index, qsizetype pairs, ForEachPair &&forEachPair)
+{
+    QByteArray bytes;
+    QCborStreamWriter writer(&bytes);
+    writer.startMap(3);
+    writer.append(QLatin1String("format"));
+    writer.append(snapshotFormat);
+    writer.append(QLatin1String("applied_index"));
+    writer.append(static_cast<quint64>(index.value));
+    writer.append(QLatin1String("pairs"));
+    writer.startMap(static_cast<quint64>(pairs));
+    forEachPair([&writer](const QByteArray &key, const QByteArray &value) {
+        writer.append(key);
+        writer.append(value);
+    });
+    writer.endMap();
+    writer.endMap();
+    return bytes;
+}
+
 // Exactly one CBOR data item and nothing after it; `why` says what is wrong otherwise.
 std::optional<QCborValue> decodeWhole(const QByteArray &bytes, QString &why)
 {
@@ -59,6 +88,46 @@ std::optional<QCborValue> decodeWhole(const QByteArray &bytes, QString &why)
 }
 
 } // namespace
+
+KvStore::KvStore(const KvStore &other)
+    : m_size(other.m_size)
+    , m_appliedIndex(other.m_appliedIndex)
+{
+    other.forEachPair([this](const QByteArray &key, const QByteArray &value) {
+        m_pairs->emplace_hint(m_pairs->end(), key, value);
+    });
+}
+
+KvStore &KvStore::operator=(const KvStore &other)
+{
+    if (this != &other) {
+        KvStore copy(other);
+        swap(copy);
+    }
+    return *this;
+}
+
+KvStore::KvStore(KvStore &&other)
+{
+    swap(other);
+}
+
+KvStore &KvStore::operator=(KvStore &&other)
+{
+    KvStore taken(std::move(other));
+    swap(taken);
+    return *this;
+}
+
+void KvStore::swap(KvStore &other) noexcept
+{
+    std::swap(m_pairs, other.m_pairs);
+    std::swap(m_overlay, other.m_overlay);
+    std::swap(m_frozen, other.m_frozen);
+    std::swap(m_freezeId, other.m_freezeId);
+    std::swap(m_size, other.m_size);
+    std::swap(m_appliedIndex, other.m_appliedIndex);
+}
 
 QByteArray KvStore::encodePut(const QByteArray &key, const QByteArray &value)
 {
@@ -150,45 +219,124 @@ ApplyResult KvStore::apply(const Entry &entry)
     result.status = ApplyResult::Status::Applied;
     result.operation = command.operation;
     result.key = command.key;
-    const auto found = m_pairs.find(command.key);
-    result.keyExisted = found != m_pairs.end();
-    if (command.operation == KvOperation::Put) {
-        if (found != m_pairs.end())
-            found->second = command.value;
-        else
-            m_pairs.emplace(command.key, command.value);
-    } else if (found != m_pairs.end()) {
-        m_pairs.erase(found);
+    const bool put = command.operation == KvOperation::Put;
+    if (!m_frozen) {
+        const auto found = m_pairs->find(command.key);
+        result.keyExisted = found != m_pairs->end();
+        if (put) {
+            if (found != m_pairs->end())
+                found->second = command.value;
+            else
+                m_pairs->emplace(command.key, command.value);
+        } else if (found != m_pairs->end()) {
+            m_pairs->erase(found);
+        }
+    } else {
+        // The pairs belong to a view now: record the change beside them (see the top of kvstore.h).
+        const auto changed = m_overlay.find(command.key);
+        result.keyExisted =
+            changed != m_overlay.end() ? changed->second.has_value() : m_pairs->contains(command.key);
+        if (changed != m_overlay.end())
+            changed->second = put ? std::optional<QByteArray>(command.value) : std::nullopt;
+        else if (put || result.keyExisted)
+            m_overlay.emplace(command.key, put ? std::optional<QByteArray>(command.value) : std::nullopt);
     }
+    if (put && !result.keyExisted)
+        ++m_size;
+    else if (!put && result.keyExisted)
+        --m_size;
     return result;
 }
 
 std::optional<QByteArray> KvStore::get(const QByteArray &key) const
 {
-    const auto found = m_pairs.find(key);
-    if (found == m_pairs.end())
+    if (m_frozen) {
+        if (const auto changed = m_overlay.find(key); changed != m_overlay.end())
+            return changed->second;
+    }
+    const auto found = m_pairs->find(key);
+    if (found == m_pairs->end())
         return std::nullopt;
     return found->second;
 }
 
+template<typename F>
+void KvStore::forEachPair(F &&f) const
+{
+    // A merge of two key-ordered sequences; an overlay entry replaces (or deletes) the pair of its key.
+    auto pair = m_pairs->cbegin();
+    const auto pairsEnd = m_pairs->cend();
+    for (const auto &[key, change] : m_overlay) {
+        for (; pair != pairsEnd && pair->first < key; ++pair)
+            f(pair->first, pair->second);
+        if (pair != pairsEnd && pair->first == key)
+            ++pair;
+        if (change)
+            f(key, *change);
+    }
+    for (; pair != pairsEnd; ++pair)
+        f(pair->first, pair->second);
+}
+
 QByteArray KvStore::snapshot() const
 {
-    QByteArray bytes;
-    QCborStreamWriter writer(&bytes);
-    writer.startMap(3);
-    writer.append(QLatin1String("format"));
-    writer.append(snapshotFormat);
-    writer.append(QLatin1String("applied_index"));
-    writer.append(static_cast<quint64>(m_appliedIndex.value));
-    writer.append(QLatin1String("pairs"));
-    writer.startMap(static_cast<quint64>(m_pairs.size()));
-    for (const auto &[key, value] : m_pairs) {
-        writer.append(key);
-        writer.append(value);
+    return encodeSnapshot(m_appliedIndex, m_size, [this](auto &&f) { forEachPair(f); });
+}
+
+QByteArray KvSnapshotView::encode() const
+{
+    return encodeSnapshot(m_index, size(), [this](auto &&f) {
+        if (m_pairs) {
+            for (const auto &[key, value] : *m_pairs)
+                f(key, value);
+        }
+    });
+}
+
+KvSnapshotView KvStore::freeze()
+{
+    if (m_frozen)
+        brokenInvariant("freeze() on a frozen store: one view at a time");
+    // Unique over every store of the process, so that no thaw() of an old view can ever match a later
+    // freeze, even of a store swapped in meanwhile.
+    static std::atomic<std::uint64_t> lastFreezeId{0};
+    m_frozen = true;
+    m_freezeId = ++lastFreezeId;
+    KvSnapshotView view;
+    view.m_pairs = m_pairs;
+    view.m_index = m_appliedIndex;
+    view.m_freezeId = m_freezeId;
+    return view;
+}
+
+void KvStore::thaw(const KvSnapshotView &view)
+{
+    if (!m_frozen || view.m_freezeId != m_freezeId)
+        return; // a restore() or swap() took the store away from that view; nothing to fold
+    for (auto &[key, change] : m_overlay) {
+        if (change)
+            m_pairs->insert_or_assign(key, std::move(*change));
+        else
+            m_pairs->erase(key);
     }
-    writer.endMap();
-    writer.endMap();
-    return bytes;
+    m_overlay.clear();
+    m_frozen = false;
+}
+
+bool operator==(const KvStore &a, const KvStore &b)
+{
+    if (a.m_appliedIndex != b.m_appliedIndex || a.m_size != b.m_size)
+        return false;
+    if (!a.m_frozen && !b.m_frozen)
+        return *a.m_pairs == *b.m_pairs;
+    const auto merged = [](const KvStore &store) {
+        KvStore::Pairs pairs;
+        store.forEachPair([&pairs](const QByteArray &key, const QByteArray &value) {
+            pairs.emplace_hint(pairs.end(), key, value);
+        });
+        return pairs;
+    };
+    return merged(a) == merged(b);
 }
 
 QString KvStore::restore(const QByteArray &snapshot, LogIndex index)
@@ -221,7 +369,11 @@ QString KvStore::restore(const QByteArray &snapshot, LogIndex index)
         if (!restored.emplace(it.key().toByteArray(), it.value().toByteArray()).second)
             return QStringLiteral("the snapshot holds a key twice");
     }
-    m_pairs = std::move(restored);
+    // A view of the old pairs keeps them alive until its reader is done.
+    m_size = static_cast<qsizetype>(restored.size());
+    m_pairs = std::make_shared<Pairs>(std::move(restored));
+    m_overlay.clear();
+    m_frozen = false;
     m_appliedIndex = index;
     return QString();
 }

@@ -13,13 +13,23 @@
 // reason, alike on every node. The log's CRCs catch damage on disk before any of this is read.
 // A snapshot is a CBOR map: {"format": 1, "applied_index": uint, "pairs": {key bytes: value bytes, ...}}
 // with the pairs in key order, so equal stores give byte-identical snapshots on every node.
+//
+// Snapshots off the event loop: encoding 300,000 pairs takes 60-600 ms of CPU (more when three nodes and
+// wrk share two cores), longer than the followers' smallest election timeout, so the node must not do it
+// between two entries. freeze() hands out an immutable view of the pairs in O(1); until thaw(), entries
+// applied meanwhile go to a small overlay (new values and deletions) that get() and apply() consult
+// first. thaw(), on the owner's thread once the view's reader is done, folds the overlay back in:
+// O(entries applied meanwhile), about 1 µs each. Outside a freeze, apply() and get() pay one branch for
+// all this (callgrind: 6,837 instead of 6,761 instructions per put, decoding and the map included).
 
 #include "core/entry.h"
 
 #include <QByteArray>
 #include <QString>
 
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 
 namespace raftlab {
@@ -50,11 +60,42 @@ struct KvCommand
     QByteArray value{}; // puts only
 };
 
+// The pairs of a store at one applied index, frozen: nothing changes them while a view holds them, so
+// encode() may run on any thread while the store applies further entries.
+class KvSnapshotView
+{
+public:
+    LogIndex index() const { return m_index; }
+    qsizetype size() const { return m_pairs ? static_cast<qsizetype>(m_pairs->size()) : 0; }
+    // The snapshot at index(), byte-identical to what KvStore::snapshot() gave at that index.
+    QByteArray encode() const;
+    // The reader is done: drops this view's hold on the pairs, on the reader's thread (so that, should
+    // it be the last one, after a restore() replaced the store's pairs, they are freed there, not on the
+    // owner's loop). thaw() still recognises the view; encode() gives an empty map afterwards.
+    void releasePairs() { m_pairs.reset(); }
+
+private:
+    friend class KvStore;
+    std::shared_ptr<const std::map<QByteArray, QByteArray>> m_pairs;
+    LogIndex m_index{};
+    std::uint64_t m_freezeId = 0; // unique over all stores of the process
+};
+
 class KvStore
 {
 public:
     static constexpr qsizetype maxKeyBytes = 1024;
     static constexpr qsizetype maxValueBytes = 1024 * 1024;
+
+    KvStore() = default;
+    // A copy owns its pairs (it never shares them with the original or a view) and is not frozen; a
+    // moved-from store is empty. Swapping is O(1): the node swaps in a store decoded on another thread.
+    KvStore(const KvStore &other);
+    KvStore &operator=(const KvStore &other);
+    KvStore(KvStore &&other);
+    KvStore &operator=(KvStore &&other);
+    ~KvStore() = default;
+    void swap(KvStore &other) noexcept;
 
     static QByteArray encodePut(const QByteArray &key, const QByteArray &value);
     static QByteArray encodeDelete(const QByteArray &key);
@@ -71,18 +112,37 @@ public:
 
     LogIndex appliedIndex() const { return m_appliedIndex; }
     std::optional<QByteArray> get(const QByteArray &key) const;
-    qsizetype size() const { return static_cast<qsizetype>(m_pairs.size()); }
+    qsizetype size() const { return m_size; }
 
-    // The whole state, including appliedIndex(); see the format above.
+    // The whole state, including appliedIndex(), encoded now; see the format above.
     QByteArray snapshot() const;
+    // The state at appliedIndex() in O(1), for encoding elsewhere (see the top of this file). One view at
+    // a time: freezing a frozen store is a programmer error.
+    KvSnapshotView freeze();
+    bool isFrozen() const { return m_frozen; }
+    // The reader of `view` is done with it: the overlay goes back into the pairs. Does nothing when the
+    // store is no longer frozen for that view (a restore() or a swap() replaced its pairs meanwhile).
+    void thaw(const KvSnapshotView &view);
     // Replaces the whole state with a snapshot taken at `index`. Returns why the data is unusable, or
-    // empty on success; on error the store is unchanged.
+    // empty on success; on error the store is unchanged. Allowed while frozen: the view keeps its pairs.
     QString restore(const QByteArray &snapshot, LogIndex index);
 
-    friend bool operator==(const KvStore &, const KvStore &) = default;
+    // Equal applied index and pairs, whether frozen or not.
+    friend bool operator==(const KvStore &a, const KvStore &b);
 
 private:
-    std::map<QByteArray, QByteArray> m_pairs;
+    using Pairs = std::map<QByteArray, QByteArray>;
+    // Calls f(key, value) for every pair in key order, the overlay merged in.
+    template<typename F>
+    void forEachPair(F &&f) const;
+
+    // Never null. A view shares it; the store changes it only while not frozen (its view's reader is done).
+    std::shared_ptr<Pairs> m_pairs = std::make_shared<Pairs>();
+    // While frozen: the changes since freeze(), by key; nullopt is a deletion. Empty otherwise.
+    std::map<QByteArray, std::optional<QByteArray>> m_overlay;
+    bool m_frozen = false;
+    std::uint64_t m_freezeId = 0; // of the view out while frozen
+    qsizetype m_size = 0; // pairs, overlay merged in
     LogIndex m_appliedIndex{};
 };
 

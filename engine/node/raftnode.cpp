@@ -30,7 +30,8 @@ RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, TcpTranspo
     , m_transport(transport)
     , m_tickTimer(new QTimer(this))
     , m_logWriter(std::make_unique<StorageWorker>(QStringLiteral("raftlab-log")))
-    , m_snapshotWriter(std::make_unique<StorageWorker>(QStringLiteral("raftlab-snapshot")))
+    , m_snapshotWriter(std::make_unique<StorageWorker>(QStringLiteral("raftlab-snapshot"),
+                                                       StorageWorker::Priority::Background))
 {
     // The store starts from the snapshot; the core hands the committed entries after it once it learns
     // the commit index from a leader.
@@ -211,25 +212,32 @@ void RaftNode::processReady()
     // The log below our own latest durable snapshot goes with this write, on the log's thread.
     const LogIndex compactUpTo = std::exchange(m_pendingLogCompaction, LogIndex{});
     NodeStorage *storage = m_storage.get();
+    // A snapshot from the leader is decoded on the log's thread too, after it is durable: decoding
+    // 300,000 pairs takes about half a second, which the loop would otherwise spend deaf to the leader
+    // and to its clients. finishReady() swaps the decoded store in, in O(1).
+    auto installed = ready->snapshot ? std::make_shared<InstalledSnapshot>() : nullptr;
     m_logWriter->run(
-        [storage, ready, compactUpTo] {
+        [storage, ready, compactUpTo, installed] {
             StorageStatus status = storage->persist(*ready);
             if (status.ok() && compactUpTo != LogIndex{})
                 status = storage->compactLog(compactUpTo);
+            if (status.ok() && installed)
+                installed->error =
+                    installed->store.restore(ready->snapshot->data, ready->snapshot->meta.index);
             return status;
         },
-        [this, ready, leaderSendsFirst, now](const StorageStatus &status, qint64 us) {
+        [this, ready, leaderSendsFirst, now, installed](const StorageStatus &status, qint64 us) {
             m_persisting = false;
             if (!status.ok()) {
                 failStorage(status.message);
                 return;
             }
             Q_EMIT readyPersisted(us, ready->entries.size());
-            finishReady(*ready, leaderSendsFirst, now);
+            finishReady(*ready, leaderSendsFirst, now, installed.get());
         });
 }
 
-void RaftNode::finishReady(const Ready &ready, bool sentAlready, qint64 now)
+void RaftNode::finishReady(const Ready &ready, bool sentAlready, qint64 now, InstalledSnapshot *installed)
 {
     if (ready.truncateFrom)
         Q_EMIT logTruncated(*ready.truncateFrom, now);
@@ -241,9 +249,23 @@ void RaftNode::finishReady(const Ready &ready, bool sentAlready, qint64 now)
 
     if (ready.snapshot) {
         // Installed from the leader: the store jumps to it. Writes waiting below it may or may not be in it.
-        const QString error = m_store.restore(ready.snapshot->data, ready.snapshot->meta.index);
-        if (!error.isEmpty())
-            qFatal("raftlab.node: a snapshot from the leader does not decode: %s", qPrintable(error));
+        InstalledSnapshot decodedHere;
+        if (!installed) {
+            installed = &decodedHere;
+            installed->error = installed->store.restore(ready.snapshot->data, ready.snapshot->meta.index);
+        }
+        if (!installed->error.isEmpty())
+            qFatal("raftlab.node: a snapshot from the leader does not decode: %s",
+                   qPrintable(installed->error));
+        m_store.swap(installed->store);
+        // Freeing the replaced pairs takes as long as building them: on the snapshot thread, which then
+        // holds the last reference (a view of them being encoded there may hold one too).
+        m_snapshotWriter->run(
+            [replaced = std::make_shared<KvStore>(std::move(installed->store))]() mutable {
+                replaced.reset();
+                return StorageStatus::success();
+            },
+            [](const StorageStatus &, qint64) {});
         m_lastSnapshotIndex = ready.snapshot->meta.index;
         while (!m_pendingWrites.empty() && m_pendingWrites.begin()->first <= ready.snapshot->meta.index) {
             auto pending = m_pendingWrites.extract(m_pendingWrites.begin());
@@ -315,26 +337,51 @@ void RaftNode::maybeTakeSnapshot()
     const std::optional<Term> term = m_core.log().termAt(applied);
     if (!term)
         return;
-    // The state is captured here, between two entries; encoding is cheap next to writing and syncing a
-    // file of the whole store, which happens on the snapshot thread so heartbeats never wait for it.
-    // Memory can be compacted at once (a crash just restarts from the older snapshot and the log); the
-    // log on disk only once the new snapshot is durable.
-    const Snapshot snapshot{SnapshotMeta{applied, *term}, m_store.snapshot()};
-    m_core.compact(applied, snapshot.data);
+    // The state is captured here, between two entries, in O(1) (KvStore::freeze()); encoding it takes
+    // 60-600 ms at 300,000 keys, longer than the followers' election timeout, so it happens on the
+    // snapshot thread with the file write, and the loop keeps ticking, sending heartbeats and applying.
+    // Memory and the log on disk are compacted once the snapshot is durable (a crash before that just
+    // restarts from the older snapshot and the log).
+    auto job = std::make_shared<SnapshotJob>(
+        SnapshotJob{m_store.freeze(), Snapshot{SnapshotMeta{applied, *term}, {}}});
     m_lastSnapshotIndex = applied;
     m_snapshotInFlight = true;
     NodeStorage *storage = m_storage.get();
-    m_snapshotWriter->run([storage, snapshot] { return storage->writeSnapshotFile(snapshot); },
-                          [this, meta = snapshot.meta](const StorageStatus &status, qint64) {
-                              m_snapshotInFlight = false;
-                              if (!status.ok()) {
-                                  failStorage(status.message);
-                                  return;
-                              }
-                              m_pendingLogCompaction = std::max(m_pendingLogCompaction, meta.index);
-                              Q_EMIT snapshotTaken(meta, monotonicMicroseconds());
-                          });
-    scheduleReady(); // the compaction event
+    m_snapshotWriter->run(
+        [storage, job] {
+            job->snapshot.data = job->view.encode();
+            job->view.releasePairs();
+            return storage->writeSnapshotFile(job->snapshot);
+        },
+        [this, job](const StorageStatus &status, qint64) {
+            // The encoding is done: the store may change its pairs again.
+            m_store.thaw(job->view);
+            if (!status.ok()) {
+                m_snapshotInFlight = false;
+                failStorage(status.message);
+                return;
+            }
+            // Folding the overlay and dropping the entries below the snapshot each take milliseconds
+            // (tens when the machine is saturated): two passes of the loop, with ticks between them.
+            QMetaObject::invokeMethod(
+                this, [this, job] { finishSnapshot(*job); }, Qt::QueuedConnection);
+        });
+}
+
+void RaftNode::finishSnapshot(SnapshotJob &job)
+{
+    m_snapshotInFlight = false;
+    if (!m_storageFailure.isEmpty())
+        return;
+    const SnapshotMeta meta = job.snapshot.meta;
+    // A snapshot installed from a leader meanwhile may have replaced the log past this point.
+    if (meta.index > m_core.log().snapshot().meta.index && meta.index <= m_core.log().durableIndex() &&
+        m_core.log().termAt(meta.index) == meta.term) {
+        m_core.compact(meta.index, std::exchange(job.snapshot.data, {}));
+        scheduleReady(); // the compaction event
+    }
+    m_pendingLogCompaction = std::max(m_pendingLogCompaction, meta.index);
+    Q_EMIT snapshotTaken(meta, monotonicMicroseconds());
 }
 
 void RaftNode::failStorage(const QString &reason)

@@ -115,11 +115,26 @@ private:
     void input(std::function<void()> apply);
     void scheduleReady();
     void processReady();
-    void finishReady(const Ready &ready, bool sentAlready, qint64 now);
+    // A snapshot from the leader, decoded on the log's thread: the store to swap in, or why it is unusable.
+    struct InstalledSnapshot
+    {
+        KvStore store;
+        QString error;
+    };
+    void finishReady(const Ready &ready, bool sentAlready, qint64 now,
+                     InstalledSnapshot *installed = nullptr);
     void sendAll(const Messages &messages);
     void applyCommitted(const Entries &entries, qint64 now);
     void serveReads();
+    // One snapshot of our own: the store's frozen state at `snapshot.meta`, encoded on the snapshot
+    // thread into `snapshot.data`.
+    struct SnapshotJob
+    {
+        KvSnapshotView view;
+        Snapshot snapshot;
+    };
     void maybeTakeSnapshot();
+    void finishSnapshot(SnapshotJob &job);
     void failStorage(const QString &reason);
 
     NodeSettings m_settings;
@@ -130,7 +145,7 @@ private:
     QTimer *m_tickTimer;
     std::unique_ptr<StorageWorker> m_logWriter;
     std::unique_ptr<StorageWorker> m_snapshotWriter;
-    bool m_snapshotInFlight = false;
+    bool m_snapshotInFlight = false; // from freeze() until the snapshot is durable and compacted
     LogIndex m_pendingLogCompaction{}; // our own snapshot is durable up to here: the log can go
     bool m_readyScheduled = false;
     bool m_persisting = false;

@@ -3,9 +3,14 @@
 #include <QElapsedTimer>
 #include <QPointer>
 
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
 namespace raftlab {
 
-StorageWorker::StorageWorker(const QString &threadName, QObject *parent)
+StorageWorker::StorageWorker(const QString &threadName, Priority priority, QObject *parent)
     : QObject(parent)
     , m_executor(new QObject)
 {
@@ -13,6 +18,18 @@ StorageWorker::StorageWorker(const QString &threadName, QObject *parent)
     m_executor->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_executor, &QObject::deleteLater);
     m_thread.start();
+    if (priority == Priority::Background) {
+        // QThread::LowPriority does nothing under Linux's default scheduler (SCHED_OTHER has a single
+        // static priority), and IdlePriority (SCHED_IDLE) could starve the job for as long as the
+        // machine is saturated. A nice value on the thread's own id weighs it against the loop instead
+        // (+10: about a tenth of a normal thread's share when both want the CPU), and it is best
+        // effort: a failure leaves the thread at normal priority.
+#ifdef Q_OS_LINUX
+        QMetaObject::invokeMethod(
+            m_executor, [] { (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10); },
+            Qt::QueuedConnection);
+#endif
+    }
 }
 
 StorageWorker::~StorageWorker()

@@ -22,7 +22,15 @@ public:
     using Job = std::function<StorageStatus()>;
     using Done = std::function<void(const StorageStatus &status, qint64 durationUs)>;
 
-    explicit StorageWorker(const QString &threadName, QObject *parent = nullptr);
+    enum class Priority {
+        Normal,
+        // Below the event loop's share of the CPU (Linux: nice +10 for this thread only): for work that
+        // may take long and must not take the CPU from the loop while every core is busy.
+        Background,
+    };
+
+    explicit StorageWorker(const QString &threadName, Priority priority = Priority::Normal,
+                           QObject *parent = nullptr);
     // Waits for a write in progress, then stops the thread.
     ~StorageWorker() override;
 

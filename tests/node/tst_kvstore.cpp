@@ -3,7 +3,10 @@
 #include <QCborArray>
 #include <QCborMap>
 #include <QCborValue>
+#include <QRandomGenerator>
 #include <QTest>
+
+#include <thread>
 
 using namespace raftlab;
 using Status = ApplyResult::Status;
@@ -20,6 +23,11 @@ private Q_SLOTS:
     void commandRoundTrip();
     void snapshotRestoreRoundTrip();
     void snapshotIsDeterministic();
+    void frozenViewKeepsTheStateAtItsIndex();
+    void frozenViewEncodesOnAnotherThread();
+    void restoreWhileFrozen();
+    void swapAndCopyWhileFrozen();
+    void freezeMatchesPlainStoreUnderRandomWrites();
     void restoreRejectsGarbage_data();
     void restoreRejectsGarbage();
     void validateKey_data();
@@ -211,6 +219,187 @@ void TestKvStore::snapshotIsDeterministic()
     const QCborMap decoded = QCborValue::fromCbor(a.snapshot()).toMap();
     QCOMPARE(decoded.value(QStringLiteral("applied_index")).toInteger(), 3);
     QCOMPARE(decoded.value(QStringLiteral("pairs")).toMap().size(), 3);
+}
+
+// Applies the same command to both stores and checks they answer alike.
+static void applyToBoth(KvStore &frozen, KvStore &plain, const QByteArray &payload,
+                        EntryType type = EntryType::Command)
+{
+    const ApplyResult a = applyNext(frozen, payload, type);
+    const ApplyResult b = applyNext(plain, payload, type);
+    QCOMPARE(a.status, b.status);
+    QCOMPARE(a.keyExisted, b.keyExisted);
+}
+
+void TestKvStore::frozenViewKeepsTheStateAtItsIndex()
+{
+    // A snapshot taken while writes go on holds exactly the state at its index (the node encodes it on
+    // its snapshot thread while the event loop keeps applying), and the store itself moves on as if
+    // nothing were frozen.
+    KvStore store;
+    KvStore plain; // the same entries, never frozen
+    for (int i = 0; i < 50; ++i)
+        applyToBoth(store, plain, KvStore::encodePut("key" + QByteArray::number(i), QByteArray(i, 'x')));
+    const QByteArray atFreeze = store.snapshot();
+    const KvSnapshotView view = store.freeze();
+    QVERIFY(store.isFrozen());
+    QCOMPARE(view.index(), LogIndex(50));
+    QCOMPARE(view.size(), 50);
+
+    applyToBoth(store, plain, KvStore::encodePut("key1", "overwritten"));
+    applyToBoth(store, plain, KvStore::encodeDelete("key2"));
+    applyToBoth(store, plain, KvStore::encodePut("new", "n"));
+    applyToBoth(store, plain, KvStore::encodeDelete("new")); // added and removed while frozen
+    applyToBoth(store, plain, KvStore::encodePut("key3", "a"));
+    applyToBoth(store, plain, KvStore::encodeDelete("key3"));
+    applyToBoth(store, plain, KvStore::encodePut("key3", "back")); // deleted and put again
+    applyToBoth(store, plain, KvStore::encodeDelete("key2")); // already gone
+    applyToBoth(store, plain, KvStore::encodeDelete("absent"));
+    applyToBoth(store, plain, KvStore::encodePut("a-first", "before every old key"));
+    applyToBoth(store, plain, KvStore::encodePut("zz-last", "after every old key"));
+    applyToBoth(store, plain, QByteArray(), EntryType::NoOp);
+    applyToBoth(store, plain, QByteArray("\x7f", 1)); // skipped alike
+
+    QCOMPARE(view.encode(), atFreeze);
+    QCOMPARE(store.get("key1"), std::optional<QByteArray>("overwritten"));
+    QCOMPARE(store.get("key2"), std::nullopt);
+    QCOMPARE(store.get("new"), std::nullopt);
+    QCOMPARE(store.get("key3"), std::optional<QByteArray>("back"));
+    QCOMPARE(store.get("key4"), std::optional<QByteArray>(QByteArray(4, 'x')));
+    QCOMPARE(store.size(), plain.size());
+    QVERIFY(store == plain);
+    QCOMPARE(store.snapshot(), plain.snapshot());
+
+    store.thaw(view);
+    QVERIFY(!store.isFrozen());
+    QVERIFY(store == plain);
+    QCOMPARE(store.snapshot(), plain.snapshot());
+    QCOMPARE(store.size(), 51);
+
+    // And again: thawed means freezable.
+    const KvSnapshotView second = store.freeze();
+    applyToBoth(store, plain, KvStore::encodePut("key1", "third"));
+    QCOMPARE(second.index(), LogIndex(63));
+    store.thaw(second);
+    QVERIFY(store == plain);
+}
+
+void TestKvStore::frozenViewEncodesOnAnotherThread()
+{
+    KvStore store;
+    for (int i = 0; i < 20000; ++i)
+        applyNext(store, KvStore::encodePut("key" + QByteArray::number(i), QByteArray(100, 'v')));
+    const QByteArray atFreeze = store.snapshot();
+    const KvSnapshotView view = store.freeze();
+    QByteArray encoded;
+    std::thread encoder([&view, &encoded] { encoded = view.encode(); });
+    for (int i = 0; i < 20000; i += 2) {
+        applyNext(store, KvStore::encodePut("key" + QByteArray::number(i), "changed"));
+        applyNext(store, KvStore::encodeDelete("key" + QByteArray::number(i + 1)));
+        (void)store.get("key" + QByteArray::number(i)); // reads share the values with the encoder
+    }
+    encoder.join();
+    QCOMPARE(encoded, atFreeze);
+    store.thaw(view);
+    QCOMPARE(store.size(), 10000);
+    QCOMPARE(store.get("key0"), std::optional<QByteArray>("changed"));
+    QCOMPARE(store.get("key1"), std::nullopt);
+}
+
+void TestKvStore::restoreWhileFrozen()
+{
+    // A leader's snapshot can replace the store while the node's own snapshot is being encoded: the
+    // view keeps the old pairs, and its late thaw() must not touch the new ones.
+    KvStore store;
+    applyNext(store, KvStore::encodePut("old", "1"));
+    const QByteArray atFreeze = store.snapshot();
+    const KvSnapshotView view = store.freeze();
+    applyNext(store, KvStore::encodePut("during", "2"));
+
+    KvStore leader;
+    for (int i = 0; i < 5; ++i)
+        applyNext(leader, KvStore::encodePut("l" + QByteArray::number(i), "v"));
+    QVERIFY(store.restore(leader.snapshot(), leader.appliedIndex()).isEmpty());
+    QVERIFY(!store.isFrozen());
+    QVERIFY(store == leader);
+    applyNext(store, KvStore::encodePut("after", "3"));
+    applyNext(leader, KvStore::encodePut("after", "3"));
+
+    store.thaw(view);
+    QVERIFY(store == leader);
+    QCOMPARE(store.get("during"), std::nullopt);
+    QCOMPARE(view.encode(), atFreeze);
+    const KvSnapshotView next = store.freeze(); // the old view is not the store's any more
+    store.thaw(next);
+    QVERIFY(store == leader);
+}
+
+void TestKvStore::swapAndCopyWhileFrozen()
+{
+    // The node swaps in a store decoded on its log thread while its own snapshot may be encoding: the
+    // frozen state travels with the swap, and a copy never shares pairs with a view.
+    KvStore store;
+    applyNext(store, KvStore::encodePut("a", "1"));
+    const QByteArray atFreeze = store.snapshot();
+    KvSnapshotView view = store.freeze();
+    applyNext(store, KvStore::encodePut("a", "2"));
+    applyNext(store, KvStore::encodePut("b", "3"));
+
+    const KvStore copy(store);
+    QVERIFY(!copy.isFrozen());
+    QVERIFY(copy == store);
+
+    KvStore installed;
+    applyNext(installed, KvStore::encodePut("x", "9"));
+    store.swap(installed);
+    QVERIFY(!store.isFrozen());
+    QVERIFY(installed.isFrozen());
+    store.thaw(view); // not the store's view any more: nothing happens
+    QCOMPARE(store.get("x"), std::optional<QByteArray>("9"));
+    QCOMPARE(store.size(), 1);
+
+    QCOMPARE(view.encode(), atFreeze);
+    view.releasePairs();
+    installed.thaw(view); // the view's own store, wherever it went
+    QVERIFY(!installed.isFrozen());
+    QVERIFY(installed == copy);
+    QCOMPARE(installed.get("a"), std::optional<QByteArray>("2"));
+
+    KvStore moved(std::move(installed));
+    QVERIFY(moved == copy);
+    QCOMPARE(installed.size(), 0); // NOLINT(bugprone-use-after-move): a moved-from store is empty
+}
+
+void TestKvStore::freezeMatchesPlainStoreUnderRandomWrites()
+{
+    // Random puts and deletes over a few keys, frozen and thawed at random points: the store always
+    // answers like one that was never frozen, and every view encodes the state at its index.
+    QRandomGenerator random(20240611);
+    KvStore store;
+    KvStore plain;
+    std::optional<KvSnapshotView> view;
+    QByteArray atFreeze;
+    for (int step = 0; step < 5000; ++step) {
+        const QByteArray key = "k" + QByteArray::number(random.bounded(40));
+        if (random.bounded(3) == 0)
+            applyToBoth(store, plain, KvStore::encodeDelete(key));
+        else
+            applyToBoth(store, plain, KvStore::encodePut(key, QByteArray::number(step)));
+        QCOMPARE(store.get(key), plain.get(key));
+        QCOMPARE(store.size(), plain.size());
+        if (random.bounded(50) == 0) {
+            if (view) {
+                QCOMPARE(view->encode(), atFreeze);
+                store.thaw(*view);
+                view.reset();
+            } else {
+                atFreeze = store.snapshot();
+                view = store.freeze();
+            }
+            QVERIFY(store == plain);
+            QCOMPARE(store.snapshot(), plain.snapshot());
+        }
+    }
 }
 
 void TestKvStore::restoreRejectsGarbage_data()
