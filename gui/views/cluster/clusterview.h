@@ -7,9 +7,12 @@
 //
 // It reads the ClusterModel and never talks to nodes: what the user asks for (kill, cut, ...) leaves as
 // a signal for the main window to carry out. Drawing is cheap by construction: items repaint only when
-// what they show changed (appearance structs compared per model frame), the discs sit in the item
-// cache, and the animation timer runs only while a dot moves (~30 fps) or a timer arc shrinks
-// (~15 fps); with no dot moving and no timer running it draws nothing at all.
+// what they show changed (appearance structs compared per model frame), the links' lines are drawn
+// once into the view's background cache (the scene's background), the discs and timer arcs sit in
+// the item cache, a frame repaints only the rectangle around the dots, and the animation runs only
+// while a dot moves (~30 fps, driven by the model's frames while it folds events) or a timer arc
+// shrinks (~15 fps); with no dot moving and no timer running it draws nothing at all. A calm 5-node
+// cluster at x1 thus costs the app ~4-5% of a core instead of ~7% (measured under Xvfb).
 
 #include "cluster/clustersupervisor.h"
 #include "messageplanner.h"
@@ -46,6 +49,8 @@ public:
     static constexpr int arcsOnlyFrameMs = 66;
     // A link whose two directions carry more than this gets a rate label (dots are then a sample).
     static constexpr double rateLabelPerSecond = 40.0;
+    // How often the planner relearns the links' median delivery times (model clock).
+    static constexpr qint64 learnEveryUs = 250'000;
 
     explicit ClusterView(const ClusterModel *model, QWidget *parent = nullptr);
     ~ClusterView() override;
@@ -106,9 +111,11 @@ private:
     void refreshLinks();
     void refreshActions();
     void refreshHint();
+    void paintLinks(QPainter *painter) const; // the static layer under everything (scene coordinates)
     enum class ArcUpdate { Now, WhenDue };
     void advanceFrame(ArcUpdate arcs = ArcUpdate::WhenDue); // dots and timer arcs to the model's now
-    void scheduleFrame(); // arms or stops the animation timer
+    enum class FrameCause { Timer, Model };
+    void scheduleFrame(FrameCause cause = FrameCause::Timer); // arms or stops the animation timer
     bool anyTimerRunning(qint64 nowUs) const;
     void onNodeAction(NodeAction action, NodeId node);
     void showNodeMenu(NodeId node, QPoint screenPosition);
@@ -134,6 +141,7 @@ private:
     MessagePlanner m_planner;
     QTimer m_animation;
     qint64 m_arcsUpdatedUs = 0; // model clock of the last arc update
+    qint64 m_learnedUs = -1; // model clock when the planner last learned the delivery times
 };
 
 } // namespace raftlab

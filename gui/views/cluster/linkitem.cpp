@@ -6,6 +6,7 @@
 
 #include <QCursor>
 #include <QFontMetricsF>
+#include <QGraphicsScene>
 #include <QGraphicsSceneMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
@@ -42,15 +43,27 @@ void LinkItem::setAppearance(const LinkAppearance &appearance)
 {
     if (appearance == m_appearance)
         return;
+    const bool lineChanged = appearance.aBlocksB != m_appearance.aBlocksB ||
+        appearance.bBlocksA != m_appearance.bBlocksA || appearance.endDown != m_appearance.endDown;
     m_appearance = appearance;
     refreshToolTip();
+    if (lineChanged)
+        invalidateLine();
     update();
 }
 
 void LinkItem::themeChanged()
 {
     prepareGeometryChange();
+    m_labelPixmap = QPixmap(); // other fonts and colours
+    invalidateLine();
     update();
+}
+
+void LinkItem::invalidateLine()
+{
+    if (QGraphicsScene *owner = scene())
+        owner->invalidate(mapRectToScene(boundingRect()), QGraphicsScene::BackgroundLayer);
 }
 
 void LinkItem::refreshToolTip()
@@ -79,15 +92,27 @@ QPainterPath LinkItem::shape() const
 
 void LinkItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
 {
+    if (m_hovered) { // show what a click would act on, the line again on top
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setPen(QPen(m_theme->grid(), clickWidth * 0.6, Qt::SolidLine, Qt::RoundCap));
+        painter->drawLine(m_start, m_end);
+        painter->save();
+        painter->translate(-pos()); // paintLine() draws in scene coordinates
+        paintLine(painter, 2.2);
+        painter->restore();
+    }
+    if (!m_appearance.rateLabel.isEmpty())
+        paintRateLabel(painter);
+}
+
+void LinkItem::paintLine(QPainter *painter, qreal widthFactor) const
+{
     const Theme &theme = *m_theme;
     painter->setRenderHint(QPainter::Antialiasing);
-    const QPointF middle = (m_start + m_end) / 2;
-    const qreal width = theme.lineWidth() * (m_hovered ? 2.2 : 1.0);
-
-    if (m_hovered) { // show what a click would act on
-        painter->setPen(QPen(theme.grid(), clickWidth * 0.6, Qt::SolidLine, Qt::RoundCap));
-        painter->drawLine(m_start, m_end);
-    }
+    const QPointF start = mapToScene(m_start);
+    const QPointF end = mapToScene(m_end);
+    const QPointF middle = (start + end) / 2;
+    const qreal width = theme.lineWidth() * widthFactor;
 
     const QPen flowing(m_appearance.endDown ? theme.grid() : theme.link(), width, Qt::SolidLine,
                        Qt::RoundCap);
@@ -97,9 +122,9 @@ void LinkItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
     const bool bBlocks = m_appearance.bBlocksA;
     // Each half belongs to the node at its end: a node that blocks its peer dashes its own half.
     painter->setPen(aBlocks ? blocked : flowing);
-    painter->drawLine(m_start, middle);
+    painter->drawLine(start, middle);
     painter->setPen(bBlocks ? blocked : flowing);
-    painter->drawLine(middle, m_end);
+    painter->drawLine(middle, end);
 
     if (aBlocks || bBlocks) { // the cut itself: where dropped messages die
         const qreal size = 16 * theme.fontScale();
@@ -108,11 +133,9 @@ void LinkItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
         painter->drawEllipse(middle, size * 0.55, size * 0.55);
         pictograph::cross(painter, middle, size, theme.cutLink(), theme.lineWidth() * 1.8);
     }
-    if (!m_appearance.rateLabel.isEmpty())
-        paintRateLabel(painter);
 }
 
-void LinkItem::paintRateLabel(QPainter *painter) const
+void LinkItem::paintRateLabel(QPainter *painter)
 {
     const QFont font = scenefonts::label(*m_theme, ratePixels);
     const QFontMetricsF metrics(font);
@@ -123,6 +146,37 @@ void LinkItem::paintRateLabel(QPainter *painter) const
     normal.setLength(size.height() * 0.9 + 6);
     const QPointF centre = (m_start + m_end) / 2 + (normal.p2() - normal.p1());
     const QRectF box(centre - QPointF(size.width() / 2, size.height() / 2), size);
+
+    // The dots pass right beside the label, so it is exposed at every frame: blit a copy drawn at the
+    // device scale rather than laying the text out again (a calm cluster sits near the label's rate).
+    const QTransform world = painter->worldTransform();
+    if (world.type() > QTransform::TxScale || !qFuzzyCompare(world.m11(), world.m22())) {
+        paintRateBox(painter, box, font);
+        return;
+    }
+    const qreal devicePixelRatio = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
+    const qreal scale = world.m11() * devicePixelRatio;
+    if (m_labelPixmap.isNull() || m_labelText != m_appearance.rateLabel || m_labelScale != scale) {
+        m_labelText = m_appearance.rateLabel;
+        m_labelScale = scale;
+        const QSize pixels((size * scale).toSize() + QSize(4, 4));
+        m_labelPixmap = QPixmap(pixels);
+        m_labelPixmap.setDevicePixelRatio(devicePixelRatio);
+        m_labelPixmap.fill(Qt::transparent);
+        QPainter label(&m_labelPixmap);
+        label.setRenderHint(QPainter::Antialiasing);
+        label.setRenderHint(QPainter::TextAntialiasing);
+        label.scale(world.m11(), world.m11());
+        paintRateBox(&label, QRectF(QPointF(1, 1) / world.m11(), size), font);
+    }
+    const QPointF topLeft = world.map(box.topLeft()) - QPointF(1, 1) / devicePixelRatio;
+    painter->setWorldTransform(QTransform());
+    painter->drawPixmap(topLeft, m_labelPixmap);
+    painter->setWorldTransform(world);
+}
+
+void LinkItem::paintRateBox(QPainter *painter, const QRectF &box, const QFont &font) const
+{
     painter->setPen(QPen(m_theme->grid(), 1));
     painter->setBrush(m_theme->panel());
     painter->drawRoundedRect(box, 4, 4);

@@ -8,6 +8,7 @@
 #include "core/types.h"
 
 #include <QGraphicsItem>
+#include <QPixmap>
 #include <QString>
 
 #include <functional>
@@ -41,6 +42,10 @@ public:
     const LinkAppearance &appearance() const { return m_appearance; }
     void setAppearance(const LinkAppearance &appearance); // repaints only on a change
     void themeChanged();
+    // The line itself (and the cut mark), in scene coordinates. The view draws every link's line into
+    // its cached background: a dot passing over a link then costs a blit, not a stroked line. The item
+    // paints only what changes often (the hover highlight, the rate label).
+    void paintLine(QPainter *painter, qreal widthFactor = 1.0) const;
 
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
@@ -53,7 +58,9 @@ protected:
     void hoverLeaveEvent(QGraphicsSceneHoverEvent *event) override;
 
 private:
-    void paintRateLabel(QPainter *painter) const;
+    void paintRateLabel(QPainter *painter);
+    void paintRateBox(QPainter *painter, const QRectF &box, const QFont &font) const;
+    void invalidateLine(); // the cached background under this link must be drawn again
     void refreshToolTip();
 
     NodeId m_a;
@@ -64,6 +71,10 @@ private:
     ClickHandler m_onClicked;
     LinkAppearance m_appearance;
     bool m_hovered = false;
+    // The rate label drawn at the device scale (m_labelScale) for m_labelText.
+    QPixmap m_labelPixmap;
+    QString m_labelText;
+    qreal m_labelScale = 0;
 };
 
 } // namespace raftlab

@@ -31,18 +31,17 @@ void MessageLayer::setDots(const std::vector<MessageDot> &dots)
 {
     if (dots.empty() && m_dots.empty())
         return; // nothing was drawn, nothing to draw: no repaint at all
-    // A few dots: repaint only around where they were and where they are (a calm cluster then
-    // repaints a few small squares per frame, not the whole view). Many: one repaint of everything.
-    if (m_dots.size() + dots.size() > maxDotsRepaintedOneByOne) {
-        m_dots = dots;
-        update();
-        return;
-    }
+    // Repaint around where the dots were and where they are. QGraphicsItem unites an item's partial
+    // updates of a frame into one rectangle anyway (and the view pays per rectangle of a region, so
+    // separate squares would cost more), so compute that rectangle directly: for a calm cluster it
+    // is the ring's inner part, a quarter of the scene, not the whole of it with the legend.
+    QRectF dirty;
     for (const MessageDot &dot : m_dots)
-        update(areaOf(dot));
+        dirty |= areaOf(dot);
     m_dots = dots;
     for (const MessageDot &dot : m_dots)
-        update(areaOf(dot));
+        dirty |= areaOf(dot);
+    update(dirty);
 }
 
 QRectF MessageLayer::areaOf(const MessageDot &dot) const

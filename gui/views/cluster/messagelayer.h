@@ -32,7 +32,6 @@ public:
     // Where a dot is drawn (also for tests): on its lane, between the two rims.
     QPointF positionOf(const MessageDot &dot) const;
     qreal dotRadius() const;
-    static constexpr std::size_t maxDotsRepaintedOneByOne = 96;
 
     QRectF boundingRect() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;

@@ -21,6 +21,10 @@ TimerArcItem::TimerArcItem(qreal nodeRadius, const Theme *theme, QGraphicsItem *
 {
     setVisible(false);
     setAcceptedMouseButtons(Qt::NoButton);
+    // Stroking an antialiased arc is dear (it was the largest single cost of an idle frame), and the
+    // dots arriving at a follower repaint its arc's area at every frame: draw the arc only when it
+    // changes (at most arcsOnlyFrameMs), blit it otherwise.
+    setCacheMode(DeviceCoordinateCache);
 }
 
 void TimerArcItem::setRemaining(qreal fraction)
