@@ -142,12 +142,13 @@ void HttpApi::addAdminRoutes()
             faults.jitterMs = jitter.value_or(0);
             faults.loss = loss.toDouble(0);
             m_node->transport()->setFaults(faults);
-            publishFaults(QStringLiteral("Node %1 now delays its outgoing messages by %2 ms (jitter %3 ms) and "
-                                         "loses %4% of them.")
-                              .arg(m_node->id().value)
-                              .arg(faults.delayMs)
-                              .arg(faults.jitterMs)
-                              .arg(faults.loss * 100.0, 0, 'g', 3));
+            publishFaults(
+                QStringLiteral("Node %1 now delays its outgoing messages by %2 ms (jitter %3 ms) and "
+                               "loses %4% of them.")
+                    .arg(m_node->id().value)
+                    .arg(faults.delayMs)
+                    .arg(faults.jitterMs)
+                    .arg(faults.loss * 100.0, 0, 'g', 3));
             respondNow(std::move(responder), Status::Ok,
                        QJsonObject{{QStringLiteral("delay_ms"), faults.delayMs},
                                    {QStringLiteral("jitter_ms"), faults.jitterMs},
@@ -169,12 +170,13 @@ void HttpApi::addAdminRoutes()
                                    "H < MIN < MAX, at least one %1 ms tick apart")
                         .arg(m_node->settings().tickMs));
             const auto [appliedMin, appliedMax] = m_node->electionTimeoutMs();
-            publishFaults(QStringLiteral("Node %1 now sends heartbeats every %2 ms and times out elections after "
-                                         "%3–%4 ms.")
-                              .arg(m_node->id().value)
-                              .arg(m_node->heartbeatMs())
-                              .arg(appliedMin)
-                              .arg(appliedMax));
+            publishFaults(
+                QStringLiteral("Node %1 now sends heartbeats every %2 ms and times out elections after "
+                               "%3–%4 ms.")
+                    .arg(m_node->id().value)
+                    .arg(m_node->heartbeatMs())
+                    .arg(appliedMin)
+                    .arg(appliedMax));
             respondNow(
                 std::move(responder), Status::Ok,
                 QJsonObject{{QStringLiteral("heartbeat_ms"), m_node->heartbeatMs()},

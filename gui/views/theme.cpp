@@ -22,7 +22,8 @@ namespace {
 QColor tint(QRgb rgb, qreal amount)
 {
     const QColor base(rgb);
-    return QColor::fromRgbF(base.redF() + (1 - base.redF()) * amount, base.greenF() + (1 - base.greenF()) * amount,
+    return QColor::fromRgbF(base.redF() + (1 - base.redF()) * amount,
+                            base.greenF() + (1 - base.greenF()) * amount,
                             base.blueF() + (1 - base.blueF()) * amount);
 }
 
