@@ -1,6 +1,7 @@
 // ClusterController against real raftlab-node processes: what the menus and toolbar ask for reaches the
 // nodes (checked through each node's own /status), and survives a node's restart.
 #include "cluster/clustercontroller.h"
+#include "support/nodestatus.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -9,20 +10,12 @@
 #include <optional>
 
 using namespace raftlab;
+using raftlab::testing::idsIn;
 
 namespace {
 
 // Generous: CI is a loaded 2-core machine running several node processes per test.
 constexpr int deadlineMs = 30'000;
-
-QList<qint64> idsIn(const QJsonValue &array)
-{
-    QList<qint64> ids;
-    for (const QJsonValue &value : array.toArray())
-        ids.append(value.toInteger());
-    std::sort(ids.begin(), ids.end());
-    return ids;
-}
 
 } // namespace
 
@@ -77,14 +70,7 @@ void TestController::start(int count)
 
 QJsonObject TestController::statusOf(NodeId id)
 {
-    NodeClient *client = m_controller->client(id);
-    if (!client)
-        return {};
-    QSignalSpy received(client, &NodeClient::statusReceived);
-    client->refreshStatus();
-    if (!received.wait(deadlineMs))
-        return {};
-    return received.first().first().toJsonObject();
+    return testing::statusOf(m_controller->client(id), deadlineMs);
 }
 
 NodeId TestController::follower() const

@@ -2,6 +2,7 @@
 // with the model, the menu's own actions kill, restart and cut, slow motion reaches the nodes, and
 // closing the window leaves no node behind.
 #include "app/mainwindow.h"
+#include "support/nodestatus.h"
 #include "views/cluster/clusterview.h"
 #include "views/panels/logview.h"
 
@@ -18,6 +19,7 @@
 #include <sys/types.h>
 
 using namespace raftlab;
+using raftlab::testing::idsIn;
 
 namespace {
 
@@ -26,14 +28,6 @@ constexpr int deadlineMs = 30'000; // a loaded 2-core CI machine starts several 
 bool processExists(qint64 pid)
 {
     return pid > 0 && ::kill(pid_t(pid), 0) == 0;
-}
-
-QList<qint64> idsIn(const QJsonValue &array)
-{
-    QList<qint64> ids;
-    for (const QJsonValue &value : array.toArray())
-        ids.append(value.toInteger());
-    return ids;
 }
 
 } // namespace
@@ -92,14 +86,7 @@ void TestMainWindow::start(int nodes)
 
 QJsonObject TestMainWindow::statusOf(NodeId id)
 {
-    NodeClient *client = m_window->controller()->client(id);
-    if (!client)
-        return {};
-    QSignalSpy received(client, &NodeClient::statusReceived);
-    client->refreshStatus();
-    if (!received.wait(deadlineMs))
-        return {};
-    return received.first().first().toJsonObject();
+    return testing::statusOf(m_window ? m_window->controller()->client(id) : nullptr, deadlineMs);
 }
 
 NodeId TestMainWindow::follower() const

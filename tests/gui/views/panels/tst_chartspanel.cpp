@@ -1,5 +1,5 @@
 // ChartsPanel: the four charts of issue 6 over the recorded 3-node fixture, plus the pure point
-// builders. Set RAFTLAB_PNG_DIR to keep PNGs of the panel.
+// builders. Set RAFTLAB_SCREENSHOT_DIR to keep PNGs of the panel.
 #include "chartseries.h"
 #include "chartspanel.h"
 #include "leaderlesschart.h"
@@ -29,7 +29,7 @@ NodeId id(std::uint32_t value)
 
 void savePng(ChartsPanel &panel, const QString &name)
 {
-    const QByteArray dir = qgetenv("RAFTLAB_PNG_DIR");
+    const QByteArray dir = qgetenv("RAFTLAB_SCREENSHOT_DIR");
     if (!dir.isEmpty())
         QVERIFY(panel.exportPng(QString::fromLocal8Bit(dir) + u'/' + name));
 }
@@ -260,7 +260,7 @@ void TestChartsPanel::exportWritesAPng()
     QVERIFY(image.width() > 400 && image.height() > 300);
     QVERIFY(!panel.exportPng(dir.filePath(u"no/such/dir/charts.png"_s)));
 
-    const QByteArray pngDir = qgetenv("RAFTLAB_PNG_DIR");
+    const QByteArray pngDir = qgetenv("RAFTLAB_SCREENSHOT_DIR");
     if (!pngDir.isEmpty()) {
         QElapsedTimer timer;
         timer.start();

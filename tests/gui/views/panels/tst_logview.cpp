@@ -1,5 +1,5 @@
 // LogView: the logs view of issue 6, driven by the recorded 3-node fixture and by synthetic logs
-// (a snapshot, and 9 nodes x 100,000 entries for the paint time). Set RAFTLAB_PNG_DIR to keep PNGs.
+// (a snapshot, and 9 nodes x 100,000 entries for the paint time). Set RAFTLAB_SCREENSHOT_DIR to keep PNGs.
 #include "logcellinfo.h"
 #include "logrowpainter.h"
 #include "logview.h"
@@ -41,7 +41,7 @@ QRgb rgb(const QColor &color)
 
 void savePng(QWidget &widget, const QString &name)
 {
-    const QByteArray dir = qgetenv("RAFTLAB_PNG_DIR");
+    const QByteArray dir = qgetenv("RAFTLAB_SCREENSHOT_DIR");
     if (!dir.isEmpty())
         widget.grab().save(QString::fromLocal8Bit(dir) + u'/' + name);
 }
