@@ -82,12 +82,12 @@ QString MainWindow::startCluster()
               ProtocolOptions{m_preVoteAction->isChecked(), m_checkQuorumAction->isChecked()})
         : m_controller->attach(m_options.attachFile);
     if (!error.isEmpty()) {
-        m_startingLabel->setText(QStringLiteral("Could not start the cluster: %1").arg(error));
-        m_startingLabel->show();
-        statusBar()->showMessage(error);
+        statusBar()->showMessage(QStringLiteral("Could not start the cluster: %1").arg(error));
         return error;
     }
-    m_startingLabel->setText(
+    // Stays until every node has answered once (refreshStatus).
+    m_waitingForNodes = true;
+    statusBar()->showMessage(
         m_controller->canControlProcesses()
             ? QStringLiteral("Starting %1 nodes…").arg(m_options.nodeCount)
             : QStringLiteral("Connecting to the nodes of %1…").arg(m_options.attachFile));
@@ -139,10 +139,6 @@ void MainWindow::buildViews()
     m_statusLabel = new QLabel;
     m_statusLabel->setObjectName(QStringLiteral("clusterSummary"));
     statusBar()->addPermanentWidget(m_statusLabel);
-    m_startingLabel = new QLabel;
-    m_startingLabel->setObjectName(QStringLiteral("startingLabel"));
-    statusBar()->addWidget(m_startingLabel);
-    m_startingLabel->hide();
 }
 
 void MainWindow::buildActions()
@@ -306,13 +302,11 @@ QString MainWindow::statusSummary() const
 void MainWindow::refreshStatus()
 {
     m_statusLabel->setText(statusSummary());
-    const ClusterSummary summary = m_controller->model()->summary();
-    // The start-up line stays until every node answered once.
-    if (m_startingLabel->isVisible() && summary.nodesKnown > 0 && summary.nodesUp == summary.nodesKnown)
-        m_startingLabel->hide();
-    else if (!m_startingLabel->text().isEmpty() && summary.nodesUp < summary.nodesKnown &&
-             summary.nodesUp == 0)
-        m_startingLabel->show();
+    const int members = int(m_controller->supervisor()->config().members.size());
+    if (m_waitingForNodes && members > 0 && m_controller->model()->summary().nodesUp >= members) {
+        m_waitingForNodes = false;
+        statusBar()->showMessage(QStringLiteral("All %1 nodes are up.").arg(members), messageTimeoutMs);
+    }
 }
 
 void MainWindow::confirmReset()

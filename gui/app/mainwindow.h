@@ -84,7 +84,7 @@ private:
     QAction *m_checkQuorumAction = nullptr;
     QAction *m_projectorAction = nullptr;
     QLabel *m_statusLabel = nullptr;
-    QLabel *m_startingLabel = nullptr;
+    bool m_waitingForNodes = false; // the start-up message stays until every node answered
 };
 
 } // namespace raftlab

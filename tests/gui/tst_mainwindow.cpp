@@ -116,6 +116,8 @@ void TestMainWindow::showsWhichClusterItIsAbout()
 void TestMainWindow::startsThreeNodesAndShowsThem()
 {
     start();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_window->statusBar()->currentMessage().contains(QStringLiteral("All 3 nodes are up")), deadlineMs);
     ClusterView *view = m_window->clusterView();
     QTRY_COMPARE_WITH_TIMEOUT(view->nodeItemCount(), 3, deadlineMs);
     const NodeId leading = leader();
