@@ -123,14 +123,7 @@ void MessageTracker::foldRecv(const QJsonObject &event)
         finish(slot->second, MessageOutcome::Delivered, atUs, QString());
         return;
     }
-    const auto type =
-        messageTypeFromString(eventfield::string(event, "msg"_L1)).value_or(MessageType::AppendEntries);
-    if (!isSampled(id, type, link) || m_earlyReceipts.size() >= m_limits.maxEarlyReceipts) {
-        ++m_unmatched;
-        return;
-    }
-    m_earlyReceipts[id] =
-        EarlyReceipt{.id = id, .atUs = atUs, .outcome = MessageOutcome::Delivered, .reason = QString()};
+    rememberEarlyReceipt(event, link, MessageOutcome::Delivered, atUs, QString());
 }
 
 void MessageTracker::foldDrop(const QJsonObject &event)
@@ -146,14 +139,22 @@ void MessageTracker::foldDrop(const QJsonObject &event)
         finish(slot->second, MessageOutcome::Dropped, atUs, reason);
         return;
     }
+    rememberEarlyReceipt(event, link, MessageOutcome::Dropped, atUs, reason);
+}
+
+// A recv or drop whose send has not been folded yet (it travels on the other node's stream): kept, if the
+// send will be sampled and there is room, so that the send finds its end when it arrives.
+void MessageTracker::rememberEarlyReceipt(const QJsonObject &event, const LinkTraffic &link,
+                                          MessageOutcome outcome, qint64 atUs, const QString &reason)
+{
+    const qint64 id = eventfield::integer(event, "id"_L1);
     const auto type =
         messageTypeFromString(eventfield::string(event, "msg"_L1)).value_or(MessageType::AppendEntries);
     if (!isSampled(id, type, link) || m_earlyReceipts.size() >= m_limits.maxEarlyReceipts) {
         ++m_unmatched;
         return;
     }
-    m_earlyReceipts[id] =
-        EarlyReceipt{.id = id, .atUs = atUs, .outcome = MessageOutcome::Dropped, .reason = reason};
+    m_earlyReceipts[id] = EarlyReceipt{.id = id, .atUs = atUs, .outcome = outcome, .reason = reason};
 }
 
 void MessageTracker::finish(std::size_t slot, MessageOutcome outcome, qint64 atUs, const QString &reason)

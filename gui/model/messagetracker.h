@@ -84,6 +84,8 @@ public:
     void foldSend(const QJsonObject &event);
     void foldRecv(const QJsonObject &event);
     void foldDrop(const QJsonObject &event);
+    void rememberEarlyReceipt(const QJsonObject &event, const LinkTraffic &link, MessageOutcome outcome,
+                              qint64 atUs, const QString &reason);
     // Retires sends older than the lifetime and refreshes the link rates at `nowUs`.
     void expire(qint64 nowUs);
     void refreshRates(qint64 nowUs);
