@@ -1,0 +1,562 @@
+#include "scenario.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+
+#include <cmath>
+#include <limits>
+
+namespace raftlab::scenario {
+
+namespace {
+
+constexpr int maxNodes = 9;
+constexpr int maxDurationMs = 10 * 60 * 1000; // no step of a lesson waits longer than ten minutes
+constexpr int maxSteps = 10000;
+
+// Thrown inside the parser only, caught by parseScenario(): a bad field ends the parse with one line.
+struct ParseError
+{
+    QString message;
+};
+
+[[noreturn]] void fail(const QString &message)
+{
+    throw ParseError{message};
+}
+
+// One JSON object read field by field. Every key must be read by someone: a key nobody asked for is a
+// typo or a field of another step, and is refused rather than silently ignored.
+class Fields
+{
+public:
+    Fields(const QJsonObject &object, QString where)
+        : m_object(object)
+        , m_where(std::move(where))
+    { }
+
+    bool has(const QString &key) const { return m_object.contains(key); }
+
+    QJsonValue take(const QString &key)
+    {
+        m_used.insert(key);
+        return m_object.value(key);
+    }
+
+    [[noreturn]] void bad(const QString &key, const QString &why) const
+    {
+        fail(QStringLiteral("%1: field '%2': %3").arg(m_where, key, why));
+    }
+
+    QString string(const QString &key, bool required, bool allowEmpty = false)
+    {
+        const QJsonValue value = take(key);
+        if (value.isUndefined()) {
+            if (required)
+                bad(key, QStringLiteral("is required"));
+            return {};
+        }
+        if (!value.isString())
+            bad(key, QStringLiteral("must be a string"));
+        if (!allowEmpty && value.toString().isEmpty())
+            bad(key, QStringLiteral("must not be empty"));
+        return value.toString();
+    }
+
+    // A string or null (null = absent); `present` says whether the key was there at all.
+    std::optional<QString> nullableString(const QString &key, bool *present = nullptr)
+    {
+        const QJsonValue value = take(key);
+        if (present)
+            *present = !value.isUndefined();
+        if (value.isUndefined() || value.isNull())
+            return std::nullopt;
+        if (!value.isString())
+            bad(key, QStringLiteral("must be a string or null"));
+        return value.toString();
+    }
+
+    int integer(const QString &key, int fallback, int min, int max, bool required = false)
+    {
+        const QJsonValue value = take(key);
+        if (value.isUndefined()) {
+            if (required)
+                bad(key, QStringLiteral("is required"));
+            return fallback;
+        }
+        const double number = value.toDouble(std::numeric_limits<double>::quiet_NaN());
+        if (!value.isDouble() || std::floor(number) != number || number < min || number > max)
+            bad(key, QStringLiteral("must be a whole number from %1 to %2").arg(min).arg(max));
+        return static_cast<int>(number);
+    }
+
+    double fraction(const QString &key)
+    {
+        const QJsonValue value = take(key);
+        if (value.isUndefined())
+            return 0;
+        if (!value.isDouble() || value.toDouble() < 0 || value.toDouble() > 1)
+            bad(key, QStringLiteral("must be a number from 0 to 1"));
+        return value.toDouble();
+    }
+
+    bool boolean(const QString &key, bool fallback)
+    {
+        const QJsonValue value = take(key);
+        if (value.isUndefined())
+            return fallback;
+        if (!value.isBool())
+            bad(key, QStringLiteral("must be true or false"));
+        return value.toBool();
+    }
+
+    // Refuses every key nobody read.
+    void finish() const
+    {
+        for (auto it = m_object.begin(); it != m_object.end(); ++it) {
+            if (!m_used.contains(it.key()))
+                bad(it.key(), QStringLiteral("is not a field of this step"));
+        }
+    }
+
+    const QString &where() const { return m_where; }
+
+private:
+    QJsonObject m_object;
+    QString m_where;
+    QSet<QString> m_used;
+};
+
+// Labels given so far, by what they name, so that a use before the giving step is refused.
+struct Labels
+{
+    QSet<QString> nodes;
+    QSet<QString> writes;
+    QSet<QString> terms;
+};
+
+class StepParser
+{
+public:
+    StepParser(Fields &fields, Labels &labels)
+        : m_fields(fields)
+        , m_labels(labels)
+    { }
+
+    NodeRef node(const QString &key, bool required, NodeRef fallback = {})
+    {
+        const QJsonValue value = m_fields.take(key);
+        if (value.isUndefined()) {
+            if (required)
+                m_fields.bad(key, QStringLiteral("is required"));
+            return fallback;
+        }
+        return nodeFrom(value, key);
+    }
+
+    NodeRef nodeFrom(const QJsonValue &value, const QString &key)
+    {
+        if (value.isDouble()) {
+            const double id = value.toDouble();
+            if (std::floor(id) != id || id < 1 || id > maxNodes)
+                m_fields.bad(key,
+                             QStringLiteral("a node id must be a whole number from 1 to %1").arg(maxNodes));
+            return NodeRef::byId(NodeId(static_cast<std::uint32_t>(id)));
+        }
+        if (!value.isString())
+            m_fields.bad(key,
+                         QStringLiteral("must be a node id, \"leader\", \"any\", \"follower\" or a label"));
+        const QString text = value.toString();
+        if (text == QLatin1String("leader"))
+            return NodeRef{NodeRef::Kind::Leader, {}, {}};
+        if (text == QLatin1String("any"))
+            return NodeRef{NodeRef::Kind::Any, {}, {}};
+        if (text == QLatin1String("follower"))
+            return NodeRef{NodeRef::Kind::Follower, {}, {}};
+        if (!m_labels.nodes.contains(text))
+            m_fields.bad(
+                key,
+                QStringLiteral("'%1' names no node: give it first with \"as\" on an earlier step").arg(text));
+        return NodeRef::byLabel(text);
+    }
+
+    std::vector<NodeRef> nodeList(const QJsonValue &value, const QString &key)
+    {
+        if (!value.isArray() || value.toArray().isEmpty())
+            m_fields.bad(key, QStringLiteral("must be a non-empty list of nodes"));
+        std::vector<NodeRef> nodes;
+        for (const QJsonValue &item : value.toArray())
+            nodes.push_back(nodeFrom(item, key));
+        return nodes;
+    }
+
+    ExpectedOutcome outcome(const QString &key, ExpectedOutcome fallback)
+    {
+        const QString text = m_fields.string(key, false);
+        if (text.isEmpty())
+            return fallback;
+        for (ExpectedOutcome candidate :
+             {ExpectedOutcome::Ok, ExpectedOutcome::Fail, ExpectedOutcome::Unknown, ExpectedOutcome::NotOk,
+              ExpectedOutcome::Any}) {
+            if (text == toString(candidate))
+                return candidate;
+        }
+        m_fields.bad(key, QStringLiteral("must be one of ok, fail, unknown, not_ok, any"));
+    }
+
+    Action parse(const QString &verb, QString &label);
+
+private:
+    Action parseWrite(ClientWrite::Op op, QString &label);
+    Action parseExpect();
+
+    Fields &m_fields;
+    Labels &m_labels;
+};
+
+Action StepParser::parseWrite(ClientWrite::Op op, QString &label)
+{
+    ClientWrite write;
+    write.op = op;
+    write.node = node(QStringLiteral("node"), false);
+    write.key = m_fields.string(QStringLiteral("key"), true);
+    if (op != ClientWrite::Op::Delete)
+        write.value = m_fields.string(QStringLiteral("value"), true, true);
+    if (op == ClientWrite::Op::Cas) {
+        bool present = false;
+        write.ifValue = m_fields.nullableString(QStringLiteral("expect_value"), &present);
+        if (!present)
+            m_fields.bad(QStringLiteral("expect_value"),
+                         QStringLiteral("is required (null: the key must be absent)"));
+        write.ifAbsent = !write.ifValue;
+    }
+    write.timeoutMs = m_fields.integer(QStringLiteral("timeout_ms"), 3000, 1, maxDurationMs);
+    write.expect = outcome(QStringLiteral("expect"), ExpectedOutcome::Ok);
+    write.wait = m_fields.boolean(QStringLiteral("wait"), true);
+    if (!write.wait) {
+        if (label.isEmpty())
+            m_fields.bad(QStringLiteral("wait"),
+                         QStringLiteral("a write that does not wait needs \"as\", so that a "
+                                        "later expect can name it"));
+        m_labels.writes.insert(label);
+        label.clear(); // consumed: not a node label
+    }
+    return write;
+}
+
+Action StepParser::parseExpect()
+{
+    Expect expect;
+    int kinds = 0;
+    const auto is = [&](const char *key) {
+        const bool present = m_fields.has(QLatin1String(key));
+        kinds += present ? 1 : 0;
+        return present;
+    };
+    const bool valueOnAll = is("value_on_all");
+    const bool noLeader = is("no_leader_for_ms");
+    const bool termUnchanged = is("term_unchanged_for_ms");
+    const bool leaderIs = is("leader_is");
+    const bool leaderIsNot = is("leader_is_not");
+    const bool role = is("role_of");
+    const bool termAbove = is("term_above");
+    const bool write = is("write");
+    const bool logsAgree = is("logs_agree");
+    if (kinds != 1)
+        fail(QStringLiteral("%1: needs exactly one of value_on_all, no_leader_for_ms, term_unchanged_for_ms, "
+                            "leader_is, leader_is_not, role_of, term_above, write, logs_agree")
+                 .arg(m_fields.where()));
+    expect.withinMs = m_fields.integer(QStringLiteral("within_ms"), 0, 0, maxDurationMs);
+
+    if (valueOnAll) {
+        expect.kind = Expect::Kind::ValueOnAll;
+        const QJsonValue value = m_fields.take(QStringLiteral("value_on_all"));
+        if (!value.isObject())
+            m_fields.bad(QStringLiteral("value_on_all"),
+                         QStringLiteral("must be {\"key\": ..., \"value\": ...}"));
+        Fields inner(value.toObject(), m_fields.where() + QStringLiteral(", value_on_all"));
+        expect.key = inner.string(QStringLiteral("key"), true);
+        bool present = false;
+        expect.value = inner.nullableString(QStringLiteral("value"), &present);
+        if (!present)
+            inner.bad(QStringLiteral("value"), QStringLiteral("is required (null: absent everywhere)"));
+        inner.finish();
+    } else if (noLeader || termUnchanged) {
+        expect.kind = noLeader ? Expect::Kind::NoLeaderFor : Expect::Kind::TermUnchangedFor;
+        expect.durationMs = m_fields.integer(noLeader ? QStringLiteral("no_leader_for_ms")
+                                                      : QStringLiteral("term_unchanged_for_ms"),
+                                             0, 1, maxDurationMs);
+    } else if (leaderIs || leaderIsNot) {
+        expect.kind = leaderIs ? Expect::Kind::LeaderIs : Expect::Kind::LeaderIsNot;
+        expect.node = node(leaderIs ? QStringLiteral("leader_is") : QStringLiteral("leader_is_not"), true);
+    } else if (role) {
+        expect.kind = Expect::Kind::Role;
+        expect.node = node(QStringLiteral("role_of"), true);
+        expect.role = m_fields.string(QStringLiteral("role"), true);
+        static const QStringList roles{QStringLiteral("follower"), QStringLiteral("precandidate"),
+                                       QStringLiteral("candidate"), QStringLiteral("leader")};
+        if (!roles.contains(expect.role))
+            m_fields.bad(QStringLiteral("role"),
+                         QStringLiteral("must be follower, precandidate, candidate or leader"));
+    } else if (termAbove) {
+        expect.kind = Expect::Kind::TermAbove;
+        const QJsonValue value = m_fields.take(QStringLiteral("term_above"));
+        if (value.isString()) {
+            expect.termLabel = value.toString();
+            if (!m_labels.terms.contains(expect.termLabel))
+                m_fields.bad(QStringLiteral("term_above"),
+                             QStringLiteral("'%1' names no term: give it first with remember_term")
+                                 .arg(expect.termLabel));
+        } else if (value.isDouble() && value.toDouble() >= 0 &&
+                   std::floor(value.toDouble()) == value.toDouble()) {
+            expect.term = static_cast<std::uint64_t>(value.toDouble());
+        } else {
+            m_fields.bad(QStringLiteral("term_above"),
+                         QStringLiteral("must be a term number or a remembered label"));
+        }
+    } else if (write) {
+        expect.kind = Expect::Kind::WriteOutcome;
+        expect.write = m_fields.string(QStringLiteral("write"), true);
+        if (!m_labels.writes.contains(expect.write))
+            m_fields.bad(
+                QStringLiteral("write"),
+                QStringLiteral("'%1' names no write: give it with \"as\" on a put with \"wait\": false")
+                    .arg(expect.write));
+        expect.outcome = outcome(QStringLiteral("outcome"), ExpectedOutcome::Ok);
+        expect.notCommitted = m_fields.boolean(QStringLiteral("not_committed"), false);
+    } else if (logsAgree) {
+        expect.kind = Expect::Kind::LogsAgree;
+        if (!m_fields.boolean(QStringLiteral("logs_agree"), true))
+            m_fields.bad(QStringLiteral("logs_agree"), QStringLiteral("must be true"));
+    }
+    return expect;
+}
+
+Action StepParser::parse(const QString &verb, QString &label)
+{
+    if (verb == QLatin1String("wait_leader"))
+        return WaitLeader{m_fields.integer(QStringLiteral("within_ms"), 3000, 1, maxDurationMs)};
+    if (verb == QLatin1String("sleep"))
+        return Sleep{m_fields.integer(QStringLiteral("ms"), 0, 0, maxDurationMs, true)};
+    if (verb == QLatin1String("put"))
+        return parseWrite(ClientWrite::Op::Put, label);
+    if (verb == QLatin1String("delete"))
+        return parseWrite(ClientWrite::Op::Delete, label);
+    if (verb == QLatin1String("cas"))
+        return parseWrite(ClientWrite::Op::Cas, label);
+    if (verb == QLatin1String("get")) {
+        ClientRead read;
+        read.node = node(QStringLiteral("node"), false);
+        read.key = m_fields.string(QStringLiteral("key"), true);
+        const QString consistency = m_fields.string(QStringLiteral("consistency"), false);
+        if (!consistency.isEmpty() && consistency != QLatin1String("local") &&
+            consistency != QLatin1String("linearizable"))
+            m_fields.bad(QStringLiteral("consistency"),
+                         QStringLiteral("must be \"local\" or \"linearizable\""));
+        read.local = consistency == QLatin1String("local");
+        read.timeoutMs = m_fields.integer(QStringLiteral("timeout_ms"), 3000, 1, maxDurationMs);
+        bool present = false;
+        read.expectValue = m_fields.nullableString(QStringLiteral("expect_value"), &present);
+        read.checkValue = present;
+        read.expect = outcome(QStringLiteral("expect"), ExpectedOutcome::Ok);
+        return read;
+    }
+    static const std::pair<const char *, ProcessFault::Kind> processFaults[] = {
+        {"kill", ProcessFault::Kind::Kill},
+        {"restart", ProcessFault::Kind::Restart},
+        {"freeze", ProcessFault::Kind::Freeze},
+        {"thaw", ProcessFault::Kind::Thaw},
+    };
+    for (const auto &[name, kind] : processFaults) {
+        if (verb == QLatin1String(name))
+            return ProcessFault{kind, node(QStringLiteral("node"), true)};
+    }
+    if (verb == QLatin1String("partition")) {
+        const QJsonValue groups = m_fields.take(QStringLiteral("groups"));
+        if (!groups.isArray() || groups.toArray().size() < 2)
+            m_fields.bad(QStringLiteral("groups"),
+                         QStringLiteral("must be a list of at least two lists of nodes"));
+        Partition partition;
+        for (const QJsonValue &group : groups.toArray())
+            partition.groups.push_back(nodeList(group, QStringLiteral("groups")));
+        return partition;
+    }
+    if (verb == QLatin1String("cut")) {
+        const std::vector<NodeRef> ends =
+            nodeList(m_fields.take(QStringLiteral("between")), QStringLiteral("between"));
+        if (ends.size() != 2 || ends[0] == ends[1])
+            m_fields.bad(QStringLiteral("between"), QStringLiteral("must name two different nodes"));
+        return Cut{ends[0], ends[1]};
+    }
+    if (verb == QLatin1String("isolate"))
+        return Isolate{node(QStringLiteral("node"), true)};
+    if (verb == QLatin1String("heal"))
+        return Heal{};
+    if (verb == QLatin1String("net")) {
+        NetFaults net;
+        if (m_fields.has(QStringLiteral("node")))
+            net.node = node(QStringLiteral("node"), true);
+        net.delayMs = m_fields.integer(QStringLiteral("delay_ms"), 0, 0, 60000);
+        net.jitterMs = m_fields.integer(QStringLiteral("jitter_ms"), 0, 0, 60000);
+        net.loss = m_fields.fraction(QStringLiteral("loss"));
+        return net;
+    }
+    if (verb == QLatin1String("timing")) {
+        Timing timing;
+        timing.heartbeatMs = m_fields.integer(QStringLiteral("heartbeat_ms"), 0, 1, 60000, true);
+        const QJsonValue range = m_fields.take(QStringLiteral("election_timeout_ms"));
+        const QJsonArray pair = range.toArray();
+        if (!range.isArray() || pair.size() != 2 || !pair[0].isDouble() || !pair[1].isDouble() ||
+            pair[0].toInt() <= timing.heartbeatMs || pair[1].toInt() <= pair[0].toInt())
+            m_fields.bad(QStringLiteral("election_timeout_ms"),
+                         QStringLiteral("must be [min, max] with heartbeat_ms < min < max"));
+        timing.electionTimeoutMinMs = pair[0].toInt();
+        timing.electionTimeoutMaxMs = pair[1].toInt();
+        return timing;
+    }
+    if (verb == QLatin1String("transfer"))
+        return Transfer{node(QStringLiteral("to"), true)};
+    if (verb == QLatin1String("timeout"))
+        return ElectionTimeout{node(QStringLiteral("node"), true)};
+    if (verb == QLatin1String("expect"))
+        return parseExpect();
+    if (verb == QLatin1String("remember_term")) {
+        if (label.isEmpty())
+            fail(QStringLiteral("%1: remember_term needs \"as\", the label a later term_above names")
+                     .arg(m_fields.where()));
+        m_labels.terms.insert(label);
+        label.clear();
+        return RememberTerm{};
+    }
+    if (verb == QLatin1String("chapter"))
+        return Chapter{m_fields.string(QStringLiteral("title"), true)};
+    if (verb == QLatin1String("say"))
+        return Say{};
+    if (verb == QLatin1String("focus")) {
+        Focus focus;
+        if (m_fields.has(QStringLiteral("node")))
+            focus.node = node(QStringLiteral("node"), true);
+        if (m_fields.has(QStringLiteral("log_index")))
+            focus.logIndex = static_cast<std::uint64_t>(
+                m_fields.integer(QStringLiteral("log_index"), 0, 1, std::numeric_limits<int>::max()));
+        if (!focus.node && !focus.logIndex)
+            fail(QStringLiteral("%1: focus needs \"node\" or \"log_index\"").arg(m_fields.where()));
+        return focus;
+    }
+    if (verb == QLatin1String("load"))
+        return Load{m_fields.integer(QStringLiteral("rate"), 0, 0, 500, true),
+                    node(QStringLiteral("node"), false)};
+    fail(QStringLiteral("%1: field 'do': unknown step '%2'").arg(m_fields.where(), verb));
+}
+
+// Which steps resolve a node when they run, so that their "as" labels a node.
+bool labelsNode(const Action &action)
+{
+    return std::holds_alternative<WaitLeader>(action) || std::holds_alternative<ProcessFault>(action) ||
+        std::holds_alternative<ClientWrite>(action) || std::holds_alternative<Transfer>(action) ||
+        std::holds_alternative<ElectionTimeout>(action) || std::holds_alternative<Isolate>(action);
+}
+
+Scenario parseDocument(const QJsonObject &root, const QString &source)
+{
+    Fields top(root, source);
+    Scenario scenario;
+    scenario.title = top.string(QStringLiteral("title"), true);
+    scenario.summary = top.string(QStringLiteral("summary"), false);
+    scenario.nodes = top.integer(QStringLiteral("nodes"), 5, 1, maxNodes);
+    scenario.simulationOnly = top.boolean(QStringLiteral("simulation_only"), false);
+    const QJsonValue cluster = top.take(QStringLiteral("cluster"));
+    if (!cluster.isUndefined() && !cluster.isObject())
+        top.bad(QStringLiteral("cluster"), QStringLiteral("must be an object of cluster.json fields"));
+    scenario.cluster = cluster.toObject();
+    const QJsonValue steps = top.take(QStringLiteral("steps"));
+    if (!steps.isArray() || steps.toArray().isEmpty())
+        top.bad(QStringLiteral("steps"), QStringLiteral("must be a non-empty list"));
+    if (steps.toArray().size() > maxSteps)
+        top.bad(QStringLiteral("steps"), QStringLiteral("more than %1 steps").arg(maxSteps));
+    top.finish();
+
+    Labels labels;
+    int number = 0;
+    for (const QJsonValue &value : steps.toArray()) {
+        ++number;
+        const QString where = QStringLiteral("%1: step %2").arg(source).arg(number);
+        if (!value.isObject())
+            fail(QStringLiteral("%1: must be an object with \"do\"").arg(where));
+        const QString verb = value.toObject().value(QStringLiteral("do")).toString();
+        Fields fields(value.toObject(), verb.isEmpty() ? where : QStringLiteral("%1 (%2)").arg(where, verb));
+        Step step;
+        step.number = number;
+        step.verb = fields.string(QStringLiteral("do"), true);
+        step.say = fields.string(QStringLiteral("say"), false);
+        step.pause = fields.boolean(QStringLiteral("pause"), false);
+        step.label = fields.string(QStringLiteral("as"), false);
+        if (step.label == QLatin1String("leader") || step.label == QLatin1String("any") ||
+            step.label == QLatin1String("follower"))
+            fields.bad(QStringLiteral("as"), QStringLiteral("'%1' is a reserved node name").arg(step.label));
+        QString label = step.label;
+        StepParser parser(fields, labels);
+        step.action = parser.parse(step.verb, label);
+        if (!label.isEmpty()) { // not consumed as a write or term label
+            if (!labelsNode(step.action))
+                fields.bad(QStringLiteral("as"), QStringLiteral("this step names no node to label"));
+            labels.nodes.insert(label);
+        }
+        fields.finish();
+        scenario.steps.push_back(std::move(step));
+    }
+    return scenario;
+}
+
+} // namespace
+
+QString toString(ExpectedOutcome outcome)
+{
+    switch (outcome) {
+    case ExpectedOutcome::Ok:
+        return QStringLiteral("ok");
+    case ExpectedOutcome::Fail:
+        return QStringLiteral("fail");
+    case ExpectedOutcome::Unknown:
+        return QStringLiteral("unknown");
+    case ExpectedOutcome::NotOk:
+        return QStringLiteral("not_ok");
+    case ExpectedOutcome::Any:
+        break;
+    }
+    return QStringLiteral("any");
+}
+
+QString parseScenario(const QByteArray &json, const QString &sourceName, Scenario &out)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
+    if (error.error != QJsonParseError::NoError)
+        return QStringLiteral("%1: not JSON at byte %2: %3")
+            .arg(sourceName)
+            .arg(error.offset)
+            .arg(error.errorString());
+    if (!document.isObject())
+        return QStringLiteral("%1: must be a JSON object with \"title\" and \"steps\"").arg(sourceName);
+    try {
+        out = parseDocument(document.object(), sourceName);
+    } catch (const ParseError &parseError) {
+        return parseError.message;
+    }
+    return {};
+}
+
+QString loadScenario(const QString &path, Scenario &out)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return QStringLiteral("%1: cannot read: %2").arg(path, file.errorString());
+    constexpr qint64 maxFileBytes = 4 * 1024 * 1024;
+    if (file.size() > maxFileBytes)
+        return QStringLiteral("%1: larger than 4 MiB; not a scenario").arg(path);
+    return parseScenario(file.readAll(), path, out);
+}
+
+} // namespace raftlab::scenario

@@ -1,0 +1,211 @@
+#pragma once
+
+// A scenario: a scripted run of a cluster, step by step, with sentences for a class and expectations
+// that check what happened. The file format is described in docs/scenarios.md; this header is its
+// typed form. Pure: parsing reads bytes already in memory and never touches a cluster.
+
+#include "core/types.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+#include <variant>
+#include <vector>
+
+namespace raftlab::scenario {
+
+// A node as a step names it: by id, as "leader" (whoever leads when the step runs), "any" (any live
+// node; for client operations), "follower" (some live follower), or by a label an earlier step gave
+// with "as".
+struct NodeRef
+{
+    enum class Kind { Id, Leader, Any, Follower, Label };
+    Kind kind = Kind::Any;
+    NodeId id{}; // Kind::Id
+    QString label; // Kind::Label
+
+    static NodeRef byId(NodeId id) { return NodeRef{Kind::Id, id, {}}; }
+    static NodeRef byLabel(const QString &label) { return NodeRef{Kind::Label, {}, label}; }
+    friend bool operator==(const NodeRef &, const NodeRef &) = default;
+};
+
+// What a client operation must end with. `NotOk` is fail or unknown; `Any` checks nothing.
+enum class ExpectedOutcome { Ok, Fail, Unknown, NotOk, Any };
+
+// --- the steps --------------------------------------------------------------------------------------
+
+struct WaitLeader // expectation: some node leads within the time; "as" labels it
+{
+    int withinMs = 3000;
+};
+
+struct Sleep
+{
+    int ms = 0;
+};
+
+struct ClientWrite // put, delete, compare-and-swap
+{
+    enum class Op { Put, Delete, Cas };
+    Op op = Op::Put;
+    NodeRef node; // where the request is sent (any node forwards to the leader)
+    QString key;
+    std::optional<QString> value; // put, cas: the new value
+    std::optional<QString> ifValue; // cas: the expected value; nullopt with ifAbsent
+    bool ifAbsent = false;
+    int timeoutMs = 3000;
+    ExpectedOutcome expect = ExpectedOutcome::Ok;
+    // false: the step sends the request and goes on at once; a later `expect` with "write" names it
+    // by the step's "as" label and checks its outcome.
+    bool wait = true;
+};
+
+struct ClientRead
+{
+    NodeRef node;
+    QString key;
+    bool local = false; // ?consistency=local: the node's own, maybe stale, state
+    int timeoutMs = 3000;
+    bool checkValue = false;
+    std::optional<QString> expectValue; // with checkValue: nullopt = not found
+    ExpectedOutcome expect = ExpectedOutcome::Ok;
+};
+
+struct ProcessFault // kill, restart, freeze, thaw
+{
+    enum class Kind { Kill, Restart, Freeze, Thaw };
+    Kind kind = Kind::Kill;
+    NodeRef node;
+};
+
+struct Partition // every link between two different groups is cut; nodes named in no group are cut off
+{
+    std::vector<std::vector<NodeRef>> groups;
+};
+
+struct Cut // one link, both directions
+{
+    NodeRef a;
+    NodeRef b;
+};
+
+struct Isolate
+{
+    NodeRef node;
+};
+
+struct Heal
+{ };
+
+struct NetFaults // as POST /admin/net on `node` (or every node)
+{
+    std::optional<NodeRef> node;
+    int delayMs = 0;
+    int jitterMs = 0;
+    double loss = 0;
+};
+
+struct Timing // as POST /admin/timing on every node
+{
+    int heartbeatMs = 0;
+    int electionTimeoutMinMs = 0;
+    int electionTimeoutMaxMs = 0;
+};
+
+struct Transfer
+{
+    NodeRef to;
+};
+
+struct ElectionTimeout // as POST /admin/timeout: the node's election timer fires now
+{
+    NodeRef node;
+};
+
+struct Expect
+{
+    enum class Kind {
+        ValueOnAll, // every live node holds key = value (local reads)
+        NoLeaderFor, // no node leads for the whole duration
+        TermUnchangedFor, // no node's term changes for the whole duration
+        LeaderIs,
+        LeaderIsNot,
+        Role, // `node` has `role`
+        TermAbove, // the cluster's highest term exceeds the term labelled `termLabel` (or a number)
+        WriteOutcome, // an earlier non-waiting write (label `write`) ended as `outcome`
+        LogsAgree, // every live node holds the same committed entries
+    };
+    Kind kind = Kind::ValueOnAll;
+    int withinMs = 0; // how long the runner may wait for it to become true (0: now)
+    int durationMs = 0; // NoLeaderFor, TermUnchangedFor
+    QString key;
+    std::optional<QString> value; // ValueOnAll: nullopt = absent everywhere
+    NodeRef node; // LeaderIs, LeaderIsNot, Role
+    QString role; // Role: follower, precandidate, candidate, leader
+    QString termLabel; // TermAbove: a label given by "remember_term"
+    std::uint64_t term = 0; // TermAbove: a number instead
+    QString write; // WriteOutcome
+    ExpectedOutcome outcome = ExpectedOutcome::Ok;
+    bool notCommitted = false; // WriteOutcome: the write must have been told "not_committed"
+};
+
+struct RememberTerm // labels the cluster's current highest term, for a later TermAbove
+{ };
+
+struct Chapter // a title shown above the narration from here on
+{
+    QString title;
+};
+
+struct Say // narration only
+{ };
+
+struct Focus // the app draws attention to a node, or to a log index (visual only; headless ignores it)
+{
+    std::optional<NodeRef> node;
+    std::optional<std::uint64_t> logIndex;
+};
+
+struct Load // a steady stream of writes in the background, until a later load with rate 0
+{
+    int ratePerSecond = 0;
+    NodeRef node;
+};
+
+using Action = std::variant<WaitLeader, Sleep, ClientWrite, ClientRead, ProcessFault, Partition, Cut, Isolate,
+                            Heal, NetFaults, Timing, Transfer, ElectionTimeout, Expect, RememberTerm, Chapter,
+                            Say, Focus, Load>;
+
+struct Step
+{
+    int number = 0; // from 1, as shown to the user
+    QString verb; // the "do" text, for messages
+    Action action;
+    QString say; // narration, shown before the step runs
+    bool pause = false; // the app waits for Next before running it
+    QString label; // "as": names the node, write or term this step resolves
+};
+
+struct Scenario
+{
+    QString title;
+    QString summary; // one line for the lesson list
+    int nodes = 5;
+    bool simulationOnly = false; // needs the step-by-step simulator (cannot be staged on processes)
+    QJsonObject cluster; // optional cluster.json fields (prevote, check_quorum, snapshot_every, timing)
+    std::vector<Step> steps;
+};
+
+// Parses and checks a scenario. Returns an empty string on success; otherwise one line naming the
+// source, the step (from 1) and the field, e.g. "lesson.json: step 4 (put): field 'expect': must be
+// one of ok, fail, unknown, not_ok, any". Labels must be given before they are used. `out` is changed
+// only on success.
+QString parseScenario(const QByteArray &json, const QString &sourceName, Scenario &out);
+
+// The same for a file.
+QString loadScenario(const QString &path, Scenario &out);
+
+QString toString(ExpectedOutcome outcome);
+
+} // namespace raftlab::scenario
