@@ -1,0 +1,362 @@
+// The scenario runner over a scripted cluster in virtual time: what each step asks of the target, how
+// expectations wait and fail, pauses, fast-forward, and writes answered after their step.
+#include "scenario/scenariorunner.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <map>
+
+using namespace raftlab;
+using namespace raftlab::scenario;
+
+namespace {
+
+ClientAnswer answerOf(ClientAnswer::Outcome outcome, const QString &seen = {}, bool notCommitted = false)
+{
+    ClientAnswer answer;
+    answer.outcome = outcome;
+    answer.seen = seen;
+    answer.notCommitted = notCommitted;
+    return answer;
+}
+
+// A cluster whose state the test sets, with a virtual clock and a log of what was asked of it.
+class ScriptedTarget final : public ScenarioTarget
+{
+public:
+    explicit ScriptedTarget(int nodes)
+    {
+        for (int i = 1; i <= nodes; ++i)
+            m_nodes.push_back(
+                NodeView{NodeId(std::uint32_t(i)), true, false, true, QStringLiteral("follower"), 1, {}});
+    }
+
+    std::vector<NodeView> nodes() const override { return m_nodes; }
+    qint64 nowMs() const override { return m_now; }
+    void after(int ms, std::function<void()> then) override { m_timers.emplace(m_now + ms, std::move(then)); }
+
+    void kill(NodeId id) override
+    {
+        act(QStringLiteral("kill %1").arg(id.value));
+        node(id).running = false;
+    }
+    void restart(NodeId id) override
+    {
+        act(QStringLiteral("restart %1").arg(id.value));
+        node(id).running = true;
+    }
+    void freeze(NodeId id) override { act(QStringLiteral("freeze %1").arg(id.value)); }
+    void thaw(NodeId id) override { act(QStringLiteral("thaw %1").arg(id.value)); }
+    void setLinkCut(NodeId a, NodeId b, bool cut) override
+    {
+        act(QStringLiteral("%1 %2-%3").arg(cut ? "cut" : "heal").arg(a.value).arg(b.value));
+    }
+    void healAll() override { act(QStringLiteral("heal")); }
+    void setNetworkFaults(std::optional<NodeId> id, int delayMs, int, double) override
+    {
+        act(QStringLiteral("net %1 %2").arg(id ? id->value : 0).arg(delayMs));
+    }
+    void setTiming(int heartbeatMs, int, int) override { act(QStringLiteral("timing %1").arg(heartbeatMs)); }
+    void transferLeadership(NodeId to) override { act(QStringLiteral("transfer %1").arg(to.value)); }
+    void triggerElection(NodeId id) override { act(QStringLiteral("timeout %1").arg(id.value)); }
+    void write(NodeId via, const WriteRequest &request, AnswerCallback done) override
+    {
+        act(QStringLiteral("write %1 via %2").arg(request.key).arg(via.value));
+        after(writeLatencyMs, [this, done] { done(nextWriteAnswer); });
+    }
+    void read(NodeId via, const QString &key, bool local, int, AnswerCallback done) override
+    {
+        if (!local)
+            act(QStringLiteral("read %1 via %2").arg(key).arg(via.value));
+        ClientAnswer answer = answerOf(ClientAnswer::Outcome::Ok);
+        answer.found = values.count(via) > 0;
+        answer.value = answer.found ? values[via] : QString();
+        after(1, [done, answer] { done(answer); });
+    }
+    void setLoad(int rate, NodeId via) override
+    {
+        act(QStringLiteral("load %1 via %2").arg(rate).arg(via.value));
+    }
+    QString committedLogsDisagreement() const override { return {}; }
+
+    NodeView &node(NodeId id) { return m_nodes[id.value - 1]; }
+    void makeLeader(NodeId id, std::uint64_t term)
+    {
+        for (NodeView &n : m_nodes) {
+            n.term = term;
+            n.role = n.id == id ? QStringLiteral("leader") : QStringLiteral("follower");
+            n.leader = id;
+        }
+    }
+    // At `atMs`, run `change` (a scripted event of the cluster's own).
+    void at(qint64 atMs, std::function<void()> change) { m_timers.emplace(atMs, std::move(change)); }
+
+    // Runs every timer due up to `untilMs`, in time order.
+    void runUntil(qint64 untilMs)
+    {
+        while (!m_timers.empty() && m_timers.begin()->first <= untilMs) {
+            auto timer = m_timers.extract(m_timers.begin());
+            m_now = timer.key();
+            timer.mapped()();
+        }
+        m_now = std::max(m_now, untilMs);
+    }
+
+    QStringList actions;
+    ClientAnswer nextWriteAnswer = answerOf(ClientAnswer::Outcome::Ok);
+    int writeLatencyMs = 5;
+    std::map<NodeId, QString> values;
+
+private:
+    void act(const QString &what) { actions << what; }
+
+    std::vector<NodeView> m_nodes;
+    std::multimap<qint64, std::function<void()>> m_timers;
+    qint64 m_now = 0;
+};
+
+Scenario scenarioOf(const QByteArray &json)
+{
+    Scenario scenario;
+    const QString error = parseScenario(json, QStringLiteral("t.json"), scenario);
+    if (!error.isEmpty())
+        qFatal("%s", qPrintable(error));
+    return scenario;
+}
+
+} // namespace
+
+class TestScenarioRunner : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void waitLeaderWaitsForTheCluster();
+    void waitLeaderFailsWhenTimeRunsOut();
+    void labelsFollowTheNodeTheyNamed();
+    void writeOutcomesAreChecked();
+    void partitionCutsEveryLinkBetweenGroups();
+    void pausesWaitForNext();
+    void fastForwardRunsEarlierStepsWithoutPausing();
+    void noLeaderForFailsAsSoonAsOneAppears();
+    void aWriteThatDoesNotWaitIsCheckedLater();
+    void valueOnAllReadsEveryRunningNode();
+    void lessonsGoOnAfterAFailureWhenAsked();
+};
+
+void TestScenarioRunner::waitLeaderWaitsForTheCluster()
+{
+    ScriptedTarget target(3);
+    target.at(400, [&] { target.makeLeader(NodeId(2), 2); });
+    ScenarioRunner runner(scenarioOf(R"({"title":"t","steps":[{"do":"wait_leader","within_ms":1000}]})"),
+                          &target);
+    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    QSignalSpy steps(&runner, &ScenarioRunner::stepFinished);
+    runner.start();
+    target.runUntil(390);
+    QCOMPARE(finished.count(), 0);
+    target.runUntil(2000);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().first().toBool(), true);
+    const auto result = steps.first().at(1).value<StepResult>();
+    QVERIFY(result.verdict == StepResult::Verdict::Held);
+    QCOMPARE(result.seen, QStringLiteral("node 2 leads in term 2"));
+}
+
+void TestScenarioRunner::waitLeaderFailsWhenTimeRunsOut()
+{
+    ScriptedTarget target(3);
+    target.at(400, [&] { target.makeLeader(NodeId(2), 2); });
+    ScenarioRunner runner(
+        scenarioOf(R"({"title":"t","steps":[{"do":"wait_leader","within_ms":300},{"do":"heal"}]})"), &target);
+    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    QSignalSpy steps(&runner, &ScenarioRunner::stepFinished);
+    runner.start();
+    target.runUntil(2000);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().first().toBool(), false);
+    const auto result = steps.first().at(1).value<StepResult>();
+    QVERIFY(result.verdict == StepResult::Verdict::Failed);
+    QVERIFY2(result.seen.startsWith(QStringLiteral("no leader: 1 follower t1")), qPrintable(result.seen));
+    QVERIFY2(!target.actions.contains(QStringLiteral("heal")), "stopped at the failure");
+}
+
+void TestScenarioRunner::labelsFollowTheNodeTheyNamed()
+{
+    ScriptedTarget target(3);
+    target.makeLeader(NodeId(3), 1);
+    ScenarioRunner runner(scenarioOf(R"({"title":"t","steps":[
+        {"do":"kill","node":"leader","as":"L1"},
+        {"do":"restart","node":"L1"},
+        {"do":"timeout","node":"L1"}]})"),
+                          &target);
+    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    runner.start();
+    target.runUntil(100);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(target.actions, QStringList({"kill 3", "restart 3", "timeout 3"}));
+}
+
+void TestScenarioRunner::writeOutcomesAreChecked()
+{
+    ScriptedTarget target(3);
+    target.makeLeader(NodeId(1), 1);
+    target.nextWriteAnswer = answerOf(ClientAnswer::Outcome::Unknown, QStringLiteral("503 timeout"));
+    ScenarioRunner runner(scenarioOf(R"({"title":"t","steps":[
+        {"do":"put","node":2,"key":"k","value":"v","expect":"not_ok"},
+        {"do":"put","key":"k","value":"v","expect":"ok"}]})"),
+                          &target);
+    QSignalSpy steps(&runner, &ScenarioRunner::stepFinished);
+    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    runner.start();
+    target.runUntil(100);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(target.actions, QStringList({"write k via 2", "write k via 1"})); // "any" goes to the leader
+    QVERIFY(steps.at(0).at(1).value<StepResult>().verdict == StepResult::Verdict::Held);
+    const auto second = steps.at(1).at(1).value<StepResult>();
+    QVERIFY(second.verdict == StepResult::Verdict::Failed);
+    QCOMPARE(second.seen, QStringLiteral("expected ok, got unknown: 503 timeout"));
+}
+
+void TestScenarioRunner::partitionCutsEveryLinkBetweenGroups()
+{
+    ScriptedTarget target(5);
+    ScenarioRunner runner(scenarioOf(R"({"title":"t","steps":[{"do":"partition","groups":[[1,2],[3,4]]}]})"),
+                          &target);
+    runner.start();
+    target.runUntil(10);
+    // Node 5, in no group, is cut off from everyone.
+    QCOMPARE(target.actions,
+             QStringList({"heal", "cut 1-3", "cut 1-4", "cut 1-5", "cut 2-3", "cut 2-4", "cut 2-5", "cut 3-5",
+                          "cut 4-5"}));
+}
+
+void TestScenarioRunner::pausesWaitForNext()
+{
+    ScriptedTarget target(3);
+    ScenarioRunner runner(scenarioOf(R"({"title":"t","steps":[
+        {"do":"heal"},{"do":"timeout","node":1,"pause":true,"say":"Watch node 1."}]})"),
+                          &target);
+    QSignalSpy waiting(&runner, &ScenarioRunner::waitingForNext);
+    runner.start();
+    target.runUntil(100);
+    QCOMPARE(waiting.count(), 1);
+    QCOMPARE(waiting.first().first().toInt(), 1);
+    QCOMPARE(target.actions, QStringList({"heal"}));
+    runner.next();
+    target.runUntil(200);
+    QCOMPARE(target.actions, QStringList({"heal", "timeout 1"}));
+    QVERIFY(runner.isFinished());
+
+    // Headless runs go on.
+    ScriptedTarget headless(3);
+    ScenarioRunner straight(runner.scenario(), &headless);
+    straight.setPauses(ScenarioRunner::Pauses::Skip);
+    straight.start();
+    headless.runUntil(100);
+    QVERIFY(straight.isFinished());
+}
+
+void TestScenarioRunner::fastForwardRunsEarlierStepsWithoutPausing()
+{
+    ScriptedTarget target(3);
+    ScenarioRunner runner(scenarioOf(R"({"title":"t","steps":[
+        {"do":"timeout","node":1,"pause":true},{"do":"timeout","node":2,"pause":true},{"do":"timeout","node":3}]})"),
+                          &target);
+    runner.setFastForwardTo(2);
+    QSignalSpy waiting(&runner, &ScenarioRunner::waitingForNext);
+    runner.start();
+    target.runUntil(100);
+    QCOMPARE(target.actions, QStringList({"timeout 1", "timeout 2"}));
+    QCOMPARE(waiting.count(), 1);
+    QCOMPARE(waiting.first().first().toInt(), 2);
+}
+
+void TestScenarioRunner::noLeaderForFailsAsSoonAsOneAppears()
+{
+    ScriptedTarget target(3);
+    target.at(500, [&] { target.makeLeader(NodeId(1), 3); });
+    ScenarioRunner runner(scenarioOf(R"({"title":"t","steps":[{"do":"expect","no_leader_for_ms":1000}]})"),
+                          &target);
+    QSignalSpy steps(&runner, &ScenarioRunner::stepFinished);
+    runner.start();
+    target.runUntil(600);
+    QCOMPARE(steps.count(), 1);
+    const auto result = steps.first().at(1).value<StepResult>();
+    QVERIFY(result.verdict == StepResult::Verdict::Failed);
+    QVERIFY2(result.seen.startsWith(QStringLiteral("node 1 leads")), qPrintable(result.seen));
+
+    ScriptedTarget calm(3);
+    ScenarioRunner quiet(runner.scenario(), &calm);
+    QSignalSpy quietSteps(&quiet, &ScenarioRunner::stepFinished);
+    quiet.start();
+    calm.runUntil(990);
+    QCOMPARE(quietSteps.count(), 0); // still watching
+    calm.runUntil(1100);
+    QCOMPARE(quietSteps.count(), 1);
+    QVERIFY(quietSteps.first().at(1).value<StepResult>().verdict == StepResult::Verdict::Held);
+}
+
+void TestScenarioRunner::aWriteThatDoesNotWaitIsCheckedLater()
+{
+    ScriptedTarget target(3);
+    target.makeLeader(NodeId(1), 1);
+    target.writeLatencyMs = 2000;
+    target.nextWriteAnswer = answerOf(ClientAnswer::Outcome::Fail, QStringLiteral("503 not_committed"), true);
+    ScenarioRunner runner(scenarioOf(R"({"title":"t","steps":[
+        {"do":"put","node":"leader","key":"k","value":"v","wait":false,"as":"W1"},
+        {"do":"heal"},
+        {"do":"expect","write":"W1","outcome":"fail","not_committed":true,"within_ms":5000}]})"),
+                          &target);
+    QSignalSpy steps(&runner, &ScenarioRunner::stepFinished);
+    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    runner.start();
+    target.runUntil(100);
+    QCOMPARE(steps.count(), 2); // the write went out, heal ran, the expectation waits
+    target.runUntil(3000);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().first().toBool(), true);
+    QCOMPARE(steps.at(2).at(1).value<StepResult>().seen, QStringLiteral("fail: 503 not_committed"));
+}
+
+void TestScenarioRunner::valueOnAllReadsEveryRunningNode()
+{
+    ScriptedTarget target(3);
+    target.values = {{NodeId(1), QStringLiteral("v")}, {NodeId(2), QStringLiteral("v")}};
+    target.at(700, [&] { target.values[NodeId(3)] = QStringLiteral("v"); });
+    ScenarioRunner runner(scenarioOf(R"({"title":"t","steps":[
+        {"do":"expect","value_on_all":{"key":"k","value":"v"},"within_ms":500}]})"),
+                          &target);
+    QSignalSpy steps(&runner, &ScenarioRunner::stepFinished);
+    runner.start();
+    target.runUntil(1000);
+    const auto failed = steps.first().at(1).value<StepResult>();
+    QVERIFY(failed.verdict == StepResult::Verdict::Failed);
+    QCOMPARE(failed.seen, QStringLiteral("node 3 has absent"));
+
+    ScenarioRunner again(runner.scenario(), &target); // node 3 has caught up by now
+    QSignalSpy againSteps(&again, &ScenarioRunner::stepFinished);
+    again.start();
+    target.runUntil(1100);
+    QVERIFY(againSteps.first().at(1).value<StepResult>().verdict == StepResult::Verdict::Held);
+}
+
+void TestScenarioRunner::lessonsGoOnAfterAFailureWhenAsked()
+{
+    ScriptedTarget target(3);
+    ScenarioRunner runner(scenarioOf(R"({"title":"t","steps":[
+        {"do":"expect","leader_is":1},{"do":"heal"}]})"),
+                          &target);
+    runner.setStopOnFailure(false);
+    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    runner.start();
+    target.runUntil(100);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().first().toBool(), false);
+    QCOMPARE(runner.failures(), 1);
+    QCOMPARE(target.actions, QStringList({"heal"}));
+}
+
+QTEST_GUILESS_MAIN(TestScenarioRunner)
+#include "tst_scenariorunner.moc"
