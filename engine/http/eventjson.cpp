@@ -1,6 +1,7 @@
 #include "eventjson.h"
 
 #include "node/kvstore.h"
+#include "storage/crc32c.h"
 
 #include <QJsonArray>
 
@@ -63,9 +64,15 @@ QJsonObject entriesJson(const Entries &entries)
 {
     QJsonArray list;
     for (const Entry &entry : entries)
-        list.append(QJsonObject{{QStringLiteral("index"), static_cast<qint64>(entry.index.value)},
-                                {QStringLiteral("term"), static_cast<qint64>(entry.term.value)},
-                                {QStringLiteral("command"), describeCommand(entry)}});
+        list.append(
+            QJsonObject{{QStringLiteral("index"), static_cast<qint64>(entry.index.value)},
+                        {QStringLiteral("term"), static_cast<qint64>(entry.term.value)},
+                        {QStringLiteral("command"), describeCommand(entry)},
+                        // The whole command's checksum: what a safety monitor compares across
+                        // nodes, where the shortened text could hide a difference.
+                        {QStringLiteral("crc"),
+                         static_cast<qint64>(crc32c(entry.payload.constData(),
+                                                    static_cast<std::size_t>(entry.payload.size())))}});
     return QJsonObject{
         {QStringLiteral("first"), entries.empty() ? 0 : static_cast<qint64>(entries.front().index.value)},
         {QStringLiteral("last"), entries.empty() ? 0 : static_cast<qint64>(entries.back().index.value)},
