@@ -15,9 +15,9 @@
 
 namespace raftlab::scenario {
 
-// A node as a step names it: by id, as "leader" (whoever leads when the step runs), "any" (any live
-// node; for client operations), "follower" (some live follower), or by a label an earlier step gave
-// with "as".
+// A node as a step names it: by id, as "leader" (whoever leads when the step runs), "any" (the leader
+// when there is one, as a client that knows it would choose, else any live node), "follower" (some
+// live follower), or by a label an earlier step gave with "as".
 struct NodeRef
 {
     enum class Kind { Id, Leader, Any, Follower, Label };

@@ -1,6 +1,7 @@
 // The scenario runner over a scripted cluster in virtual time: what each step asks of the target, how
 // expectations wait and fail, pauses, fast-forward, and writes answered after their step.
 #include "scenario/scenariorunner.h"
+#include "scriptedtarget.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -11,110 +12,6 @@ using namespace raftlab;
 using namespace raftlab::scenario;
 
 namespace {
-
-ClientAnswer answerOf(ClientAnswer::Outcome outcome, const QString &seen = {}, bool notCommitted = false)
-{
-    ClientAnswer answer;
-    answer.outcome = outcome;
-    answer.seen = seen;
-    answer.notCommitted = notCommitted;
-    return answer;
-}
-
-// A cluster whose state the test sets, with a virtual clock and a log of what was asked of it.
-class ScriptedTarget final : public ScenarioTarget
-{
-public:
-    explicit ScriptedTarget(int nodes)
-    {
-        for (int i = 1; i <= nodes; ++i)
-            m_nodes.push_back(
-                NodeView{NodeId(std::uint32_t(i)), true, false, true, QStringLiteral("follower"), 1, {}});
-    }
-
-    std::vector<NodeView> nodes() const override { return m_nodes; }
-    qint64 nowMs() const override { return m_now; }
-    void after(int ms, std::function<void()> then) override { m_timers.emplace(m_now + ms, std::move(then)); }
-
-    void kill(NodeId id) override
-    {
-        act(QStringLiteral("kill %1").arg(id.value));
-        node(id).running = false;
-    }
-    void restart(NodeId id) override
-    {
-        act(QStringLiteral("restart %1").arg(id.value));
-        node(id).running = true;
-    }
-    void freeze(NodeId id) override { act(QStringLiteral("freeze %1").arg(id.value)); }
-    void thaw(NodeId id) override { act(QStringLiteral("thaw %1").arg(id.value)); }
-    void setLinkCut(NodeId a, NodeId b, bool cut) override
-    {
-        act(QStringLiteral("%1 %2-%3").arg(cut ? "cut" : "heal").arg(a.value).arg(b.value));
-    }
-    void healAll() override { act(QStringLiteral("heal")); }
-    void setNetworkFaults(std::optional<NodeId> id, int delayMs, int, double) override
-    {
-        act(QStringLiteral("net %1 %2").arg(id ? id->value : 0).arg(delayMs));
-    }
-    void setTiming(int heartbeatMs, int, int) override { act(QStringLiteral("timing %1").arg(heartbeatMs)); }
-    void transferLeadership(NodeId to) override { act(QStringLiteral("transfer %1").arg(to.value)); }
-    void triggerElection(NodeId id) override { act(QStringLiteral("timeout %1").arg(id.value)); }
-    void write(NodeId via, const WriteRequest &request, AnswerCallback done) override
-    {
-        act(QStringLiteral("write %1 via %2").arg(request.key).arg(via.value));
-        after(writeLatencyMs, [this, done] { done(nextWriteAnswer); });
-    }
-    void read(NodeId via, const QString &key, bool local, int, AnswerCallback done) override
-    {
-        if (!local)
-            act(QStringLiteral("read %1 via %2").arg(key).arg(via.value));
-        ClientAnswer answer = answerOf(ClientAnswer::Outcome::Ok);
-        answer.found = values.count(via) > 0;
-        answer.value = answer.found ? values[via] : QString();
-        after(1, [done, answer] { done(answer); });
-    }
-    void setLoad(int rate, NodeId via) override
-    {
-        act(QStringLiteral("load %1 via %2").arg(rate).arg(via.value));
-    }
-    QString committedLogsDisagreement() const override { return {}; }
-
-    NodeView &node(NodeId id) { return m_nodes[id.value - 1]; }
-    void makeLeader(NodeId id, std::uint64_t term)
-    {
-        for (NodeView &n : m_nodes) {
-            n.term = term;
-            n.role = n.id == id ? QStringLiteral("leader") : QStringLiteral("follower");
-            n.leader = id;
-        }
-    }
-    // At `atMs`, run `change` (a scripted event of the cluster's own).
-    void at(qint64 atMs, std::function<void()> change) { m_timers.emplace(atMs, std::move(change)); }
-
-    // Runs every timer due up to `untilMs`, in time order.
-    void runUntil(qint64 untilMs)
-    {
-        while (!m_timers.empty() && m_timers.begin()->first <= untilMs) {
-            auto timer = m_timers.extract(m_timers.begin());
-            m_now = timer.key();
-            timer.mapped()();
-        }
-        m_now = std::max(m_now, untilMs);
-    }
-
-    QStringList actions;
-    ClientAnswer nextWriteAnswer = answerOf(ClientAnswer::Outcome::Ok);
-    int writeLatencyMs = 5;
-    std::map<NodeId, QString> values;
-
-private:
-    void act(const QString &what) { actions << what; }
-
-    std::vector<NodeView> m_nodes;
-    std::multimap<qint64, std::function<void()>> m_timers;
-    qint64 m_now = 0;
-};
 
 Scenario scenarioOf(const QByteArray &json)
 {
