@@ -3,6 +3,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QSet>
 
 #include <cmath>
@@ -50,12 +51,22 @@ public:
         fail(QStringLiteral("%1: field '%2': %3").arg(m_where, key, why));
     }
 
+    // A required field is missing: a misspelt key beside it is the likely reason, so name it too.
+    [[noreturn]] void missing(const QString &key) const
+    {
+        for (auto it = m_object.begin(); it != m_object.end(); ++it) {
+            if (!m_used.contains(it.key()) && it.key() != key)
+                bad(key, QStringLiteral("is required (found '%1', which is not a field here)").arg(it.key()));
+        }
+        bad(key, QStringLiteral("is required"));
+    }
+
     QString string(const QString &key, bool required, bool allowEmpty = false)
     {
         const QJsonValue value = take(key);
         if (value.isUndefined()) {
             if (required)
-                bad(key, QStringLiteral("is required"));
+                missing(key);
             return {};
         }
         if (!value.isString())
@@ -83,7 +94,7 @@ public:
         const QJsonValue value = take(key);
         if (value.isUndefined()) {
             if (required)
-                bad(key, QStringLiteral("is required"));
+                missing(key);
             return fallback;
         }
         const double number = value.toDouble(std::numeric_limits<double>::quiet_NaN());
@@ -117,7 +128,7 @@ public:
     {
         for (auto it = m_object.begin(); it != m_object.end(); ++it) {
             if (!m_used.contains(it.key()))
-                bad(it.key(), QStringLiteral("is not a field of this step"));
+                bad(it.key(), QStringLiteral("is not a field here"));
         }
     }
 
@@ -150,7 +161,7 @@ public:
         const QJsonValue value = m_fields.take(key);
         if (value.isUndefined()) {
             if (required)
-                m_fields.bad(key, QStringLiteral("is required"));
+                m_fields.missing(key);
             return fallback;
         }
         return nodeFrom(value, key);
@@ -459,6 +470,29 @@ bool labelsNode(const Action &action)
         std::holds_alternative<ElectionTimeout>(action) || std::holds_alternative<Isolate>(action);
 }
 
+ClusterSettings parseClusterSettings(const QJsonObject &object, const QString &source)
+{
+    Fields fields(object, source + QStringLiteral(": cluster"));
+    ClusterSettings settings;
+    if (fields.has(QStringLiteral("heartbeat_ms")))
+        settings.heartbeatMs = fields.integer(QStringLiteral("heartbeat_ms"), 0, 1, 60000);
+    if (fields.has(QStringLiteral("election_timeout_ms"))) {
+        const QJsonArray pair = fields.take(QStringLiteral("election_timeout_ms")).toArray();
+        const int heartbeat = settings.heartbeatMs.value_or(ClusterConfig::defaultHeartbeatMs);
+        if (pair.size() != 2 || !pair[0].isDouble() || !pair[1].isDouble() || pair[0].toInt() <= heartbeat ||
+            pair[1].toInt() <= pair[0].toInt())
+            fields.bad(QStringLiteral("election_timeout_ms"),
+                       QStringLiteral("must be [min, max] with heartbeat_ms < min < max"));
+        settings.electionTimeoutMs = std::pair{pair[0].toInt(), pair[1].toInt()};
+    }
+    settings.preVote = fields.boolean(QStringLiteral("prevote"), true);
+    settings.checkQuorum = fields.boolean(QStringLiteral("check_quorum"), true);
+    if (fields.has(QStringLiteral("snapshot_every")))
+        settings.snapshotEvery = fields.integer(QStringLiteral("snapshot_every"), 0, 1, 100'000'000);
+    fields.finish();
+    return settings;
+}
+
 Scenario parseDocument(const QJsonObject &root, const QString &source)
 {
     Fields top(root, source);
@@ -470,7 +504,7 @@ Scenario parseDocument(const QJsonObject &root, const QString &source)
     const QJsonValue cluster = top.take(QStringLiteral("cluster"));
     if (!cluster.isUndefined() && !cluster.isObject())
         top.bad(QStringLiteral("cluster"), QStringLiteral("must be an object of cluster.json fields"));
-    scenario.cluster = cluster.toObject();
+    scenario.cluster = parseClusterSettings(cluster.toObject(), source);
     const QJsonValue steps = top.take(QStringLiteral("steps"));
     if (!steps.isArray() || steps.toArray().isEmpty())
         top.bad(QStringLiteral("steps"), QStringLiteral("must be a non-empty list"));
@@ -527,6 +561,19 @@ QString toString(ExpectedOutcome outcome)
         break;
     }
     return QStringLiteral("any");
+}
+
+ClusterConfig clusterConfigFor(const ClusterSettings &settings)
+{
+    ClusterConfig config;
+    config.heartbeatMs = settings.heartbeatMs.value_or(config.heartbeatMs);
+    if (settings.electionTimeoutMs)
+        config.electionTimeoutMs =
+            MillisecondRange{settings.electionTimeoutMs->first, settings.electionTimeoutMs->second};
+    config.preVote = settings.preVote;
+    config.checkQuorum = settings.checkQuorum;
+    config.snapshotEvery = settings.snapshotEvery.value_or(config.snapshotEvery);
+    return config;
 }
 
 QString parseScenario(const QByteArray &json, const QString &sourceName, Scenario &out)

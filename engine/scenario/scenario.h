@@ -5,8 +5,8 @@
 // typed form. Pure: parsing reads bytes already in memory and never touches a cluster.
 
 #include "core/types.h"
+#include "node/clusterconfig.h"
 
-#include <QJsonObject>
 #include <QString>
 
 #include <optional>
@@ -187,13 +187,23 @@ struct Step
     QString label; // "as": names the node, write or term this step resolves
 };
 
+// The cluster.json fields a scenario may set for the cluster it starts; unset ones keep the defaults.
+struct ClusterSettings
+{
+    std::optional<int> heartbeatMs;
+    std::optional<std::pair<int, int>> electionTimeoutMs;
+    bool preVote = true;
+    bool checkQuorum = true;
+    std::optional<int> snapshotEvery;
+};
+
 struct Scenario
 {
     QString title;
     QString summary; // one line for the lesson list
     int nodes = 5;
     bool simulationOnly = false; // needs the step-by-step simulator (cannot be staged on processes)
-    QJsonObject cluster; // optional cluster.json fields (prevote, check_quorum, snapshot_every, timing)
+    ClusterSettings cluster;
     std::vector<Step> steps;
 };
 
@@ -207,5 +217,8 @@ QString parseScenario(const QByteArray &json, const QString &sourceName, Scenari
 QString loadScenario(const QString &path, Scenario &out);
 
 QString toString(ExpectedOutcome outcome);
+
+// A cluster file's settings with the scenario's values where it gives them (no name, no members).
+ClusterConfig clusterConfigFor(const ClusterSettings &settings);
 
 } // namespace raftlab::scenario

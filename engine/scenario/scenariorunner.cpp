@@ -459,17 +459,17 @@ void ScenarioRunner::pollAgain(qint64 deadline, const std::shared_ptr<Check> &ch
     });
 }
 
-void ScenarioRunner::watchFor(int durationMs, std::function<QString()> violated)
+void ScenarioRunner::watchFor(int durationMs, std::function<QString()> violated, const QString &heldText)
 {
     const qint64 end = m_target->nowMs() + durationMs;
     auto tick = std::make_shared<std::function<void()>>();
-    *tick = [this, end, violated, weakTick = std::weak_ptr<std::function<void()>>(tick)] {
+    *tick = [this, end, violated, heldText, weakTick = std::weak_ptr<std::function<void()>>(tick)] {
         if (const QString why = violated(); !why.isEmpty()) {
             fail(why);
             return;
         }
         if (m_target->nowMs() >= end) {
-            finishStep(StepResult{StepResult::Verdict::Held, {}});
+            finishStep(StepResult{StepResult::Verdict::Held, heldText});
             return;
         }
         if (auto next = weakTick.lock())
@@ -521,18 +521,25 @@ void ScenarioRunner::runExpect(const Expect &expect)
         pollUntil(expect.withinMs, [this, expect](auto answer) { checkValueOnAll(expect, answer); });
         return;
     case Expect::Kind::NoLeaderFor:
-        watchFor(expect.durationMs, [this]() -> QString {
-            const std::optional<NodeId> leader = currentLeader();
-            return leader ? QStringLiteral("node %1 leads (%2)").arg(leader->value).arg(describeNodes())
-                          : QString();
-        });
+        watchFor(
+            expect.durationMs,
+            [this]() -> QString {
+                const std::optional<NodeId> leader = currentLeader();
+                return leader ? QStringLiteral("node %1 leads (%2)").arg(leader->value).arg(describeNodes())
+                              : QString();
+            },
+            QStringLiteral("no leader for %1 ms").arg(expect.durationMs));
         return;
     case Expect::Kind::TermUnchangedFor: {
         const std::uint64_t term = highestTerm();
-        watchFor(expect.durationMs, [this, term]() -> QString {
-            const std::uint64_t now = highestTerm();
-            return now != term ? QStringLiteral("the term went from %1 to %2").arg(term).arg(now) : QString();
-        });
+        watchFor(
+            expect.durationMs,
+            [this, term]() -> QString {
+                const std::uint64_t now = highestTerm();
+                return now != term ? QStringLiteral("the term went from %1 to %2").arg(term).arg(now)
+                                   : QString();
+            },
+            QStringLiteral("term %1 for %2 ms").arg(term).arg(expect.durationMs));
         return;
     }
     case Expect::Kind::LeaderIs:

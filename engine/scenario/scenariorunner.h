@@ -88,7 +88,7 @@ private:
     void pollUntil(int withinMs, Check check);
     void pollAgain(qint64 deadline, const std::shared_ptr<Check> &check);
     // Fails as soon as `violated` says so during `durationMs`, holds at the end.
-    void watchFor(int durationMs, std::function<QString()> violated);
+    void watchFor(int durationMs, std::function<QString()> violated, const QString &heldText);
 
     void runWrite(const Step &step, const ClientWrite &write);
     void runRead(const ClientRead &read);

@@ -26,7 +26,14 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
         QStringLiteral("Show the nodes of this cluster file, run by someone else, "
                        "instead of starting any."),
         QStringLiteral("FILE"));
-    const QList<QCommandLineOption> all{help, version, nodes, workspace, attach};
+    const QCommandLineOption headless(
+        QStringLiteral("headless"),
+        QStringLiteral("No window: play --scenario on real nodes and exit 0 when "
+                       "every expectation held, 1 when one failed."));
+    const QCommandLineOption scenario(QStringLiteral("scenario"),
+                                      QStringLiteral("The scenario file to play (with --headless)."),
+                                      QStringLiteral("FILE"));
+    const QList<QCommandLineOption> all{help, version, nodes, workspace, attach, headless, scenario};
 
     GuiCommandLine result;
     QCommandLineParser parser;
@@ -41,11 +48,12 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
         return fail(parser.errorText().remove(QLatin1Char('\n')));
     if (parser.isSet(help)) {
         result.action = GuiCommandLine::Action::ShowHelp;
-        result.text =
-            commandLineHelp(QStringLiteral("raftlab [--nodes N] [--workspace DIR] [--attach FILE]"),
-                            QStringLiteral("The RaftLab desktop app: starts a local Raft cluster of "
-                                           "raftlab-node processes, shows it live, and lets you break it."),
-                            all);
+        result.text = commandLineHelp(
+            QStringLiteral("raftlab [--nodes N] [--workspace DIR] [--attach FILE]\n"
+                           "       raftlab --headless --scenario FILE [--nodes N] [--workspace DIR]"),
+            QStringLiteral("The RaftLab desktop app: starts a local Raft cluster of "
+                           "raftlab-node processes, shows it live, and lets you break it."),
+            all);
         return result;
     }
     if (parser.isSet(version)) {
@@ -64,6 +72,7 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
                         .arg(GuiOptions::maxNodeCount)
                         .arg(parser.value(nodes)));
     options.nodeCount = *nodeCount;
+    options.nodeCountGiven = parser.isSet(nodes);
     options.workspaceDir = parser.value(workspace);
     options.attachFile = parser.value(attach);
     if (parser.isSet(workspace) && options.workspaceDir.isEmpty())
@@ -74,6 +83,20 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
         return fail(
             QStringLiteral("--attach shows a cluster someone else runs; it cannot be combined with --nodes "
                            "or --workspace"));
+
+    if (parser.isSet(scenario) && parser.value(scenario).isEmpty())
+        return fail(QStringLiteral("--scenario needs a non-empty path"));
+    if (parser.isSet(headless)) {
+        if (!parser.isSet(scenario))
+            return fail(QStringLiteral("--headless needs --scenario FILE"));
+        if (parser.isSet(attach))
+            return fail(
+                QStringLiteral("--headless starts its own nodes; it cannot be combined with --attach"));
+        options.headless = GuiOptions::Headless::Scenario;
+        options.scenarioFile = parser.value(scenario);
+    } else if (parser.isSet(scenario)) {
+        return fail(QStringLiteral("--scenario is played with --headless"));
+    }
 
     result.action = GuiCommandLine::Action::Run;
     return result;

@@ -6,15 +6,21 @@
 
 namespace raftlab {
 
-// What `raftlab` was asked to do (INTERFACE.md, "raftlab").
+// What `raftlab` was asked to do (docs/cli.md).
 struct GuiOptions
 {
     static constexpr int defaultNodeCount = 5;
     static constexpr int maxNodeCount = 9;
 
+    // Without a window: play a scenario, or run the chaos nemesis, on real nodes and exit with a verdict.
+    enum class Headless { No, Scenario };
+
     int nodeCount = defaultNodeCount;
+    bool nodeCountGiven = false; // --nodes was typed: it overrides a scenario's own count
     QString workspaceDir; // empty: a fresh temporary workspace
     QString attachFile; // non-empty: show nodes someone else runs instead of spawning
+    Headless headless = Headless::No;
+    QString scenarioFile;
 };
 
 using GuiCommandLine = CommandLine<GuiOptions>;

@@ -1,8 +1,11 @@
-// raftlab: the desktop app (INTERFACE.md, "raftlab").
+// raftlab: the desktop app (docs/cli.md), and its headless twin for scripts and tests.
 #include "guioptions.h"
+#include "headlessscenario.h"
 #include "mainwindow.h"
 
 #include <QApplication>
+#include <QCoreApplication>
+#include <QLoggingCategory>
 
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +29,20 @@ QStringList argumentsOf(int argc, char *argv[])
     return arguments;
 }
 
+// No window and no display needed: the nodes, the controller and the runner are all QObjects.
+int runHeadless(int argc, char *argv[], const raftlab::GuiOptions &options)
+{
+    QCoreApplication app(argc, argv);
+    // The steps are the output; the app's own progress lines ("node 3 is running") would drown them.
+    QLoggingCategory::setFilterRules(QStringLiteral("raftlab.gui.info=false\nraftlab.gui.debug=false"));
+    raftlab::HeadlessScenario run(options);
+    QObject::connect(&run, &raftlab::HeadlessScenario::finished, &app,
+                     [](int exitStatus) { QCoreApplication::exit(exitStatus); });
+    if (const auto exitStatus = run.start())
+        return *exitStatus;
+    return app.exec();
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -34,6 +51,8 @@ int main(int argc, char *argv[])
     const raftlab::GuiCommandLine commandLine = raftlab::parseGuiCommandLine(argumentsOf(argc, argv));
     if (const auto exitCode = raftlab::finishUnlessRun(commandLine))
         return *exitCode;
+    if (commandLine.options.headless != raftlab::GuiOptions::Headless::No)
+        return runHeadless(argc, argv, commandLine.options);
     if (!hasDisplay()) {
         std::fprintf(stderr,
                      "raftlab: no display found (DISPLAY is not set); on a headless machine run it "

@@ -54,10 +54,18 @@ QList<NodeClient *> ClusterController::clients() const
 
 QString ClusterController::startLocal(int nodeCount, const QString &workspaceDir, ProtocolOptions options)
 {
-    m_protocol = options;
+    ClusterConfig settings;
+    settings.preVote = options.preVote;
+    settings.checkQuorum = options.checkQuorum;
+    return startLocal(nodeCount, workspaceDir, settings);
+}
+
+QString ClusterController::startLocal(int nodeCount, const QString &workspaceDir,
+                                      const ClusterConfig &settings)
+{
+    m_protocol = ProtocolOptions{settings.preVote, settings.checkQuorum};
     m_blocks.clear();
-    const QString error =
-        m_supervisor->startLocalCluster(nodeCount, workspaceDir, options.preVote, options.checkQuorum);
+    const QString error = m_supervisor->startLocalCluster(nodeCount, workspaceDir, settings);
     if (error.isEmpty())
         m_speed = SpeedSetting::forFactor(1, m_supervisor->config());
     return error;

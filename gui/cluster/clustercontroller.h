@@ -66,6 +66,8 @@ public:
 
     // Starting: an empty string, or one sentence saying why nothing started.
     QString startLocal(int nodeCount, const QString &workspaceDir, ProtocolOptions options);
+    // The same with every cluster.json setting (a lesson's timing, snapshot interval, protocol options).
+    QString startLocal(int nodeCount, const QString &workspaceDir, const ClusterConfig &settings);
     QString attach(const QString &clusterFile);
     bool canControlProcesses() const { return m_supervisor->canControlProcesses(); }
     ProtocolOptions protocolOptions() const { return m_protocol; }

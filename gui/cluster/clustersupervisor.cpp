@@ -119,6 +119,15 @@ QString ClusterSupervisor::findNodeExecutable(const QString &explicitPath, QStri
 QString ClusterSupervisor::startLocalCluster(int nodeCount, const QString &workspaceDir, bool preVote,
                                              bool checkQuorum)
 {
+    ClusterConfig settings;
+    settings.preVote = preVote;
+    settings.checkQuorum = checkQuorum;
+    return startLocalCluster(nodeCount, workspaceDir, settings);
+}
+
+QString ClusterSupervisor::startLocalCluster(int nodeCount, const QString &workspaceDir,
+                                             const ClusterConfig &settings)
+{
     if (nodeCount < 1 || nodeCount > maxNodeCount)
         return QStringLiteral("a local cluster has 1 to %1 nodes, not %2").arg(maxNodeCount).arg(nodeCount);
     QString error;
@@ -130,11 +139,10 @@ QString ClusterSupervisor::startLocalCluster(int nodeCount, const QString &works
     if (error = prepareWorkspace(workspaceDir); !error.isEmpty())
         return error;
 
-    m_config = ClusterConfig();
+    m_config = settings;
     m_config.name = QStringLiteral("lab-%1").arg(QRandomGenerator::global()->generate() & 0xffffff, 6, 16,
                                                  QLatin1Char('0'));
-    m_config.preVote = preVote;
-    m_config.checkQuorum = checkQuorum;
+    m_config.members.clear();
     for (int i = 1; i <= nodeCount; ++i)
         m_config.members.push_back(ClusterMember{NodeId(std::uint32_t(i)), {}, {}});
     if (error = assignFreePorts(); !error.isEmpty())

@@ -71,6 +71,9 @@ public:
     // then go Starting -> Running (nodeStateChanged).
     QString startLocalCluster(int nodeCount, const QString &workspaceDir = QString(), bool preVote = true,
                               bool checkQuorum = true);
+    // The same with every cluster.json setting given (timing, protocol options, snapshot interval);
+    // `settings`' name and members are ignored.
+    QString startLocalCluster(int nodeCount, const QString &workspaceDir, const ClusterConfig &settings);
     // Reads a cluster file of nodes that run already. Returns an empty string or the reason.
     QString attach(const QString &clusterFile);
 

@@ -365,4 +365,19 @@ void NodeClient::remove(const QByteArray &key, KvCallback done, int timeoutMs)
     sendKv(KvMethod::Delete, key, QByteArray(), timeoutQuery(timeoutMs), std::move(done));
 }
 
+void NodeClient::compareAndSet(const QByteArray &key, const std::optional<QByteArray> &expected,
+                               const std::optional<QByteArray> &value, KvCallback done, int timeoutMs)
+{
+    // The comparison is decided by the node when the entry applies; a failed one answers 412.
+    QList<std::pair<QString, QString>> query = timeoutQuery(timeoutMs);
+    if (expected)
+        query.append({QStringLiteral("if_value"), QString::fromUtf8(*expected)});
+    else
+        query.append({QStringLiteral("if_absent"), QStringLiteral("true")});
+    if (value)
+        sendKv(KvMethod::Put, key, *value, query, std::move(done));
+    else
+        sendKv(KvMethod::Delete, key, QByteArray(), query, std::move(done));
+}
+
 } // namespace raftlab

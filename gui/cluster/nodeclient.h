@@ -112,6 +112,10 @@ public:
     void get(const QByteArray &key, KvCallback done,
              ReadConsistency consistency = ReadConsistency::Linearizable, int timeoutMs = 0);
     void remove(const QByteArray &key, KvCallback done, int timeoutMs = 0);
+    // Compare-and-swap: sets `key` to `value` (or deletes it when `value` is nullopt) if its value is
+    // `expected` (nullopt: if it is absent). A failed comparison answers 412 compare_failed.
+    void compareAndSet(const QByteArray &key, const std::optional<QByteArray> &expected,
+                       const std::optional<QByteArray> &value, KvCallback done, int timeoutMs = 0);
     // The brief's name for remove(); `delete` is a keyword.
     void del(const QByteArray &key, KvCallback done, int timeoutMs = 0)
     {

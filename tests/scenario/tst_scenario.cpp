@@ -36,8 +36,8 @@ Scenario parsed(const QByteArray &json)
 
 void TestScenario::parsesEveryStepOfTheFormat()
 {
-    const Scenario s =
-        parsed(R"({"title":"All","summary":"one line","nodes":3,"cluster":{"prevote":false},"steps":[
+    const Scenario s = parsed(
+        R"({"title":"All","summary":"one line","nodes":3,"cluster":{"prevote":false,"heartbeat_ms":500,"election_timeout_ms":[3000,6000]},"steps":[
         {"do":"wait_leader","within_ms":2000,"as":"L1","say":"A leader.","pause":true},
         {"do":"sleep","ms":500},
         {"do":"put","node":"any","key":"k","value":"v","timeout_ms":1000,"expect":"ok"},
@@ -63,7 +63,11 @@ void TestScenario::parsesEveryStepOfTheFormat()
     QCOMPARE(s.title, QStringLiteral("All"));
     QCOMPARE(s.summary, QStringLiteral("one line"));
     QCOMPARE(s.nodes, 3);
-    QCOMPARE(s.cluster.value(QStringLiteral("prevote")).toBool(true), false);
+    QVERIFY(!s.cluster.preVote);
+    QVERIFY(s.cluster.checkQuorum);
+    QCOMPARE(s.cluster.heartbeatMs, std::optional<int>(500));
+    QVERIFY(s.cluster.electionTimeoutMs == std::optional(std::pair{3000, 6000}));
+    QVERIFY(!s.cluster.snapshotEvery);
     QCOMPARE(s.steps.size(), std::size_t(21));
     QCOMPARE(s.steps[0].label, QStringLiteral("L1"));
     QVERIFY(s.steps[0].pause);
@@ -139,8 +143,19 @@ void TestScenario::refusesBadFiles_data()
                                        << QStringLiteral("field 'stpes': is not a field");
     QTest::newRow("too many nodes") << QByteArray(R"({"title":"x","nodes":12,"steps":[{"do":"heal"}]})")
                                     << QStringLiteral("field 'nodes'");
+    QTest::newRow("unknown cluster field")
+        << QByteArray(R"({"title":"x","cluster":{"prevot":false},"steps":[{"do":"heal"}]})")
+        << QStringLiteral("t.json: cluster: field 'prevot': is not a field here");
+    QTest::newRow("cluster timeouts below the heartbeat")
+        << QByteArray(
+               R"({"title":"x","cluster":{"heartbeat_ms":500,"election_timeout_ms":[300,600]},"steps":[{"do":"heal"}]})")
+        << QStringLiteral("cluster: field 'election_timeout_ms'");
     QTest::newRow("unknown verb") << QByteArray(R"({"title":"x","steps":[{"do":"heal"},{"do":"explode"}]})")
                                   << QStringLiteral("step 2 (explode): field 'do': unknown step 'explode'");
+    QTest::newRow("a typo beside a missing field")
+        << QByteArray(R"({"title":"x","steps":[{"do":"sleep","msec":1}]})")
+        << QStringLiteral(
+               "step 1 (sleep): field 'ms': is required (found 'msec', which is not a field here)");
     QTest::newRow("typo in a field") << QByteArray(R"({"title":"x","steps":[{"do":"sleep","ms":1,"mss":2}]})")
                                      << QStringLiteral("step 1 (sleep): field 'mss': is not a field");
     QTest::newRow("missing ms") << QByteArray(R"({"title":"x","steps":[{"do":"sleep"}]})")

@@ -1,0 +1,259 @@
+#include "controllertarget.h"
+
+#include "cluster/clustercontroller.h"
+
+#include <QTimer>
+
+namespace raftlab {
+
+using scenario::ClientAnswer;
+
+namespace {
+
+QString describe(const NodeClient::KvResult &result)
+{
+    if (result.httpStatus == 0)
+        return result.networkError.isEmpty() ? result.message : result.networkError;
+    if (result.ok() && result.index)
+        return QStringLiteral("%1 at index %2, term %3")
+            .arg(result.httpStatus)
+            .arg(*result.index)
+            .arg(*result.term);
+    if (!result.error.isEmpty())
+        return QStringLiteral("%1 %2").arg(result.httpStatus).arg(result.error);
+    return QString::number(result.httpStatus);
+}
+
+ClientAnswer answer(ClientAnswer::Outcome outcome, const NodeClient::KvResult &result)
+{
+    ClientAnswer answer;
+    answer.outcome = outcome;
+    answer.seen = describe(result);
+    return answer;
+}
+
+} // namespace
+
+ClientAnswer classifyWrite(const NodeClient::KvResult &result)
+{
+    if (result.ok())
+        return answer(ClientAnswer::Outcome::Ok, result);
+    if (result.httpStatus == 412 && result.error == QLatin1String("compare_failed")) {
+        ClientAnswer notSwapped = answer(ClientAnswer::Outcome::Ok, result);
+        notSwapped.swapped = false;
+        return notSwapped;
+    }
+    if (result.httpStatus == 0)
+        return answer(ClientAnswer::Outcome::Unknown,
+                      result); // it may have reached a leader before the line broke
+    if (result.httpStatus >= 400 && result.httpStatus < 500)
+        return answer(ClientAnswer::Outcome::Fail, result); // refused before it reached a log
+    // 5xx: the node says whether the write may still happen.
+    const QString outcome = result.json.value(QStringLiteral("outcome")).toString();
+    if (outcome == QLatin1String("failed")) {
+        ClientAnswer failed = answer(ClientAnswer::Outcome::Fail, result);
+        failed.notCommitted = result.error == QLatin1String("not_committed");
+        return failed;
+    }
+    return answer(ClientAnswer::Outcome::Unknown, result);
+}
+
+ClientAnswer classifyRead(const NodeClient::KvResult &result)
+{
+    if (result.ok()) {
+        ClientAnswer found = answer(ClientAnswer::Outcome::Ok, result);
+        found.found = true;
+        found.value = QString::fromUtf8(result.body);
+        found.seen = QStringLiteral("%1 \"%2\"").arg(result.httpStatus).arg(found.value);
+        return found;
+    }
+    if (result.httpStatus == 404 && result.error == QLatin1String("not_found"))
+        return answer(ClientAnswer::Outcome::Ok, result);
+    // A read that did not complete changed nothing: it simply failed.
+    return answer(ClientAnswer::Outcome::Fail, result);
+}
+
+ControllerTarget::ControllerTarget(ClusterController *controller, QObject *parent)
+    : QObject(parent)
+    , m_controller(controller)
+    , m_loadTimer(new QTimer(this))
+{
+    m_clock.start();
+    connect(m_loadTimer, &QTimer::timeout, this, &ControllerTarget::sendLoadWrite);
+}
+
+std::vector<scenario::NodeView> ControllerTarget::nodes() const
+{
+    std::vector<scenario::NodeView> views;
+    const ClusterModel *model = m_controller->model();
+    for (NodeId id : model->nodeIds()) {
+        scenario::NodeView view;
+        view.id = id;
+        const ClusterSupervisor::NodeState process = m_controller->supervisor()->nodeState(id);
+        view.running = process == ClusterSupervisor::NodeState::Running ||
+            process == ClusterSupervisor::NodeState::Frozen ||
+            process == ClusterSupervisor::NodeState::External;
+        view.frozen = process == ClusterSupervisor::NodeState::Frozen;
+        if (const NodeState *state = model->node(id); state && view.running) {
+            view.known = state->connected && state->hasStatus;
+            view.role = QString::fromLatin1(toString(state->role).data());
+            view.term = state->term.value;
+            view.leader = state->leader;
+        }
+        views.push_back(view);
+    }
+    return views;
+}
+
+void ControllerTarget::after(int ms, std::function<void()> then)
+{
+    QTimer::singleShot(ms, this, std::move(then));
+}
+
+void ControllerTarget::kill(NodeId id)
+{
+    m_controller->kill(id);
+}
+
+void ControllerTarget::restart(NodeId id)
+{
+    m_controller->restart(id);
+}
+
+void ControllerTarget::freeze(NodeId id)
+{
+    m_controller->freeze(id);
+}
+
+void ControllerTarget::thaw(NodeId id)
+{
+    m_controller->thaw(id);
+}
+
+void ControllerTarget::setLinkCut(NodeId a, NodeId b, bool cut)
+{
+    m_controller->setLinkCut(a, b, cut);
+}
+
+void ControllerTarget::healAll()
+{
+    m_controller->healAll();
+}
+
+void ControllerTarget::setNetworkFaults(std::optional<NodeId> node, int delayMs, int jitterMs, double loss)
+{
+    for (NodeClient *client : m_controller->clients()) {
+        if (!node || client->id() == *node)
+            client->setNetworkFaults(delayMs, jitterMs, loss);
+    }
+}
+
+void ControllerTarget::setTiming(int heartbeatMs, int electionTimeoutMinMs, int electionTimeoutMaxMs)
+{
+    for (NodeClient *client : m_controller->clients())
+        client->setTiming(heartbeatMs, electionTimeoutMinMs, electionTimeoutMaxMs);
+}
+
+void ControllerTarget::transferLeadership(NodeId to)
+{
+    m_controller->makeLeader(to);
+}
+
+void ControllerTarget::triggerElection(NodeId id)
+{
+    m_controller->triggerElection(id);
+}
+
+void ControllerTarget::write(NodeId via, const WriteRequest &request, scenario::AnswerCallback done)
+{
+    NodeClient *client = m_controller->client(via);
+    if (!client) {
+        ClientAnswer refused;
+        refused.outcome = ClientAnswer::Outcome::Fail;
+        refused.seen = QStringLiteral("no node %1").arg(via.value);
+        done(refused);
+        return;
+    }
+    const auto answered = [done](const NodeClient::KvResult &result) {
+        done(classifyWrite(result));
+    };
+    const QByteArray key = request.key.toUtf8();
+    switch (request.op) {
+    case WriteOp::Put:
+        client->put(key, request.value.toUtf8(), answered, request.timeoutMs);
+        break;
+    case WriteOp::Delete:
+        client->remove(key, answered, request.timeoutMs);
+        break;
+    case WriteOp::Cas:
+        client->compareAndSet(
+            key, request.ifValue ? std::optional<QByteArray>(request.ifValue->toUtf8()) : std::nullopt,
+            request.value.toUtf8(), answered, request.timeoutMs);
+        break;
+    }
+}
+
+void ControllerTarget::read(NodeId via, const QString &key, bool local, int timeoutMs,
+                            scenario::AnswerCallback done)
+{
+    NodeClient *client = m_controller->client(via);
+    if (!client) {
+        ClientAnswer refused;
+        refused.outcome = ClientAnswer::Outcome::Fail;
+        refused.seen = QStringLiteral("no node %1").arg(via.value);
+        done(refused);
+        return;
+    }
+    client->get(
+        key.toUtf8(), [done](const NodeClient::KvResult &result) { done(classifyRead(result)); },
+        local ? NodeClient::ReadConsistency::Local : NodeClient::ReadConsistency::Linearizable, timeoutMs);
+}
+
+void ControllerTarget::setLoad(int ratePerSecond, NodeId via)
+{
+    m_loadVia = via;
+    if (ratePerSecond <= 0) {
+        m_loadTimer->stop();
+        return;
+    }
+    m_loadTimer->start(std::max(1, 1000 / ratePerSecond));
+}
+
+void ControllerTarget::sendLoadWrite()
+{
+    NodeClient *client = m_controller->client(m_loadVia);
+    if (!client)
+        return;
+    ++m_loadSent;
+    client->put(QByteArrayLiteral("load-") + QByteArray::number(m_loadSent % 100),
+                QByteArray::number(m_loadSent), [](const NodeClient::KvResult &) {});
+}
+
+QString ControllerTarget::committedLogsDisagreement() const
+{
+    // Compare every pair of running nodes over the committed entries both mirror.
+    const ClusterModel *model = m_controller->model();
+    const std::vector<scenario::NodeView> views = nodes();
+    for (std::size_t i = 0; i < views.size(); ++i) {
+        const LogMirror *a = views[i].running ? model->log(views[i].id) : nullptr;
+        for (std::size_t j = i + 1; a && j < views.size(); ++j) {
+            const LogMirror *b = views[j].running ? model->log(views[j].id) : nullptr;
+            if (!b)
+                continue;
+            const LogIndex from = std::max(a->firstMirroredIndex(), b->firstMirroredIndex());
+            const LogIndex to = std::min(a->commitIndex(), b->commitIndex());
+            for (LogIndex index = from; index <= to && index.value > 0; index = LogIndex(index.value + 1)) {
+                const LogCell *x = a->entry(index);
+                const LogCell *y = b->entry(index);
+                if (x && y && (x->term != y->term || x->command != y->command))
+                    return QStringLiteral("nodes %1 and %2 committed different entries at index %3")
+                        .arg(views[i].id.value)
+                        .arg(views[j].id.value)
+                        .arg(index.value);
+            }
+        }
+    }
+    return {};
+}
+
+} // namespace raftlab

@@ -1,0 +1,120 @@
+// `raftlab --headless --scenario`: a bad file is refused before anything starts (exit 2, the step and
+// field named); a scenario plays on real nodes without a display and its verdict is the exit status.
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestHeadless : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void aBadFileIsRefusedBeforeAnythingStarts_data();
+    void aBadFileIsRefusedBeforeAnythingStarts();
+    void headlessNeedsAScenario();
+    void aScenarioThatHoldsExitsZeroWithoutADisplay();
+    void aFailedExpectationExitsOneNamingItsStep();
+
+private:
+    struct Finished
+    {
+        int exitCode = -1;
+        QString out;
+        QString err;
+    };
+    Finished play(const QByteArray &scenario, const QStringList &extra = {});
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void TestHeadless::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+TestHeadless::Finished TestHeadless::play(const QByteArray &scenario, const QStringList &extra)
+{
+    const QString path = m_dir->filePath(QStringLiteral("scenario.json"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(scenario) != scenario.size())
+        qFatal("cannot write %s", qPrintable(path));
+    file.close();
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+        environment.remove(QString::fromLatin1(name));
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(RAFTLAB_GUI_BINARY),
+                  QStringList{QStringLiteral("--headless"), QStringLiteral("--scenario"), path} + extra);
+    Finished finished;
+    if (!process.waitForFinished(240'000)) { // a loaded CI machine starts nodes slowly
+        process.kill();
+        process.waitForFinished();
+        return finished;
+    }
+    finished.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    finished.out = QString::fromUtf8(process.readAllStandardOutput());
+    finished.err = QString::fromUtf8(process.readAllStandardError());
+    return finished;
+}
+
+void TestHeadless::aBadFileIsRefusedBeforeAnythingStarts_data()
+{
+    QTest::addColumn<QByteArray>("scenario");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("typo in step 2")
+        << QByteArray(R"({"title":"t","steps":[{"do":"heal"},{"do":"sleep","msec":5}]})")
+        << QStringLiteral(
+               "step 2 (sleep): field 'ms': is required (found 'msec', which is not a field here)");
+    QTest::newRow("not json") << QByteArray("{\"title\":") << QStringLiteral("not JSON");
+}
+
+void TestHeadless::aBadFileIsRefusedBeforeAnythingStarts()
+{
+    QFETCH(QByteArray, scenario);
+    QFETCH(QString, expected);
+    const Finished finished = play(scenario);
+    QCOMPARE(finished.exitCode, 2);
+    QVERIFY2(finished.err.contains(expected), qPrintable(finished.err));
+    QCOMPARE(finished.err.count(QLatin1Char('\n')), 1);
+    QVERIFY2(finished.out.isEmpty(), qPrintable(finished.out)); // not one step played
+}
+
+void TestHeadless::headlessNeedsAScenario()
+{
+    QProcess process;
+    process.start(QStringLiteral(RAFTLAB_GUI_BINARY), {QStringLiteral("--headless")});
+    QVERIFY(process.waitForFinished(30'000));
+    QCOMPARE(process.exitCode(), 2);
+    QVERIFY(process.readAllStandardError().contains("--headless needs --scenario"));
+}
+
+void TestHeadless::aScenarioThatHoldsExitsZeroWithoutADisplay()
+{
+    const Finished finished = play(R"({"title":"Write and read","nodes":3,"steps":[
+        {"do":"wait_leader","within_ms":30000},
+        {"do":"put","key":"k","value":"v","timeout_ms":20000},
+        {"do":"get","node":2,"key":"k","expect_value":"v","timeout_ms":20000},
+        {"do":"expect","value_on_all":{"key":"k","value":"v"},"within_ms":20000}]})");
+    QVERIFY2(finished.exitCode == 0, qPrintable(finished.out + finished.err));
+    QVERIFY2(finished.out.contains(QStringLiteral("ok   step 3/4 get: read \"v\"")),
+             qPrintable(finished.out));
+    QVERIFY(finished.out.endsWith(QStringLiteral("PASS: every expectation held\n")));
+}
+
+void TestHeadless::aFailedExpectationExitsOneNamingItsStep()
+{
+    const Finished finished = play(R"({"title":"Wrong","nodes":1,"steps":[
+        {"do":"wait_leader","within_ms":30000},
+        {"do":"expect","role_of":1,"role":"candidate","within_ms":300},
+        {"do":"heal"}]})");
+    QVERIFY2(finished.exitCode == 1, qPrintable(finished.out + finished.err));
+    QVERIFY2(finished.out.contains(QStringLiteral("FAIL step 2/3 expect: node 1 is leader")),
+             qPrintable(finished.out));
+    QVERIFY2(!finished.out.contains(QStringLiteral("step 3/3")), "stops at the failure");
+}
+
+QTEST_GUILESS_MAIN(TestHeadless)
+#include "tst_headless.moc"
