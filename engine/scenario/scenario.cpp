@@ -275,9 +275,10 @@ Action StepParser::parseExpect()
     const bool termAbove = is("term_above");
     const bool write = is("write");
     const bool logsAgree = is("logs_agree");
+    const bool snapshotOn = is("snapshot_on");
     if (kinds != 1)
         fail(QStringLiteral("%1: needs exactly one of value_on_all, no_leader_for_ms, term_unchanged_for_ms, "
-                            "leader_is, leader_is_not, role_of, term_above, write, logs_agree")
+                            "leader_is, leader_is_not, role_of, term_above, write, logs_agree, snapshot_on")
                  .arg(m_fields.where()));
     expect.withinMs = m_fields.integer(QStringLiteral("within_ms"), 0, 0, maxDurationMs);
 
@@ -337,6 +338,9 @@ Action StepParser::parseExpect()
                     .arg(expect.write));
         expect.outcome = outcome(QStringLiteral("outcome"), ExpectedOutcome::Ok);
         expect.notCommitted = m_fields.boolean(QStringLiteral("not_committed"), false);
+    } else if (snapshotOn) {
+        expect.kind = Expect::Kind::SnapshotOn;
+        expect.node = node(QStringLiteral("snapshot_on"), true);
     } else if (logsAgree) {
         expect.kind = Expect::Kind::LogsAgree;
         if (!m_fields.boolean(QStringLiteral("logs_agree"), true))
@@ -456,6 +460,9 @@ Action StepParser::parse(const QString &verb, QString &label)
             fail(QStringLiteral("%1: focus needs \"node\" or \"log_index\"").arg(m_fields.where()));
         return focus;
     }
+    if (verb == QLatin1String("reset"))
+        return Reset{m_fields.boolean(QStringLiteral("prevote"), true),
+                     m_fields.boolean(QStringLiteral("check_quorum"), true)};
     if (verb == QLatin1String("load"))
         return Load{m_fields.integer(QStringLiteral("rate"), 0, 0, 500, true),
                     node(QStringLiteral("node"), false)};

@@ -135,6 +135,7 @@ struct Expect
         TermAbove, // the cluster's highest term exceeds the term labelled `termLabel` (or a number)
         WriteOutcome, // an earlier non-waiting write (label `write`) ended as `outcome`
         LogsAgree, // every live node holds the same committed entries
+        SnapshotOn, // `node` holds a snapshot (its log starts after one)
     };
     Kind kind = Kind::ValueOnAll;
     int withinMs = 0; // how long the runner may wait for it to become true (0: now)
@@ -167,6 +168,12 @@ struct Focus // the app draws attention to a node, or to a log index (visual onl
     std::optional<std::uint64_t> logIndex;
 };
 
+struct Reset // wipe every node's data and start the cluster again, with these protocol options
+{
+    bool preVote = true;
+    bool checkQuorum = true;
+};
+
 struct Load // a steady stream of writes in the background, until a later load with rate 0
 {
     int ratePerSecond = 0;
@@ -175,7 +182,7 @@ struct Load // a steady stream of writes in the background, until a later load w
 
 using Action = std::variant<WaitLeader, Sleep, ClientWrite, ClientRead, ProcessFault, Partition, Cut, Isolate,
                             Heal, NetFaults, Timing, Transfer, ElectionTimeout, Expect, RememberTerm, Chapter,
-                            Say, Focus, Load>;
+                            Say, Focus, Load, Reset>;
 
 struct Step
 {

@@ -313,6 +313,20 @@ void ScenarioRunner::runStep(const Step &step)
                     return;
                 Q_EMIT focusRequested(id, action.logIndex);
                 done();
+            } else if constexpr (std::is_same_v<T, Reset>) {
+                m_target->resetCluster(action.preVote, action.checkQuorum);
+                m_nodeLabels.clear(); // a new cluster: the nodes labels named are gone
+                pollUntil(resetTimeoutMs, [this, action](auto answer) {
+                    const std::vector<NodeView> nodes = m_target->nodes();
+                    const bool allUp = std::all_of(nodes.begin(), nodes.end(), [](const NodeView &node) {
+                        return node.running && node.known;
+                    });
+                    answer(
+                        allUp,
+                        allUp ? QStringLiteral("a fresh cluster, PreVote %1, CheckQuorum %2")
+                                    .arg(action.preVote ? u"on" : u"off", action.checkQuorum ? u"on" : u"off")
+                              : QStringLiteral("the nodes did not come back: %1").arg(describeNodes()));
+                });
             } else if constexpr (std::is_same_v<T, Load>) {
                 const std::optional<NodeId> id = needNode(action.node);
                 if (!id)
@@ -587,6 +601,23 @@ void ScenarioRunner::runExpect(const Expect &expect)
             const bool held =
                 matches(expect.outcome, seen->outcome) && (!expect.notCommitted || seen->notCommitted);
             answer(held, QStringLiteral("%1: %2").arg(outcomeText(seen->outcome), seen->seen));
+        });
+        return;
+    case Expect::Kind::SnapshotOn:
+        pollUntil(expect.withinMs, [this, expect](auto answer) {
+            const std::optional<NodeId> id = resolve(expect.node);
+            for (const NodeView &node : m_target->nodes()) {
+                if (id && node.id == *id) {
+                    answer(node.known && node.snapshotIndex > 0,
+                           node.snapshotIndex > 0
+                               ? QStringLiteral("node %1 holds a snapshot up to index %2")
+                                     .arg(id->value)
+                                     .arg(node.snapshotIndex)
+                               : QStringLiteral("node %1 holds no snapshot").arg(id->value));
+                    return;
+                }
+            }
+            answer(false, QStringLiteral("no such node"));
         });
         return;
     case Expect::Kind::LogsAgree:

@@ -34,6 +34,7 @@ class ScenarioRunner final : public QObject
 
 public:
     static constexpr int pollIntervalMs = 20;
+    static constexpr int resetTimeoutMs = 60'000; // a loaded machine starts nodes slowly
 
     enum class Pauses {
         Honour, // wait for next() before every step marked "pause"

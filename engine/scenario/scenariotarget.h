@@ -25,6 +25,7 @@ struct NodeView
     QString role; // follower, precandidate, candidate, leader
     std::uint64_t term = 0;
     NodeId leader{}; // whom it believes leads
+    std::uint64_t snapshotIndex = 0; // the last index its snapshot covers (0: none)
 };
 
 // The end of one client request, classified as a history records it.
@@ -81,6 +82,8 @@ public:
     };
     virtual void write(NodeId via, const WriteRequest &request, AnswerCallback done) = 0;
     virtual void read(NodeId via, const QString &key, bool local, int timeoutMs, AnswerCallback done) = 0;
+    // Wipes every node's data and starts the cluster again with these protocol options.
+    virtual void resetCluster(bool preVote, bool checkQuorum) = 0;
     // A steady stream of writes in the background (0: stop).
     virtual void setLoad(int ratePerSecond, NodeId via) = 0;
 

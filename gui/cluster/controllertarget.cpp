@@ -99,6 +99,7 @@ std::vector<scenario::NodeView> ControllerTarget::nodes() const
             view.role = QString::fromLatin1(toString(state->role).data());
             view.term = state->term.value;
             view.leader = state->leader;
+            view.snapshotIndex = state->snapshotIndex.value;
         }
         views.push_back(view);
     }
@@ -207,6 +208,11 @@ void ControllerTarget::read(NodeId via, const QString &key, bool local, int time
     client->get(
         key.toUtf8(), [done](const NodeClient::KvResult &result) { done(classifyRead(result)); },
         local ? NodeClient::ReadConsistency::Local : NodeClient::ReadConsistency::Linearizable, timeoutMs);
+}
+
+void ControllerTarget::resetCluster(bool preVote, bool checkQuorum)
+{
+    m_controller->resetCluster(ProtocolOptions{preVote, checkQuorum});
 }
 
 void ControllerTarget::setLoad(int ratePerSecond, NodeId via)

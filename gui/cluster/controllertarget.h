@@ -49,6 +49,7 @@ public:
     void read(NodeId via, const QString &key, bool local, int timeoutMs,
               scenario::AnswerCallback done) override;
     void setLoad(int ratePerSecond, NodeId via) override;
+    void resetCluster(bool preVote, bool checkQuorum) override;
     QString committedLogsDisagreement() const override;
 
 private:

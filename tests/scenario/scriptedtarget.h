@@ -31,7 +31,7 @@ public:
     {
         for (int i = 1; i <= nodes; ++i)
             m_nodes.push_back(
-                NodeView{NodeId(std::uint32_t(i)), true, false, true, QStringLiteral("follower"), 1, {}});
+                NodeView{NodeId(std::uint32_t(i)), true, false, true, QStringLiteral("follower"), 1, {}, 0});
     }
 
     std::vector<NodeView> nodes() const override { return m_nodes; }
@@ -97,6 +97,13 @@ public:
         answer.found = values.count(via) > 0;
         answer.value = answer.found ? values[via] : QString();
         after(1, [done, answer] { done(answer); });
+    }
+    void resetCluster(bool preVote, bool checkQuorum) override
+    {
+        act(QStringLiteral("reset %1 %2")
+                .arg(preVote ? "prevote" : "no-prevote", checkQuorum ? "checkquorum" : "no-checkquorum"));
+        for (NodeView &n : m_nodes)
+            n = NodeView{n.id, true, false, true, QStringLiteral("follower"), 0, {}, 0};
     }
     void setLoad(int rate, NodeId via) override
     {

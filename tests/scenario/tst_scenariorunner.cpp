@@ -40,6 +40,7 @@ private Q_SLOTS:
     void aWriteThatDoesNotWaitIsCheckedLater();
     void valueOnAllReadsEveryRunningNode();
     void lessonsGoOnAfterAFailureWhenAsked();
+    void resetWaitsForTheFreshClusterAndForgetsLabels();
 };
 
 void TestScenarioRunner::waitLeaderWaitsForTheCluster()
@@ -253,6 +254,27 @@ void TestScenarioRunner::lessonsGoOnAfterAFailureWhenAsked()
     QCOMPARE(finished.first().first().toBool(), false);
     QCOMPARE(runner.failures(), 1);
     QCOMPARE(target.actions, QStringList({"heal"}));
+}
+
+void TestScenarioRunner::resetWaitsForTheFreshClusterAndForgetsLabels()
+{
+    ScriptedTarget target(3);
+    target.makeLeader(NodeId(2), 4);
+    ScenarioRunner runner(scenarioOf(R"({"title":"t","steps":[
+        {"do":"kill","node":"leader","as":"L1"},
+        {"do":"reset","prevote":false},
+        {"do":"expect","snapshot_on":1,"within_ms":100}]})"),
+                          &target);
+    QSignalSpy steps(&runner, &ScenarioRunner::stepFinished);
+    runner.start();
+    target.runUntil(1000);
+    QCOMPARE(target.actions, QStringList({"kill 2", "reset no-prevote checkquorum"}));
+    QCOMPARE(steps.at(1).at(1).value<StepResult>().seen,
+             QStringLiteral("a fresh cluster, PreVote off, CheckQuorum on"));
+    QVERIFY(target.nodes()[1].running);
+    const auto snapshot = steps.at(2).at(1).value<StepResult>();
+    QVERIFY(snapshot.verdict == StepResult::Verdict::Failed);
+    QCOMPARE(snapshot.seen, QStringLiteral("node 1 holds no snapshot"));
 }
 
 QTEST_GUILESS_MAIN(TestScenarioRunner)
