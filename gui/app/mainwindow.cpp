@@ -1,8 +1,12 @@
 #include "mainwindow.h"
 
+#include "cluster/lessonsession.h"
 #include "views/cluster/clusterview.h"
+#include "views/controls/captionoverlay.h"
 #include "views/controls/clientpanel.h"
 #include "views/controls/eventfeed.h"
+#include "views/controls/lessonchooser.h"
+#include "views/controls/lessonpanel.h"
 #include "views/panels/chartspanel.h"
 #include "views/panels/logview.h"
 
@@ -10,6 +14,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QFileDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -37,10 +42,12 @@ MainWindow::MainWindow(const GuiOptions &options, QWidget *parent)
     : QMainWindow(parent)
     , m_options(options)
     , m_controller(new ClusterController(this))
+    , m_lessons(new LessonSession(m_controller, this))
 {
     setWindowTitle(QStringLiteral("RaftLab — %1").arg(clusterDescription(options)));
     buildViews();
     buildActions();
+    buildLessons();
     connectController();
     applyTheme();
     refreshControls();
@@ -110,7 +117,12 @@ void MainWindow::buildViews()
 
     // The explaining column (sentences, then the client) runs the full height on the right; the ring
     // and, under it, the logs and charts (which need a row per node and a readable height) on the left.
+    m_lessonPanel = new LessonPanel(m_lessons);
+    m_lessonPanel->hide(); // until a lesson starts
+    m_caption = new CaptionOverlay(m_clusterView);
+
     auto *side = new QSplitter(Qt::Vertical);
+    side->addWidget(m_lessonPanel);
     side->addWidget(m_eventFeed);
     side->addWidget(m_clientPanel);
     side->setStretchFactor(0, 1);
@@ -267,6 +279,8 @@ void MainWindow::applyTheme()
     m_chartsPanel->setTheme(m_theme);
     m_eventFeed->setTheme(m_theme);
     m_clientPanel->setTheme(m_theme);
+    m_lessonPanel->applyTheme(m_theme);
+    m_caption->applyTheme(m_theme);
 }
 
 void MainWindow::refreshControls()
@@ -338,6 +352,68 @@ void MainWindow::showHowToRead()
             "<b>Click a link</b> to cut or heal it. Slow the cluster down with the speed buttons.</p>"
             "<p>The <b>logs</b> below show every node's entries by index: solid cells are committed, dashed "
             "ones are not yet. The <b>events</b> on the right say what happened, newest first.</p>"));
+}
+
+void MainWindow::buildLessons()
+{
+    QMenu *menu = menuBar()->addMenu(tr("&Lessons"));
+    menu->addAction(tr("Choose a lesson…"), QKeySequence(Qt::CTRL | Qt::Key_L), this,
+                    &MainWindow::chooseLesson);
+    menu->addAction(tr("Open scenario…"), QKeySequence::Open, this, &MainWindow::openScenarioFile);
+    menu->addSeparator();
+    for (const LessonFile &lesson : LessonSession::shippedLessons()) {
+        QAction *action = menu->addAction(lesson.scenario.title);
+        action->setStatusTip(lesson.scenario.summary);
+        action->setEnabled(!lesson.scenario.simulationOnly);
+        connect(action, &QAction::triggered, this, [this, path = lesson.path] { startLesson(path); });
+    }
+    connect(m_lessonPanel, &LessonPanel::nextRequested, m_lessons, &LessonSession::next);
+    connect(m_lessonPanel, &LessonPanel::previousRequested, m_lessons, &LessonSession::previous);
+    connect(m_lessonPanel, &LessonPanel::restartRequested, m_lessons, &LessonSession::restart);
+    connect(m_lessonPanel, &LessonPanel::stopRequested, m_lessons, &LessonSession::stop);
+    connect(m_lessons, &LessonSession::changed, this, &MainWindow::refreshLesson);
+}
+
+QString MainWindow::startLesson(const QString &path)
+{
+    scenario::Scenario lesson;
+    if (const QString error = scenario::loadScenario(path, lesson); !error.isEmpty()) {
+        QMessageBox::warning(this, tr("Cannot open the scenario"), error);
+        return error;
+    }
+    if (lesson.simulationOnly) {
+        const QString error = tr("%1 needs the step-by-step simulator.").arg(lesson.title);
+        QMessageBox::information(this, tr("Cannot play this lesson here"), error);
+        return error;
+    }
+    m_options.nodeCount = lesson.nodes;
+    m_lessons->start(lesson);
+    refreshControls();
+    return m_lessons->state() == LessonSession::State::Failed ? m_lessons->problem() : QString();
+}
+
+void MainWindow::chooseLesson()
+{
+    LessonChooser chooser(LessonSession::shippedLessons(), this);
+    connect(&chooser, &LessonChooser::openFileRequested, this, &MainWindow::openScenarioFile,
+            Qt::QueuedConnection);
+    if (chooser.exec() == QDialog::Accepted && chooser.chosen())
+        startLesson(chooser.chosen()->path);
+}
+
+void MainWindow::openScenarioFile()
+{
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open a scenario"), QString(), tr("Scenarios (*.json)"));
+    if (!path.isEmpty())
+        startLesson(path);
+}
+
+void MainWindow::refreshLesson()
+{
+    const bool active = m_lessons->isActive();
+    m_lessonPanel->setVisible(active);
+    m_caption->setCaption(m_lessons->chapter(), active ? m_lessons->caption() : QString());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

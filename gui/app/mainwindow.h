@@ -13,10 +13,13 @@ class QTabWidget;
 
 namespace raftlab {
 
+class CaptionOverlay;
 class ChartsPanel;
 class ClientPanel;
 class ClusterView;
 class EventFeed;
+class LessonPanel;
+class LessonSession;
 class LogView;
 
 // The app's one window (DESIGN.md, layer 6): the cluster ring in the middle, the narration and the
@@ -45,6 +48,11 @@ public:
     ChartsPanel *chartsPanel() const { return m_chartsPanel; }
     EventFeed *eventFeed() const { return m_eventFeed; }
     ClientPanel *clientPanel() const { return m_clientPanel; }
+    LessonSession *lessons() const { return m_lessons; }
+    LessonPanel *lessonPanel() const { return m_lessonPanel; }
+    CaptionOverlay *caption() const { return m_caption; }
+    // Starts a lesson from a scenario file; the reason it cannot, or empty.
+    QString startLesson(const QString &path);
     QAction *speedAction(int factor) const; // the tool bar's ×1, ×5, ×20, ×100
     QAction *projectorAction() const { return m_projectorAction; }
     // The status bar's summary line, e.g. "Leader: node 3 · term 4 · commit 17 · 5 of 5 nodes up · fsync
@@ -63,6 +71,10 @@ private:
     void refreshControls();
     void confirmReset();
     void showHowToRead();
+    void buildLessons();
+    void chooseLesson();
+    void openScenarioFile();
+    void refreshLesson();
 
     GuiOptions m_options;
     ClusterController *m_controller;
@@ -73,6 +85,9 @@ private:
     ChartsPanel *m_chartsPanel = nullptr;
     EventFeed *m_eventFeed = nullptr;
     ClientPanel *m_clientPanel = nullptr;
+    LessonSession *m_lessons = nullptr;
+    LessonPanel *m_lessonPanel = nullptr;
+    CaptionOverlay *m_caption = nullptr;
     QTabWidget *m_bottomTabs = nullptr;
 
     QActionGroup *m_speedGroup = nullptr;

@@ -1,0 +1,151 @@
+// The lesson player in the window, on real nodes: the shipped lessons are in the Lessons menu; a lesson
+// starts its own cluster, shows each sentence as a caption over the ring, waits at pause steps for
+// Next, ticks what held, and Previous replays a fresh cluster up to the step before.
+#include "app/mainwindow.h"
+#include "cluster/lessonsession.h"
+#include "views/controls/captionoverlay.h"
+#include "views/controls/lessonpanel.h"
+
+#include <QApplication>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+using namespace raftlab;
+
+namespace {
+constexpr int deadlineMs = 90'000; // a loaded 2-core machine starts five nodes slowly
+const QString firstLesson = QStringLiteral(":/scenarios/01-first-election.json");
+} // namespace
+
+class TestLessonPlayer : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void theShippedLessonsAreInTheMenu();
+    void aLessonWaitsForNextAndTicksWhatHeld();
+    void previousReplaysUpToTheStepBefore();
+    void aBadScenarioFileIsRefusedWithItsStepNamed();
+
+private:
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestLessonPlayer::init()
+{
+    GuiOptions options;
+    m_window = std::make_unique<MainWindow>(options);
+    ClusterSupervisor *supervisor = m_window->controller()->supervisor();
+    supervisor->setNodeExecutable(QStringLiteral(RAFTLAB_NODE_PATH));
+    supervisor->setExtraNodeArguments({QStringLiteral("--fsync"), QStringLiteral("never")});
+    m_window->resize(1280, 800);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestLessonPlayer::cleanup()
+{
+    m_window.reset();
+}
+
+void TestLessonPlayer::theShippedLessonsAreInTheMenu()
+{
+    const std::vector<LessonFile> lessons = LessonSession::shippedLessons();
+    QVERIFY(lessons.size() >= 10);
+    QMenu *menu = nullptr;
+    for (QAction *action : m_window->menuBar()->actions()) {
+        if (action->text() == QStringLiteral("&Lessons"))
+            menu = action->menu();
+    }
+    QVERIFY(menu);
+    QStringList titles;
+    for (QAction *action : menu->actions())
+        titles << action->text();
+    for (const LessonFile &lesson : lessons) {
+        QVERIFY2(titles.contains(lesson.scenario.title), qPrintable(lesson.scenario.title));
+        QVERIFY(!lesson.scenario.summary.isEmpty());
+    }
+}
+
+void TestLessonPlayer::aLessonWaitsForNextAndTicksWhatHeld()
+{
+    QVERIFY(m_window->startLesson(firstLesson).isEmpty());
+    LessonSession *session = m_window->lessons();
+    LessonPanel *panel = m_window->lessonPanel();
+    QVERIFY(panel->isVisible());
+    // Step 2 is marked "pause": the lesson stops before it, its sentence on the ring.
+    QTRY_COMPARE_WITH_TIMEOUT(int(session->state()), int(LessonSession::State::Waiting), deadlineMs);
+    QCOMPARE(session->currentIndex(), 1);
+    QVERIFY(panel->nextButton()->isEnabled());
+    QCOMPARE(panel->stepCounterText(), QStringLiteral("Step 2 of 9 — press Next"));
+    QVERIFY(m_window->caption()->isVisible());
+    QVERIFY2(m_window->caption()->text().contains(QStringLiteral("Five nodes have just started")),
+             qPrintable(m_window->caption()->text()));
+    QVERIFY2(m_window->caption()->text().contains(QStringLiteral("Nobody leads yet")),
+             "the chapter title too");
+
+    // Next, until the end: every expectation of the first lesson holds on a healthy cluster.
+    QTest::mouseClick(panel->nextButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(session->state() == LessonSession::State::Waiting ||
+                                 session->state() == LessonSession::State::Finished,
+                             deadlineMs);
+    QVERIFY(session->currentIndex() > 1);
+    while (session->state() == LessonSession::State::Waiting) {
+        QTest::mouseClick(panel->nextButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(session->state() != LessonSession::State::Running, deadlineMs);
+    }
+    QCOMPARE(int(session->state()), int(LessonSession::State::Finished));
+    QCOMPARE(panel->stepCounterText(), QStringLiteral("Finished: every expectation held."));
+    int ticks = 0;
+    for (int i = 0; i < panel->stepList()->count(); ++i)
+        ticks += panel->stepList()->item(i)->text().startsWith(QStringLiteral("✓")) ? 1 : 0;
+    QCOMPARE(ticks, 5); // wait_leader, role_of, term_unchanged_for_ms, the put, value_on_all
+}
+
+void TestLessonPlayer::previousReplaysUpToTheStepBefore()
+{
+    QVERIFY(m_window->startLesson(firstLesson).isEmpty());
+    LessonSession *session = m_window->lessons();
+    QTRY_COMPARE_WITH_TIMEOUT(int(session->state()), int(LessonSession::State::Waiting), deadlineMs);
+    session->next();
+    // The second pause: before step 6.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        session->state() == LessonSession::State::Waiting && session->currentIndex() == 5, deadlineMs);
+    QTest::mouseClick(m_window->lessonPanel()->previousButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        session->state() == LessonSession::State::Waiting && session->currentIndex() == 4, deadlineMs);
+    // Replayed on a fresh cluster: the steps before ran again and held, the rest has not run.
+    QVERIFY(session->results()[3].has_value());
+    QVERIFY(session->results()[3]->verdict == scenario::StepResult::Verdict::Held);
+    QVERIFY(!session->results()[4].has_value());
+}
+
+void TestLessonPlayer::aBadScenarioFileIsRefusedWithItsStepNamed()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("bad.json"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"title":"t","steps":[{"do":"heal"},{"do":"kill"}]})");
+    file.close();
+    // The warning box is modal: close it as soon as it shows.
+    QTimer::singleShot(0, this, [] {
+        for (QWidget *widget : QApplication::topLevelWidgets()) {
+            if (auto *box = qobject_cast<QMessageBox *>(widget))
+                box->accept();
+        }
+    });
+    const QString error = m_window->startLesson(path);
+    QVERIFY2(error.contains(QStringLiteral("step 2 (kill): field 'node': is required")), qPrintable(error));
+    QVERIFY(!m_window->lessons()->isActive());
+}
+
+QTEST_MAIN(TestLessonPlayer)
+#include "tst_lessonplayer.moc"
