@@ -570,6 +570,148 @@ QString toString(ExpectedOutcome outcome)
     return QStringLiteral("any");
 }
 
+namespace {
+
+QString describe(const NodeRef &ref)
+{
+    switch (ref.kind) {
+    case NodeRef::Kind::Id:
+        return QStringLiteral("node %1").arg(ref.id.value);
+    case NodeRef::Kind::Leader:
+        return QStringLiteral("the leader");
+    case NodeRef::Kind::Any:
+        return QStringLiteral("any node");
+    case NodeRef::Kind::Follower:
+        return QStringLiteral("a follower");
+    case NodeRef::Kind::Label:
+        break;
+    }
+    return ref.label;
+}
+
+QString describeNodes(const std::vector<NodeRef> &refs)
+{
+    QStringList names;
+    for (const NodeRef &ref : refs)
+        names << (ref.kind == NodeRef::Kind::Id ? QString::number(ref.id.value) : describe(ref));
+    return names.join(QLatin1Char(','));
+}
+
+QString describeValue(const std::optional<QString> &value)
+{
+    return value ? QStringLiteral("\"%1\"").arg(*value) : QStringLiteral("absent");
+}
+
+QString describeExpect(const Expect &expect)
+{
+    switch (expect.kind) {
+    case Expect::Kind::ValueOnAll:
+        return QStringLiteral("expect %1 = %2 on every node").arg(expect.key, describeValue(expect.value));
+    case Expect::Kind::NoLeaderFor:
+        return QStringLiteral("expect no leader for %1 s").arg(expect.durationMs / 1000.0);
+    case Expect::Kind::TermUnchangedFor:
+        return QStringLiteral("expect the term to stay for %1 s").arg(expect.durationMs / 1000.0);
+    case Expect::Kind::LeaderIs:
+        return QStringLiteral("expect %1 to lead").arg(describe(expect.node));
+    case Expect::Kind::LeaderIsNot:
+        return QStringLiteral("expect a leader other than %1").arg(describe(expect.node));
+    case Expect::Kind::Role:
+        return QStringLiteral("expect %1 to be %2").arg(describe(expect.node), expect.role);
+    case Expect::Kind::TermAbove:
+        return QStringLiteral("expect a term above %1")
+            .arg(expect.termLabel.isEmpty() ? QString::number(expect.term) : expect.termLabel);
+    case Expect::Kind::WriteOutcome:
+        return QStringLiteral("expect write %1 to end %2%3")
+            .arg(expect.write, toString(expect.outcome),
+                 expect.notCommitted ? QStringLiteral(" (not_committed)") : QString());
+    case Expect::Kind::LogsAgree:
+        return QStringLiteral("expect the committed logs to agree");
+    case Expect::Kind::SnapshotOn:
+        return QStringLiteral("expect %1 to hold a snapshot").arg(describe(expect.node));
+    }
+    return QStringLiteral("expect");
+}
+
+QString describeAction(const Action &action)
+{
+    return std::visit(
+        [](const auto &a) -> QString {
+            using T = std::decay_t<decltype(a)>;
+            if constexpr (std::is_same_v<T, WaitLeader>)
+                return QStringLiteral("wait for a leader");
+            else if constexpr (std::is_same_v<T, Sleep>)
+                return QStringLiteral("wait %1 s").arg(a.ms / 1000.0);
+            else if constexpr (std::is_same_v<T, ClientWrite>) {
+                const QString what = a.op == ClientWrite::Op::Delete ? QStringLiteral("delete %1").arg(a.key)
+                    : a.op == ClientWrite::Op::Cas
+                    ? QStringLiteral("cas %1: %2 → \"%3\"")
+                          .arg(a.key, describeValue(a.ifValue), a.value.value_or(QString()))
+                    : QStringLiteral("put %1=%2").arg(a.key, a.value.value_or(QString()));
+                return QStringLiteral("%1 via %2").arg(what, describe(a.node));
+            } else if constexpr (std::is_same_v<T, ClientRead>)
+                return QStringLiteral("%1 read %2 via %3")
+                    .arg(a.local ? QStringLiteral("local") : QStringLiteral("linearizable"), a.key,
+                         describe(a.node));
+            else if constexpr (std::is_same_v<T, ProcessFault>) {
+                static const char *const verbs[] = {"kill", "restart", "freeze", "thaw"};
+                return QStringLiteral("%1 %2").arg(QLatin1String(verbs[int(a.kind)]), describe(a.node));
+            } else if constexpr (std::is_same_v<T, Partition>) {
+                QStringList groups;
+                for (const auto &group : a.groups)
+                    groups << describeNodes(group);
+                return QStringLiteral("partition %1").arg(groups.join(QStringLiteral(" | ")));
+            } else if constexpr (std::is_same_v<T, Cut>)
+                return QStringLiteral("cut %1 – %2").arg(describe(a.a), describe(a.b));
+            else if constexpr (std::is_same_v<T, Isolate>)
+                return QStringLiteral("isolate %1").arg(describe(a.node));
+            else if constexpr (std::is_same_v<T, Heal>)
+                return QStringLiteral("heal every link");
+            else if constexpr (std::is_same_v<T, NetFaults>)
+                return QStringLiteral("delay %1 ms, loss %2% on %3")
+                    .arg(a.delayMs)
+                    .arg(a.loss * 100)
+                    .arg(a.node ? describe(*a.node) : QStringLiteral("every node"));
+            else if constexpr (std::is_same_v<T, Timing>)
+                return QStringLiteral("heartbeats every %1 ms, elections after %2–%3 ms")
+                    .arg(a.heartbeatMs)
+                    .arg(a.electionTimeoutMinMs)
+                    .arg(a.electionTimeoutMaxMs);
+            else if constexpr (std::is_same_v<T, Transfer>)
+                return QStringLiteral("hand the leadership to %1").arg(describe(a.to));
+            else if constexpr (std::is_same_v<T, ElectionTimeout>)
+                return QStringLiteral("fire %1's election timer").arg(describe(a.node));
+            else if constexpr (std::is_same_v<T, Expect>)
+                return describeExpect(a);
+            else if constexpr (std::is_same_v<T, RememberTerm>)
+                return QStringLiteral("note the term");
+            else if constexpr (std::is_same_v<T, Chapter>)
+                return a.title;
+            else if constexpr (std::is_same_v<T, Say>)
+                return QStringLiteral("…");
+            else if constexpr (std::is_same_v<T, Focus>)
+                return QStringLiteral("look at %1")
+                    .arg(a.node ? describe(*a.node) : QStringLiteral("index %1").arg(*a.logIndex));
+            else if constexpr (std::is_same_v<T, Load>)
+                return a.ratePerSecond > 0
+                    ? QStringLiteral("%1 writes/s via %2").arg(a.ratePerSecond).arg(describe(a.node))
+                    : QStringLiteral("stop the writes");
+            else if constexpr (std::is_same_v<T, Reset>)
+                return QStringLiteral("a fresh cluster: PreVote %1, CheckQuorum %2")
+                    .arg(a.preVote ? u"on" : u"off", a.checkQuorum ? u"on" : u"off");
+        },
+        action);
+}
+
+} // namespace
+
+QString describe(const Step &step)
+{
+    QString text = describeAction(step.action);
+    if (!step.label.isEmpty())
+        text += QStringLiteral(" (as %1)").arg(step.label);
+    return text;
+}
+
 ClusterConfig clusterConfigFor(const ClusterSettings &settings)
 {
     ClusterConfig config;

@@ -225,6 +225,10 @@ QString loadScenario(const QString &path, Scenario &out);
 
 QString toString(ExpectedOutcome outcome);
 
+// A step in a few words, for lists and logs: "kill the leader (as L1)", "put greeting=hello on any node",
+// "expect greeting = \"hello\" on every node".
+QString describe(const Step &step);
+
 // A cluster file's settings with the scenario's values where it gives them (no name, no members).
 ClusterConfig clusterConfigFor(const ClusterSettings &settings);
 

@@ -109,7 +109,7 @@ void HeadlessScenario::printStep(int index, const StepResult &result)
                        .arg(QLatin1String(mark))
                        .arg(step.number)
                        .arg(m_scenario->steps.size())
-                       .arg(step.verb);
+                       .arg(scenario::describe(step));
     if (!result.seen.isEmpty())
         line += QStringLiteral(": %1").arg(result.seen);
     if (!step.say.isEmpty())

@@ -99,8 +99,9 @@ void TestHeadless::aScenarioThatHoldsExitsZeroWithoutADisplay()
         {"do":"get","node":2,"key":"k","expect_value":"v","timeout_ms":20000},
         {"do":"expect","value_on_all":{"key":"k","value":"v"},"within_ms":20000}]})");
     QVERIFY2(finished.exitCode == 0, qPrintable(finished.out + finished.err));
-    QVERIFY2(finished.out.contains(QStringLiteral("ok   step 3/4 get: read \"v\"")),
-             qPrintable(finished.out));
+    QVERIFY2(
+        finished.out.contains(QStringLiteral("ok   step 3/4 linearizable read k via node 2: read \"v\"")),
+        qPrintable(finished.out));
     QVERIFY(finished.out.endsWith(QStringLiteral("PASS: every expectation held\n")));
 }
 
@@ -111,7 +112,8 @@ void TestHeadless::aFailedExpectationExitsOneNamingItsStep()
         {"do":"expect","role_of":1,"role":"candidate","within_ms":300},
         {"do":"heal"}]})");
     QVERIFY2(finished.exitCode == 1, qPrintable(finished.out + finished.err));
-    QVERIFY2(finished.out.contains(QStringLiteral("FAIL step 2/3 expect: node 1 is leader")),
+    QVERIFY2(finished.out.contains(
+                 QStringLiteral("FAIL step 2/3 expect node 1 to be candidate: node 1 is leader")),
              qPrintable(finished.out));
     QVERIFY2(!finished.out.contains(QStringLiteral("step 3/3")), "stops at the failure");
 }

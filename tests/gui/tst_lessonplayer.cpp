@@ -80,13 +80,13 @@ void TestLessonPlayer::aLessonWaitsForNextAndTicksWhatHeld()
     LessonSession *session = m_window->lessons();
     LessonPanel *panel = m_window->lessonPanel();
     QVERIFY(panel->isVisible());
-    // Step 2 is marked "pause": the lesson stops before it, its sentence on the ring.
+    // Step 5 is marked "pause": the lesson stops before it, its sentence on the ring.
     QTRY_COMPARE_WITH_TIMEOUT(int(session->state()), int(LessonSession::State::Waiting), deadlineMs);
-    QCOMPARE(session->currentIndex(), 1);
+    QCOMPARE(session->currentIndex(), 4);
     QVERIFY(panel->nextButton()->isEnabled());
-    QCOMPARE(panel->stepCounterText(), QStringLiteral("Step 2 of 9 — press Next"));
+    QCOMPARE(panel->stepCounterText(), QStringLiteral("Step 5 of 9 — press Next"));
     QVERIFY(m_window->caption()->isVisible());
-    QVERIFY2(m_window->caption()->text().contains(QStringLiteral("Five nodes have just started")),
+    QVERIFY2(m_window->caption()->text().contains(QStringLiteral("We have a leader")),
              qPrintable(m_window->caption()->text()));
     QVERIFY2(m_window->caption()->text().contains(QStringLiteral("Nobody leads yet")),
              "the chapter title too");
@@ -96,7 +96,7 @@ void TestLessonPlayer::aLessonWaitsForNextAndTicksWhatHeld()
     QTRY_VERIFY_WITH_TIMEOUT(session->state() == LessonSession::State::Waiting ||
                                  session->state() == LessonSession::State::Finished,
                              deadlineMs);
-    QVERIFY(session->currentIndex() > 1);
+    QVERIFY(session->currentIndex() > 4);
     while (session->state() == LessonSession::State::Waiting) {
         QTest::mouseClick(panel->nextButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(session->state() != LessonSession::State::Running, deadlineMs);
@@ -115,16 +115,17 @@ void TestLessonPlayer::previousReplaysUpToTheStepBefore()
     LessonSession *session = m_window->lessons();
     QTRY_COMPARE_WITH_TIMEOUT(int(session->state()), int(LessonSession::State::Waiting), deadlineMs);
     session->next();
-    // The second pause: before step 6.
+    // The second pause: before step 8.
     QTRY_VERIFY_WITH_TIMEOUT(
-        session->state() == LessonSession::State::Waiting && session->currentIndex() == 5, deadlineMs);
+        session->state() == LessonSession::State::Waiting && session->currentIndex() == 7, deadlineMs);
     QTest::mouseClick(m_window->lessonPanel()->previousButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(
-        session->state() == LessonSession::State::Waiting && session->currentIndex() == 4, deadlineMs);
-    // Replayed on a fresh cluster: the steps before ran again and held, the rest has not run.
-    QVERIFY(session->results()[3].has_value());
-    QVERIFY(session->results()[3]->verdict == scenario::StepResult::Verdict::Held);
-    QVERIFY(!session->results()[4].has_value());
+        session->state() == LessonSession::State::Waiting && session->currentIndex() == 6, deadlineMs);
+    // Replayed on a fresh cluster, past the first pause: the steps before ran again and held, the rest
+    // has not run.
+    QVERIFY(session->results()[5].has_value());
+    QVERIFY(session->results()[5]->verdict == scenario::StepResult::Verdict::Held);
+    QVERIFY(!session->results()[6].has_value());
 }
 
 void TestLessonPlayer::aBadScenarioFileIsRefusedWithItsStepNamed()

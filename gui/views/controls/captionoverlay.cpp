@@ -29,8 +29,8 @@ void CaptionOverlay::setCaption(const QString &chapter, const QString &sentence)
     }
     QString html;
     if (!chapter.isEmpty())
-        html +=
-            QStringLiteral("<div style='font-size:small; opacity:0.8'>%1</div>").arg(chapter.toHtmlEscaped());
+        html += QStringLiteral("<span style='font-size:small; color:#c8c8d8'>%1</span><br>")
+                    .arg(chapter.toHtmlEscaped());
     html += sentence.toHtmlEscaped();
     setText(html);
     place();

@@ -90,7 +90,8 @@ void LessonPanel::rebuildSteps()
 {
     m_steps->clear();
     for (const scenario::Step &step : m_session->scenario().steps) {
-        auto *item = new QListWidgetItem(QStringLiteral("%1. %2").arg(step.number).arg(step.verb));
+        auto *item =
+            new QListWidgetItem(QStringLiteral("%1. %2").arg(step.number).arg(scenario::describe(step)));
         item->setToolTip(step.say);
         m_steps->addItem(item);
     }
@@ -112,7 +113,7 @@ void LessonPanel::refresh()
     const auto &results = m_session->results();
     for (int i = 0; i < m_steps->count(); ++i) {
         const scenario::Step &step = lesson.steps[std::size_t(i)];
-        QString text = QStringLiteral("%1. %2").arg(step.number).arg(step.verb);
+        QString text = QStringLiteral("%1. %2").arg(step.number).arg(scenario::describe(step));
         QString mark = QStringLiteral("   ");
         if (i < int(results.size()) && results[std::size_t(i)]) {
             const StepResult &result = *results[std::size_t(i)];
