@@ -71,6 +71,7 @@ int NodeProcess::start()
     NodeSettings settings;
     settings.tickMs = tickMsFor(heartbeatMs);
     settings.snapshotEvery = cluster.snapshotEvery;
+    settings.core.catchUpEntries = NodeSettings::catchUpEntriesFor(cluster.snapshotEvery);
     settings.core.id = self;
     for (const ClusterMember &m : cluster.members)
         settings.core.members.push_back(m.id);
@@ -110,7 +111,10 @@ int NodeProcess::start()
             transportOptions.peers.push_back(TcpTransport::PeerAddress{m.id, m.raft.host, m.raft.port});
     }
     m_transport = std::make_unique<TcpTransport>(transportOptions);
-    m_node = std::make_unique<RaftNode>(settings, std::move(opened), m_transport.get());
+    QString damage;
+    m_node = RaftNode::create(settings, std::move(opened), m_transport.get(), damage);
+    if (!m_node)
+        return failWith(3, QStringLiteral("damaged data: %1").arg(damage));
     HttpApi::Options httpOptions{cluster, member->http.host, member->http.port, m_options.adminToken,
                                  syncMode == SyncMode::Always};
     m_http = std::make_unique<HttpApi>(httpOptions, m_node.get());

@@ -35,6 +35,11 @@ struct CoreConfig
     std::size_t maxEntriesPerAppend = 256; // batch by count ...
     std::size_t maxBytesPerAppend = 1024 * 1024; // ... and by payload bytes (one entry always fits)
     std::size_t snapshotChunkBytes = 512 * 1024; // InstallSnapshot chunk size
+    // Entries compact() keeps below the snapshot point (etcd's SnapshotCatchUpEntries): a follower a
+    // little behind catches up by appends instead of a whole snapshot, and one that has just installed
+    // a snapshot finds the entries after it even though the leader compacted again meanwhile. 0 drops
+    // every entry the snapshot covers.
+    std::uint64_t catchUpEntries = 0;
 
     Sabotage sabotage = Sabotage::None;
 

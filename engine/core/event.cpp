@@ -56,6 +56,8 @@ std::string_view toString(EventType type)
         return "snapshot_sent";
     case EventType::SnapshotInstalled:
         return "snapshot";
+    case EventType::SnapshotRefused:
+        return "snapshot_refused";
     case EventType::LogCompacted:
         return "compact";
     case EventType::ReadRejected:
@@ -111,6 +113,12 @@ std::string_view toString(Reason reason)
         return "transfer_target_unknown";
     case Reason::LeaderStepsDown:
         return "leader_steps_down";
+    case Reason::SizeMismatch:
+        return "size_mismatch";
+    case Reason::ChecksumMismatch:
+        return "checksum_mismatch";
+    case Reason::StateMachineRefused:
+        return "state_machine_refused";
     }
     return "unknown";
 }
@@ -182,6 +190,20 @@ QString refusalReason(const Event &e)
         return QStringLiteral("the request's term %1 is older").arg(e.otherTerm.value);
     default:
         return QString::fromLatin1(toString(e.reason).data());
+    }
+}
+
+QString snapshotRefusalReason(Reason reason)
+{
+    switch (reason) {
+    case Reason::SizeMismatch:
+        return QStringLiteral("its chunks do not add up to the size the leader declared");
+    case Reason::ChecksumMismatch:
+        return QStringLiteral("its bytes do not match the leader's checksum");
+    case Reason::StateMachineRefused:
+        return QStringLiteral("the state machine cannot restore it");
+    default:
+        return QString::fromLatin1(toString(reason).data());
     }
 }
 
@@ -268,6 +290,12 @@ QString describe(const Event &e)
         return QStringLiteral("%1 installed %2's snapshot up to index %3.")
             .arg(who, node(e.peer))
             .arg(e.index.value);
+    case EventType::SnapshotRefused:
+        return QStringLiteral("%1 refused %2's snapshot up to index %3: %4. It keeps its state; the leader "
+                              "sends it again.")
+            .arg(who, node(e.peer))
+            .arg(e.index.value)
+            .arg(snapshotRefusalReason(e.reason));
     case EventType::LogCompacted:
         return QStringLiteral("%1 compacted its log: entries up to index %2 now live in a snapshot.")
             .arg(who)

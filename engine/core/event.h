@@ -34,6 +34,7 @@ enum class EventType : std::uint8_t {
     TransferAborted, // the transfer to `peer` did not finish: `reason`
     SnapshotSent, // the leader began sending its snapshot to `peer` (it is behind the compaction point)
     SnapshotInstalled, // this node replaced its state with the snapshot up to `index` from `peer`
+    SnapshotRefused, // this node refused the snapshot up to `index` from `peer` because of `reason`
     LogCompacted, // entries up to `index` were replaced by a snapshot of the state machine
     ReadRejected, // a read could not be served here: `reason`
 };
@@ -61,6 +62,9 @@ enum class Reason : std::uint8_t {
     TransferTimedOut, // the target did not take over within an election timeout
     TransferTargetUnknown,
     LeaderStepsDown, // the leader lost leadership during the operation
+    SizeMismatch, // a snapshot's chunks do not add up to the size its leader declared
+    ChecksumMismatch, // a snapshot's bytes do not have the CRC-32C its leader declared
+    StateMachineRefused, // the state machine cannot restore a snapshot from its bytes
 };
 
 std::string_view toString(EventType type);

@@ -65,10 +65,13 @@ struct Message
     std::uint64_t readRound = 0;
 
     // InstallSnapshot: the snapshot's end, and one chunk of its bytes at `snapshotOffset`;
-    // `snapshotDone` on the last chunk. InstallSnapshotResponse: `snapshotOffset` = bytes received so far.
+    // `snapshotDone` on the last chunk. Every chunk also declares the whole snapshot's size and its
+    // CRC-32C, which the follower checks before it hands the snapshot to its state machine.
+    // InstallSnapshotResponse: `snapshotOffset` = bytes received so far.
     SnapshotMeta snapshot{};
     std::uint64_t snapshotOffset = 0;
     std::uint64_t snapshotTotalBytes = 0;
+    std::uint32_t snapshotChecksum = 0;
     QByteArray snapshotChunk{};
     bool snapshotDone = false;
     // InstallSnapshotResponse: the offset of the chunk this answers, so the leader can tell an answer to

@@ -122,6 +122,7 @@ void RaftCore::resetForTerm(Term term)
     m_leader = NodeId{};
     m_votes.reset();
     m_progress.clear();
+    m_snapshotTransfers.clear();
     m_heartbeatElapsedTicks = 0;
     resetElectionTimer();
 }

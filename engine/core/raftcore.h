@@ -86,8 +86,16 @@ public:
     // Fire the election timer now (the admin route `/admin/timeout`; classroom split votes).
     void campaignNow();
     // The owner's state machine took a snapshot that includes every entry up to `index` (which must
-    // be applied); the core drops those entries from its log and sends this snapshot to laggards.
+    // be applied); the core drops those entries from its log, but the last `catchUpEntries` of them,
+    // and sends this snapshot to laggards.
     void compact(LogIndex index, const QByteArray &stateMachineData);
+    // The owner's verdict on Ready::receivedSnapshot, `meta` naming it. Installed: its state machine can
+    // restore it, so the core takes it (a later Ready persists it, then acknowledges it to the leader);
+    // false when there is nothing to install any more (this node caught up or stopped following
+    // meanwhile). Refused: the bytes do not decode; nothing changes, nothing is acknowledged, and the
+    // leader sends the snapshot again once its chunk times out.
+    bool installSnapshot(const SnapshotMeta &meta);
+    void refuseSnapshot(const SnapshotMeta &meta);
 
     // --- outputs -----------------------------------------------------------------------------
     bool hasReady() const;
@@ -141,9 +149,11 @@ private:
     void handleHeartbeat(const Message &message);
     void handleHeartbeatResponse(const Message &message);
     void handleInstallSnapshot(const Message &message);
+    void refuseIncomingSnapshot(NodeId leader, Reason reason);
     void handleSnapshotResponse(const Message &message);
     void appendAsLeader(EntryType type, const QByteArray &payload);
     bool sendAppend(NodeId to, bool sendIfEmpty);
+    void startSnapshotTransfer(NodeId to);
     void sendSnapshotChunk(NodeId to);
     void broadcastAppend();
     void broadcastHeartbeat(std::uint64_t readRound);
@@ -199,13 +209,32 @@ private:
     std::uint64_t m_readRound = 0;
     std::map<NodeId, std::uint64_t> m_ackedReadRound;
 
-    // Follower: a snapshot being received in chunks.
+    // Leader: the snapshot each follower in ProgressState::Snapshot is being sent, with the CRC-32C of
+    // its data. A transfer goes on with the snapshot it started with even after the leader compacted
+    // again (the transfer keeps that older snapshot's data alive): restarting it with every newer
+    // snapshot would starve a follower whose transfer takes longer than a snapshot interval. Only a
+    // transfer that starts over (the follower has nothing of it) takes the newest one.
+    struct SnapshotTransfer
+    {
+        Snapshot snapshot;
+        std::uint32_t checksum = 0;
+    };
+    std::map<NodeId, SnapshotTransfer> m_snapshotTransfers;
+    std::optional<std::pair<SnapshotMeta, std::uint32_t>> m_newestSnapshotChecksum; // computed once
+
+    // Follower: a snapshot being received in chunks, checked against the size and CRC-32C its leader
+    // declared as it arrives; then, once complete, with the owner until it is installed or refused
+    // (chunks of any snapshot are ignored meanwhile: the leader resends them).
     struct IncomingSnapshot
     {
         SnapshotMeta meta;
+        std::uint64_t totalBytes = 0;
+        std::uint32_t checksum = 0;
         QByteArray data;
+        std::uint32_t dataChecksum = 0; // of `data` so far
     };
     std::optional<IncomingSnapshot> m_incomingSnapshot;
+    std::optional<ReceivedSnapshot> m_receivedSnapshot;
 
     std::vector<LogIndex> m_matchScratch; // reused by maybeCommit(): no allocation per acknowledgement
     Ready m_ready; // outputs gathered since the last takeReady()

@@ -7,6 +7,7 @@ namespace raftlab {
 
 RaftLog::RaftLog(Snapshot snapshot, Entries entries)
     : m_snapshot(std::move(snapshot))
+    , m_base(m_snapshot.meta)
     , m_entries(std::move(entries))
 {
     // What was restored from disk is durable, and everything the snapshot covers is applied.
@@ -17,14 +18,14 @@ RaftLog::RaftLog(Snapshot snapshot, Entries entries)
 
 Term RaftLog::lastTerm() const
 {
-    return m_entries.empty() ? m_snapshot.meta.term : m_entries.back().term;
+    return m_entries.empty() ? m_base.term : m_entries.back().term;
 }
 
 std::optional<Term> RaftLog::termAt(LogIndex index) const
 {
-    if (index == m_snapshot.meta.index)
-        return m_snapshot.meta.term;
-    if (index < m_snapshot.meta.index || index > lastIndex())
+    if (index == m_base.index)
+        return m_base.term;
+    if (index < m_base.index || index > lastIndex())
         return std::nullopt;
     return m_entries[offsetOf(index)].term;
 }
@@ -84,8 +85,7 @@ std::optional<LogIndex> RaftLog::lastIndexOfTerm(Term term) const
     const auto after = std::upper_bound(m_entries.begin(), m_entries.end(), term,
                                         [](Term t, const Entry &entry) { return t < entry.term; });
     if (after == m_entries.begin())
-        return m_snapshot.meta.term == term && !m_snapshot.isEmpty() ? std::optional(m_snapshot.meta.index)
-                                                                     : std::nullopt;
+        return m_base.term == term && m_base.index != LogIndex{} ? std::optional(m_base.index) : std::nullopt;
     const Entry &candidate = *(after - 1);
     if (candidate.term != term)
         return std::nullopt;
@@ -127,15 +127,23 @@ Entries RaftLog::takeCommitted(std::size_t maxBytes)
     return committed;
 }
 
-void RaftLog::compact(LogIndex index, const QByteArray &data)
+void RaftLog::compact(LogIndex index, const QByteArray &data, std::uint64_t keptEntries)
 {
     assert(index <= m_applied && index <= m_durable && "only applied, durable entries can be compacted");
     if (index <= m_snapshot.meta.index)
         return;
-    const Term term = *termAt(index);
+    m_snapshot = Snapshot{SnapshotMeta{index, *termAt(index)}, data};
+    const LogIndex keptFrom = index.value > keptEntries ? index - keptEntries : LogIndex{};
+    if (keptFrom > m_base.index)
+        dropThrough(keptFrom);
+}
+
+void RaftLog::dropThrough(LogIndex index)
+{
+    const SnapshotMeta base{index, *termAt(index)};
     m_entries.erase(m_entries.begin(),
                     m_entries.begin() + static_cast<std::ptrdiff_t>(offsetOf(index.next())));
-    m_snapshot = Snapshot{SnapshotMeta{index, term}, data};
+    m_base = base;
 }
 
 void RaftLog::restore(const Snapshot &snapshot)
@@ -143,13 +151,13 @@ void RaftLog::restore(const Snapshot &snapshot)
     const LogIndex index = snapshot.meta.index;
     assert(index > m_commit);
     if (matches(index, snapshot.meta.term)) {
-        m_entries.erase(m_entries.begin(),
-                        m_entries.begin() + static_cast<std::ptrdiff_t>(offsetOf(index.next())));
+        dropThrough(index);
     } else {
         // Nothing after the snapshot can be trusted: the owner drops its persisted entries after it.
         if (m_stable > index || lastIndex() > index)
             m_pendingTruncation = std::min(m_pendingTruncation.value_or(index.next()), index.next());
         m_entries.clear();
+        m_base = snapshot.meta;
     }
     m_snapshot = snapshot;
     m_commit = m_applied = index;
@@ -162,21 +170,23 @@ Entries RaftLog::takeUnstable()
 {
     Entries unstable;
     if (m_stable < lastIndex())
-        unstable.assign(
-            m_entries.begin() +
-                static_cast<std::ptrdiff_t>(offsetOf(std::max(m_stable, m_snapshot.meta.index).next())),
-            m_entries.end());
+        unstable.assign(m_entries.begin() +
+                            static_cast<std::ptrdiff_t>(offsetOf(std::max(m_stable, m_base.index).next())),
+                        m_entries.end());
     m_stable = lastIndex();
     return unstable;
 }
 
 const char *RaftLog::check() const
 {
-    if (!(m_snapshot.meta.index <= m_applied && m_applied <= m_commit && m_commit <= lastIndex()))
-        return "snapshot <= applied <= commit <= last does not hold";
+    if (!(m_base.index <= m_snapshot.meta.index && m_snapshot.meta.index <= m_applied &&
+          m_applied <= m_commit && m_commit <= lastIndex()))
+        return "base <= snapshot <= applied <= commit <= last does not hold";
     if (!(m_durable <= m_stable && m_stable <= lastIndex()))
         return "durable <= stable <= last does not hold";
-    Term previous = m_snapshot.meta.term;
+    if (termAt(m_snapshot.meta.index) != m_snapshot.meta.term)
+        return "the log disagrees with the snapshot about the term at its end";
+    Term previous = m_base.term;
     LogIndex expected = firstIndex();
     for (const Entry &entry : m_entries) {
         if (entry.index != expected)

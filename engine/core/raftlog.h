@@ -7,21 +7,23 @@
 
 namespace raftlab {
 
-// The core's in-memory view of the log: a snapshot base followed by entries, plus the four positions
-// that move along it. Invariants (checked by check()):
-//   snapshot.index <= applied <= commit <= last
+// The core's in-memory view of the log: the entries after a base position, the latest snapshot of the
+// state machine, and the four positions that move along the log. The base is the snapshot's end, or,
+// after compact() kept a tail of entries the snapshot covers, a little before it. Invariants (checked
+// by check()):
+//   base <= snapshot.index <= applied <= commit <= last
 //   durable <= stable <= last            (what the owner has made durable / has been handed to persist)
-//   entries are contiguous from snapshot.index + 1, and their terms never decrease.
+//   entries are contiguous from base + 1, and their terms never decrease.
 class RaftLog
 {
 public:
     RaftLog(Snapshot snapshot, Entries entries);
 
-    LogIndex firstIndex() const { return m_snapshot.meta.index.next(); }
-    LogIndex lastIndex() const { return m_snapshot.meta.index + m_entries.size(); }
+    LogIndex firstIndex() const { return m_base.index.next(); }
+    LogIndex lastIndex() const { return m_base.index + m_entries.size(); }
     Term lastTerm() const;
-    // The term of the entry at `index`: the snapshot's term at its last index, Term{} at index 0,
-    // nullopt when the entry was compacted away or does not exist yet.
+    // The term of the entry at `index`: the base's term at the base, Term{} at index 0, nullopt when
+    // the entry was compacted away or does not exist yet.
     std::optional<Term> termAt(LogIndex index) const;
     bool matches(LogIndex index, Term term) const { return termAt(index) == term; }
     const Entry &at(LogIndex index) const;
@@ -49,8 +51,9 @@ public:
     bool hasCommittedToHandOut() const { return m_applied < m_commit; }
 
     const Snapshot &snapshot() const { return m_snapshot; }
-    // The owner's state machine covers every entry up to `index`: drop them from memory.
-    void compact(LogIndex index, const QByteArray &data);
+    // The owner's state machine covers every entry up to `index`: drop them from memory, except the
+    // last `keptEntries` of them.
+    void compact(LogIndex index, const QByteArray &data, std::uint64_t keptEntries);
     // A snapshot from the leader replaces the state: keeps the entries after it if the log holds the
     // snapshot's last entry (Figure 13, rule 6), else drops them all.
     void restore(const Snapshot &snapshot);
@@ -73,8 +76,11 @@ private:
     {
         return static_cast<std::size_t>(index.value - firstIndex().value);
     }
+    // Drops the entries up to `index` (which must be in the log); it becomes the base.
+    void dropThrough(LogIndex index);
 
     Snapshot m_snapshot;
+    SnapshotMeta m_base; // the entry just before the first one held: its index and term
     Entries m_entries;
     LogIndex m_commit;
     LogIndex m_applied;

@@ -1,6 +1,8 @@
 // RaftCore: log replication, commitment and snapshot transfer (Raft §5.3, §5.4, §7).
 #include "raftcore.h"
 
+#include "crc32c.h"
+
 #include <cassert>
 #include <cstdio>
 #include <cstdlib>
@@ -164,6 +166,8 @@ void RaftCore::handleHeartbeat(const Message &message)
 
 void RaftCore::handleInstallSnapshot(const Message &message)
 {
+    if (m_receivedSnapshot)
+        return; // the owner is checking a complete one; the leader sends again if it must
     Message answer{.type = MessageType::InstallSnapshotResponse,
                    .to = message.from,
                    .snapshot = message.snapshot,
@@ -176,35 +180,63 @@ void RaftCore::handleInstallSnapshot(const Message &message)
         send(answer);
         return;
     }
-    // A first chunk starts over only for another snapshot: a late duplicate of chunk 0 must not throw
-    // away what arrived since.
-    if (message.snapshotOffset == 0 && (!m_incomingSnapshot || m_incomingSnapshot->meta != message.snapshot))
-        m_incomingSnapshot = IncomingSnapshot{message.snapshot, QByteArray()};
-    const bool inSequence = m_incomingSnapshot && m_incomingSnapshot->meta == message.snapshot &&
-        static_cast<std::uint64_t>(m_incomingSnapshot->data.size()) == message.snapshotOffset;
-    if (!inSequence) {
+    // A snapshot is known by where it ends, its size and its checksum: a first chunk starts over only for
+    // another snapshot, so a late duplicate of chunk 0 does not throw away what arrived since.
+    const auto isIncoming = [this, &message] {
+        return m_incomingSnapshot && m_incomingSnapshot->meta == message.snapshot &&
+            m_incomingSnapshot->totalBytes == message.snapshotTotalBytes &&
+            m_incomingSnapshot->checksum == message.snapshotChecksum;
+    };
+    if (message.snapshotOffset == 0 && !isIncoming())
+        m_incomingSnapshot = IncomingSnapshot{.meta = message.snapshot,
+                                              .totalBytes = message.snapshotTotalBytes,
+                                              .checksum = message.snapshotChecksum,
+                                              .data = {}};
+    if (!isIncoming() ||
+        static_cast<std::uint64_t>(m_incomingSnapshot->data.size()) != message.snapshotOffset) {
         // A lost or reordered chunk: tell the leader where we are.
-        answer.snapshotOffset = m_incomingSnapshot && m_incomingSnapshot->meta == message.snapshot
-            ? static_cast<std::uint64_t>(m_incomingSnapshot->data.size())
-            : 0;
+        answer.snapshotOffset =
+            isIncoming() ? static_cast<std::uint64_t>(m_incomingSnapshot->data.size()) : 0;
         send(answer);
         return;
     }
-    m_incomingSnapshot->data.append(message.snapshotChunk);
-    answer.snapshotOffset = static_cast<std::uint64_t>(m_incomingSnapshot->data.size());
+    IncomingSnapshot &incoming = *m_incomingSnapshot;
+    const auto chunkBytes = static_cast<std::uint64_t>(message.snapshotChunk.size());
+    if (message.snapshotOffset + chunkBytes > incoming.totalBytes) {
+        refuseIncomingSnapshot(message.from, Reason::SizeMismatch);
+        return;
+    }
+    incoming.data.append(message.snapshotChunk);
+    incoming.dataChecksum = crc32c(message.snapshotChunk.constData(), chunkBytes, incoming.dataChecksum);
+    answer.snapshotOffset = static_cast<std::uint64_t>(incoming.data.size());
     if (!message.snapshotDone) {
         send(answer);
         return;
     }
-    const Snapshot snapshot{m_incomingSnapshot->meta, std::move(m_incomingSnapshot->data)};
+    if (answer.snapshotOffset != incoming.totalBytes) {
+        refuseIncomingSnapshot(message.from, Reason::SizeMismatch);
+        return;
+    }
+    if (incoming.dataChecksum != incoming.checksum) {
+        refuseIncomingSnapshot(message.from, Reason::ChecksumMismatch);
+        return;
+    }
+    // Intact, but only the owner's state machine can tell whether it restores from these bytes: nothing
+    // is installed, persisted or acknowledged before it says so (installSnapshot()).
+    m_receivedSnapshot = ReceivedSnapshot{Snapshot{incoming.meta, std::move(incoming.data)}, message.from};
     m_incomingSnapshot.reset();
-    m_log.restore(snapshot);
-    m_ready.snapshot = snapshot;
-    emit(Event{.type = EventType::SnapshotInstalled, .peer = message.from, .index = snapshot.meta.index});
-    emit(Event{.type = EventType::CommitAdvanced, .index = snapshot.meta.index});
-    answer.success = true;
-    answer.matchIndex = snapshot.meta.index;
-    send(answer);
+    m_ready.receivedSnapshot = m_receivedSnapshot;
+}
+
+void RaftCore::refuseIncomingSnapshot(NodeId leader, Reason reason)
+{
+    // Silently: no answer, so the leader resends its chunk when it times out, hears that we have
+    // nothing, and starts over.
+    emit(Event{.type = EventType::SnapshotRefused,
+               .reason = reason,
+               .peer = leader,
+               .index = m_incomingSnapshot->meta.index});
+    m_incomingSnapshot.reset();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -224,9 +256,7 @@ bool RaftCore::sendAppend(NodeId to, bool sendIfEmpty)
     const std::optional<Term> prevTerm = m_log.termAt(prev);
     if (!prevTerm) {
         // The entries this follower needs were compacted away: it gets the snapshot instead (§7).
-        progress.becomeSnapshot(m_log.snapshot().meta.index);
-        emit(Event{.type = EventType::SnapshotSent, .peer = to, .index = m_log.snapshot().meta.index});
-        sendSnapshotChunk(to);
+        startSnapshotTransfer(to);
         return true;
     }
     Entries entries;
@@ -327,23 +357,34 @@ void RaftCore::handleHeartbeatResponse(const Message &message)
     confirmReads();
 }
 
+void RaftCore::startSnapshotTransfer(NodeId to)
+{
+    const Snapshot &newest = m_log.snapshot();
+    if (!m_newestSnapshotChecksum || m_newestSnapshotChecksum->first != newest.meta)
+        m_newestSnapshotChecksum = std::pair(
+            newest.meta, crc32c(newest.data.constData(), static_cast<std::size_t>(newest.data.size())));
+    m_snapshotTransfers.insert_or_assign(to, SnapshotTransfer{newest, m_newestSnapshotChecksum->second});
+    m_progress.at(to).becomeSnapshot(newest.meta.index);
+    emit(Event{.type = EventType::SnapshotSent, .peer = to, .index = newest.meta.index});
+    sendSnapshotChunk(to);
+}
+
 void RaftCore::sendSnapshotChunk(NodeId to)
 {
     Progress &progress = m_progress.at(to);
     if (progress.snapshotChunkInFlight())
         return;
-    const Snapshot &snapshot = m_log.snapshot();
-    if (progress.pendingSnapshot() != snapshot.meta.index)
-        progress.becomeSnapshot(snapshot.meta.index); // compacted again meanwhile: send the newer one
+    const SnapshotTransfer &transfer = m_snapshotTransfers.at(to);
     const auto offset = progress.snapshotOffset();
-    const auto total = static_cast<std::uint64_t>(snapshot.data.size());
-    const QByteArray chunk = snapshot.data.mid(static_cast<qsizetype>(offset),
-                                               static_cast<qsizetype>(m_config.snapshotChunkBytes));
+    const auto total = static_cast<std::uint64_t>(transfer.snapshot.data.size());
+    const QByteArray chunk = transfer.snapshot.data.mid(static_cast<qsizetype>(offset),
+                                                        static_cast<qsizetype>(m_config.snapshotChunkBytes));
     send(Message{.type = MessageType::InstallSnapshot,
                  .to = to,
-                 .snapshot = snapshot.meta,
+                 .snapshot = transfer.snapshot.meta,
                  .snapshotOffset = offset,
                  .snapshotTotalBytes = total,
+                 .snapshotChecksum = transfer.checksum,
                  .snapshotChunk = chunk,
                  .snapshotDone = offset + static_cast<std::uint64_t>(chunk.size()) >= total});
     progress.setSnapshotChunkInFlight(true);
@@ -355,6 +396,7 @@ void RaftCore::handleSnapshotResponse(const Message &message)
     if (progress.state() != ProgressState::Snapshot || message.snapshot.index != progress.pendingSnapshot())
         return;
     if (message.success) {
+        m_snapshotTransfers.erase(message.from);
         progress.acknowledge(message.matchIndex);
         progress.becomeProbe();
         sendAppend(message.from, true);
@@ -364,7 +406,16 @@ void RaftCore::handleSnapshotResponse(const Message &message)
     // second stream of chunks.
     if (message.snapshotChunkOffset != progress.snapshotOffset())
         return;
-    progress.setSnapshotOffset(message.snapshotOffset);
+    const SnapshotTransfer &transfer = m_snapshotTransfers.at(message.from);
+    const auto total = static_cast<std::uint64_t>(transfer.snapshot.data.size());
+    const std::uint64_t offset = message.snapshotOffset <= total ? message.snapshotOffset : 0;
+    if (offset == 0 && transfer.snapshot.meta != m_log.snapshot().meta) {
+        // The follower holds nothing of this snapshot (it lost or refused it): starting over, it might
+        // as well get the newest.
+        startSnapshotTransfer(message.from);
+        return;
+    }
+    progress.setSnapshotOffset(offset);
     progress.setSnapshotChunkInFlight(false);
     sendSnapshotChunk(message.from);
 }

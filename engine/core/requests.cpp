@@ -127,8 +127,44 @@ void RaftCore::compact(LogIndex index, const QByteArray &stateMachineData)
     assert(index <= m_log.appliedIndex());
     if (index <= m_log.snapshot().meta.index)
         return;
-    m_log.compact(index, stateMachineData);
+    m_log.compact(index, stateMachineData, m_config.catchUpEntries);
     emit(Event{.type = EventType::LogCompacted, .index = index});
+}
+
+bool RaftCore::installSnapshot(const SnapshotMeta &meta)
+{
+    const InvariantGuard guard(*this);
+    if (!m_receivedSnapshot || m_receivedSnapshot->snapshot.meta != meta)
+        return false;
+    ReceivedSnapshot received = std::move(*m_receivedSnapshot);
+    m_receivedSnapshot.reset();
+    // Appends from a newer leader may have brought us past it while the owner decoded it; and only a
+    // follower takes a leader's state wholesale.
+    if (m_role != Role::Follower || meta.index <= m_log.commitIndex())
+        return false;
+    m_log.restore(received.snapshot);
+    m_ready.snapshot = std::move(received.snapshot);
+    emit(Event{.type = EventType::SnapshotInstalled, .peer = received.leader, .index = meta.index});
+    emit(Event{.type = EventType::CommitAdvanced, .index = meta.index});
+    // Leaves with the Ready that persists the snapshot, once that is durable.
+    send(Message{.type = MessageType::InstallSnapshotResponse,
+                 .to = received.leader,
+                 .success = true,
+                 .matchIndex = meta.index,
+                 .snapshot = meta});
+    return true;
+}
+
+void RaftCore::refuseSnapshot(const SnapshotMeta &meta)
+{
+    const InvariantGuard guard(*this);
+    if (!m_receivedSnapshot || m_receivedSnapshot->snapshot.meta != meta)
+        return;
+    emit(Event{.type = EventType::SnapshotRefused,
+               .reason = Reason::StateMachineRefused,
+               .peer = m_receivedSnapshot->leader,
+               .index = meta.index});
+    m_receivedSnapshot.reset();
 }
 
 } // namespace raftlab

@@ -122,6 +122,7 @@ QJsonObject coreEventJson(const Event &event, qint64 timeUs)
     case EventType::CommitAdvanced:
     case EventType::SnapshotSent:
     case EventType::SnapshotInstalled:
+    case EventType::SnapshotRefused:
     case EventType::LogCompacted:
         json.insert(QStringLiteral("index"), static_cast<qint64>(event.index.value));
         json.insert(QStringLiteral("peer"), idOrNull(event.peer));

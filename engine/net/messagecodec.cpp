@@ -35,6 +35,7 @@ enum Key : quint64 {
     KeySnapshotDone,
     KeyTraceId,
     KeySnapshotChunkOffset,
+    KeySnapshotChecksum,
 };
 
 constexpr quint64 maxEntriesPerMessage = 1'000'000;
@@ -230,6 +231,7 @@ QByteArray encodeMessage(const Message &m, std::uint64_t traceId)
     w.flag(KeySnapshotDone, m.snapshotDone);
     w.number(KeyTraceId, traceId);
     w.number(KeySnapshotChunkOffset, m.snapshotChunkOffset);
+    w.number(KeySnapshotChecksum, m.snapshotChecksum);
     w.stream().endMap();
     return out;
 }
@@ -331,6 +333,13 @@ QString decodeMessage(const QByteArray &bytes, Message &m, std::uint64_t &traceI
         case KeySnapshotChunkOffset:
             m.snapshotChunkOffset = r.unsignedInteger("snapshotChunkOffset");
             break;
+        case KeySnapshotChecksum: {
+            const quint64 checksum = r.unsignedInteger("snapshotChecksum");
+            if (checksum > 0xFFFFFFFFu)
+                r.fail(QStringLiteral("snapshotChecksum %1 is not a CRC-32C").arg(checksum));
+            m.snapshotChecksum = static_cast<std::uint32_t>(checksum);
+            break;
+        }
         case KeyTraceId:
             traceId = r.unsignedInteger("trace id");
             break;

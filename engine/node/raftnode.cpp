@@ -1,12 +1,15 @@
 #include "raftnode.h"
 
 #include "net/tcptransport.h"
+#include "storage/snapshotfile.h"
 #include "storageworker.h"
 
+#include <QDir>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QTimer>
 
+#include <algorithm>
 #include <chrono>
 
 namespace raftlab {
@@ -21,27 +24,42 @@ qint64 RaftNode::monotonicMicroseconds()
         .count();
 }
 
-RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, TcpTransport *transport,
-                   QObject *parent)
-    : QObject(parent)
-    , m_settings(std::move(settings))
+std::uint64_t NodeSettings::catchUpEntriesFor(int snapshotEvery)
+{
+    constexpr int most = 10'000;
+    return static_cast<std::uint64_t>(std::clamp(snapshotEvery, 0, most));
+}
+
+std::unique_ptr<RaftNode> RaftNode::create(NodeSettings settings, NodeStorage::Opened opened,
+                                           TcpTransport *transport, QString &error)
+{
+    // The store starts from the snapshot; the core hands the committed entries after it once it learns
+    // the commit index from a leader.
+    KvStore store;
+    if (!opened.state.snapshot.isEmpty()) {
+        const QString why = store.restore(opened.state.snapshot.data, opened.state.snapshot.meta.index);
+        if (!why.isEmpty()) {
+            error = QStringLiteral("the snapshot %1 passed its checksum but does not decode: %2")
+                        .arg(QDir(opened.storage->dir()).filePath(SnapshotFile::fileName()), why);
+            return nullptr;
+        }
+    }
+    return std::unique_ptr<RaftNode>(
+        new RaftNode(std::move(settings), std::move(opened), std::move(store), transport));
+}
+
+RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, KvStore store, TcpTransport *transport)
+    : m_settings(std::move(settings))
     , m_storage(std::move(opened.storage))
     , m_core(m_settings.core, opened.state, QRandomGenerator::system()->generate64())
     , m_transport(transport)
+    , m_store(std::move(store))
     , m_tickTimer(new QTimer(this))
     , m_logWriter(std::make_unique<StorageWorker>(QStringLiteral("raftlab-log")))
     , m_snapshotWriter(std::make_unique<StorageWorker>(QStringLiteral("raftlab-snapshot"),
                                                        StorageWorker::Priority::Background))
+    , m_lastSnapshotIndex(opened.state.snapshot.meta.index)
 {
-    // The store starts from the snapshot; the core hands the committed entries after it once it learns
-    // the commit index from a leader.
-    if (!opened.state.snapshot.isEmpty()) {
-        const QString error = m_store.restore(opened.state.snapshot.data, opened.state.snapshot.meta.index);
-        if (!error.isEmpty())
-            qFatal("raftlab.node: the snapshot in %s passed its checksum but does not decode: %s",
-                   qPrintable(m_storage->dir()), qPrintable(error));
-        m_lastSnapshotIndex = opened.state.snapshot.meta.index;
-    }
     m_tickTimer->setTimerType(Qt::PreciseTimer);
     m_tickTimer->setInterval(m_settings.tickMs);
     connect(m_tickTimer, &QTimer::timeout, this, [this] { input([this] { m_core.tick(); }); });
@@ -204,7 +222,12 @@ void RaftNode::processReady()
     const bool leaderSendsFirst = m_core.role() == Role::Leader && !ready->hardState && !ready->snapshot;
     if (leaderSendsFirst)
         sendAll(ready->messages);
-    if (!ready->needsPersistence()) {
+    // A snapshot from the leader is decoded on the log's thread, before anything of it is persisted or
+    // acknowledged: decoding 300,000 pairs takes about half a second, which the loop would otherwise
+    // spend deaf to the leader and to its clients. finishReady() reports the verdict to the core, which
+    // hands a good one back to persist; once durable, the decoded store is swapped in, in O(1).
+    auto checked = ready->receivedSnapshot ? std::make_shared<CheckedSnapshot>() : nullptr;
+    if (!ready->needsPersistence() && !checked) {
         finishReady(*ready, leaderSendsFirst, now);
         return;
     }
@@ -212,32 +235,31 @@ void RaftNode::processReady()
     // The log below our own latest durable snapshot goes with this write, on the log's thread.
     const LogIndex compactUpTo = std::exchange(m_pendingLogCompaction, LogIndex{});
     NodeStorage *storage = m_storage.get();
-    // A snapshot from the leader is decoded on the log's thread too, after it is durable: decoding
-    // 300,000 pairs takes about half a second, which the loop would otherwise spend deaf to the leader
-    // and to its clients. finishReady() swaps the decoded store in, in O(1).
-    auto installed = ready->snapshot ? std::make_shared<InstalledSnapshot>() : nullptr;
     m_logWriter->run(
-        [storage, ready, compactUpTo, installed] {
+        [storage, ready, compactUpTo, checked] {
             StorageStatus status = storage->persist(*ready);
             if (status.ok() && compactUpTo != LogIndex{})
                 status = storage->compactLog(compactUpTo);
-            if (status.ok() && installed)
-                installed->error =
-                    installed->store.restore(ready->snapshot->data, ready->snapshot->meta.index);
+            if (status.ok() && checked) {
+                const Snapshot &snapshot = ready->receivedSnapshot->snapshot;
+                checked->meta = snapshot.meta;
+                checked->error = checked->store.restore(snapshot.data, snapshot.meta.index);
+            }
             return status;
         },
-        [this, ready, leaderSendsFirst, now, installed](const StorageStatus &status, qint64 us) {
+        [this, ready, leaderSendsFirst, now, checked](const StorageStatus &status, qint64 us) {
             m_persisting = false;
             if (!status.ok()) {
                 failStorage(status.message);
                 return;
             }
             Q_EMIT readyPersisted(us, ready->entries.size());
-            finishReady(*ready, leaderSendsFirst, now, installed.get());
+            finishReady(*ready, leaderSendsFirst, now, checked);
         });
 }
 
-void RaftNode::finishReady(const Ready &ready, bool sentAlready, qint64 now, InstalledSnapshot *installed)
+void RaftNode::finishReady(const Ready &ready, bool sentAlready, qint64 now,
+                           std::shared_ptr<CheckedSnapshot> checked)
 {
     if (ready.truncateFrom)
         Q_EMIT logTruncated(*ready.truncateFrom, now);
@@ -247,33 +269,8 @@ void RaftNode::finishReady(const Ready &ready, bool sentAlready, qint64 now, Ins
     if (!sentAlready)
         sendAll(ready.messages);
 
-    if (ready.snapshot) {
-        // Installed from the leader: the store jumps to it. Writes waiting below it may or may not be in it.
-        InstalledSnapshot decodedHere;
-        if (!installed) {
-            installed = &decodedHere;
-            installed->error = installed->store.restore(ready.snapshot->data, ready.snapshot->meta.index);
-        }
-        if (!installed->error.isEmpty())
-            qFatal("raftlab.node: a snapshot from the leader does not decode: %s",
-                   qPrintable(installed->error));
-        m_store.swap(installed->store);
-        // Freeing the replaced pairs takes as long as building them: on the snapshot thread, which then
-        // holds the last reference (a view of them being encoded there may hold one too).
-        m_snapshotWriter->run(
-            [replaced = std::make_shared<KvStore>(std::move(installed->store))]() mutable {
-                replaced.reset();
-                return StorageStatus::success();
-            },
-            [](const StorageStatus &, qint64) {});
-        m_lastSnapshotIndex = ready.snapshot->meta.index;
-        while (!m_pendingWrites.empty() && m_pendingWrites.begin()->first <= ready.snapshot->meta.index) {
-            auto pending = m_pendingWrites.extract(m_pendingWrites.begin());
-            pending.mapped().done(
-                WriteOutcome{.status = WriteOutcome::Status::Unknown, .leader = m_core.leader()});
-        }
-        Q_EMIT snapshotTaken(ready.snapshot->meta, now);
-    }
+    if (ready.snapshot)
+        installCheckedSnapshot(ready.snapshot->meta, now);
     applyCommitted(ready.committed, now);
     for (const ReadState &read : ready.reads) {
         if (auto waiting = m_awaitingConfirmation.extract(read.requestId))
@@ -285,9 +282,53 @@ void RaftNode::finishReady(const Ready &ready, bool sentAlready, qint64 now, Ins
     }
     serveReads();
     maybeTakeSnapshot();
+    if (ready.receivedSnapshot)
+        judgeReceivedSnapshot(*ready.receivedSnapshot, std::move(checked));
 
     // Whatever arrived while the disk was busy goes into the next Ready together.
     scheduleReady();
+}
+
+void RaftNode::judgeReceivedSnapshot(const ReceivedSnapshot &received,
+                                     std::shared_ptr<CheckedSnapshot> checked)
+{
+    if (!checked->error.isEmpty()) {
+        // Nothing of it was persisted or acknowledged: the node goes on from where it was, and the leader
+        // sends a snapshot again.
+        qCWarning(lcNode, "node %u refuses the snapshot up to index %llu from leader %u: %s",
+                  m_core.id().value, static_cast<unsigned long long>(received.snapshot.meta.index.value),
+                  received.leader.value, qPrintable(checked->error));
+        m_core.refuseSnapshot(received.snapshot.meta);
+        return;
+    }
+    if (m_core.installSnapshot(received.snapshot.meta))
+        m_checkedSnapshot = std::move(checked);
+}
+
+void RaftNode::installCheckedSnapshot(const SnapshotMeta &meta, qint64 now)
+{
+    // Installed from the leader, and now durable: the store jumps to it. Writes waiting below it may or
+    // may not be in it.
+    if (!m_checkedSnapshot || m_checkedSnapshot->meta != meta)
+        qFatal("raftlab.node: node %u was handed a snapshot up to %llu to install that it never checked",
+               m_core.id().value, static_cast<unsigned long long>(meta.index.value));
+    const std::shared_ptr<CheckedSnapshot> checked = std::exchange(m_checkedSnapshot, nullptr);
+    m_store.swap(checked->store);
+    // Freeing the replaced pairs takes as long as building them: on the snapshot thread, which then
+    // holds the last reference (a view of them being encoded there may hold one too).
+    m_snapshotWriter->run(
+        [replaced = std::make_shared<KvStore>(std::move(checked->store))]() mutable {
+            replaced.reset();
+            return StorageStatus::success();
+        },
+        [](const StorageStatus &, qint64) {});
+    m_lastSnapshotIndex = meta.index;
+    while (!m_pendingWrites.empty() && m_pendingWrites.begin()->first <= meta.index) {
+        auto pending = m_pendingWrites.extract(m_pendingWrites.begin());
+        pending.mapped().done(
+            WriteOutcome{.status = WriteOutcome::Status::Unknown, .leader = m_core.leader()});
+    }
+    Q_EMIT snapshotTaken(meta, now);
 }
 
 void RaftNode::sendAll(const Messages &messages)

@@ -20,9 +20,14 @@ class TcpTransport;
 
 struct NodeSettings
 {
-    CoreConfig core; // id, members and timing in ticks
+    CoreConfig core; // id, members, timing in ticks, and the entries compaction keeps
     int tickMs = 10; // one core tick
     int snapshotEvery = 10000; // applied entries between snapshots of the KV store
+
+    // The entries each compaction keeps below the snapshot (CoreConfig::catchUpEntries) for a node that
+    // snapshots every `snapshotEvery` entries: one interval's worth, at most 10,000. A follower less
+    // behind than that catches up by appends, one further behind by a snapshot.
+    static std::uint64_t catchUpEntriesFor(int snapshotEvery);
 };
 
 struct WriteOutcome
@@ -65,8 +70,11 @@ public:
     using WriteDone = std::function<void(const WriteOutcome &)>;
     using ReadDone = std::function<void(const ReadOutcome &)>;
 
-    RaftNode(NodeSettings settings, NodeStorage::Opened opened, TcpTransport *transport,
-             QObject *parent = nullptr);
+    // A node that starts from what NodeStorage::open() loaded. Null, with `error` saying why, when the
+    // snapshot there passed its checksum but the store cannot decode it: damaged data, named with its
+    // file (raftlab-node exits 3).
+    static std::unique_ptr<RaftNode> create(NodeSettings settings, NodeStorage::Opened opened,
+                                            TcpTransport *transport, QString &error);
     ~RaftNode() override;
 
     void start();
@@ -111,18 +119,24 @@ Q_SIGNALS:
     void readyPersisted(qint64 durationUs, std::size_t entries);
 
 private:
+    RaftNode(NodeSettings settings, NodeStorage::Opened opened, KvStore store, TcpTransport *transport);
+
     // Gives one input to the core; while a Ready is being made durable, sends what may leave early.
     void input(std::function<void()> apply);
     void scheduleReady();
     void processReady();
-    // A snapshot from the leader, decoded on the log's thread: the store to swap in, or why it is unusable.
-    struct InstalledSnapshot
+    // A snapshot from the leader, decoded on the log's thread before anything of it is persisted or
+    // acknowledged: the store to swap in once it is durable, or why it is unusable.
+    struct CheckedSnapshot
     {
+        SnapshotMeta meta;
         KvStore store;
         QString error;
     };
     void finishReady(const Ready &ready, bool sentAlready, qint64 now,
-                     InstalledSnapshot *installed = nullptr);
+                     std::shared_ptr<CheckedSnapshot> checked = nullptr);
+    void judgeReceivedSnapshot(const ReceivedSnapshot &received, std::shared_ptr<CheckedSnapshot> checked);
+    void installCheckedSnapshot(const SnapshotMeta &meta, qint64 now);
     void sendAll(const Messages &messages);
     void applyCommitted(const Entries &entries, qint64 now);
     void serveReads();
@@ -146,6 +160,8 @@ private:
     std::unique_ptr<StorageWorker> m_logWriter;
     std::unique_ptr<StorageWorker> m_snapshotWriter;
     bool m_snapshotInFlight = false; // from freeze() until the snapshot is durable and compacted
+    // A leader's snapshot that decoded, from installSnapshot() until the Ready persisting it is durable.
+    std::shared_ptr<CheckedSnapshot> m_checkedSnapshot;
     LogIndex m_pendingLogCompaction{}; // our own snapshot is durable up to here: the log can go
     bool m_readyScheduled = false;
     bool m_persisting = false;

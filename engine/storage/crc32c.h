@@ -1,12 +1,5 @@
 #pragma once
 
-#include <cstddef>
-#include <cstdint>
-
-namespace raftlab {
-
-// CRC-32C (Castagnoli, iSCSI polynomial 0x1EDC6F41, RFC 3720 §B.4), the checksum of every log record,
-// the term/vote record and snapshots. Uses the SSE4.2 instruction when the CPU has it, else slicing-by-8.
-std::uint32_t crc32c(const void *data, std::size_t size, std::uint32_t crc = 0);
-
-} // namespace raftlab
+// The checksum of every log record, the term/vote record and snapshot files. It lives with the pure
+// core, which checks the snapshots it receives from a leader with the same function.
+#include "core/crc32c.h"

@@ -67,6 +67,8 @@ struct Output
     Entries appended;
     Entries committed;
     Events events;
+    std::vector<ReceivedSnapshot> receivedSnapshots; // handed to the owner to check
+    std::vector<Snapshot> persistedSnapshots;
 
     Messages ofType(MessageType type) const
     {
@@ -90,6 +92,8 @@ struct Output
         move(appended, other.appended);
         move(committed, other.committed);
         move(events, other.events);
+        move(receivedSnapshots, other.receivedSnapshots);
+        move(persistedSnapshots, other.persistedSnapshots);
     }
 };
 
@@ -103,6 +107,8 @@ struct ClusterOptions
     int electionTicksMax = 20;
     std::uint64_t seed = 1;
     Sabotage sabotage = Sabotage::None;
+    std::size_t snapshotChunkBytes = 512 * 1024;
+    std::uint64_t catchUpEntries = 0;
 };
 
 // Entries at first, first+1, ... with the given terms.
@@ -233,6 +239,9 @@ public:
         // What the owner did with the core's outputs so far.
         Entries applied;
         Events events;
+        // Whether its state machine can restore a snapshot received from the leader (the data is opaque
+        // here: a test decides).
+        bool refusesSnapshots = false;
     };
 
     explicit CoreCluster(ClusterOptions options, std::map<std::uint32_t, PersistentState> restored = {})
@@ -257,6 +266,8 @@ public:
         config.preVote = m_options.preVote;
         config.checkQuorum = m_options.checkQuorum;
         config.sabotage = m_options.sabotage;
+        config.snapshotChunkBytes = m_options.snapshotChunkBytes;
+        config.catchUpEntries = m_options.catchUpEntries;
         return config;
     }
 
@@ -326,6 +337,14 @@ public:
                 checkLeaving(id, node, message);
             for (const Entry &entry : ready.committed)
                 apply(id, node, entry);
+            if (ready.receivedSnapshot) {
+                // The owner's check of a snapshot from the leader (ready.h, step 5).
+                output.receivedSnapshots.push_back(*ready.receivedSnapshot);
+                if (node.refusesSnapshots)
+                    node.core->refuseSnapshot(ready.receivedSnapshot->snapshot.meta);
+                else
+                    node.core->installSnapshot(ready.receivedSnapshot->snapshot.meta);
+            }
             output.messages.insert(output.messages.end(), ready.messages.begin(), ready.messages.end());
             output.committed.insert(output.committed.end(), ready.committed.begin(), ready.committed.end());
             output.events.insert(output.events.end(), ready.events.begin(), ready.events.end());
@@ -435,6 +454,7 @@ private:
         if (ready.snapshot) {
             node.snapshot = *ready.snapshot;
             std::erase_if(node.log, [&](const Entry &e) { return e.index <= node.snapshot.meta.index; });
+            output.persistedSnapshots.push_back(*ready.snapshot);
         }
         for (const Entry &entry : ready.entries) {
             if (entry.index != durableLast(node).next())
@@ -477,6 +497,11 @@ private:
             report(
                 id,
                 QStringLiteral("acknowledges index %1 before it is durable").arg(message.matchIndex.value));
+        if (message.type == MessageType::InstallSnapshotResponse && message.success &&
+            message.matchIndex > durableLast(node))
+            report(id,
+                   QStringLiteral("acknowledges a snapshot up to %1 before it is durable")
+                       .arg(message.matchIndex.value));
     }
 
     void apply(NodeId id, Node &node, const Entry &entry)

@@ -18,7 +18,7 @@ Q_DECLARE_METATYPE(raftlab::Event)
 namespace {
 
 constexpr auto lastEventType = EventType::ReadRejected;
-constexpr auto lastReason = Reason::LeaderStepsDown;
+constexpr auto lastReason = Reason::StateMachineRefused;
 constexpr auto lastMessageType = MessageType::TimeoutNow;
 constexpr auto lastRole = Role::Leader;
 
@@ -174,6 +174,12 @@ void TestEvents::describeNamesTheNodes_data()
                                    << QStringList{node3, QStringLiteral("11")};
     QTest::newRow("snapshot installed") << makeEvent(EventType::SnapshotInstalled, Reason::None, n3)
                                         << QStringList{node3, QStringLiteral("11")};
+    QTest::newRow("snapshot refused: checksum")
+        << makeEvent(EventType::SnapshotRefused, Reason::ChecksumMismatch, n3)
+        << QStringList{node3, QStringLiteral("11"), QStringLiteral("checksum")};
+    QTest::newRow("snapshot refused: state machine")
+        << makeEvent(EventType::SnapshotRefused, Reason::StateMachineRefused, n3)
+        << QStringList{node3, QStringLiteral("11"), QStringLiteral("cannot restore")};
     QTest::newRow("compacted") << makeEvent(EventType::LogCompacted) << QStringList{QStringLiteral("11")};
     QTest::newRow("read rejected: not leader")
         << makeEvent(EventType::ReadRejected, Reason::NotLeader, n3) << QStringList{node3};

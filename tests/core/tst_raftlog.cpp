@@ -63,6 +63,7 @@ private Q_SLOTS:
     void takeCommitted();
     void takeCommittedByBytes();
     void compact();
+    void compactKeepsATail();
     void restoreKeepsMatchingSuffix();
     void restoreDropsConflictingLog();
     void restoreBeyondTheLog();
@@ -298,7 +299,7 @@ void TestRaftLog::compact()
     log.commitTo(LogIndex(4));
     log.takeCommitted(std::size_t(-1));
 
-    log.compact(LogIndex(3), "state up to 3");
+    log.compact(LogIndex(3), "state up to 3", 0);
 
     QCOMPARE(log.snapshot().meta, (SnapshotMeta{LogIndex(3), Term(2)}));
     QCOMPARE(log.snapshot().data, QByteArray("state up to 3"));
@@ -311,9 +312,37 @@ void TestRaftLog::compact()
     QVERIFY2(!log.hasUnstable(), "compaction hands nothing new to persist");
     verifyInvariants(log);
 
-    log.compact(LogIndex(2), "older"); // behind the snapshot: nothing happens
+    log.compact(LogIndex(2), "older", 0); // behind the snapshot: nothing happens
     QCOMPARE(log.snapshot().meta.index, LogIndex(3));
     QCOMPARE(log.snapshot().data, QByteArray("state up to 3"));
+}
+
+// etcd's SnapshotCatchUpEntries: compaction keeps the last entries the snapshot covers, so a follower a
+// little behind still gets them as appends. The snapshot and the first index held part ways.
+void TestRaftLog::compactKeepsATail()
+{
+    RaftLog log(Snapshot{}, entriesWithTerms({1, 1, 2, 2, 2, 3, 3}));
+    log.commitTo(LogIndex(6));
+    log.takeCommitted(std::size_t(-1));
+
+    log.compact(LogIndex(5), "state up to 5", 2);
+
+    QCOMPARE(log.snapshot().meta, (SnapshotMeta{LogIndex(5), Term(2)}));
+    QCOMPARE(log.firstIndex(), LogIndex(4)); // 4 and 5 stay, below the snapshot's end
+    QCOMPARE(log.lastIndex(), LogIndex(7));
+    QCOMPARE(log.termAt(LogIndex(3)), std::optional(Term(2))); // the base: the entry before the first held
+    QCOMPARE(log.termAt(LogIndex(2)), std::optional<Term>{});
+    QCOMPARE(log.at(LogIndex(4)).term, Term(2));
+    QCOMPARE(log.slice(LogIndex(4), LogIndex(8), 10, 1000).size(), std::size_t(4));
+    QCOMPARE(log.lastIndexOfTerm(Term(1)), std::optional<LogIndex>{}); // compacted away
+    QCOMPARE(log.lastIndexOfTerm(Term(2)), std::optional(LogIndex(5)));
+    verifyInvariants(log);
+
+    // The next compaction moves both; the tail never reaches back past what was already dropped.
+    log.compact(LogIndex(6), "state up to 6", 10);
+    QCOMPARE(log.snapshot().meta.index, LogIndex(6));
+    QCOMPARE(log.firstIndex(), LogIndex(4));
+    verifyInvariants(log);
 }
 
 // Figure 13 rule 6: "If existing log entry has same index and term as snapshot's last included entry,

@@ -31,7 +31,7 @@ static bool sameMessage(const Message &a, const Message &b)
         a.conflictTerm == b.conflictTerm && a.readRound == b.readRound && a.snapshot == b.snapshot &&
         a.snapshotOffset == b.snapshotOffset && a.snapshotTotalBytes == b.snapshotTotalBytes &&
         a.snapshotChunk == b.snapshotChunk && a.snapshotDone == b.snapshotDone &&
-        a.snapshotChunkOffset == b.snapshotChunkOffset;
+        a.snapshotChunkOffset == b.snapshotChunkOffset && a.snapshotChecksum == b.snapshotChecksum;
 }
 
 void TestMessageCodec::roundTrip_data()
@@ -74,6 +74,7 @@ void TestMessageCodec::roundTrip()
         m.snapshot = SnapshotMeta{LogIndex(500), Term(30)};
         m.snapshotOffset = 1024;
         m.snapshotTotalBytes = 4096;
+        m.snapshotChecksum = 0xE306'9283u; // the top bit set: a full 32-bit value survives the trip
         m.snapshotChunk = QByteArray(1024, '\0');
         m.snapshotDone = false;
         break;
@@ -112,6 +113,7 @@ void TestMessageCodec::malformedIsAnErrorNotACrash_data()
     QTest::newRow("entry bad type") << cbor(QCborMap{{0, 5},
                                                      {10, QCborArray{QCborArray{1, 2, 9, QByteArray("x")}}}})
                                     << "unknown entry type";
+    QTest::newRow("checksum too big") << cbor(QCborMap{{0, 9}, {25, qint64(1) << 32}}) << "snapshotChecksum";
     QTest::newRow("node id too big") << cbor(QCborMap{{0, 5}, {1, qint64(1) << 40}}) << "from";
     QTest::newRow("truncated") << cbor(QCborMap{{0, 5}, {3, 7}}).left(3) << "";
     QTest::newRow("trailing bytes") << cbor(QCborMap{{0, 5}}) + QByteArray("zz") << "after the message";

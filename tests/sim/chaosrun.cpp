@@ -47,6 +47,8 @@ SimConfig ChaosRun::drawConfig(Random &random, const ChaosOptions &options)
     config.crashInReadyProbability = random.chance(0.5) ? 0.0 : 0.002;
     if (options.crashInReadyProbability)
         config.crashInReadyProbability = *options.crashInReadyProbability;
+    // Half the runs keep a tail of entries below each snapshot: the log then starts before the snapshot.
+    config.core.catchUpEntries = random.chance(0.5) ? 0 : static_cast<std::uint64_t>(random.between(1, 30));
     return config;
 }
 

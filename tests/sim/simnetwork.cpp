@@ -21,6 +21,8 @@ void SimNetwork::enqueue(const Message &message, SimTime now)
     if (m_inFlight.size() >= maxInFlight)
         return;
     SimTime at = now + m_faults.delayTicks + m_random.between(0, m_faults.jitterTicks + 1);
+    if (const auto link = m_linkDelay.find({message.from, message.to}); link != m_linkDelay.end())
+        at += link->second;
     if (m_random.chance(m_faults.longDelayProbability))
         at += m_random.between(0, m_faults.longDelayTicks + 1);
     m_inFlight.push(InFlight{at, m_random.next(), message});
@@ -65,6 +67,7 @@ void SimNetwork::recover()
     heal();
     m_cutLinks.clear();
     m_linkLoss.clear();
+    m_linkDelay.clear();
 }
 
 bool SimNetwork::canReach(NodeId from, NodeId to) const

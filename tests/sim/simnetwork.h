@@ -60,7 +60,9 @@ public:
     // Undo partitions and isolation (cuts and drop rates stay).
     void heal();
     void drop(NodeId from, NodeId to, double probability) { m_linkLoss[{from, to}] = probability; }
-    // etcd's recover(): every link works again and the per-link drop rates are gone.
+    // A slow link: every message from `from` to `to` takes `extraTicks` longer (the fault filter's delay).
+    void slow(NodeId from, NodeId to, int extraTicks) { m_linkDelay[{from, to}] = extraTicks; }
+    // etcd's recover(): every link works again and the per-link drop rates and delays are gone.
     void recover();
     bool canReach(NodeId from, NodeId to) const;
 
@@ -91,6 +93,7 @@ private:
     std::priority_queue<InFlight, std::vector<InFlight>, std::greater<>> m_inFlight;
     std::set<std::pair<NodeId, NodeId>> m_cutLinks;
     std::map<std::pair<NodeId, NodeId>, double> m_linkLoss;
+    std::map<std::pair<NodeId, NodeId>, int> m_linkDelay;
     std::map<NodeId, int> m_group; // absent: group 0
     std::uint64_t m_sentCount = 0;
     std::map<MessageType, std::uint64_t> m_sentByType;

@@ -86,7 +86,19 @@ bool SimNode::completeReady(CrashPoint crashAt)
     // 4. Apply, then answer the reads that are now safe.
     apply(ready);
     maybeCompact();
+    // 5. A snapshot from the leader: installed only if the state machine can restore it.
+    if (ready.receivedSnapshot)
+        checkReceivedSnapshot(*ready.receivedSnapshot);
     return true;
+}
+
+void SimNode::checkReceivedSnapshot(const ReceivedSnapshot &received)
+{
+    KvStateMachine decoded;
+    if (decoded.restore(received.snapshot.data))
+        m_core->installSnapshot(received.snapshot.meta);
+    else
+        m_core->refuseSnapshot(received.snapshot.meta);
 }
 
 void SimNode::persist(const Ready &ready, bool halfOfEntries)

@@ -90,6 +90,7 @@ private:
     void persist(const Ready &ready, bool halfOfEntries);
     void persistEntries(const Entries &entries, std::size_t count);
     void apply(const Ready &ready);
+    void checkReceivedSnapshot(const ReceivedSnapshot &received);
     void serveReads();
     void maybeCompact();
 

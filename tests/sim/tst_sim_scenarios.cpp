@@ -63,6 +63,8 @@ private Q_SLOTS:
     void churn();
     // Extensions
     void snapshotInstallToLaggingFollower();
+    void snapshotCatchUpOverSlowLink_data();
+    void snapshotCatchUpOverSlowLink();
     void transferToUpToDateTarget();
     void transferToLaggingTarget();
     void transferToSelfOrUnknownTarget();
@@ -633,6 +635,84 @@ void TestSimScenarios::snapshotInstallToLaggingFollower()
         EXPECT(t.simulation().valueAt(RaftTester::idOf(follower), "k").value ==
                    t.simulation().valueAt(RaftTester::idOf(current), "k").value,
                QStringLiteral("the follower's state differs from the leader's"));
+        return t.failure();
+    });
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
+}
+
+void TestSimScenarios::snapshotCatchUpOverSlowLink_data()
+{
+    QTest::addColumn<int>("catchUpEntries");
+    QTest::newRow("no tail of entries") << 0;
+    QTest::newRow("a tail of entries") << 300;
+}
+
+void TestSimScenarios::snapshotCatchUpOverSlowLink()
+{
+    // A follower far behind, on a slow link, while the leader keeps taking writes and snapshots every few
+    // entries: a snapshot takes many round trips to send, several snapshot intervals. The transfer must
+    // finish all the same (the leader keeps sending the snapshot it started with); and with a tail of
+    // entries kept below each snapshot, the follower then catches up by appends and keeps up.
+    QFETCH(int, catchUpEntries);
+    const QString failure = forSeeds(20500, 20, [catchUpEntries](std::uint64_t seed) {
+        SimConfig config = RaftTester::labConfig(3, true);
+        config.snapshotIntervalEntries = 10;
+        config.core.snapshotChunkBytes = 32; // about ten chunks, each a round trip on the slow link
+        config.core.catchUpEntries = static_cast<std::uint64_t>(catchUpEntries);
+        RaftTester t(config, seed);
+        Simulation &sim = t.simulation();
+        t.one(3, true);
+        const std::optional<int> leaderServer = t.checkOneLeader();
+        EXPECT_OK();
+        const NodeId leader = RaftTester::idOf(*leaderServer);
+        const int followerServer = (*leaderServer + 1) % 3;
+        const NodeId follower = RaftTester::idOf(followerServer);
+        int written = 0;
+        const auto writeEvery = [&](int ticks, int everyTicks) {
+            for (int i = 0; i < ticks && !t.failed(); ++i) {
+                if (i % everyTicks == 0)
+                    sim.proposeToLeader("k" + QByteArray::number(written++ % 20));
+                sim.advance();
+            }
+        };
+        t.disconnect(followerServer);
+        writeEvery(600, 2); // the follower's next entry is long compacted away
+        EXPECT(sim.leader() == leader, QStringLiteral("setup: the leader changed"));
+        t.connect(followerServer);
+        sim.network().slow(follower, leader, 15); // its answers take about ten times as long
+        const LogIndex commitAtReconnect = sim.node(leader).core().log().commitIndex();
+        const auto followerApplied = [&] {
+            return sim.node(follower).stateMachine().appliedIndex();
+        };
+
+        // Under steady writes the follower installs a snapshot at least as recent as the reconnection.
+        int ticks = 0;
+        for (; ticks < 2000 && !t.failed() && followerApplied() < commitAtReconnect; ticks += 2)
+            writeEvery(2, 2);
+        EXPECT_OK();
+        EXPECT(followerApplied() >= commitAtReconnect,
+               QStringLiteral("the follower applied %1 of %2 after %3 ticks of writes: the transfer never "
+                              "finished")
+                   .arg(followerApplied().value)
+                   .arg(commitAtReconnect.value)
+                   .arg(ticks));
+        EXPECT(sim.network().sentCount(MessageType::InstallSnapshot) > 0,
+               QStringLiteral("setup: no snapshot was needed"));
+        if (catchUpEntries == 0)
+            return t.failure();
+
+        // Then, with a tail to catch up from, it keeps up by appends: writes go on for a while, and once
+        // they stop it is level with the leader within a few round trips.
+        writeEvery(600, 2);
+        EXPECT(sim.leader() == leader, QStringLiteral("the leader changed"));
+        const auto level = [&] {
+            const CoreStatus status = sim.node(leader).core().status();
+            const auto progress = std::find_if(status.followers.begin(), status.followers.end(),
+                                               [&](const FollowerStatus &f) { return f.id == follower; });
+            return progress->matchIndex == status.commitIndex && followerApplied() == status.commitIndex;
+        };
+        EXPECT(sim.runUntil(level, 100),
+               QStringLiteral("the follower is still behind 100 ticks after the writes stopped"));
         return t.failure();
     });
     QVERIFY2(failure.isEmpty(), qPrintable(failure));
