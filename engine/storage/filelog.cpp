@@ -179,7 +179,7 @@ struct ScannedSegment
     std::uint64_t end = 0; // where the last valid record ends (the segment header if none)
 };
 
-// Where the segment's records start, or nullopt if it has no valid header.
+// The segment's format, from its header; nullopt when the header is not a valid one for `firstIndex`.
 std::optional<FileLog::SegmentFormat> segmentFormat(const QByteArray &bytes, LogIndex firstIndex)
 {
     if (static_cast<std::uint64_t>(bytes.size()) < FileLog::segmentHeaderBytes ||

@@ -18,8 +18,8 @@
 //   tail     zeros to the end of the file (the preallocated, never written part), or nothing.
 //   The count is the batch's as written: truncateSuffix may cut a batch short later (it never rewrites a
 //   header in place: a torn rewrite could take the records before the cut with it), and the next batch
-//   header then follows the last record kept. Each checksum in a header makes its lengths trustworthy
-//   before anything after them is read, so a damaged length is never mistaken for the end of the file.
+//   header then follows the last record kept. A record header's checksum makes its length trustworthy
+//   before the body is read, so a damaged length is never mistaken for the end of the file.
 //   A valid record or batch header never starts with zeros (a record's length is at least 17), so the
 //   first position holding only zeros up to the end of the file is the end of the log.
 //
