@@ -235,7 +235,7 @@ StorageStatus scanSegment(const QString &path, LogIndex firstIndex, bool isLast,
         const std::uint64_t nonZero = firstNonZero(bytes, offset);
         if (nonZero == size)
             break;
-        if (batched) {
+        if (batched && bytes[static_cast<qsizetype>(offset)] == batchMagic[0]) {
             if (const auto batch = decodeBatchHeader(bytes, offset)) {
                 if (batch->firstIndex != expected)
                     return damaged(offset,
