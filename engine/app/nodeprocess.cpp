@@ -3,6 +3,7 @@
 #include "http/httpapi.h"
 #include "net/tcptransport.h"
 #include "node/clusterconfig.h"
+#include "node/kvstore.h"
 #include "node/raftnode.h"
 #include "storage/nodestorage.h"
 
@@ -85,14 +86,21 @@ int NodeProcess::start()
 
     NodeStorage::Opened opened;
     const SyncMode syncMode = m_options.fsyncMode == FsyncMode::Always ? SyncMode::Always : SyncMode::Never;
-    const StorageStatus status =
-        NodeStorage::open(m_options.dataDir, NodeStorage::Options{syncMode, 64ull << 20}, opened);
+    NodeStorage::Options storageOptions{syncMode, 64ull << 20};
+    storageOptions.owner = NodeStorage::Options::Owner{cluster.name, self};
+    // Decoded once here, into a store thrown away, so that a snapshot that does not decode is named damage
+    // (exit 3) before the node is built around it.
+    storageOptions.checkSnapshot = [](const Snapshot &snapshot) {
+        return KvStore().restore(snapshot.data, snapshot.meta.index);
+    };
+    const StorageStatus status = NodeStorage::open(m_options.dataDir, storageOptions, opened);
     switch (status.code) {
     case StorageStatus::Code::Ok:
         break;
     case StorageStatus::Code::Damaged:
         return failWith(3, QStringLiteral("damaged data: %1").arg(status.message));
     case StorageStatus::Code::Locked:
+    case StorageStatus::Code::NotOurs:
         return failWith(2, status.message);
     case StorageStatus::Code::IoError:
         return failWith(2, status.message);

@@ -15,7 +15,9 @@ namespace raftlab {
 
 namespace {
 
-constexpr char segmentMagic[8] = {'R', 'A', 'F', 'T', 'L', 'O', 'G', '1'};
+constexpr char segmentMagic[8] = {'R', 'A', 'F', 'T', 'L', 'O', 'G', '2'};
+constexpr char unbatchedSegmentMagic[8] = {'R', 'A', 'F', 'T', 'L', 'O', 'G', '1'};
+constexpr char batchMagic[4] = {'B', 'T', 'C', 'H'};
 
 template<typename T>
 T readLittleEndian(const char *p)
@@ -119,6 +121,50 @@ bool validRecordFollows(const QByteArray &bytes, std::uint64_t offset)
     return false;
 }
 
+struct BatchHeader
+{
+    std::uint32_t count = 0; // entries as written; truncateSuffix may have cut the batch shorter since
+    LogIndex firstIndex;
+};
+
+void encodeBatchHeader(std::uint32_t count, LogIndex firstIndex, QByteArray &out)
+{
+    const qsizetype headerAt = out.size();
+    out.append(batchMagic, sizeof batchMagic);
+    appendLittleEndian<quint32>(out, count);
+    appendLittleEndian<quint64>(out, firstIndex.value);
+    appendLittleEndian<quint32>(out, crc32c(out.constData() + headerAt, 16));
+}
+
+std::optional<BatchHeader> decodeBatchHeader(const QByteArray &bytes, std::uint64_t offset)
+{
+    if (static_cast<std::uint64_t>(bytes.size()) - offset < FileLog::batchHeaderBytes)
+        return std::nullopt;
+    const char *header = bytes.constData() + offset;
+    if (QByteArrayView(header, sizeof batchMagic) != QByteArrayView(batchMagic, sizeof batchMagic) ||
+        crc32c(header, 16) != readLittleEndian<quint32>(header + 16))
+        return std::nullopt;
+    BatchHeader batch{readLittleEndian<quint32>(header + 4), LogIndex(readLittleEndian<quint64>(header + 8))};
+    if (batch.count == 0)
+        return std::nullopt; // never written: every batch holds at least one entry
+    return batch;
+}
+
+// True if a valid batch header of entry `atLeast` or later starts anywhere after `offset`: then the bad
+// bytes at `offset` lie in a batch before the last one, which was acknowledged, and are damage rather than
+// a torn tail. (Only the marker's positions are checksummed, so scanning a zeroed tail costs little.)
+bool batchHeaderFollows(const QByteArray &bytes, std::uint64_t offset, LogIndex atLeast)
+{
+    const QByteArrayView marker(batchMagic, sizeof batchMagic);
+    for (qsizetype at = bytes.indexOf(marker, static_cast<qsizetype>(offset) + 1); at >= 0;
+         at = bytes.indexOf(marker, at + 1)) {
+        const auto header = decodeBatchHeader(bytes, static_cast<std::uint64_t>(at));
+        if (header && header->firstIndex >= atLeast)
+            return true;
+    }
+    return false;
+}
+
 QString at(const QString &path, std::uint64_t offset)
 {
     return QStringLiteral("%1 at byte offset %2").arg(path).arg(offset);
@@ -126,20 +172,36 @@ QString at(const QString &path, std::uint64_t offset)
 
 struct ScannedSegment
 {
+    FileLog::SegmentFormat format = FileLog::SegmentFormat::Batched;
     Entries entries;
-    std::vector<std::uint64_t> offsets;
+    std::vector<std::uint64_t> cutOffsets; // see FileLog::Segment
     std::optional<std::uint64_t> tornAt; // last segment only: where a torn tail starts
     std::uint64_t end = 0; // where the last valid record ends (the segment header if none)
 };
 
+// The segment's format, from its header; nullopt when the header is not a valid one for `firstIndex`.
+std::optional<FileLog::SegmentFormat> segmentFormat(const QByteArray &bytes, LogIndex firstIndex)
+{
+    if (static_cast<std::uint64_t>(bytes.size()) < FileLog::segmentHeaderBytes ||
+        readLittleEndian<quint64>(bytes.constData() + 8) != firstIndex.value)
+        return std::nullopt;
+    if (bytes.startsWith(QByteArrayView(segmentMagic, 8)))
+        return FileLog::SegmentFormat::Batched;
+    if (bytes.startsWith(QByteArrayView(unbatchedSegmentMagic, 8)))
+        return FileLog::SegmentFormat::Unbatched;
+    return std::nullopt;
+}
+
+// Reads one segment record by record (and batch by batch), verifying each. In the last segment, bad bytes
+// that lie in the last batch (no later batch header follows) are a torn tail; anywhere else, damage.
 StorageStatus scanSegment(const QString &path, LogIndex firstIndex, bool isLast, ScannedSegment &out)
 {
     QByteArray bytes;
     if (StorageStatus status = readWholeFile(path, bytes); !status.ok())
         return status;
     const auto size = static_cast<std::uint64_t>(bytes.size());
-    if (size < FileLog::segmentHeaderBytes || !bytes.startsWith(QByteArrayView(segmentMagic, 8)) ||
-        readLittleEndian<quint64>(bytes.constData() + 8) != firstIndex.value) {
+    const auto format = segmentFormat(bytes, firstIndex);
+    if (!format) {
         // Created just before a crash (a partial header, or a preallocated file whose header never reached
         // the disk) and nothing after it: no record was ever acknowledged from it, as the header is synced
         // before the first append.
@@ -150,44 +212,81 @@ StorageStatus scanSegment(const QString &path, LogIndex firstIndex, bool isLast,
         }
         return StorageStatus::damaged(QStringLiteral("log segment %1 has no valid header").arg(at(path, 0)));
     }
+    out.format = *format;
+    const bool batched = *format == FileLog::SegmentFormat::Batched;
     std::uint64_t offset = FileLog::segmentHeaderBytes;
     LogIndex expected = firstIndex;
     Term previousTerm;
+    std::uint32_t announced = 0; // records the open batch may still hold
+    std::uint64_t batchStart = 0;
+    bool batchHasRecords = true; // false between a batch header and its first record
     out.end = offset;
+    const auto damaged = [&path](std::uint64_t where, const QString &what) {
+        return StorageStatus::damaged(QStringLiteral("log segment %1: %2").arg(at(path, where), what));
+    };
+    const auto cutAt = [&](std::uint64_t where) {
+        // A batch header none of whose records is valid goes with them.
+        out.tornAt = batchHasRecords ? where : batchStart;
+        out.end = *out.tornAt;
+        return StorageStatus::success();
+    };
     while (offset < size) {
         // Only zeros from here on: the preallocated part that no append has reached yet.
         const std::uint64_t nonZero = firstNonZero(bytes, offset);
         if (nonZero == size)
             break;
-        DecodedRecord record = decodeRecord(bytes, offset);
-        if (record.result != DecodedRecord::Result::Valid) {
-            if (isLast && !validRecordFollows(bytes, offset)) {
-                out.tornAt = offset;
-                out.end = offset;
-                return StorageStatus::success();
+        if (batched && bytes[static_cast<qsizetype>(offset)] == batchMagic[0]) {
+            if (const auto batch = decodeBatchHeader(bytes, offset)) {
+                if (batch->firstIndex != expected)
+                    return damaged(offset,
+                                   QStringLiteral("a batch of entry %1 where %2 was expected")
+                                       .arg(batch->firstIndex.value)
+                                       .arg(expected.value));
+                if (!batchHasRecords)
+                    return damaged(batchStart, QStringLiteral("a batch header with no entry after it"));
+                announced = batch->count;
+                batchStart = offset;
+                batchHasRecords = false;
+                offset += FileLog::batchHeaderBytes;
+                continue;
             }
+        }
+        DecodedRecord record = decodeRecord(bytes, offset);
+        const bool outsideBatch = batched && record.result == DecodedRecord::Result::Valid && announced == 0;
+        if (record.result != DecodedRecord::Result::Valid || outsideBatch) {
+            const bool laterWriteFollows =
+                batched ? batchHeaderFollows(bytes, offset, expected) : validRecordFollows(bytes, offset);
+            if (isLast && !laterWriteFollows)
+                return cutAt(offset);
             const char *what = nonZero >= offset + FileLog::recordHeaderBytes
                 ? "zeros where a record should be, with data after them"
+                : outsideBatch                                      ? "an entry beyond what its batch holds"
                 : record.result == DecodedRecord::Result::BadBody   ? "checksum mismatch"
                 : record.result == DecodedRecord::Result::BadHeader ? "damaged record header"
                                                                     : "truncated record";
-            return StorageStatus::damaged(
-                QStringLiteral("log segment %1: %2").arg(at(path, offset), QLatin1String(what)));
+            return damaged(offset, QLatin1String(what));
         }
         if (record.entry.index != expected)
-            return StorageStatus::damaged(QStringLiteral("log segment %1: entry %2 where %3 was expected")
-                                              .arg(at(path, offset))
-                                              .arg(record.entry.index.value)
-                                              .arg(expected.value));
+            return damaged(offset,
+                           QStringLiteral("entry %1 where %2 was expected")
+                               .arg(record.entry.index.value)
+                               .arg(expected.value));
         if (record.entry.term < previousTerm)
-            return StorageStatus::damaged(
-                QStringLiteral("log segment %1: entry terms decrease").arg(at(path, offset)));
+            return damaged(offset, QStringLiteral("entry terms decrease"));
         previousTerm = record.entry.term;
-        out.offsets.push_back(offset);
+        out.cutOffsets.push_back(batchHasRecords ? offset : batchStart);
         out.entries.push_back(std::move(record.entry));
+        if (batched)
+            --announced;
+        batchHasRecords = true;
         offset = record.end;
         out.end = offset;
         expected = expected.next();
+    }
+    if (!batchHasRecords) {
+        if (isLast)
+            return cutAt(offset); // a batch header whose records never reached the disk
+        return damaged(batchStart, QStringLiteral("a batch header with no entry after it"));
     }
     return StorageStatus::success();
 }
@@ -281,7 +380,7 @@ StorageStatus FileLog::open(const QString &dir, const Options &options, LogIndex
                                            "unacknowledged append)")
                                 .arg(at(path, *scanned.tornAt));
         }
-        Segment segment{path, first, std::move(scanned.offsets), 0};
+        Segment segment{path, first, scanned.format, std::move(scanned.cutOffsets), 0};
         if (!log->m_segments.empty() && first != log->m_segments.back().lastIndex().next())
             return StorageStatus::damaged(QStringLiteral("log segment %1 starts at entry %2 but the previous "
                                                          "segment ends at %3")
@@ -382,7 +481,7 @@ StorageStatus FileLog::startSegment(LogIndex firstIndex)
         return status;
     if (StorageStatus status = syncDirectory(m_dir, m_options.syncMode); !status.ok())
         return status;
-    m_segments.push_back(Segment{path, firstIndex, {}, segmentHeaderBytes});
+    m_segments.push_back(Segment{path, firstIndex, SegmentFormat::Batched, {}, segmentHeaderBytes});
     m_appendFd = std::move(fd);
     return StorageStatus::success();
 }
@@ -400,16 +499,21 @@ StorageStatus FileLog::append(const Entries &entries)
     if (entries.empty())
         return StorageStatus::success();
     assert(entries.front().index == m_nextIndex && "appends are contiguous");
-    if (m_segments.empty() || m_segments.back().size >= m_options.segmentBytes) {
+    // A segment of the first format is never appended to: its records have no batch headers.
+    if (m_segments.empty() || m_segments.back().size >= m_options.segmentBytes ||
+        m_segments.back().format != SegmentFormat::Batched) {
         if (StorageStatus status = startSegment(m_nextIndex); !status.ok())
             return fail(status);
     }
     Segment &segment = m_segments.back();
     QByteArray batch;
+    encodeBatchHeader(static_cast<std::uint32_t>(entries.size()), entries.front().index, batch);
     std::vector<std::uint64_t> offsets;
     offsets.reserve(entries.size());
     for (const Entry &entry : entries) {
-        offsets.push_back(segment.size + static_cast<std::uint64_t>(batch.size()));
+        // The first entry is cut off together with its batch header.
+        offsets.push_back(offsets.empty() ? segment.size
+                                          : segment.size + static_cast<std::uint64_t>(batch.size()));
         encodeRecord(entry, batch);
     }
     StorageStatus status = writeAllAt(m_appendFd, segment.path, batch.constData(),
@@ -423,7 +527,7 @@ StorageStatus FileLog::append(const Entries &entries)
         return fail(status);
     }
     segment.size += static_cast<std::uint64_t>(batch.size());
-    segment.recordOffsets.insert(segment.recordOffsets.end(), offsets.begin(), offsets.end());
+    segment.cutOffsets.insert(segment.cutOffsets.end(), offsets.begin(), offsets.end());
     m_nextIndex = entries.back().index.next();
     return StorageStatus::success();
 }
@@ -452,14 +556,14 @@ StorageStatus FileLog::truncateSuffix(LogIndex from)
     if (!m_segments.empty() && m_segments.back().lastIndex() >= from) {
         Segment &segment = m_segments.back();
         const std::uint64_t cut =
-            segment.recordOffsets[static_cast<std::size_t>(from.value - segment.firstIndex.value)];
+            segment.cutOffsets[static_cast<std::size_t>(from.value - segment.firstIndex.value)];
         if (StorageStatus status = openLastSegmentForAppend(); !status.ok())
             return fail(status);
         if (StorageStatus status =
                 cutSegmentFile(m_appendFd, segment.path, cut, preallocationBytes(), m_options.syncMode);
             !status.ok())
             return fail(status);
-        segment.recordOffsets.resize(static_cast<std::size_t>(from.value - segment.firstIndex.value));
+        segment.cutOffsets.resize(static_cast<std::size_t>(from.value - segment.firstIndex.value));
         segment.size = cut;
     } else if (StorageStatus status = openLastSegmentForAppend(); !status.ok()) {
         return fail(status);

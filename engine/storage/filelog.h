@@ -1,6 +1,6 @@
 #pragma once
 
-// FileLog: the Raft log as append-only segment files with a checksum on every record.
+// FileLog: the Raft log as append-only segment files, written in batches, with a checksum on every record.
 //
 // Files (in the node's data dir):
 //   segment-<first index, 20 digits>.log   one per segment, in index order; the last one is appended to.
@@ -8,15 +8,20 @@
 //   append; one batch is never split, so a segment may exceed that size by one batch.
 //
 // Segment layout (all integers little-endian):
-//   header   8 bytes "RAFTLOG1", u64 first index (must match the file name)
-//   records  one after another, each:
-//              u32 body length | u32 CRC-32C of the body | u32 CRC-32C of the previous 8 bytes
-//              body: u64 index | u64 term | u8 type | payload (body length - 17 bytes)
+//   header   8 bytes "RAFTLOG2", u64 first index (must match the file name)
+//   batches  one after another; each append() call writes one batch, ending in one fdatasync:
+//     batch header  20 bytes: "BTCH" | u32 entry count | u64 index of its first entry |
+//                   u32 CRC-32C of the previous 16 bytes
+//     records       one per entry, one after another, each:
+//                     u32 body length | u32 CRC-32C of the body | u32 CRC-32C of the previous 8 bytes
+//                     body: u64 index | u64 term | u8 type | payload (body length - 17 bytes)
 //   tail     zeros to the end of the file (the preallocated, never written part), or nothing.
-//   The header checksum makes the length trustworthy before the body is read, so a damaged length is
-//   never mistaken for the end of the file. A valid record never starts with zeros (its length is at
-//   least 17), so the first record position holding only zeros up to the end of the file is the end of
-//   the log.
+//   The count is the batch's as written: truncateSuffix may cut a batch short later (it never rewrites a
+//   header in place: a torn rewrite could take the records before the cut with it), and the next batch
+//   header then follows the last record kept. A record header's checksum makes its length trustworthy
+//   before the body is read, so a damaged length is never mistaken for the end of the file.
+//   A valid record or batch header never starts with zeros (a record's length is at least 17), so the
+//   first position holding only zeros up to the end of the file is the end of the log.
 //
 // Preallocation: the segment being appended to is extended with fallocate() to `segmentBytes` when it is
 // created, reopened or cut. Appends then overwrite zeros inside the file (pwrite) instead of growing it,
@@ -30,32 +35,44 @@
 // Invariant: every byte past the last record of a segment is zero (or past the end of the file). New
 // extents read as zeros; truncateSuffix and torn-tail recovery re-establish it (below).
 //
-// Writing: append() encodes a whole batch into one buffer, issues one pwrite() at the end of the last
-// record and one fdatasync() (group commit); only then are the entries durable and may the node
-// acknowledge them. truncateSuffix() unlinks later segments, syncs the directory, then ftruncates the
-// segment holding the first removed entry to its new end and preallocates it again, so the removed
-// records are gone rather than hidden behind a marker (a stale record after a marker could later line up
-// with new records and be read back), and fsyncs it (fsync, not fdatasync: the size changes).
-// compactPrefix() unlinks segments that lie wholly at or below a snapshot.
+// Writing: append() encodes a whole batch (header and records) into one buffer, issues one pwrite() at the
+// end of the last record and one fdatasync() (group commit); only then are the entries durable and may
+// the node acknowledge them. So every batch but the last one of the last segment was acknowledged, and
+// the last one may not have been. truncateSuffix() unlinks later segments, syncs the directory, then
+// ftruncates the segment holding the first removed entry to its new end (the entry's record, or its
+// batch header when it is the batch's first entry) and preallocates it again, so the removed records are
+// gone rather than hidden behind a marker (a stale record after a marker could later line up with new
+// records and be read back), and fsyncs it (fsync, not fdatasync: the size changes). compactPrefix()
+// unlinks segments that lie wholly at or below a snapshot.
 //
 // What a crash leaves behind, and how opening recovers:
-//   - during append: the last segment ends in a partial batch — a short record, a record whose header is
-//     valid but whose body (or its checksum) did not all reach the disk, or zeros where the batch's first
-//     page never reached the disk, followed by zeros (preallocated) or the end of the file. None of them
-//     was acknowledged. Opening finds the first bad record in the last segment; if no valid record
-//     follows it, the rest is a torn tail: it is cut off (ftruncate, preallocated again, fsync) and a
-//     warning names the file and offset. Zeros up to the end of the file are no torn tail but the
-//     normal end: no warning, nothing to repair.
+//   - during append: the last batch of the last segment is partly on disk. Its pages may reach the disk in
+//     any order, so any part of it may be missing (zeros) or torn while later parts are whole: a short or
+//     damaged batch header, a record whose header or body (or checksum) did not all arrive, zeros, and
+//     valid records after any of them. None of it was acknowledged. Opening reads batch by batch; at the
+//     first bad bytes in the last segment (a bad batch header, a bad record, zeros followed by data, a
+//     record beyond its batch's count), if no valid batch header of a later entry follows them anywhere
+//     in the file, they lie in the last batch: a torn tail. It is cut off from there (from its batch
+//     header when none of the batch's records is valid; ftruncate, preallocated again, fsync) and a warning
+//     names the file and offset. The valid records before the cut are kept: each is a whole entry as the
+//     leader sent it. Zeros up to the end of the file after a record are no torn tail but the normal end:
+//     no warning, nothing to repair.
 //   - during segment creation: an empty last segment, or one whose header is partial or still zeros with
-//     nothing but zeros after it: removed (a segment's header is synced before any record goes in it).
+//     nothing but zeros after it: removed (a segment's header is synced before any batch goes in it).
 //   - during truncateSuffix: later segments partly unlinked (a half-done truncation is repeated by Raft),
 //     or the cut segment old, cut, or cut and preallocated again — each reads as a valid log.
 //   - during compactPrefix: some of the files to remove are still there; entries below the snapshot are
 //     skipped and stale segments deleted.
-//   - anything else — a bad checksum followed by valid records, zeros followed by valid records, any bad
-//     record or non-zero byte after the end in a segment but the last, a gap or repeat in indices,
-//     decreasing terms, an unknown header — is damage: opening fails with an error naming the file and
-//     byte offset, and nothing is served (the node exits 3).
+//   - anything else — bad bytes followed by a valid batch header (they lie in an acknowledged batch), any
+//     bad record or non-zero byte after the end in a segment but the last, a batch or entry of the wrong
+//     index, decreasing terms, an unknown header — is damage: opening fails with an error naming the
+//     file and byte offset, and nothing is served (the node exits 3). (A payload may hold the bytes of a
+//     valid batch header: after a crash that tore the batch holding it, opening may then call the tear
+//     damage and refuse to start — it never loses an acknowledged entry.)
+//
+// Segments of the first format ("RAFTLOG1": the same records, no batch headers) are still read, with that
+// format's rule: bad bytes in its last segment are a torn tail only if no valid record follows them. They
+// are never appended to: the first append after opening one as the last segment starts a new segment.
 
 #include "fileio.h"
 #include "logstore.h"
@@ -97,25 +114,36 @@ public:
 
     std::size_t segmentCount() const { return m_segments.size(); }
     QStringList segmentPaths() const;
+    // Where the last segment's last record ends: the next batch goes there (or into a new segment).
+    std::uint64_t lastSegmentEnd() const { return m_segments.empty() ? 0 : m_segments.back().size; }
     // After a failed write the log refuses further writes: what is on disk may end in a partial record,
     // which only reopening (and its torn-tail recovery) can settle. Empty while healthy.
     const QString &failure() const { return m_failure; }
 
     static QString segmentFileName(LogIndex firstIndex);
     static constexpr std::size_t segmentHeaderBytes = 16;
+    static constexpr std::size_t batchHeaderBytes = 20;
     static constexpr std::size_t recordHeaderBytes = 12;
     static constexpr std::size_t recordBodyFixedBytes = 17;
+
+    enum class SegmentFormat {
+        Unbatched, // "RAFTLOG1": records only; read, never appended to
+        Batched, // "RAFTLOG2": records framed in batches
+    };
 
 private:
     struct Segment
     {
         QString path;
         LogIndex firstIndex;
-        std::vector<std::uint64_t> recordOffsets; // byte offset of each record, entry firstIndex + i
+        SegmentFormat format = SegmentFormat::Batched;
+        // Where the file is cut to remove entry firstIndex + i and all after it: its record's offset, or
+        // its batch header's when it is the first entry of its batch.
+        std::vector<std::uint64_t> cutOffsets;
         std::uint64_t size = 0; // where the last record ends (header included); the file may be longer
 
-        LogIndex lastIndex() const { return firstIndex + recordOffsets.size() - 1; }
-        bool isEmpty() const { return recordOffsets.empty(); }
+        LogIndex lastIndex() const { return firstIndex + cutOffsets.size() - 1; }
+        bool isEmpty() const { return cutOffsets.empty(); }
     };
 
     FileLog(QString dir, Options options);

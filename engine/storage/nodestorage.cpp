@@ -40,6 +40,25 @@ StorageStatus lockDataDir(const QString &dir, FileDescriptor &lock)
     return StorageStatus::success();
 }
 
+// Refuses a data dir whose identity record names another node or cluster. Nothing else in the dir is read
+// or changed before this: a wrong dir is left exactly as it was.
+StorageStatus checkOwner(const QString &dir, const NodeStorage::Options::Owner &owner,
+                         std::optional<DataDirIdentity> &recorded)
+{
+    if (StorageStatus status = IdentityFile::load(dir, recorded); !status.ok())
+        return status;
+    if (!recorded || (recorded->nodeId == owner.nodeId && recorded->clusterName == owner.clusterName))
+        return StorageStatus::success();
+    return StorageStatus{StorageStatus::Code::NotOurs,
+                         QStringLiteral("data dir %1 belongs to node %2 of cluster '%3', not to node %4 of "
+                                        "cluster '%5': give each node its own data dir")
+                             .arg(dir)
+                             .arg(recorded->nodeId.value)
+                             .arg(recorded->clusterName)
+                             .arg(owner.nodeId.value)
+                             .arg(owner.clusterName)};
+}
+
 } // namespace
 
 NodeStorage::NodeStorage(QString dir, Options options, FileDescriptor lock, std::unique_ptr<FileLog> log)
@@ -58,15 +77,35 @@ StorageStatus NodeStorage::open(const QString &dir, const Options &options, Open
     FileDescriptor lock;
     if (StorageStatus status = lockDataDir(dir, lock); !status.ok())
         return status;
+    std::optional<DataDirIdentity> identity;
+    if (options.owner) {
+        if (StorageStatus status = checkOwner(dir, *options.owner, identity); !status.ok())
+            return status;
+    }
     // Left by a crash in the middle of an atomic replace: the real file is intact.
-    for (const QString &name : {HardStateFile::fileName(), SnapshotFile::fileName()})
+    for (const QString &name :
+         {HardStateFile::fileName(), SnapshotFile::fileName(), IdentityFile::fileName()})
         QFile::remove(QDir(dir).filePath(name + QStringLiteral(".tmp")));
+    const bool holdsData = !QDir(dir)
+                                .entryList({HardStateFile::fileName(), SnapshotFile::fileName(),
+                                            QStringLiteral("segment-*.log")},
+                                           QDir::Files)
+                                .isEmpty();
 
     PersistentState state;
     if (StorageStatus status = HardStateFile::load(dir, state.hardState); !status.ok())
         return status;
     if (StorageStatus status = SnapshotFile::load(dir, state.snapshot); !status.ok())
         return status;
+    if (!state.snapshot.isEmpty() && options.checkSnapshot) {
+        if (const QString why = options.checkSnapshot(state.snapshot); !why.isEmpty())
+            return StorageStatus::damaged(
+                QStringLiteral("snapshot %1 at byte offset %2: its checksums hold but its data does not "
+                               "decode: %3")
+                    .arg(QDir(dir).filePath(SnapshotFile::fileName()))
+                    .arg(SnapshotFile::headerBytes)
+                    .arg(why));
+    }
     FileLog::Opened log;
     const FileLog::Options logOptions{options.syncMode, options.segmentBytes};
     if (StorageStatus status = FileLog::open(dir, logOptions, state.snapshot.meta.index, log); !status.ok())
@@ -79,6 +118,19 @@ StorageStatus NodeStorage::open(const QString &dir, const Options &options, Open
                 .arg(dir)
                 .arg(state.entries.front().index.value));
     out.warnings = std::move(log.warnings);
+    if (options.owner && !identity) {
+        // Recorded only now, once everything else passed its checks: a damaged dir is left as it was.
+        identity = IdentityFile::make(options.owner->clusterName, options.owner->nodeId);
+        if (StorageStatus status = IdentityFile::save(dir, *identity, options.syncMode); !status.ok())
+            return status;
+        if (holdsData)
+            out.warnings << QStringLiteral("data dir %1 had no identity record (made before there were "
+                                           "any): it now belongs to node %2 of cluster '%3'")
+                                .arg(dir)
+                                .arg(identity->nodeId.value)
+                                .arg(identity->clusterName);
+    }
+    out.identity = std::move(identity);
     out.state = std::move(state);
     const LogIndex snapshotIndex = out.state.snapshot.meta.index;
     out.storage.reset(new NodeStorage(dir, options, std::move(lock), std::move(log.log)));

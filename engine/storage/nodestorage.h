@@ -2,16 +2,20 @@
 
 #include "core/ready.h"
 #include "filelog.h"
+#include "identityfile.h"
 
 #include <QMutex>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 namespace raftlab {
 
 // Everything one node keeps on disk, in its data dir:
 //   LOCK        held with flock() while a process uses the dir (a second process is refused)
+//   identity    whose dir it is: cluster name, node id, cluster id (IdentityFile)
 //   hardstate   term and vote (HardStateFile)
 //   snapshot    the latest state-machine snapshot (SnapshotFile)
 //   segment-*   the log (FileLog)
@@ -23,6 +27,18 @@ public:
     {
         SyncMode syncMode = SyncMode::Always;
         std::uint64_t segmentBytes = 64ull * 1024 * 1024;
+        // Who opens the dir: checked against its identity record before anything in the dir is read or
+        // repaired, and recorded there when it has none (a new dir, or one from before identity records).
+        // Unset: no identity is checked or written (tests of the files alone).
+        struct Owner
+        {
+            QString clusterName;
+            NodeId nodeId;
+        };
+        std::optional<Owner> owner = std::nullopt;
+        // The state machine's own check of a snapshot's data (that it decodes): a snapshot that passes its
+        // checksums but fails this is damage too, named like any other. Returns why not, or empty.
+        std::function<QString(const Snapshot &)> checkSnapshot = nullptr;
     };
 
     struct Opened
@@ -30,10 +46,12 @@ public:
         std::unique_ptr<NodeStorage> storage;
         PersistentState state;
         QStringList warnings;
+        std::optional<DataDirIdentity> identity; // set when Options::owner is
     };
 
     // Creates `dir` if missing, locks it, verifies and loads everything in it.
-    // Locked: another process has the dir. Damaged: a file failed its checks (named, with offset).
+    // Locked: another process has the dir. NotOurs: its identity record names another node or cluster
+    // (nothing in the dir was changed). Damaged: a file failed its checks (named, with offset).
     static StorageStatus open(const QString &dir, const Options &options, Opened &out);
     ~NodeStorage();
 

@@ -14,15 +14,9 @@ namespace {
 constexpr char magic[8] = {'R', 'A', 'F', 'T', 'S', 'N', '0', '1'};
 }
 
-StorageStatus SnapshotFile::load(const QString &dir, Snapshot &out)
+StorageStatus SnapshotFile::decode(const QByteArray &bytes, const QString &path, Snapshot &out)
 {
-    const QString path = QDir(dir).filePath(fileName());
     out = Snapshot{};
-    if (!QFileInfo::exists(path))
-        return StorageStatus::success();
-    QByteArray bytes;
-    if (StorageStatus status = readWholeFile(path, bytes); !status.ok())
-        return status;
     const auto damaged = [&path](qsizetype offset, const char *what) {
         return StorageStatus::damaged(QStringLiteral("snapshot %1 at byte offset %2: %3")
                                           .arg(path)
@@ -36,16 +30,31 @@ StorageStatus SnapshotFile::load(const QString &dir, Snapshot &out)
         return damaged(0, "header checksum mismatch");
     const auto length = qFromLittleEndian<quint64>(p + 24);
     if (length != static_cast<quint64>(bytes.size() - headerBytes))
-        return damaged(headerBytes, "data length does not match the file size");
+        return damaged(24, "the declared data length does not match the file size");
     if (crc32c(p + headerBytes, length) != qFromLittleEndian<quint32>(p + 32))
         return damaged(headerBytes, "data checksum mismatch");
-    out.meta.index = LogIndex(qFromLittleEndian<quint64>(p + 8));
-    out.meta.term = Term(qFromLittleEndian<quint64>(p + 16));
+    const LogIndex index(qFromLittleEndian<quint64>(p + 8));
+    const Term term(qFromLittleEndian<quint64>(p + 16));
+    if (index == LogIndex{} || term == Term{})
+        return damaged(8, "index or term 0 (a snapshot covers at least one entry)");
+    out.meta = SnapshotMeta{index, term};
     out.data = bytes.mid(headerBytes);
     return StorageStatus::success();
 }
 
-StorageStatus SnapshotFile::save(const QString &dir, const Snapshot &snapshot, SyncMode mode)
+StorageStatus SnapshotFile::load(const QString &dir, Snapshot &out)
+{
+    const QString path = QDir(dir).filePath(fileName());
+    out = Snapshot{};
+    if (!QFileInfo::exists(path))
+        return StorageStatus::success();
+    QByteArray bytes;
+    if (StorageStatus status = readWholeFile(path, bytes); !status.ok())
+        return status;
+    return decode(bytes, path, out);
+}
+
+QByteArray SnapshotFile::encode(const Snapshot &snapshot)
 {
     QByteArray bytes(headerBytes, '\0');
     char *p = bytes.data();
@@ -57,7 +66,12 @@ StorageStatus SnapshotFile::save(const QString &dir, const Snapshot &snapshot, S
         crc32c(snapshot.data.constData(), static_cast<std::size_t>(snapshot.data.size())), p + 32);
     qToLittleEndian<quint32>(crc32c(p, 36), p + 36);
     bytes.append(snapshot.data);
-    return writeFileAtomically(QDir(dir).filePath(fileName()), bytes, mode);
+    return bytes;
+}
+
+StorageStatus SnapshotFile::save(const QString &dir, const Snapshot &snapshot, SyncMode mode)
+{
+    return writeFileAtomically(QDir(dir).filePath(fileName()), encode(snapshot), mode);
 }
 
 } // namespace raftlab

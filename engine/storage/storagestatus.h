@@ -11,6 +11,7 @@ struct StorageStatus
     enum class Code {
         Ok,
         Locked, // another process holds the data dir
+        NotOurs, // the data dir belongs to another node or another cluster (its identity record says so)
         Damaged, // a checksum or structure check failed: never served, never silently reset
         IoError, // the operating system refused (full disk, read-only, permissions, ...)
     };

@@ -92,6 +92,13 @@ QString MainWindow::startCluster()
         statusBar()->showMessage(QStringLiteral("Could not start the cluster: %1").arg(error));
         return error;
     }
+    if (const QString notice = m_controller->supervisor()->workspaceNotice(); !notice.isEmpty()) {
+        // The user's earlier cluster was moved aside: say so where it cannot be missed, without blocking.
+        auto *box = new QMessageBox(QMessageBox::Information, tr("An earlier cluster was moved aside"),
+                                    notice, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
     // Stays until every node has answered once (refreshStatus).
     m_waitingForNodes = true;
     statusBar()->showMessage(

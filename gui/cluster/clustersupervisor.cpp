@@ -1,6 +1,9 @@
 #include "clustersupervisor.h"
 
+#include "storage/identityfile.h"
+
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -11,6 +14,7 @@
 #include <QNetworkReply>
 #include <QPointer>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -138,10 +142,15 @@ QString ClusterSupervisor::startLocalCluster(int nodeCount, const QString &works
     m_nodeExecutable = executable;
     if (error = prepareWorkspace(workspaceDir); !error.isEmpty())
         return error;
+    QString previousName;
+    if (error = reuseOrRetireWorkspace(nodeCount, previousName); !error.isEmpty())
+        return error;
 
     m_config = settings;
-    m_config.name = QStringLiteral("lab-%1").arg(QRandomGenerator::global()->generate() & 0xffffff, 6, 16,
-                                                 QLatin1Char('0'));
+    m_config.name = !previousName.isEmpty()
+        ? previousName
+        : QStringLiteral("lab-%1").arg(QRandomGenerator::global()->generate() & 0xffffff, 6, 16,
+                                       QLatin1Char('0'));
     m_config.members.clear();
     for (int i = 1; i <= nodeCount; ++i)
         m_config.members.push_back(ClusterMember{NodeId(std::uint32_t(i)), {}, {}});
@@ -188,6 +197,7 @@ void ClusterSupervisor::clear()
     m_mode = Mode::Idle;
     m_temporaryDir.reset();
     m_workspaceDir.clear();
+    m_workspaceNotice.clear();
     m_clusterFile.clear();
     m_launchAttempt = 0;
 }
@@ -207,6 +217,73 @@ QString ClusterSupervisor::prepareWorkspace(const QString &workspaceDir)
         m_workspaceDir = QFileInfo(workspaceDir).absoluteFilePath();
     }
     m_clusterFile = m_workspaceDir + QStringLiteral("/cluster.json");
+    return QString();
+}
+
+// A data dir records the cluster and node it belongs to, and its node refuses to start on it otherwise:
+// so the cluster an earlier run left in the workspace is started again only when it has the same nodes,
+// under its own name. Anything else is moved aside rather than deleted (it may be someone's experiment).
+QString ClusterSupervisor::reuseOrRetireWorkspace(int nodeCount, QString &clusterName)
+{
+    if (m_temporaryDir)
+        return QString();
+    const QDir workspace(m_workspaceDir);
+    static const QRegularExpression dataDirName(QStringLiteral("^n[0-9]+$"));
+    const QStringList dataDirs =
+        workspace.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name).filter(dataDirName);
+    const bool hasClusterFile = QFileInfo::exists(m_clusterFile);
+    if (!hasClusterFile && dataDirs.isEmpty())
+        return QString(); // a new workspace
+
+    // What the workspace holds, unless it is this cluster again: then `held` stays empty.
+    ClusterConfig previous;
+    QString held;
+    if (!hasClusterFile || !loadClusterConfig(m_clusterFile, previous).isEmpty()) {
+        held = tr("data dirs without a readable cluster.json");
+    } else {
+        bool sameNodes = int(previous.members.size()) == nodeCount;
+        for (int i = 1; sameNodes && i <= nodeCount; ++i)
+            sameNodes = previous.member(NodeId(std::uint32_t(i))) != nullptr;
+        if (!sameNodes)
+            held = tr("a %n-node cluster '%1'", nullptr, int(previous.members.size())).arg(previous.name);
+    }
+    for (const QString &name : dataDirs) {
+        std::optional<DataDirIdentity> identity;
+        // A data dir without a record (new, or from before records) is adopted by its node.
+        if (!held.isEmpty() || !IdentityFile::load(workspace.filePath(name), identity).ok() || !identity)
+            continue;
+        if (identity->clusterName != previous.name ||
+            QStringLiteral("n%1").arg(identity->nodeId.value) != name)
+            held = tr("cluster '%1', but its data dir %2 belongs to node %3 of cluster '%4'")
+                       .arg(previous.name, name)
+                       .arg(identity->nodeId.value)
+                       .arg(identity->clusterName);
+    }
+    if (held.isEmpty()) {
+        clusterName = previous.name;
+        return QString();
+    }
+
+    const QString base = QStringLiteral("retired-%1-%2")
+                             .arg(previous.name.isEmpty() ? QStringLiteral("cluster") : previous.name,
+                                  QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+    QString retired = base;
+    for (int attempt = 2; workspace.exists(retired); ++attempt)
+        retired = base + QStringLiteral("-%1").arg(attempt);
+    if (!workspace.mkdir(retired))
+        return tr("cannot create %1 to move the earlier cluster aside").arg(workspace.filePath(retired));
+    QStringList moved = dataDirs;
+    if (hasClusterFile)
+        moved.prepend(QFileInfo(m_clusterFile).fileName());
+    for (const QString &name : moved) {
+        if (!QDir().rename(workspace.filePath(name), workspace.filePath(retired + QLatin1Char('/') + name)))
+            return tr("cannot move %1 into %2").arg(workspace.filePath(name), workspace.filePath(retired));
+    }
+    m_workspaceNotice = tr("The workspace %1 held %2: that was moved to %3, and %n nodes start on new data "
+                           "dirs.",
+                           nullptr, nodeCount)
+                            .arg(m_workspaceDir, held, workspace.filePath(retired));
+    qCInfo(lcSupervisor).noquote() << m_workspaceNotice;
     return QString();
 }
 

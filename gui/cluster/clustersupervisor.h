@@ -65,10 +65,13 @@ public:
     void setExtraNodeArguments(const QStringList &arguments) { m_extraArguments = arguments; }
 
     // Starting or attaching ends the cluster before, if any: its nodes are killed.
-    // Starts `nodeCount` nodes (ids 1..nodeCount) in `workspaceDir` (created if missing; its data
-    // dirs are kept and reused), or in a fresh temporary directory, removed with the supervisor, when
-    // it is empty. Returns an empty string, or one sentence saying why nothing was started. The nodes
-    // then go Starting -> Running (nodeStateChanged).
+    // Starts `nodeCount` nodes (ids 1..nodeCount) in `workspaceDir` (created if missing), or in a fresh
+    // temporary directory, removed with the supervisor, when it is empty. A workspace that holds the
+    // cluster of an earlier run with the same nodes starts that cluster again (its name, its data dirs);
+    // one that holds a cluster of another shape (other nodes, or data dirs of another cluster) has it
+    // moved aside, whole, into WORKSPACE/retired-<name>-<time>/, and the new cluster starts on fresh
+    // data dirs: workspaceNotice() then says so. Returns an empty string, or one sentence saying why
+    // nothing was started. The nodes then go Starting -> Running (nodeStateChanged).
     QString startLocalCluster(int nodeCount, const QString &workspaceDir = QString(), bool preVote = true,
                               bool checkQuorum = true);
     // The same with every cluster.json setting given (timing, protocol options, snapshot interval);
@@ -98,6 +101,9 @@ public:
 
     const ClusterConfig &config() const { return m_config; }
     QString workspaceDir() const { return m_workspaceDir; }
+    // What the last startLocalCluster() did with an earlier cluster in the workspace, for the user; empty
+    // when it found none or started it again.
+    QString workspaceNotice() const { return m_workspaceNotice; }
     QString clusterFile() const { return m_clusterFile; }
     QString dataDir(raftlab::NodeId id) const;
     QList<raftlab::NodeId> nodeIds() const;
@@ -134,6 +140,7 @@ private:
     };
 
     QString prepareWorkspace(const QString &workspaceDir);
+    QString reuseOrRetireWorkspace(int nodeCount, QString &clusterName);
     QString assignFreePorts();
     QString saveClusterFile();
     void launch(NodeId id);
@@ -151,6 +158,7 @@ private:
     QStringList m_extraArguments;
     std::unique_ptr<QTemporaryDir> m_temporaryDir;
     QString m_workspaceDir;
+    QString m_workspaceNotice;
     QString m_clusterFile;
     ClusterConfig m_config;
     std::map<NodeId, Node> m_nodes;

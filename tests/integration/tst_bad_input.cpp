@@ -502,7 +502,7 @@ void TestBadInput::damagedSegmentExitsThreeNamingTheFile()
              qPrintable(local.describe()));
     QCOMPARE(m_cluster->terminate(victim), 0);
 
-    // Flip one byte inside the first record's body: a bad checksum followed by good records is damage,
+    // Flip one byte inside the first record's body: a bad checksum followed by later batches is damage,
     // not a torn tail.
     const QDir dir(m_cluster->dataDir(victim));
     const QStringList segments = dir.entryList({QStringLiteral("segment-*.log")}, QDir::Files, QDir::Name);
@@ -511,7 +511,8 @@ void TestBadInput::damagedSegmentExitsThreeNamingTheFile()
     QFile file(segment);
     QVERIFY(file.open(QIODevice::ReadWrite));
     QVERIFY2(file.size() > 2000, qPrintable(QString::number(file.size())));
-    constexpr qint64 offset = 16 + 12 + 3; // header, first record's length and checksums, into its index
+    // Segment header, batch header, the first record's length and checksums, into its index.
+    constexpr qint64 offset = 16 + 20 + 12 + 3;
     QVERIFY(file.seek(offset));
     char byte = 0;
     QVERIFY(file.getChar(&byte));

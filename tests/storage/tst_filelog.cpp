@@ -3,6 +3,7 @@
 
 #include <QDir>
 #include <QTemporaryDir>
+#include <QtEndian>
 
 using namespace raftlab;
 using namespace raftlab::testing;
@@ -33,6 +34,14 @@ private Q_SLOTS:
     void dataAfterTheEndOfAnEarlierSegmentIsNamedDamage();
     void truncateThenReopenNeverResurrectsEntries();
     void unpreallocatedSegmentIsReadAndPreallocatedOnReopen();
+    // Write batches (see filelog.h): damage in the last one is a torn tail, before it damage.
+    void damageAnywhereInTheLastBatchIsATornTail_data();
+    void damageAnywhereInTheLastBatchIsATornTail();
+    void pagesOfTheLastBatchLostOutOfOrderAreATornTail();
+    void damageInAnEarlierBatchIsNamedDamage_data();
+    void damageInAnEarlierBatchIsNamedDamage();
+    void truncatingAWholeBatchRemovesItsHeader();
+    void segmentOfTheFirstFormatIsReadAndNotAppendedTo();
 };
 
 static FileLog::Opened openLog(const QString &dir, std::uint64_t segmentBytes = 64ull << 20,
@@ -58,11 +67,19 @@ static QString onlySegment(const QString &dir)
 }
 
 static constexpr qint64 recordBytes = FileLog::recordHeaderBytes + FileLog::recordBodyFixedBytes + 100;
+static constexpr qint64 batchHeaderBytes = FileLog::batchHeaderBytes;
 
-// Where record `n` (0-based) of a segment of makeEntry() records with 100-byte payloads starts.
+// Where record `n` (0-based) starts in a segment written by one append of makeEntry() records with
+// 100-byte payloads.
 static qint64 recordAt(qint64 n)
 {
-    return FileLog::segmentHeaderBytes + n * recordBytes;
+    return FileLog::segmentHeaderBytes + batchHeaderBytes + n * recordBytes;
+}
+
+// Where batch `n` (0-based) starts in a segment written by appends of one such entry each.
+static qint64 singleBatchAt(qint64 n)
+{
+    return FileLog::segmentHeaderBytes + n * (batchHeaderBytes + recordBytes);
 }
 
 static QByteArray readFile(const QString &path)
@@ -152,8 +169,8 @@ void TestFileLog::tornTailAtEveryByteOffsetOfTheLastRecord()
     // The file is cut short, as in a file that grows with each append (no preallocation).
     constexpr std::uint64_t segmentBytes = 4096;
     QTemporaryDir templateDir;
-    const qint64 beforeLast = recordAt(4);
-    const qint64 complete = recordAt(5);
+    const qint64 beforeLast = singleBatchAt(4);
+    const qint64 complete = singleBatchAt(5);
     {
         FileLog::Opened opened = openLog(templateDir.path(), segmentBytes);
         for (std::uint64_t i = 1; i <= 4; ++i)
@@ -232,9 +249,10 @@ void TestFileLog::flippedBitInTheMiddleIsNamedDamage()
     {
         FileLog::Opened opened = openLog(dir.path());
         QVERIFY(opened.log->append(makeEntries(1, 10, 1)).ok());
+        QVERIFY(opened.log->append(makeEntries(11, 12, 1)).ok()); // the first batch is not the last
     }
     const QString segment = onlySegment(dir.path());
-    const qint64 fifthRecord = FileLog::segmentHeaderBytes + 4 * recordBytes;
+    const qint64 fifthRecord = recordAt(4);
     flipBit(segment, fifthRecord + byteInRecord);
     const StorageStatus status = openStatus(dir.path());
     QCOMPARE(status.code, StorageStatus::Code::Damaged);
@@ -368,6 +386,7 @@ void TestFileLog::segmentIsPreallocatedAndZerosAfterTheLastRecordAreTheEnd()
     const QString segment = onlySegment(dir.path());
     REQUIRE_PREALLOCATION(segment, segmentBytes);
     QVERIFY(onlyZerosFrom(readFile(segment), recordAt(3)));
+    const qint64 end = recordAt(3) + 2 * (batchHeaderBytes + 2 * recordBytes); // after two more batches of 2
     // Reopening twice, appending each time: every append lands right after the last record.
     for (std::uint64_t round = 0; round < 2; ++round) {
         FileLog::Opened opened = openLog(dir.path(), segmentBytes);
@@ -384,8 +403,8 @@ void TestFileLog::segmentIsPreallocatedAndZerosAfterTheLastRecordAreTheEnd()
     QVERIFY(opened.entries == expected);
     const QByteArray bytes = readFile(segment);
     QCOMPARE(bytes.size(), qint64(segmentBytes));
-    QVERIFY(bytes[recordAt(7) - 1] != 0);
-    QVERIFY(onlyZerosFrom(bytes, recordAt(7)));
+    QVERIFY(bytes[end - 1] != 0);
+    QVERIFY(onlyZerosFrom(bytes, end));
 }
 
 void TestFileLog::partialRecordInTheZeroedRegionAtEveryByteIsATornTail()
@@ -403,10 +422,10 @@ void TestFileLog::partialRecordInTheZeroedRegionAtEveryByteIsATornTail()
     }
     const QByteArray original = readFile(onlySegment(templateDir.path()));
     REQUIRE_PREALLOCATION(onlySegment(templateDir.path()), segmentBytes);
-    const qint64 beforeLast = recordAt(4);
-    const qint64 complete = recordAt(5);
+    const qint64 beforeLast = singleBatchAt(4);
+    const qint64 complete = singleBatchAt(5);
     for (const bool prefixReachedTheDisk : {true, false}) {
-        for (qint64 k = 0; k < recordBytes; ++k) {
+        for (qint64 k = 0; k < complete - beforeLast; ++k) {
             // In order: the first k bytes of the record arrived. Out of order: all but the first k + 1.
             const qint64 zeroFrom = prefixReachedTheDisk ? beforeLast + k : beforeLast;
             const qint64 zeroTo = prefixReachedTheDisk ? complete : beforeLast + k + 1;
@@ -466,6 +485,7 @@ void TestFileLog::zerosFollowedByValidRecordsAreNamedDamage()
     {
         FileLog::Opened opened = openLog(dir.path());
         QVERIFY(opened.log->append(makeEntries(1, 10, 1)).ok());
+        QVERIFY(opened.log->append(makeEntries(11, 12, 1)).ok());
     }
     const QString segment = onlySegment(dir.path());
     QByteArray bytes = readFile(segment);
@@ -492,18 +512,18 @@ void TestFileLog::dataAfterTheEndOfAnEarlierSegmentIsNamedDamage()
     }
     const QString first = onlySegment(dir.path());
     REQUIRE_PREALLOCATION(first, segmentBytes);
+    const qint64 end = recordAt(4) + batchHeaderBytes + 2 * recordBytes; // 4 records kept, a batch of 2
     {
         // Reopened with a smaller segment size (a changed option), the next batch starts a second segment.
-        FileLog::Opened opened = openLog(dir.path(), recordAt(6));
+        FileLog::Opened opened = openLog(dir.path(), end);
         QVERIFY(opened.log->append(makeEntries(7, 8, 2)).ok());
         QCOMPARE(opened.log->segmentCount(), std::size_t(2));
     }
-    flipBit(first, recordAt(6) + 100);
+    flipBit(first, end + 100);
     const StorageStatus status = openStatus(dir.path());
     QCOMPARE(status.code, StorageStatus::Code::Damaged);
     QVERIFY2(status.message.contains(first), qPrintable(status.message));
-    QVERIFY2(status.message.contains(QStringLiteral("byte offset %1").arg(recordAt(6))),
-             qPrintable(status.message));
+    QVERIFY2(status.message.contains(QStringLiteral("byte offset %1").arg(end)), qPrintable(status.message));
 }
 
 void TestFileLog::truncateThenReopenNeverResurrectsEntries()
@@ -532,7 +552,7 @@ void TestFileLog::truncateThenReopenNeverResurrectsEntries()
     QCOMPARE(opened.entries.size(), std::size_t(7));
     QCOMPARE(opened.entries.back(), makeEntry(7, 2));
     QCOMPARE(opened.log->nextIndex(), LogIndex(8));
-    QVERIFY(onlyZerosFrom(readFile(segment), recordAt(7)));
+    QVERIFY(onlyZerosFrom(readFile(segment), recordAt(7) + batchHeaderBytes));
 }
 
 void TestFileLog::unpreallocatedSegmentIsReadAndPreallocatedOnReopen()
@@ -556,6 +576,236 @@ void TestFileLog::unpreallocatedSegmentIsReadAndPreallocatedOnReopen()
     FileLog::Opened opened = openLog(dir.path(), segmentBytes);
     QVERIFY(opened.warnings.isEmpty());
     QVERIFY(opened.entries == makeEntries(1, 6, 1));
+}
+
+// A log of three batches in one segment: entries 1-5, 6-10 and 11-20 (the last batch).
+static void writeThreeBatches(const QString &dir, std::uint64_t segmentBytes)
+{
+    FileLog::Opened opened = openLog(dir, segmentBytes);
+    QVERIFY(opened.log->append(makeEntries(1, 5, 1)).ok());
+    QVERIFY(opened.log->append(makeEntries(6, 10, 1)).ok());
+    QVERIFY(opened.log->append(makeEntries(11, 20, 2)).ok());
+}
+
+static qint64 threeBatchesBatchAt(int batch)
+{
+    return FileLog::segmentHeaderBytes + batch * (batchHeaderBytes + 5 * recordBytes);
+}
+
+// Record `n` (0-based) of batch `batch` in that log.
+static qint64 threeBatchesRecordAt(int batch, int n)
+{
+    return threeBatchesBatchAt(batch) + batchHeaderBytes + n * recordBytes;
+}
+
+void TestFileLog::damageAnywhereInTheLastBatchIsATornTail_data()
+{
+    // A bit flipped at `offset` in the last batch (entries 11-20); valid records follow it in the batch.
+    // Opening keeps the records before the damage and cuts the rest, from `cut`.
+    QTest::addColumn<qint64>("offset");
+    QTest::addColumn<qint64>("cut");
+    QTest::addColumn<int>("kept"); // entries kept of the last batch
+    const qint64 header = threeBatchesBatchAt(2);
+    QTest::newRow("batch header marker") << header << header << 0;
+    QTest::newRow("batch header count") << header + 5 << header << 0;
+    QTest::newRow("batch header first index") << header + 9 << header << 0;
+    QTest::newRow("batch header checksum") << header + 17 << header << 0;
+    QTest::newRow("first record's length") << threeBatchesRecordAt(2, 0) + 1 << header << 0;
+    QTest::newRow("first record's payload") << threeBatchesRecordAt(2, 0) + 70 << header << 0;
+    for (int n : {1, 4, 8}) {
+        QTest::addRow("record %d's header", n)
+            << threeBatchesRecordAt(2, n) + 9 << threeBatchesRecordAt(2, n) << n;
+        QTest::addRow("record %d's index", n)
+            << threeBatchesRecordAt(2, n) + 13 << threeBatchesRecordAt(2, n) << n;
+        QTest::addRow("record %d's payload", n)
+            << threeBatchesRecordAt(2, n) + 100 << threeBatchesRecordAt(2, n) << n;
+    }
+    QTest::newRow("last record's payload")
+        << threeBatchesRecordAt(2, 9) + 100 << threeBatchesRecordAt(2, 9) << 9;
+}
+
+void TestFileLog::damageAnywhereInTheLastBatchIsATornTail()
+{
+    QFETCH(qint64, offset);
+    QFETCH(qint64, cut);
+    QFETCH(int, kept);
+    constexpr std::uint64_t segmentBytes = 8192;
+    QTemporaryDir dir;
+    writeThreeBatches(dir.path(), segmentBytes);
+    const QString segment = onlySegment(dir.path());
+    flipBit(segment, offset);
+    FileLog::Opened opened = openLog(dir.path(), segmentBytes);
+    QVERIFY(opened.log);
+    Entries expected = makeEntries(1, 10, 1);
+    const Entries lastBatch = makeEntries(11, 10 + std::uint64_t(kept), 2);
+    expected.insert(expected.end(), lastBatch.begin(), lastBatch.end());
+    QVERIFY2(opened.entries == expected, qPrintable(QStringLiteral("%1 entries").arg(opened.entries.size())));
+    QCOMPARE(opened.warnings.size(), 1);
+    QVERIFY2(opened.warnings.first().contains(segment) &&
+                 opened.warnings.first().contains(QStringLiteral("byte offset %1").arg(cut)),
+             qPrintable(opened.warnings.first()));
+    QVERIFY2(onlyZerosFrom(readFile(segment), cut), "the torn batch is gone from disk");
+    QVERIFY(opened.log->append(makeEntries(11 + std::uint64_t(kept), 21, 3)).ok());
+    opened.log.reset();
+    FileLog::Opened reopened = openLog(dir.path(), segmentBytes);
+    QVERIFY(reopened.warnings.isEmpty());
+    QCOMPARE(reopened.entries.size(), std::size_t(21));
+    QCOMPARE(reopened.entries.back(), makeEntry(21, 3));
+}
+
+void TestFileLog::pagesOfTheLastBatchLostOutOfOrderAreATornTail()
+{
+    // The last batch spans several 256-byte pieces; a power loss may keep any subset of them. Whichever
+    // pieces are missing (zeros), opening keeps exactly the records before the first missing byte.
+    constexpr std::uint64_t segmentBytes = 8192;
+    QTemporaryDir templateDir;
+    writeThreeBatches(templateDir.path(), segmentBytes);
+    const QByteArray original = readFile(onlySegment(templateDir.path()));
+    const qint64 batchStart = threeBatchesBatchAt(2);
+    const qint64 batchEnd = threeBatchesRecordAt(2, 10);
+    constexpr qint64 piece = 256;
+    const qint64 firstSector = batchStart / piece;
+    const qint64 sectors = (batchEnd + piece - 1) / piece - firstSector;
+    QVERIFY(sectors >= 5);
+    for (qint64 lost = 1; lost < (qint64(1) << sectors) - 1; ++lost) { // never all, never none
+        QByteArray crashed = original;
+        qint64 firstLost = batchEnd;
+        for (qint64 i = 0; i < sectors; ++i) {
+            if (!(lost & (qint64(1) << i)))
+                continue;
+            const qint64 from = std::max(batchStart, (firstSector + i) * piece);
+            const qint64 to = std::min(batchEnd, (firstSector + i + 1) * piece);
+            crashed.replace(from, to - from, QByteArray(to - from, '\0'));
+            firstLost = std::min(firstLost, from);
+        }
+        QTemporaryDir dir;
+        const QString copy = QDir(dir.path()).filePath(FileLog::segmentFileName(LogIndex(1)));
+        writeFile(copy, crashed);
+        const QString what = QStringLiteral("sectors lost: %1").arg(lost, int(sectors), 2, QLatin1Char('0'));
+        FileLog::Opened opened = openLog(dir.path(), segmentBytes);
+        QVERIFY2(opened.log, qPrintable(what));
+        // Records wholly before the first lost byte survive; the batch header must have survived for any.
+        const qint64 whole = firstLost < batchStart + batchHeaderBytes
+            ? 0
+            : (firstLost - batchStart - batchHeaderBytes) / recordBytes;
+        QVERIFY2(opened.entries.size() == std::size_t(10 + whole),
+                 qPrintable(QStringLiteral("%1: %2 entries").arg(what).arg(opened.entries.size())));
+        // A warning unless nothing but zeros follows the last record kept (the batch header if none).
+        const qint64 keptEnd = whole > 0 ? batchStart + batchHeaderBytes + whole * recordBytes : batchStart;
+        QVERIFY2(opened.warnings.size() == (onlyZerosFrom(crashed, keptEnd) ? 0 : 1), qPrintable(what));
+        QVERIFY2(onlyZerosFrom(readFile(copy), keptEnd), qPrintable(what));
+    }
+}
+
+void TestFileLog::damageInAnEarlierBatchIsNamedDamage_data()
+{
+    QTest::addColumn<qint64>("offset"); // of the bit flipped
+    QTest::addColumn<qint64>("reported"); // the offset the error names
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("first batch's header")
+        << threeBatchesBatchAt(0) + 5 << threeBatchesBatchAt(0) << "damaged record header";
+    QTest::newRow("middle batch's header")
+        << threeBatchesBatchAt(1) + 9 << threeBatchesBatchAt(1) << "damaged record header";
+    QTest::newRow("a record of the first batch")
+        << threeBatchesRecordAt(0, 2) + 40 << threeBatchesRecordAt(0, 2) << "checksum mismatch";
+    QTest::newRow("the last record of the middle batch")
+        << threeBatchesRecordAt(1, 4) + 9 << threeBatchesRecordAt(1, 4) << "damaged record header";
+}
+
+void TestFileLog::damageInAnEarlierBatchIsNamedDamage()
+{
+    QFETCH(qint64, offset);
+    QFETCH(qint64, reported);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    writeThreeBatches(dir.path(), 8192);
+    const QString segment = onlySegment(dir.path());
+    const QByteArray before = readFile(segment);
+    flipBit(segment, offset);
+    const StorageStatus status = openStatus(dir.path());
+    QCOMPARE(status.code, StorageStatus::Code::Damaged);
+    QVERIFY2(status.message.contains(segment) &&
+                 status.message.contains(QStringLiteral("byte offset %1").arg(reported)) &&
+                 status.message.contains(expected),
+             qPrintable(status.message));
+    flipBit(segment, offset);
+    QVERIFY2(readFile(segment) == before, "opening changed nothing");
+}
+
+void TestFileLog::truncatingAWholeBatchRemovesItsHeader()
+{
+    constexpr std::uint64_t segmentBytes = 8192;
+    QTemporaryDir dir;
+    {
+        writeThreeBatches(dir.path(), segmentBytes);
+        FileLog::Opened opened = openLog(dir.path(), segmentBytes);
+        QVERIFY(opened.log->truncateSuffix(LogIndex(6)).ok()); // the middle batch's first entry
+    }
+    const QString segment = onlySegment(dir.path());
+    QVERIFY2(onlyZerosFrom(readFile(segment), threeBatchesBatchAt(1)), "no header without entries is left");
+    {
+        FileLog::Opened opened = openLog(dir.path(), segmentBytes);
+        QVERIFY(opened.warnings.isEmpty());
+        QVERIFY(opened.entries == makeEntries(1, 5, 1));
+        // A batch cut short, then followed by a new batch.
+        QVERIFY(opened.log->truncateSuffix(LogIndex(4)).ok());
+        QVERIFY(opened.log->append(makeEntries(4, 6, 3)).ok());
+    }
+    FileLog::Opened opened = openLog(dir.path(), segmentBytes);
+    QVERIFY(opened.warnings.isEmpty());
+    Entries expected = makeEntries(1, 3, 1);
+    const Entries later = makeEntries(4, 6, 3);
+    expected.insert(expected.end(), later.begin(), later.end());
+    QVERIFY(opened.entries == expected);
+}
+
+void TestFileLog::segmentOfTheFirstFormatIsReadAndNotAppendedTo()
+{
+    // What an earlier RaftLab wrote: "RAFTLOG1" and records without batch headers.
+    const auto firstFormat = [](std::uint64_t first, std::uint64_t last) {
+        QByteArray bytes("RAFTLOG1");
+        bytes.append(QByteArray(8, '\0'));
+        qToLittleEndian<quint64>(first, bytes.data() + 8);
+        for (std::uint64_t i = first; i <= last; ++i)
+            encodeRecord(makeEntry(i, 1), bytes);
+        return bytes;
+    };
+    QTemporaryDir dir;
+    const QString old = QDir(dir.path()).filePath(FileLog::segmentFileName(LogIndex(1)));
+    writeFile(old, firstFormat(1, 6));
+    {
+        FileLog::Opened opened = openLog(dir.path());
+        QVERIFY(opened.log);
+        QVERIFY(opened.warnings.isEmpty());
+        QVERIFY(opened.entries == makeEntries(1, 6, 1));
+        QVERIFY(opened.log->truncateSuffix(LogIndex(6)).ok());
+        QVERIFY(opened.log->append(makeEntries(6, 8, 2)).ok());
+        QCOMPARE(opened.log->segmentCount(), std::size_t(2));
+    }
+    QVERIFY(readFile(old).startsWith("RAFTLOG1"));
+    QVERIFY(
+        readFile(QDir(dir.path()).filePath(FileLog::segmentFileName(LogIndex(6)))).startsWith("RAFTLOG2"));
+    Entries expected = makeEntries(1, 5, 1);
+    const Entries later = makeEntries(6, 8, 2);
+    expected.insert(expected.end(), later.begin(), later.end());
+    QVERIFY(openLog(dir.path()).entries == expected);
+
+    // Its own torn-tail rule still holds where it is the last segment: damage followed by a valid record
+    // is damage, in the last record a torn tail.
+    QTemporaryDir torn;
+    const QString tornPath = QDir(torn.path()).filePath(FileLog::segmentFileName(LogIndex(1)));
+    QByteArray bytes = firstFormat(1, 6);
+    const qint64 fourth = FileLog::segmentHeaderBytes + 3 * recordBytes;
+    bytes[fourth + 60] = char(bytes[fourth + 60] ^ 1);
+    writeFile(tornPath, bytes);
+    QCOMPARE(openStatus(torn.path()).code, StorageStatus::Code::Damaged);
+    bytes = firstFormat(1, 6);
+    bytes[bytes.size() - 1] = char(bytes[bytes.size() - 1] ^ 1);
+    writeFile(tornPath, bytes);
+    FileLog::Opened opened = openLog(torn.path());
+    QVERIFY(opened.log);
+    QCOMPARE(opened.entries.size(), std::size_t(5));
+    QCOMPARE(opened.warnings.size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestFileLog)

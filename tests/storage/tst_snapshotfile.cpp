@@ -1,0 +1,110 @@
+// A snapshot file is checked before it is trusted: every byte is under a checksum, its declared size is
+// the file's, and a snapshot whose data the state machine cannot decode is named damage like any other.
+#include "storage/nodestorage.h"
+#include "storage/snapshotfile.h"
+#include "storagetestutil.h"
+
+#include <QDir>
+#include <QTemporaryDir>
+
+using namespace raftlab;
+using namespace raftlab::testing;
+
+class TestSnapshotFile : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void roundTrip();
+    void everyFlippedBitIsNamedDamage();
+    void everyCutAndAnyAppendedByteIsNamedDamage();
+    void indexOrTermZeroIsNamedDamage();
+    void snapshotThatDoesNotDecodeIsNamedDamage();
+};
+
+namespace {
+
+const Snapshot sample{{LogIndex(42), Term(3)}, QByteArray("the state machine's bytes: 0123456789")};
+
+void expectDamage(const QByteArray &bytes, const QString &what)
+{
+    Snapshot out;
+    const StorageStatus status = SnapshotFile::decode(bytes, QStringLiteral("/d/snapshot"), out);
+    QVERIFY2(status.code == StorageStatus::Code::Damaged, qPrintable(what));
+    QVERIFY2(status.message.startsWith(QStringLiteral("snapshot /d/snapshot at byte offset ")),
+             qPrintable(status.message));
+    QVERIFY2(out.isEmpty(), "nothing of a damaged file is handed out");
+}
+
+} // namespace
+
+void TestSnapshotFile::roundTrip()
+{
+    const QByteArray bytes = SnapshotFile::encode(sample);
+    QCOMPARE(bytes.size(), SnapshotFile::headerBytes + sample.data.size());
+    Snapshot out;
+    QVERIFY(SnapshotFile::decode(bytes, QStringLiteral("x"), out).ok());
+    QCOMPARE(out.meta, sample.meta);
+    QCOMPARE(out.data, sample.data);
+
+    QTemporaryDir dir;
+    QVERIFY(SnapshotFile::save(dir.path(), sample, SyncMode::Never).ok());
+    Snapshot loaded;
+    QVERIFY(SnapshotFile::load(dir.path(), loaded).ok());
+    QCOMPARE(loaded.data, sample.data);
+    QVERIFY(SnapshotFile::load(QDir(dir.path()).filePath(QStringLiteral("none")), loaded).ok());
+    QVERIFY2(loaded.isEmpty(), "no file: no snapshot yet");
+}
+
+void TestSnapshotFile::everyFlippedBitIsNamedDamage()
+{
+    const QByteArray original = SnapshotFile::encode(sample);
+    for (qsizetype offset = 0; offset < original.size(); ++offset) {
+        for (int bit = 0; bit < 8; ++bit) {
+            QByteArray damaged = original;
+            damaged[offset] = char(damaged[offset] ^ (1 << bit));
+            expectDamage(damaged, QStringLiteral("bit %1 of byte %2").arg(bit).arg(offset));
+        }
+    }
+}
+
+void TestSnapshotFile::everyCutAndAnyAppendedByteIsNamedDamage()
+{
+    const QByteArray original = SnapshotFile::encode(sample);
+    for (qsizetype size = 0; size < original.size(); ++size)
+        expectDamage(original.left(size), QStringLiteral("cut to %1 bytes").arg(size));
+    expectDamage(original + '\0', QStringLiteral("a zero appended"));
+    expectDamage(original + "x", QStringLiteral("a byte appended"));
+}
+
+void TestSnapshotFile::indexOrTermZeroIsNamedDamage()
+{
+    expectDamage(SnapshotFile::encode(Snapshot{{LogIndex(0), Term(3)}, "x"}), QStringLiteral("index 0"));
+    expectDamage(SnapshotFile::encode(Snapshot{{LogIndex(5), Term(0)}, "x"}), QStringLiteral("term 0"));
+}
+
+void TestSnapshotFile::snapshotThatDoesNotDecodeIsNamedDamage()
+{
+    QTemporaryDir dir;
+    QVERIFY(SnapshotFile::save(dir.path(), sample, SyncMode::Never).ok());
+    NodeStorage::Options options{SyncMode::Never, 1ull << 20};
+    QList<LogIndex> checked;
+    options.checkSnapshot = [&checked](const Snapshot &snapshot) {
+        checked.append(snapshot.meta.index);
+        return snapshot.data.startsWith("the state") ? QStringLiteral("it is not CBOR") : QString();
+    };
+    NodeStorage::Opened opened;
+    const StorageStatus status = NodeStorage::open(dir.path(), options, opened);
+    QCOMPARE(status.code, StorageStatus::Code::Damaged);
+    const QString path = QDir(dir.path()).filePath(SnapshotFile::fileName());
+    QVERIFY2(status.message.contains(path) && status.message.contains(QStringLiteral("it is not CBOR")),
+             qPrintable(status.message));
+    QCOMPARE(checked, QList<LogIndex>{LogIndex(42)});
+
+    QVERIFY(SnapshotFile::save(dir.path(), Snapshot{{LogIndex(43), Term(3)}, "fine"}, SyncMode::Never).ok());
+    QVERIFY(NodeStorage::open(dir.path(), options, opened).ok());
+    QCOMPARE(opened.state.snapshot.meta.index, LogIndex(43));
+}
+
+QTEST_GUILESS_MAIN(TestSnapshotFile)
+#include "tst_snapshotfile.moc"
