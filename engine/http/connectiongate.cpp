@@ -73,7 +73,12 @@ void ConnectionGate::scanArrivals()
     const qint64 available = m_socket->bytesAvailable();
     qint64 offset = std::min(m_unreadByServer, available);
     m_unreadByServer = available;
-    QByteArray buffered; // peeked only when bytes other than a body's must be looked at
+    // Peeked only when bytes other than a body's must be looked at; a small arrival (a whole request,
+    // mostly) without a heap allocation.
+    char small[4096];
+    QByteArray large;
+    QByteArrayView buffered;
+    bool peeked = false;
     while (offset < available) {
         if (const qint64 opaque = m_scanner.opaqueBytesAhead(); opaque > 0) {
             const qint64 count = std::min(opaque, available - offset);
@@ -81,8 +86,15 @@ void ConnectionGate::scanArrivals()
             offset += count;
             continue;
         }
-        if (buffered.isNull())
-            buffered = m_socket->peek(available);
+        if (!peeked) {
+            peeked = true;
+            if (available <= qint64(sizeof small)) {
+                buffered = QByteArrayView(small, std::max<qint64>(0, m_socket->peek(small, available)));
+            } else {
+                large = m_socket->peek(available);
+                buffered = large;
+            }
+        }
         if (offset >= buffered.size())
             return;
         const RequestStreamScanner::Step step = m_scanner.feed(QByteArrayView(buffered).sliced(offset));

@@ -22,6 +22,8 @@ bool isReachableOnLoopback(const QHostAddress &listenAddress)
 
 OriginPolicy::OriginPolicy(const QString &configuredHost, const QHostAddress &listenAddress, quint16 port)
     : m_configuredHost(configuredHost.toLower().toUtf8())
+    , m_usualHost((m_configuredHost.contains(':') ? '[' + m_configuredHost + ']' : m_configuredHost) + ':' +
+                  QByteArray::number(port))
 {
     const auto addOrigin = [this, port](const QByteArray &host) {
         const QByteArray inUrl = host.contains(':') ? '[' + host + ']' : host;
@@ -46,7 +48,7 @@ std::optional<Refusal> OriginPolicy::check(const RequestHead &head) const
             QStringLiteral("this node answers requests addressed to %1, localhost or an IP address, "
                            "not to %2 (a web page's name made to point here: DNS rebinding)")
                 .arg(QString::fromUtf8(m_configuredHost), QString::fromLatin1(*head.host))};
-    if (head.origin && !m_origins.contains(head.origin->toLower()))
+    if (head.origin && !m_origins.contains(head.origin->toByteArray().toLower()))
         return Refusal{
             403, QByteArrayLiteral("forbidden_origin"),
             QStringLiteral("requests made by web pages of other origins are refused: Origin %1 "
@@ -57,7 +59,7 @@ std::optional<Refusal> OriginPolicy::check(const RequestHead &head) const
 
 bool OriginPolicy::isAllowedHost(QByteArrayView hostHeader) const
 {
-    if (hostHeader.isEmpty())
+    if (hostHeader.isEmpty() || hostHeader == m_usualHost)
         return true;
     if (hostHeader.startsWith('[')) { // "[v6]" or "[v6]:port"
         const qsizetype close = hostHeader.indexOf(']');
@@ -76,14 +78,14 @@ bool OriginPolicy::isAllowedHost(QByteArrayView hostHeader) const
             return false;
         name = name.first(colon);
     }
-    QByteArray lower = name.toByteArray().toLower();
-    if (lower.endsWith('.')) // "localhost." is "localhost"
-        lower.chop(1);
-    if (lower == "localhost" || lower == m_configuredHost)
+    if (name.endsWith('.')) // "localhost." is "localhost"
+        name.chop(1);
+    if (name.compare("localhost", Qt::CaseInsensitive) == 0 ||
+        name.compare(m_configuredHost, Qt::CaseInsensitive) == 0)
         return true;
     // An address cannot be rebound: a browser connects to it as written.
     QHostAddress address;
-    return address.setAddress(QString::fromLatin1(lower)) &&
+    return address.setAddress(QString::fromLatin1(name)) &&
         address.protocol() == QAbstractSocket::IPv4Protocol;
 }
 

@@ -35,6 +35,7 @@ private:
     bool isAllowedHost(QByteArrayView hostHeader) const;
 
     QByteArray m_configuredHost; // lower case, without IPv6 brackets
+    QByteArray m_usualHost; // "<configured host>:<port>", what peers and most clients send
     QByteArrayList m_origins; // lower case
 };
 

@@ -1,6 +1,8 @@
 #include "requeststreamscanner.h"
 
 #include <algorithm>
+#include <array>
+#include <string_view>
 
 namespace raftlab {
 
@@ -17,13 +19,21 @@ bool isLeadingSpace(char c)
 }
 
 // RFC 9110 token characters: QHttpServer's header parser drops the whole head over any other.
+constexpr std::array<bool, 256> tokenCharacters = [] {
+    std::array<bool, 256> table{};
+    for (int c = '0'; c <= '9'; ++c)
+        table[std::size_t(c)] = true;
+    for (int c = 'a'; c <= 'z'; ++c)
+        table[std::size_t(c)] = table[std::size_t(c - 'a' + 'A')] = true;
+    for (const char c : std::string_view("!#$%&'*+-.^_`|~"))
+        table[std::size_t(c)] = true;
+    return table;
+}();
+
 bool isToken(QByteArrayView name)
 {
-    constexpr QByteArrayView others("!#$%&'*+-.^_`|~");
-    return !name.isEmpty() && std::all_of(name.begin(), name.end(), [&others](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            others.contains(c);
-    });
+    return !name.isEmpty() &&
+        std::all_of(name.begin(), name.end(), [](char c) { return tokenCharacters[std::size_t(uchar(c))]; });
 }
 
 bool isNamed(QByteArrayView name, QByteArrayView expected)
@@ -134,31 +144,41 @@ void RequestStreamScanner::passOpaque(qint64 count)
     }
 }
 
-RequestStreamScanner::Step RequestStreamScanner::feedHead(QByteArrayView bytes)
+qsizetype RequestStreamScanner::findHeadEnd(QByteArrayView text)
 {
-    const qsizetype before = m_head.size();
-    const qsizetype taken = std::min(bytes.size(), m_limits.maxHeadBytes - before);
-    m_head.append(bytes.first(taken));
     // QHttpServer reads the request line up to its '\n', then headers until a line break is followed
     // by an empty line ("\n\n" or "\n\r\n"; the request line's own '\n' counts, for a head without
     // headers).
-    for (qsizetype p = m_head.indexOf('\n', m_headSearchFrom); p >= 0; p = m_head.indexOf('\n', p + 1)) {
+    for (qsizetype p = text.indexOf('\n', m_headSearchFrom); p >= 0; p = text.indexOf('\n', p + 1)) {
         if (m_requestLineEnd < 0)
             m_requestLineEnd = p;
-        qsizetype end = -1;
-        if (p + 1 < m_head.size() && m_head[p + 1] == '\n')
-            end = p + 2;
-        else if (p + 2 < m_head.size() && m_head[p + 1] == '\r' && m_head[p + 2] == '\n')
-            end = p + 3;
-        if (end >= 0) {
-            m_head.truncate(end);
-            return finishHead(end - before);
-        }
-        if (p + 2 >= m_head.size()) { // not enough bytes yet to tell: look again from here
+        if (p + 1 < text.size() && text[p + 1] == '\n')
+            return p + 2;
+        if (p + 2 < text.size() && text[p + 1] == '\r' && text[p + 2] == '\n')
+            return p + 3;
+        if (p + 2 >= text.size()) { // not enough bytes yet to tell: look again from here
             m_headSearchFrom = p;
-            break;
+            return -1;
         }
-        m_headSearchFrom = p + 1;
+    }
+    m_headSearchFrom = text.size();
+    return -1;
+}
+
+RequestStreamScanner::Step RequestStreamScanner::feedHead(QByteArrayView bytes)
+{
+    if (m_head.isEmpty()) {
+        // Mostly a whole head arrives at once: it is read where it is, not copied.
+        const QByteArrayView window = bytes.first(std::min(bytes.size(), m_limits.maxHeadBytes));
+        if (const qsizetype end = findHeadEnd(window); end >= 0)
+            return finishHead(window.first(end), end);
+    }
+    const qsizetype before = m_head.size();
+    const qsizetype taken = std::min(bytes.size(), m_limits.maxHeadBytes - before);
+    m_head.append(bytes.first(taken));
+    if (const qsizetype end = findHeadEnd(m_head); end >= 0) {
+        m_head.truncate(end);
+        return finishHead(m_head, end - before);
     }
     if (m_head.size() >= m_limits.maxHeadBytes)
         return refuse(taken,
@@ -168,13 +188,62 @@ RequestStreamScanner::Step RequestStreamScanner::feedHead(QByteArrayView bytes)
     return Step{Step::Kind::NeedMore, taken};
 }
 
-RequestStreamScanner::Step RequestStreamScanner::finishHead(qsizetype consumed)
+std::optional<Refusal> RequestStreamScanner::readField(QByteArrayView name, QByteArrayView value,
+                                                       HeadFields &fields) const
 {
-    RequestHead head;
-    std::optional<QByteArrayView> contentLength;
-    bool transferEncoding = false;
-    int fields = 0;
-    const QByteArrayView text(m_head);
+    // Only these names matter; their lengths tell most other names apart without comparing.
+    switch (name.size()) {
+    case 4:
+        if (isNamed(name, "host")) {
+            if (fields.head.host)
+                return badRequest(QStringLiteral("more than one Host header"));
+            fields.head.host = value;
+        }
+        return std::nullopt;
+    case 6:
+        if (isNamed(name, "origin")) {
+            if (fields.head.origin) // a browser sends one
+                return badRequest(QStringLiteral("more than one Origin header"));
+            fields.head.origin = value;
+        } else if (isNamed(name, "expect")) {
+            if (isNamed(value, "100-continue"))
+                fields.head.expectContinue = true;
+            else if (!value.isEmpty())
+                return Refusal{417, QByteArrayLiteral("expectation_failed"),
+                               QStringLiteral("the only expectation met is '100-continue'")};
+        }
+        return std::nullopt;
+    case 14:
+        if (isNamed(name, "content-length")) {
+            if (value.isEmpty() ||
+                !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+                return badRequest(QStringLiteral("Content-Length must be a number of bytes"));
+            if (fields.contentLength && *fields.contentLength != value)
+                return badRequest(QStringLiteral("two different Content-Length headers"));
+            fields.contentLength = value;
+        }
+        return std::nullopt;
+    case 17:
+        if (isNamed(name, "transfer-encoding")) {
+            if (fields.head.chunked)
+                return badRequest(QStringLiteral("more than one Transfer-Encoding header"));
+            if (!isNamed(value, "chunked"))
+                return Refusal{501, QByteArrayLiteral("unsupported_transfer_encoding"),
+                               QStringLiteral("the only transfer coding accepted is 'chunked'")};
+            fields.head.chunked = true;
+        }
+        return std::nullopt;
+    default:
+        return std::nullopt;
+    }
+}
+
+RequestStreamScanner::Step RequestStreamScanner::finishHead(QByteArrayView text, qsizetype consumed)
+{
+    HeadFields fields;
+    RequestHead &head = fields.head;
+    std::optional<QByteArrayView> &contentLength = fields.contentLength;
+    int count = 0;
     for (qsizetype pos = m_requestLineEnd + 1; pos < text.size();) {
         const qsizetype lineEnd = text.indexOf('\n', pos);
         QByteArrayView line = text.sliced(pos, lineEnd - pos);
@@ -189,46 +258,15 @@ RequestStreamScanner::Step RequestStreamScanner::finishHead(qsizetype consumed)
         if (colon < 0 || !isToken(line.first(colon)))
             return refuse(consumed,
                           badRequest(QStringLiteral("a header line must be a name, ':' and a value")));
-        if (++fields > m_limits.maxHeaderFields)
+        if (++count > m_limits.maxHeaderFields)
             return refuse(
                 consumed,
                 Refusal{
                     431, QByteArrayLiteral("headers_too_large"),
                     QStringLiteral("a request has at most %1 header fields").arg(m_limits.maxHeaderFields)});
-        const QByteArrayView name = line.first(colon);
-        const QByteArrayView value = line.sliced(colon + 1).trimmed();
-        if (isNamed(name, "content-length")) {
-            if (value.isEmpty() ||
-                !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
-                return refuse(consumed,
-                              badRequest(QStringLiteral("Content-Length must be a number of bytes")));
-            if (contentLength && *contentLength != value)
-                return refuse(consumed, badRequest(QStringLiteral("two different Content-Length headers")));
-            contentLength = value;
-        } else if (isNamed(name, "transfer-encoding")) {
-            if (transferEncoding)
-                return refuse(consumed, badRequest(QStringLiteral("more than one Transfer-Encoding header")));
-            transferEncoding = true;
-            if (!isNamed(value, "chunked"))
-                return refuse(consumed,
-                              Refusal{501, QByteArrayLiteral("unsupported_transfer_encoding"),
-                                      QStringLiteral("the only transfer coding accepted is 'chunked'")});
-            head.chunked = true;
-        } else if (isNamed(name, "expect")) {
-            if (isNamed(value, "100-continue"))
-                head.expectContinue = true;
-            else if (!value.isEmpty())
-                return refuse(consumed,
-                              Refusal{417, QByteArrayLiteral("expectation_failed"),
-                                      QStringLiteral("the only expectation met is '100-continue'")});
-        } else if (isNamed(name, "origin")) {
-            // Two Origin headers are combined, as a header list is: the result matches no origin.
-            head.origin = head.origin ? *head.origin + ", " + value.toByteArray() : value.toByteArray();
-        } else if (isNamed(name, "host")) {
-            if (head.host)
-                return refuse(consumed, badRequest(QStringLiteral("more than one Host header")));
-            head.host = value.toByteArray();
-        }
+        if (std::optional<Refusal> refusal =
+                readField(line.first(colon), line.sliced(colon + 1).trimmed(), fields))
+            return refuse(consumed, std::move(*refusal));
     }
     if (contentLength && head.chunked)
         return refuse(consumed,
@@ -236,11 +274,12 @@ RequestStreamScanner::Step RequestStreamScanner::finishHead(qsizetype consumed)
     if (contentLength) {
         if (contentLength->size() > maxContentLengthDigits)
             return refuse(consumed, bodyTooLarge(m_limits.maxBodyBytes));
-        head.contentLength = contentLength->toLongLong();
+        head.contentLength = 0;
+        for (const char digit : *contentLength) // all digits, checked above
+            head.contentLength = head.contentLength * 10 + (digit - '0');
         if (head.contentLength > m_limits.maxBodyBytes)
             return refuse(consumed, bodyTooLarge(m_limits.maxBodyBytes));
     }
-    m_head.clear();
     if (head.chunked) {
         m_state = State::ChunkSize;
         m_line.clear();

@@ -17,14 +17,15 @@ struct Refusal
     QString message;
 };
 
-// What the acceptance checks need from one request's head.
+// What the acceptance checks need from one request's head. `origin` and `host` are views of the bytes
+// the head came in: valid until the scanner is fed again.
 struct RequestHead
 {
     qint64 contentLength = 0; // 0 when absent
     bool chunked = false;
     bool expectContinue = false;
-    std::optional<QByteArray> origin; // trimmed, as sent
-    std::optional<QByteArray> host;
+    std::optional<QByteArrayView> origin; // trimmed, as sent
+    std::optional<QByteArrayView> host;
 
     bool hasBody() const { return chunked || contentLength > 0; }
 };
@@ -76,17 +77,26 @@ private:
     enum class State { Idle, Head, Body, ChunkSize, ChunkData, ChunkDataEnd, LastChunkEnd, Refused };
 
     void passOpaque(qint64 count); // count <= opaqueBytesAhead()
+    struct HeadFields
+    {
+        RequestHead head;
+        std::optional<QByteArrayView> contentLength;
+    };
+
+    // Where the head in `text` ends (the offset after it), or -1 while it has not ended yet.
+    qsizetype findHeadEnd(QByteArrayView text);
     Step feedHead(QByteArrayView bytes);
-    Step finishHead(qsizetype consumed);
+    Step finishHead(QByteArrayView text, qsizetype consumed);
+    std::optional<Refusal> readField(QByteArrayView name, QByteArrayView value, HeadFields &fields) const;
     Step feedChunkSize(QByteArrayView bytes);
     Step feedCrlf(QByteArrayView bytes);
     Step refuse(qsizetype consumed, Refusal refusal);
 
     Limits m_limits;
     State m_state = State::Idle;
-    QByteArray m_head; // the current head so far
-    qsizetype m_headSearchFrom = 0; // no head end starts before this offset of m_head
-    qsizetype m_requestLineEnd = -1; // offset of the request line's '\n' in m_head
+    QByteArray m_head; // the current head so far, when it came in pieces; kept until the next head
+    qsizetype m_headSearchFrom = 0; // no head end starts before this offset of the head
+    qsizetype m_requestLineEnd = -1; // offset of the request line's '\n' in the head
     QByteArray m_line; // the current chunk-size line so far
     qint64 m_remaining = 0; // Body, ChunkData: bytes left
     qint64 m_bodyBytes = 0; // chunked: data so far

@@ -170,6 +170,9 @@ void TestRequestStreamScanner::refusals_data()
                                             << "417@34" << QByteArray("expectation_failed");
     QTest::newRow("an empty Expect is no expectation")
         << QByteArray("PUT / HTTP/1.1\r\nExpect:\r\n\r\n") << "head@27" << QByteArray();
+    QTest::newRow("two Origins") << QByteArray(
+                                        "GET / HTTP/1.1\r\nOrigin: http://a\r\nOrigin: http://b\r\n\r\n")
+                                 << "400@54" << QByteArray("bad_request");
     QTest::newRow("two Hosts") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") << "400@36"
                                << QByteArray("bad_request");
     const QByteArray chunked = "PUT / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"; // 46 bytes
@@ -213,12 +216,12 @@ void TestRequestStreamScanner::refusals()
 void TestRequestStreamScanner::headFields()
 {
     RequestStreamScanner scanner(limits());
-    const RequestStreamScanner::Step step = scanner.feed(
-        "PUT /kv/a HTTP/1.1\r\nhost:  Example.COM:80 \r\norigin: http://A\r\nOrigin: http://b\r\n"
-        "EXPECT: 100-Continue\r\ncontent-length: 007\r\n\r\n");
+    const RequestStreamScanner::Step step =
+        scanner.feed("PUT /kv/a HTTP/1.1\r\nhost:  Example.COM:80 \r\norigin: http://A\r\n"
+                     "EXPECT: 100-Continue\r\ncontent-length: 007\r\n\r\n");
     QCOMPARE(step.kind, Kind::HeadComplete);
-    QCOMPARE(step.head.host, std::optional<QByteArray>("Example.COM:80"));
-    QCOMPARE(step.head.origin, std::optional<QByteArray>("http://A, http://b")); // matches no single origin
+    QCOMPARE(step.head.host.value_or("(none)").toByteArray(), QByteArray("Example.COM:80"));
+    QCOMPARE(step.head.origin.value_or("(none)").toByteArray(), QByteArray("http://A"));
     QVERIFY(step.head.expectContinue);
     QCOMPARE(step.head.contentLength, 7);
     QVERIFY(!step.head.chunked);
