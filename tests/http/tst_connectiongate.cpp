@@ -15,7 +15,7 @@ using namespace raftlab;
 namespace {
 
 constexpr int maxConnections = 4;
-constexpr int sweepIntervalMs = 100;
+constexpr int sweepIntervalMs = 200;
 
 // A client socket that collects everything the server sends.
 class Client
@@ -136,9 +136,9 @@ void TestConnectionGate::slowButMovingRequestIsServed()
     Client client(m_port);
     QVERIFY(client.waitConnected());
     const QByteArray request = "POST /echo HTTP/1.1\r\nContent-Length: 6\r\n\r\nslowly";
-    for (const char byte : request) { // a byte every half sweep: over ten sweeps in all
+    for (const char byte : request) { // a byte every tenth of a sweep: about five sweeps in all
         client.send(QByteArray(1, byte));
-        QTest::qWait(sweepIntervalMs / 2);
+        QTest::qWait(sweepIntervalMs / 10);
         QVERIFY2(!client.received().contains(" 408 "), client.received().constData());
     }
     QTRY_VERIFY(client.received().endsWith("slowly"));
