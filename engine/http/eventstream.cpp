@@ -5,9 +5,10 @@
 
 namespace raftlab {
 
-EventStream::EventStream(QObject *parent, qint64 maxBufferedBytes)
+EventStream::EventStream(QObject *parent, qint64 maxBufferedBytes, std::size_t maxSubscribers)
     : QObject(parent)
     , m_maxBufferedBytes(maxBufferedBytes)
+    , m_maxSubscribers(maxSubscribers)
     , m_keepAlive(new QTimer(this))
 {
     // A comment line now and then finds subscribers that went away without closing.
@@ -15,14 +16,21 @@ EventStream::EventStream(QObject *parent, qint64 maxBufferedBytes)
     connect(m_keepAlive, &QTimer::timeout, this, [this] { write(QByteArrayLiteral(": keep-alive\n\n")); });
 }
 
+bool EventStream::isFull()
+{
+    std::erase_if(m_subscribers, [](const QPointer<QTcpSocket> &socket) {
+        return !socket || socket->state() != QAbstractSocket::ConnectedState;
+    });
+    return m_subscribers.size() >= m_maxSubscribers;
+}
+
 void EventStream::subscribe(QHttpServerResponder &&responder, const QJsonObject &first)
 {
     QTcpSocket *socket = responder.socket();
     responder.writeStatusLine(QHttpServerResponder::StatusCode::Ok);
-    responder.writeHeaders({{"Content-Type", "text/event-stream"},
-                            {"Cache-Control", "no-cache"},
-                            {"Connection", "keep-alive"},
-                            {"Access-Control-Allow-Origin", "*"}});
+    // No Access-Control-Allow-Origin: web pages of other origins must not read a node's events.
+    responder.writeHeaders(
+        {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}, {"Connection", "keep-alive"}});
     // writeBody() ends the header block (Qt 6.4 writes the blank line there); with no Content-Length
     // the body runs until either side closes, which is what an event stream is.
     responder.writeBody(QByteArrayLiteral("data: ") + QJsonDocument(first).toJson(QJsonDocument::Compact) +

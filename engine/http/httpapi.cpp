@@ -2,6 +2,7 @@
 // Observation and admin routes are in observationroutes.cpp and adminroutes.cpp.
 #include "httpapi.h"
 
+#include "httplistener.h"
 #include "httpresponses.h"
 #include "net/listenaddress.h"
 #include "node/kvstore.h"
@@ -61,11 +62,16 @@ HttpApi::~HttpApi() = default;
 
 QString HttpApi::listen()
 {
-    m_port = m_server.listen(listenAddressFor(m_options.listenHost), m_options.listenPort);
-    if (m_port == 0)
+    const QHostAddress address = listenAddressFor(m_options.listenHost);
+    auto listener = std::make_unique<HttpListener>(HttpListener::Options{});
+    if (!listener->listen(address, m_options.listenPort))
         return QStringLiteral("cannot serve HTTP on %1:%2 (is the port in use?)")
             .arg(m_options.listenHost)
             .arg(m_options.listenPort);
+    m_port = listener->serverPort();
+    listener->setPolicy(std::make_shared<const OriginPolicy>(m_options.listenHost, address, m_port));
+    m_listener = listener.release();
+    m_server.bind(m_listener); // m_server owns it now
     return QString();
 }
 

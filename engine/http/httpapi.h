@@ -16,6 +16,7 @@ class QNetworkAccessManager;
 
 namespace raftlab {
 
+class HttpListener;
 class RaftNode;
 
 // The node's HTTP API (INTERFACE.md, "HTTP API of a node"): the KV store with forwarding to the leader
@@ -89,6 +90,7 @@ private:
     Options m_options;
     RaftNode *m_node;
     QHttpServer m_server;
+    HttpListener *m_listener = nullptr; // owned by m_server once listening
     quint16 m_port = 0;
     PendingRequests m_pending;
     EventStream m_events;

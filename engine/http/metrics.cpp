@@ -62,6 +62,10 @@ QByteArray Metrics::render(const std::map<QString, double> &gauges) const
                     messagesReceived);
     labelledCounter(out, "raftlab_messages_dropped_total", "Raft messages dropped, by reason.", "reason",
                     messagesDropped);
+    labelledCounter(out, "raftlab_http_refused_total",
+                    "HTTP requests and connections refused before a route saw them (and /events "
+                    "subscribers over the cap), by error code.",
+                    "error", refusedRequests);
     fsync.write(out, "raftlab_fsync_seconds", "Time to make one Ready durable (write and fdatasync).");
     requests.write(out, "raftlab_http_request_seconds", "Time from an HTTP request to its answer.");
     return out;

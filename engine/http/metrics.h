@@ -34,6 +34,7 @@ struct Metrics
     std::map<QString, quint64> messagesSent; // by message type
     std::map<QString, quint64> messagesReceived; // by message type
     std::map<QString, quint64> messagesDropped; // by reason
+    std::map<QString, quint64> refusedRequests; // HTTP requests and connections refused, by error code
     LatencyHistogram fsync;
     LatencyHistogram requests;
 

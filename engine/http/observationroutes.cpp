@@ -1,6 +1,7 @@
 // HttpApi: /status, /metrics, /events, and the wiring of node and transport signals into them.
 #include "eventjson.h"
 #include "httpapi.h"
+#include "httplistener.h"
 #include "httpresponses.h"
 #include "net/tcptransport.h"
 #include "node/raftnode.h"
@@ -84,6 +85,8 @@ void HttpApi::addObservationRoutes()
             const CoreStatus core = m_node->coreStatus();
             Metrics metrics = m_metrics;
             metrics.droppedSubscribers = m_events.droppedSubscribers();
+            for (const auto &[error, count] : m_listener->refusals())
+                metrics.refusedRequests[QString::fromLatin1(error)] += count;
             const std::map<QString, double> gauges{
                 {QStringLiteral("role"), double(static_cast<int>(core.role))},
                 {QStringLiteral("is_leader"), core.role == Role::Leader ? 1.0 : 0.0},
@@ -93,12 +96,22 @@ void HttpApi::addObservationRoutes()
                 {QStringLiteral("last_log_index"), double(core.lastIndex.value)},
                 {QStringLiteral("keys"), double(m_node->store().size())},
                 {QStringLiteral("event_subscribers"), double(m_events.subscriberCount())},
+                {QStringLiteral("http_connections"), double(m_listener->connectionCount())},
                 {QStringLiteral("pending_http_requests"), double(m_pending.size())},
                 {QStringLiteral("storage_failed"), m_node->storageFailure().isEmpty() ? 0.0 : 1.0}};
             responder.write(metrics.render(gauges), "text/plain; version=0.0.4; charset=utf-8");
         });
     m_server.route(QStringLiteral("/events"), QHttpServerRequest::Method::Get,
                    [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+                       if (m_events.isFull()) {
+                           ++m_metrics.refusedRequests[QStringLiteral("too_many_subscribers")];
+                           respondNow(std::move(responder), Status::ServiceUnavailable,
+                                      errorJson(QStringLiteral("too_many_subscribers"),
+                                                QStringLiteral("this node streams its events to at most %1 "
+                                                               "subscribers at a time")
+                                                    .arg(m_events.maxSubscribers())));
+                           return;
+                       }
                        QJsonObject state = statusJson();
                        state.insert(QStringLiteral("type"), QStringLiteral("state"));
                        state.insert(QStringLiteral("node"), qint64(m_node->id().value));
