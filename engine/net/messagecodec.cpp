@@ -410,6 +410,8 @@ QByteArray encodeHello(const Hello &hello)
     map[QStringLiteral("cluster")] = hello.cluster;
     map[QStringLiteral("from")] = static_cast<qint64>(hello.from.value);
     map[QStringLiteral("to")] = static_cast<qint64>(hello.to.value);
+    if (!hello.proof.isEmpty())
+        map[QStringLiteral("proof")] = hello.proof;
     return map.toCborValue().toCbor();
 }
 
@@ -429,7 +431,11 @@ QString decodeHello(const QByteArray &bytes, Hello &hello)
     const qint64 to = map.value(QStringLiteral("to")).toInteger();
     if (from <= 0 || from > maxNodeIdValue || to <= 0 || to > maxNodeIdValue)
         return QStringLiteral("the hello names no valid node ids");
+    const QCborValue proof = map.value(QStringLiteral("proof"));
+    if (!proof.isUndefined() && (!proof.isByteArray() || proof.toByteArray().isEmpty()))
+        return QStringLiteral("the hello's proof is not a byte string");
     hello.cluster = map.value(QStringLiteral("cluster")).toString();
+    hello.proof = proof.toByteArray();
     hello.from = NodeId(static_cast<std::uint32_t>(from));
     hello.to = NodeId(static_cast<std::uint32_t>(to));
     return QString();
