@@ -17,6 +17,9 @@ InboundConnection::InboundConnection(QTcpSocket *socket, Expectations expectatio
     , m_remote(QStringLiteral("%1:%2").arg(socket->peerAddress().toString()).arg(socket->peerPort()))
 {
     m_socket->setParent(this);
+    // Until the hello, Qt reads no more than a hello's worth from the kernel at a time: a stranger's burst
+    // waits there, not in our memory.
+    m_socket->setReadBufferSize(m_expectations.maxHelloFrameBytes + 4);
     connect(m_socket, &QTcpSocket::readyRead, this, &InboundConnection::readFrames);
     connect(m_socket, &QTcpSocket::disconnected, this, &InboundConnection::finish);
     m_helloTimer->setSingleShot(true);
@@ -116,6 +119,7 @@ bool InboundConnection::acceptHello(const QByteArray &frame)
     m_peer = hello.from;
     m_helloTimer->stop();
     m_decoder.setMaxFrameBytes(m_expectations.maxFrameBytes);
+    m_socket->setReadBufferSize(0); // unlimited, as the frame limit bounds what a peer can make us hold
     Q_EMIT helloAccepted(m_peer);
     return !m_finished;
 }

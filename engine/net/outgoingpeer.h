@@ -34,7 +34,7 @@ public:
         Hello hello{}; // sent first on every new connection (with a proof, when there is a secret)
         QByteArray secret{}; // empty: no challenge is expected
         std::uint32_t maxChallengeFrameBytes = 4096;
-        int challengeTimeoutMs = 5000;
+        int challengeTimeoutMs = 2500;
         std::size_t maxQueuedBytes = 64u << 20;
         std::size_t maxFramesWhileDisconnected = 1000;
         int backoffMinMs = 20;

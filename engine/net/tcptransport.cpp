@@ -44,7 +44,9 @@ TcpTransport::TcpTransport(Options options, QObject *parent)
         peerOptions.hello = Hello{m_options.cluster, m_options.self, peer.id};
         peerOptions.secret = m_options.secret;
         peerOptions.maxChallengeFrameBytes = m_options.maxHelloFrameBytes;
-        peerOptions.challengeTimeoutMs = m_options.helloTimeoutMs;
+        // Half the hello deadline: a challenge comes at once from a node with a secret, and the node without
+        // one should hear why from this side before its own deadline closes the connection silently.
+        peerOptions.challengeTimeoutMs = std::max(1, m_options.helloTimeoutMs / 2);
         peerOptions.maxQueuedBytes = m_options.maxQueuedBytesPerPeer;
         auto *outgoing = new OutgoingPeer(peerOptions, m_random.next(), this);
         connect(outgoing, &OutgoingPeer::connectionChanged, this, &TcpTransport::peerConnectionChanged);

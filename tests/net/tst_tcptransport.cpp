@@ -35,7 +35,9 @@ private Q_SLOTS:
     void aWrongOrMissingSecretIsRefused_data();
     void aWrongOrMissingSecretIsRefused();
     void theSecretNeverTravels();
+    void aSecretOnlyOnTheConnectingSideIsNamed();
     void aHostNameListensOnItsAddressOnly();
+    void aPeerThatClosesEveryConnectionIsDialledEverMoreSlowly();
 };
 
 namespace {
@@ -116,6 +118,39 @@ std::unique_ptr<QTcpSocket> rawConnection(quint16 port)
         return nullptr;
     return socket;
 }
+
+// Collects the warnings logged while it lives (and still lets them through).
+class WarningLog
+{
+public:
+    WarningLog()
+    {
+        s_current = this;
+        m_previous = qInstallMessageHandler(&WarningLog::handle);
+    }
+    ~WarningLog()
+    {
+        qInstallMessageHandler(m_previous);
+        s_current = nullptr;
+    }
+    bool contains(const QString &text) const
+    {
+        return std::any_of(m_lines.begin(), m_lines.end(),
+                           [&text](const QString &line) { return line.contains(text); });
+    }
+
+private:
+    static void handle(QtMsgType type, const QMessageLogContext &context, const QString &message)
+    {
+        if (type == QtWarningMsg)
+            s_current->m_lines << message;
+        s_current->m_previous(type, context, message);
+    }
+
+    static inline WarningLog *s_current = nullptr;
+    QtMessageHandler m_previous = nullptr;
+    QStringList m_lines;
+};
 
 bool isClosed(const QTcpSocket &socket)
 {
@@ -283,6 +318,15 @@ void TestTcpTransport::framesBeforeTheHelloAreSmall()
     pair.a->send(append);
     QTRY_COMPARE_WITH_TIMEOUT(received.count(), 1, 10000);
     QCOMPARE(received.first().first().value<Message>().entries.front().payload.size(), 200'000);
+    QCOMPARE(rejected.count(), 1);
+
+    // A hello and a large message in one burst: the message is read once the hello is accepted.
+    auto burst = rawConnection(pair.portB);
+    QVERIFY(burst);
+    append.entries.front().payload = QByteArray(300'000, 'w');
+    burst->write(helloFrame(NodeId(1), NodeId(2)) + messageFrame(append));
+    QTRY_COMPARE_WITH_TIMEOUT(received.count(), 2, 10000);
+    QCOMPARE(received.last().first().value<Message>().entries.front().payload.size(), 300'000);
     QCOMPARE(rejected.count(), 1);
 }
 
@@ -463,6 +507,30 @@ void TestTcpTransport::theSecretNeverTravels()
     QVERIFY(a->isConnectedTo(NodeId(2)));
 }
 
+void TestTcpTransport::aSecretOnlyOnTheConnectingSideIsNamed()
+{
+    Pair pair = makePair(
+        [](TcpTransport::Options &options) {
+            options.secret = "0123456789abcdef-secret";
+            options.helloTimeoutMs = 600;
+        },
+        [](TcpTransport::Options &options) { options.helloTimeoutMs = 600; });
+    WarningLog warnings;
+    QVERIFY(pair.b->start().isEmpty());
+    QSignalSpy received(pair.b.get(), &TcpTransport::messageReceived);
+    QVERIFY(pair.a->start().isEmpty());
+    pair.a->send(heartbeat(NodeId(1), NodeId(2), 1));
+    // The connecting side waits for a challenge that never comes, and says why, before the other side's
+    // hello deadline closes the connection.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        warnings.contains(QStringLiteral("node 2 at 127.0.0.1:%1 sent no challenge within 300 ms: "
+                                         "it has no cluster secret configured, this node has one")
+                              .arg(pair.portB)),
+        10000);
+    QCOMPARE(received.count(), 0);
+    QVERIFY(!pair.a->isConnectedTo(NodeId(2)));
+}
+
 void TestTcpTransport::aHostNameListensOnItsAddressOnly()
 {
     const QString name = QHostInfo::localHostName();
@@ -479,6 +547,31 @@ void TestTcpTransport::aHostNameListensOnItsAddressOnly()
     QCOMPARE(transport.listeningAddress(), info.addresses().constFirst());
     QVERIFY(transport.listeningAddress() != QHostAddress(QHostAddress::Any));
     QVERIFY(transport.listeningAddress() != QHostAddress(QHostAddress::AnyIPv4));
+}
+
+void TestTcpTransport::aPeerThatClosesEveryConnectionIsDialledEverMoreSlowly()
+{
+    // A listener that refuses every hello (another cluster, a wrong secret) closes each connection at once.
+    QTcpServer refuser;
+    QVERIFY(refuser.listen(QHostAddress::LocalHost, 0));
+    int accepted = 0;
+    connect(&refuser, &QTcpServer::newConnection, this, [&] {
+        while (QTcpSocket *socket = refuser.nextPendingConnection()) {
+            ++accepted;
+            socket->abort();
+            socket->deleteLater();
+        }
+    });
+    auto a = makeTransport(QStringLiteral("demo"), NodeId(1), freePort(),
+                           {{NodeId(2), QStringLiteral("127.0.0.1"), refuser.serverPort()}});
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(a->start().isEmpty());
+    // Backoff 20, 40, 80, ... ms (±25%) between attempts: 8 connections take well over a second. Were the
+    // backoff reset by every successful TCP connect, they would come every ~20 ms.
+    QTRY_VERIFY_WITH_TIMEOUT(accepted >= 8, 20000);
+    QVERIFY2(clock.elapsed() > 1000,
+             qPrintable(QStringLiteral("8 connections in %1 ms").arg(clock.elapsed())));
 }
 
 QTEST_GUILESS_MAIN(TestTcpTransport)
