@@ -25,7 +25,8 @@ class OutgoingPeer;
 // Inbound connections are bounded: at most `maxPendingConnections` that have not yet had their hello
 // accepted (past that, a new connection is closed at once), and one per peer after the hello (a newer
 // one from the same peer replaces the older, which a restarted or reconnected peer has abandoned). So
-// strangers, however many, never take a peer's place, and the connections they can hold cost little.
+// strangers, however many, never close a peer's accepted connection, and what they hold costs little; a
+// peer that reconnects while strangers hold every waiting slot gets one when their hello deadline frees it.
 // The fault filter lives here, so a cut link is a real loss between real processes: blocked peers
 // (both directions), delay with jitter, and loss on outgoing messages. Every message sent gets a
 // trace id (the sender's id in the high 32 bits, a sequence below) that its `recv` or `drop` repeats.
