@@ -7,15 +7,6 @@
 
 namespace raftlab {
 
-// Deliberate protocol bugs. They exist only so that a test can prove the simulator's safety checker
-// catches a broken core; nothing else may set them.
-enum class Sabotage {
-    None,
-    CommitOldTermEntries, // count replicas for entries of earlier terms too (the Figure 8 mistake)
-    VoteTwicePerTerm, // forget the vote given in this term when asked again
-    IgnoreLogUpToDate, // grant votes to candidates whose log is behind (§5.4.1 ignored)
-};
-
 // Everything a core is configured with. Times are in ticks: the owner decides how long a tick is
 // (raftlab-node: 10 ms by default), the simulator uses virtual ticks.
 struct CoreConfig
@@ -35,8 +26,6 @@ struct CoreConfig
     std::size_t maxEntriesPerAppend = 256; // batch by count ...
     std::size_t maxBytesPerAppend = 1024 * 1024; // ... and by payload bytes (one entry always fits)
     std::size_t snapshotChunkBytes = 512 * 1024; // InstallSnapshot chunk size
-
-    Sabotage sabotage = Sabotage::None;
 
     // A human reason why this config cannot run, or empty if it can.
     const char *problem() const;

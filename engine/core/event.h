@@ -61,6 +61,7 @@ enum class Reason : std::uint8_t {
     TransferTimedOut, // the target did not take over within an election timeout
     TransferTargetUnknown,
     LeaderStepsDown, // the leader lost leadership during the operation
+    StorageFailed, // the node's disk refused a write: it left the protocol (RaftCore::halt())
 };
 
 std::string_view toString(EventType type);

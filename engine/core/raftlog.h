@@ -15,7 +15,8 @@ namespace raftlab {
 class RaftLog
 {
 public:
-    RaftLog(Snapshot snapshot, Entries entries);
+    // `owner`: the node whose log this is, named when a broken invariant is reported.
+    RaftLog(Snapshot snapshot, Entries entries, NodeId owner = NodeId{});
 
     LogIndex firstIndex() const { return m_snapshot.meta.index.next(); }
     LogIndex lastIndex() const { return m_snapshot.meta.index + m_entries.size(); }
@@ -81,6 +82,7 @@ private:
     LogIndex m_stable;
     LogIndex m_durable;
     std::optional<LogIndex> m_pendingTruncation;
+    NodeId m_owner;
 };
 
 } // namespace raftlab

@@ -79,8 +79,8 @@ void RaftNode::input(std::function<void()> apply)
         return; // the protocol has stopped here; see failStorage()
     apply();
     if (m_persisting) {
-        // The core takes input while the log thread persists the last Ready; a leader's heartbeats
-        // and appends need not wait for its own disk (RaftCore::takeEarlyMessages()). Once per pass of
+        // The core takes input while the log thread persists the last Ready; what may leave before any
+        // disk write (Ready's rule, e.g. a leader's heartbeats and appends) leaves now. Once per pass of
         // the event loop, so the proposals of that pass travel together.
         if (!m_earlySendScheduled) {
             m_earlySendScheduled = true;
@@ -89,7 +89,7 @@ void RaftNode::input(std::function<void()> apply)
                 [this] {
                     m_earlySendScheduled = false;
                     if (m_persisting && m_storageFailure.isEmpty())
-                        sendAll(m_core.takeEarlyMessages());
+                        sendAll(m_core.takeMessagesToSendNow());
                 },
                 Qt::QueuedConnection);
         }
@@ -196,16 +196,11 @@ void RaftNode::processReady()
         Q_EMIT coreEvent(event, now);
     }
 
-    // Persist before send (Raft §5, thesis §3.8): a vote or an append acknowledgement that leaves
-    // before it is durable can be forgotten by a crash, and then two leaders or a lost commit follow.
-    // The one exception (thesis §10.2.1): a leader whose term and vote did not change may send its
-    // AppendEntries while its own write runs, because its own log counts towards a majority only
-    // after advance() in finishReady(), that is, once durable.
-    const bool leaderSendsFirst = m_core.role() == Role::Leader && !ready->hardState && !ready->snapshot;
-    if (leaderSendsFirst)
-        sendAll(ready->messages);
+    // The core has sorted its messages by the persist-before-send rule (ready.h): these may leave now,
+    // the rest leave in finishReady(), once this Ready is durable.
+    sendAll(ready->messages);
     if (!ready->needsPersistence()) {
-        finishReady(*ready, leaderSendsFirst, now);
+        finishReady(*ready, now);
         return;
     }
     m_persisting = true;
@@ -226,26 +221,25 @@ void RaftNode::processReady()
                     installed->store.restore(ready->snapshot->data, ready->snapshot->meta.index);
             return status;
         },
-        [this, ready, leaderSendsFirst, now, installed](const StorageStatus &status, qint64 us) {
+        [this, ready, now, installed](const StorageStatus &status, qint64 us) {
             m_persisting = false;
             if (!status.ok()) {
                 failStorage(status.message);
                 return;
             }
             Q_EMIT readyPersisted(us, ready->entries.size());
-            finishReady(*ready, leaderSendsFirst, now, installed.get());
+            finishReady(*ready, now, installed.get());
         });
 }
 
-void RaftNode::finishReady(const Ready &ready, bool sentAlready, qint64 now, InstalledSnapshot *installed)
+void RaftNode::finishReady(const Ready &ready, qint64 now, InstalledSnapshot *installed)
 {
     if (ready.truncateFrom)
         Q_EMIT logTruncated(*ready.truncateFrom, now);
     if (!ready.entries.empty())
         Q_EMIT entriesAppended(ready.entries, now);
     m_core.advance();
-    if (!sentAlready)
-        sendAll(ready.messages);
+    sendAll(ready.messagesAfterPersist);
 
     if (ready.snapshot) {
         // Installed from the leader: the store jumps to it. Writes waiting below it may or may not be in it.

@@ -121,8 +121,7 @@ private:
         KvStore store;
         QString error;
     };
-    void finishReady(const Ready &ready, bool sentAlready, qint64 now,
-                     InstalledSnapshot *installed = nullptr);
+    void finishReady(const Ready &ready, qint64 now, InstalledSnapshot *installed = nullptr);
     void sendAll(const Messages &messages);
     void applyCommitted(const Entries &entries, qint64 now);
     void serveReads();
