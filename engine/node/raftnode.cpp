@@ -223,6 +223,8 @@ void RaftNode::processReady()
         },
         [this, ready, now, installed](const StorageStatus &status, qint64 us) {
             m_persisting = false;
+            if (!m_storageFailure.isEmpty())
+                return; // the snapshot thread's write failed meanwhile: the protocol has stopped here
             if (!status.ok()) {
                 failStorage(status.message);
                 return;
@@ -380,14 +382,29 @@ void RaftNode::finishSnapshot(SnapshotJob &job)
 
 void RaftNode::failStorage(const QString &reason)
 {
-    // Nothing more may be acknowledged: stop the protocol here, answer everyone waiting, keep serving
-    // status so the user sees why (the data on disk up to the failure stays intact).
+    // Nothing more may be promised: the core leaves the protocol (a leader steps down, so no one is told
+    // it still leads), everyone waiting is answered, and status is still served so the user sees why
+    // (the data on disk up to the failure stays intact). The rest of the cluster elects another leader.
+    if (!m_storageFailure.isEmpty())
+        return;
     m_storageFailure = reason;
     m_tickTimer->stop();
-    qCCritical(lcNode, "node %u stops: the disk refused a write: %s", m_core.id().value, qPrintable(reason));
+    const bool wasLeader = m_core.role() == Role::Leader;
+    qCCritical(lcNode, "node %u stops%s: the disk refused a write: %s", m_core.id().value,
+               wasLeader ? " leading" : "", qPrintable(reason));
+    const Ready last = m_core.halt();
+    const qint64 now = monotonicMicroseconds();
+    for (const Event &event : last.events)
+        Q_EMIT coreEvent(event, now);
+    // A pending write's entry was proposed here as leader and may already be on other nodes: a leader
+    // sends its appends before its own write is durable (thesis §10.2.1), so a later leader may commit
+    // it. Its fate is unknown, never "failed".
     auto writes = std::move(m_pendingWrites);
     for (auto &[index, pending] : writes)
-        pending.done(WriteOutcome{.status = WriteOutcome::Status::StorageFailed, .leader = m_core.leader()});
+        pending.done(WriteOutcome{.status = WriteOutcome::Status::StorageFailedInFlight,
+                                  .index = index,
+                                  .term = pending.term,
+                                  .leader = m_core.leader()});
     auto awaiting = std::move(m_awaitingConfirmation);
     for (auto &[id, done] : awaiting)
         done(ReadOutcome{ReadOutcome::Status::StorageFailed, m_core.leader()});

@@ -33,7 +33,10 @@ struct WriteOutcome
         Busy, // this leader is handing leadership over: nothing was written, retry shortly
         NotCommitted, // the entry was overwritten by a newer leader's: it will never apply
         Unknown, // a snapshot replaced the log meanwhile: it may or may not have applied
-        StorageFailed, // this node cannot write to its disk
+        StorageFailed, // this node cannot write to its disk: the write was refused, nothing was proposed
+        // The disk failed while the write was pending: its entry (`index`, `term`) may already be on other
+        // nodes and may still commit under another leader, or never.
+        StorageFailedInFlight,
     };
     Status status = Status::NotLeader;
     LogIndex index{};
