@@ -209,21 +209,18 @@ void RaftCore::send(Message message)
     message.from = m_config.id;
     if (message.term == Term{})
         message.term = m_term;
-    if (mustWait(message)) {
-        if (std::find(m_peersWaiting.begin(), m_peersWaiting.end(), message.to) == m_peersWaiting.end())
-            m_peersWaiting.push_back(message.to);
-        m_ready.messagesAfterPersist.push_back(std::move(message));
-    } else {
-        m_ready.messages.push_back(std::move(message));
-    }
-}
-
-bool RaftCore::mustWait(const Message &message) const
-{
     // The rule, and why, is on Ready (ready.h).
-    return mustWaitForPersistence(message) || m_hardStateChanged || m_hardStateInFlight ||
-        m_ready.snapshot.has_value() || m_snapshotInFlight ||
+    const bool peerWaits = !m_peersWaiting.empty() &&
         std::find(m_peersWaiting.begin(), m_peersWaiting.end(), message.to) != m_peersWaiting.end();
+    const bool waits = m_hardStateChanged || m_hardStateInFlight || m_snapshotInFlight ||
+        m_ready.snapshot.has_value() || peerWaits || mustWaitForPersistence(message);
+    if (!waits) {
+        m_ready.messages.push_back(std::move(message));
+        return;
+    }
+    if (!peerWaits)
+        m_peersWaiting.push_back(message.to);
+    m_ready.messagesAfterPersist.push_back(std::move(message));
 }
 
 void RaftCore::emit(Event event)
@@ -252,8 +249,10 @@ Ready RaftCore::takeReady()
     if (m_appendsPending && m_role == Role::Leader)
         broadcastAppend();
     m_appendsPending = false;
+    // Moving leaves every vector of m_ready empty; only the optional (still engaged when moved from)
+    // needs a reset. Cheaper than assigning a fresh Ready, on the path of every input.
     Ready ready = std::move(m_ready);
-    m_ready = Ready{};
+    m_ready.snapshot.reset();
     if (m_hardStateChanged)
         ready.hardState = HardState{m_term, m_votedFor};
     m_hardStateInFlight = ready.hardState.has_value();

@@ -168,7 +168,6 @@ private:
 
     // Queues `message` in the Ready in the making: in `messages` or `messagesAfterPersist`, by Ready's rule.
     void send(Message message);
-    bool mustWait(const Message &message) const;
     void emit(Event event);
 
     CoreConfig m_config;
