@@ -16,64 +16,142 @@ std::uint64_t mix64(std::uint64_t z)
 }
 
 // Lowe's cache, with subsumption for unknown operations: the configurations the search has entered,
-// each a set of decided ok operations R, a state, and a set of decided unknown operations K. A new
-// configuration (R, state, K) is known to fail when (R, state, K') failed already with K' a subset of K:
-// from the one with fewer unknown operations decided, every continuation of the other is still open (an
-// unknown operation still pending may be left out at its deadline; an interchangeable write stands in for
-// another). A configuration is known to have failed once the search backtracked out of it; until then it
-// is on the search's path, and its descendants, which decide more unknown operations, must not be cut as
-// if it had. Without unknown operations this is Lowe's exact cache. The sets are bitsets kept one after
-// another in arrays; the table finds (R, state) by a hash of R kept up to date as operations come and go
-// (one XOR each, Zobrist's way), and each entry chains the sets K explored with it.
+// each a set of decided ok operations R, a state, and a set of decided unknown operations K. A
+// configuration entered before is not entered again (Lowe). Moreover (R, state, K) is known to fail when
+// (R, state, K') failed already with K' a subset of K: from the one with fewer unknown operations decided,
+// every continuation of the other is still open (an unknown operation still pending may be left out at
+// its deadline; an interchangeable write stands in for another). A configuration has failed once the
+// search backtracked out of it; until then it is on the search's path, and its descendants, which decide
+// more unknown operations, must not be cut as if it had. Only the latest few failures of each (R, state)
+// are compared: cutting less is always sound, and comparing with every one costs more than it saves.
+//
+// The sets are bitsets kept one after another in arrays. One table finds (R, state) by a hash of R kept up
+// to date as operations come and go (one XOR each, Zobrist's way); a second finds (R, state, K) by that
+// entry and a hash of K.
 class VisitedSet
 {
 public:
+    static constexpr std::int32_t known = -1;
+    static constexpr int failuresCompared = 16;
+
     VisitedSet(std::size_t requiredWords, std::size_t unknownWords)
         : m_requiredWords(requiredWords)
         , m_unknownWords(unknownWords)
         , m_slots(1024, 0)
+        , m_unknownSlots(unknownWords > 0 ? 1024 : 0, 0)
     { }
 
-    static constexpr std::int32_t known = -1;
-
     // The configuration entered, to pass to failed() when the search backtracks out of it; or `known`
-    // when it is known to fail already (or was entered already).
+    // when it was entered before or is known to fail.
     std::int32_t enter(const std::vector<std::uint64_t> &required, std::uint64_t requiredHash, int state,
-                       const std::vector<std::uint64_t> &unknown)
+                       const std::vector<std::uint64_t> &unknown, std::uint64_t unknownHash)
+    {
+        bool added = false;
+        const std::size_t entry = findOrAddEntry(required, requiredHash, state, added);
+        if (m_unknownWords == 0) // no unknown operations: Lowe's cache as it is
+            return added ? static_cast<std::int32_t>(entry) : known;
+        if (!added) {
+            if (findUnknownSet(entry, unknown, unknownHash) != known)
+                return known;
+            int compared = 0;
+            for (std::int32_t k = m_lastFailure[entry]; k >= 0 && compared < failuresCompared;
+                 k = m_previousFailure[std::size_t(k)], ++compared) {
+                if (isSubset(std::size_t(k), unknown))
+                    return known;
+            }
+        }
+        return addUnknownSet(entry, unknown, unknownHash);
+    }
+
+    void failed(std::int32_t configuration)
+    {
+        if (m_unknownWords == 0)
+            return; // entered once, never again: nothing more to remember
+        const auto k = std::size_t(configuration);
+        const std::size_t entry = m_entryOf[k];
+        m_previousFailure[k] = m_lastFailure[entry];
+        m_lastFailure[entry] = configuration;
+    }
+
+    std::size_t bytes() const
+    {
+        return (m_required.capacity() + m_hashes.capacity() + m_unknown.capacity() +
+                m_unknownHashes.capacity()) *
+            sizeof(std::uint64_t) +
+            (m_states.capacity() + m_lastFailure.capacity() + m_previousFailure.capacity()) *
+            sizeof(std::int32_t) +
+            (m_entryOf.capacity() * sizeof(std::size_t)) +
+            (m_slots.capacity() + m_unknownSlots.capacity()) * sizeof(std::uint32_t);
+    }
+
+private:
+    std::size_t findOrAddEntry(const std::vector<std::uint64_t> &required, std::uint64_t requiredHash,
+                               int state, bool &added)
     {
         const std::uint64_t hash =
             requiredHash ^ mix64(static_cast<std::uint64_t>(static_cast<std::int64_t>(state)) + 1);
         const std::size_t mask = m_slots.size() - 1;
         for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
             const std::uint32_t entry = m_slots[slot];
-            if (entry == 0)
-                return addEntry(required, hash, state, unknown, slot);
-            const std::size_t at = entry - 1;
-            if (m_hashes[at] != hash || m_states[at] != state ||
-                !std::equal(required.begin(), required.end(),
-                            m_required.begin() + static_cast<std::ptrdiff_t>(at * m_requiredWords)))
-                continue;
-            for (std::int32_t k = m_firstUnknownSet[at]; k >= 0; k = m_nextUnknownSet[std::size_t(k)]) {
-                if (isSubset(std::size_t(k), unknown) &&
-                    (m_failed[std::size_t(k)] || isEqual(std::size_t(k), unknown)))
-                    return known;
+            if (entry == 0) {
+                m_required.insert(m_required.end(), required.begin(), required.end());
+                m_hashes.push_back(hash);
+                m_states.push_back(state);
+                m_lastFailure.push_back(-1);
+                m_slots[slot] = static_cast<std::uint32_t>(m_states.size());
+                if (m_states.size() * 2 > m_slots.size())
+                    m_slots = rehash(m_slots.size() * 2, m_hashes);
+                added = true;
+                return m_states.size() - 1;
             }
-            m_firstUnknownSet[at] = addUnknownSet(unknown, m_firstUnknownSet[at]);
-            return m_firstUnknownSet[at];
+            const std::size_t at = entry - 1;
+            if (m_hashes[at] == hash && m_states[at] == state &&
+                std::equal(required.begin(), required.end(),
+                           m_required.begin() + static_cast<std::ptrdiff_t>(at * m_requiredWords)))
+                return at;
         }
     }
 
-    void failed(std::int32_t configuration) { m_failed[std::size_t(configuration)] = true; }
-
-    std::size_t bytes() const
+    std::uint64_t unknownKey(std::size_t entry, std::uint64_t unknownHash) const
     {
-        return (m_required.capacity() + m_hashes.capacity() + m_unknown.capacity()) * sizeof(std::uint64_t) +
-            (m_states.capacity() + m_firstUnknownSet.capacity() + m_nextUnknownSet.capacity()) *
-            sizeof(std::int32_t) +
-            m_failed.capacity() / 8 + m_slots.capacity() * sizeof(std::uint32_t);
+        return mix64(unknownHash + 0x9E3779B97F4A7C15ULL * (entry + 1));
     }
 
-private:
+    std::int32_t findUnknownSet(std::size_t entry, const std::vector<std::uint64_t> &unknown,
+                                std::uint64_t unknownHash) const
+    {
+        const std::uint64_t key = unknownKey(entry, unknownHash);
+        const std::size_t mask = m_unknownSlots.size() - 1;
+        for (std::size_t slot = key & mask;; slot = (slot + 1) & mask) {
+            const std::uint32_t k = m_unknownSlots[slot];
+            if (k == 0)
+                return known;
+            const std::size_t at = k - 1;
+            if (m_unknownHashes[at] == key && m_entryOf[at] == entry &&
+                std::equal(unknown.begin(), unknown.end(),
+                           m_unknown.begin() + static_cast<std::ptrdiff_t>(at * m_unknownWords)))
+                return static_cast<std::int32_t>(at);
+        }
+    }
+
+    std::int32_t addUnknownSet(std::size_t entry, const std::vector<std::uint64_t> &unknown,
+                               std::uint64_t unknownHash)
+    {
+        const std::uint64_t key = unknownKey(entry, unknownHash);
+        m_unknown.insert(m_unknown.end(), unknown.begin(), unknown.end());
+        m_unknownHashes.push_back(key);
+        m_entryOf.push_back(entry);
+        m_previousFailure.push_back(-1);
+        const std::size_t mask = m_unknownSlots.size() - 1;
+        std::size_t slot = key & mask;
+        while (m_unknownSlots[slot] != 0)
+            slot = (slot + 1) & mask;
+        m_unknownSlots[slot] = static_cast<std::uint32_t>(m_entryOf.size());
+        if (m_entryOf.size() * 2 > m_unknownSlots.size())
+            m_unknownSlots = rehash(m_unknownSlots.size() * 2, m_unknownHashes);
+        return static_cast<std::int32_t>(m_entryOf.size() - 1);
+    }
+
     bool isSubset(std::size_t k, const std::vector<std::uint64_t> &unknown) const
     {
         const std::uint64_t *stored = m_unknown.data() + k * m_unknownWords;
@@ -84,56 +162,33 @@ private:
         return true;
     }
 
-    bool isEqual(std::size_t k, const std::vector<std::uint64_t> &unknown) const
+    static std::vector<std::uint32_t> rehash(std::size_t size, const std::vector<std::uint64_t> &hashes)
     {
-        return std::equal(unknown.begin(), unknown.end(),
-                          m_unknown.begin() + static_cast<std::ptrdiff_t>(k * m_unknownWords));
-    }
-
-    std::int32_t addUnknownSet(const std::vector<std::uint64_t> &unknown, std::int32_t next)
-    {
-        m_unknown.insert(m_unknown.end(), unknown.begin(), unknown.end());
-        m_nextUnknownSet.push_back(next);
-        m_failed.push_back(false);
-        return static_cast<std::int32_t>(m_nextUnknownSet.size() - 1);
-    }
-
-    std::int32_t addEntry(const std::vector<std::uint64_t> &required, std::uint64_t hash, int state,
-                          const std::vector<std::uint64_t> &unknown, std::size_t slot)
-    {
-        m_required.insert(m_required.end(), required.begin(), required.end());
-        m_hashes.push_back(hash);
-        m_states.push_back(state);
-        m_firstUnknownSet.push_back(addUnknownSet(unknown, -1));
-        m_slots[slot] = static_cast<std::uint32_t>(m_states.size());
-        if (m_states.size() * 2 > m_slots.size())
-            grow();
-        return m_firstUnknownSet.back();
-    }
-
-    void grow()
-    {
-        std::vector<std::uint32_t> slots(m_slots.size() * 2, 0);
-        const std::size_t mask = slots.size() - 1;
-        for (std::size_t at = 0; at < m_hashes.size(); ++at) {
-            std::size_t slot = m_hashes[at] & mask;
+        std::vector<std::uint32_t> slots(size, 0);
+        const std::size_t mask = size - 1;
+        for (std::size_t at = 0; at < hashes.size(); ++at) {
+            std::size_t slot = hashes[at] & mask;
             while (slots[slot] != 0)
                 slot = (slot + 1) & mask;
             slots[slot] = static_cast<std::uint32_t>(at + 1);
         }
-        m_slots = std::move(slots);
+        return slots;
     }
 
     std::size_t m_requiredWords;
     std::size_t m_unknownWords;
-    std::vector<std::uint64_t> m_required; // R of each entry
+    // Entries (R, state).
+    std::vector<std::uint64_t> m_required;
     std::vector<std::uint64_t> m_hashes;
     std::vector<int> m_states;
-    std::vector<std::int32_t> m_firstUnknownSet; // of each entry: the head of its chain of sets K
-    std::vector<std::uint64_t> m_unknown; // the sets K
-    std::vector<std::int32_t> m_nextUnknownSet; // the chain of each set K; -1 ends it
-    std::vector<bool> m_failed; // of each set K: the search backtracked out of that configuration
+    std::vector<std::int32_t> m_lastFailure; // the latest set K that failed with it, or -1
     std::vector<std::uint32_t> m_slots; // entry number + 1; 0 is free
+    // Sets K, each with its entry.
+    std::vector<std::uint64_t> m_unknown;
+    std::vector<std::uint64_t> m_unknownHashes;
+    std::vector<std::size_t> m_entryOf;
+    std::vector<std::int32_t> m_previousFailure; // the failure of the same entry before this one, or -1
+    std::vector<std::uint32_t> m_unknownSlots; // set number + 1; 0 is free
 };
 
 // The events of the operations, in time order, as a doubly linked list that the search unlinks
@@ -405,20 +460,22 @@ SearchVerdict searchLinearization(const std::vector<KeyOp> &input, const SearchL
     std::size_t unknownCount = 0;
     for (std::size_t i = 0; i < ops.size(); ++i)
         slot[i] = ops[i].required ? requiredCount++ : unknownCount++;
-    std::vector<std::uint64_t> zobrist(requiredCount);
-    for (std::size_t i = 0; i < requiredCount; ++i)
+    std::vector<std::uint64_t> zobrist(ops.size());
+    for (std::size_t i = 0; i < ops.size(); ++i)
         zobrist[i] = mix64(0x9E3779B97F4A7C15ULL * (i + 1));
     std::vector<std::uint64_t> requiredDecided((requiredCount + 63) / 64, 0);
     std::vector<std::uint64_t> unknownDecided((unknownCount + 63) / 64, 0);
     std::uint64_t requiredHash = 0;
+    std::uint64_t unknownHash = 0;
     int interchangeableDecided = 0;
     const auto flip = [&](int op, int direction) {
         const std::size_t bit = slot[std::size_t(op)];
         if (ops[std::size_t(op)].required) {
             requiredDecided[bit / 64] ^= std::uint64_t(1) << (bit % 64);
-            requiredHash ^= zobrist[bit];
+            requiredHash ^= zobrist[std::size_t(op)];
         } else {
             unknownDecided[bit / 64] ^= std::uint64_t(1) << (bit % 64);
+            unknownHash ^= zobrist[std::size_t(op)];
         }
         if (rank[std::size_t(op)] >= 0)
             interchangeableDecided += direction;
@@ -450,7 +507,7 @@ SearchVerdict searchLinearization(const std::vector<KeyOp> &input, const SearchL
         const int op = list.op(call);
         flip(op, +1);
         const std::int32_t configuration =
-            visited.enter(requiredDecided, requiredHash, after, unknownDecided);
+            visited.enter(requiredDecided, requiredHash, after, unknownDecided, unknownHash);
         if (configuration == VisitedSet::known) {
             flip(op, -1);
             return false;
