@@ -44,11 +44,14 @@ CheckReport checkLinearizability(const History &history, const CheckOptions &opt
         if (key.ops.size() <= std::size_t(2 * windowOps)) {
             verdict = searchLinearization(key.ops, limits);
         } else {
-            // A long key: first a short whole search (enough when the key admits an order, the usual case:
-            // about a microsecond per operation), then the windows (a local anomaly), then the rest.
+            // A long key: first a short whole search, enough when the key admits an order (the usual case:
+            // a few microseconds per operation); then its windows, each a small search, where a local
+            // anomaly (the usual kind) shows at a fraction of the cost of an exhaustive whole search, which
+            // unknown writes can make exponential; then the whole search with what is left of the budget.
             const auto left =
                 std::max(limits.deadline.at() - Deadline::Clock::now(), Deadline::Clock::duration::zero());
-            const auto quick = std::chrono::milliseconds(10) + std::chrono::microseconds(50) * key.ops.size();
+            const auto quick =
+                std::chrono::milliseconds(20) + std::chrono::microseconds(100) * key.ops.size();
             const Deadline first = Deadline::after(std::min<Deadline::Clock::duration>(left / 10, quick));
             verdict = searchLinearization(key.ops, SearchLimits{first, options.memoBytes});
             if (verdict == SearchVerdict::OutOfBudget) {
