@@ -22,9 +22,11 @@ QString parseWriteCondition(const QUrl &url, WriteKind kind, WriteCondition &out
     const QByteArray query = url.query(QUrl::FullyEncoded).toLatin1();
     bool seenValue = false;
     bool seenAbsent = false;
-    for (const QByteArray &item : query.split('&')) {
+    for (QByteArray item : query.split('&')) {
         if (item.isEmpty())
             continue;
+        // Form encoding, as curl --url-query and browsers write it: '+' is a space, "%2B" a plus sign.
+        item.replace('+', ' ');
         const qsizetype equals = item.indexOf('=');
         const QByteArray name = QByteArray::fromPercentEncoding(equals < 0 ? item : item.left(equals));
         const QByteArray value =

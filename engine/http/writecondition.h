@@ -1,7 +1,7 @@
 #pragma once
 
 // The compare-and-swap condition of a write (PUT or DELETE /kv/{key}), read from the query string:
-//   ?if_value=V    apply only if the key holds exactly V (percent-encoded bytes; '+' is a plus sign)
+//   ?if_value=V    apply only if the key holds exactly V (form-encoded bytes: %XX escapes, '+' a space)
 //   ?if_absent=true    apply only if the key is absent (PUT only)
 // The condition travels inside the log entry and is evaluated when the entry is applied (see
 // node/kvstore.h), so every node decides it alike, at the entry's place in the log.

@@ -175,15 +175,17 @@ void TestCompareAndSwap::expectedValueIsPercentEncodedBytes()
     QVERIFY2(swapped.ok(), qPrintable(swapped.describe()));
     QCOMPARE(readOn(m_leader, "tricky"), QByteArray("plain"));
 
-    // A '+' in the query is a plus sign, not a space.
+    // Form encoding, as curl --url-query writes it: a '+' in the query is a space, "%2B" a plus sign.
     QVERIFY(m_cluster->put(m_leader, ClusterHarness::kvPath("plus"), "1+1").ok());
     verifyCompareFailed(
         m_leader,
-        m_cluster->put(m_leader, ClusterHarness::kvPath("plus") + QStringLiteral("?if_value=1%201"), "no"));
-    QVERIFY(m_cluster->put(m_leader, ClusterHarness::kvPath("plus") + QStringLiteral("?if_value=1+1"), "two")
+        m_cluster->put(m_leader, ClusterHarness::kvPath("plus") + QStringLiteral("?if_value=1+1"), "no"));
+    QVERIFY(m_cluster
+                ->put(m_leader, ClusterHarness::kvPath("plus") + QStringLiteral("?if_value=1%2B1"), "one two")
                 .ok());
-    QVERIFY(m_cluster->put(m_leader, ClusterHarness::kvPath("plus") + QStringLiteral("?if_value=tw%6F"), "2")
-                .ok());
+    QVERIFY(
+        m_cluster->put(m_leader, ClusterHarness::kvPath("plus") + QStringLiteral("?if_value=one+tw%6F"), "2")
+            .ok());
     QCOMPARE(readOn(m_leader, "plus"), QByteArray("2"));
 }
 
