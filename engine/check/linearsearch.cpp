@@ -534,7 +534,7 @@ SearchVerdict searchLinearization(const std::vector<KeyOp> &input, const SearchL
                 node = list.next(node);
             continue;
         }
-        if (!unknownPass) {
+        if (!unknownPass && unknownCount > 0) {
             unknownPass = true;
             node = list.first();
             continue;

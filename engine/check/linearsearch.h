@@ -25,6 +25,15 @@
 // serve as "some other value" to a failed cas, and they share one deadline. Any order that applies some
 // of them can apply instead the earliest-invoked ones, in invocation order, and leave out the rest. So the
 // search decides them in that order only: k of them give k + 1 choices, not 2^k.
+//
+// Two more economies, both kept complete: the cache also cuts a configuration when one with the same ok
+// operations and state but fewer unknown operations decided has failed already (see VisitedSet), and
+// the candidates of each configuration are tried ok operations first, unknown ones after, so that the
+// configurations with fewer unknown operations tend to be explored, and to fail, first.
+//
+// Which failed cas operations count as observers is sharpened here (failedCasThatMatter()): one whose
+// expected value could not have been the state before it, given the ok writes that completed before it
+// began, is explained without any unknown write.
 
 #include "deadline.h"
 #include "keyhistory.h"

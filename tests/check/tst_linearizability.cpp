@@ -473,7 +473,8 @@ void TestLinearizability::undecidedWithinTheBudget()
     const qint64 elapsedMs = clock.elapsed();
     QCOMPARE(report.verdict, Verdict::Undecided);
     QCOMPARE(report.undecidedKeys, QStringList{k});
-    QVERIFY2(elapsedMs < 3000, qPrintable(QStringLiteral("took %1 ms for a 300 ms budget").arg(elapsedMs)));
+    // Generous: a loaded machine. The point is that it stops, not how promptly.
+    QVERIFY2(elapsedMs < 10'000, qPrintable(QStringLiteral("took %1 ms for a 300 ms budget").arg(elapsedMs)));
 
     // With no budget at all, nothing is decided, and that is said too.
     options.budget = std::chrono::milliseconds(0);
