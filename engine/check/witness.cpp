@@ -134,7 +134,7 @@ bool precedes(const KeyOp &a, const KeyOp &b)
     return a.completeUs < b.invokeUs;
 }
 
-// What an observer saw, as the rest of a sentence: "returned 3", "swapped from 3".
+// What an observer saw, as the rest of a sentence: "returned 3", "swapped", "did not swap".
 QString observation(const KeyHistory &key, const KeyOp &op)
 {
     if (op.kind == OpKind::Get)
