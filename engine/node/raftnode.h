@@ -34,6 +34,7 @@ struct WriteOutcome
 {
     enum class Status {
         Applied, // committed and applied here at `index` in `term`
+        CompareFailed, // committed and applied, but a compare-and-swap's condition did not hold: no change
         NotLeader, // this node cannot propose: `leader` names who can, if known
         Busy, // this leader is handing leadership over: nothing was written, retry shortly
         NotCommitted, // the entry was overwritten by a newer leader's: it will never apply
