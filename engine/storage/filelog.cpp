@@ -289,7 +289,10 @@ StorageStatus FileLog::open(const QString &dir, const Options &options, LogIndex
                                               .arg(first.value)
                                               .arg(log->m_segments.back().lastIndex().value));
         const bool wholeSegmentTorn = scanned.tornAt && segment.isEmpty();
-        const bool coveredBySnapshot = !segment.isEmpty() && segment.lastIndex() <= snapshotIndex;
+        // An empty segment that starts inside the snapshot is covered too: kept, it would take the next
+        // append (after the snapshot) under a first index that its records do not have.
+        const bool coveredBySnapshot =
+            segment.isEmpty() ? first <= snapshotIndex : segment.lastIndex() <= snapshotIndex;
         if (wholeSegmentTorn || coveredBySnapshot || (segment.isEmpty() && !isLast)) {
             // Nothing in it is needed: finish the interrupted compaction or segment creation.
             if (::unlink(QFile::encodeName(path).constData()) != 0)
