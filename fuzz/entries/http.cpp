@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <memory>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -138,11 +139,23 @@ int connectTo(quint16 port)
     // Reset rather than TIME_WAIT on close: thousands of connections a second would use up the ports.
     const linger reset{1, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-    if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0) {
-        ::close(fd);
-        return -1;
+    if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0)
+        return fd;
+    if (errno == EINTR) {
+        // A signal (libFuzzer's timer) interrupted the call; the connection goes on being made.
+        pollfd connecting{fd, POLLOUT, 0};
+        while (::poll(&connecting, 1, answerDeadlineMs) < 0 && errno == EINTR) { }
+        int error = 0;
+        socklen_t length = sizeof error;
+        if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0 &&
+            (connecting.revents & POLLOUT))
+            return fd;
+        errno = error ? error : ETIMEDOUT;
     }
-    return fd;
+    const int error = errno;
+    ::close(fd);
+    errno = error;
+    return -1;
 }
 
 bool isPeerOf(int fd, const sockaddr_in &client)
