@@ -3,11 +3,35 @@
 
 #include "node/clusterconfig.h"
 
+#include <QHostAddress>
+
 #include <set>
 
 namespace raftlab::fuzz {
 
 namespace {
+
+// A host the node can listen on and peers can dial: an IP address as QHostAddress reads it (the node
+// listens on all interfaces when it cannot read one), or an ASCII DNS name that is not one.
+QString hostProblem(const QString &host)
+{
+    const QHostAddress address(host);
+    if (!address.isNull())
+        return QString();
+    bool digitsAndDots = true;
+    for (const QChar c : host) {
+        if (c.unicode() >= 128 ||
+            !(c.isLetterOrNumber() || c == QLatin1Char('-') || c == QLatin1Char('_') ||
+              c == QLatin1Char('.')))
+            return QStringLiteral("the host \"%1\" was accepted, neither an address nor an ASCII name")
+                .arg(host);
+        digitsAndDots = digitsAndDots && (c.isDigit() || c == QLatin1Char('.'));
+    }
+    if (digitsAndDots)
+        return QStringLiteral("the host \"%1\" was accepted as a name, though it looks like an address")
+            .arg(host);
+    return QString();
+}
 
 // What the node relies on in a config that was accepted.
 QString acceptedProblem(const ClusterConfig &config)
@@ -30,6 +54,8 @@ QString acceptedProblem(const ClusterConfig &config)
                 return QStringLiteral("an address without host or port was accepted");
             if (parseNodeAddress(address.toString()) != address)
                 return QStringLiteral("the address %1 does not read back as itself").arg(address.toString());
+            if (const QString problem = hostProblem(address.host); !problem.isEmpty())
+                return problem;
         }
     }
     return QString();
