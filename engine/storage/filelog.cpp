@@ -132,7 +132,10 @@ struct ScannedSegment
     std::uint64_t end = 0; // where the last valid record ends (the segment header if none)
 };
 
-StorageStatus scanSegment(const QString &path, LogIndex firstIndex, bool isLast, ScannedSegment &out)
+// `termBefore`: the term of the entry before `firstIndex` in the previous segment (terms never decrease,
+// across segments too), or 0.
+StorageStatus scanSegment(const QString &path, LogIndex firstIndex, Term termBefore, bool isLast,
+                          ScannedSegment &out)
 {
     QByteArray bytes;
     if (StorageStatus status = readWholeFile(path, bytes); !status.ok())
@@ -152,7 +155,7 @@ StorageStatus scanSegment(const QString &path, LogIndex firstIndex, bool isLast,
     }
     std::uint64_t offset = FileLog::segmentHeaderBytes;
     LogIndex expected = firstIndex;
-    Term previousTerm;
+    Term previousTerm = termBefore;
     out.end = offset;
     while (offset < size) {
         // Only zeros from here on: the preallocated part that no append has reached yet.
@@ -270,12 +273,15 @@ StorageStatus FileLog::open(const QString &dir, const Options &options, LogIndex
     }
     // Zero-padded names sort in index order.
     bool removedFiles = false;
+    Term lastTerm;
     for (std::size_t i = 0; i < files.size(); ++i) {
         const auto &[first, path] = files[i];
         const bool isLast = i + 1 == files.size();
         ScannedSegment scanned;
-        if (StorageStatus status = scanSegment(path, first, isLast, scanned); !status.ok())
+        if (StorageStatus status = scanSegment(path, first, lastTerm, isLast, scanned); !status.ok())
             return status;
+        if (!scanned.entries.empty())
+            lastTerm = scanned.entries.back().term;
         if (scanned.tornAt) {
             out.warnings << QStringLiteral("cut off a torn write at the tail of %1 (a crash interrupted an "
                                            "unacknowledged append)")
