@@ -5,6 +5,8 @@
 #include <QCborStreamWriter>
 #include <QCborValue>
 
+#include <algorithm>
+
 namespace raftlab {
 
 namespace {
@@ -73,8 +75,10 @@ class Reader
 public:
     explicit Reader(const QByteArray &bytes)
         : m_reader(bytes)
+        , m_size(bytes.size())
     { }
 
+    qsizetype bytesLeft() const { return m_size - m_reader.currentOffset(); }
     bool ok() const { return m_error.isEmpty() && m_reader.lastError() == QCborError::NoError; }
     QString error() const { return m_error.isEmpty() ? m_reader.lastError().toString() : m_error; }
     QCborStreamReader &stream() { return m_reader; }
@@ -141,6 +145,7 @@ public:
 
 private:
     mutable QCborStreamReader m_reader; // lastError() is not const in Qt 6.4
+    qsizetype m_size;
     QString m_error;
 };
 
@@ -155,7 +160,10 @@ NodeId nodeId(Reader &reader, const char *what)
 void readEntries(Reader &reader, Entries &entries)
 {
     const quint64 count = reader.enterArray("entries", maxEntriesPerMessage);
-    entries.reserve(static_cast<std::size_t>(count));
+    // No more than the rest of the frame can hold (an entry takes at least 5 bytes): a count of a million
+    // in a 9-byte frame must not reserve 48 MB.
+    constexpr quint64 minEntryBytes = 5;
+    entries.reserve(static_cast<std::size_t>(std::min(count, quint64(reader.bytesLeft()) / minEntryBytes)));
     for (quint64 i = 0; i < count && reader.ok(); ++i) {
         if (reader.enterArray("entry", 4) != 4 || !reader.ok()) {
             reader.fail(QStringLiteral("an entry is not [index, term, type, payload]"));

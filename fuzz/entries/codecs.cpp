@@ -151,7 +151,13 @@ QString messageDecoder(QByteArrayView input)
     const QByteArray bytes = input.toByteArray();
     Message message;
     std::uint64_t traceId = 0;
-    if (decodeMessage(bytes, message, traceId).isEmpty()) {
+    const bool isMessage = decodeMessage(bytes, message, traceId).isEmpty();
+    // Whatever the counts in it say, a frame cannot hold more entries than it has bytes.
+    if (message.entries.capacity() > static_cast<std::size_t>(bytes.size()))
+        return QStringLiteral("decoding %1 bytes made room for %2 entries")
+            .arg(bytes.size())
+            .arg(message.entries.capacity());
+    if (isMessage) {
         if (message.type < MessageType::PreVote || message.type > MessageType::TimeoutNow)
             return QStringLiteral("a message of unknown type %1 decoded").arg(int(message.type));
         for (const Entry &entry : message.entries) {
