@@ -37,9 +37,10 @@ for target in "${targets[@]}"; do
     [ "$target" = http_request ] && extra+=(-detect_leaks=0)
     log=$work/logs/$target.log
     echo "== $target: ${seconds} s (log: $log)"
-    if ! nice -n 10 "$binary" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=30 -print_final_stats=1 \
-        -artifact_prefix="$work/artifacts/$target-" "${extra[@]}" "$work/corpus/$target" "fuzz/corpus/$target" \
-        >"$log" 2>&1; then
+    # -malloc_limit_mb: no input of a few KiB has a reason to allocate 32 MiB at once.
+    if ! nice -n 10 "$binary" -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=32 \
+        -timeout=30 -print_final_stats=1 -artifact_prefix="$work/artifacts/$target-" "${extra[@]}" \
+        "$work/corpus/$target" "fuzz/corpus/$target" >"$log" 2>&1; then
         failed+=("$target")
         grep -E "raftlab fuzz:|ERROR:|SUMMARY:|Test unit written" "$log" || tail -20 "$log"
     fi
