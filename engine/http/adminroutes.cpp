@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <cmath>
 #include <set>
 
 namespace raftlab {
@@ -37,7 +38,8 @@ std::optional<int> intIn(const QJsonValue &value, int min, int max)
     if (!value.isDouble())
         return std::nullopt;
     const double d = value.toDouble();
-    if (d != static_cast<double>(static_cast<qint64>(d)) || d < min || d > max)
+    // The range first: converting a double beyond qint64 (1e300) to an integer is undefined behaviour.
+    if (d < min || d > max || d != std::floor(d))
         return std::nullopt;
     return static_cast<int>(d);
 }
