@@ -10,7 +10,7 @@ namespace {
 
 [[noreturn]] void misuse(const char *caller, History::Id id, const char *what)
 {
-    // A recorder calling these out of turn is a programmer error: stop with context (STYLE.md, "Errors").
+    // A recorder calling these out of turn is a programmer error: stop with context.
     std::fprintf(stderr, "raftlab.check: History::%s(%lld): %s\n", caller, static_cast<long long>(id), what);
     std::abort();
 }

@@ -1,4 +1,4 @@
-// HttpApi: fault injection and control (INTERFACE.md, "Fault injection"). Loopback clients only, unless
+// HttpApi: fault injection and control (docs/http-api.md). Loopback clients only, unless
 // the node was started with --admin-token: then any client presenting "Authorization: Bearer <token>".
 #include "eventjson.h"
 #include "httpapi.h"

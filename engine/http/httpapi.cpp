@@ -83,7 +83,7 @@ namespace {
 
 // Fix (integration test tst_bad_input): the key as the client sent it, percent-decoded to bytes.
 // QHttpServer hands <arg> over as a QString, and that conversion replaces invalid UTF-8 with U+FFFD, so
-// "/kv/bad%FFkey" was stored under another, valid key instead of being refused with 400 (INTERFACE.md:
+// "/kv/bad%FFkey" was stored under another, valid key instead of being refused with 400 (docs/http-api.md:
 // keys are UTF-8; malformed ones get 400 and nothing is written).
 QByteArray rawKey(const QHttpServerRequest &request)
 {

@@ -67,7 +67,7 @@ QByteArray encodeConditional(CommandTag tag, const QByteArray &key, const QByteA
 
 [[noreturn]] void brokenInvariant(const char *what, LogIndex expected, LogIndex got)
 {
-    // A programmer error, not an operating error: stop with context (STYLE.md, "Errors").
+    // A programmer error, not an operating error: stop with context.
     std::fprintf(stderr, "raftlab.node: KvStore: broken invariant: %s (expected index %llu, got %llu)\n",
                  what, static_cast<unsigned long long>(expected.value),
                  static_cast<unsigned long long>(got.value));

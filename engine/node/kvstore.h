@@ -120,7 +120,7 @@ public:
     // Why `payload` is not a command, or empty with `out` filled.
     static QString decodeCommand(const QByteArray &payload, KvCommand &out);
 
-    // For the HTTP layer (INTERFACE.md, "Keys" and "Values"): a human reason, or empty when acceptable.
+    // For the HTTP layer (docs/http-api.md): a human reason, or empty when acceptable.
     static QString validateKey(const QByteArray &key);
     static QString validateValueSize(qsizetype bytes);
 

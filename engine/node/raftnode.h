@@ -62,7 +62,7 @@ struct ReadOutcome
     NodeId leader{};
 };
 
-// One Raft node in a Qt event loop (DESIGN.md layer 4): a QTimer ticks the core, the transport feeds it
+// One Raft node in a Qt event loop (docs/architecture.md): a QTimer ticks the core, the transport feeds it
 // messages, and after every input the ready loop persists, sends and applies. It emits a signal for
 // everything that happens, which the HTTP event stream (and anything else) may subscribe to.
 class RaftNode final : public QObject

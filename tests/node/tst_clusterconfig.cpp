@@ -26,7 +26,7 @@ private Q_SLOTS:
     void loadNamesAMissingFile();
 };
 
-// INTERFACE.md's example, verbatim.
+// The example in docs/cli.md, verbatim.
 static const QByteArray interfaceExample = R"({
   "cluster": "demo",
   "heartbeat_ms": 50,
