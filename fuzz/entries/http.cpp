@@ -65,7 +65,9 @@ public:
         transport.self = NodeId(1);
         transport.listenHost = QStringLiteral("127.0.0.1");
         m_transport = std::make_unique<TcpTransport>(transport); // never started: no peers to talk to
-        m_node = std::make_unique<RaftNode>(settings, std::move(opened), m_transport.get());
+        m_node = RaftNode::create(settings, std::move(opened), m_transport.get(), m_failure);
+        if (!m_node)
+            return;
         m_api = std::make_unique<HttpApi>(
             HttpApi::Options{cluster, QStringLiteral("127.0.0.1"), 0, QString(), false}, m_node.get());
         if (m_failure = m_api->listen(); !m_failure.isEmpty())
