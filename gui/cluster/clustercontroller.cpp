@@ -28,7 +28,13 @@ ClusterController::ClusterController(QObject *parent)
 {
     connect(m_supervisor, &ClusterSupervisor::configChanged, this, &ClusterController::rebuildClients);
     connect(m_supervisor, &ClusterSupervisor::nodeStateChanged, this,
-            &ClusterController::processStateChanged);
+            [this](NodeId id, ClusterSupervisor::NodeState state) {
+                // The process is gone now; its stream's end may be noticed a little later.
+                if (state == ClusterSupervisor::NodeState::Killed ||
+                    state == ClusterSupervisor::NodeState::Exited)
+                    m_model->setNodeConnected(id, false);
+                Q_EMIT processStateChanged(id, state);
+            });
 }
 
 ClusterController::~ClusterController()

@@ -210,6 +210,7 @@ void ClusterModel::foldEvent(const QJsonObject &event)
         for (NodeId member : state.members)
             entryFor(member);
         m_messages.forgetSendsFrom(id, tUs); // a restarted node reuses its trace ids
+        m_messages.setNodeDown(id, false, tUs);
     }
     if (state.term != termBefore || kind == StreamEventKind::State)
         m_history.recordTerm(id, tUs, state.term);
@@ -253,8 +254,13 @@ void ClusterModel::foldConnection(NodeId id, bool connected, qint64 tUs)
         return;
     state.connected = connected;
     if (!connected) {
+        // What the node said of itself belonged to the process whose stream closed: a restarted
+        // process may be anything (a dead leader comes back as a follower). Until its own `state`
+        // arrives the views draw it as unknown, never from the dead process's last words.
+        state.hasStatus = false;
         state.electionTimerStartUs = -1; // a stopped process runs no timer
         state.electionDeadlineUs = -1;
+        m_messages.setNodeDown(id, true, tUs);
         stageSentence(
             tUs, id, u"connection"_s, state.term,
             u"Node %1 is unreachable: its event stream closed (killed, crashed or stopped)."_s.arg(id.value));

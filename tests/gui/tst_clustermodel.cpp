@@ -334,10 +334,19 @@ void TestClusterModel::messagesInFlightAreUnmatchedSends()
         else if (isType(line.event, "drop"))
             ended.insert(traceId), dropped.insert(traceId);
     }
-    std::set<qint64> unmatched;
+    std::set<qint64> unanswered;
     std::set_difference(sent.begin(), sent.end(), ended.begin(), ended.end(),
-                        std::inserter(unmatched, unmatched.end()));
+                        std::inserter(unanswered, unanswered.end()));
+    // Those sent to node 1 while it was dead (its stream closed, its new process not yet heard) are
+    // lost; those sent after its new process spoke are still in flight.
+    const qint64 restartUs = replay.timeOf(
+        [](const QJsonObject &e) { return isEvent(e, "state", 1) && e.value("term"_L1).toInteger() > 0; });
+    std::set<qint64> unmatched, lost;
+    for (const FixtureLine &line : replay.lines())
+        if (isType(line.event, "send") && unanswered.contains(line.event.value("id"_L1).toInteger()))
+            (line.tUs < restartUs ? lost : unmatched).insert(line.event.value("id"_L1).toInteger());
     QVERIFY2(!unmatched.empty(), "the fixture ends with messages to the restarted node in flight");
+    QVERIFY2(!lost.empty(), "the fixture has messages to node 1 while it is dead");
 
     const MessageTracker &messages = model.messages();
     std::set<qint64> inFlight;
@@ -355,14 +364,21 @@ void TestClusterModel::messagesInFlightAreUnmatchedSends()
     QCOMPARE(messages.unmatchedCount(), quint64(0));
     // Every matched pair left the in-flight set for the finished ring, with its outcome.
     std::size_t delivered = 0, droppedSeen = 0;
+    std::set<qint64> lostSeen;
     messages.finished().forEach([&](const TrackedMessage &message) {
         QVERIFY(!inFlight.contains(message.id));
         QVERIFY(message.endedUs >= message.sentUs);
         delivered += message.outcome == MessageOutcome::Delivered;
         droppedSeen += message.outcome == MessageOutcome::Dropped;
+        if (message.outcome == MessageOutcome::Lost) {
+            lostSeen.insert(message.id);
+            QCOMPARE(message.to, id(1));
+            QCOMPARE(message.dropReason, u"receiver down"_s);
+        }
     });
     QCOMPARE(droppedSeen, dropped.size());
-    QCOMPARE(delivered + droppedSeen, sent.size() - unmatched.size());
+    QVERIFY2(lostSeen == lost, "lost: exactly the sends to node 1 while it was down");
+    QCOMPARE(delivered + droppedSeen + lostSeen.size(), sent.size() - unmatched.size());
     QVERIFY(model.messages().link(id(2), id(1))->sent >= unmatched.size());
 }
 

@@ -32,6 +32,7 @@ private Q_SLOTS:
     void cutAndHealReachBothEnds();
     void isolateAndHealAll();
     void killAndRestartThroughTheController();
+    void restartedLeaderIsDrawnFromItsNewProcess();
     void restartedNodeGetsTheLabConditionsBack();
     void makeLeaderHandsLeadershipOver();
     void resetAppliesNewProtocolOptions();
@@ -174,6 +175,55 @@ void TestController::killAndRestartThroughTheController()
     QTRY_COMPARE_WITH_TIMEOUT(m_controller->supervisor()->nodeState(victim),
                               ClusterSupervisor::NodeState::Running, deadlineMs);
     QTRY_VERIFY_WITH_TIMEOUT(m_controller->model()->node(victim)->connected, deadlineMs);
+}
+
+void TestController::restartedLeaderIsDrawnFromItsNewProcess()
+{
+    start(5);
+    const ClusterModel *model = m_controller->model();
+    const NodeId victim = leader();
+    const Term oldTerm = model->node(victim)->term;
+    int written = 0;
+    const auto write = [&](NodeId to, const QByteArray &key) {
+        m_controller->client(to)->put(
+            key, "v", [&](const NodeClient::KvResult &result) { written += result.ok() ? 1 : 0; });
+    };
+    write(victim, "a");
+    write(victim, "b");
+    QTRY_COMPARE_WITH_TIMEOUT(written, 2, deadlineMs);
+
+    // From the kill on, no frame may show the dead leader's last state: not as a leader, not at all
+    // until its new process has sent its own `state`.
+    int stalePictures = 0;
+    bool newProcessSpoke = false;
+    const QMetaObject::Connection watch = connect(model, &ClusterModel::changed, this, [&] {
+        const NodeState *state = model->node(victim);
+        if (state->hasStatus && !newProcessSpoke && state->isLeader() && state->term == oldTerm)
+            ++stalePictures;
+    });
+    QVERIFY(m_controller->kill(victim));
+    QTRY_VERIFY_WITH_TIMEOUT(!leader().isNone() && leader() != victim, deadlineMs);
+    write(leader(), "c");
+    write(leader(), "d");
+    QTRY_COMPARE_WITH_TIMEOUT(written, 4, deadlineMs);
+    QVERIFY(m_controller->restart(victim));
+    QTRY_VERIFY_WITH_TIMEOUT(model->node(victim)->hasStatus, deadlineMs);
+    newProcessSpoke = true;
+    disconnect(watch);
+    QCOMPARE(stalePictures, 0);
+    QVERIFY(!model->node(victim)->isLeader());
+
+    // Its log as the app mirrors it is the log its /status reports: every entry, no snapshot.
+    const NodeId now = leader();
+    QTRY_VERIFY_WITH_TIMEOUT(model->node(victim)->lastLogIndex == model->node(now)->lastLogIndex, deadlineMs);
+    const QJsonObject status = statusOf(victim);
+    const LogMirror *log = model->log(victim);
+    QCOMPARE(qint64(log->lastIndex().value), status.value(u"last_log_index").toInteger());
+    QCOMPARE(qint64(log->snapshotIndex().value), status.value(u"snapshot_index").toInteger());
+    QCOMPARE(status.value(u"snapshot_index").toInteger(), 0);
+    for (std::uint64_t index = 1; index <= log->lastIndex().value; ++index)
+        QVERIFY2(log->entry(LogIndex(index)),
+                 qPrintable(QStringLiteral("entry %1 is not mirrored").arg(index)));
 }
 
 void TestController::restartedNodeGetsTheLabConditionsBack()
