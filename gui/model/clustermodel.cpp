@@ -125,6 +125,7 @@ void ClusterModel::foldPending()
         else
             foldConnection(item.connectionNode, item.connection == 1, item.tUs);
     }
+    fillLogGaps();
     const qint64 now = std::max(nowUs(), m_latestEventUs);
     m_messages.expire(now);
     m_history.prune(now);
@@ -245,6 +246,18 @@ void ClusterModel::foldLog(NodeEntry &entry, StreamEventKind kind, const QJsonOb
     }
     log.setCommitIndex(state.commitIndex);
     log.setAppliedIndex(state.appliedIndex);
+}
+
+void ClusterModel::fillLogGaps()
+{
+    for (auto &[id, entry] : m_nodes) {
+        if (!entry->log.hasGaps())
+            continue;
+        for (const auto &[otherId, other] : m_nodes) {
+            if (otherId != id && entry->log.fillFrom(other->log) && !entry->log.hasGaps())
+                break;
+        }
+    }
 }
 
 void ClusterModel::foldConnection(NodeId id, bool connected, qint64 tUs)

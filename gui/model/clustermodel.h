@@ -119,6 +119,8 @@ private:
     void foldEvent(const QJsonObject &event);
     void foldConnection(NodeId id, bool connected, qint64 tUs);
     void foldLog(NodeEntry &entry, StreamEventKind kind, const QJsonObject &event);
+    // Entries a node holds that the app never saw, taken from another node's mirror (Log Matching).
+    void fillLogGaps();
     void narrate(StreamEventKind kind, const QJsonObject &event, const NodeState &state);
     void stageSentence(qint64 tUs, NodeId node, const QString &type, Term term, const QString &text);
     NodeEntry &entryFor(NodeId id);

@@ -6,6 +6,7 @@
 #include "model/clustermodel.h"
 #include "model/narrationfiltermodel.h"
 #include "support/fixturereplay.h"
+#include "support/syntheticevents.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -119,6 +120,7 @@ private Q_SLOTS:
     void sizesStayBoundedUnderLoad();
     void queueShedsMessagesWhenTheUiFallsBehind();
     void logMirrorKeepsTheNewestEntries();
+    void restartedNodesLogComesFromItsStatusAndLogMatching();
     void chartWindowSlides();
     void ringBufferWrapsAndPops();
 };
@@ -602,6 +604,57 @@ void TestClusterModel::queueShedsMessagesWhenTheUiFallsBehind()
     QCOMPARE(model.pendingCount(), 2 * limits.maxPendingEvents);
     model.foldPending();
     QCOMPARE(model.pendingCount(), std::size_t(0));
+}
+
+void TestClusterModel::restartedNodesLogComesFromItsStatusAndLogMatching()
+{
+    using namespace raftlab::testing;
+    ClusterModel model;
+    qint64 now = 5'000'000;
+    model.setClock([&now] { return now; });
+    const std::vector<NodeId> three{id(1), id(2), id(3)};
+    for (std::uint32_t n = 1; n <= 3; ++n)
+        model.ingest(stateEvent(n, now, n == 1 ? "leader" : "follower", 1, three));
+    for (std::uint32_t n = 1; n <= 3; ++n)
+        model.ingest(appendEvent(n, now + 1, 1, entries(1, 2, 1)));
+    model.foldPending();
+    // Node 3 dies; the others go on to index 4 in term 2; node 3 comes back, and its stream starts only
+    // after it received entries 3 and 4: its status says 1-4, no snapshot; the app saw 1-2 of it.
+    model.setNodeConnected(id(3), false);
+    now += 1000;
+    for (std::uint32_t n = 1; n <= 2; ++n)
+        model.ingest(appendEvent(n, now, 3, entries(3, 2, 2)));
+    model.foldPending();
+    QJsonObject restarted = stateEvent(3, now + 10, "follower", 2, three, {}, 1);
+    restarted["last_log_index"_L1] = 4;
+    restarted["last_log_term"_L1] = 2;
+    restarted["first_log_index"_L1] = 1;
+    restarted["snapshot_index"_L1] = 0;
+    model.ingest(restarted);
+    model.foldPending();
+    const LogMirror *log = model.log(id(3));
+    QCOMPARE(log->lastIndex(), LogIndex(4));
+    QCOMPARE(log->snapshotIndex(), LogIndex(0));
+    QVERIFY(!log->hasGaps());
+    for (std::uint64_t index = 1; index <= 4; ++index) {
+        QVERIFY(log->entry(LogIndex(index)));
+        QCOMPARE(log->entry(LogIndex(index))->command, model.log(id(1))->entry(LogIndex(index))->command);
+    }
+
+    // A node whose last entry nobody else holds (index 4 of another term): nothing is borrowed.
+    LogMirror alone;
+    alone.append(LogIndex(1), entries(1, 2, 1));
+    alone.resync(LogIndex(1), LogIndex(4), Term(3), LogIndex(0));
+    QVERIFY(alone.hasGaps());
+    QVERIFY(!alone.fillFrom(*model.log(id(1))));
+    QVERIFY(!alone.entry(LogIndex(3)));
+    // Its head: a mirror that started at index 3 borrows 1-2 from a log that agrees at index 3.
+    LogMirror late;
+    late.append(LogIndex(3), entries(3, 2, 2));
+    QVERIFY(late.hasGaps());
+    QVERIFY(late.fillFrom(*model.log(id(1))));
+    QCOMPARE(late.firstMirroredIndex(), LogIndex(1));
+    QVERIFY(!late.hasGaps());
 }
 
 void TestClusterModel::logMirrorKeepsTheNewestEntries()
