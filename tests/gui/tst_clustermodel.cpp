@@ -121,6 +121,7 @@ private Q_SLOTS:
     void queueShedsMessagesWhenTheUiFallsBehind();
     void logMirrorKeepsTheNewestEntries();
     void restartedNodesLogComesFromItsStatusAndLogMatching();
+    void followerProgressFollowsTheLeadersReport();
     void chartWindowSlides();
     void ringBufferWrapsAndPops();
 };
@@ -655,6 +656,57 @@ void TestClusterModel::restartedNodesLogComesFromItsStatusAndLogMatching()
     QVERIFY(late.fillFrom(*model.log(id(1))));
     QCOMPARE(late.firstMirroredIndex(), LogIndex(1));
     QVERIFY(!late.hasGaps());
+}
+
+void TestClusterModel::followerProgressFollowsTheLeadersReport()
+{
+    using namespace raftlab::testing;
+    ClusterModel model;
+    const qint64 now = 5'000'000;
+    model.setClock([now] { return now; });
+    const std::vector<NodeId> two{id(1), id(2)};
+    QJsonObject status = stateEvent(1, now, "leader", 2, two);
+    status["last_log_index"_L1] = 3;
+    status["followers"_L1] = QJsonArray{
+        QJsonObject{{"id"_L1, 2}, {"next_index"_L1, 3}, {"match_index"_L1, 0}, {"state"_L1, "probe"_L1}}};
+    model.ingest(status);
+    model.foldPending();
+    const auto progress = [&] {
+        return *model.node(id(1))->follower(id(2));
+    };
+    QCOMPARE(progress().nextIndex, LogIndex(3));
+    QCOMPARE(progress().state, u"probe"_s);
+
+    // A probe carrying entries 3-4 does not move nextIndex (a stream without the leader's view)...
+    QJsonObject probe = sendEvent(1, 1, 2, now + 1);
+    probe["term"_L1] = 2;
+    probe["prev_index"_L1] = 2;
+    probe["entries"_L1] = 2;
+    model.ingest(probe);
+    model.foldPending();
+    QCOMPARE(progress().nextIndex, LogIndex(3));
+    // ...and with it, the send says what the leader holds.
+    probe["id"_L1] = 2;
+    probe["t_us"_L1] = now + 2;
+    probe["next_index"_L1] = 3;
+    probe["match_index"_L1] = 0;
+    probe["progress"_L1] = "probe"_L1;
+    model.ingest(probe);
+    model.foldPending();
+    QCOMPARE(progress().nextIndex, LogIndex(3));
+    QCOMPARE(progress().state, u"probe"_s);
+    // The follower acknowledges up to 4: the leader replicates from 5.
+    QJsonObject ack = recvEvent(3, 2, 1, now + 3);
+    ack["term"_L1] = 2;
+    ack["msg"_L1] = "AppendEntriesResponse"_L1;
+    ack["response"_L1] = true;
+    ack["success"_L1] = true;
+    ack["match_index"_L1] = 4;
+    model.ingest(ack);
+    model.foldPending();
+    QCOMPARE(progress().matchIndex, LogIndex(4));
+    QCOMPARE(progress().nextIndex, LogIndex(5));
+    QCOMPARE(progress().state, u"replicate"_s);
 }
 
 void TestClusterModel::logMirrorKeepsTheNewestEntries()

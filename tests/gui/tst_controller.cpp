@@ -4,6 +4,7 @@
 #include "support/nodestatus.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -33,6 +34,7 @@ private Q_SLOTS:
     void isolateAndHealAll();
     void killAndRestartThroughTheController();
     void restartedLeaderIsDrawnFromItsNewProcess();
+    void followersProgressIsTheLeadersOwnReport();
     void restartedNodeGetsTheLabConditionsBack();
     void makeLeaderHandsLeadershipOver();
     void resetAppliesNewProtocolOptions();
@@ -224,6 +226,47 @@ void TestController::restartedLeaderIsDrawnFromItsNewProcess()
     for (std::uint64_t index = 1; index <= log->lastIndex().value; ++index)
         QVERIFY2(log->entry(LogIndex(index)),
                  qPrintable(QStringLiteral("entry %1 is not mirrored").arg(index)));
+}
+
+void TestController::followersProgressIsTheLeadersOwnReport()
+{
+    start(3);
+    const ClusterModel *model = m_controller->model();
+    const NodeId boss = leader();
+    const NodeId dead = follower();
+    QVERIFY(m_controller->kill(dead));
+    int written = 0;
+    for (const QByteArray key : {"p", "q", "r"})
+        m_controller->client(boss)->put(
+            key, "v", [&](const NodeClient::KvResult &result) { written += result.ok() ? 1 : 0; });
+    QTRY_COMPARE_WITH_TIMEOUT(written, 3, deadlineMs);
+
+    // What the app shows of each follower (details dialog, logs view) is what the leader's /status says,
+    // for the live follower and for the dead one the leader keeps sending to.
+    const auto agrees = [&](QString *why) {
+        const QJsonObject status = statusOf(boss);
+        const NodeState *state = model->node(boss);
+        for (const QJsonValue &item : status.value(u"followers").toArray()) {
+            const QJsonObject reported = item.toObject();
+            const FollowerProgress *shown =
+                state->follower(NodeId(std::uint32_t(reported.value(u"id").toInt())));
+            if (!shown || qint64(shown->nextIndex.value) != reported.value(u"next_index").toInteger() ||
+                qint64(shown->matchIndex.value) != reported.value(u"match_index").toInteger() ||
+                shown->state != reported.value(u"state").toString()) {
+                *why = QStringLiteral("node %1: shown next %2 match %3 %4, reported %5")
+                           .arg(reported.value(u"id").toInt())
+                           .arg(shown ? shown->nextIndex.value : 0)
+                           .arg(shown ? shown->matchIndex.value : 0)
+                           .arg(shown ? shown->state : QString())
+                           .arg(QString::fromUtf8(QJsonDocument(reported).toJson(QJsonDocument::Compact)));
+                return false;
+            }
+        }
+        return true;
+    };
+    QString why;
+    QTRY_VERIFY2_WITH_TIMEOUT(agrees(&why), qPrintable(why), deadlineMs);
+    QVERIFY(!model->node(boss)->follower(dead)->state.isEmpty()); // the details dialog's state column
 }
 
 void TestController::restartedNodeGetsTheLabConditionsBack()
