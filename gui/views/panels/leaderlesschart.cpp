@@ -4,39 +4,80 @@
 #include <QLegend>
 #include <QLegendMarker>
 
+#include <algorithm>
+
 namespace raftlab {
 
 LeaderlessChart::LeaderlessChart(QWidget *parent)
-    : TimeChartView(tr("Time without a leader"), tr("leader (node)"), parent)
+    : TimeChartView(tr("Time without a leader"), tr("leader"), parent)
 {
+    // A row per node instead of a number line: node ids are names, not quantities.
+    valueAxis()->setVisible(false);
+    m_leaderAxis = new QCategoryAxis(chart());
+    m_leaderAxis->setTitleText(tr("leader (node)"));
+    m_leaderAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    chart()->addAxis(m_leaderAxis, Qt::AlignLeft);
     m_bandEdge = new QLineSeries(chart());
-    m_band = new QAreaSeries(m_bandEdge);
+    m_bandFloor = new QLineSeries(chart());
+    m_band = new QAreaSeries(m_bandEdge, m_bandFloor);
     m_band->setName(tr("no leader"));
     m_leader = new QLineSeries(chart());
     m_leader->setName(tr("leader"));
-    attach(m_band, valueAxis());
-    attach(m_leader, valueAxis());
+    attach(m_band, m_leaderAxis);
+    attach(m_leader, m_leaderAxis);
+    setRows({});
     setTheme(theme());
 }
 
 LeaderlessChart::~LeaderlessChart() = default;
 
+void LeaderlessChart::setRows(const std::vector<NodeId> &nodes)
+{
+    if (nodes == m_rows && !m_leaderAxis->categoriesLabels().isEmpty())
+        return;
+    m_rows = nodes;
+    for (const QString &label : m_leaderAxis->categoriesLabels())
+        m_leaderAxis->remove(label);
+    m_leaderAxis->append(tr("none"), 0.0);
+    for (std::size_t row = 0; row < m_rows.size(); ++row)
+        m_leaderAxis->append(QString::number(m_rows[row].value), double(row + 1));
+    m_leaderAxis->setStartValue(-0.5);
+    m_leaderAxis->setRange(-0.5, double(m_rows.size()) + 0.5);
+}
+
+QStringList LeaderlessChart::leaderAxisLabels() const
+{
+    return m_leaderAxis->categoriesLabels();
+}
+
+double LeaderlessChart::rowOf(NodeId node) const
+{
+    if (node.isNone())
+        return 0.0;
+    const auto it = std::find(m_rows.begin(), m_rows.end(), node);
+    return it == m_rows.end() ? 0.0 : double(it - m_rows.begin() + 1);
+}
+
 void LeaderlessChart::refresh(const ClusterModel &model, const ChartWindow &window)
 {
     const ClusterHistory &history = model.history();
-    std::uint32_t highestNode = 1;
-    for (NodeId id : model.nodeIds())
-        highestNode = std::max(highestNode, id.value);
-    const double top = highestNode + 0.5;
+    setRows(model.nodeIds());
+    const double bottom = m_leaderAxis->min();
+    const double top = m_leaderAxis->max();
 
     QList<QPointF> band = leaderlessPoints(history.leaderPresence(), window);
-    for (QPointF &point : band)
-        point.setY(point.y() * top); // the band fills the chart's height
+    QList<QPointF> floor;
+    floor.reserve(band.size());
+    for (QPointF &point : band) {
+        point.setY(point.y() > 0 ? top : bottom); // the band fills the chart's height
+        floor.append(QPointF(point.x(), bottom));
+    }
     m_bandEdge->replace(band);
-    m_leader->replace(stepPoints(history.leaderSeries(), window));
-    valueAxis()->setRange(0.0, top);
-    valueAxis()->setTickInterval(1.0);
-    valueAxis()->setLabelFormat("%d");
+    m_bandFloor->replace(floor);
+    QList<QPointF> leader = stepPoints(history.leaderSeries(), window);
+    for (QPointF &point : leader)
+        point.setY(rowOf(NodeId(std::uint32_t(point.y()))));
+    m_leader->replace(leader);
     setWindow(window);
     setFaultMarkers(markersInWindow(history.faultMarkers(), window));
 
@@ -58,6 +99,8 @@ void LeaderlessChart::refresh(const ClusterModel &model, const ChartWindow &wind
 void LeaderlessChart::setTheme(const Theme &theme)
 {
     TimeChartView::setTheme(theme);
+    if (m_leaderAxis)
+        styleAxis(m_leaderAxis);
     QColor band = theme.cutLink();
     band.setAlphaF(0.3);
     m_band->setBrush(band);
