@@ -43,6 +43,7 @@ private Q_SLOTS:
     void showsWhichClusterItIsAbout();
     void startsThreeNodesAndShowsThem();
     void killAndRestartThroughTheNodeMenu();
+    void statusBarCountsFrozenAndPausedNodes();
     void cuttingALinkInTheViewBlocksBothEnds();
     void slowMotionReachesTheNodes();
     void projectorModeEnlargesTheText();
@@ -184,6 +185,32 @@ void TestMainWindow::killAndRestartThroughTheNodeMenu()
     QTRY_VERIFY_WITH_TIMEOUT(m_window->clusterView()->processLabel(victim).isEmpty(), deadlineMs);
     // Both faults are on the charts' time axis.
     QVERIFY(m_window->controller()->model()->history().faultMarkers().size() >= 2);
+}
+
+void TestMainWindow::statusBarCountsFrozenAndPausedNodes()
+{
+    QCOMPARE(MainWindow::nodeCountsText({.known = 5, .up = 5, .frozen = 0}),
+             QStringLiteral("5 of 5 nodes up"));
+    QCOMPARE(MainWindow::nodeCountsText({.known = 5, .up = 4, .frozen = 1}),
+             QStringLiteral("4 of 5 nodes up, 1 frozen"));
+    QCOMPARE(MainWindow::nodeCountsText({.known = 5, .up = 3, .frozen = 1}),
+             QStringLiteral("3 of 5 nodes up, 1 frozen, 1 down"));
+    QCOMPARE(MainWindow::nodeCountsText({.known = 5, .up = 0, .frozen = 5}),
+             QStringLiteral("all 5 nodes paused"));
+
+    start();
+    const NodeId cold = follower();
+    QVERIFY(m_window->controller()->freeze(cold));
+    QTRY_VERIFY2_WITH_TIMEOUT(m_window->statusSummary().contains(QStringLiteral("2 of 3 nodes up, 1 frozen")),
+                              qPrintable(m_window->statusSummary()), deadlineMs);
+    m_window->controller()->pauseAll();
+    QTRY_VERIFY2_WITH_TIMEOUT(m_window->statusSummary().contains(QStringLiteral("all 3 nodes paused")),
+                              qPrintable(m_window->statusSummary()), deadlineMs);
+    QVERIFY2(m_window->statusSummary().contains(QStringLiteral("(frozen)")),
+             qPrintable(m_window->statusSummary()));
+    m_window->controller()->resumeAll();
+    QTRY_VERIFY2_WITH_TIMEOUT(m_window->statusSummary().contains(QStringLiteral("3 of 3 nodes up")),
+                              qPrintable(m_window->statusSummary()), deadlineMs);
 }
 
 void TestMainWindow::cuttingALinkInTheViewBlocksBothEnds()
