@@ -65,7 +65,7 @@ QString ClusterController::startLocal(int nodeCount, const QString &workspaceDir
     const QString error =
         m_supervisor->startLocalCluster(nodeCount, workspaceDir, options.preVote, options.checkQuorum);
     if (error.isEmpty())
-        m_speed = SpeedSetting::forFactor(1, m_supervisor->config());
+        resetSpeed();
     return error;
 }
 
@@ -75,9 +75,16 @@ QString ClusterController::attach(const QString &clusterFile)
     const QString error = m_supervisor->attach(clusterFile);
     if (error.isEmpty()) {
         m_protocol = {m_supervisor->config().preVote, m_supervisor->config().checkQuorum};
-        m_speed = SpeedSetting::forFactor(1, m_supervisor->config());
+        resetSpeed();
     }
     return error;
+}
+
+void ClusterController::resetSpeed()
+{
+    m_speed = SpeedSetting::forFactor(1, m_supervisor->config());
+    for (const auto &[id, client] : m_clients)
+        client->setTimeScale(1);
 }
 
 void ClusterController::rebuildClients()
@@ -86,6 +93,7 @@ void ClusterController::rebuildClients()
     m_model->reset();
     for (const ClusterMember &member : m_supervisor->config().members) {
         auto client = std::make_unique<NodeClient>(member.id, member.http);
+        client->setTimeScale(m_speed.factor);
         const NodeId id = member.id;
         connect(client.get(), &NodeClient::eventReceived, m_model, &ClusterModel::ingest);
         connect(client.get(), &NodeClient::connectionChanged, this,
@@ -280,8 +288,10 @@ void ClusterController::setSpeed(int factor)
     if (speed == m_speed)
         return;
     m_speed = speed;
-    for (const auto &[id, client] : m_clients)
+    for (const auto &[id, client] : m_clients) {
+        client->setTimeScale(speed.factor); // a client's waits are as slow as the cluster's timers
         sendSpeed(id);
+    }
     mark(speed.factor == 1 ? QStringLiteral("normal speed")
                            : QStringLiteral("slow motion ×%1").arg(speed.factor));
     Q_EMIT speedChanged(speed.factor);

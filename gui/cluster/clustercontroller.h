@@ -106,6 +106,7 @@ Q_SIGNALS:
 
 private:
     void rebuildClients();
+    void resetSpeed(); // a new cluster runs at ×1
     void onConnectionChanged(NodeId id, bool connected);
     void sendBlocks(NodeId id);
     void sendSpeed(NodeId id);

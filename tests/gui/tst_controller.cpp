@@ -3,6 +3,7 @@
 #include "cluster/clustercontroller.h"
 #include "support/nodestatus.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
@@ -35,6 +36,7 @@ private Q_SLOTS:
     void killAndRestartThroughTheController();
     void restartedLeaderIsDrawnFromItsNewProcess();
     void followersProgressIsTheLeadersOwnReport();
+    void clientWaitsScaleWithTheSpeed();
     void restartedNodeGetsTheLabConditionsBack();
     void makeLeaderHandsLeadershipOver();
     void resetAppliesNewProtocolOptions();
@@ -267,6 +269,56 @@ void TestController::followersProgressIsTheLeadersOwnReport()
     QString why;
     QTRY_VERIFY2_WITH_TIMEOUT(agrees(&why), qPrintable(why), deadlineMs);
     QVERIFY(!model->node(boss)->follower(dead)->state.isEmpty()); // the details dialog's state column
+}
+
+void TestController::clientWaitsScaleWithTheSpeed()
+{
+    start(3);
+    m_controller->setSpeed(20);
+    for (NodeClient *client : m_controller->clients()) {
+        QCOMPARE(client->timeScale(), 20);
+        QCOMPARE(client->kvTimeoutMs(), 20 * NodeClient::nodeDefaultKvTimeoutMs);
+        QCOMPARE(client->requestTimeoutMs(), 20 * NodeClient::defaultRequestTimeoutMs);
+    }
+    for (const NodeId id : m_controller->model()->nodeIds())
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(id).value(u"heartbeat_ms").toInt(),
+                                  m_controller->speedSetting().heartbeatMs, deadlineMs);
+    // The leader and one follower die: the last node knows no leader and has no majority. A write sent
+    // to it waits for a leader; one comes only after the second node is restarted, elected at ×20 speed,
+    // much later than the node's usual 3 s commit timeout. The write must commit, not time out.
+    const NodeId dead = leader();
+    const NodeId asked = follower();
+    NodeId other;
+    for (const NodeId id : m_controller->model()->nodeIds())
+        if (id != dead && id != asked)
+            other = id;
+    QVERIFY(m_controller->kill(dead));
+    QVERIFY(m_controller->kill(other));
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->model()->node(asked)->hasStatus &&
+                                 m_controller->model()->node(asked)->leader.isNone(),
+                             deadlineMs);
+    std::optional<NodeClient::KvResult> answer;
+    QElapsedTimer waited;
+    waited.start();
+    m_controller->client(asked)->put("slow", "motion",
+                                     [&](const NodeClient::KvResult &result) { answer = result; });
+    QTest::qWait(NodeClient::nodeDefaultKvTimeoutMs + 500);
+    QVERIFY2(!answer.has_value(),
+             qPrintable(QStringLiteral("answered %1 after %2 ms: %3")
+                            .arg(answer ? answer->httpStatus : 0)
+                            .arg(waited.elapsed())
+                            .arg(answer ? answer->message : QString())));
+    QVERIFY(m_controller->restart(other));
+    QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 20 * NodeClient::nodeDefaultKvTimeoutMs);
+    QVERIFY2(answer->ok(),
+             qPrintable(QStringLiteral("%1 %2 after %3 ms")
+                            .arg(answer->httpStatus)
+                            .arg(answer->message)
+                            .arg(waited.elapsed())));
+
+    m_controller->setSpeed(1);
+    for (NodeClient *client : m_controller->clients())
+        QCOMPARE(client->requestTimeoutMs(), NodeClient::defaultRequestTimeoutMs);
 }
 
 void TestController::restartedNodeGetsTheLabConditionsBack()
