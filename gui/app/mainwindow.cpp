@@ -59,7 +59,7 @@ MainWindow::~MainWindow()
     // Stopping the nodes reports each one's end; nobody here listens any more. Then the views, which
     // read the model the controller owns, go before it.
     m_controller->disconnect(this);
-    m_controller->supervisor()->stopAll();
+    m_controller->shutDown();
     delete centralWidget();
 }
 
@@ -372,7 +372,7 @@ void MainWindow::showHowToRead()
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     // No node outlives the window (the destructor would do it too; doing it now frees the ports at once).
-    m_controller->supervisor()->stopAll();
+    m_controller->shutDown();
     event->accept();
 }
 

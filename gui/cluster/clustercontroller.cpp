@@ -39,8 +39,14 @@ ClusterController::ClusterController(QObject *parent)
 
 ClusterController::~ClusterController()
 {
+    shutDown();
+}
+
+void ClusterController::shutDown()
+{
     // Clients first: their streams would report every node's death as it is killed.
-    m_clients.clear();
+    for (const auto &[id, client] : m_clients)
+        client->stop();
     m_supervisor->stopAll();
 }
 

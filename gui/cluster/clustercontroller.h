@@ -56,7 +56,11 @@ public:
     static constexpr int speedFactors[] = {1, 5, 20, 100};
 
     explicit ClusterController(QObject *parent = nullptr);
-    ~ClusterController() override; // stops the nodes it started
+    ~ClusterController() override; // shutDown()
+
+    // The app is closing: stops listening to the nodes first (their streams ending then is no news), then
+    // stops the nodes it started.
+    void shutDown();
 
     ClusterSupervisor *supervisor() { return m_supervisor; }
     ClusterModel *model() { return m_model; }

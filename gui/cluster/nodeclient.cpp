@@ -45,6 +45,8 @@ QString networkFailure(QNetworkReply *reply)
         return QStringLiteral("no answer in time (the node may be frozen or overloaded)");
     if (reply->error() == QNetworkReply::ConnectionRefusedError)
         return QStringLiteral("connection refused (the node is not running)");
+    if (reply->error() == QNetworkReply::NoError || reply->error() == QNetworkReply::RemoteHostClosedError)
+        return QStringLiteral("the node closed the connection (it stopped or was killed)");
     return reply->errorString();
 }
 

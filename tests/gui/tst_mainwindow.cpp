@@ -7,6 +7,7 @@
 #include "views/panels/logview.h"
 
 #include <QAction>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QLabel>
 #include <QSignalSpy>
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void slowMotionReachesTheNodes();
     void projectorModeEnlargesTheText();
     void closingLeavesNoNodeBehind();
+    void quittingLogsNoStreamErrors();
     void attachedClusterCannotBeKilledFromHere();
 
 private:
@@ -270,6 +272,34 @@ void TestMainWindow::closingLeavesNoNodeBehind()
     for (const qint64 pid : pids)
         QVERIFY2(!processExists(pid),
                  qPrintable(QStringLiteral("node process %1 outlived the window").arg(pid)));
+}
+
+namespace {
+
+QStringList capturedMessages;
+
+void captureMessage(QtMsgType, const QMessageLogContext &, const QString &message)
+{
+    capturedMessages << message;
+}
+
+} // namespace
+
+void TestMainWindow::quittingLogsNoStreamErrors()
+{
+    start();
+    capturedMessages.clear();
+    const QtMessageHandler previous = qInstallMessageHandler(captureMessage);
+    // Quit as the menu does; then give the closed streams time to report themselves, if they would.
+    QVERIFY(m_window->close());
+    QElapsedTimer settling;
+    settling.start();
+    while (settling.elapsed() < 1000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    m_window.reset();
+    qInstallMessageHandler(previous);
+    const QStringList noise = capturedMessages.filter(QStringLiteral("event stream"));
+    QVERIFY2(noise.isEmpty(), qPrintable(noise.join(u'\n')));
 }
 
 void TestMainWindow::attachedClusterCannotBeKilledFromHere()
