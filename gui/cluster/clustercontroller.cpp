@@ -1,5 +1,7 @@
 #include "clustercontroller.h"
 
+#include "model/sentences.h"
+
 #include <QJsonValue>
 #include <QLoggingCategory>
 
@@ -29,10 +31,11 @@ ClusterController::ClusterController(QObject *parent)
     connect(m_supervisor, &ClusterSupervisor::configChanged, this, &ClusterController::rebuildClients);
     connect(m_supervisor, &ClusterSupervisor::nodeStateChanged, this,
             [this](NodeId id, ClusterSupervisor::NodeState state) {
-                // The process is gone now; its stream's end may be noticed a little later.
+                // The process is gone now; its stream's end may be noticed a little later. Killed is
+                // always the user's doing (kill, restart, reset): the action's own line says it.
                 if (state == ClusterSupervisor::NodeState::Killed ||
                     state == ClusterSupervisor::NodeState::Exited)
-                    m_model->setNodeConnected(id, false);
+                    m_model->setNodeConnected(id, false, state == ClusterSupervisor::NodeState::Killed);
                 Q_EMIT processStateChanged(id, state);
             });
 }
@@ -298,8 +301,18 @@ void ClusterController::setSpeed(int factor)
         client->setTimeScale(speed.factor); // a client's waits are as slow as the cluster's timers
         sendSpeed(id);
     }
-    mark(speed.factor == 1 ? QStringLiteral("normal speed")
-                           : QStringLiteral("slow motion ×%1").arg(speed.factor));
+    const QString timers =
+        tr("heartbeats every %1, election timeouts %2–%3")
+            .arg(Sentences::duration(speed.heartbeatMs), Sentences::duration(speed.electionTimeoutMinMs),
+                 Sentences::duration(speed.electionTimeoutMaxMs));
+    if (speed.factor == 1)
+        mark(tr("normal speed"),
+             tr("You set the cluster back to real time: %1, no added delay.").arg(timers));
+    else
+        mark(tr("slow motion ×%1").arg(speed.factor),
+             tr("You slowed the cluster down ×%1: %2, every message held %3.")
+                 .arg(speed.factor)
+                 .arg(timers, Sentences::duration(speed.linkDelayMs)));
     Q_EMIT speedChanged(speed.factor);
 }
 
@@ -319,12 +332,12 @@ void ClusterController::sendSpeed(NodeId id)
 
 // ---------------------------------------------------------------------------------------------
 
-void ClusterController::mark(const QString &label)
+void ClusterController::mark(const QString &label, const QString &sentence)
 {
-    m_model->addFaultMarker(label, m_model->nowUs());
-    QString sentence = label;
-    sentence[0] = sentence[0].toUpper();
-    Q_EMIT actionDone(sentence + QLatin1Char('.'));
+    // One line in the feed per action; the nodes' confirmations join it there.
+    const QString said = sentence.isEmpty() ? tr("You %1.").arg(label) : sentence;
+    m_model->addFaultMarker(label, m_model->nowUs(), said);
+    Q_EMIT actionDone(said);
 }
 
 void ClusterController::reportAdmin(NodeId id, const QString &what, const NodeClient::AdminResult &result)

@@ -114,7 +114,8 @@ private:
     void onConnectionChanged(NodeId id, bool connected);
     void sendBlocks(NodeId id);
     void sendSpeed(NodeId id);
-    void mark(const QString &label);
+    // A marker `label` on the charts, and `sentence` (default "You <label>.") in the feed and status bar.
+    void mark(const QString &label, const QString &sentence = QString());
     void reportAdmin(NodeId id, const QString &what, const NodeClient::AdminResult &result);
 
     ClusterSupervisor *m_supervisor; // child

@@ -177,6 +177,7 @@ void NodeState::foldStatus(const QJsonObject &status)
                                              .state = eventfield::string(follower, "state"_L1)});
     }
     foldLabConditions(status);
+    voteRequestsHeard.clear();
     const qint64 now = eventfield::timeUs(status);
     const qint64 elapsedMs = eventfield::integer(status, "election_elapsed_ms"_L1);
     const qint64 deadlineMs = eventfield::integer(status, "election_deadline_ms"_L1);
@@ -271,6 +272,11 @@ void NodeState::foldRecv(const QJsonObject &event)
         return;
     const NodeId from = eventfield::nodeId(event, "from"_L1);
     const Term messageTerm = eventfield::term(event);
+    if (*type == MessageType::PreVote || *type == MessageType::RequestVote) {
+        voteRequestsHeard[from] =
+            VoteRequestHeard{.term = messageTerm, .preVote = *type == MessageType::PreVote};
+        return;
+    }
     const bool fromLeader = *type == MessageType::AppendEntries || *type == MessageType::Heartbeat ||
         *type == MessageType::InstallSnapshot;
     if (fromLeader && role != Role::Leader && messageTerm == term && leader.isNone())

@@ -65,6 +65,13 @@ struct NodeState
     std::vector<NodeId> blockedPeers; // peers whose Raft traffic this node drops (POST /admin/partition)
     std::vector<FollowerProgress> followers; // while leader
     ElectionTally votes;
+    // The latest PreVote or RequestVote this node received from each candidate: the term it asked for.
+    struct VoteRequestHeard
+    {
+        Term term{};
+        bool preVote = false;
+    };
+    std::map<NodeId, VoteRequestHeard> voteRequestsHeard;
     QString fsyncMode; // "always" or "never"
     QString storageError; // empty unless its disk failed
     bool preVote = true;

@@ -11,6 +11,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -39,10 +40,11 @@ bool isEvent(const QJsonObject &event, const char *type, std::uint32_t node)
     return isType(event, type) && event.value("node"_L1).toInteger() == node;
 }
 
+// An event of a kind the app does not know: narrated with the node's own words (each one different).
 QJsonObject textEvent(std::uint32_t node, qint64 tUs, const QString &text)
 {
-    return QJsonObject{{"type"_L1, "commit"_L1}, {"node"_L1, qint64(node)},  {"term"_L1, 1},
-                       {"t_us"_L1, tUs},         {"role"_L1, "follower"_L1}, {"index"_L1, 1},
+    return QJsonObject{{"type"_L1, "note"_L1}, {"node"_L1, qint64(node)},  {"term"_L1, 1},
+                       {"t_us"_L1, tUs},       {"role"_L1, "follower"_L1}, {"index"_L1, 1},
                        {"text"_L1, text}};
 }
 
@@ -112,6 +114,9 @@ private Q_SLOTS:
     void messagesInFlightAreUnmatchedSends();
     void unansweredMessagesExpire();
     void narrationIsNewestFirstAndFilterable();
+    void preVoteSentencesNameBothTerms();
+    void repeatedSentencesAreCountedOnOneLine();
+    void oneSentencePerUserAction();
     void chartsSeriesAndLeaderlessTime();
     void clientWritesPerSecond();
     void oneChangedSignalPerFrame();
@@ -430,7 +435,8 @@ void TestClusterModel::narrationIsNewestFirstAndFilterable()
     const auto votes = feed->items(NarrationFilter{.nodes = {id(3)}, .types = {u"vote"_s}}, 100);
     QVERIFY(!votes.empty());
     for (const NarrationItem &item : votes)
-        QVERIFY(item.text.startsWith(u"Node 3 granted"_s) || item.text.startsWith(u"Node 3 refused"_s));
+        QVERIFY(item.text.startsWith(u"Node 3 granted"_s) || item.text.startsWith(u"Node 3 refused"_s) ||
+                item.text.startsWith(u"Node 3 voted for"_s));
 
     // The same filter through the proxy model a QListView would show.
     NarrationFilterModel proxy;
@@ -440,6 +446,170 @@ void TestClusterModel::narrationIsNewestFirstAndFilterable()
     QCOMPARE(proxy.rowCount(), int(expected.size()));
     QCOMPARE(proxy.index(0, 0).data().toString(), expected.front().text);
     QCOMPARE(proxy.index(0, 0).data(Narration::NodeRole).toInt(), 2);
+}
+
+void TestClusterModel::preVoteSentencesNameBothTerms()
+{
+    // Over the whole recording: a pre-vote is for the next term while the asker stays in its own, and
+    // every sentence about one says which; a refusal refuses a request, not a vote.
+    {
+        ClusterModel model;
+        Replay replay(model);
+        replay.foldAll();
+        for (std::size_t row = 0; row < model.narration()->size(); ++row) {
+            const QString text = model.narration()->item(row).text;
+            if (text.contains(u"pre-vote"_s))
+                QVERIFY2(text.contains(QRegularExpression(u"term \\d+ \\(it (is|stays) in term \\d+"_s)) ||
+                             text.contains(QRegularExpression(u"for term \\d+ .*in term \\d+"_s)),
+                         qPrintable(text));
+            QVERIFY2(!text.contains(QRegularExpression(u"refused node \\d+'s (pre-)?vote[ :.]"_s)),
+                     qPrintable(text));
+        }
+    }
+    using namespace raftlab::testing;
+    ClusterModel model;
+    qint64 now = 9'000'000;
+    model.setClock([&now] { return now; });
+    const std::vector<NodeId> three{id(1), id(2), id(3)};
+    model.ingest(stateEvent(1, now, "leader", 3, three));
+    model.ingest(stateEvent(2, now, "follower", 3, three, {}, 1));
+    model.ingest(stateEvent(3, now, "follower", 3, three, {}, 1));
+    const auto event = [&](std::uint32_t node, const char *type, QJsonObject fields) {
+        fields["type"_L1] = QLatin1StringView(type);
+        fields["node"_L1] = qint64(node);
+        fields["t_us"_L1] = ++now;
+        if (!fields.contains("term"_L1))
+            fields["term"_L1] = 3;
+        model.ingest(fields);
+    };
+    event(3, "role", {{"role"_L1, "precandidate"_L1}, {"reason"_L1, "election_timeout"_L1}});
+    event(3, "vote_request", {{"prevote"_L1, true}, {"role"_L1, "precandidate"_L1}});
+    event(2, "recv", {{"msg"_L1, "PreVote"_L1}, {"from"_L1, 3}, {"to"_L1, 2}, {"id"_L1, 77}, {"term"_L1, 4}});
+    event(2, "vote",
+          {{"candidate"_L1, 3},
+           {"granted"_L1, false},
+           {"prevote"_L1, true},
+           {"voted_for"_L1, 1},
+           {"reason"_L1, "leader_alive"_L1}});
+    event(1, "recv",
+          {{"msg"_L1, "RequestVote"_L1}, {"from"_L1, 3}, {"to"_L1, 1}, {"id"_L1, 78}, {"term"_L1, 4}});
+    event(1, "vote",
+          {{"candidate"_L1, 3},
+           {"granted"_L1, false},
+           {"prevote"_L1, false},
+           {"voted_for"_L1, 2},
+           {"reason"_L1, "already_voted"_L1},
+           {"term"_L1, 4}});
+    model.foldPending();
+    QStringList said;
+    for (std::size_t row = model.narration()->size(); row-- > 0;)
+        said << model.narration()->item(row).text;
+    QVERIFY2(said.contains(u"Node 3 became a pre-candidate for term 4 (it stays in term 3 unless it wins the "
+                           "pre-vote)."_s),
+             qPrintable(said.join(u'\n')));
+    QVERIFY2(said.contains(u"Node 3 asks for pre-votes for term 4 (it is in term 3)."_s),
+             qPrintable(said.join(u'\n')));
+    QVERIFY2(said.contains(
+                 u"Node 2 refused node 3's pre-vote request for term 4: it heard from its leader, node 1, "
+                 "less than an election timeout ago."_s),
+             qPrintable(said.join(u'\n')));
+    QVERIFY2(
+        said.contains(
+            u"Node 1 refused node 3's vote request for term 4: it already voted for node 2 in term 4."_s),
+        qPrintable(said.join(u'\n')));
+}
+
+void TestClusterModel::repeatedSentencesAreCountedOnOneLine()
+{
+    using namespace raftlab::testing;
+    ClusterModel model;
+    qint64 now = 9'000'000;
+    model.setClock([&now] { return now; });
+    const std::vector<NodeId> three{id(1), id(2), id(3)};
+    QJsonObject leader = stateEvent(1, now, "leader", 2, three);
+    leader["heartbeat_ms"_L1] = 1000;
+    model.ingest(leader);
+    model.ingest(stateEvent(2, now, "follower", 2, three, {}, 1));
+    model.ingest(stateEvent(3, now, "follower", 2, three, {}, 1));
+    model.foldPending();
+    const std::size_t before = model.narration()->size();
+    // Node 3 is cut off: every election timeout it asks for pre-votes again, in vain; node 1 keeps
+    // sending heartbeats every second. Twenty seconds of that.
+    for (int second = 0; second < 20; ++second) {
+        now += 1'000'000;
+        model.ingest(QJsonObject{{"type"_L1, "heartbeat"_L1},
+                                 {"node"_L1, 1},
+                                 {"term"_L1, 2},
+                                 {"t_us"_L1, now},
+                                 {"role"_L1, "leader"_L1},
+                                 {"read_round"_L1, 0}});
+        if (second % 4 == 0) {
+            model.ingest(QJsonObject{{"type"_L1, "timeout"_L1},
+                                     {"node"_L1, 3},
+                                     {"term"_L1, 2},
+                                     {"t_us"_L1, now + 1},
+                                     {"role"_L1, "precandidate"_L1},
+                                     {"reason"_L1, "election_timeout"_L1}});
+            model.ingest(QJsonObject{{"type"_L1, "vote_request"_L1},
+                                     {"node"_L1, 3},
+                                     {"term"_L1, 2},
+                                     {"t_us"_L1, now + 2},
+                                     {"role"_L1, "precandidate"_L1},
+                                     {"prevote"_L1, true}});
+        }
+        model.foldPending();
+    }
+    const Narration *feed = model.narration();
+    QCOMPARE(feed->size(), before + 3); // heartbeats, timeouts, pre-vote requests: one line each
+    QStringList lines;
+    for (std::size_t row = 0; row < 3; ++row)
+        lines << feed->item(row).shownText();
+    QVERIFY2(lines.contains(u"Node 1 sends heartbeats every 1.0 s in term 2. ×20"_s),
+             qPrintable(lines.join(u'\n')));
+    QVERIFY2(lines.contains(u"Node 3's election timer fired in term 2. ×5"_s), qPrintable(lines.join(u'\n')));
+    QVERIFY2(lines.contains(u"Node 3 asks for pre-votes for term 3 (it is in term 2). ×5"_s),
+             qPrintable(lines.join(u'\n')));
+}
+
+void TestClusterModel::oneSentencePerUserAction()
+{
+    ClusterModel model;
+    qint64 now = 9'000'000;
+    model.setClock([&now] { return now; });
+    for (std::uint32_t n = 1; n <= 5; ++n)
+        model.ingest(raftlab::testing::stateEvent(n, now, n == 1 ? "leader" : "follower", 2,
+                                                  {id(1), id(2), id(3), id(4), id(5)}));
+    model.foldPending();
+    const std::size_t before = model.narration()->size();
+    // One click on ×20: every node confirms its new timers and its delay.
+    model.addFaultMarker(u"slow motion ×20"_s, now, u"You slowed the cluster down ×20."_s);
+    for (std::uint32_t n = 1; n <= 5; ++n)
+        for (const char *what : {"timers", "delay"})
+            model.ingest(
+                QJsonObject{{"type"_L1, "faults"_L1},
+                            {"node"_L1, qint64(n)},
+                            {"term"_L1, 2},
+                            {"t_us"_L1, now + 1000 * n},
+                            {"heartbeat_ms"_L1, 1000},
+                            {"text"_L1, u"Node %1 changed its %2."_s.arg(n).arg(QLatin1StringView(what))}});
+    model.foldPending();
+    QCOMPARE(model.narration()->size(), before + 1);
+    QCOMPARE(model.narration()->item(0).text,
+             u"You slowed the cluster down ×20 (confirmed by nodes 1, 2, 3, 4 and 5)."_s);
+    // Killing a node: its stream's end is the action's consequence, not news.
+    model.addFaultMarker(u"killed node 3"_s, now + 10'000, u"You killed node 3."_s);
+    model.setNodeConnected(id(3), false, true);
+    model.foldPending();
+    QCOMPARE(model.narration()->size(), before + 2);
+    // A faults event long after any action is the node's own news.
+    now += 10'000'000;
+    model.ingest(QJsonObject{{"type"_L1, "faults"_L1},
+                             {"node"_L1, 2},
+                             {"term"_L1, 2},
+                             {"t_us"_L1, now},
+                             {"text"_L1, u"Node 2 now blocks node 4."_s}});
+    model.foldPending();
+    QCOMPARE(model.narration()->item(0).text, u"Node 2 now blocks node 4."_s);
 }
 
 void TestClusterModel::chartsSeriesAndLeaderlessTime()
