@@ -46,11 +46,13 @@ MainWindow::MainWindow(const GuiOptions &options, QWidget *parent)
     refreshControls();
     refreshStatus();
     statusBar()->showMessage(clusterDescription(options));
-    // Most of the screen: a projector's 1920×1080 is all the class sees.
+    // Most of the screen: a projector's 1920×1080 is all the class sees; a 1024×768 one is not overflowed.
     QSize size(1280, 800);
-    if (const QScreen *screen = QGuiApplication::primaryScreen();
-        screen && screen->availableSize().width() > 1400)
-        size = screen->availableSize() * 0.92;
+    if (const QScreen *screen = QGuiApplication::primaryScreen()) {
+        if (screen->availableSize().width() > 1400)
+            size = screen->availableSize() * 0.92;
+        size = size.boundedTo(screen->availableSize());
+    }
     resize(size);
 }
 

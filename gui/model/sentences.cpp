@@ -115,6 +115,8 @@ QString refusalReason(const QJsonObject &event, const NodeState &voter, bool pre
     if (reason == "already_voted"_L1)
         return tr("it already voted for %1 in term %2").arg(node(other)).arg(term);
     if (reason == "leader_alive"_L1) {
+        if (eventfield::string(event, "role"_L1) == "leader"_L1 || other == voter.id)
+            return tr("it leads term %1 itself, and its followers still hear from it").arg(term);
         if (preVote || other.isNone())
             return other.isNone()
                 ? tr("it heard from its leader less than an election timeout ago")

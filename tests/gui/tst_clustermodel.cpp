@@ -500,6 +500,14 @@ void TestClusterModel::preVoteSentencesNameBothTerms()
            {"voted_for"_L1, 2},
            {"reason"_L1, "already_voted"_L1},
            {"term"_L1, 4}});
+    event(1, "vote",
+          {{"candidate"_L1, 3},
+           {"granted"_L1, false},
+           {"prevote"_L1, true},
+           {"voted_for"_L1, 1},
+           {"reason"_L1, "leader_alive"_L1},
+           {"role"_L1, "leader"_L1},
+           {"term"_L1, 4}});
     model.foldPending();
     QStringList said;
     for (std::size_t row = model.narration()->size(); row-- > 0;)
@@ -516,6 +524,11 @@ void TestClusterModel::preVoteSentencesNameBothTerms()
     QVERIFY2(
         said.contains(
             u"Node 1 refused node 3's vote request for term 4: it already voted for node 2 in term 4."_s),
+        qPrintable(said.join(u'\n')));
+    // A leader refusing a pre-vote does not "hear from its leader": it is the leader.
+    QVERIFY2(
+        said.contains(u"Node 1 refused node 3's pre-vote request: it leads term 4 itself, and its followers "
+                      "still hear from it."_s),
         qPrintable(said.join(u'\n')));
 }
 

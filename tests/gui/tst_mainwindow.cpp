@@ -233,6 +233,12 @@ void TestMainWindow::cuttingALinkInTheViewBlocksBothEnds()
 void TestMainWindow::slowMotionReachesTheNodes()
 {
     start();
+    const Narration *feed = m_window->controller()->model()->narration();
+    const auto actionLines = [feed] {
+        return feed->items(NarrationFilter{.types = {QStringLiteral("fault"), QStringLiteral("faults")}},
+                           10'000);
+    };
+    const std::size_t linesBefore = actionLines().size();
     QAction *slow = m_window->speedAction(20);
     QVERIFY(slow);
     slow->trigger();
@@ -248,6 +254,13 @@ void TestMainWindow::slowMotionReachesTheNodes()
     for (const NodeId id : m_window->controller()->model()->nodeIds())
         QTRY_COMPARE_WITH_TIMEOUT(m_window->controller()->model()->node(id)->heartbeatMs, speed.heartbeatMs,
                                   deadlineMs);
+    // One click, one sentence in the feed: the three nodes' six confirmations join it.
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        actionLines().front().text.contains(QStringLiteral("confirmed by nodes 1, 2 and 3")),
+        qPrintable(actionLines().front().text), deadlineMs);
+    QCOMPARE(actionLines().size(), linesBefore + 1);
+    QVERIFY2(actionLines().front().text.startsWith(QStringLiteral("You slowed the cluster down ×20")),
+             qPrintable(actionLines().front().text));
 }
 
 void TestMainWindow::projectorModeEnlargesTheText()

@@ -419,12 +419,19 @@ void ClientPanel::showLoadStatistics()
     const LoadGenerator::Statistics s = m_load->statistics();
     // Its own counts for this run; rate and latency from the same figures as the writes chart (every
     // client write, the last few seconds), so that the two never disagree.
-    QStringList lines{tr("This run: sent %1 · committed %2 · failed %3 · in flight %4 (at most %5)")
-                          .arg(s.sent)
-                          .arg(s.committed)
-                          .arg(s.failed)
-                          .arg(s.inFlight)
-                          .arg(m_load->maxInFlight())};
+    // "This run" is what the run's row in the table shows too: its whole length, its own writes.
+    const double runPerSecond = s.elapsedMs > 0 ? double(s.committed) * 1000.0 / double(s.elapsedMs) : 0.0;
+    QString run = tr("This run (%1 s): sent %2 · committed %3 (%4/s) · failed %5 · in flight %6 (at most %7)")
+                      .arg(double(s.elapsedMs) / 1000.0, 0, 'f', 0)
+                      .arg(s.sent)
+                      .arg(s.committed)
+                      .arg(runPerSecond, 0, 'f', 0)
+                      .arg(s.failed)
+                      .arg(s.inFlight)
+                      .arg(m_load->maxInFlight());
+    if (s.committed > 0)
+        run += tr(" · mean latency %1 ms").arg(double(s.meanLatencyUs) / 1000.0, 0, 'f', 1);
+    QStringList lines{run};
     if (const WriteSummary recent = m_model->history().clientWrites().summary(); recent.seconds > 0)
         lines << tr("All client writes (as on the Charts tab), %1").arg(recent.describe());
     if (s.noTarget > 0)
@@ -439,10 +446,7 @@ void ClientPanel::showLoadStatistics()
                              .arg(m_load->isRunning() ? tr("running: ") : QString())
                              .arg(s.committed)
                              .arg(s.failed)
-                             .arg(s.elapsedMs > 0 && !m_load->isRunning()
-                                      ? double(s.committed) * 1000.0 / double(s.elapsedMs)
-                                      : s.achievedPerSecond,
-                                  0, 'f', 0);
+                             .arg(runPerSecond, 0, 'f', 0);
         updated.index = s.lastIndex;
         updated.term = s.lastTerm;
         updated.latencyMs = s.committed > 0 ? std::optional<double>(s.meanLatencyUs / 1000.0) : std::nullopt;
