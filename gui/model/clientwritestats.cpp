@@ -20,7 +20,7 @@ qint64 percentile(std::vector<qint64> &sorted, double fraction)
 
 } // namespace
 
-QString WriteSummary::describe() const
+QString WriteSummary::describe(bool compact) const
 {
     const QString window = QObject::tr("last %n s", nullptr, seconds);
     if (committed == 0)
@@ -28,6 +28,12 @@ QString WriteSummary::describe() const
     const auto ms = [](qint64 us) {
         return QString::number(double(us) / 1000.0, 'f', 1);
     };
+    if (compact)
+        return QObject::tr("%1: %2/s · mean %3 ms · p50 %4 · p99 %5 ms · %6 failed")
+            .arg(window)
+            .arg(committedPerSecond, 0, 'f', 0)
+            .arg(ms(meanUs), ms(p50Us), ms(p99Us))
+            .arg(failed);
     return QObject::tr("%1: %2 writes/s · latency mean %3 ms, p50 %4 ms, p99 %5 ms · %6 failed")
         .arg(window)
         .arg(committedPerSecond, 0, 'f', 0)

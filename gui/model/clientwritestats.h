@@ -29,8 +29,9 @@ struct WriteSecond
 struct WriteSummary
 {
     // "last 5 s: 100 writes/s · latency mean 6.4 ms, p50 5.9 ms, p99 12.0 ms · 0 failed" (committed
-    // writes per second; latency from sending the request to its answer)
-    QString describe() const;
+    // writes per second; latency from sending the request to its answer). Compact, for a chart title:
+    // "last 5 s: 100/s · mean 6.4 ms · p50 5.9 · p99 12.0 ms · 0 failed", the same figures.
+    QString describe(bool compact = false) const;
 
     int seconds = 0; // whole seconds covered (fewer than asked while the writes have just begun)
     int committed = 0;

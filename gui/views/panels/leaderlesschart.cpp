@@ -75,6 +75,13 @@ void LeaderlessChart::refresh(const ClusterModel &model, const ChartWindow &wind
     m_bandEdge->replace(band);
     m_bandFloor->replace(floor);
     QList<QPointF> leader = stepPoints(history.leaderSeries(), window);
+    m_spans.clear();
+    for (qsizetype i = 0; i < leader.size(); ++i) {
+        const NodeId who(std::uint32_t(leader[i].y()));
+        if (!who.isNone() && i + 1 < leader.size() && leader[i + 1].y() == leader[i].y() &&
+            leader[i + 1].x() > leader[i].x())
+            m_spans.push_back(LeaderSpan{.fromX = leader[i].x(), .toX = leader[i + 1].x(), .leader = who});
+    }
     for (QPointF &point : leader)
         point.setY(rowOf(NodeId(std::uint32_t(point.y()))));
     m_leader->replace(leader);
@@ -94,6 +101,31 @@ void LeaderlessChart::refresh(const ClusterModel &model, const ChartWindow &wind
                                             .arg(double(m_leaderlessUs) / 1e6, 0, 'f', 1)
                                             .arg(qRound(100.0 * double(m_leaderlessUs) / double(observedUs)))
                                             .arg(qRound(double(observedUs) / 1e6)));
+}
+
+void LeaderlessChart::drawForeground(QPainter *painter, const QRectF &rect)
+{
+    TimeChartView::drawForeground(painter, rect);
+    const QRectF plot = chart()->mapToScene(chart()->plotArea()).boundingRect();
+    const QFont font = theme().font(0.75, true);
+    const QFontMetricsF metrics(font);
+    painter->save();
+    painter->setFont(font);
+    painter->setPen(theme().roleColor(Role::Leader));
+    double lastRight = -1e9;
+    for (const LeaderSpan &span : m_spans) {
+        const double y = rowOf(span.leader);
+        const QPointF from = chart()->mapToScene(chart()->mapToPosition(QPointF(span.fromX, y), m_leader));
+        const QPointF to = chart()->mapToScene(chart()->mapToPosition(QPointF(span.toX, y), m_leader));
+        const QString text = tr("node %1").arg(span.leader.value);
+        const double width = metrics.horizontalAdvance(text) + 4;
+        if (to.x() - from.x() < width || from.x() < lastRight)
+            continue; // too short to name, or it would cover the previous name
+        const double top = std::max(plot.top(), from.y() - metrics.height() - 1);
+        painter->drawText(QRectF(from.x() + 3, top, width, metrics.height()), Qt::AlignLeft, text);
+        lastRight = from.x() + width + 6;
+    }
+    painter->restore();
 }
 
 void LeaderlessChart::setTheme(const Theme &theme)

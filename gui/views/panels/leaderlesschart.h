@@ -36,6 +36,19 @@ public:
     double rowOf(NodeId node) const;
     std::pair<double, double> leaderAxisRange() const { return {m_leaderAxis->min(), m_leaderAxis->max()}; }
 
+    // The spans the line names in the plot ("node 3"), at the last refresh: the axis may be too short
+    // to label every row (nine nodes in a small chart), the line never is.
+    struct LeaderSpan
+    {
+        double fromX = 0;
+        double toX = 0;
+        NodeId leader{};
+    };
+    const std::vector<LeaderSpan> &leaderSpans() const { return m_spans; }
+
+protected:
+    void drawForeground(QPainter *painter, const QRectF &rect) override;
+
 private:
     void setRows(const std::vector<NodeId> &nodes);
 
@@ -45,6 +58,7 @@ private:
     QLineSeries *m_bandFloor = nullptr; // owned by m_band
     QAreaSeries *m_band = nullptr;
     std::vector<NodeId> m_rows; // row i + 1 is m_rows[i]; row 0 is "none"
+    std::vector<LeaderSpan> m_spans;
     qint64 m_leaderlessUs = 0;
 };
 

@@ -44,7 +44,12 @@ void WritesChart::refresh(const ClusterModel &model, const ChartWindow &window)
     chart()->setTitle(throughput.isEmpty() || writes.committedCount() + writes.failedCount() == 0 ||
                               recent.seconds == 0
                           ? tr("Client writes: none yet")
-                          : tr("All client writes, %1").arg(recent.describe()));
+                          : tr("Client writes, %1").arg(recent.describe(true)));
+    setToolTip(recent.seconds == 0
+                   ? QString()
+                   : tr("All client writes (the app's client panel and load generator), %1. The "
+                        "lines show each second.")
+                         .arg(recent.describe()));
 }
 
 void WritesChart::setTheme(const Theme &theme)
