@@ -59,6 +59,16 @@ public:
     // always".
     QString statusSummary() const;
 
+    // How many nodes do what, for the status bar: up (its stream is up and it runs), frozen (SIGSTOP),
+    // the rest down. "5 of 5 nodes up", "4 of 5 nodes up, 1 frozen", "all 5 nodes paused".
+    struct NodeCounts
+    {
+        int known = 0;
+        int up = 0;
+        int frozen = 0;
+    };
+    static QString nodeCountsText(const NodeCounts &counts);
+
 protected:
     void closeEvent(QCloseEvent *event) override;
 

@@ -56,7 +56,11 @@ public:
     static constexpr int speedFactors[] = {1, 5, 20, 100};
 
     explicit ClusterController(QObject *parent = nullptr);
-    ~ClusterController() override; // stops the nodes it started
+    ~ClusterController() override; // shutDown()
+
+    // The app is closing: stops listening to the nodes first (their streams ending then is no news), then
+    // stops the nodes it started.
+    void shutDown();
 
     ClusterSupervisor *supervisor() { return m_supervisor; }
     ClusterModel *model() { return m_model; }
@@ -108,10 +112,12 @@ Q_SIGNALS:
 
 private:
     void rebuildClients();
+    void resetSpeed(); // a new cluster runs at ×1
     void onConnectionChanged(NodeId id, bool connected);
     void sendBlocks(NodeId id);
     void sendSpeed(NodeId id);
-    void mark(const QString &label);
+    // A marker `label` on the charts, and `sentence` (default "You <label>.") in the feed and status bar.
+    void mark(const QString &label, const QString &sentence = QString());
     void reportAdmin(NodeId id, const QString &what, const NodeClient::AdminResult &result);
 
     ClusterSupervisor *m_supervisor; // child
