@@ -22,7 +22,7 @@ class LessonPanel;
 class LessonSession;
 class LogView;
 
-// The app's one window (DESIGN.md, layer 6): the cluster ring in the middle, the narration and the
+// The app's one window (docs/architecture.md): the cluster ring in the middle, the narration and the
 // client on the right, the logs and charts below, the time and fault controls in the tool bar, and the
 // cluster at a glance in the status bar. It owns the ClusterController; the views read its model and
 // ask it for faults through their signals, so a menu entry and a click on the ring are the same action.

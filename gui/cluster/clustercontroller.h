@@ -1,6 +1,6 @@
 #pragma once
 
-// ClusterController: everything the app does to its cluster, in one place (DESIGN.md, layer 6). It owns
+// ClusterController: everything the app does to its cluster, in one place (docs/architecture.md). It owns
 // the ClusterSupervisor (processes), one NodeClient per node (HTTP), and the ClusterModel the views read;
 // the views and menus only ask it for things ("cut the link 1–3", "kill node 2", "slow motion ×20") and
 // it turns each request into the signals, admin calls and fault markers that carry it out.
@@ -83,7 +83,7 @@ public:
     bool thaw(NodeId id);
     void pauseAll();
     void resumeAll();
-    // Cuts (or heals) the link a–b: a drops b's traffic and b drops a's (INTERFACE.md: the GUI does both).
+    // Cuts (or heals) the link a–b: a drops b's traffic and b drops a's (a link is cut when both ends block each other).
     void setLinkCut(NodeId a, NodeId b, bool cut);
     bool isLinkCut(NodeId a, NodeId b) const; // as asked by the user (the nodes confirm via their events)
     void isolate(NodeId id); // cuts every link of `id`

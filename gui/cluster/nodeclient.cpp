@@ -118,8 +118,8 @@ QNetworkRequest NodeClient::request(const QString &encodedPath,
         url.setQuery(urlQuery);
     }
     QNetworkRequest request(url);
-    // QNAM does not send "Expect: 100-continue", and the node (QHttpServer 6.4) would never answer it
-    // (TOOLCHAIN.md): say so explicitly, whatever a future Qt defaults to.
+    // QNAM does not send "Expect: 100-continue" today; say so explicitly, whatever a future Qt defaults
+    // to, so that no request waits for a "100 Continue" first.
     request.setRawHeader("Expect", QByteArray(""));
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     request.setTransferTimeout(requestTimeoutMs());

@@ -1,6 +1,6 @@
 #pragma once
 
-// NodeClient: the app's line to one node's HTTP API (INTERFACE.md, "HTTP API of a node").
+// NodeClient: the app's line to one node's HTTP API (docs/http-api.md).
 //
 // - The event stream: start() subscribes to GET /events and emits eventReceived() for each event, the
 //   first of every connection being the node's whole "state". When the stream breaks (the node was
@@ -76,7 +76,7 @@ public:
 
     // How long a request may take before it fails with "timed out"; the event stream has no limit.
     static constexpr int defaultRequestTimeoutMs = 10'000;
-    // How long a node waits for a key-value request to commit before it answers 503 (INTERFACE.md).
+    // How long a node waits for a key-value request to commit before it answers 503 (docs/http-api.md).
     static constexpr int nodeDefaultKvTimeoutMs = 3'000;
     static constexpr int defaultMinReconnectDelayMs = 100;
     static constexpr int defaultMaxReconnectDelayMs = 2'000;

@@ -39,7 +39,7 @@ struct FoldStatistics
     std::size_t lastFrameEvents = 0;
 };
 
-// All nodes' event streams folded into one timeline (DESIGN.md, layer 6). NodeClients feed it events
+// All nodes' event streams folded into one timeline (docs/architecture.md). NodeClients feed it events
 // with ingest() (a queue push: cheap at any rate); once per frame the queue is folded into the state
 // the views read, and changed() is emitted once. Views read it and never talk to nodes.
 //
