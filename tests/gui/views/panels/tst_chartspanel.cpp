@@ -1,4 +1,4 @@
-// ChartsPanel: the four charts of issue 6 over the recorded 3-node fixture, plus the pure point
+// ChartsPanel: the four charts over the recorded 3-node fixture, plus the pure point
 // builders. Set RAFTLAB_SCREENSHOT_DIR to keep PNGs of the panel.
 #include "chartseries.h"
 #include "chartspanel.h"

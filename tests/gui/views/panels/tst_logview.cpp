@@ -1,4 +1,4 @@
-// LogView: the logs view of issue 6, driven by the recorded 3-node fixture and by synthetic logs
+// LogView: the logs view, driven by the recorded 3-node fixture and by synthetic logs
 // (a snapshot, and 9 nodes x 100,000 entries for the paint time). Set RAFTLAB_SCREENSHOT_DIR to keep PNGs.
 #include "logcellinfo.h"
 #include "logrowpainter.h"
