@@ -24,16 +24,17 @@ class TestSimRandom : public QObject
 private Q_SLOTS:
     void randomSchedulesKeepRaftSafeAndLive_data();
     void randomSchedulesKeepRaftSafeAndLive();
+    void crashHeavySchedulesKeepRaftSafeAndLive_data();
     void crashHeavySchedulesKeepRaftSafeAndLive();
     void sameSeedReplaysTheSameRun();
 };
 
-void TestSimRandom::randomSchedulesKeepRaftSafeAndLive_data()
+namespace {
+
+// One data row per `chunk` seeds: Qt Test's watchdog stops any single test function (row) after
+// 5 minutes, and RAFTLAB_SIM_SEEDS=100000 must grow the number of rows, never the length of one.
+void addSeedRows(const SeedPlan &plan, std::size_t chunk)
 {
-    // Rows of at most `chunk` seeds, so RAFTLAB_SIM_SEEDS=100000 stays under Qt Test's per-function
-    // watchdog (5 minutes), each row a few tens of seconds at most.
-    constexpr std::size_t chunk = 4000;
-    const SeedPlan plan = seedPlan(1, referenceSeedCount);
     QTest::addColumn<std::vector<std::uint64_t>>("seeds");
     QTest::addColumn<bool>("isReplay");
     for (std::size_t first = 0; first < plan.seeds.size(); first += chunk) {
@@ -44,6 +45,13 @@ void TestSimRandom::randomSchedulesKeepRaftSafeAndLive_data()
                       static_cast<unsigned long long>(seeds.back()))
             << seeds << plan.isReplay;
     }
+}
+
+} // namespace
+
+void TestSimRandom::randomSchedulesKeepRaftSafeAndLive_data()
+{
+    addSeedRows(seedPlan(1, referenceSeedCount), 1000);
 }
 
 void TestSimRandom::randomSchedulesKeepRaftSafeAndLive()
@@ -84,22 +92,34 @@ void TestSimRandom::randomSchedulesKeepRaftSafeAndLive()
     }
 }
 
+void TestSimRandom::crashHeavySchedulesKeepRaftSafeAndLive_data()
+{
+    addSeedRows(seedPlan(500'000, 500, SeedScaling::Proportional), 500);
+}
+
 void TestSimRandom::crashHeavySchedulesKeepRaftSafeAndLive()
 {
     // Five times the crash rate, leaders crashing on their own, and one Ready in fifty cut short by a
     // crash: restarts from every kind of half-written disk, and snapshots to nodes that keep dying.
+    QFETCH(std::vector<std::uint64_t>, seeds);
     ChaosOptions options;
     options.crashProbability = 0.03;
     options.leaderCrashProbability = 0.01;
     options.crashInReadyProbability = 0.02;
-    for (std::uint64_t seed : seedPlan(500'000, 500, SeedScaling::Proportional).seeds) {
+    std::uint64_t steps = 0;
+    int crashes = 0;
+    for (std::uint64_t seed : seeds) {
         const ChaosResult result = ChaosRun(seed, options).run();
         QVERIFY2(result.failure.isEmpty(),
                  qPrintable(result.failure +
                             QStringLiteral("\n  replay: RAFTLAB_SEED=%1 ./tst_sim_random "
                                            "crashHeavySchedulesKeepRaftSafeAndLive")
                                 .arg(seed)));
+        steps += result.steps;
+        crashes += result.crashes;
     }
+    qInfo("%zu crash-heavy seeds, %llu steps checked, %d crashes", seeds.size(),
+          static_cast<unsigned long long>(steps), crashes);
 }
 
 void TestSimRandom::sameSeedReplaysTheSameRun()
