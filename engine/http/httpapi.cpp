@@ -203,6 +203,14 @@ void HttpApi::handleWrite(const QByteArray &keyBytes, std::optional<QByteArray> 
                        unavailableAnswer(QStringLiteral("storage_failed"), m_node->storageFailure(),
                                          outcome.leader, QStringLiteral("failed")));
                 return;
+            case WriteOutcome::Status::StorageFailedInFlight:
+                answer(self,
+                       unavailableAnswer(QStringLiteral("storage_failed"),
+                                         QStringLiteral("%1; the entry may already be on other nodes and "
+                                                        "may still commit under another leader")
+                                             .arg(m_node->storageFailure()),
+                                         outcome.leader, QStringLiteral("unknown")));
+                return;
             }
         });
     });
@@ -309,7 +317,8 @@ void HttpApi::dispatch(const RequestPtr &request)
     // request in time" (no "outcome": "unknown"): a write the client believes failed would commit.
     if (!m_pending.isPending(request->id))
         return;
-    if (m_node->role() == Role::Leader) {
+    // A node whose disk failed left the protocol and will never know a leader: it answers at once.
+    if (m_node->role() == Role::Leader || !m_node->storageFailure().isEmpty()) {
         request->serveHere(request);
         return;
     }

@@ -50,6 +50,10 @@ struct ClusterConfig
     bool checkQuorum = true;
     int snapshotEvery = defaultSnapshotEvery; // applied entries between snapshots
     std::vector<ClusterMember> members; // in file order; ids unique
+    // "secret_file": the file holding the cluster secret that peers prove they know (net/handshake.h),
+    // relative to the cluster file's directory; empty: no secret. The file itself is not shared: the cluster
+    // file names where each machine keeps its copy.
+    QString secretFile;
 
     // nullptr when no member has this id.
     const ClusterMember *member(NodeId id) const;

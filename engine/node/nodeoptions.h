@@ -28,6 +28,7 @@ struct NodeOptions
     std::optional<MillisecondRange> electionTimeoutMs;
     FsyncMode fsyncMode = FsyncMode::Always;
     QString adminToken;
+    QString clusterSecretFile; // overrides the cluster file's "secret_file"; empty: not given
 };
 
 // The outcome of reading a command line: run with options, print help or version, or fail with

@@ -38,7 +38,10 @@ struct WriteOutcome
         Busy, // this leader is handing leadership over: nothing was written, retry shortly
         NotCommitted, // the entry was overwritten by a newer leader's: it will never apply
         Unknown, // a snapshot replaced the log meanwhile: it may or may not have applied
-        StorageFailed, // this node cannot write to its disk
+        StorageFailed, // this node cannot write to its disk: the write was refused, nothing was proposed
+        // The disk failed while the write was pending: its entry (`index`, `term`) may already be on other
+        // nodes and may still commit under another leader, or never.
+        StorageFailedInFlight,
     };
     Status status = Status::NotLeader;
     LogIndex index{};
@@ -133,8 +136,7 @@ private:
         KvStore store;
         QString error;
     };
-    void finishReady(const Ready &ready, bool sentAlready, qint64 now,
-                     std::shared_ptr<CheckedSnapshot> checked = nullptr);
+    void finishReady(const Ready &ready, qint64 now, std::shared_ptr<CheckedSnapshot> checked = nullptr);
     void judgeReceivedSnapshot(const ReceivedSnapshot &received, std::shared_ptr<CheckedSnapshot> checked);
     void installCheckedSnapshot(const SnapshotMeta &meta, qint64 now);
     void sendAll(const Messages &messages);

@@ -379,6 +379,16 @@ void MainWindow::buildLessons()
     connect(m_lessonPanel, &LessonPanel::restartRequested, m_lessons, &LessonSession::restart);
     connect(m_lessonPanel, &LessonPanel::stopRequested, m_lessons, &LessonSession::stop);
     connect(m_lessons, &LessonSession::changed, this, &MainWindow::refreshLesson);
+    connect(m_lessons, &LessonSession::focusRequested, this,
+            [this](std::optional<NodeId> node, std::optional<std::uint64_t> logIndex) {
+                QStringList where;
+                if (node)
+                    where << tr("node %1").arg(node->value);
+                if (logIndex)
+                    where << tr("log index %1").arg(*logIndex);
+                statusBar()->showMessage(tr("Look at %1.").arg(where.join(tr(" and "))),
+                                         2 * messageTimeoutMs);
+            });
 }
 
 QString MainWindow::startLesson(const QString &path)
