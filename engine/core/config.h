@@ -12,7 +12,7 @@ namespace raftlab {
 struct CoreConfig
 {
     NodeId id;
-    std::vector<NodeId> members; // every voter, this node included; fixed for now (see DESIGN.md)
+    std::vector<NodeId> members; // every voter, this node included; fixed for now
 
     int heartbeatTicks = 5;
     int electionTimeoutTicksMin = 15; // the randomised timeout is drawn from [min, max)

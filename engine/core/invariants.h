@@ -10,7 +10,7 @@ namespace raftlab {
 
 class RaftCore;
 
-// A broken invariant is a programmer error: stop the process with context (STYLE.md, "Errors"): which
+// A broken invariant is a programmer error: stop the process with context: which
 // node, which rule, and optionally the values that broke it. Every check in engine/core ends here.
 [[noreturn]] void reportBrokenInvariant(NodeId node, const char *rule, const char *detail = nullptr);
 

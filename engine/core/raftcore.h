@@ -62,7 +62,7 @@ struct CoreStatus
     std::vector<FollowerStatus> followers{}; // leader only
 };
 
-// The Raft protocol as a pure state machine (DESIGN.md layer 1). It owns no socket, file, timer,
+// The Raft protocol as a pure state machine (docs/architecture.md). It owns no socket, file, timer,
 // thread or clock: it is given ticks, messages and requests, and it hands back a Ready saying what
 // to persist, send and apply, and the events that describe each decision.
 //

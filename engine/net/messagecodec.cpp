@@ -5,6 +5,7 @@
 #include <QCborStreamWriter>
 #include <QCborValue>
 
+#include <algorithm>
 #include <limits>
 
 namespace raftlab {
@@ -81,6 +82,7 @@ public:
         , m_size(bytes.size())
     { }
 
+    qsizetype bytesLeft() const { return m_size - m_reader.currentOffset(); }
     bool ok() const { return m_error.isEmpty() && m_reader.lastError() == QCborError::NoError; }
     QString error() const { return m_error.isEmpty() ? m_reader.lastError().toString() : m_error; }
     QCborStreamReader &stream() { return m_reader; }
@@ -433,11 +435,16 @@ QString decodeHello(const QByteArray &bytes, Hello &hello)
     const QCborMap map = value.toMap();
     if (map.value(QStringLiteral("hello")).toString() != QLatin1String("raftlab"))
         return QStringLiteral("the first frame is not a RaftLab hello");
-    if (map.value(QStringLiteral("version")).toInteger() != 1)
-        return QStringLiteral("unsupported protocol version %1")
-            .arg(map.value(QStringLiteral("version")).toInteger());
-    const qint64 from = map.value(QStringLiteral("from")).toInteger();
-    const qint64 to = map.value(QStringLiteral("to")).toInteger();
+    // Integers only, 0 for anything else: QCborValue::toInteger() of a double beyond qint64 (a CBOR
+    // integer above 2^63 decodes as one) is undefined behaviour in Qt 6.4.
+    const auto integer = [&map](const QString &key) {
+        const QCborValue value = map.value(key);
+        return value.isInteger() ? value.toInteger() : 0;
+    };
+    if (integer(QStringLiteral("version")) != 1)
+        return QStringLiteral("unsupported protocol version %1").arg(integer(QStringLiteral("version")));
+    const qint64 from = integer(QStringLiteral("from"));
+    const qint64 to = integer(QStringLiteral("to"));
     if (from <= 0 || from > maxNodeIdValue || to <= 0 || to > maxNodeIdValue)
         return QStringLiteral("the hello names no valid node ids");
     const QCborValue proof = map.value(QStringLiteral("proof"));

@@ -88,8 +88,10 @@ std::optional<int> wholeNumber(const QJsonValue &value, int min, int max)
 
 bool isIpv4Shaped(const QString &host)
 {
+    // ASCII digits only: QChar::isDigit() takes any script's ("１.0.0.1"), which no resolver reads, and the
+    // node would then listen on every interface for want of an address.
     for (const QChar c : host) {
-        if (!c.isDigit() && c != QLatin1Char('.'))
+        if ((c < QLatin1Char('0') || c > QLatin1Char('9')) && c != QLatin1Char('.'))
             return false;
     }
     return true;

@@ -1,6 +1,6 @@
 #pragma once
 
-// The cluster file (INTERFACE.md, "cluster.json"): the cluster's name, its timing, its Raft options and
+// The cluster file (docs/cli.md): the cluster's name, its timing, its Raft options and
 // its members. Pure: parsing and validation never touch the network, and the only I/O is reading the
 // file in loadClusterConfig().
 
@@ -58,7 +58,7 @@ struct ClusterConfig
     // nullptr when no member has this id.
     const ClusterMember *member(NodeId id) const;
 
-    // The cluster file, laid out like INTERFACE.md's example (one line per node), with every field
+    // The cluster file, laid out like the example in docs/cli.md (one line per node), with every field
     // written out; parseClusterConfig() reads it back to an equal config.
     QByteArray toJson() const;
 

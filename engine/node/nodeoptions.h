@@ -17,7 +17,7 @@ struct MillisecondRange
     int maxMs = 0; // exclusive upper bound of a randomised timeout: min < max
 };
 
-// What `raftlab-node` was asked to do, as typed by the user (see INTERFACE.md). Timing flags are
+// What `raftlab-node` was asked to do, as typed by the user (docs/cli.md). Timing flags are
 // optional because they override the cluster file only when given.
 struct NodeOptions
 {

@@ -339,16 +339,20 @@ void RaftNode::applyCommitted(const Entries &entries, qint64 now)
     for (const Entry &entry : entries) {
         if (entry.index <= m_store.appliedIndex())
             continue; // covered by a snapshot installed meanwhile
-        m_store.apply(entry);
+        const ApplyResult applied = m_store.apply(entry);
         // Every write that waited on this index learns its fate: applied if the entry here is the one
-        // it proposed (same term), else replaced by another leader's and never to apply.
+        // it proposed (same term), else replaced by another leader's and never to apply. A
+        // compare-and-swap learns the verdict of the comparison, which every node reaches alike.
+        const auto appliedStatus = applied.status == ApplyResult::Status::CompareFailed
+            ? WriteOutcome::Status::CompareFailed
+            : WriteOutcome::Status::Applied;
         while (auto pending = m_pendingWrites.extract(entry.index)) {
             const bool ours = pending.mapped().term == entry.term;
-            pending.mapped().done(WriteOutcome{.status = ours ? WriteOutcome::Status::Applied
-                                                              : WriteOutcome::Status::NotCommitted,
-                                               .index = entry.index,
-                                               .term = entry.term,
-                                               .leader = m_core.leader()});
+            pending.mapped().done(
+                WriteOutcome{.status = ours ? appliedStatus : WriteOutcome::Status::NotCommitted,
+                             .index = entry.index,
+                             .term = entry.term,
+                             .leader = m_core.leader()});
         }
     }
     Q_EMIT entriesApplied(entries, now);

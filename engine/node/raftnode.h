@@ -34,6 +34,7 @@ struct WriteOutcome
 {
     enum class Status {
         Applied, // committed and applied here at `index` in `term`
+        CompareFailed, // committed and applied, but a compare-and-swap's condition did not hold: no change
         NotLeader, // this node cannot propose: `leader` names who can, if known
         Busy, // this leader is handing leadership over: nothing was written, retry shortly
         NotCommitted, // the entry was overwritten by a newer leader's: it will never apply
@@ -61,7 +62,7 @@ struct ReadOutcome
     NodeId leader{};
 };
 
-// One Raft node in a Qt event loop (DESIGN.md layer 4): a QTimer ticks the core, the transport feeds it
+// One Raft node in a Qt event loop (docs/architecture.md): a QTimer ticks the core, the transport feeds it
 // messages, and after every input the ready loop persists, sends and applies. It emits a signal for
 // everything that happens, which the HTTP event stream (and anything else) may subscribe to.
 class RaftNode final : public QObject

@@ -1,4 +1,4 @@
-// engine/core/ stays pure (DESIGN.md layer 1, STYLE.md "The core"): no QObject, timer, socket, file,
+// engine/core/ stays pure (docs/architecture.md): no QObject, timer, socket, file,
 // thread, clock or global random source; no test-only branches in the protocol; and no bare abort or
 // assert: a broken invariant goes through reportBrokenInvariant(), which names the node and the rule. Each
 // file of the folder is read and every line is checked; fabricated lines prove the check fails when it

@@ -1,4 +1,4 @@
-// The app's guided tour on 5 real nodes, the four moments issue 6 asks to look at: a calm cluster, an
+// The app's guided tour on 5 real nodes, four moments worth looking at: a calm cluster, an
 // election in slow motion, a partitioned leader whose write cannot commit, and a killed node coming back.
 // Each moment is checked (the scenario is a test of the whole app), and with RAFTLAB_SCREENSHOT_DIR set
 // the window is saved as a PNG at each one: that is how the README's screenshots are made.

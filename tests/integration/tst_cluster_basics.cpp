@@ -14,7 +14,7 @@ using namespace raftlab::integration;
 
 namespace {
 
-// INTERFACE.md promises a leader "within 2 s"; a loaded 2-core CI box may need more, so the perf run
+// The contract promises a leader "within 2 s"; a loaded 2-core CI box may need more, so the perf run
 // fails only above the hard bound and warns above the target.
 constexpr int electionTargetMs = 2000;
 constexpr int electionBoundMs = 6000;

@@ -26,7 +26,7 @@ private Q_SLOTS:
     void loadNamesAMissingFile();
 };
 
-// INTERFACE.md's example, verbatim.
+// The example in docs/cli.md, verbatim.
 static const QByteArray interfaceExample = R"({
   "cluster": "demo",
   "heartbeat_ms": 50,
@@ -232,6 +232,8 @@ void TestClusterConfig::rejectsBadFiles_data()
         "cluster.json: nodes[0].raft: \"127.0.0.256\" is not a valid IPv4 address");
     row("short ipv4", exampleWith("127.0.0.1:7101", "127.1:7101"),
         "cluster.json: nodes[0].raft: \"127.1\" is not a valid IPv4 address");
+    row("ipv4 of fullwidth digits", exampleWith("127.0.0.1:7101", "１.0.0.1:7101"),
+        "cluster.json: nodes[0].raft: \"１.0.0.1\" is not a valid host name");
     row("any ipv4", exampleWith("127.0.0.1:7101", "0.0.0.0:7101"),
         "cluster.json: nodes[0].raft: 0.0.0.0 is not an address other nodes can connect to");
     row("bad name", exampleWith("127.0.0.1:7101", "my host:7101"),

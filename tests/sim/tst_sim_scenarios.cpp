@@ -428,7 +428,7 @@ void TestSimScenarios::messageCount()
     std::uint64_t mostWhenIdle = 0;
     const QString failure = forSeeds(13000, 100, [&](std::uint64_t seed) {
         // As RaftNode does, each node handles its Ready once per turn of its event loop (here: per
-        // tick), so the ten Start() calls of one instant travel together (group commit, DESIGN.md).
+        // tick), so the ten Start() calls of one instant travel together (group commit).
         SimConfig config = RaftTester::labConfig(3, true);
         config.inlineReadyProbability = 0;
         config.maxReadyDelayTicks = 1;
