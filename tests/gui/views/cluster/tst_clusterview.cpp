@@ -1,7 +1,9 @@
 // ClusterView draws a recorded 3-node cluster (fixtures/three_nodes.jsonl, replayed with a clock that
 // follows the recording) and synthetic loads: node roles and terms at chosen moments, vote marks, the
-// election timer arc, message dots from send to recv, cut links, the node actions and their signals,
-// and the frame time of a 9-node, 5,000 msg/s cluster. Set RAFTLAB_SCREENSHOT_DIR to also save PNGs.
+// election timer arc, message dots from send to recv, cut links, the node actions and their signals;
+// in the perf run only, the frame time of a 9-node, 5,000 msg/s cluster and the CPU of a calm one.
+// Set RAFTLAB_SCREENSHOT_DIR to also save PNGs.
+#include "perfonly.h"
 #include "support/fixturereplay.h"
 #include "support/syntheticevents.h"
 #include "views/cluster/clusterview.h"
@@ -89,6 +91,42 @@ std::vector<NodeId> members(std::uint32_t count)
     return ids;
 }
 
+// Nine nodes, two seconds at 5,000 messages/s: the leader's appends and the followers' answers, all
+// links busy, folded frame by frame as the app does.
+struct BusyNineNodes
+{
+    ClusterModel model;
+    qint64 now = 1'000'000'000;
+    ClusterView view{&model};
+
+    BusyNineNodes()
+    {
+        model.setClock([this] { return now; });
+        const std::vector<NodeId> nine = members(9);
+        for (std::uint32_t node = 1; node <= 9; ++node)
+            model.ingest(stateEvent(node, now, node == 1 ? "leader" : "follower", 4, nine, {}, 1));
+        model.foldPending();
+        std::mt19937 random(42);
+        qint64 messageId = 1;
+        const qint64 endUs = now + 2'000'000;
+        while (now < endUs) {
+            for (int i = 0; i < 165; ++i) { // 33 ms at 5,000/s
+                const auto to = std::uint32_t(2 + random() % 8);
+                const qint64 t = now + i * 200;
+                const bool answer = i % 2 == 1;
+                const QJsonObject send = answer
+                    ? sendEvent(messageId++, to, 1, "AppendEntriesResponse", t, true, i % 7 != 0)
+                    : sendEvent(messageId++, 1, to, "AppendEntries", t);
+                model.ingest(send);
+                if (i % 9 != 0) // some still in flight at the frame's end
+                    model.ingest(receiptEvent(send, t + 400));
+            }
+            now += 33'000;
+            model.foldPending();
+        }
+    }
+};
+
 } // namespace
 
 class TestClusterView : public QObject
@@ -111,6 +149,7 @@ private Q_SLOTS:
     void actionsEmitTheirSignals();
     void detailsShowTheLeadersFollowers();
     void stopsAnimatingWhenNothingMoves();
+    void nineNodesUnderHeavyLoadShowSampledDotsAndRates();
     void rendersNineNodesUnderHeavyLoadWithinAFrame();
     void calmClusterCostsLittleCpu();
     void screenshots();
@@ -563,39 +602,23 @@ void TestClusterView::stopsAnimatingWhenNothingMoves()
     view.hide();
 }
 
+void TestClusterView::nineNodesUnderHeavyLoadShowSampledDotsAndRates()
+{
+    BusyNineNodes busy;
+    (void)frame(busy.view, QSize(1600, 1000));
+    QVERIFY(busy.view.messageDotCount() > 0);
+    QVERIFY(std::size_t(busy.view.messageDotCount()) <= MessagePlanner::Timing{}.maxDots);
+    QVERIFY2(!busy.view.linkRateLabel(id(1), id(2)).isEmpty(), "a busy link carries its rate");
+    QVERIFY(busy.view.linkRateLabel(id(2), id(3)).isEmpty()); // followers do not talk to each other
+}
+
 void TestClusterView::rendersNineNodesUnderHeavyLoadWithinAFrame()
 {
-    ClusterModel model;
-    qint64 now = 1'000'000'000;
-    model.setClock([&] { return now; });
-    ClusterView view(&model);
-    const std::vector<NodeId> nine = members(9);
-    for (std::uint32_t node = 1; node <= 9; ++node)
-        model.ingest(stateEvent(node, now, node == 1 ? "leader" : "follower", 4, nine, {}, 1));
-    model.foldPending();
-    QCOMPARE(view.nodeItemCount(), 9);
-
-    // Two seconds at 5,000 messages/s: the leader's appends and the followers' answers, all links
-    // busy, folded frame by frame as the app does.
-    std::mt19937 random(42);
-    qint64 messageId = 1;
-    const qint64 endUs = now + 2'000'000;
-    while (now < endUs) {
-        for (int i = 0; i < 165; ++i) { // 33 ms at 5,000/s
-            const auto to = std::uint32_t(2 + random() % 8);
-            const qint64 t = now + i * 200;
-            const bool answer = i % 2 == 1;
-            const QJsonObject send = answer
-                ? sendEvent(messageId++, to, 1, "AppendEntriesResponse", t, true, i % 7 != 0)
-                : sendEvent(messageId++, 1, to, "AppendEntries", t);
-            model.ingest(send);
-            if (i % 9 != 0) // some still in flight at the frame's end
-                model.ingest(receiptEvent(send, t + 400));
-        }
-        now += 33'000;
-        model.foldPending();
-    }
-
+    RAFTLAB_PERF_ONLY();
+    BusyNineNodes busy;
+    ClusterModel &model = busy.model;
+    ClusterView &view = busy.view;
+    qint64 &now = busy.now;
     QElapsedTimer timer;
     std::vector<qint64> frameUs;
     for (int i = 0; i < 10; ++i) {
@@ -623,16 +646,13 @@ void TestClusterView::rendersNineNodesUnderHeavyLoadWithinAFrame()
     }
     qInfo("9 nodes, 5,000 msg/s: %d dots; frame (plan + paint 1600x1000) median %lld us, worst %lld us",
           view.messageDotCount(), frameUs[frameUs.size() / 2], frameUs.back());
-    QVERIFY(view.messageDotCount() > 0);
-    QVERIFY(std::size_t(view.messageDotCount()) <= MessagePlanner::Timing{}.maxDots);
-    QVERIFY2(!view.linkRateLabel(id(1), id(2)).isEmpty(), "a busy link carries its rate");
-    QVERIFY(view.linkRateLabel(id(2), id(3)).isEmpty()); // followers do not talk to each other
     // The target is 33 ms; the margin keeps a loaded machine from failing the test.
     QVERIFY2(frameUs[frameUs.size() / 2] < 200'000, "a frame must stay well under 33 ms");
 }
 
 void TestClusterView::calmClusterCostsLittleCpu()
 {
+    RAFTLAB_PERF_ONLY();
     // A calm 5-node cluster in real time: the leader's heartbeats every 150 ms, answered, timers reset.
     // Measured twice, the view hidden (the model and this feed alone) and shown: the difference is
     // what drawing costs. The target is under 5% of a core for the whole app.
