@@ -69,6 +69,20 @@ public:
     // What a click on the link between a and b does: asks to cut it, or to heal it when any end blocks.
     void toggleLink(NodeId a, NodeId b);
 
+    // A lesson's "look at this node": a highlight ring around it (nullopt: none).
+    void setFocusNode(std::optional<NodeId> node);
+    std::optional<NodeId> focusNode() const { return m_focus; }
+
+    // The smallest text the ring draws, in screen pixels at the view's current scale (legend, hint,
+    // tags, the term inside a node, rate labels). Projector mode keeps it at least
+    // Theme::projectorMinimumPixels.
+    qreal smallestTextPixels() const;
+    // The view's scale: screen pixels per scene unit.
+    qreal sceneScale() const { return transform().m11(); }
+    // Where the legend is drawn, in the view's pixels (empty when hidden), and each node's disc.
+    QRectF legendRect() const;
+    QRectF nodeDiscRect(NodeId id) const;
+
     void setLegendVisible(bool visible);
     bool isLegendVisible() const;
     QAction *legendAction() const { return m_legendAction; } // checkable, for a menu or toolbar
@@ -112,6 +126,10 @@ private:
     void refreshActions();
     void refreshHint();
     void paintLinks(QPainter *painter) const; // the static layer under everything (scene coordinates)
+    // Fits the ring to the widget: a column on the left for the legend and a line at the bottom for the
+    // hint (both in screen pixels), the ring as large as the rest allows; on a projector, scene text
+    // grows so that none is drawn below the readable minimum.
+    void fitScene();
     enum class ArcUpdate { Now, WhenDue };
     void advanceFrame(ArcUpdate arcs = ArcUpdate::WhenDue); // dots and timer arcs to the model's now
     enum class FrameCause { Timer, Model };
@@ -142,6 +160,7 @@ private:
     QTimer m_animation;
     qint64 m_arcsUpdatedUs = 0; // model clock of the last arc update
     qint64 m_learnedUs = -1; // model clock when the planner last learned the delivery times
+    std::optional<NodeId> m_focus;
 };
 
 } // namespace raftlab

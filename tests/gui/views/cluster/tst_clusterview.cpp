@@ -152,6 +152,11 @@ private Q_SLOTS:
     void nineNodesUnderHeavyLoadShowSampledDotsAndRates();
     void rendersNineNodesUnderHeavyLoadWithinAFrame();
     void calmClusterCostsLittleCpu();
+    void projectorTextIsReadableAtProjectorSizes_data();
+    void projectorTextIsReadableAtProjectorSizes();
+    void legendKeepsClearOfTheNodes();
+    void focusDrawsAHighlightRing();
+    void cutLinkIsRed();
     void screenshots();
 };
 
@@ -701,6 +706,103 @@ void TestClusterView::calmClusterCostsLittleCpu()
           view.messageDotCount(), shown * 100, hidden * 100, (shown - hidden) * 100);
     QVERIFY(view.isAnimating());
     QVERIFY2(shown - hidden < 0.25, "a calm cluster must not keep a core busy");
+}
+
+void TestClusterView::projectorTextIsReadableAtProjectorSizes_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<int>("nodes");
+    // The ring's share of a 1024x768 window in projector mode, the presentation layout, and a full HD
+    // screen; three and nine nodes.
+    QTest::newRow("1024x768 window, 5 nodes") << QSize(730, 560) << 5;
+    QTest::newRow("1024x768 presentation, 9 nodes") << QSize(1024, 700) << 9;
+    QTest::newRow("1920x1080 window, 3 nodes") << QSize(1300, 620) << 3;
+}
+
+void TestClusterView::projectorTextIsReadableAtProjectorSizes()
+{
+    QFETCH(QSize, size);
+    QFETCH(int, nodes);
+    ClusterModel model;
+    ClusterView view(&model);
+    const std::vector<NodeId> ids = members(std::uint32_t(nodes));
+    for (std::uint32_t node = 1; node <= std::uint32_t(nodes); ++node)
+        model.ingest(stateEvent(node, model.nowUs(), node == 1 ? "leader" : "follower", 12, ids, {}, 1));
+    model.foldPending();
+    view.resize(size);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const qreal standard = view.smallestTextPixels();
+    view.setTheme(Theme::projector());
+    qInfo("%dx%d: smallest text %.1f px (standard theme %.1f px), scale %.2f", size.width(), size.height(),
+          view.smallestTextPixels(), standard, view.sceneScale());
+    QVERIFY2(view.smallestTextPixels() >= Theme::projectorMinimumPixels - 0.5,
+             qPrintable(u"smallest text %1 px"_s.arg(view.smallestTextPixels())));
+    // The ring still fills the view: its nodes span most of the height.
+    const QRectF top = view.nodeDiscRect(id(1));
+    QVERIFY(top.top() < size.height() * 0.25);
+}
+
+void TestClusterView::legendKeepsClearOfTheNodes()
+{
+    ClusterModel model;
+    ClusterView view(&model);
+    const std::vector<NodeId> ids = members(5);
+    for (std::uint32_t node = 1; node <= 5; ++node)
+        model.ingest(stateEvent(node, model.nowUs(), "follower", 1, ids, {}, 1));
+    model.foldPending();
+    for (const QSize size : {QSize(730, 560), QSize(1024, 700), QSize(1300, 900)}) {
+        for (const Theme &theme : {Theme::standard(), Theme::projector()}) {
+            view.setTheme(theme);
+            view.resize(size);
+            view.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&view));
+            const QRectF legend = view.legendRect();
+            QVERIFY(!legend.isEmpty());
+            QVERIFY(QRectF(QPointF(), size).contains(legend));
+            for (const NodeId node : ids)
+                QVERIFY2(!legend.intersects(view.nodeDiscRect(node)),
+                         qPrintable(u"legend over node %1 at %2x%3"_s.arg(node.value)
+                                        .arg(size.width())
+                                        .arg(size.height())));
+        }
+    }
+}
+
+void TestClusterView::focusDrawsAHighlightRing()
+{
+    ClusterModel model;
+    ClusterView view(&model);
+    const std::vector<NodeId> ids = members(3);
+    for (std::uint32_t node = 1; node <= 3; ++node)
+        model.ingest(stateEvent(node, model.nowUs(), "follower", 1, ids, {}, 1));
+    model.foldPending();
+    const auto highlightPixels = [&view] {
+        const QImage image = frame(view);
+        int count = 0;
+        for (int y = 0; y < image.height(); y += 2)
+            for (int x = 0; x < image.width(); x += 2)
+                count += QColor(image.pixel(x, y)) == QColor(QRgb(0xFFB000));
+        return count;
+    };
+    QCOMPARE(highlightPixels(), 0);
+    view.setFocusNode(id(2));
+    QCOMPARE(view.focusNode(), std::optional(id(2)));
+    QVERIFY(highlightPixels() > 100);
+    view.setFocusNode(std::nullopt);
+    QCOMPARE(highlightPixels(), 0);
+}
+
+void TestClusterView::cutLinkIsRed()
+{
+    // The legend and the help say "dashed red": a red, and far from the orange of the vote dots.
+    for (const Theme &theme : {Theme::standard(), Theme::projector()}) {
+        const QColor cut = theme.cutLink();
+        QVERIFY2(cut.hsvHue() <= 10 || cut.hsvHue() >= 345, qPrintable(cut.name()));
+        QVERIFY(cut.hsvSaturation() > 200);
+        const QColor vote = theme.messageColor(MessageType::RequestVote);
+        QVERIFY(std::abs(cut.hsvHue() - vote.hsvHue()) > 25);
+    }
 }
 
 void TestClusterView::screenshots()
