@@ -48,6 +48,8 @@ public:
     QColor committed() const { return m_committed; } // the commit index marker
     QColor applied() const { return m_applied; }
     QColor timerArc() const { return m_timerArc; }
+    // A lesson's "look here" (a node's ring, a log column): amber, unlike any role, term or message.
+    static QColor focus() { return QColor(QRgb(0xFFB000)); }
 
     // --- sizes ---
     // Scales a font: `relative` 1.0 is body text; 1.4 a heading. Projector mode multiplies further.

@@ -158,7 +158,10 @@ void ClusterView::fitScene()
     if (core.isEmpty())
         core = QRectF(-reach, -reach, 2 * reach, 2 * reach);
     m_hint->setMaximumWidth(viewSize.width() - 2 * margin);
-    const qreal legendWidth = m_legend->isVisible() ? m_legend->boundingRect().width() + 2 * margin : 0;
+    qreal legendWidth = m_legend->isVisible() ? m_legend->boundingRect().width() + 2 * margin : 0;
+    // A view too narrow for a legend column keeps the legend over the ring's corner instead.
+    if (legendWidth > viewSize.width() * 0.5)
+        legendWidth = 0;
     const qreal hintHeight = m_hint->boundingRect().height() + margin;
     const qreal minimumPixels = m_theme.isProjector() ? Theme::projectorMinimumPixels : standardMinimumPixels;
     qreal scale = 1;

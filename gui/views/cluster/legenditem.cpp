@@ -65,7 +65,11 @@ qreal LegendItem::rowHeight() const
 QRectF LegendItem::computeBounds() const
 {
     const QFontMetricsF metrics(scenefonts::onScreen(*m_theme, legendPixels));
-    const qreal width = metrics.horizontalAdvance(tr("✗ on a reply = refused")) + rowHeight() * 1.7 + 16;
+    qreal widest = 0;
+    for (const char *line :
+         {"timeout now (hand-over)", "arc = election timer left", "✗ on a reply = refused"})
+        widest = std::max(widest, metrics.horizontalAdvance(tr(line)));
+    const qreal width = widest + rowHeight() * 1.7 + 16;
     const int rows = int(std::size(messageKeys)) + otherRows;
     return QRectF(0, 0, width, rowHeight() * rows + 12);
 }

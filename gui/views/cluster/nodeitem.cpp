@@ -144,7 +144,7 @@ void NodeItem::paintDisc(QPainter *painter) const
     const bool gone = liveness == Liveness::Killed || liveness == Liveness::Exited;
 
     if (m_focused) { // "look here": wide, bright, outside the timer's ring so the arc stays readable
-        painter->setPen(QPen(QColor(QRgb(0xFFB000)), theme.lineWidth() * 3));
+        painter->setPen(QPen(Theme::focus(), theme.lineWidth() * 3));
         painter->setBrush(Qt::NoBrush);
         painter->drawEllipse(QPointF(), focusRingRadius(), focusRingRadius());
     }

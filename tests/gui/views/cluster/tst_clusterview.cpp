@@ -714,7 +714,7 @@ void TestClusterView::projectorTextIsReadableAtProjectorSizes_data()
     QTest::addColumn<int>("nodes");
     // The ring's share of a 1024x768 window in projector mode, the presentation layout, and a full HD
     // screen; three and nine nodes.
-    QTest::newRow("1024x768 window, 5 nodes") << QSize(730, 560) << 5;
+    QTest::newRow("1024x768 window, 5 nodes") << QSize(737, 616) << 5;
     QTest::newRow("1024x768 presentation, 9 nodes") << QSize(1024, 700) << 9;
     QTest::newRow("1920x1080 window, 3 nodes") << QSize(1300, 620) << 3;
 }
@@ -751,7 +751,7 @@ void TestClusterView::legendKeepsClearOfTheNodes()
     for (std::uint32_t node = 1; node <= 5; ++node)
         model.ingest(stateEvent(node, model.nowUs(), "follower", 1, ids, {}, 1));
     model.foldPending();
-    for (const QSize size : {QSize(730, 560), QSize(1024, 700), QSize(1300, 900)}) {
+    for (const QSize size : {QSize(737, 616), QSize(1024, 700), QSize(1300, 900)}) {
         for (const Theme &theme : {Theme::standard(), Theme::projector()}) {
             view.setTheme(theme);
             view.resize(size);
@@ -782,7 +782,7 @@ void TestClusterView::focusDrawsAHighlightRing()
         int count = 0;
         for (int y = 0; y < image.height(); y += 2)
             for (int x = 0; x < image.width(); x += 2)
-                count += QColor(image.pixel(x, y)) == QColor(QRgb(0xFFB000));
+                count += QColor(image.pixel(x, y)) == Theme::focus();
         return count;
     };
     QCOMPARE(highlightPixels(), 0);
