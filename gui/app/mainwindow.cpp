@@ -5,6 +5,7 @@
 #include "views/controls/captionoverlay.h"
 #include "views/controls/clientpanel.h"
 #include "views/controls/eventfeed.h"
+#include "views/controls/howtoread.h"
 #include "views/controls/lessonchooser.h"
 #include "views/controls/lessonpanel.h"
 #include "views/panels/chartspanel.h"
@@ -478,17 +479,24 @@ void MainWindow::confirmReset()
 
 void MainWindow::showHowToRead()
 {
-    QMessageBox::information(
-        this, tr("How to read this screen"),
-        tr("<p><b>Circles</b> are the nodes, real raftlab-node processes. The fill colour is the node's "
-           "current <b>term</b> (same colour, same term); the badge says its <b>role</b>. The arc around a "
-           "follower is its <b>election timer</b>: when it runs out, the node stands for election.</p>"
-           "<p><b>Dots</b> are messages in flight, coloured by type; hollow dots are replies, a cross a "
-           "refusal. A <b>dashed red link</b> is cut: messages die there.</p>"
-           "<p><b>Right-click a node</b> to kill, restart, freeze or isolate it, or make it leader. "
-           "<b>Click a link</b> to cut or heal it. Slow the cluster down with the speed buttons.</p>"
-           "<p>The <b>logs</b> below show every node's entries by index: solid cells are committed, dashed "
-           "ones are not yet. The <b>events</b> on the right say what happened, newest first.</p>"));
+    // The pictures are the window's own widgets as they are now: what the words describe, on screen.
+    using Picture = HowToReadDialog::Picture;
+    std::map<Picture, QImage> pictures;
+    const auto take = [&pictures](Picture picture, QWidget *widget) {
+        if (widget && widget->isVisible() && widget->width() > 0)
+            pictures[picture] = widget->grab().toImage();
+    };
+    take(Picture::Ring, m_clusterView);
+    take(Picture::Logs, m_logView);
+    take(Picture::Charts, m_chartsPanel);
+    take(Picture::StatusBar, statusBar());
+    take(Picture::Feed, m_eventFeed);
+    if (const QRectF legend = m_clusterView->legendRect(); !legend.isEmpty() && m_clusterView->isVisible())
+        pictures[Picture::Legend] = m_clusterView->grab(legend.toAlignedRect()).toImage();
+    auto *dialog = new HowToReadDialog(pictures, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFont(font());
+    dialog->show();
 }
 
 void MainWindow::buildLessons()

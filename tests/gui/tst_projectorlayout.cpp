@@ -8,6 +8,7 @@
 #include "views/controls/captionoverlay.h"
 #include "views/controls/clientpanel.h"
 #include "views/controls/eventfeed.h"
+#include "views/controls/howtoread.h"
 #include "views/panels/logview.h"
 
 #include <QAction>
@@ -39,6 +40,7 @@ private Q_SLOTS:
     void panelsFoldAwayAndComeBack();
     void presentationShowsTheRingAloneWithACaption();
     void lessonFocusReachesTheRingAndTheLogs();
+    void helpExplainsEveryPartWithPictures();
 };
 
 void TestProjectorLayout::noToolBarActionHidesBehindTheExtension_data()
@@ -163,6 +165,30 @@ void TestProjectorLayout::lessonFocusReachesTheRingAndTheLogs()
     Q_EMIT window.lessons()->focusRequested(std::nullopt, std::nullopt);
     QCOMPARE(window.clusterView()->focusNode(), std::nullopt);
     QCOMPARE(window.logView()->focusIndex(), std::nullopt);
+}
+
+void TestProjectorLayout::helpExplainsEveryPartWithPictures()
+{
+    MainWindow window{GuiOptions{}};
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QAction *help = nullptr;
+    for (QAction *action : window.findChildren<QAction *>())
+        if (action->text() == u"How to read this screen"_s)
+            help = action;
+    QVERIFY(help);
+    help->trigger();
+    auto *dialog = window.findChild<HowToReadDialog *>();
+    QVERIFY(dialog);
+    const QString text = dialog->html();
+    for (const QString &topic :
+         {u"matchIndex"_s, u"nextIndex"_s, u"Term per node"_s, u"Commit index per node"_s,
+          u"Time without a leader"_s, u"Client writes"_s, u"PreVote"_s, u"CheckQuorum"_s, u"status bar"_s,
+          u"dashed red"_s, u"election timer"_s, u"Present"_s})
+        QVERIFY2(text.contains(topic), qPrintable(topic));
+    // The ring, its legend, the logs, the status bar and the feed are on screen: each has its picture.
+    QVERIFY2(dialog->pictureCount() >= 5, qPrintable(QString::number(dialog->pictureCount())));
 }
 
 QTEST_MAIN(TestProjectorLayout)
