@@ -16,6 +16,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFileDialog>
+#include <QFontMetrics>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -287,7 +288,7 @@ void MainWindow::setProjector(bool on)
     // splitter, brings them back) and the explaining column takes a little over a quarter.
     m_bottomPanelAction->setChecked(!on);
     const int width = std::max(m_whole->width(), 400);
-    m_whole->setSizes(on ? QList<int>{width * 72 / 100, width * 28 / 100}
+    m_whole->setSizes(on ? QList<int>{width * 70 / 100, width * 30 / 100}
                          : QList<int>{width * 5 / 7, width * 2 / 7});
     wrapToolBars();
 }
@@ -307,6 +308,9 @@ void MainWindow::setPresentation(bool on)
     m_timeBar->setVisible(!on);
     m_clusterBar->setVisible(!on);
     statusBar()->setVisible(!on);
+    // The caption line takes the bottom of the screen: the ring keeps clear of it, the hint gives way.
+    m_clusterView->setBottomReserve(on ? QFontMetrics(m_caption->font()).height() * 2 + 56 : 0);
+    m_clusterView->setHintVisible(!on);
     m_side->setVisible(!on && m_sidePanelAction->isChecked());
     m_bottomTabs->setVisible(!on && m_bottomPanelAction->isChecked());
     if (on) {
@@ -583,12 +587,17 @@ void MainWindow::refreshCaption()
         m_caption->setCaption(m_lessons->chapter(), m_lessons->caption());
         return;
     }
-    // Presenting without a lesson: the caption line says what just happened, in the feed's words.
+    // Presenting without a lesson: the caption line says what last happened, in the feed's words (the
+    // steady heartbeats are no news).
     const Narration *narration = m_controller->model()->narration();
-    if (m_presenting && narration->size() > 0)
-        m_caption->setCaption(QString(), narration->item(0).shownText());
-    else
-        m_caption->setCaption(QString(), QString());
+    QString latest;
+    for (std::size_t row = 0; m_presenting && row < std::min<std::size_t>(narration->size(), 50); ++row) {
+        if (narration->item(row).type != QLatin1String("heartbeat")) {
+            latest = narration->item(row).shownText();
+            break;
+        }
+    }
+    m_caption->setCaption(QString(), latest);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -143,6 +143,18 @@ void ClusterView::setFocusNode(std::optional<NodeId> node)
         item->setFocused(node && *node == id);
 }
 
+void ClusterView::setBottomReserve(int pixels)
+{
+    m_bottomReserve = pixels;
+    fitScene();
+}
+
+void ClusterView::setHintVisible(bool visible)
+{
+    m_hint->setVisible(visible);
+    fitScene();
+}
+
 void ClusterView::fitScene()
 {
     constexpr qreal margin = 8; // screen pixels
@@ -162,7 +174,8 @@ void ClusterView::fitScene()
     // A view too narrow for a legend column keeps the legend over the ring's corner instead.
     if (legendWidth > viewSize.width() * 0.5)
         legendWidth = 0;
-    const qreal hintHeight = m_hint->boundingRect().height() + margin;
+    const qreal hintHeight =
+        (m_hint->isVisible() ? m_hint->boundingRect().height() : 0) + margin + m_bottomReserve;
     const qreal minimumPixels = m_theme.isProjector() ? Theme::projectorMinimumPixels : standardMinimumPixels;
     qreal scale = 1;
     qreal above = 0, below = 0, side = 0;

@@ -48,7 +48,7 @@ public:
     static constexpr int movingFrameMs = 33;
     static constexpr int arcsOnlyFrameMs = 66;
     // A link whose two directions carry more than this gets a rate label (dots are then a sample).
-    static constexpr double rateLabelPerSecond = 40.0;
+    static constexpr double rateLabelPerSecond = 60.0;
     // How often the planner relearns the links' median delivery times (model clock).
     static constexpr qint64 learnEveryUs = 250'000;
 
@@ -82,6 +82,10 @@ public:
     // Where the legend is drawn, in the view's pixels (empty when hidden), and each node's disc.
     QRectF legendRect() const;
     QRectF nodeDiscRect(NodeId id) const;
+
+    // Screen pixels at the bottom the ring keeps clear of (a caption line over the view).
+    void setBottomReserve(int pixels);
+    void setHintVisible(bool visible);
 
     void setLegendVisible(bool visible);
     bool isLegendVisible() const;
@@ -161,6 +165,7 @@ private:
     qint64 m_arcsUpdatedUs = 0; // model clock of the last arc update
     qint64 m_learnedUs = -1; // model clock when the planner last learned the delivery times
     std::optional<NodeId> m_focus;
+    int m_bottomReserve = 0;
 };
 
 } // namespace raftlab
