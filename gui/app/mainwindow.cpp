@@ -143,9 +143,12 @@ void MainWindow::buildViews()
     clientScroll->setFrameShape(QFrame::NoFrame);
     clientScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     side->addWidget(clientScroll);
+    // The lesson panel (hidden until a lesson), the feed, the client: one size per widget, or the last
+    // one starts folded to nothing.
     side->setStretchFactor(0, 1);
-    side->setStretchFactor(1, 1);
-    side->setSizes({500, 500});
+    side->setStretchFactor(1, 3);
+    side->setStretchFactor(2, 2);
+    side->setSizes({300, 500, 400});
 
     m_bottomTabs = new QTabWidget;
     m_bottomTabs->addTab(m_logView, tr("Logs"));

@@ -92,6 +92,8 @@ void TestProjectorLayout::projectorModeGivesTheRingTheScreen()
         QVERIFY2(ring > area(panel), panel->metaObject()->className());
     }
     QVERIFY(ring > 0.4 * 1024 * 768);
+    QVERIFY2(window.clientPanel()->visibleRegion().boundingRect().height() > 100,
+             "the client shows, unfolded");
     // The text of the panels and of the ring, from the back row.
     for (const QWidget *widget : std::initializer_list<const QWidget *>{
              window.eventFeed(), window.clientPanel(), window.menuBar(), window.statusBar()})

@@ -587,6 +587,7 @@ void ClusterView::showNodeMenu(NodeId node, QPoint screenPosition)
     if (it == m_actions.end())
         return;
     QMenu menu(this);
+    menu.setFont(window()->font()); // a popup does not inherit it: projector mode's size reaches the menu
     menu.setToolTipsVisible(true); // a greyed-out entry says why
     it->second->addTo(&menu);
     menu.exec(screenPosition);
@@ -630,6 +631,7 @@ void ClusterView::contextMenuEvent(QContextMenuEvent *event)
     if (event->isAccepted())
         return;
     QMenu menu(this);
+    menu.setFont(window()->font());
     menu.addAction(m_legendAction);
     menu.exec(event->globalPos());
 }
