@@ -53,11 +53,10 @@ void NodeSeriesChart::refresh(const ClusterModel &model, const ChartWindow &wind
     fitValueAxis(valueAxis(), maximum, true);
     // Nodes that agree would draw one line over another: each is shifted by a line's width, centred
     // on the true value, so that every node's line shows.
-    const double plotHeight = std::max(40.0, chart()->plotArea().height());
-    const double unitsPerPixel = (valueAxis()->max() - valueAxis()->min()) / plotHeight;
-    // (never more than a small share of the axis, even while the chart has no size yet).
-    const double range = valueAxis()->max() - valueAxis()->min();
-    const double spacing = std::min(theme().lineWidth() * 1.3 * unitsPerPixel, range * 0.008);
+    // (none while the chart has no size yet).
+    const double plotHeight = chart()->plotArea().height();
+    const double unitsPerPixel = (valueAxis()->max() - valueAxis()->min()) / std::max(1.0, plotHeight);
+    const double spacing = plotHeight >= 20 ? theme().lineWidth() * 1.3 * unitsPerPixel : 0.0;
     for (std::size_t position = 0; position < nodes.size(); ++position) {
         const double offset = (double(position) - double(nodes.size() - 1) / 2.0) * spacing;
         for (QPointF &point : lines[position])

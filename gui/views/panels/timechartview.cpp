@@ -54,6 +54,8 @@ TimeChartView::TimeChartView(const QString &title, const QString &valueTitle, QW
     chart->addAxis(m_valueAxis, Qt::AlignLeft);
     setWindow(ChartWindow{});
     setTheme(m_theme);
+    // The plot's size is known only once the chart is laid out: the titles are fitted to it then.
+    connect(chart, &QChart::plotAreaChanged, this, &TimeChartView::fitAxisTitles);
 }
 
 TimeChartView::~TimeChartView() = default;
@@ -143,8 +145,10 @@ void TimeChartView::fitAxisTitles()
 {
     for (const auto &[axis, title] : m_axisTitles) {
         const bool vertical = axis->orientation() == Qt::Vertical;
-        // The room along the axis: the widget's side less the title, legend and the other axis's labels.
-        const double room = (vertical ? height() * 0.55 : width() * 0.8);
+        // The room along the axis is the plot's side (a vertical axis's title takes width, not height,
+        // so showing it does not change its own room).
+        const QRectF plot = chart()->plotArea();
+        const double room = vertical ? plot.height() : plot.width();
         const double needed = QFontMetricsF(axis->titleFont()).horizontalAdvance(title) + 8;
         const QString shown = needed <= room ? title : QString();
         if (axis->titleText() != shown)
