@@ -311,8 +311,8 @@ void MainWindow::setPresentation(bool on)
     m_timeBar->setVisible(!on);
     m_clusterBar->setVisible(!on);
     statusBar()->setVisible(!on);
-    // The caption line takes the bottom of the screen: the ring keeps clear of it, the hint gives way.
-    m_clusterView->setBottomReserve(on ? QFontMetrics(m_caption->font()).height() * 2 + 56 : 0);
+    // The caption line takes the bottom of the screen: the hint gives way (refreshCaption keeps the
+    // ring clear of it).
     m_clusterView->setHintVisible(!on);
     m_side->setVisible(!on && m_sidePanelAction->isChecked());
     m_bottomTabs->setVisible(!on && m_bottomPanelAction->isChecked());
@@ -586,21 +586,27 @@ void MainWindow::refreshLesson()
 
 void MainWindow::refreshCaption()
 {
+    QString chapter;
+    QString sentence;
     if (m_lessons->isActive()) {
-        m_caption->setCaption(m_lessons->chapter(), m_lessons->caption());
-        return;
-    }
-    // Presenting without a lesson: the caption line says what last happened, in the feed's words (the
-    // steady heartbeats are no news).
-    const Narration *narration = m_controller->model()->narration();
-    QString latest;
-    for (std::size_t row = 0; m_presenting && row < std::min<std::size_t>(narration->size(), 50); ++row) {
-        if (narration->item(row).type != QLatin1String("heartbeat")) {
-            latest = narration->item(row).shownText();
-            break;
+        chapter = m_lessons->chapter();
+        sentence = m_lessons->caption();
+    } else if (m_presenting) {
+        // Presenting without a lesson: the caption line says what last happened, in the feed's words
+        // (the steady heartbeats are no news).
+        const Narration *narration = m_controller->model()->narration();
+        for (std::size_t row = 0; row < std::min<std::size_t>(narration->size(), 50); ++row) {
+            if (narration->item(row).type != QLatin1String("heartbeat")) {
+                sentence = narration->item(row).shownText();
+                break;
+            }
         }
     }
-    m_caption->setCaption(QString(), latest);
+    m_caption->setCaption(chapter, sentence);
+    // The ring keeps clear of the caption: two lines of it, whatever this one's length, so that the
+    // ring does not jump at every sentence.
+    const bool captioned = m_presenting || m_lessons->isActive();
+    m_clusterView->setBottomReserve(captioned ? QFontMetrics(m_caption->font()).height() * 2 + 56 : 0);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
