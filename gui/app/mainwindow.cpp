@@ -519,6 +519,23 @@ void MainWindow::buildLessons()
         action->setEnabled(!lesson.scenario.simulationOnly);
         connect(action, &QAction::triggered, this, [this, path = lesson.path] { startLesson(path); });
     }
+    // A presenter's clicker sends Page Down / Page Up: they step the lesson even while presenting, when
+    // the lesson panel is hidden.
+    auto *next = new QAction(tr("Next step"), this);
+    next->setShortcut(QKeySequence(Qt::Key_PageDown));
+    connect(next, &QAction::triggered, m_lessons, [this] {
+        if (m_lessons->isActive())
+            m_lessons->next();
+    });
+    auto *previous = new QAction(tr("Previous step"), this);
+    previous->setShortcut(QKeySequence(Qt::Key_PageUp));
+    connect(previous, &QAction::triggered, m_lessons, [this] {
+        if (m_lessons->isActive())
+            m_lessons->previous();
+    });
+    menu->insertActions(menu->actions().value(2), {next, previous});
+    addAction(next);
+    addAction(previous);
     connect(m_lessonPanel, &LessonPanel::nextRequested, m_lessons, &LessonSession::next);
     connect(m_lessonPanel, &LessonPanel::previousRequested, m_lessons, &LessonSession::previous);
     connect(m_lessonPanel, &LessonPanel::restartRequested, m_lessons, &LessonSession::restart);
@@ -603,10 +620,10 @@ void MainWindow::refreshCaption()
         }
     }
     m_caption->setCaption(chapter, sentence);
-    // The ring keeps clear of the caption: two lines of it, whatever this one's length, so that the
+    // The ring keeps clear of the caption: three lines of it, whatever this one's length, so that the
     // ring does not jump at every sentence.
     const bool captioned = m_presenting || m_lessons->isActive();
-    m_clusterView->setBottomReserve(captioned ? QFontMetrics(m_caption->font()).height() * 2 + 56 : 0);
+    m_clusterView->setBottomReserve(captioned ? QFontMetrics(m_caption->font()).height() * 3 + 56 : 0);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
