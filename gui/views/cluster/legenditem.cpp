@@ -66,8 +66,7 @@ QRectF LegendItem::computeBounds() const
 {
     const QFontMetricsF metrics(scenefonts::onScreen(*m_theme, legendPixels));
     qreal widest = 0;
-    for (const char *line :
-         {"timeout now", "arc = election timer", "✗ on a reply = refused"})
+    for (const char *line : {"timeout now", "arc = election timer", "✗ on a reply = refused"})
         widest = std::max(widest, metrics.horizontalAdvance(tr(line)));
     const qreal width = widest + rowHeight() * 1.7 + 16;
     const int rows = int(std::size(messageKeys)) + otherRows;
