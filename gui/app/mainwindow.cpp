@@ -394,6 +394,9 @@ void MainWindow::applyTheme()
     QFont font = QApplication::font();
     font.setPointSizeF(font.pointSizeF() * m_theme.fontScale());
     setFont(font);
+    // Menus are windows of their own: the window's font does not reach them by itself.
+    for (QMenu *menu : menuBar()->findChildren<QMenu *>())
+        menu->setFont(font);
     m_clusterView->setTheme(m_theme);
     m_logView->setTheme(m_theme);
     m_chartsPanel->setTheme(m_theme);

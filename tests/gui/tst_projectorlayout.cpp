@@ -12,6 +12,7 @@
 #include "views/panels/logview.h"
 
 #include <QAction>
+#include <QMenu>
 #include <QMenuBar>
 #include <QStatusBar>
 #include <QTest>
@@ -100,6 +101,9 @@ void TestProjectorLayout::projectorModeGivesTheRingTheScreen()
         QVERIFY2(QFontInfo(widget->font()).pixelSize() >= Theme::projectorMinimumPixels,
                  qPrintable(u"%1: %2 px"_s.arg(QString::fromLatin1(widget->metaObject()->className()))
                                 .arg(QFontInfo(widget->font()).pixelSize())));
+    for (const QMenu *menu : window.menuBar()->findChildren<QMenu *>())
+        QVERIFY2(QFontInfo(menu->font()).pixelSize() >= Theme::projectorMinimumPixels,
+                 qPrintable(menu->title()));
     QVERIFY2(window.clusterView()->smallestTextPixels() >= Theme::projectorMinimumPixels - 0.5,
              qPrintable(QString::number(window.clusterView()->smallestTextPixels())));
 
