@@ -317,13 +317,20 @@ void MainWindow::setPresentation(bool on)
     m_side->setVisible(!on && m_sidePanelAction->isChecked());
     m_bottomTabs->setVisible(!on && m_bottomPanelAction->isChecked());
     if (on) {
+        m_geometryBeforePresentation = geometry();
         showFullScreen();
+        // Without a window manager (a bare X server, a kiosk) "full screen" is only a wish: take the
+        // screen's geometry as well.
+        if (const QScreen *here = screen())
+            setGeometry(here->geometry());
     } else {
         m_projectorAction->setChecked(m_projectorBeforePresentation);
-        if (m_maximizedBeforePresentation)
+        if (m_maximizedBeforePresentation) {
             showMaximized();
-        else
+        } else {
             showNormal();
+            setGeometry(m_geometryBeforePresentation);
+        }
     }
     refreshCaption();
 }

@@ -14,6 +14,7 @@
 #include <QAction>
 #include <QMenu>
 #include <QMenuBar>
+#include <QScreen>
 #include <QStatusBar>
 #include <QTest>
 #include <QToolBar>
@@ -139,9 +140,12 @@ void TestProjectorLayout::presentationShowsTheRingAloneWithACaption()
     window.resize(1024, 768);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const QRect before = window.geometry();
     window.presentationAction()->setChecked(true);
     QCoreApplication::processEvents();
     QVERIFY(window.projectorAction()->isChecked());
+    // The whole screen, with or without a window manager to honour "full screen".
+    QTRY_COMPARE(window.geometry(), window.screen()->geometry());
     QVERIFY(!window.menuBar()->isVisible());
     QVERIFY(!window.statusBar()->isVisible());
     QVERIFY(!window.sidePanel()->isVisible());
@@ -157,6 +161,7 @@ void TestProjectorLayout::presentationShowsTheRingAloneWithACaption()
     window.presentationAction()->setChecked(false);
     QCoreApplication::processEvents();
     QVERIFY(!window.projectorAction()->isChecked());
+    QTRY_COMPARE(window.geometry(), before);
     QVERIFY(window.menuBar()->isVisible());
     QVERIFY(window.sidePanel()->isVisible());
     QVERIFY(window.bottomPanel()->isVisible());
