@@ -311,19 +311,26 @@ void MainWindow::setPresentation(bool on)
     m_timeBar->setVisible(!on);
     m_clusterBar->setVisible(!on);
     statusBar()->setVisible(!on);
-    // The caption line takes the bottom of the screen: the ring keeps clear of it, the hint gives way.
-    m_clusterView->setBottomReserve(on ? QFontMetrics(m_caption->font()).height() * 2 + 56 : 0);
+    // The caption line takes the bottom of the screen: the hint gives way (refreshCaption keeps the
+    // ring clear of it).
     m_clusterView->setHintVisible(!on);
     m_side->setVisible(!on && m_sidePanelAction->isChecked());
     m_bottomTabs->setVisible(!on && m_bottomPanelAction->isChecked());
     if (on) {
+        m_geometryBeforePresentation = geometry();
         showFullScreen();
+        // Without a window manager (a bare X server, a kiosk) "full screen" is only a wish: take the
+        // screen's geometry as well.
+        if (const QScreen *here = screen())
+            setGeometry(here->geometry());
     } else {
         m_projectorAction->setChecked(m_projectorBeforePresentation);
-        if (m_maximizedBeforePresentation)
+        if (m_maximizedBeforePresentation) {
             showMaximized();
-        else
+        } else {
             showNormal();
+            setGeometry(m_geometryBeforePresentation);
+        }
     }
     refreshCaption();
 }
@@ -394,6 +401,9 @@ void MainWindow::applyTheme()
     QFont font = QApplication::font();
     font.setPointSizeF(font.pointSizeF() * m_theme.fontScale());
     setFont(font);
+    // Menus are windows of their own: the window's font does not reach them by itself.
+    for (QMenu *menu : menuBar()->findChildren<QMenu *>())
+        menu->setFont(font);
     m_clusterView->setTheme(m_theme);
     m_logView->setTheme(m_theme);
     m_chartsPanel->setTheme(m_theme);
@@ -519,6 +529,23 @@ void MainWindow::buildLessons()
         action->setEnabled(!lesson.scenario.simulationOnly);
         connect(action, &QAction::triggered, this, [this, path = lesson.path] { startLesson(path); });
     }
+    // A presenter's clicker sends Page Down / Page Up: they step the lesson even while presenting, when
+    // the lesson panel is hidden.
+    auto *next = new QAction(tr("Next step"), this);
+    next->setShortcut(QKeySequence(Qt::Key_PageDown));
+    connect(next, &QAction::triggered, m_lessons, [this] {
+        if (m_lessons->isActive())
+            m_lessons->next();
+    });
+    auto *previous = new QAction(tr("Previous step"), this);
+    previous->setShortcut(QKeySequence(Qt::Key_PageUp));
+    connect(previous, &QAction::triggered, m_lessons, [this] {
+        if (m_lessons->isActive())
+            m_lessons->previous();
+    });
+    menu->insertActions(menu->actions().value(2), {next, previous});
+    addAction(next);
+    addAction(previous);
     connect(m_lessonPanel, &LessonPanel::nextRequested, m_lessons, &LessonSession::next);
     connect(m_lessonPanel, &LessonPanel::previousRequested, m_lessons, &LessonSession::previous);
     connect(m_lessonPanel, &LessonPanel::restartRequested, m_lessons, &LessonSession::restart);
@@ -586,21 +613,27 @@ void MainWindow::refreshLesson()
 
 void MainWindow::refreshCaption()
 {
+    QString chapter;
+    QString sentence;
     if (m_lessons->isActive()) {
-        m_caption->setCaption(m_lessons->chapter(), m_lessons->caption());
-        return;
-    }
-    // Presenting without a lesson: the caption line says what last happened, in the feed's words (the
-    // steady heartbeats are no news).
-    const Narration *narration = m_controller->model()->narration();
-    QString latest;
-    for (std::size_t row = 0; m_presenting && row < std::min<std::size_t>(narration->size(), 50); ++row) {
-        if (narration->item(row).type != QLatin1String("heartbeat")) {
-            latest = narration->item(row).shownText();
-            break;
+        chapter = m_lessons->chapter();
+        sentence = m_lessons->caption();
+    } else if (m_presenting) {
+        // Presenting without a lesson: the caption line says what last happened, in the feed's words
+        // (the steady heartbeats are no news).
+        const Narration *narration = m_controller->model()->narration();
+        for (std::size_t row = 0; row < std::min<std::size_t>(narration->size(), 50); ++row) {
+            if (narration->item(row).type != QLatin1String("heartbeat")) {
+                sentence = narration->item(row).shownText();
+                break;
+            }
         }
     }
-    m_caption->setCaption(QString(), latest);
+    m_caption->setCaption(chapter, sentence);
+    // The ring keeps clear of the caption: three lines of it, whatever this one's length, so that the
+    // ring does not jump at every sentence.
+    const bool captioned = m_presenting || m_lessons->isActive();
+    m_clusterView->setBottomReserve(captioned ? QFontMetrics(m_caption->font()).height() * 3 + 56 : 0);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -5,6 +5,7 @@
 #include "views/theme.h"
 
 #include <QMainWindow>
+#include <QRect>
 
 class QAction;
 class QActionGroup;
@@ -131,6 +132,7 @@ private:
     bool m_presenting = false;
     bool m_projectorBeforePresentation = false;
     bool m_maximizedBeforePresentation = false;
+    QRect m_geometryBeforePresentation;
     QLabel *m_statusLabel = nullptr;
     bool m_waitingForNodes = false; // the start-up message stays until every node answered
 };

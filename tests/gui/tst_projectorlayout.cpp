@@ -12,7 +12,9 @@
 #include "views/panels/logview.h"
 
 #include <QAction>
+#include <QMenu>
 #include <QMenuBar>
+#include <QScreen>
 #include <QStatusBar>
 #include <QTest>
 #include <QToolBar>
@@ -100,6 +102,9 @@ void TestProjectorLayout::projectorModeGivesTheRingTheScreen()
         QVERIFY2(QFontInfo(widget->font()).pixelSize() >= Theme::projectorMinimumPixels,
                  qPrintable(u"%1: %2 px"_s.arg(QString::fromLatin1(widget->metaObject()->className()))
                                 .arg(QFontInfo(widget->font()).pixelSize())));
+    for (const QMenu *menu : window.menuBar()->findChildren<QMenu *>())
+        QVERIFY2(QFontInfo(menu->font()).pixelSize() >= Theme::projectorMinimumPixels,
+                 qPrintable(menu->title()));
     QVERIFY2(window.clusterView()->smallestTextPixels() >= Theme::projectorMinimumPixels - 0.5,
              qPrintable(QString::number(window.clusterView()->smallestTextPixels())));
 
@@ -135,9 +140,12 @@ void TestProjectorLayout::presentationShowsTheRingAloneWithACaption()
     window.resize(1024, 768);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const QRect before = window.geometry();
     window.presentationAction()->setChecked(true);
     QCoreApplication::processEvents();
     QVERIFY(window.projectorAction()->isChecked());
+    // The whole screen, with or without a window manager to honour "full screen".
+    QTRY_COMPARE(window.geometry(), window.screen()->geometry());
     QVERIFY(!window.menuBar()->isVisible());
     QVERIFY(!window.statusBar()->isVisible());
     QVERIFY(!window.sidePanel()->isVisible());
@@ -153,6 +161,7 @@ void TestProjectorLayout::presentationShowsTheRingAloneWithACaption()
     window.presentationAction()->setChecked(false);
     QCoreApplication::processEvents();
     QVERIFY(!window.projectorAction()->isChecked());
+    QTRY_COMPARE(window.geometry(), before);
     QVERIFY(window.menuBar()->isVisible());
     QVERIFY(window.sidePanel()->isVisible());
     QVERIFY(window.bottomPanel()->isVisible());

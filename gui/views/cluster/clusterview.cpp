@@ -145,6 +145,8 @@ void ClusterView::setFocusNode(std::optional<NodeId> node)
 
 void ClusterView::setBottomReserve(int pixels)
 {
+    if (pixels == m_bottomReserve)
+        return;
     m_bottomReserve = pixels;
     fitScene();
 }

@@ -27,7 +27,7 @@ constexpr MessageKey messageKeys[] = {
     {MessageType::AppendEntries, QT_TRANSLATE_NOOP("LegendItem", "append entries")},
     {MessageType::Heartbeat, QT_TRANSLATE_NOOP("LegendItem", "heartbeat")},
     {MessageType::InstallSnapshot, QT_TRANSLATE_NOOP("LegendItem", "snapshot")},
-    {MessageType::TimeoutNow, QT_TRANSLATE_NOOP("LegendItem", "timeout now (hand-over)")},
+    {MessageType::TimeoutNow, QT_TRANSLATE_NOOP("LegendItem", "timeout now")},
 };
 constexpr int otherRows = 5; // reply, refused, cut, timer, votes
 
@@ -66,8 +66,7 @@ QRectF LegendItem::computeBounds() const
 {
     const QFontMetricsF metrics(scenefonts::onScreen(*m_theme, legendPixels));
     qreal widest = 0;
-    for (const char *line :
-         {"timeout now (hand-over)", "arc = election timer left", "✗ on a reply = refused"})
+    for (const char *line : {"timeout now", "arc = election timer", "✗ on a reply = refused"})
         widest = std::max(widest, metrics.horizontalAdvance(tr(line)));
     const qreal width = widest + rowHeight() * 1.7 + 16;
     const int rows = int(std::size(messageKeys)) + otherRows;
@@ -129,7 +128,7 @@ void LegendItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWid
     painter->setBrush(Qt::NoBrush);
     painter->drawArc(QRectF(centre() - QPointF(r * 1.4, r * 1.4), QSizeF(r * 2.8, r * 2.8)), 90 * 16,
                      250 * 16);
-    text(tr("arc = election timer left"));
+    text(tr("arc = election timer"));
     y += row;
     pictograph::voteMark(painter, centre() - QPointF(r * 1.2, 0), r * 0.8, VoteAnswer::Granted, theme);
     pictograph::voteMark(painter, centre() + QPointF(r * 1.2, 0), r * 0.8, VoteAnswer::Refused, theme);

@@ -116,6 +116,9 @@ QRectF NodeItem::computeBounds() const
     if (m_appearance.campaigning) {
         const qreal reach = r * (voteMarkDistance + voteMarkRadius) + 4;
         bounds |= QRectF(-reach, -reach, 2 * reach, 2 * reach);
+        // The vote count may lean towards the ring's middle by as much as it is wider than the disc.
+        const qreal lean = std::max(0.0, textHalfWidth - r);
+        bounds |= QRectF(-textHalfWidth - lean, -above, 2 * (textHalfWidth + lean), above + below);
     }
     return bounds;
 }
@@ -226,6 +229,11 @@ void NodeItem::paintText(QPainter *painter) const
         const bool below = pos().y() > 1;
         const qreal y = below ? tagOffset + metrics.height() / 2 + 4 : top - metrics.height() - 4;
         const qreal halfWidth = metrics.horizontalAdvance(text) / 2 + 6;
+        // Wider than the disc: it leans towards the ring's middle, so that a node on the ring's edge
+        // keeps its words inside the view.
+        const qreal excess = std::max(0.0, halfWidth - r);
+        const qreal lean = pos().x() > 1 ? -excess : pos().x() < -1 ? excess : 0.0;
+        painter->translate(lean, 0);
         QColor halo = theme.background(); // the links behind must not cross the words
         halo.setAlphaF(0.85f);
         painter->setPen(Qt::NoPen);
@@ -234,6 +242,7 @@ void NodeItem::paintText(QPainter *painter) const
         painter->setFont(scenefonts::label(theme, tagPixels, true));
         painter->setPen(theme.text());
         painter->drawText(QRectF(-halfWidth, y, 2 * halfWidth, metrics.height()), Qt::AlignCenter, text);
+        painter->translate(-lean, 0);
     }
 }
 

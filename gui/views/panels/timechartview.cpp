@@ -144,6 +144,8 @@ void TimeChartView::resizeEvent(QResizeEvent *event)
 void TimeChartView::fitAxisTitles()
 {
     for (const auto &[axis, title] : m_axisTitles) {
+        if (!axis->isVisible())
+            continue;
         const bool vertical = axis->orientation() == Qt::Vertical;
         // The room along the axis is the plot's side (a vertical axis's title takes width, not height,
         // so showing it does not change its own room).
@@ -153,13 +155,19 @@ void TimeChartView::fitAxisTitles()
         const QString shown = needed <= room ? title : QString();
         if (axis->titleText() != shown)
             axis->setTitleText(shown);
-        axis->setTitleVisible(!shown.isEmpty());
     }
 }
 
-QString TimeChartView::axisTitleShown(const QValueAxis *axis) const
+QString TimeChartView::axisTitleShown(const QAbstractAxis *axis) const
 {
-    return axis->isTitleVisible() ? axis->titleText() : QString();
+    return axis->titleText();
+}
+
+void TimeChartView::fitAxisTitle(QAbstractAxis *axis, const QString &title)
+{
+    axis->setTitleText(title);
+    m_axisTitles[axis] = title;
+    fitAxisTitles();
 }
 
 void TimeChartView::styleAxis(QValueAxis *axis) const

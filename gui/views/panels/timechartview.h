@@ -40,7 +40,9 @@ public:
                                                 const QRectF &plot);
     // Sets the value axis to [0, a round number above `maximum`], integer labels when `integers`.
     // The title an axis shows: its full title, or empty where it would not fit.
-    QString axisTitleShown(const QValueAxis *axis) const;
+    QString axisTitleShown(const QAbstractAxis *axis) const;
+    // Gives `axis` (one this view added) the title `title`, shown whole or left out like the others.
+    void fitAxisTitle(QAbstractAxis *axis, const QString &title);
     static void fitValueAxis(QValueAxis *axis, double maximum, bool integers);
 
     virtual void setTheme(const Theme &theme);
@@ -61,7 +63,7 @@ private:
     QValueAxis *m_secondValueAxis = nullptr;
     std::vector<ChartMarker> m_markers;
     double m_windowSeconds = 30.0;
-    std::map<QValueAxis *, QString> m_axisTitles; // each axis's full title
+    std::map<QAbstractAxis *, QString> m_axisTitles; // each axis's full title
 };
 
 // A colour and a dash pattern per node for the charts' per-node lines: the Theme has no node palette,
