@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "clientpanelbinding.h"
+#include "cluster/clientsession.h"
 #include "cluster/lessonsession.h"
 #include "views/cluster/clusterview.h"
 #include "views/controls/captionoverlay.h"
@@ -121,6 +123,7 @@ void MainWindow::buildViews()
     m_clusterView = new ClusterView(model);
     m_eventFeed = new EventFeed(model);
     m_clientPanel = new ClientPanel(model);
+    bindClientPanel(m_clientPanel, m_controller->clientSession(), m_controller->loadGenerator());
     m_logView = new LogView(model);
     m_chartsPanel = new ChartsPanel(model);
 
@@ -256,8 +259,12 @@ void MainWindow::connectController()
                 refreshControls();
                 refreshStatus(); // frozen and thawed nodes count differently
             });
-    connect(controller, &ClusterController::clientsChanged, this,
-            [this] { m_clientPanel->setClients(m_controller->clients()); });
+    connect(controller, &ClusterController::clientsChanged, this, [this] {
+        QList<NodeId> ids;
+        for (const NodeClient *client : m_controller->clients())
+            ids.append(client->id());
+        m_clientPanel->setNodeIds(ids);
+    });
     connect(controller, &ClusterController::actionDone, this,
             [this](const QString &message) { statusBar()->showMessage(message, messageTimeoutMs); });
     connect(controller, &ClusterController::actionFailed, this,
