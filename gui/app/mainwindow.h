@@ -14,13 +14,16 @@ class QTabWidget;
 namespace raftlab {
 
 class CaptionOverlay;
+class ChaosSession;
 class ChartsPanel;
 class ClientPanel;
 class ClusterView;
 class EventFeed;
+class HistoryPanel;
 class LessonPanel;
 class LessonSession;
 class LogView;
+class SafetyBanner;
 
 // The app's one window (docs/architecture.md): the cluster ring in the middle, the narration and the
 // client on the right, the logs and charts below, the time and fault controls in the tool bar, and the
@@ -51,6 +54,11 @@ public:
     LessonSession *lessons() const { return m_lessons; }
     LessonPanel *lessonPanel() const { return m_lessonPanel; }
     CaptionOverlay *caption() const { return m_caption; }
+    HistoryPanel *historyPanel() const { return m_historyPanel; }
+    SafetyBanner *safetyBanner() const { return m_safetyBanner; }
+    ChaosSession *chaos() const { return m_chaos; }
+    QAction *chaosAction() const { return m_chaosAction; }
+    QTabWidget *bottomTabs() const { return m_bottomTabs; }
     // Starts a lesson from a scenario file; the reason it cannot, or empty.
     QString startLesson(const QString &path);
     QAction *speedAction(int factor) const; // the tool bar's ×1, ×5, ×20, ×100
@@ -85,6 +93,9 @@ private:
     void chooseLesson();
     void openScenarioFile();
     void refreshLesson();
+    void buildHistory(); // the History tab, its menu, the Chaos switch and the safety banner
+    void exportHistory();
+    void exportVerdict();
 
     GuiOptions m_options;
     ClusterController *m_controller;
@@ -99,6 +110,10 @@ private:
     LessonPanel *m_lessonPanel = nullptr;
     CaptionOverlay *m_caption = nullptr;
     QTabWidget *m_bottomTabs = nullptr;
+    HistoryPanel *m_historyPanel = nullptr;
+    SafetyBanner *m_safetyBanner = nullptr;
+    ChaosSession *m_chaos = nullptr;
+    QAction *m_chaosAction = nullptr;
 
     QActionGroup *m_speedGroup = nullptr;
     QAction *m_pauseAction = nullptr;
@@ -109,6 +124,7 @@ private:
     QAction *m_checkQuorumAction = nullptr;
     QAction *m_projectorAction = nullptr;
     QLabel *m_statusLabel = nullptr;
+    bool m_lessonChecked = false; // the finished lesson's history is checked once
     bool m_waitingForNodes = false; // the start-up message stays until every node answered
 };
 
