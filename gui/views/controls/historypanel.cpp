@@ -202,6 +202,15 @@ void HistoryTimeline::paintEvent(QPaintEvent *)
             painter.setPen(QPen(m_theme.text(), 2));
             painter.drawRect(bar.adjusted(-1, -1, 1, 1));
         }
+        // The operation in words inside its bar, when it fits.
+        if (bar.height() >= 12) {
+            const QString words = describeOperation(operation);
+            const QString shortWords = words.left(words.lastIndexOf(QLatin1String(" [")));
+            if (painter.fontMetrics().horizontalAdvance(shortWords) + 6 < bar.width()) {
+                painter.setPen(anyHighlighted && !highlighted ? m_theme.mutedText() : QColor(Qt::white));
+                painter.drawText(bar.adjusted(3, 0, -3, 0), Qt::AlignVCenter | Qt::AlignLeft, shortWords);
+            }
+        }
     }
 }
 
@@ -233,6 +242,8 @@ HistoryPanel::HistoryPanel(const ClientHistory *history, QWidget *parent)
 {
     m_verdict->setObjectName(QStringLiteral("historyVerdict"));
     m_verdict->setWordWrap(true);
+    m_verdict->setTextFormat(Qt::PlainText);
+    m_verdict->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum); // a witness takes a few lines
     m_verdict->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_counts->setObjectName(QStringLiteral("historyCounts"));
     m_check->setObjectName(QStringLiteral("historyCheck"));

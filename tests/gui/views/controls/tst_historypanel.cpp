@@ -246,6 +246,7 @@ void TestHistoryPanel::aViolationIsHighlightedAndExplained()
     for (check::History::Id id : report.witness)
         QVERIFY(!panel.timeline()->barRect(id).isEmpty());
     QVERIFY(std::find(report.witness.begin(), report.witness.end(), 0) == report.witness.end());
+    QCoreApplication::processEvents(); // the verdict takes its lines
     QVERIFY(saveScreenshot(panel, QStringLiteral("history_violation.png")));
 }
 
