@@ -2,8 +2,11 @@
 // event streams that break each Raft safety invariant (and not by a real run's recording), with a marker
 // on the charts; the History tab's bars (colour by result, the operation on hover) and a violation's
 // operations highlighted with the checker's sentence.
+#include "views/cluster/clusterview.h"
 #include "views/controls/historypanel.h"
 #include "views/controls/safetybanner.h"
+
+#include "app/mainwindow.h"
 
 #include "check/historyjson.h"
 #include "check/linearizability.h"
@@ -18,6 +21,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTest>
 
 using namespace raftlab;
@@ -82,6 +86,7 @@ private Q_SLOTS:
     void aRealRunRaisesNoBanner();
     void barsShowEachClientsOperations();
     void aViolationIsHighlightedAndExplained();
+    void theWindowHasAHistoryTabAndABannerOverTheRing();
 };
 
 void TestHistoryPanel::aBrokenInvariantRaisesTheBanner_data()
@@ -248,6 +253,25 @@ void TestHistoryPanel::aViolationIsHighlightedAndExplained()
     QVERIFY(std::find(report.witness.begin(), report.witness.end(), 0) == report.witness.end());
     QCoreApplication::processEvents(); // the verdict takes its lines
     QVERIFY(saveScreenshot(panel, QStringLiteral("history_violation.png")));
+}
+
+void TestHistoryPanel::theWindowHasAHistoryTabAndABannerOverTheRing()
+{
+    MainWindow window{GuiOptions{}}; // no cluster started: the streams are recorded ones
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTabWidget *tabs = window.bottomTabs();
+    QCOMPARE(tabs->tabText(tabs->indexOf(window.historyPanel())), QStringLiteral("History"));
+    QVERIFY(window.chaosAction());
+    QVERIFY(!window.safetyBanner()->isVisible());
+    window.controller()->foldSafety(leader(2, 7));
+    window.controller()->foldSafety(leader(4, 7));
+    QVERIFY(window.safetyBanner()->isVisible());
+    QCOMPARE(window.safetyBanner()->parentWidget(), window.clusterView());
+    QVERIFY(window.safetyBanner()->text().contains(QStringLiteral("Nodes 2, 4")));
+    QCoreApplication::processEvents();
+    QVERIFY(saveScreenshot(window, QStringLiteral("app_safety_banner.png")));
 }
 
 QTEST_MAIN(TestHistoryPanel)
