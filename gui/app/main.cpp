@@ -39,7 +39,7 @@ int runHeadless(int argc, char *argv[], const raftlab::GuiOptions &options)
     QLoggingCategory::setFilterRules(
         options.headless == raftlab::GuiOptions::Headless::Chaos
             ? QStringLiteral(
-                  "raftlab.gui.*.info=false\nraftlab.gui.*.debug=false\nraftlab.gui.*.warning=false")
+                  "raftlab.gui*.info=false\nraftlab.gui*.debug=false\nraftlab.gui*.warning=false")
             : QStringLiteral("raftlab.gui.info=false\nraftlab.gui.debug=false"));
     const auto play = [&app](auto &run) {
         QObject::connect(&run, &std::remove_reference_t<decltype(run)>::finished, &app,

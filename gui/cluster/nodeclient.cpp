@@ -324,8 +324,6 @@ void NodeClient::sendKv(KvMethod method, const QByteArray &key, const QByteArray
         if (result.httpStatus == 0) {
             result.networkError = networkFailure(reply);
             result.message = result.networkError;
-            result.neverSent = reply->error() == QNetworkReply::ConnectionRefusedError ||
-                reply->error() == QNetworkReply::HostNotFoundError;
         } else {
             result.json = jsonBody(reply, result.body);
             result.index = integer(result.json, QStringLiteral("index"));

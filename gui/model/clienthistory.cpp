@@ -44,9 +44,8 @@ HistoryOutcome classifyAnswer(const KvRequest &request, const KvResult &result)
             outcome.result = OpResult::Ok;
         } else {
             // A read that did not complete constrains nothing either way; `fail` where the node refused it.
-            outcome.result = (result.neverSent || (result.httpStatus >= 400 && result.httpStatus < 500))
-                ? OpResult::Fail
-                : OpResult::Unknown;
+            outcome.result =
+                (result.httpStatus >= 400 && result.httpStatus < 500) ? OpResult::Fail : OpResult::Unknown;
         }
         return outcome;
     }
@@ -63,8 +62,8 @@ HistoryOutcome classifyAnswer(const KvRequest &request, const KvResult &result)
         return outcome;
     }
     if (result.httpStatus == 0) {
-        // Sent, then the line broke or the time ran out: it may have reached a leader's log.
-        outcome.result = result.neverSent ? OpResult::Fail : OpResult::Unknown;
+        // No answer: it may have reached a leader's log (see KvResult::networkError).
+        outcome.result = OpResult::Unknown;
         return outcome;
     }
     if (result.httpStatus >= 400 && result.httpStatus < 500) {

@@ -5,8 +5,8 @@
 // records into it as requests leave and answers come; the History tab draws it; Export writes it.
 //
 // Results are honest: `fail` only when the operation certainly never reached a log (the node refused
-// it, said so, or the connection was refused before anything was sent), `unknown` whenever it may have
-// (a timeout, a connection lost after sending, a 503 whose outcome is unknown, no answer at all).
+// it, or said so), `unknown` whenever it may have (a timeout, a connection lost, a 503 whose outcome is
+// unknown, no answer at all — even "connection refused", which can follow a first send that arrived).
 //
 // Clients: one client has at most one operation in flight, so concurrent requests take different
 // client numbers, the lowest free one each time. A request that never got an answer keeps its number

@@ -42,10 +42,10 @@ struct KvResult
     QString message; // the node's "message", or the network error in one sentence
     std::optional<NodeId> leader; // "leader" of a 503, when the node knows one
     qint64 latencyUs = 0; // from sending the request to the whole answer
-    QString networkError; // empty when an HTTP answer arrived
-    // No HTTP answer, and the request certainly never left this machine (the connection was refused):
-    // it cannot have reached any log.
-    bool neverSent = false;
+    // Empty when an HTTP answer arrived. Without an answer the request may still have reached a node,
+    // even when the last error is "connection refused": Qt resends a request whose kept-alive
+    // connection closed, so a refused resend can follow a first send that arrived.
+    QString networkError;
 
     bool ok() const { return httpStatus >= 200 && httpStatus < 300; }
 };

@@ -23,11 +23,10 @@ KvResult http(int status, QJsonObject json = {}, QByteArray body = {})
     return result;
 }
 
-KvResult noAnswer(bool neverSent)
+KvResult noAnswer(bool refused)
 {
     KvResult result;
-    result.networkError = neverSent ? QStringLiteral("Connection refused") : QStringLiteral("timed out");
-    result.neverSent = neverSent;
+    result.networkError = refused ? QStringLiteral("Connection refused") : QStringLiteral("timed out");
     return result;
 }
 
@@ -86,7 +85,10 @@ void TestClientHistory::writesAreClassifiedHonestly_data()
             << int(op) << http(500, error("internal")) << int(OpResult::Unknown);
         QTest::newRow(name + " no answer after sending")
             << int(op) << noAnswer(false) << int(OpResult::Unknown);
-        QTest::newRow(name + " connection refused") << int(op) << noAnswer(true) << int(OpResult::Fail);
+        // Qt resends a request whose kept-alive connection closed (a node killed after it took the request):
+        // the refused resend says nothing about the first send. A chaos run caught "fail" here being read
+        // back.
+        QTest::newRow(name + " connection refused") << int(op) << noAnswer(true) << int(OpResult::Unknown);
     }
 }
 
@@ -110,7 +112,7 @@ void TestClientHistory::readsConstrainOnlyWhenAnswered()
     QCOMPARE(classifyAnswer(request(KvOperation::Get), http(503, error("timeout"))).result,
              OpResult::Unknown);
     QCOMPARE(classifyAnswer(request(KvOperation::Get), noAnswer(false)).result, OpResult::Unknown);
-    QCOMPARE(classifyAnswer(request(KvOperation::Get), noAnswer(true)).result, OpResult::Fail);
+    QCOMPARE(classifyAnswer(request(KvOperation::Get), noAnswer(true)).result, OpResult::Unknown);
 }
 
 void TestClientHistory::aCasThatDidNotSwapIsOk()
