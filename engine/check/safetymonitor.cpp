@@ -28,9 +28,11 @@ QString toString(SafetyViolation::Rule rule)
     case SafetyViolation::Rule::CommittedEntryRemoved:
         return QStringLiteral("a committed entry was removed");
     case SafetyViolation::Rule::CommitWentBack:
+        return QStringLiteral("a commit index went back");
+    case SafetyViolation::Rule::AppliedNotPrefix:
         break;
     }
-    return QStringLiteral("a commit index went back");
+    return QStringLiteral("applied sequences diverge");
 }
 
 std::optional<SafetyViolation> SafetyMonitor::fold(const QJsonObject &event)
@@ -54,6 +56,8 @@ std::optional<SafetyViolation> SafetyMonitor::fold(const QJsonObject &event)
         return foldCommit(node, unsignedOf(event, "index"), event);
     if (type == QLatin1String("truncate"))
         return foldTruncate(node, unsignedOf(event, "index"), event);
+    if (type == QLatin1String("apply"))
+        return foldApply(node, event);
     if (type == QLatin1String("append")) {
         foldAppend(node, event);
         const NodeKnowledge &knowledge = m_nodes[node];
@@ -71,6 +75,60 @@ std::optional<SafetyViolation> SafetyMonitor::fold(const QJsonObject &event)
         NodeKnowledge &knowledge = m_nodes[node];
         const std::uint64_t index = unsignedOf(event, "index");
         knowledge.log.erase(knowledge.log.begin(), knowledge.log.upper_bound(index));
+        knowledge.appliedKnown = false; // the state machine jumps to the snapshot
+    }
+    return std::nullopt;
+}
+
+std::optional<SafetyViolation> SafetyMonitor::foldApply(NodeId node, const QJsonObject &event)
+{
+    NodeKnowledge &knowledge = m_nodes[node];
+    const std::uint64_t first = unsignedOf(event, "first");
+    const std::uint64_t last = unsignedOf(event, "last");
+    if (first == 0 || last < first)
+        return std::nullopt;
+    const bool known = knowledge.appliedKnown;
+    const std::uint64_t previous = knowledge.lastApplied;
+    const QJsonObject previousEvent = knowledge.appliedEvent;
+    knowledge.lastApplied = last;
+    knowledge.appliedKnown = true;
+    knowledge.appliedEvent = event;
+    if (known && first != previous + 1) {
+        SafetyViolation violation;
+        violation.rule = SafetyViolation::Rule::AppliedNotPrefix;
+        violation.nodes = {node};
+        violation.index = first;
+        violation.text =
+            QStringLiteral("Node %1 applied index %2 right after index %3: a state machine applies "
+                           "every committed entry once, in order.")
+                .arg(node.value)
+                .arg(first)
+                .arg(previous);
+        violation.events = {previousEvent, event};
+        return report(violation);
+    }
+    // Each entry applied must be the one committed at its index (checked where both are known).
+    for (std::uint64_t index = first; index <= last && index - first < m_windowEntries; ++index) {
+        const auto mine = knowledge.log.find(index);
+        const auto committed = m_committed.find(index);
+        if (mine == knowledge.log.end() || committed == m_committed.end() ||
+            mine->second == committed->second.entry)
+            continue;
+        SafetyViolation violation;
+        violation.rule = SafetyViolation::Rule::AppliedNotPrefix;
+        violation.nodes = {committed->second.node, node};
+        violation.term = mine->second.term;
+        violation.index = index;
+        violation.text =
+            QStringLiteral("Node %1 applied an entry of term %2 at index %3, where node %4 committed "
+                           "one of term %5: their applied sequences diverge.")
+                .arg(node.value)
+                .arg(mine->second.term)
+                .arg(index)
+                .arg(committed->second.node.value)
+                .arg(committed->second.entry.term);
+        violation.events = {committed->second.entry.event, event};
+        return report(violation);
     }
     return std::nullopt;
 }

@@ -11,6 +11,8 @@
 //   3. Committed entries stay: no node truncates its log at or below its own commit index.
 //   4. A node's commit index never goes back while its process runs (it starts again from its
 //      snapshot after a restart: a new stream is a new baseline).
+//   5. A node's applied sequence is a prefix of every other's: within one stream its `apply` events
+//      follow each other without a gap or a repeat, and an entry it applies is the one committed there.
 //
 // What a stream did not say cannot be checked: after a reconnect (a new `state` event) the node's log
 // is unknown until it appends again, so gaps never cause a false alarm. Memory is bounded: only the newest
@@ -31,7 +33,13 @@ namespace raftlab {
 
 struct SafetyViolation
 {
-    enum class Rule { TwoLeaders, CommittedEntriesDiffer, CommittedEntryRemoved, CommitWentBack };
+    enum class Rule {
+        TwoLeaders,
+        CommittedEntriesDiffer,
+        CommittedEntryRemoved,
+        CommitWentBack,
+        AppliedNotPrefix
+    };
     Rule rule = Rule::TwoLeaders;
     QString text; // one sentence naming the nodes, the term or index, and what each said
     std::vector<NodeId> nodes;
@@ -75,6 +83,10 @@ private:
         std::uint64_t commitIndex = 0;
         bool commitKnown = false;
         QJsonObject commitEvent;
+        // The last index applied in this stream; unknown at its start and after a snapshot install.
+        std::uint64_t lastApplied = 0;
+        bool appliedKnown = false;
+        QJsonObject appliedEvent;
     };
     struct Committed
     {
@@ -87,6 +99,7 @@ private:
                                               const QJsonObject &event);
     std::optional<SafetyViolation> foldTruncate(NodeId node, std::uint64_t from, const QJsonObject &event);
     void foldAppend(NodeId node, const QJsonObject &event);
+    std::optional<SafetyViolation> foldApply(NodeId node, const QJsonObject &event);
     std::optional<SafetyViolation> checkCommitted(NodeId node, std::uint64_t from, std::uint64_t to);
     std::optional<SafetyViolation> report(SafetyViolation violation);
     void prune();

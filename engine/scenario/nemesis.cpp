@@ -77,7 +77,7 @@ private:
         const int minority = (m_options.nodes - 1) / 2;
         // Killed leaders count too: their ids are known only when their step runs.
         const bool canTakeDown = int(down().size() + m_killedLabels.size()) < minority;
-        switch (m_random.between(0, 7)) {
+        switch (m_random.between(0, 8)) {
         case 0: // kill -9 (the leader half of the time: the interesting case; "any" is the leader if there is
                 // one)
             if (canTakeDown) {
@@ -138,8 +138,20 @@ private:
             net.loss = double(m_random.between(0, 30)) / 100.0;
             add(net, QStringLiteral("net"), {});
             m_netNodes.insert(net.node->id);
+            m_muted.erase(net.node->id);
             return;
         }
+        case 6: // a one-way cut: the node hears its peers, none hears it (every message it sends is lost)
+            if (int(m_muted.size()) < minority) {
+                NetFaults mute;
+                mute.node = NodeRef::byId(randomNode(m_muted));
+                mute.loss = 1.0;
+                add(mute, QStringLiteral("net"), {});
+                m_netNodes.insert(mute.node->id);
+                m_muted.insert(mute.node->id);
+                return;
+            }
+            [[fallthrough]];
         default:
             add(Heal{}, QStringLiteral("heal"), {});
             return;
@@ -173,6 +185,8 @@ private:
             clean.node = NodeRef::byId(id);
             add(clean, QStringLiteral("net"), {});
         }
+        m_netNodes.clear();
+        m_muted.clear();
         add(Heal{}, QStringLiteral("heal"), QStringLiteral("Every fault is undone."));
     }
 
@@ -183,6 +197,7 @@ private:
     std::vector<QString> m_killedLabels; // killed leaders, by label
     std::set<NodeId> m_frozen;
     std::set<NodeId> m_netNodes;
+    std::set<NodeId> m_muted; // cut one way: every message they send is lost
     int m_labels = 0;
 };
 

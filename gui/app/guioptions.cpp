@@ -33,7 +33,25 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
     const QCommandLineOption scenario(QStringLiteral("scenario"),
                                       QStringLiteral("The scenario file to play (with --headless)."),
                                       QStringLiteral("FILE"));
-    const QList<QCommandLineOption> all{help, version, nodes, workspace, attach, headless, scenario};
+    const QCommandLineOption chaos(
+        QStringLiteral("chaos"),
+        QStringLiteral("With --headless: SECONDS of random faults on real nodes while clients put, get and "
+                       "compare-and-swap; then heal and check the history and the logs. Exit 0 or 1."),
+        QStringLiteral("SECONDS"));
+    const QCommandLineOption seed(
+        QStringLiteral("seed"), QStringLiteral("The chaos schedule's seed (default: a random one, printed)."),
+        QStringLiteral("S"));
+    const QCommandLineOption clients(QStringLiteral("clients"),
+                                     QStringLiteral("Concurrent chaos clients, 1 to %1 (default %2).")
+                                         .arg(GuiOptions::maxChaosClients)
+                                         .arg(GuiOptions::defaultChaosClients),
+                                     QStringLiteral("N"));
+    const QCommandLineOption history(
+        QStringLiteral("history"),
+        QStringLiteral("With --headless: write every client operation to FILE (JSON Lines)."),
+        QStringLiteral("FILE"));
+    const QList<QCommandLineOption> all{help,     version, nodes, workspace, attach, headless,
+                                        scenario, chaos,   seed,  clients,   history};
 
     GuiCommandLine result;
     QCommandLineParser parser;
@@ -50,7 +68,10 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
         result.action = GuiCommandLine::Action::ShowHelp;
         result.text = commandLineHelp(
             QStringLiteral("raftlab [--nodes N] [--workspace DIR] [--attach FILE]\n"
-                           "       raftlab --headless --scenario FILE [--nodes N] [--workspace DIR]"),
+                           "       raftlab --headless --scenario FILE [--nodes N] [--workspace DIR] "
+                           "[--history FILE]\n"
+                           "       raftlab --headless --chaos SECONDS [--seed S] [--nodes N] [--clients N] "
+                           "[--history FILE]"),
             QStringLiteral("The RaftLab desktop app: starts a local Raft cluster of "
                            "raftlab-node processes, shows it live, and lets you break it."),
             all);
@@ -86,16 +107,54 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
 
     if (parser.isSet(scenario) && parser.value(scenario).isEmpty())
         return fail(QStringLiteral("--scenario needs a non-empty path"));
+    if (parser.isSet(history) && parser.value(history).isEmpty())
+        return fail(QStringLiteral("--history needs a non-empty path"));
     if (parser.isSet(headless)) {
-        if (!parser.isSet(scenario))
-            return fail(QStringLiteral("--headless needs --scenario FILE"));
+        if (parser.isSet(scenario) == parser.isSet(chaos))
+            return fail(QStringLiteral("--headless needs either --scenario FILE or --chaos SECONDS"));
         if (parser.isSet(attach))
             return fail(
                 QStringLiteral("--headless starts its own nodes; it cannot be combined with --attach"));
-        options.headless = GuiOptions::Headless::Scenario;
-        options.scenarioFile = parser.value(scenario);
+        options.historyFile = parser.value(history);
+        if (parser.isSet(scenario)) {
+            options.headless = GuiOptions::Headless::Scenario;
+            options.scenarioFile = parser.value(scenario);
+        } else {
+            const auto seconds = parseBoundedInt(parser.value(chaos), 1, 7 * 24 * 3600);
+            if (!seconds)
+                return fail(
+                    QStringLiteral("--chaos must be a whole number of seconds from 1 to 604800, not '%1'")
+                        .arg(parser.value(chaos)));
+            options.headless = GuiOptions::Headless::Chaos;
+            options.chaosSeconds = *seconds;
+        }
     } else if (parser.isSet(scenario)) {
         return fail(QStringLiteral("--scenario is played with --headless"));
+    } else if (parser.isSet(chaos)) {
+        return fail(QStringLiteral("--chaos runs with --headless (in the app, use the Chaos switch)"));
+    } else if (parser.isSet(history)) {
+        return fail(
+            QStringLiteral("--history is written by --headless runs (in the app, use File > Export)"));
+    }
+    if (parser.isSet(seed) || parser.isSet(clients)) {
+        if (options.headless != GuiOptions::Headless::Chaos)
+            return fail(QStringLiteral("--seed and --clients go with --headless --chaos"));
+        if (parser.isSet(seed)) {
+            bool ok = false;
+            const quint64 value = parser.value(seed).toULongLong(&ok);
+            if (!ok)
+                return fail(
+                    QStringLiteral("--seed must be a whole number, not '%1'").arg(parser.value(seed)));
+            options.seed = value;
+        }
+        if (parser.isSet(clients)) {
+            const auto count = parseBoundedInt(parser.value(clients), 1, GuiOptions::maxChaosClients);
+            if (!count)
+                return fail(QStringLiteral("--clients must be a whole number from 1 to %1, not '%2'")
+                                .arg(GuiOptions::maxChaosClients)
+                                .arg(parser.value(clients)));
+            options.chaosClients = *count;
+        }
     }
 
     result.action = GuiCommandLine::Action::Run;

@@ -4,6 +4,8 @@
 
 #include <QString>
 
+#include <optional>
+
 namespace raftlab {
 
 // What `raftlab` was asked to do (docs/cli.md).
@@ -13,7 +15,9 @@ struct GuiOptions
     static constexpr int maxNodeCount = 9;
 
     // Without a window: play a scenario, or run the chaos nemesis, on real nodes and exit with a verdict.
-    enum class Headless { No, Scenario };
+    enum class Headless { No, Scenario, Chaos };
+    static constexpr int defaultChaosClients = 4;
+    static constexpr int maxChaosClients = 64;
 
     int nodeCount = defaultNodeCount;
     bool nodeCountGiven = false; // --nodes was typed: it overrides a scenario's own count
@@ -21,6 +25,10 @@ struct GuiOptions
     QString attachFile; // non-empty: show nodes someone else runs instead of spawning
     Headless headless = Headless::No;
     QString scenarioFile;
+    int chaosSeconds = 0; // --chaos SECONDS
+    std::optional<quint64> seed; // --seed S; none: a random one, printed
+    int chaosClients = defaultChaosClients;
+    QString historyFile; // --history FILE: the client history, JSON Lines
 };
 
 using GuiCommandLine = CommandLine<GuiOptions>;

@@ -1,9 +1,13 @@
 #include "headlessscenario.h"
 
+#include "check/historyjson.h"
 #include "cluster/clustercontroller.h"
 #include "cluster/controllertarget.h"
+#include "model/clienthistory.h"
 #include "node/nodeoptions.h"
 #include "scenario/scenariorunner.h"
+
+#include <QFile>
 
 #include <QTimer>
 
@@ -94,6 +98,17 @@ void HeadlessScenario::play()
             print(QStringLiteral("FAIL: %1 expectation%2 failed")
                       .arg(m_runner->failures())
                       .arg(m_runner->failures() == 1 ? QString() : QStringLiteral("s")));
+        if (!m_options.historyFile.isEmpty()) {
+            QFile file(m_options.historyFile);
+            if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+                file.write(check::toJsonLines(m_controller->clientHistory()->history())) < 0) {
+                printLine(OutputStream::Stderr,
+                          QStringLiteral("raftlab: cannot write %1: %2")
+                              .arg(m_options.historyFile, file.errorString()));
+                Q_EMIT finished(1);
+                return;
+            }
+        }
         Q_EMIT finished(everyExpectationHeld ? 0 : 1);
     });
     m_runner->start();

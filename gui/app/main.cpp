@@ -1,5 +1,6 @@
 // raftlab: the desktop app (docs/cli.md), and its headless twin for scripts and tests.
 #include "guioptions.h"
+#include "headlesschaos.h"
 #include "headlessscenario.h"
 #include "mainwindow.h"
 
@@ -34,13 +35,24 @@ int runHeadless(int argc, char *argv[], const raftlab::GuiOptions &options)
 {
     QCoreApplication app(argc, argv);
     // The steps are the output; the app's own progress lines ("node 3 is running") would drown them.
-    QLoggingCategory::setFilterRules(QStringLiteral("raftlab.gui.info=false\nraftlab.gui.debug=false"));
+    // A chaos run's nemesis asks dead nodes for things on purpose: their refusals are expected, not news.
+    QLoggingCategory::setFilterRules(
+        options.headless == raftlab::GuiOptions::Headless::Chaos
+            ? QStringLiteral("raftlab.gui*.info=false\nraftlab.gui*.debug=false\nraftlab.gui*.warning=false")
+            : QStringLiteral("raftlab.gui.info=false\nraftlab.gui.debug=false"));
+    const auto play = [&app](auto &run) {
+        QObject::connect(&run, &std::remove_reference_t<decltype(run)>::finished, &app,
+                         [](int exitStatus) { QCoreApplication::exit(exitStatus); });
+        if (const auto exitStatus = run.start())
+            return *exitStatus;
+        return app.exec();
+    };
+    if (options.headless == raftlab::GuiOptions::Headless::Chaos) {
+        raftlab::HeadlessChaos run(options);
+        return play(run);
+    }
     raftlab::HeadlessScenario run(options);
-    QObject::connect(&run, &raftlab::HeadlessScenario::finished, &app,
-                     [](int exitStatus) { QCoreApplication::exit(exitStatus); });
-    if (const auto exitStatus = run.start())
-        return *exitStatus;
-    return app.exec();
+    return play(run);
 }
 
 } // namespace

@@ -1,13 +1,20 @@
 #include "mainwindow.h"
 
+#include "check/historyjson.h"
+#include "clientpanelbinding.h"
+#include "cluster/chaossession.h"
+#include "cluster/clientsession.h"
 #include "cluster/lessonsession.h"
+#include "model/clienthistory.h"
 #include "views/cluster/clusterview.h"
 #include "views/controls/captionoverlay.h"
 #include "views/controls/clientpanel.h"
 #include "views/controls/eventfeed.h"
+#include "views/controls/historypanel.h"
 #include "views/controls/howtoread.h"
 #include "views/controls/lessonchooser.h"
 #include "views/controls/lessonpanel.h"
+#include "views/controls/safetybanner.h"
 #include "views/panels/chartspanel.h"
 #include "views/panels/logview.h"
 
@@ -15,11 +22,13 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QFile>
 #include <QFileDialog>
 #include <QFontMetrics>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QRandomGenerator>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSplitter>
@@ -51,6 +60,7 @@ MainWindow::MainWindow(const GuiOptions &options, QWidget *parent)
     buildViews();
     buildActions();
     buildLessons();
+    buildHistory();
     connectController();
     applyTheme();
     refreshControls();
@@ -123,6 +133,7 @@ void MainWindow::buildViews()
     m_clusterView = new ClusterView(model);
     m_eventFeed = new EventFeed(model);
     m_clientPanel = new ClientPanel(model);
+    bindClientPanel(m_clientPanel, m_controller->clientSession(), m_controller->loadGenerator());
     m_logView = new LogView(model);
     m_chartsPanel = new ChartsPanel(model);
 
@@ -153,6 +164,9 @@ void MainWindow::buildViews()
     m_bottomTabs = new QTabWidget;
     m_bottomTabs->addTab(m_logView, tr("Logs"));
     m_bottomTabs->addTab(m_chartsPanel, tr("Charts"));
+    m_historyPanel = new HistoryPanel(m_controller->clientHistory());
+    m_bottomTabs->addTab(m_historyPanel, tr("History"));
+    m_safetyBanner = new SafetyBanner(m_clusterView);
 
     auto *left = m_left = new QSplitter(Qt::Vertical);
     left->addWidget(m_clusterView);
@@ -352,6 +366,84 @@ void MainWindow::resizeEvent(QResizeEvent *event)
     wrapToolBars();
 }
 
+void MainWindow::buildHistory()
+{
+    m_chaos = new ChaosSession(m_controller, this);
+    m_chaosAction = new QAction(tr("Chaos"), this);
+    m_chaosAction->setObjectName(QStringLiteral("chaosAction"));
+    m_chaosAction->setCheckable(true);
+    m_chaosAction->setToolTip(
+        tr("Random faults (kill -9, freeze, partitions, one-way cuts, delay and loss) and "
+           "concurrent clients until switched off; then every fault is undone and the "
+           "History tab checks what the clients saw"));
+    connect(m_chaosAction, &QAction::toggled, this, [this](bool on) {
+        if (on == m_chaos->isRunning())
+            return;
+        if (on) {
+            m_chaos->start(QRandomGenerator::global()->bounded(1'000'000U));
+            m_bottomTabs->setCurrentWidget(m_historyPanel);
+        } else {
+            m_chaos->stop();
+        }
+    });
+    connect(m_chaos, &ChaosSession::runningChanged, this, [this](bool running) {
+        const QSignalBlocker quiet(m_chaosAction);
+        m_chaosAction->setChecked(running);
+        refreshControls();
+    });
+    m_clusterBar->addSeparator();
+    m_clusterBar->addAction(m_chaosAction);
+
+    QMenu *history = menuBar()->addMenu(tr("&History"));
+    history->addAction(m_chaosAction);
+    history->addSeparator();
+    history->addAction(tr("&Check the history"), this, [this] { m_controller->checkHistory(); });
+    history->addAction(tr("&Export history (JSON Lines)…"), this, &MainWindow::exportHistory);
+    history->addAction(tr("Export &verdict…"), this, &MainWindow::exportVerdict);
+    connect(m_historyPanel, &HistoryPanel::checkWanted, this, [this] { m_controller->checkHistory(); });
+    connect(m_historyPanel, &HistoryPanel::exportHistoryWanted, this, &MainWindow::exportHistory);
+    connect(m_historyPanel, &HistoryPanel::exportVerdictWanted, this, &MainWindow::exportVerdict);
+    connect(m_controller, &ClusterController::safetyViolated, m_safetyBanner, &SafetyBanner::showViolation);
+    // A lesson that ends is checked as a chaos run is: was every answer its clients got explainable?
+    connect(m_lessons, &LessonSession::changed, this, [this] {
+        const bool finished = m_lessons->state() == LessonSession::State::Finished;
+        if (finished && !m_lessonChecked && !m_controller->clientHistory()->history().isEmpty())
+            m_controller->checkHistory();
+        m_lessonChecked = finished;
+    });
+}
+
+void MainWindow::exportHistory()
+{
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export the client history"), QStringLiteral("history.jsonl"),
+                                     tr("JSON Lines (*.jsonl);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+        file.write(check::toJsonLines(m_controller->clientHistory()->history())) < 0)
+        statusBar()->showMessage(tr("Could not write %1: %2").arg(path, file.errorString()),
+                                 2 * messageTimeoutMs);
+    else
+        statusBar()->showMessage(tr("History written to %1").arg(path), messageTimeoutMs);
+}
+
+void MainWindow::exportVerdict()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export the verdict"), QStringLiteral("verdict.txt"), tr("Text (*.txt);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text) ||
+        file.write(m_controller->clientHistory()->verdictText().toUtf8() + '\n') < 0)
+        statusBar()->showMessage(tr("Could not write %1: %2").arg(path, file.errorString()),
+                                 2 * messageTimeoutMs);
+    else
+        statusBar()->showMessage(tr("Verdict written to %1").arg(path), messageTimeoutMs);
+}
+
 void MainWindow::connectController()
 {
     ClusterController *controller = m_controller;
@@ -369,8 +461,12 @@ void MainWindow::connectController()
                 refreshControls();
                 refreshStatus(); // frozen and thawed nodes count differently
             });
-    connect(controller, &ClusterController::clientsChanged, this,
-            [this] { m_clientPanel->setClients(m_controller->clients()); });
+    connect(controller, &ClusterController::clientsChanged, this, [this] {
+        QList<NodeId> ids;
+        for (const NodeClient *client : m_controller->clients())
+            ids.append(client->id());
+        m_clientPanel->setNodeIds(ids);
+    });
     connect(controller, &ClusterController::actionDone, this,
             [this](const QString &message) { statusBar()->showMessage(message, messageTimeoutMs); });
     connect(controller, &ClusterController::actionFailed, this,
@@ -411,6 +507,8 @@ void MainWindow::applyTheme()
     m_clientPanel->setTheme(m_theme);
     m_lessonPanel->applyTheme(m_theme);
     m_caption->applyTheme(m_theme);
+    m_historyPanel->setTheme(m_theme);
+    m_safetyBanner->applyTheme(m_theme);
 }
 
 void MainWindow::refreshControls()
@@ -422,6 +520,7 @@ void MainWindow::refreshControls()
     m_resetAction->setEnabled(local);
     m_preVoteAction->setEnabled(local);
     m_checkQuorumAction->setEnabled(local);
+    m_chaosAction->setEnabled(local || m_chaos->isRunning()); // it kills and restarts processes
 }
 
 QString MainWindow::nodeCountsText(const NodeCounts &counts)

@@ -17,13 +17,16 @@ class QToolBar;
 namespace raftlab {
 
 class CaptionOverlay;
+class ChaosSession;
 class ChartsPanel;
 class ClientPanel;
 class ClusterView;
 class EventFeed;
+class HistoryPanel;
 class LessonPanel;
 class LessonSession;
 class LogView;
+class SafetyBanner;
 
 // The app's one window (docs/architecture.md): the cluster ring in the middle, the narration and the
 // client on the right, the logs and charts below, the time and fault controls in the tool bar, and the
@@ -54,6 +57,11 @@ public:
     LessonSession *lessons() const { return m_lessons; }
     LessonPanel *lessonPanel() const { return m_lessonPanel; }
     CaptionOverlay *caption() const { return m_caption; }
+    HistoryPanel *historyPanel() const { return m_historyPanel; }
+    SafetyBanner *safetyBanner() const { return m_safetyBanner; }
+    ChaosSession *chaos() const { return m_chaos; }
+    QAction *chaosAction() const { return m_chaosAction; }
+    QTabWidget *bottomTabs() const { return m_bottomTabs; }
     // Starts a lesson from a scenario file; the reason it cannot, or empty.
     QString startLesson(const QString &path);
     QAction *speedAction(int factor) const; // the tool bar's ×1, ×5, ×20, ×100
@@ -98,6 +106,9 @@ private:
     void setPresentation(bool on);
     void refreshCaption();
     void wrapToolBars();
+    void buildHistory(); // the History tab, its menu, the Chaos switch and the safety banner
+    void exportHistory();
+    void exportVerdict();
 
     GuiOptions m_options;
     ClusterController *m_controller;
@@ -117,6 +128,10 @@ private:
     QSplitter *m_whole = nullptr;
     QToolBar *m_timeBar = nullptr;
     QToolBar *m_clusterBar = nullptr;
+    HistoryPanel *m_historyPanel = nullptr;
+    SafetyBanner *m_safetyBanner = nullptr;
+    ChaosSession *m_chaos = nullptr;
+    QAction *m_chaosAction = nullptr;
 
     QActionGroup *m_speedGroup = nullptr;
     QAction *m_pauseAction = nullptr;
@@ -134,6 +149,7 @@ private:
     bool m_maximizedBeforePresentation = false;
     QRect m_geometryBeforePresentation;
     QLabel *m_statusLabel = nullptr;
+    bool m_lessonChecked = false; // the finished lesson's history is checked once
     bool m_waitingForNodes = false; // the start-up message stays until every node answered
 };
 

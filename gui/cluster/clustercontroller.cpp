@@ -1,5 +1,8 @@
 #include "clustercontroller.h"
 
+#include "cluster/clientsession.h"
+#include "cluster/loadgenerator.h"
+#include "model/clienthistory.h"
 #include "model/sentences.h"
 
 #include <QJsonValue>
@@ -27,6 +30,9 @@ ClusterController::ClusterController(QObject *parent)
     : QObject(parent)
     , m_supervisor(new ClusterSupervisor(this))
     , m_model(new ClusterModel(this))
+    , m_history(new ClientHistory(this))
+    , m_session(new ClientSession(m_model, m_history, this))
+    , m_load(new LoadGenerator(m_model, m_session, this))
 {
     connect(m_supervisor, &ClusterSupervisor::configChanged, this, &ClusterController::rebuildClients);
     connect(m_supervisor, &ClusterSupervisor::nodeStateChanged, this,
@@ -108,16 +114,20 @@ void ClusterController::rebuildClients()
 {
     m_clients.clear();
     m_model->reset();
+    m_history->clear();
+    m_safety = SafetyMonitor();
     for (const ClusterMember &member : m_supervisor->config().members) {
         auto client = std::make_unique<NodeClient>(member.id, member.http);
         client->setTimeScale(m_speed.factor);
         const NodeId id = member.id;
         connect(client.get(), &NodeClient::eventReceived, m_model, &ClusterModel::ingest);
+        connect(client.get(), &NodeClient::eventReceived, this, &ClusterController::foldSafety);
         connect(client.get(), &NodeClient::connectionChanged, this,
                 [this, id](bool connected) { onConnectionChanged(id, connected); });
         client->start();
         m_clients[id] = std::move(client);
     }
+    m_session->setClients(clients());
     Q_EMIT clientsChanged();
 }
 
@@ -196,6 +206,8 @@ QString ClusterController::resetCluster(ProtocolOptions options)
     const QString error = m_supervisor->resetCluster();
     if (error.isEmpty()) {
         m_model->reset();
+        m_history->clear(); // the keys start absent again
+        m_safety = SafetyMonitor(); // new logs, new terms
         mark(QStringLiteral("reset the cluster (PreVote %1, CheckQuorum %2)")
                  .arg(options.preVote ? u"on" : u"off", options.checkQuorum ? u"on" : u"off"));
     }
@@ -339,6 +351,70 @@ void ClusterController::sendSpeed(NodeId id)
 }
 
 // ---------------------------------------------------------------------------------------------
+
+void ClusterController::setNetworkFaults(std::optional<NodeId> node, int delayMs, int jitterMs, double loss)
+{
+    for (const auto &[id, client] : m_clients) {
+        if (node && id != *node)
+            continue;
+        const NodeId target = id;
+        client->setNetworkFaults(
+            delayMs, jitterMs, loss, [this, target](const NodeClient::AdminResult &result) {
+                reportAdmin(target, tr("change the network of node %1").arg(target.value), result);
+            });
+    }
+    const QString who = node ? tr("node %1").arg(node->value) : tr("every node");
+    if (delayMs == 0 && jitterMs == 0 && loss == 0)
+        mark(tr("cleared the network faults of %1").arg(who));
+    else if (loss >= 1.0 && delayMs == 0)
+        mark(tr("cut %1 one way").arg(who),
+             tr("You cut every link leaving %1 one way: it still hears its peers, but none hears it.")
+                 .arg(who));
+    else
+        mark(tr("slowed %1").arg(who),
+             tr("You made %1 delay its messages by %2 ms (jitter %3 ms) and lose %4% of them.")
+                 .arg(who)
+                 .arg(delayMs)
+                 .arg(jitterMs)
+                 .arg(loss * 100.0, 0, 'g', 3));
+}
+
+void ClusterController::setTiming(int heartbeatMs, int electionTimeoutMinMs, int electionTimeoutMaxMs)
+{
+    for (const auto &[id, client] : m_clients) {
+        const NodeId target = id;
+        client->setTiming(heartbeatMs, electionTimeoutMinMs, electionTimeoutMaxMs,
+                          [this, target](const NodeClient::AdminResult &result) {
+                              reportAdmin(target, tr("change the timers of node %1").arg(target.value),
+                                          result);
+                          });
+    }
+    mark(tr("set the timers to heartbeat %1 ms, election timeout %2–%3 ms")
+             .arg(heartbeatMs)
+             .arg(electionTimeoutMinMs)
+             .arg(electionTimeoutMaxMs));
+}
+
+check::CheckReport ClusterController::checkHistory(std::chrono::milliseconds budget)
+{
+    check::CheckOptions options;
+    options.budget = budget;
+    options.shrinkBudget = budget;
+    const check::History &history = m_history->history();
+    const check::CheckReport report = check::checkLinearizability(history, options);
+    m_history->setReport(report, history.size());
+    Q_EMIT historyChecked();
+    return report;
+}
+
+void ClusterController::foldSafety(const QJsonObject &event)
+{
+    if (const std::optional<SafetyViolation> violation = m_safety.fold(event)) {
+        m_model->addFaultMarker(tr("safety violated"), m_model->nowUs(),
+                                tr("Safety violated: %1").arg(violation->text));
+        Q_EMIT safetyViolated(*violation);
+    }
+}
 
 void ClusterController::mark(const QString &label, const QString &sentence)
 {

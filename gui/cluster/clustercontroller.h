@@ -10,6 +10,8 @@
 // speed and gives them to every node again as soon as its event stream is up. That way a restarted node
 // comes back into the same lab conditions the user set, and "heal all" or ×1 really means all nodes.
 
+#include "check/linearizability.h"
+#include "check/safetymonitor.h"
 #include "cluster/clustersupervisor.h"
 #include "cluster/nodeclient.h"
 #include "model/clustermodel.h"
@@ -17,11 +19,17 @@
 #include <QObject>
 #include <QString>
 
+#include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 namespace raftlab {
+
+class ClientHistory;
+class ClientSession;
+class LoadGenerator;
 
 // How a cluster is started: the protocol options the user can switch off to show why they exist.
 struct ProtocolOptions
@@ -67,6 +75,10 @@ public:
     const ClusterModel *model() const { return m_model; }
     NodeClient *client(NodeId id) const; // nullptr for an unknown node
     QList<NodeClient *> clients() const; // by ascending id
+    // Every client request of the app goes through the session and is recorded in the history.
+    ClientSession *clientSession() const { return m_session; }
+    ClientHistory *clientHistory() const { return m_history; }
+    LoadGenerator *loadGenerator() const { return m_load; }
 
     // Starting: an empty string, or one sentence saying why nothing started.
     QString startLocal(int nodeCount, const QString &workspaceDir, ProtocolOptions options);
@@ -92,6 +104,18 @@ public:
     // Asks the leader to hand over to `id`; without a leader, `id` starts an election instead.
     void makeLeader(NodeId id);
     void triggerElection(NodeId id); // POST /admin/timeout
+    // POST /admin/net on `node` (nullopt: every node). Loss 1 with no delay is a one-way cut: the node
+    // still hears every peer, but no peer hears it.
+    void setNetworkFaults(std::optional<NodeId> node, int delayMs, int jitterMs, double loss);
+    void setTiming(int heartbeatMs, int electionTimeoutMinMs, int electionTimeoutMaxMs); // every node
+
+    // --- the client history and safety ---
+    // Checks the history recorded so far (engine/check) and keeps the verdict in clientHistory().
+    check::CheckReport checkHistory(std::chrono::milliseconds budget = std::chrono::seconds(5));
+    // Folds one event of a node's stream into the live safety monitor (every stream is fed to it; tests
+    // feed recorded ones). A violation leaves a marker on the charts and emits safetyViolated().
+    void foldSafety(const QJsonObject &event);
+    const std::vector<SafetyViolation> &safetyViolations() const { return m_safety.violations(); }
     void setSpeed(int factor);
     int speed() const { return m_speed.factor; }
     SpeedSetting speedSetting() const { return m_speed; }
@@ -110,6 +134,9 @@ Q_SIGNALS:
     void actionFailed(const QString &message);
     // A sentence about what was just done ("Cut the link between node 1 and node 3").
     void actionDone(const QString &message);
+    // A Raft safety property was broken, as the nodes' own events show.
+    void safetyViolated(const raftlab::SafetyViolation &violation);
+    void historyChecked(); // clientHistory() holds a new verdict
 
 private:
     void rebuildClients();
@@ -123,6 +150,10 @@ private:
 
     ClusterSupervisor *m_supervisor; // child
     ClusterModel *m_model; // child
+    ClientHistory *m_history; // child
+    ClientSession *m_session; // child
+    LoadGenerator *m_load; // child
+    SafetyMonitor m_safety;
     std::map<NodeId, std::unique_ptr<NodeClient>> m_clients;
     std::map<NodeId, std::set<NodeId>> m_blocks; // wanted, per node
     SpeedSetting m_speed;

@@ -1,6 +1,8 @@
 #include "controllertarget.h"
 
+#include "cluster/clientsession.h"
 #include "cluster/clustercontroller.h"
+#include "model/clienthistory.h"
 
 #include <QTimer>
 
@@ -45,24 +47,21 @@ ClientAnswer noSuchNode(NodeId id)
 
 ClientAnswer classifyWrite(const NodeClient::KvResult &result)
 {
-    if (result.ok())
-        return answer(ClientAnswer::Outcome::Ok, result);
-    if (result.httpStatus == 412 && result.error == QLatin1String("compare_failed")) {
-        ClientAnswer notSwapped = answer(ClientAnswer::Outcome::Ok, result);
-        notSwapped.swapped = false;
-        return notSwapped;
+    // The history's classification decides; a cas is the only write a 412 can answer.
+    const HistoryOutcome outcome = classifyAnswer(KvRequest{.operation = KvOperation::Cas}, result);
+    switch (outcome.result) {
+    case check::OpResult::Ok: {
+        ClientAnswer done = answer(ClientAnswer::Outcome::Ok, result);
+        done.swapped = outcome.swapped.value_or(true);
+        return done;
     }
-    if (result.httpStatus == 0)
-        return answer(ClientAnswer::Outcome::Unknown,
-                      result); // it may have reached a leader before the line broke
-    if (result.httpStatus >= 400 && result.httpStatus < 500)
-        return answer(ClientAnswer::Outcome::Fail, result); // refused before it reached a log
-    // 5xx: the node says whether the write may still happen.
-    const QString outcome = result.json.value(QStringLiteral("outcome")).toString();
-    if (outcome == QLatin1String("failed")) {
+    case check::OpResult::Fail: {
         ClientAnswer failed = answer(ClientAnswer::Outcome::Fail, result);
         failed.notCommitted = result.error == QLatin1String("not_committed");
         return failed;
+    }
+    case check::OpResult::Unknown:
+        break;
     }
     return answer(ClientAnswer::Outcome::Unknown, result);
 }
@@ -152,16 +151,12 @@ void ControllerTarget::healAll()
 
 void ControllerTarget::setNetworkFaults(std::optional<NodeId> node, int delayMs, int jitterMs, double loss)
 {
-    for (NodeClient *client : m_controller->clients()) {
-        if (!node || client->id() == *node)
-            client->setNetworkFaults(delayMs, jitterMs, loss);
-    }
+    m_controller->setNetworkFaults(node, delayMs, jitterMs, loss);
 }
 
 void ControllerTarget::setTiming(int heartbeatMs, int electionTimeoutMinMs, int electionTimeoutMaxMs)
 {
-    for (NodeClient *client : m_controller->clients())
-        client->setTiming(heartbeatMs, electionTimeoutMinMs, electionTimeoutMaxMs);
+    m_controller->setTiming(heartbeatMs, electionTimeoutMinMs, electionTimeoutMaxMs);
 }
 
 void ControllerTarget::transferLeadership(NodeId to)
@@ -176,41 +171,45 @@ void ControllerTarget::triggerElection(NodeId id)
 
 void ControllerTarget::write(NodeId via, const WriteRequest &request, scenario::AnswerCallback done)
 {
-    NodeClient *client = m_controller->client(via);
-    if (!client) {
+    if (via.isNone() || !m_controller->client(via)) {
         done(noSuchNode(via));
         return;
     }
-    const auto answered = [done](const NodeClient::KvResult &result) {
-        done(classifyWrite(result));
-    };
-    const QByteArray key = request.key.toUtf8();
+    KvRequest kv{
+        .key = request.key.toUtf8(), .value = request.value.toUtf8(), .timeoutMs = request.timeoutMs};
+    kv.source = KvSource::Scenario;
     switch (request.op) {
     case WriteOp::Put:
-        client->put(key, request.value.toUtf8(), answered, request.timeoutMs);
+        kv.operation = KvOperation::Put;
         break;
     case WriteOp::Delete:
-        client->remove(key, answered, request.timeoutMs);
+        kv.operation = KvOperation::Delete;
         break;
     case WriteOp::Cas:
-        client->compareAndSet(
-            key, request.ifValue ? std::optional<QByteArray>(request.ifValue->toUtf8()) : std::nullopt,
-            request.value.toUtf8(), answered, request.timeoutMs);
+        kv.operation = KvOperation::Cas;
+        kv.expected = request.ifValue ? std::optional<QByteArray>(request.ifValue->toUtf8()) : std::nullopt;
         break;
     }
+    if (m_controller->clientSession()
+            ->send(kv, via, [done](const KvResult &result) { done(classifyWrite(result)); })
+            .isNone())
+        done(noSuchNode(via));
 }
 
 void ControllerTarget::read(NodeId via, const QString &key, bool local, int timeoutMs,
                             scenario::AnswerCallback done)
 {
-    NodeClient *client = m_controller->client(via);
-    if (!client) {
+    if (via.isNone() || !m_controller->client(via)) {
         done(noSuchNode(via));
         return;
     }
-    client->get(
-        key.toUtf8(), [done](const NodeClient::KvResult &result) { done(classifyRead(result)); },
-        local ? NodeClient::ReadConsistency::Local : NodeClient::ReadConsistency::Linearizable, timeoutMs);
+    KvRequest kv{
+        .operation = KvOperation::Get, .key = key.toUtf8(), .localRead = local, .timeoutMs = timeoutMs};
+    kv.source = KvSource::Scenario;
+    if (m_controller->clientSession()
+            ->send(kv, via, [done](const KvResult &result) { done(classifyRead(result)); })
+            .isNone())
+        done(noSuchNode(via));
 }
 
 void ControllerTarget::resetCluster(bool preVote, bool checkQuorum)
@@ -230,12 +229,14 @@ void ControllerTarget::setLoad(int ratePerSecond, NodeId via)
 
 void ControllerTarget::sendLoadWrite()
 {
-    NodeClient *client = m_controller->client(m_loadVia);
-    if (!client)
+    if (m_loadVia.isNone() || !m_controller->client(m_loadVia))
         return;
     ++m_loadSent;
-    client->put(QByteArrayLiteral("load-") + QByteArray::number(m_loadSent % 100),
-                QByteArray::number(m_loadSent), [](const NodeClient::KvResult &) {});
+    KvRequest kv{.operation = KvOperation::Put,
+                 .key = QByteArrayLiteral("load-") + QByteArray::number(m_loadSent % 100),
+                 .value = QByteArray::number(m_loadSent)};
+    kv.source = KvSource::Scenario;
+    m_controller->clientSession()->send(kv, m_loadVia);
 }
 
 QString ControllerTarget::committedLogsDisagreement() const

@@ -18,6 +18,7 @@
 // http_proxy do not mix).
 
 #include "core/types.h"
+#include "model/kvrequest.h"
 #include "node/clusterconfig.h"
 #include "sseparser.h"
 
@@ -44,22 +45,7 @@ class NodeClient final : public QObject
     Q_DISABLE_COPY_MOVE(NodeClient)
 
 public:
-    // The answer to one key-value request.
-    struct KvResult
-    {
-        int httpStatus = 0; // 0: no HTTP answer at all (see networkError)
-        QByteArray body; // as received: the value of a successful GET, JSON otherwise
-        QJsonObject json; // the body when the node sent JSON, else empty
-        std::optional<qint64> index; // "index" and "term" of a write that was applied
-        std::optional<qint64> term;
-        QString error; // the node's "error" code ("not_found", "unavailable", "timeout", ...)
-        QString message; // the node's "message", or the network error in one sentence
-        std::optional<NodeId> leader; // "leader" of a 503, when the node knows one
-        qint64 latencyUs = 0; // from sending the request to the whole answer
-        QString networkError; // empty when an HTTP answer arrived
-
-        bool ok() const { return httpStatus >= 200 && httpStatus < 300; }
-    };
+    using KvResult = raftlab::KvResult;
     using KvCallback = std::function<void(const KvResult &)>;
 
     // The answer to one admin request.

@@ -88,7 +88,7 @@ void TestHeadless::headlessNeedsAScenario()
     process.start(QStringLiteral(RAFTLAB_GUI_BINARY), {QStringLiteral("--headless")});
     QVERIFY(process.waitForFinished(30'000));
     QCOMPARE(process.exitCode(), 2);
-    QVERIFY(process.readAllStandardError().contains("--headless needs --scenario"));
+    QVERIFY(process.readAllStandardError().contains("--headless needs either --scenario FILE or --chaos"));
 }
 
 void TestHeadless::aScenarioThatHoldsExitsZeroWithoutADisplay()

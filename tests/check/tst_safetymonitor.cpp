@@ -78,6 +78,9 @@ private Q_SLOTS:
     void truncatingACommittedEntry();
     void truncatingAnUncommittedEntryIsFine();
     void aCommitIndexGoingBack();
+    void anAppliedSequenceWithAGap();
+    void anAppliedEntryThatIsNotTheCommittedOne();
+    void appliesInOrderAcrossARestartAreFine();
     void aRestartStartsANewBaseline();
     void aTamperedRecordingIsCaught();
 };
@@ -157,6 +160,39 @@ void TestSafetyMonitor::aCommitIndexGoingBack()
     const auto violations = fold({commit(1, 7), commit(1, 6)});
     QCOMPARE(violations.size(), std::size_t(1));
     QVERIFY(violations[0].rule == SafetyViolation::Rule::CommitWentBack);
+}
+
+QJsonObject apply(int node, int first, int last)
+{
+    return streamEvent("apply", node, 1, {{QStringLiteral("first"), first}, {QStringLiteral("last"), last}});
+}
+
+void TestSafetyMonitor::anAppliedSequenceWithAGap()
+{
+    const auto violations = fold({apply(1, 1, 3), apply(1, 5, 5)});
+    QCOMPARE(violations.size(), std::size_t(1));
+    QVERIFY(violations[0].rule == SafetyViolation::Rule::AppliedNotPrefix);
+    QCOMPARE(violations[0].index, std::uint64_t(5));
+    QCOMPARE(violations[0].events.size(), 2);
+    QVERIFY(fold({apply(1, 1, 3), apply(1, 3, 4)}).size() == 1); // a repeat too
+}
+
+void TestSafetyMonitor::anAppliedEntryThatIsNotTheCommittedOne()
+{
+    // Node 2 holds another entry at 5 than the one node 1 committed, and applies it without announcing
+    // a commit of its own.
+    const auto violations = fold({append(1, 5, 2, 111), commit(1, 5), append(2, 5, 3, 222), apply(2, 5, 5)});
+    QCOMPARE(violations.size(), std::size_t(1));
+    QVERIFY(violations[0].rule == SafetyViolation::Rule::AppliedNotPrefix);
+    QCOMPARE(violations[0].index, std::uint64_t(5));
+}
+
+void TestSafetyMonitor::appliesInOrderAcrossARestartAreFine()
+{
+    QVERIFY(fold({apply(1, 1, 4), apply(1, 5, 6),
+                  streamEvent("state", 1, 2, {{QStringLiteral("commit_index"), 0}}), apply(1, 3, 3),
+                  apply(1, 4, 9)})
+                .empty());
 }
 
 void TestSafetyMonitor::aRestartStartsANewBaseline()

@@ -41,6 +41,18 @@ void TestGuiOptions::acceptsEachOption()
     const GuiCommandLine attached = parse({"--attach", "cluster.json"});
     QCOMPARE(attached.action, Action::Run);
     QCOMPARE(attached.options.attachFile, QStringLiteral("cluster.json"));
+
+    const GuiCommandLine chaos =
+        parse({"--headless", "--chaos", "30", "--seed", "42", "--clients", "8", "--history", "h.jsonl"});
+    QCOMPARE(chaos.action, Action::Run);
+    QCOMPARE(chaos.options.headless, GuiOptions::Headless::Chaos);
+    QCOMPARE(chaos.options.chaosSeconds, 30);
+    QCOMPARE(chaos.options.seed, std::optional<quint64>(42));
+    QCOMPARE(chaos.options.chaosClients, 8);
+    QCOMPARE(chaos.options.historyFile, QStringLiteral("h.jsonl"));
+    const GuiCommandLine unseeded = parse({"--headless", "--chaos", "5"});
+    QVERIFY(!unseeded.options.seed);
+    QCOMPARE(unseeded.options.chaosClients, GuiOptions::defaultChaosClients);
 }
 
 void TestGuiOptions::rejectsBadCommandLines_data()
@@ -55,6 +67,15 @@ void TestGuiOptions::rejectsBadCommandLines_data()
         << QStringList{"--attach", "c.json", "--nodes", "3"} << "cannot be combined";
     QTest::newRow("empty workspace") << QStringList{"--workspace", ""} << "non-empty";
     QTest::newRow("positional") << QStringList{"cluster.json"} << "cluster.json";
+    QTest::newRow("chaos without headless") << QStringList{"--chaos", "30"} << "--headless";
+    QTest::newRow("chaos and scenario")
+        << QStringList{"--headless", "--chaos", "30", "--scenario", "s.json"} << "either";
+    QTest::newRow("chaos zero seconds") << QStringList{"--headless", "--chaos", "0"} << "'0'";
+    QTest::newRow("seed text") << QStringList{"--headless", "--chaos", "3", "--seed", "x"} << "'x'";
+    QTest::newRow("seed without chaos") << QStringList{"--seed", "3"} << "--headless --chaos";
+    QTest::newRow("too many clients")
+        << QStringList{"--headless", "--chaos", "3", "--clients", "65"} << "1 to 64";
+    QTest::newRow("history without headless") << QStringList{"--history", "h.jsonl"} << "Export";
 }
 
 void TestGuiOptions::rejectsBadCommandLines()
@@ -71,7 +92,8 @@ void TestGuiOptions::helpListsEveryOption()
 {
     const GuiCommandLine result = parse({"-h"});
     QCOMPARE(result.action, Action::ShowHelp);
-    for (const char *option : {"--nodes N", "--workspace DIR", "--attach FILE", "--help", "--version"})
+    for (const char *option : {"--nodes N", "--workspace DIR", "--attach FILE", "--help", "--version",
+                               "--chaos SECONDS", "--seed S", "--clients N", "--history FILE"})
         QVERIFY2(result.text.contains(QLatin1String(option)), option);
 }
 

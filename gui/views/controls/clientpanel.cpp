@@ -1,10 +1,7 @@
 #include "clientpanel.h"
 
-#include "loadgenerator.h"
 #include "requesthistorymodel.h"
-#include "targetselector.h"
 
-#include "cluster/nodeclient.h"
 #include "model/clustermodel.h"
 
 #include <QCheckBox>
@@ -48,8 +45,6 @@ QString wallClock()
 ClientPanel::ClientPanel(ClusterModel *model, QWidget *parent)
     : QWidget(parent)
     , m_model(model)
-    , m_targets(std::make_unique<TargetSelector>(model))
-    , m_load(new LoadGenerator(model, this))
     , m_history(new RequestHistoryModel(50, this))
 {
     m_table = new QTableView(this);
@@ -72,8 +67,6 @@ ClientPanel::ClientPanel(ClusterModel *model, QWidget *parent)
     layout->addWidget(m_table, 1);
     layout->addWidget(buildLoadBox());
 
-    connect(m_load, &LoadGenerator::statisticsChanged, this, &ClientPanel::showLoadStatistics);
-    connect(m_load, &LoadGenerator::runningChanged, this, &ClientPanel::onLoadRunningChanged);
     rebuildTargets();
     setTheme(m_theme);
 }
@@ -87,7 +80,7 @@ QWidget *ClientPanel::buildRequestRow()
     m_target->setObjectName(QStringLiteral("target"));
     m_target->setToolTip(tr("Where requests go. \"Any node\" picks a reachable node in turn; a follower "
                             "forwards writes and reads to the leader."));
-    connect(m_target, &QComboBox::currentIndexChanged, this, [this] { m_load->setTarget(target()); });
+    connect(m_target, &QComboBox::currentIndexChanged, this, [this] { Q_EMIT loadTargetChanged(target()); });
 
     m_key = new QLineEdit(row);
     m_key->setObjectName(QStringLiteral("key"));
@@ -164,17 +157,17 @@ QGroupBox *ClientPanel::buildLoadBox()
     auto *box = new QGroupBox(tr("Load generator"), this);
     m_rate = new QSlider(Qt::Horizontal, box);
     m_rate->setObjectName(QStringLiteral("loadRate"));
-    m_rate->setRange(0, LoadGenerator::maxRatePerSecond);
+    m_rate->setRange(0, LoadLimits::maxRatePerSecond);
     m_rate->setSingleStep(10);
     m_rate->setPageStep(50);
-    m_rate->setValue(m_load->ratePerSecond());
+    m_rate->setValue(LoadLimits::defaultRatePerSecond);
     m_rate->setToolTip(tr("Writes per second (0 = off)"));
     m_rateLabel = new QLabel(box);
     m_rateLabel->setObjectName(QStringLiteral("loadRateLabel"));
     m_keys = new QSpinBox(box);
     m_keys->setObjectName(QStringLiteral("loadKeys"));
     m_keys->setRange(1, 100'000);
-    m_keys->setValue(m_load->keyCount());
+    m_keys->setValue(LoadLimits::defaultKeyCount);
     m_keys->setToolTip(tr("How many distinct keys the writes go to: key-0, key-1, …"));
     m_loadButton = new QPushButton(tr("Start"), box);
     m_loadButton->setObjectName(QStringLiteral("loadStartStop"));
@@ -185,19 +178,14 @@ QGroupBox *ClientPanel::buildLoadBox()
     m_loadStatistics->setAlignment(Qt::AlignLeft | Qt::AlignTop);
 
     auto updateRate = [this](int rate) {
-        m_load->setRatePerSecond(rate);
         m_rateLabel->setText(rate == 0 ? tr("off") : tr("%1 writes/s").arg(rate));
-        m_loadButton->setEnabled(rate > 0 || m_load->isRunning());
+        m_loadButton->setEnabled(rate > 0 || m_loadRunning);
+        Q_EMIT loadRateChanged(rate);
     };
     connect(m_rate, &QSlider::valueChanged, this, updateRate);
     updateRate(m_rate->value());
-    connect(m_keys, &QSpinBox::valueChanged, m_load, &LoadGenerator::setKeyCount);
-    connect(m_loadButton, &QPushButton::toggled, this, [this](bool on) {
-        if (on)
-            m_load->start();
-        else
-            m_load->stop();
-    });
+    connect(m_keys, &QSpinBox::valueChanged, this, &ClientPanel::loadKeyCountChanged);
+    connect(m_loadButton, &QPushButton::toggled, this, &ClientPanel::setLoadRunning);
 
     auto *controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Rate"), box));
@@ -212,7 +200,7 @@ QGroupBox *ClientPanel::buildLoadBox()
     layout->addWidget(m_loadStatistics);
     m_loadStatistics->setText(
         tr("Puts key-<n> = a random value to the target, at most %1 unanswered at a time.")
-            .arg(m_load->maxInFlight()));
+            .arg(LoadLimits::defaultMaxInFlight));
     return box;
 }
 
@@ -239,7 +227,7 @@ void ClientPanel::setTheme(const Theme &theme)
     const QFontMetrics metrics(theme.font());
     m_loadStatistics->setFixedHeight(loadStatisticsLines * metrics.lineSpacing() + 4);
     m_rateLabel->setFixedWidth(
-        metrics.horizontalAdvance(tr("%1 writes/s").arg(LoadGenerator::maxRatePerSecond)) + 8);
+        metrics.horizontalAdvance(tr("%1 writes/s").arg(LoadLimits::maxRatePerSecond)) + 8);
     m_loadButton->setFixedWidth(
         std::max(metrics.horizontalAdvance(tr("Start")), metrics.horizontalAdvance(tr("Stop"))) +
         4 * metrics.averageCharWidth());
@@ -252,19 +240,32 @@ void ClientPanel::setTheme(const Theme &theme)
         showAnswer(m_answer);
 }
 
-void ClientPanel::setClients(const QList<NodeClient *> &clients)
+void ClientPanel::setNodeIds(const QList<NodeId> &ids)
 {
-    m_targets->setClients(clients);
-    m_load->setClients(clients);
-    for (NodeClient *client : clients)
-        if (client)
-            connect(client, &QObject::destroyed, this, &ClientPanel::abandonRequestsOf, Qt::UniqueConnection);
-    m_clientIds.clear();
-    for (NodeClient *client : clients)
-        if (client)
-            m_clientIds.append(client->id());
+    m_clientIds = ids;
     std::sort(m_clientIds.begin(), m_clientIds.end());
     rebuildTargets();
+}
+
+int ClientPanel::loadRate() const
+{
+    return m_rate->value();
+}
+
+int ClientPanel::loadKeyCount() const
+{
+    return m_keys->value();
+}
+
+void ClientPanel::setLoadRunning(bool running)
+{
+    if (running)
+        Q_EMIT loadStartWanted();
+    else
+        Q_EMIT loadStopWanted();
+    // The generator says whether it runs (showLoadRunning()); the button follows it, not the click.
+    const QSignalBlocker quiet(m_loadButton);
+    m_loadButton->setChecked(m_loadRunning);
 }
 
 void ClientPanel::setTarget(NodeId target)
@@ -296,7 +297,7 @@ void ClientPanel::rebuildTargets()
     for (NodeId id : m_clientIds)
         m_target->addItem(tr("Node %1").arg(id.value), id.value);
     m_target->setCurrentIndex(std::max(0, m_target->findData(chosen.value)));
-    m_load->setTarget(target());
+    Q_EMIT loadTargetChanged(target());
 }
 
 void ClientPanel::send(KvOperation operation)
@@ -314,76 +315,69 @@ void ClientPanel::send(KvOperation operation)
                             .shortResult = {}});
         return;
     }
-    NodeClient *client = m_targets->pick(target());
-    if (!client) {
-        showAnswer(KvAnswer{.outcome = KvAnswer::Outcome::Failed,
-                            .headline = tr("No node is reachable"),
-                            .facts = tr("%1 was not sent.").arg(operationName(operation)),
-                            .explanation = tr("\"Any node\" sends only to nodes whose event stream is up: "
-                                              "start the cluster or restart a node."),
-                            .shortResult = {}});
-        return;
-    }
-    const NodeId answeredBy = client->id();
-    const quint64 row = m_history->add(RequestRecord{
-        .time = wallClock(),
-        .node = request.anyNode ? tr("any → %1").arg(answeredBy.value) : QString::number(answeredBy.value),
-        .operation = operationName(operation),
-        .key = displayBytes(request.key, 30),
-        .result = tr("waiting…"),
-        .index = {},
-        .term = {},
-        .latencyMs = {},
-        .outcome = RequestRecord::Outcome::Pending});
-    m_pending.emplace(client, row);
-    m_answer =
-        KvAnswer{.outcome = KvAnswer::Outcome::Unknown,
-                 .headline = tr("Waiting for node %1…").arg(answeredBy.value),
-                 .facts = tr("%1 %2 sent").arg(operationName(operation), displayBytes(request.key, 30)),
-                 .explanation = {},
-                 .shortResult = {}};
-    showAnswer(m_answer);
+    Q_EMIT requestWanted(request, target());
+}
 
-    const QPointer<ClientPanel> self(this);
-    const QObject *sender = client;
-    auto done = [self, request, answeredBy, row, sender](const NodeClient::KvResult &result) {
-        if (!self)
-            return;
-        ClientPanel &panel = *self;
-        for (auto [it, end] = panel.m_pending.equal_range(sender); it != end; ++it)
-            if (it->second == row) {
-                panel.m_pending.erase(it);
-                break;
-            }
-        if (request.operation != KvOperation::Get)
-            panel.m_model->recordClientWrite(result.latencyUs,
-                                             result.ok() ? WriteOutcome::Committed : WriteOutcome::Failed);
-        const KvAnswer answer =
-            describeKvAnswer(request, result, answeredBy, panel.m_model->summary().leader);
-        if (const RequestRecord *shown = panel.m_history->record(row)) {
-            RequestRecord updated = *shown;
-            updated.result = answer.shortResult;
-            updated.index = result.ok() ? result.index : std::nullopt;
-            updated.term = result.ok() ? result.term : std::nullopt;
-            updated.latencyMs = result.latencyUs / 1000.0;
-            updated.outcome = recordOutcome(answer.outcome);
-            panel.m_history->update(row, updated);
-        }
-        panel.showAnswer(answer);
-    };
-    switch (operation) {
-    case KvOperation::Put:
-        client->put(request.key, request.value, std::move(done));
-        break;
-    case KvOperation::Get:
-        client->get(request.key, std::move(done),
-                    request.localRead ? NodeClient::ReadConsistency::Local
-                                      : NodeClient::ReadConsistency::Linearizable);
-        break;
-    case KvOperation::Delete:
-        client->remove(request.key, std::move(done));
-        break;
+void ClientPanel::showRefused(const KvRequest &request, NodeId target)
+{
+    if (request.source != KvSource::Panel)
+        return;
+    showAnswer(KvAnswer{.outcome = KvAnswer::Outcome::Failed,
+                        .headline = target.isNone() ? tr("No node is reachable")
+                                                    : tr("There is no node %1").arg(target.value),
+                        .facts = tr("%1 was not sent.").arg(operationName(request.operation)),
+                        .explanation = tr("\"Any node\" sends only to nodes whose event stream is up: "
+                                          "start the cluster or restart a node."),
+                        .shortResult = {}});
+}
+
+void ClientPanel::showSent(quint64 id, const KvRequest &request, NodeId node)
+{
+    if (request.source != KvSource::Panel)
+        return;
+    const quint64 row = m_history->add(
+        RequestRecord{.time = wallClock(),
+                      .node = request.anyNode ? tr("any → %1").arg(node.value) : QString::number(node.value),
+                      .operation = operationName(request.operation),
+                      .key = displayBytes(request.key, 30),
+                      .result = tr("waiting…"),
+                      .index = {},
+                      .term = {},
+                      .latencyMs = {},
+                      .outcome = RequestRecord::Outcome::Pending});
+    m_pending[id] = row;
+    m_answer = KvAnswer{
+        .outcome = KvAnswer::Outcome::Unknown,
+        .headline = tr("Waiting for node %1…").arg(node.value),
+        .facts = tr("%1 %2 sent").arg(operationName(request.operation), displayBytes(request.key, 30)),
+        .explanation = {},
+        .shortResult = {}};
+    showAnswer(m_answer);
+}
+
+void ClientPanel::showAnswered(quint64 id, const KvRequest &request, const KvResult &result, NodeId node)
+{
+    if (request.source != KvSource::Panel)
+        return;
+    const auto pending = m_pending.find(id);
+    const std::optional<quint64> row =
+        pending == m_pending.end() ? std::nullopt : std::optional<quint64>(pending->second);
+    if (pending != m_pending.end())
+        m_pending.erase(pending);
+    if (request.operation != KvOperation::Get)
+        m_model->recordClientWrite(result.latencyUs,
+                                   result.ok() ? WriteOutcome::Committed : WriteOutcome::Failed);
+    const KvAnswer answer = describeKvAnswer(request, result, node, m_model->summary().leader);
+    if (const RequestRecord *shown = row ? m_history->record(*row) : nullptr) {
+        RequestRecord updated = *shown;
+        updated.result = answer.shortResult;
+        updated.index = result.ok() ? result.index : std::nullopt;
+        updated.term = result.ok() ? result.term : std::nullopt;
+        updated.latencyMs = result.latencyUs / 1000.0;
+        updated.outcome = recordOutcome(answer.outcome);
+        m_history->update(*row, updated);
     }
+    showAnswer(answer);
 }
 
 QString ClientPanel::outcomeColorName(KvAnswer::Outcome outcome) const
@@ -414,9 +408,8 @@ void ClientPanel::showAnswer(const KvAnswer &answer)
     Q_EMIT answerShown();
 }
 
-void ClientPanel::showLoadStatistics()
+void ClientPanel::showLoadStatistics(const LoadStatistics &s, bool running)
 {
-    const LoadGenerator::Statistics s = m_load->statistics();
     // Its own counts for this run; rate and latency from the same figures as the writes chart (every
     // client write, the last few seconds), so that the two never disagree.
     // "This run" is what the run's row in the table shows too: its whole length, its own writes.
@@ -428,7 +421,7 @@ void ClientPanel::showLoadStatistics()
                       .arg(runPerSecond, 0, 'f', 0)
                       .arg(s.failed)
                       .arg(s.inFlight)
-                      .arg(m_load->maxInFlight());
+                      .arg(s.maxInFlight);
     if (s.committed > 0)
         run += tr(" · mean latency %1 ms").arg(double(s.meanLatencyUs) / 1000.0, 0, 'f', 1);
     QStringList lines{run};
@@ -443,7 +436,7 @@ void ClientPanel::showLoadStatistics()
     if (const RequestRecord *shown = m_history->record(m_loadRow)) {
         RequestRecord updated = *shown;
         updated.result = tr("%1%2 ok, %3 failed, %4/s")
-                             .arg(m_load->isRunning() ? tr("running: ") : QString())
+                             .arg(running ? tr("running: ") : QString())
                              .arg(s.committed)
                              .arg(s.failed)
                              .arg(runPerSecond, 0, 'f', 0);
@@ -457,40 +450,26 @@ void ClientPanel::showLoadStatistics()
     }
 }
 
-void ClientPanel::onLoadRunningChanged(bool running)
+void ClientPanel::showLoadRunning(bool running, NodeId to, int keyCount)
 {
+    m_loadRunning = running;
     const QSignalBlocker quiet(m_loadButton);
     m_loadButton->setChecked(running);
     m_loadButton->setText(running ? tr("Stop") : tr("Start"));
     m_loadButton->setEnabled(running || m_rate->value() > 0);
     if (running) {
         // One row per run, updated as it goes: thousands of writes must not flood the table.
-        const NodeId to = m_load->target();
+        m_loadKeys = keyCount;
         m_loadRow = m_history->add(RequestRecord{.time = wallClock(),
                                                  .node = to.isNone() ? tr("any") : QString::number(to.value),
                                                  .operation = tr("LOAD"),
-                                                 .key = tr("key-0…%1").arg(m_load->keyCount() - 1),
+                                                 .key = tr("key-0…%1").arg(keyCount - 1),
                                                  .result = tr("running"),
                                                  .index = {},
                                                  .term = {},
                                                  .latencyMs = {},
                                                  .outcome = RequestRecord::Outcome::Pending});
     }
-    showLoadStatistics();
-}
-
-void ClientPanel::abandonRequestsOf(QObject *client)
-{
-    auto [begin, end] = m_pending.equal_range(client);
-    for (auto it = begin; it != end; ++it) {
-        if (const RequestRecord *shown = m_history->record(it->second)) {
-            RequestRecord updated = *shown;
-            updated.result = tr("no answer: the node's connection was replaced");
-            updated.outcome = RequestRecord::Outcome::Failed;
-            m_history->update(it->second, updated);
-        }
-    }
-    m_pending.erase(begin, end);
 }
 
 } // namespace raftlab

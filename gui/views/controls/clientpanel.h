@@ -3,21 +3,23 @@
 // ClientPanel: a client of the cluster's key-value store in the app: put / get / delete on a chosen node or
 // on "any node", the answer in words (status, value or error, where it committed, latency, who answered and
 // who led, and why when it teaches something), a table of the last requests, and a load generator
-// (LoadGenerator) with its figures. Every write's result also goes to ClusterModel::recordClientWrite() for
-// the charts.
+// with its figures.
 //
-// The panel never owns NodeClients: the lead's controller does, and calls setClients() whenever the
-// cluster changes; clients may be destroyed at any time (their pending requests are marked abandoned).
+// It only draws and asks: a click emits requestWanted() or a load intent, and the controller's
+// ClientSession sends the request, records it and reports back through showSent() / showAnswered() /
+// showRefused(); the load generator's figures come through showLoadStatistics(). Nothing here holds
+// a connection to a node. bindClientPanel() (gui/app) makes those connections.
 
 #include "kvanswer.h"
 #include "views/theme.h"
+
+#include "model/loadstatistics.h"
 
 #include "core/types.h"
 
 #include <QWidget>
 
 #include <map>
-#include <memory>
 
 class QCheckBox;
 class QComboBox;
@@ -32,10 +34,7 @@ class QTableView;
 namespace raftlab {
 
 class ClusterModel;
-class LoadGenerator;
-class NodeClient;
 class RequestHistoryModel;
-class TargetSelector;
 
 class ClientPanel final : public QWidget
 {
@@ -47,7 +46,8 @@ public:
     ~ClientPanel() override;
 
     void setTheme(const Theme &theme);
-    void setClients(const QList<NodeClient *> &clients);
+    // The nodes a request may be sent to (the "Send to" list).
+    void setNodeIds(const QList<raftlab::NodeId> &ids);
 
     // NodeId{}: "any node" (round robin over the reachable nodes; they forward to the leader).
     void setTarget(raftlab::NodeId target);
@@ -56,10 +56,30 @@ public:
     // The answer on show, as plain text (headline, facts, explanation on separate lines).
     QString answerText() const;
     const RequestHistoryModel *requestHistory() const { return m_history; }
-    LoadGenerator *loadGenerator() const { return m_load; }
+    int loadRate() const;
+    int loadKeyCount() const;
+    bool isLoadRunning() const { return m_loadRunning; }
+    // Starts or stops a load run, as the Start/Stop button does.
+    void setLoadRunning(bool running);
+
+public Q_SLOTS:
+    // The panel's own requests (source Panel) only; others are ignored.
+    void showSent(quint64 id, const raftlab::KvRequest &request, raftlab::NodeId node);
+    void showAnswered(quint64 id, const raftlab::KvRequest &request, const raftlab::KvResult &result,
+                      raftlab::NodeId node);
+    void showRefused(const raftlab::KvRequest &request, raftlab::NodeId target);
+    void showLoadRunning(bool running, raftlab::NodeId target, int keyCount);
+    void showLoadStatistics(const raftlab::LoadStatistics &statistics, bool running);
 
 Q_SIGNALS:
     void answerShown(); // a request's answer (or the reason none was sent) is on show
+    // Intents, for the controller.
+    void requestWanted(const raftlab::KvRequest &request, raftlab::NodeId target);
+    void loadRateChanged(int ratePerSecond);
+    void loadKeyCountChanged(int keys);
+    void loadTargetChanged(raftlab::NodeId target);
+    void loadStartWanted();
+    void loadStopWanted();
 
 private:
     QWidget *buildRequestRow();
@@ -68,17 +88,14 @@ private:
     void rebuildTargets();
     void send(KvOperation operation);
     void showAnswer(const KvAnswer &answer);
-    void showLoadStatistics();
-    void onLoadRunningChanged(bool running);
-    void abandonRequestsOf(QObject *client);
     QString outcomeColorName(KvAnswer::Outcome outcome) const;
 
     ClusterModel *m_model;
-    std::unique_ptr<TargetSelector> m_targets;
-    LoadGenerator *m_load;
     RequestHistoryModel *m_history;
     Theme m_theme = Theme::standard();
-    std::multimap<const QObject *, quint64> m_pending; // client -> history rows waiting for it
+    std::map<quint64, quint64> m_pending; // request id -> its row in the table, while unanswered
+    bool m_loadRunning = false;
+    int m_loadKeys = 0; // of the run on show
     quint64 m_loadRow = 0; // the history row of the load generator's current run
     QList<NodeId> m_clientIds;
     KvAnswer m_answer{}; // on show

@@ -20,11 +20,16 @@ QString describeRequest(const KvRequest &request)
             .arg(displayBytes(request.key, 30), request.localRead ? QStringLiteral(" (local)") : QString());
     case KvOperation::Delete:
         return QStringLiteral("DELETE %1").arg(displayBytes(request.key, 30));
+    case KvOperation::Cas:
+        return QStringLiteral("CAS %1 from %2 to %3")
+            .arg(displayBytes(request.key, 30),
+                 request.expected ? displayBytes(*request.expected, 30) : QStringLiteral("(absent)"),
+                 displayBytes(request.value, 30));
     }
     return QString();
 }
 
-QString whoLeads(const NodeClient::KvResult &result, NodeId answeredBy, NodeId leader)
+QString whoLeads(const KvResult &result, NodeId answeredBy, NodeId leader)
 {
     // A 503 carries the answering node's own idea of the leader: that is the one that explains it.
     if (result.httpStatus == 503) {
@@ -39,8 +44,7 @@ QString whoLeads(const NodeClient::KvResult &result, NodeId answeredBy, NodeId l
 }
 
 // The headline and explanation of an HTTP answer that is not a success.
-void describeFailure(const KvRequest &request, const NodeClient::KvResult &result, NodeId answeredBy,
-                     KvAnswer &answer)
+void describeFailure(const KvRequest &request, const KvResult &result, NodeId answeredBy, KvAnswer &answer)
 {
     const bool write = isWrite(request.operation);
     const bool unknownOutcome =
@@ -115,6 +119,8 @@ QString operationName(KvOperation operation)
         return QStringLiteral("GET");
     case KvOperation::Delete:
         return QStringLiteral("DELETE");
+    case KvOperation::Cas:
+        return QStringLiteral("CAS");
     }
     return QString();
 }
@@ -127,8 +133,7 @@ QString displayBytes(const QByteArray &bytes, int maxCharacters)
     return text.left(std::max(1, maxCharacters - 1)) + QChar(0x2026);
 }
 
-KvAnswer describeKvAnswer(const KvRequest &request, const NodeClient::KvResult &result, NodeId answeredBy,
-                          NodeId leader)
+KvAnswer describeKvAnswer(const KvRequest &request, const KvResult &result, NodeId answeredBy, NodeId leader)
 {
     KvAnswer answer;
     const QString target = request.anyNode ? QStringLiteral("any node → node %1").arg(answeredBy.value)
@@ -153,12 +158,14 @@ KvAnswer describeKvAnswer(const KvRequest &request, const NodeClient::KvResult &
         break;
     case KvOperation::Put:
     case KvOperation::Delete:
-        answer.headline =
-            QStringLiteral("%1 OK — %2committed at index %3, term %4")
-                .arg(result.httpStatus)
-                .arg(request.operation == KvOperation::Delete ? QStringLiteral("deleted; ") : QString())
-                .arg(result.index.value_or(0))
-                .arg(result.term.value_or(0));
+    case KvOperation::Cas:
+        answer.headline = QStringLiteral("%1 OK — %2committed at index %3, term %4")
+                              .arg(result.httpStatus)
+                              .arg(request.operation == KvOperation::Delete    ? QStringLiteral("deleted; ")
+                                       : request.operation == KvOperation::Cas ? QStringLiteral("swapped; ")
+                                                                               : QString())
+                              .arg(result.index.value_or(0))
+                              .arg(result.term.value_or(0));
         break;
     }
     answer.explanation = explainSuccess(request, answeredBy, leader);

@@ -4,22 +4,11 @@
 // case without a cluster. Three parts: a headline ("200 OK — committed at index 42, term 3"), the
 // facts (who answered, how fast, who led) and, when it teaches something, one sentence of why.
 
-#include "cluster/nodeclient.h"
+#include "model/kvrequest.h"
 
 #include <QString>
 
 namespace raftlab {
-
-enum class KvOperation { Put, Get, Delete };
-
-struct KvRequest
-{
-    KvOperation operation = KvOperation::Put;
-    QByteArray key{};
-    QByteArray value{}; // of a put
-    bool anyNode = false; // sent to "any node": the panel picked a reachable one
-    bool localRead = false; // a get with consistency=local
-};
 
 struct KvAnswer
 {
@@ -31,13 +20,12 @@ struct KvAnswer
     QString shortResult{}; // for the history table: "200 OK", "503 timeout (outcome unknown)"
 };
 
-QString operationName(KvOperation operation); // "PUT", "GET", "DELETE"
+QString operationName(KvOperation operation); // "PUT", "GET", "DELETE", "CAS"
 // Bytes as text for the panel: UTF-8, cut to `maxCharacters` with an ellipsis.
 QString displayBytes(const QByteArray &bytes, int maxCharacters = 60);
 
 // `answeredBy` the node the request went to; `leader` the cluster's leader when the answer came
 // (the model's summary), NodeId{} when none is known.
-KvAnswer describeKvAnswer(const KvRequest &request, const NodeClient::KvResult &result, NodeId answeredBy,
-                          NodeId leader);
+KvAnswer describeKvAnswer(const KvRequest &request, const KvResult &result, NodeId answeredBy, NodeId leader);
 
 } // namespace raftlab

@@ -6,12 +6,15 @@
 // a loaded 2-core machine.
 #include "views/controls/clientpanel.h"
 #include "views/controls/kvanswer.h"
-#include "views/controls/loadgenerator.h"
 #include "views/controls/requesthistorymodel.h"
-#include "views/controls/targetselector.h"
 
+#include "app/clientpanelbinding.h"
+#include "cluster/clientsession.h"
 #include "cluster/clustersupervisor.h"
+#include "cluster/loadgenerator.h"
 #include "cluster/nodeclient.h"
+#include "cluster/targetselector.h"
+#include "model/clienthistory.h"
 #include "model/clustermodel.h"
 #include "support/screenshots.h"
 
@@ -53,6 +56,28 @@ NodeClient::KvResult answer(int status, QJsonObject json = {})
     result.latencyUs = 12'300;
     return result;
 }
+
+// The panel as the app wires it: its requests go through a ClientSession, its load runs on a LoadGenerator.
+struct PanelRig
+{
+    PanelRig(ClusterModel *model, const QList<NodeClient *> &clients)
+        : session(model, &history)
+        , load(model, &session)
+        , panel(model)
+    {
+        session.setClients(clients);
+        QList<NodeId> ids;
+        for (const NodeClient *client : clients)
+            ids.append(client->id());
+        panel.setNodeIds(ids);
+        bindClientPanel(&panel, &session, &load);
+    }
+
+    ClientHistory history;
+    ClientSession session;
+    LoadGenerator load;
+    ClientPanel panel;
+};
 
 } // namespace
 
@@ -262,7 +287,8 @@ void TestClientPanel::loadFiguresAreTheChartsFigures()
     ClusterModel model;
     qint64 now = 100'000'000;
     model.setClock([&now] { return now; });
-    ClientPanel panel(&model);
+    PanelRig rig(&model, {});
+    ClientPanel &panel = rig.panel;
     // Six seconds of 100 writes/s, with a few slow ones: what the writes chart sums up in its title.
     for (int second = 0; second < 6; ++second) {
         for (int i = 0; i < 100; ++i) {
@@ -276,7 +302,7 @@ void TestClientPanel::loadFiguresAreTheChartsFigures()
     const WriteSummary recent = model.history().clientWrites().summary();
     QCOMPARE(recent.seconds, 5);
     QCOMPARE(recent.committedPerSecond, 100.0);
-    Q_EMIT panel.loadGenerator()->statisticsChanged();
+    Q_EMIT rig.load.statisticsChanged();
     const QLabel *figures = panel.findChild<QLabel *>(QStringLiteral("loadStatistics"));
     QVERIFY(figures);
     QVERIFY2(figures->text().contains(recent.describe()), qPrintable(figures->text()));
@@ -289,7 +315,8 @@ void TestClientPanel::loadControlsNeverMove()
     ClusterModel model;
     qint64 now = 100'000'000;
     model.setClock([&now] { return now; });
-    ClientPanel panel(&model);
+    PanelRig rig(&model, {});
+    ClientPanel &panel = rig.panel;
     panel.resize(520, 700);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -309,8 +336,8 @@ void TestClientPanel::loadControlsNeverMove()
         model.foldPending();
     }
     button->click();
-    QVERIFY(panel.loadGenerator()->isRunning());
-    QTRY_VERIFY(panel.loadGenerator()->statistics().noTarget > 0);
+    QVERIFY(rig.load.isRunning());
+    QTRY_VERIFY(rig.load.statistics().noTarget > 0);
     QTRY_VERIFY(panel.findChild<QLabel *>(QStringLiteral("loadStatistics"))
                     ->text()
                     .contains(QStringLiteral("not sent")));
@@ -320,7 +347,7 @@ void TestClientPanel::loadControlsNeverMove()
     QCoreApplication::processEvents();
     QCOMPARE(where(), before);
     button->click();
-    QVERIFY(!panel.loadGenerator()->isRunning());
+    QVERIFY(!rig.load.isRunning());
     rate->setValue(5);
     QCoreApplication::processEvents();
     QCOMPARE(where(), before);
@@ -329,8 +356,8 @@ void TestClientPanel::loadControlsNeverMove()
 void TestClientPanel::putOnAnyNodeShowsIndexAndTermAndGetReadsItBack()
 {
     startCluster();
-    ClientPanel panel(m_model.get());
-    panel.setClients(clients());
+    PanelRig rig(m_model.get(), clients());
+    ClientPanel &panel = rig.panel;
     panel.resize(900, 640);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -388,8 +415,8 @@ void TestClientPanel::putOnAnyNodeShowsIndexAndTermAndGetReadsItBack()
 void TestClientPanel::enterInTheValueFieldPutsAndDeleteRemoves()
 {
     startCluster();
-    ClientPanel panel(m_model.get());
-    panel.setClients(clients());
+    PanelRig rig(m_model.get(), clients());
+    ClientPanel &panel = rig.panel;
     auto *key = panel.findChild<QLineEdit *>(QStringLiteral("key"));
     auto *value = panel.findChild<QLineEdit *>(QStringLiteral("value"));
     key->setText(QStringLiteral("door"));
@@ -419,9 +446,9 @@ void TestClientPanel::enterInTheValueFieldPutsAndDeleteRemoves()
 void TestClientPanel::loadGeneratorCommitsWithinItsInFlightBound()
 {
     startCluster();
-    ClientPanel panel(m_model.get());
-    panel.setClients(clients());
-    LoadGenerator &load = *panel.loadGenerator();
+    PanelRig rig(m_model.get(), clients());
+    ClientPanel &panel = rig.panel;
+    LoadGenerator &load = rig.load;
     constexpr int bound = 4; // low, so that a slow machine reaches it and the bound is really tested
     load.setMaxInFlight(bound);
     panel.findChild<QSlider *>(QStringLiteral("loadRate"))->setValue(100);
@@ -489,8 +516,8 @@ void TestClientPanel::loadGeneratorCommitsWithinItsInFlightBound()
 void TestClientPanel::aWriteToAKilledNodeFailsInWords()
 {
     startCluster();
-    ClientPanel panel(m_model.get());
-    panel.setClients(clients());
+    PanelRig rig(m_model.get(), clients());
+    ClientPanel &panel = rig.panel;
     // A follower: with the leader gone, writes would wait for a new election, which is another story.
     const NodeId leader = m_model->summary().leader;
     QVERIFY(!leader.isNone());

@@ -1,6 +1,6 @@
 #include "loadgenerator.h"
 
-#include "cluster/nodeclient.h"
+#include "cluster/clientsession.h"
 #include "model/clustermodel.h"
 
 #include <QPointer>
@@ -19,7 +19,7 @@ QByteArray randomValue(QRandomGenerator &random)
 }
 
 // One sentence about a failed write, for the panel's "last failure".
-QString describeFailure(const NodeClient::KvResult &result)
+QString describeFailure(const KvResult &result)
 {
     if (result.httpStatus == 0)
         return QStringLiteral("no answer from node (%1): outcome unknown").arg(result.message);
@@ -33,10 +33,10 @@ QString describeFailure(const NodeClient::KvResult &result)
 
 } // namespace
 
-LoadGenerator::LoadGenerator(ClusterModel *model, QObject *parent)
+LoadGenerator::LoadGenerator(ClusterModel *model, ClientSession *session, QObject *parent)
     : QObject(parent)
     , m_model(model)
-    , m_targets(model)
+    , m_session(session)
     , m_random(QRandomGenerator::global()->generate())
 {
     m_timer.setInterval(tickIntervalMs);
@@ -44,14 +44,6 @@ LoadGenerator::LoadGenerator(ClusterModel *model, QObject *parent)
 }
 
 LoadGenerator::~LoadGenerator() = default;
-
-void LoadGenerator::setClients(const QList<NodeClient *> &clients)
-{
-    m_targets.setClients(clients);
-    for (NodeClient *client : clients)
-        if (client)
-            connect(client, &QObject::destroyed, this, &LoadGenerator::forgetClient, Qt::UniqueConnection);
-}
 
 void LoadGenerator::setRatePerSecond(int rate)
 {
@@ -111,34 +103,30 @@ void LoadGenerator::sendDue()
 
 void LoadGenerator::sendOne()
 {
-    NodeClient *client = m_targets.pick(m_target);
-    if (!client) {
+    const QByteArray key = "key-" + QByteArray::number(m_random.bounded(m_keyCount));
+    const QPointer<LoadGenerator> self(this);
+    const quint64 run = m_run;
+    KvRequest request{.operation = KvOperation::Put, .key = key, .value = randomValue(m_random)};
+    request.source = KvSource::Load;
+    const NodeId sentTo = m_session->send(request, m_target, [self, run](const KvResult &result) {
+        if (!self)
+            return;
+        self->finished(run, result.ok(), result.latencyUs, result.index, result.term,
+                       result.ok() ? QString() : describeFailure(result));
+    });
+    if (sentTo.isNone()) {
         ++m_statistics.noTarget;
         return;
     }
-    const QByteArray key = "key-" + QByteArray::number(m_random.bounded(m_keyCount));
     ++m_statistics.sent;
     ++m_statistics.inFlight;
     m_statistics.peakInFlight = std::max(m_statistics.peakInFlight, m_statistics.inFlight);
-    ++m_inFlightByClient[client];
-    const QPointer<LoadGenerator> self(this);
-    const quint64 run = m_run;
-    const QObject *sender = client;
-    client->put(key, randomValue(m_random), [self, run, sender](const NodeClient::KvResult &result) {
-        if (!self)
-            return;
-        self->finished(run, sender, result.ok(), result.latencyUs, result.index, result.term,
-                       result.ok() ? QString() : describeFailure(result));
-    });
 }
 
-void LoadGenerator::finished(quint64 run, const QObject *client, bool ok, qint64 latencyUs,
-                             std::optional<qint64> index, std::optional<qint64> term, const QString &failure)
+void LoadGenerator::finished(quint64 run, bool ok, qint64 latencyUs, std::optional<qint64> index,
+                             std::optional<qint64> term, const QString &failure)
 {
-    if (auto slot = m_inFlightByClient.find(client); slot != m_inFlightByClient.end() && slot->second > 0) {
-        --slot->second;
-        --m_statistics.inFlight;
-    }
+    m_statistics.inFlight = std::max(0, m_statistics.inFlight - 1);
     // Every write is on the charts, whichever run sent it: it happened to the cluster.
     m_model->recordClientWrite(latencyUs, ok ? WriteOutcome::Committed : WriteOutcome::Failed);
     if (isRunning())
@@ -160,14 +148,6 @@ void LoadGenerator::finished(quint64 run, const QObject *client, bool ok, qint64
     // Stopped, no tick reports the last answers: report them, at most one signal per answer (few).
     if (!isRunning())
         Q_EMIT statisticsChanged();
-}
-
-void LoadGenerator::forgetClient(QObject *client)
-{
-    if (auto slot = m_inFlightByClient.find(client); slot != m_inFlightByClient.end()) {
-        m_statistics.inFlight -= slot->second;
-        m_inFlightByClient.erase(slot);
-    }
 }
 
 void LoadGenerator::maybeEmitStatistics()

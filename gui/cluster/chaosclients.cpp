@@ -1,0 +1,90 @@
+#include "chaosclients.h"
+
+#include "cluster/clientsession.h"
+
+#include <QPointer>
+#include <QTimer>
+
+namespace raftlab {
+
+ChaosClients::ChaosClients(ClientSession *session, std::vector<NodeId> nodes, int clients, quint64 seed,
+                           QObject *parent)
+    : QObject(parent)
+    , m_session(session)
+    , m_nodes(std::move(nodes))
+    , m_clients(std::max(1, clients))
+    , m_random(quint32(seed ^ (seed >> 32)) ^ 0x5eed)
+{ }
+
+void ChaosClients::start()
+{
+    if (m_running || m_nodes.empty())
+        return;
+    m_running = true;
+    for (int client = 0; client < m_clients; ++client)
+        next(client);
+}
+
+void ChaosClients::stop()
+{
+    if (!m_running)
+        return;
+    m_running = false;
+    if (m_inFlight == 0)
+        Q_EMIT drained();
+}
+
+void ChaosClients::next(int client)
+{
+    if (!m_running)
+        return;
+    const QByteArray key = "k" + QByteArray::number(m_random.bounded(keyCount));
+    const QByteArray value = QByteArray::number(client + 1) + "-" + QByteArray::number(++m_sent);
+    KvRequest request{.key = key, .value = value, .timeoutMs = requestTimeoutMs};
+    request.source = KvSource::Chaos;
+    const int dice = int(m_random.bounded(100));
+    if (dice < 40) {
+        request.operation = KvOperation::Get;
+    } else if (dice < 70) {
+        request.operation = KvOperation::Put;
+    } else {
+        // From the value this client last saw: often right, sometimes stale, so both outcomes happen.
+        request.operation = KvOperation::Cas;
+        const auto seen = m_lastSeen[client].find(key);
+        request.expected = seen == m_lastSeen[client].end() ? std::nullopt : seen->second;
+    }
+    const NodeId via = m_nodes[std::size_t(m_random.bounded(int(m_nodes.size())))];
+    const QPointer<ChaosClients> self(this);
+    ++m_inFlight;
+    const NodeId sent = m_session->send(request, via, [self, client, request](const KvResult &result) {
+        if (self)
+            self->answered(client, request, result);
+    });
+    if (sent.isNone()) { // no such node: nothing left, try again shortly
+        --m_inFlight;
+        QTimer::singleShot(maxPauseMs, this, [this, client] { next(client); });
+    }
+}
+
+void ChaosClients::answered(int client, const KvRequest &request, const KvResult &result)
+{
+    --m_inFlight;
+    if (result.ok()) {
+        if (request.operation == KvOperation::Get)
+            m_lastSeen[client][request.key] = result.body;
+        else
+            m_lastSeen[client][request.key] = request.value;
+        if (request.operation != KvOperation::Get && result.index && result.term)
+            m_acknowledged.push_back(AcknowledgedWrite{request.key, *result.index, *result.term});
+    } else if (result.httpStatus == 404) {
+        m_lastSeen[client][request.key] = std::nullopt;
+    }
+    if (!m_running) {
+        if (m_inFlight == 0)
+            Q_EMIT drained();
+        return;
+    }
+    QTimer::singleShot(int(m_random.bounded(maxPauseMs + 1)), this, [this, client] { next(client); });
+}
+
+} // namespace raftlab
