@@ -1612,7 +1612,8 @@ QByteArray SimulatedCluster::saveRun() const
     return QJsonDocument(run).toJson(QJsonDocument::Indented);
 }
 
-std::unique_ptr<SimulatedCluster> SimulatedCluster::loadRun(const QByteArray &json, QString *error, EventSink sink)
+std::unique_ptr<SimulatedCluster> SimulatedCluster::loadRun(const QByteArray &json, QString *error,
+                                                            EventSink sink)
 {
     const auto fail = [error](const QString &why) {
         if (error)

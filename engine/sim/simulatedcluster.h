@@ -223,7 +223,8 @@ public:
     QByteArray saveRun() const;
     // A run saved by saveRun(), replayed to its end. nullptr and `error` for a bad file.
     // `sink`, when given, sees the events of the replay (a trace of the whole run).
-    static std::unique_ptr<SimulatedCluster> loadRun(const QByteArray &json, QString *error, EventSink sink = {});
+    static std::unique_ptr<SimulatedCluster> loadRun(const QByteArray &json, QString *error,
+                                                     EventSink sink = {});
 
 private:
     struct World;

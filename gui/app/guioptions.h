@@ -4,6 +4,9 @@
 
 #include <QString>
 
+#include <cstdint>
+#include <optional>
+
 namespace raftlab {
 
 // What `raftlab` was asked to do (docs/cli.md).
@@ -13,7 +16,7 @@ struct GuiOptions
     static constexpr int maxNodeCount = 9;
 
     // Without a window: play a scenario, or run the chaos nemesis, on real nodes and exit with a verdict.
-    enum class Headless { No, Scenario };
+    enum class Headless { No, Scenario, Simulate };
 
     int nodeCount = defaultNodeCount;
     bool nodeCountGiven = false; // --nodes was typed: it overrides a scenario's own count
@@ -21,6 +24,12 @@ struct GuiOptions
     QString attachFile; // non-empty: show nodes someone else runs instead of spawning
     Headless headless = Headless::No;
     QString scenarioFile;
+    // --simulate: the step-by-step simulator without a window (engine/sim/headlesssimulation.h).
+    std::uint64_t simulationSeed = 1;
+    std::optional<std::uint64_t> simulationSteps;
+    std::optional<qint64> simulationVirtualMs;
+    QString traceFile;
+    QString sabotage;
 };
 
 using GuiCommandLine = CommandLine<GuiOptions>;
