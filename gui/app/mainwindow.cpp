@@ -9,6 +9,7 @@
 #include "views/controls/lessonpanel.h"
 #include "views/panels/chartspanel.h"
 #include "views/panels/logview.h"
+#include "views/sim/simulationwindow.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -222,6 +223,10 @@ void MainWindow::buildActions()
         applyTheme();
     });
 
+    // A simulated cluster opens in a window of its own; the real processes stay here.
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("New simulated cluster…"), this, [this] { SimulationWindow::askAndOpen(this); });
+    file->addAction(tr("Open simulated run…"), this, [this] { SimulationWindow::openRunFile(this); });
     QMenu *cluster = menuBar()->addMenu(QStringLiteral("&Cluster"));
     cluster->addAction(m_pauseAction);
     cluster->addAction(m_resumeAction);
