@@ -68,6 +68,19 @@ void SimulationController::install(std::unique_ptr<sim::SimulatedCluster> cluste
         m_journal.push_back(JournalEntry{.step = 0, .event = event});
         feed(event, true);
     }
+    // Their election timers, already running: the arcs start full.
+    for (const sim::PendingEvent &timer : m_cluster->pendingEvents()) {
+        if (timer.kind != sim::PendingEvent::Kind::Timer)
+            continue;
+        const QJsonObject event{{"type"_L1, u"timer"_s},
+                                {"node"_L1, qint64(timer.from.value)},
+                                {"term"_L1, qint64(timer.term.value)},
+                                {"t_us"_L1, m_cluster->nowUs()},
+                                {"deadline_us"_L1, timer.dueUs}};
+        m_journal.push_back(JournalEntry{.step = 0, .event = event});
+        feed(event, true);
+    }
+    m_initialEvents = m_journal.size();
     m_cluster->setEventSink([this](const QJsonObject &event) { onEvent(event); });
     m_model->foldPending();
     Q_EMIT runChanged();
@@ -182,9 +195,8 @@ void SimulationController::rebuildModel()
     // The initial state events carry step 0; a window starting later needs the moment's state instead.
     for (std::size_t i = from; i < cut; ++i)
         feed(m_journal[i].event, false);
-    if (position() == 0) {
-        for (std::size_t i = cut; i < m_journal.size() && m_journal[i].event.value("type"_L1) == "state"_L1;
-             ++i)
+    if (cut == 0) { // step 0 is the initial state the journal opens with
+        for (std::size_t i = 0; i < m_initialEvents && i < m_journal.size(); ++i)
             feed(m_journal[i].event, false);
     }
     m_model->foldPending();

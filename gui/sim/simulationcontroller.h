@@ -154,6 +154,7 @@ private:
     qint64 m_lastSeekUs = 0;
     int m_branchSerial = 0;
     std::size_t m_replayWindow = defaultReplayWindow;
+    std::size_t m_initialEvents = 0; // the journal opens with the nodes' state and timers at step 0
 };
 
 } // namespace raftlab

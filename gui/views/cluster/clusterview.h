@@ -69,6 +69,9 @@ public:
     // What a click on the link between a and b does: asks to cut it, or to heal it when any end blocks.
     void toggleLink(NodeId a, NodeId b);
 
+    // How dots travel (a simulation's virtual milliseconds need shorter trips than real nodes' loopback).
+    void setMessageTiming(const MessagePlanner::Timing &timing) { m_planner = MessagePlanner(timing); }
+
     void setLegendVisible(bool visible);
     bool isLegendVisible() const;
     QAction *legendAction() const { return m_legendAction; } // checkable, for a menu or toolbar
