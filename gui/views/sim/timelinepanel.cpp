@@ -60,7 +60,7 @@ TimelinePanel::TimelinePanel(SimulationController *controller, QWidget *parent)
     right->addWidget(m_returnButton);
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 2, 4, 2);
-    layout->addLayout(left, 3);
+    layout->addLayout(left, 2);
     layout->addLayout(right, 1);
     refresh();
 }
@@ -76,6 +76,8 @@ void TimelinePanel::refresh()
     const auto length = m_controller->length();
     const auto position = m_controller->position();
     m_slider->setRange(0, int(std::min<std::uint64_t>(length, std::uint64_t(INT_MAX))));
+    m_slider->setPageStep(
+        std::max(1, m_slider->maximum() / 10)); // a click beside the handle: a tenth of the run
     if (!m_slider->isSliderDown())
         m_slider->setValue(int(position));
     const double seconds = double(m_controller->virtualNowUs()) / 1e6;
