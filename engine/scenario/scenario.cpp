@@ -496,6 +496,8 @@ Action StepParser::parse(const QString &verb, QString &label)
             drop.to = node(QStringLiteral("to"), true);
         return drop;
     }
+    if (verb == QLatin1String("fire_timer"))
+        return FireTimer{node(QStringLiteral("node"), true)};
     if (verb == QLatin1String("advance"))
         return Advance{m_fields.integer(QStringLiteral("ms"), 0, 1, maxDurationMs, true)};
     if (verb == QLatin1String("load"))
@@ -510,7 +512,7 @@ Action StepParser::parse(const QString &verb, QString &label)
 bool isSimulationOnly(const Action &action)
 {
     return std::holds_alternative<DeliverNext>(action) || std::holds_alternative<DropMessages>(action) ||
-        std::holds_alternative<Advance>(action);
+        std::holds_alternative<Advance>(action) || std::holds_alternative<FireTimer>(action);
 }
 
 namespace {
@@ -553,6 +555,18 @@ Scenario parseDocument(const QJsonObject &root, const QString &source)
     scenario.summary = top.string(QStringLiteral("summary"), false);
     scenario.nodes = top.integer(QStringLiteral("nodes"), 5, 1, maxNodes);
     scenario.simulationOnly = top.boolean(QStringLiteral("simulation_only"), false);
+    const QJsonValue simulation = top.take(QStringLiteral("simulation"));
+    if (!simulation.isUndefined()) {
+        if (!simulation.isObject())
+            top.bad(QStringLiteral("simulation"), QStringLiteral("must be an object"));
+        if (!scenario.simulationOnly)
+            top.bad(QStringLiteral("simulation"), QStringLiteral("needs \"simulation_only\": true"));
+        Fields settings(simulation.toObject(), source + QStringLiteral(": simulation"));
+        if (settings.has(QStringLiteral("max_entries_per_append")))
+            scenario.maxEntriesPerAppend =
+                settings.integer(QStringLiteral("max_entries_per_append"), 0, 1, 100'000);
+        settings.finish();
+    }
     const QJsonValue cluster = top.take(QStringLiteral("cluster"));
     if (!cluster.isUndefined() && !cluster.isObject())
         top.bad(QStringLiteral("cluster"), QStringLiteral("must be an object of cluster.json fields"));
@@ -754,6 +768,8 @@ QString describeAction(const Action &action)
                     .arg(a.messageType,
                          a.from ? QStringLiteral(" from %1").arg(describe(*a.from)) : QString(),
                          a.to ? QStringLiteral(" to %1").arg(describe(*a.to)) : QString());
+            else if constexpr (std::is_same_v<T, FireTimer>)
+                return QStringLiteral("fire %1's timer now").arg(describe(a.node));
             else if constexpr (std::is_same_v<T, Advance>)
                 return QStringLiteral("let %1 ms of virtual time pass").arg(a.ms);
             else if constexpr (std::is_same_v<T, Reset>)

@@ -201,9 +201,14 @@ struct Advance // virtual time passes: everything due meanwhile happens, in orde
     int ms = 0;
 };
 
+struct FireTimer // the node's next timer fires now: a follower's election timeout, a leader's heartbeat
+{
+    NodeRef node;
+};
+
 using Action = std::variant<WaitLeader, Sleep, ClientWrite, ClientRead, ProcessFault, Partition, Cut, Isolate,
                             Heal, NetFaults, Timing, Transfer, ElectionTimeout, Expect, RememberTerm, Chapter,
-                            Say, Focus, Load, Reset, DeliverNext, DropMessages, Advance>;
+                            Say, Focus, Load, Reset, DeliverNext, DropMessages, Advance, FireTimer>;
 
 // Whether a step can only play in a simulation (it names messages in flight or virtual time).
 bool isSimulationOnly(const Action &action);
@@ -234,6 +239,8 @@ struct Scenario
     QString summary; // one line for the lesson list
     int nodes = 5;
     bool simulationOnly = false; // needs the step-by-step simulator (cannot be staged on processes)
+    // "simulation": {"max_entries_per_append": N}: settings only a simulated cluster has.
+    std::optional<int> maxEntriesPerAppend;
     ClusterSettings cluster;
     std::vector<Step> steps;
 };

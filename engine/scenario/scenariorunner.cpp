@@ -345,6 +345,12 @@ void ScenarioRunner::runStep(const Step &step)
                 const ScenarioTarget::SimulationAnswer answer =
                     m_target->dropMessages(action.messageType, from, to);
                 answer.ok ? done(answer.text) : fail(answer.text);
+            } else if constexpr (std::is_same_v<T, FireTimer>) {
+                const std::optional<NodeId> id = needNode(action.node);
+                if (!id)
+                    return;
+                const ScenarioTarget::SimulationAnswer answer = m_target->fireTimer(*id);
+                answer.ok ? done(answer.text) : fail(answer.text);
             } else if constexpr (std::is_same_v<T, Advance>) {
                 if (const ScenarioTarget::SimulationAnswer answer = m_target->canAdvanceTime(); !answer.ok) {
                     fail(answer.text);

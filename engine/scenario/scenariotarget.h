@@ -120,6 +120,12 @@ public:
         static_cast<void>(to);
         return notSimulated();
     }
+    // The node's next timer fires now (a leader's heartbeat, a follower's election timeout).
+    virtual SimulationAnswer fireTimer(NodeId id)
+    {
+        static_cast<void>(id);
+        return notSimulated();
+    }
     // Whether virtual time can be let pass with after() (only a simulation has it).
     virtual SimulationAnswer canAdvanceTime() { return notSimulated(); }
 };

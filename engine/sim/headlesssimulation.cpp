@@ -43,6 +43,8 @@ SimulatedClusterConfig configFor(const HeadlessSimulationOptions &options, const
     }
     if (cluster.snapshotEvery)
         config.snapshotEvery = *cluster.snapshotEvery;
+    if (lesson->maxEntriesPerAppend)
+        config.maxEntriesPerAppend = *lesson->maxEntriesPerAppend;
     return config;
 }
 
@@ -114,7 +116,8 @@ int runHeadlessSimulation(const HeadlessSimulationOptions &options)
         SimScenarioTarget target(cluster);
         scenario::ScenarioRunner runner(*lesson, &target);
         runner.setPauses(scenario::ScenarioRunner::Pauses::Skip);
-        runner.setStopOnFailure(true);
+        // A sabotaged run goes on past a failed expectation, to where the safety checker catches it.
+        runner.setStopOnFailure(config.adversary == AdversarialFault::None);
         bool finished = false;
         QObject::connect(&runner, &scenario::ScenarioRunner::stepFinished,
                          [&lesson](int index, const scenario::StepResult &result) {
@@ -156,10 +159,12 @@ int runHeadlessSimulation(const HeadlessSimulationOptions &options)
               .arg(cluster.highestTerm().value));
     if (const std::optional<Violation> &violation = cluster.violation()) {
         printLine(OutputStream::Stderr,
-                  QStringLiteral("raftlab: safety violated at step %1 (%2 ms virtual): %3: %4")
+                  QStringLiteral("raftlab: safety violated at step %1 (%2 ms virtual): %3")
                       .arg(violation->step)
                       .arg(violation->timeUs / 1000.0)
-                      .arg(violation->invariant, violation->text));
+                      .arg(violation->text.startsWith(violation->invariant)
+                               ? violation->text
+                               : QStringLiteral("%1: %2").arg(violation->invariant, violation->text)));
         return 1;
     }
     return expectationsHeld ? 0 : 1;

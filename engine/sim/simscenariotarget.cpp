@@ -254,6 +254,18 @@ scenario::ScenarioTarget::SimulationAnswer SimScenarioTarget::deliverNext(NodeId
                                 .arg(to.value)};
 }
 
+scenario::ScenarioTarget::SimulationAnswer SimScenarioTarget::fireTimer(NodeId id)
+{
+    const RaftCore *core = m_cluster.core(id);
+    const bool leads = core && core->role() == Role::Leader;
+    if (!m_cluster.fireTimerNow(id))
+        return SimulationAnswer{
+            false, QStringLiteral("node %1 has no timer to fire (down or frozen)").arg(id.value)};
+    return SimulationAnswer{true,
+                            leads ? QStringLiteral("node %1 sent its heartbeats").arg(id.value)
+                                  : QStringLiteral("node %1's election timer fired").arg(id.value)};
+}
+
 scenario::ScenarioTarget::SimulationAnswer SimScenarioTarget::dropMessages(const QString &messageType,
                                                                            std::optional<NodeId> from,
                                                                            std::optional<NodeId> to)

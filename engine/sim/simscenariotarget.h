@@ -44,6 +44,7 @@ public:
     SimulationAnswer deliverNext(NodeId from, NodeId to, const QString &messageType) override;
     SimulationAnswer dropMessages(const QString &messageType, std::optional<NodeId> from,
                                   std::optional<NodeId> to) override;
+    SimulationAnswer fireTimer(NodeId id) override;
     SimulationAnswer canAdvanceTime() override { return SimulationAnswer{true, {}}; }
 
 private:

@@ -109,6 +109,8 @@ QString SimulatedClusterConfig::problem() const
         return QStringLiteral("election_timeout_ms must be [min, max] with heartbeat_ms < min < max");
     if (delayMinMs < 0 || delayMaxMs < delayMinMs || delayMaxMs > 60'000)
         return QStringLiteral("delay_ms must be [min, max] with 0 <= min <= max <= 60000");
+    if (maxEntriesPerAppend < 1 || maxEntriesPerAppend > 100'000)
+        return QStringLiteral("max_entries_per_append must be 1 to 100000");
     if (snapshotEvery < 0)
         return QStringLiteral("snapshot_every must not be negative");
     return {};
@@ -168,11 +170,13 @@ QString SimulatedClusterConfig::fromJson(const QJsonObject &json, SimulatedClust
         max = array[1].toInt();
         return true;
     };
-    for (const char *name : {"nodes", "tick_ms", "heartbeat_ms", "snapshot_every"}) {
-        int *field = QLatin1String(name) == QLatin1String("nodes") ? &config.nodes
-            : QLatin1String(name) == QLatin1String("tick_ms")      ? &config.tickMs
-            : QLatin1String(name) == QLatin1String("heartbeat_ms") ? &config.heartbeatMs
-                                                                   : &config.snapshotEvery;
+    for (const char *name :
+         {"nodes", "tick_ms", "heartbeat_ms", "snapshot_every", "max_entries_per_append"}) {
+        int *field = QLatin1String(name) == QLatin1String("nodes")   ? &config.nodes
+            : QLatin1String(name) == QLatin1String("tick_ms")        ? &config.tickMs
+            : QLatin1String(name) == QLatin1String("heartbeat_ms")   ? &config.heartbeatMs
+            : QLatin1String(name) == QLatin1String("snapshot_every") ? &config.snapshotEvery
+                                                                     : &config.maxEntriesPerAppend;
         if (!integer(name, *field))
             return QStringLiteral("config: field '%1' must be an integer").arg(QLatin1String(name));
     }
@@ -494,6 +498,7 @@ SimulatedCluster::SimulatedCluster(const SimulatedClusterConfig &config, std::ui
         core.heartbeatTicks = config.heartbeatMs / config.tickMs;
         core.electionTimeoutTicksMin = config.electionTimeoutMinMs / config.tickMs;
         core.electionTimeoutTicksMax = config.electionTimeoutMaxMs / config.tickMs;
+        core.maxEntriesPerAppend = std::size_t(config.maxEntriesPerAppend);
         world.nodes.emplace_back(core, static_cast<SimObserver &>(*this));
         world.nodes.back().setSnapshotInterval(config.snapshotEvery);
         World::Runtime runtime;
@@ -960,11 +965,21 @@ bool SimulatedCluster::executeOnce(const Choice &choice)
         return true;
     }
     case Choice::Kind::FireTimer: {
-        if (!live(choice.node) || core(choice.node)->role() == Role::Leader)
+        if (!live(choice.node))
             return false;
         const int index = indexOf(choice.node);
         catchUpTicks(index, world.now, false);
-        world.nodes[std::size_t(index)].core().campaignNow();
+        RaftCore &target = world.nodes[std::size_t(index)].core();
+        if (target.role() == Role::Leader) {
+            // A leader's timer is its heartbeat (or CheckQuorum's check): its clock runs ahead to it.
+            const std::optional<int> ticks = target.ticksUntilTimer();
+            if (!ticks)
+                return false;
+            for (int tick = 0; tick < *ticks; ++tick)
+                target.tick();
+        } else {
+            target.campaignNow();
+        }
         afterInput(index);
         endStep();
         return true;

@@ -41,6 +41,7 @@ struct SimulatedClusterConfig
     int delayMinMs = 2; // a message takes uniformly [delayMinMs, delayMaxMs]; each link keeps its order
     int delayMaxMs = 10;
     int snapshotEvery = 0; // applied entries between snapshots (0: never)
+    int maxEntriesPerAppend = 256; // 1: each AppendEntries carries one entry, to watch them one by one
     AdversarialFault adversary = AdversarialFault::None; // a sabotage the checker must catch
 
     // Empty when the configuration can run; otherwise one sentence naming the field.
@@ -76,7 +77,7 @@ struct Choice
         Deliver, // deliver `event` now, whatever its place in the queue
         Drop, // lose `event`
         Duplicate, // a second copy of message `event`, due with it
-        FireTimer, // `node`'s election timer fires now
+        FireTimer, // `node`'s timer fires now: a follower's election timeout, a leader's heartbeat
         AdvanceTo, // let time pass up to `timeUs`, delivering everything due meanwhile
         Crash,
         Restart,
@@ -181,7 +182,7 @@ public:
     bool deliver(SimEventId id);
     bool drop(SimEventId id);
     bool duplicate(SimEventId id);
-    bool fireTimerNow(NodeId id); // not a leader's: its timer is the heartbeat
+    bool fireTimerNow(NodeId id); // a follower's election timeout now; a leader's next timer (heartbeat) now
     bool advance(qint64 virtualUs);
     bool crash(NodeId id);
     bool restart(NodeId id);

@@ -481,7 +481,11 @@ void TestSimulatedCluster::fireTimerStartsAnElection()
     QCOMPARE(cluster.nowUs(), 0);
     cluster.advance(300'000);
     QVERIFY(cluster.leader() == NodeId(3));
-    QVERIFY(!cluster.fireTimerNow(NodeId(3))); // a leader's timer is its heartbeat
+    // A leader's timer is its heartbeat: it goes out now.
+    QVERIFY(!findMessage(cluster, MessageType::Heartbeat, NodeId(3), NodeId(1)));
+    QVERIFY(cluster.fireTimerNow(NodeId(3)));
+    QVERIFY(findMessage(cluster, MessageType::Heartbeat, NodeId(3), NodeId(1)));
+    QVERIFY(!cluster.fireTimerNow(NodeId(9))); // no such node
 }
 
 QTEST_GUILESS_MAIN(TestSimulatedCluster)
