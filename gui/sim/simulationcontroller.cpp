@@ -191,7 +191,16 @@ void SimulationController::rebuildModel()
 {
     m_model->reset();
     const std::size_t cut = journalCut(position());
-    const std::size_t from = cut > m_replayWindow ? cut - m_replayWindow : 0;
+    // The events of the charts' span before this moment are enough (older ones only scroll off), and never
+    // more than the replay window.
+    const qint64 since = m_cluster->nowUs() - replaySpanUs;
+    const auto firstRecent = std::partition_point(
+        m_journal.begin(), m_journal.begin() + std::ptrdiff_t(cut),
+        [since](const JournalEntry &entry) { return eventfield::timeUs(entry.event) < since; });
+    std::size_t from = cut > m_replayWindow ? cut - m_replayWindow : 0;
+    from = std::max(from, std::size_t(firstRecent - m_journal.begin()));
+    if (from <= m_initialEvents)
+        from = 0; // from the start: nothing to sum up
     // The initial state events carry step 0; a window starting later needs the moment's state instead.
     for (std::size_t i = from; i < cut; ++i)
         feed(m_journal[i].event, false);

@@ -52,6 +52,8 @@ public:
     // Journal events replayed into the model at most, when a moment is redrawn: older ones are summed
     // up by the cluster's state at that moment (the charts and the feed then start later).
     static constexpr std::size_t defaultReplayWindow = 60'000;
+    // ...and only those of this much virtual time before the moment: the charts' span, and some more.
+    static constexpr qint64 replaySpanUs = 40'000'000;
     void setReplayWindow(std::size_t events) { m_replayWindow = std::max<std::size_t>(events, 1); }
 
     explicit SimulationController(QObject *parent = nullptr);

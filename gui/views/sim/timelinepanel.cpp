@@ -88,10 +88,7 @@ void TimelinePanel::refresh()
 
     QStringList lines;
     for (const SimulationController::Branch &branch : m_controller->branches()) {
-        QString line = tr("%1: parts at step %2, ends at step %3")
-                           .arg(branch.name)
-                           .arg(branch.forkStep)
-                           .arg(branch.length);
+        QString line = tr("%1: from step %2 to %3").arg(branch.name).arg(branch.forkStep).arg(branch.length);
         if (branch.violation)
             line += tr(" (%1 broken)").arg(branch.violation->invariant);
         lines << line;
