@@ -120,6 +120,11 @@ void TestSimulationWindow::adversaryRaisesTheBannerAndJumpMovesTheTimeline()
     QVERIFY2(text.contains(QStringLiteral("node")), qPrintable(text));
     QVERIFY(!window.controls()->stepButton()->isEnabled()); // the run stopped
 
+    if (const QString dir = qEnvironmentVariable("RAFTLAB_SCREENSHOT_DIR"); !dir.isEmpty()) {
+        window.resize(1600, 1000);
+        controller->model()->foldPending();
+        window.grab().save(dir + QStringLiteral("/sim-violation.png"));
+    }
     window.timeline()->slider()->setValue(2);
     QTRY_COMPARE(controller->position(), std::uint64_t(2));
     QVERIFY(window.violationBanner()->jumpButton()->isEnabled());
