@@ -515,6 +515,7 @@ SimulatedCluster::SimulatedCluster(const SimulatedClusterConfig &config, std::ui
     }
     refreshTimers();
     m_checkpoints.push_back(Checkpoint{*m_world});
+    m_checkpointCount = 1;
 }
 
 SimulatedCluster::~SimulatedCluster() = default;
@@ -840,7 +841,8 @@ bool SimulatedCluster::apply(const Choice &choice)
         // Consecutive steps are one choice; what pointed just past it now points into it.
         Choice &last = m_choices.back();
         const std::size_t index = m_choices.size() - 1;
-        for (Checkpoint &checkpoint : m_checkpoints) {
+        for (std::size_t c = 0; c < m_checkpointCount; ++c) {
+            Checkpoint &checkpoint = m_checkpoints[c];
             if (checkpoint.world.choiceIndex == index + 1 && checkpoint.world.stepsIntoChoice == 0) {
                 checkpoint.world.choiceIndex = index;
                 checkpoint.world.stepsIntoChoice = last.count;
@@ -871,9 +873,14 @@ bool SimulatedCluster::apply(const Choice &choice)
 
 void SimulatedCluster::saveCheckpoint()
 {
-    if (m_world->steps % m_checkpointInterval != 0 || m_checkpoints.back().world.steps >= m_world->steps)
+    if (m_world->steps % m_checkpointInterval != 0 ||
+        m_checkpoints[m_checkpointCount - 1].world.steps >= m_world->steps)
         return;
-    m_checkpoints.push_back(Checkpoint{*m_world});
+    if (m_checkpointCount < m_checkpoints.size())
+        m_checkpoints[m_checkpointCount].world = *m_world;
+    else
+        m_checkpoints.push_back(Checkpoint{*m_world});
+    ++m_checkpointCount;
 }
 
 bool SimulatedCluster::execute(const Choice &choice, std::uint64_t alreadyDone, std::uint64_t stopAt)
@@ -1148,12 +1155,12 @@ bool SimulatedCluster::rewindTo(std::uint64_t step)
 {
     if (step > m_world->steps)
         return false;
-    auto checkpoint =
-        std::upper_bound(m_checkpoints.begin(), m_checkpoints.end(), step,
-                         [](std::uint64_t value, const Checkpoint &c) { return value < c.world.steps; });
+    auto checkpoint = std::upper_bound(
+        m_checkpoints.begin(), m_checkpoints.begin() + std::ptrdiff_t(m_checkpointCount), step,
+        [](std::uint64_t value, const Checkpoint &c) { return value < c.world.steps; });
     --checkpoint; // the first one is at step 0
     restoreWorld(checkpoint->world);
-    m_checkpoints.erase(checkpoint + 1, m_checkpoints.end());
+    m_checkpointCount = std::size_t(checkpoint - m_checkpoints.begin()) + 1;
     m_replaying = true;
     World &world = *m_world;
     while (world.steps < step && world.choiceIndex < m_choices.size()) {
@@ -1172,7 +1179,8 @@ bool SimulatedCluster::rewindTo(std::uint64_t step)
         Choice partial{.kind = Choice::Kind::Step, .count = world.stepsIntoChoice};
         m_choices.resize(world.choiceIndex);
         m_choices.push_back(partial);
-        for (Checkpoint &c : m_checkpoints) {
+        for (std::size_t i = 0; i < m_checkpointCount; ++i) {
+            Checkpoint &c = m_checkpoints[i];
             if (c.world.choiceIndex == world.choiceIndex + 1 && c.world.stepsIntoChoice == 0) {
                 c.world.choiceIndex = world.choiceIndex;
                 c.world.stepsIntoChoice = partial.count;

@@ -272,7 +272,10 @@ private:
     std::unique_ptr<World> m_world;
     std::unique_ptr<Adversary> m_adversary;
     std::vector<Choice> m_choices;
+    // The first m_checkpointCount are this branch's; the rest are slots of a branch left by a rewind,
+    // overwritten in place (their memory reused) rather than freed, so a rewind frees nothing.
     std::vector<Checkpoint> m_checkpoints;
+    std::size_t m_checkpointCount = 0;
     std::uint64_t m_checkpointInterval = 2000;
     EventSink m_sink;
     bool m_replaying = false;

@@ -3,6 +3,10 @@
 // stopping a sabotaged run at the step that broke safety.
 #include "sim/simulatedcluster.h"
 
+#include "perfonly.h"
+
+#include <QElapsedTimer>
+
 #include <QJsonDocument>
 #include <QTest>
 
@@ -105,6 +109,8 @@ private Q_SLOTS:
     void minorityPartitionCannotCommit();
     void lossDuplicateAndDropType();
     void fireTimerStartsAnElection();
+    void tenVirtualSecondsTakeWellUnderASecond();
+    void rewindInATenMinuteRunTakesUnder200Ms();
 };
 
 void TestSimulatedCluster::electsALeaderAndReplicatesAPut()
@@ -486,6 +492,45 @@ void TestSimulatedCluster::fireTimerStartsAnElection()
     QVERIFY(cluster.fireTimerNow(NodeId(3)));
     QVERIFY(findMessage(cluster, MessageType::Heartbeat, NodeId(3), NodeId(1)));
     QVERIFY(!cluster.fireTimerNow(NodeId(9))); // no such node
+}
+
+void TestSimulatedCluster::tenVirtualSecondsTakeWellUnderASecond()
+{
+    RAFTLAB_PERF_ONLY();
+    QElapsedTimer timer;
+    timer.start();
+    SimulatedCluster cluster(SimulatedClusterConfig{}, 1);
+    for (int ms = 0; ms < 10'000; ms += 20) {
+        if (const std::optional<NodeId> leader = cluster.leader())
+            cluster.put(*leader, QStringLiteral("k"), QString::number(ms));
+        cluster.advance(20'000);
+    }
+    const qint64 elapsed = timer.elapsed();
+    qInfo("10 virtual seconds, 5 nodes, a write every 20 ms: %lld ms, %llu steps", elapsed,
+          static_cast<unsigned long long>(cluster.stepCount()));
+    QVERIFY2(elapsed < 500, qPrintable(QStringLiteral("%1 ms").arg(elapsed)));
+}
+
+void TestSimulatedCluster::rewindInATenMinuteRunTakesUnder200Ms()
+{
+    RAFTLAB_PERF_ONLY();
+    SimulatedCluster cluster(SimulatedClusterConfig{}, 1);
+    for (int ms = 0; ms < 600'000; ms += 100) {
+        if (const std::optional<NodeId> leader = cluster.leader())
+            cluster.put(*leader, QStringLiteral("k"), QString::number(ms));
+        cluster.advance(100'000);
+    }
+    const std::uint64_t end = cluster.stepCount();
+    qint64 worst = 0;
+    for (std::uint64_t target : {end * 9 / 10, end / 2, end / 10 + 1999, std::uint64_t(1)}) {
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(cluster.rewindTo(target));
+        worst = std::max(worst, timer.elapsed());
+    }
+    qInfo("rewinds in a 10-minute run (%llu steps): the slowest took %lld ms",
+          static_cast<unsigned long long>(end), worst);
+    QVERIFY2(worst < 200, qPrintable(QStringLiteral("%1 ms").arg(worst)));
 }
 
 QTEST_GUILESS_MAIN(TestSimulatedCluster)
