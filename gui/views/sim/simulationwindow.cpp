@@ -244,7 +244,7 @@ void SimulationWindow::refreshTitle()
     const sim::SimulatedClusterConfig &config = cluster->config();
     // A dot crosses its link in the message's own virtual time: a step shows how far each one got.
     MessagePlanner::Timing timing;
-    timing.minVisibleUs = qint64(config.delayMaxMs) * 1000;
+    timing.minVisibleUs = qint64(config.delayMinMs) * 1000;
     timing.burstUs = qint64(config.heartbeatMs) * 1000 / 2;
     m_clusterView->setMessageTiming(timing);
     QString what = tr("%1 simulated nodes, seed %2").arg(config.nodes).arg(cluster->seed());
