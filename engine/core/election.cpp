@@ -3,6 +3,8 @@
 
 #include "invariantguard.h"
 
+#include <algorithm>
+
 namespace raftlab {
 
 void RaftCore::tick()
@@ -54,6 +56,20 @@ void RaftCore::tickLeader()
         m_heartbeatElapsedTicks = 0;
         broadcastHeartbeat(m_readRound);
     }
+}
+
+std::optional<int> RaftCore::ticksUntilTimer() const
+{
+    if (m_halted)
+        return std::nullopt;
+    if (m_role != Role::Leader)
+        return std::max(1, m_randomizedElectionTimeoutTicks - m_electionElapsedTicks);
+    int ticks = std::max(1, m_config.heartbeatTicks - m_heartbeatElapsedTicks);
+    if (m_config.checkQuorum)
+        ticks = std::min(ticks, std::max(1, m_config.electionTimeoutTicksMin - m_electionElapsedTicks));
+    if (!m_transferTarget.isNone())
+        ticks = std::min(ticks, std::max(1, m_config.electionTimeoutTicksMin - m_transferElapsedTicks));
+    return ticks;
 }
 
 void RaftCore::setTiming(int heartbeatTicks, int electionTimeoutTicksMin, int electionTimeoutTicksMax)

@@ -125,6 +125,10 @@ public:
     const CoreConfig &config() const { return m_config; }
     const std::map<NodeId, Progress> &progress() const { return m_progress; } // leader only
     CoreStatus status() const;
+    // How many tick() calls from now until one of this node's timers fires (an election timeout, a
+    // heartbeat round, CheckQuorum's check, a transfer's deadline); nullopt once halted. Ticks before it
+    // decide nothing, so an owner that simulates time may jump straight to it.
+    std::optional<int> ticksUntilTimer() const;
 
 private:
     // Term and role transitions. Each become*() checks the transition is legal.

@@ -1,5 +1,7 @@
 #include "scenario.h"
 
+#include "core/message.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -155,6 +157,9 @@ public:
         : m_fields(fields)
         , m_labels(labels)
     { }
+
+    // A message type's name, as the core spells it ("AppendEntries").
+    QString messageType();
 
     NodeRef node(const QString &key, bool required, NodeRef fallback = {})
     {
@@ -349,6 +354,20 @@ Action StepParser::parseExpect()
     return expect;
 }
 
+QString StepParser::messageType()
+{
+    const QString name = m_fields.string(QStringLiteral("type"), true);
+    for (int value = int(MessageType::PreVote); value <= int(MessageType::TimeoutNow); ++value) {
+        const std::string_view known = toString(static_cast<MessageType>(value));
+        if (name == QLatin1String(known.data(), qsizetype(known.size())))
+            return name;
+    }
+    m_fields.bad(QStringLiteral("type"),
+                 QStringLiteral("must be a message type: PreVote, PreVoteResponse, RequestVote, "
+                                "RequestVoteResponse, AppendEntries, AppendEntriesResponse, Heartbeat, "
+                                "HeartbeatResponse, InstallSnapshot, InstallSnapshotResponse or TimeoutNow"));
+}
+
 Action StepParser::parse(const QString &verb, QString &label)
 {
     if (verb == QLatin1String("wait_leader"))
@@ -463,6 +482,24 @@ Action StepParser::parse(const QString &verb, QString &label)
     if (verb == QLatin1String("reset"))
         return Reset{m_fields.boolean(QStringLiteral("prevote"), true),
                      m_fields.boolean(QStringLiteral("check_quorum"), true)};
+    if (verb == QLatin1String("deliver")) {
+        DeliverNext deliver{node(QStringLiteral("from"), true), node(QStringLiteral("to"), true), {}};
+        if (m_fields.has(QStringLiteral("type")))
+            deliver.messageType = messageType();
+        return deliver;
+    }
+    if (verb == QLatin1String("drop")) {
+        DropMessages drop{messageType(), {}, {}};
+        if (m_fields.has(QStringLiteral("from")))
+            drop.from = node(QStringLiteral("from"), true);
+        if (m_fields.has(QStringLiteral("to")))
+            drop.to = node(QStringLiteral("to"), true);
+        return drop;
+    }
+    if (verb == QLatin1String("fire_timer"))
+        return FireTimer{node(QStringLiteral("node"), true)};
+    if (verb == QLatin1String("advance"))
+        return Advance{m_fields.integer(QStringLiteral("ms"), 0, 1, maxDurationMs, true)};
     if (verb == QLatin1String("load"))
         return Load{m_fields.integer(QStringLiteral("rate"), 0, 0, 500, true),
                     node(QStringLiteral("node"), false)};
@@ -470,6 +507,16 @@ Action StepParser::parse(const QString &verb, QString &label)
 }
 
 // Which steps resolve a node when they run, so that their "as" labels a node.
+} // namespace
+
+bool isSimulationOnly(const Action &action)
+{
+    return std::holds_alternative<DeliverNext>(action) || std::holds_alternative<DropMessages>(action) ||
+        std::holds_alternative<Advance>(action) || std::holds_alternative<FireTimer>(action);
+}
+
+namespace {
+
 bool labelsNode(const Action &action)
 {
     return std::holds_alternative<WaitLeader>(action) || std::holds_alternative<ProcessFault>(action) ||
@@ -508,6 +555,18 @@ Scenario parseDocument(const QJsonObject &root, const QString &source)
     scenario.summary = top.string(QStringLiteral("summary"), false);
     scenario.nodes = top.integer(QStringLiteral("nodes"), 5, 1, maxNodes);
     scenario.simulationOnly = top.boolean(QStringLiteral("simulation_only"), false);
+    const QJsonValue simulation = top.take(QStringLiteral("simulation"));
+    if (!simulation.isUndefined()) {
+        if (!simulation.isObject())
+            top.bad(QStringLiteral("simulation"), QStringLiteral("must be an object"));
+        if (!scenario.simulationOnly)
+            top.bad(QStringLiteral("simulation"), QStringLiteral("needs \"simulation_only\": true"));
+        Fields settings(simulation.toObject(), source + QStringLiteral(": simulation"));
+        if (settings.has(QStringLiteral("max_entries_per_append")))
+            scenario.maxEntriesPerAppend =
+                settings.integer(QStringLiteral("max_entries_per_append"), 0, 1, 100'000);
+        settings.finish();
+    }
     const QJsonValue cluster = top.take(QStringLiteral("cluster"));
     if (!cluster.isUndefined() && !cluster.isObject())
         top.bad(QStringLiteral("cluster"), QStringLiteral("must be an object of cluster.json fields"));
@@ -540,6 +599,11 @@ Scenario parseDocument(const QJsonObject &root, const QString &source)
         QString label = step.label;
         StepParser parser(fields, labels);
         step.action = parser.parse(step.verb, label);
+        if (isSimulationOnly(step.action) && !scenario.simulationOnly)
+            fail(
+                QStringLiteral("%1 (%2): a simulation-only step; mark the scenario \"simulation_only\": true "
+                               "and play it with --simulate")
+                    .arg(where, step.verb));
         if (!label.isEmpty()) { // not consumed as a write or term label
             if (!labelsNode(step.action))
                 fields.bad(QStringLiteral("as"), QStringLiteral("this step names no node to label"));
@@ -695,6 +759,19 @@ QString describeAction(const Action &action)
                 return a.ratePerSecond > 0
                     ? QStringLiteral("%1 writes/s via %2").arg(a.ratePerSecond).arg(describe(a.node))
                     : QStringLiteral("stop the writes");
+            else if constexpr (std::is_same_v<T, DeliverNext>)
+                return QStringLiteral("deliver the next %1message from %2 to %3")
+                    .arg(a.messageType.isEmpty() ? QString() : a.messageType + QLatin1Char(' '),
+                         describe(a.from), describe(a.to));
+            else if constexpr (std::is_same_v<T, DropMessages>)
+                return QStringLiteral("drop every %1 in flight%2%3")
+                    .arg(a.messageType,
+                         a.from ? QStringLiteral(" from %1").arg(describe(*a.from)) : QString(),
+                         a.to ? QStringLiteral(" to %1").arg(describe(*a.to)) : QString());
+            else if constexpr (std::is_same_v<T, FireTimer>)
+                return QStringLiteral("fire %1's timer now").arg(describe(a.node));
+            else if constexpr (std::is_same_v<T, Advance>)
+                return QStringLiteral("let %1 ms of virtual time pass").arg(a.ms);
             else if constexpr (std::is_same_v<T, Reset>)
                 return QStringLiteral("a fresh cluster: PreVote %1, CheckQuorum %2")
                     .arg(a.preVote ? u"on" : u"off", a.checkQuorum ? u"on" : u"off");

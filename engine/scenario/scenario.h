@@ -180,9 +180,38 @@ struct Load // a steady stream of writes in the background, until a later load w
     NodeRef node;
 };
 
+// --- simulation-only steps (a scenario marked "simulation_only": the step-by-step simulator) ----------
+
+struct DeliverNext // the next pending message from `from` to `to` (of `messageType`, when given) arrives now
+{
+    NodeRef from;
+    NodeRef to;
+    QString messageType; // empty: any; else a message type name, e.g. "AppendEntries"
+};
+
+struct DropMessages // every pending message of `messageType` (from / to the nodes given) is lost
+{
+    QString messageType;
+    std::optional<NodeRef> from;
+    std::optional<NodeRef> to;
+};
+
+struct Advance // virtual time passes: everything due meanwhile happens, in order
+{
+    int ms = 0;
+};
+
+struct FireTimer // the node's next timer fires now: a follower's election timeout, a leader's heartbeat
+{
+    NodeRef node;
+};
+
 using Action = std::variant<WaitLeader, Sleep, ClientWrite, ClientRead, ProcessFault, Partition, Cut, Isolate,
                             Heal, NetFaults, Timing, Transfer, ElectionTimeout, Expect, RememberTerm, Chapter,
-                            Say, Focus, Load, Reset>;
+                            Say, Focus, Load, Reset, DeliverNext, DropMessages, Advance, FireTimer>;
+
+// Whether a step can only play in a simulation (it names messages in flight or virtual time).
+bool isSimulationOnly(const Action &action);
 
 struct Step
 {
@@ -210,6 +239,8 @@ struct Scenario
     QString summary; // one line for the lesson list
     int nodes = 5;
     bool simulationOnly = false; // needs the step-by-step simulator (cannot be staged on processes)
+    // "simulation": {"max_entries_per_append": N}: settings only a simulated cluster has.
+    std::optional<int> maxEntriesPerAppend;
     ClusterSettings cluster;
     std::vector<Step> steps;
 };

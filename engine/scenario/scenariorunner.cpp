@@ -327,6 +327,36 @@ void ScenarioRunner::runStep(const Step &step)
                                     .arg(action.preVote ? u"on" : u"off", action.checkQuorum ? u"on" : u"off")
                               : QStringLiteral("the nodes did not come back: %1").arg(describeNodes()));
                 });
+            } else if constexpr (std::is_same_v<T, DeliverNext>) {
+                const std::optional<NodeId> from = needNode(action.from);
+                const std::optional<NodeId> to = from ? needNode(action.to) : std::nullopt;
+                if (!to)
+                    return;
+                const ScenarioTarget::SimulationAnswer answer =
+                    m_target->deliverNext(*from, *to, action.messageType);
+                answer.ok ? done(answer.text) : fail(answer.text);
+            } else if constexpr (std::is_same_v<T, DropMessages>) {
+                std::optional<NodeId> from;
+                std::optional<NodeId> to;
+                if (action.from && !(from = needNode(*action.from)))
+                    return;
+                if (action.to && !(to = needNode(*action.to)))
+                    return;
+                const ScenarioTarget::SimulationAnswer answer =
+                    m_target->dropMessages(action.messageType, from, to);
+                answer.ok ? done(answer.text) : fail(answer.text);
+            } else if constexpr (std::is_same_v<T, FireTimer>) {
+                const std::optional<NodeId> id = needNode(action.node);
+                if (!id)
+                    return;
+                const ScenarioTarget::SimulationAnswer answer = m_target->fireTimer(*id);
+                answer.ok ? done(answer.text) : fail(answer.text);
+            } else if constexpr (std::is_same_v<T, Advance>) {
+                if (const ScenarioTarget::SimulationAnswer answer = m_target->canAdvanceTime(); !answer.ok) {
+                    fail(answer.text);
+                    return;
+                }
+                m_target->after(action.ms, guarded([this] { done(); }));
             } else if constexpr (std::is_same_v<T, Load>) {
                 const std::optional<NodeId> id = needNode(action.node);
                 if (!id)

@@ -1,8 +1,8 @@
 #pragma once
 
 // What a scenario plays on: a cluster of real processes (the app's ClusterController) or, later, a
-// simulated one. The runner only asks through this interface, so a lesson plays the same on both.
-// Every time is in the cluster's own time: real milliseconds for processes, virtual ones in a
+// simulated one (engine/sim). The runner only asks through this interface, so a lesson plays the same on
+// both. Every time is in the cluster's own time: real milliseconds for processes, virtual ones in a
 // simulation.
 
 #include "core/types.h"
@@ -89,6 +89,45 @@ public:
 
     // Empty when every running node's committed entries agree where they overlap; else why not.
     virtual QString committedLogsDisagreement() const = 0;
+
+    // --- simulation-only steps: a cluster of processes cannot do them and says so -----------------
+    struct SimulationAnswer
+    {
+        bool ok = false;
+        QString text; // what was done, or why it cannot be
+    };
+    static SimulationAnswer notSimulated()
+    {
+        return SimulationAnswer{
+            false,
+            QStringLiteral("a simulation-only step: real processes cannot hold "
+                           "messages or time; play it with raftlab --headless --simulate")};
+    }
+    // Delivers the first pending message from `from` to `to` (of `messageType` unless empty).
+    virtual SimulationAnswer deliverNext(NodeId from, NodeId to, const QString &messageType)
+    {
+        static_cast<void>(from);
+        static_cast<void>(to);
+        static_cast<void>(messageType);
+        return notSimulated();
+    }
+    // Loses every pending message of `messageType` (from / to the nodes given).
+    virtual SimulationAnswer dropMessages(const QString &messageType, std::optional<NodeId> from,
+                                          std::optional<NodeId> to)
+    {
+        static_cast<void>(messageType);
+        static_cast<void>(from);
+        static_cast<void>(to);
+        return notSimulated();
+    }
+    // The node's next timer fires now (a leader's heartbeat, a follower's election timeout).
+    virtual SimulationAnswer fireTimer(NodeId id)
+    {
+        static_cast<void>(id);
+        return notSimulated();
+    }
+    // Whether virtual time can be let pass with after() (only a simulation has it).
+    virtual SimulationAnswer canAdvanceTime() { return notSimulated(); }
 };
 
 } // namespace raftlab::scenario

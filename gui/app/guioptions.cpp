@@ -39,7 +39,9 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
                        "compare-and-swap; then heal and check the history and the logs. Exit 0 or 1."),
         QStringLiteral("SECONDS"));
     const QCommandLineOption seed(
-        QStringLiteral("seed"), QStringLiteral("The chaos schedule's seed (default: a random one, printed)."),
+        QStringLiteral("seed"),
+        QStringLiteral("The seed of the chaos schedule (default: a random one, printed) or of the "
+                       "simulation (default 1)."),
         QStringLiteral("S"));
     const QCommandLineOption clients(QStringLiteral("clients"),
                                      QStringLiteral("Concurrent chaos clients, 1 to %1 (default %2).")
@@ -50,8 +52,27 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
         QStringLiteral("history"),
         QStringLiteral("With --headless: write every client operation to FILE (JSON Lines)."),
         QStringLiteral("FILE"));
-    const QList<QCommandLineOption> all{help,     version, nodes, workspace, attach, headless,
-                                        scenario, chaos,   seed,  clients,   history};
+    const QCommandLineOption simulate(
+        QStringLiteral("simulate"),
+        QStringLiteral("With --headless: the same Raft core on a simulated network in virtual time, in this "
+                       "process; exit 1 at the first broken safety property."));
+    const QCommandLineOption simSteps(QStringLiteral("steps"), QStringLiteral("Simulate N steps."),
+                                      QStringLiteral("N"));
+    const QCommandLineOption simVirtualMs(QStringLiteral("virtual-ms"),
+                                          QStringLiteral("Simulate T milliseconds of virtual time."),
+                                          QStringLiteral("T"));
+    const QCommandLineOption trace(
+        QStringLiteral("trace"),
+        QStringLiteral("Write every simulated event to FILE, one JSON object a line."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption sabotage(
+        QStringLiteral("sabotage"),
+        QStringLiteral("Simulate broken cores the checker must catch: forget-vote-on-restart, "
+                       "inflate-candidate-log or commit-old-term-entries."),
+        QStringLiteral("NAME"));
+    const QList<QCommandLineOption> all{help,     version,      nodes, workspace, attach,  headless,
+                                        scenario, chaos,        seed,  clients,   history, simulate,
+                                        simSteps, simVirtualMs, trace, sabotage};
 
     GuiCommandLine result;
     QCommandLineParser parser;
@@ -67,11 +88,13 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
     if (parser.isSet(help)) {
         result.action = GuiCommandLine::Action::ShowHelp;
         result.text = commandLineHelp(
-            QStringLiteral("raftlab [--nodes N] [--workspace DIR] [--attach FILE]\n"
-                           "       raftlab --headless --scenario FILE [--nodes N] [--workspace DIR] "
-                           "[--history FILE]\n"
-                           "       raftlab --headless --chaos SECONDS [--seed S] [--nodes N] [--clients N] "
-                           "[--history FILE]"),
+            QStringLiteral(
+                "raftlab [--nodes N] [--workspace DIR] [--attach FILE]\n"
+                "       raftlab --headless --scenario FILE [--nodes N] [--workspace DIR] [--history FILE]\n"
+                "       raftlab --headless --chaos SECONDS [--seed S] [--nodes N] [--clients N] [--history "
+                "FILE]\n"
+                "       raftlab --headless --simulate [--nodes N] [--seed S] (--steps N | --virtual-ms T)\n"
+                "               [--scenario FILE] [--trace FILE]"),
             QStringLiteral("The RaftLab desktop app: starts a local Raft cluster of "
                            "raftlab-node processes, shows it live, and lets you break it."),
             all);
@@ -109,9 +132,59 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
         return fail(QStringLiteral("--scenario needs a non-empty path"));
     if (parser.isSet(history) && parser.value(history).isEmpty())
         return fail(QStringLiteral("--history needs a non-empty path"));
+    const bool simulation = parser.isSet(simulate);
+    for (const QCommandLineOption *simulationOnly : {&simSteps, &simVirtualMs, &trace, &sabotage}) {
+        if (parser.isSet(*simulationOnly) && !simulation)
+            return fail(
+                QStringLiteral("--%1 belongs to --simulate").arg(simulationOnly->names().constFirst()));
+    }
+    if (simulation) {
+        if (!parser.isSet(headless))
+            return fail(QStringLiteral("--simulate runs with --headless"));
+        if (parser.isSet(workspace) || parser.isSet(attach))
+            return fail(
+                QStringLiteral("--simulate has no processes and no disk: no --workspace or --attach"));
+        if (parser.isSet(chaos) || parser.isSet(clients) || parser.isSet(history))
+            return fail(QStringLiteral("--simulate has no real clients: no --chaos, --clients or --history"));
+        if (parser.isSet(simSteps) && parser.isSet(simVirtualMs))
+            return fail(QStringLiteral("give --steps or --virtual-ms, not both"));
+        if (!parser.isSet(simSteps) && !parser.isSet(simVirtualMs) && !parser.isSet(scenario))
+            return fail(QStringLiteral("--simulate needs --steps N, --virtual-ms T or --scenario FILE"));
+        bool ok = true;
+        if (parser.isSet(seed)) {
+            options.seed = parser.value(seed).toULongLong(&ok);
+            if (!ok)
+                return fail(QStringLiteral("--seed must be a whole number from 0 to 2^64-1, not '%1'")
+                                .arg(parser.value(seed)));
+        }
+        if (parser.isSet(simSteps)) {
+            const qlonglong steps = parser.value(simSteps).toLongLong(&ok);
+            if (!ok || steps < 1 || steps > 1'000'000'000)
+                return fail(QStringLiteral("--steps must be a whole number from 1 to 1000000000, not '%1'")
+                                .arg(parser.value(simSteps)));
+            options.simulationSteps = std::uint64_t(steps);
+        }
+        if (parser.isSet(simVirtualMs)) {
+            const qlonglong ms = parser.value(simVirtualMs).toLongLong(&ok);
+            if (!ok || ms < 1 || ms > 86'400'000)
+                return fail(QStringLiteral("--virtual-ms must be a whole number from 1 to 86400000, not '%1'")
+                                .arg(parser.value(simVirtualMs)));
+            options.simulationVirtualMs = ms;
+        }
+        if (parser.isSet(trace) && parser.value(trace).isEmpty())
+            return fail(QStringLiteral("--trace needs a non-empty path"));
+        options.traceFile = parser.value(trace);
+        options.sabotage = parser.value(sabotage);
+        options.scenarioFile = parser.value(scenario);
+        options.headless = GuiOptions::Headless::Simulate;
+        result.action = GuiCommandLine::Action::Run;
+        return result;
+    }
     if (parser.isSet(headless)) {
-        if (parser.isSet(scenario) == parser.isSet(chaos))
-            return fail(QStringLiteral("--headless needs either --scenario FILE or --chaos SECONDS"));
+        if (parser.isSet(scenario) && parser.isSet(chaos))
+            return fail(QStringLiteral("--headless runs one of --scenario, --chaos or --simulate, not two"));
+        if (!parser.isSet(scenario) && !parser.isSet(chaos))
+            return fail(QStringLiteral("--headless needs --scenario FILE, --chaos SECONDS or --simulate"));
         if (parser.isSet(attach))
             return fail(
                 QStringLiteral("--headless starts its own nodes; it cannot be combined with --attach"));
@@ -138,7 +211,8 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
     }
     if (parser.isSet(seed) || parser.isSet(clients)) {
         if (options.headless != GuiOptions::Headless::Chaos)
-            return fail(QStringLiteral("--seed and --clients go with --headless --chaos"));
+            return fail(QStringLiteral("--seed goes with --headless --chaos or --simulate, --clients with "
+                                       "--headless --chaos"));
         if (parser.isSet(seed)) {
             bool ok = false;
             const quint64 value = parser.value(seed).toULongLong(&ok);

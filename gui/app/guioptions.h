@@ -4,6 +4,7 @@
 
 #include <QString>
 
+#include <cstdint>
 #include <optional>
 
 namespace raftlab {
@@ -15,7 +16,7 @@ struct GuiOptions
     static constexpr int maxNodeCount = 9;
 
     // Without a window: play a scenario, or run the chaos nemesis, on real nodes and exit with a verdict.
-    enum class Headless { No, Scenario, Chaos };
+    enum class Headless { No, Scenario, Chaos, Simulate };
     static constexpr int defaultChaosClients = 4;
     static constexpr int maxChaosClients = 64;
 
@@ -26,9 +27,14 @@ struct GuiOptions
     Headless headless = Headless::No;
     QString scenarioFile;
     int chaosSeconds = 0; // --chaos SECONDS
-    std::optional<quint64> seed; // --seed S; none: a random one, printed
+    std::optional<quint64> seed; // --seed S; none: chaos picks a random one (printed), a simulation 1
     int chaosClients = defaultChaosClients;
     QString historyFile; // --history FILE: the client history, JSON Lines
+    // --simulate: the step-by-step simulator without a window (engine/sim/headlesssimulation.h).
+    std::optional<std::uint64_t> simulationSteps;
+    std::optional<qint64> simulationVirtualMs;
+    QString traceFile;
+    QString sabotage;
 };
 
 using GuiCommandLine = CommandLine<GuiOptions>;

@@ -42,7 +42,8 @@ std::optional<int> HeadlessScenario::start()
     }
     if (m_scenario->simulationOnly) {
         printLine(OutputStream::Stderr,
-                  QStringLiteral("raftlab: %1: this scenario needs the step-by-step simulator")
+                  QStringLiteral("raftlab: %1: this scenario needs the step-by-step simulator: play it with "
+                                 "raftlab --headless --simulate --scenario FILE")
                       .arg(m_options.scenarioFile));
         return 2;
     }

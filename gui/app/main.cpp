@@ -3,6 +3,7 @@
 #include "headlesschaos.h"
 #include "headlessscenario.h"
 #include "mainwindow.h"
+#include "sim/headlesssimulation.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -34,6 +35,17 @@ QStringList argumentsOf(int argc, char *argv[])
 int runHeadless(int argc, char *argv[], const raftlab::GuiOptions &options)
 {
     QCoreApplication app(argc, argv);
+    if (options.headless == raftlab::GuiOptions::Headless::Simulate) {
+        // Virtual time: no event loop, the simulation runs to its end right here.
+        return raftlab::sim::runHeadlessSimulation({.nodes = options.nodeCount,
+                                                    .nodesGiven = options.nodeCountGiven,
+                                                    .seed = options.seed.value_or(1),
+                                                    .steps = options.simulationSteps,
+                                                    .virtualMs = options.simulationVirtualMs,
+                                                    .scenarioFile = options.scenarioFile,
+                                                    .traceFile = options.traceFile,
+                                                    .sabotage = options.sabotage});
+    }
     // The steps are the output; the app's own progress lines ("node 3 is running") would drown them.
     // A chaos run's nemesis asks dead nodes for things on purpose: their refusals are expected, not news.
     QLoggingCategory::setFilterRules(

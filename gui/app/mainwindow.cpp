@@ -17,6 +17,7 @@
 #include "views/controls/safetybanner.h"
 #include "views/panels/chartspanel.h"
 #include "views/panels/logview.h"
+#include "views/sim/simulationwindow.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -248,6 +249,10 @@ void MainWindow::buildActions()
     m_presentationAction->setToolTip(tr("The ring alone, full screen, with a caption line (Esc leaves)"));
     connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentation);
 
+    // A simulated cluster opens in a window of its own; the real processes stay here.
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("New simulated cluster…"), this, [this] { SimulationWindow::askAndOpen(this); });
+    file->addAction(tr("Open simulated run…"), this, [this] { SimulationWindow::openRunFile(this); });
     QMenu *cluster = menuBar()->addMenu(tr("&Cluster"));
     cluster->addAction(m_pauseAction);
     cluster->addAction(m_resumeAction);

@@ -15,6 +15,7 @@ class TestScenario : public QObject
 
 private Q_SLOTS:
     void parsesEveryStepOfTheFormat();
+    void parsesSimulationOnlySteps();
     void labelsNameNodesWritesAndTerms();
     void refusesBadFiles_data();
     void refusesBadFiles();
@@ -110,6 +111,39 @@ void TestScenario::parsesEveryStepOfTheFormat()
     QCOMPARE(std::get<Load>(s.steps[20].action).ratePerSecond, 50);
 }
 
+void TestScenario::parsesSimulationOnlySteps()
+{
+    Scenario scenario;
+    const QString error = parseScenario(R"({"title":"sim","simulation_only":true,
+        "simulation":{"max_entries_per_append":1},"steps":[
+        {"do":"deliver","from":1,"to":3,"type":"AppendEntries"},
+        {"do":"deliver","from":"leader","to":2},
+        {"do":"drop","type":"Heartbeat","from":1,"to":2},
+        {"do":"drop","type":"RequestVote"},
+        {"do":"advance","ms":250},
+        {"do":"fire_timer","node":4}]})",
+                                        QStringLiteral("sim.json"), scenario);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(scenario.simulationOnly);
+    QCOMPARE(scenario.maxEntriesPerAppend, std::optional<int>(1));
+    QCOMPARE(scenario.steps.size(), std::size_t(6));
+    const auto &deliver = std::get<DeliverNext>(scenario.steps[0].action);
+    QCOMPARE(deliver.from, NodeRef::byId(NodeId(1)));
+    QCOMPARE(deliver.to, NodeRef::byId(NodeId(3)));
+    QCOMPARE(deliver.messageType, QStringLiteral("AppendEntries"));
+    QVERIFY(std::get<DeliverNext>(scenario.steps[1].action).messageType.isEmpty());
+    const auto &drop = std::get<DropMessages>(scenario.steps[2].action);
+    QCOMPARE(drop.messageType, QStringLiteral("Heartbeat"));
+    QVERIFY(drop.from && drop.to);
+    QVERIFY(!std::get<DropMessages>(scenario.steps[3].action).from);
+    QCOMPARE(std::get<Advance>(scenario.steps[4].action).ms, 250);
+    QCOMPARE(std::get<FireTimer>(scenario.steps[5].action).node, NodeRef::byId(NodeId(4)));
+    for (const Step &step : scenario.steps) {
+        QVERIFY(isSimulationOnly(step.action));
+        QVERIFY(!describe(step).isEmpty());
+    }
+}
+
 void TestScenario::labelsNameNodesWritesAndTerms()
 {
     const Scenario s = parsed(R"({"title":"Labels","steps":[
@@ -199,6 +233,26 @@ void TestScenario::refusesBadFiles_data()
     QTest::newRow("cas without expected value")
         << QByteArray(R"({"title":"x","steps":[{"do":"cas","key":"k","value":"v"}]})")
         << QStringLiteral("field 'expect_value': is required");
+    QTest::newRow("simulation step in a real-cluster scenario")
+        << QByteArray(R"({"title":"x","steps":[{"do":"advance","ms":10}]})")
+        << QStringLiteral(
+               "step 1 (advance): a simulation-only step; mark the scenario \"simulation_only\": true");
+    QTest::newRow("deliver in a real-cluster scenario")
+        << QByteArray(R"({"title":"x","steps":[{"do":"deliver","from":1,"to":2}]})")
+        << QStringLiteral("step 1 (deliver): a simulation-only step");
+    QTest::newRow("unknown message type")
+        << QByteArray(R"({"title":"x","simulation_only":true,"steps":[{"do":"drop","type":"Gossip"}]})")
+        << QStringLiteral("step 1 (drop): field 'type': must be a message type");
+    QTest::newRow("deliver without to")
+        << QByteArray(R"({"title":"x","simulation_only":true,"steps":[{"do":"deliver","from":1}]})")
+        << QStringLiteral("step 1 (deliver): field 'to': is required");
+    QTest::newRow("simulation settings without simulation_only")
+        << QByteArray(R"({"title":"x","simulation":{"max_entries_per_append":1},"steps":[{"do":"heal"}]})")
+        << QStringLiteral("field 'simulation': needs \"simulation_only\": true");
+    QTest::newRow("unknown simulation setting")
+        << QByteArray(
+               R"({"title":"x","simulation_only":true,"simulation":{"tick":1},"steps":[{"do":"heal"}]})")
+        << QStringLiteral("simulation: field 'tick': is not a field");
     QTest::newRow("step not an object")
         << QByteArray(R"({"title":"x","steps":[3]})") << QStringLiteral("step 1: must be an object");
 }

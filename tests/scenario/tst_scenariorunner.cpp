@@ -41,6 +41,7 @@ private Q_SLOTS:
     void valueOnAllReadsEveryRunningNode();
     void lessonsGoOnAfterAFailureWhenAsked();
     void resetWaitsForTheFreshClusterAndForgetsLabels();
+    void aRealClusterRefusesSimulationSteps();
 };
 
 void TestScenarioRunner::waitLeaderWaitsForTheCluster()
@@ -275,6 +276,25 @@ void TestScenarioRunner::resetWaitsForTheFreshClusterAndForgetsLabels()
     const auto snapshot = steps.at(2).at(1).value<StepResult>();
     QVERIFY(snapshot.verdict == StepResult::Verdict::Failed);
     QCOMPARE(snapshot.seen, QStringLiteral("node 1 holds no snapshot"));
+}
+
+void TestScenarioRunner::aRealClusterRefusesSimulationSteps()
+{
+    // A target of processes (this scripted one, like the app's) has no messages to hold nor virtual time:
+    // a simulation-only step fails with a sentence that says where it can play.
+    ScriptedTarget target(3);
+    ScenarioRunner runner(scenarioOf(R"({"title":"t","simulation_only":true,"steps":[
+        {"do":"deliver","from":1,"to":2}]})"),
+                          &target);
+    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    QSignalSpy steps(&runner, &ScenarioRunner::stepFinished);
+    runner.start();
+    target.runUntil(100);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().first().toBool(), false);
+    const auto result = steps.first().at(1).value<StepResult>();
+    QVERIFY(result.verdict == StepResult::Verdict::Failed);
+    QVERIFY2(result.seen.contains(QLatin1String("--simulate")), qPrintable(result.seen));
 }
 
 QTEST_GUILESS_MAIN(TestScenarioRunner)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "simulation.h"
+#include "sim/simulation.h"
 
 #include <QString>
 

@@ -87,6 +87,9 @@ public:
     void setBottomReserve(int pixels);
     void setHintVisible(bool visible);
 
+    // How dots travel (a simulation's virtual milliseconds need shorter trips than real nodes' loopback).
+    void setMessageTiming(const MessagePlanner::Timing &timing) { m_planner = MessagePlanner(timing); }
+
     void setLegendVisible(bool visible);
     bool isLegendVisible() const;
     QAction *legendAction() const { return m_legendAction; } // checkable, for a menu or toolbar

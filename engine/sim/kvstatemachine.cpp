@@ -1,5 +1,7 @@
 #include "kvstatemachine.h"
 
+#include "node/kvstore.h"
+
 #include <QList>
 
 namespace raftlab::sim {
@@ -12,9 +14,12 @@ QByteArray KvStateMachine::setCommand(const QByteArray &key, const QByteArray &v
 std::optional<QByteArray> KvStateMachine::keyOf(const QByteArray &command)
 {
     const QList<QByteArray> parts = command.split(' ');
-    if (parts.size() != 3 || parts[0] != "set")
-        return std::nullopt;
-    return parts[1];
+    if (parts.size() == 3 && parts[0] == "set")
+        return parts[1];
+    KvCommand decoded;
+    if (KvStore::decodeCommand(command, decoded).isEmpty())
+        return decoded.key;
+    return std::nullopt;
 }
 
 std::uint64_t KvStateMachine::chain(std::uint64_t digest, const Entry &entry)
@@ -37,8 +42,19 @@ void KvStateMachine::apply(const Entry &entry)
     if (entry.type != EntryType::Command)
         return;
     const QList<QByteArray> parts = entry.payload.split(' ');
-    if (parts.size() == 3 && parts[0] == "set")
+    if (parts.size() == 3 && parts[0] == "set") {
         m_values[parts[1]] = Value{parts[2], entry.index};
+        return;
+    }
+    // The node's own encoding (KvStore), as the simulated cluster's clients write: unconditional
+    // puts and deletes.
+    KvCommand decoded;
+    if (!KvStore::decodeCommand(entry.payload, decoded).isEmpty() || decoded.condition != KvCondition::None)
+        return;
+    if (decoded.operation == KvOperation::Put)
+        m_values[decoded.key] = Value{decoded.value, entry.index};
+    else if (decoded.operation == KvOperation::Delete)
+        m_values.erase(decoded.key);
 }
 
 KvStateMachine::Value KvStateMachine::read(const QByteArray &key) const

@@ -6,16 +6,35 @@ namespace raftlab::sim {
 
 SimNode::SimNode(CoreConfig config, SimObserver &observer)
     : m_config(std::move(config))
-    , m_observer(observer)
+    , m_observer(&observer)
 { }
+
+SimNode::SimNode(const SimNode &other)
+    : m_config(other.m_config)
+    , m_observer(other.m_observer)
+    , m_disk(other.m_disk)
+    , m_core(other.m_core ? std::make_unique<RaftCore>(*other.m_core) : nullptr)
+    , m_inFlight(other.m_inFlight)
+    , m_stateMachine(other.m_stateMachine)
+    , m_snapshotInterval(other.m_snapshotInterval)
+    , m_incarnation(other.m_incarnation)
+    , m_pendingReads(other.m_pendingReads)
+{ }
+
+SimNode &SimNode::operator=(const SimNode &other)
+{
+    if (this != &other)
+        *this = SimNode(other);
+    return *this;
+}
 
 void SimNode::start(std::uint64_t coreSeed)
 {
     m_stateMachine = KvStateMachine{};
     if (!m_disk.snapshot.isEmpty()) {
         if (!m_stateMachine.restore(m_disk.snapshot.data))
-            m_observer.contractBroken(id(), QStringLiteral("the snapshot on disk does not parse"));
-        m_observer.snapshotRestored(id(), m_disk.snapshot);
+            m_observer->contractBroken(id(), QStringLiteral("the snapshot on disk does not parse"));
+        m_observer->snapshotRestored(id(), m_disk.snapshot);
     }
     m_core = std::make_unique<RaftCore>(
         m_config, PersistentState{m_disk.hardState, m_disk.snapshot, m_disk.entries}, coreSeed);
@@ -36,7 +55,7 @@ void SimNode::failDisk()
         return;
     m_inFlight.reset();
     const Ready last = m_core->halt();
-    m_observer.eventsEmitted(last.events);
+    m_observer->eventsEmitted(last.events);
     for (std::uint64_t failed : last.failedReads)
         m_pendingReads.erase(failed);
 }
@@ -58,10 +77,10 @@ bool SimNode::handleReady(CrashPoint crashAt)
 void SimNode::beginReady()
 {
     m_inFlight = m_core->takeReady();
-    m_observer.eventsEmitted(m_inFlight->events);
+    m_observer->eventsEmitted(m_inFlight->events);
     // 1. What may leave before persistence leaves now: a crash at any later point must be safe.
     for (const Message &message : m_inFlight->messages)
-        m_observer.messageSent(message);
+        m_observer->messageSent(message);
 }
 
 void SimNode::sendEarlyMessages()
@@ -69,7 +88,7 @@ void SimNode::sendEarlyMessages()
     if (!m_inFlight)
         return;
     for (const Message &message : m_core->takeMessagesToSendNow())
-        m_observer.messageSent(message);
+        m_observer->messageSent(message);
 }
 
 bool SimNode::completeReady(CrashPoint crashAt)
@@ -92,7 +111,7 @@ bool SimNode::completeReady(CrashPoint crashAt)
     const Messages &after = ready.messagesAfterPersist;
     const std::size_t sendCount = crashAt == CrashPoint::MidSend ? after.size() / 2 : after.size();
     for (std::size_t i = 0; i < sendCount; ++i)
-        m_observer.messageSent(after[i]);
+        m_observer->messageSent(after[i]);
     if (crashAt == CrashPoint::MidSend || crashAt == CrashPoint::BeforeApply) {
         crash();
         return false;
@@ -120,7 +139,7 @@ void SimNode::persist(const Ready &ready, bool halfOfEntries)
     if (ready.hardState) {
         const HardState previous = m_disk.hardState;
         m_disk.hardState = *ready.hardState;
-        m_observer.hardStatePersisted(id(), previous, m_disk.hardState);
+        m_observer->hardStatePersisted(id(), previous, m_disk.hardState);
     }
     // The truncation goes first and the snapshot before the entries, so that a crash between any two
     // writes leaves a disk that is a valid log: never conflicting entries after a newer snapshot, and
@@ -133,17 +152,23 @@ void SimNode::persist(const Ready &ready, bool halfOfEntries)
         std::erase_if(m_disk.entries,
                       [&](const Entry &entry) { return entry.index <= ready.snapshot->meta.index; });
         if (!m_disk.entries.empty() && m_disk.entries.front().index != ready.snapshot->meta.index.next())
-            m_observer.contractBroken(id(), QStringLiteral("entries kept after a snapshot do not follow it"));
+            m_observer->contractBroken(id(),
+                                       QStringLiteral("entries kept after a snapshot do not follow it"));
     }
     persistEntries(ready.entries, halfOfEntries ? ready.entries.size() / 2 : ready.entries.size());
 }
 
 void SimNode::persistEntries(const Entries &entries, std::size_t count)
 {
+    if (count > 0)
+        m_observer->entriesPersisted(id(),
+                                     count == entries.size()
+                                         ? entries
+                                         : Entries(entries.begin(), entries.begin() + std::ptrdiff_t(count)));
     for (std::size_t i = 0; i < count; ++i) {
         const Entry &entry = entries[i];
         if (entry.index != m_disk.lastIndex().next()) {
-            m_observer.contractBroken(
+            m_observer->contractBroken(
                 id(),
                 QStringLiteral("Ready entry %1 does not continue the persisted log ending at %2")
                     .arg(entry.index.value)
@@ -158,19 +183,19 @@ void SimNode::apply(const Ready &ready)
 {
     if (ready.snapshot) {
         if (!m_stateMachine.restore(ready.snapshot->data))
-            m_observer.contractBroken(id(), QStringLiteral("a received snapshot does not parse"));
-        m_observer.snapshotRestored(id(), *ready.snapshot);
+            m_observer->contractBroken(id(), QStringLiteral("a received snapshot does not parse"));
+        m_observer->snapshotRestored(id(), *ready.snapshot);
     }
     for (const Entry &entry : ready.committed) {
         if (entry.index != m_stateMachine.appliedIndex().next()) {
-            m_observer.contractBroken(id(),
-                                      QStringLiteral("committed entry %1 handed out after applied %2")
-                                          .arg(entry.index.value)
-                                          .arg(m_stateMachine.appliedIndex().value));
+            m_observer->contractBroken(id(),
+                                       QStringLiteral("committed entry %1 handed out after applied %2")
+                                           .arg(entry.index.value)
+                                           .arg(m_stateMachine.appliedIndex().value));
             return;
         }
         m_stateMachine.apply(entry);
-        m_observer.entryApplied(id(), entry, m_stateMachine.digest());
+        m_observer->entryApplied(id(), entry, m_stateMachine.digest());
     }
     for (const ReadState &read : ready.reads) {
         if (const auto pending = m_pendingReads.find(read.requestId); pending != m_pendingReads.end())
@@ -185,8 +210,8 @@ void SimNode::serveReads()
 {
     for (auto read = m_pendingReads.begin(); read != m_pendingReads.end();) {
         if (read->second.index && *read->second.index <= m_stateMachine.appliedIndex()) {
-            m_observer.readServed(id(), read->first, *read->second.index,
-                                  m_stateMachine.read(read->second.key));
+            m_observer->readServed(id(), read->first, *read->second.index,
+                                   m_stateMachine.read(read->second.key));
             read = m_pendingReads.erase(read);
         } else {
             ++read;

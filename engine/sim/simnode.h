@@ -47,6 +47,12 @@ public:
     virtual void contractBroken(NodeId node, const QString &what) = 0;
     // Every decision of the core, in order (for tracing a failing seed).
     virtual void eventsEmitted(const Events &events) = 0;
+    // Entries that reached the disk, in order (for a viewer's copy of each log).
+    virtual void entriesPersisted(NodeId node, const Entries &entries)
+    {
+        static_cast<void>(node);
+        static_cast<void>(entries);
+    }
 };
 
 // One simulated server: a RaftCore, the disk it persists to, and the state machine it applies to.
@@ -57,6 +63,14 @@ class SimNode
 {
 public:
     SimNode(CoreConfig config, SimObserver &observer);
+    // A copy is the same server at the same instant (checkpoints of a simulated cluster); it reports to
+    // the same observer until setObserver() points it elsewhere.
+    SimNode(const SimNode &other);
+    SimNode &operator=(const SimNode &other);
+    SimNode(SimNode &&) = default;
+    SimNode &operator=(SimNode &&) = default;
+    ~SimNode() = default;
+    void setObserver(SimObserver &observer) { m_observer = &observer; }
 
     NodeId id() const { return m_config.id; }
     bool isUp() const { return m_core != nullptr; }
@@ -105,7 +119,7 @@ private:
     void maybeCompact();
 
     CoreConfig m_config;
-    SimObserver &m_observer;
+    SimObserver *m_observer;
     SimDisk m_disk;
     std::unique_ptr<RaftCore> m_core;
     std::optional<Ready> m_inFlight; // taken, not yet persisted

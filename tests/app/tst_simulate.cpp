@@ -1,0 +1,186 @@
+// `raftlab --headless --simulate`: run as a user would. Bad flags exit 2 with one line; the same seed
+// gives a byte-identical trace file; a simulated lesson passes; a sabotaged run exits 1 naming the
+// broken property and the step.
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Finished
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Finished run(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(QStringLiteral(RAFTLAB_GUI_BINARY), arguments);
+    Finished finished;
+    if (!process.waitForFinished(120'000)) {
+        process.kill();
+        process.waitForFinished();
+        return finished;
+    }
+    finished.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    finished.out = QString::fromUtf8(process.readAllStandardOutput());
+    finished.err = QString::fromUtf8(process.readAllStandardError());
+    return finished;
+}
+
+QByteArray contentsOf(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+const QString figure8 = QStringLiteral(RAFTLAB_SCENARIO_DIR "/13-figure-8.json");
+
+} // namespace
+
+class TestSimulate : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void badFlagsExitTwoWithOneLine_data();
+    void badFlagsExitTwoWithOneLine();
+    void sameSeedGivesAByteIdenticalTrace();
+    void figure8PassesInTheSimulator();
+    void aSabotagedRunExitsOneNamingTheViolation();
+    void aSimulatedLessonIsRefusedOnRealNodes();
+};
+
+void TestSimulate::badFlagsExitTwoWithOneLine_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("expected");
+    const QString h = QStringLiteral("--headless");
+    const QString s = QStringLiteral("--simulate");
+    QTest::newRow("no length") << QStringList{h, s} << QStringLiteral("needs --steps N");
+    QTest::newRow("without headless") << QStringList{s, QStringLiteral("--steps"), QStringLiteral("5")}
+                                      << QStringLiteral("--simulate runs with --headless");
+    QTest::newRow("both lengths") << QStringList{h,
+                                                 s,
+                                                 QStringLiteral("--steps"),
+                                                 QStringLiteral("5"),
+                                                 QStringLiteral("--virtual-ms"),
+                                                 QStringLiteral("5")}
+                                  << QStringLiteral("not both");
+    QTest::newRow("bad seed") << QStringList{h,
+                                             s,
+                                             QStringLiteral("--steps"),
+                                             QStringLiteral("5"),
+                                             QStringLiteral("--seed"),
+                                             QStringLiteral("x")}
+                              << QStringLiteral("--seed must be");
+    QTest::newRow("zero steps") << QStringList{h, s, QStringLiteral("--steps"), QStringLiteral("0")}
+                                << QStringLiteral("--steps must be");
+    QTest::newRow("seed without simulate")
+        << QStringList{h, QStringLiteral("--scenario"), figure8, QStringLiteral("--seed"),
+                       QStringLiteral("3")}
+        << QStringLiteral("--seed goes with --headless --chaos or --simulate");
+    QTest::newRow("workspace") << QStringList{h,
+                                              s,
+                                              QStringLiteral("--steps"),
+                                              QStringLiteral("5"),
+                                              QStringLiteral("--workspace"),
+                                              QStringLiteral("/tmp/x")}
+                               << QStringLiteral("no --workspace");
+    QTest::newRow("unknown sabotage") << QStringList{h,
+                                                     s,
+                                                     QStringLiteral("--steps"),
+                                                     QStringLiteral("5"),
+                                                     QStringLiteral("--sabotage"),
+                                                     QStringLiteral("nope")}
+                                      << QStringLiteral("--sabotage must be");
+    QTest::newRow("missing scenario")
+        << QStringList{h, s, QStringLiteral("--scenario"), QStringLiteral("/nonexistent/lesson.json")}
+        << QStringLiteral("lesson.json");
+    QTest::newRow("too many nodes") << QStringList{h,
+                                                   s,
+                                                   QStringLiteral("--steps"),
+                                                   QStringLiteral("5"),
+                                                   QStringLiteral("--nodes"),
+                                                   QStringLiteral("40")}
+                                    << QStringLiteral("--nodes");
+}
+
+void TestSimulate::badFlagsExitTwoWithOneLine()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, expected);
+    const Finished finished = run(arguments);
+    QCOMPARE(finished.exitCode, 2);
+    QVERIFY2(finished.err.contains(expected), qPrintable(finished.err));
+    QCOMPARE(finished.err.count(QLatin1Char('\n')), 1);
+}
+
+void TestSimulate::sameSeedGivesAByteIdenticalTrace()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const auto traced = [&dir](const QString &name, const QString &seed) {
+        const QString path = dir.filePath(name);
+        const Finished finished =
+            run({QStringLiteral("--headless"), QStringLiteral("--simulate"), QStringLiteral("--virtual-ms"),
+                 QStringLiteral("10000"), QStringLiteral("--seed"), seed, QStringLiteral("--trace"), path});
+        if (finished.exitCode != 0)
+            qWarning("%s", qPrintable(finished.err));
+        return contentsOf(path);
+    };
+    const QByteArray first = traced(QStringLiteral("a.jsonl"), QStringLiteral("17"));
+    const QByteArray second = traced(QStringLiteral("b.jsonl"), QStringLiteral("17"));
+    const QByteArray other = traced(QStringLiteral("c.jsonl"), QStringLiteral("18"));
+    QVERIFY(first.count('\n') > 1000);
+    QVERIFY(first.startsWith("{\"blocked_peers\""));
+    QVERIFY(first.contains("\"type\":\"send\"") && first.contains("\"type\":\"recv\"") &&
+            first.contains("\"type\":\"timer\"") && first.contains("\"type\":\"role\""));
+    QCOMPARE(first, second);
+    QVERIFY(first != other);
+
+    // A scenario's trace too.
+    const QString one = dir.filePath(QStringLiteral("f1.jsonl"));
+    const QString two = dir.filePath(QStringLiteral("f2.jsonl"));
+    for (const QString &path : {one, two})
+        QCOMPARE(run({QStringLiteral("--headless"), QStringLiteral("--simulate"),
+                      QStringLiteral("--scenario"), figure8, QStringLiteral("--trace"), path})
+                     .exitCode,
+                 0);
+    QVERIFY(!contentsOf(one).isEmpty());
+    QCOMPARE(contentsOf(one), contentsOf(two));
+}
+
+void TestSimulate::figure8PassesInTheSimulator()
+{
+    const Finished finished = run(
+        {QStringLiteral("--headless"), QStringLiteral("--simulate"), QStringLiteral("--scenario"), figure8});
+    QCOMPARE(finished.exitCode, 0);
+    QVERIFY2(finished.out.contains(QLatin1String("PASS: every expectation held")), qPrintable(finished.out));
+    QVERIFY(finished.err.isEmpty());
+}
+
+void TestSimulate::aSabotagedRunExitsOneNamingTheViolation()
+{
+    const Finished finished =
+        run({QStringLiteral("--headless"), QStringLiteral("--simulate"), QStringLiteral("--scenario"),
+             figure8, QStringLiteral("--sabotage"), QStringLiteral("commit-old-term-entries")});
+    QCOMPARE(finished.exitCode, 1);
+    QVERIFY2(finished.err.contains(QLatin1String("safety violated at step")), qPrintable(finished.err));
+    QVERIFY2(finished.err.contains(QLatin1String("Leader Completeness")) ||
+                 finished.err.contains(QLatin1String("State Machine Safety")),
+             qPrintable(finished.err));
+}
+
+void TestSimulate::aSimulatedLessonIsRefusedOnRealNodes()
+{
+    const Finished finished = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), figure8});
+    QCOMPARE(finished.exitCode, 2);
+    QVERIFY2(finished.err.contains(QLatin1String("--simulate")), qPrintable(finished.err));
+}
+
+QTEST_GUILESS_MAIN(TestSimulate)
+#include "tst_simulate.moc"
