@@ -272,6 +272,7 @@ private:
     std::unique_ptr<World> m_world;
     std::unique_ptr<Adversary> m_adversary;
     std::vector<Choice> m_choices;
+    std::vector<std::uint64_t> m_choiceEnds; // stepCount() at the end of each choice
     // The first m_checkpointCount are this branch's; the rest are slots of a branch left by a rewind,
     // overwritten in place (their memory reused) rather than freed, so a rewind frees nothing.
     std::vector<Checkpoint> m_checkpoints;
