@@ -250,7 +250,6 @@ private:
     bool deliverMessage(SimEventId id, bool early);
     void fireTimer(int index);
     void dropMessage(SimEventId id, const char *reason);
-    void sendMessage(const Message &message);
     void catchUpTicks(int index, qint64 untilUs, bool inclusive);
     void afterInput(int index);
     void endStep();
@@ -262,7 +261,6 @@ private:
     QString summaryOf(const Message &message) const;
     int indexOf(NodeId id) const { return static_cast<int>(id.value) - 1; }
     bool validNode(NodeId id) const { return id.value >= 1 && id.value <= std::uint32_t(m_config.nodes); }
-    void record(const Choice &choice);
     void saveCheckpoint();
     void restoreWorld(const World &world);
     qint64 tickUs() const { return qint64(m_config.tickMs) * 1000; }
