@@ -854,6 +854,7 @@ bool SimulatedCluster::apply(const Choice &choice)
         extended.count = last.count + choice.count;
         execute(extended, last.count, noStop);
         last.count += world.steps - before;
+        m_choiceEnds.back() = world.steps;
         world.choiceIndex = m_choices.size();
         world.stepsIntoChoice = 0;
         return world.steps > before;
@@ -866,6 +867,7 @@ bool SimulatedCluster::apply(const Choice &choice)
     if (done.kind == Choice::Kind::Step)
         done.count = world.steps - before;
     m_choices.push_back(done);
+    m_choiceEnds.push_back(world.steps);
     world.choiceIndex = m_choices.size();
     world.stepsIntoChoice = 0;
     return true;
@@ -1179,6 +1181,8 @@ bool SimulatedCluster::rewindTo(std::uint64_t step)
         Choice partial{.kind = Choice::Kind::Step, .count = world.stepsIntoChoice};
         m_choices.resize(world.choiceIndex);
         m_choices.push_back(partial);
+        m_choiceEnds.resize(world.choiceIndex);
+        m_choiceEnds.push_back(world.steps);
         for (std::size_t i = 0; i < m_checkpointCount; ++i) {
             Checkpoint &c = m_checkpoints[i];
             if (c.world.choiceIndex == world.choiceIndex + 1 && c.world.stepsIntoChoice == 0) {
@@ -1190,6 +1194,7 @@ bool SimulatedCluster::rewindTo(std::uint64_t step)
         world.stepsIntoChoice = 0;
     } else {
         m_choices.resize(world.choiceIndex);
+        m_choiceEnds.resize(world.choiceIndex);
     }
     for (const QJsonObject &event : stateEvents())
         publish(event);
@@ -1202,15 +1207,21 @@ bool SimulatedCluster::followChoices(const std::vector<Choice> &choices)
     while (common < choices.size() && common < m_choices.size() && choices[common] == m_choices[common])
         ++common;
     if (common < m_choices.size()) {
-        // Back to the end of the shared part: replay it from the start's checkpoints.
-        const std::vector<Choice> shared(m_choices.begin(), m_choices.begin() + std::ptrdiff_t(common));
-        rewindTo(0);
-        m_replaying = true;
-        for (const Choice &choice : shared)
-            apply(choice);
-        m_replaying = false;
-        for (const QJsonObject &event : stateEvents())
-            publish(event);
+        // Back to the end of the shared part (a rewind: checkpoint plus replay), then along `choices`.
+        rewindTo(common == 0 ? 0 : m_choiceEnds[common - 1]);
+        if (!std::equal(m_choices.begin(), m_choices.end(), choices.begin(),
+                        choices.begin() + std::ptrdiff_t(std::min(m_choices.size(), choices.size())))) {
+            // The rewind cut a choice into steps: replay the shared part from the start instead.
+            const std::vector<Choice> shared(choices.begin(), choices.begin() + std::ptrdiff_t(common));
+            rewindTo(0);
+            m_replaying = true;
+            for (const Choice &choice : shared)
+                apply(choice);
+            m_replaying = false;
+            for (const QJsonObject &event : stateEvents())
+                publish(event);
+        }
+        common = std::min(m_choices.size(), common);
     }
     for (std::size_t i = common; i < choices.size(); ++i) {
         if (!apply(choices[i]))

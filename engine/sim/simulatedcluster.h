@@ -250,7 +250,6 @@ private:
     bool deliverMessage(SimEventId id, bool early);
     void fireTimer(int index);
     void dropMessage(SimEventId id, const char *reason);
-    void sendMessage(const Message &message);
     void catchUpTicks(int index, qint64 untilUs, bool inclusive);
     void afterInput(int index);
     void endStep();
@@ -262,7 +261,6 @@ private:
     QString summaryOf(const Message &message) const;
     int indexOf(NodeId id) const { return static_cast<int>(id.value) - 1; }
     bool validNode(NodeId id) const { return id.value >= 1 && id.value <= std::uint32_t(m_config.nodes); }
-    void record(const Choice &choice);
     void saveCheckpoint();
     void restoreWorld(const World &world);
     qint64 tickUs() const { return qint64(m_config.tickMs) * 1000; }
@@ -272,6 +270,7 @@ private:
     std::unique_ptr<World> m_world;
     std::unique_ptr<Adversary> m_adversary;
     std::vector<Choice> m_choices;
+    std::vector<std::uint64_t> m_choiceEnds; // stepCount() at the end of each choice
     // The first m_checkpointCount are this branch's; the rest are slots of a branch left by a rewind,
     // overwritten in place (their memory reused) rather than freed, so a rewind frees nothing.
     std::vector<Checkpoint> m_checkpoints;

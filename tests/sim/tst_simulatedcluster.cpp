@@ -109,6 +109,7 @@ private Q_SLOTS:
     void minorityPartitionCannotCommit();
     void lossDuplicateAndDropType();
     void fireTimerStartsAnElection();
+    void ticksBeforeTheTimerDecideNothing();
     void tenVirtualSecondsTakeWellUnderASecond();
     void rewindInATenMinuteRunTakesUnder200Ms();
 };
@@ -492,6 +493,32 @@ void TestSimulatedCluster::fireTimerStartsAnElection()
     QVERIFY(cluster.fireTimerNow(NodeId(3)));
     QVERIFY(findMessage(cluster, MessageType::Heartbeat, NodeId(3), NodeId(1)));
     QVERIFY(!cluster.fireTimerNow(NodeId(9))); // no such node
+}
+
+void TestSimulatedCluster::ticksBeforeTheTimerDecideNothing()
+{
+    // RaftCore::ticksUntilTimer(), which lets the simulator skip silent ticks: the ticks before the
+    // count decide nothing, the last one fires the election timer.
+    CoreConfig config;
+    config.id = NodeId(1);
+    config.members = {NodeId(1), NodeId(2), NodeId(3)};
+    RaftCore core(config, PersistentState{}, 42);
+    while (core.hasReady()) {
+        core.takeReady();
+        core.advance();
+    }
+    const std::optional<int> ticks = core.ticksUntilTimer();
+    QVERIFY(ticks && *ticks >= config.electionTimeoutTicksMin && *ticks <= config.electionTimeoutTicksMax);
+    for (int i = 1; i < *ticks; ++i) {
+        core.tick();
+        QVERIFY(!core.hasReady());
+        QCOMPARE(core.ticksUntilTimer(), std::optional<int>(*ticks - i));
+    }
+    core.tick();
+    QVERIFY(core.hasReady());
+    QVERIFY(core.role() == Role::PreCandidate);
+    core.halt();
+    QVERIFY(!core.ticksUntilTimer());
 }
 
 void TestSimulatedCluster::tenVirtualSecondsTakeWellUnderASecond()
