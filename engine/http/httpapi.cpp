@@ -4,15 +4,13 @@
 
 #include "httplistener.h"
 #include "httpresponses.h"
+#include "leaderforwarder.h"
 #include "net/listenaddress.h"
 #include "node/kvstore.h"
 #include "node/raftnode.h"
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
-#include <QNetworkAccessManager>
-#include <QNetworkProxy>
-#include <QNetworkReply>
 #include <QTcpServer>
 
 namespace raftlab {
@@ -25,9 +23,8 @@ HttpApi::HttpApi(Options options, RaftNode *node, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
     , m_node(node)
-    , m_network(new QNetworkAccessManager(this))
+    , m_forwarder(new LeaderForwarder(this))
 {
-    m_network->setProxy(QNetworkProxy::NoProxy); // nodes talk directly, whatever http_proxy says
     addKvRoutes();
     addObservationRoutes();
     addAdminRoutes();
@@ -342,43 +339,43 @@ void HttpApi::retryWaitingForLeader()
 void HttpApi::forwardToLeader(const RequestPtr &request, NodeId leader)
 {
     const ClusterMember *member = m_options.cluster.member(leader);
-    QUrl url = request->url;
-    url.setScheme(QStringLiteral("http"));
-    url.setHost(member->http.host);
-    url.setPort(member->http.port);
-    QNetworkRequest forward(url);
+    LeaderForwarder::Request forward{
+        methodName(request->method),
+        request->url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment),
+        {},
+        request->body,
+        request->timeoutMs};
     for (const auto &[name, value] : request->headers) {
         const QByteArray lower = name.toLower();
         if (lower == "content-type" || lower == "authorization")
-            forward.setRawHeader(name, value);
+            forward.headers.append({name, value});
     }
-    forward.setRawHeader(forwardedHeader, QByteArray::number(m_node->id().value));
-    forward.setTransferTimeout(request->timeoutMs);
-    const QByteArray verb = methodName(request->method);
-    QNetworkReply *reply = m_network->sendCustomRequest(forward, verb, request->body);
+    forward.headers.append({forwardedHeader, QByteArray::number(m_node->id().value)});
     const bool isWrite = request->method != QHttpServerRequest::Method::Get;
     // Fix (integration test tst_partition): once forwarded, the leader may append the write even if
     // this node's deadline answers first, so that timeout must say "outcome": "unknown", not that no
     // leader took the request.
     if (isWrite)
         request->submitted = true;
-    connect(reply, &QNetworkReply::finished, this, [this, reply, request, leader, isWrite] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status == 0) {
+    m_forwarder->forward(
+        member->http.host, member->http.port, std::move(forward),
+        [this, request, leader, isWrite](const LeaderForwarder::Reply &reply) {
+            if (reply.status == 0) {
+                answer(request,
+                       unavailableAnswer(QStringLiteral("unavailable"),
+                                         QStringLiteral("the leader, node %1, did not answer: %2")
+                                             .arg(leader.value)
+                                             .arg(reply.error),
+                                         leader, isWrite ? QStringLiteral("unknown") : QString()));
+                return;
+            }
             answer(request,
-                   unavailableAnswer(QStringLiteral("unavailable"),
-                                     QStringLiteral("the leader, node %1, did not answer: %2")
-                                         .arg(leader.value)
-                                         .arg(reply->errorString()),
-                                     leader, isWrite ? QStringLiteral("unknown") : QString()));
-            return;
-        }
-        QByteArray mime = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-        if (mime.isEmpty())
-            mime = "application/octet-stream";
-        answer(request, PendingRequests::Answer{reply->readAll(), mime, static_cast<Status>(status)});
-    });
+                   PendingRequests::Answer{reply.body,
+                                           reply.contentType.isEmpty()
+                                               ? QByteArray("application/octet-stream")
+                                               : reply.contentType,
+                                           static_cast<Status>(reply.status)});
+        });
 }
 
 void HttpApi::answer(const RequestPtr &request, const PendingRequests::Answer &answer)

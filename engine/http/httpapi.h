@@ -12,11 +12,10 @@
 #include <memory>
 #include <vector>
 
-class QNetworkAccessManager;
-
 namespace raftlab {
 
 class HttpListener;
+class LeaderForwarder;
 class RaftNode;
 
 // The node's HTTP API (INTERFACE.md, "HTTP API of a node"): the KV store with forwarding to the leader
@@ -95,7 +94,7 @@ private:
     PendingRequests m_pending;
     EventStream m_events;
     Metrics m_metrics;
-    QNetworkAccessManager *m_network;
+    LeaderForwarder *m_forwarder;
     std::vector<RequestPtr> m_waitingForLeader;
     NodeId m_lastLeader{};
 };
