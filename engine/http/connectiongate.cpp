@@ -12,40 +12,13 @@
 
 namespace raftlab {
 
-namespace {
-
-QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 400:
-        return "Bad Request";
-    case 403:
-        return "Forbidden";
-    case 408:
-        return "Request Timeout";
-    case 413:
-        return "Payload Too Large";
-    case 417:
-        return "Expectation Failed";
-    case 431:
-        return "Request Header Fields Too Large";
-    case 501:
-        return "Not Implemented";
-    case 503:
-        return "Service Unavailable";
-    default:
-        return "Error";
-    }
-}
-
-} // namespace
-
 QByteArray refusalResponse(const Refusal &refusal)
 {
     const QByteArray body = QJsonDocument(errorJson(QString::fromLatin1(refusal.error), refusal.message))
                                 .toJson(QJsonDocument::Compact) +
         '\n';
-    return "HTTP/1.1 " + QByteArray::number(refusal.status) + ' ' + reasonPhrase(refusal.status) +
+    return "HTTP/1.1 " + QByteArray::number(refusal.status) + ' ' +
+        reasonPhrase(refusal.status).toByteArray() +
         "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
         "\r\nConnection: close\r\n\r\n" + body;
 }
