@@ -64,7 +64,7 @@ void cycleReady(RaftCore &core)
 }
 
 // N cores over a FIFO in-memory network. Messages are delivered one at a time, each followed by the
-// receiver's Ready cycle (persist = nothing, advance, send, apply).
+// receiver's Ready cycle (send what may leave now, persist = nothing, advance, send the rest, apply).
 class Cluster
 {
 public:
@@ -150,12 +150,14 @@ private:
         // advance() may commit and send again; a bounded loop all the same.
         for (int cycles = 0; cycles < 16 && core.hasReady(); ++cycles) {
             Ready ready = core.takeReady();
-            // 1. persist hardState / truncateFrom / entries: in memory, nothing to do. 2. advance.
-            core.advance();
-            // 3. send.
+            // 1. send what may leave now. 2. persist hardState / truncateFrom / entries: in memory, nothing
+            // to do. 3. advance. 4. send the rest.
             for (Message &message : ready.messages)
                 m_network.push_back(std::move(message));
-            // 4. apply.
+            core.advance();
+            for (Message &message : ready.messagesAfterPersist)
+                m_network.push_back(std::move(message));
+            // 5. apply.
             for (const Entry &entry : ready.committed) {
                 if (entry.type == EntryType::Command)
                     ++m_appliedCommands[core.id().value - 1];

@@ -1,4 +1,4 @@
-// Google Benchmark for the app's frame (issue 6: "a frame under 33 ms with 9 nodes and 5,000 messages/s"):
+// Google Benchmark for the app's frame (the target: a frame under 33 ms with 9 nodes and 5,000 messages/s):
 // the synthetic busy 9-node cluster of bench_model (syntheticcluster.h) feeds the real MainWindow's model
 // offscreen, and each iteration is one 33 ms frame of the UI thread:
 //

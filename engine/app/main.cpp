@@ -1,4 +1,4 @@
-// raftlab-node: one Raft node process (INTERFACE.md, "raftlab-node").
+// raftlab-node: one Raft node process (docs/cli.md).
 #include "nodeprocess.h"
 
 #include <QCoreApplication>

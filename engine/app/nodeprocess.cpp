@@ -1,8 +1,10 @@
 #include "nodeprocess.h"
 
 #include "http/httpapi.h"
+#include "net/listenaddress.h"
 #include "net/tcptransport.h"
 #include "node/clusterconfig.h"
+#include "node/clustersecret.h"
 #include "node/kvstore.h"
 #include "node/raftnode.h"
 #include "storage/nodestorage.h"
@@ -69,6 +71,23 @@ int NodeProcess::start()
                 .arg(heartbeatMs)
                 .arg(election.minMs));
 
+    QByteArray secret;
+    const QString secretPath =
+        clusterSecretPath(m_options.clusterSecretFile, m_options.clusterFile, cluster.secretFile);
+    if (!secretPath.isEmpty()) {
+        QString warning;
+        if (const QString error = loadClusterSecret(secretPath, secret, warning); !error.isEmpty())
+            return failWith(2, error);
+        if (!warning.isEmpty())
+            printLine(OutputStream::Stderr, QStringLiteral("raftlab-node: warning: %1").arg(warning));
+    }
+    // A host name listens on the address it resolves to; one that does not resolve stops the node here.
+    for (const NodeAddress *address : {&member->raft, &member->http}) {
+        QHostAddress resolved;
+        if (const QString error = resolveListenAddress(address->host, resolved); !error.isEmpty())
+            return failWith(1, QStringLiteral("cannot listen on %1: %2").arg(address->toString(), error));
+    }
+
     NodeSettings settings;
     settings.tickMs = tickMsFor(heartbeatMs);
     settings.snapshotEvery = cluster.snapshotEvery;
@@ -114,6 +133,7 @@ int NodeProcess::start()
     transportOptions.listenHost = member->raft.host;
     transportOptions.listenPort = member->raft.port;
     transportOptions.randomSeed = QRandomGenerator::system()->generate64();
+    transportOptions.secret = secret;
     for (const ClusterMember &m : cluster.members) {
         if (m.id != self)
             transportOptions.peers.push_back(TcpTransport::PeerAddress{m.id, m.raft.host, m.raft.port});

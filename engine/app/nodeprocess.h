@@ -15,7 +15,7 @@ class RaftNode;
 class TcpTransport;
 
 // Everything one raftlab-node process runs, built from its options: storage, transport, node, HTTP API.
-// start() returns the process exit status to use when it cannot start (INTERFACE.md): 2 for a bad
+// start() returns the process exit status to use when it cannot start (docs/cli.md): 2 for a bad
 // argument or config (the one line is already on stderr), 3 for damaged data, 1 for an operating
 // failure such as a port in use; 0 when running.
 class NodeProcess final : public QObject

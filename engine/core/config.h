@@ -7,21 +7,12 @@
 
 namespace raftlab {
 
-// Deliberate protocol bugs. They exist only so that a test can prove the simulator's safety checker
-// catches a broken core; nothing else may set them.
-enum class Sabotage {
-    None,
-    CommitOldTermEntries, // count replicas for entries of earlier terms too (the Figure 8 mistake)
-    VoteTwicePerTerm, // forget the vote given in this term when asked again
-    IgnoreLogUpToDate, // grant votes to candidates whose log is behind (§5.4.1 ignored)
-};
-
 // Everything a core is configured with. Times are in ticks: the owner decides how long a tick is
 // (raftlab-node: 10 ms by default), the simulator uses virtual ticks.
 struct CoreConfig
 {
     NodeId id;
-    std::vector<NodeId> members; // every voter, this node included; fixed for now (see DESIGN.md)
+    std::vector<NodeId> members; // every voter, this node included; fixed for now
 
     int heartbeatTicks = 5;
     int electionTimeoutTicksMin = 15; // the randomised timeout is drawn from [min, max)
@@ -40,8 +31,6 @@ struct CoreConfig
     // a snapshot finds the entries after it even though the leader compacted again meanwhile. 0 drops
     // every entry the snapshot covers.
     std::uint64_t catchUpEntries = 0;
-
-    Sabotage sabotage = Sabotage::None;
 
     // A human reason why this config cannot run, or empty if it can.
     const char *problem() const;

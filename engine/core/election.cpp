@@ -3,13 +3,13 @@
 
 #include "invariantguard.h"
 
-#include <cassert>
-
 namespace raftlab {
 
 void RaftCore::tick()
 {
     const InvariantGuard guard(*this);
+    if (m_halted)
+        return;
     if (m_role == Role::Leader)
         tickLeader();
     else
@@ -63,7 +63,8 @@ void RaftCore::setTiming(int heartbeatTicks, int electionTimeoutTicksMin, int el
     changed.heartbeatTicks = heartbeatTicks;
     changed.electionTimeoutTicksMin = electionTimeoutTicksMin;
     changed.electionTimeoutTicksMax = electionTimeoutTicksMax;
-    assert(!changed.problem() && "the caller validates timing");
+    if (const char *problem = changed.problem())
+        reportBrokenInvariant(m_config.id, "setTiming() with timing the caller should have refused", problem);
     m_config = changed;
     // Keep a running timer within the new bounds, so slowing down or speeding up shows at once.
     if (m_role != Role::Leader)
@@ -73,7 +74,7 @@ void RaftCore::setTiming(int heartbeatTicks, int electionTimeoutTicksMin, int el
 void RaftCore::campaignNow()
 {
     const InvariantGuard guard(*this);
-    if (m_role == Role::Leader)
+    if (m_role == Role::Leader || m_halted)
         return;
     emit(Event{
         .type = EventType::ElectionTimeout, .reason = Reason::Requested, .ticks = m_electionElapsedTicks});
@@ -124,17 +125,15 @@ void RaftCore::handleVoteRequest(const Message &message)
     // promises nothing, so it needs only a newer term, and no word from a live leader within the minimum
     // election timeout (thesis §9.6) — with or without CheckQuorum.
     const bool heardLeader = !m_leader.isNone() && m_electionElapsedTicks < m_config.electionTimeoutTicksMin;
-    const bool canVote =
-        (preVote ? message.term > m_term && !heardLeader
-                 : m_votedFor == message.from || (m_votedFor.isNone() && m_leader.isNone())) ||
-        m_config.sabotage == Sabotage::VoteTwicePerTerm;
-    const bool upToDate = m_log.isUpToDate(message.lastLogIndex, message.lastLogTerm) ||
-        m_config.sabotage == Sabotage::IgnoreLogUpToDate;
+    const bool canVote = preVote ? message.term > m_term && !heardLeader
+                                 : m_votedFor == message.from || (m_votedFor.isNone() && m_leader.isNone());
+    const bool upToDate = m_log.isUpToDate(message.lastLogIndex, message.lastLogTerm);
     const MessageType answer = preVote ? MessageType::PreVoteResponse : MessageType::RequestVoteResponse;
     if (canVote && upToDate) {
         if (!preVote) {
+            // Durable before the grant leaves (ready.h); a repeated grant has nothing new to persist.
+            m_hardStateChanged |= m_votedFor != message.from;
             m_votedFor = message.from;
-            m_hardStateChanged = true; // durable before the answer leaves (Ready contract)
             resetElectionTimer();
         }
         send(Message{.type = answer, .to = message.from, .term = message.term, .granted = true});

@@ -119,6 +119,8 @@ std::string_view toString(Reason reason)
         return "checksum_mismatch";
     case Reason::StateMachineRefused:
         return "state_machine_refused";
+    case Reason::StorageFailed:
+        return "storage_failed";
     }
     return "unknown";
 }
@@ -164,6 +166,12 @@ QString roleSentence(const Event &e)
         return QStringLiteral("%1 lost its pre-vote and stays a follower in term %2.").arg(who).arg(term);
     case Reason::LostElection:
         return QStringLiteral("%1 lost the election for term %2 and became a follower.").arg(who).arg(term);
+    case Reason::StorageFailed:
+        return QStringLiteral(
+                   "%1 left the protocol in term %2: its disk refused a write, so it can no longer "
+                   "promise anything.")
+            .arg(who)
+            .arg(term);
     default:
         if (!e.peer.isNone())
             return QStringLiteral("%1 saw a newer term and follows %2, the leader of term %3.")
@@ -306,6 +314,8 @@ QString describe(const Event &e)
                 .arg(who, node(e.peer));
         return e.reason == Reason::NotLeader
             ? QStringLiteral("%1 cannot serve a linearizable read: it is not the leader.").arg(who)
+            : e.reason == Reason::StorageFailed
+            ? QStringLiteral("%1 dropped a pending read: its disk failed.").arg(who)
             : QStringLiteral("%1 dropped a pending read: it is no longer the leader.").arg(who);
     }
     return QStringLiteral("%1: %2").arg(who, QString::fromLatin1(toString(e.type).data()));

@@ -65,6 +65,7 @@ enum class Reason : std::uint8_t {
     SizeMismatch, // a snapshot's chunks do not add up to the size its leader declared
     ChecksumMismatch, // a snapshot's bytes do not have the CRC-32C its leader declared
     StateMachineRefused, // the state machine cannot restore a snapshot from its bytes
+    StorageFailed, // the node's disk refused a write: it left the protocol (RaftCore::halt())
 };
 
 std::string_view toString(EventType type);

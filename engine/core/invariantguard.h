@@ -1,8 +1,7 @@
 #pragma once
 
 // Private to engine/core: checks a core's invariants around each of its inputs (LogCabin's
-// RaftConsensusInvariants), in builds with assertions. A sabotaged core (config.sabotage) is left
-// unchecked here, so that the simulator's own checker can be shown to catch it.
+// RaftConsensusInvariants), in builds with assertions, and reports a broken one with the node and the rule.
 
 #include "invariants.h"
 #include "raftcore.h"
@@ -24,8 +23,6 @@ public:
     ~InvariantGuard()
     {
 #ifndef NDEBUG
-        if (m_core.config().sabotage != Sabotage::None)
-            return;
         if (const char *broken = Invariants::check(m_before, m_core))
             reportBrokenInvariant(m_core.id(), broken);
 #endif

@@ -1,9 +1,33 @@
 #include "progress.h"
 
 #include <algorithm>
-#include <cassert>
 
 namespace raftlab {
+
+const char *Progress::check(LogIndex leaderLastIndex, int maxInflight) const
+{
+    if (m_match >= m_next)
+        return "Progress: matchIndex must stay below nextIndex";
+    if (m_match > leaderLastIndex)
+        return "Progress: matchIndex beyond the leader's last entry";
+    if (m_next > leaderLastIndex.next())
+        return "Progress: nextIndex beyond the leader's last entry + 1";
+    if (m_state != ProgressState::Replicate && !m_inflight.empty())
+        return "Progress: appends counted in flight outside Replicate";
+    if (m_inflight.size() > static_cast<std::size_t>(maxInflight))
+        return "Progress: more appends in flight than the window allows";
+    LogIndex previous = m_match;
+    for (LogIndex last : m_inflight) {
+        if (last <= previous)
+            return "Progress: appends in flight not ascending above matchIndex";
+        previous = last;
+    }
+    if (!m_inflight.empty() && m_inflight.back() >= m_next)
+        return "Progress: an append in flight ends at or beyond nextIndex";
+    if (m_state == ProgressState::Snapshot && m_pendingSnapshot == LogIndex{})
+        return "Progress: sending a snapshot without knowing which";
+    return nullptr;
+}
 
 void Progress::becomeProbe()
 {
@@ -82,8 +106,7 @@ void Progress::sentAppend(LogIndex lastIndex, bool carriedEntries)
         m_probeSent = true;
         break;
     case ProgressState::Snapshot:
-        assert(false && "appends are not sent to a follower receiving a snapshot");
-        break;
+        break; // never sent: isPaused() holds in this state (and Invariants checks no append is in flight)
     }
 }
 

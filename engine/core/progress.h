@@ -26,6 +26,10 @@ public:
     bool recentlyActive() const { return m_recentlyActive; }
     void setRecentlyActive(bool active) { m_recentlyActive = active; }
 
+    // Empty (nullptr) when the invariants documented on the members hold for a leader whose log ends at
+    // `leaderLastIndex` and who keeps at most `maxInflight` appends in flight; otherwise which broke.
+    const char *check(LogIndex leaderLastIndex, int maxInflight) const;
+
     void becomeProbe();
     void becomeReplicate();
     void becomeSnapshot(LogIndex snapshotIndex);
@@ -67,14 +71,16 @@ public:
     }
 
 private:
-    LogIndex m_match; // highest index known to be replicated on the follower; only grows
-    LogIndex m_next; // next index to send; invariant: m_match < m_next
+    LogIndex m_match; // highest index known to be replicated on the follower; only grows; <= leader's last
+    LogIndex m_next; // next index to send; invariant: m_match < m_next <= leader's last + 1
     ProgressState m_state = ProgressState::Probe;
     bool m_probeSent = false;
-    std::deque<LogIndex> m_inflight; // Replicate: last index of each append not yet acknowledged
+    // Replicate: last index of each append not yet acknowledged, ascending, each in (m_match, m_next), at
+    // most maxInflightAppends of them; empty in Probe and Snapshot.
+    std::deque<LogIndex> m_inflight;
     LogIndex m_sentCommit;
     bool m_recentlyActive = false; // heard from since the last CheckQuorum round
-    LogIndex m_pendingSnapshot;
+    LogIndex m_pendingSnapshot; // Snapshot: the snapshot's last index (never 0 in that state)
     std::uint64_t m_snapshotOffset = 0;
     bool m_snapshotChunkInFlight = false;
     bool m_snapshotChunkSentRecently = false; // since the last heartbeat round

@@ -6,9 +6,6 @@
 #include "invariantguard.h"
 
 #include <algorithm>
-#include <cassert>
-#include <cstdio>
-#include <cstdlib>
 #include <utility>
 
 namespace raftlab {
@@ -18,7 +15,7 @@ RaftCore::RaftCore(CoreConfig config, PersistentState restored, std::uint64_t ra
     , m_random(randomSeed)
     , m_term(restored.hardState.term)
     , m_votedFor(restored.hardState.votedFor)
-    , m_log(std::move(restored.snapshot), std::move(restored.entries))
+    , m_log(std::move(restored.snapshot), std::move(restored.entries), m_config.id)
 {
     if (const char *problem = m_config.problem())
         reportBrokenInvariant(m_config.id, problem);
@@ -36,6 +33,8 @@ RaftCore::RaftCore(CoreConfig config, PersistentState restored, std::uint64_t ra
 void RaftCore::step(const Message &message)
 {
     const InvariantGuard guard(*this);
+    if (m_halted)
+        return;
     if (message.to != m_config.id || !isMember(message.from) || message.from == m_config.id)
         return; // not for us, or from a stranger: a misrouted message changes nothing
 
@@ -211,7 +210,18 @@ void RaftCore::send(Message message)
     message.from = m_config.id;
     if (message.term == Term{})
         message.term = m_term;
-    m_ready.messages.push_back(std::move(message));
+    // The rule, and why, is on Ready (ready.h).
+    const bool peerWaits = !m_peersWaiting.empty() &&
+        std::find(m_peersWaiting.begin(), m_peersWaiting.end(), message.to) != m_peersWaiting.end();
+    const bool waits = m_hardStateChanged || m_hardStateInFlight || m_snapshotInFlight ||
+        m_ready.snapshot.has_value() || peerWaits || mustWaitForPersistence(message);
+    if (!waits) {
+        m_ready.messages.push_back(std::move(message));
+        return;
+    }
+    if (!peerWaits)
+        m_peersWaiting.push_back(message.to);
+    m_ready.messagesAfterPersist.push_back(std::move(message));
 }
 
 void RaftCore::emit(Event event)
@@ -225,21 +235,29 @@ void RaftCore::emit(Event event)
 
 bool RaftCore::hasReady() const
 {
+    if (m_halted)
+        return false;
     return !m_ready.isEmpty() || m_hardStateChanged || m_appendsPending || m_log.hasUnstable() ||
         m_log.hasCommittedToHandOut();
 }
 
 Ready RaftCore::takeReady()
 {
-    assert(!m_awaitingAdvance && "takeReady() twice without advance()");
+    const InvariantGuard guard(*this);
+    if (m_halted)
+        return Ready{};
+    RAFTLAB_EXPECT(m_config.id, !m_awaitingAdvance, "takeReady() twice without advance()");
     if (m_appendsPending && m_role == Role::Leader)
         broadcastAppend();
     m_appendsPending = false;
+    // Moving leaves every vector of m_ready empty; only the optional (still engaged when moved from)
+    // needs a reset. Cheaper than assigning a fresh Ready, on the path of every input.
     Ready ready = std::move(m_ready);
-    m_ready = Ready{};
+    m_ready.snapshot.reset();
     if (m_hardStateChanged)
         ready.hardState = HardState{m_term, m_votedFor};
     m_hardStateInFlight = ready.hardState.has_value();
+    m_snapshotInFlight = ready.snapshot.has_value();
     m_hardStateChanged = false;
     ready.truncateFrom = m_log.pendingTruncation();
     m_log.clearPendingTruncation();
@@ -253,10 +271,19 @@ Ready RaftCore::takeReady()
 void RaftCore::advance()
 {
     const InvariantGuard guard(*this);
-    assert(m_awaitingAdvance && "advance() without takeReady()");
+    if (m_halted)
+        return;
+    RAFTLAB_EXPECT(m_config.id, m_awaitingAdvance, "advance() without takeReady()");
     m_awaitingAdvance = false;
     m_log.markDurable(m_handedOutIndex);
     m_hardStateInFlight = false;
+    m_snapshotInFlight = false;
+    // The last Ready's waiting messages leave now; only those queued since keep their peers waiting.
+    m_peersWaiting.clear();
+    for (const Message &message : m_ready.messagesAfterPersist) {
+        if (std::find(m_peersWaiting.begin(), m_peersWaiting.end(), message.to) == m_peersWaiting.end())
+            m_peersWaiting.push_back(message.to);
+    }
     // The leader's own log counts towards a majority only once it is durable (thesis §10.2.1).
     if (m_role == Role::Leader && maybeCommit())
         broadcastAppend();
@@ -264,18 +291,42 @@ void RaftCore::advance()
         confirmReads();
 }
 
-Messages RaftCore::takeEarlyMessages()
+Messages RaftCore::takeMessagesToSendNow()
 {
-    // The term and the vote for itself must be durable before a leader speaks for that term (§5.1):
-    // neither pending for the next Ready nor still on their way to disk in the current one.
-    if (m_role != Role::Leader || m_hardStateChanged || m_hardStateInFlight)
-        return {};
-    // Proposals made meanwhile go out now, one batch per follower, while the leader's disk is busy.
-    if (m_appendsPending) {
+    const InvariantGuard guard(*this);
+    // Proposals made meanwhile go out now, one batch per follower, while the leader's disk is busy; send()
+    // sorts them by Ready's rule like everything else.
+    if (m_appendsPending && m_role == Role::Leader) {
         broadcastAppend();
         m_appendsPending = false;
     }
     return std::exchange(m_ready.messages, Messages{});
+}
+
+Ready RaftCore::halt()
+{
+    const InvariantGuard guard(*this);
+    if (m_halted)
+        return Ready{};
+    if (m_role == Role::Leader) {
+        abortTransfer(Reason::LeaderStepsDown);
+        failPendingReads(Reason::StorageFailed);
+    }
+    m_leader = NodeId{};
+    m_votes.reset();
+    m_progress.clear();
+    m_incomingSnapshot.reset();
+    setRole(Role::Follower, Reason::StorageFailed);
+    m_halted = true;
+    // What was not made durable cannot be any more: nothing more leaves this node.
+    Ready last;
+    last.events = std::move(m_ready.events);
+    last.failedReads = std::move(m_ready.failedReads);
+    m_ready = Ready{};
+    m_peersWaiting.clear();
+    m_appendsPending = false;
+    m_hardStateChanged = false;
+    return last;
 }
 
 CoreStatus RaftCore::status() const

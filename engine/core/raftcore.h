@@ -62,13 +62,14 @@ struct CoreStatus
     std::vector<FollowerStatus> followers{}; // leader only
 };
 
-// The Raft protocol as a pure state machine (DESIGN.md layer 1). It owns no socket, file, timer,
+// The Raft protocol as a pure state machine (docs/architecture.md). It owns no socket, file, timer,
 // thread or clock: it is given ticks, messages and requests, and it hands back a Ready saying what
 // to persist, send and apply, and the events that describe each decision.
 //
-// Usage contract: after any input, if hasReady(), call takeReady(), do what it says in its order,
-// then advance(). Inputs may keep coming while the owner persists a Ready (between takeReady() and
-// advance()): what they produce waits for the next Ready, except what takeEarlyMessages() releases.
+// Usage contract: after any input, if hasReady(), call takeReady(), do what it says in its order (ready.h),
+// advance() once it is durable. Inputs may keep coming while the owner persists a Ready (between
+// takeReady() and advance()): what they produce waits for the next Ready, except the messages that may
+// leave now, which takeMessagesToSendNow() hands out at once.
 class RaftCore
 {
 public:
@@ -102,12 +103,17 @@ public:
     Ready takeReady();
     // The last Ready's persistence is durable: this node's own log now counts towards commit.
     void advance();
-    // While a Ready is being persisted: the messages produced since, if they may leave before the next
-    // Ready is durable. That is the case for a leader whose term and vote are unchanged (thesis
-    // §10.2.1): its heartbeats and appends do not depend on its own disk, because its own log counts
-    // towards commit only after advance(). Proposals made since the last Ready go out with them. For
-    // anyone else, or after a term or vote change, nothing.
-    Messages takeEarlyMessages();
+    // The `messages` of the Ready in the making (those that may leave now, by Ready's rule), handed out
+    // early: for an owner that keeps taking input while it persists a Ready, so a leader's heartbeats and
+    // appends leave without waiting for its own disk. A leader's proposals made since the last Ready go out
+    // with them, one append per follower. What must wait stays for the next Ready.
+    Messages takeMessagesToSendNow();
+    // The owner can no longer make anything durable (its disk failed): this node leaves the protocol for
+    // good. A leader steps down, to follower of the same term with no leader known; pending reads fail;
+    // every later input is ignored, so it never campaigns, votes or answers again. Returns the last
+    // Ready: its events and failed reads only (nothing in it is to be persisted or sent).
+    Ready halt();
+    bool isHalted() const { return m_halted; }
 
     // --- state, for status pages and tests --------------------------------------------------
     NodeId id() const { return m_config.id; }
@@ -117,6 +123,7 @@ public:
     NodeId leader() const { return m_leader; }
     const RaftLog &log() const { return m_log; }
     const CoreConfig &config() const { return m_config; }
+    const std::map<NodeId, Progress> &progress() const { return m_progress; } // leader only
     CoreStatus status() const;
 
 private:
@@ -169,6 +176,7 @@ private:
     // Checks Invariants between entry to and exit from every input, in builds with assertions.
     class InvariantGuard;
 
+    // Queues `message` in the Ready in the making: in `messages` or `messagesAfterPersist`, by Ready's rule.
     void send(Message message);
     void emit(Event event);
 
@@ -241,6 +249,11 @@ private:
     bool m_awaitingAdvance = false;
     LogIndex m_handedOutIndex{}; // last entry the Ready being persisted handed out
     bool m_hardStateInFlight = false; // the Ready being persisted carries a new term or vote
+    bool m_snapshotInFlight = false; // the Ready being persisted carries a snapshot from the leader
+    // Peers with a message in `messagesAfterPersist` not yet handed to the owner for sending: later
+    // messages to them wait too, so each peer sees this node's messages in order.
+    std::vector<NodeId> m_peersWaiting;
+    bool m_halted = false; // halt(): the owner cannot persist; no input is taken any more
     bool m_appendsPending = false; // proposals since the last Ready: sent together, as one batch per follower
 };
 

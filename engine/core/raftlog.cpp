@@ -1,19 +1,21 @@
 #include "raftlog.h"
 
+#include "invariants.h"
+
 #include <algorithm>
-#include <cassert>
 
 namespace raftlab {
 
-RaftLog::RaftLog(Snapshot snapshot, Entries entries)
+RaftLog::RaftLog(Snapshot snapshot, Entries entries, NodeId owner)
     : m_snapshot(std::move(snapshot))
     , m_base(m_snapshot.meta)
     , m_entries(std::move(entries))
+    , m_owner(owner)
 {
     // What was restored from disk is durable, and everything the snapshot covers is applied.
     m_commit = m_applied = m_snapshot.meta.index;
     m_stable = m_durable = lastIndex();
-    assert(!check());
+    RAFTLAB_EXPECT(m_owner, !check(), "the restored log breaks RaftLog's invariants");
 }
 
 Term RaftLog::lastTerm() const
@@ -32,7 +34,7 @@ std::optional<Term> RaftLog::termAt(LogIndex index) const
 
 const Entry &RaftLog::at(LogIndex index) const
 {
-    assert(index >= firstIndex() && index <= lastIndex());
+    RAFTLAB_EXPECT(m_owner, index >= firstIndex() && index <= lastIndex(), "RaftLog::at() outside the log");
     return m_entries[offsetOf(index)];
 }
 
@@ -44,7 +46,7 @@ bool RaftLog::isUpToDate(LogIndex candidateLastIndex, Term candidateLastTerm) co
 
 Entries RaftLog::slice(LogIndex from, LogIndex to, std::size_t maxCount, std::size_t maxBytes) const
 {
-    assert(from >= firstIndex());
+    RAFTLAB_EXPECT(m_owner, from >= firstIndex(), "RaftLog::slice() below the first entry");
     to = std::min(to, lastIndex().next());
     Entries result;
     std::size_t bytes = 0;
@@ -72,7 +74,7 @@ std::optional<LogIndex> RaftLog::findConflict(const Entries &entries) const
 LogIndex RaftLog::firstIndexOfTermAt(LogIndex index) const
 {
     const std::optional<Term> term = termAt(index);
-    assert(term);
+    RAFTLAB_EXPECT(m_owner, term.has_value(), "RaftLog::firstIndexOfTermAt() outside the log");
     LogIndex first = index;
     while (first > firstIndex() && termAt(first.previous()) == term)
         first = first.previous();
@@ -94,15 +96,15 @@ std::optional<LogIndex> RaftLog::lastIndexOfTerm(Term term) const
 
 void RaftLog::append(Entry entry)
 {
-    assert(entry.index == lastIndex().next());
-    assert(entry.term >= lastTerm());
+    RAFTLAB_EXPECT(m_owner, entry.index == lastIndex().next(), "an appended entry must follow the last one");
+    RAFTLAB_EXPECT(m_owner, entry.term >= lastTerm(), "entry terms never decrease along the log");
     m_entries.push_back(std::move(entry));
 }
 
 void RaftLog::truncateFrom(LogIndex index)
 {
-    assert(index > m_commit && "a committed entry is never removed");
-    assert(index >= firstIndex() && index <= lastIndex());
+    RAFTLAB_EXPECT(m_owner, index > m_commit, "a committed entry is never removed");
+    RAFTLAB_EXPECT(m_owner, index >= firstIndex() && index <= lastIndex(), "truncation outside the log");
     m_entries.resize(offsetOf(index));
     if (index <= m_stable) {
         m_pendingTruncation = std::min(m_pendingTruncation.value_or(index), index);
@@ -113,7 +115,7 @@ void RaftLog::truncateFrom(LogIndex index)
 
 void RaftLog::commitTo(LogIndex index)
 {
-    assert(index <= lastIndex());
+    RAFTLAB_EXPECT(m_owner, index <= lastIndex(), "the commit index never passes the last entry");
     if (index > m_commit)
         m_commit = index;
 }
@@ -129,7 +131,8 @@ Entries RaftLog::takeCommitted(std::size_t maxBytes)
 
 void RaftLog::compact(LogIndex index, const QByteArray &data, std::uint64_t keptEntries)
 {
-    assert(index <= m_applied && index <= m_durable && "only applied, durable entries can be compacted");
+    RAFTLAB_EXPECT(m_owner, index <= m_applied && index <= m_durable,
+                   "only applied, durable entries can be compacted");
     if (index <= m_snapshot.meta.index)
         return;
     m_snapshot = Snapshot{SnapshotMeta{index, *termAt(index)}, data};
@@ -149,7 +152,7 @@ void RaftLog::dropThrough(LogIndex index)
 void RaftLog::restore(const Snapshot &snapshot)
 {
     const LogIndex index = snapshot.meta.index;
-    assert(index > m_commit);
+    RAFTLAB_EXPECT(m_owner, index > m_commit, "a snapshot from the leader must be ahead of the commit index");
     if (matches(index, snapshot.meta.term)) {
         dropThrough(index);
     } else {

@@ -17,7 +17,8 @@ namespace raftlab {
 class RaftLog
 {
 public:
-    RaftLog(Snapshot snapshot, Entries entries);
+    // `owner`: the node whose log this is, named when a broken invariant is reported.
+    RaftLog(Snapshot snapshot, Entries entries, NodeId owner = NodeId{});
 
     LogIndex firstIndex() const { return m_base.index.next(); }
     LogIndex lastIndex() const { return m_base.index + m_entries.size(); }
@@ -87,6 +88,7 @@ private:
     LogIndex m_stable;
     LogIndex m_durable;
     std::optional<LogIndex> m_pendingTruncation;
+    NodeId m_owner;
 };
 
 } // namespace raftlab

@@ -2,10 +2,9 @@
 #include "raftcore.h"
 
 #include "crc32c.h"
+#include "invariants.h"
 
-#include <cassert>
 #include <cstdio>
-#include <cstdlib>
 
 namespace raftlab {
 
@@ -30,11 +29,13 @@ void RaftCore::stepLeader(const Message &message)
         break;
     case MessageType::AppendEntries:
     case MessageType::Heartbeat:
-    case MessageType::InstallSnapshot:
+    case MessageType::InstallSnapshot: {
         // Election Safety (§5.2): two leaders in one term is a bug, never an operating condition.
-        std::fprintf(stderr, "raftlab.core: node %u: a second leader %u in term %llu\n", m_config.id.value,
-                     message.from.value, static_cast<unsigned long long>(m_term.value));
-        std::abort();
+        char detail[64];
+        std::snprintf(detail, sizeof detail, "node %u leads term %llu too", message.from.value,
+                      static_cast<unsigned long long>(m_term.value));
+        reportBrokenInvariant(m_config.id, "Election Safety: at most one leader per term", detail);
+    }
     default:
         break; // late vote answers, TimeoutNow for an earlier term's leader: nothing to do
     }
@@ -429,9 +430,7 @@ bool RaftCore::maybeCommit()
     const LogIndex candidate = quorumMatchIndex(m_matchScratch);
     // Figure 8 (§5.4.2): only an entry of the leader's own term is committed by counting replicas;
     // earlier entries commit with it.
-    const bool ownTerm =
-        m_log.termAt(candidate) == m_term || m_config.sabotage == Sabotage::CommitOldTermEntries;
-    if (candidate <= m_log.commitIndex() || !ownTerm)
+    if (candidate <= m_log.commitIndex() || m_log.termAt(candidate) != m_term)
         return false;
     setCommitIndex(candidate);
     return true;

@@ -5,14 +5,13 @@
 #include "invariantguard.h"
 
 #include <algorithm>
-#include <cassert>
 
 namespace raftlab {
 
 ProposeResult RaftCore::propose(const QByteArray &command)
 {
     const InvariantGuard guard(*this);
-    if (m_role != Role::Leader)
+    if (m_role != Role::Leader || m_halted)
         return ProposeResult{.status = ProposeResult::Status::NotLeader, .leader = m_leader};
     if (!m_transferTarget.isNone())
         return ProposeResult{.status = ProposeResult::Status::TransferInProgress, .leader = m_leader};
@@ -28,6 +27,8 @@ ProposeResult RaftCore::propose(const QByteArray &command)
 ReadIndexResult RaftCore::readIndex(std::uint64_t requestId)
 {
     const InvariantGuard guard(*this);
+    if (m_halted)
+        return ReadIndexResult{ReadIndexResult::Status::NotLeader, NodeId{}};
     if (m_role != Role::Leader) {
         emit(Event{.type = EventType::ReadRejected, .reason = Reason::NotLeader, .peer = m_leader});
         return ReadIndexResult{ReadIndexResult::Status::NotLeader, m_leader};
@@ -85,7 +86,7 @@ void RaftCore::failPendingReads(Reason reason)
 TransferResult RaftCore::transferLeadership(NodeId target)
 {
     const InvariantGuard guard(*this);
-    if (m_role != Role::Leader)
+    if (m_role != Role::Leader || m_halted)
         return TransferResult{TransferResult::Status::NotLeader, m_leader};
     if (target == m_config.id)
         return TransferResult{TransferResult::Status::AlreadyLeader, m_config.id};
@@ -124,8 +125,8 @@ void RaftCore::abortTransfer(Reason reason)
 void RaftCore::compact(LogIndex index, const QByteArray &stateMachineData)
 {
     const InvariantGuard guard(*this);
-    assert(index <= m_log.appliedIndex());
-    if (index <= m_log.snapshot().meta.index)
+    RAFTLAB_EXPECT(m_config.id, index <= m_log.appliedIndex(), "compact() beyond the applied index");
+    if (m_halted || index <= m_log.snapshot().meta.index)
         return;
     m_log.compact(index, stateMachineData, m_config.catchUpEntries);
     emit(Event{.type = EventType::LogCompacted, .index = index});

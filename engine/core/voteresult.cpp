@@ -1,7 +1,6 @@
 #include "voteresult.h"
 
 #include <algorithm>
-#include <cassert>
 #include <functional>
 
 namespace raftlab {
@@ -49,7 +48,8 @@ VoteResult VoteTally::result(const std::vector<NodeId> &voters) const
 
 LogIndex quorumMatchIndex(std::vector<LogIndex> &matchIndexes)
 {
-    assert(!matchIndexes.empty());
+    if (matchIndexes.empty())
+        return LogIndex{}; // no voters: nothing is held by a majority
     const auto majority = static_cast<std::size_t>(majorityOf(static_cast<int>(matchIndexes.size())));
     // The majority-th largest value: that many voters hold at least this index.
     std::nth_element(matchIndexes.begin(), matchIndexes.begin() + static_cast<std::ptrdiff_t>(majority - 1),

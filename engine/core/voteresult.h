@@ -37,7 +37,7 @@ constexpr int majorityOf(int memberCount)
 
 // The highest index that a majority holds, given every voter's match index (the leader's own included).
 // Raft §5.3/§5.4: the candidate for the commit index; the caller checks its term.
-// Reorders `matchIndexes`.
+// Reorders `matchIndexes`. Index 0 for an empty list.
 LogIndex quorumMatchIndex(std::vector<LogIndex> &matchIndexes);
 
 } // namespace raftlab

@@ -1,4 +1,4 @@
-// HttpApi: fault injection and control (INTERFACE.md, "Fault injection"). Loopback clients only, unless
+// HttpApi: fault injection and control (docs/http-api.md). Loopback clients only, unless
 // the node was started with --admin-token: then any client presenting "Authorization: Bearer <token>".
 #include "eventjson.h"
 #include "httpapi.h"
@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <cmath>
 #include <set>
 
 namespace raftlab {
@@ -37,7 +38,8 @@ std::optional<int> intIn(const QJsonValue &value, int min, int max)
     if (!value.isDouble())
         return std::nullopt;
     const double d = value.toDouble();
-    if (d != static_cast<double>(static_cast<qint64>(d)) || d < min || d > max)
+    // The range first: converting a double beyond qint64 (1e300) to an integer is undefined behaviour.
+    if (d < min || d > max || d != std::floor(d))
         return std::nullopt;
     return static_cast<int>(d);
 }

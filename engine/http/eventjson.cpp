@@ -53,10 +53,15 @@ QString describeCommand(const Entry &entry)
         const QString s = QString::fromUtf8(bytes.left(48));
         return bytes.size() > 48 ? s + QStringLiteral("…") : s;
     };
+    QString condition;
+    if (command.condition == KvCondition::IfValue)
+        condition = QStringLiteral(" if %1=%2").arg(shorten(command.key), shorten(command.expected));
+    else if (command.condition == KvCondition::IfAbsent)
+        condition = QStringLiteral(" if %1 is absent").arg(shorten(command.key));
     if (command.operation == KvOperation::Put)
-        return QStringLiteral("put %1=%2").arg(shorten(command.key), shorten(command.value));
+        return QStringLiteral("put %1=%2%3").arg(shorten(command.key), shorten(command.value), condition);
     if (command.operation == KvOperation::Delete)
-        return QStringLiteral("delete %1").arg(shorten(command.key));
+        return QStringLiteral("delete %1%2").arg(shorten(command.key), condition);
     return QStringLiteral("(%1 bytes)").arg(entry.payload.size());
 }
 

@@ -13,7 +13,7 @@ QJsonValue idOrNull(NodeId id);
 // One of the core's names (toString of a role, message type, reason) as a QString.
 QString textOf(std::string_view name);
 
-// The JSON objects of the /events stream (INTERFACE.md, "Observation"). Each carries at least
+// The JSON objects of the /events stream (docs/http-api.md). Each carries at least
 // `type`, `node`, `term` and `t_us`; core decisions also carry `text`, the sentence the GUI narrates.
 QJsonObject coreEventJson(const Event &event, qint64 timeUs);
 QJsonObject messageEventJson(const char *type, NodeId node, const Message &message, quint64 traceId,

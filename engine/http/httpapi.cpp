@@ -8,6 +8,7 @@
 #include "net/listenaddress.h"
 #include "node/kvstore.h"
 #include "node/raftnode.h"
+#include "writecondition.h"
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -79,7 +80,7 @@ namespace {
 
 // Fix (integration test tst_bad_input): the key as the client sent it, percent-decoded to bytes.
 // QHttpServer hands <arg> over as a QString, and that conversion replaces invalid UTF-8 with U+FFFD, so
-// "/kv/bad%FFkey" was stored under another, valid key instead of being refused with 400 (INTERFACE.md:
+// "/kv/bad%FFkey" was stored under another, valid key instead of being refused with 400 (docs/http-api.md:
 // keys are UTF-8; malformed ones get 400 and nothing is written).
 QByteArray rawKey(const QHttpServerRequest &request)
 {
@@ -136,73 +137,101 @@ void HttpApi::handleWrite(const QByteArray &keyBytes, std::optional<QByteArray> 
             return;
         }
     }
-    const QByteArray command = value ? KvStore::encodePut(keyBytes, *value) : KvStore::encodeDelete(keyBytes);
+    // Compare-and-swap (?if_value=, ?if_absent=true): the condition goes into the entry and is decided
+    // when it applies. POST / is the seed article's plain write and takes none.
+    WriteCondition condition;
+    const WriteKind kind = value ? WriteKind::Put : WriteKind::Delete;
+    if (!textAnswer) {
+        if (const QString problem = parseWriteCondition(request.url(), kind, condition); !problem.isEmpty()) {
+            respondNow(std::move(responder), Status::BadRequest,
+                       errorJson(QStringLiteral("bad_request"), problem));
+            return;
+        }
+    }
+    const QByteArray command = encodeWrite(keyBytes, value, condition);
     // Only the text answer of POST / shows the pair; a PUT or DELETE answers JSON and needs none of it.
     const QString display = !textAnswer ? QString()
         : value ? QStringLiteral("%1=%2").arg(QString::fromUtf8(keyBytes), QString::fromUtf8(value->left(64)))
                 : QString::fromUtf8(keyBytes);
-    accept(request, std::move(responder), [this, command, textAnswer, display](const RequestPtr &self) {
-        self->submitted = true;
-        ++m_metrics.proposals;
-        m_node->write(command, [this, self, textAnswer, display](const WriteOutcome &outcome) {
-            switch (outcome.status) {
-            case WriteOutcome::Status::Applied:
-                if (textAnswer)
-                    answer(self,
-                           PendingRequests::Answer{QStringLiteral("stored %1 at index %2 (term %3)\n")
-                                                       .arg(display)
-                                                       .arg(outcome.index.value)
-                                                       .arg(outcome.term.value)
-                                                       .toUtf8(),
-                                                   "text/plain; charset=utf-8", Status::Ok});
-                else // {"index":N,"term":T}, as QJsonDocument would write it, without building one per write
-                    answer(self,
-                           PendingRequests::Answer{"{\"index\":" + QByteArray::number(outcome.index.value) +
-                                                       ",\"term\":" + QByteArray::number(outcome.term.value) +
-                                                       "}\n",
-                                                   "application/json", Status::Ok});
-                return;
-            case WriteOutcome::Status::NotLeader:
-                self->submitted = false;
-                if (m_node->role() == Role::Leader) { // never serve it here again: no loop
-                    answer(self,
-                           unavailableAnswer(QStringLiteral("unavailable"),
-                                             QStringLiteral("this node could not take the write"),
-                                             outcome.leader, QStringLiteral("failed")));
-                    return;
-                }
-                dispatch(self); // leadership moved between the check and the proposal: go again
-                return;
-            case WriteOutcome::Status::Busy:
-                answer(self,
-                       unavailableAnswer(QStringLiteral("unavailable"),
-                                         QStringLiteral("the leader is handing leadership over; "
-                                                        "nothing was written, retry in a moment"),
-                                         outcome.leader, QStringLiteral("failed")));
-                return;
-            case WriteOutcome::Status::NotCommitted:
-                answer(
-                    self,
-                    unavailableAnswer(QStringLiteral("not_committed"),
-                                      QStringLiteral("a newer leader replaced the entry: it was not written"),
-                                      outcome.leader, QStringLiteral("failed")));
-                return;
-            case WriteOutcome::Status::Unknown:
-                answer(
-                    self,
-                    unavailableAnswer(QStringLiteral("timeout"),
-                                      QStringLiteral("a snapshot replaced the log before the write was seen "
-                                                     "to apply; it may or may not have"),
-                                      outcome.leader, QStringLiteral("unknown")));
-                return;
-            case WriteOutcome::Status::StorageFailed:
-                answer(self,
-                       unavailableAnswer(QStringLiteral("storage_failed"), m_node->storageFailure(),
-                                         outcome.leader, QStringLiteral("failed")));
-                return;
-            }
+    accept(
+        request, std::move(responder),
+        [this, command, textAnswer, display, condition, kind](const RequestPtr &self) {
+            self->submitted = true;
+            ++m_metrics.proposals;
+            m_node->write(
+                command, [this, self, textAnswer, display, condition, kind](const WriteOutcome &outcome) {
+                    switch (outcome.status) {
+                    case WriteOutcome::Status::CompareFailed:
+                        answer(self,
+                               compareFailedAnswer(condition, kind, outcome.index.value, outcome.term.value));
+                        return;
+                    case WriteOutcome::Status::Applied:
+                        if (textAnswer)
+                            answer(self,
+                                   PendingRequests::Answer{QStringLiteral("stored %1 at index %2 (term %3)\n")
+                                                               .arg(display)
+                                                               .arg(outcome.index.value)
+                                                               .arg(outcome.term.value)
+                                                               .toUtf8(),
+                                                           "text/plain; charset=utf-8", Status::Ok});
+                        else // {"index":N,"term":T}, as QJsonDocument would write it, without building one
+                             // per write
+                            answer(self,
+                                   PendingRequests::Answer{
+                                       "{\"index\":" + QByteArray::number(outcome.index.value) +
+                                           ",\"term\":" + QByteArray::number(outcome.term.value) + "}\n",
+                                       "application/json", Status::Ok});
+                        return;
+                    case WriteOutcome::Status::NotLeader:
+                        self->submitted = false;
+                        if (m_node->role() == Role::Leader) { // never serve it here again: no loop
+                            answer(self,
+                                   unavailableAnswer(QStringLiteral("unavailable"),
+                                                     QStringLiteral("this node could not take the write"),
+                                                     outcome.leader, QStringLiteral("failed")));
+                            return;
+                        }
+                        dispatch(self); // leadership moved between the check and the proposal: go again
+                        return;
+                    case WriteOutcome::Status::Busy:
+                        answer(self,
+                               unavailableAnswer(QStringLiteral("unavailable"),
+                                                 QStringLiteral("the leader is handing leadership over; "
+                                                                "nothing was written, retry in a moment"),
+                                                 outcome.leader, QStringLiteral("failed")));
+                        return;
+                    case WriteOutcome::Status::NotCommitted:
+                        answer(self,
+                               unavailableAnswer(
+                                   QStringLiteral("not_committed"),
+                                   QStringLiteral("a newer leader replaced the entry: it was not written"),
+                                   outcome.leader, QStringLiteral("failed")));
+                        return;
+                    case WriteOutcome::Status::Unknown:
+                        answer(self,
+                               unavailableAnswer(
+                                   QStringLiteral("timeout"),
+                                   QStringLiteral("a snapshot replaced the log before the write was seen "
+                                                  "to apply; it may or may not have"),
+                                   outcome.leader, QStringLiteral("unknown")));
+                        return;
+                    case WriteOutcome::Status::StorageFailed:
+                        answer(self,
+                               unavailableAnswer(QStringLiteral("storage_failed"), m_node->storageFailure(),
+                                                 outcome.leader, QStringLiteral("failed")));
+                        return;
+                    case WriteOutcome::Status::StorageFailedInFlight:
+                        answer(self,
+                               unavailableAnswer(
+                                   QStringLiteral("storage_failed"),
+                                   QStringLiteral("%1; the entry may already be on other nodes and "
+                                                  "may still commit under another leader")
+                                       .arg(m_node->storageFailure()),
+                                   outcome.leader, QStringLiteral("unknown")));
+                        return;
+                    }
+                });
         });
-    });
 }
 
 void HttpApi::handleRead(const QByteArray &keyBytes, const QHttpServerRequest &request,
@@ -306,7 +335,8 @@ void HttpApi::dispatch(const RequestPtr &request)
     // request in time" (no "outcome": "unknown"): a write the client believes failed would commit.
     if (!m_pending.isPending(request->id))
         return;
-    if (m_node->role() == Role::Leader) {
+    // A node whose disk failed left the protocol and will never know a leader: it answers at once.
+    if (m_node->role() == Role::Leader || !m_node->storageFailure().isEmpty()) {
         request->serveHere(request);
         return;
     }

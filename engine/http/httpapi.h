@@ -18,7 +18,7 @@ class HttpListener;
 class LeaderForwarder;
 class RaftNode;
 
-// The node's HTTP API (INTERFACE.md, "HTTP API of a node"): the KV store with forwarding to the leader
+// The node's HTTP API (docs/http-api.md): the KV store with forwarding to the leader
 // and linearizable reads, /status, /metrics, /events, and the fault-injection routes. Every failed
 // request gets a JSON body {"error", "message", ...}.
 class HttpApi final : public QObject

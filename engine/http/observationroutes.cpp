@@ -13,6 +13,18 @@ namespace raftlab {
 
 using Status = QHttpServerResponder::StatusCode;
 
+namespace {
+
+// As /status names it for `followers`.
+const char *progressStateName(ProgressState state)
+{
+    return state == ProgressState::Probe    ? "probe"
+        : state == ProgressState::Replicate ? "replicate"
+                                            : "snapshot";
+}
+
+} // namespace
+
 QJsonObject HttpApi::statusJson() const
 {
     const CoreStatus core = m_node->coreStatus();
@@ -24,9 +36,7 @@ QJsonObject HttpApi::statusJson() const
         blocked.append(qint64(peer.value));
     QJsonArray followers;
     for (const FollowerStatus &follower : core.followers) {
-        const char *state = follower.state == ProgressState::Probe ? "probe"
-            : follower.state == ProgressState::Replicate           ? "replicate"
-                                                                   : "snapshot";
+        const char *state = progressStateName(follower.state);
         followers.append(QJsonObject{{QStringLiteral("id"), qint64(follower.id.value)},
                                      {QStringLiteral("match_index"), qint64(follower.matchIndex.value)},
                                      {QStringLiteral("next_index"), qint64(follower.nextIndex.value)},
@@ -200,8 +210,23 @@ void HttpApi::wireEvents()
     connect(
         transport, &TcpTransport::messageSent, this, [this, self](const Message &message, quint64 traceId) {
             ++m_metrics.messagesSent[textOf(toString(message.type))];
-            if (m_events.hasSubscribers())
-                publish(messageEventJson("send", self, message, traceId, RaftNode::monotonicMicroseconds()));
+            if (!m_events.hasSubscribers())
+                return;
+            QJsonObject json =
+                messageEventJson("send", self, message, traceId, RaftNode::monotonicMicroseconds());
+            // The leader's own view of this follower once the message left (as in /status `followers`):
+            // a viewer shows nextIndex, matchIndex and the replication state the leader really holds.
+            if (message.type == MessageType::AppendEntries || message.type == MessageType::Heartbeat ||
+                message.type == MessageType::InstallSnapshot) {
+                for (const FollowerStatus &follower : m_node->coreStatus().followers) {
+                    if (follower.id != message.to)
+                        continue;
+                    json.insert(QStringLiteral("next_index"), qint64(follower.nextIndex.value));
+                    json.insert(QStringLiteral("match_index"), qint64(follower.matchIndex.value));
+                    json.insert(QStringLiteral("progress"), QLatin1String(progressStateName(follower.state)));
+                }
+            }
+            publish(json);
         });
     connect(transport, &TcpTransport::messageReceived, this,
             [this, self](const Message &message, quint64 traceId) {

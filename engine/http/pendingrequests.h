@@ -19,7 +19,7 @@ namespace raftlab {
 // whoever finishes first — the node, or the deadline, which then answers `onTimeout`'s response. One
 // timer serves every deadline (armed for the earliest), not one QTimer per request: creating, starting
 // and deleting a timer per write cost more than the rest of the bookkeeping together. The
-// responder is only written while its socket is still connected (TOOLCHAIN.md: Qt deletes the socket
+// responder is only written while its socket is still connected (Qt 6.4 deletes the socket
 // of a client that went away, and writing then would crash).
 class PendingRequests final : public QObject
 {

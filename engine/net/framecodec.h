@@ -21,6 +21,9 @@ public:
     { }
 
     void feed(const QByteArray &bytes) { m_buffer.append(bytes); }
+    // Applies from the next frame header read on: a connection allows small frames until its hello is
+    // accepted, then full-sized ones.
+    void setMaxFrameBytes(std::uint32_t maxFrameBytes) { m_maxFrameBytes = maxFrameBytes; }
     // Frame: `frame` holds the next payload. Incomplete: wait for more bytes. Corrupt: stop reading.
     Status take(QByteArray &frame);
     std::size_t bufferedBytes() const { return static_cast<std::size_t>(m_buffer.size() - m_consumed); }

@@ -9,12 +9,16 @@
 #include <functional>
 
 class QTcpSocket;
+class QTimer;
 
 namespace raftlab {
 
-// One connection a peer opened to us. It only reads: the first frame must be a hello from a member
-// of our cluster addressed to us; every later frame is one message from that member. Anything else
-// — garbage, an oversized frame, a stranger — closes this connection and nothing more.
+// One connection a peer opened to us. The first frame must be a hello from a member of our cluster
+// addressed to us (with the cluster secret's proof, when there is one: then we speak first, with a
+// challenge); every later frame is one message from that member. Until the hello is accepted, frames are
+// small and the hello must come within a deadline, so a stranger holds little memory for little time.
+// Anything else — garbage, an oversized frame, a stranger, silence — closes this connection and nothing
+// more.
 class InboundConnection final : public QObject
 {
     Q_OBJECT
@@ -26,30 +30,42 @@ public:
         QString cluster;
         NodeId self{};
         std::function<bool(NodeId)> isPeer;
-        std::uint32_t maxFrameBytes = 64u << 20;
+        QByteArray secret{}; // empty: no challenge, the hello is taken at its word
+        std::uint32_t maxHelloFrameBytes = 4096;
+        std::uint32_t maxFrameBytes = 64u << 20; // once the hello is accepted
+        int helloTimeoutMs = 5000;
     };
 
     InboundConnection(QTcpSocket *socket, Expectations expectations, QObject *parent);
 
-    NodeId peer() const { return m_peer; }
-    QString remote() const;
+    NodeId peer() const { return m_peer; } // none until the hello is accepted
+    const QString &remote() const { return m_remote; }
+    // Closes the connection without a warning (a newer connection from the same peer replaced it).
+    void close();
 
 Q_SIGNALS:
+    void helloAccepted(raftlab::NodeId peer);
     void messageArrived(const raftlab::Message &message, quint64 traceId);
-    // The connection was closed because of what it sent: `reason` is one line for the log.
+    // The connection was closed because of what it sent (or did not send): `reason` is one line for the log.
     void rejected(const QString &reason);
+    // Once, whatever ended the connection; the object is deleted later.
     void closed();
 
 private:
     void readFrames();
     bool handleFrame(const QByteArray &frame);
+    bool acceptHello(const QByteArray &frame);
     void reject(const QString &reason);
+    void finish();
 
     QTcpSocket *m_socket;
+    QTimer *m_helloTimer;
     Expectations m_expectations;
     FrameDecoder m_decoder;
-    NodeId m_peer; // none until the hello arrived
-    bool m_closing = false;
+    QString m_remote; // "address:port", kept: the socket forgets it once closed
+    QByteArray m_nonce; // the challenge we sent, when there is a secret
+    NodeId m_peer;
+    bool m_finished = false;
 };
 
 } // namespace raftlab

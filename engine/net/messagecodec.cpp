@@ -5,6 +5,9 @@
 #include <QCborStreamWriter>
 #include <QCborValue>
 
+#include <algorithm>
+#include <limits>
+
 namespace raftlab {
 
 namespace {
@@ -39,6 +42,8 @@ enum Key : quint64 {
 };
 
 constexpr quint64 maxEntriesPerMessage = 1'000'000;
+// The smallest entry on the wire: a 4-element array header, three one-byte integers, an empty byte string.
+constexpr quint64 minEntryBytes = 5;
 constexpr std::uint32_t maxNodeIdValue = 0xFFFFFFFFu;
 
 class Writer
@@ -74,11 +79,16 @@ class Reader
 public:
     explicit Reader(const QByteArray &bytes)
         : m_reader(bytes)
+        , m_size(bytes.size())
     { }
 
+    qsizetype bytesLeft() const { return m_size - m_reader.currentOffset(); }
     bool ok() const { return m_error.isEmpty() && m_reader.lastError() == QCborError::NoError; }
     QString error() const { return m_error.isEmpty() ? m_reader.lastError().toString() : m_error; }
     QCborStreamReader &stream() { return m_reader; }
+    // Bytes from the current item to the end of the input: a bound on what any length read here can
+    // describe, checked before a length sizes an allocation.
+    quint64 remainingBytes() const { return static_cast<quint64>(m_size - m_reader.currentOffset()); }
     void fail(const QString &why)
     {
         if (m_error.isEmpty())
@@ -114,6 +124,12 @@ public:
             fail(QStringLiteral("%1 is not a byte string").arg(QLatin1String(what)));
             return result;
         }
+        if (m_reader.isLengthKnown() && m_reader.length() > remainingBytes()) {
+            fail(QStringLiteral("%1 claims %2 bytes, more than the message holds")
+                     .arg(QLatin1String(what))
+                     .arg(m_reader.length()));
+            return result;
+        }
         for (auto chunk = m_reader.readByteArray(); ok(); chunk = m_reader.readByteArray()) {
             if (chunk.status == QCborStreamReader::EndOfString)
                 return result;
@@ -125,13 +141,21 @@ public:
         return result;
     }
 
-    // Enters an array and returns its length (definite-length arrays only).
-    quint64 enterArray(const char *what, quint64 maxLength)
+    // Enters an array and returns its length (definite-length arrays only). Each element takes at least
+    // `minElementBytes` of the input, so a length the remaining bytes cannot hold is refused here, before
+    // anyone reserves room for it.
+    quint64 enterArray(const char *what, quint64 maxLength, quint64 minElementBytes = 1)
     {
         if (!m_reader.isArray() || !m_reader.isLengthKnown() || m_reader.length() > maxLength) {
             fail(QStringLiteral("%1 is not an array of at most %2 elements")
                      .arg(QLatin1String(what))
                      .arg(maxLength));
+            return 0;
+        }
+        if (m_reader.length() > remainingBytes() / minElementBytes) {
+            fail(QStringLiteral("%1 claims %2 elements, more than the message holds")
+                     .arg(QLatin1String(what))
+                     .arg(m_reader.length()));
             return 0;
         }
         const quint64 length = m_reader.length();
@@ -142,6 +166,7 @@ public:
 
 private:
     mutable QCborStreamReader m_reader; // lastError() is not const in Qt 6.4
+    qsizetype m_size;
     QString m_error;
 };
 
@@ -155,7 +180,7 @@ NodeId nodeId(Reader &reader, const char *what)
 
 void readEntries(Reader &reader, Entries &entries)
 {
-    const quint64 count = reader.enterArray("entries", maxEntriesPerMessage);
+    const quint64 count = reader.enterArray("entries", maxEntriesPerMessage, minEntryBytes);
     entries.reserve(static_cast<std::size_t>(count));
     for (quint64 i = 0; i < count && reader.ok(); ++i) {
         if (reader.enterArray("entry", 4) != 4 || !reader.ok()) {
@@ -175,6 +200,35 @@ void readEntries(Reader &reader, Entries &entries)
     }
     if (reader.ok())
         reader.leave();
+}
+
+// The entries of a message continue the sender's log right after prevLogIndex, one index at a time, with
+// terms that never go down (from prevLogTerm on) and never exceed the sender's term: a leader's log has
+// that shape, and the follower's log relies on it. Empty when they do, else what is wrong.
+QString entriesProblem(const Message &m)
+{
+    std::uint64_t previousIndex = m.prevLogIndex.value;
+    Term previousTerm = m.prevLogTerm;
+    for (const Entry &entry : m.entries) {
+        if (previousIndex == std::numeric_limits<std::uint64_t>::max() ||
+            entry.index.value != previousIndex + 1)
+            return QStringLiteral("entries are not contiguous: index %1 follows index %2")
+                .arg(entry.index.value)
+                .arg(previousIndex);
+        if (entry.term < previousTerm)
+            return QStringLiteral("entry terms go down: index %1 has term %2 after term %3")
+                .arg(entry.index.value)
+                .arg(entry.term.value)
+                .arg(previousTerm.value);
+        if (entry.term > m.term)
+            return QStringLiteral("entry %1 has term %2, above the message's term %3")
+                .arg(entry.index.value)
+                .arg(entry.term.value)
+                .arg(m.term.value);
+        previousIndex = entry.index.value;
+        previousTerm = entry.term;
+    }
+    return QString();
 }
 
 } // namespace
@@ -356,7 +410,7 @@ QString decodeMessage(const QByteArray &bytes, Message &m, std::uint64_t &traceI
         return QStringLiteral("a message without a type");
     if (r.stream().currentOffset() != bytes.size())
         return QStringLiteral("bytes after the message");
-    return QString();
+    return entriesProblem(m);
 }
 
 QByteArray encodeHello(const Hello &hello)
@@ -367,6 +421,8 @@ QByteArray encodeHello(const Hello &hello)
     map[QStringLiteral("cluster")] = hello.cluster;
     map[QStringLiteral("from")] = static_cast<qint64>(hello.from.value);
     map[QStringLiteral("to")] = static_cast<qint64>(hello.to.value);
+    if (!hello.proof.isEmpty())
+        map[QStringLiteral("proof")] = hello.proof;
     return map.toCborValue().toCbor();
 }
 
@@ -379,14 +435,23 @@ QString decodeHello(const QByteArray &bytes, Hello &hello)
     const QCborMap map = value.toMap();
     if (map.value(QStringLiteral("hello")).toString() != QLatin1String("raftlab"))
         return QStringLiteral("the first frame is not a RaftLab hello");
-    if (map.value(QStringLiteral("version")).toInteger() != 1)
-        return QStringLiteral("unsupported protocol version %1")
-            .arg(map.value(QStringLiteral("version")).toInteger());
-    const qint64 from = map.value(QStringLiteral("from")).toInteger();
-    const qint64 to = map.value(QStringLiteral("to")).toInteger();
+    // Integers only, 0 for anything else: QCborValue::toInteger() of a double beyond qint64 (a CBOR
+    // integer above 2^63 decodes as one) is undefined behaviour in Qt 6.4.
+    const auto integer = [&map](const QString &key) {
+        const QCborValue value = map.value(key);
+        return value.isInteger() ? value.toInteger() : 0;
+    };
+    if (integer(QStringLiteral("version")) != 1)
+        return QStringLiteral("unsupported protocol version %1").arg(integer(QStringLiteral("version")));
+    const qint64 from = integer(QStringLiteral("from"));
+    const qint64 to = integer(QStringLiteral("to"));
     if (from <= 0 || from > maxNodeIdValue || to <= 0 || to > maxNodeIdValue)
         return QStringLiteral("the hello names no valid node ids");
+    const QCborValue proof = map.value(QStringLiteral("proof"));
+    if (!proof.isUndefined() && (!proof.isByteArray() || proof.toByteArray().isEmpty()))
+        return QStringLiteral("the hello's proof is not a byte string");
     hello.cluster = map.value(QStringLiteral("cluster")).toString();
+    hello.proof = proof.toByteArray();
     hello.from = NodeId(static_cast<std::uint32_t>(from));
     hello.to = NodeId(static_cast<std::uint32_t>(to));
     return QString();

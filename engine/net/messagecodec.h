@@ -29,12 +29,15 @@ QByteArray encodeMessage(const Message &message, std::uint64_t traceId);
 // Empty string on success, else what was wrong.
 QString decodeMessage(const QByteArray &bytes, Message &message, std::uint64_t &traceId);
 
-// The first frame on every Raft connection: who is calling, in which cluster.
+// The first frame the connecting node sends on a Raft connection: who is calling, in which cluster. A CBOR
+// map with text keys: {"hello": "raftlab", "version": 1, "cluster": name, "from": id, "to": id}, and
+// "proof": <bytes> when the cluster has a secret (handshake.h).
 struct Hello
 {
     QString cluster;
     NodeId from{};
     NodeId to{};
+    QByteArray proof{}; // empty when the cluster has no secret
 };
 
 QByteArray encodeHello(const Hello &hello);

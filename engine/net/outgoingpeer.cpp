@@ -1,6 +1,7 @@
 #include "outgoingpeer.h"
 
 #include "core/random.h"
+#include "handshake.h"
 #include "networkfaults.h"
 
 #include <QLoggingCategory>
@@ -14,10 +15,18 @@ OutgoingPeer::OutgoingPeer(Options options, std::uint64_t randomSeed, QObject *p
     , m_options(std::move(options))
     , m_randomState(randomSeed)
     , m_reconnectTimer(new QTimer(this))
+    , m_challengeTimer(new QTimer(this))
     , m_backoffMs(m_options.backoffMinMs)
 {
     m_reconnectTimer->setSingleShot(true);
     connect(m_reconnectTimer, &QTimer::timeout, this, &OutgoingPeer::connectNow);
+    m_challengeTimer->setSingleShot(true);
+    connect(m_challengeTimer, &QTimer::timeout, this, [this] {
+        abandon(QStringLiteral(
+                    "sent no challenge within %1 ms: it has no cluster secret configured, this node has "
+                    "one")
+                    .arg(m_options.challengeTimeoutMs));
+    });
 }
 
 OutgoingPeer::~OutgoingPeer() = default;
@@ -32,6 +41,14 @@ bool OutgoingPeer::isConnected() const
     return m_connected;
 }
 
+QString OutgoingPeer::describePeer() const
+{
+    return QStringLiteral("node %1 at %2:%3")
+        .arg(m_options.peer.value)
+        .arg(m_options.host)
+        .arg(m_options.port);
+}
+
 void OutgoingPeer::connectNow()
 {
     if (m_socket) {
@@ -39,6 +56,8 @@ void OutgoingPeer::connectNow()
         m_socket->abort();
         m_socket->deleteLater();
     }
+    m_challengeTimer->stop();
+    m_challengeDecoder.reset();
     m_socket = new QTcpSocket(this);
     connect(m_socket, &QTcpSocket::connected, this, &OutgoingPeer::onConnected);
     connect(m_socket, &QTcpSocket::disconnected, this, &OutgoingPeer::onDisconnected);
@@ -46,35 +65,95 @@ void OutgoingPeer::connectNow()
         if (!m_connected)
             scheduleReconnect();
     });
-    // The peer never talks back on this connection; anything it sends is ignored.
-    connect(m_socket, &QTcpSocket::readyRead, m_socket, [socket = m_socket] { socket->readAll(); });
+    // Apart from a challenge, the peer never talks back on this connection; anything it sends is ignored.
+    connect(m_socket, &QTcpSocket::readyRead, this, &OutgoingPeer::readChallenge);
     m_socket->connectToHost(m_options.host, m_options.port);
 }
 
 void OutgoingPeer::onConnected()
 {
-    m_connected = true;
-    m_backoffMs = m_options.backoffMinMs;
+    m_connectedFor.start();
     // TCP_NODELAY, here and not before connectToHost(): QAbstractSocket ignores options set before it
     // has a socket. Without it Nagle holds every append sent while the previous one is unacknowledged,
     // and the peer, which never answers on this connection, acknowledges only after its delayed-ACK
     // timer (~40 ms): that was the 40-50 ms p99 of the write benchmark.
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    m_socket->write(m_options.helloFrame);
+    if (m_options.secret.isEmpty()) {
+        sendHello(QByteArray());
+        return;
+    }
+    m_challengeDecoder = std::make_unique<FrameDecoder>(m_options.maxChallengeFrameBytes);
+    m_challengeTimer->start(m_options.challengeTimeoutMs);
+    readChallenge(); // it may have come with the connection
+}
+
+void OutgoingPeer::readChallenge()
+{
+    const QByteArray bytes = m_socket->readAll();
+    if (!m_challengeDecoder)
+        return;
+    m_challengeDecoder->feed(bytes);
+    QByteArray frame;
+    switch (m_challengeDecoder->take(frame)) {
+    case FrameDecoder::Status::Incomplete:
+        return;
+    case FrameDecoder::Status::Corrupt:
+        abandon(QStringLiteral("sent a first frame too large for a challenge (not a RaftLab node?)"));
+        return;
+    case FrameDecoder::Status::Frame:
+        break;
+    }
+    QByteArray nonce;
+    if (const QString error = decodeChallenge(frame, nonce); !error.isEmpty()) {
+        abandon(error);
+        return;
+    }
+    m_challengeTimer->stop();
+    m_challengeDecoder.reset();
+    sendHello(nonce);
+}
+
+void OutgoingPeer::sendHello(const QByteArray &nonce)
+{
+    Hello hello = m_options.hello;
+    if (!m_options.secret.isEmpty())
+        hello.proof = helloProof(m_options.secret, nonce, hello);
+    QByteArray frame;
+    appendFrame(frame, encodeHello(hello));
+    m_socket->write(frame);
+    m_connected = true;
     if (!m_pending.isEmpty()) {
         m_socket->write(m_pending);
         m_pending.clear();
         m_pendingFrames = 0;
     }
-    qCDebug(lcNet, "connected to node %u at %s:%u", m_options.peer.value, qPrintable(m_options.host),
-            m_options.port);
+    qCDebug(lcNet, "connected to %s", qPrintable(describePeer()));
     Q_EMIT connectionChanged(m_options.peer, true);
+}
+
+void OutgoingPeer::abandon(const QString &reason)
+{
+    qCWarning(lcNet, "%s %s", qPrintable(describePeer()), qPrintable(reason));
+    m_challengeTimer->stop();
+    m_challengeDecoder.reset();
+    m_socket->disconnect(this);
+    m_socket->abort();
+    m_socket->deleteLater();
+    m_socket = nullptr;
+    onDisconnected();
 }
 
 void OutgoingPeer::onDisconnected()
 {
     const bool wasConnected = m_connected;
     m_connected = false;
+    m_challengeTimer->stop();
+    m_challengeDecoder.reset();
+    // Start again from the shortest backoff only after a connection that lasted: a peer that closes every
+    // connection at once (it refuses our hello) is then dialled ever more slowly, not every 20 ms.
+    if (m_connectedFor.isValid() && m_connectedFor.elapsed() >= m_options.backoffMaxMs)
+        m_backoffMs = m_options.backoffMinMs;
+    m_connectedFor.invalidate();
     if (wasConnected)
         Q_EMIT connectionChanged(m_options.peer, false);
     scheduleReconnect();

@@ -41,14 +41,20 @@ TcpTransport::TcpTransport(Options options, QObject *parent)
         peerOptions.peer = peer.id;
         peerOptions.host = peer.host;
         peerOptions.port = peer.port;
-        QByteArray hello;
-        appendFrame(hello, encodeHello(Hello{m_options.cluster, m_options.self, peer.id}));
-        peerOptions.helloFrame = hello;
+        peerOptions.hello = Hello{m_options.cluster, m_options.self, peer.id};
+        peerOptions.secret = m_options.secret;
+        peerOptions.maxChallengeFrameBytes = m_options.maxHelloFrameBytes;
+        // Half the hello deadline: a challenge comes at once from a node with a secret, and the node without
+        // one should hear why from this side before its own deadline closes the connection silently.
+        peerOptions.challengeTimeoutMs = std::max(1, m_options.helloTimeoutMs / 2);
         peerOptions.maxQueuedBytes = m_options.maxQueuedBytesPerPeer;
         auto *outgoing = new OutgoingPeer(peerOptions, m_random.next(), this);
         connect(outgoing, &OutgoingPeer::connectionChanged, this, &TcpTransport::peerConnectionChanged);
         m_outgoing.emplace(peer.id, outgoing);
     }
+    const int clusterSize = static_cast<int>(m_options.peers.size()) + 1;
+    m_maxPendingConnections =
+        m_options.maxPendingConnections > 0 ? m_options.maxPendingConnections : std::max(64, 4 * clusterSize);
     connect(m_server, &QTcpServer::newConnection, this, &TcpTransport::acceptConnections);
 }
 
@@ -56,7 +62,13 @@ TcpTransport::~TcpTransport() = default;
 
 QString TcpTransport::start()
 {
-    if (!m_server->listen(listenAddressFor(m_options.listenHost), m_options.listenPort))
+    QHostAddress address;
+    if (const QString error = resolveListenAddress(m_options.listenHost, address); !error.isEmpty())
+        return QStringLiteral("cannot listen for Raft peers on %1:%2: %3")
+            .arg(m_options.listenHost)
+            .arg(m_options.listenPort)
+            .arg(error);
+    if (!m_server->listen(address, m_options.listenPort))
         return QStringLiteral("cannot listen for Raft peers on %1:%2: %3")
             .arg(m_options.listenHost)
             .arg(m_options.listenPort)
@@ -77,27 +89,87 @@ bool TcpTransport::isConnectedTo(NodeId peer) const
     return found != m_outgoing.end() && found->second->isConnected();
 }
 
+QHostAddress TcpTransport::listeningAddress() const
+{
+    return m_server->serverAddress();
+}
+
 void TcpTransport::acceptConnections()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
-        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        InboundConnection::Expectations expectations{m_options.cluster, m_options.self,
-                                                     [this](NodeId id) { return m_outgoing.contains(id); },
-                                                     m_options.maxFrameBytes};
-        auto *connection = new InboundConnection(socket, std::move(expectations), this);
-        connect(connection, &InboundConnection::rejected, this, [this](const QString &reason) {
-            qCWarning(lcNet, "node %u %s", m_options.self.value, qPrintable(reason));
-            Q_EMIT connectionRejected(reason);
-        });
-        connect(connection, &InboundConnection::messageArrived, this,
-                [this](const Message &message, quint64 traceId) {
-                    if (m_blocked.contains(message.from)) {
-                        Q_EMIT messageDropped(message, traceId, DropReason::Partitioned, Direction::Incoming);
-                        return;
-                    }
-                    Q_EMIT messageReceived(message, traceId);
-                });
+        if (static_cast<int>(m_pendingInbound.size()) >= m_maxPendingConnections)
+            refuseOverCap(socket);
+        else
+            adopt(socket);
     }
+}
+
+void TcpTransport::adopt(QTcpSocket *socket)
+{
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    InboundConnection::Expectations expectations{
+        m_options.cluster,
+        m_options.self,
+        [this](NodeId id) { return m_outgoing.contains(id); },
+        m_options.secret,
+        m_options.maxHelloFrameBytes,
+        m_options.maxFrameBytes,
+        m_options.helloTimeoutMs,
+    };
+    auto *connection = new InboundConnection(socket, std::move(expectations), this);
+    m_pendingInbound.insert(connection);
+    connect(connection, &InboundConnection::helloAccepted, this, [this, connection](NodeId peer) {
+        m_pendingInbound.erase(connection);
+        // A peer keeps one connection to us; an older one it has abandoned (it reconnected, or restarted)
+        // would otherwise linger, half-open, for as long as the network keeps quiet about it.
+        if (const auto older = m_peerInbound.find(peer); older != m_peerInbound.end()) {
+            qCDebug(lcNet, "node %u: a new connection from node %u at %s replaces the one from %s",
+                    m_options.self.value, peer.value, qPrintable(connection->remote()),
+                    qPrintable(older->second->remote()));
+            older->second->close(); // its closed() removes it from m_peerInbound
+        }
+        m_peerInbound[peer] = connection;
+    });
+    connect(connection, &InboundConnection::closed, this, [this, connection] {
+        m_pendingInbound.erase(connection);
+        if (const auto found = m_peerInbound.find(connection->peer());
+            found != m_peerInbound.end() && found->second == connection)
+            m_peerInbound.erase(found);
+    });
+    connect(connection, &InboundConnection::rejected, this, [this](const QString &reason) {
+        qCWarning(lcNet, "node %u %s", m_options.self.value, qPrintable(reason));
+        Q_EMIT connectionRejected(reason);
+    });
+    connect(connection, &InboundConnection::messageArrived, this,
+            [this](const Message &message, quint64 traceId) {
+                if (m_blocked.contains(message.from)) {
+                    Q_EMIT messageDropped(message, traceId, DropReason::Partitioned, Direction::Incoming);
+                    return;
+                }
+                Q_EMIT messageReceived(message, traceId);
+            });
+}
+
+void TcpTransport::refuseOverCap(QTcpSocket *socket)
+{
+    const QString remote =
+        QStringLiteral("%1:%2").arg(socket->peerAddress().toString()).arg(socket->peerPort());
+    socket->abort();
+    socket->deleteLater();
+    // One warning a second at most: a flood of connections must not become a flood of log lines.
+    ++m_refusedSinceWarning;
+    if (m_sinceCapWarning.isValid() && m_sinceCapWarning.elapsed() < 1000)
+        return;
+    const QString reason =
+        QStringLiteral("closed %1 connection(s) at once, the latest from %2: %3 others have "
+                       "not said hello yet (the limit)")
+            .arg(m_refusedSinceWarning)
+            .arg(remote)
+            .arg(m_maxPendingConnections);
+    qCWarning(lcNet, "node %u %s", m_options.self.value, qPrintable(reason));
+    Q_EMIT connectionRejected(reason);
+    m_refusedSinceWarning = 0;
+    m_sinceCapWarning.start();
 }
 
 void TcpTransport::send(const Message &message)

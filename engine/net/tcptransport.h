@@ -4,6 +4,7 @@
 #include "core/random.h"
 #include "networkfaults.h"
 
+#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QObject>
 
@@ -12,13 +13,20 @@
 #include <vector>
 
 class QTcpServer;
+class QTcpSocket;
 
 namespace raftlab {
 
+class InboundConnection;
 class OutgoingPeer;
 
-// Moves Raft messages between this node and its peers over TCP (DESIGN.md layer 3): one listening
-// server for incoming connections, one outgoing connection per peer, length-prefixed CBOR frames.
+// Moves Raft messages between this node and its peers over TCP: one listening server for incoming
+// connections, one outgoing connection per peer, length-prefixed CBOR frames.
+// Inbound connections are bounded: at most `maxPendingConnections` that have not yet had their hello
+// accepted (past that, a new connection is closed at once), and one per peer after the hello (a newer
+// one from the same peer replaces the older, which a restarted or reconnected peer has abandoned). So
+// strangers, however many, never close a peer's accepted connection, and what they hold costs little; a
+// peer that reconnects while strangers hold every waiting slot gets one when their hello deadline frees it.
 // The fault filter lives here, so a cut link is a real loss between real processes: blocked peers
 // (both directions), delay with jitter, and loss on outgoing messages. Every message sent gets a
 // trace id (the sender's id in the high 32 bits, a sequence below) that its `recv` or `drop` repeats.
@@ -42,7 +50,11 @@ public:
         QString listenHost;
         quint16 listenPort = 0;
         std::vector<PeerAddress> peers;
-        std::uint32_t maxFrameBytes = 64u << 20;
+        QByteArray secret{}; // the cluster secret (handshake.h); empty: hellos are taken at their word
+        std::uint32_t maxFrameBytes = 64u << 20; // after the hello
+        std::uint32_t maxHelloFrameBytes = 4096; // before it: the hello and challenge are far smaller
+        int helloTimeoutMs = 5000; // an inbound connection without an accepted hello by then is closed
+        int maxPendingConnections = 0; // 0: max(64, 4 × the cluster's size)
         std::size_t maxQueuedBytesPerPeer = 64u << 20;
         std::uint64_t randomSeed = 1;
     };
@@ -53,6 +65,10 @@ public:
     // Starts listening and dialling the peers. Returns an error sentence, or empty on success.
     QString start();
     quint16 listeningPort() const;
+    QHostAddress listeningAddress() const;
+    // Inbound connections still waiting for (or checking) their hello, and those accepted from peers.
+    int pendingInboundConnections() const { return static_cast<int>(m_pendingInbound.size()); }
+    int peerInboundConnections() const { return static_cast<int>(m_peerInbound.size()); }
 
     void send(const Message &message);
 
@@ -72,11 +88,18 @@ Q_SIGNALS:
 
 private:
     void acceptConnections();
+    void adopt(QTcpSocket *socket);
+    void refuseOverCap(QTcpSocket *socket);
     void deliver(NodeId peer, const QByteArray &frame, const Message &message, quint64 traceId);
 
     Options m_options;
     QTcpServer *m_server = nullptr;
     std::map<NodeId, OutgoingPeer *> m_outgoing;
+    std::set<InboundConnection *> m_pendingInbound;
+    std::map<NodeId, InboundConnection *> m_peerInbound;
+    int m_maxPendingConnections = 0;
+    int m_refusedSinceWarning = 0;
+    QElapsedTimer m_sinceCapWarning;
     std::set<NodeId> m_blocked;
     NetworkFaults m_faults;
     Random m_random;

@@ -25,13 +25,14 @@ constexpr int maxSnapshotEvery = std::numeric_limits<int>::max();
 constexpr qsizetype maxFileBytes = 1024 * 1024; // a cluster file is a few hundred bytes
 constexpr qsizetype maxNameChars = 256;
 constexpr qsizetype maxHostChars = 253; // the longest DNS name
+constexpr qsizetype maxPathChars = 4096; // PATH_MAX
 
 const QStringList &topLevelKeys()
 {
     static const QStringList keys{
         QStringLiteral("cluster"), QStringLiteral("heartbeat_ms"), QStringLiteral("election_timeout_ms"),
         QStringLiteral("prevote"), QStringLiteral("check_quorum"), QStringLiteral("snapshot_every"),
-        QStringLiteral("nodes"),
+        QStringLiteral("nodes"),   QStringLiteral("secret_file"),
     };
     return keys;
 }
@@ -87,8 +88,10 @@ std::optional<int> wholeNumber(const QJsonValue &value, int min, int max)
 
 bool isIpv4Shaped(const QString &host)
 {
+    // ASCII digits only: QChar::isDigit() takes any script's ("１.0.0.1"), which no resolver reads, and the
+    // node would then listen on every interface for want of an address.
     for (const QChar c : host) {
-        if (!c.isDigit() && c != QLatin1Char('.'))
+        if ((c < QLatin1Char('0') || c > QLatin1Char('9')) && c != QLatin1Char('.'))
             return false;
     }
     return true;
@@ -265,6 +268,7 @@ private:
     QString readInt(const QJsonObject &object, const QString &key, int min, int max, int &out) const;
     QString readBool(const QJsonObject &object, const QString &key, bool &out) const;
     QString readName(const QJsonObject &object, QString &out) const;
+    QString readSecretFile(const QJsonObject &object, QString &out) const;
     QString readTiming(const QJsonObject &object, ClusterConfig &config) const;
     QString readMembers(const QJsonObject &object, std::vector<ClusterMember> &out) const;
     QString readMember(const QJsonValue &value, const QString &where, ClusterMember &out) const;
@@ -297,7 +301,7 @@ QString Parser::parse(const QByteArray &json, ClusterConfig &config) const
           readBool(object, QStringLiteral("prevote"), result.preVote),
           readBool(object, QStringLiteral("check_quorum"), result.checkQuorum),
           readInt(object, QStringLiteral("snapshot_every"), 1, maxSnapshotEvery, result.snapshotEvery),
-          readMembers(object, result.members)}) {
+          readMembers(object, result.members), readSecretFile(object, result.secretFile)}) {
         if (!problem.isEmpty())
             return problem;
     }
@@ -359,6 +363,27 @@ QString Parser::readName(const QJsonObject &object, QString &out) const
             return error(key, QStringLiteral("must not contain control characters"));
     }
     out = name;
+    return QString();
+}
+
+QString Parser::readSecretFile(const QJsonObject &object, QString &out) const
+{
+    const QString key = QStringLiteral("secret_file");
+    if (!object.contains(key))
+        return QString();
+    const QJsonValue value = object.value(key);
+    if (!value.isString() || value.toString().isEmpty())
+        return error(key,
+                     QStringLiteral("must be the path of a file holding the cluster secret, not %1")
+                         .arg(describe(value)));
+    const QString path = value.toString();
+    if (path.size() > maxPathChars)
+        return error(key, QStringLiteral("is longer than %1 characters").arg(maxPathChars));
+    for (const QChar c : path) {
+        if (c.category() == QChar::Other_Control)
+            return error(key, QStringLiteral("must not contain control characters"));
+    }
+    out = path;
     return QString();
 }
 
@@ -525,7 +550,14 @@ QByteArray ClusterConfig::toJson() const
                              .arg(boolText(preVote), boolText(checkQuorum))
                              .arg(snapshotEvery)
                              .arg(nodeLines.join(QStringLiteral(",\n")));
-    return text.toUtf8();
+    if (secretFile.isEmpty())
+        return text.toUtf8();
+    // Inserted, not a placeholder: a value containing "%8" must not be substituted again. Every quote in
+    // the name is escaped, so the first line opening "nodes" is the real one.
+    QString withSecret = text;
+    withSecret.insert(text.indexOf(QStringLiteral("\n  \"nodes\": [\n")) + 1,
+                      QStringLiteral("  \"secret_file\": %1,\n").arg(jsonString(secretFile)));
+    return withSecret.toUtf8();
 }
 
 bool operator==(const ClusterConfig &a, const ClusterConfig &b)
@@ -533,7 +565,8 @@ bool operator==(const ClusterConfig &a, const ClusterConfig &b)
     return a.name == b.name && a.heartbeatMs == b.heartbeatMs &&
         a.electionTimeoutMs.minMs == b.electionTimeoutMs.minMs &&
         a.electionTimeoutMs.maxMs == b.electionTimeoutMs.maxMs && a.preVote == b.preVote &&
-        a.checkQuorum == b.checkQuorum && a.snapshotEvery == b.snapshotEvery && a.members == b.members;
+        a.checkQuorum == b.checkQuorum && a.snapshotEvery == b.snapshotEvery && a.members == b.members &&
+        a.secretFile == b.secretFile;
 }
 
 QString loadClusterConfig(const QString &path, ClusterConfig &out)

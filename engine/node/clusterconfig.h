@@ -1,6 +1,6 @@
 #pragma once
 
-// The cluster file (INTERFACE.md, "cluster.json"): the cluster's name, its timing, its Raft options and
+// The cluster file (docs/cli.md): the cluster's name, its timing, its Raft options and
 // its members. Pure: parsing and validation never touch the network, and the only I/O is reading the
 // file in loadClusterConfig().
 
@@ -50,11 +50,15 @@ struct ClusterConfig
     bool checkQuorum = true;
     int snapshotEvery = defaultSnapshotEvery; // applied entries between snapshots
     std::vector<ClusterMember> members; // in file order; ids unique
+    // "secret_file": the file holding the cluster secret that peers prove they know (net/handshake.h),
+    // relative to the cluster file's directory; empty: no secret. The file itself is not shared: the cluster
+    // file names where each machine keeps its copy.
+    QString secretFile;
 
     // nullptr when no member has this id.
     const ClusterMember *member(NodeId id) const;
 
-    // The cluster file, laid out like INTERFACE.md's example (one line per node), with every field
+    // The cluster file, laid out like the example in docs/cli.md (one line per node), with every field
     // written out; parseClusterConfig() reads it back to an equal config.
     QByteArray toJson() const;
 

@@ -18,8 +18,15 @@ namespace {
 
 constexpr qint64 snapshotFormat = 1;
 
-enum CommandTag : quint8 { PutTag = 0x01, DeleteTag = 0x02 };
+enum CommandTag : quint8 {
+    PutTag = 0x01,
+    DeleteTag = 0x02,
+    PutIfValueTag = 0x03,
+    PutIfAbsentTag = 0x04,
+    DeleteIfValueTag = 0x05,
+};
 constexpr qsizetype commandHeaderBytes = 5; // tag and key length
+constexpr qsizetype lengthBytes = 4;
 
 QByteArray encodeCommand(CommandTag tag, const QByteArray &key, const QByteArray &value)
 {
@@ -34,9 +41,33 @@ QByteArray encodeCommand(CommandTag tag, const QByteArray &key, const QByteArray
     return out;
 }
 
+// A conditional command: tag, key length, key, then (put-if-value only) the expected value's length, and
+// the expected value and the new value in that order, each only where the command has one.
+QByteArray encodeConditional(CommandTag tag, const QByteArray &key, const QByteArray &expected,
+                             const QByteArray &value)
+{
+    const bool expectedLength = tag == PutIfValueTag;
+    QByteArray out;
+    out.reserve(commandHeaderBytes + key.size() + (expectedLength ? lengthBytes : 0) + expected.size() +
+                value.size());
+    char header[commandHeaderBytes];
+    header[0] = static_cast<char>(tag);
+    qToLittleEndian<quint32>(static_cast<quint32>(key.size()), header + 1);
+    out.append(header, commandHeaderBytes);
+    out.append(key);
+    if (expectedLength) {
+        char length[lengthBytes];
+        qToLittleEndian<quint32>(static_cast<quint32>(expected.size()), length);
+        out.append(length, lengthBytes);
+    }
+    out.append(expected);
+    out.append(value);
+    return out;
+}
+
 [[noreturn]] void brokenInvariant(const char *what, LogIndex expected, LogIndex got)
 {
-    // A programmer error, not an operating error: stop with context (STYLE.md, "Errors").
+    // A programmer error, not an operating error: stop with context.
     std::fprintf(stderr, "raftlab.node: KvStore: broken invariant: %s (expected index %llu, got %llu)\n",
                  what, static_cast<unsigned long long>(expected.value),
                  static_cast<unsigned long long>(got.value));
@@ -139,13 +170,29 @@ QByteArray KvStore::encodeDelete(const QByteArray &key)
     return encodeCommand(DeleteTag, key, QByteArray());
 }
 
+QByteArray KvStore::encodePutIfValue(const QByteArray &key, const QByteArray &expected,
+                                     const QByteArray &value)
+{
+    return encodeConditional(PutIfValueTag, key, expected, value);
+}
+
+QByteArray KvStore::encodePutIfAbsent(const QByteArray &key, const QByteArray &value)
+{
+    return encodeConditional(PutIfAbsentTag, key, QByteArray(), value);
+}
+
+QByteArray KvStore::encodeDeleteIfValue(const QByteArray &key, const QByteArray &expected)
+{
+    return encodeConditional(DeleteIfValueTag, key, expected, QByteArray());
+}
+
 QString KvStore::decodeCommand(const QByteArray &payload, KvCommand &out)
 {
     if (payload.isEmpty())
         return QStringLiteral("the command is empty");
     const auto tag = static_cast<quint8>(payload.front());
-    if (tag != PutTag && tag != DeleteTag)
-        return QStringLiteral("the command starts with 0x%1, neither put (0x01) nor delete (0x02)")
+    if (tag < PutTag || tag > DeleteIfValueTag)
+        return QStringLiteral("the command starts with 0x%1, not a command tag (0x01 to 0x05)")
             .arg(tag, 2, 16, QLatin1Char('0'));
     if (payload.size() < commandHeaderBytes)
         return QStringLiteral("the command is %1 bytes, too short for a key length").arg(payload.size());
@@ -155,11 +202,54 @@ QString KvStore::decodeCommand(const QByteArray &payload, KvCommand &out)
         return QStringLiteral("the command's key of %1 bytes runs past its end (%2 bytes left)")
             .arg(keyBytes)
             .arg(rest);
-    if (tag == DeleteTag && static_cast<qsizetype>(keyBytes) != rest)
-        return QStringLiteral("the delete has %1 bytes after its key").arg(rest - keyBytes);
-    out.operation = tag == PutTag ? KvOperation::Put : KvOperation::Delete;
+    const qsizetype afterKey = commandHeaderBytes + keyBytes;
+    switch (tag) {
+    case PutTag:
+        out.operation = KvOperation::Put;
+        out.condition = KvCondition::None;
+        out.value = payload.mid(afterKey);
+        out.expected.clear();
+        break;
+    case DeleteTag:
+        if (static_cast<qsizetype>(keyBytes) != rest)
+            return QStringLiteral("the delete has %1 bytes after its key").arg(rest - keyBytes);
+        out.operation = KvOperation::Delete;
+        out.condition = KvCondition::None;
+        out.value.clear();
+        out.expected.clear();
+        break;
+    case PutIfValueTag: {
+        const qsizetype left = payload.size() - afterKey;
+        if (left < lengthBytes)
+            return QStringLiteral("the put-if-value has %1 bytes after its key, too short for the expected "
+                                  "value's length")
+                .arg(left);
+        const quint32 expectedBytes = qFromLittleEndian<quint32>(payload.constData() + afterKey);
+        if (expectedBytes > static_cast<quint64>(left - lengthBytes))
+            return QStringLiteral("the put-if-value's expected value of %1 bytes runs past its end (%2 bytes "
+                                  "left)")
+                .arg(expectedBytes)
+                .arg(left - lengthBytes);
+        out.operation = KvOperation::Put;
+        out.condition = KvCondition::IfValue;
+        out.expected = payload.mid(afterKey + lengthBytes, expectedBytes);
+        out.value = payload.mid(afterKey + lengthBytes + expectedBytes);
+        break;
+    }
+    case PutIfAbsentTag:
+        out.operation = KvOperation::Put;
+        out.condition = KvCondition::IfAbsent;
+        out.value = payload.mid(afterKey);
+        out.expected.clear();
+        break;
+    default: // DeleteIfValueTag
+        out.operation = KvOperation::Delete;
+        out.condition = KvCondition::IfValue;
+        out.expected = payload.mid(afterKey);
+        out.value.clear();
+        break;
+    }
     out.key = payload.mid(commandHeaderBytes, keyBytes);
-    out.value = tag == PutTag ? payload.mid(commandHeaderBytes + keyBytes) : QByteArray();
     return QString();
 }
 
@@ -219,6 +309,11 @@ ApplyResult KvStore::apply(const Entry &entry)
     result.status = ApplyResult::Status::Applied;
     result.operation = command.operation;
     result.key = command.key;
+    if (command.condition != KvCondition::None && !conditionHolds(command)) {
+        result.status = ApplyResult::Status::CompareFailed;
+        result.keyExisted = get(command.key).has_value();
+        return result;
+    }
     const bool put = command.operation == KvOperation::Put;
     if (!m_frozen) {
         const auto found = m_pairs->find(command.key);
@@ -258,6 +353,14 @@ std::optional<QByteArray> KvStore::get(const QByteArray &key) const
     if (found == m_pairs->end())
         return std::nullopt;
     return found->second;
+}
+
+bool KvStore::conditionHolds(const KvCommand &command) const
+{
+    const std::optional<QByteArray> current = get(command.key);
+    if (command.condition == KvCondition::IfAbsent)
+        return !current;
+    return current && *current == command.expected;
 }
 
 template<typename F>

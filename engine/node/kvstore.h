@@ -6,11 +6,19 @@
 // Commands (the payload of an EntryType::Command entry) are compact binary, written on every write and
 // read on every apply of every node, so they cost next to nothing (CBOR maps cost ~14,000 instructions
 // to encode and as many to decode, a fifth of the leader's work per write):
-//   put      u8 0x01 | u32 key length (little-endian) | key bytes | value bytes (the rest)
-//   delete   u8 0x02 | u32 key length (little-endian) | key bytes
+//   put              u8 0x01 | u32 key length (little-endian) | key bytes | value bytes (the rest)
+//   delete           u8 0x02 | u32 key length (little-endian) | key bytes
+//   put-if-value     u8 0x03 | u32 key length | key bytes | u32 expected length | expected bytes | value
+//   bytes put-if-absent    u8 0x04 | u32 key length | key bytes | value bytes (the rest) delete-if-value  u8
+//   0x05 | u32 key length | key bytes | expected bytes (the rest)
 // Anything else (an unknown first byte — CBOR commands of earlier builds start with 0xa2 or 0xa3 —, a
-// key running past the end, bytes after a delete's key) does not decode: the entry is skipped with a
+// length running past the end, bytes after a delete's key) does not decode: the entry is skipped with a
 // reason, alike on every node. The log's CRCs catch damage on disk before any of this is read.
+//
+// Compare-and-swap: the three conditional commands carry what the client expects, and apply() compares
+// it with the key's value at that point of the log. Every node applies the same entries in the same
+// order, so every node reaches the same verdict, and the verdict is linearizable: it is decided at the
+// entry's place in the log, not when the client asked. A failed comparison changes nothing.
 // A snapshot is a CBOR map: {"format": 1, "applied_index": uint, "pairs": {key bytes: value bytes, ...}}
 // with the pairs in key order, so equal stores give byte-identical snapshots on every node.
 //
@@ -35,6 +43,8 @@
 namespace raftlab {
 
 enum class KvOperation { None, Put, Delete };
+// What a conditional (compare-and-swap) command requires of the key's value when it applies.
+enum class KvCondition { None, IfValue, IfAbsent };
 
 // What applying one entry did, for the waiting client and the "apply" event.
 struct ApplyResult
@@ -43,6 +53,7 @@ struct ApplyResult
         Applied, // a put or delete changed (or confirmed) the map
         NoOp, // a leader's no-op entry: nothing to do
         Skipped, // a command that does not decode: the map is unchanged on every node alike
+        CompareFailed, // a conditional command whose condition did not hold: the map is unchanged
     };
     Status status = Status::NoOp;
     LogIndex index{};
@@ -58,6 +69,8 @@ struct KvCommand
     KvOperation operation = KvOperation::None;
     QByteArray key{};
     QByteArray value{}; // puts only
+    KvCondition condition = KvCondition::None;
+    QByteArray expected{}; // KvCondition::IfValue only
 };
 
 // The pairs of a store at one applied index, frozen: nothing changes them while a view holds them, so
@@ -99,10 +112,15 @@ public:
 
     static QByteArray encodePut(const QByteArray &key, const QByteArray &value);
     static QByteArray encodeDelete(const QByteArray &key);
+    // Compare-and-swap: applies only when the key holds `expected` (IfValue) or is absent (IfAbsent).
+    static QByteArray encodePutIfValue(const QByteArray &key, const QByteArray &expected,
+                                       const QByteArray &value);
+    static QByteArray encodePutIfAbsent(const QByteArray &key, const QByteArray &value);
+    static QByteArray encodeDeleteIfValue(const QByteArray &key, const QByteArray &expected);
     // Why `payload` is not a command, or empty with `out` filled.
     static QString decodeCommand(const QByteArray &payload, KvCommand &out);
 
-    // For the HTTP layer (INTERFACE.md, "Keys" and "Values"): a human reason, or empty when acceptable.
+    // For the HTTP layer (docs/http-api.md): a human reason, or empty when acceptable.
     static QString validateKey(const QByteArray &key);
     static QString validateValueSize(qsizetype bytes);
 
@@ -132,6 +150,8 @@ public:
 
 private:
     using Pairs = std::map<QByteArray, QByteArray>;
+    // Whether a conditional command may apply to the store as it is now (the overlay included).
+    bool conditionHolds(const KvCommand &command) const;
     // Calls f(key, value) for every pair in key order, the overlay merged in.
     template<typename F>
     void forEachPair(F &&f) const;

@@ -68,8 +68,13 @@ NodeCommandLine parseNodeCommandLine(const QStringList &arguments)
                                         QStringLiteral("Let non-loopback clients use /admin routes with this "
                                                        "bearer token."),
                                         QStringLiteral("TOKEN"));
-    const QList<QCommandLineOption> all{help,      version,         cluster, id,        dataDir,
-                                        heartbeat, electionTimeout, fsync,   adminToken};
+    const QCommandLineOption clusterSecretFile(
+        QStringLiteral("cluster-secret-file"),
+        QStringLiteral("A file holding the cluster secret that peers must prove they know; overrides "
+                       "\"secret_file\" in the cluster file."),
+        QStringLiteral("FILE"));
+    const QList<QCommandLineOption> all{help,      version,         cluster, id,         dataDir,
+                                        heartbeat, electionTimeout, fsync,   adminToken, clusterSecretFile};
 
     NodeCommandLine result;
     QCommandLineParser parser;
@@ -140,6 +145,9 @@ NodeCommandLine parseNodeCommandLine(const QStringList &arguments)
     else
         return fail(QStringLiteral("--fsync must be 'always' or 'never', not '%1'").arg(fsyncValue));
     options.adminToken = parser.value(adminToken);
+    if (parser.isSet(clusterSecretFile) && parser.value(clusterSecretFile).isEmpty())
+        return fail(QStringLiteral("--cluster-secret-file needs a non-empty path"));
+    options.clusterSecretFile = parser.value(clusterSecretFile);
 
     result.action = NodeCommandLine::Action::Run;
     return result;

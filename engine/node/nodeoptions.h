@@ -17,7 +17,7 @@ struct MillisecondRange
     int maxMs = 0; // exclusive upper bound of a randomised timeout: min < max
 };
 
-// What `raftlab-node` was asked to do, as typed by the user (see INTERFACE.md). Timing flags are
+// What `raftlab-node` was asked to do, as typed by the user (docs/cli.md). Timing flags are
 // optional because they override the cluster file only when given.
 struct NodeOptions
 {
@@ -28,6 +28,7 @@ struct NodeOptions
     std::optional<MillisecondRange> electionTimeoutMs;
     FsyncMode fsyncMode = FsyncMode::Always;
     QString adminToken;
+    QString clusterSecretFile; // overrides the cluster file's "secret_file"; empty: not given
 };
 
 // The outcome of reading a command line: run with options, print help or version, or fail with

@@ -97,8 +97,8 @@ void RaftNode::input(std::function<void()> apply)
         return; // the protocol has stopped here; see failStorage()
     apply();
     if (m_persisting) {
-        // The core takes input while the log thread persists the last Ready; a leader's heartbeats
-        // and appends need not wait for its own disk (RaftCore::takeEarlyMessages()). Once per pass of
+        // The core takes input while the log thread persists the last Ready; what may leave before any
+        // disk write (Ready's rule, e.g. a leader's heartbeats and appends) leaves now. Once per pass of
         // the event loop, so the proposals of that pass travel together.
         if (!m_earlySendScheduled) {
             m_earlySendScheduled = true;
@@ -107,7 +107,7 @@ void RaftNode::input(std::function<void()> apply)
                 [this] {
                     m_earlySendScheduled = false;
                     if (m_persisting && m_storageFailure.isEmpty())
-                        sendAll(m_core.takeEarlyMessages());
+                        sendAll(m_core.takeMessagesToSendNow());
                 },
                 Qt::QueuedConnection);
         }
@@ -214,21 +214,16 @@ void RaftNode::processReady()
         Q_EMIT coreEvent(event, now);
     }
 
-    // Persist before send (Raft §5, thesis §3.8): a vote or an append acknowledgement that leaves
-    // before it is durable can be forgotten by a crash, and then two leaders or a lost commit follow.
-    // The one exception (thesis §10.2.1): a leader whose term and vote did not change may send its
-    // AppendEntries while its own write runs, because its own log counts towards a majority only
-    // after advance() in finishReady(), that is, once durable.
-    const bool leaderSendsFirst = m_core.role() == Role::Leader && !ready->hardState && !ready->snapshot;
-    if (leaderSendsFirst)
-        sendAll(ready->messages);
+    // The core has sorted its messages by the persist-before-send rule (ready.h): these may leave now,
+    // the rest leave in finishReady(), once this Ready is durable.
+    sendAll(ready->messages);
     // A snapshot from the leader is decoded on the log's thread, before anything of it is persisted or
     // acknowledged: decoding 300,000 pairs takes about half a second, which the loop would otherwise
     // spend deaf to the leader and to its clients. finishReady() reports the verdict to the core, which
     // hands a good one back to persist; once durable, the decoded store is swapped in, in O(1).
     auto checked = ready->receivedSnapshot ? std::make_shared<CheckedSnapshot>() : nullptr;
     if (!ready->needsPersistence() && !checked) {
-        finishReady(*ready, leaderSendsFirst, now);
+        finishReady(*ready, now);
         return;
     }
     m_persisting = true;
@@ -247,27 +242,27 @@ void RaftNode::processReady()
             }
             return status;
         },
-        [this, ready, leaderSendsFirst, now, checked](const StorageStatus &status, qint64 us) {
+        [this, ready, now, checked](const StorageStatus &status, qint64 us) {
             m_persisting = false;
+            if (!m_storageFailure.isEmpty())
+                return; // the snapshot thread's write failed meanwhile: the protocol has stopped here
             if (!status.ok()) {
                 failStorage(status.message);
                 return;
             }
             Q_EMIT readyPersisted(us, ready->entries.size());
-            finishReady(*ready, leaderSendsFirst, now, checked);
+            finishReady(*ready, now, checked);
         });
 }
 
-void RaftNode::finishReady(const Ready &ready, bool sentAlready, qint64 now,
-                           std::shared_ptr<CheckedSnapshot> checked)
+void RaftNode::finishReady(const Ready &ready, qint64 now, std::shared_ptr<CheckedSnapshot> checked)
 {
     if (ready.truncateFrom)
         Q_EMIT logTruncated(*ready.truncateFrom, now);
     if (!ready.entries.empty())
         Q_EMIT entriesAppended(ready.entries, now);
     m_core.advance();
-    if (!sentAlready)
-        sendAll(ready.messages);
+    sendAll(ready.messagesAfterPersist);
 
     if (ready.snapshot)
         installCheckedSnapshot(ready.snapshot->meta, now);
@@ -344,16 +339,20 @@ void RaftNode::applyCommitted(const Entries &entries, qint64 now)
     for (const Entry &entry : entries) {
         if (entry.index <= m_store.appliedIndex())
             continue; // covered by a snapshot installed meanwhile
-        m_store.apply(entry);
+        const ApplyResult applied = m_store.apply(entry);
         // Every write that waited on this index learns its fate: applied if the entry here is the one
-        // it proposed (same term), else replaced by another leader's and never to apply.
+        // it proposed (same term), else replaced by another leader's and never to apply. A
+        // compare-and-swap learns the verdict of the comparison, which every node reaches alike.
+        const auto appliedStatus = applied.status == ApplyResult::Status::CompareFailed
+            ? WriteOutcome::Status::CompareFailed
+            : WriteOutcome::Status::Applied;
         while (auto pending = m_pendingWrites.extract(entry.index)) {
             const bool ours = pending.mapped().term == entry.term;
-            pending.mapped().done(WriteOutcome{.status = ours ? WriteOutcome::Status::Applied
-                                                              : WriteOutcome::Status::NotCommitted,
-                                               .index = entry.index,
-                                               .term = entry.term,
-                                               .leader = m_core.leader()});
+            pending.mapped().done(
+                WriteOutcome{.status = ours ? appliedStatus : WriteOutcome::Status::NotCommitted,
+                             .index = entry.index,
+                             .term = entry.term,
+                             .leader = m_core.leader()});
         }
     }
     Q_EMIT entriesApplied(entries, now);
@@ -427,14 +426,29 @@ void RaftNode::finishSnapshot(SnapshotJob &job)
 
 void RaftNode::failStorage(const QString &reason)
 {
-    // Nothing more may be acknowledged: stop the protocol here, answer everyone waiting, keep serving
-    // status so the user sees why (the data on disk up to the failure stays intact).
+    // Nothing more may be promised: the core leaves the protocol (a leader steps down, so no one is told
+    // it still leads), everyone waiting is answered, and status is still served so the user sees why
+    // (the data on disk up to the failure stays intact). The rest of the cluster elects another leader.
+    if (!m_storageFailure.isEmpty())
+        return;
     m_storageFailure = reason;
     m_tickTimer->stop();
-    qCCritical(lcNode, "node %u stops: the disk refused a write: %s", m_core.id().value, qPrintable(reason));
+    const bool wasLeader = m_core.role() == Role::Leader;
+    qCCritical(lcNode, "node %u stops%s: the disk refused a write: %s", m_core.id().value,
+               wasLeader ? " leading" : "", qPrintable(reason));
+    const Ready last = m_core.halt();
+    const qint64 now = monotonicMicroseconds();
+    for (const Event &event : last.events)
+        Q_EMIT coreEvent(event, now);
+    // A pending write's entry was proposed here as leader and may already be on other nodes: a leader
+    // sends its appends before its own write is durable (thesis §10.2.1), so a later leader may commit
+    // it. Its fate is unknown, never "failed".
     auto writes = std::move(m_pendingWrites);
     for (auto &[index, pending] : writes)
-        pending.done(WriteOutcome{.status = WriteOutcome::Status::StorageFailed, .leader = m_core.leader()});
+        pending.done(WriteOutcome{.status = WriteOutcome::Status::StorageFailedInFlight,
+                                  .index = index,
+                                  .term = pending.term,
+                                  .leader = m_core.leader()});
     auto awaiting = std::move(m_awaitingConfirmation);
     for (auto &[id, done] : awaiting)
         done(ReadOutcome{ReadOutcome::Status::StorageFailed, m_core.leader()});

@@ -34,11 +34,15 @@ struct WriteOutcome
 {
     enum class Status {
         Applied, // committed and applied here at `index` in `term`
+        CompareFailed, // committed and applied, but a compare-and-swap's condition did not hold: no change
         NotLeader, // this node cannot propose: `leader` names who can, if known
         Busy, // this leader is handing leadership over: nothing was written, retry shortly
         NotCommitted, // the entry was overwritten by a newer leader's: it will never apply
         Unknown, // a snapshot replaced the log meanwhile: it may or may not have applied
-        StorageFailed, // this node cannot write to its disk
+        StorageFailed, // this node cannot write to its disk: the write was refused, nothing was proposed
+        // The disk failed while the write was pending: its entry (`index`, `term`) may already be on other
+        // nodes and may still commit under another leader, or never.
+        StorageFailedInFlight,
     };
     Status status = Status::NotLeader;
     LogIndex index{};
@@ -58,7 +62,7 @@ struct ReadOutcome
     NodeId leader{};
 };
 
-// One Raft node in a Qt event loop (DESIGN.md layer 4): a QTimer ticks the core, the transport feeds it
+// One Raft node in a Qt event loop (docs/architecture.md): a QTimer ticks the core, the transport feeds it
 // messages, and after every input the ready loop persists, sends and applies. It emits a signal for
 // everything that happens, which the HTTP event stream (and anything else) may subscribe to.
 class RaftNode final : public QObject
@@ -133,8 +137,7 @@ private:
         KvStore store;
         QString error;
     };
-    void finishReady(const Ready &ready, bool sentAlready, qint64 now,
-                     std::shared_ptr<CheckedSnapshot> checked = nullptr);
+    void finishReady(const Ready &ready, qint64 now, std::shared_ptr<CheckedSnapshot> checked = nullptr);
     void judgeReceivedSnapshot(const ReceivedSnapshot &received, std::shared_ptr<CheckedSnapshot> checked);
     void installCheckedSnapshot(const SnapshotMeta &meta, qint64 now);
     void sendAll(const Messages &messages);

@@ -194,7 +194,10 @@ std::optional<FileLog::SegmentFormat> segmentFormat(const QByteArray &bytes, Log
 
 // Reads one segment record by record (and batch by batch), verifying each. In the last segment, bad bytes
 // that lie in the last batch (no later batch header follows) are a torn tail; anywhere else, damage.
-StorageStatus scanSegment(const QString &path, LogIndex firstIndex, bool isLast, ScannedSegment &out)
+// `termBefore`: the term of the entry before `firstIndex` in the previous segment (terms never decrease,
+// across segments too), or 0.
+StorageStatus scanSegment(const QString &path, LogIndex firstIndex, Term termBefore, bool isLast,
+                          ScannedSegment &out)
 {
     QByteArray bytes;
     if (StorageStatus status = readWholeFile(path, bytes); !status.ok())
@@ -216,7 +219,7 @@ StorageStatus scanSegment(const QString &path, LogIndex firstIndex, bool isLast,
     const bool batched = *format == FileLog::SegmentFormat::Batched;
     std::uint64_t offset = FileLog::segmentHeaderBytes;
     LogIndex expected = firstIndex;
-    Term previousTerm;
+    Term previousTerm = termBefore;
     std::uint32_t announced = 0; // records the open batch may still hold
     std::uint64_t batchStart = 0;
     bool batchHasRecords = true; // false between a batch header and its first record
@@ -369,12 +372,15 @@ StorageStatus FileLog::open(const QString &dir, const Options &options, LogIndex
     }
     // Zero-padded names sort in index order.
     bool removedFiles = false;
+    Term lastTerm;
     for (std::size_t i = 0; i < files.size(); ++i) {
         const auto &[first, path] = files[i];
         const bool isLast = i + 1 == files.size();
         ScannedSegment scanned;
-        if (StorageStatus status = scanSegment(path, first, isLast, scanned); !status.ok())
+        if (StorageStatus status = scanSegment(path, first, lastTerm, isLast, scanned); !status.ok())
             return status;
+        if (!scanned.entries.empty())
+            lastTerm = scanned.entries.back().term;
         if (scanned.tornAt) {
             out.warnings << QStringLiteral("cut off a torn write at the tail of %1 (a crash interrupted an "
                                            "unacknowledged append)")
@@ -388,7 +394,10 @@ StorageStatus FileLog::open(const QString &dir, const Options &options, LogIndex
                                               .arg(first.value)
                                               .arg(log->m_segments.back().lastIndex().value));
         const bool wholeSegmentTorn = scanned.tornAt && segment.isEmpty();
-        const bool coveredBySnapshot = !segment.isEmpty() && segment.lastIndex() <= snapshotIndex;
+        // An empty segment that starts inside the snapshot is covered too: kept, it would take the next
+        // append (after the snapshot) under a first index that its records do not have.
+        const bool coveredBySnapshot =
+            segment.isEmpty() ? first <= snapshotIndex : segment.lastIndex() <= snapshotIndex;
         if (wholeSegmentTorn || coveredBySnapshot || (segment.isEmpty() && !isLast)) {
             // Nothing in it is needed: finish the interrupted compaction or segment creation.
             if (::unlink(QFile::encodeName(path).constData()) != 0)

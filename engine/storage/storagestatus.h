@@ -5,7 +5,7 @@
 namespace raftlab {
 
 // The outcome of a storage operation: an operating error is a value, with one sentence for the user
-// (STYLE.md, "Errors"). `Damaged` names the file and byte offset; the node exits 3 on it.
+// (never an exception). `Damaged` names the file and byte offset; the node exits 3 on it.
 struct StorageStatus
 {
     enum class Code {

@@ -53,11 +53,13 @@ MainWindow::MainWindow(const GuiOptions &options, QWidget *parent)
     refreshControls();
     refreshStatus();
     statusBar()->showMessage(clusterDescription(options));
-    // Most of the screen: a projector's 1920×1080 is all the class sees.
+    // Most of the screen: a projector's 1920×1080 is all the class sees; a 1024×768 one is not overflowed.
     QSize size(1280, 800);
-    if (const QScreen *screen = QGuiApplication::primaryScreen();
-        screen && screen->availableSize().width() > 1400)
-        size = screen->availableSize() * 0.92;
+    if (const QScreen *screen = QGuiApplication::primaryScreen()) {
+        if (screen->availableSize().width() > 1400)
+            size = screen->availableSize() * 0.92;
+        size = size.boundedTo(screen->availableSize());
+    }
     resize(size);
 }
 
@@ -66,7 +68,7 @@ MainWindow::~MainWindow()
     // Stopping the nodes reports each one's end; nobody here listens any more. Then the views, which
     // read the model the controller owns, go before it.
     m_controller->disconnect(this);
-    m_controller->supervisor()->stopAll();
+    m_controller->shutDown();
     delete centralWidget();
 }
 
@@ -252,6 +254,7 @@ void MainWindow::connectController()
             [this](NodeId id, ClusterSupervisor::NodeState state) {
                 m_clusterView->setProcessState(id, state);
                 refreshControls();
+                refreshStatus(); // frozen and thawed nodes count differently
             });
     connect(controller, &ClusterController::clientsChanged, this,
             [this] { m_clientPanel->setClients(m_controller->clients()); });
@@ -301,18 +304,46 @@ void MainWindow::refreshControls()
     m_checkQuorumAction->setEnabled(local);
 }
 
+QString MainWindow::nodeCountsText(const NodeCounts &counts)
+{
+    if (counts.known > 0 && counts.frozen == counts.known)
+        return counts.known == 1 ? QStringLiteral("the node is paused")
+                                 : QStringLiteral("all %1 nodes paused").arg(counts.known);
+    QString text = QStringLiteral("%1 of %2 nodes up").arg(counts.up).arg(counts.known);
+    if (counts.frozen > 0)
+        text += QStringLiteral(", %1 frozen").arg(counts.frozen);
+    if (const int down = counts.known - counts.up - counts.frozen; down > 0)
+        text += QStringLiteral(", %1 down").arg(down);
+    return text;
+}
+
 QString MainWindow::statusSummary() const
 {
-    const ClusterSummary summary = m_controller->model()->summary();
+    const ClusterModel *model = m_controller->model();
+    const ClusterSupervisor *supervisor = m_controller->supervisor();
+    const ClusterSummary summary = model->summary();
+    // A frozen process keeps its event stream open: it counts as frozen, not as up.
+    const auto isFrozen = [supervisor](NodeId id) {
+        return supervisor->nodeState(id) == ClusterSupervisor::NodeState::Frozen;
+    };
+    NodeCounts counts{.known = summary.nodesKnown};
+    for (const NodeId id : model->nodeIds()) {
+        if (isFrozen(id))
+            ++counts.frozen;
+        else if (const NodeState *state = model->node(id); state && state->connected)
+            ++counts.up;
+    }
     QStringList parts;
     if (summary.leader.isNone())
         parts << QStringLiteral("No leader")
               << QStringLiteral("highest term %1").arg(summary.highestTerm.value);
     else
-        parts << QStringLiteral("Leader: node %1").arg(summary.leader.value)
+        parts << QStringLiteral("Leader: node %1%2")
+                     .arg(summary.leader.value)
+                     .arg(isFrozen(summary.leader) ? QStringLiteral(" (frozen)") : QString())
               << QStringLiteral("term %1").arg(summary.highestTerm.value)
               << QStringLiteral("commit %1").arg(summary.leaderCommitIndex.value);
-    parts << QStringLiteral("%1 of %2 nodes up").arg(summary.nodesUp).arg(summary.nodesKnown);
+    parts << nodeCountsText(counts);
     if (!summary.fsyncMode.isEmpty())
         parts << QStringLiteral("fsync %1").arg(summary.fsyncMode);
     const int speed = m_controller->speed();
@@ -379,6 +410,16 @@ void MainWindow::buildLessons()
     connect(m_lessonPanel, &LessonPanel::restartRequested, m_lessons, &LessonSession::restart);
     connect(m_lessonPanel, &LessonPanel::stopRequested, m_lessons, &LessonSession::stop);
     connect(m_lessons, &LessonSession::changed, this, &MainWindow::refreshLesson);
+    connect(m_lessons, &LessonSession::focusRequested, this,
+            [this](std::optional<NodeId> node, std::optional<std::uint64_t> logIndex) {
+                QStringList where;
+                if (node)
+                    where << tr("node %1").arg(node->value);
+                if (logIndex)
+                    where << tr("log index %1").arg(*logIndex);
+                statusBar()->showMessage(tr("Look at %1.").arg(where.join(tr(" and "))),
+                                         2 * messageTimeoutMs);
+            });
 }
 
 QString MainWindow::startLesson(const QString &path)
@@ -426,7 +467,7 @@ void MainWindow::refreshLesson()
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     // No node outlives the window (the destructor would do it too; doing it now frees the ports at once).
-    m_controller->supervisor()->stopAll();
+    m_controller->shutDown();
     event->accept();
 }
 

@@ -22,7 +22,7 @@ class LessonPanel;
 class LessonSession;
 class LogView;
 
-// The app's one window (DESIGN.md, layer 6): the cluster ring in the middle, the narration and the
+// The app's one window (docs/architecture.md): the cluster ring in the middle, the narration and the
 // client on the right, the logs and charts below, the time and fault controls in the tool bar, and the
 // cluster at a glance in the status bar. It owns the ClusterController; the views read its model and
 // ask it for faults through their signals, so a menu entry and a click on the ring are the same action.
@@ -58,6 +58,16 @@ public:
     // The status bar's summary line, e.g. "Leader: node 3 · term 4 · commit 17 · 5 of 5 nodes up · fsync
     // always".
     QString statusSummary() const;
+
+    // How many nodes do what, for the status bar: up (its stream is up and it runs), frozen (SIGSTOP),
+    // the rest down. "5 of 5 nodes up", "4 of 5 nodes up, 1 frozen", "all 5 nodes paused".
+    struct NodeCounts
+    {
+        int known = 0;
+        int up = 0;
+        int frozen = 0;
+    };
+    static QString nodeCountsText(const NodeCounts &counts);
 
 protected:
     void closeEvent(QCloseEvent *event) override;

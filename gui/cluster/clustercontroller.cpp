@@ -1,5 +1,7 @@
 #include "clustercontroller.h"
 
+#include "model/sentences.h"
+
 #include <QJsonValue>
 #include <QLoggingCategory>
 
@@ -28,13 +30,26 @@ ClusterController::ClusterController(QObject *parent)
 {
     connect(m_supervisor, &ClusterSupervisor::configChanged, this, &ClusterController::rebuildClients);
     connect(m_supervisor, &ClusterSupervisor::nodeStateChanged, this,
-            &ClusterController::processStateChanged);
+            [this](NodeId id, ClusterSupervisor::NodeState state) {
+                // The process is gone now; its stream's end may be noticed a little later. Killed is
+                // always the user's doing (kill, restart, reset): the action's own line says it.
+                if (state == ClusterSupervisor::NodeState::Killed ||
+                    state == ClusterSupervisor::NodeState::Exited)
+                    m_model->setNodeConnected(id, false, state == ClusterSupervisor::NodeState::Killed);
+                Q_EMIT processStateChanged(id, state);
+            });
 }
 
 ClusterController::~ClusterController()
 {
+    shutDown();
+}
+
+void ClusterController::shutDown()
+{
     // Clients first: their streams would report every node's death as it is killed.
-    m_clients.clear();
+    for (const auto &[id, client] : m_clients)
+        client->stop();
     m_supervisor->stopAll();
 }
 
@@ -67,7 +82,7 @@ QString ClusterController::startLocal(int nodeCount, const QString &workspaceDir
     m_blocks.clear();
     const QString error = m_supervisor->startLocalCluster(nodeCount, workspaceDir, settings);
     if (error.isEmpty())
-        m_speed = SpeedSetting::forFactor(1, m_supervisor->config());
+        resetSpeed();
     return error;
 }
 
@@ -77,9 +92,16 @@ QString ClusterController::attach(const QString &clusterFile)
     const QString error = m_supervisor->attach(clusterFile);
     if (error.isEmpty()) {
         m_protocol = {m_supervisor->config().preVote, m_supervisor->config().checkQuorum};
-        m_speed = SpeedSetting::forFactor(1, m_supervisor->config());
+        resetSpeed();
     }
     return error;
+}
+
+void ClusterController::resetSpeed()
+{
+    m_speed = SpeedSetting::forFactor(1, m_supervisor->config());
+    for (const auto &[id, client] : m_clients)
+        client->setTimeScale(1);
 }
 
 void ClusterController::rebuildClients()
@@ -88,6 +110,7 @@ void ClusterController::rebuildClients()
     m_model->reset();
     for (const ClusterMember &member : m_supervisor->config().members) {
         auto client = std::make_unique<NodeClient>(member.id, member.http);
+        client->setTimeScale(m_speed.factor);
         const NodeId id = member.id;
         connect(client.get(), &NodeClient::eventReceived, m_model, &ClusterModel::ingest);
         connect(client.get(), &NodeClient::connectionChanged, this,
@@ -282,10 +305,22 @@ void ClusterController::setSpeed(int factor)
     if (speed == m_speed)
         return;
     m_speed = speed;
-    for (const auto &[id, client] : m_clients)
+    for (const auto &[id, client] : m_clients) {
+        client->setTimeScale(speed.factor); // a client's waits are as slow as the cluster's timers
         sendSpeed(id);
-    mark(speed.factor == 1 ? QStringLiteral("normal speed")
-                           : QStringLiteral("slow motion ×%1").arg(speed.factor));
+    }
+    const QString timers =
+        tr("heartbeats every %1, election timeouts %2–%3")
+            .arg(Sentences::duration(speed.heartbeatMs), Sentences::duration(speed.electionTimeoutMinMs),
+                 Sentences::duration(speed.electionTimeoutMaxMs));
+    if (speed.factor == 1)
+        mark(tr("normal speed"),
+             tr("You set the cluster back to real time: %1, no added delay.").arg(timers));
+    else
+        mark(tr("slow motion ×%1").arg(speed.factor),
+             tr("You slowed the cluster down ×%1: %2, every message held %3.")
+                 .arg(speed.factor)
+                 .arg(timers, Sentences::duration(speed.linkDelayMs)));
     Q_EMIT speedChanged(speed.factor);
 }
 
@@ -305,12 +340,12 @@ void ClusterController::sendSpeed(NodeId id)
 
 // ---------------------------------------------------------------------------------------------
 
-void ClusterController::mark(const QString &label)
+void ClusterController::mark(const QString &label, const QString &sentence)
 {
-    m_model->addFaultMarker(label, m_model->nowUs());
-    QString sentence = label;
-    sentence[0] = sentence[0].toUpper();
-    Q_EMIT actionDone(sentence + QLatin1Char('.'));
+    // One line in the feed per action; the nodes' confirmations join it there.
+    const QString said = sentence.isEmpty() ? tr("You %1.").arg(label) : sentence;
+    m_model->addFaultMarker(label, m_model->nowUs(), said);
+    Q_EMIT actionDone(said);
 }
 
 void ClusterController::reportAdmin(NodeId id, const QString &what, const NodeClient::AdminResult &result)

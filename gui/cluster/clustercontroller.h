@@ -1,6 +1,6 @@
 #pragma once
 
-// ClusterController: everything the app does to its cluster, in one place (DESIGN.md, layer 6). It owns
+// ClusterController: everything the app does to its cluster, in one place (docs/architecture.md). It owns
 // the ClusterSupervisor (processes), one NodeClient per node (HTTP), and the ClusterModel the views read;
 // the views and menus only ask it for things ("cut the link 1–3", "kill node 2", "slow motion ×20") and
 // it turns each request into the signals, admin calls and fault markers that carry it out.
@@ -56,7 +56,11 @@ public:
     static constexpr int speedFactors[] = {1, 5, 20, 100};
 
     explicit ClusterController(QObject *parent = nullptr);
-    ~ClusterController() override; // stops the nodes it started
+    ~ClusterController() override; // shutDown()
+
+    // The app is closing: stops listening to the nodes first (their streams ending then is no news), then
+    // stops the nodes it started.
+    void shutDown();
 
     ClusterSupervisor *supervisor() { return m_supervisor; }
     ClusterModel *model() { return m_model; }
@@ -79,7 +83,7 @@ public:
     bool thaw(NodeId id);
     void pauseAll();
     void resumeAll();
-    // Cuts (or heals) the link a–b: a drops b's traffic and b drops a's (INTERFACE.md: the GUI does both).
+    // Cuts (or heals) the link a–b: a drops b's traffic and b drops a's (a link is cut when both ends block each other).
     void setLinkCut(NodeId a, NodeId b, bool cut);
     bool isLinkCut(NodeId a, NodeId b) const; // as asked by the user (the nodes confirm via their events)
     void isolate(NodeId id); // cuts every link of `id`
@@ -108,10 +112,12 @@ Q_SIGNALS:
 
 private:
     void rebuildClients();
+    void resetSpeed(); // a new cluster runs at ×1
     void onConnectionChanged(NodeId id, bool connected);
     void sendBlocks(NodeId id);
     void sendSpeed(NodeId id);
-    void mark(const QString &label);
+    // A marker `label` on the charts, and `sentence` (default "You <label>.") in the feed and status bar.
+    void mark(const QString &label, const QString &sentence = QString());
     void reportAdmin(NodeId id, const QString &what, const NodeClient::AdminResult &result);
 
     ClusterSupervisor *m_supervisor; // child

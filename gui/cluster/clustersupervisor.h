@@ -1,6 +1,6 @@
 #pragma once
 
-// ClusterSupervisor: the raftlab-node processes of a local cluster (DESIGN.md, layer 6). It picks free
+// ClusterSupervisor: the raftlab-node processes of a local cluster (docs/architecture.md). It picks free
 // loopback ports, writes WORKSPACE/cluster.json, starts one process per node on WORKSPACE/n<id>, and
 // kills (SIGKILL: a real crash), freezes (SIGSTOP/SIGCONT) and restarts them (same data dir: a real
 // recovery from disk). It talks no HTTP beyond a readiness probe: NodeClient does that.

@@ -45,6 +45,8 @@ QString networkFailure(QNetworkReply *reply)
         return QStringLiteral("no answer in time (the node may be frozen or overloaded)");
     if (reply->error() == QNetworkReply::ConnectionRefusedError)
         return QStringLiteral("connection refused (the node is not running)");
+    if (reply->error() == QNetworkReply::NoError || reply->error() == QNetworkReply::RemoteHostClosedError)
+        return QStringLiteral("the node closed the connection (it stopped or was killed)");
     return reply->errorString();
 }
 
@@ -116,11 +118,11 @@ QNetworkRequest NodeClient::request(const QString &encodedPath,
         url.setQuery(urlQuery);
     }
     QNetworkRequest request(url);
-    // QNAM does not send "Expect: 100-continue", and the node (QHttpServer 6.4) would never answer it
-    // (TOOLCHAIN.md): say so explicitly, whatever a future Qt defaults to.
+    // QNAM does not send "Expect: 100-continue" today; say so explicitly, whatever a future Qt defaults
+    // to, so that no request waits for a "100 Continue" first.
     request.setRawHeader("Expect", QByteArray(""));
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    request.setTransferTimeout(m_requestTimeoutMs);
+    request.setTransferTimeout(requestTimeoutMs());
     return request;
 }
 
@@ -294,7 +296,7 @@ void NodeClient::sendKv(KvMethod method, const QByteArray &key, const QByteArray
         request(QStringLiteral("/kv/") + QString::fromLatin1(key.toPercentEncoding()), query);
     for (const auto &[name, value] : query) {
         if (name == QLatin1String("timeout_ms")) // the node answers by then: allow it that long, and more
-            kv.setTransferTimeout(std::max(m_requestTimeoutMs, value.toInt() + 2000));
+            kv.setTransferTimeout(std::max(requestTimeoutMs(), value.toInt() + 2000 * m_timeScale));
     }
     if (method == KvMethod::Put)
         kv.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/octet-stream"));
@@ -336,16 +338,19 @@ void NodeClient::sendKv(KvMethod method, const QByteArray &key, const QByteArray
     });
 }
 
-namespace {
-
-QList<std::pair<QString, QString>> timeoutQuery(int timeoutMs)
+void NodeClient::setTimeScale(int factor)
 {
+    m_timeScale = std::max(1, factor);
+}
+
+QList<std::pair<QString, QString>> NodeClient::timeoutQuery(int timeoutMs) const
+{
+    if (timeoutMs <= 0 && m_timeScale > 1)
+        timeoutMs = kvTimeoutMs();
     if (timeoutMs <= 0)
         return {};
     return {{QStringLiteral("timeout_ms"), QString::number(timeoutMs)}};
 }
-
-} // namespace
 
 void NodeClient::put(const QByteArray &key, const QByteArray &value, KvCallback done, int timeoutMs)
 {

@@ -1,6 +1,6 @@
 #pragma once
 
-// NodeClient: the app's line to one node's HTTP API (INTERFACE.md, "HTTP API of a node").
+// NodeClient: the app's line to one node's HTTP API (docs/http-api.md).
 //
 // - The event stream: start() subscribes to GET /events and emits eventReceived() for each event, the
 //   first of every connection being the node's whole "state". When the stream breaks (the node was
@@ -76,6 +76,8 @@ public:
 
     // How long a request may take before it fails with "timed out"; the event stream has no limit.
     static constexpr int defaultRequestTimeoutMs = 10'000;
+    // How long a node waits for a key-value request to commit before it answers 503 (docs/http-api.md).
+    static constexpr int nodeDefaultKvTimeoutMs = 3'000;
     static constexpr int defaultMinReconnectDelayMs = 100;
     static constexpr int defaultMaxReconnectDelayMs = 2'000;
 
@@ -95,6 +97,13 @@ public:
     quint64 ignoredEventCount() const { return m_parser.ignoredEvents(); }
     void setReconnectDelays(int minMs, int maxMs);
     void setRequestTimeoutMs(int timeoutMs) { m_requestTimeoutMs = timeoutMs; }
+    // Slow motion: the cluster's timers run `factor` times slower, so does every wait for them. Key-value
+    // requests ask the node for `factor` times its usual commit timeout (?timeout_ms), and every request
+    // may take `factor` times as long before it counts as unanswered.
+    void setTimeScale(int factor);
+    int timeScale() const { return m_timeScale; }
+    int requestTimeoutMs() const { return m_requestTimeoutMs * m_timeScale; }
+    int kvTimeoutMs() const { return nodeDefaultKvTimeoutMs * m_timeScale; } // sent when scaled
 
     // GET /status: statusReceived() or statusFailed().
     void refreshStatus();
@@ -107,7 +116,8 @@ public:
     void transferLeadership(raftlab::NodeId to, AdminCallback done = {});
     void triggerTimeout(AdminCallback done = {});
 
-    // The key-value store; `timeoutMs` > 0 is passed to the node as ?timeout_ms=.
+    // The key-value store; `timeoutMs` > 0 is passed to the node as ?timeout_ms= (0: kvTimeoutMs() in
+    // slow motion, the node's own default at ×1).
     void put(const QByteArray &key, const QByteArray &value, KvCallback done, int timeoutMs = 0);
     void get(const QByteArray &key, KvCallback done,
              ReadConsistency consistency = ReadConsistency::Linearizable, int timeoutMs = 0);
@@ -142,6 +152,7 @@ private:
     QNetworkRequest request(const QString &encodedPath,
                             const QList<std::pair<QString, QString>> &query = {}) const;
     void postAdmin(const QString &action, const QJsonObject &body, AdminCallback done);
+    QList<std::pair<QString, QString>> timeoutQuery(int timeoutMs) const;
     enum class KvMethod { Get, Put, Delete };
     void sendKv(KvMethod method, const QByteArray &key, const QByteArray &body,
                 const QList<std::pair<QString, QString>> &query, KvCallback done);
@@ -157,7 +168,8 @@ private:
     int m_minReconnectDelayMs = defaultMinReconnectDelayMs;
     int m_maxReconnectDelayMs = defaultMaxReconnectDelayMs;
     int m_reconnectDelayMs = defaultMinReconnectDelayMs;
-    int m_requestTimeoutMs = defaultRequestTimeoutMs;
+    int m_requestTimeoutMs = defaultRequestTimeoutMs; // at ×1
+    int m_timeScale = 1;
     quint64 m_eventCount = 0;
 };
 

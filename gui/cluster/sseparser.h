@@ -1,7 +1,7 @@
 #pragma once
 
 // SseParser: the incremental, pure reader of a Server-Sent Events stream (the WHATWG "event stream"
-// format that GET /events speaks, INTERFACE.md "Observation"). It owns no socket: feed() takes the
+// format that GET /events speaks, docs/http-api.md). It owns no socket: feed() takes the
 // bytes as they arrive, split anywhere, and returns the events completed by them.
 //
 // What it understands, after the HTML standard (§9.2.6 "Interpreting an event stream"):

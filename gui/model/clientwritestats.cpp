@@ -1,5 +1,7 @@
 #include "clientwritestats.h"
 
+#include <QObject>
+
 #include <algorithm>
 
 namespace raftlab {
@@ -18,6 +20,27 @@ qint64 percentile(std::vector<qint64> &sorted, double fraction)
 
 } // namespace
 
+QString WriteSummary::describe(bool compact) const
+{
+    const QString window = QObject::tr("last %n s", nullptr, seconds);
+    if (committed == 0)
+        return QObject::tr("%1: no write committed · %2 failed").arg(window).arg(failed);
+    const auto ms = [](qint64 us) {
+        return QString::number(double(us) / 1000.0, 'f', 1);
+    };
+    if (compact)
+        return QObject::tr("%1: %2/s · mean %3 ms · p50 %4 · p99 %5 ms · %6 failed")
+            .arg(window)
+            .arg(committedPerSecond, 0, 'f', 0)
+            .arg(ms(meanUs), ms(p50Us), ms(p99Us))
+            .arg(failed);
+    return QObject::tr("%1: %2 writes/s · latency mean %3 ms, p50 %4 ms, p99 %5 ms · %6 failed")
+        .arg(window)
+        .arg(committedPerSecond, 0, 'f', 0)
+        .arg(ms(meanUs), ms(p50Us), ms(p99Us))
+        .arg(failed);
+}
+
 ClientWriteStats::ClientWriteStats(qint64 windowUs, std::size_t samplesPerSecond)
     : m_seconds(std::size_t(std::max<qint64>(windowUs / secondUs, 1)))
     , m_samplesPerSecond(std::max<std::size_t>(samplesPerSecond, 1))
@@ -35,6 +58,7 @@ void ClientWriteStats::record(qint64 tUs, qint64 latencyUs, WriteOutcome outcome
     }
     ++m_currentCommitted;
     ++m_committedTotal;
+    m_latencySumUs += latencyUs;
     if (m_latencies.size() < m_samplesPerSecond) {
         m_latencies.push_back(latencyUs);
         return;
@@ -69,15 +93,46 @@ WriteSecond ClientWriteStats::summarize() const
                        .failed = m_currentFailed,
                        .p50Us = percentile(sorted, 0.50),
                        .p99Us = percentile(sorted, 0.99),
-                       .maxUs = sorted.empty() ? 0 : sorted.back()};
+                       .maxUs = sorted.empty() ? 0 : sorted.back(),
+                       .latencySumUs = m_latencySumUs};
 }
 
 void ClientWriteStats::closeCurrent()
 {
     m_seconds.push(summarize());
+    m_recentLatencies.push_back(std::move(m_latencies));
+    if (m_recentLatencies.size() > std::size_t(summarySeconds))
+        m_recentLatencies.pop_front();
     m_currentCommitted = 0;
     m_currentFailed = 0;
-    m_latencies.clear();
+    m_latencySumUs = 0;
+    m_latencies = {};
+}
+
+WriteSummary ClientWriteStats::summary(int seconds) const
+{
+    WriteSummary result;
+    seconds = std::clamp(seconds, 1, summarySeconds);
+    const std::size_t count = std::min({std::size_t(seconds), m_seconds.size(), m_recentLatencies.size()});
+    if (count == 0)
+        return result;
+    std::vector<qint64> latencies;
+    qint64 latencySumUs = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        const WriteSecond &second = m_seconds.at(m_seconds.size() - 1 - i);
+        result.committed += second.committed;
+        result.failed += second.failed;
+        latencySumUs += second.latencySumUs;
+        const std::vector<qint64> &sample = m_recentLatencies[m_recentLatencies.size() - 1 - i];
+        latencies.insert(latencies.end(), sample.begin(), sample.end());
+    }
+    std::sort(latencies.begin(), latencies.end());
+    result.seconds = int(count);
+    result.committedPerSecond = double(result.committed) / double(count);
+    result.meanUs = result.committed > 0 ? latencySumUs / result.committed : 0;
+    result.p50Us = percentile(latencies, 0.50);
+    result.p99Us = percentile(latencies, 0.99);
+    return result;
 }
 
 WriteSecond ClientWriteStats::currentSecond() const
@@ -91,6 +146,8 @@ void ClientWriteStats::clear()
     m_currentStartUs = -1;
     m_currentCommitted = m_currentFailed = 0;
     m_latencies.clear();
+    m_latencySumUs = 0;
+    m_recentLatencies.clear();
     m_committedTotal = m_failedTotal = 0;
 }
 

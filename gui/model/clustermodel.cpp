@@ -1,5 +1,7 @@
 #include "clustermodel.h"
 
+#include "sentences.h"
+
 #include <QJsonArray>
 #include <QLoggingCategory>
 
@@ -28,8 +30,6 @@ bool isSheddable(const QJsonObject &event)
     return type == "send"_L1 || type == "recv"_L1 || type == "drop"_L1 || type == "heartbeat"_L1 ||
         type == "timer"_L1;
 }
-
-constexpr qint64 heartbeatNarrationGapUs = 5'000'000; // one "sent heartbeats" sentence per node per 5 s
 
 } // namespace
 
@@ -86,10 +86,13 @@ void ClusterModel::ingest(const QJsonObject &event)
     scheduleFrame();
 }
 
-void ClusterModel::setNodeConnected(NodeId node, bool connected)
+void ClusterModel::setNodeConnected(NodeId node, bool connected, bool quietly)
 {
-    m_pending.push_back(Pending{
-        .event = QJsonObject(), .tUs = nowUs(), .connectionNode = node, .connection = connected ? 1 : 0});
+    m_pending.push_back(Pending{.event = QJsonObject(),
+                                .tUs = nowUs(),
+                                .connectionNode = node,
+                                .connection = connected ? 1 : 0,
+                                .quietly = quietly});
     scheduleFrame();
 }
 
@@ -100,10 +103,15 @@ void ClusterModel::recordClientWrite(qint64 latencyUs, WriteOutcome outcome)
     scheduleFrame();
 }
 
-void ClusterModel::addFaultMarker(const QString &label, qint64 tUs)
+void ClusterModel::addFaultMarker(const QString &label, qint64 tUs, const QString &sentence)
 {
     m_history.addFaultMarker(tUs, label);
-    stageSentence(tUs, NodeId{}, u"fault"_s, m_summary.highestTerm, label);
+    const QString text = sentence.isEmpty() ? label : sentence;
+    m_actionLine = ActionLine{
+        .serial = m_narration->stage(NarrationItem{
+            .tUs = tUs, .node = NodeId{}, .type = u"fault"_s, .term = m_summary.highestTerm, .text = text}),
+        .tUs = tUs,
+        .sentence = text};
     m_dirty = true;
     scheduleFrame();
 }
@@ -123,8 +131,9 @@ void ClusterModel::foldPending()
         if (item.connection < 0)
             foldEvent(item.event);
         else
-            foldConnection(item.connectionNode, item.connection == 1, item.tUs);
+            foldConnection(item.connectionNode, item.connection == 1, item.quietly, item.tUs);
     }
+    fillLogGaps();
     const qint64 now = std::max(nowUs(), m_latestEventUs);
     m_messages.expire(now);
     m_history.prune(now);
@@ -158,7 +167,7 @@ void ClusterModel::reset()
     m_history.clear();
     m_summary = ClusterSummary{};
     m_latestEventUs = 0;
-    m_lastHeartbeatNarratedUs.clear();
+    m_actionLine = ActionLine{};
     Q_EMIT nodesChanged();
     Q_EMIT changed();
 }
@@ -210,6 +219,7 @@ void ClusterModel::foldEvent(const QJsonObject &event)
         for (NodeId member : state.members)
             entryFor(member);
         m_messages.forgetSendsFrom(id, tUs); // a restarted node reuses its trace ids
+        m_messages.setNodeDown(id, false, tUs);
     }
     if (state.term != termBefore || kind == StreamEventKind::State)
         m_history.recordTerm(id, tUs, state.term);
@@ -246,18 +256,34 @@ void ClusterModel::foldLog(NodeEntry &entry, StreamEventKind kind, const QJsonOb
     log.setAppliedIndex(state.appliedIndex);
 }
 
-void ClusterModel::foldConnection(NodeId id, bool connected, qint64 tUs)
+void ClusterModel::fillLogGaps()
+{
+    for (auto &[id, entry] : m_nodes) {
+        if (!entry->log.hasGaps())
+            continue;
+        for (const auto &[otherId, other] : m_nodes) {
+            if (otherId != id && entry->log.fillFrom(other->log) && !entry->log.hasGaps())
+                break;
+        }
+    }
+}
+
+void ClusterModel::foldConnection(NodeId id, bool connected, bool quietly, qint64 tUs)
 {
     NodeState &state = entryFor(id).state;
     if (state.connected == connected)
         return;
     state.connected = connected;
     if (!connected) {
+        // What the node said of itself belonged to the process whose stream closed: a restarted
+        // process may be anything (a dead leader comes back as a follower). Until its own `state`
+        // arrives the views draw it as unknown, never from the dead process's last words.
+        state.hasStatus = false;
         state.electionTimerStartUs = -1; // a stopped process runs no timer
         state.electionDeadlineUs = -1;
-        stageSentence(
-            tUs, id, u"connection"_s, state.term,
-            u"Node %1 is unreachable: its event stream closed (killed, crashed or stopped)."_s.arg(id.value));
+        m_messages.setNodeDown(id, true, tUs);
+        if (!quietly)
+            stageSentence(tUs, id, u"connection"_s, state.term, Sentences::streamClosed(id));
     }
     refreshSummary(tUs);
 }
@@ -265,26 +291,27 @@ void ClusterModel::foldConnection(NodeId id, bool connected, qint64 tUs)
 void ClusterModel::narrate(StreamEventKind kind, const QJsonObject &event, const NodeState &state)
 {
     const qint64 tUs = eventfield::timeUs(event);
-    if (kind == StreamEventKind::State) {
-        stageSentence(
-            tUs, state.id, u"state"_s, state.term,
-            u"Node %1 is connected: %2 in term %3, log up to index %4, commit index %5."_s.arg(state.id.value)
-                .arg(roleName(state.role))
-                .arg(state.term.value)
-                .arg(state.lastLogIndex.value)
-                .arg(state.commitIndex.value));
+    if (kind == StreamEventKind::Faults && joinActionLine(state.id, tUs))
         return;
+    const QString text = Sentences::describe(kind, event, state);
+    if (!text.isEmpty())
+        stageSentence(tUs, state.id, eventfield::string(event, "type"_L1), state.term, text);
+}
+
+bool ClusterModel::joinActionLine(NodeId node, qint64 tUs)
+{
+    ActionLine &line = m_actionLine;
+    if (line.serial == 0 || tUs < line.tUs - actionEchoUs / 4 || tUs > line.tUs + actionEchoUs)
+        return false;
+    if (std::find(line.confirmedBy.begin(), line.confirmedBy.end(), node) == line.confirmedBy.end()) {
+        line.confirmedBy.push_back(node);
+        std::sort(line.confirmedBy.begin(), line.confirmedBy.end());
     }
-    const QString text = eventfield::string(event, "text"_L1);
-    if (text.isEmpty())
-        return;
-    if (kind == StreamEventKind::Heartbeat) {
-        qint64 &last = m_lastHeartbeatNarratedUs[state.id];
-        if (last != 0 && tUs - last < heartbeatNarrationGapUs)
-            return;
-        last = tUs;
-    }
-    stageSentence(tUs, state.id, eventfield::string(event, "type"_L1), state.term, text);
+    QString sentence = line.sentence;
+    if (sentence.endsWith(u'.'))
+        sentence.chop(1);
+    return m_narration->amend(
+        line.serial, tr("%1 (confirmed by %2).").arg(sentence, Sentences::nodeList(line.confirmedBy)));
 }
 
 void ClusterModel::stageSentence(qint64 tUs, NodeId node, const QString &type, Term term, const QString &text)

@@ -39,7 +39,7 @@ struct FoldStatistics
     std::size_t lastFrameEvents = 0;
 };
 
-// All nodes' event streams folded into one timeline (DESIGN.md, layer 6). NodeClients feed it events
+// All nodes' event streams folded into one timeline (docs/architecture.md). NodeClients feed it events
 // with ingest() (a queue push: cheap at any rate); once per frame the queue is folded into the state
 // the views read, and changed() is emitted once. Views read it and never talk to nodes.
 //
@@ -70,9 +70,16 @@ public:
 
     // --- input (NodeClient, ClusterSupervisor, ClientPanel) ---
     void ingest(const QJsonObject &event); // queued; folded at the next frame
-    void setNodeConnected(NodeId node, bool connected); // takes effect at the next frame, in order
+    // Takes effect at the next frame, in order. `quietly`: the stream's end needs no sentence (the user
+    // killed the node, and the feed already says so).
+    void setNodeConnected(NodeId node, bool connected, bool quietly = false);
     void recordClientWrite(qint64 latencyUs, WriteOutcome outcome); // at nowUs()
-    void addFaultMarker(const QString &label, qint64 tUs); // also narrated
+    // A fault or control the user asked for: a marker on the charts (`label`, short) and one line in the
+    // feed (`sentence`, or the label). The nodes' confirmations (their `faults` events) that follow
+    // within actionEchoUs join that line ("… (confirmed by nodes 1, 2 and 3)") instead of adding lines:
+    // one click, one sentence.
+    void addFaultMarker(const QString &label, qint64 tUs, const QString &sentence = QString());
+    static constexpr qint64 actionEchoUs = 2'000'000;
     void foldPending(); // folds the queue now (the frame timer calls this; tests call it directly)
     void reset(); // forgets everything: the cluster was wiped
 
@@ -113,12 +120,25 @@ private:
         qint64 tUs = 0;
         NodeId connectionNode{};
         int connection = -1; // -1: an event; 0/1: setNodeConnected(connectionNode, false/true)
+        bool quietly = false;
+    };
+
+    // The feed line of the latest user action, while the nodes' confirmations may still join it.
+    struct ActionLine
+    {
+        quint64 serial = 0;
+        qint64 tUs = 0;
+        QString sentence{};
+        std::vector<NodeId> confirmedBy{};
     };
 
     void scheduleFrame();
     void foldEvent(const QJsonObject &event);
-    void foldConnection(NodeId id, bool connected, qint64 tUs);
+    void foldConnection(NodeId id, bool connected, bool quietly, qint64 tUs);
+    bool joinActionLine(NodeId node, qint64 tUs); // a `faults` event confirming the latest action
     void foldLog(NodeEntry &entry, StreamEventKind kind, const QJsonObject &event);
+    // Entries a node holds that the app never saw, taken from another node's mirror (Log Matching).
+    void fillLogGaps();
     void narrate(StreamEventKind kind, const QJsonObject &event, const NodeState &state);
     void stageSentence(qint64 tUs, NodeId node, const QString &type, Term term, const QString &text);
     NodeEntry &entryFor(NodeId id);
@@ -137,7 +157,7 @@ private:
     qint64 m_latestEventUs = 0;
     bool m_dirty = false; // something changed outside a fold (client write, marker)
     bool m_nodesAdded = false;
-    std::map<NodeId, qint64> m_lastHeartbeatNarratedUs;
+    ActionLine m_actionLine;
 };
 
 } // namespace raftlab

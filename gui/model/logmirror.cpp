@@ -28,6 +28,7 @@ void LogMirror::append(LogIndex first, const QJsonArray &entries)
             LogCell{.term = eventfield::term(entry), .command = entry.value("command"_L1).toString()});
     }
     m_lastIndex = lastMirroredIndex();
+    m_lastTerm = m_cells.back().term;
     while (m_cells.size() > m_capacity) {
         m_cells.pop_front();
         m_first = m_first.next();
@@ -41,6 +42,8 @@ void LogMirror::truncateFrom(LogIndex index)
         return;
     dropAfter(index.previous());
     m_lastIndex = std::min(m_lastIndex, index.previous());
+    const LogCell *tail = entry(m_lastIndex);
+    m_lastTerm = tail ? tail->term : Term{};
     m_commitIndex = std::min(m_commitIndex, m_lastIndex); // never happens to committed entries
     ++m_revision;
 }
@@ -49,6 +52,7 @@ void LogMirror::compactThrough(LogIndex index)
 {
     dropThrough(index);
     m_snapshotIndex = std::max(m_snapshotIndex, index);
+    m_nodeFirst = std::max(m_nodeFirst, index.next());
     ++m_revision;
 }
 
@@ -58,6 +62,8 @@ void LogMirror::installSnapshot(LogIndex index)
     m_first = index.next();
     m_snapshotIndex = index;
     m_lastIndex = index;
+    m_lastTerm = Term{};
+    m_nodeFirst = index.next();
     m_commitIndex = std::max(m_commitIndex, index);
     ++m_revision;
 }
@@ -88,8 +94,59 @@ void LogMirror::resync(LogIndex first, LogIndex last, Term lastTerm, LogIndex sn
         m_first = last.next();
     }
     m_lastIndex = last;
+    m_lastTerm = lastTerm;
     m_snapshotIndex = snapshot;
+    m_nodeFirst = first.value > 0 ? first : snapshot.next();
     ++m_revision;
+}
+
+bool LogMirror::hasGaps() const
+{
+    if (m_lastIndex < m_nodeFirst)
+        return false; // the node holds no entries
+    if (m_cells.empty() || lastMirroredIndex() < m_lastIndex)
+        return true;
+    // A head cut off by the capacity is not a gap: this mirror keeps only its newest entries.
+    return m_first > m_nodeFirst && m_cells.size() < m_capacity;
+}
+
+bool LogMirror::fillFrom(const LogMirror &other)
+{
+    bool filled = false;
+    // The tail, up to the node's last entry: anchored at that entry's index and term.
+    if (m_lastTerm.value > 0 && m_lastIndex >= m_nodeFirst &&
+        (m_cells.empty() || lastMirroredIndex() < m_lastIndex)) {
+        const LogCell *anchor = other.entry(m_lastIndex);
+        const LogIndex start =
+            m_cells.empty() ? std::max(m_nodeFirst, other.firstMirroredIndex()) : lastMirroredIndex().next();
+        if (anchor && anchor->term == m_lastTerm && other.entry(start)) {
+            if (m_cells.empty())
+                m_first = start;
+            for (LogIndex index = start; index <= m_lastIndex; index = index.next())
+                m_cells.push_back(*other.entry(index));
+            filled = true;
+        }
+    }
+    // The head, down to the node's first entry: anchored at the first mirrored entry.
+    if (!m_cells.empty() && m_first > m_nodeFirst && m_cells.size() < m_capacity) {
+        const LogCell *anchor = other.entry(m_first);
+        const LogIndex start = std::max({LogIndex(1), m_nodeFirst, other.firstMirroredIndex()});
+        if (anchor && anchor->term == m_cells.front().term && start < m_first) {
+            for (LogIndex index = m_first.previous(); index >= start && m_cells.size() < m_capacity;
+                 index = index.previous()) {
+                m_cells.push_front(*other.entry(index));
+                m_first = index;
+            }
+            filled = true;
+        }
+    }
+    while (m_cells.size() > m_capacity) {
+        m_cells.pop_front();
+        m_first = m_first.next();
+    }
+    if (filled)
+        ++m_revision;
+    return filled;
 }
 
 void LogMirror::clear()
@@ -97,6 +154,8 @@ void LogMirror::clear()
     m_cells.clear();
     m_first = LogIndex{1};
     m_lastIndex = m_snapshotIndex = m_commitIndex = m_appliedIndex = LogIndex{};
+    m_lastTerm = Term{};
+    m_nodeFirst = LogIndex{1};
     ++m_revision;
 }
 

@@ -38,12 +38,23 @@ public:
     void resync(LogIndex first, LogIndex last, Term lastTerm, LogIndex snapshot);
     void clear();
 
+    // Entries the node holds that this mirror never saw (appended before the app listened, or while its
+    // stream was down): the node's log from firstLogIndex() to lastIndex() is not all mirrored.
+    bool hasGaps() const;
+    // Copies the missing entries from another node's mirror where Raft's Log Matching Property says they
+    // are the same: two logs holding an entry with the same index and term are identical up to it. The
+    // tail is anchored at the node's last entry (index and term from its status), the head at the first
+    // mirrored entry. Returns true when something was filled.
+    bool fillFrom(const LogMirror &other);
+
     // Mirrored entries span [firstMirroredIndex(), lastMirroredIndex()] (empty when first > last).
     LogIndex firstMirroredIndex() const { return m_first; }
     LogIndex lastMirroredIndex() const { return m_first + m_cells.size() - 1; }
     std::size_t size() const { return m_cells.size(); }
     std::size_t capacity() const { return m_capacity; }
     LogIndex lastIndex() const { return m_lastIndex; } // the node's last index, mirrored or not
+    Term lastTerm() const { return m_lastTerm; } // its term; Term{} when unknown (after a truncation)
+    LogIndex firstLogIndex() const { return m_nodeFirst; } // the node's first entry after its snapshot
     LogIndex snapshotIndex() const { return m_snapshotIndex; } // entries up to here were compacted
     LogIndex commitIndex() const { return m_commitIndex; }
     LogIndex appliedIndex() const { return m_appliedIndex; }
@@ -60,6 +71,8 @@ private:
     std::size_t m_capacity = 100'000;
     LogIndex m_first{1}; // index of m_cells.front()
     LogIndex m_lastIndex{};
+    Term m_lastTerm{};
+    LogIndex m_nodeFirst{1};
     LogIndex m_snapshotIndex{};
     LogIndex m_commitIndex{};
     LogIndex m_appliedIndex{};

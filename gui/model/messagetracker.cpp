@@ -98,6 +98,14 @@ void MessageTracker::foldSend(const QJsonObject &event)
         recordFinished(std::move(message));
         return;
     }
+    if (m_downNodes.contains(message.to)) {
+        // Its receiver is dead: it will never arrive (the sender queues it for a process that is gone).
+        message.endedUs = message.sentUs;
+        message.outcome = MessageOutcome::Lost;
+        message.dropReason = QStringLiteral("receiver down");
+        recordFinished(std::move(message));
+        return;
+    }
     std::size_t &onLink = m_inFlightPerLink[{message.from, message.to}];
     const bool hasRoom = m_inFlight.size() < m_limits.maxInFlight &&
         (onLink < m_limits.maxInFlightPerLink || isRare(message.type));
@@ -224,8 +232,24 @@ void MessageTracker::forgetSendsFrom(NodeId node, qint64 beforeUs)
             finish(slot, MessageOutcome::Lost, beforeUs, QString());
 }
 
+void MessageTracker::setNodeDown(NodeId node, bool down, qint64 atUs)
+{
+    if (!down) {
+        m_downNodes.erase(node);
+        return;
+    }
+    m_downNodes.insert(node);
+    for (std::size_t slot = m_inFlight.size(); slot-- > 0;) {
+        const TrackedMessage &message = m_inFlight[slot];
+        if (message.to == node || message.from == node)
+            finish(slot, MessageOutcome::Lost, atUs,
+                   message.to == node ? QStringLiteral("receiver down") : QStringLiteral("sender down"));
+    }
+}
+
 void MessageTracker::clear()
 {
+    m_downNodes.clear();
     m_inFlight.clear();
     m_slotById.clear();
     m_inFlightPerLink.clear();

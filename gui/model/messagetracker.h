@@ -8,6 +8,7 @@
 
 #include <array>
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -17,7 +18,7 @@ enum class MessageOutcome : std::uint8_t {
     InFlight, // sent, not yet received or dropped
     Delivered, // the receiver's `recv`
     Dropped, // a `drop` at either end (cut link, injected loss, full queue)
-    Lost, // no recv or drop within the lifetime: the receiver died, or its stream is not followed
+    Lost, // never arrives: its receiver (or sender) died, or no recv or drop came within the lifetime
 };
 
 // One Raft message between its `send` and its `recv` or `drop`, matched by the trace id they share.
@@ -36,7 +37,8 @@ struct TrackedMessage
     qint64 sentUs = 0;
     qint64 endedUs = -1; // recv, drop or expiry time; -1 while in flight
     MessageOutcome outcome = MessageOutcome::InFlight;
-    QString dropReason{}; // "partitioned", "loss", "unreachable", "queue_full"
+    QString dropReason{}; // "partitioned", "loss", "unreachable", "queue_full"; Lost: "receiver down",
+                          // "sender down"
 };
 
 // Traffic on one directed link over the recent past, for drawing a rate instead of every dot.
@@ -91,6 +93,10 @@ public:
     void refreshRates(qint64 nowUs);
     // A node restarted: the trace ids of its previous life may be reused, so forget its sends.
     void forgetSendsFrom(NodeId node, qint64 beforeUs);
+    // A node's process died (or its stream ended): what is in flight to or from it is lost at `atUs`,
+    // and so is every message sent to it until it is up again (its `state` arrived).
+    void setNodeDown(NodeId node, bool down, qint64 atUs);
+    bool isNodeDown(NodeId node) const { return m_downNodes.contains(node); }
     void clear();
 
     const std::vector<TrackedMessage> &inFlight() const { return m_inFlight; }
@@ -125,6 +131,7 @@ private:
     // A recv or drop folded before its send (two streams, two sockets): matched when the send arrives.
     std::unordered_map<qint64, EarlyReceipt> m_earlyReceipts;
     std::map<std::pair<NodeId, NodeId>, LinkTraffic> m_links;
+    std::set<NodeId> m_downNodes;
     quint64 m_sent = 0;
     quint64 m_untracked = 0;
     quint64 m_unmatched = 0;

@@ -9,21 +9,84 @@ bool NarrationFilter::accepts(const NarrationItem &item) const
     return (nodes.empty() || nodes.contains(item.node)) && (types.empty() || types.contains(item.type));
 }
 
+QString NarrationItem::shownText() const
+{
+    return repeats > 1 ? QStringLiteral("%1 ×%2").arg(text).arg(repeats) : text;
+}
+
 Narration::Narration(std::size_t capacity, QObject *parent)
     : QAbstractListModel(parent)
     , m_items(capacity)
 { }
 
-void Narration::stage(NarrationItem item)
+NarrationItem *Narration::recent(quint64 serial)
 {
+    for (auto it = m_staged.rbegin(); it != m_staged.rend(); ++it)
+        if (it->serial == serial)
+            return &*it;
+    for (std::size_t row = 0; row < std::min(groupingWindow, m_items.size()); ++row)
+        if (NarrationItem &item = m_items.at(m_items.size() - 1 - row); item.serial == serial)
+            return &item;
+    return nullptr;
+}
+
+NarrationItem *Narration::repeatOf(const NarrationItem &item)
+{
+    const auto same = [&item](const NarrationItem &other) {
+        return other.node == item.node && other.type == item.type && other.text == item.text;
+    };
+    std::size_t looked = 0;
+    for (auto it = m_staged.rbegin(); it != m_staged.rend() && looked < groupingWindow; ++it, ++looked)
+        if (same(*it))
+            return &*it;
+    for (std::size_t row = 0; row < m_items.size() && looked < groupingWindow; ++row, ++looked)
+        if (NarrationItem &shown = m_items.at(m_items.size() - 1 - row); same(shown))
+            return &shown;
+    return nullptr;
+}
+
+quint64 Narration::stage(NarrationItem item)
+{
+    if (NarrationItem *repeated = repeatOf(item)) {
+        repeated->repeats += item.repeats;
+        repeated->lastUs = std::max(repeated->lastUs, item.tUs);
+        m_changed.insert(repeated->serial);
+        return repeated->serial;
+    }
     // More sentences in one frame than the feed holds: the oldest would scroll out at once anyway.
     if (m_staged.size() >= 2 * m_items.capacity())
         m_staged.erase(m_staged.begin(), m_staged.begin() + std::ptrdiff_t(m_items.capacity()));
+    item.serial = m_nextSerial++;
+    item.lastUs = item.tUs;
     m_staged.push_back(std::move(item));
+    return m_staged.back().serial;
+}
+
+bool Narration::amend(quint64 serial, const QString &text)
+{
+    NarrationItem *item = recent(serial);
+    if (!item)
+        return false;
+    item->text = text;
+    m_changed.insert(serial);
+    return true;
 }
 
 void Narration::publish()
 {
+    if (!m_changed.empty()) {
+        // Repeated or reworded shown rows: one dataChanged over the span they cover (the newest rows).
+        int first = -1;
+        int last = -1;
+        for (std::size_t row = 0; row < std::min(groupingWindow, m_items.size()); ++row)
+            if (m_changed.contains(m_items.at(m_items.size() - 1 - row).serial)) {
+                first = first < 0 ? int(row) : first;
+                last = int(row);
+            }
+        m_changed.clear();
+        if (first >= 0)
+            Q_EMIT dataChanged(index(first), index(last), {TextRole});
+    }
     if (m_staged.empty())
         return;
     // Sentences staged outside the fold (fault markers) take their place on the timeline.
@@ -55,6 +118,7 @@ void Narration::clear()
     beginResetModel();
     m_items.clear();
     m_staged.clear();
+    m_changed.clear();
     endResetModel();
 }
 
@@ -84,7 +148,7 @@ QVariant Narration::data(const QModelIndex &index, int role) const
     const NarrationItem &entry = item(std::size_t(index.row()));
     switch (role) {
     case TextRole:
-        return entry.text;
+        return entry.shownText();
     case NodeRole:
         return int(entry.node.value);
     case TypeRole:

@@ -19,6 +19,11 @@ struct NarrationItem
     QString type{}; // the event's `type` ("role", "vote", "timeout", ...), or "fault", "connection"
     Term term{};
     QString text{};
+    int repeats = 1; // the same sentence said again soon after is counted here, not added
+    qint64 lastUs = 0; // t_us of its latest repeat
+    quint64 serial = 0; // given by Narration::stage()
+
+    QString shownText() const; // the text, with " ×5" when said five times
 };
 
 // What the feed shows: empty sets mean "all".
@@ -34,6 +39,10 @@ struct NarrationFilter
 // QListView (through a QSortFilterProxyModel on NodeRole/TypeRole, or NarrationFilterModel) shows it
 // directly. Sentences are staged while a frame is folded and published once per frame: one row
 // insertion (and at most one removal at the bottom), never one signal per event.
+//
+// Calm: a sentence that repeats one of the newest `groupingWindow` sentences (same node, kind and words:
+// a cut-off node's timer firing again and again, a leader's heartbeats) is counted on that line
+// ("… ×5") instead of being added; the line keeps its place.
 class Narration final : public QAbstractListModel
 {
     Q_OBJECT
@@ -48,10 +57,15 @@ public:
         TimeRole, // qint64: t_us
     };
 
+    static constexpr std::size_t groupingWindow = 32;
+
     explicit Narration(std::size_t capacity = 2000, QObject *parent = nullptr);
 
-    void stage(NarrationItem item);
-    void publish(); // the staged sentences become rows 0.. (newest first)
+    // Returns the serial of the line that now holds it (a new one, or the repeated one).
+    quint64 stage(NarrationItem item);
+    // Rewords a line still among the newest groupingWindow (staged or shown); false when it is gone.
+    bool amend(quint64 serial, const QString &text);
+    void publish(); // the staged sentences become rows 0.. (newest first); repeats and amends show
     void clear();
 
     std::size_t capacity() const { return m_items.capacity(); }
@@ -66,8 +80,13 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
 private:
+    NarrationItem *recent(quint64 serial); // among the staged and the newest groupingWindow rows
+    NarrationItem *repeatOf(const NarrationItem &item);
+
     RingBuffer<NarrationItem> m_items; // oldest first; row r is at m_items.size() - 1 - r
     std::vector<NarrationItem> m_staged; // under 2 x capacity: older ones would scroll out anyway
+    std::set<quint64> m_changed; // shown rows repeated or reworded since the last publish()
+    quint64 m_nextSerial = 1;
 };
 
 } // namespace raftlab

@@ -177,6 +177,7 @@ void NodeState::foldStatus(const QJsonObject &status)
                                              .state = eventfield::string(follower, "state"_L1)});
     }
     foldLabConditions(status);
+    voteRequestsHeard.clear();
     const qint64 now = eventfield::timeUs(status);
     const qint64 elapsedMs = eventfield::integer(status, "election_elapsed_ms"_L1);
     const qint64 deadlineMs = eventfield::integer(status, "election_deadline_ms"_L1);
@@ -218,10 +219,12 @@ void NodeState::foldRole(const QJsonObject &event)
         leader = id;
         electionTimerStartUs = -1;
         electionDeadlineUs = -1;
+        // As the leader starts (Raft §5.3): nextIndex after its last entry (the no-op it appends next
+        // comes after this event), matchIndex 0, probing.
         followers.clear();
         for (NodeId member : members)
             if (member != id)
-                followerEntry(member);
+                followerEntry(member).state = u"probe"_s;
         break;
     case Role::Follower:
         followers.clear();
@@ -244,11 +247,19 @@ void NodeState::foldSend(const QJsonObject &event)
 {
     if (role != Role::Leader)
         return;
-    const auto type = messageTypeFromString(eventfield::string(event, "msg"_L1));
-    if (type != MessageType::AppendEntries)
-        return;
-    // Pipelined replication advances nextIndex optimistically as it sends (etcd's Progress).
     FollowerProgress &progress = followerEntry(eventfield::nodeId(event, "to"_L1));
+    if (const QString state = eventfield::string(event, "progress"_L1); !state.isEmpty()) {
+        // The leader's own view of the follower once the message left: taken as it is.
+        progress.nextIndex = eventfield::index(event, "next_index"_L1);
+        progress.matchIndex = eventfield::index(event, "match_index"_L1);
+        progress.state = state;
+        return;
+    }
+    // A stream without the leader's view (older nodes, recordings): pipelined replication advances
+    // nextIndex as it sends, once the follower's position is known (etcd's Progress, Replicate).
+    const auto type = messageTypeFromString(eventfield::string(event, "msg"_L1));
+    if (type != MessageType::AppendEntries || progress.state == u"probe"_s || progress.state == u"snapshot"_s)
+        return;
     const LogIndex sentThrough = eventfield::index(event, "prev_index"_L1) +
         std::uint64_t(std::max<qint64>(0, eventfield::integer(event, "entries"_L1)));
     progress.nextIndex = std::max(progress.nextIndex, sentThrough.next());
@@ -261,6 +272,11 @@ void NodeState::foldRecv(const QJsonObject &event)
         return;
     const NodeId from = eventfield::nodeId(event, "from"_L1);
     const Term messageTerm = eventfield::term(event);
+    if (*type == MessageType::PreVote || *type == MessageType::RequestVote) {
+        voteRequestsHeard[from] =
+            VoteRequestHeard{.term = messageTerm, .preVote = *type == MessageType::PreVote};
+        return;
+    }
     const bool fromLeader = *type == MessageType::AppendEntries || *type == MessageType::Heartbeat ||
         *type == MessageType::InstallSnapshot;
     if (fromLeader && role != Role::Leader && messageTerm == term && leader.isNone())
@@ -268,14 +284,19 @@ void NodeState::foldRecv(const QJsonObject &event)
     if (role != Role::Leader || *type != MessageType::AppendEntriesResponse || messageTerm != term)
         return;
     FollowerProgress &progress = followerEntry(from);
+    if (progress.state == u"snapshot"_s)
+        return; // the leader ignores append answers while it sends a snapshot
     if (eventfield::boolean(event, "success"_L1)) {
+        // What the leader does with an acknowledgement: match grows, a probe turns into replication.
         progress.matchIndex = std::max(progress.matchIndex, eventfield::index(event, "match_index"_L1));
         progress.nextIndex = std::max(progress.nextIndex, progress.matchIndex.next());
-    } else {
-        const LogIndex conflict = eventfield::index(event, "conflict_index"_L1);
-        progress.nextIndex =
-            std::max(progress.matchIndex.next(), conflict.value > 0 ? conflict : progress.nextIndex);
+        if (progress.state == u"probe"_s) {
+            progress.state = u"replicate"_s;
+            progress.nextIndex = progress.matchIndex.next();
+        }
     }
+    // A refusal moves nextIndex back by the leader's own rules; its next send to the follower reports
+    // where it went.
 }
 
 } // namespace raftlab

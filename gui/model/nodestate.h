@@ -24,14 +24,15 @@ struct ElectionTally
     int count(VoteAnswer answer) const;
 };
 
-// What the leader knows of one follower (from /status, then from the AppendEntries it sends and the
-// answers it receives): Raft's nextIndex and matchIndex (§5.3).
+// What the leader knows of one follower: Raft's nextIndex and matchIndex (§5.3) and how it replicates to
+// it. From the leader's own report: its status, then every message it sends the follower (each carries
+// the leader's view after sending), and between two sends the acknowledgements it receives.
 struct FollowerProgress
 {
     NodeId id{};
     LogIndex matchIndex{};
     LogIndex nextIndex{};
-    QString state{}; // "probe", "replicate" or "snapshot" (from /status only)
+    QString state{}; // "probe", "replicate" or "snapshot"; empty when not known
 };
 
 // One node as its own event stream describes it: the latest value of every field the views show.
@@ -64,6 +65,13 @@ struct NodeState
     std::vector<NodeId> blockedPeers; // peers whose Raft traffic this node drops (POST /admin/partition)
     std::vector<FollowerProgress> followers; // while leader
     ElectionTally votes;
+    // The latest PreVote or RequestVote this node received from each candidate: the term it asked for.
+    struct VoteRequestHeard
+    {
+        Term term{};
+        bool preVote = false;
+    };
+    std::map<NodeId, VoteRequestHeard> voteRequestsHeard;
     QString fsyncMode; // "always" or "never"
     QString storageError; // empty unless its disk failed
     bool preVote = true;

@@ -1,6 +1,6 @@
 #pragma once
 
-// Reading one event of a node's /events stream (INTERFACE.md; engine/http/eventjson.cpp): its kind and
+// Reading one event of a node's /events stream (docs/http-api.md; engine/http/eventjson.cpp): its kind and
 // typed fields. The stream is JSON, so a missing or null field reads as "none" rather than failing.
 
 #include "core/event.h"

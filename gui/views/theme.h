@@ -1,7 +1,7 @@
 #pragma once
 
 // Theme: every colour and font size the views draw with, in one place, so that projector mode is one
-// switch (issue 6: "larger fonts and high-contrast, colour-blind-safe palette"). Views take a Theme by
+// switch (larger fonts, high contrast, a colour-blind-safe palette). Views take a Theme by
 // value in setTheme() and repaint; none of them picks a colour of its own.
 //
 // Both palettes are built from the Okabe–Ito set (Okabe & Ito, "Color Universal Design", 2002), which

@@ -3,10 +3,12 @@
 // A hand-driven harness for RaftCore tests (etcd's raft_paper_test.go style), no sockets, threads or sleeps.
 //
 // Each node is a RaftCore plus a model of its durable storage (term/vote record, snapshot, log). After
-// every input the harness honours the Ready contract in its order: persist hardState, truncateFrom,
-// snapshot and entries; advance(); then the messages leave; then committed entries are applied. While
-// doing so it checks the contract (nothing sent or applied before it is durable, a vote never changes
-// within a term, the core's log equals what the owner persisted) and reports a broken one as a test failure.
+// every input the harness honours the Ready contract in its order: `messages` leave; persist hardState,
+// truncateFrom, snapshot and entries; advance(); `messagesAfterPersist` leave; committed entries are
+// applied. While doing so it checks the contract (nothing that promises durability is sent before it is
+// durable — `messages` are checked against the storage as it was before the Ready, as a crash right then
+// would leave it —, nothing applied before it is durable, a vote never changes within a term, the core's
+// log equals what the owner persisted) and reports a broken one as a test failure.
 //
 // Two ways to drive it:
 //  - by hand: step()/tick()/campaign()/propose() return what the node did (Output); the test inspects
@@ -106,7 +108,6 @@ struct ClusterOptions
     int electionTicksMin = 10;
     int electionTicksMax = 20;
     std::uint64_t seed = 1;
-    Sabotage sabotage = Sabotage::None;
     std::size_t snapshotChunkBytes = 512 * 1024;
     std::uint64_t catchUpEntries = 0;
 };
@@ -265,7 +266,6 @@ public:
         config.electionTimeoutTicksMax = m_options.electionTicksMax;
         config.preVote = m_options.preVote;
         config.checkQuorum = m_options.checkQuorum;
-        config.sabotage = m_options.sabotage;
         config.snapshotChunkBytes = m_options.snapshotChunkBytes;
         config.catchUpEntries = m_options.catchUpEntries;
         return config;
@@ -331,9 +331,11 @@ public:
             if (round > 1000)
                 return fail(output, "hasReady() stays true: a Ready loop that never ends");
             Ready ready = node.core->takeReady();
+            for (const Message &message : ready.messages)
+                checkLeaving(id, node, message);
             persist(id, node, ready, output);
             node.core->advance();
-            for (Message &message : ready.messages)
+            for (const Message &message : ready.messagesAfterPersist)
                 checkLeaving(id, node, message);
             for (const Entry &entry : ready.committed)
                 apply(id, node, entry);
@@ -346,6 +348,8 @@ public:
                     node.core->installSnapshot(ready.receivedSnapshot->snapshot.meta);
             }
             output.messages.insert(output.messages.end(), ready.messages.begin(), ready.messages.end());
+            output.messages.insert(output.messages.end(), ready.messagesAfterPersist.begin(),
+                                   ready.messagesAfterPersist.end());
             output.committed.insert(output.committed.end(), ready.committed.begin(), ready.committed.end());
             output.events.insert(output.events.end(), ready.events.begin(), ready.events.end());
             node.events.insert(node.events.end(), ready.events.begin(), ready.events.end());

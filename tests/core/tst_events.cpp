@@ -18,7 +18,7 @@ Q_DECLARE_METATYPE(raftlab::Event)
 namespace {
 
 constexpr auto lastEventType = EventType::ReadRejected;
-constexpr auto lastReason = Reason::StateMachineRefused;
+constexpr auto lastReason = Reason::StorageFailed;
 constexpr auto lastMessageType = MessageType::TimeoutNow;
 constexpr auto lastRole = Role::Leader;
 
@@ -185,6 +185,10 @@ void TestEvents::describeNamesTheNodes_data()
         << makeEvent(EventType::ReadRejected, Reason::NotLeader, n3) << QStringList{node3};
     QTest::newRow("read dropped") << makeEvent(EventType::ReadRejected, Reason::LeaderStepsDown)
                                   << QStringList{};
+    QTest::newRow("read dropped: disk")
+        << makeEvent(EventType::ReadRejected, Reason::StorageFailed) << QStringList{QStringLiteral("disk")};
+    QTest::newRow("halted: disk") << makeEvent(EventType::RoleChanged, Reason::StorageFailed)
+                                  << QStringList{QStringLiteral("disk"), QStringLiteral("7")};
 }
 
 void TestEvents::describeNamesTheNodes()

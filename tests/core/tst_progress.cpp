@@ -26,6 +26,8 @@ private Q_SLOTS:
     void hintBeyondRejectedIsCapped();
     void snapshotThenProbe();
     void snapshotAbandonedResumesAfterIt();
+    void checkHoldsThroughTransitions();
+    void checkNamesBrokenInvariants();
 };
 
 void TestProgress::startsProbing()
@@ -192,6 +194,51 @@ void TestProgress::snapshotAbandonedResumesAfterIt()
     progress.becomeProbe();
     QCOMPARE(progress.next(), LogIndex(21));
     QCOMPARE(progress.match(), LogIndex(2));
+}
+
+void TestProgress::checkHoldsThroughTransitions()
+{
+    // The documented invariants (progress.h) hold along a follower's ordinary life, for a leader whose
+    // log ends at 20 and who keeps up to 4 appends in flight.
+    const LogIndex last(20);
+    Progress progress(LogIndex(11));
+    const auto verify = [&](const char *when) {
+        const char *problem = progress.check(last, 4);
+        QVERIFY2(!problem,
+                 qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(when), QLatin1String(problem))));
+    };
+    verify("new");
+    progress.sentAppend(LogIndex(10), false);
+    QVERIFY(progress.rejectedAt(LogIndex(10), LogIndex(4)));
+    verify("after a rejection");
+    progress.acknowledge(LogIndex(5));
+    progress.becomeReplicate();
+    verify("replicating");
+    for (std::uint64_t end : {8, 12, 16, 20})
+        progress.sentAppend(LogIndex(end), true);
+    verify("a full window");
+    progress.acknowledge(LogIndex(12));
+    verify("half acknowledged");
+    progress.becomeSnapshot(LogIndex(15));
+    verify("sending a snapshot");
+    progress.acknowledge(LogIndex(15));
+    progress.becomeProbe();
+    verify("back to probing");
+}
+
+void TestProgress::checkNamesBrokenInvariants()
+{
+    // The check can fail: states a correct leader never produces.
+    Progress ahead(LogIndex(5));
+    ahead.acknowledge(LogIndex(9)); // the follower claims more than the leader's log holds
+    QVERIFY(ahead.check(LogIndex(5), 4) != nullptr);
+    QVERIFY(QByteArray(ahead.check(LogIndex(5), 4)).contains("matchIndex"));
+
+    Progress overfull(LogIndex(1));
+    overfull.becomeReplicate();
+    for (std::uint64_t end = 1; end <= 5; ++end)
+        overfull.sentAppend(LogIndex(end), true);
+    QVERIFY(QByteArray(overfull.check(LogIndex(5), 4)).contains("window"));
 }
 
 QTEST_GUILESS_MAIN(TestProgress)

@@ -133,6 +133,7 @@ void TestVoteResult::quorumMatchIndex_data()
 {
     QTest::addColumn<QList<int>>("matches");
     QTest::addColumn<int>("index");
+    QTest::newRow("no voters") << QList<int>{} << 0;
     QTest::newRow("alone") << QList<int>{5} << 5;
     QTest::newRow("3: sorted") << QList<int>{1, 2, 3} << 2;
     QTest::newRow("3: unsorted") << QList<int>{3, 1, 2} << 2;

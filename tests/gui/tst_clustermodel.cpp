@@ -6,10 +6,12 @@
 #include "model/clustermodel.h"
 #include "model/narrationfiltermodel.h"
 #include "support/fixturereplay.h"
+#include "support/syntheticevents.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -38,10 +40,11 @@ bool isEvent(const QJsonObject &event, const char *type, std::uint32_t node)
     return isType(event, type) && event.value("node"_L1).toInteger() == node;
 }
 
+// An event of a kind the app does not know: narrated with the node's own words (each one different).
 QJsonObject textEvent(std::uint32_t node, qint64 tUs, const QString &text)
 {
-    return QJsonObject{{"type"_L1, "commit"_L1}, {"node"_L1, qint64(node)},  {"term"_L1, 1},
-                       {"t_us"_L1, tUs},         {"role"_L1, "follower"_L1}, {"index"_L1, 1},
+    return QJsonObject{{"type"_L1, "note"_L1}, {"node"_L1, qint64(node)},  {"term"_L1, 1},
+                       {"t_us"_L1, tUs},       {"role"_L1, "follower"_L1}, {"index"_L1, 1},
                        {"text"_L1, text}};
 }
 
@@ -111,6 +114,9 @@ private Q_SLOTS:
     void messagesInFlightAreUnmatchedSends();
     void unansweredMessagesExpire();
     void narrationIsNewestFirstAndFilterable();
+    void preVoteSentencesNameBothTerms();
+    void repeatedSentencesAreCountedOnOneLine();
+    void oneSentencePerUserAction();
     void chartsSeriesAndLeaderlessTime();
     void clientWritesPerSecond();
     void oneChangedSignalPerFrame();
@@ -119,6 +125,8 @@ private Q_SLOTS:
     void sizesStayBoundedUnderLoad();
     void queueShedsMessagesWhenTheUiFallsBehind();
     void logMirrorKeepsTheNewestEntries();
+    void restartedNodesLogComesFromItsStatusAndLogMatching();
+    void followerProgressFollowsTheLeadersReport();
     void chartWindowSlides();
     void ringBufferWrapsAndPops();
 };
@@ -334,10 +342,19 @@ void TestClusterModel::messagesInFlightAreUnmatchedSends()
         else if (isType(line.event, "drop"))
             ended.insert(traceId), dropped.insert(traceId);
     }
-    std::set<qint64> unmatched;
+    std::set<qint64> unanswered;
     std::set_difference(sent.begin(), sent.end(), ended.begin(), ended.end(),
-                        std::inserter(unmatched, unmatched.end()));
+                        std::inserter(unanswered, unanswered.end()));
+    // Those sent to node 1 while it was dead (its stream closed, its new process not yet heard) are
+    // lost; those sent after its new process spoke are still in flight.
+    const qint64 restartUs = replay.timeOf(
+        [](const QJsonObject &e) { return isEvent(e, "state", 1) && e.value("term"_L1).toInteger() > 0; });
+    std::set<qint64> unmatched, lost;
+    for (const FixtureLine &line : replay.lines())
+        if (isType(line.event, "send") && unanswered.contains(line.event.value("id"_L1).toInteger()))
+            (line.tUs < restartUs ? lost : unmatched).insert(line.event.value("id"_L1).toInteger());
     QVERIFY2(!unmatched.empty(), "the fixture ends with messages to the restarted node in flight");
+    QVERIFY2(!lost.empty(), "the fixture has messages to node 1 while it is dead");
 
     const MessageTracker &messages = model.messages();
     std::set<qint64> inFlight;
@@ -355,14 +372,21 @@ void TestClusterModel::messagesInFlightAreUnmatchedSends()
     QCOMPARE(messages.unmatchedCount(), quint64(0));
     // Every matched pair left the in-flight set for the finished ring, with its outcome.
     std::size_t delivered = 0, droppedSeen = 0;
+    std::set<qint64> lostSeen;
     messages.finished().forEach([&](const TrackedMessage &message) {
         QVERIFY(!inFlight.contains(message.id));
         QVERIFY(message.endedUs >= message.sentUs);
         delivered += message.outcome == MessageOutcome::Delivered;
         droppedSeen += message.outcome == MessageOutcome::Dropped;
+        if (message.outcome == MessageOutcome::Lost) {
+            lostSeen.insert(message.id);
+            QCOMPARE(message.to, id(1));
+            QCOMPARE(message.dropReason, u"receiver down"_s);
+        }
     });
     QCOMPARE(droppedSeen, dropped.size());
-    QCOMPARE(delivered + droppedSeen, sent.size() - unmatched.size());
+    QVERIFY2(lostSeen == lost, "lost: exactly the sends to node 1 while it was down");
+    QCOMPARE(delivered + droppedSeen + lostSeen.size(), sent.size() - unmatched.size());
     QVERIFY(model.messages().link(id(2), id(1))->sent >= unmatched.size());
 }
 
@@ -411,7 +435,8 @@ void TestClusterModel::narrationIsNewestFirstAndFilterable()
     const auto votes = feed->items(NarrationFilter{.nodes = {id(3)}, .types = {u"vote"_s}}, 100);
     QVERIFY(!votes.empty());
     for (const NarrationItem &item : votes)
-        QVERIFY(item.text.startsWith(u"Node 3 granted"_s) || item.text.startsWith(u"Node 3 refused"_s));
+        QVERIFY(item.text.startsWith(u"Node 3 granted"_s) || item.text.startsWith(u"Node 3 refused"_s) ||
+                item.text.startsWith(u"Node 3 voted for"_s));
 
     // The same filter through the proxy model a QListView would show.
     NarrationFilterModel proxy;
@@ -421,6 +446,183 @@ void TestClusterModel::narrationIsNewestFirstAndFilterable()
     QCOMPARE(proxy.rowCount(), int(expected.size()));
     QCOMPARE(proxy.index(0, 0).data().toString(), expected.front().text);
     QCOMPARE(proxy.index(0, 0).data(Narration::NodeRole).toInt(), 2);
+}
+
+void TestClusterModel::preVoteSentencesNameBothTerms()
+{
+    // Over the whole recording: a pre-vote is for the next term while the asker stays in its own, and
+    // every sentence about one says which; a refusal refuses a request, not a vote.
+    {
+        ClusterModel model;
+        Replay replay(model);
+        replay.foldAll();
+        for (std::size_t row = 0; row < model.narration()->size(); ++row) {
+            const QString text = model.narration()->item(row).text;
+            if (text.contains(u"pre-vote"_s))
+                QVERIFY2(text.contains(QRegularExpression(u"term \\d+ \\(it (is|stays) in term \\d+"_s)) ||
+                             text.contains(QRegularExpression(u"for term \\d+ .*in term \\d+"_s)),
+                         qPrintable(text));
+            QVERIFY2(!text.contains(QRegularExpression(u"refused node \\d+'s (pre-)?vote[ :.]"_s)),
+                     qPrintable(text));
+        }
+    }
+    using namespace raftlab::testing;
+    ClusterModel model;
+    qint64 now = 9'000'000;
+    model.setClock([&now] { return now; });
+    const std::vector<NodeId> three{id(1), id(2), id(3)};
+    model.ingest(stateEvent(1, now, "leader", 3, three));
+    model.ingest(stateEvent(2, now, "follower", 3, three, {}, 1));
+    model.ingest(stateEvent(3, now, "follower", 3, three, {}, 1));
+    const auto event = [&](std::uint32_t node, const char *type, QJsonObject fields) {
+        fields["type"_L1] = QLatin1StringView(type);
+        fields["node"_L1] = qint64(node);
+        fields["t_us"_L1] = ++now;
+        if (!fields.contains("term"_L1))
+            fields["term"_L1] = 3;
+        model.ingest(fields);
+    };
+    event(3, "role", {{"role"_L1, "precandidate"_L1}, {"reason"_L1, "election_timeout"_L1}});
+    event(3, "vote_request", {{"prevote"_L1, true}, {"role"_L1, "precandidate"_L1}});
+    event(2, "recv", {{"msg"_L1, "PreVote"_L1}, {"from"_L1, 3}, {"to"_L1, 2}, {"id"_L1, 77}, {"term"_L1, 4}});
+    event(2, "vote",
+          {{"candidate"_L1, 3},
+           {"granted"_L1, false},
+           {"prevote"_L1, true},
+           {"voted_for"_L1, 1},
+           {"reason"_L1, "leader_alive"_L1}});
+    event(1, "recv",
+          {{"msg"_L1, "RequestVote"_L1}, {"from"_L1, 3}, {"to"_L1, 1}, {"id"_L1, 78}, {"term"_L1, 4}});
+    event(1, "vote",
+          {{"candidate"_L1, 3},
+           {"granted"_L1, false},
+           {"prevote"_L1, false},
+           {"voted_for"_L1, 2},
+           {"reason"_L1, "already_voted"_L1},
+           {"term"_L1, 4}});
+    event(1, "vote",
+          {{"candidate"_L1, 3},
+           {"granted"_L1, false},
+           {"prevote"_L1, true},
+           {"voted_for"_L1, 1},
+           {"reason"_L1, "leader_alive"_L1},
+           {"role"_L1, "leader"_L1},
+           {"term"_L1, 4}});
+    model.foldPending();
+    QStringList said;
+    for (std::size_t row = model.narration()->size(); row-- > 0;)
+        said << model.narration()->item(row).text;
+    QVERIFY2(said.contains(u"Node 3 became a pre-candidate for term 4 (it stays in term 3 unless it wins the "
+                           "pre-vote)."_s),
+             qPrintable(said.join(u'\n')));
+    QVERIFY2(said.contains(u"Node 3 asks for pre-votes for term 4 (it is in term 3)."_s),
+             qPrintable(said.join(u'\n')));
+    QVERIFY2(said.contains(
+                 u"Node 2 refused node 3's pre-vote request for term 4: it heard from its leader, node 1, "
+                 "less than an election timeout ago."_s),
+             qPrintable(said.join(u'\n')));
+    QVERIFY2(
+        said.contains(
+            u"Node 1 refused node 3's vote request for term 4: it already voted for node 2 in term 4."_s),
+        qPrintable(said.join(u'\n')));
+    // A leader refusing a pre-vote does not "hear from its leader": it is the leader.
+    QVERIFY2(
+        said.contains(u"Node 1 refused node 3's pre-vote request: it leads term 4 itself, and its followers "
+                      "still hear from it."_s),
+        qPrintable(said.join(u'\n')));
+}
+
+void TestClusterModel::repeatedSentencesAreCountedOnOneLine()
+{
+    using namespace raftlab::testing;
+    ClusterModel model;
+    qint64 now = 9'000'000;
+    model.setClock([&now] { return now; });
+    const std::vector<NodeId> three{id(1), id(2), id(3)};
+    QJsonObject leader = stateEvent(1, now, "leader", 2, three);
+    leader["heartbeat_ms"_L1] = 1000;
+    model.ingest(leader);
+    model.ingest(stateEvent(2, now, "follower", 2, three, {}, 1));
+    model.ingest(stateEvent(3, now, "follower", 2, three, {}, 1));
+    model.foldPending();
+    const std::size_t before = model.narration()->size();
+    // Node 3 is cut off: every election timeout it asks for pre-votes again, in vain; node 1 keeps
+    // sending heartbeats every second. Twenty seconds of that.
+    for (int second = 0; second < 20; ++second) {
+        now += 1'000'000;
+        model.ingest(QJsonObject{{"type"_L1, "heartbeat"_L1},
+                                 {"node"_L1, 1},
+                                 {"term"_L1, 2},
+                                 {"t_us"_L1, now},
+                                 {"role"_L1, "leader"_L1},
+                                 {"read_round"_L1, 0}});
+        if (second % 4 == 0) {
+            model.ingest(QJsonObject{{"type"_L1, "timeout"_L1},
+                                     {"node"_L1, 3},
+                                     {"term"_L1, 2},
+                                     {"t_us"_L1, now + 1},
+                                     {"role"_L1, "precandidate"_L1},
+                                     {"reason"_L1, "election_timeout"_L1}});
+            model.ingest(QJsonObject{{"type"_L1, "vote_request"_L1},
+                                     {"node"_L1, 3},
+                                     {"term"_L1, 2},
+                                     {"t_us"_L1, now + 2},
+                                     {"role"_L1, "precandidate"_L1},
+                                     {"prevote"_L1, true}});
+        }
+        model.foldPending();
+    }
+    const Narration *feed = model.narration();
+    QCOMPARE(feed->size(), before + 3); // heartbeats, timeouts, pre-vote requests: one line each
+    QStringList lines;
+    for (std::size_t row = 0; row < 3; ++row)
+        lines << feed->item(row).shownText();
+    QVERIFY2(lines.contains(u"Node 1 sends heartbeats every 1.0 s in term 2. ×20"_s),
+             qPrintable(lines.join(u'\n')));
+    QVERIFY2(lines.contains(u"Node 3's election timer fired in term 2. ×5"_s), qPrintable(lines.join(u'\n')));
+    QVERIFY2(lines.contains(u"Node 3 asks for pre-votes for term 3 (it is in term 2). ×5"_s),
+             qPrintable(lines.join(u'\n')));
+}
+
+void TestClusterModel::oneSentencePerUserAction()
+{
+    ClusterModel model;
+    qint64 now = 9'000'000;
+    model.setClock([&now] { return now; });
+    for (std::uint32_t n = 1; n <= 5; ++n)
+        model.ingest(raftlab::testing::stateEvent(n, now, n == 1 ? "leader" : "follower", 2,
+                                                  {id(1), id(2), id(3), id(4), id(5)}));
+    model.foldPending();
+    const std::size_t before = model.narration()->size();
+    // One click on ×20: every node confirms its new timers and its delay.
+    model.addFaultMarker(u"slow motion ×20"_s, now, u"You slowed the cluster down ×20."_s);
+    for (std::uint32_t n = 1; n <= 5; ++n)
+        for (const char *what : {"timers", "delay"})
+            model.ingest(
+                QJsonObject{{"type"_L1, "faults"_L1},
+                            {"node"_L1, qint64(n)},
+                            {"term"_L1, 2},
+                            {"t_us"_L1, now + 1000 * n},
+                            {"heartbeat_ms"_L1, 1000},
+                            {"text"_L1, u"Node %1 changed its %2."_s.arg(n).arg(QLatin1StringView(what))}});
+    model.foldPending();
+    QCOMPARE(model.narration()->size(), before + 1);
+    QCOMPARE(model.narration()->item(0).text,
+             u"You slowed the cluster down ×20 (confirmed by nodes 1, 2, 3, 4 and 5)."_s);
+    // Killing a node: its stream's end is the action's consequence, not news.
+    model.addFaultMarker(u"killed node 3"_s, now + 10'000, u"You killed node 3."_s);
+    model.setNodeConnected(id(3), false, true);
+    model.foldPending();
+    QCOMPARE(model.narration()->size(), before + 2);
+    // A faults event long after any action is the node's own news.
+    now += 10'000'000;
+    model.ingest(QJsonObject{{"type"_L1, "faults"_L1},
+                             {"node"_L1, 2},
+                             {"term"_L1, 2},
+                             {"t_us"_L1, now},
+                             {"text"_L1, u"Node 2 now blocks node 4."_s}});
+    model.foldPending();
+    QCOMPARE(model.narration()->item(0).text, u"Node 2 now blocks node 4."_s);
 }
 
 void TestClusterModel::chartsSeriesAndLeaderlessTime()
@@ -586,6 +788,108 @@ void TestClusterModel::queueShedsMessagesWhenTheUiFallsBehind()
     QCOMPARE(model.pendingCount(), 2 * limits.maxPendingEvents);
     model.foldPending();
     QCOMPARE(model.pendingCount(), std::size_t(0));
+}
+
+void TestClusterModel::restartedNodesLogComesFromItsStatusAndLogMatching()
+{
+    using namespace raftlab::testing;
+    ClusterModel model;
+    qint64 now = 5'000'000;
+    model.setClock([&now] { return now; });
+    const std::vector<NodeId> three{id(1), id(2), id(3)};
+    for (std::uint32_t n = 1; n <= 3; ++n)
+        model.ingest(stateEvent(n, now, n == 1 ? "leader" : "follower", 1, three));
+    for (std::uint32_t n = 1; n <= 3; ++n)
+        model.ingest(appendEvent(n, now + 1, 1, entries(1, 2, 1)));
+    model.foldPending();
+    // Node 3 dies; the others go on to index 4 in term 2; node 3 comes back, and its stream starts only
+    // after it received entries 3 and 4: its status says 1-4, no snapshot; the app saw 1-2 of it.
+    model.setNodeConnected(id(3), false);
+    now += 1000;
+    for (std::uint32_t n = 1; n <= 2; ++n)
+        model.ingest(appendEvent(n, now, 3, entries(3, 2, 2)));
+    model.foldPending();
+    QJsonObject restarted = stateEvent(3, now + 10, "follower", 2, three, {}, 1);
+    restarted["last_log_index"_L1] = 4;
+    restarted["last_log_term"_L1] = 2;
+    restarted["first_log_index"_L1] = 1;
+    restarted["snapshot_index"_L1] = 0;
+    model.ingest(restarted);
+    model.foldPending();
+    const LogMirror *log = model.log(id(3));
+    QCOMPARE(log->lastIndex(), LogIndex(4));
+    QCOMPARE(log->snapshotIndex(), LogIndex(0));
+    QVERIFY(!log->hasGaps());
+    for (std::uint64_t index = 1; index <= 4; ++index) {
+        QVERIFY(log->entry(LogIndex(index)));
+        QCOMPARE(log->entry(LogIndex(index))->command, model.log(id(1))->entry(LogIndex(index))->command);
+    }
+
+    // A node whose last entry nobody else holds (index 4 of another term): nothing is borrowed.
+    LogMirror alone;
+    alone.append(LogIndex(1), entries(1, 2, 1));
+    alone.resync(LogIndex(1), LogIndex(4), Term(3), LogIndex(0));
+    QVERIFY(alone.hasGaps());
+    QVERIFY(!alone.fillFrom(*model.log(id(1))));
+    QVERIFY(!alone.entry(LogIndex(3)));
+    // Its head: a mirror that started at index 3 borrows 1-2 from a log that agrees at index 3.
+    LogMirror late;
+    late.append(LogIndex(3), entries(3, 2, 2));
+    QVERIFY(late.hasGaps());
+    QVERIFY(late.fillFrom(*model.log(id(1))));
+    QCOMPARE(late.firstMirroredIndex(), LogIndex(1));
+    QVERIFY(!late.hasGaps());
+}
+
+void TestClusterModel::followerProgressFollowsTheLeadersReport()
+{
+    using namespace raftlab::testing;
+    ClusterModel model;
+    const qint64 now = 5'000'000;
+    model.setClock([now] { return now; });
+    const std::vector<NodeId> two{id(1), id(2)};
+    QJsonObject status = stateEvent(1, now, "leader", 2, two);
+    status["last_log_index"_L1] = 3;
+    status["followers"_L1] = QJsonArray{
+        QJsonObject{{"id"_L1, 2}, {"next_index"_L1, 3}, {"match_index"_L1, 0}, {"state"_L1, "probe"_L1}}};
+    model.ingest(status);
+    model.foldPending();
+    const auto progress = [&] {
+        return *model.node(id(1))->follower(id(2));
+    };
+    QCOMPARE(progress().nextIndex, LogIndex(3));
+    QCOMPARE(progress().state, u"probe"_s);
+
+    // A probe carrying entries 3-4 does not move nextIndex (a stream without the leader's view)...
+    QJsonObject probe = sendEvent(1, 1, 2, now + 1);
+    probe["term"_L1] = 2;
+    probe["prev_index"_L1] = 2;
+    probe["entries"_L1] = 2;
+    model.ingest(probe);
+    model.foldPending();
+    QCOMPARE(progress().nextIndex, LogIndex(3));
+    // ...and with it, the send says what the leader holds.
+    probe["id"_L1] = 2;
+    probe["t_us"_L1] = now + 2;
+    probe["next_index"_L1] = 3;
+    probe["match_index"_L1] = 0;
+    probe["progress"_L1] = "probe"_L1;
+    model.ingest(probe);
+    model.foldPending();
+    QCOMPARE(progress().nextIndex, LogIndex(3));
+    QCOMPARE(progress().state, u"probe"_s);
+    // The follower acknowledges up to 4: the leader replicates from 5.
+    QJsonObject ack = recvEvent(3, 2, 1, now + 3);
+    ack["term"_L1] = 2;
+    ack["msg"_L1] = "AppendEntriesResponse"_L1;
+    ack["response"_L1] = true;
+    ack["success"_L1] = true;
+    ack["match_index"_L1] = 4;
+    model.ingest(ack);
+    model.foldPending();
+    QCOMPARE(progress().matchIndex, LogIndex(4));
+    QCOMPARE(progress().nextIndex, LogIndex(5));
+    QCOMPARE(progress().state, u"replicate"_s);
 }
 
 void TestClusterModel::logMirrorKeepsTheNewestEntries()

@@ -3,7 +3,9 @@
 #include "cluster/clustercontroller.h"
 #include "support/nodestatus.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -32,6 +34,9 @@ private Q_SLOTS:
     void cutAndHealReachBothEnds();
     void isolateAndHealAll();
     void killAndRestartThroughTheController();
+    void restartedLeaderIsDrawnFromItsNewProcess();
+    void followersProgressIsTheLeadersOwnReport();
+    void clientWaitsScaleWithTheSpeed();
     void restartedNodeGetsTheLabConditionsBack();
     void makeLeaderHandsLeadershipOver();
     void resetAppliesNewProtocolOptions();
@@ -174,6 +179,146 @@ void TestController::killAndRestartThroughTheController()
     QTRY_COMPARE_WITH_TIMEOUT(m_controller->supervisor()->nodeState(victim),
                               ClusterSupervisor::NodeState::Running, deadlineMs);
     QTRY_VERIFY_WITH_TIMEOUT(m_controller->model()->node(victim)->connected, deadlineMs);
+}
+
+void TestController::restartedLeaderIsDrawnFromItsNewProcess()
+{
+    start(5);
+    const ClusterModel *model = m_controller->model();
+    const NodeId victim = leader();
+    const Term oldTerm = model->node(victim)->term;
+    int written = 0;
+    const auto write = [&](NodeId to, const QByteArray &key) {
+        m_controller->client(to)->put(
+            key, "v", [&](const NodeClient::KvResult &result) { written += result.ok() ? 1 : 0; });
+    };
+    write(victim, "a");
+    write(victim, "b");
+    QTRY_COMPARE_WITH_TIMEOUT(written, 2, deadlineMs);
+
+    // From the kill on, no frame may show the dead leader's last state: not as a leader, not at all
+    // until its new process has sent its own `state`.
+    int stalePictures = 0;
+    bool newProcessSpoke = false;
+    const QMetaObject::Connection watch = connect(model, &ClusterModel::changed, this, [&] {
+        const NodeState *state = model->node(victim);
+        if (state->hasStatus && !newProcessSpoke && state->isLeader() && state->term == oldTerm)
+            ++stalePictures;
+    });
+    QVERIFY(m_controller->kill(victim));
+    QTRY_VERIFY_WITH_TIMEOUT(!leader().isNone() && leader() != victim, deadlineMs);
+    write(leader(), "c");
+    write(leader(), "d");
+    QTRY_COMPARE_WITH_TIMEOUT(written, 4, deadlineMs);
+    QVERIFY(m_controller->restart(victim));
+    QTRY_VERIFY_WITH_TIMEOUT(model->node(victim)->hasStatus, deadlineMs);
+    newProcessSpoke = true;
+    disconnect(watch);
+    QCOMPARE(stalePictures, 0);
+    QVERIFY(!model->node(victim)->isLeader());
+
+    // Its log as the app mirrors it is the log its /status reports: every entry, no snapshot.
+    const NodeId now = leader();
+    QTRY_VERIFY_WITH_TIMEOUT(model->node(victim)->lastLogIndex == model->node(now)->lastLogIndex, deadlineMs);
+    const QJsonObject status = statusOf(victim);
+    const LogMirror *log = model->log(victim);
+    QCOMPARE(qint64(log->lastIndex().value), status.value(u"last_log_index").toInteger());
+    QCOMPARE(qint64(log->snapshotIndex().value), status.value(u"snapshot_index").toInteger());
+    QCOMPARE(status.value(u"snapshot_index").toInteger(), 0);
+    for (std::uint64_t index = 1; index <= log->lastIndex().value; ++index)
+        QVERIFY2(log->entry(LogIndex(index)),
+                 qPrintable(QStringLiteral("entry %1 is not mirrored").arg(index)));
+}
+
+void TestController::followersProgressIsTheLeadersOwnReport()
+{
+    start(3);
+    const ClusterModel *model = m_controller->model();
+    const NodeId boss = leader();
+    const NodeId dead = follower();
+    QVERIFY(m_controller->kill(dead));
+    int written = 0;
+    for (const QByteArray key : {"p", "q", "r"})
+        m_controller->client(boss)->put(
+            key, "v", [&](const NodeClient::KvResult &result) { written += result.ok() ? 1 : 0; });
+    QTRY_COMPARE_WITH_TIMEOUT(written, 3, deadlineMs);
+
+    // What the app shows of each follower (details dialog, logs view) is what the leader's /status says,
+    // for the live follower and for the dead one the leader keeps sending to.
+    const auto agrees = [&](QString *why) {
+        const QJsonObject status = statusOf(boss);
+        const NodeState *state = model->node(boss);
+        for (const QJsonValue &item : status.value(u"followers").toArray()) {
+            const QJsonObject reported = item.toObject();
+            const FollowerProgress *shown =
+                state->follower(NodeId(std::uint32_t(reported.value(u"id").toInt())));
+            if (!shown || qint64(shown->nextIndex.value) != reported.value(u"next_index").toInteger() ||
+                qint64(shown->matchIndex.value) != reported.value(u"match_index").toInteger() ||
+                shown->state != reported.value(u"state").toString()) {
+                *why = QStringLiteral("node %1: shown next %2 match %3 %4, reported %5")
+                           .arg(reported.value(u"id").toInt())
+                           .arg(shown ? shown->nextIndex.value : 0)
+                           .arg(shown ? shown->matchIndex.value : 0)
+                           .arg(shown ? shown->state : QString())
+                           .arg(QString::fromUtf8(QJsonDocument(reported).toJson(QJsonDocument::Compact)));
+                return false;
+            }
+        }
+        return true;
+    };
+    QString why;
+    QTRY_VERIFY2_WITH_TIMEOUT(agrees(&why), qPrintable(why), deadlineMs);
+    QVERIFY(!model->node(boss)->follower(dead)->state.isEmpty()); // the details dialog's state column
+}
+
+void TestController::clientWaitsScaleWithTheSpeed()
+{
+    start(3);
+    m_controller->setSpeed(20);
+    for (NodeClient *client : m_controller->clients()) {
+        QCOMPARE(client->timeScale(), 20);
+        QCOMPARE(client->kvTimeoutMs(), 20 * NodeClient::nodeDefaultKvTimeoutMs);
+        QCOMPARE(client->requestTimeoutMs(), 20 * NodeClient::defaultRequestTimeoutMs);
+    }
+    for (const NodeId id : m_controller->model()->nodeIds())
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(id).value(u"heartbeat_ms").toInt(),
+                                  m_controller->speedSetting().heartbeatMs, deadlineMs);
+    // The leader and one follower die: the last node knows no leader and has no majority. A write sent
+    // to it waits for a leader; one comes only after the second node is restarted, elected at ×20 speed,
+    // much later than the node's usual 3 s commit timeout. The write must commit, not time out.
+    const NodeId dead = leader();
+    const NodeId asked = follower();
+    NodeId other;
+    for (const NodeId id : m_controller->model()->nodeIds())
+        if (id != dead && id != asked)
+            other = id;
+    QVERIFY(m_controller->kill(dead));
+    QVERIFY(m_controller->kill(other));
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->model()->node(asked)->hasStatus &&
+                                 m_controller->model()->node(asked)->leader.isNone(),
+                             deadlineMs);
+    std::optional<NodeClient::KvResult> answer;
+    QElapsedTimer waited;
+    waited.start();
+    m_controller->client(asked)->put("slow", "motion",
+                                     [&](const NodeClient::KvResult &result) { answer = result; });
+    QTest::qWait(NodeClient::nodeDefaultKvTimeoutMs + 500);
+    QVERIFY2(!answer.has_value(),
+             qPrintable(QStringLiteral("answered %1 after %2 ms: %3")
+                            .arg(answer ? answer->httpStatus : 0)
+                            .arg(waited.elapsed())
+                            .arg(answer ? answer->message : QString())));
+    QVERIFY(m_controller->restart(other));
+    QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 20 * NodeClient::nodeDefaultKvTimeoutMs);
+    QVERIFY2(answer->ok(),
+             qPrintable(QStringLiteral("%1 %2 after %3 ms")
+                            .arg(answer->httpStatus)
+                            .arg(answer->message)
+                            .arg(waited.elapsed())));
+
+    m_controller->setSpeed(1);
+    for (NodeClient *client : m_controller->clients())
+        QCOMPARE(client->requestTimeoutMs(), NodeClient::defaultRequestTimeoutMs);
 }
 
 void TestController::restartedNodeGetsTheLabConditionsBack()

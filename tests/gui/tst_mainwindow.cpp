@@ -7,6 +7,7 @@
 #include "views/panels/logview.h"
 
 #include <QAction>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QLabel>
 #include <QSignalSpy>
@@ -43,10 +44,12 @@ private Q_SLOTS:
     void showsWhichClusterItIsAbout();
     void startsThreeNodesAndShowsThem();
     void killAndRestartThroughTheNodeMenu();
+    void statusBarCountsFrozenAndPausedNodes();
     void cuttingALinkInTheViewBlocksBothEnds();
     void slowMotionReachesTheNodes();
     void projectorModeEnlargesTheText();
     void closingLeavesNoNodeBehind();
+    void quittingLogsNoStreamErrors();
     void attachedClusterCannotBeKilledFromHere();
 
 private:
@@ -186,6 +189,32 @@ void TestMainWindow::killAndRestartThroughTheNodeMenu()
     QVERIFY(m_window->controller()->model()->history().faultMarkers().size() >= 2);
 }
 
+void TestMainWindow::statusBarCountsFrozenAndPausedNodes()
+{
+    QCOMPARE(MainWindow::nodeCountsText({.known = 5, .up = 5, .frozen = 0}),
+             QStringLiteral("5 of 5 nodes up"));
+    QCOMPARE(MainWindow::nodeCountsText({.known = 5, .up = 4, .frozen = 1}),
+             QStringLiteral("4 of 5 nodes up, 1 frozen"));
+    QCOMPARE(MainWindow::nodeCountsText({.known = 5, .up = 3, .frozen = 1}),
+             QStringLiteral("3 of 5 nodes up, 1 frozen, 1 down"));
+    QCOMPARE(MainWindow::nodeCountsText({.known = 5, .up = 0, .frozen = 5}),
+             QStringLiteral("all 5 nodes paused"));
+
+    start();
+    const NodeId cold = follower();
+    QVERIFY(m_window->controller()->freeze(cold));
+    QTRY_VERIFY2_WITH_TIMEOUT(m_window->statusSummary().contains(QStringLiteral("2 of 3 nodes up, 1 frozen")),
+                              qPrintable(m_window->statusSummary()), deadlineMs);
+    m_window->controller()->pauseAll();
+    QTRY_VERIFY2_WITH_TIMEOUT(m_window->statusSummary().contains(QStringLiteral("all 3 nodes paused")),
+                              qPrintable(m_window->statusSummary()), deadlineMs);
+    QVERIFY2(m_window->statusSummary().contains(QStringLiteral("(frozen)")),
+             qPrintable(m_window->statusSummary()));
+    m_window->controller()->resumeAll();
+    QTRY_VERIFY2_WITH_TIMEOUT(m_window->statusSummary().contains(QStringLiteral("3 of 3 nodes up")),
+                              qPrintable(m_window->statusSummary()), deadlineMs);
+}
+
 void TestMainWindow::cuttingALinkInTheViewBlocksBothEnds()
 {
     start();
@@ -204,6 +233,12 @@ void TestMainWindow::cuttingALinkInTheViewBlocksBothEnds()
 void TestMainWindow::slowMotionReachesTheNodes()
 {
     start();
+    const Narration *feed = m_window->controller()->model()->narration();
+    const auto actionLines = [feed] {
+        return feed->items(NarrationFilter{.types = {QStringLiteral("fault"), QStringLiteral("faults")}},
+                           10'000);
+    };
+    const std::size_t linesBefore = actionLines().size();
     QAction *slow = m_window->speedAction(20);
     QVERIFY(slow);
     slow->trigger();
@@ -219,6 +254,13 @@ void TestMainWindow::slowMotionReachesTheNodes()
     for (const NodeId id : m_window->controller()->model()->nodeIds())
         QTRY_COMPARE_WITH_TIMEOUT(m_window->controller()->model()->node(id)->heartbeatMs, speed.heartbeatMs,
                                   deadlineMs);
+    // One click, one sentence in the feed: the three nodes' six confirmations join it.
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        actionLines().front().text.contains(QStringLiteral("confirmed by nodes 1, 2 and 3")),
+        qPrintable(actionLines().front().text), deadlineMs);
+    QCOMPARE(actionLines().size(), linesBefore + 1);
+    QVERIFY2(actionLines().front().text.startsWith(QStringLiteral("You slowed the cluster down ×20")),
+             qPrintable(actionLines().front().text));
 }
 
 void TestMainWindow::projectorModeEnlargesTheText()
@@ -243,6 +285,34 @@ void TestMainWindow::closingLeavesNoNodeBehind()
     for (const qint64 pid : pids)
         QVERIFY2(!processExists(pid),
                  qPrintable(QStringLiteral("node process %1 outlived the window").arg(pid)));
+}
+
+namespace {
+
+QStringList capturedMessages;
+
+void captureMessage(QtMsgType, const QMessageLogContext &, const QString &message)
+{
+    capturedMessages << message;
+}
+
+} // namespace
+
+void TestMainWindow::quittingLogsNoStreamErrors()
+{
+    start();
+    capturedMessages.clear();
+    const QtMessageHandler previous = qInstallMessageHandler(captureMessage);
+    // Quit as the menu does; then give the closed streams time to report themselves, if they would.
+    QVERIFY(m_window->close());
+    QElapsedTimer settling;
+    settling.start();
+    while (settling.elapsed() < 1000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    m_window.reset();
+    qInstallMessageHandler(previous);
+    const QStringList noise = capturedMessages.filter(QStringLiteral("event stream"));
+    QVERIFY2(noise.isEmpty(), qPrintable(noise.join(u'\n')));
 }
 
 void TestMainWindow::attachedClusterCannotBeKilledFromHere()

@@ -13,6 +13,7 @@ private Q_SLOTS:
     void framesArriveWhateverTheChunking();
     void badLengthsAreCorrupt_data();
     void badLengthsAreCorrupt();
+    void theLimitCanGrowBetweenFrames();
 };
 
 void TestFrameCodec::framesArriveWhateverTheChunking_data()
@@ -63,6 +64,28 @@ void TestFrameCodec::badLengthsAreCorrupt()
     QCOMPARE(decoder.take(frame), FrameDecoder::Status::Corrupt);
     decoder.feed(QByteArray("\0\0\0\x01z", 5));
     QCOMPARE(decoder.take(frame), FrameDecoder::Status::Corrupt); // stays corrupt: alignment is lost
+}
+
+void TestFrameCodec::theLimitCanGrowBetweenFrames()
+{
+    // A small hello and, in the same read, a frame too large for the hello's limit: the limit in force
+    // when each header is read decides.
+    QByteArray stream;
+    appendFrame(stream, QByteArray(100, 'h'));
+    appendFrame(stream, QByteArray(5000, 'm'));
+    FrameDecoder decoder(4096);
+    decoder.feed(stream);
+    QByteArray frame;
+    QCOMPARE(decoder.take(frame), FrameDecoder::Status::Frame);
+    QCOMPARE(frame.size(), 100);
+    decoder.setMaxFrameBytes(1 << 20);
+    QCOMPARE(decoder.take(frame), FrameDecoder::Status::Frame);
+    QCOMPARE(frame.size(), 5000);
+
+    FrameDecoder strict(4096);
+    strict.feed(stream);
+    QCOMPARE(strict.take(frame), FrameDecoder::Status::Frame);
+    QCOMPARE(strict.take(frame), FrameDecoder::Status::Corrupt);
 }
 
 QTEST_GUILESS_MAIN(TestFrameCodec)

@@ -1,11 +1,58 @@
 #include "core/random.h"
 #include "net/messagecodec.h"
 
+#include <QCborArray>
 #include <QCborMap>
 #include <QCborValue>
 #include <QTest>
 
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
 using namespace raftlab;
+
+// The largest single allocation through operator new since the last reset: a decoder must not size an
+// allocation from a count it read before checking that the input can hold that many items.
+namespace {
+std::atomic<std::size_t> g_largestAllocation{0};
+
+void *allocate(std::size_t size)
+{
+    std::size_t seen = g_largestAllocation.load(std::memory_order_relaxed);
+    while (size > seen && !g_largestAllocation.compare_exchange_weak(seen, size, std::memory_order_relaxed)) {
+    }
+    if (void *p = std::malloc(size == 0 ? 1 : size))
+        return p;
+    throw std::bad_alloc();
+}
+} // namespace
+
+void *operator new(std::size_t size)
+{
+    return allocate(size);
+}
+void *operator new[](std::size_t size)
+{
+    return allocate(size);
+}
+void operator delete(void *p) noexcept
+{
+    std::free(p);
+}
+void operator delete[](void *p) noexcept
+{
+    std::free(p);
+}
+void operator delete(void *p, std::size_t) noexcept
+{
+    std::free(p);
+}
+void operator delete[](void *p, std::size_t) noexcept
+{
+    std::free(p);
+}
 
 class TestMessageCodec : public QObject
 {
@@ -18,6 +65,10 @@ private Q_SLOTS:
     void malformedIsAnErrorNotACrash();
     void randomBytesNeverCrash();
     void helloRoundTripAndRejects();
+    void claimedCountsAllocateNothing_data();
+    void claimedCountsAllocateNothing();
+    void nonContiguousAppendsAreRefused_data();
+    void nonContiguousAppendsAreRefused();
 };
 
 static bool sameMessage(const Message &a, const Message &b)
@@ -108,8 +159,11 @@ void TestMessageCodec::malformedIsAnErrorNotACrash_data()
     QTest::newRow("term as text") << cbor(QCborMap{{0, 5}, {3, QStringLiteral("x")}}) << "term";
     QTest::newRow("negative term") << cbor(QCborMap{{0, 5}, {3, -1}}) << "term";
     QTest::newRow("unknown key") << cbor(QCborMap{{0, 5}, {99, 1}}) << "unknown message key";
-    QTest::newRow("entry not array") << cbor(QCborMap{{0, 5}, {10, QCborArray{1}}}) << "entry";
-    QTest::newRow("entry short") << cbor(QCborMap{{0, 5}, {10, QCborArray{QCborArray{1, 2}}}}) << "entry";
+    QTest::newRow("entry not array") << cbor(QCborMap{{0, 5}, {10, QCborArray{QByteArray(8, 'x')}}})
+                                     << "entry is not an array";
+    QTest::newRow("entry short") << cbor(QCborMap{{0, 5},
+                                                  {10, QCborArray{QCborArray{1, 2, QByteArray(3, 'x')}}}})
+                                 << "an entry is not [index, term, type, payload]";
     QTest::newRow("entry bad type") << cbor(QCborMap{{0, 5},
                                                      {10, QCborArray{QCborArray{1, 2, 9, QByteArray("x")}}}})
                                     << "unknown entry type";
@@ -163,6 +217,92 @@ void TestMessageCodec::helloRoundTripAndRejects()
     QCOMPARE(decoded.to, NodeId(3));
     QVERIFY(!decodeHello(QByteArray("GET / HTTP/1.1"), decoded).isEmpty());
     QVERIFY(!decodeHello(encodeMessage(Message{}, 1), decoded).isEmpty());
+}
+
+void TestMessageCodec::claimedCountsAllocateNothing_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("expected");
+    // {0: AppendEntries, 10: <header>}: the header claims far more than the few bytes after it.
+    const auto appendWithEntriesHeader = [](const QByteArray &header, const QByteArray &after = {}) {
+        return QByteArray("\xa2\x00\x05\x0a", 4) + header + after;
+    };
+    QTest::newRow("a million entries") << appendWithEntriesHeader(QByteArray("\x9a\x00\x0f\x42\x40", 5))
+                                       << "entries claims 1000000 elements";
+    QTest::newRow("a thousand entries in 100 bytes")
+        << appendWithEntriesHeader(QByteArray("\x99\x03\xe8", 3), QByteArray(100, '\0'))
+        << "entries claims 1000 elements";
+    QTest::newRow("too many entries")
+        << appendWithEntriesHeader(QByteArray("\x9b\x00\x00\x00\x01\x00\x00\x00\x00", 9))
+        << "entries is not an array of at most";
+    // {0: InstallSnapshot, 21: bytes claiming 1 TiB}
+    QTest::newRow("a terabyte chunk")
+        << QByteArray("\xa2\x00\x09\x15\x5b\x00\x00\x01\x00\x00\x00\x00\x00zz", 15)
+        << "snapshotChunk claims 1099511627776 bytes";
+    // One entry whose payload claims 64 MiB.
+    QTest::newRow("a 64 MiB payload")
+        << appendWithEntriesHeader(QByteArray("\x81\x84\x01\x01\x01\x5a\x04\x00\x00\x00", 10))
+        << "entry payload claims 67108864 bytes";
+}
+
+void TestMessageCodec::claimedCountsAllocateNothing()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, expected);
+    Message m;
+    std::uint64_t traceId = 0;
+    g_largestAllocation = 0;
+    const QString error = decodeMessage(bytes, m, traceId);
+    const std::size_t largest = g_largestAllocation;
+    // The decoder's own bookkeeping (the CBOR reader, an error string) stays well under this.
+    QVERIFY2(
+        largest < 16 * 1024,
+        qPrintable(
+            QStringLiteral("a %1-byte message made a %2-byte allocation").arg(bytes.size()).arg(largest)));
+    QVERIFY2(error.contains(expected), qPrintable(error));
+}
+
+void TestMessageCodec::nonContiguousAppendsAreRefused_data()
+{
+    QTest::addColumn<quint64>("prevIndex");
+    QTest::addColumn<quint64>("prevTerm");
+    QTest::addColumn<QList<quint64>>("indexes");
+    QTest::addColumn<QList<quint64>>("terms");
+    QTest::addColumn<QString>("expected"); // empty: accepted
+    using L = QList<quint64>;
+    QTest::newRow("contiguous") << 9ull << 2ull << L{10, 11, 12} << L{2, 3, 5} << QString();
+    QTest::newRow("from the start") << 0ull << 0ull << L{1, 2} << L{1, 1} << QString();
+    QTest::newRow("a gap") << 9ull << 2ull << L{10, 12} << L{2, 2} << "index 12 follows index 10";
+    QTest::newRow("not after prev") << 9ull << 2ull << L{11, 12} << L{2, 2} << "index 11 follows index 9";
+    QTest::newRow("repeated index") << 9ull << 2ull << L{10, 10} << L{2, 2} << "index 10 follows index 10";
+    QTest::newRow("going back") << 9ull << 2ull << L{10, 11, 5} << L{2, 2, 2} << "index 5 follows index 11";
+    QTest::newRow("terms go down") << 9ull << 2ull << L{10, 11} << L{3, 2} << "terms go down";
+    QTest::newRow("below prevLogTerm") << 9ull << 4ull << L{10} << L{3} << "terms go down";
+    QTest::newRow("above the message term") << 9ull << 2ull << L{10} << L{8} << "above the message's term";
+    QTest::newRow("past the last index") << 0xFFFFFFFFFFFFFFFFull << 2ull << L{0} << L{2} << "not contiguous";
+}
+
+void TestMessageCodec::nonContiguousAppendsAreRefused()
+{
+    QFETCH(quint64, prevIndex);
+    QFETCH(quint64, prevTerm);
+    QFETCH(QList<quint64>, indexes);
+    QFETCH(QList<quint64>, terms);
+    QFETCH(QString, expected);
+    Message m{.type = MessageType::AppendEntries, .from = NodeId(1), .to = NodeId(2), .term = Term(5)};
+    m.prevLogIndex = LogIndex(prevIndex);
+    m.prevLogTerm = Term(prevTerm);
+    for (qsizetype i = 0; i < indexes.size(); ++i)
+        m.entries.push_back(Entry{LogIndex(indexes[i]), Term(terms[i]), EntryType::Command, QByteArray("x")});
+    Message decoded;
+    std::uint64_t traceId = 0;
+    const QString error = decodeMessage(encodeMessage(m, 1), decoded, traceId);
+    if (expected.isEmpty()) {
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QVERIFY(sameMessage(m, decoded));
+    } else {
+        QVERIFY2(error.contains(expected), qPrintable(error));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMessageCodec)

@@ -26,7 +26,7 @@ private Q_SLOTS:
     void loadNamesAMissingFile();
 };
 
-// INTERFACE.md's example, verbatim.
+// The example in docs/cli.md, verbatim.
 static const QByteArray interfaceExample = R"({
   "cluster": "demo",
   "heartbeat_ms": 50,
@@ -88,6 +88,12 @@ void TestClusterConfig::readsOptionalFields()
     QVERIFY(!config.preVote);
     QVERIFY(!config.checkQuorum);
     QCOMPARE(config.snapshotEvery, 64);
+    QVERIFY(config.secretFile.isEmpty());
+
+    const QString withSecret =
+        parse(exampleWith(R"("heartbeat_ms": 50,)", R"("secret_file": "secrets/demo.key",)"), config);
+    QVERIFY2(withSecret.isEmpty(), qPrintable(withSecret));
+    QCOMPARE(config.secretFile, QStringLiteral("secrets/demo.key"));
 }
 
 void TestClusterConfig::appliesDefaultTimingWhenAbsent()
@@ -118,7 +124,13 @@ void TestClusterConfig::rejectsBadFiles_data()
     row("unknown key", exampleWith(R"("heartbeat_ms")", R"("heartbeat")"),
         "cluster.json: unknown key \"heartbeat\" (expected cluster, heartbeat_ms, election_timeout_ms, "
         "prevote, "
-        "check_quorum, snapshot_every, nodes)");
+        "check_quorum, snapshot_every, nodes, secret_file)");
+    row("secret file not a string",
+        exampleWith(R"("heartbeat_ms": 50,)", R"("heartbeat_ms": 50, "secret_file": 7,)"),
+        "cluster.json: secret_file: must be the path of a file holding the cluster secret, not 7");
+    row("secret file empty",
+        exampleWith(R"("heartbeat_ms": 50,)", R"("heartbeat_ms": 50, "secret_file": "",)"),
+        "cluster.json: secret_file: must be the path of a file holding the cluster secret, not \"\"");
     row("repeated key", exampleWith(R"("heartbeat_ms": 50,)", R"("heartbeat_ms": 50, "heartbeat_ms": 60,)"),
         "cluster.json: key \"heartbeat_ms\" appears twice");
     row("repeated key in a node", exampleWith(R"("id": 2,)", R"("id": 2, "id": 4,)"),
@@ -220,6 +232,8 @@ void TestClusterConfig::rejectsBadFiles_data()
         "cluster.json: nodes[0].raft: \"127.0.0.256\" is not a valid IPv4 address");
     row("short ipv4", exampleWith("127.0.0.1:7101", "127.1:7101"),
         "cluster.json: nodes[0].raft: \"127.1\" is not a valid IPv4 address");
+    row("ipv4 of fullwidth digits", exampleWith("127.0.0.1:7101", "１.0.0.1:7101"),
+        "cluster.json: nodes[0].raft: \"１.0.0.1\" is not a valid host name");
     row("any ipv4", exampleWith("127.0.0.1:7101", "0.0.0.0:7101"),
         "cluster.json: nodes[0].raft: 0.0.0.0 is not an address other nodes can connect to");
     row("bad name", exampleWith("127.0.0.1:7101", "my host:7101"),
@@ -347,6 +361,7 @@ void TestClusterConfig::toJsonRoundTrips_data()
         << QByteArray(R"({"cluster": "a\"{[,:b", "nodes": [{"id": 1, "raft": "h:1", "http": "h:2"}]})");
     QTest::newRow("every option set") << QByteArray(R"({"cluster": "class \"B\" \\ ü", "heartbeat_ms": 500,
         "election_timeout_ms": [3000, 6000], "prevote": false, "check_quorum": false, "snapshot_every": 7,
+        "secret_file": "/etc/raftlab/%8 \"key\"",
         "nodes": [{"id": 9, "raft": "[2001:db8::1]:7101", "http": "host.lab:80"},
                   {"id": 4, "raft": "10.0.0.4:7101", "http": "[::1]:8104"}]})");
 }

@@ -21,6 +21,10 @@ private Q_SLOTS:
     void skipsMalformedCommands_data();
     void skipsMalformedCommands();
     void commandRoundTrip();
+    void compareAndSwap();
+    void compareAndSwapWhileFrozen();
+    void conditionalCommandRoundTrip();
+    void snapshotAfterCompareAndSwap();
     void snapshotRestoreRoundTrip();
     void snapshotIsDeterministic();
     void frozenViewKeepsTheStateAtItsIndex();
@@ -119,12 +123,19 @@ void TestKvStore::skipsMalformedCommands_data()
     const QByteArray put = KvStore::encodePut("key", "value");
 
     QTest::newRow("empty") << QByteArray();
-    QTest::newRow("unknown tag") << QByteArray("\x03\x01\x00\x00\x00k", 6);
+    QTest::newRow("unknown tag") << QByteArray("\x06\x01\x00\x00\x00k", 6);
+    QTest::newRow("tag zero") << QByteArray("\x00\x01\x00\x00\x00k", 6);
     QTest::newRow("not a command") << QByteArray("\xff\xff\xff", 3);
     QTest::newRow("tag only") << put.left(1);
     QTest::newRow("short key length") << put.left(4);
     QTest::newRow("key past the end") << put.left(7);
     QTest::newRow("delete with trailing bytes") << (KvStore::encodeDelete("k") + QByteArray("\x01", 1));
+    const QByteArray putIfValue = KvStore::encodePutIfValue("k", "old", "new");
+    QTest::newRow("put-if-value without expected length") << putIfValue.left(7);
+    QTest::newRow("put-if-value with a short expected length") << putIfValue.left(9);
+    QTest::newRow("put-if-value expected past the end") << putIfValue.left(12);
+    QTest::newRow("put-if-absent key past the end") << KvStore::encodePutIfAbsent("key", "v").left(7);
+    QTest::newRow("delete-if-value key past the end") << KvStore::encodeDeleteIfValue("key", "").left(6);
     QTest::newRow("old cbor put") << cbor(oldPut);
     QTest::newRow("old cbor delete") << cbor(oldDelete);
     QTest::newRow("cbor integer") << cbor(QCborValue(42));
@@ -174,6 +185,189 @@ void TestKvStore::commandRoundTrip()
              QByteArray("\x02\x02\x00\x00\x00"
                         "ab",
                         7));
+}
+
+void TestKvStore::compareAndSwap()
+{
+    KvStore store;
+    applyNext(store, KvStore::encodePut("k", "v1"));
+
+    // put-if-value: applies only on an exact match of the whole value.
+    ApplyResult result = applyNext(store, KvStore::encodePutIfValue("k", "v1", "v2"));
+    QCOMPARE(result.status, Status::Applied);
+    QCOMPARE(result.operation, KvOperation::Put);
+    QVERIFY(result.keyExisted);
+    QCOMPARE(store.get("k"), std::optional<QByteArray>("v2"));
+
+    result = applyNext(store, KvStore::encodePutIfValue("k", "v1", "v3"));
+    QCOMPARE(result.status, Status::CompareFailed);
+    QCOMPARE(result.index, LogIndex(3));
+    QCOMPARE(result.key, QByteArray("k"));
+    QVERIFY2(result.keyExisted, "the failed comparison still says what it found");
+    QCOMPARE(store.get("k"), std::optional<QByteArray>("v2"));
+    QCOMPARE(store.appliedIndex(), LogIndex(3)); // a failed comparison is still an applied entry
+
+    QCOMPARE(applyNext(store, KvStore::encodePutIfValue("k", "v", "x")).status, Status::CompareFailed);
+    QCOMPARE(applyNext(store, KvStore::encodePutIfValue("k", "v2x", "x")).status, Status::CompareFailed);
+    QCOMPARE(applyNext(store, KvStore::encodePutIfValue("absent", "", "x")).status, Status::CompareFailed);
+    QCOMPARE(store.get("absent"), std::nullopt);
+
+    // An empty value is a value, not an absence.
+    applyNext(store, KvStore::encodePut("empty", QByteArray()));
+    QCOMPARE(applyNext(store, KvStore::encodePutIfValue("empty", "", "filled")).status, Status::Applied);
+    QCOMPARE(store.get("empty"), std::optional<QByteArray>("filled"));
+    QCOMPARE(applyNext(store, KvStore::encodePutIfAbsent("empty", "again")).status, Status::CompareFailed);
+
+    // put-if-absent.
+    result = applyNext(store, KvStore::encodePutIfAbsent("new", "first"));
+    QCOMPARE(result.status, Status::Applied);
+    QVERIFY(!result.keyExisted);
+    QCOMPARE(applyNext(store, KvStore::encodePutIfAbsent("new", "second")).status, Status::CompareFailed);
+    QCOMPARE(store.get("new"), std::optional<QByteArray>("first"));
+
+    // delete-if-value.
+    result = applyNext(store, KvStore::encodeDeleteIfValue("new", "second"));
+    QCOMPARE(result.status, Status::CompareFailed);
+    QCOMPARE(result.operation, KvOperation::Delete);
+    QCOMPARE(store.get("new"), std::optional<QByteArray>("first"));
+    result = applyNext(store, KvStore::encodeDeleteIfValue("new", "first"));
+    QCOMPARE(result.status, Status::Applied);
+    QVERIFY(result.keyExisted);
+    QCOMPARE(store.get("new"), std::nullopt);
+    QCOMPARE(applyNext(store, KvStore::encodeDeleteIfValue("new", "first")).status, Status::CompareFailed);
+    QCOMPARE(store.size(), 2); // k and empty
+
+    // Binary values compare byte for byte.
+    const QByteArray binary("\x00\xff\x00", 3);
+    applyNext(store, KvStore::encodePut("bin", binary));
+    QCOMPARE(applyNext(store, KvStore::encodePutIfValue("bin", QByteArray("\x00\xff", 2), "x")).status,
+             Status::CompareFailed);
+    QCOMPARE(applyNext(store, KvStore::encodePutIfValue("bin", binary, "x")).status, Status::Applied);
+    QCOMPARE(store.get("bin"), std::optional<QByteArray>("x"));
+}
+
+void TestKvStore::compareAndSwapWhileFrozen()
+{
+    // While a snapshot view is out, the comparison must see the overlay: the value applied since the
+    // freeze, not the frozen one.
+    KvStore store;
+    KvStore plain;
+    const auto both = [&](const QByteArray &payload, Status expected) {
+        const ApplyResult a = applyNext(store, payload);
+        const ApplyResult b = applyNext(plain, payload);
+        QCOMPARE(a.status, expected);
+        QCOMPARE(b.status, expected);
+        QCOMPARE(a.keyExisted, b.keyExisted);
+    };
+    both(KvStore::encodePut("k", "frozen"), Status::Applied);
+    both(KvStore::encodePut("gone", "soon"), Status::Applied);
+    const QByteArray atFreeze = store.snapshot();
+    const KvSnapshotView view = store.freeze();
+
+    both(KvStore::encodePut("k", "overlay"), Status::Applied);
+    both(KvStore::encodePutIfValue("k", "frozen", "no"), Status::CompareFailed);
+    both(KvStore::encodePutIfValue("k", "overlay", "swapped"), Status::Applied);
+    both(KvStore::encodeDelete("gone"), Status::Applied);
+    both(KvStore::encodePutIfAbsent("gone", "back"), Status::Applied);
+    both(KvStore::encodeDeleteIfValue("gone", "soon"), Status::CompareFailed);
+    both(KvStore::encodeDeleteIfValue("gone", "back"), Status::Applied);
+    both(KvStore::encodePutIfAbsent("fresh", "1"), Status::Applied);
+    QCOMPARE(store.get("k"), std::optional<QByteArray>("swapped"));
+    QCOMPARE(store.get("gone"), std::nullopt);
+    QVERIFY(store == plain);
+    QCOMPARE(view.encode(), atFreeze);
+    store.thaw(view);
+    QCOMPARE(store.snapshot(), plain.snapshot());
+}
+
+void TestKvStore::conditionalCommandRoundTrip()
+{
+    const QByteArray binaryKey("\x00k\x01", 3);
+    const QByteArray binaryExpected("\x00\x05\x00\x00\x00", 5); // looks like a length: must not be misread
+    const QByteArray binaryValue("\x00\xfe\x01\x02", 4);
+    KvCommand command;
+
+    QCOMPARE(
+        KvStore::decodeCommand(KvStore::encodePutIfValue(binaryKey, binaryExpected, binaryValue), command),
+        QString());
+    QCOMPARE(command.operation, KvOperation::Put);
+    QCOMPARE(command.condition, KvCondition::IfValue);
+    QCOMPARE(command.key, binaryKey);
+    QCOMPARE(command.expected, binaryExpected);
+    QCOMPARE(command.value, binaryValue);
+
+    QCOMPARE(KvStore::decodeCommand(KvStore::encodePutIfValue("k", QByteArray(), QByteArray()), command),
+             QString());
+    QCOMPARE(command.condition, KvCondition::IfValue);
+    QCOMPARE(command.expected, QByteArray());
+    QCOMPARE(command.value, QByteArray());
+
+    QCOMPARE(KvStore::decodeCommand(KvStore::encodePutIfAbsent(binaryKey, binaryValue), command), QString());
+    QCOMPARE(command.operation, KvOperation::Put);
+    QCOMPARE(command.condition, KvCondition::IfAbsent);
+    QCOMPARE(command.key, binaryKey);
+    QCOMPARE(command.value, binaryValue);
+    QCOMPARE(command.expected, QByteArray());
+
+    QCOMPARE(KvStore::decodeCommand(KvStore::encodeDeleteIfValue(binaryKey, binaryExpected), command),
+             QString());
+    QCOMPARE(command.operation, KvOperation::Delete);
+    QCOMPARE(command.condition, KvCondition::IfValue);
+    QCOMPARE(command.key, binaryKey);
+    QCOMPARE(command.expected, binaryExpected);
+    QCOMPARE(command.value, QByteArray());
+
+    // Decoding a plain command after a conditional one into the same struct leaves no condition behind.
+    QCOMPARE(KvStore::decodeCommand(KvStore::encodePut("k", "v"), command), QString());
+    QCOMPARE(command.condition, KvCondition::None);
+    QCOMPARE(command.expected, QByteArray());
+    QCOMPARE(KvStore::decodeCommand(KvStore::encodeDelete("k"), command), QString());
+    QCOMPARE(command.condition, KvCondition::None);
+
+    // The layouts are part of the on-disk log.
+    QCOMPARE(KvStore::encodePutIfValue("ab", "x", "vw"),
+             QByteArray("\x03\x02\x00\x00\x00"
+                        "ab"
+                        "\x01\x00\x00\x00"
+                        "xvw",
+                        14));
+    QCOMPARE(KvStore::encodePutIfAbsent("ab", "v"),
+             QByteArray("\x04\x02\x00\x00\x00"
+                        "abv",
+                        8));
+    QCOMPARE(KvStore::encodeDeleteIfValue("ab", "x"),
+             QByteArray("\x05\x02\x00\x00\x00"
+                        "abx",
+                        8));
+}
+
+void TestKvStore::snapshotAfterCompareAndSwap()
+{
+    // Conditional commands change nothing about snapshots: a store that reached a state through them
+    // encodes exactly like one that reached it with plain puts and deletes, and restores the same.
+    KvStore viaCas;
+    applyNext(viaCas, KvStore::encodePutIfAbsent("a", "1"));
+    applyNext(viaCas, KvStore::encodePutIfValue("a", "1", "2"));
+    applyNext(viaCas, KvStore::encodePutIfValue("a", "1", "lost")); // fails
+    applyNext(viaCas, KvStore::encodePutIfAbsent("b", "x"));
+    applyNext(viaCas, KvStore::encodeDeleteIfValue("b", "x"));
+    applyNext(viaCas, KvStore::encodePutIfAbsent("c", "3"));
+
+    KvStore plain;
+    applyNext(plain, KvStore::encodePut("a", "1"));
+    applyNext(plain, KvStore::encodePut("a", "2"));
+    applyNext(plain, QByteArray(), EntryType::NoOp);
+    applyNext(plain, KvStore::encodePut("b", "x"));
+    applyNext(plain, KvStore::encodeDelete("b"));
+    applyNext(plain, KvStore::encodePut("c", "3"));
+
+    QVERIFY(viaCas == plain);
+    QCOMPARE(viaCas.snapshot(), plain.snapshot());
+    KvStore restored;
+    QCOMPARE(restored.restore(viaCas.snapshot(), viaCas.appliedIndex()), QString());
+    QVERIFY(restored == viaCas);
+    QCOMPARE(applyNext(restored, KvStore::encodePutIfValue("a", "2", "3")).status, Status::Applied);
+    QCOMPARE(restored.get("a"), std::optional<QByteArray>("3"));
 }
 
 void TestKvStore::snapshotRestoreRoundTrip()

@@ -44,6 +44,12 @@ void TestNodeOptions::acceptsTheInterfaceExample()
     QVERIFY2(!defaults.options.heartbeatMs && !defaults.options.electionTimeoutMs,
              "timing flags not given must stay unset so that the cluster file decides");
     QCOMPARE(defaults.options.fsyncMode, FsyncMode::Always);
+    QVERIFY(defaults.options.clusterSecretFile.isEmpty());
+
+    const NodeCommandLine withSecret = parse(
+        {"--cluster=c.json", "--id=1", "--data-dir=d", "--cluster-secret-file", "/etc/raftlab/demo.key"});
+    QCOMPARE(withSecret.action, Action::Run);
+    QCOMPARE(withSecret.options.clusterSecretFile, QStringLiteral("/etc/raftlab/demo.key"));
 }
 
 void TestNodeOptions::rejectsBadCommandLines_data()
@@ -74,6 +80,8 @@ void TestNodeOptions::rejectsBadCommandLines_data()
     QTest::newRow("stray argument") << (required + QStringList{"extra"}) << "extra";
     QTest::newRow("empty data dir") << QStringList{"--cluster", "c", "--id", "1", "--data-dir", ""}
                                     << "non-empty";
+    QTest::newRow("empty secret file") << (required + QStringList{"--cluster-secret-file", ""})
+                                       << "--cluster-secret-file needs a non-empty path";
 }
 
 void TestNodeOptions::rejectsBadCommandLines()
@@ -91,8 +99,9 @@ void TestNodeOptions::helpListsEveryOption()
 {
     const NodeCommandLine result = parse({"--help"});
     QCOMPARE(result.action, Action::ShowHelp);
-    for (const char *option : {"--cluster FILE", "--id N", "--data-dir DIR", "--heartbeat-ms",
-                               "--election-timeout-ms", "--fsync", "--admin-token", "--help", "--version"})
+    for (const char *option :
+         {"--cluster FILE", "--id N", "--data-dir DIR", "--heartbeat-ms", "--election-timeout-ms", "--fsync",
+          "--admin-token", "--cluster-secret-file FILE", "--help", "--version"})
         QVERIFY2(result.text.contains(QLatin1String(option)), option);
 }
 

@@ -33,7 +33,7 @@ SimConfig ChaosRun::drawConfig(Random &random, const ChaosOptions &options)
     config.core.maxInflightAppends = static_cast<int>(random.between(1, 9));
     config.core.maxEntriesPerAppend = static_cast<std::size_t>(random.between(1, 9));
     config.core.snapshotChunkBytes = static_cast<std::size_t>(random.between(8, 200));
-    config.core.sabotage = options.sabotage;
+    config.adversary = options.adversary;
     config.faults.lossProbability =
         random.chance(0.5) ? 0.0 : 0.15 * static_cast<double>(random.between(0, 100)) / 100;
     config.faults.duplicateProbability = random.chance(0.5) ? 0.0 : 0.05;
@@ -243,7 +243,7 @@ QString runFigure8Churn(std::uint64_t seed, const Figure8Options &options)
     config.core.electionTimeoutTicksMin = 15;
     config.core.electionTimeoutTicksMax = 30;
     config.core.maxEntriesPerAppend = 1 + seed % 3; // small batches: followers catch up entry by entry
-    config.core.sabotage = options.sabotage;
+    config.adversary = options.adversary;
     config.faults = options.unreliable ? NetworkFaults{1, 4, 0.1, 0.05, 0.02, 100}
                                        : NetworkFaults{1, 1, 0.0, 0.0, 0.0, 0};
     Simulation simulation(config, seed);

@@ -13,7 +13,7 @@ namespace raftlab::sim {
 struct ChaosOptions
 {
     int nodeCount = 0; // 0: 3, 5 or 7, drawn from the seed
-    Sabotage sabotage = Sabotage::None;
+    AdversarialFault adversary = AdversarialFault::None;
     int chaosTicks = 600; // how long faults are injected
     bool checkLiveness = true; // afterwards: heal, and require a leader and new commits everywhere
     // Figure 8 churn (6.824's TestFigure8): per tick, the chance that the current leader crashes; it comes
@@ -45,7 +45,7 @@ struct Figure8Options
 {
     int rounds = 1000;
     bool unreliable = false; // 10% loss, duplication, long jitter
-    Sabotage sabotage = Sabotage::None;
+    AdversarialFault adversary = AdversarialFault::None;
     bool checkLiveness = true;
 };
 QString runFigure8Churn(std::uint64_t seed, const Figure8Options &options);

@@ -13,7 +13,7 @@
 namespace raftlab::sim {
 
 // Raft's safety properties (Figure 3) and the owner-visible promises of the core, checked after every
-// simulation step (STYLE.md: "safety checked at every step"). Each check is incremental, so it stays
+// simulation step (safety checked at every step). Each check is incremental, so it stays
 // cheap enough to run millions of times:
 //  - Election Safety: at most one leader per term, over the whole history.
 //  - Log Matching: an (index, term) pair names one entry everywhere, with one predecessor term, so two

@@ -83,7 +83,7 @@ private:
         }
     };
 
-    // Bounded (STYLE.md): a flood beyond this is lost, as a full socket buffer would lose it.
+    // Bounded: a flood beyond this is lost, as a full socket buffer would lose it.
     static constexpr std::size_t maxInFlight = 20000;
 
     void enqueue(const Message &message, SimTime now);

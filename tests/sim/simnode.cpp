@@ -30,6 +30,17 @@ void SimNode::crash()
     m_pendingReads.clear();
 }
 
+void SimNode::failDisk()
+{
+    if (!isUp() || m_core->isHalted())
+        return;
+    m_inFlight.reset();
+    const Ready last = m_core->halt();
+    m_observer.eventsEmitted(last.events);
+    for (std::uint64_t failed : last.failedReads)
+        m_pendingReads.erase(failed);
+}
+
 ReadIndexResult SimNode::requestRead(std::uint64_t requestId, const QByteArray &key)
 {
     const ReadIndexResult result = m_core->readIndex(requestId);
@@ -48,13 +59,16 @@ void SimNode::beginReady()
 {
     m_inFlight = m_core->takeReady();
     m_observer.eventsEmitted(m_inFlight->events);
+    // 1. What may leave before persistence leaves now: a crash at any later point must be safe.
+    for (const Message &message : m_inFlight->messages)
+        m_observer.messageSent(message);
 }
 
 void SimNode::sendEarlyMessages()
 {
     if (!m_inFlight)
         return;
-    for (const Message &message : m_core->takeEarlyMessages())
+    for (const Message &message : m_core->takeMessagesToSendNow())
         m_observer.messageSent(message);
 }
 
@@ -66,24 +80,24 @@ bool SimNode::completeReady(CrashPoint crashAt)
         crash();
         return false;
     }
-    // 1. Durable before anything leaves (Raft §5, thesis §3.8; the contract of ready.h).
+    // 2. Durable before `messagesAfterPersist` leave (Raft §5, thesis §3.8; the contract of ready.h).
     persist(ready, crashAt == CrashPoint::MidPersist);
     if (crashAt == CrashPoint::MidPersist || crashAt == CrashPoint::BeforeSend) {
         crash();
         return false;
     }
-    // 2. Tell the core its last Ready is durable.
+    // 3. Tell the core its last Ready is durable.
     m_core->advance();
-    // 3. Send. A crash half-way lets a prefix out.
-    const std::size_t sendCount =
-        crashAt == CrashPoint::MidSend ? ready.messages.size() / 2 : ready.messages.size();
+    // 4. Send the rest. A crash half-way lets a prefix out.
+    const Messages &after = ready.messagesAfterPersist;
+    const std::size_t sendCount = crashAt == CrashPoint::MidSend ? after.size() / 2 : after.size();
     for (std::size_t i = 0; i < sendCount; ++i)
-        m_observer.messageSent(ready.messages[i]);
+        m_observer.messageSent(after[i]);
     if (crashAt == CrashPoint::MidSend || crashAt == CrashPoint::BeforeApply) {
         crash();
         return false;
     }
-    // 4. Apply, then answer the reads that are now safe.
+    // 5. Apply, then answer the reads that are now safe.
     apply(ready);
     maybeCompact();
     // 5. A snapshot from the leader: installed only if the state machine can restore it.

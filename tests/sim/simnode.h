@@ -21,13 +21,14 @@ struct SimDisk
     LogIndex lastIndex() const { return snapshot.meta.index + entries.size(); }
 };
 
-// Where a crash may interrupt the handling of one Ready, to model a process dying mid-way.
+// Where a crash may interrupt the handling of one Ready, to model a process dying mid-way. The Ready's
+// `messages` (those that may leave before persistence) have left at every point.
 enum class CrashPoint {
     None,
-    BeforePersist, // the Ready is lost entirely
+    BeforePersist, // nothing of the Ready is durable
     MidPersist, // the term/vote record, the truncation, the snapshot and half the entries are durable
-    BeforeSend, // all durable, advance() never called, nothing sent
-    MidSend, // some messages left, the rest did not
+    BeforeSend, // all durable, advance() never called, none of `messagesAfterPersist` sent
+    MidSend, // some of `messagesAfterPersist` left, the rest did not
     BeforeApply, // everything sent, nothing applied
 };
 
@@ -49,8 +50,9 @@ public:
 };
 
 // One simulated server: a RaftCore, the disk it persists to, and the state machine it applies to.
-// It follows the Ready contract of ready.h literally, so the simulation checks the core as a real
-// owner would drive it. A crash drops everything but the disk; a restart rebuilds the core from it.
+// It follows the Ready contract of ready.h literally and in raftlab-node's order (send `messages`,
+// persist, advance(), send `messagesAfterPersist`, apply), so the simulation checks the core as a real
+// owner drives it. A crash drops everything but the disk; a restart rebuilds the core from it.
 class SimNode
 {
 public:
@@ -61,6 +63,8 @@ public:
     RaftCore &core() { return *m_core; }
     const RaftCore &core() const { return *m_core; }
     const SimDisk &disk() const { return m_disk; }
+    // For faults that damage what a node stored while it was down (adversarial test doubles).
+    SimDisk &disk() { return m_disk; }
     const KvStateMachine &stateMachine() const { return m_stateMachine; }
     CoreConfig &config() { return m_config; }
     int incarnation() const { return m_incarnation; }
@@ -72,12 +76,18 @@ public:
     void start(std::uint64_t coreSeed);
     // Loses the core, the state machine and pending reads; the disk stays.
     void crash();
+    // The disk refuses every write from now on, as raftlab-node's storage failure: the Ready in flight
+    // never becomes durable (its `messages` may have left), and the core leaves the protocol
+    // (RaftCore::halt()). The node stays up, inert, until it crashes; a restart finds the disk as it was.
+    void failDisk();
+    bool hasDiskFailed() const { return isUp() && m_core->isHalted(); }
 
     bool hasReady() const { return isUp() && !m_inFlight && m_core->hasReady(); }
     // One takeReady() / persist / advance() / send / apply round. Returns false if it crashed.
     bool handleReady(CrashPoint crashAt);
-    // The same round split in two, as raftlab-node runs it: takeReady() now, the disk write done later
-    // while the core keeps taking input (and a leader sends what takeEarlyMessages() releases).
+    // The same round split in two, as raftlab-node runs it: takeReady() and `messages` sent now, the disk
+    // write done later while the core keeps taking input (and what takeMessagesToSendNow() releases
+    // leaves meanwhile).
     void beginReady();
     bool completeReady(CrashPoint crashAt);
     bool hasReadyInFlight() const { return m_inFlight.has_value(); }

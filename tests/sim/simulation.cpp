@@ -12,6 +12,7 @@ Simulation::Simulation(const SimConfig &config, std::uint64_t seed)
     , m_random(seed)
     , m_network(m_random.next())
     , m_checker(config.nodeCount)
+    , m_adversary(makeAdversary(config.adversary))
     , m_readyDueAt(static_cast<std::size_t>(config.nodeCount))
     , m_persistDoneAt(static_cast<std::size_t>(config.nodeCount))
     , m_restartAt(static_cast<std::size_t>(config.nodeCount))
@@ -255,6 +256,15 @@ void Simulation::thaw(NodeId id)
     }
 }
 
+void Simulation::failDisk(NodeId id)
+{
+    SimNode &target = node(id);
+    target.failDisk();
+    m_readyDueAt[id.value - 1].reset();
+    m_persistDoneAt[id.value - 1].reset();
+    endStep();
+}
+
 void Simulation::crash(NodeId id)
 {
     SimNode &target = node(id);
@@ -274,6 +284,8 @@ void Simulation::restart(NodeId id)
     m_restartAt[id.value - 1].reset();
     if (target.isUp())
         return;
+    if (m_adversary)
+        m_adversary->onRestart(id, target.disk());
     target.start(m_random.next());
     m_checker.onRestart(target);
     afterInput(target);
@@ -434,6 +446,13 @@ void Simulation::hardStatePersisted(NodeId node, const HardState &previous, cons
 
 void Simulation::messageSent(const Message &message)
 {
+    if (m_adversary) {
+        Message rewritten = message;
+        m_adversary->onSend(rewritten, node(message.from).core());
+        m_checker.onMessageSent(rewritten, node(message.from).disk());
+        m_network.send(rewritten, m_now);
+        return;
+    }
     m_checker.onMessageSent(message, node(message.from).disk());
     m_network.send(message, m_now);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "adversary.h"
 #include "safetychecker.h"
 #include "simnetwork.h"
 #include "simnode.h"
@@ -29,6 +30,8 @@ struct SimConfig
     int maxReadyDelayTicks = 2;
     // Chance that handling a Ready is cut short by a crash (restarted by whoever drives the run).
     double crashInReadyProbability = 0.0;
+    // A fault that breaks Raft from outside the cores, for showing that the checker catches it.
+    AdversarialFault adversary = AdversarialFault::None;
 };
 
 // A client's view of its own requests, for tests to look at.
@@ -81,6 +84,8 @@ public:
     // thawed, then is handled all at once, stale by then. Clients cannot reach it meanwhile.
     void freeze(NodeId id);
     void thaw(NodeId id);
+    // The node's disk fails (SimNode::failDisk()): it stays up but leaves the protocol.
+    void failDisk(NodeId id);
     bool isFrozen(NodeId id) const { return m_frozen[id.value - 1]; }
     int crashCount() const { return m_crashes; }
 
@@ -139,6 +144,7 @@ private:
     Random m_random;
     SimNetwork m_network;
     SafetyChecker m_checker;
+    std::unique_ptr<Adversary> m_adversary; // nullptr: none
     std::vector<std::unique_ptr<SimNode>> m_nodes;
     std::vector<std::optional<SimTime>> m_readyDueAt;
     std::vector<std::optional<SimTime>>

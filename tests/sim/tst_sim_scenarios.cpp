@@ -73,6 +73,7 @@ private Q_SLOTS:
     void checkQuorumStepsDownIsolatedLeader_data();
     void checkQuorumStepsDownIsolatedLeader();
     void readIndexNeverStaleFromDeposedLeader();
+    void leaderWhoseDiskFailsStepsDown();
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -427,7 +428,7 @@ void TestSimScenarios::messageCount()
     std::uint64_t mostWhenIdle = 0;
     const QString failure = forSeeds(13000, 100, [&](std::uint64_t seed) {
         // As RaftNode does, each node handles its Ready once per turn of its event loop (here: per
-        // tick), so the ten Start() calls of one instant travel together (group commit, DESIGN.md).
+        // tick), so the ten Start() calls of one instant travel together (group commit).
         SimConfig config = RaftTester::labConfig(3, true);
         config.inlineReadyProbability = 0;
         config.maxReadyDelayTicks = 1;
@@ -929,6 +930,40 @@ void TestSimScenarios::readIndexNeverStaleFromDeposedLeader()
         t.one(5, true);
         EXPECT(t.node(*old).core().role() != Role::Leader,
                QStringLiteral("the deposed leader still leads after healing"));
+        return t.failure();
+    });
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
+}
+
+void TestSimScenarios::leaderWhoseDiskFailsStepsDown()
+{
+    // A leader's disk fails while it writes a new entry. It sent the entry before its own write (thesis
+    // §10.2.1), so the next leader may commit it: the client's answer must be "unknown", never "failed".
+    // The failed node stops leading and never campaigns; the others go on without it.
+    const QString failure = forSeeds(27000, 100, [](std::uint64_t seed) {
+        SimConfig config = RaftTester::labConfig(3, true);
+        config.asyncPersistProbability = 1.0; // every Ready is written while the core goes on, as in the node
+        RaftTester t(config, seed);
+        t.one(3, false);
+        const std::optional<int> leader = t.checkOneLeader();
+        EXPECT_OK();
+        const Term term = t.node(*leader).core().term();
+        const RaftTester::Started started = t.startCommand(*leader);
+        EXPECT(started.isLeader, QStringLiteral("the leader refused the command"));
+        t.simulation().failDisk(RaftTester::idOf(*leader));
+        EXPECT(t.node(*leader).core().role() == Role::Follower,
+               QStringLiteral("the failed node still leads"));
+
+        // (Not disconnected: that would also lose the appends on the wire.)
+        const std::optional<int> next = t.checkOneLeader();
+        EXPECT_OK();
+        EXPECT(*next != *leader, QStringLiteral("the failed node leads again"));
+        EXPECT(t.waitCommitted(started.index, 2, 5 * second),
+               QStringLiteral("the entry sent before the disk failed was not committed by the next leader"));
+        EXPECT(t.wasApplied(started), QStringLiteral("another command took the entry's index"));
+        t.sleepTicks(5 * second);
+        EXPECT(t.node(*leader).core().term() == term && t.node(*leader).core().role() == Role::Follower,
+               QStringLiteral("the failed node campaigned"));
         return t.failure();
     });
     QVERIFY2(failure.isEmpty(), qPrintable(failure));

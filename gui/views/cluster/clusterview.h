@@ -1,6 +1,6 @@
 #pragma once
 
-// ClusterView: the cluster drawn live, the heart of the app (issue 6, "The cluster view"; after Qt's
+// ClusterView: the cluster drawn live, the heart of the app (after Qt's
 // elasticnodes example). Nodes on a ring (NodeItem: id, role, term colour, process state, election timer
 // arc, votes), links between every pair (LinkItem: click to cut or heal), message dots travelling along
 // them (MessageLayer, planned by MessagePlanner), a legend and a hint line for newcomers.

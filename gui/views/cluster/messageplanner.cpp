@@ -84,6 +84,16 @@ const std::vector<MessageDot> &MessagePlanner::plan(const MessageTracker &tracke
     return m_dots;
 }
 
+qint64 MessagePlanner::lostBurstStartUs(const Candidate &candidate) const
+{
+    // Sent to a node already dead: it goes as far as an in-flight dot would, then bursts. Lost while
+    // on its way (its receiver died, or it waited too long): it bursts where it is at that moment.
+    const qint64 knownUs = candidate.message->endedUs + (candidate.startUs - candidate.message->sentUs);
+    if (knownUs > candidate.startUs)
+        return knownUs;
+    return candidate.startUs + qint64(qreal(candidate.travelUs) * m_timing.arrivalHold);
+}
+
 MessagePlanner::Candidate MessagePlanner::candidateFor(const TrackedMessage &message) const
 {
     Candidate candidate{.message = &message, .startUs = message.sentUs};
@@ -103,7 +113,11 @@ MessagePlanner::Candidate MessagePlanner::candidateFor(const TrackedMessage &mes
         candidate.endUs = std::numeric_limits<qint64>::max();
         break;
     case MessageOutcome::Lost:
-        candidate.endUs = candidate.startUs; // never drawn
+        // Lost with its receiver or sender (a reason): it bursts. Expired unanswered, or superseded
+        // by a restart (no reason): nothing is known of its fate, it just leaves.
+        candidate.travelUs = expectedUs;
+        candidate.endUs =
+            message.dropReason.isEmpty() ? candidate.startUs : lostBurstStartUs(candidate) + m_timing.burstUs;
         break;
     }
     return candidate;
@@ -114,14 +128,17 @@ void MessagePlanner::collect(const MessageTracker &tracker, qint64 nowUs)
     m_candidates.clear();
     // A finished message is drawn at most until endedUs + 2 * minVisible + burst (the reply delay
     // included); the ring is in folding order, not strictly by time, hence the extra second.
-    const qint64 horizonUs = nowUs - 2 * m_timing.minVisibleUs - m_timing.burstUs - 1'000'000;
+    // A message lost or dropped on sending is drawn for one trip of its link after that.
+    qint64 longestTripUs = m_timing.minVisibleUs;
+    for (const auto &[link, travel] : m_travelUs)
+        longestTripUs = std::max(longestTripUs, travel);
+    const qint64 horizonUs = nowUs - 2 * m_timing.minVisibleUs - longestTripUs - m_timing.burstUs - 1'000'000;
     const RingBuffer<TrackedMessage> &finished = tracker.finished();
     for (std::size_t i = finished.size(); i-- > 0;) {
         const TrackedMessage &message = finished.at(i);
         if (message.endedUs < horizonUs)
             break;
-        if (message.outcome != MessageOutcome::Lost)
-            m_candidates.push_back(candidateFor(message));
+        m_candidates.push_back(candidateFor(message));
     }
     for (const TrackedMessage &message : tracker.inFlight())
         m_candidates.push_back(candidateFor(message));
@@ -183,6 +200,14 @@ std::optional<MessageDot> MessagePlanner::dotAt(const Candidate &candidate, qint
     case MessageOutcome::InFlight:
         dot.progress = std::min(travelled, m_timing.arrivalHold);
         break;
+    case MessageOutcome::Lost: {
+        const qint64 burstStartUs = lostBurstStartUs(candidate);
+        dot.progress = std::min(qreal(burstStartUs - candidate.startUs) / qreal(candidate.travelUs),
+                                std::min(travelled, m_timing.arrivalHold));
+        if (nowUs >= burstStartUs)
+            dot.burst = std::clamp(qreal(nowUs - burstStartUs) / qreal(m_timing.burstUs), 0.0, 1.0);
+        break;
+    }
     default:
         dot.progress = std::min(travelled, 1.0);
         break;

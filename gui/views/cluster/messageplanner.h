@@ -79,6 +79,7 @@ private:
 
     void collect(const MessageTracker &tracker, qint64 nowUs);
     Candidate candidateFor(const TrackedMessage &message) const;
+    qint64 lostBurstStartUs(const Candidate &candidate) const; // where a lost message's burst begins
     void delayRepliesBehindRequests();
     std::optional<MessageDot> dotAt(const Candidate &candidate, qint64 nowUs) const;
 

@@ -59,7 +59,11 @@ QString NodeDetailsDialog::describe() const
 {
     const NodeState *state = m_model->node(m_node);
     if (!state || !state->hasStatus)
-        return tr("Nothing known about node %1 yet: its event stream has not started.").arg(m_node.value);
+        return state && !state->connected && !state->members.empty()
+            ? tr("No contact with node %1: its event stream is down. Nothing is shown of its state until its "
+                 "process reports it again.")
+                  .arg(m_node.value)
+            : tr("Nothing known about node %1 yet: its event stream has not started.").arg(m_node.value);
     QString html = QStringLiteral("<h3>%1</h3><table cellspacing=4>")
                        .arg(tr("Node %1 — %2").arg(m_node.value).arg(roleLabel(state->role)));
     html += row(tr("current term"), QString::number(state->term.value));
@@ -77,8 +81,6 @@ QString NodeDetailsDialog::describe() const
             blocked << QString::number(peer.value);
         html += row(tr("blocks traffic with"), blocked.join(QStringLiteral(", ")));
     }
-    if (!state->connected)
-        html += row(tr("event stream"), tr("down: these are its last known values"));
     html += QStringLiteral("</table>");
 
     if (state->isLeader() && !state->followers.empty()) {

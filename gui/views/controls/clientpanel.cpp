@@ -29,6 +29,10 @@ namespace raftlab {
 
 namespace {
 
+// The load generator's figures: this run, the last seconds, why writes were not sent, the last failure;
+// each may wrap once in a narrow panel.
+constexpr int loadStatisticsLines = 6;
+
 RequestRecord::Outcome recordOutcome(KvAnswer::Outcome outcome)
 {
     return outcome == KvAnswer::Outcome::Ok ? RequestRecord::Outcome::Ok : RequestRecord::Outcome::Failed;
@@ -178,6 +182,7 @@ QGroupBox *ClientPanel::buildLoadBox()
     m_loadStatistics = new QLabel(box);
     m_loadStatistics->setObjectName(QStringLiteral("loadStatistics"));
     m_loadStatistics->setWordWrap(true);
+    m_loadStatistics->setAlignment(Qt::AlignLeft | Qt::AlignTop);
 
     auto updateRate = [this](int rate) {
         m_load->setRatePerSecond(rate);
@@ -229,6 +234,15 @@ void ClientPanel::setTheme(const Theme &theme)
     muted.setColor(QPalette::WindowText, theme.mutedText());
     m_explanation->setPalette(muted);
     m_loadStatistics->setPalette(colours);
+    // Controls never move under the mouse: the figures below the Start/Stop button take a fixed height
+    // whatever they say (lines come and go), and the labels beside it a fixed width.
+    const QFontMetrics metrics(theme.font());
+    m_loadStatistics->setFixedHeight(loadStatisticsLines * metrics.lineSpacing() + 4);
+    m_rateLabel->setFixedWidth(
+        metrics.horizontalAdvance(tr("%1 writes/s").arg(LoadGenerator::maxRatePerSecond)) + 8);
+    m_loadButton->setFixedWidth(
+        std::max(metrics.horizontalAdvance(tr("Start")), metrics.horizontalAdvance(tr("Stop"))) +
+        4 * metrics.averageCharWidth());
     // Theme has no status colours: a granted vote's green marks success, a refusal's red failure (and,
     // in outcomeColorName(), the candidate's orange an unknown outcome).
     m_history->setOutcomeColors(theme.voteColor(true), theme.voteColor(false), theme.mutedText());
@@ -403,20 +417,28 @@ void ClientPanel::showAnswer(const KvAnswer &answer)
 void ClientPanel::showLoadStatistics()
 {
     const LoadGenerator::Statistics s = m_load->statistics();
-    QString text = tr("Sent %1 · committed %2 · failed %3 · in flight %4 (at most %5) · %6 writes/s achieved")
-                       .arg(s.sent)
-                       .arg(s.committed)
-                       .arg(s.failed)
-                       .arg(s.inFlight)
-                       .arg(m_load->maxInFlight())
-                       .arg(s.achievedPerSecond, 0, 'f', 0);
+    // Its own counts for this run; rate and latency from the same figures as the writes chart (every
+    // client write, the last few seconds), so that the two never disagree.
+    // "This run" is what the run's row in the table shows too: its whole length, its own writes.
+    const double runPerSecond = s.elapsedMs > 0 ? double(s.committed) * 1000.0 / double(s.elapsedMs) : 0.0;
+    QString run = tr("This run (%1 s): sent %2 · committed %3 (%4/s) · failed %5 · in flight %6 (at most %7)")
+                      .arg(double(s.elapsedMs) / 1000.0, 0, 'f', 0)
+                      .arg(s.sent)
+                      .arg(s.committed)
+                      .arg(runPerSecond, 0, 'f', 0)
+                      .arg(s.failed)
+                      .arg(s.inFlight)
+                      .arg(m_load->maxInFlight());
     if (s.committed > 0)
-        text += tr(" · mean latency %1 ms").arg(s.meanLatencyUs / 1000.0, 0, 'f', 1);
+        run += tr(" · mean latency %1 ms").arg(double(s.meanLatencyUs) / 1000.0, 0, 'f', 1);
+    QStringList lines{run};
+    if (const WriteSummary recent = m_model->history().clientWrites().summary(); recent.seconds > 0)
+        lines << tr("All client writes (as on the Charts tab), %1").arg(recent.describe());
     if (s.noTarget > 0)
-        text += tr("\n%1 writes not sent: no node reachable").arg(s.noTarget);
+        lines << tr("%1 writes not sent: no node reachable").arg(s.noTarget);
     if (!s.lastFailure.isEmpty())
-        text += tr("\nLast failure: %1").arg(s.lastFailure);
-    m_loadStatistics->setText(text);
+        lines << tr("Last failure: %1").arg(s.lastFailure);
+    m_loadStatistics->setText(lines.join(QLatin1Char('\n')));
 
     if (const RequestRecord *shown = m_history->record(m_loadRow)) {
         RequestRecord updated = *shown;
@@ -424,10 +446,7 @@ void ClientPanel::showLoadStatistics()
                              .arg(m_load->isRunning() ? tr("running: ") : QString())
                              .arg(s.committed)
                              .arg(s.failed)
-                             .arg(s.elapsedMs > 0 && !m_load->isRunning()
-                                      ? double(s.committed) * 1000.0 / double(s.elapsedMs)
-                                      : s.achievedPerSecond,
-                                  0, 'f', 0);
+                             .arg(runPerSecond, 0, 'f', 0);
         updated.index = s.lastIndex;
         updated.term = s.lastTerm;
         updated.latencyMs = s.committed > 0 ? std::optional<double>(s.meanLatencyUs / 1000.0) : std::nullopt;

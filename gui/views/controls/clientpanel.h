@@ -1,10 +1,10 @@
 #pragma once
 
-// ClientPanel: a client of the cluster's key-value store in the app (issue 6, "Narration and
-// control"): put / get / delete on a chosen node or on "any node", the answer in words (status,
-// value or error, where it committed, latency, who answered and who led, and why when it teaches
-// something), a table of the last requests, and a load generator (LoadGenerator) with its figures.
-// Every write's result also goes to ClusterModel::recordClientWrite() for the charts.
+// ClientPanel: a client of the cluster's key-value store in the app: put / get / delete on a chosen node or
+// on "any node", the answer in words (status, value or error, where it committed, latency, who answered and
+// who led, and why when it teaches something), a table of the last requests, and a load generator
+// (LoadGenerator) with its figures. Every write's result also goes to ClusterModel::recordClientWrite() for
+// the charts.
 //
 // The panel never owns NodeClients: the lead's controller does, and calls setClients() whenever the
 // cluster changes; clients may be destroyed at any time (their pending requests are marked abandoned).

@@ -1,6 +1,6 @@
 #pragma once
 
-// EventFeed: the cluster's story in plain sentences, newest first (issue 6, "Narration and control"):
+// EventFeed: the cluster's story in plain sentences, newest first:
 // "Node 3's election timer fired in term 4 ...". It reads ClusterModel::narration() through three
 // stages: the source (the live narration, or a frozen snapshot while paused), NarrationFilterModel
 // (node and event group) and FeedTextFilter (search text, "Clear"). A QListView with uniform row

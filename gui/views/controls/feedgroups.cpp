@@ -9,7 +9,7 @@ namespace {
 
 // Every narrated type (ClusterModel::narrate, engine/http/eventjson.cpp streamType) and its group.
 // `state` (a node's stream connected) sits with `connection` (it closed): both say a node came or went.
-constexpr std::array<std::pair<const char *, FeedGroup>, 24> typeGroups{{
+constexpr std::array<std::pair<const char *, FeedGroup>, 25> typeGroups{{
     {"role", FeedGroup::Elections},
     {"term", FeedGroup::Elections},
     {"timeout", FeedGroup::Elections},
@@ -32,6 +32,7 @@ constexpr std::array<std::pair<const char *, FeedGroup>, 24> typeGroups{{
     {"drop", FeedGroup::Messages},
     {"heartbeat", FeedGroup::Messages},
     {"fault", FeedGroup::Faults},
+    {"faults", FeedGroup::Faults},
     {"connection", FeedGroup::Faults},
     {"state", FeedGroup::Faults},
 }};

@@ -9,8 +9,6 @@ namespace raftlab {
 
 namespace {
 
-constexpr qint64 rateWindowMs = 2000;
-
 QByteArray randomValue(QRandomGenerator &random)
 {
     static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -71,7 +69,6 @@ void LoadGenerator::start()
     m_statistics = Statistics{};
     m_statistics.inFlight = inFlight;
     m_committedLatencyTotalUs = 0;
-    m_committedSamples.clear();
     m_credit = 1; // the first write goes now, not one period later
     m_clock.start();
     m_lastTickMs = 0;
@@ -101,7 +98,6 @@ void LoadGenerator::tick()
     m_lastTickMs = nowMs;
     sendDue();
     m_statistics.elapsedMs = nowMs;
-    updateAchievedRate();
     maybeEmitStatistics();
 }
 
@@ -172,18 +168,6 @@ void LoadGenerator::forgetClient(QObject *client)
         m_statistics.inFlight -= slot->second;
         m_inFlightByClient.erase(slot);
     }
-}
-
-void LoadGenerator::updateAchievedRate()
-{
-    const qint64 nowMs = m_clock.elapsed();
-    m_committedSamples.emplace_back(nowMs, m_statistics.committed);
-    while (m_committedSamples.size() > 1 && m_committedSamples.front().first < nowMs - rateWindowMs)
-        m_committedSamples.pop_front();
-    const auto &[oldestMs, oldestCommitted] = m_committedSamples.front();
-    const qint64 spanMs = nowMs - oldestMs;
-    m_statistics.achievedPerSecond =
-        spanMs > 0 ? double(m_statistics.committed - oldestCommitted) * 1000.0 / double(spanMs) : 0.0;
 }
 
 void LoadGenerator::maybeEmitStatistics()

@@ -15,7 +15,6 @@
 #include <QString>
 #include <QTimer>
 
-#include <deque>
 #include <map>
 #include <optional>
 
@@ -44,7 +43,6 @@ public:
         quint64 noTarget = 0; // sends skipped: no node reachable
         int inFlight = 0; // of all runs
         int peakInFlight = 0;
-        double achievedPerSecond = 0; // committed per second over the last two seconds
         qint64 meanLatencyUs = 0; // of the committed writes
         std::optional<qint64> lastIndex; // where the latest committed write landed
         std::optional<qint64> lastTerm;
@@ -82,7 +80,6 @@ private:
     void finished(quint64 run, const QObject *client, bool ok, qint64 latencyUs, std::optional<qint64> index,
                   std::optional<qint64> term, const QString &failure);
     void forgetClient(QObject *client);
-    void updateAchievedRate();
     void maybeEmitStatistics(); // throttled to statisticsIntervalMs
 
     ClusterModel *m_model;
@@ -100,7 +97,6 @@ private:
     qint64 m_lastStatisticsMs = -1;
     qint64 m_committedLatencyTotalUs = 0;
     std::map<const QObject *, int> m_inFlightByClient; // a destroyed client never answers: free its slots
-    std::deque<std::pair<qint64, quint64>> m_committedSamples; // (ms, committed) over the last 2 s
     Statistics m_statistics;
 };
 

@@ -13,7 +13,7 @@ class NodeClient;
 // Which node a client request goes to. A chosen node gets it whatever its state (a student may well
 // want to see a write to a killed node fail); "any node" (NodeId{}) goes round robin among the nodes
 // whose event stream is up in the model, and the node forwards it to the leader if it is not the
-// leader itself (INTERFACE.md) — as a real client of a Raft cluster would do.
+// leader itself — as a real client of a Raft cluster would do.
 class TargetSelector
 {
 public:

@@ -18,7 +18,7 @@ class NodeSeriesChart;
 class TimeChartView;
 class WritesChart;
 
-// The charts (issue 6): term per node, commit index per node, client writes (throughput and p50/p99
+// The charts: term per node, commit index per node, client writes (throughput and p50/p99
 // latency), and time without a leader, over the last 30 s / 2 min / 10 min, with the fault markers on
 // every chart. Buttons: Pause/Resume and Export PNG….
 //

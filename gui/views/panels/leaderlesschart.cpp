@@ -4,39 +4,87 @@
 #include <QLegend>
 #include <QLegendMarker>
 
+#include <algorithm>
+
 namespace raftlab {
 
 LeaderlessChart::LeaderlessChart(QWidget *parent)
-    : TimeChartView(tr("Time without a leader"), tr("leader (node)"), parent)
+    : TimeChartView(tr("Time without a leader"), tr("leader"), parent)
 {
+    // A row per node instead of a number line: node ids are names, not quantities.
+    valueAxis()->setVisible(false);
+    m_leaderAxis = new QCategoryAxis(chart());
+    m_leaderAxis->setTitleText(tr("leader (node)"));
+    m_leaderAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    chart()->addAxis(m_leaderAxis, Qt::AlignLeft);
     m_bandEdge = new QLineSeries(chart());
-    m_band = new QAreaSeries(m_bandEdge);
+    m_bandFloor = new QLineSeries(chart());
+    m_band = new QAreaSeries(m_bandEdge, m_bandFloor);
     m_band->setName(tr("no leader"));
     m_leader = new QLineSeries(chart());
     m_leader->setName(tr("leader"));
-    attach(m_band, valueAxis());
-    attach(m_leader, valueAxis());
+    attach(m_band, m_leaderAxis);
+    attach(m_leader, m_leaderAxis);
+    setRows({});
     setTheme(theme());
 }
 
 LeaderlessChart::~LeaderlessChart() = default;
 
+void LeaderlessChart::setRows(const std::vector<NodeId> &nodes)
+{
+    if (nodes == m_rows && !m_leaderAxis->categoriesLabels().isEmpty())
+        return;
+    m_rows = nodes;
+    for (const QString &label : m_leaderAxis->categoriesLabels())
+        m_leaderAxis->remove(label);
+    m_leaderAxis->append(tr("none"), 0.0);
+    for (std::size_t row = 0; row < m_rows.size(); ++row)
+        m_leaderAxis->append(QString::number(m_rows[row].value), double(row + 1));
+    m_leaderAxis->setStartValue(-0.5);
+    m_leaderAxis->setRange(-0.5, double(m_rows.size()) + 0.5);
+}
+
+QStringList LeaderlessChart::leaderAxisLabels() const
+{
+    return m_leaderAxis->categoriesLabels();
+}
+
+double LeaderlessChart::rowOf(NodeId node) const
+{
+    if (node.isNone())
+        return 0.0;
+    const auto it = std::find(m_rows.begin(), m_rows.end(), node);
+    return it == m_rows.end() ? 0.0 : double(it - m_rows.begin() + 1);
+}
+
 void LeaderlessChart::refresh(const ClusterModel &model, const ChartWindow &window)
 {
     const ClusterHistory &history = model.history();
-    std::uint32_t highestNode = 1;
-    for (NodeId id : model.nodeIds())
-        highestNode = std::max(highestNode, id.value);
-    const double top = highestNode + 0.5;
+    setRows(model.nodeIds());
+    const double bottom = m_leaderAxis->min();
+    const double top = m_leaderAxis->max();
 
     QList<QPointF> band = leaderlessPoints(history.leaderPresence(), window);
-    for (QPointF &point : band)
-        point.setY(point.y() * top); // the band fills the chart's height
+    QList<QPointF> floor;
+    floor.reserve(band.size());
+    for (QPointF &point : band) {
+        point.setY(point.y() > 0 ? top : bottom); // the band fills the chart's height
+        floor.append(QPointF(point.x(), bottom));
+    }
     m_bandEdge->replace(band);
-    m_leader->replace(stepPoints(history.leaderSeries(), window));
-    valueAxis()->setRange(0.0, top);
-    valueAxis()->setTickInterval(1.0);
-    valueAxis()->setLabelFormat("%d");
+    m_bandFloor->replace(floor);
+    QList<QPointF> leader = stepPoints(history.leaderSeries(), window);
+    m_spans.clear();
+    for (qsizetype i = 0; i < leader.size(); ++i) {
+        const NodeId who(std::uint32_t(leader[i].y()));
+        if (!who.isNone() && i + 1 < leader.size() && leader[i + 1].y() == leader[i].y() &&
+            leader[i + 1].x() > leader[i].x())
+            m_spans.push_back(LeaderSpan{.fromX = leader[i].x(), .toX = leader[i + 1].x(), .leader = who});
+    }
+    for (QPointF &point : leader)
+        point.setY(rowOf(NodeId(std::uint32_t(point.y()))));
+    m_leader->replace(leader);
     setWindow(window);
     setFaultMarkers(markersInWindow(history.faultMarkers(), window));
 
@@ -55,9 +103,36 @@ void LeaderlessChart::refresh(const ClusterModel &model, const ChartWindow &wind
                                             .arg(qRound(double(observedUs) / 1e6)));
 }
 
+void LeaderlessChart::drawForeground(QPainter *painter, const QRectF &rect)
+{
+    TimeChartView::drawForeground(painter, rect);
+    const QRectF plot = chart()->mapToScene(chart()->plotArea()).boundingRect();
+    const QFont font = theme().font(0.75, true);
+    const QFontMetricsF metrics(font);
+    painter->save();
+    painter->setFont(font);
+    painter->setPen(theme().roleColor(Role::Leader));
+    double lastRight = -1e9;
+    for (const LeaderSpan &span : m_spans) {
+        const double y = rowOf(span.leader);
+        const QPointF from = chart()->mapToScene(chart()->mapToPosition(QPointF(span.fromX, y), m_leader));
+        const QPointF to = chart()->mapToScene(chart()->mapToPosition(QPointF(span.toX, y), m_leader));
+        const QString text = tr("node %1").arg(span.leader.value);
+        const double width = metrics.horizontalAdvance(text) + 4;
+        if (to.x() - from.x() < width || from.x() < lastRight)
+            continue; // too short to name, or it would cover the previous name
+        const double top = std::max(plot.top(), from.y() - metrics.height() - 1);
+        painter->drawText(QRectF(from.x() + 3, top, width, metrics.height()), Qt::AlignLeft, text);
+        lastRight = from.x() + width + 6;
+    }
+    painter->restore();
+}
+
 void LeaderlessChart::setTheme(const Theme &theme)
 {
     TimeChartView::setTheme(theme);
+    if (m_leaderAxis)
+        styleAxis(m_leaderAxis);
     QColor band = theme.cutLink();
     band.setAlphaF(0.3);
     m_band->setBrush(band);

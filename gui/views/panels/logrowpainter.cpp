@@ -30,9 +30,10 @@ QString cellText(const QString &command)
 
 LogIndex unmirroredPrefixEnd(const LogMirror &log)
 {
-    if (log.size() == 0) // everything the node holds came in a snapshot (or before the GUI listened)
-        return std::max(log.snapshotIndex(), log.lastIndex());
-    return std::max(log.snapshotIndex(), log.firstMirroredIndex().previous());
+    LogIndex end = std::min(log.snapshotIndex(), log.lastIndex()); // compacted into a snapshot
+    if (log.size() >= log.capacity()) // older than the newest entries the mirror keeps
+        end = std::max(end, log.firstMirroredIndex().previous());
+    return end;
 }
 
 QColor LogRowPainter::cellFill(Term term, bool committed) const
@@ -60,11 +61,19 @@ void LogRowPainter::paint(QPainter &painter, const LogRowInput &input) const
     const LogIndex prefixEnd = unmirroredPrefixEnd(log);
     if (prefixEnd >= input.firstIndex && prefixEnd.value > 0)
         paintUnmirroredPrefix(painter, input, prefixEnd);
-    for (int column = 0; column < input.columns; ++column) {
+    int unseenFrom = -1; // a run of entries the node holds and the app never saw
+    for (int column = 0; column <= input.columns; ++column) {
         const LogIndex index = input.firstIndex + std::uint64_t(column);
-        if (index > log.lastIndex())
-            break;
-        if (const LogCell *cell = log.entry(index))
+        const LogCell *cell = column < input.columns ? log.entry(index) : nullptr;
+        const bool unseen = column < input.columns && !cell && index > prefixEnd &&
+            index <= log.lastIndex() && index >= log.firstLogIndex();
+        if (unseen && unseenFrom < 0)
+            unseenFrom = column;
+        if (!unseen && unseenFrom >= 0) {
+            paintUnseen(painter, input, unseenFrom, column - 1);
+            unseenFrom = -1;
+        }
+        if (cell)
             paintCell(painter, m_geometry.cellRect(input.row, column, input.scrollY), *cell,
                       log.isCommitted(index));
     }
@@ -158,7 +167,7 @@ void LogRowPainter::paintUnmirroredPrefix(QPainter &painter, const LogRowInput &
     const LogMirror &log = *input.log;
     const QString text = log.snapshotIndex() >= prefixEnd
         ? u"snapshot ≤ %1"_s.arg(prefixEnd.value)
-        : u"older entries ≤ %1 not shown"_s.arg(prefixEnd.value);
+        : u"older entries ≤ %1 not kept"_s.arg(prefixEnd.value);
     painter.setFont(m_geometry.smallFont);
     const QFontMetrics small(m_geometry.smallFont);
     const QString shown = small.elidedText(text, Qt::ElideRight, inner.width() - 6);
@@ -166,6 +175,29 @@ void LogRowPainter::paintUnmirroredPrefix(QPainter &painter, const LogRowInput &
     painter.fillRect(label, m_theme.panel()); // legible over the hatching
     painter.setPen(m_theme.text());
     painter.drawText(inner, Qt::AlignCenter, shown);
+}
+
+void LogRowPainter::paintUnseen(QPainter &painter, const LogRowInput &input, int firstColumn,
+                                int lastColumn) const
+{
+    // Held by the node, content unknown to the app: outlined, dotted, no fill and no hatching (that
+    // means a snapshot). A question mark per entry when narrow, words when there is room.
+    const QRect first = m_geometry.cellRect(input.row, firstColumn, input.scrollY);
+    const QRect block(first.topLeft(),
+                      m_geometry.cellRect(input.row, lastColumn, input.scrollY).bottomRight());
+    const QRect inner = block.adjusted(1, 1, -2, -2);
+    painter.setPen(QPen(m_theme.mutedText(), 1.0, Qt::DotLine));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(QRectF(inner).adjusted(0.5, 0.5, -0.5, -0.5));
+    const LogIndex from = input.firstIndex + std::uint64_t(firstColumn);
+    const LogIndex to = input.firstIndex + std::uint64_t(lastColumn);
+    const QString words = from == to ? u"entry %1 not seen by the app"_s.arg(from.value)
+                                     : u"entries %1–%2 not seen by the app"_s.arg(from.value).arg(to.value);
+    const QFontMetrics small(m_geometry.smallFont);
+    painter.setFont(m_geometry.smallFont);
+    painter.setPen(m_theme.mutedText());
+    painter.drawText(inner, Qt::AlignCenter,
+                     small.horizontalAdvance(words) <= inner.width() - 6 ? words : u"?"_s);
 }
 
 void LogRowPainter::paintProgressBars(QPainter &painter, const LogRowInput &input) const

@@ -53,6 +53,7 @@ private:
     void paintCell(QPainter &painter, const QRect &slot, const LogCell &cell, bool committed) const;
     void renderCell(QPainter &painter, const QRect &slot, const LogCell &cell, bool committed) const;
     void paintUnmirroredPrefix(QPainter &painter, const LogRowInput &input, LogIndex prefixEnd) const;
+    void paintUnseen(QPainter &painter, const LogRowInput &input, int firstColumn, int lastColumn) const;
     void paintProgressBars(QPainter &painter, const LogRowInput &input) const;
     void paintLeaderView(QPainter &painter, const LogRowInput &input) const;
     void paintLeaderMark(QPainter &painter, const LogRowInput &input, LogIndex index, const QString &text,
@@ -68,8 +69,9 @@ private:
 // The command as a cell shows it: "put x=1" is shown "x=1" (the tooltip has it whole).
 QString cellText(const QString &command);
 
-// The last index of the prefix a row cannot show: compacted into a snapshot, or older than what the
-// mirror keeps. LogIndex{} when the row shows its log from index 1.
+// The last index of the prefix a row draws as one hatched block: compacted into a snapshot, or older than
+// the newest entries the mirror keeps. LogIndex{} when there is none. Entries the node holds but the app
+// never saw are not part of it: they are drawn one column each, as unknown.
 LogIndex unmirroredPrefixEnd(const LogMirror &log);
 
 } // namespace raftlab

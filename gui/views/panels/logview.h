@@ -11,7 +11,7 @@ class QToolButton;
 
 namespace raftlab {
 
-// The logs view (issue 6): one row per node, entries aligned by index in columns, each cell filled with
+// The logs view: one row per node, entries aligned by index in columns, each cell filled with
 // its term's colour and showing the term and the command; committed entries solid, uncommitted ones pale
 // with a dashed outline. Under each row, bars mark the commit and applied indexes; above a follower's
 // row, the leader's nextIndex and matchIndex for it; a hatched block shows a prefix replaced by a

@@ -39,10 +39,9 @@ public:
 
 protected:
     void drawForeground(QPainter *painter, const QRectF &rect) override;
-
-private:
     void styleAxis(QValueAxis *axis) const;
 
+private:
     Theme m_theme;
     QValueAxis *m_timeAxis = nullptr; // owned by the chart
     QValueAxis *m_valueAxis = nullptr;

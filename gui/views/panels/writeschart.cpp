@@ -9,7 +9,8 @@ WritesChart::WritesChart(QWidget *parent)
 {
     m_latencyAxis = addSecondValueAxis(tr("latency (ms)"));
     m_throughput = new QLineSeries(chart());
-    m_throughput->setName(tr("writes/s"));
+    // The lines show each second; the title sums up the last few seconds, as the load generator does.
+    m_throughput->setName(tr("writes/s (each second)"));
     m_p50 = new QLineSeries(chart());
     m_p50->setName(tr("p50 latency"));
     m_p99 = new QLineSeries(chart());
@@ -39,13 +40,16 @@ void WritesChart::refresh(const ClusterModel &model, const ChartWindow &window)
     setWindow(window);
     setFaultMarkers(markersInWindow(model.history().faultMarkers(), window));
 
-    const WriteSecond last = writes.seconds().isEmpty() ? WriteSecond{} : writes.seconds().back();
-    chart()->setTitle(throughput.isEmpty() || writes.committedCount() + writes.failedCount() == 0
+    const WriteSummary recent = writes.summary();
+    chart()->setTitle(throughput.isEmpty() || writes.committedCount() + writes.failedCount() == 0 ||
+                              recent.seconds == 0
                           ? tr("Client writes: none yet")
-                          : tr("Client writes: %1/s, p99 %2 ms · %3 failed")
-                                .arg(last.committed)
-                                .arg(double(last.p99Us) / 1000.0, 0, 'f', 1)
-                                .arg(writes.failedCount()));
+                          : tr("Client writes, %1").arg(recent.describe(true)));
+    setToolTip(recent.seconds == 0
+                   ? QString()
+                   : tr("All client writes (the app's client panel and load generator), %1. The "
+                        "lines show each second.")
+                         .arg(recent.describe()));
 }
 
 void WritesChart::setTheme(const Theme &theme)

@@ -103,6 +103,8 @@ private Q_SLOTS:
     void dotTravelsFromSendToRecv();
     void replyLeavesOnlyOnceItsRequestArrived();
     void droppedMessageBurstsAtTheCut();
+    void messagesToADeadNodeBurstThenLeave();
+    void restartedLeaderIsUnknownUntilItsNewProcessSpeaks();
     void drawsALinkCutWhenBothEndsBlock();
     void toggleLinkCutsThenHeals();
     void actionsFollowTheProcessState();
@@ -309,6 +311,87 @@ void TestClusterView::droppedMessageBurstsAtTheCut()
     now += MessagePlanner::Timing{}.burstUs;
     (void)frame(view);
     QVERIFY(!hasDot(view, 7));
+}
+
+void TestClusterView::messagesToADeadNodeBurstThenLeave()
+{
+    ClusterModel model;
+    qint64 now = 1'000'000'000;
+    model.setClock([&] { return now; });
+    ClusterView view(&model);
+    for (std::uint32_t node : {1u, 2u, 3u})
+        model.ingest(stateEvent(node, now, "follower", 1, members(3)));
+    // Node 3 asks for votes; node 1 dies while they are on their way.
+    model.ingest(sendEvent(11, 3, 1, "RequestVote", now));
+    model.ingest(sendEvent(12, 3, 2, "RequestVote", now));
+    model.foldPending();
+    const MessagePlanner::Timing timing;
+    now += timing.minVisibleUs / 4;
+    model.setNodeConnected(id(1), false);
+    model.foldPending();
+    (void)frame(view);
+    const MessageDot *dying = dotOf(view.messageDots(), 11);
+    QVERIFY2(dying && dying->burst >= 0, "the request to the dead node bursts where it is");
+    QVERIFY(dying->progress < 0.5);
+    const MessageDot *alive = dotOf(view.messageDots(), 12);
+    QVERIFY(alive && alive->burst < 0);
+
+    // Sent while node 1 is dead: it goes as far as an in-flight dot would, bursts, and leaves.
+    model.ingest(sendEvent(13, 3, 1, "RequestVote", now));
+    model.foldPending();
+    now += timing.minVisibleUs / 2;
+    (void)frame(view);
+    QVERIFY(dotOf(view.messageDots(), 13) && dotOf(view.messageDots(), 13)->burst < 0);
+    now += timing.minVisibleUs / 2 + timing.burstUs / 2;
+    (void)frame(view);
+    QVERIFY(dotOf(view.messageDots(), 13) && dotOf(view.messageDots(), 13)->burst > 0);
+    now += timing.burstUs;
+    (void)frame(view);
+    QVERIFY(!hasDot(view, 11));
+    QVERIFY(!hasDot(view, 13));
+    QCOMPARE(model.messages().inFlight().size(), std::size_t(1)); // the one to node 2 only
+    QVERIFY(model.messages().isNodeDown(id(1)));
+
+    // Its new process speaks: messages to it travel again.
+    model.ingest(stateEvent(1, now, "follower", 1, members(3)));
+    model.ingest(sendEvent(14, 3, 1, "RequestVote", now + 10));
+    model.foldPending();
+    now += timing.minVisibleUs;
+    (void)frame(view);
+    QVERIFY(dotOf(view.messageDots(), 14) && dotOf(view.messageDots(), 14)->burst < 0);
+}
+
+void TestClusterView::restartedLeaderIsUnknownUntilItsNewProcessSpeaks()
+{
+    using Process = ClusterSupervisor::NodeState;
+    ClusterModel model;
+    qint64 now = 1'000'000'000;
+    model.setClock([&] { return now; });
+    ClusterView view(&model);
+    model.ingest(stateEvent(1, now, "leader", 1, members(3)));
+    for (std::uint32_t node : {2u, 3u})
+        model.ingest(stateEvent(node, now, "follower", 1, members(3), {}, 1));
+    model.foldPending();
+    QCOMPARE(view.roleLabel(id(1)), u"leader"_s);
+
+    // Killed; node 2 wins term 2; node 1 is restarted and its process runs, its stream not yet up.
+    view.setProcessState(id(1), Process::Killed);
+    model.setNodeConnected(id(1), false);
+    model.ingest(stateEvent(2, now + 10, "leader", 2, members(3)));
+    model.foldPending();
+    for (const Process process : {Process::Starting, Process::Running}) {
+        view.setProcessState(id(1), process);
+        const NodeAppearance *one = view.nodeAppearance(id(1));
+        QVERIFY2(!one->hasStatus, "no role, no term, no crown from the dead process");
+        QCOMPARE(view.roleLabel(id(1)), QString());
+        QCOMPARE(view.roleLabel(id(2)), u"leader"_s);
+    }
+    QVERIFY(view.processLabel(id(1)) == u"no contact"_s);
+    // Its new process says who it is.
+    model.ingest(stateEvent(1, now + 20, "follower", 2, members(3), {}, 2));
+    model.foldPending();
+    QCOMPARE(view.roleLabel(id(1)), u"follower"_s);
+    QCOMPARE(view.nodeAppearance(id(1))->term, Term(2));
 }
 
 void TestClusterView::drawsALinkCutWhenBothEndsBlock()

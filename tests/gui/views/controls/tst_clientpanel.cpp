@@ -17,6 +17,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -66,6 +67,8 @@ private Q_SLOTS:
     void timeoutsSayTheOutcomeIsUnknown();
     void anyNodeGoesRoundRobinOverReachableNodes();
     void historyKeepsTheLastRequestsNewestFirst();
+    void loadFiguresAreTheChartsFigures();
+    void loadControlsNeverMove();
 
     // A real cluster.
     void putOnAnyNodeShowsIndexAndTermAndGetReadsItBack();
@@ -250,6 +253,75 @@ void TestClientPanel::historyKeepsTheLastRequestsNewestFirst()
     QCOMPARE(history.index(1, RequestHistoryModel::IndexColumn).data().toLongLong(), 9);
     history.update(ids[0], done); // gone: nothing happens
     QCOMPARE(changed.size(), 1);
+}
+
+void TestClientPanel::loadFiguresAreTheChartsFigures()
+{
+    ClusterModel model;
+    qint64 now = 100'000'000;
+    model.setClock([&now] { return now; });
+    ClientPanel panel(&model);
+    // Six seconds of 100 writes/s, with a few slow ones: what the writes chart sums up in its title.
+    for (int second = 0; second < 6; ++second) {
+        for (int i = 0; i < 100; ++i) {
+            now += 10'000;
+            model.recordClientWrite(i % 50 == 0 ? 450'000 : 6'000, WriteOutcome::Committed);
+        }
+        model.foldPending();
+    }
+    now += 10'000;
+    model.foldPending();
+    const WriteSummary recent = model.history().clientWrites().summary();
+    QCOMPARE(recent.seconds, 5);
+    QCOMPARE(recent.committedPerSecond, 100.0);
+    Q_EMIT panel.loadGenerator()->statisticsChanged();
+    const QLabel *figures = panel.findChild<QLabel *>(QStringLiteral("loadStatistics"));
+    QVERIFY(figures);
+    QVERIFY2(figures->text().contains(recent.describe()), qPrintable(figures->text()));
+    QVERIFY2(recent.describe().contains(QStringLiteral("100 writes/s")), qPrintable(recent.describe()));
+    QVERIFY2(recent.describe().contains(QStringLiteral("p99 450.0 ms")), qPrintable(recent.describe()));
+}
+
+void TestClientPanel::loadControlsNeverMove()
+{
+    ClusterModel model;
+    qint64 now = 100'000'000;
+    model.setClock([&now] { return now; });
+    ClientPanel panel(&model);
+    panel.resize(520, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    auto *button = panel.findChild<QPushButton *>(QStringLiteral("loadStartStop"));
+    auto *rate = panel.findChild<QSlider *>(QStringLiteral("loadRate"));
+    QVERIFY(button && rate);
+    const auto where = [&] {
+        return QRect(button->mapTo(&panel, QPoint(0, 0)), button->size());
+    };
+    const QRect before = where();
+    // Started with no node to send to: lines about writes not sent appear below the button; an answer
+    // with an explanation appears above; the button says Stop, then Start; the rate label changes.
+    rate->setValue(500);
+    for (int second = 0; second < 3; ++second) { // writes from before: the figures have a line for them
+        now += 1'000'000;
+        model.recordClientWrite(5'000, WriteOutcome::Committed);
+        model.foldPending();
+    }
+    button->click();
+    QVERIFY(panel.loadGenerator()->isRunning());
+    QTRY_VERIFY(panel.loadGenerator()->statistics().noTarget > 0);
+    QTRY_VERIFY(panel.findChild<QLabel *>(QStringLiteral("loadStatistics"))
+                    ->text()
+                    .contains(QStringLiteral("not sent")));
+    QCOMPARE(where(), before);
+    panel.findChild<QLineEdit *>(QStringLiteral("key"))->clear();
+    panel.findChild<QPushButton *>(QStringLiteral("put"))->click();
+    QCoreApplication::processEvents();
+    QCOMPARE(where(), before);
+    button->click();
+    QVERIFY(!panel.loadGenerator()->isRunning());
+    rate->setValue(5);
+    QCoreApplication::processEvents();
+    QCOMPARE(where(), before);
 }
 
 void TestClientPanel::putOnAnyNodeShowsIndexAndTermAndGetReadsItBack()

@@ -47,6 +47,7 @@ private Q_SLOTS:
     void seriesPerNodeEndAtTheModelsValues();
     void faultMarkersOnEveryChart();
     void leaderlessTimeIsTotalled();
+    void leaderAxisNamesEveryNode();
     void clientWritesThroughputAndLatency();
     void pauseStopsUpdates();
     void hiddenPanelDoesNotRefresh();
@@ -165,9 +166,53 @@ void TestChartsPanel::leaderlessTimeIsTotalled()
     // after node 1 was killed).
     int rises = 0;
     const QList<QPointF> band = chart->bandEdge()->points();
+    const auto [bottom, top] = chart->leaderAxisRange();
     for (qsizetype i = 1; i < band.size(); ++i)
-        rises += band[i - 1].y() == 0.0 && band[i].y() > 0.0;
+        rises += band[i - 1].y() == bottom && band[i].y() == top;
     QCOMPARE(rises, 2);
+}
+
+void TestChartsPanel::leaderAxisNamesEveryNode()
+{
+    for (const std::uint32_t count : {1u, 5u, 9u}) {
+        ClusterModel model;
+        qint64 now = 100'000'000;
+        model.setClock([&now] { return now; });
+        ChartsPanel panel(&model);
+        panel.resize(1200, 700);
+        panel.show();
+        std::vector<NodeId> members;
+        for (std::uint32_t n = 1; n <= count; ++n)
+            members.push_back(id(n));
+        for (std::uint32_t n = 1; n <= count; ++n)
+            model.ingest(stateEvent(n, now, n == count ? "leader" : "follower", 2, members));
+        model.foldPending();
+        now += 3'000'000;
+        model.ingest(stateEvent(count, now, "follower", 3, members)); // it steps down: nobody leads
+        model.foldPending();
+        now += 2'000'000;
+        model.addFaultMarker(u"now"_s, now);
+        model.foldPending();
+        panel.refreshNow();
+        const LeaderlessChart *chart = panel.leaderlessChart();
+        // Every node has its own labelled row on the axis, and "none" its own: the highest node leading
+        // is a line on its row, not at the edge.
+        const QStringList labels = chart->leaderAxisLabels();
+        QCOMPARE(labels.size(), qsizetype(count) + 1);
+        QCOMPARE(labels.first(), u"none"_s);
+        QCOMPARE(labels.last(), QString::number(count));
+        const QList<QPointF> leader = chart->leaderSeries()->points();
+        QVERIFY(!leader.isEmpty());
+        QVERIFY(std::any_of(leader.begin(), leader.end(),
+                            [&](const QPointF &point) { return point.y() == chart->rowOf(id(count)); }));
+        QCOMPARE(leader.last().y(), chart->rowOf(NodeId{}));
+        QVERIFY(chart->rowOf(id(count)) < chart->leaderAxisRange().second);
+        QVERIFY(chart->rowOf(NodeId{}) > chart->leaderAxisRange().first);
+        // The line names its leader in the plot, whatever labels the axis has room for.
+        QCOMPARE(chart->leaderSpans().size(), std::size_t(1));
+        QVERIFY(chart->leaderSpans().front().leader == id(count));
+        savePng(panel, u"charts-leader-%1-nodes.png"_s.arg(count));
+    }
 }
 
 void TestChartsPanel::clientWritesThroughputAndLatency()
@@ -190,7 +235,11 @@ void TestChartsPanel::clientWritesThroughputAndLatency()
     QCOMPARE(writes->latencySeries(LatencyPercentile::P50)->count(), 5);
     for (const QPointF &point : writes->latencySeries(LatencyPercentile::P99)->points())
         QVERIFY(point.y() >= 2.0 && point.y() < 7.0); // milliseconds
-    QVERIFY(writes->chart()->title().contains(u"50/s"_s));
+    // The title sums up the last seconds as the load generator's panel does: the same figures.
+    const WriteSummary recent = model.history().clientWrites().summary();
+    QCOMPARE(recent.committedPerSecond, 30.0); // 10, 20, 30, 40, 50
+    QVERIFY2(writes->chart()->title().contains(recent.describe(true)), qPrintable(writes->chart()->title()));
+    QVERIFY2(writes->toolTip().contains(recent.describe()), qPrintable(writes->toolTip()));
 }
 
 void TestChartsPanel::pauseStopsUpdates()

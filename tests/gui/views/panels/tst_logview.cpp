@@ -67,6 +67,7 @@ private Q_SLOTS:
     void partitionedLeadersEntryConflictsAtIndexFive();
     void followsTheTailUntilScrolledBack();
     void snapshotPrefixIsShownAsOneBlock();
+    void entriesNeverSeenAreUnknownNotASnapshot();
     void repaintsOnlyWhenTheLogsChange();
     void paintsNineNodesOfHundredThousandEntriesQuickly();
     void projectorTheme();
@@ -238,6 +239,37 @@ void TestLogView::snapshotPrefixIsShownAsOneBlock()
     QCOMPARE(cellColor(image, view.cellRect(id(2), LogIndex(118))), rgb(view.theme().termColor(Term(1))));
     QVERIFY(describeLogCell(model, id(1), LogIndex(118)).isEmpty());
     savePng(view, u"logview-snapshot.png"_s);
+}
+
+void TestLogView::entriesNeverSeenAreUnknownNotASnapshot()
+{
+    // Node 1's stream starts when it already holds entries 1-4 of term 3 and no snapshot; nobody else
+    // holds them yet. The app cannot show their contents, and must not pretend they are a snapshot.
+    ClusterModel model;
+    qint64 now = 1'000'000;
+    model.setClock([&now] { return now; });
+    QJsonObject status = stateEvent(1, now, "follower", 3, {id(1), id(2)});
+    status["last_log_index"_L1] = 4;
+    status["last_log_term"_L1] = 3;
+    status["first_log_index"_L1] = 1;
+    status["snapshot_index"_L1] = 0;
+    model.ingest(status);
+    model.ingest(stateEvent(2, now, "follower", 3, {id(1), id(2)}));
+    model.ingest(appendEvent(1, now + 1, 5, entries(5, 1, 3)));
+    model.ingest(commitEvent(1, now + 2, 5, 3));
+    model.foldPending();
+    QCOMPARE(unmirroredPrefixEnd(*model.log(id(1))), LogIndex(0));
+
+    LogView view(&model);
+    view.resize(1000, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QCOMPARE(view.firstVisibleIndex(), 1);
+    const QImage image = view.viewport()->grab().toImage();
+    // Index 2 is an outlined empty slot (no fill, no hatching); index 5 a term-3 cell.
+    QCOMPARE(cellColor(image, view.cellRect(id(1), LogIndex(2))), rgb(view.theme().background()));
+    QCOMPARE(cellColor(image, view.cellRect(id(1), LogIndex(5))), rgb(view.theme().termColor(Term(3))));
+    savePng(view, u"logview-unseen.png"_s);
 }
 
 void TestLogView::repaintsOnlyWhenTheLogsChange()
