@@ -226,6 +226,8 @@ void RaftNode::processReady()
         finishReady(*ready, now);
         return;
     }
+    if (!ready->snapshot)
+        applyDurableCommitted(*ready, now);
     m_persisting = true;
     // The log below our own latest durable snapshot goes with this write, on the log's thread.
     const LogIndex compactUpTo = std::exchange(m_pendingLogCompaction, LogIndex{});
@@ -282,6 +284,22 @@ void RaftNode::finishReady(const Ready &ready, qint64 now, std::shared_ptr<Check
 
     // Whatever arrived while the disk was busy goes into the next Ready together.
     scheduleReady();
+}
+
+void RaftNode::applyDurableCommitted(Ready &ready, qint64 now)
+{
+    // Committed entries that are durable here already (appended by an earlier Ready) are on a majority's
+    // disks: they apply, and their writes are answered, now rather than after this Ready's write. Under
+    // load that write is always running, so waiting for it would add one fdatasync to every answer.
+    const LogIndex durable = m_core.log().durableIndex();
+    const auto firstNotDurable =
+        std::find_if(ready.committed.begin(), ready.committed.end(),
+                     [durable](const Entry &entry) { return entry.index > durable; });
+    if (firstNotDurable != ready.committed.begin()) {
+        applyCommitted(Entries(ready.committed.begin(), firstNotDurable), now);
+        ready.committed.erase(ready.committed.begin(), firstNotDurable);
+    }
+    serveReads();
 }
 
 void RaftNode::judgeReceivedSnapshot(const ReceivedSnapshot &received,

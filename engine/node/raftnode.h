@@ -142,6 +142,8 @@ private:
     void installCheckedSnapshot(const SnapshotMeta &meta, qint64 now);
     void sendAll(const Messages &messages);
     void applyCommitted(const Entries &entries, qint64 now);
+    // Applies, before `ready` is persisted, the committed entries in it that were durable here already.
+    void applyDurableCommitted(Ready &ready, qint64 now);
     void serveReads();
     // One snapshot of our own: the store's frozen state at `snapshot.meta`, encoded on the snapshot
     // thread into `snapshot.data`.
