@@ -68,6 +68,8 @@ QString HttpApi::listen()
             .arg(m_options.listenPort);
     m_port = listener->serverPort();
     listener->setPolicy(std::make_shared<const OriginPolicy>(m_options.listenHost, address, m_port));
+    listener->setFastHandler(
+        [this](HttpRequest request, HttpResponder responder) { serveFast(request, std::move(responder)); });
     m_listener = listener.release();
     m_server.bind(m_listener); // m_server owns it now
     return QString();
@@ -82,7 +84,7 @@ namespace {
 // QHttpServer hands <arg> over as a QString, and that conversion replaces invalid UTF-8 with U+FFFD, so
 // "/kv/bad%FFkey" was stored under another, valid key instead of being refused with 400 (docs/http-api.md:
 // keys are UTF-8; malformed ones get 400 and nothing is written).
-QByteArray rawKey(const QHttpServerRequest &request)
+QByteArray rawKey(const HttpRequest &request)
 {
     const QByteArray path = request.url().path(QUrl::FullyEncoded).toLatin1();
     return QByteArray::fromPercentEncoding(path.mid(qsizetype(qstrlen("/kv/"))));
@@ -123,8 +125,24 @@ void HttpApi::addKvRoutes()
                    });
 }
 
+void HttpApi::serveFast(const HttpRequest &request, HttpResponder &&responder)
+{
+    // The routes of addKvRoutes(), for the requests KvFastPath takes.
+    switch (request.method()) {
+    case HttpRequest::Method::Put:
+        handleWrite(rawKey(request), request.body(), false, request, std::move(responder));
+        return;
+    case HttpRequest::Method::Delete:
+        handleWrite(rawKey(request), std::nullopt, false, request, std::move(responder));
+        return;
+    default:
+        handleRead(rawKey(request), request, std::move(responder));
+        return;
+    }
+}
+
 void HttpApi::handleWrite(const QByteArray &keyBytes, std::optional<QByteArray> value, bool textAnswer,
-                          const QHttpServerRequest &request, QHttpServerResponder &&responder)
+                          const HttpRequest &request, HttpResponder &&responder)
 {
     if (const QString problem = KvStore::validateKey(keyBytes); !problem.isEmpty()) {
         respondNow(std::move(responder), Status::BadRequest, errorJson(QStringLiteral("bad_key"), problem));
@@ -234,8 +252,7 @@ void HttpApi::handleWrite(const QByteArray &keyBytes, std::optional<QByteArray> 
         });
 }
 
-void HttpApi::handleRead(const QByteArray &keyBytes, const QHttpServerRequest &request,
-                         QHttpServerResponder &&responder)
+void HttpApi::handleRead(const QByteArray &keyBytes, const HttpRequest &request, HttpResponder &&responder)
 {
     if (const QString problem = KvStore::validateKey(keyBytes); !problem.isEmpty()) {
         respondNow(std::move(responder), Status::BadRequest, errorJson(QStringLiteral("bad_key"), problem));
@@ -260,7 +277,7 @@ void HttpApi::handleRead(const QByteArray &keyBytes, const QHttpServerRequest &r
     if (consistency == QLatin1String("local")) {
         // This node's own state, however stale: for showing why reads need care.
         const PendingRequests::Answer local = readNow();
-        responder.write(local.body, local.mime, local.status);
+        writeAnswer(responder, local);
         return;
     }
     accept(request, std::move(responder), [this, readNow](const RequestPtr &self) {
@@ -293,7 +310,7 @@ void HttpApi::handleRead(const QByteArray &keyBytes, const QHttpServerRequest &r
 // Requests that answer later: served here when this node leads, else forwarded to the leader, else
 // held until a leader is known or the deadline passes.
 
-HttpApi::RequestPtr HttpApi::accept(const QHttpServerRequest &request, QHttpServerResponder &&responder,
+HttpApi::RequestPtr HttpApi::accept(const HttpRequest &request, HttpResponder &&responder,
                                     std::function<void(const RequestPtr &)> serveHere)
 {
     const std::optional<int> timeoutMs = timeoutFrom(request);

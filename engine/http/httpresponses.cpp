@@ -30,8 +30,7 @@ PendingRequests::Answer unavailableAnswer(const QString &code, const QString &me
     return jsonAnswer(QHttpServerResponder::StatusCode::ServiceUnavailable, body);
 }
 
-void respondNow(QHttpServerResponder &&responder, QHttpServerResponder::StatusCode status,
-                const QJsonObject &body)
+void respondNow(HttpResponder &&responder, QHttpServerResponder::StatusCode status, const QJsonObject &body)
 {
     writeAnswer(responder, jsonAnswer(status, body));
 }
@@ -128,13 +127,13 @@ QByteArray httpResponse(const PendingRequests::Answer &answer)
     return bytes;
 }
 
-void writeAnswer(QHttpServerResponder &responder, const PendingRequests::Answer &answer)
+void writeAnswer(HttpResponder &responder, const PendingRequests::Answer &answer)
 {
     // What QHttpServerResponder::write() sends, in one piece (tst_httpresponses compares the bytes).
-    responder.socket()->write(httpResponse(answer));
+    responder.write(httpResponse(answer));
 }
 
-std::optional<int> timeoutFrom(const QHttpServerRequest &request)
+std::optional<int> timeoutFrom(const HttpRequest &request)
 {
     const QUrlQuery query = request.query();
     if (!query.hasQueryItem(QStringLiteral("timeout_ms")))

@@ -18,7 +18,7 @@ PendingRequests::PendingRequests(QObject *parent)
 
 PendingRequests::~PendingRequests() = default;
 
-PendingRequests::Id PendingRequests::add(QHttpServerResponder &&responder, int timeoutMs,
+PendingRequests::Id PendingRequests::add(HttpResponder &&responder, int timeoutMs,
                                          std::function<Answer()> onTimeout)
 {
     const Id id = m_nextId++;

@@ -68,7 +68,8 @@ void TestHttpResponses::sameBytesAsQHttpServer()
         responder.write(body, mime, static_cast<Status>(status));
     });
     server.route(QStringLiteral("/ours"), [&](const QHttpServerRequest &, QHttpServerResponder &&responder) {
-        writeAnswer(responder, PendingRequests::Answer{body, mime, static_cast<Status>(status)});
+        HttpResponder wrapped(std::move(responder));
+        writeAnswer(wrapped, PendingRequests::Answer{body, mime, static_cast<Status>(status)});
     });
     const quint16 port = server.listen(QHostAddress::LocalHost);
     QVERIFY(port != 0);
