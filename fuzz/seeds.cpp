@@ -188,7 +188,7 @@ void snapshotSeeds()
     seed("snapshot_decoder", "three_pairs",
          snapshotFile(Snapshot{{LogIndex(index), Term(1)}, store.snapshot()}));
     seed("snapshot_decoder", "empty_store",
-         snapshotFile(Snapshot{{LogIndex(0), Term(0)}, KvStore().snapshot()}));
+         snapshotFile(Snapshot{{LogIndex(1), Term(1)}, KvStore().snapshot()}));
     seed("snapshot_decoder", "not_kv_data", snapshotFile(Snapshot{{LogIndex(9), Term(2)}, "plain bytes"}));
 }
 

@@ -254,6 +254,7 @@ Ready RaftCore::takeReady()
     // needs a reset. Cheaper than assigning a fresh Ready, on the path of every input.
     Ready ready = std::move(m_ready);
     m_ready.snapshot.reset();
+    m_ready.receivedSnapshot.reset();
     if (m_hardStateChanged)
         ready.hardState = HardState{m_term, m_votedFor};
     m_hardStateInFlight = ready.hardState.has_value();

@@ -398,7 +398,10 @@ StorageStatus FileLog::open(const QString &dir, const Options &options, LogIndex
         // append (after the snapshot) under a first index that its records do not have.
         const bool coveredBySnapshot =
             segment.isEmpty() ? first <= snapshotIndex : segment.lastIndex() <= snapshotIndex;
-        if (wholeSegmentTorn || coveredBySnapshot || (segment.isEmpty() && !isLast)) {
+        // An empty segment of the earlier format holds nothing, and new entries never go into that format:
+        // kept, its name would be the one the next append's new segment needs.
+        const bool emptyOldFormat = segment.isEmpty() && segment.format == SegmentFormat::Unbatched;
+        if (wholeSegmentTorn || coveredBySnapshot || emptyOldFormat || (segment.isEmpty() && !isLast)) {
             // Nothing in it is needed: finish the interrupted compaction or segment creation.
             if (::unlink(QFile::encodeName(path).constData()) != 0)
                 return StorageStatus::ioError(

@@ -32,6 +32,15 @@ ClientAnswer answer(ClientAnswer::Outcome outcome, const NodeClient::KvResult &r
     return answer;
 }
 
+// A request for a node the cluster does not have never left: it certainly did nothing.
+ClientAnswer noSuchNode(NodeId id)
+{
+    ClientAnswer refused;
+    refused.outcome = ClientAnswer::Outcome::Fail;
+    refused.seen = QStringLiteral("no node %1").arg(id.value);
+    return refused;
+}
+
 } // namespace
 
 ClientAnswer classifyWrite(const NodeClient::KvResult &result)
@@ -169,10 +178,7 @@ void ControllerTarget::write(NodeId via, const WriteRequest &request, scenario::
 {
     NodeClient *client = m_controller->client(via);
     if (!client) {
-        ClientAnswer refused;
-        refused.outcome = ClientAnswer::Outcome::Fail;
-        refused.seen = QStringLiteral("no node %1").arg(via.value);
-        done(refused);
+        done(noSuchNode(via));
         return;
     }
     const auto answered = [done](const NodeClient::KvResult &result) {
@@ -199,10 +205,7 @@ void ControllerTarget::read(NodeId via, const QString &key, bool local, int time
 {
     NodeClient *client = m_controller->client(via);
     if (!client) {
-        ClientAnswer refused;
-        refused.outcome = ClientAnswer::Outcome::Fail;
-        refused.seen = QStringLiteral("no node %1").arg(via.value);
-        done(refused);
+        done(noSuchNode(via));
         return;
     }
     client->get(

@@ -4,6 +4,7 @@
 
 // moc 6.4 cannot parse libstdc++ 12's <concepts> (pulled in by <compare> in core/types.h).
 #ifndef Q_MOC_RUN
+#include "core/crc32c.h"
 #include "corecluster.h"
 #include "paperhelpers.h"
 #endif
@@ -250,9 +251,17 @@ void TestReady::snapshotInstallMakesEverythingWait()
                   .term = Term(1),
                   .snapshot = SnapshotMeta{LogIndex(5), Term(1)},
                   .snapshotTotalBytes = 4,
+                  .snapshotChecksum = crc32c("data", 4),
                   .snapshotChunk = "data",
                   .snapshotDone = true};
     follower->step(chunk);
+    // The owner checks the snapshot first (ready.h, step 6); only an installed one is persisted.
+    Ready received = follower->takeReady();
+    QVERIFY(received.receivedSnapshot);
+    QVERIFY(!containsType(received.messages, MessageType::InstallSnapshotResponse));
+    QVERIFY(!containsType(received.messagesAfterPersist, MessageType::InstallSnapshotResponse));
+    follower->advance();
+    follower->installSnapshot(received.receivedSnapshot->snapshot.meta);
     follower->step(heartbeat(1, 2, 1, 5));
     follower->step(voteRequest(MessageType::PreVote, 3, 2, 2, 5, 1));
     const Ready ready = follower->takeReady();

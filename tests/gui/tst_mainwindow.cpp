@@ -1,4 +1,4 @@
-// The whole app on real raftlab-node processes (issue 6, "Tests"): start-up with 3 nodes, the views agree
+// The whole app on real raftlab-node processes: start-up with 3 nodes, the views agree
 // with the model, the menu's own actions kill, restart and cut, slow motion reaches the nodes, and
 // closing the window leaves no node behind.
 #include "app/mainwindow.h"

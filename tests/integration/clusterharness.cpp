@@ -240,10 +240,16 @@ ClusterHarness::~ClusterHarness()
         delete node.process;
         node.process = nullptr;
     }
-    if (QTest::currentTestFailed()) {
-        for (const auto &[id, node] : m_nodes)
-            qInfo("---- stderr of node %d (%d start(s)) ----\n%s", id, node.incarnations,
-                  qPrintable(node.output));
+    if (QTest::currentTestFailed())
+        printStderr();
+}
+
+void ClusterHarness::printStderr()
+{
+    for (auto &[id, node] : m_nodes) {
+        collectStderr(node);
+        qInfo("---- stderr of node %d (%d start(s)) ----\n%s", id, node.incarnations,
+              qPrintable(node.output));
     }
 }
 

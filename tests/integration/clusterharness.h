@@ -158,6 +158,9 @@ public:
     QList<int> runningIds() const;
     qint64 pid(int id) const;
     QString stderrOf(int id) const; // everything every incarnation of the node printed
+    // Every node's stderr, as qInfo lines. The destructor prints it when the current test failed; a
+    // cluster shared by several test functions prints it from cleanup() when one of them failed.
+    void printStderr();
 
     // HTTP to node `id`; `path` may carry a query ("/kv/a?timeout_ms=500") and must be percent-encoded.
     HttpReply request(int id, const QByteArray &verb, const QString &path, const QByteArray &body = {},

@@ -1,7 +1,7 @@
-// Every error INTERFACE.md describes gets its clear answer, and the cluster keeps working afterwards: bad
-// flags and cluster files (exit 2, one line on stderr), a second process on a data dir (exit 2), a damaged
-// segment (exit 3 naming the file), oversized values (413), bad keys (400), malformed admin JSON (400), and
-// garbage on the Raft and HTTP ports (the node stays up).
+// Every error docs/http-api.md and docs/cli.md describe gets its clear answer, and the cluster keeps working
+// afterwards: bad flags and cluster files (exit 2, one line on stderr), a second process on a data dir (exit
+// 2), a damaged segment (exit 3 naming the file), oversized values (413), bad keys (400), malformed admin
+// JSON (400), and garbage on the Raft and HTTP ports (the node stays up).
 #include "clusterharness.h"
 
 #include <QDir>

@@ -1,6 +1,6 @@
 // kill -9 every node in the middle of a write load, start them all again: every write that got a 200
-// is there. INTERFACE.md: "A node killed with SIGKILL at any instant and started again with the same
-// --data-dir comes back with every entry it had acknowledged."
+// is there. docs/cli.md: "A node killed with SIGKILL at any instant and started again on the same data
+// dir comes back with every entry it had acknowledged."
 #include "clusterharness.h"
 
 #include <QTest>

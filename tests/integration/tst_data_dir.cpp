@@ -100,7 +100,15 @@ void TestDataDir::writeSome(int count)
 {
     for (int i = 0; i < count; ++i) {
         const QByteArray key = "k" + QByteArray::number(++m_writes);
-        const HttpReply reply = m_cluster->put(1, ClusterHarness::kvPath(key), "v" + key);
+        // A node restarted by the test before may have started an election: until node 1 knows the new
+        // leader it answers 503 unavailable (nothing appended), and the write is simply sent again.
+        HttpReply reply;
+        waitUntil(
+            [&] {
+                reply = m_cluster->put(1, ClusterHarness::kvPath(key), "v" + key);
+                return reply.json().value(QStringLiteral("error")).toString() != QLatin1String("unavailable");
+            },
+            30'000, 100);
         QVERIFY2(reply.ok(), qPrintable(reply.describe()));
     }
     const QString error = m_cluster->waitConverged(15'000);

@@ -1,6 +1,6 @@
 #pragma once
 
-// Synthetic events in the /events stream's format (INTERFACE.md; engine/http/eventjson.cpp), for GUI
+// Synthetic events in the /events stream's format (docs/http-api.md; engine/http/eventjson.cpp), for GUI
 // tests that need a situation the recorded fixture does not have (a partition as a node reports it,
 // thousands of messages, 100,000 log entries).
 

@@ -635,7 +635,7 @@ void TestClusterView::calmClusterCostsLittleCpu()
 {
     // A calm 5-node cluster in real time: the leader's heartbeats every 150 ms, answered, timers reset.
     // Measured twice, the view hidden (the model and this feed alone) and shown: the difference is
-    // what drawing costs. The target (issue 6) is under 5% of a core for the whole app.
+    // what drawing costs. The target is under 5% of a core for the whole app.
     ClusterModel model;
     ClusterView view(&model);
     view.resize(1000, 800);

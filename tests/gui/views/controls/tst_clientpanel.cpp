@@ -13,6 +13,7 @@
 #include "cluster/clustersupervisor.h"
 #include "cluster/nodeclient.h"
 #include "model/clustermodel.h"
+#include "support/screenshots.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -29,6 +30,7 @@
 #include <vector>
 
 using namespace raftlab;
+using raftlab::testing::saveScreenshot;
 
 namespace {
 
@@ -377,10 +379,10 @@ void TestClientPanel::putOnAnyNodeShowsIndexAndTermAndGetReadsItBack()
     QTRY_VERIFY_WITH_TIMEOUT(history.at(0).outcome != RequestRecord::Outcome::Pending, answerMs);
     QVERIFY2(panel.answerText().contains(QStringLiteral("consistency=local")),
              qPrintable(panel.answerText()));
-    QVERIFY(panel.grab().save(QStringLiteral("/tmp/clientpanel_standard.png")));
+    QVERIFY(saveScreenshot(panel, QStringLiteral("clientpanel_standard.png")));
     panel.setTheme(Theme::projector());
     QCoreApplication::processEvents();
-    QVERIFY(panel.grab().save(QStringLiteral("/tmp/clientpanel_projector.png")));
+    QVERIFY(saveScreenshot(panel, QStringLiteral("clientpanel_projector.png")));
 }
 
 void TestClientPanel::enterInTheValueFieldPutsAndDeleteRemoves()
@@ -468,7 +470,7 @@ void TestClientPanel::loadGeneratorCommitsWithinItsInFlightBound()
     QVERIFY2(panel.requestHistory()->at(0).result.contains(QStringLiteral("%1 ok").arg(s.committed)),
              qPrintable(panel.requestHistory()->at(0).result));
     panel.resize(900, 640);
-    QVERIFY(panel.grab().save(QStringLiteral("/tmp/clientpanel_after_load.png")));
+    QVERIFY(saveScreenshot(panel, QStringLiteral("clientpanel_after_load.png")));
 
     // Faster than one slot can carry: the bound is reached and holds the rate back, never exceeded.
     load.setMaxInFlight(1);
@@ -521,7 +523,7 @@ void TestClientPanel::aWriteToAKilledNodeFailsInWords()
     QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("put")), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(history.at(0).outcome != RequestRecord::Outcome::Pending, answerMs);
     panel.resize(900, 420);
-    QVERIFY(panel.grab().save(QStringLiteral("/tmp/clientpanel_killed_node.png")));
+    QVERIFY(saveScreenshot(panel, QStringLiteral("clientpanel_killed_node.png")));
 }
 
 QTEST_MAIN(TestClientPanel)

@@ -1,13 +1,16 @@
 // EventFeed over a replayed recording of a real 3-node cluster (fixturereplay.h): newest first,
 // filters that leave exactly the matching sentences, a pause that holds the rows still while new
-// sentences arrive, and a frame cost that stays small with a full feed. Offscreen; it also writes
-// PNGs of the feed (standard and projector themes) to /tmp for a human to look at.
+// sentences arrive, and a full feed that a clear empties. Offscreen; it also saves PNGs of the feed
+// (standard and projector themes) for a human to look at (support/screenshots.h). Its frame costs are
+// speed claims, run by `ctest -L perf` only.
 #include "support/fixturereplay.h"
+#include "support/screenshots.h"
 #include "views/controls/eventfeed.h"
 #include "views/controls/feeddelegate.h"
 #include "views/controls/feedgroups.h"
 
 #include "model/clustermodel.h"
+#include "perfonly.h"
 
 #include <QComboBox>
 #include <QElapsedTimer>
@@ -22,6 +25,7 @@
 
 using namespace raftlab;
 using raftlab::testing::Replay;
+using raftlab::testing::saveScreenshot;
 
 namespace {
 
@@ -64,6 +68,39 @@ QJsonObject commitSentence(std::uint32_t node, qint64 tUs, qint64 index)
          QStringLiteral("Node %1 knows entries up to index %2 are committed.").arg(node).arg(index)}};
 }
 
+struct FrameCost
+{
+    double meanMs = 0;
+    double worstMs = 0;
+};
+
+// A busy cluster: `frames` frames of `perFrame` commit sentences each, every frame folded and painted
+// as the app does (one insertion, and one removal at the bottom once the ring is full). "Clear" is
+// pressed before frame `clearedAtFrame`.
+FrameCost feedBusyFrames(ClusterModel &model, qint64 &now, EventFeed &feed, int frames, int perFrame,
+                         int clearedAtFrame)
+{
+    qint64 index = 0;
+    qint64 worstNs = 0;
+    QElapsedTimer total;
+    total.start();
+    for (int frame = 0; frame < frames; ++frame) {
+        if (frame == clearedAtFrame)
+            feed.clear();
+        for (int i = 0; i < perFrame; ++i) {
+            now += 1'000;
+            ++index;
+            model.ingest(commitSentence(std::uint32_t(1 + index % 9), now, index));
+        }
+        QElapsedTimer one;
+        one.start();
+        model.foldPending();
+        QCoreApplication::processEvents(); // the delayed layout and the paint
+        worstNs = std::max(worstNs, one.nsecsElapsed());
+    }
+    return FrameCost{total.nsecsElapsed() / 1e6 / frames, worstNs / 1e6};
+}
+
 } // namespace
 
 class TestEventFeed : public QObject
@@ -80,6 +117,10 @@ private Q_SLOTS:
     void pauseKeepsTheShownRowsWhileSentencesArrive();
     void clearHidesWhatWasThereAndShowsWhatComes();
     void rendersLegiblyInBothThemes();
+    void clearingAFullFeedShowsOnlyWhatCameAfter();
+
+    // Speed claims (`ctest -L perf`).
+    void aPaintOfTheVisibleRowsTakesUnderAFrame();
     void aFullFeedCostsLittlePerFrame();
 };
 
@@ -310,25 +351,57 @@ void TestEventFeed::rendersLegiblyInBothThemes()
     replay.foldAll();
     feed.show();
     QVERIFY(QTest::qWaitForWindowExposed(&feed));
-    QVERIFY(feed.grab().save(QStringLiteral("/tmp/eventfeed_standard.png")));
+    QVERIFY(saveScreenshot(feed, QStringLiteral("eventfeed_standard.png")));
 
     feed.setTheme(Theme::projector());
     QCoreApplication::processEvents();
-    QVERIFY(feed.grab().save(QStringLiteral("/tmp/eventfeed_projector.png")));
+    QVERIFY(saveScreenshot(feed, QStringLiteral("eventfeed_projector.png")));
 
     feed.resize(460, 560); // a narrow dock: sentences wrap onto more lines instead of being cut
     QCoreApplication::processEvents();
-    QVERIFY(feed.grab().save(QStringLiteral("/tmp/eventfeed_projector_narrow.png")));
+    QVERIFY(saveScreenshot(feed, QStringLiteral("eventfeed_projector_narrow.png")));
 
     feed.setTheme(Theme::standard());
     feed.resize(900, 560);
     feed.setGroupFilter(FeedGroup::Elections);
     feed.setPaused(true);
-    QVERIFY(feed.grab().save(QStringLiteral("/tmp/eventfeed_paused_elections.png")));
+    QVERIFY(saveScreenshot(feed, QStringLiteral("eventfeed_paused_elections.png")));
+}
 
-    // A paint of the whole visible feed is cheap.
-    feed.setPaused(false);
-    feed.setGroupFilter(FeedGroup::All);
+void TestEventFeed::clearingAFullFeedShowsOnlyWhatCameAfter()
+{
+    // 20 sentences a frame for 200 frames fill the 2000-sentence ring twice over; "Clear" while the ring
+    // is full: the hidden rows scroll out first, and the feed shows exactly the sentences that came after.
+    ClusterModel model;
+    qint64 now = 1'000'000;
+    model.setClock([&now] { return now; });
+    EventFeed feed(&model);
+    feed.resize(900, 560);
+    feed.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&feed));
+
+    constexpr int frames = 200;
+    constexpr int perFrame = 20;
+    constexpr int clearedAtFrame = 150;
+    feedBusyFrames(model, now, feed, frames, perFrame, clearedAtFrame);
+    QCOMPARE(int(model.narration()->size()), int(model.narration()->capacity()));
+    QCOMPARE(feed.shownCount(), (frames - clearedAtFrame) * perFrame);
+    QCOMPARE(feed.shownSentence(0), model.narration()->item(0).shownText());
+    QCOMPARE(feed.shownSentence(feed.shownCount() - 1),
+             model.narration()->item(std::size_t(feed.shownCount() - 1)).shownText());
+    QVERIFY(saveScreenshot(feed, QStringLiteral("eventfeed_busy.png")));
+}
+
+void TestEventFeed::aPaintOfTheVisibleRowsTakesUnderAFrame()
+{
+    RAFTLAB_PERF_ONLY();
+    ClusterModel model;
+    Replay replay(model);
+    EventFeed feed(&model);
+    feed.resize(900, 560);
+    replay.foldAll();
+    feed.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&feed));
     QElapsedTimer clock;
     clock.start();
     constexpr int paints = 20;
@@ -341,8 +414,7 @@ void TestEventFeed::rendersLegiblyInBothThemes()
 
 void TestEventFeed::aFullFeedCostsLittlePerFrame()
 {
-    // A busy cluster: 20 sentences a frame for 200 frames fill the 2000-sentence ring twice over; each
-    // frame is one insertion (and one removal at the bottom), folded and painted like the app does.
+    RAFTLAB_PERF_ONLY();
     ClusterModel model;
     qint64 now = 1'000'000;
     model.setClock([&now] { return now; });
@@ -350,38 +422,12 @@ void TestEventFeed::aFullFeedCostsLittlePerFrame()
     feed.resize(900, 560);
     feed.show();
     QVERIFY(QTest::qWaitForWindowExposed(&feed));
-
     constexpr int frames = 200;
     constexpr int perFrame = 20;
-    qint64 index = 0;
-    qint64 worstUs = 0;
-    QElapsedTimer total;
-    total.start();
-    constexpr int clearedAtFrame = 150; // "Clear" while the ring is full: the hidden rows scroll out first
-    for (int frame = 0; frame < frames; ++frame) {
-        if (frame == clearedAtFrame)
-            feed.clear();
-        for (int i = 0; i < perFrame; ++i) {
-            now += 1'000;
-            ++index;
-            model.ingest(commitSentence(std::uint32_t(1 + index % 9), now, index));
-        }
-        QElapsedTimer one;
-        one.start();
-        model.foldPending();
-        QCoreApplication::processEvents(); // the delayed layout and the paint
-        worstUs = std::max(worstUs, one.nsecsElapsed() / 1000);
-    }
-    const double meanMs = total.nsecsElapsed() / 1e6 / frames;
+    const FrameCost cost = feedBusyFrames(model, now, feed, frames, perFrame, 150);
     qInfo("EventFeed: %d frames of %d sentences with a full feed: mean %.2f ms, worst %.2f ms per frame",
-          frames, perFrame, meanMs, worstUs / 1000.0);
-    QCOMPARE(int(model.narration()->size()), int(model.narration()->capacity()));
-    QCOMPARE(feed.shownCount(), (frames - clearedAtFrame) * perFrame);
-    QCOMPARE(feed.shownSentence(0), model.narration()->item(0).shownText());
-    QCOMPARE(feed.shownSentence(feed.shownCount() - 1),
-             model.narration()->item(std::size_t(feed.shownCount() - 1)).shownText());
-    QVERIFY2(meanMs < 33, qPrintable(QStringLiteral("mean frame %1 ms").arg(meanMs)));
-    QVERIFY(feed.grab().save(QStringLiteral("/tmp/eventfeed_busy.png")));
+          frames, perFrame, cost.meanMs, cost.worstMs);
+    QVERIFY2(cost.meanMs < 33, qPrintable(QStringLiteral("mean frame %1 ms").arg(cost.meanMs)));
 }
 
 QTEST_MAIN(TestEventFeed)
