@@ -157,11 +157,15 @@ listening_ports() {
         echo $((16#$hex))
     done
 }
-pick_ports() { # count -> distinct free ports in 20000-59999
+# Ports below the kernel's ephemeral range: a port inside it can be taken by any outgoing connection
+# (wrk's, a node's) while the node that listens on it is down between a kill and its restart.
+ephemeral_low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[ "$ephemeral_low" -gt 12000 ] || ephemeral_low=32768
+pick_ports() { # count -> distinct free ports in [10000, ephemeral_low)
     local used port n=0 chosen=" "
     used=" $(listening_ports | tr '\n' ' ') "
     while [ $n -lt "$1" ]; do
-        port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+        port=$((10000 + (RANDOM * 32768 + RANDOM) % (ephemeral_low - 10000)))
         case "$used$chosen" in *" $port "*) continue ;; esac
         chosen+="$port "
         n=$((n + 1))
@@ -287,9 +291,13 @@ term_of() { # sys id
     echo "${v[2]}"
 }
 declare -A leader
-refresh_leader() { # sys
+refresh_leader() { # sys [seconds to wait] [soft: return 1 instead of stopping]
     local now
-    now=$(wait_for_leader "$1" 30) || die "$1: no leader"
+    if ! now=$(wait_for_leader "$1" "${2:-30}"); then
+        [ -n "${3:-}" ] && return 1
+        tail -n 3 "$work/$1"/n?.log >&2 || true
+        die "$1: no leader that every node agrees on within ${2:-30} s (node logs above)"
+    fi
     if [ -n "${leader[$1]:-}" ] && [ "$now" != "${leader[$1]}" ]; then log "  NOTE: the $1 leader moved from node ${leader[$1]} to node $now"; fi
     leader[$1]=$now
 }
@@ -464,10 +472,15 @@ write_request() { # sys id key -> an HTTP request writing 100 bytes to `key` thr
             "${addr[et$2]}" "${#body}" "$body"
     fi
 }
-restart_and_catch_up() { # sys id
+restart_and_catch_up() { # sys id; fails when the cluster has no leader again within 120 s
     local sys=$1 id=$2 target v deadline
     "${sys}_start" "$id"
-    refresh_leader "$sys"
+    # A restarted node loads its snapshot and log first: with millions of keys that takes a while.
+    if ! refresh_leader "$sys" 120 soft; then
+        log "  $sys: no leader that all three nodes agree on within 120 s of restarting node $id; its log ends:"
+        tail -n 5 "$work/$sys/n$id.log" >&2 || true
+        return 1
+    fi
     read -r -a v <<<"$(view "$sys" "${leader[$sys]}") - - - -"
     target=${v[3]}
     deadline=$((SECONDS + 120))
@@ -479,8 +492,10 @@ restart_and_catch_up() { # sys id
     log "  $sys node $id did not catch up to $target within 120 s (at ${v[3]})"
 }
 declare -A failover_ms failover_bad
+failover_stopped=
 step failover || FAILOVERS=0
 for round in $(seq 1 "$FAILOVERS"); do
+    [ -z "$failover_stopped" ] || break
     order="rl et"; [ $((round % 2)) = 0 ] && order="et rl"
     for sys in $order; do
         refresh_leader "$sys"
@@ -500,7 +515,11 @@ for round in $(seq 1 "$FAILOVERS"); do
         else
             failover_ms[$sys]+="$ms "
         fi
-        restart_and_catch_up "$sys" "$old"
+        if ! restart_and_catch_up "$sys" "$old"; then
+            failover_bad[$sys]=$(( ${failover_bad[$sys]:-0} + 1 ))
+            failover_stopped="$sys did not recover after round $round"
+            break
+        fi
     done
 done
 
@@ -595,7 +614,8 @@ for cell in ${cells[@]+"${cells[@]}"}; do
     done
 done
 for sys in rl et; do
-    if [ "${failover_bad[$sys]:-0}" -gt 0 ]; then flagged=1; echo "! failover $sys: ${failover_bad[$sys]} run(s) without an acknowledged write within 30 s"; fi
+    if [ "${failover_bad[$sys]:-0}" -gt 0 ]; then flagged=1; echo "! failover $sys: ${failover_bad[$sys]} round(s) without an acknowledged write within 30 s or without a leader again after the restart"; fi
 done
+if [ -n "$failover_stopped" ]; then echo "! failover stopped early: $failover_stopped"; fi
 [ "$flagged" = 0 ] && echo "every run clean: no non-200 answer, no socket error, no leader change during a run"
 echo "targets met: ${verdicts[yes]:-0}; not met: ${verdicts[NO]:-0}"
