@@ -73,8 +73,7 @@ struct Ready
     bool isEmpty() const
     {
         return !needsPersistence() && !receivedSnapshot && messages.empty() && messagesAfterPersist.empty() &&
-            committed.empty() &&
-            reads.empty() && failedReads.empty() && events.empty();
+            committed.empty() && reads.empty() && failedReads.empty() && events.empty();
     }
 };
 

@@ -83,7 +83,8 @@ public:
     bool thaw(NodeId id);
     void pauseAll();
     void resumeAll();
-    // Cuts (or heals) the link a–b: a drops b's traffic and b drops a's (a link is cut when both ends block each other).
+    // Cuts (or heals) the link a–b: a drops b's traffic and b drops a's (a link is cut when both ends block
+    // each other).
     void setLinkCut(NodeId a, NodeId b, bool cut);
     bool isLinkCut(NodeId a, NodeId b) const; // as asked by the user (the nodes confirm via their events)
     void isolate(NodeId id); // cuts every link of `id`
