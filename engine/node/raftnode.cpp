@@ -1,6 +1,7 @@
 #include "raftnode.h"
 
 #include "net/tcptransport.h"
+#include "snapshotpolicy.h"
 #include "storage/snapshotfile.h"
 #include "storageworker.h"
 
@@ -59,10 +60,11 @@ RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, KvStore st
     , m_snapshotWriter(std::make_unique<StorageWorker>(QStringLiteral("raftlab-snapshot"),
                                                        StorageWorker::Priority::Background))
     , m_lastSnapshotIndex(opened.state.snapshot.meta.index)
+    , m_lastSnapshotBytes(opened.state.snapshot.data.size())
 {
     m_tickTimer->setTimerType(Qt::PreciseTimer);
-    m_tickTimer->setInterval(m_settings.tickMs);
-    connect(m_tickTimer, &QTimer::timeout, this, [this] { input([this] { m_core.tick(); }); });
+    m_tickTimer->setSingleShot(true);
+    connect(m_tickTimer, &QTimer::timeout, this, [this] { input([] {}); });
     connect(m_transport, &TcpTransport::messageReceived, this,
             [this](const Message &message) { input([this, message] { m_core.step(message); }); });
 }
@@ -76,13 +78,69 @@ RaftNode::~RaftNode()
 
 void RaftNode::start()
 {
-    m_tickTimer->start();
+    m_ticking = true;
+    m_tickOriginUs = monotonicMicroseconds();
+    m_ticksGiven = 0;
+    armTickTimer();
     scheduleReady(); // the start-up events
 }
 
 void RaftNode::stop()
 {
+    m_ticking = false;
     m_tickTimer->stop();
+}
+
+std::int64_t RaftNode::ticksDue() const
+{
+    return (monotonicMicroseconds() - m_tickOriginUs) / (qint64(m_settings.tickMs) * 1000);
+}
+
+void RaftNode::giveDueTicks()
+{
+    if (!m_ticking)
+        return;
+    std::int64_t due = ticksDue();
+    if (due > m_tickTimerTarget) {
+        // The loop ran late (a stall, a busy machine): as a periodic timer skips the ticks it missed, the
+        // time past the tick that acts is not counted. A node that stalled longer than an election
+        // timeout would otherwise campaign, and a leader step down, before reading the messages that
+        // waited for it meanwhile.
+        m_tickOriginUs += (due - m_tickTimerTarget) * qint64(m_settings.tickMs) * 1000;
+        due = m_tickTimerTarget;
+    }
+    for (; m_ticksGiven < due; ++m_ticksGiven)
+        m_core.tick();
+}
+
+void RaftNode::armTickTimer()
+{
+    if (!m_ticking)
+        return;
+    const std::optional<int> ticks = m_core.ticksUntilTimerAction();
+    if (!ticks) {
+        m_tickTimer->stop();
+        return;
+    }
+    // A timer set for an earlier tick stays: it wakes the loop for nothing once, then arms again. A
+    // follower hears a heartbeat every few ticks, and each one moves its election a little later.
+    const std::int64_t target = m_ticksGiven + *ticks;
+    if (m_tickTimer->isActive() && target >= m_tickTimerTarget)
+        return;
+    m_tickTimerTarget = target;
+    const qint64 waitUs =
+        m_tickOriginUs + target * qint64(m_settings.tickMs) * 1000 - monotonicMicroseconds();
+    m_tickTimer->start(int(std::max<qint64>(0, (waitUs + 999) / 1000)));
+}
+
+CoreStatus RaftNode::coreStatus() const
+{
+    CoreStatus status = m_core.status();
+    // The ticks due since the core last took input: it is handed them when something happens next.
+    if (m_ticking)
+        status.electionElapsedTicks +=
+            int(std::max<std::int64_t>(0, std::min(ticksDue(), m_tickTimerTarget) - m_ticksGiven));
+    return status;
 }
 
 std::pair<int, int> RaftNode::electionTimeoutMs() const
@@ -95,7 +153,9 @@ void RaftNode::input(std::function<void()> apply)
 {
     if (!m_storageFailure.isEmpty())
         return; // the protocol has stopped here; see failStorage()
+    giveDueTicks();
     apply();
+    armTickTimer();
     if (m_persisting) {
         // The core takes input while the log thread persists the last Ready; what may leave before any
         // disk write (Ready's rule, e.g. a leader's heartbeats and appends) leaves now. Once per pass of
@@ -240,6 +300,7 @@ void RaftNode::processReady()
             if (status.ok() && checked) {
                 const Snapshot &snapshot = ready->receivedSnapshot->snapshot;
                 checked->meta = snapshot.meta;
+                checked->encodedBytes = snapshot.data.size();
                 checked->error = checked->store.restore(snapshot.data, snapshot.meta.index);
             }
             return status;
@@ -336,6 +397,8 @@ void RaftNode::installCheckedSnapshot(const SnapshotMeta &meta, qint64 now)
         },
         [](const StorageStatus &, qint64) {});
     m_lastSnapshotIndex = meta.index;
+    m_lastSnapshotBytes = checked->encodedBytes;
+    m_commandBytesSinceSnapshot = 0;
     while (!m_pendingWrites.empty() && m_pendingWrites.begin()->first <= meta.index) {
         auto pending = m_pendingWrites.extract(m_pendingWrites.begin());
         pending.mapped().done(
@@ -358,6 +421,7 @@ void RaftNode::applyCommitted(const Entries &entries, qint64 now)
         if (entry.index <= m_store.appliedIndex())
             continue; // covered by a snapshot installed meanwhile
         const ApplyResult applied = m_store.apply(entry);
+        m_commandBytesSinceSnapshot += entry.payload.size();
         // Every write that waited on this index learns its fate: applied if the entry here is the one
         // it proposed (same term), else replaced by another leader's and never to apply. A
         // compare-and-swap learns the verdict of the comparison, which every node reaches alike.
@@ -387,8 +451,11 @@ void RaftNode::serveReads()
 void RaftNode::maybeTakeSnapshot()
 {
     const LogIndex applied = m_store.appliedIndex();
-    if (m_snapshotInFlight || m_settings.snapshotEvery <= 0 ||
-        distance(m_lastSnapshotIndex, applied) < std::uint64_t(m_settings.snapshotEvery))
+    const SnapshotPolicy policy{.every = m_settings.snapshotEvery,
+                                .entriesSince = distance(m_lastSnapshotIndex, applied),
+                                .commandBytesSince = m_commandBytesSinceSnapshot,
+                                .lastSnapshotBytes = m_lastSnapshotBytes};
+    if (m_snapshotInFlight || !policy.due())
         return;
     if (applied > m_core.log().durableIndex())
         return; // compaction needs durable entries; the next round will do it
@@ -403,6 +470,7 @@ void RaftNode::maybeTakeSnapshot()
     auto job = std::make_shared<SnapshotJob>(
         SnapshotJob{m_store.freeze(), Snapshot{SnapshotMeta{applied, *term}, {}}});
     m_lastSnapshotIndex = applied;
+    m_commandBytesSinceSnapshot = 0;
     m_snapshotInFlight = true;
     NodeStorage *storage = m_storage.get();
     m_snapshotWriter->run(
@@ -429,6 +497,7 @@ void RaftNode::maybeTakeSnapshot()
 void RaftNode::finishSnapshot(SnapshotJob &job)
 {
     m_snapshotInFlight = false;
+    m_lastSnapshotBytes = job.snapshot.data.size();
     if (!m_storageFailure.isEmpty())
         return;
     const SnapshotMeta meta = job.snapshot.meta;
@@ -450,7 +519,7 @@ void RaftNode::failStorage(const QString &reason)
     if (!m_storageFailure.isEmpty())
         return;
     m_storageFailure = reason;
-    m_tickTimer->stop();
+    stop();
     const bool wasLeader = m_core.role() == Role::Leader;
     qCCritical(lcNode, "node %u stops%s: the disk refused a write: %s", m_core.id().value,
                wasLeader ? " leading" : "", qPrintable(reason));

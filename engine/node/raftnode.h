@@ -97,7 +97,7 @@ public:
     Role role() const { return m_core.role(); }
     NodeId leader() const { return m_core.leader(); }
     Term term() const { return m_core.term(); }
-    CoreStatus coreStatus() const { return m_core.status(); }
+    CoreStatus coreStatus() const;
     const KvStore &store() const { return m_store; }
     const NodeSettings &settings() const { return m_settings; }
     int heartbeatMs() const { return m_core.config().heartbeatTicks * m_settings.tickMs; }
@@ -127,6 +127,11 @@ private:
 
     // Gives one input to the core; while a Ready is being made durable, sends what may leave early.
     void input(std::function<void()> apply);
+    // The core's clock: ticks every tickMs on a grid that starts at start(), handed over when something
+    // happens (before every input) and when a tick is due that acts (the timer), not one wake-up per tick.
+    std::int64_t ticksDue() const;
+    void giveDueTicks();
+    void armTickTimer();
     void scheduleReady();
     void processReady();
     // A snapshot from the leader, decoded on the log's thread before anything of it is persisted or
@@ -136,6 +141,7 @@ private:
         SnapshotMeta meta;
         KvStore store;
         QString error;
+        qint64 encodedBytes = 0;
     };
     void finishReady(const Ready &ready, qint64 now, std::shared_ptr<CheckedSnapshot> checked = nullptr);
     void judgeReceivedSnapshot(const ReceivedSnapshot &received, std::shared_ptr<CheckedSnapshot> checked);
@@ -162,6 +168,10 @@ private:
     TcpTransport *m_transport;
     KvStore m_store;
     QTimer *m_tickTimer;
+    bool m_ticking = false; // between start() and stop() or a storage failure
+    qint64 m_tickOriginUs = 0; // tick n is due at m_tickOriginUs + n * tickMs
+    std::int64_t m_ticksGiven = 0;
+    std::int64_t m_tickTimerTarget = 0; // the tick the timer fires for
     std::unique_ptr<StorageWorker> m_logWriter;
     std::unique_ptr<StorageWorker> m_snapshotWriter;
     bool m_snapshotInFlight = false; // from freeze() until the snapshot is durable and compacted
@@ -173,6 +183,8 @@ private:
     bool m_earlySendScheduled = false;
     QString m_storageFailure;
     LogIndex m_lastSnapshotIndex{};
+    qint64 m_lastSnapshotBytes = 0; // encoded, for SnapshotPolicy
+    qint64 m_commandBytesSinceSnapshot = 0;
 
     struct PendingWrite
     {
