@@ -64,7 +64,7 @@ RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, KvStore st
 {
     m_tickTimer->setTimerType(Qt::PreciseTimer);
     m_tickTimer->setSingleShot(true);
-    connect(m_tickTimer, &QTimer::timeout, this, [this] { input([] {}); });
+    connect(m_tickTimer, &QTimer::timeout, this, [this] { input([] {}, true); });
     connect(m_transport, &TcpTransport::messageReceived, this,
             [this](const Message &message) { input([this, message] { m_core.step(message); }); });
 }
@@ -96,18 +96,21 @@ std::int64_t RaftNode::ticksDue() const
     return (monotonicMicroseconds() - m_tickOriginUs) / (qint64(m_settings.tickMs) * 1000);
 }
 
-void RaftNode::giveDueTicks()
+void RaftNode::giveDueTicks(bool timerFired)
 {
     if (!m_ticking)
         return;
     std::int64_t due = ticksDue();
-    if (due > m_tickTimerTarget) {
-        // The loop ran late (a stall, a busy machine): as a periodic timer skips the ticks it missed, the
-        // time past the tick that acts is not counted. A node that stalled longer than an election
-        // timeout would otherwise campaign, and a leader step down, before reading the messages that
-        // waited for it meanwhile.
-        m_tickOriginUs += (due - m_tickTimerTarget) * qint64(m_settings.tickMs) * 1000;
-        due = m_tickTimerTarget;
+    // The tick that acts is given only by its timer, on time. A timer that fires late, or an input that
+    // comes after the timer's time, means the loop stalled (a busy machine): the time past the tick
+    // before it is not counted, as a periodic timer skips the ticks it missed, and the messages that
+    // waited meanwhile (a leader's heartbeat, a follower's answer) are read before the timer acts. A
+    // node would otherwise campaign, or a leader step down, because its own loop was slow.
+    const std::int64_t last =
+        timerFired && due == m_tickTimerTarget ? m_tickTimerTarget : m_tickTimerTarget - 1;
+    if (due > last) {
+        m_tickOriginUs += (due - last) * qint64(m_settings.tickMs) * 1000;
+        due = last;
     }
     for (; m_ticksGiven < due; ++m_ticksGiven)
         m_core.tick();
@@ -149,11 +152,11 @@ std::pair<int, int> RaftNode::electionTimeoutMs() const
             m_core.config().electionTimeoutTicksMax * m_settings.tickMs};
 }
 
-void RaftNode::input(std::function<void()> apply)
+void RaftNode::input(std::function<void()> apply, bool timerFired)
 {
     if (!m_storageFailure.isEmpty())
         return; // the protocol has stopped here; see failStorage()
-    giveDueTicks();
+    giveDueTicks(timerFired);
     apply();
     armTickTimer();
     if (m_persisting) {

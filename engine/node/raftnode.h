@@ -126,11 +126,11 @@ private:
     RaftNode(NodeSettings settings, NodeStorage::Opened opened, KvStore store, TcpTransport *transport);
 
     // Gives one input to the core; while a Ready is being made durable, sends what may leave early.
-    void input(std::function<void()> apply);
+    void input(std::function<void()> apply, bool timerFired = false);
     // The core's clock: ticks every tickMs on a grid that starts at start(), handed over when something
     // happens (before every input) and when a tick is due that acts (the timer), not one wake-up per tick.
     std::int64_t ticksDue() const;
-    void giveDueTicks();
+    void giveDueTicks(bool timerFired);
     void armTickTimer();
     void scheduleReady();
     void processReady();
