@@ -3,8 +3,6 @@
 
 #include "invariantguard.h"
 
-#include <algorithm>
-
 namespace raftlab {
 
 void RaftCore::tick()
@@ -56,22 +54,6 @@ void RaftCore::tickLeader()
         m_heartbeatElapsedTicks = 0;
         broadcastHeartbeat(m_readRound);
     }
-}
-
-std::optional<int> RaftCore::ticksUntilTimerAction() const
-{
-    if (m_halted)
-        return std::nullopt;
-    int ticks = 0;
-    if (m_role == Role::Leader) {
-        ticks = std::min(m_config.heartbeatTicks - m_heartbeatElapsedTicks,
-                         m_config.electionTimeoutTicksMin - m_electionElapsedTicks);
-        if (!m_transferTarget.isNone())
-            ticks = std::min(ticks, m_config.electionTimeoutTicksMin - m_transferElapsedTicks);
-    } else {
-        ticks = m_randomizedElectionTimeoutTicks - m_electionElapsedTicks;
-    }
-    return std::max(1, ticks);
 }
 
 void RaftCore::setTiming(int heartbeatTicks, int electionTimeoutTicksMin, int electionTimeoutTicksMax)

@@ -114,10 +114,6 @@ public:
     // Ready: its events and failed reads only (nothing in it is to be persisted or sent).
     Ready halt();
     bool isHalted() const { return m_halted; }
-    // How many more ticks pass before one does something (a heartbeat, an election timeout, the leader's
-    // quorum check, the end of a transfer): the ticks before it change nothing, so an owner may sleep
-    // through them and hand them over at once. At least 1; nullopt once halted (no tick acts any more).
-    std::optional<int> ticksUntilTimerAction() const;
 
     // --- state, for status pages and tests --------------------------------------------------
     NodeId id() const { return m_config.id; }

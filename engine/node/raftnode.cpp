@@ -63,8 +63,8 @@ RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, KvStore st
     , m_lastSnapshotBytes(opened.state.snapshot.data.size())
 {
     m_tickTimer->setTimerType(Qt::PreciseTimer);
-    m_tickTimer->setSingleShot(true);
-    connect(m_tickTimer, &QTimer::timeout, this, [this] { input([] {}, true); });
+    m_tickTimer->setInterval(m_settings.tickMs);
+    connect(m_tickTimer, &QTimer::timeout, this, [this] { input([this] { m_core.tick(); }); });
     connect(m_transport, &TcpTransport::messageReceived, this,
             [this](const Message &message) { input([this, message] { m_core.step(message); }); });
 }
@@ -78,72 +78,13 @@ RaftNode::~RaftNode()
 
 void RaftNode::start()
 {
-    m_ticking = true;
-    m_tickOriginUs = monotonicMicroseconds();
-    m_ticksGiven = 0;
-    armTickTimer();
+    m_tickTimer->start();
     scheduleReady(); // the start-up events
 }
 
 void RaftNode::stop()
 {
-    m_ticking = false;
     m_tickTimer->stop();
-}
-
-std::int64_t RaftNode::ticksDue() const
-{
-    return (monotonicMicroseconds() - m_tickOriginUs) / (qint64(m_settings.tickMs) * 1000);
-}
-
-void RaftNode::giveDueTicks(bool timerFired)
-{
-    if (!m_ticking)
-        return;
-    std::int64_t due = ticksDue();
-    // The tick that acts is given only by its timer, on time. A timer that fires late, or an input that
-    // comes after the timer's time, means the loop stalled (a busy machine): the time past the tick
-    // before it is not counted, as a periodic timer skips the ticks it missed, and the messages that
-    // waited meanwhile (a leader's heartbeat, a follower's answer) are read before the timer acts. A
-    // node would otherwise campaign, or a leader step down, because its own loop was slow.
-    const std::int64_t last =
-        timerFired && due == m_tickTimerTarget ? m_tickTimerTarget : m_tickTimerTarget - 1;
-    if (due > last) {
-        m_tickOriginUs += (due - last) * qint64(m_settings.tickMs) * 1000;
-        due = last;
-    }
-    for (; m_ticksGiven < due; ++m_ticksGiven)
-        m_core.tick();
-}
-
-void RaftNode::armTickTimer()
-{
-    if (!m_ticking)
-        return;
-    const std::optional<int> ticks = m_core.ticksUntilTimerAction();
-    if (!ticks) {
-        m_tickTimer->stop();
-        return;
-    }
-    // A timer set for an earlier tick stays: it wakes the loop for nothing once, then arms again. A
-    // follower hears a heartbeat every few ticks, and each one moves its election a little later.
-    const std::int64_t target = m_ticksGiven + *ticks;
-    if (m_tickTimer->isActive() && target >= m_tickTimerTarget)
-        return;
-    m_tickTimerTarget = target;
-    const qint64 waitUs =
-        m_tickOriginUs + target * qint64(m_settings.tickMs) * 1000 - monotonicMicroseconds();
-    m_tickTimer->start(int(std::max<qint64>(0, (waitUs + 999) / 1000)));
-}
-
-CoreStatus RaftNode::coreStatus() const
-{
-    CoreStatus status = m_core.status();
-    // The ticks due since the core last took input: it is handed them when something happens next.
-    if (m_ticking)
-        status.electionElapsedTicks +=
-            int(std::max<std::int64_t>(0, std::min(ticksDue(), m_tickTimerTarget) - m_ticksGiven));
-    return status;
 }
 
 std::pair<int, int> RaftNode::electionTimeoutMs() const
@@ -152,13 +93,11 @@ std::pair<int, int> RaftNode::electionTimeoutMs() const
             m_core.config().electionTimeoutTicksMax * m_settings.tickMs};
 }
 
-void RaftNode::input(std::function<void()> apply, bool timerFired)
+void RaftNode::input(std::function<void()> apply)
 {
     if (!m_storageFailure.isEmpty())
         return; // the protocol has stopped here; see failStorage()
-    giveDueTicks(timerFired);
     apply();
-    armTickTimer();
     if (m_persisting) {
         // The core takes input while the log thread persists the last Ready; what may leave before any
         // disk write (Ready's rule, e.g. a leader's heartbeats and appends) leaves now. Once per pass of
@@ -522,7 +461,7 @@ void RaftNode::failStorage(const QString &reason)
     if (!m_storageFailure.isEmpty())
         return;
     m_storageFailure = reason;
-    stop();
+    m_tickTimer->stop();
     const bool wasLeader = m_core.role() == Role::Leader;
     qCCritical(lcNode, "node %u stops%s: the disk refused a write: %s", m_core.id().value,
                wasLeader ? " leading" : "", qPrintable(reason));

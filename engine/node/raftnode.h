@@ -97,7 +97,7 @@ public:
     Role role() const { return m_core.role(); }
     NodeId leader() const { return m_core.leader(); }
     Term term() const { return m_core.term(); }
-    CoreStatus coreStatus() const;
+    CoreStatus coreStatus() const { return m_core.status(); }
     const KvStore &store() const { return m_store; }
     const NodeSettings &settings() const { return m_settings; }
     int heartbeatMs() const { return m_core.config().heartbeatTicks * m_settings.tickMs; }
@@ -126,12 +126,7 @@ private:
     RaftNode(NodeSettings settings, NodeStorage::Opened opened, KvStore store, TcpTransport *transport);
 
     // Gives one input to the core; while a Ready is being made durable, sends what may leave early.
-    void input(std::function<void()> apply, bool timerFired = false);
-    // The core's clock: ticks every tickMs on a grid that starts at start(), handed over when something
-    // happens (before every input) and when a tick is due that acts (the timer), not one wake-up per tick.
-    std::int64_t ticksDue() const;
-    void giveDueTicks(bool timerFired);
-    void armTickTimer();
+    void input(std::function<void()> apply);
     void scheduleReady();
     void processReady();
     // A snapshot from the leader, decoded on the log's thread before anything of it is persisted or
@@ -168,10 +163,6 @@ private:
     TcpTransport *m_transport;
     KvStore m_store;
     QTimer *m_tickTimer;
-    bool m_ticking = false; // between start() and stop() or a storage failure
-    qint64 m_tickOriginUs = 0; // tick n is due at m_tickOriginUs + n * tickMs
-    std::int64_t m_ticksGiven = 0;
-    std::int64_t m_tickTimerTarget = 0; // the tick the timer fires for
     std::unique_ptr<StorageWorker> m_logWriter;
     std::unique_ptr<StorageWorker> m_snapshotWriter;
     bool m_snapshotInFlight = false; // from freeze() until the snapshot is durable and compacted

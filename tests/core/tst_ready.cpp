@@ -92,9 +92,6 @@ private Q_SLOTS:
     void leaderSendsProposalsWhileItsDiskIsBusy();
     void nothingLeavesEarlyWhileNewTermIsOnItsWay();
     void answerDoesNotOvertakeAcknowledgementInFlight();
-    // The owner's clock.
-    void ticksUntilTimerActionForeseesTheTickThatActs_data();
-    void ticksUntilTimerActionForeseesTheTickThatActs();
     // A disk that failed.
     void haltedLeaderStepsDownForGood();
     void haltFailsPendingReads();
@@ -330,58 +327,6 @@ void TestReady::answerDoesNotOvertakeAcknowledgementInFlight()
     // Once the acknowledgement left, answers to the leader leave at once again.
     follower->step(heartbeat(1, 2, 1, 1));
     QCOMPARE(follower->takeMessagesToSendNow().size(), std::size_t(1));
-}
-
-void TestReady::ticksUntilTimerActionForeseesTheTickThatActs_data()
-{
-    QTest::addColumn<bool>("leader");
-    QTest::addColumn<bool>("transferring");
-    QTest::newRow("follower") << false << false;
-    QTest::newRow("leader") << true << false;
-    QTest::newRow("leader transferring") << true << true;
-}
-
-void TestReady::ticksUntilTimerActionForeseesTheTickThatActs()
-{
-    // A node sleeps through the ticks that change nothing and hands them over at once: the ticks before
-    // the one foreseen must do nothing (or the node would sleep through a heartbeat, an election, the
-    // quorum check or the end of a transfer).
-    QFETCH(bool, leader);
-    QFETCH(bool, transferring);
-    for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-        ClusterOptions o = options(3, true, true);
-        o.heartbeatTicks = 3;
-        o.seed = seed;
-        CoreCluster c(o);
-        if (leader)
-            c.electByHand(n1);
-        if (transferring) {
-            c.core(n1).transferLeadership(n2);
-            c.process(n1); // its TimeoutNow leaves now, not on a tick
-        }
-        c.tick(n1, int(seed % 3)); // somewhere inside an interval
-        for (int round = 0; round < 5 && !c.core(n1).isHalted(); ++round) {
-            const std::optional<int> ticks = c.core(n1).ticksUntilTimerAction();
-            QVERIFY(ticks.has_value());
-            QVERIFY2(*ticks >= 1, qPrintable(QString::number(*ticks)));
-            const Output quiet = c.tick(n1, *ticks - 1);
-            QVERIFY2(quiet.messages.empty() && quiet.events.empty(),
-                     qPrintable(QStringLiteral("seed %1 round %2: a tick before the foreseen one acted: %3")
-                                    .arg(seed)
-                                    .arg(round)
-                                    .arg(describe(quiet.messages))));
-            // A leader's quorum check that passes shows nothing; a heartbeat or an election timeout does.
-            const Role before = c.core(n1).role();
-            const Output acted = c.tick(n1);
-            if (before != Role::Leader)
-                QVERIFY2(
-                    acted.hasEvent(EventType::ElectionTimeout),
-                    qPrintable(QStringLiteral("seed %1 round %2: no election timeout").arg(seed).arg(round)));
-        }
-    }
-    CoreCluster c(options(3));
-    c.core(n1).halt();
-    QVERIFY(!c.core(n1).ticksUntilTimerAction().has_value());
 }
 
 void TestReady::haltedLeaderStepsDownForGood()
