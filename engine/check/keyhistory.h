@@ -14,6 +14,7 @@
 
 #include "history.h"
 
+#include <algorithm>
 #include <limits>
 #include <vector>
 
@@ -90,6 +91,33 @@ inline bool mayObserve(const KeyOp &observer, const KeyOp &writer)
     }
     return false;
 }
+
+// The latest moment seen, and the latest moment seen with a value other than that one's: enough to
+// answer "the latest moment with a value other than v" for every v at once, in one sweep.
+class LatestByValue
+{
+public:
+    static constexpr qint64 none = std::numeric_limits<qint64>::min();
+
+    void add(qint64 moment, int value)
+    {
+        if (moment > latest_) {
+            if (value != latestValue_)
+                latestOther_ = latest_;
+            latest_ = moment;
+            latestValue_ = value;
+        } else if (value != latestValue_) {
+            latestOther_ = std::max(latestOther_, moment);
+        }
+    }
+    qint64 latest() const { return latest_; }
+    qint64 latestExcept(int value) const { return value != latestValue_ ? latest_ : latestOther_; }
+
+private:
+    qint64 latest_ = none;
+    int latestValue_ = absentValue;
+    qint64 latestOther_ = none; // never later than latest_
+};
 
 struct KeyHistory
 {

@@ -340,26 +340,14 @@ std::vector<bool> failedCasThatMatter(const std::vector<KeyOp> &ops)
     std::sort(failed.begin(), failed.end(), byInvoke);
     // Sweeping the failed cas operations by invocation: among the forced writes completed before it, the
     // latest invocation, and the latest of a value other than that one's.
-    constexpr qint64 none = std::numeric_limits<qint64>::min();
-    qint64 latest = none;
-    int latestValue = absentValue;
-    qint64 latestOther = none;
+    LatestByValue forcedInvoked;
     std::size_t next = 0;
     for (const std::size_t f : failed) {
         const KeyOp &cas = ops[f];
-        for (; next < forced.size() && ops[forced[next]].completeUs < cas.invokeUs; ++next) {
-            const KeyOp &write = ops[forced[next]];
-            if (write.invokeUs > latest) {
-                if (write.value != latestValue)
-                    latestOther = latest;
-                latest = write.invokeUs;
-                latestValue = write.value;
-            } else if (write.value != latestValue) {
-                latestOther = std::max(latestOther, write.invokeUs);
-            }
-        }
-        const qint64 mustFollow = latestValue != cas.expect ? latest : latestOther;
-        if (cas.expect == absentValue && mustFollow == none) {
+        for (; next < forced.size() && ops[forced[next]].completeUs < cas.invokeUs; ++next)
+            forcedInvoked.add(ops[forced[next]].invokeUs, ops[forced[next]].value);
+        const qint64 mustFollow = forcedInvoked.latestExcept(cas.expect);
+        if (cas.expect == absentValue && mustFollow == LatestByValue::none) {
             matters[f] = true; // the initial nothing may still be there
             continue;
         }

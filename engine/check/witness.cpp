@@ -43,9 +43,7 @@ void closeWithin(const KeyHistory &key, const WriterIndex &writers, const Mask &
     for (bool changed = true; changed;) {
         changed = false;
         std::fill(wantedUntil.begin(), wantedUntil.end(), nothing);
-        qint64 failedUntil = nothing; // the latest failed cas
-        int failedExpect = absentValue;
-        qint64 otherFailedUntil = nothing; // the latest failed cas expecting something else
+        LatestByValue failedCas; // when the failed cas operations completed, by expected value
         for (std::size_t i = 0; i < ops.size(); ++i) {
             if (!kept[i])
                 continue;
@@ -57,14 +55,7 @@ void closeWithin(const KeyHistory &key, const WriterIndex &writers, const Mask &
                 wantedUntil[std::size_t(op.expect + 1)] =
                     std::max(wantedUntil[std::size_t(op.expect + 1)], op.completeUs);
             } else if (op.kind == OpKind::Cas && op.expectReachable) {
-                if (op.completeUs > failedUntil) {
-                    if (op.expect != failedExpect)
-                        otherFailedUntil = failedUntil;
-                    failedUntil = op.completeUs;
-                    failedExpect = op.expect;
-                } else if (op.expect != failedExpect) {
-                    otherFailedUntil = std::max(otherFailedUntil, op.completeUs);
-                }
+                failedCas.add(op.completeUs, op.expect);
             }
         }
         const auto add = [&](int i) {
@@ -82,9 +73,9 @@ void closeWithin(const KeyHistory &key, const WriterIndex &writers, const Mask &
         }
         for (const int i : writers.all) {
             const KeyOp &op = ops[std::size_t(i)];
-            if (op.invokeUs > failedUntil && op.invokeUs > otherFailedUntil)
+            if (op.invokeUs > failedCas.latest())
                 break;
-            if ((op.value != failedExpect ? failedUntil : otherFailedUntil) >= op.invokeUs)
+            if (failedCas.latestExcept(op.value) >= op.invokeUs)
                 add(i);
         }
     }

@@ -240,13 +240,19 @@ QString describe(const Event &e)
             return QStringLiteral("%1 was asked to start an election in term %2.").arg(who).arg(term);
         return QStringLiteral("%1's election timer fired in term %2.").arg(who).arg(term);
     case EventType::VoteRequested:
-        return e.preVote
-            ? QStringLiteral("%1 asks the others for pre-votes for term %2.").arg(who).arg(term + 1)
-            : QStringLiteral("%1 asks the others for votes in term %2.").arg(who).arg(term);
+        return e.preVote ? QStringLiteral("%1 asks the others for pre-votes for term %2 (it is in term %3).")
+                               .arg(who)
+                               .arg(term + 1)
+                               .arg(term)
+                         : QStringLiteral("%1 asks the others for votes in term %2.").arg(who).arg(term);
     case EventType::VoteGranted:
-        return QStringLiteral("%1 granted its %2 to %3 in term %4.").arg(who, vote, node(e.peer)).arg(term);
+        return e.preVote
+            ? QStringLiteral("%1 granted its pre-vote to %2 (it is in term %3).")
+                  .arg(who, node(e.peer))
+                  .arg(term)
+            : QStringLiteral("%1 granted its vote to %2 in term %3.").arg(who, node(e.peer)).arg(term);
     case EventType::VoteRefused:
-        return QStringLiteral("%1 refused %2's %3 in term %4: %5.")
+        return QStringLiteral("%1 refused %2's %3 request (it is in term %4): %5.")
             .arg(who, node(e.peer), vote)
             .arg(term)
             .arg(refusalReason(e));

@@ -530,26 +530,24 @@ QByteArray ClusterConfig::toJson() const
     QStringList nodeLines;
     for (const ClusterMember &m : members) {
         nodeLines << QStringLiteral("    {\"id\": %1, \"raft\": %2, \"http\": %3}")
-                         .arg(m.id.value)
-                         .arg(jsonString(m.raft.toString()), jsonString(m.http.toString()));
+                         .arg(QString::number(m.id.value), jsonString(m.raft.toString()),
+                              jsonString(m.http.toString()));
     }
-    const QString text = QStringLiteral("{\n"
-                                        "  \"cluster\": %1,\n"
-                                        "  \"heartbeat_ms\": %2,\n"
-                                        "  \"election_timeout_ms\": [%3, %4],\n"
-                                        "  \"prevote\": %5,\n"
-                                        "  \"check_quorum\": %6,\n"
-                                        "  \"snapshot_every\": %7,\n"
-                                        "  \"nodes\": [\n%8\n"
-                                        "  ]\n"
-                                        "}\n")
-                             .arg(jsonString(name))
-                             .arg(heartbeatMs)
-                             .arg(electionTimeoutMs.minMs)
-                             .arg(electionTimeoutMs.maxMs)
-                             .arg(boolText(preVote), boolText(checkQuorum))
-                             .arg(snapshotEvery)
-                             .arg(nodeLines.join(QStringLiteral(",\n")));
+    const QString text =
+        QStringLiteral("{\n"
+                       "  \"cluster\": %1,\n"
+                       "  \"heartbeat_ms\": %2,\n"
+                       "  \"election_timeout_ms\": [%3, %4],\n"
+                       "  \"prevote\": %5,\n"
+                       "  \"check_quorum\": %6,\n"
+                       "  \"snapshot_every\": %7,\n"
+                       "  \"nodes\": [\n%8\n"
+                       "  ]\n"
+                       "}\n")
+            // One pass: a name containing "%2" is not substituted again.
+            .arg(jsonString(name), QString::number(heartbeatMs), QString::number(electionTimeoutMs.minMs),
+                 QString::number(electionTimeoutMs.maxMs), boolText(preVote), boolText(checkQuorum),
+                 QString::number(snapshotEvery), nodeLines.join(QStringLiteral(",\n")));
     if (secretFile.isEmpty())
         return text.toUtf8();
     // Inserted, not a placeholder: a value containing "%8" must not be substituted again. Every quote in

@@ -5,6 +5,7 @@
 #include "views/controls/captionoverlay.h"
 #include "views/controls/clientpanel.h"
 #include "views/controls/eventfeed.h"
+#include "views/controls/howtoread.h"
 #include "views/controls/lessonchooser.h"
 #include "views/controls/lessonpanel.h"
 #include "views/panels/chartspanel.h"
@@ -15,10 +16,12 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFileDialog>
+#include <QFontMetrics>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScreen>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -33,7 +36,7 @@ constexpr int messageTimeoutMs = 6000;
 
 QString onOff(bool on)
 {
-    return on ? QStringLiteral("on") : QStringLiteral("off");
+    return on ? MainWindow::tr("on") : MainWindow::tr("off");
 }
 
 } // namespace
@@ -44,7 +47,7 @@ MainWindow::MainWindow(const GuiOptions &options, QWidget *parent)
     , m_controller(new ClusterController(this))
     , m_lessons(new LessonSession(m_controller, this))
 {
-    setWindowTitle(QStringLiteral("RaftLab — %1").arg(clusterDescription(options)));
+    setWindowTitle(tr("RaftLab — %1").arg(clusterDescription(options)));
     buildViews();
     buildActions();
     buildLessons();
@@ -75,12 +78,12 @@ MainWindow::~MainWindow()
 QString MainWindow::clusterDescription(const GuiOptions &options)
 {
     if (!options.attachFile.isEmpty())
-        return QStringLiteral("attached to the cluster in %1").arg(options.attachFile);
-    const QString nodes = options.nodeCount == 1 ? QStringLiteral("1 local node")
-                                                 : QStringLiteral("%1 local nodes").arg(options.nodeCount);
+        return tr("attached to the cluster in %1").arg(options.attachFile);
+    const QString nodes =
+        options.nodeCount == 1 ? tr("1 local node") : tr("%1 local nodes").arg(options.nodeCount);
     if (options.workspaceDir.isEmpty())
-        return nodes + QStringLiteral(" in a fresh workspace");
-    return nodes + QStringLiteral(" in workspace %1").arg(options.workspaceDir);
+        return nodes + tr(" in a fresh workspace");
+    return nodes + tr(" in workspace %1").arg(options.workspaceDir);
 }
 
 QString MainWindow::startCluster()
@@ -91,7 +94,7 @@ QString MainWindow::startCluster()
               ProtocolOptions{m_preVoteAction->isChecked(), m_checkQuorumAction->isChecked()})
         : m_controller->attach(m_options.attachFile);
     if (!error.isEmpty()) {
-        statusBar()->showMessage(QStringLiteral("Could not start the cluster: %1").arg(error));
+        statusBar()->showMessage(tr("Could not start the cluster: %1").arg(error));
         return error;
     }
     if (const QString notice = m_controller->supervisor()->workspaceNotice(); !notice.isEmpty()) {
@@ -103,10 +106,9 @@ QString MainWindow::startCluster()
     }
     // Stays until every node has answered once (refreshStatus).
     m_waitingForNodes = true;
-    statusBar()->showMessage(
-        m_controller->canControlProcesses()
-            ? QStringLiteral("Starting %1 nodes…").arg(m_options.nodeCount)
-            : QStringLiteral("Connecting to the nodes of %1…").arg(m_options.attachFile));
+    statusBar()->showMessage(m_controller->canControlProcesses()
+                                 ? tr("Starting %1 nodes…").arg(m_options.nodeCount)
+                                 : tr("Connecting to the nodes of %1…").arg(m_options.attachFile));
     refreshControls();
     return QString();
 }
@@ -130,26 +132,36 @@ void MainWindow::buildViews()
     m_lessonPanel->hide(); // until a lesson starts
     m_caption = new CaptionOverlay(m_clusterView);
 
-    auto *side = new QSplitter(Qt::Vertical);
+    auto *side = m_side = new QSplitter(Qt::Vertical);
     side->addWidget(m_lessonPanel);
     side->addWidget(m_eventFeed);
-    side->addWidget(m_clientPanel);
+    // The client's form is wide with projector fonts: it scrolls sideways rather than take the ring's
+    // room.
+    auto *clientScroll = new QScrollArea;
+    clientScroll->setWidget(m_clientPanel);
+    clientScroll->setWidgetResizable(true);
+    clientScroll->setFrameShape(QFrame::NoFrame);
+    clientScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    side->addWidget(clientScroll);
+    // The lesson panel (hidden until a lesson), the feed, the client: one size per widget, or the last
+    // one starts folded to nothing.
     side->setStretchFactor(0, 1);
-    side->setStretchFactor(1, 1);
-    side->setSizes({500, 500});
+    side->setStretchFactor(1, 3);
+    side->setStretchFactor(2, 2);
+    side->setSizes({300, 500, 400});
 
     m_bottomTabs = new QTabWidget;
-    m_bottomTabs->addTab(m_logView, QStringLiteral("Logs"));
-    m_bottomTabs->addTab(m_chartsPanel, QStringLiteral("Charts"));
+    m_bottomTabs->addTab(m_logView, tr("Logs"));
+    m_bottomTabs->addTab(m_chartsPanel, tr("Charts"));
 
-    auto *left = new QSplitter(Qt::Vertical);
+    auto *left = m_left = new QSplitter(Qt::Vertical);
     left->addWidget(m_clusterView);
     left->addWidget(m_bottomTabs);
     left->setStretchFactor(0, 11);
     left->setStretchFactor(1, 9);
     left->setSizes({550, 450});
 
-    auto *whole = new QSplitter(Qt::Horizontal);
+    auto *whole = m_whole = new QSplitter(Qt::Horizontal);
     whole->addWidget(left);
     whole->addWidget(side);
     whole->setStretchFactor(0, 5);
@@ -164,79 +176,180 @@ void MainWindow::buildViews()
 
 void MainWindow::buildActions()
 {
-    QToolBar *time = addToolBar(QStringLiteral("Time"));
+    QToolBar *time = m_timeBar = addToolBar(tr("Time"));
     time->setObjectName(QStringLiteral("timeToolBar"));
-    time->addWidget(new QLabel(QStringLiteral(" Speed: ")));
+    time->addWidget(new QLabel(tr(" Speed: ")));
     m_speedGroup = new QActionGroup(this);
     for (const int factor : ClusterController::speedFactors) {
-        QAction *action = time->addAction(factor == 1 ? QStringLiteral("×1 real time")
-                                                      : QStringLiteral("×%1 slower").arg(factor));
+        QAction *action = time->addAction(factor == 1 ? tr("×1 real time") : tr("×%1 slower").arg(factor));
         action->setCheckable(true);
         action->setChecked(factor == 1);
         action->setData(factor);
-        action->setToolTip(factor == 1
-                               ? QStringLiteral("Timers as configured, no added delay")
-                               : QStringLiteral("Heartbeats and election timeouts %1 times longer, and "
-                                                "every message delayed so that it can be watched")
-                                     .arg(factor));
+        action->setToolTip(factor == 1 ? tr("Timers as configured, no added delay")
+                                       : tr("Heartbeats and election timeouts %1 times longer, and "
+                                            "every message delayed so that it can be watched")
+                                             .arg(factor));
         m_speedGroup->addAction(action);
         connect(action, &QAction::triggered, this, [this, factor] { m_controller->setSpeed(factor); });
     }
     time->addSeparator();
-    m_pauseAction = time->addAction(QStringLiteral("Pause all"), m_controller, &ClusterController::pauseAll);
-    m_pauseAction->setToolTip(QStringLiteral("Freeze every node (SIGSTOP): time stands still"));
-    m_resumeAction = time->addAction(QStringLiteral("Resume"), m_controller, &ClusterController::resumeAll);
-    m_resumeAction->setToolTip(QStringLiteral("Thaw every frozen node (SIGCONT)"));
+    m_pauseAction = time->addAction(tr("Pause all"), m_controller, &ClusterController::pauseAll);
+    m_pauseAction->setToolTip(tr("Freeze every node (SIGSTOP): time stands still"));
+    m_resumeAction = time->addAction(tr("Resume"), m_controller, &ClusterController::resumeAll);
+    m_resumeAction->setToolTip(tr("Thaw every frozen node (SIGCONT)"));
 
-    QToolBar *faults = addToolBar(QStringLiteral("Cluster"));
+    // A second row when the first is full (wrapToolBars): nothing hides behind the » extension.
+    QToolBar *faults = m_clusterBar = addToolBar(tr("Cluster"));
     faults->setObjectName(QStringLiteral("clusterToolBar"));
-    m_healAction =
-        faults->addAction(QStringLiteral("Heal all links"), m_controller, &ClusterController::healAll);
-    m_resetAction = faults->addAction(QStringLiteral("Reset cluster…"), this, &MainWindow::confirmReset);
-    m_resetAction->setToolTip(QStringLiteral("Kill every node, wipe its data, start again"));
+    m_healAction = faults->addAction(tr("Heal all links"), m_controller, &ClusterController::healAll);
+    m_resetAction = faults->addAction(tr("Reset cluster…"), this, &MainWindow::confirmReset);
+    m_resetAction->setToolTip(tr("Kill every node, wipe its data, start again"));
     faults->addSeparator();
-    m_preVoteAction = faults->addAction(QStringLiteral("PreVote"));
+    m_preVoteAction = faults->addAction(tr("PreVote"));
     m_preVoteAction->setCheckable(true);
     m_preVoteAction->setChecked(true);
-    m_preVoteAction->setToolTip(QStringLiteral("Candidates first ask whether they could win (thesis §9.6). "
-                                               "Takes effect when the cluster is reset."));
-    m_checkQuorumAction = faults->addAction(QStringLiteral("CheckQuorum"));
+    m_preVoteAction->setToolTip(tr("Candidates first ask whether they could win (thesis §9.6). "
+                                   "Takes effect when the cluster is reset."));
+    m_checkQuorumAction = faults->addAction(tr("CheckQuorum"));
     m_checkQuorumAction->setCheckable(true);
     m_checkQuorumAction->setChecked(true);
-    m_checkQuorumAction->setToolTip(QStringLiteral("A leader that stops hearing a majority steps down. "
-                                                   "Takes effect when the cluster is reset."));
+    m_checkQuorumAction->setToolTip(tr("A leader that stops hearing a majority steps down. "
+                                       "Takes effect when the cluster is reset."));
     for (QAction *option : {m_preVoteAction, m_checkQuorumAction}) {
         connect(option, &QAction::toggled, this, [this] {
             statusBar()->showMessage(
-                QStringLiteral("PreVote %1, CheckQuorum %2 from the next reset of the cluster.")
+                tr("PreVote %1, CheckQuorum %2 from the next reset of the cluster.")
                     .arg(onOff(m_preVoteAction->isChecked()), onOff(m_checkQuorumAction->isChecked())),
                 messageTimeoutMs);
         });
     }
     faults->addSeparator();
-    m_projectorAction = faults->addAction(QStringLiteral("Projector mode"));
+    m_projectorAction = faults->addAction(tr("Projector mode"));
     m_projectorAction->setCheckable(true);
-    m_projectorAction->setToolTip(QStringLiteral("Larger type, thicker lines, stronger colours"));
-    connect(m_projectorAction, &QAction::toggled, this, [this](bool on) {
-        m_theme = on ? Theme::projector() : Theme::standard();
-        applyTheme();
-    });
+    m_projectorAction->setToolTip(tr("Larger type, thicker lines, stronger colours; the ring takes the "
+                                     "room, the logs and charts fold away (View menu)"));
+    connect(m_projectorAction, &QAction::toggled, this, &MainWindow::setProjector);
+    m_presentationAction = faults->addAction(tr("Present"));
+    m_presentationAction->setCheckable(true);
+    m_presentationAction->setToolTip(tr("The ring alone, full screen, with a caption line (Esc leaves)"));
+    connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentation);
 
-    QMenu *cluster = menuBar()->addMenu(QStringLiteral("&Cluster"));
+    QMenu *cluster = menuBar()->addMenu(tr("&Cluster"));
     cluster->addAction(m_pauseAction);
     cluster->addAction(m_resumeAction);
     cluster->addAction(m_healAction);
     cluster->addAction(m_resetAction);
     cluster->addSeparator();
-    cluster->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-    QMenu *speed = menuBar()->addMenu(QStringLiteral("&Speed"));
+    cluster->addAction(m_preVoteAction);
+    cluster->addAction(m_checkQuorumAction);
+    cluster->addSeparator();
+    cluster->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu *speed = menuBar()->addMenu(tr("&Speed"));
     speed->addActions(m_speedGroup->actions());
-    QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
+    QMenu *view = menuBar()->addMenu(tr("&View"));
     m_projectorAction->setShortcut(QKeySequence(Qt::Key_F11));
     view->addAction(m_projectorAction);
-    QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
-    help->addAction(QStringLiteral("How to read this screen"), QKeySequence::HelpContents, this,
+    m_presentationAction->setShortcut(QKeySequence(Qt::Key_F5));
+    view->addAction(m_presentationAction);
+    // The menu bar and tool bars hide while presenting: the window itself keeps the shortcuts alive.
+    addAction(m_presentationAction);
+    addAction(m_projectorAction);
+    auto *leave = new QAction(tr("Leave the presentation"), this);
+    leave->setShortcut(QKeySequence(Qt::Key_Escape));
+    connect(leave, &QAction::triggered, this, [this] { m_presentationAction->setChecked(false); });
+    addAction(leave);
+    view->addSeparator();
+    m_sidePanelAction = view->addAction(tr("Events and client panel"));
+    m_sidePanelAction->setCheckable(true);
+    m_sidePanelAction->setChecked(true);
+    connect(m_sidePanelAction, &QAction::toggled, m_side, &QWidget::setVisible);
+    m_bottomPanelAction = view->addAction(tr("Logs and charts panel"));
+    m_bottomPanelAction->setCheckable(true);
+    m_bottomPanelAction->setChecked(true);
+    connect(m_bottomPanelAction, &QAction::toggled, m_bottomTabs, &QWidget::setVisible);
+    view->addAction(m_clusterView->legendAction());
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("How to read this screen"), QKeySequence::HelpContents, this,
                     &MainWindow::showHowToRead);
+}
+
+QWidget *MainWindow::bottomPanel() const
+{
+    return m_bottomTabs;
+}
+
+QWidget *MainWindow::sidePanel() const
+{
+    return m_side;
+}
+
+void MainWindow::setProjector(bool on)
+{
+    m_theme = on ? Theme::projector() : Theme::standard();
+    applyTheme();
+    // The ring is what the class looks at: the logs and charts fold away (View menu, or drag the
+    // splitter, brings them back) and the explaining column takes a little over a quarter.
+    m_bottomPanelAction->setChecked(!on);
+    const int width = std::max(m_whole->width(), 400);
+    m_whole->setSizes(on ? QList<int>{width * 70 / 100, width * 30 / 100}
+                         : QList<int>{width * 5 / 7, width * 2 / 7});
+    wrapToolBars();
+}
+
+void MainWindow::setPresentation(bool on)
+{
+    // Esc shares the shortcut: it only ever leaves.
+    if (on == m_presenting)
+        return;
+    m_presenting = on;
+    if (on) {
+        m_projectorBeforePresentation = m_projectorAction->isChecked();
+        m_maximizedBeforePresentation = isMaximized();
+        m_projectorAction->setChecked(true);
+    }
+    menuBar()->setVisible(!on);
+    m_timeBar->setVisible(!on);
+    m_clusterBar->setVisible(!on);
+    statusBar()->setVisible(!on);
+    // The caption line takes the bottom of the screen: the hint gives way (refreshCaption keeps the
+    // ring clear of it).
+    m_clusterView->setHintVisible(!on);
+    m_side->setVisible(!on && m_sidePanelAction->isChecked());
+    m_bottomTabs->setVisible(!on && m_bottomPanelAction->isChecked());
+    if (on) {
+        m_geometryBeforePresentation = geometry();
+        showFullScreen();
+        // Without a window manager (a bare X server, a kiosk) "full screen" is only a wish: take the
+        // screen's geometry as well.
+        if (const QScreen *here = screen())
+            setGeometry(here->geometry());
+    } else {
+        m_projectorAction->setChecked(m_projectorBeforePresentation);
+        if (m_maximizedBeforePresentation) {
+            showMaximized();
+        } else {
+            showNormal();
+            setGeometry(m_geometryBeforePresentation);
+        }
+    }
+    refreshCaption();
+}
+
+void MainWindow::wrapToolBars()
+{
+    // One row when both fit, else two: an action behind the » extension is an action nobody finds.
+    const int needed = m_timeBar->sizeHint().width() + m_clusterBar->sizeHint().width() + 16;
+    const bool wrapped = toolBarBreak(m_clusterBar);
+    if (needed > width() && !wrapped)
+        insertToolBarBreak(m_clusterBar);
+    else if (needed <= width() && wrapped)
+        removeToolBarBreak(m_clusterBar);
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    wrapToolBars();
 }
 
 void MainWindow::connectController()
@@ -268,6 +381,10 @@ void MainWindow::connectController()
         refreshStatus();
     });
     connect(controller->model(), &ClusterModel::changed, this, &MainWindow::refreshStatus);
+    connect(controller->model(), &ClusterModel::changed, this, [this] {
+        if (m_presenting && !m_lessons->isActive())
+            refreshCaption();
+    });
 }
 
 QAction *MainWindow::speedAction(int factor) const
@@ -284,6 +401,9 @@ void MainWindow::applyTheme()
     QFont font = QApplication::font();
     font.setPointSizeF(font.pointSizeF() * m_theme.fontScale());
     setFont(font);
+    // Menus are windows of their own: the window's font does not reach them by itself.
+    for (QMenu *menu : menuBar()->findChildren<QMenu *>())
+        menu->setFont(font);
     m_clusterView->setTheme(m_theme);
     m_logView->setTheme(m_theme);
     m_chartsPanel->setTheme(m_theme);
@@ -307,13 +427,12 @@ void MainWindow::refreshControls()
 QString MainWindow::nodeCountsText(const NodeCounts &counts)
 {
     if (counts.known > 0 && counts.frozen == counts.known)
-        return counts.known == 1 ? QStringLiteral("the node is paused")
-                                 : QStringLiteral("all %1 nodes paused").arg(counts.known);
-    QString text = QStringLiteral("%1 of %2 nodes up").arg(counts.up).arg(counts.known);
+        return counts.known == 1 ? tr("the node is paused") : tr("all %1 nodes paused").arg(counts.known);
+    QString text = tr("%1 of %2 nodes up").arg(counts.up).arg(counts.known);
     if (counts.frozen > 0)
-        text += QStringLiteral(", %1 frozen").arg(counts.frozen);
+        text += tr(", %1 frozen").arg(counts.frozen);
     if (const int down = counts.known - counts.up - counts.frozen; down > 0)
-        text += QStringLiteral(", %1 down").arg(down);
+        text += tr(", %1 down").arg(down);
     return text;
 }
 
@@ -335,19 +454,18 @@ QString MainWindow::statusSummary() const
     }
     QStringList parts;
     if (summary.leader.isNone())
-        parts << QStringLiteral("No leader")
-              << QStringLiteral("highest term %1").arg(summary.highestTerm.value);
+        parts << tr("No leader") << tr("highest term %1").arg(summary.highestTerm.value);
     else
-        parts << QStringLiteral("Leader: node %1%2")
+        parts << tr("Leader: node %1%2")
                      .arg(summary.leader.value)
-                     .arg(isFrozen(summary.leader) ? QStringLiteral(" (frozen)") : QString())
-              << QStringLiteral("term %1").arg(summary.highestTerm.value)
-              << QStringLiteral("commit %1").arg(summary.leaderCommitIndex.value);
+                     .arg(isFrozen(summary.leader) ? tr(" (frozen)") : QString())
+              << tr("term %1").arg(summary.highestTerm.value)
+              << tr("commit %1").arg(summary.leaderCommitIndex.value);
     parts << nodeCountsText(counts);
     if (!summary.fsyncMode.isEmpty())
-        parts << QStringLiteral("fsync %1").arg(summary.fsyncMode);
+        parts << tr("fsync %1").arg(summary.fsyncMode);
     const int speed = m_controller->speed();
-    parts << (speed == 1 ? QStringLiteral("real time") : QStringLiteral("×%1 slow motion").arg(speed));
+    parts << (speed == 1 ? tr("real time") : tr("×%1 slow motion").arg(speed));
     return parts.join(QStringLiteral(" · "));
 }
 
@@ -357,16 +475,16 @@ void MainWindow::refreshStatus()
     const int members = int(m_controller->supervisor()->config().members.size());
     if (m_waitingForNodes && members > 0 && m_controller->model()->summary().nodesUp >= members) {
         m_waitingForNodes = false;
-        statusBar()->showMessage(QStringLiteral("All %1 nodes are up.").arg(members), messageTimeoutMs);
+        statusBar()->showMessage(tr("All %1 nodes are up.").arg(members), messageTimeoutMs);
     }
 }
 
 void MainWindow::confirmReset()
 {
     const auto answer = QMessageBox::question(
-        this, QStringLiteral("Reset the cluster"),
-        QStringLiteral("Kill every node, delete its log and state, and start them again with PreVote %1 and "
-                       "CheckQuorum %2?")
+        this, tr("Reset the cluster"),
+        tr("Kill every node, delete its log and state, and start them again with PreVote %1 and "
+           "CheckQuorum %2?")
             .arg(onOff(m_preVoteAction->isChecked()), onOff(m_checkQuorumAction->isChecked())));
     if (answer != QMessageBox::Yes)
         return;
@@ -378,18 +496,24 @@ void MainWindow::confirmReset()
 
 void MainWindow::showHowToRead()
 {
-    QMessageBox::information(
-        this, QStringLiteral("How to read this screen"),
-        QStringLiteral(
-            "<p><b>Circles</b> are the nodes, real raftlab-node processes. The fill colour is the node's "
-            "current <b>term</b> (same colour, same term); the badge says its <b>role</b>. The arc around a "
-            "follower is its <b>election timer</b>: when it runs out, the node stands for election.</p>"
-            "<p><b>Dots</b> are messages in flight, coloured by type; hollow dots are replies, a cross a "
-            "refusal. A <b>dashed red link</b> is cut: messages die there.</p>"
-            "<p><b>Right-click a node</b> to kill, restart, freeze or isolate it, or make it leader. "
-            "<b>Click a link</b> to cut or heal it. Slow the cluster down with the speed buttons.</p>"
-            "<p>The <b>logs</b> below show every node's entries by index: solid cells are committed, dashed "
-            "ones are not yet. The <b>events</b> on the right say what happened, newest first.</p>"));
+    // The pictures are the window's own widgets as they are now: what the words describe, on screen.
+    using Picture = HowToReadDialog::Picture;
+    std::map<Picture, QImage> pictures;
+    const auto take = [&pictures](Picture picture, QWidget *widget) {
+        if (widget && widget->isVisible() && widget->width() > 0)
+            pictures[picture] = widget->grab().toImage();
+    };
+    take(Picture::Ring, m_clusterView);
+    take(Picture::Logs, m_logView);
+    take(Picture::Charts, m_chartsPanel);
+    take(Picture::StatusBar, statusBar());
+    take(Picture::Feed, m_eventFeed);
+    if (const QRectF legend = m_clusterView->legendRect(); !legend.isEmpty() && m_clusterView->isVisible())
+        pictures[Picture::Legend] = m_clusterView->grab(legend.toAlignedRect()).toImage();
+    auto *dialog = new HowToReadDialog(pictures, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFont(font());
+    dialog->show();
 }
 
 void MainWindow::buildLessons()
@@ -405,6 +529,23 @@ void MainWindow::buildLessons()
         action->setEnabled(!lesson.scenario.simulationOnly);
         connect(action, &QAction::triggered, this, [this, path = lesson.path] { startLesson(path); });
     }
+    // A presenter's clicker sends Page Down / Page Up: they step the lesson even while presenting, when
+    // the lesson panel is hidden.
+    auto *next = new QAction(tr("Next step"), this);
+    next->setShortcut(QKeySequence(Qt::Key_PageDown));
+    connect(next, &QAction::triggered, m_lessons, [this] {
+        if (m_lessons->isActive())
+            m_lessons->next();
+    });
+    auto *previous = new QAction(tr("Previous step"), this);
+    previous->setShortcut(QKeySequence(Qt::Key_PageUp));
+    connect(previous, &QAction::triggered, m_lessons, [this] {
+        if (m_lessons->isActive())
+            m_lessons->previous();
+    });
+    menu->insertActions(menu->actions().value(2), {next, previous});
+    addAction(next);
+    addAction(previous);
     connect(m_lessonPanel, &LessonPanel::nextRequested, m_lessons, &LessonSession::next);
     connect(m_lessonPanel, &LessonPanel::previousRequested, m_lessons, &LessonSession::previous);
     connect(m_lessonPanel, &LessonPanel::restartRequested, m_lessons, &LessonSession::restart);
@@ -412,6 +553,8 @@ void MainWindow::buildLessons()
     connect(m_lessons, &LessonSession::changed, this, &MainWindow::refreshLesson);
     connect(m_lessons, &LessonSession::focusRequested, this,
             [this](std::optional<NodeId> node, std::optional<std::uint64_t> logIndex) {
+                m_clusterView->setFocusNode(node);
+                m_logView->setFocusIndex(logIndex);
                 QStringList where;
                 if (node)
                     where << tr("node %1").arg(node->value);
@@ -460,8 +603,37 @@ void MainWindow::openScenarioFile()
 void MainWindow::refreshLesson()
 {
     const bool active = m_lessons->isActive();
-    m_lessonPanel->setVisible(active);
-    m_caption->setCaption(m_lessons->chapter(), active ? m_lessons->caption() : QString());
+    m_lessonPanel->setVisible(active && !m_presenting);
+    if (!active) { // a lesson's "look here" ends with it
+        m_clusterView->setFocusNode(std::nullopt);
+        m_logView->setFocusIndex(std::nullopt);
+    }
+    refreshCaption();
+}
+
+void MainWindow::refreshCaption()
+{
+    QString chapter;
+    QString sentence;
+    if (m_lessons->isActive()) {
+        chapter = m_lessons->chapter();
+        sentence = m_lessons->caption();
+    } else if (m_presenting) {
+        // Presenting without a lesson: the caption line says what last happened, in the feed's words
+        // (the steady heartbeats are no news).
+        const Narration *narration = m_controller->model()->narration();
+        for (std::size_t row = 0; row < std::min<std::size_t>(narration->size(), 50); ++row) {
+            if (narration->item(row).type != QLatin1String("heartbeat")) {
+                sentence = narration->item(row).shownText();
+                break;
+            }
+        }
+    }
+    m_caption->setCaption(chapter, sentence);
+    // The ring keeps clear of the caption: three lines of it, whatever this one's length, so that the
+    // ring does not jump at every sentence.
+    const bool captioned = m_presenting || m_lessons->isActive();
+    m_clusterView->setBottomReserve(captioned ? QFontMetrics(m_caption->font()).height() * 3 + 56 : 0);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -5,11 +5,14 @@
 #include "views/theme.h"
 
 #include <QMainWindow>
+#include <QRect>
 
 class QAction;
 class QActionGroup;
 class QLabel;
+class QSplitter;
 class QTabWidget;
+class QToolBar;
 
 namespace raftlab {
 
@@ -55,6 +58,11 @@ public:
     QString startLesson(const QString &path);
     QAction *speedAction(int factor) const; // the tool bar's ×1, ×5, ×20, ×100
     QAction *projectorAction() const { return m_projectorAction; }
+    QAction *presentationAction() const { return m_presentationAction; }
+    QAction *sidePanelAction() const { return m_sidePanelAction; } // the events and the client
+    QAction *bottomPanelAction() const { return m_bottomPanelAction; } // the logs and charts
+    QWidget *bottomPanel() const;
+    QWidget *sidePanel() const;
     // The status bar's summary line, e.g. "Leader: node 3 · term 4 · commit 17 · 5 of 5 nodes up · fsync
     // always".
     QString statusSummary() const;
@@ -71,6 +79,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void buildViews();
@@ -85,6 +94,10 @@ private:
     void chooseLesson();
     void openScenarioFile();
     void refreshLesson();
+    void setProjector(bool on);
+    void setPresentation(bool on);
+    void refreshCaption();
+    void wrapToolBars();
 
     GuiOptions m_options;
     ClusterController *m_controller;
@@ -99,6 +112,11 @@ private:
     LessonPanel *m_lessonPanel = nullptr;
     CaptionOverlay *m_caption = nullptr;
     QTabWidget *m_bottomTabs = nullptr;
+    QSplitter *m_side = nullptr; // the events and the client, on the right
+    QSplitter *m_left = nullptr; // the ring over the logs and charts
+    QSplitter *m_whole = nullptr;
+    QToolBar *m_timeBar = nullptr;
+    QToolBar *m_clusterBar = nullptr;
 
     QActionGroup *m_speedGroup = nullptr;
     QAction *m_pauseAction = nullptr;
@@ -108,6 +126,13 @@ private:
     QAction *m_preVoteAction = nullptr;
     QAction *m_checkQuorumAction = nullptr;
     QAction *m_projectorAction = nullptr;
+    QAction *m_presentationAction = nullptr;
+    QAction *m_sidePanelAction = nullptr;
+    QAction *m_bottomPanelAction = nullptr;
+    bool m_presenting = false;
+    bool m_projectorBeforePresentation = false;
+    bool m_maximizedBeforePresentation = false;
+    QRect m_geometryBeforePresentation;
     QLabel *m_statusLabel = nullptr;
     bool m_waitingForNodes = false; // the start-up message stays until every node answered
 };

@@ -44,7 +44,9 @@ Theme Theme::standard()
     theme.m_leader = QColor(blue);
     theme.m_killed = QColor(QRgb(0xB0B0B0));
     theme.m_frozen = QColor(skyBlue);
-    theme.m_cut = QColor(vermillion);
+    // A true red, not Okabe–Ito's vermillion: the legend and the help say "dashed red", and vermillion
+    // reads as orange next to the orange vote dots.
+    theme.m_cut = QColor(QRgb(0xC8102E));
     theme.m_link = QColor(QRgb(0xC8C8C8));
     theme.m_committed = QColor(bluishGreen);
     theme.m_applied = QColor(blue);
@@ -81,6 +83,16 @@ Theme Theme::projector()
     for (std::size_t i = 0; i < theme.m_terms.size(); ++i)
         theme.m_terms[i] = tint(hues[i], hues[i] == black ? 0.5 : 0.25);
     return theme;
+}
+
+QColor Theme::nodeColor(NodeId id)
+{
+    // Paul Tol's "muted" scheme: nine qualitative colours, distinct under the common colour-vision
+    // deficiencies; pairwise far apart (the charts test measures it).
+    static constexpr QRgb colours[] = {0x332288, 0xCC6677, 0x117733, 0xDDAA33, 0x88CCEE,
+                                       0x882255, 0x44AA99, 0x999933, 0xAA4499};
+    const std::size_t index = id.value == 0 ? 0 : (id.value - 1) % std::size(colours);
+    return QColor(colours[index]);
 }
 
 QColor Theme::roleColor(Role role) const

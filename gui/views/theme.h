@@ -48,12 +48,24 @@ public:
     QColor committed() const { return m_committed; } // the commit index marker
     QColor applied() const { return m_applied; }
     QColor timerArc() const { return m_timerArc; }
+    // A lesson's "look here" (a node's ring, a log column): amber, unlike any role, term or message.
+    static QColor focus() { return QColor(QRgb(0xFFB000)); }
 
     // --- sizes ---
     // Scales a font: `relative` 1.0 is body text; 1.4 a heading. Projector mode multiplies further.
     QFont font(qreal relative = 1.0, bool bold = false) const;
     qreal fontScale() const { return m_fontScale; }
     qreal lineWidth() const { return m_lineWidth; } // links, outlines, arcs
+    // The smallest text a scaled scene may draw, in its own units: the cluster view sets it from its
+    // scale so that, on a projector, no label in the ring ends up below a readable size on screen.
+    qreal minimumScenePixels() const { return m_minimumScenePixels; }
+    void setMinimumScenePixels(qreal pixels) { m_minimumScenePixels = pixels; }
+    // The smallest text, in screen pixels, a projector theme allows anywhere (read from the back row).
+    static constexpr qreal projectorMinimumPixels = 18;
+
+    // The colour of node `id`'s line in the charts: nine colours far apart from each other (and from
+    // the white ground), so that every node of the largest cluster has a line of its own.
+    static QColor nodeColor(NodeId id);
 
 private:
     Theme() = default;
@@ -61,6 +73,7 @@ private:
     bool m_projector = false;
     qreal m_fontScale = 1.0;
     qreal m_lineWidth = 1.5;
+    qreal m_minimumScenePixels = 0;
     QColor m_background, m_panel, m_text, m_mutedText, m_grid;
     QColor m_follower, m_preCandidate, m_candidate, m_leader;
     QColor m_killed, m_frozen, m_cut, m_link, m_committed, m_applied, m_timerArc;

@@ -101,6 +101,36 @@ QStringList ProcessResult::stderrLines() const
     return nonEmptyLines(stderrText);
 }
 
+void checkExitedWithOneLine(const ProcessResult &result, int expectedExit, const QString &mentions)
+{
+    QVERIFY2(result.finished, "the node did not exit");
+    QCOMPARE(result.exitStatus, QProcess::NormalExit);
+    QVERIFY2(result.exitCode == expectedExit,
+             qPrintable(QStringLiteral("exit %1, expected %2; stderr: %3")
+                            .arg(result.exitCode)
+                            .arg(expectedExit)
+                            .arg(result.stderrText)));
+    QVERIFY2(result.stderrLines().size() == 1,
+             qPrintable(QStringLiteral("stderr: [%1]").arg(result.stderrText)));
+    QVERIFY2(result.stderrLines().constFirst().startsWith(QLatin1String("raftlab-node: ")),
+             qPrintable(result.stderrText));
+    QVERIFY2(!result.stderrText.contains(QLatin1String("terminate called")), qPrintable(result.stderrText));
+    QVERIFY2(result.stderrText.contains(mentions), qPrintable(result.stderrText));
+}
+
+void sendAndHangUp(quint16 port, const QByteArray &payload)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    QVERIFY2(socket.waitForConnected(5000), qPrintable(socket.errorString()));
+    socket.write(payload);
+    // The node may close on us at once; either way is fine.
+    waitUntil([&] { return socket.bytesToWrite() == 0 || socket.state() != QAbstractSocket::ConnectedState; },
+              5000);
+    waitUntil([&] { return socket.state() != QAbstractSocket::ConnectedState; }, 300);
+    socket.abort();
+}
+
 ProcessResult runNodeToExit(const QStringList &arguments, int deadlineMs, const QString &workingDirectory)
 {
     QProcess process;

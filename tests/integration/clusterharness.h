@@ -66,6 +66,15 @@ struct ProcessResult
 ProcessResult runNodeToExit(const QStringList &arguments, int deadlineMs = 20'000,
                             const QString &workingDirectory = QString());
 
+// Checks that a node refused to run the way every bad input must: it exited with `expectedExit`,
+// printing one line on stderr that starts with "raftlab-node: " (and contains `mentions`, when given),
+// and did not abort.
+void checkExitedWithOneLine(const ProcessResult &result, int expectedExit, const QString &mentions = {});
+
+// Connects to a loopback `port`, writes `payload`, waits for it to leave (or for the peer to hang up),
+// gives the peer a moment to close first, then closes. For throwing garbage at a node.
+void sendAndHangUp(quint16 port, const QByteArray &payload);
+
 // A subscriber to one node's /events (Server-Sent Events), over a raw socket.
 class EventSubscriber final : public QObject
 {

@@ -58,22 +58,6 @@ QByteArray randomBytes(qsizetype size)
     return bytes;
 }
 
-void checkOneLine(const ProcessResult &result, int expectedExit)
-{
-    QVERIFY2(result.finished, "the node did not exit");
-    QCOMPARE(result.exitStatus, QProcess::NormalExit);
-    QVERIFY2(result.exitCode == expectedExit,
-             qPrintable(QStringLiteral("exit %1, expected %2; stderr: %3")
-                            .arg(result.exitCode)
-                            .arg(expectedExit)
-                            .arg(result.stderrText)));
-    QVERIFY2(result.stderrLines().size() == 1,
-             qPrintable(QStringLiteral("stderr: [%1]").arg(result.stderrText)));
-    QVERIFY2(result.stderrLines().constFirst().startsWith(QLatin1String("raftlab-node: ")),
-             qPrintable(result.stderrText));
-    QVERIFY2(!result.stderrText.contains(QLatin1String("terminate called")), qPrintable(result.stderrText));
-}
-
 } // namespace
 
 void TestBadInput::initTestCase()
@@ -158,7 +142,7 @@ void TestBadInput::badFlagsExitTwoWithOneLine()
             arguments << replace[i + 1];
     }
     const ProcessResult result = runNodeToExit(arguments);
-    checkOneLine(result, 2);
+    checkExitedWithOneLine(result, 2);
     if (QTest::currentTestFailed())
         return;
     QVERIFY2(result.stderrText.contains(mentions), qPrintable(result.stderrText));
@@ -218,7 +202,7 @@ void TestBadInput::badClusterFilesExitTwoWithOneLine()
     const ProcessResult result =
         runNodeToExit({QStringLiteral("--cluster"), file, QStringLiteral("--id"), QStringLiteral("1"),
                        QStringLiteral("--data-dir"), scratch.filePath(QStringLiteral("data"))});
-    checkOneLine(result, 2);
+    checkExitedWithOneLine(result, 2);
     if (QTest::currentTestFailed())
         return;
     QVERIFY2(result.stderrText.contains(file), qPrintable(result.stderrText)); // which file
@@ -232,7 +216,7 @@ void TestBadInput::secondProcessOnADataDirExitsTwo()
         QStringList arguments = m_cluster->nodeArguments(1);
         arguments[arguments.indexOf(QStringLiteral("--id")) + 1] = QString::number(id);
         const ProcessResult result = runNodeToExit(arguments);
-        checkOneLine(result, 2);
+        checkExitedWithOneLine(result, 2);
         if (QTest::currentTestFailed())
             return;
         QVERIFY2(result.stderrText.contains(QLatin1String("in use")), qPrintable(result.stderrText));
@@ -421,18 +405,9 @@ void TestBadInput::randomBytesOnTheRaftPort()
                                    QByteArray("\xff\xff\xff\xff", 4) + randomBytes(64), QByteArray(16, '\0'),
                                    QByteArray("RAFT") + randomBytes(1024)};
         for (const QByteArray &payload : payloads) {
-            QTcpSocket socket;
-            socket.connectToHost(QHostAddress::LocalHost, m_cluster->raftPort(id));
-            QVERIFY2(socket.waitForConnected(5000), qPrintable(socket.errorString()));
-            socket.write(payload);
-            // The node may close on us at once; either way it must stay up.
-            waitUntil(
-                [&] {
-                    return socket.bytesToWrite() == 0 || socket.state() != QAbstractSocket::ConnectedState;
-                },
-                5000);
-            waitUntil([&] { return socket.state() != QAbstractSocket::ConnectedState; }, 300);
-            socket.abort();
+            sendAndHangUp(m_cluster->raftPort(id), payload);
+            if (QTest::currentTestFailed())
+                return;
         }
         QVERIFY2(m_cluster->isRunning(id), qPrintable(m_cluster->stderrOf(id)));
         QVERIFY2(m_cluster->get(id, QStringLiteral("/status")).ok(), "no /status after garbage");
@@ -454,17 +429,9 @@ void TestBadInput::randomBytesOnTheHttpPort()
             QByteArray("\r\n\r\n\r\n"),
         };
         for (const QByteArray &payload : payloads) {
-            QTcpSocket socket;
-            socket.connectToHost(QHostAddress::LocalHost, m_cluster->httpPort(id));
-            QVERIFY2(socket.waitForConnected(5000), qPrintable(socket.errorString()));
-            socket.write(payload);
-            waitUntil(
-                [&] {
-                    return socket.bytesToWrite() == 0 || socket.state() != QAbstractSocket::ConnectedState;
-                },
-                5000);
-            waitUntil([&] { return socket.state() != QAbstractSocket::ConnectedState; }, 300);
-            socket.abort();
+            sendAndHangUp(m_cluster->httpPort(id), payload);
+            if (QTest::currentTestFailed())
+                return;
         }
         // A client that sends half a request and goes silent does not stop others from being served.
         QTcpSocket silent;
@@ -522,7 +489,7 @@ void TestBadInput::damagedSegmentExitsThreeNamingTheFile()
 
     QStringList arguments = m_cluster->nodeArguments(victim);
     const ProcessResult result = runNodeToExit(arguments);
-    checkOneLine(result, 3);
+    checkExitedWithOneLine(result, 3);
     if (QTest::currentTestFailed())
         return;
     QVERIFY2(result.stderrText.contains(segments.constFirst()), qPrintable(result.stderrText));

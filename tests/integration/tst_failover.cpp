@@ -51,6 +51,21 @@ QByteArray afterValue(int i)
     return "new-" + QByteArray::number(i);
 }
 
+// `node`'s own (local) answer for `key`, waited for: a restarted node serves it once its log (or
+// snapshot) is applied again.
+HttpReply localReadOnceServed(ClusterHarness &cluster, int node, const QByteArray &key)
+{
+    const QString path = ClusterHarness::kvPath(key) + QStringLiteral("?consistency=local");
+    HttpReply local;
+    waitUntil(
+        [&] {
+            local = cluster.get(node, path);
+            return local.ok();
+        },
+        10'000);
+    return local;
+}
+
 } // namespace
 
 class TestFailover : public QObject
@@ -197,14 +212,8 @@ void TestFailover::theRestartedLeaderHoldsEveryWriteMadeWhileItWasDown()
         QSKIP("the old leader did not restart");
     // Its own (local) state shows the new writes.
     for (int i = 0; i < writesAfter; ++i) {
-        const QString path = ClusterHarness::kvPath(afterKey(i)) + QStringLiteral("?consistency=local");
-        HttpReply local;
-        QVERIFY2(waitUntil(
-                     [&] {
-                         local = s.cluster->get(s.oldLeader, path);
-                         return local.ok();
-                     },
-                     10'000),
+        const HttpReply local = localReadOnceServed(*s.cluster, s.oldLeader, afterKey(i));
+        QVERIFY2(local.ok(),
                  qPrintable(QStringLiteral("restarted node %1, key after-%2: %3")
                                 .arg(s.oldLeader)
                                 .arg(i)
@@ -219,16 +228,8 @@ void TestFailover::theRestartedLeaderKeepsItsOwnEarlierWrites()
     if (s.reached < Step::Restarted)
         QSKIP("the old leader did not restart");
     for (int i = 0; i < writesBefore; ++i) {
-        const QString path = ClusterHarness::kvPath(beforeKey(i)) + QStringLiteral("?consistency=local");
-        HttpReply local;
-        // Served once its log (or snapshot) is applied again: wait for the first.
-        QVERIFY2(waitUntil(
-                     [&] {
-                         local = s.cluster->get(s.oldLeader, path);
-                         return local.ok();
-                     },
-                     10'000),
-                 qPrintable(local.describe()));
+        const HttpReply local = localReadOnceServed(*s.cluster, s.oldLeader, beforeKey(i));
+        QVERIFY2(local.ok(), qPrintable(local.describe()));
         QCOMPARE(local.body, QByteArray("old"));
     }
 }

@@ -73,22 +73,6 @@ QString setClusterField(const ClusterHarness &cluster, const QString &key, const
     return writeFile(cluster.clusterFile(), QJsonDocument(object).toJson());
 }
 
-void checkOneLine(const ProcessResult &result, int expectedExit, const QString &mentions)
-{
-    QVERIFY2(result.finished, "the node did not exit");
-    QCOMPARE(result.exitStatus, QProcess::NormalExit);
-    QVERIFY2(result.exitCode == expectedExit,
-             qPrintable(QStringLiteral("exit %1, expected %2; stderr: %3")
-                            .arg(result.exitCode)
-                            .arg(expectedExit)
-                            .arg(result.stderrText)));
-    QVERIFY2(result.stderrLines().size() == 1,
-             qPrintable(QStringLiteral("stderr: [%1]").arg(result.stderrText)));
-    QVERIFY2(result.stderrLines().constFirst().startsWith(QLatin1String("raftlab-node: ")),
-             qPrintable(result.stderrText));
-    QVERIFY2(result.stderrText.contains(mentions), qPrintable(result.stderrText));
-}
-
 // A write through `via` commits and reads back from every node in `readers`.
 void checkWrite(ClusterHarness &cluster, int via, const QByteArray &key, const QList<int> &readers)
 {
@@ -272,7 +256,7 @@ void TestRaftPort::unusableSecretFilesExitTwo()
     if (!contents.isEmpty())
         QVERIFY(writeFile(QDir(cluster.workDir()).filePath(secretFile), contents).isEmpty());
     QVERIFY(setClusterField(cluster, QStringLiteral("secret_file"), secretFile).isEmpty());
-    checkOneLine(runNodeToExit(cluster.nodeArguments(1)), 2, mentions);
+    checkExitedWithOneLine(runNodeToExit(cluster.nodeArguments(1)), 2, mentions);
 }
 
 void TestRaftPort::theFlagOverridesTheClusterFile()
@@ -301,8 +285,8 @@ void TestRaftPort::anOwnHostThatDoesNotResolveExitsOne()
         {QStringLiteral("raft"), QStringLiteral("no-such-host.invalid:%1").arg(cluster.raftPort(1))},
         {QStringLiteral("http"), QStringLiteral("127.0.0.1:%1").arg(cluster.httpPort(1))}};
     QVERIFY(setClusterField(cluster, QStringLiteral("nodes"), QJsonArray{node}).isEmpty());
-    checkOneLine(runNodeToExit(cluster.nodeArguments(1)), 1,
-                 QStringLiteral("'no-such-host.invalid' does not resolve"));
+    checkExitedWithOneLine(runNodeToExit(cluster.nodeArguments(1)), 1,
+                           QStringLiteral("'no-such-host.invalid' does not resolve"));
 }
 
 QTEST_GUILESS_MAIN(TestRaftPort)

@@ -359,6 +359,8 @@ void TestClusterConfig::toJsonRoundTrips_data()
     QTest::newRow("interface example") << interfaceExample;
     QTest::newRow("escaped quotes and brackets in the name")
         << QByteArray(R"({"cluster": "a\"{[,:b", "nodes": [{"id": 1, "raft": "h:1", "http": "h:2"}]})");
+    QTest::newRow("placeholders in the name")
+        << QByteArray(R"({"cluster": "lab %2 %8 %1", "nodes": [{"id": 1, "raft": "h:1", "http": "h:2"}]})");
     QTest::newRow("every option set") << QByteArray(R"({"cluster": "class \"B\" \\ ü", "heartbeat_ms": 500,
         "election_timeout_ms": [3000, 6000], "prevote": false, "check_quorum": false, "snapshot_every": 7,
         "secret_file": "/etc/raftlab/%8 \"key\"",

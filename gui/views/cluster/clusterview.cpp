@@ -6,10 +6,12 @@
 #include "model/clustermodel.h"
 #include "nodedetailsdialog.h"
 #include "nodeitem.h"
+#include "scenefonts.h"
 #include "timerarcitem.h"
 
 #include <QAction>
 #include <QContextMenuEvent>
+#include <QFontMetricsF>
 #include <QGraphicsScene>
 #include <QMenu>
 #include <QPainter>
@@ -21,6 +23,9 @@
 namespace raftlab {
 
 namespace {
+
+// Outside projector mode, scene text still never shrinks below this on screen (a small window).
+constexpr qreal standardMinimumPixels = 10;
 
 bool blocks(const NodeState *state, NodeId peer)
 {
@@ -98,7 +103,10 @@ ClusterView::ClusterView(const ClusterModel *model, QWidget *parent)
 
     m_legendAction->setCheckable(true);
     m_legendAction->setChecked(true);
-    connect(m_legendAction, &QAction::toggled, this, [this](bool visible) { m_legend->setVisible(visible); });
+    connect(m_legendAction, &QAction::toggled, this, [this](bool visible) {
+        m_legend->setVisible(visible);
+        fitScene();
+    });
 
     m_animation.setSingleShot(true);
     connect(&m_animation, &QTimer::timeout, this, [this] {
@@ -125,6 +133,116 @@ void ClusterView::setTheme(const Theme &theme)
     m_legend->themeChanged();
     m_hint->themeChanged();
     m_messageLayer->themeChanged();
+    fitScene();
+}
+
+void ClusterView::setFocusNode(std::optional<NodeId> node)
+{
+    m_focus = node;
+    for (const auto &[id, item] : m_nodes)
+        item->setFocused(node && *node == id);
+}
+
+void ClusterView::setBottomReserve(int pixels)
+{
+    if (pixels == m_bottomReserve)
+        return;
+    m_bottomReserve = pixels;
+    fitScene();
+}
+
+void ClusterView::setHintVisible(bool visible)
+{
+    m_hint->setVisible(visible);
+    fitScene();
+}
+
+void ClusterView::fitScene()
+{
+    constexpr qreal margin = 8; // screen pixels
+    const QSizeF viewSize = viewport()->size();
+    if (viewSize.width() < 50 || viewSize.height() < 50)
+        return;
+    // The discs and their timer rings, in scene units; the tags around them are text, whose screen size
+    // has a floor: they get room in screen pixels, so a small view does not shrink the ring further.
+    QRectF core;
+    const qreal reach = TimerArcItem::radiusFor(m_layout.nodeRadius(), m_theme) + m_theme.lineWidth() * 2;
+    for (const auto &[id, item] : m_nodes)
+        core |= QRectF(item->pos() - QPointF(reach, reach), QSizeF(2 * reach, 2 * reach));
+    if (core.isEmpty())
+        core = QRectF(-reach, -reach, 2 * reach, 2 * reach);
+    m_hint->setMaximumWidth(viewSize.width() - 2 * margin);
+    qreal legendWidth = m_legend->isVisible() ? m_legend->boundingRect().width() + 2 * margin : 0;
+    // A view too narrow for a legend column keeps the legend over the ring's corner instead.
+    if (legendWidth > viewSize.width() * 0.5)
+        legendWidth = 0;
+    const qreal hintHeight =
+        (m_hint->isVisible() ? m_hint->boundingRect().height() : 0) + margin + m_bottomReserve;
+    const qreal minimumPixels = m_theme.isProjector() ? Theme::projectorMinimumPixels : standardMinimumPixels;
+    qreal scale = 1;
+    qreal above = 0, below = 0, side = 0;
+    for (int round = 0; round < 3; ++round) { // the tags' size depends a little on the scale
+        const qreal line = std::max(NodeItem::tagPixels * m_theme.fontScale() * scale, minimumPixels) * 1.35;
+        above = line * 3.2; // the state tag, the crown, a vote count
+        below = line * 2.0; // the role tag, a vote count
+        side = line * 1.6; // "pre-candidate" is wider than a disc
+        scale = std::max(0.05,
+                         std::min((viewSize.width() - legendWidth - 2 * side - margin) / core.width(),
+                                  (viewSize.height() - hintHeight - above - below) / core.height()));
+    }
+    const QRectF rect(core.left() - (legendWidth + side) / scale, core.top() - above / scale,
+                      core.width() + (legendWidth + 2 * side + margin) / scale,
+                      core.height() + (above + below + hintHeight) / scale);
+    m_scene->setSceneRect(rect);
+    fitInView(rect, Qt::KeepAspectRatio);
+    const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
+    m_legend->setPos(visible.topLeft() + QPointF(margin, margin) / sceneScale());
+    m_hint->setPos(visible.center().x(), visible.bottom());
+    const qreal minimum = minimumPixels / sceneScale();
+    if (std::abs(minimum - m_theme.minimumScenePixels()) >= 0.25) {
+        m_theme.setMinimumScenePixels(minimum);
+        for (const auto &[id, item] : m_nodes)
+            item->themeChanged();
+        for (const auto &[pair, link] : m_links)
+            link->themeChanged();
+        m_messageLayer->themeChanged();
+    }
+    resetCachedContent();
+}
+
+QRectF ClusterView::legendRect() const
+{
+    if (!m_legend->isVisible())
+        return {};
+    return QRectF(mapFromScene(m_legend->pos()), m_legend->boundingRect().size());
+}
+
+QRectF ClusterView::nodeDiscRect(NodeId id) const
+{
+    const auto it = m_nodes.find(id);
+    if (it == m_nodes.end())
+        return {};
+    const qreal r = it->second->radius();
+    return mapFromScene(QRectF(it->second->pos() - QPointF(r, r), QSizeF(2 * r, 2 * r))).boundingRect();
+}
+
+qreal ClusterView::smallestTextPixels() const
+{
+    const qreal scale = sceneScale();
+    qreal smallest = std::min(scenefonts::onScreen(m_theme, LegendItem::textPixels).pixelSize(),
+                              scenefonts::onScreen(m_theme, HintItem::textPixels).pixelSize());
+    smallest = std::min<qreal>(smallest, scenefonts::label(m_theme, NodeItem::tagPixels).pixelSize() * scale);
+    smallest =
+        std::min<qreal>(smallest, scenefonts::label(m_theme, LinkItem::ratePixels).pixelSize() * scale);
+    if (!m_nodes.empty()) {
+        const qreal r = m_layout.nodeRadius();
+        smallest = std::min<qreal>(
+            smallest,
+            scenefonts::inNode(m_theme, r * NodeItem::termTextShare, false, r * NodeItem::termTextLimit)
+                    .pixelSize() *
+                scale);
+    }
+    return smallest;
 }
 
 void ClusterView::setProcessState(NodeId id, ClusterSupervisor::NodeState state)
@@ -290,12 +408,14 @@ void ClusterView::rebuildRing()
         item->setPos(m_layout.position(id));
         m_scene->addItem(item);
         m_nodes[id] = item;
+        item->setFocused(m_focus && *m_focus == id);
         if (!m_actions.contains(id)) {
             auto *actions = new NodeActions(id, this);
             connect(actions, &NodeActions::triggered, this, &ClusterView::onNodeAction);
             m_actions[id] = actions;
         }
     }
+    fitScene();
     // Actions of nodes that left the ring (a reset to fewer nodes) go with them.
     for (auto it = m_actions.begin(); it != m_actions.end();) {
         if (m_nodes.contains(it->first)) {
@@ -469,6 +589,7 @@ void ClusterView::showNodeMenu(NodeId node, QPoint screenPosition)
     if (it == m_actions.end())
         return;
     QMenu menu(this);
+    menu.setFont(window()->font()); // a popup does not inherit it: projector mode's size reaches the menu
     menu.setToolTipsVisible(true); // a greyed-out entry says why
     it->second->addTo(&menu);
     menu.exec(screenPosition);
@@ -487,13 +608,13 @@ void ClusterView::showDetails(NodeId node)
 void ClusterView::resizeEvent(QResizeEvent *event)
 {
     QGraphicsView::resizeEvent(event);
-    fitInView(m_scene->sceneRect(), Qt::KeepAspectRatio);
+    fitScene();
 }
 
 void ClusterView::showEvent(QShowEvent *event)
 {
     QGraphicsView::showEvent(event);
-    fitInView(m_scene->sceneRect(), Qt::KeepAspectRatio);
+    fitScene();
     advanceFrame(ArcUpdate::Now);
     scheduleFrame();
 }
@@ -512,6 +633,7 @@ void ClusterView::contextMenuEvent(QContextMenuEvent *event)
     if (event->isAccepted())
         return;
     QMenu menu(this);
+    menu.setFont(window()->font());
     menu.addAction(m_legendAction);
     menu.exec(event->globalPos());
 }

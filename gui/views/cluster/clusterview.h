@@ -48,7 +48,7 @@ public:
     static constexpr int movingFrameMs = 33;
     static constexpr int arcsOnlyFrameMs = 66;
     // A link whose two directions carry more than this gets a rate label (dots are then a sample).
-    static constexpr double rateLabelPerSecond = 40.0;
+    static constexpr double rateLabelPerSecond = 60.0;
     // How often the planner relearns the links' median delivery times (model clock).
     static constexpr qint64 learnEveryUs = 250'000;
 
@@ -68,6 +68,24 @@ public:
     QAction *nodeAction(NodeId id, NodeAction action) const;
     // What a click on the link between a and b does: asks to cut it, or to heal it when any end blocks.
     void toggleLink(NodeId a, NodeId b);
+
+    // A lesson's "look at this node": a highlight ring around it (nullopt: none).
+    void setFocusNode(std::optional<NodeId> node);
+    std::optional<NodeId> focusNode() const { return m_focus; }
+
+    // The smallest text the ring draws, in screen pixels at the view's current scale (legend, hint,
+    // tags, the term inside a node, rate labels). Projector mode keeps it at least
+    // Theme::projectorMinimumPixels.
+    qreal smallestTextPixels() const;
+    // The view's scale: screen pixels per scene unit.
+    qreal sceneScale() const { return transform().m11(); }
+    // Where the legend is drawn, in the view's pixels (empty when hidden), and each node's disc.
+    QRectF legendRect() const;
+    QRectF nodeDiscRect(NodeId id) const;
+
+    // Screen pixels at the bottom the ring keeps clear of (a caption line over the view).
+    void setBottomReserve(int pixels);
+    void setHintVisible(bool visible);
 
     void setLegendVisible(bool visible);
     bool isLegendVisible() const;
@@ -112,6 +130,10 @@ private:
     void refreshActions();
     void refreshHint();
     void paintLinks(QPainter *painter) const; // the static layer under everything (scene coordinates)
+    // Fits the ring to the widget: a column on the left for the legend and a line at the bottom for the
+    // hint (both in screen pixels), the ring as large as the rest allows; on a projector, scene text
+    // grows so that none is drawn below the readable minimum.
+    void fitScene();
     enum class ArcUpdate { Now, WhenDue };
     void advanceFrame(ArcUpdate arcs = ArcUpdate::WhenDue); // dots and timer arcs to the model's now
     enum class FrameCause { Timer, Model };
@@ -142,6 +164,8 @@ private:
     QTimer m_animation;
     qint64 m_arcsUpdatedUs = 0; // model clock of the last arc update
     qint64 m_learnedUs = -1; // model clock when the planner last learned the delivery times
+    std::optional<NodeId> m_focus;
+    int m_bottomReserve = 0;
 };
 
 } // namespace raftlab

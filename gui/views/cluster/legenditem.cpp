@@ -13,8 +13,8 @@ namespace raftlab {
 
 namespace {
 
-constexpr qreal legendPixels = 12;
-constexpr qreal hintPixels = 13;
+constexpr qreal legendPixels = LegendItem::textPixels;
+constexpr qreal hintPixels = HintItem::textPixels;
 
 struct MessageKey
 {
@@ -27,7 +27,7 @@ constexpr MessageKey messageKeys[] = {
     {MessageType::AppendEntries, QT_TRANSLATE_NOOP("LegendItem", "append entries")},
     {MessageType::Heartbeat, QT_TRANSLATE_NOOP("LegendItem", "heartbeat")},
     {MessageType::InstallSnapshot, QT_TRANSLATE_NOOP("LegendItem", "snapshot")},
-    {MessageType::TimeoutNow, QT_TRANSLATE_NOOP("LegendItem", "timeout now (hand-over)")},
+    {MessageType::TimeoutNow, QT_TRANSLATE_NOOP("LegendItem", "timeout now")},
 };
 constexpr int otherRows = 5; // reply, refused, cut, timer, votes
 
@@ -44,8 +44,10 @@ LegendItem::LegendItem(const Theme *theme)
     setZValue(3);
     setCacheMode(DeviceCoordinateCache);
     setAcceptedMouseButtons(Qt::NoButton);
+    // Sized in screen pixels, whatever the ring's scale: the view keeps a column free for it.
+    setFlag(ItemIgnoresTransformations);
     m_bounds = computeBounds();
-    setPos(RingLayout::sceneRect().topLeft() + QPointF(8, 8));
+    setPos(RingLayout::sceneRect().topLeft());
 }
 
 void LegendItem::themeChanged()
@@ -57,14 +59,16 @@ void LegendItem::themeChanged()
 
 qreal LegendItem::rowHeight() const
 {
-    return QFontMetricsF(scenefonts::label(*m_theme, legendPixels)).height() + 4;
+    return QFontMetricsF(scenefonts::onScreen(*m_theme, legendPixels)).height() + 4;
 }
 
 QRectF LegendItem::computeBounds() const
 {
-    const QFontMetricsF metrics(scenefonts::label(*m_theme, legendPixels));
-    const qreal width =
-        metrics.horizontalAdvance(tr("reply with ✗ = refused / rejected")) + rowHeight() * 1.7 + 16;
+    const QFontMetricsF metrics(scenefonts::onScreen(*m_theme, legendPixels));
+    qreal widest = 0;
+    for (const char *line : {"timeout now", "arc = election timer", "✗ on a reply = refused"})
+        widest = std::max(widest, metrics.horizontalAdvance(tr(line)));
+    const qreal width = widest + rowHeight() * 1.7 + 16;
     const int rows = int(std::size(messageKeys)) + otherRows;
     return QRectF(0, 0, width, rowHeight() * rows + 12);
 }
@@ -87,7 +91,7 @@ void LegendItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWid
     const qreal row = rowHeight();
     const qreal r = row * 0.28;
     const qreal textX = row * 1.7 + 6;
-    painter->setFont(scenefonts::label(theme, legendPixels));
+    painter->setFont(scenefonts::onScreen(theme, legendPixels));
     qreal y = 6;
     const auto text = [&](const QString &line) {
         painter->setPen(theme.text());
@@ -112,7 +116,7 @@ void LegendItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWid
     painter->setPen(QPen(theme.mutedText(), r * 0.45));
     painter->drawEllipse(centre(), r * 0.85, r * 0.85);
     pictograph::cross(painter, centre(), r * 1.5, theme.voteColor(false), r * 0.35);
-    text(tr("reply with ✗ = refused / rejected"));
+    text(tr("✗ on a reply = refused"));
     y += row;
     QPen cut(theme.cutLink(), 2.5, Qt::DashLine, Qt::FlatCap);
     cut.setDashPattern({3, 2.5});
@@ -124,7 +128,7 @@ void LegendItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWid
     painter->setBrush(Qt::NoBrush);
     painter->drawArc(QRectF(centre() - QPointF(r * 1.4, r * 1.4), QSizeF(r * 2.8, r * 2.8)), 90 * 16,
                      250 * 16);
-    text(tr("arc = election timer left"));
+    text(tr("arc = election timer"));
     y += row;
     pictograph::voteMark(painter, centre() - QPointF(r * 1.2, 0), r * 0.8, VoteAnswer::Granted, theme);
     pictograph::voteMark(painter, centre() + QPointF(r * 1.2, 0), r * 0.8, VoteAnswer::Refused, theme);
@@ -137,12 +141,15 @@ HintItem::HintItem(const Theme *theme)
     setZValue(3);
     setAcceptedMouseButtons(Qt::NoButton);
     setCacheMode(DeviceCoordinateCache);
+    // Screen pixels, centred on its position (the bottom middle of the view): see LegendItem.
+    setFlag(ItemIgnoresTransformations);
 }
 
 void HintItem::setText(const QString &text)
 {
     if (text == m_text)
         return;
+    prepareGeometryChange(); // the bounds follow the text's width
     m_text = text;
     update();
 }
@@ -153,18 +160,30 @@ void HintItem::themeChanged()
     update();
 }
 
+void HintItem::setMaximumWidth(qreal pixels)
+{
+    if (pixels == m_maximumWidth)
+        return;
+    prepareGeometryChange();
+    m_maximumWidth = pixels;
+    update();
+}
+
 QRectF HintItem::boundingRect() const
 {
-    const QRectF scene = RingLayout::sceneRect();
-    const qreal height = QFontMetricsF(scenefonts::label(*m_theme, hintPixels)).height() + 8;
-    return QRectF(scene.left(), scene.bottom() - height, scene.width(), height);
+    const QFontMetricsF metrics(scenefonts::onScreen(*m_theme, hintPixels));
+    const QRectF text = metrics.boundingRect(QRectF(0, 0, std::max(40.0, m_maximumWidth - 16), 1e4),
+                                             Qt::AlignCenter | Qt::TextWordWrap, m_text);
+    const qreal width = text.width() + 16;
+    const qreal height = text.height() + 8;
+    return QRectF(-width / 2, -height, width, height);
 }
 
 void HintItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
 {
     painter->setPen(m_theme->mutedText());
-    painter->setFont(scenefonts::label(*m_theme, hintPixels));
-    painter->drawText(boundingRect(), Qt::AlignCenter, m_text);
+    painter->setFont(scenefonts::onScreen(*m_theme, hintPixels));
+    painter->drawText(boundingRect(), Qt::AlignCenter | Qt::TextWordWrap, m_text);
 }
 
 } // namespace raftlab

@@ -14,6 +14,8 @@ class Theme;
 class LegendItem final : public QGraphicsItem
 {
 public:
+    static constexpr qreal textPixels = 12; // on screen, before the theme's scale
+
     explicit LegendItem(const Theme *theme);
 
     void themeChanged();
@@ -31,10 +33,14 @@ private:
 class HintItem final : public QGraphicsItem
 {
 public:
+    static constexpr qreal textPixels = 13;
+
     explicit HintItem(const Theme *theme);
 
     void setText(const QString &text);
     QString text() const { return m_text; }
+    // The widest it may be on screen: a longer line wraps.
+    void setMaximumWidth(qreal pixels);
     void themeChanged();
     QRectF boundingRect() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
@@ -42,6 +48,7 @@ public:
 private:
     const Theme *m_theme;
     QString m_text;
+    qreal m_maximumWidth = 4000;
 };
 
 } // namespace raftlab

@@ -16,7 +16,7 @@ namespace raftlab {
 
 namespace {
 constexpr qreal clickWidth = 24; // a link is thin; the click target is not
-constexpr qreal ratePixels = 12;
+constexpr qreal ratePixels = LinkItem::ratePixels;
 } // namespace
 
 LinkItem::LinkItem(NodeId a, NodeId b, QPointF aCentre, QPointF bCentre, qreal nodeRadius, const Theme *theme,
@@ -31,7 +31,9 @@ LinkItem::LinkItem(NodeId a, NodeId b, QPointF aCentre, QPointF bCentre, qreal n
     const qreal inset = std::min(nodeRadius, length / 2);
     m_start = line.pointAt(inset / length);
     m_end = line.pointAt(1 - inset / length);
-    setZValue(0);
+    // Above the message dots (the line itself is in the background layer): under load the dots pass
+    // right over the middle, and the rate label there must stay readable.
+    setZValue(1.5);
     setAcceptHoverEvents(true);
     setCursor(Qt::PointingHandCursor);
     // No item cache: a diagonal link's cache would be a large, mostly transparent pixmap, dearer to

@@ -31,6 +31,7 @@ struct LinkAppearance
 class LinkItem final : public QGraphicsItem
 {
 public:
+    static constexpr qreal ratePixels = 15; // the rate label, in scene units before the theme
     using ClickHandler = std::function<void(NodeId a, NodeId b)>;
 
     // `a` < `b`; the line runs from the rim of a (at `aCentre`) to the rim of b.

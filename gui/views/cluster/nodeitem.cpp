@@ -22,7 +22,7 @@ namespace {
 // node's own tags, well before the voter.
 constexpr qreal voteMarkDistance = 1.9;
 constexpr qreal voteMarkRadius = 0.2;
-constexpr qreal tagPixels = 14;
+constexpr qreal tagPixels = NodeItem::tagPixels;
 
 // Black or white, whichever reads better on `fill`.
 QColor textOn(const QColor &fill)
@@ -73,6 +73,21 @@ void NodeItem::themeChanged()
     update();
 }
 
+void NodeItem::setFocused(bool focused)
+{
+    if (focused == m_focused)
+        return;
+    prepareGeometryChange();
+    m_focused = focused;
+    m_bounds = computeBounds();
+    update();
+}
+
+qreal NodeItem::focusRingRadius() const
+{
+    return TimerArcItem::radiusFor(m_radius, *m_theme) + m_theme->lineWidth() * 4;
+}
+
 QRectF NodeItem::boundingRect() const
 {
     return m_bounds;
@@ -93,10 +108,17 @@ QRectF NodeItem::computeBounds() const
     const qreal above = tagOffset + textHeight + r * 0.45 + textHeight + 16; // state tag, crown, vote count
     const qreal below = tagOffset + textHeight * 1.5 + 10; // role tag, vote count
     QRectF bounds(-ring, -ring, 2 * ring, 2 * ring);
+    if (m_focused) {
+        const qreal focus = focusRingRadius() + m_theme->lineWidth() * 3;
+        bounds |= QRectF(-focus, -focus, 2 * focus, 2 * focus);
+    }
     bounds |= QRectF(-textHalfWidth, -above, 2 * textHalfWidth, above + below);
     if (m_appearance.campaigning) {
         const qreal reach = r * (voteMarkDistance + voteMarkRadius) + 4;
         bounds |= QRectF(-reach, -reach, 2 * reach, 2 * reach);
+        // The vote count may lean towards the ring's middle by as much as it is wider than the disc.
+        const qreal lean = std::max(0.0, textHalfWidth - r);
+        bounds |= QRectF(-textHalfWidth - lean, -above, 2 * (textHalfWidth + lean), above + below);
     }
     return bounds;
 }
@@ -123,6 +145,12 @@ void NodeItem::paintDisc(QPainter *painter) const
     const qreal r = m_radius;
     const Liveness liveness = m_appearance.liveness;
     const bool gone = liveness == Liveness::Killed || liveness == Liveness::Exited;
+
+    if (m_focused) { // "look here": wide, bright, outside the timer's ring so the arc stays readable
+        painter->setPen(QPen(Theme::focus(), theme.lineWidth() * 3));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawEllipse(QPointF(), focusRingRadius(), focusRingRadius());
+    }
 
     if (liveness == Liveness::Frozen) { // an icy halo: the process is paused, its state kept
         painter->setPen(QPen(theme.frozen(), theme.lineWidth() * 4));
@@ -168,8 +196,9 @@ void NodeItem::paintText(QPainter *painter) const
     painter->setFont(scenefonts::inNode(theme, r * 0.78, true));
     painter->drawText(QRectF(-r, -r * 0.78, 2 * r, r * 0.95), Qt::AlignCenter, QString::number(id().value));
     if (m_appearance.hasStatus && !gone) {
-        painter->setFont(scenefonts::inNode(theme, r * 0.3));
-        painter->drawText(QRectF(-r, r * 0.16, 2 * r, r * 0.42), Qt::AlignCenter,
+        // "term 12" still fits the circle at half the radius.
+        painter->setFont(scenefonts::inNode(theme, r * termTextShare, false, r * termTextLimit));
+        painter->drawText(QRectF(-r, r * 0.1, 2 * r, r * 0.6), Qt::AlignCenter,
                           QObject::tr("term %1").arg(m_appearance.term.value));
     }
 
@@ -200,6 +229,11 @@ void NodeItem::paintText(QPainter *painter) const
         const bool below = pos().y() > 1;
         const qreal y = below ? tagOffset + metrics.height() / 2 + 4 : top - metrics.height() - 4;
         const qreal halfWidth = metrics.horizontalAdvance(text) / 2 + 6;
+        // Wider than the disc: it leans towards the ring's middle, so that a node on the ring's edge
+        // keeps its words inside the view.
+        const qreal excess = std::max(0.0, halfWidth - r);
+        const qreal lean = pos().x() > 1 ? -excess : pos().x() < -1 ? excess : 0.0;
+        painter->translate(lean, 0);
         QColor halo = theme.background(); // the links behind must not cross the words
         halo.setAlphaF(0.85f);
         painter->setPen(Qt::NoPen);
@@ -208,6 +242,7 @@ void NodeItem::paintText(QPainter *painter) const
         painter->setFont(scenefonts::label(theme, tagPixels, true));
         painter->setPen(theme.text());
         painter->drawText(QRectF(-halfWidth, y, 2 * halfWidth, metrics.height()), Qt::AlignCenter, text);
+        painter->translate(-lean, 0);
     }
 }
 

@@ -24,6 +24,11 @@ class NodeItem final : public QGraphicsItem
 public:
     using MenuRequest = std::function<void(NodeId node, QPoint screenPosition)>;
 
+    static constexpr qreal tagPixels = 14; // role and state tags, in scene units before the theme
+    // "term 7" inside the disc: this share of the radius, grown up to termTextLimit when the view is small.
+    static constexpr qreal termTextShare = 0.3;
+    static constexpr qreal termTextLimit = 0.6;
+
     NodeItem(NodeId id, qreal radius, const Theme *theme, MenuRequest onMenuRequested);
 
     NodeId id() const { return m_appearance.id; }
@@ -31,6 +36,9 @@ public:
     const NodeAppearance &appearance() const { return m_appearance; }
     void setAppearance(const NodeAppearance &appearance); // repaints only on a change
     void themeChanged(); // the Theme it points to changed
+    // A lesson's "look here": a wide highlight ring around the disc.
+    void setFocused(bool focused);
+    bool isFocused() const { return m_focused; }
     TimerArcItem *timerArc() const { return m_timerArc; }
 
     QRectF boundingRect() const override;
@@ -49,6 +57,7 @@ private:
     void paintVotes(QPainter *painter) const;
     QString campaignText() const;
     QRectF computeBounds() const;
+    qreal focusRingRadius() const;
 
     const Theme *m_theme;
     qreal m_radius;
@@ -56,6 +65,7 @@ private:
     MenuRequest m_onMenuRequested;
     TimerArcItem *m_timerArc; // child
     QRectF m_bounds;
+    bool m_focused = false;
 };
 
 } // namespace raftlab

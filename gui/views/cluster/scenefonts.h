@@ -7,6 +7,7 @@
 
 #include <QFont>
 
+#include <algorithm>
 #include <cmath>
 
 namespace raftlab::scenefonts {
@@ -15,15 +16,28 @@ namespace raftlab::scenefonts {
 inline QFont label(const Theme &theme, qreal pixels, bool bold = false)
 {
     QFont font = theme.font(1.0, bold);
-    font.setPixelSize(int(std::lround(pixels * theme.fontScale())));
+    font.setPixelSize(int(std::lround(std::max(pixels * theme.fontScale(), theme.minimumScenePixels()))));
     return font;
 }
 
-// Text inside a node: sized by the node (it must fit the circle), only a little larger on a projector.
-inline QFont inNode(const Theme &theme, qreal pixels, bool bold = false)
+// Text of an item that ignores the view's scale (the legend, the hint): `pixels` on screen, times the
+// Theme's font scale, never under the projector's readable minimum.
+inline QFont onScreen(const Theme &theme, qreal pixels, bool bold = false)
 {
     QFont font = theme.font(1.0, bold);
-    font.setPixelSize(int(std::lround(pixels * (theme.isProjector() ? 1.12 : 1.0))));
+    const qreal floor = theme.isProjector() ? Theme::projectorMinimumPixels : 0.0;
+    font.setPixelSize(int(std::lround(std::max(pixels * theme.fontScale(), floor))));
+    return font;
+}
+
+// Text inside a node: sized by the node (it must fit the circle), only a little larger on a projector,
+// and never under the view's readable minimum up to `fitLimit` (what the circle still holds).
+inline QFont inNode(const Theme &theme, qreal pixels, bool bold = false, qreal fitLimit = 0)
+{
+    QFont font = theme.font(1.0, bold);
+    const qreal wanted = pixels * (theme.isProjector() ? 1.12 : 1.0);
+    const qreal floor = fitLimit > 0 ? std::min(theme.minimumScenePixels(), fitLimit) : 0.0;
+    font.setPixelSize(int(std::lround(std::max(wanted, floor))));
     return font;
 }
 

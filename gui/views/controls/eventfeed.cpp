@@ -115,17 +115,21 @@ void EventFeed::buildControls()
     // Two rows, so that projector-sized controls fit a narrow dock without being cut.
     m_nodeChoice->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
     m_groupChoice->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
-    auto *toolbar = new QHBoxLayout;
-    toolbar->addWidget(m_nodeChoice);
-    toolbar->addWidget(m_groupChoice);
-    toolbar->addStretch(1);
-    toolbar->addWidget(m_pauseButton);
-    toolbar->addWidget(m_clearButton);
+    // The choices on one row, the search with the buttons on the next.
+    auto *choices = new QHBoxLayout;
+    choices->addWidget(m_nodeChoice);
+    choices->addWidget(m_groupChoice);
+    choices->addStretch(1);
+    auto *searchRow = new QHBoxLayout;
+    m_search->setMinimumWidth(60);
+    searchRow->addWidget(m_search, 1);
+    searchRow->addWidget(m_pauseButton);
+    searchRow->addWidget(m_clearButton);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(toolbar);
-    layout->addWidget(m_search);
+    layout->addLayout(choices);
+    layout->addLayout(searchRow);
     layout->addWidget(m_pausedBanner);
     layout->addWidget(m_list, 1);
     updatePausedState();

@@ -3,6 +3,7 @@
 #include "model/narration.h"
 
 #include <QAbstractItemView>
+#include <QCoreApplication>
 #include <QFontMetrics>
 #include <QHelpEvent>
 #include <QPainter>
@@ -17,8 +18,9 @@ namespace {
 QString tooltipFor(const QModelIndex &index)
 {
     const int node = index.data(Narration::NodeRole).toInt();
-    const QString who = node > 0 ? QStringLiteral("node %1").arg(node) : QStringLiteral("the cluster");
-    return QStringLiteral("%1\n\n(%2 event of %3, term %4)")
+    const QString who = node > 0 ? QCoreApplication::translate("EventFeed", "node %1").arg(node)
+                                 : QCoreApplication::translate("EventFeed", "the cluster");
+    return QCoreApplication::translate("EventFeed", "%1\n\n(%2 event of %3, term %4)")
         .arg(index.data(Narration::TextRole).toString(), index.data(Narration::TypeRole).toString(), who)
         .arg(index.data(Narration::TermRole).toLongLong());
 }

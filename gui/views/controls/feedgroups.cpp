@@ -1,5 +1,6 @@
 #include "feedgroups.h"
 
+#include <QCoreApplication>
 #include <array>
 #include <utility>
 
@@ -49,15 +50,15 @@ QString feedGroupLabel(FeedGroup group)
 {
     switch (group) {
     case FeedGroup::All:
-        return QStringLiteral("All events");
+        return QCoreApplication::translate("EventFeed", "All events");
     case FeedGroup::Elections:
-        return QStringLiteral("Elections");
+        return QCoreApplication::translate("EventFeed", "Elections");
     case FeedGroup::Replication:
-        return QStringLiteral("Replication");
+        return QCoreApplication::translate("EventFeed", "Replication");
     case FeedGroup::Messages:
-        return QStringLiteral("Messages");
+        return QCoreApplication::translate("EventFeed", "Messages");
     case FeedGroup::Faults:
-        return QStringLiteral("Faults & restarts");
+        return QCoreApplication::translate("EventFeed", "Faults & restarts");
     }
     return QString();
 }

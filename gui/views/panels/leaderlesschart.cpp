@@ -14,9 +14,9 @@ LeaderlessChart::LeaderlessChart(QWidget *parent)
     // A row per node instead of a number line: node ids are names, not quantities.
     valueAxis()->setVisible(false);
     m_leaderAxis = new QCategoryAxis(chart());
-    m_leaderAxis->setTitleText(tr("leader (node)"));
     m_leaderAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     chart()->addAxis(m_leaderAxis, Qt::AlignLeft);
+    fitAxisTitle(m_leaderAxis, tr("leader (node)"));
     m_bandEdge = new QLineSeries(chart());
     m_bandFloor = new QLineSeries(chart());
     m_band = new QAreaSeries(m_bandEdge, m_bandFloor);

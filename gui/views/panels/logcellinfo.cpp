@@ -1,5 +1,6 @@
 #include "logcellinfo.h"
 
+#include <QCoreApplication>
 #include <QStringList>
 
 namespace raftlab {
@@ -25,7 +26,8 @@ namespace {
 
 QString nodeList(const QStringList &ids)
 {
-    return ids.size() == 1 ? u"node %1"_s.arg(ids.front()) : u"nodes %1"_s.arg(ids.join(u", "_s));
+    return ids.size() == 1 ? QCoreApplication::translate("LogView", "node %1").arg(ids.front())
+                           : QCoreApplication::translate("LogView", "nodes %1").arg(ids.join(u", "_s));
 }
 
 } // namespace
@@ -37,12 +39,18 @@ QString describeLogCell(const ClusterModel &model, NodeId node, LogIndex index)
     if (!cell)
         return {};
     QStringList lines;
-    lines << u"<b>Index %1 · term %2</b>"_s.arg(index.value).arg(cell->term.value);
+    lines << QCoreApplication::translate("LogView", "<b>Index %1 · term %2</b>")
+                 .arg(index.value)
+                 .arg(cell->term.value);
     lines << cell->command.toHtmlEscaped();
     lines << (log->isCommitted(index)
-                  ? u"Committed: node %1 knows a majority stores it (commit index %2)."_s.arg(node.value)
+                  ? QCoreApplication::translate(
+                        "LogView", "Committed: node %1 knows a majority stores it (commit index %2).")
+                        .arg(node.value)
                         .arg(log->commitIndex().value)
-                  : u"Not committed on node %1 yet (its commit index is %2)."_s.arg(node.value)
+                  : QCoreApplication::translate("LogView",
+                                                "Not committed on node %1 yet (its commit index is %2).")
+                        .arg(node.value)
                         .arg(log->commitIndex().value));
 
     QStringList same, different;
@@ -53,10 +61,11 @@ QString describeLogCell(const ClusterModel &model, NodeId node, LogIndex index)
             continue;
         (otherCell->term == cell->term ? same : different) << QString::number(other.value);
     }
-    lines << u"Held by %1."_s.arg(nodeList(same));
+    lines << QCoreApplication::translate("LogView", "Held by %1.").arg(nodeList(same));
     if (!different.isEmpty())
-        lines << u"Conflict: %1 hold%2 an entry of another term here; the leader's log wins."_s.arg(
-            nodeList(different), different.size() == 1 ? u"s"_s : QString());
+        lines << QCoreApplication::translate(
+                     "LogView", "Conflict: %1 hold%2 an entry of another term here; the leader's log wins.")
+                     .arg(nodeList(different), different.size() == 1 ? u"s"_s : QString());
     return lines.join(u"<br>"_s);
 }
 

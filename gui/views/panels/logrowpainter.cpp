@@ -2,6 +2,7 @@
 
 #include "model/streamevent.h"
 
+#include <QCoreApplication>
 #include <QFontMetrics>
 #include <QPainterPath>
 
@@ -96,11 +97,14 @@ void LogRowPainter::paintLabel(QPainter &painter, const LogRowInput &input) cons
     painter.setFont(m_geometry.labelFont);
     const QFontMetrics label(m_geometry.labelFont);
     painter.drawText(QRect(rect.left(), cellTop + 2, rect.width(), label.height()), Qt::AlignLeft,
-                     u"Node %1"_s.arg(node.id.value));
+                     QCoreApplication::translate("LogView", "Node %1").arg(node.id.value));
 
-    QString state = node.connected ? u"%1 · t %2"_s.arg(roleName(node.role)).arg(node.term.value) : u"down"_s;
+    QString state = node.connected
+        ? QCoreApplication::translate("LogView", "%1 · t %2").arg(roleName(node.role)).arg(node.term.value)
+        : QCoreApplication::translate("LogView", "down");
     if (node.connected && node.isLeader() && node.term < input.highestTerm)
-        state += u" (stale)"_s; // cut off, it still believes it leads an old term
+        state += QCoreApplication::translate("LogView",
+                                             " (stale)"); // cut off, it still believes it leads an old term
     painter.setPen(node.connected && node.role == Role::Follower ? m_theme.mutedText() : roleColor);
     painter.setFont(m_geometry.smallFont);
     painter.drawText(QRect(rect.left(), cellTop + 2 + label.height(), rect.width(),
@@ -166,8 +170,8 @@ void LogRowPainter::paintUnmirroredPrefix(QPainter &painter, const LogRowInput &
 
     const LogMirror &log = *input.log;
     const QString text = log.snapshotIndex() >= prefixEnd
-        ? u"snapshot ≤ %1"_s.arg(prefixEnd.value)
-        : u"older entries ≤ %1 not kept"_s.arg(prefixEnd.value);
+        ? QCoreApplication::translate("LogView", "snapshot ≤ %1").arg(prefixEnd.value)
+        : QCoreApplication::translate("LogView", "older entries ≤ %1 not kept").arg(prefixEnd.value);
     painter.setFont(m_geometry.smallFont);
     const QFontMetrics small(m_geometry.smallFont);
     const QString shown = small.elidedText(text, Qt::ElideRight, inner.width() - 6);
@@ -191,8 +195,11 @@ void LogRowPainter::paintUnseen(QPainter &painter, const LogRowInput &input, int
     painter.drawRect(QRectF(inner).adjusted(0.5, 0.5, -0.5, -0.5));
     const LogIndex from = input.firstIndex + std::uint64_t(firstColumn);
     const LogIndex to = input.firstIndex + std::uint64_t(lastColumn);
-    const QString words = from == to ? u"entry %1 not seen by the app"_s.arg(from.value)
-                                     : u"entries %1–%2 not seen by the app"_s.arg(from.value).arg(to.value);
+    const QString words = from == to
+        ? QCoreApplication::translate("LogView", "entry %1 not seen by the app").arg(from.value)
+        : QCoreApplication::translate("LogView", "entries %1–%2 not seen by the app")
+              .arg(from.value)
+              .arg(to.value);
     const QFontMetrics small(m_geometry.smallFont);
     painter.setFont(m_geometry.smallFont);
     painter.setPen(m_theme.mutedText());
@@ -224,8 +231,9 @@ void LogRowPainter::paintLeaderView(QPainter &painter, const LogRowInput &input)
 {
     const FollowerProgress &progress = *input.leaderView;
     if (progress.matchIndex.value > 0 && progress.matchIndex != progress.nextIndex)
-        paintLeaderMark(painter, input, progress.matchIndex, u"match"_s, false);
-    paintLeaderMark(painter, input, progress.nextIndex, u"next"_s, true);
+        paintLeaderMark(painter, input, progress.matchIndex, QCoreApplication::translate("LogView", "match"),
+                        false);
+    paintLeaderMark(painter, input, progress.nextIndex, QCoreApplication::translate("LogView", "next"), true);
 }
 
 void LogRowPainter::paintLeaderMark(QPainter &painter, const LogRowInput &input, LogIndex index,

@@ -31,8 +31,8 @@ LogView::LogView(const ClusterModel *model, QWidget *parent)
     horizontalScrollBar()->setSingleStep(1);
 
     m_followButton = new QToolButton(this);
-    m_followButton->setText(u"Follow tail ⇥"_s);
-    m_followButton->setToolTip(u"Keep the newest entries in view"_s);
+    m_followButton->setText(tr("Follow tail ⇥"));
+    m_followButton->setToolTip(tr("Keep the newest entries in view"));
     m_followButton->setCheckable(true);
     m_followButton->setChecked(true);
     m_followButton->setAutoRaise(true);
@@ -254,6 +254,26 @@ int LogView::columnsToPaint() const
     return int(std::min(fitting, distance(LogIndex(std::uint64_t(firstVisibleIndex())), m_highestIndex) + 2));
 }
 
+void LogView::setFocusIndex(std::optional<std::uint64_t> index)
+{
+    m_focusIndex = index;
+    viewport()->update();
+}
+
+QRect LogView::focusRect() const
+{
+    if (!m_focusIndex)
+        return {};
+    const int first = std::max(1, firstVisibleIndex());
+    const int column = int(*m_focusIndex) - first;
+    if (column < 0 || column >= columnsToPaint())
+        return {};
+    const int rows = int(m_nodes.size());
+    const int top = m_geometry.headerHeight - verticalScrollBar()->value();
+    return QRect(m_geometry.columnLeft(column), top, m_geometry.cellWidth, rows * m_geometry.rowHeight())
+        .intersected(QRect(0, 0, viewport()->width(), viewport()->height() - m_geometry.legendHeight));
+}
+
 void LogView::paintEvent(QPaintEvent *event)
 {
     QElapsedTimer timer;
@@ -302,10 +322,16 @@ void LogView::paintEvent(QPaintEvent *event)
         painter.setPen(m_theme.mutedText());
         painter.setFont(m_geometry.cellFont);
         painter.drawText(rowsArea.adjusted(m_geometry.labelWidth, 0, 0, 0), Qt::AlignCenter,
-                         rows == 0 ? u"Waiting for the nodes…"_s
-                                   : u"No log entries yet: write a key to see one."_s);
+                         rows == 0 ? tr("Waiting for the nodes…")
+                                   : tr("No log entries yet: write a key to see one."));
     }
     paintHeader(painter, first, conflicts);
+    if (const QRect focus = focusRect(); !focus.isEmpty()) {
+        painter.setPen(QPen(Theme::focus(), m_theme.lineWidth() * 2));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(
+            focus.adjusted(-2, 0, 2, 0).united(QRect(focus.left() - 2, 1, focus.width() + 4, 1)));
+    }
     paintLegend(painter);
     m_lastPaintUs = timer.nsecsElapsed() / 1000;
 }
@@ -332,7 +358,7 @@ void LogView::paintHeader(QPainter &painter, LogIndex first, const std::vector<b
     painter.setFont(m_geometry.smallFont);
     painter.drawText(
         header.adjusted(8, 0, 0, 0).intersected(QRect(0, 0, m_geometry.labelWidth, header.height())),
-        Qt::AlignLeft | Qt::AlignVCenter, u"log index →"_s);
+        Qt::AlignLeft | Qt::AlignVCenter, tr("log index →"));
     QFont conflictFont = m_geometry.smallFont;
     conflictFont.setBold(true);
     for (std::size_t column = 0; column < conflicts.size(); ++column) {
@@ -377,21 +403,21 @@ void LogView::paintLegend(QPainter &painter) const
     };
     const LogRowPainter cells(m_theme, m_geometry);
     swatch(cells.cellFill(Term(1), true), Qt::SolidLine);
-    text(u"committed"_s);
+    text(tr("committed"));
     swatch(cells.cellFill(Term(1), false), Qt::DashLine);
-    text(u"not committed yet"_s);
-    text(u"fill colour = term (t1, t2, …)"_s);
+    text(tr("not committed yet"));
+    text(tr("fill colour = term (t1, t2, …)"));
     QColor band = m_theme.cutLink();
     band.setAlphaF(0.16);
     swatch(band, Qt::NoPen);
-    text(u"terms disagree at this index"_s);
+    text(tr("terms disagree at this index"));
 
     x = 8;
     y += lineHeight + 2;
     bar(m_theme.committed());
-    text(u"commit index"_s);
+    text(tr("commit index"));
     bar(m_theme.applied());
-    text(u"applied index"_s);
+    text(tr("applied index"));
     painter.setPen(m_theme.roleColor(Role::Leader));
     painter.setBrush(m_theme.roleColor(Role::Leader));
     QPainterPath triangle;
@@ -403,7 +429,7 @@ void LogView::paintLegend(QPainter &painter) const
     painter.drawPath(triangle);
     painter.setBrush(Qt::NoBrush);
     x += int(2 * size) + 4;
-    text(u"the leader's nextIndex / matchIndex for that node"_s);
+    text(tr("the leader's nextIndex / matchIndex for that node"));
 }
 
 } // namespace raftlab

@@ -7,6 +7,8 @@
 
 #include <QAbstractScrollArea>
 
+#include <optional>
+
 class QToolButton;
 
 namespace raftlab {
@@ -43,6 +45,12 @@ public:
     // a null rect for a node the model does not know.
     QRect cellRect(NodeId node, LogIndex index) const;
 
+    // A lesson's "look at this index": its column is outlined while in view (nullopt: none).
+    void setFocusIndex(std::optional<std::uint64_t> index);
+    std::optional<std::uint64_t> focusIndex() const { return m_focusIndex; }
+    // The outlined column in viewport coordinates; empty when none is, or it is out of view.
+    QRect focusRect() const;
+
     qint64 lastPaintUs() const { return m_lastPaintUs; } // wall time of the last paint (benchmarks)
 
     QSize sizeHint() const override;
@@ -78,6 +86,7 @@ private:
     LogIndex m_highestIndex{};
     LogIndex m_anchorIndex{1}; // the first visible index while not following the tail
     bool m_followingTail = true;
+    std::optional<std::uint64_t> m_focusIndex;
     bool m_scrollingProgrammatically = false;
     quint64 m_paintedSignature = 0;
     qint64 m_lastPaintUs = 0;

@@ -44,13 +44,25 @@ void NodeSeriesChart::refresh(const ClusterModel &model, const ChartWindow &wind
         }
     }
     double maximum = 0.0;
+    std::vector<QList<QPointF>> lines(nodes.size());
     for (std::size_t position = 0; position < nodes.size(); ++position) {
         const TimeSeries *history = m_seriesOf(model.history(), nodes[position]);
-        const QList<QPointF> points = history ? stepPoints(*history, window) : QList<QPointF>();
-        maximum = std::max(maximum, maximumY({&points}));
-        seriesFor(nodes[position], int(position))->replace(points); // one call: one repaint
+        lines[position] = history ? stepPoints(*history, window) : QList<QPointF>();
+        maximum = std::max(maximum, maximumY({&lines[position]}));
     }
     fitValueAxis(valueAxis(), maximum, true);
+    // Nodes that agree would draw one line over another: each is shifted by a line's width, centred
+    // on the true value, so that every node's line shows.
+    // (none while the chart has no size yet).
+    const double plotHeight = chart()->plotArea().height();
+    const double unitsPerPixel = (valueAxis()->max() - valueAxis()->min()) / std::max(1.0, plotHeight);
+    const double spacing = plotHeight >= 20 ? theme().lineWidth() * 1.3 * unitsPerPixel : 0.0;
+    for (std::size_t position = 0; position < nodes.size(); ++position) {
+        const double offset = (double(position) - double(nodes.size() - 1) / 2.0) * spacing;
+        for (QPointF &point : lines[position])
+            point.ry() += offset;
+        seriesFor(nodes[position], int(position))->replace(lines[position]); // one call: one repaint
+    }
     setWindow(window);
     setFaultMarkers(markersInWindow(model.history().faultMarkers(), window));
 }

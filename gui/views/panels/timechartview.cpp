@@ -47,11 +47,15 @@ TimeChartView::TimeChartView(const QString &title, const QString &valueTitle, QW
 
     m_valueAxis = new QValueAxis(chart);
     m_valueAxis->setTitleText(valueTitle);
+    m_axisTitles[m_valueAxis] = valueTitle;
+    m_axisTitles[m_timeAxis] = m_timeAxis->titleText();
     m_valueAxis->setTickType(QValueAxis::TicksDynamic);
     m_valueAxis->setTickAnchor(0.0);
     chart->addAxis(m_valueAxis, Qt::AlignLeft);
     setWindow(ChartWindow{});
     setTheme(m_theme);
+    // The plot's size is known only once the chart is laid out: the titles are fitted to it then.
+    connect(chart, &QChart::plotAreaChanged, this, &TimeChartView::fitAxisTitles);
 }
 
 TimeChartView::~TimeChartView() = default;
@@ -60,6 +64,7 @@ QValueAxis *TimeChartView::addSecondValueAxis(const QString &title)
 {
     m_secondValueAxis = new QValueAxis(chart());
     m_secondValueAxis->setTitleText(title);
+    m_axisTitles[m_secondValueAxis] = title;
     m_secondValueAxis->setTickType(QValueAxis::TicksDynamic);
     m_secondValueAxis->setTickAnchor(0.0);
     chart()->addAxis(m_secondValueAxis, Qt::AlignRight);
@@ -126,7 +131,43 @@ void TimeChartView::setTheme(const Theme &theme)
         styleAxis(m_secondValueAxis);
         m_secondValueAxis->setGridLineVisible(false);
     }
+    fitAxisTitles(); // the fonts changed
     viewport()->update();
+}
+
+void TimeChartView::resizeEvent(QResizeEvent *event)
+{
+    QChartView::resizeEvent(event);
+    fitAxisTitles();
+}
+
+void TimeChartView::fitAxisTitles()
+{
+    for (const auto &[axis, title] : m_axisTitles) {
+        if (!axis->isVisible())
+            continue;
+        const bool vertical = axis->orientation() == Qt::Vertical;
+        // The room along the axis is the plot's side (a vertical axis's title takes width, not height,
+        // so showing it does not change its own room).
+        const QRectF plot = chart()->plotArea();
+        const double room = vertical ? plot.height() : plot.width();
+        const double needed = QFontMetricsF(axis->titleFont()).horizontalAdvance(title) + 8;
+        const QString shown = needed <= room ? title : QString();
+        if (axis->titleText() != shown)
+            axis->setTitleText(shown);
+    }
+}
+
+QString TimeChartView::axisTitleShown(const QAbstractAxis *axis) const
+{
+    return axis->titleText();
+}
+
+void TimeChartView::fitAxisTitle(QAbstractAxis *axis, const QString &title)
+{
+    axis->setTitleText(title);
+    m_axisTitles[axis] = title;
+    fitAxisTitles();
 }
 
 void TimeChartView::styleAxis(QValueAxis *axis) const
@@ -154,21 +195,22 @@ void TimeChartView::drawForeground(QPainter *painter, const QRectF &rect)
     const QFont font = m_theme.font(0.75, true);
     const QFontMetricsF metrics(font);
     painter->setFont(font);
-    // Labels sit along the plot's top edge; one that would overlap the previous one drops a line.
-    std::vector<double> lineEnds(3, -1e9);
+    std::vector<double> xs;
+    std::vector<double> widths;
+    QStringList labels;
     for (const ChartMarker &marker : m_markers) {
-        const double x = plot.left() + (marker.x - min) / span * plot.width();
+        xs.push_back(plot.left() + (marker.x - min) / span * plot.width());
+        labels << metrics.elidedText(marker.label, Qt::ElideRight, plot.width() / 3);
+        widths.push_back(metrics.horizontalAdvance(labels.back()) + 6);
+    }
+    const std::vector<QRectF> boxes = markerLabelRects(xs, widths, metrics.height(), plot);
+    for (std::size_t i = 0; i < xs.size(); ++i) {
         painter->setPen(QPen(m_theme.cutLink(), std::max(1.0, m_theme.lineWidth() * 0.8), Qt::DashLine));
-        painter->drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
-
-        const QString label = metrics.elidedText(marker.label, Qt::ElideRight, plot.width() / 3);
-        const double width = metrics.horizontalAdvance(label) + 6;
-        std::size_t line = 0;
-        while (line + 1 < lineEnds.size() && lineEnds[line] > x)
-            ++line;
-        const double left = std::min(x + 2, plot.right() - width);
-        const QRectF box(left, plot.top() + 2 + line * (metrics.height() + 2), width, metrics.height());
-        lineEnds[line] = box.right() + 4;
+        painter->drawLine(QPointF(xs[i], plot.top()), QPointF(xs[i], plot.bottom()));
+        const QRectF box = boxes[i];
+        if (box.isEmpty())
+            continue;
+        const QString &label = labels[int(i)];
         QColor ground = m_theme.panel();
         ground.setAlphaF(0.85);
         painter->fillRect(box, ground);
@@ -178,18 +220,35 @@ void TimeChartView::drawForeground(QPainter *painter, const QRectF &rect)
     painter->restore();
 }
 
+std::vector<QRectF> TimeChartView::markerLabelRects(const std::vector<double> &xs,
+                                                    const std::vector<double> &widths, double lineHeight,
+                                                    const QRectF &plot)
+{
+    // Labels sit along the plot's top edge, at most three lines deep, never over each other.
+    std::vector<double> lineEnds(3, -1e9);
+    std::vector<QRectF> boxes;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        const double left = std::max(plot.left(), std::min(xs[i] + 2, plot.right() - widths[i]));
+        std::size_t line = 0;
+        while (line < lineEnds.size() && lineEnds[line] > left)
+            ++line;
+        if (line == lineEnds.size()) {
+            boxes.emplace_back();
+            continue;
+        }
+        const QRectF box(left, plot.top() + 2 + double(line) * (lineHeight + 2), widths[i], lineHeight);
+        lineEnds[line] = box.right() + 4;
+        boxes.push_back(box);
+    }
+    return boxes;
+}
+
 QPen nodePen(const Theme &theme, int position)
 {
-    const QColor tint = theme.termColor(Term(std::uint64_t(position) + 1));
-    float hue = 0, saturation = 0, value = 0;
-    tint.getHsvF(&hue, &saturation, &value);
-    const QColor strong = saturation < 0.05f
-        ? QColor::fromHsvF(0, 0, 0.25f)
-        : QColor::fromHsvF(hue, std::min(1.0f, saturation * 2.4f), value * 0.85f);
+    const QColor colour = Theme::nodeColor(NodeId(std::uint32_t(position) + 1));
     static constexpr Qt::PenStyle styles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
-    // Colours repeat after eight nodes: the ninth takes another dash than the first.
-    const std::size_t style = (std::size_t(position) + std::size_t(position) / 8) % std::size(styles);
-    QPen pen(strong, theme.lineWidth() * 1.3, styles[style]);
+    const std::size_t style = std::size_t(position) % std::size(styles);
+    QPen pen(colour, theme.lineWidth() * 1.3, styles[style]);
     pen.setCapStyle(Qt::FlatCap);
     return pen;
 }

@@ -6,6 +6,7 @@
 #include <QChartView>
 #include <QValueAxis>
 
+#include <map>
 #include <vector>
 
 namespace raftlab {
@@ -31,7 +32,17 @@ public:
     void setWindow(const ChartWindow &window);
     void setFaultMarkers(std::vector<ChartMarker> markers);
     const std::vector<ChartMarker> &faultMarkers() const { return m_markers; }
+    // Where the fault labels go along the plot's top edge, one per marker at `xs` (pixels) of `widths`:
+    // a label that would overlap an earlier one drops a line; with every line taken, it gets an empty
+    // rect and its marker shows as the dashed line alone.
+    static std::vector<QRectF> markerLabelRects(const std::vector<double> &xs,
+                                                const std::vector<double> &widths, double lineHeight,
+                                                const QRectF &plot);
     // Sets the value axis to [0, a round number above `maximum`], integer labels when `integers`.
+    // The title an axis shows: its full title, or empty where it would not fit.
+    QString axisTitleShown(const QAbstractAxis *axis) const;
+    // Gives `axis` (one this view added) the title `title`, shown whole or left out like the others.
+    void fitAxisTitle(QAbstractAxis *axis, const QString &title);
     static void fitValueAxis(QValueAxis *axis, double maximum, bool integers);
 
     virtual void setTheme(const Theme &theme);
@@ -39,6 +50,10 @@ public:
 
 protected:
     void drawForeground(QPainter *painter, const QRectF &rect) override;
+    void resizeEvent(QResizeEvent *event) override;
+    // An axis title too long for its side of the plot is left out (the chart's title says it), never cut
+    // to "commi…".
+    void fitAxisTitles();
     void styleAxis(QValueAxis *axis) const;
 
 private:
@@ -48,6 +63,7 @@ private:
     QValueAxis *m_secondValueAxis = nullptr;
     std::vector<ChartMarker> m_markers;
     double m_windowSeconds = 30.0;
+    std::map<QAbstractAxis *, QString> m_axisTitles; // each axis's full title
 };
 
 // A colour and a dash pattern per node for the charts' per-node lines: the Theme has no node palette,

@@ -1,7 +1,9 @@
 // ClusterView draws a recorded 3-node cluster (fixtures/three_nodes.jsonl, replayed with a clock that
 // follows the recording) and synthetic loads: node roles and terms at chosen moments, vote marks, the
-// election timer arc, message dots from send to recv, cut links, the node actions and their signals,
-// and the frame time of a 9-node, 5,000 msg/s cluster. Set RAFTLAB_SCREENSHOT_DIR to also save PNGs.
+// election timer arc, message dots from send to recv, cut links, the node actions and their signals;
+// in the perf run only, the frame time of a 9-node, 5,000 msg/s cluster and the CPU of a calm one.
+// Set RAFTLAB_SCREENSHOT_DIR to also save PNGs.
+#include "perfonly.h"
 #include "support/fixturereplay.h"
 #include "support/syntheticevents.h"
 #include "views/cluster/clusterview.h"
@@ -89,6 +91,42 @@ std::vector<NodeId> members(std::uint32_t count)
     return ids;
 }
 
+// Nine nodes, two seconds at 5,000 messages/s: the leader's appends and the followers' answers, all
+// links busy, folded frame by frame as the app does.
+struct BusyNineNodes
+{
+    ClusterModel model;
+    qint64 now = 1'000'000'000;
+    ClusterView view{&model};
+
+    BusyNineNodes()
+    {
+        model.setClock([this] { return now; });
+        const std::vector<NodeId> nine = members(9);
+        for (std::uint32_t node = 1; node <= 9; ++node)
+            model.ingest(stateEvent(node, now, node == 1 ? "leader" : "follower", 4, nine, {}, 1));
+        model.foldPending();
+        std::mt19937 random(42);
+        qint64 messageId = 1;
+        const qint64 endUs = now + 2'000'000;
+        while (now < endUs) {
+            for (int i = 0; i < 165; ++i) { // 33 ms at 5,000/s
+                const auto to = std::uint32_t(2 + random() % 8);
+                const qint64 t = now + i * 200;
+                const bool answer = i % 2 == 1;
+                const QJsonObject send = answer
+                    ? sendEvent(messageId++, to, 1, "AppendEntriesResponse", t, true, i % 7 != 0)
+                    : sendEvent(messageId++, 1, to, "AppendEntries", t);
+                model.ingest(send);
+                if (i % 9 != 0) // some still in flight at the frame's end
+                    model.ingest(receiptEvent(send, t + 400));
+            }
+            now += 33'000;
+            model.foldPending();
+        }
+    }
+};
+
 } // namespace
 
 class TestClusterView : public QObject
@@ -111,8 +149,14 @@ private Q_SLOTS:
     void actionsEmitTheirSignals();
     void detailsShowTheLeadersFollowers();
     void stopsAnimatingWhenNothingMoves();
+    void nineNodesUnderHeavyLoadShowSampledDotsAndRates();
     void rendersNineNodesUnderHeavyLoadWithinAFrame();
     void calmClusterCostsLittleCpu();
+    void projectorTextIsReadableAtProjectorSizes_data();
+    void projectorTextIsReadableAtProjectorSizes();
+    void legendKeepsClearOfTheNodes();
+    void focusDrawsAHighlightRing();
+    void cutLinkIsRed();
     void screenshots();
 };
 
@@ -563,39 +607,23 @@ void TestClusterView::stopsAnimatingWhenNothingMoves()
     view.hide();
 }
 
+void TestClusterView::nineNodesUnderHeavyLoadShowSampledDotsAndRates()
+{
+    BusyNineNodes busy;
+    (void)frame(busy.view, QSize(1600, 1000));
+    QVERIFY(busy.view.messageDotCount() > 0);
+    QVERIFY(std::size_t(busy.view.messageDotCount()) <= MessagePlanner::Timing{}.maxDots);
+    QVERIFY2(!busy.view.linkRateLabel(id(1), id(2)).isEmpty(), "a busy link carries its rate");
+    QVERIFY(busy.view.linkRateLabel(id(2), id(3)).isEmpty()); // followers do not talk to each other
+}
+
 void TestClusterView::rendersNineNodesUnderHeavyLoadWithinAFrame()
 {
-    ClusterModel model;
-    qint64 now = 1'000'000'000;
-    model.setClock([&] { return now; });
-    ClusterView view(&model);
-    const std::vector<NodeId> nine = members(9);
-    for (std::uint32_t node = 1; node <= 9; ++node)
-        model.ingest(stateEvent(node, now, node == 1 ? "leader" : "follower", 4, nine, {}, 1));
-    model.foldPending();
-    QCOMPARE(view.nodeItemCount(), 9);
-
-    // Two seconds at 5,000 messages/s: the leader's appends and the followers' answers, all links
-    // busy, folded frame by frame as the app does.
-    std::mt19937 random(42);
-    qint64 messageId = 1;
-    const qint64 endUs = now + 2'000'000;
-    while (now < endUs) {
-        for (int i = 0; i < 165; ++i) { // 33 ms at 5,000/s
-            const auto to = std::uint32_t(2 + random() % 8);
-            const qint64 t = now + i * 200;
-            const bool answer = i % 2 == 1;
-            const QJsonObject send = answer
-                ? sendEvent(messageId++, to, 1, "AppendEntriesResponse", t, true, i % 7 != 0)
-                : sendEvent(messageId++, 1, to, "AppendEntries", t);
-            model.ingest(send);
-            if (i % 9 != 0) // some still in flight at the frame's end
-                model.ingest(receiptEvent(send, t + 400));
-        }
-        now += 33'000;
-        model.foldPending();
-    }
-
+    RAFTLAB_PERF_ONLY();
+    BusyNineNodes busy;
+    ClusterModel &model = busy.model;
+    ClusterView &view = busy.view;
+    qint64 &now = busy.now;
     QElapsedTimer timer;
     std::vector<qint64> frameUs;
     for (int i = 0; i < 10; ++i) {
@@ -623,16 +651,13 @@ void TestClusterView::rendersNineNodesUnderHeavyLoadWithinAFrame()
     }
     qInfo("9 nodes, 5,000 msg/s: %d dots; frame (plan + paint 1600x1000) median %lld us, worst %lld us",
           view.messageDotCount(), frameUs[frameUs.size() / 2], frameUs.back());
-    QVERIFY(view.messageDotCount() > 0);
-    QVERIFY(std::size_t(view.messageDotCount()) <= MessagePlanner::Timing{}.maxDots);
-    QVERIFY2(!view.linkRateLabel(id(1), id(2)).isEmpty(), "a busy link carries its rate");
-    QVERIFY(view.linkRateLabel(id(2), id(3)).isEmpty()); // followers do not talk to each other
     // The target is 33 ms; the margin keeps a loaded machine from failing the test.
     QVERIFY2(frameUs[frameUs.size() / 2] < 200'000, "a frame must stay well under 33 ms");
 }
 
 void TestClusterView::calmClusterCostsLittleCpu()
 {
+    RAFTLAB_PERF_ONLY();
     // A calm 5-node cluster in real time: the leader's heartbeats every 150 ms, answered, timers reset.
     // Measured twice, the view hidden (the model and this feed alone) and shown: the difference is
     // what drawing costs. The target is under 5% of a core for the whole app.
@@ -681,6 +706,103 @@ void TestClusterView::calmClusterCostsLittleCpu()
           view.messageDotCount(), shown * 100, hidden * 100, (shown - hidden) * 100);
     QVERIFY(view.isAnimating());
     QVERIFY2(shown - hidden < 0.25, "a calm cluster must not keep a core busy");
+}
+
+void TestClusterView::projectorTextIsReadableAtProjectorSizes_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<int>("nodes");
+    // The ring's share of a 1024x768 window in projector mode, the presentation layout, and a full HD
+    // screen; three and nine nodes.
+    QTest::newRow("1024x768 window, 5 nodes") << QSize(737, 616) << 5;
+    QTest::newRow("1024x768 presentation, 9 nodes") << QSize(1024, 700) << 9;
+    QTest::newRow("1920x1080 window, 3 nodes") << QSize(1300, 620) << 3;
+}
+
+void TestClusterView::projectorTextIsReadableAtProjectorSizes()
+{
+    QFETCH(QSize, size);
+    QFETCH(int, nodes);
+    ClusterModel model;
+    ClusterView view(&model);
+    const std::vector<NodeId> ids = members(std::uint32_t(nodes));
+    for (std::uint32_t node = 1; node <= std::uint32_t(nodes); ++node)
+        model.ingest(stateEvent(node, model.nowUs(), node == 1 ? "leader" : "follower", 12, ids, {}, 1));
+    model.foldPending();
+    view.resize(size);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const qreal standard = view.smallestTextPixels();
+    view.setTheme(Theme::projector());
+    qInfo("%dx%d: smallest text %.1f px (standard theme %.1f px), scale %.2f", size.width(), size.height(),
+          view.smallestTextPixels(), standard, view.sceneScale());
+    QVERIFY2(view.smallestTextPixels() >= Theme::projectorMinimumPixels - 0.5,
+             qPrintable(u"smallest text %1 px"_s.arg(view.smallestTextPixels())));
+    // The ring still fills the view: its nodes span most of the height.
+    const QRectF top = view.nodeDiscRect(id(1));
+    QVERIFY(top.top() < size.height() * 0.25);
+}
+
+void TestClusterView::legendKeepsClearOfTheNodes()
+{
+    ClusterModel model;
+    ClusterView view(&model);
+    const std::vector<NodeId> ids = members(5);
+    for (std::uint32_t node = 1; node <= 5; ++node)
+        model.ingest(stateEvent(node, model.nowUs(), "follower", 1, ids, {}, 1));
+    model.foldPending();
+    for (const QSize size : {QSize(737, 616), QSize(1024, 700), QSize(1300, 900)}) {
+        for (const Theme &theme : {Theme::standard(), Theme::projector()}) {
+            view.setTheme(theme);
+            view.resize(size);
+            view.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&view));
+            const QRectF legend = view.legendRect();
+            QVERIFY(!legend.isEmpty());
+            QVERIFY(QRectF(QPointF(), size).contains(legend));
+            for (const NodeId node : ids)
+                QVERIFY2(!legend.intersects(view.nodeDiscRect(node)),
+                         qPrintable(u"legend over node %1 at %2x%3"_s.arg(node.value)
+                                        .arg(size.width())
+                                        .arg(size.height())));
+        }
+    }
+}
+
+void TestClusterView::focusDrawsAHighlightRing()
+{
+    ClusterModel model;
+    ClusterView view(&model);
+    const std::vector<NodeId> ids = members(3);
+    for (std::uint32_t node = 1; node <= 3; ++node)
+        model.ingest(stateEvent(node, model.nowUs(), "follower", 1, ids, {}, 1));
+    model.foldPending();
+    const auto highlightPixels = [&view] {
+        const QImage image = frame(view);
+        int count = 0;
+        for (int y = 0; y < image.height(); y += 2)
+            for (int x = 0; x < image.width(); x += 2)
+                count += QColor(image.pixel(x, y)) == Theme::focus();
+        return count;
+    };
+    QCOMPARE(highlightPixels(), 0);
+    view.setFocusNode(id(2));
+    QCOMPARE(view.focusNode(), std::optional(id(2)));
+    QVERIFY(highlightPixels() > 100);
+    view.setFocusNode(std::nullopt);
+    QCOMPARE(highlightPixels(), 0);
+}
+
+void TestClusterView::cutLinkIsRed()
+{
+    // The legend and the help say "dashed red": a red, and far from the orange of the vote dots.
+    for (const Theme &theme : {Theme::standard(), Theme::projector()}) {
+        const QColor cut = theme.cutLink();
+        QVERIFY2(cut.hsvHue() <= 10 || cut.hsvHue() >= 345, qPrintable(cut.name()));
+        QVERIFY(cut.hsvSaturation() > 200);
+        const QColor vote = theme.messageColor(MessageType::RequestVote);
+        QVERIFY(std::abs(cut.hsvHue() - vote.hsvHue()) > 25);
+    }
 }
 
 void TestClusterView::screenshots()

@@ -1,0 +1,206 @@
+// The main window on a 1024x768 projector, without nodes (the layout does not need them): in projector
+// mode the ring is the largest thing on the screen and the text readable from the back row; no tool bar
+// action hides behind the » extension; the panels fold away; the presentation layout shows the ring
+// alone with a caption line; a lesson's focus reaches the ring and the logs.
+#include "app/mainwindow.h"
+#include "cluster/lessonsession.h"
+#include "views/cluster/clusterview.h"
+#include "views/controls/captionoverlay.h"
+#include "views/controls/clientpanel.h"
+#include "views/controls/eventfeed.h"
+#include "views/controls/howtoread.h"
+#include "views/panels/logview.h"
+
+#include <QAction>
+#include <QMenu>
+#include <QMenuBar>
+#include <QScreen>
+#include <QStatusBar>
+#include <QTest>
+#include <QToolBar>
+
+using namespace raftlab;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+qreal area(const QWidget *widget)
+{
+    return widget->isVisible() ? qreal(widget->width()) * widget->height() : 0.0;
+}
+
+} // namespace
+
+class TestProjectorLayout : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void noToolBarActionHidesBehindTheExtension_data();
+    void noToolBarActionHidesBehindTheExtension();
+    void projectorModeGivesTheRingTheScreen();
+    void panelsFoldAwayAndComeBack();
+    void presentationShowsTheRingAloneWithACaption();
+    void lessonFocusReachesTheRingAndTheLogs();
+    void helpExplainsEveryPartWithPictures();
+};
+
+void TestProjectorLayout::noToolBarActionHidesBehindTheExtension_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("projector");
+    QTest::newRow("1024x768") << QSize(1024, 768) << false;
+    QTest::newRow("1024x768 projector") << QSize(1024, 768) << true;
+    QTest::newRow("1920x1080 projector") << QSize(1920, 1080) << true;
+}
+
+void TestProjectorLayout::noToolBarActionHidesBehindTheExtension()
+{
+    QFETCH(QSize, size);
+    QFETCH(bool, projector);
+    MainWindow window{GuiOptions{}};
+    window.resize(size);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.projectorAction()->setChecked(projector);
+    QCoreApplication::processEvents();
+    const QList<QToolBar *> bars = window.findChildren<QToolBar *>();
+    QCOMPARE(bars.size(), 2);
+    for (QToolBar *bar : bars) {
+        for (QAction *action : bar->actions()) {
+            if (action->isSeparator())
+                continue;
+            QWidget *button = bar->widgetForAction(action);
+            QVERIFY(button);
+            QVERIFY2(button->isVisible(), qPrintable(u"%1 is hidden behind »"_s.arg(action->text())));
+            const QRect inWindow(button->mapTo(&window, QPoint()), button->size());
+            QVERIFY2(window.rect().contains(inWindow), qPrintable(action->text()));
+        }
+    }
+}
+
+void TestProjectorLayout::projectorModeGivesTheRingTheScreen()
+{
+    MainWindow window{GuiOptions{}};
+    window.resize(1024, 768);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.projectorAction()->setChecked(true);
+    QCoreApplication::processEvents();
+    const qreal ring = area(window.clusterView());
+    for (const QWidget *panel : std::initializer_list<const QWidget *>{
+             window.eventFeed(), window.clientPanel(), window.logView(), window.bottomPanel()}) {
+        qInfo("%s: %.0f px², the ring %.0f px²", panel->metaObject()->className(), area(panel), ring);
+        QVERIFY2(ring > area(panel), panel->metaObject()->className());
+    }
+    QVERIFY(ring > 0.4 * 1024 * 768);
+    QVERIFY2(window.clientPanel()->visibleRegion().boundingRect().height() > 100,
+             "the client shows, unfolded");
+    // The text of the panels and of the ring, from the back row.
+    for (const QWidget *widget : std::initializer_list<const QWidget *>{
+             window.eventFeed(), window.clientPanel(), window.menuBar(), window.statusBar()})
+        QVERIFY2(QFontInfo(widget->font()).pixelSize() >= Theme::projectorMinimumPixels,
+                 qPrintable(u"%1: %2 px"_s.arg(QString::fromLatin1(widget->metaObject()->className()))
+                                .arg(QFontInfo(widget->font()).pixelSize())));
+    for (const QMenu *menu : window.menuBar()->findChildren<QMenu *>())
+        QVERIFY2(QFontInfo(menu->font()).pixelSize() >= Theme::projectorMinimumPixels,
+                 qPrintable(menu->title()));
+    QVERIFY2(window.clusterView()->smallestTextPixels() >= Theme::projectorMinimumPixels - 0.5,
+             qPrintable(QString::number(window.clusterView()->smallestTextPixels())));
+
+    // Back to the desk: the logs and charts return.
+    window.projectorAction()->setChecked(false);
+    QCoreApplication::processEvents();
+    QVERIFY(window.bottomPanel()->isVisible());
+}
+
+void TestProjectorLayout::panelsFoldAwayAndComeBack()
+{
+    MainWindow window{GuiOptions{}};
+    window.resize(1024, 768);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const qreal before = area(window.clusterView());
+    window.sidePanelAction()->setChecked(false);
+    window.bottomPanelAction()->setChecked(false);
+    QCoreApplication::processEvents();
+    QVERIFY(!window.sidePanel()->isVisible());
+    QVERIFY(!window.bottomPanel()->isVisible());
+    QVERIFY(area(window.clusterView()) > 2 * before);
+    window.sidePanelAction()->setChecked(true);
+    window.bottomPanelAction()->setChecked(true);
+    QCoreApplication::processEvents();
+    QVERIFY(window.sidePanel()->isVisible());
+    QVERIFY(window.bottomPanel()->isVisible());
+}
+
+void TestProjectorLayout::presentationShowsTheRingAloneWithACaption()
+{
+    MainWindow window{GuiOptions{}};
+    window.resize(1024, 768);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const QRect before = window.geometry();
+    window.presentationAction()->setChecked(true);
+    QCoreApplication::processEvents();
+    QVERIFY(window.projectorAction()->isChecked());
+    // The whole screen, with or without a window manager to honour "full screen".
+    QTRY_COMPARE(window.geometry(), window.screen()->geometry());
+    QVERIFY(!window.menuBar()->isVisible());
+    QVERIFY(!window.statusBar()->isVisible());
+    QVERIFY(!window.sidePanel()->isVisible());
+    QVERIFY(!window.bottomPanel()->isVisible());
+    for (const QToolBar *bar : window.findChildren<QToolBar *>())
+        QVERIFY(!bar->isVisible());
+    QTRY_VERIFY(area(window.clusterView()) > 0.9 * window.width() * window.height());
+    // A lesson's sentence is the caption line.
+    window.caption()->setCaption(QString(), u"Node 3 stands for election."_s);
+    QVERIFY(window.caption()->isVisible());
+    QVERIFY(QFontInfo(window.caption()->font()).pixelSize() >= Theme::projectorMinimumPixels);
+    // Leaving restores the window as it was.
+    window.presentationAction()->setChecked(false);
+    QCoreApplication::processEvents();
+    QVERIFY(!window.projectorAction()->isChecked());
+    QTRY_COMPARE(window.geometry(), before);
+    QVERIFY(window.menuBar()->isVisible());
+    QVERIFY(window.sidePanel()->isVisible());
+    QVERIFY(window.bottomPanel()->isVisible());
+}
+
+void TestProjectorLayout::lessonFocusReachesTheRingAndTheLogs()
+{
+    MainWindow window{GuiOptions{}};
+    Q_EMIT window.lessons()->focusRequested(NodeId(2), 3);
+    QCOMPARE(window.clusterView()->focusNode(), std::optional(NodeId(2)));
+    QCOMPARE(window.logView()->focusIndex(), std::optional<std::uint64_t>(3));
+    Q_EMIT window.lessons()->focusRequested(std::nullopt, std::nullopt);
+    QCOMPARE(window.clusterView()->focusNode(), std::nullopt);
+    QCOMPARE(window.logView()->focusIndex(), std::nullopt);
+}
+
+void TestProjectorLayout::helpExplainsEveryPartWithPictures()
+{
+    MainWindow window{GuiOptions{}};
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QAction *help = nullptr;
+    for (QAction *action : window.findChildren<QAction *>())
+        if (action->text() == u"How to read this screen"_s)
+            help = action;
+    QVERIFY(help);
+    help->trigger();
+    auto *dialog = window.findChild<HowToReadDialog *>();
+    QVERIFY(dialog);
+    const QString text = dialog->html();
+    for (const QString &topic :
+         {u"matchIndex"_s, u"nextIndex"_s, u"Term per node"_s, u"Commit index per node"_s,
+          u"Time without a leader"_s, u"Client writes"_s, u"PreVote"_s, u"CheckQuorum"_s, u"status bar"_s,
+          u"dashed red"_s, u"election timer"_s, u"Present"_s})
+        QVERIFY2(text.contains(topic), qPrintable(topic));
+    // The ring, its legend, the logs, the status bar and the feed are on screen: each has its picture.
+    QVERIFY2(dialog->pictureCount() >= 5, qPrintable(QString::number(dialog->pictureCount())));
+}
+
+QTEST_MAIN(TestProjectorLayout)
+#include "tst_projectorlayout.moc"
