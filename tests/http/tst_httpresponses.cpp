@@ -53,8 +53,8 @@ void TestHttpResponses::sameBytesAsQHttpServer_data()
     QTest::newRow("too large") << 413 << QByteArray("application/json") << QByteArray("{}\n");
     QTest::newRow("text") << 200 << QByteArray("text/plain; charset=utf-8") << QByteArray("stored a=b\n");
     // Every status a forwarded answer may carry gets Qt's own reason phrase.
-    for (const int code : {100, 201, 202, 204, 301, 302, 304, 307, 308, 401, 403, 405, 406, 408, 410, 411, 414,
-                           415, 417, 422, 428, 429, 431, 500, 501, 502, 504, 505})
+    for (const int code : {100, 201, 202, 204, 301, 302, 304, 307, 308, 401, 403, 405, 406, 408,
+                           410, 411, 414, 415, 417, 422, 428, 429, 431, 500, 501, 502, 504, 505})
         QTest::addRow("status %d", code) << code << QByteArray("application/json") << QByteArray("{}\n");
 }
 
