@@ -1,11 +1,15 @@
 #pragma once
 
+#include "httprequest.h"
+#include "httpresponder.h"
 #include "originpolicy.h"
 #include "requeststreamscanner.h"
 
 #include <QObject>
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 class QTcpSocket;
 
@@ -26,10 +30,18 @@ QByteArray refusalResponse(const Refusal &refusal);
 // sees the refused request or anything after it. A second receiver, after QHttpServer's, records how
 // much QHttpServer left unread, which tells the next scan where the new bytes begin.
 //
-// A refusal answers at once and closes the connection: any request still pending on it (a pipelining
-// client) loses its answer. Then it reads and drops what the client still sends, shuts the sending
-// side once the answer is out (the client sees the end of the answer, not a reset), and aborts the
-// connection after `lingerMs` at the latest.
+// A refusal answers once every earlier answer of the fast path (below) is out, and closes the
+// connection: a request still pending in QHttpServer (a pipelining client) loses its answer. Then it
+// reads and drops what the client still sends, shuts the sending side once the answer is out (the
+// client sees the end of the answer, not a reset), and aborts the connection after `lingerMs` at the
+// latest.
+//
+// The key-value fast path (serveFast()): a connection starts with the gate as its only reader. Each
+// request of a shape KvFastPath takes is read whole by the gate itself and handed to the fast handler,
+// its answer written in turn by a ResponseSequence. At the first request of any other shape the gate
+// stops reading, waits until every answer so far is out, and hands the connection to QHttpServer for
+// good, with that request unread (handOver). QHttpServer 6.4 reads a head byte by byte through
+// QIODevice; the fast path reads it in one piece.
 class ConnectionGate final : public QObject
 {
     Q_OBJECT
@@ -44,8 +56,14 @@ public:
 
     // Becomes a child of `socket` and its first reader: construct it before QHttpServer sees the socket.
     ConnectionGate(QTcpSocket *socket, std::shared_ptr<const OriginPolicy> policy, Options options);
+    using FastHandler = std::function<void(HttpRequest, HttpResponder)>;
+    using HandOver = std::function<void(QTcpSocket *)>;
+
     // Call once QHttpServer has connected to the socket.
     void followServer();
+    // Serves the connection's key-value requests itself (see above) until the first other one; then
+    // calls `handOver`, which must give the socket to QHttpServer and call followServer().
+    void serveFast(FastHandler handler, HandOver handOver);
     // Answers `refusal`, and QHttpServer reads nothing more from this connection.
     void refuse(const Refusal &refusal);
     // Called at a fixed interval: a request that has been half-received, without a byte more, since the
@@ -57,6 +75,11 @@ Q_SIGNALS:
 
 private:
     void scanArrivals();
+    void scanFast();
+    // Reads the request whose head was scanned, and its body, and hands it to the fast handler.
+    void serveFastRequest();
+    // `expectsContinue`: the request handed over waits for "100 Continue" before it sends its body.
+    void handOverWhenAnswered(bool expectsContinue);
     void noteServerRead();
     void discardInput();
     void shutDownSendingWhenFlushed();
@@ -70,6 +93,20 @@ private:
     bool m_sendingShutDown = false;
     bool m_midRequestAtSweep = false;
     quint64 m_bytesAtSweep = 0;
+
+    // The fast path: Fast until the first other request, HandingOver until the answers so far are out,
+    // then Server (QHttpServer reads).
+    enum class Mode { Server, Fast, HandingOver };
+    Mode m_mode = Mode::Server;
+    FastHandler m_fastHandler;
+    HandOver m_handOver;
+    std::shared_ptr<ResponseSequence> m_sequence;
+    QMetaObject::Connection m_deleteOnDisconnect; // ours while QHttpServer does not own the socket
+    qint64 m_fastScanned = 0; // bytes of the current request fed to the scanner, from the buffer's front
+    qint64 m_fastHeadBytes = 0; // the current request's head, once complete (0 before)
+    qint64 m_fastBodyBytes = 0;
+    std::optional<HttpRequest> m_fastRequest; // the current request, once its head is complete
+    bool m_refusalQueued = false; // a refusal waits behind earlier answers of the fast path
 };
 
 } // namespace raftlab

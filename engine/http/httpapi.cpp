@@ -4,6 +4,7 @@
 
 #include "httplistener.h"
 #include "httpresponses.h"
+#include "leaderforwarder.h"
 #include "net/listenaddress.h"
 #include "node/kvstore.h"
 #include "node/raftnode.h"
@@ -11,9 +12,6 @@
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
-#include <QNetworkAccessManager>
-#include <QNetworkProxy>
-#include <QNetworkReply>
 #include <QTcpServer>
 
 namespace raftlab {
@@ -26,9 +24,8 @@ HttpApi::HttpApi(Options options, RaftNode *node, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
     , m_node(node)
-    , m_network(new QNetworkAccessManager(this))
+    , m_forwarder(new LeaderForwarder(this))
 {
-    m_network->setProxy(QNetworkProxy::NoProxy); // nodes talk directly, whatever http_proxy says
     addKvRoutes();
     addObservationRoutes();
     addAdminRoutes();
@@ -71,6 +68,8 @@ QString HttpApi::listen()
             .arg(m_options.listenPort);
     m_port = listener->serverPort();
     listener->setPolicy(std::make_shared<const OriginPolicy>(m_options.listenHost, address, m_port));
+    listener->setFastHandler(
+        [this](HttpRequest request, HttpResponder responder) { serveFast(request, std::move(responder)); });
     m_listener = listener.release();
     m_server.bind(m_listener); // m_server owns it now
     return QString();
@@ -85,7 +84,7 @@ namespace {
 // QHttpServer hands <arg> over as a QString, and that conversion replaces invalid UTF-8 with U+FFFD, so
 // "/kv/bad%FFkey" was stored under another, valid key instead of being refused with 400 (docs/http-api.md:
 // keys are UTF-8; malformed ones get 400 and nothing is written).
-QByteArray rawKey(const QHttpServerRequest &request)
+QByteArray rawKey(const HttpRequest &request)
 {
     const QByteArray path = request.url().path(QUrl::FullyEncoded).toLatin1();
     return QByteArray::fromPercentEncoding(path.mid(qsizetype(qstrlen("/kv/"))));
@@ -126,8 +125,24 @@ void HttpApi::addKvRoutes()
                    });
 }
 
+void HttpApi::serveFast(const HttpRequest &request, HttpResponder &&responder)
+{
+    // The routes of addKvRoutes(), for the requests KvFastPath takes.
+    switch (request.method()) {
+    case HttpRequest::Method::Put:
+        handleWrite(rawKey(request), request.body(), false, request, std::move(responder));
+        return;
+    case HttpRequest::Method::Delete:
+        handleWrite(rawKey(request), std::nullopt, false, request, std::move(responder));
+        return;
+    default:
+        handleRead(rawKey(request), request, std::move(responder));
+        return;
+    }
+}
+
 void HttpApi::handleWrite(const QByteArray &keyBytes, std::optional<QByteArray> value, bool textAnswer,
-                          const QHttpServerRequest &request, QHttpServerResponder &&responder)
+                          const HttpRequest &request, HttpResponder &&responder)
 {
     if (const QString problem = KvStore::validateKey(keyBytes); !problem.isEmpty()) {
         respondNow(std::move(responder), Status::BadRequest, errorJson(QStringLiteral("bad_key"), problem));
@@ -237,8 +252,7 @@ void HttpApi::handleWrite(const QByteArray &keyBytes, std::optional<QByteArray> 
         });
 }
 
-void HttpApi::handleRead(const QByteArray &keyBytes, const QHttpServerRequest &request,
-                         QHttpServerResponder &&responder)
+void HttpApi::handleRead(const QByteArray &keyBytes, const HttpRequest &request, HttpResponder &&responder)
 {
     if (const QString problem = KvStore::validateKey(keyBytes); !problem.isEmpty()) {
         respondNow(std::move(responder), Status::BadRequest, errorJson(QStringLiteral("bad_key"), problem));
@@ -263,7 +277,7 @@ void HttpApi::handleRead(const QByteArray &keyBytes, const QHttpServerRequest &r
     if (consistency == QLatin1String("local")) {
         // This node's own state, however stale: for showing why reads need care.
         const PendingRequests::Answer local = readNow();
-        responder.write(local.body, local.mime, local.status);
+        writeAnswer(responder, local);
         return;
     }
     accept(request, std::move(responder), [this, readNow](const RequestPtr &self) {
@@ -296,7 +310,7 @@ void HttpApi::handleRead(const QByteArray &keyBytes, const QHttpServerRequest &r
 // Requests that answer later: served here when this node leads, else forwarded to the leader, else
 // held until a leader is known or the deadline passes.
 
-HttpApi::RequestPtr HttpApi::accept(const QHttpServerRequest &request, QHttpServerResponder &&responder,
+HttpApi::RequestPtr HttpApi::accept(const HttpRequest &request, HttpResponder &&responder,
                                     std::function<void(const RequestPtr &)> serveHere)
 {
     const std::optional<int> timeoutMs = timeoutFrom(request);
@@ -372,43 +386,43 @@ void HttpApi::retryWaitingForLeader()
 void HttpApi::forwardToLeader(const RequestPtr &request, NodeId leader)
 {
     const ClusterMember *member = m_options.cluster.member(leader);
-    QUrl url = request->url;
-    url.setScheme(QStringLiteral("http"));
-    url.setHost(member->http.host);
-    url.setPort(member->http.port);
-    QNetworkRequest forward(url);
+    LeaderForwarder::Request forward{
+        methodName(request->method),
+        request->url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment),
+        {},
+        request->body,
+        request->timeoutMs};
     for (const auto &[name, value] : request->headers) {
         const QByteArray lower = name.toLower();
         if (lower == "content-type" || lower == "authorization")
-            forward.setRawHeader(name, value);
+            forward.headers.append({name, value});
     }
-    forward.setRawHeader(forwardedHeader, QByteArray::number(m_node->id().value));
-    forward.setTransferTimeout(request->timeoutMs);
-    const QByteArray verb = methodName(request->method);
-    QNetworkReply *reply = m_network->sendCustomRequest(forward, verb, request->body);
+    forward.headers.append({forwardedHeader, QByteArray::number(m_node->id().value)});
     const bool isWrite = request->method != QHttpServerRequest::Method::Get;
     // Fix (integration test tst_partition): once forwarded, the leader may append the write even if
     // this node's deadline answers first, so that timeout must say "outcome": "unknown", not that no
     // leader took the request.
     if (isWrite)
         request->submitted = true;
-    connect(reply, &QNetworkReply::finished, this, [this, reply, request, leader, isWrite] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status == 0) {
+    m_forwarder->forward(
+        member->http.host, member->http.port, std::move(forward),
+        [this, request, leader, isWrite](const LeaderForwarder::Reply &reply) {
+            if (reply.status == 0) {
+                answer(request,
+                       unavailableAnswer(QStringLiteral("unavailable"),
+                                         QStringLiteral("the leader, node %1, did not answer: %2")
+                                             .arg(leader.value)
+                                             .arg(reply.error),
+                                         leader, isWrite ? QStringLiteral("unknown") : QString()));
+                return;
+            }
             answer(request,
-                   unavailableAnswer(QStringLiteral("unavailable"),
-                                     QStringLiteral("the leader, node %1, did not answer: %2")
-                                         .arg(leader.value)
-                                         .arg(reply->errorString()),
-                                     leader, isWrite ? QStringLiteral("unknown") : QString()));
-            return;
-        }
-        QByteArray mime = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-        if (mime.isEmpty())
-            mime = "application/octet-stream";
-        answer(request, PendingRequests::Answer{reply->readAll(), mime, static_cast<Status>(status)});
-    });
+                   PendingRequests::Answer{reply.body,
+                                           reply.contentType.isEmpty()
+                                               ? QByteArray("application/octet-stream")
+                                               : reply.contentType,
+                                           static_cast<Status>(reply.status)});
+        });
 }
 
 void HttpApi::answer(const RequestPtr &request, const PendingRequests::Answer &answer)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "eventstream.h"
+#include "httprequest.h"
 #include "metrics.h"
 #include "node/clusterconfig.h"
 #include "pendingrequests.h"
@@ -12,11 +13,10 @@
 #include <memory>
 #include <vector>
 
-class QNetworkAccessManager;
-
 namespace raftlab {
 
 class HttpListener;
+class LeaderForwarder;
 class RaftNode;
 
 // The node's HTTP API (docs/http-api.md): the KV store with forwarding to the leader
@@ -67,13 +67,14 @@ private:
     void addAdminRoutes();
     void wireEvents();
 
+    // A key-value request read by the fast path (ConnectionGate), without QHttpServer.
+    void serveFast(const HttpRequest &request, HttpResponder &&responder);
     void handleWrite(const QByteArray &keyBytes, std::optional<QByteArray> value, bool textAnswer,
-                     const QHttpServerRequest &request, QHttpServerResponder &&responder);
-    void handleRead(const QByteArray &keyBytes, const QHttpServerRequest &request,
-                    QHttpServerResponder &&responder);
+                     const HttpRequest &request, HttpResponder &&responder);
+    void handleRead(const QByteArray &keyBytes, const HttpRequest &request, HttpResponder &&responder);
     // Takes a request that answers later (reading its ?timeout_ms=); answers 400 and returns nothing
     // when that parameter is malformed.
-    RequestPtr accept(const QHttpServerRequest &request, QHttpServerResponder &&responder,
+    RequestPtr accept(const HttpRequest &request, HttpResponder &&responder,
                       std::function<void(const RequestPtr &)> serveHere);
     void dispatch(const RequestPtr &request);
     void forwardToLeader(const RequestPtr &request, NodeId leader);
@@ -95,7 +96,7 @@ private:
     PendingRequests m_pending;
     EventStream m_events;
     Metrics m_metrics;
-    QNetworkAccessManager *m_network;
+    LeaderForwarder *m_forwarder;
     std::vector<RequestPtr> m_waitingForLeader;
     NodeId m_lastLeader{};
 };

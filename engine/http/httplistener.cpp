@@ -42,11 +42,25 @@ void HttpListener::incomingConnection(qintptr socketDescriptor)
     ++m_connections;
     connect(socket, &QObject::destroyed, this, [this] { --m_connections; });
     socket->setReadBufferSize(m_options.readBufferBytes);
+    if (m_fastHandler) {
+        gate->serveFast(m_fastHandler, [this](QTcpSocket *handed) { handOverToServer(handed); });
+        return;
+    }
+    handOverToServer(socket);
+}
+
+void HttpListener::handOverToServer(QTcpSocket *socket)
+{
     // QHttpServer takes the socket here (pendingConnectionAvailable is a direct signal) and connects
     // to its readyRead after the gate did: the gate scans every arrival before QHttpServer parses it.
     addPendingConnection(socket);
     Q_ASSERT(!hasPendingConnections());
+    auto *gate = socket->findChild<ConnectionGate *>(QString(), Qt::FindDirectChildrenOnly);
     gate->followServer();
+    // Bytes the fast path left unread (the request it handed over) are parsed without waiting for more.
+    if (socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(
+            socket, [socket] { Q_EMIT socket->readyRead(); }, Qt::QueuedConnection);
 }
 
 void HttpListener::sweep()

@@ -39,6 +39,9 @@ public:
 
     // Before the first connection arrives (the policy needs the port listen() picked).
     void setPolicy(std::shared_ptr<const OriginPolicy> policy) { m_policy = std::move(policy); }
+    // Before the first connection arrives: key-value requests go to `handler` without QHttpServer
+    // (ConnectionGate's fast path); without one, QHttpServer reads every request.
+    void setFastHandler(ConnectionGate::FastHandler handler) { m_fastHandler = std::move(handler); }
     int connectionCount() const { return m_connections; }
     // Requests and connections refused before QHttpServer saw them, by error code.
     const std::map<QByteArray, quint64> &refusals() const { return m_refusals; }
@@ -48,9 +51,11 @@ protected:
 
 private:
     void sweep();
+    void handOverToServer(QTcpSocket *socket);
 
     Options m_options;
     std::shared_ptr<const OriginPolicy> m_policy;
+    ConnectionGate::FastHandler m_fastHandler;
     QTimer *m_sweepTimer;
     int m_connections = 0;
     std::map<QByteArray, quint64> m_refusals;

@@ -30,14 +30,110 @@ PendingRequests::Answer unavailableAnswer(const QString &code, const QString &me
     return jsonAnswer(QHttpServerResponder::StatusCode::ServiceUnavailable, body);
 }
 
-void respondNow(QHttpServerResponder &&responder, QHttpServerResponder::StatusCode status,
-                const QJsonObject &body)
+void respondNow(HttpResponder &&responder, QHttpServerResponder::StatusCode status, const QJsonObject &body)
 {
-    const PendingRequests::Answer answer = jsonAnswer(status, body);
-    responder.write(answer.body, answer.mime, answer.status);
+    writeAnswer(responder, jsonAnswer(status, body));
 }
 
-std::optional<int> timeoutFrom(const QHttpServerRequest &request)
+QByteArrayView reasonPhrase(int status)
+{
+    switch (status) {
+    case 100:
+        return "Continue";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 204:
+        return "No Content";
+    case 301:
+        return "Moved Permanently";
+    case 302:
+        return "Found";
+    case 304:
+        return "Not Modified";
+    case 307:
+        return "Temporary Redirect";
+    case 308:
+        return "Permanent Redirect";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 406:
+        return "Not Acceptable";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 410:
+        return "Gone";
+    case 411:
+        return "Length Required";
+    case 412:
+        return "Precondition Failed";
+    case 413:
+        return "Request Entity Too Large";
+    case 414:
+        return "Request-URI Too Long";
+    case 415:
+        return "Unsupported Media Type";
+    case 417:
+        return "Expectation Failed";
+    case 422:
+        return "Unprocessable Entity";
+    case 428:
+        return "Precondition Required";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return {};
+    }
+}
+
+QByteArray httpResponse(const PendingRequests::Answer &answer)
+{
+    const int status = static_cast<int>(answer.status);
+    const QByteArrayView phrase = reasonPhrase(status);
+    const QByteArray length = QByteArray::number(answer.body.size());
+    QByteArray bytes;
+    bytes.reserve(64 + phrase.size() + answer.mime.size() + length.size() + answer.body.size());
+    bytes.append("HTTP/1.1 ").append(QByteArray::number(status)).append(' ').append(phrase);
+    bytes.append("\r\nContent-Type: ").append(answer.mime);
+    bytes.append("\r\nContent-Length: ").append(length).append("\r\n\r\n");
+    bytes.append(answer.body);
+    return bytes;
+}
+
+void writeAnswer(HttpResponder &responder, const PendingRequests::Answer &answer)
+{
+    // What QHttpServerResponder::write() sends, in one piece (tst_httpresponses compares the bytes).
+    responder.write(httpResponse(answer));
+}
+
+std::optional<int> timeoutFrom(const HttpRequest &request)
 {
     const QUrlQuery query = request.query();
     if (!query.hasQueryItem(QStringLiteral("timeout_ms")))

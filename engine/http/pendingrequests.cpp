@@ -1,5 +1,7 @@
 #include "pendingrequests.h"
 
+#include "httpresponses.h"
+
 #include <QTimer>
 
 namespace raftlab {
@@ -16,7 +18,7 @@ PendingRequests::PendingRequests(QObject *parent)
 
 PendingRequests::~PendingRequests() = default;
 
-PendingRequests::Id PendingRequests::add(QHttpServerResponder &&responder, int timeoutMs,
+PendingRequests::Id PendingRequests::add(HttpResponder &&responder, int timeoutMs,
                                          std::function<Answer()> onTimeout)
 {
     const Id id = m_nextId++;
@@ -43,7 +45,7 @@ bool PendingRequests::answer(Id id, const Answer &answer)
     m_deadlines.erase(pending.deadline);
     if (!pending.socket || pending.socket->state() != QAbstractSocket::ConnectedState)
         return false;
-    pending.responder.write(answer.body, answer.mime, answer.status);
+    writeAnswer(pending.responder, answer);
     Q_EMIT answered(pending.clock.nsecsElapsed() / 1000, static_cast<int>(answer.status));
     return true;
 }

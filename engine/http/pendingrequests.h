@@ -1,5 +1,7 @@
 #pragma once
 
+#include "httpresponder.h"
+
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QHttpServerResponder>
@@ -38,7 +40,7 @@ public:
     explicit PendingRequests(QObject *parent = nullptr);
     ~PendingRequests() override;
 
-    Id add(QHttpServerResponder &&responder, int timeoutMs, std::function<Answer()> onTimeout);
+    Id add(HttpResponder &&responder, int timeoutMs, std::function<Answer()> onTimeout);
     // False when the request was already answered (timed out, or its client left).
     bool answer(Id id, const Answer &answer);
     std::size_t size() const { return m_pending.size(); }
@@ -52,10 +54,10 @@ private:
     using Deadlines = std::multimap<qint64, Id>; // milliseconds on m_clock -> request
     struct Pending
     {
-        Pending(QHttpServerResponder &&r)
+        Pending(HttpResponder &&r)
             : responder(std::move(r))
         { }
-        QHttpServerResponder responder;
+        HttpResponder responder;
         QPointer<QTcpSocket> socket;
         Deadlines::iterator deadline;
         std::function<Answer()> onTimeout;

@@ -1,6 +1,7 @@
 #include "raftnode.h"
 
 #include "net/tcptransport.h"
+#include "snapshotpolicy.h"
 #include "storage/snapshotfile.h"
 #include "storageworker.h"
 
@@ -59,6 +60,7 @@ RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, KvStore st
     , m_snapshotWriter(std::make_unique<StorageWorker>(QStringLiteral("raftlab-snapshot"),
                                                        StorageWorker::Priority::Background))
     , m_lastSnapshotIndex(opened.state.snapshot.meta.index)
+    , m_lastSnapshotBytes(opened.state.snapshot.data.size())
 {
     m_tickTimer->setTimerType(Qt::PreciseTimer);
     m_tickTimer->setInterval(m_settings.tickMs);
@@ -226,6 +228,8 @@ void RaftNode::processReady()
         finishReady(*ready, now);
         return;
     }
+    if (!ready->snapshot)
+        applyDurableCommitted(*ready, now);
     m_persisting = true;
     // The log below our own latest durable snapshot goes with this write, on the log's thread.
     const LogIndex compactUpTo = std::exchange(m_pendingLogCompaction, LogIndex{});
@@ -238,6 +242,7 @@ void RaftNode::processReady()
             if (status.ok() && checked) {
                 const Snapshot &snapshot = ready->receivedSnapshot->snapshot;
                 checked->meta = snapshot.meta;
+                checked->encodedBytes = snapshot.data.size();
                 checked->error = checked->store.restore(snapshot.data, snapshot.meta.index);
             }
             return status;
@@ -284,6 +289,22 @@ void RaftNode::finishReady(const Ready &ready, qint64 now, std::shared_ptr<Check
     scheduleReady();
 }
 
+void RaftNode::applyDurableCommitted(Ready &ready, qint64 now)
+{
+    // Committed entries that are durable here already (appended by an earlier Ready) are on a majority's
+    // disks: they apply, and their writes are answered, now rather than after this Ready's write. Under
+    // load that write is always running, so waiting for it would add one fdatasync to every answer.
+    const LogIndex durable = m_core.log().durableIndex();
+    const auto firstNotDurable =
+        std::find_if(ready.committed.begin(), ready.committed.end(),
+                     [durable](const Entry &entry) { return entry.index > durable; });
+    if (firstNotDurable != ready.committed.begin()) {
+        applyCommitted(Entries(ready.committed.begin(), firstNotDurable), now);
+        ready.committed.erase(ready.committed.begin(), firstNotDurable);
+    }
+    serveReads();
+}
+
 void RaftNode::judgeReceivedSnapshot(const ReceivedSnapshot &received,
                                      std::shared_ptr<CheckedSnapshot> checked)
 {
@@ -318,6 +339,8 @@ void RaftNode::installCheckedSnapshot(const SnapshotMeta &meta, qint64 now)
         },
         [](const StorageStatus &, qint64) {});
     m_lastSnapshotIndex = meta.index;
+    m_lastSnapshotBytes = checked->encodedBytes;
+    m_commandBytesSinceSnapshot = 0;
     while (!m_pendingWrites.empty() && m_pendingWrites.begin()->first <= meta.index) {
         auto pending = m_pendingWrites.extract(m_pendingWrites.begin());
         pending.mapped().done(
@@ -340,6 +363,7 @@ void RaftNode::applyCommitted(const Entries &entries, qint64 now)
         if (entry.index <= m_store.appliedIndex())
             continue; // covered by a snapshot installed meanwhile
         const ApplyResult applied = m_store.apply(entry);
+        m_commandBytesSinceSnapshot += entry.payload.size();
         // Every write that waited on this index learns its fate: applied if the entry here is the one
         // it proposed (same term), else replaced by another leader's and never to apply. A
         // compare-and-swap learns the verdict of the comparison, which every node reaches alike.
@@ -369,8 +393,11 @@ void RaftNode::serveReads()
 void RaftNode::maybeTakeSnapshot()
 {
     const LogIndex applied = m_store.appliedIndex();
-    if (m_snapshotInFlight || m_settings.snapshotEvery <= 0 ||
-        distance(m_lastSnapshotIndex, applied) < std::uint64_t(m_settings.snapshotEvery))
+    const SnapshotPolicy policy{.every = m_settings.snapshotEvery,
+                                .entriesSince = distance(m_lastSnapshotIndex, applied),
+                                .commandBytesSince = m_commandBytesSinceSnapshot,
+                                .lastSnapshotBytes = m_lastSnapshotBytes};
+    if (m_snapshotInFlight || !policy.due())
         return;
     if (applied > m_core.log().durableIndex())
         return; // compaction needs durable entries; the next round will do it
@@ -385,6 +412,7 @@ void RaftNode::maybeTakeSnapshot()
     auto job = std::make_shared<SnapshotJob>(
         SnapshotJob{m_store.freeze(), Snapshot{SnapshotMeta{applied, *term}, {}}});
     m_lastSnapshotIndex = applied;
+    m_commandBytesSinceSnapshot = 0;
     m_snapshotInFlight = true;
     NodeStorage *storage = m_storage.get();
     m_snapshotWriter->run(
@@ -411,6 +439,7 @@ void RaftNode::maybeTakeSnapshot()
 void RaftNode::finishSnapshot(SnapshotJob &job)
 {
     m_snapshotInFlight = false;
+    m_lastSnapshotBytes = job.snapshot.data.size();
     if (!m_storageFailure.isEmpty())
         return;
     const SnapshotMeta meta = job.snapshot.meta;

@@ -136,12 +136,15 @@ private:
         SnapshotMeta meta;
         KvStore store;
         QString error;
+        qint64 encodedBytes = 0;
     };
     void finishReady(const Ready &ready, qint64 now, std::shared_ptr<CheckedSnapshot> checked = nullptr);
     void judgeReceivedSnapshot(const ReceivedSnapshot &received, std::shared_ptr<CheckedSnapshot> checked);
     void installCheckedSnapshot(const SnapshotMeta &meta, qint64 now);
     void sendAll(const Messages &messages);
     void applyCommitted(const Entries &entries, qint64 now);
+    // Applies, before `ready` is persisted, the committed entries in it that were durable here already.
+    void applyDurableCommitted(Ready &ready, qint64 now);
     void serveReads();
     // One snapshot of our own: the store's frozen state at `snapshot.meta`, encoded on the snapshot
     // thread into `snapshot.data`.
@@ -171,6 +174,8 @@ private:
     bool m_earlySendScheduled = false;
     QString m_storageFailure;
     LogIndex m_lastSnapshotIndex{};
+    qint64 m_lastSnapshotBytes = 0; // encoded, for SnapshotPolicy
+    qint64 m_commandBytesSinceSnapshot = 0;
 
     struct PendingWrite
     {
