@@ -104,8 +104,16 @@ MembershipChangeResult RaftCore::proposeMembershipChange(const MembershipChange 
     };
     if (m_role != Role::Leader || m_halted)
         return answer(Status::NotLeader);
+    // What can never work first, against the configuration in force; then what must wait.
+    const bool adding = change.kind == MembershipChange::Kind::Add;
     if (change.id.isNone())
         return answer(Status::InvalidId);
+    if (adding && m_membership.contains(change.id))
+        return answer(Status::AlreadyMember);
+    if (!adding && !m_membership.contains(change.id))
+        return answer(Status::UnknownMember);
+    if (!adding && m_membership.voters.size() == 1 && m_membership.isVoter(change.id))
+        return answer(Status::LastVoter);
     if (membershipChangePending())
         return answer(Status::ChangeInProgress);
     // The 2015 fix (thesis §4.1, "a leader may not append a new configuration entry until it has committed
@@ -116,17 +124,11 @@ MembershipChangeResult RaftCore::proposeMembershipChange(const MembershipChange 
         return answer(Status::TransferInProgress);
 
     Membership next = m_membership;
-    if (change.kind == MembershipChange::Kind::Add) {
-        if (next.contains(change.id))
-            return answer(Status::AlreadyMember);
+    if (adding) {
         next.learners.push_back(change.id);
         if (!change.raftAddress.isEmpty() || !change.httpAddress.isEmpty())
             next.addresses.push_back(MemberAddress{change.id, change.raftAddress, change.httpAddress});
     } else {
-        if (!next.contains(change.id))
-            return answer(Status::UnknownMember);
-        if (next.voters.size() == 1 && next.isVoter(change.id))
-            return answer(Status::LastVoter);
         std::erase(next.voters, change.id);
         std::erase(next.learners, change.id);
     }

@@ -65,6 +65,7 @@ private:
     void addKvRoutes();
     void addObservationRoutes();
     void addAdminRoutes();
+    void addMemberRoutes(); // memberroutes.cpp
     void wireEvents();
 
     void handleWrite(const QByteArray &keyBytes, std::optional<QByteArray> value, bool textAnswer,
