@@ -37,6 +37,14 @@ Membership RaftCore::membershipAt(LogIndex index) const
     return bootstrapMembership();
 }
 
+std::optional<Membership> RaftCore::snapshotMembershipAt(LogIndex index) const
+{
+    Membership membership = membershipAt(index);
+    if (membership.index == LogIndex{} && !m_log.snapshot().membership)
+        return std::nullopt;
+    return membership;
+}
+
 void RaftCore::refreshMembership(Reason reason)
 {
     setMembership(membershipAt(m_log.lastIndex()), reason);

@@ -158,8 +158,11 @@ public:
     const std::map<NodeId, Progress> &progress() const { return m_progress; } // leader only
     // The configuration in force: the last one in the log, committed or not (thesis §4.1).
     const Membership &membership() const { return m_membership; }
-    // The configuration in force at `index` (<= the last index): for a snapshot the owner takes there.
+    // The configuration in force at `index` (<= the last index).
     Membership membershipAt(LogIndex index) const;
+    // What a snapshot taken at `index` carries: the configuration there, or none while the cluster file's
+    // is in force (so a cluster that never changed its configuration keeps following its file).
+    std::optional<Membership> snapshotMembershipAt(LogIndex index) const;
     // A change is appended but not committed yet: no other may start.
     bool membershipChangePending() const { return m_membership.index > m_log.commitIndex(); }
     CoreStatus status() const;

@@ -128,7 +128,7 @@ void RaftCore::compact(LogIndex index, const QByteArray &stateMachineData)
     RAFTLAB_EXPECT(m_config.id, index <= m_log.appliedIndex(), "compact() beyond the applied index");
     if (m_halted || index <= m_log.snapshot().meta.index)
         return;
-    m_log.compact(index, stateMachineData, m_config.catchUpEntries, membershipAt(index));
+    m_log.compact(index, stateMachineData, m_config.catchUpEntries, snapshotMembershipAt(index));
     emit(Event{.type = EventType::LogCompacted, .index = index});
 }
 

@@ -413,7 +413,7 @@ void RaftNode::maybeTakeSnapshot()
     // Memory and the log on disk are compacted once the snapshot is durable (a crash before that just
     // restarts from the older snapshot and the log).
     auto job = std::make_shared<SnapshotJob>(SnapshotJob{
-        m_store.freeze(), Snapshot{SnapshotMeta{applied, *term}, {}, m_core.membershipAt(applied)}});
+        m_store.freeze(), Snapshot{SnapshotMeta{applied, *term}, {}, m_core.snapshotMembershipAt(applied)}});
     m_lastSnapshotIndex = applied;
     m_snapshotInFlight = true;
     NodeStorage *storage = m_storage.get();

@@ -194,6 +194,8 @@ void MainWindow::buildActions()
         faults->addAction(QStringLiteral("Heal all links"), m_controller, &ClusterController::healAll);
     m_resetAction = faults->addAction(QStringLiteral("Reset cluster…"), this, &MainWindow::confirmReset);
     m_resetAction->setToolTip(QStringLiteral("Kill every node, wipe its data, start again"));
+    QAction *addNode = faults->addAction(tr("Add node"), m_controller, &ClusterController::addNode);
+    addNode->setToolTip(tr("Start a new node and add it to the cluster: a learner until it has caught up"));
     faults->addSeparator();
     m_preVoteAction = faults->addAction(QStringLiteral("PreVote"));
     m_preVoteAction->setCheckable(true);
@@ -243,6 +245,7 @@ void MainWindow::connectController()
 {
     ClusterController *controller = m_controller;
     connect(m_clusterView, &ClusterView::killRequested, controller, &ClusterController::kill);
+    connect(m_clusterView, &ClusterView::removeRequested, controller, &ClusterController::removeNode);
     connect(m_clusterView, &ClusterView::restartRequested, controller, &ClusterController::restart);
     connect(m_clusterView, &ClusterView::freezeRequested, controller, &ClusterController::freeze);
     connect(m_clusterView, &ClusterView::thawRequested, controller, &ClusterController::thaw);

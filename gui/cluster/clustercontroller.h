@@ -92,6 +92,11 @@ public:
     // Asks the leader to hand over to `id`; without a leader, `id` starts an election instead.
     void makeLeader(NodeId id);
     void triggerElection(NodeId id); // POST /admin/timeout
+    // Membership changes (docs/http-api.md, POST /admin/members). addNode() starts a new node process
+    // (supervisor) and asks the cluster to add it: it joins as a learner and is promoted once caught up.
+    // removeNode() asks the cluster to remove `id`; its process keeps running (kill it from its menu).
+    bool addNode();
+    bool removeNode(NodeId id);
     void setSpeed(int factor);
     int speed() const { return m_speed.factor; }
     SpeedSetting speedSetting() const { return m_speed; }
@@ -113,6 +118,9 @@ Q_SIGNALS:
 
 private:
     void rebuildClients();
+    void addClient(const ClusterMember &member);
+    // A running node other than `except` to send a request to (it forwards it to the leader).
+    NodeClient *anyConnectedClient(NodeId except = NodeId{}) const;
     void resetSpeed(); // a new cluster runs at ×1
     void onConnectionChanged(NodeId id, bool connected);
     void sendBlocks(NodeId id);

@@ -357,6 +357,12 @@ void TestMembership::snapshotCarriesConfiguration()
     c.join(n5);
     elect(c, n1);
     const std::vector<NodeId> all = ids({1, 2, 3, 4, 5});
+    // Before any change the cluster file's configuration is in force: a snapshot carries none, so the
+    // file goes on deciding.
+    c.core(n1).compact(c.core(n1).log().appliedIndex(), "state");
+    c.process(n1);
+    QVERIFY(!c.core(n1).log().snapshot().isEmpty());
+    QVERIFY(!c.core(n1).log().snapshot().membership.has_value());
     add(c, n1, n4);
     run(c, all, 4);
     QVERIFY(c.core(n1).membership().isVoter(n4));
