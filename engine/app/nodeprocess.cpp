@@ -93,8 +93,13 @@ int NodeProcess::start()
     settings.snapshotEvery = cluster.snapshotEvery;
     settings.core.catchUpEntries = NodeSettings::catchUpEntriesFor(cluster.snapshotEvery);
     settings.core.id = self;
+    // The first configuration, unless this node is not in it: then it starts with none, never campaigns,
+    // and waits to be added. A configuration in the data dir wins over both (RaftCore).
+    const std::vector<NodeId> voters = cluster.bootstrapVoters();
+    if (std::find(voters.begin(), voters.end(), self) != voters.end())
+        settings.core.members = voters;
     for (const ClusterMember &m : cluster.members)
-        settings.core.members.push_back(m.id);
+        settings.core.addresses.push_back(MemberAddress{m.id, m.raft.toString(), m.http.toString()});
     settings.core.heartbeatTicks = std::max(1, heartbeatMs / settings.tickMs);
     settings.core.electionTimeoutTicksMin =
         std::max(settings.core.heartbeatTicks + 1, election.minMs / settings.tickMs);
@@ -151,6 +156,13 @@ int NodeProcess::start()
     if (const QString error = m_transport->start(); !error.isEmpty())
         return failWith(1, error);
     installSignalHandlers();
+    TcpTransport *transport = m_transport.get();
+    connect(m_node.get(), &RaftNode::membershipChanged, this, [transport](const Membership &membership) {
+        for (const MemberAddress &address : membership.addresses) {
+            if (const std::optional<NodeAddress> raft = parseNodeAddress(address.raft))
+                transport->addPeer(TcpTransport::PeerAddress{address.id, raft->host, raft->port});
+        }
+    });
     m_node->start();
     printLine(OutputStream::Stderr,
               QStringLiteral("raftlab-node %1 of cluster '%2': raft %3, http %4, data %5 (fsync %6)")

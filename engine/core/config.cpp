@@ -9,8 +9,6 @@ const char *CoreConfig::problem() const
 {
     if (id.isNone())
         return "node id 0 is reserved for 'nobody'";
-    if (std::find(members.begin(), members.end(), id) == members.end())
-        return "this node is not among the members";
     if (std::set<NodeId>(members.begin(), members.end()).size() != members.size())
         return "a member is listed twice";
     if (std::any_of(members.begin(), members.end(), [](NodeId m) { return m.isNone(); }))

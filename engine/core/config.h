@@ -1,5 +1,6 @@
 #pragma once
 
+#include "membership.h"
 #include "types.h"
 
 #include <cstddef>
@@ -12,7 +13,12 @@ namespace raftlab {
 struct CoreConfig
 {
     NodeId id;
-    std::vector<NodeId> members; // every voter, this node included; fixed for now
+    // The bootstrap configuration: the voters of a cluster whose log holds no configuration entry yet,
+    // with their addresses (opaque to the core). Empty for a node that waits to be added: it never
+    // campaigns and learns its configuration from the leader. A configuration in the log or the snapshot
+    // wins over it (thesis §4.1).
+    std::vector<NodeId> members;
+    std::vector<MemberAddress> addresses;
 
     int heartbeatTicks = 5;
     int electionTimeoutTicksMin = 15; // the randomised timeout is drawn from [min, max)
@@ -31,6 +37,9 @@ struct CoreConfig
     // a snapshot finds the entries after it even though the leader compacted again meanwhile. 0 drops
     // every entry the snapshot covers.
     std::uint64_t catchUpEntries = 0;
+    // A learner is caught up, and the leader promotes it to voter, once its log is within this many
+    // entries of the leader's last one (thesis §4.2.1: a new server must not slow commitment down).
+    std::uint64_t learnerCatchUpEntries = 64;
 
     // A human reason why this config cannot run, or empty if it can.
     const char *problem() const;

@@ -20,6 +20,11 @@ void RaftCore::tick()
 
 void RaftCore::tickElection()
 {
+    if (!isVoter(m_config.id)) {
+        // Never campaigns (campaign()); the count only tells whether a leader was heard lately.
+        m_electionElapsedTicks = std::min(m_electionElapsedTicks + 1, m_randomizedElectionTimeoutTicks);
+        return;
+    }
     ++m_electionElapsedTicks;
     if (m_electionElapsedTicks < m_randomizedElectionTimeoutTicks)
         return;
@@ -41,9 +46,9 @@ void RaftCore::tickLeader()
         if (m_config.checkQuorum) {
             // CheckQuorum (thesis §6.2): without word from a majority for an election timeout, this node
             // may be a deposed leader that cannot know it; it steps down so clients look elsewhere.
-            int active = 1; // itself
+            int active = isVoter(m_config.id) ? 1 : 0; // itself, unless it is removing itself
             for (auto &[id, progress] : m_progress) {
-                active += progress.recentlyActive() ? 1 : 0;
+                active += progress.recentlyActive() && isVoter(id) ? 1 : 0;
                 progress.setRecentlyActive(false);
             }
             if (active < quorum()) {
@@ -90,7 +95,7 @@ void RaftCore::setTiming(int heartbeatTicks, int electionTimeoutTicksMin, int el
 void RaftCore::campaignNow()
 {
     const InvariantGuard guard(*this);
-    if (m_role == Role::Leader || m_halted)
+    if (m_role == Role::Leader || m_halted || !isVoter(m_config.id))
         return;
     emit(Event{
         .type = EventType::ElectionTimeout, .reason = Reason::Requested, .ticks = m_electionElapsedTicks});
@@ -99,7 +104,9 @@ void RaftCore::campaignNow()
 
 void RaftCore::campaign(Campaign kind, Reason reason)
 {
-    if (!isMember(m_config.id))
+    // A node outside its configuration's voters (a learner, a node not yet added or already removed)
+    // never campaigns: it could only disturb the cluster (thesis §4.2.3).
+    if (!isVoter(m_config.id))
         return;
     const bool preVote = kind == Campaign::PreVote;
     if (preVote)
@@ -107,7 +114,7 @@ void RaftCore::campaign(Campaign kind, Reason reason)
     else
         becomeCandidate(kind == Campaign::Transfer ? Reason::LeadershipTransfer : reason);
     m_votes.record(m_config.id, true);
-    if (m_votes.result(m_config.members) == VoteResult::Won) {
+    if (m_votes.result(m_membership.voters) == VoteResult::Won) {
         // A cluster of one: no one else to ask.
         if (preVote)
             campaign(Campaign::Election, Reason::WonPreVote);
@@ -116,7 +123,7 @@ void RaftCore::campaign(Campaign kind, Reason reason)
         return;
     }
     emit(Event{.type = EventType::VoteRequested, .preVote = preVote});
-    for (NodeId member : m_config.members) {
+    for (NodeId member : m_membership.voters) {
         if (member == m_config.id)
             continue;
         send(Message{.type = preVote ? MessageType::PreVote : MessageType::RequestVote,
@@ -189,7 +196,7 @@ void RaftCore::handleVoteResponse(const Message &message)
                .peer = message.from,
                .preVote = preVote,
                .granted = message.granted});
-    switch (m_votes.result(m_config.members)) {
+    switch (m_votes.result(m_membership.voters)) {
     case VoteResult::Won:
         if (preVote)
             campaign(Campaign::Election, Reason::WonPreVote); // the real election, without another pre-vote

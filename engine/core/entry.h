@@ -1,9 +1,11 @@
 #pragma once
 
+#include "membership.h"
 #include "types.h"
 
 #include <QByteArray>
 
+#include <optional>
 #include <vector>
 
 namespace raftlab {
@@ -11,6 +13,8 @@ namespace raftlab {
 enum class EntryType : std::uint8_t {
     Command = 1, // an opaque command for the state machine (the KV store decodes it)
     NoOp = 2, // appended by every new leader at once, so it can commit entries of earlier terms (§5.4.2, §8)
+    Config =
+        3, // a cluster configuration (membership.h), in force from the moment it is appended (thesis §4.1)
 };
 
 // One log entry. The payload is implicitly shared: copying an entry into many messages is cheap.
@@ -48,6 +52,9 @@ struct Snapshot
 {
     SnapshotMeta meta{};
     QByteArray data{}; // the state machine's own encoding (CBOR for the KV store); opaque to the core
+    // The configuration in force at meta.index (thesis §4.1: the log it replaces held it); none in
+    // snapshots written before configurations were logged, which leave the cluster file's in force.
+    std::optional<Membership> membership{};
 
     bool isEmpty() const { return meta.index == LogIndex{}; }
 };

@@ -62,6 +62,12 @@ std::string_view toString(EventType type)
         return "compact";
     case EventType::ReadRejected:
         return "read_rejected";
+    case EventType::MemberAdded:
+        return "member_added";
+    case EventType::LearnerPromoted:
+        return "learner_promoted";
+    case EventType::MemberRemoved:
+        return "member_removed";
     }
     return "unknown";
 }
@@ -121,6 +127,10 @@ std::string_view toString(Reason reason)
         return "state_machine_refused";
     case Reason::StorageFailed:
         return "storage_failed";
+    case Reason::RemovedFromCluster:
+        return "removed_from_cluster";
+    case Reason::ConfigurationReverted:
+        return "configuration_reverted";
     }
     return "unknown";
 }
@@ -170,6 +180,11 @@ QString roleSentence(const Event &e)
         return QStringLiteral(
                    "%1 left the protocol in term %2: its disk refused a write, so it can no longer "
                    "promise anything.")
+            .arg(who)
+            .arg(term);
+    case Reason::RemovedFromCluster:
+        return QStringLiteral("%1 stepped down in term %2: its own removal from the cluster is committed, "
+                              "so it no longer leads or votes.")
             .arg(who)
             .arg(term);
     default:
@@ -323,6 +338,31 @@ QString describe(const Event &e)
             : e.reason == Reason::StorageFailed
             ? QStringLiteral("%1 dropped a pending read: its disk failed.").arg(who)
             : QStringLiteral("%1 dropped a pending read: it is no longer the leader.").arg(who);
+    case EventType::MemberAdded:
+        if (e.reason == Reason::ConfigurationReverted)
+            return QStringLiteral("%1 dropped an uncommitted configuration entry: %2 is a member again.")
+                .arg(who, node(e.peer));
+        return e.granted
+            ? QStringLiteral("%1 added %2 to the configuration at index %3, as a voter.")
+                  .arg(who, node(e.peer))
+                  .arg(e.index.value)
+            : QStringLiteral("%1 added %2 to the configuration at index %3, as a learner: it receives the "
+                             "log but does not vote until it has caught up.")
+                  .arg(who, node(e.peer))
+                  .arg(e.index.value);
+    case EventType::LearnerPromoted:
+        return QStringLiteral("%1 made %2 a voter at index %3: it has caught up with the log and now counts "
+                              "in every majority.")
+            .arg(who, node(e.peer))
+            .arg(e.index.value);
+    case EventType::MemberRemoved:
+        if (e.reason == Reason::ConfigurationReverted)
+            return QStringLiteral("%1 dropped an uncommitted configuration entry: %2 is no longer a member.")
+                .arg(who, node(e.peer));
+        return QStringLiteral("%1 removed %2 from the configuration at index %3: it no longer receives the "
+                              "log or counts in majorities.")
+            .arg(who, node(e.peer))
+            .arg(e.index.value);
     }
     return QStringLiteral("%1: %2").arg(who, QString::fromLatin1(toString(e.type).data()));
 }

@@ -37,6 +37,11 @@ enum class EventType : std::uint8_t {
     SnapshotRefused, // this node refused the snapshot up to `index` from `peer` because of `reason`
     LogCompacted, // entries up to `index` were replaced by a snapshot of the state machine
     ReadRejected, // a read could not be served here: `reason`
+    // Configuration changes (thesis §4), in force on this node from the entry at `index` on. Every node
+    // reports its own, when the entry reaches its log (or leaves it: `reason` = ConfigurationReverted).
+    MemberAdded, // `peer` joined: as a learner (`granted` false) or as a voter (`granted` true)
+    LearnerPromoted, // the learner `peer` caught up and became a voter
+    MemberRemoved, // `peer` left the configuration
 };
 
 enum class Reason : std::uint8_t {
@@ -66,6 +71,8 @@ enum class Reason : std::uint8_t {
     ChecksumMismatch, // a snapshot's bytes do not have the CRC-32C its leader declared
     StateMachineRefused, // the state machine cannot restore a snapshot from its bytes
     StorageFailed, // the node's disk refused a write: it left the protocol (RaftCore::halt())
+    RemovedFromCluster, // a leader's own removal is committed: it steps down (thesis §4.2.2)
+    ConfigurationReverted, // the configuration entry was truncated: the one before it is back in force
 };
 
 std::string_view toString(EventType type);

@@ -2,6 +2,7 @@
 
 #include "entry.h"
 
+#include <optional>
 #include <string_view>
 
 namespace raftlab {
@@ -74,6 +75,8 @@ struct Message
     std::uint32_t snapshotChecksum = 0;
     QByteArray snapshotChunk{};
     bool snapshotDone = false;
+    // InstallSnapshot: the configuration in force at the snapshot's end (entry.h, Snapshot::membership).
+    std::optional<Membership> snapshotMembership{};
     // InstallSnapshotResponse: the offset of the chunk this answers, so the leader can tell an answer to
     // its current chunk from one to a duplicate.
     std::uint64_t snapshotChunkOffset = 0;

@@ -22,6 +22,7 @@ RaftCore::RaftCore(CoreConfig config, PersistentState restored, std::uint64_t ra
     if (const char *problem = m_log.check())
         reportBrokenInvariant(m_config.id, problem);
     std::sort(m_config.members.begin(), m_config.members.end());
+    m_membership = membershipAt(m_log.lastIndex());
     // Every node starts as a follower (§5.2), whatever it was before it stopped.
     emit(Event{.type = EventType::RoleChanged, .role = Role::Follower, .reason = Reason::Restarted});
     resetElectionTimer();
@@ -35,8 +36,11 @@ void RaftCore::step(const Message &message)
     const InvariantGuard guard(*this);
     if (m_halted)
         return;
-    if (message.to != m_config.id || !isMember(message.from) || message.from == m_config.id)
-        return; // not for us, or from a stranger: a misrouted message changes nothing
+    // Not for us: a misrouted message changes nothing. A sender outside this node's configuration is
+    // heard (a leader replicating to a node it has just added; a removed node, whose vote requests the
+    // lease and pre-votes keep harmless, thesis §4.2.3).
+    if (message.to != m_config.id || message.from.isNone() || message.from == m_config.id)
+        return;
 
     const bool isVoteRequest =
         message.type == MessageType::PreVote || message.type == MessageType::RequestVote;
@@ -177,10 +181,7 @@ void RaftCore::becomeLeader()
         reportBrokenInvariant(m_config.id, "only a candidate becomes leader");
     m_leader = m_config.id;
     m_progress.clear();
-    for (NodeId member : m_config.members) {
-        if (member != m_config.id)
-            m_progress.emplace(member, Progress(m_log.lastIndex().next()));
-    }
+    syncProgressWithMembership();
     m_ackedReadRound.clear();
     m_pendingReads.clear();
     m_transferTarget = NodeId{};
@@ -351,14 +352,9 @@ CoreStatus RaftCore::status() const
     return status;
 }
 
-bool RaftCore::isMember(NodeId id) const
-{
-    return std::binary_search(m_config.members.begin(), m_config.members.end(), id);
-}
-
 int RaftCore::quorum() const
 {
-    return majorityOf(static_cast<int>(m_config.members.size()));
+    return majorityOf(static_cast<int>(m_membership.voters.size()));
 }
 
 } // namespace raftlab

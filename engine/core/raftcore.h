@@ -35,6 +35,36 @@ struct TransferResult
     NodeId leader{};
 };
 
+// A single-server configuration change (thesis §4.1): add one node (as a learner, promoted to voter by
+// the leader once it has caught up) or remove one member.
+struct MembershipChange
+{
+    enum class Kind { Add, Remove };
+    Kind kind = Kind::Add;
+    NodeId id{};
+    QString raftAddress{}; // Add: where it listens, carried in the entry (may be empty: known already)
+    QString httpAddress{};
+};
+
+struct MembershipChangeResult
+{
+    enum class Status {
+        Accepted,
+        NotLeader,
+        ChangeInProgress, // an earlier change is not committed yet: one at a time (thesis §4.1)
+        LeaderNotReady, // the leader has not committed an entry of its own term yet (the 2015 fix)
+        TransferInProgress,
+        AlreadyMember, // Add of a voter or learner
+        UnknownMember, // Remove of a node that is not in the configuration
+        LastVoter, // Remove of the only voter: nobody could commit anything again
+        InvalidId, // id 0
+    };
+    Status status = Status::NotLeader;
+    LogIndex index{}; // Accepted: the configuration entry
+    Term term{};
+    NodeId leader{};
+};
+
 // What a viewer may know about one follower, from the leader's point of view.
 struct FollowerStatus
 {
@@ -81,6 +111,8 @@ public:
     ProposeResult propose(const QByteArray &command);
     ReadIndexResult readIndex(std::uint64_t requestId);
     TransferResult transferLeadership(NodeId target);
+    // Leader only: appends the configuration entry for `change`, in force at once (membershipchange.cpp).
+    MembershipChangeResult proposeMembershipChange(const MembershipChange &change);
     // New heartbeat and election timeouts (slow motion for a class). They apply from the next timer reset;
     // `problem()` of the resulting config must be empty.
     void setTiming(int heartbeatTicks, int electionTimeoutTicksMin, int electionTimeoutTicksMax);
@@ -124,6 +156,15 @@ public:
     const RaftLog &log() const { return m_log; }
     const CoreConfig &config() const { return m_config; }
     const std::map<NodeId, Progress> &progress() const { return m_progress; } // leader only
+    // The configuration in force: the last one in the log, committed or not (thesis §4.1).
+    const Membership &membership() const { return m_membership; }
+    // The configuration in force at `index` (<= the last index).
+    Membership membershipAt(LogIndex index) const;
+    // What a snapshot taken at `index` carries: the configuration there, or none while the cluster file's
+    // is in force (so a cluster that never changed its configuration keeps following its file).
+    std::optional<Membership> snapshotMembershipAt(LogIndex index) const;
+    // A change is appended but not committed yet: no other may start.
+    bool membershipChangePending() const { return m_membership.index > m_log.commitIndex(); }
     CoreStatus status() const;
     // How many tick() calls from now until one of this node's timers fires (an election timeout, a
     // heartbeat round, CheckQuorum's check, a transfer's deadline); nullopt once halted. Ticks before it
@@ -149,7 +190,17 @@ private:
     void handleVoteResponse(const Message &message);
     bool inLeaderLease() const;
     int quorum() const;
-    bool isMember(NodeId id) const;
+    bool isVoter(NodeId id) const { return m_membership.isVoter(id); }
+
+    // Configuration changes (membershipchange.cpp).
+    Membership bootstrapMembership() const;
+    // Recomputes the configuration in force from the log, after entries were appended, truncated or
+    // replaced by a snapshot; `reason` ConfigurationReverted when a truncation undid one.
+    void refreshMembership(Reason reason = Reason::None);
+    void setMembership(Membership next, Reason reason);
+    void syncProgressWithMembership();
+    void maybePromoteLearner();
+    void maybeStepDownAfterRemoval();
 
     // Replication (replication.cpp).
     void stepLeader(const Message &message);
@@ -186,6 +237,7 @@ private:
 
     CoreConfig m_config;
     Random m_random;
+    Membership m_membership; // in force: see membership()
 
     // Persistent state (Figure 2). m_term only grows; m_votedFor is set at most once per term. Both are
     // handed out in the next Ready whenever they change, and nothing is sent before they are durable.
@@ -244,6 +296,7 @@ private:
         std::uint32_t checksum = 0;
         QByteArray data;
         std::uint32_t dataChecksum = 0; // of `data` so far
+        std::optional<Membership> membership;
     };
     std::optional<IncomingSnapshot> m_incomingSnapshot;
     std::optional<ReceivedSnapshot> m_receivedSnapshot;

@@ -129,13 +129,14 @@ Entries RaftLog::takeCommitted(std::size_t maxBytes)
     return committed;
 }
 
-void RaftLog::compact(LogIndex index, const QByteArray &data, std::uint64_t keptEntries)
+void RaftLog::compact(LogIndex index, const QByteArray &data, std::uint64_t keptEntries,
+                      std::optional<Membership> membership)
 {
     RAFTLAB_EXPECT(m_owner, index <= m_applied && index <= m_durable,
                    "only applied, durable entries can be compacted");
     if (index <= m_snapshot.meta.index)
         return;
-    m_snapshot = Snapshot{SnapshotMeta{index, *termAt(index)}, data};
+    m_snapshot = Snapshot{SnapshotMeta{index, *termAt(index)}, data, std::move(membership)};
     const LogIndex keptFrom = index.value > keptEntries ? index - keptEntries : LogIndex{};
     if (keptFrom > m_base.index)
         dropThrough(keptFrom);

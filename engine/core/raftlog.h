@@ -54,7 +54,9 @@ public:
     const Snapshot &snapshot() const { return m_snapshot; }
     // The owner's state machine covers every entry up to `index`: drop them from memory, except the
     // last `keptEntries` of them.
-    void compact(LogIndex index, const QByteArray &data, std::uint64_t keptEntries);
+    // `membership`: the configuration in force at `index`, which the snapshot carries.
+    void compact(LogIndex index, const QByteArray &data, std::uint64_t keptEntries,
+                 std::optional<Membership> membership = std::nullopt);
     // A snapshot from the leader replaces the state: keeps the entries after it if the log holds the
     // snapshot's last entry (Figure 13, rule 6), else drops them all.
     void restore(const Snapshot &snapshot);

@@ -140,14 +140,26 @@ void RaftCore::handleAppendEntries(const Message &message)
     // Truncate only from the first conflicting entry: a late or duplicated message whose entries all
     // match must never remove entries that arrived after it (§5.3, Figure 2 rule 3).
     if (const std::optional<LogIndex> conflict = m_log.findConflict(entries)) {
+        // A configuration takes effect when its entry is appended, and the one before it is back in force
+        // when a conflicting leader's entries replace it (thesis §4.1).
+        bool configChanged = false;
+        Reason configReason = Reason::None;
         if (*conflict <= m_log.lastIndex()) {
             m_log.truncateFrom(*conflict);
             emit(Event{.type = EventType::LogTruncated, .peer = message.from, .index = *conflict});
+            if (*conflict <= m_membership.index) {
+                configChanged = true;
+                configReason = Reason::ConfigurationReverted;
+            }
         }
         for (const Entry &entry : entries) {
-            if (entry.index >= *conflict)
+            if (entry.index >= *conflict) {
                 m_log.append(entry);
+                configChanged |= entry.type == EntryType::Config;
+            }
         }
+        if (configChanged)
+            refreshMembership(configReason);
     }
     const LogIndex lastNew = prev + entries.size();
     send(Message{.type = MessageType::AppendEntriesResponse,
@@ -192,7 +204,9 @@ void RaftCore::handleInstallSnapshot(const Message &message)
         m_incomingSnapshot = IncomingSnapshot{.meta = message.snapshot,
                                               .totalBytes = message.snapshotTotalBytes,
                                               .checksum = message.snapshotChecksum,
-                                              .data = {}};
+                                              .data = {},
+                                              .dataChecksum = 0,
+                                              .membership = message.snapshotMembership};
     if (!isIncoming() ||
         static_cast<std::uint64_t>(m_incomingSnapshot->data.size()) != message.snapshotOffset) {
         // A lost or reordered chunk: tell the leader where we are.
@@ -224,7 +238,8 @@ void RaftCore::handleInstallSnapshot(const Message &message)
     }
     // Intact, but only the owner's state machine can tell whether it restores from these bytes: nothing
     // is installed, persisted or acknowledged before it says so (installSnapshot()).
-    m_receivedSnapshot = ReceivedSnapshot{Snapshot{incoming.meta, std::move(incoming.data)}, message.from};
+    m_receivedSnapshot = ReceivedSnapshot{
+        Snapshot{incoming.meta, std::move(incoming.data), std::move(incoming.membership)}, message.from};
     m_incomingSnapshot.reset();
     m_ready.receivedSnapshot = m_receivedSnapshot;
 }
@@ -246,6 +261,8 @@ void RaftCore::refuseIncomingSnapshot(NodeId leader, Reason reason)
 void RaftCore::appendAsLeader(EntryType type, const QByteArray &payload)
 {
     m_log.append(Entry{m_log.lastIndex().next(), m_term, type, payload});
+    if (type == EntryType::Config)
+        refreshMembership(); // in force from now on, committed or not (thesis §4.1)
 }
 
 bool RaftCore::sendAppend(NodeId to, bool sendIfEmpty)
@@ -317,6 +334,11 @@ void RaftCore::handleAppendResponse(const Message &message)
     const bool advanced = progress.acknowledge(message.matchIndex);
     if (progress.state() == ProgressState::Probe)
         progress.becomeReplicate();
+    if (advanced && m_membership.isLearner(message.from)) {
+        maybePromoteLearner();
+        if (m_role != Role::Leader || !m_progress.contains(message.from))
+            return;
+    }
     if (advanced && maybeCommit()) {
         broadcastAppend();
     } else {
@@ -387,7 +409,8 @@ void RaftCore::sendSnapshotChunk(NodeId to)
                  .snapshotTotalBytes = total,
                  .snapshotChecksum = transfer.checksum,
                  .snapshotChunk = chunk,
-                 .snapshotDone = offset + static_cast<std::uint64_t>(chunk.size()) >= total});
+                 .snapshotDone = offset + static_cast<std::uint64_t>(chunk.size()) >= total,
+                 .snapshotMembership = transfer.snapshot.membership});
     progress.setSnapshotChunkInFlight(true);
 }
 
@@ -424,10 +447,14 @@ void RaftCore::handleSnapshotResponse(const Message &message)
 bool RaftCore::maybeCommit()
 {
     m_matchScratch.clear();
-    m_matchScratch.push_back(m_log.durableIndex());
-    for (const auto &[id, progress] : m_progress)
-        m_matchScratch.push_back(progress.match());
+    if (isVoter(m_config.id))
+        m_matchScratch.push_back(m_log.durableIndex());
+    for (const auto &[id, progress] : m_progress) {
+        if (isVoter(id))
+            m_matchScratch.push_back(progress.match());
+    }
     const LogIndex candidate = quorumMatchIndex(m_matchScratch);
+    // Only voters count: a learner's log, or a removed leader's own, makes no majority (thesis §4.2).
     // Figure 8 (§5.4.2): only an entry of the leader's own term is committed by counting replicas;
     // earlier entries commit with it.
     if (candidate <= m_log.commitIndex() || m_log.termAt(candidate) != m_term)
@@ -442,8 +469,11 @@ void RaftCore::setCommitIndex(LogIndex index)
         return;
     m_log.commitTo(index);
     emit(Event{.type = EventType::CommitAdvanced, .index = index});
-    if (m_role == Role::Leader)
+    if (m_role == Role::Leader) {
         confirmReads();
+        maybeStepDownAfterRemoval();
+        maybePromoteLearner();
+    }
 }
 
 } // namespace raftlab

@@ -49,9 +49,9 @@ void RaftCore::confirmReads()
         const auto confirmed = [this](const PendingRead &read) {
             if (read.round == 0)
                 return false;
-            int acks = 1;
+            int acks = isVoter(m_config.id) ? 1 : 0;
             for (const auto &[id, round] : m_ackedReadRound)
-                acks += round >= read.round ? 1 : 0;
+                acks += round >= read.round && isVoter(id) ? 1 : 0;
             return acks >= quorum();
         };
         for (const PendingRead &read : m_pendingReads) {
@@ -90,7 +90,7 @@ TransferResult RaftCore::transferLeadership(NodeId target)
         return TransferResult{TransferResult::Status::NotLeader, m_leader};
     if (target == m_config.id)
         return TransferResult{TransferResult::Status::AlreadyLeader, m_config.id};
-    if (!isMember(target)) {
+    if (!isVoter(target)) {
         emit(Event{
             .type = EventType::TransferAborted, .reason = Reason::TransferTargetUnknown, .peer = target});
         return TransferResult{TransferResult::Status::UnknownTarget, m_config.id};
@@ -128,7 +128,7 @@ void RaftCore::compact(LogIndex index, const QByteArray &stateMachineData)
     RAFTLAB_EXPECT(m_config.id, index <= m_log.appliedIndex(), "compact() beyond the applied index");
     if (m_halted || index <= m_log.snapshot().meta.index)
         return;
-    m_log.compact(index, stateMachineData, m_config.catchUpEntries);
+    m_log.compact(index, stateMachineData, m_config.catchUpEntries, snapshotMembershipAt(index));
     emit(Event{.type = EventType::LogCompacted, .index = index});
 }
 
@@ -145,6 +145,7 @@ bool RaftCore::installSnapshot(const SnapshotMeta &meta)
         return false;
     m_log.restore(received.snapshot);
     m_ready.snapshot = std::move(received.snapshot);
+    refreshMembership();
     emit(Event{.type = EventType::SnapshotInstalled, .peer = received.leader, .index = meta.index});
     emit(Event{.type = EventType::CommitAdvanced, .index = meta.index});
     // Leaves with the Ready that persists the snapshot, once that is durable.

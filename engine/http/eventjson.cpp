@@ -46,6 +46,20 @@ QString describeCommand(const Entry &entry)
 {
     if (entry.type == EntryType::NoOp)
         return QStringLiteral("no-op");
+    if (entry.type == EntryType::Config) {
+        const std::optional<Membership> membership = Membership::decode(entry.payload);
+        if (!membership)
+            return QStringLiteral("configuration (%1 bytes)").arg(entry.payload.size());
+        const auto list = [](const std::vector<NodeId> &ids) {
+            QStringList names;
+            for (NodeId id : ids)
+                names << QString::number(id.value);
+            return names.join(QLatin1Char(','));
+        };
+        return membership->learners.empty() ? QStringLiteral("config voters %1").arg(list(membership->voters))
+                                            : QStringLiteral("config voters %1 learners %2")
+                                                  .arg(list(membership->voters), list(membership->learners));
+    }
     KvCommand command;
     if (!KvStore::decodeCommand(entry.payload, command).isEmpty())
         return QStringLiteral("(%1 bytes)").arg(entry.payload.size());
@@ -145,6 +159,15 @@ QJsonObject coreEventJson(const Event &event, qint64 timeUs)
                                                                     : QStringLiteral("aborted"));
         break;
     case EventType::ReadRejected:
+        break;
+    case EventType::MemberAdded:
+    case EventType::LearnerPromoted:
+    case EventType::MemberRemoved:
+        json.insert(QStringLiteral("member"), static_cast<qint64>(event.peer.value));
+        json.insert(QStringLiteral("config_index"), static_cast<qint64>(event.index.value));
+        if (event.type == EventType::MemberAdded)
+            json.insert(QStringLiteral("as"),
+                        event.granted ? QStringLiteral("voter") : QStringLiteral("learner"));
         break;
     }
     if (event.type == EventType::LogTruncated)

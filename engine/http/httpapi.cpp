@@ -29,6 +29,7 @@ HttpApi::HttpApi(Options options, RaftNode *node, QObject *parent)
     addKvRoutes();
     addObservationRoutes();
     addAdminRoutes();
+    addMemberRoutes();
     wireEvents();
     m_server.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         const QString path = request.url().path();

@@ -65,6 +65,7 @@ private:
     void addKvRoutes();
     void addObservationRoutes();
     void addAdminRoutes();
+    void addMemberRoutes(); // memberroutes.cpp
     void wireEvents();
 
     // A key-value request read by the fast path (ConnectionGate), without QHttpServer.

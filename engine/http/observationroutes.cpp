@@ -28,9 +28,14 @@ const char *progressStateName(ProgressState state)
 QJsonObject HttpApi::statusJson() const
 {
     const CoreStatus core = m_node->coreStatus();
+    // The configuration in force on this node (the last one in its log), not the cluster file's.
+    const Membership &membership = m_node->membership();
     QJsonArray members;
-    for (const ClusterMember &member : m_options.cluster.members)
-        members.append(qint64(member.id.value));
+    for (NodeId id : membership.voters)
+        members.append(qint64(id.value));
+    QJsonArray learners;
+    for (NodeId id : membership.learners)
+        learners.append(qint64(id.value));
     QJsonArray blocked;
     for (NodeId peer : m_node->transport()->blockedPeers())
         blocked.append(qint64(peer.value));
@@ -60,6 +65,8 @@ QJsonObject HttpApi::statusJson() const
         {QStringLiteral("first_log_index"), qint64(core.firstIndex.value)},
         {QStringLiteral("snapshot_index"), qint64(core.snapshot.index.value)},
         {QStringLiteral("members"), members},
+        {QStringLiteral("learners"), learners},
+        {QStringLiteral("config_index"), qint64(membership.index.value)},
         {QStringLiteral("blocked_peers"), blocked},
         {QStringLiteral("followers"), followers},
         {QStringLiteral("keys"), qint64(m_node->store().size())},
@@ -161,6 +168,15 @@ void HttpApi::trackRole()
 
 void HttpApi::wireEvents()
 {
+    connect(m_node, &RaftNode::membershipChanged, this, [this](const Membership &membership) {
+        // Addresses of members added with theirs: to forward to them and name them in /status.
+        for (const MemberAddress &address : membership.addresses) {
+            const auto raft = parseNodeAddress(address.raft);
+            const auto http = parseNodeAddress(address.http);
+            if (raft && http && !m_options.cluster.member(address.id))
+                m_options.cluster.members.push_back(ClusterMember{address.id, *raft, *http});
+        }
+    });
     connect(m_node, &RaftNode::coreEvent, this, [this](const Event &event, qint64 timeUs) {
         if (event.type == EventType::RoleChanged) {
             if (event.role == Role::Candidate)

@@ -39,6 +39,7 @@ enum Key : quint64 {
     KeyTraceId,
     KeySnapshotChunkOffset,
     KeySnapshotChecksum,
+    KeySnapshotMembership, // the configuration a snapshot carries (Membership::encode()), when it has one
 };
 
 constexpr quint64 maxEntriesPerMessage = 1'000'000;
@@ -191,10 +192,14 @@ void readEntries(Reader &reader, Entries &entries)
         entry.index = LogIndex(reader.unsignedInteger("entry index"));
         entry.term = Term(reader.unsignedInteger("entry term"));
         const quint64 type = reader.unsignedInteger("entry type");
-        if (type != static_cast<quint64>(EntryType::Command) && type != static_cast<quint64>(EntryType::NoOp))
+        if (type != static_cast<quint64>(EntryType::Command) &&
+            type != static_cast<quint64>(EntryType::NoOp) && type != static_cast<quint64>(EntryType::Config))
             reader.fail(QStringLiteral("unknown entry type %1").arg(type));
         entry.type = static_cast<EntryType>(type);
         entry.payload = reader.bytes("entry payload");
+        if (reader.ok() && entry.type == EntryType::Config && !Membership::decode(entry.payload))
+            reader.fail(
+                QStringLiteral("entry %1 is a configuration that does not decode").arg(entry.index.value));
         reader.leave();
         entries.push_back(std::move(entry));
     }
@@ -286,6 +291,10 @@ QByteArray encodeMessage(const Message &m, std::uint64_t traceId)
     w.number(KeyTraceId, traceId);
     w.number(KeySnapshotChunkOffset, m.snapshotChunkOffset);
     w.number(KeySnapshotChecksum, m.snapshotChecksum);
+    if (m.snapshotMembership) {
+        w.key(KeySnapshotMembership);
+        w.stream().append(m.snapshotMembership->encode());
+    }
     w.stream().endMap();
     return out;
 }
@@ -392,6 +401,15 @@ QString decodeMessage(const QByteArray &bytes, Message &m, std::uint64_t &traceI
             if (checksum > 0xFFFFFFFFu)
                 r.fail(QStringLiteral("snapshotChecksum %1 is not a CRC-32C").arg(checksum));
             m.snapshotChecksum = static_cast<std::uint32_t>(checksum);
+            break;
+        }
+        case KeySnapshotMembership: {
+            const QByteArray bytes = r.bytes("snapshotMembership");
+            if (!r.ok())
+                break;
+            m.snapshotMembership = Membership::decode(bytes);
+            if (!m.snapshotMembership)
+                r.fail(QStringLiteral("snapshotMembership is not a configuration"));
             break;
         }
         case KeyTraceId:

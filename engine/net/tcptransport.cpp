@@ -36,7 +36,17 @@ TcpTransport::TcpTransport(Options options, QObject *parent)
     , m_server(new QTcpServer(this))
     , m_random(m_options.randomSeed)
 {
-    for (const PeerAddress &peer : m_options.peers) {
+    for (const PeerAddress &peer : m_options.peers)
+        createOutgoing(peer);
+    const int clusterSize = static_cast<int>(m_options.peers.size()) + 1;
+    m_maxPendingConnections =
+        m_options.maxPendingConnections > 0 ? m_options.maxPendingConnections : std::max(64, 4 * clusterSize);
+    connect(m_server, &QTcpServer::newConnection, this, &TcpTransport::acceptConnections);
+}
+
+OutgoingPeer *TcpTransport::createOutgoing(const PeerAddress &peer)
+{
+    {
         OutgoingPeer::Options peerOptions;
         peerOptions.peer = peer.id;
         peerOptions.host = peer.host;
@@ -51,11 +61,17 @@ TcpTransport::TcpTransport(Options options, QObject *parent)
         auto *outgoing = new OutgoingPeer(peerOptions, m_random.next(), this);
         connect(outgoing, &OutgoingPeer::connectionChanged, this, &TcpTransport::peerConnectionChanged);
         m_outgoing.emplace(peer.id, outgoing);
+        return outgoing;
     }
-    const int clusterSize = static_cast<int>(m_options.peers.size()) + 1;
-    m_maxPendingConnections =
-        m_options.maxPendingConnections > 0 ? m_options.maxPendingConnections : std::max(64, 4 * clusterSize);
-    connect(m_server, &QTcpServer::newConnection, this, &TcpTransport::acceptConnections);
+}
+
+void TcpTransport::addPeer(const PeerAddress &peer)
+{
+    if (peer.id == m_options.self || peer.id.isNone() || m_outgoing.contains(peer.id) || peer.port == 0)
+        return;
+    OutgoingPeer *outgoing = createOutgoing(peer);
+    if (m_server->isListening())
+        outgoing->start();
 }
 
 TcpTransport::~TcpTransport() = default;

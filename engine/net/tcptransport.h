@@ -71,6 +71,9 @@ public:
     int peerInboundConnections() const { return static_cast<int>(m_peerInbound.size()); }
 
     void send(const Message &message);
+    // A peer learned after start (a node added to the configuration with its address): dialled at once,
+    // and accepted when it connects. A peer already known keeps its address.
+    void addPeer(const PeerAddress &peer);
 
     void setBlockedPeers(const std::set<NodeId> &peers) { m_blocked = peers; }
     const std::set<NodeId> &blockedPeers() const { return m_blocked; }
@@ -90,6 +93,7 @@ private:
     void acceptConnections();
     void adopt(QTcpSocket *socket);
     void refuseOverCap(QTcpSocket *socket);
+    OutgoingPeer *createOutgoing(const PeerAddress &peer);
     void deliver(NodeId peer, const QByteArray &frame, const Message &message, quint64 traceId);
 
     Options m_options;

@@ -32,7 +32,7 @@ const QStringList &topLevelKeys()
     static const QStringList keys{
         QStringLiteral("cluster"), QStringLiteral("heartbeat_ms"), QStringLiteral("election_timeout_ms"),
         QStringLiteral("prevote"), QStringLiteral("check_quorum"), QStringLiteral("snapshot_every"),
-        QStringLiteral("nodes"),   QStringLiteral("secret_file"),
+        QStringLiteral("nodes"),   QStringLiteral("secret_file"),  QStringLiteral("members"),
     };
     return keys;
 }
@@ -271,6 +271,7 @@ private:
     QString readSecretFile(const QJsonObject &object, QString &out) const;
     QString readTiming(const QJsonObject &object, ClusterConfig &config) const;
     QString readMembers(const QJsonObject &object, std::vector<ClusterMember> &out) const;
+    QString readInitialMembers(const QJsonObject &object, ClusterConfig &config) const;
     QString readMember(const QJsonValue &value, const QString &where, ClusterMember &out) const;
 
     QString m_source;
@@ -301,7 +302,8 @@ QString Parser::parse(const QByteArray &json, ClusterConfig &config) const
           readBool(object, QStringLiteral("prevote"), result.preVote),
           readBool(object, QStringLiteral("check_quorum"), result.checkQuorum),
           readInt(object, QStringLiteral("snapshot_every"), 1, maxSnapshotEvery, result.snapshotEvery),
-          readMembers(object, result.members), readSecretFile(object, result.secretFile)}) {
+          readMembers(object, result.members), readInitialMembers(object, result),
+          readSecretFile(object, result.secretFile)}) {
         if (!problem.isEmpty())
             return problem;
     }
@@ -469,6 +471,33 @@ QString Parser::readMembers(const QJsonObject &object, std::vector<ClusterMember
     return QString();
 }
 
+QString Parser::readInitialMembers(const QJsonObject &object, ClusterConfig &config) const
+{
+    const QString key = QStringLiteral("members");
+    if (!object.contains(key) || config.members.empty())
+        return QString(); // every node; or "nodes" already has a problem of its own
+    const QJsonValue value = object.value(key);
+    if (!value.isArray() || value.toArray().isEmpty())
+        return error(key,
+                     QStringLiteral("must be a non-empty array of node ids, not %1")
+                         .arg(value.isArray() ? QStringLiteral("an empty array") : describe(value)));
+    const QJsonArray ids = value.toArray();
+    std::vector<NodeId> members;
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        const QString where = QStringLiteral("members[%1]").arg(i);
+        const auto id = wholeNumber(ids.at(i), 1, maxNodeId);
+        if (!id || !config.member(NodeId(static_cast<std::uint32_t>(*id))))
+            return error(
+                where, QStringLiteral("must be the id of one of \"nodes\", not %1").arg(describe(ids.at(i))));
+        const NodeId member(static_cast<std::uint32_t>(*id));
+        if (std::find(members.begin(), members.end(), member) != members.end())
+            return error(where, QStringLiteral("%1 is listed twice").arg(member.value));
+        members.push_back(member);
+    }
+    config.initialMembers = std::move(members);
+    return QString();
+}
+
 QString Parser::readMember(const QJsonValue &value, const QString &where, ClusterMember &out) const
 {
     if (!value.isObject())
@@ -522,6 +551,16 @@ const ClusterMember *ClusterConfig::member(NodeId id) const
     return nullptr;
 }
 
+std::vector<NodeId> ClusterConfig::bootstrapVoters() const
+{
+    if (!initialMembers.empty())
+        return initialMembers;
+    std::vector<NodeId> ids;
+    for (const ClusterMember &m : members)
+        ids.push_back(m.id);
+    return ids;
+}
+
 QByteArray ClusterConfig::toJson() const
 {
     const auto boolText = [](bool value) {
@@ -548,14 +587,20 @@ QByteArray ClusterConfig::toJson() const
             .arg(jsonString(name), QString::number(heartbeatMs), QString::number(electionTimeoutMs.minMs),
                  QString::number(electionTimeoutMs.maxMs), boolText(preVote), boolText(checkQuorum),
                  QString::number(snapshotEvery), nodeLines.join(QStringLiteral(",\n")));
-    if (secretFile.isEmpty())
-        return text.toUtf8();
     // Inserted, not a placeholder: a value containing "%8" must not be substituted again. Every quote in
     // the name is escaped, so the first line opening "nodes" is the real one.
-    QString withSecret = text;
-    withSecret.insert(text.indexOf(QStringLiteral("\n  \"nodes\": [\n")) + 1,
-                      QStringLiteral("  \"secret_file\": %1,\n").arg(jsonString(secretFile)));
-    return withSecret.toUtf8();
+    QString withExtras = text;
+    if (!initialMembers.empty()) {
+        QStringList ids;
+        for (NodeId id : initialMembers)
+            ids << QString::number(id.value);
+        withExtras.insert(withExtras.indexOf(QStringLiteral("\n  \"nodes\": [\n")) + 1,
+                          QStringLiteral("  \"members\": [%1],\n").arg(ids.join(QStringLiteral(", "))));
+    }
+    if (!secretFile.isEmpty())
+        withExtras.insert(withExtras.indexOf(QStringLiteral("\n  \"nodes\": [\n")) + 1,
+                          QStringLiteral("  \"secret_file\": %1,\n").arg(jsonString(secretFile)));
+    return withExtras.toUtf8();
 }
 
 bool operator==(const ClusterConfig &a, const ClusterConfig &b)
@@ -564,7 +609,7 @@ bool operator==(const ClusterConfig &a, const ClusterConfig &b)
         a.electionTimeoutMs.minMs == b.electionTimeoutMs.minMs &&
         a.electionTimeoutMs.maxMs == b.electionTimeoutMs.maxMs && a.preVote == b.preVote &&
         a.checkQuorum == b.checkQuorum && a.snapshotEvery == b.snapshotEvery && a.members == b.members &&
-        a.secretFile == b.secretFile;
+        a.initialMembers == b.initialMembers && a.secretFile == b.secretFile;
 }
 
 QString loadClusterConfig(const QString &path, ClusterConfig &out)

@@ -49,7 +49,11 @@ struct ClusterConfig
     bool preVote = true;
     bool checkQuorum = true;
     int snapshotEvery = defaultSnapshotEvery; // applied entries between snapshots
-    std::vector<ClusterMember> members; // in file order; ids unique
+    std::vector<ClusterMember> members; // "nodes", in file order; ids unique
+    // "members": the ids that form the first configuration, each one of `members`; empty (the key
+    // absent): all of them. A node outside it starts with no configuration and waits to be added. A
+    // configuration in the data dir (log or snapshot) wins over this one.
+    std::vector<NodeId> initialMembers;
     // "secret_file": the file holding the cluster secret that peers prove they know (net/handshake.h),
     // relative to the cluster file's directory; empty: no secret. The file itself is not shared: the cluster
     // file names where each machine keeps its copy.
@@ -57,6 +61,8 @@ struct ClusterConfig
 
     // nullptr when no member has this id.
     const ClusterMember *member(NodeId id) const;
+    // The ids of the first configuration: `initialMembers`, or every node.
+    std::vector<NodeId> bootstrapVoters() const;
 
     // The cluster file, laid out like the example in docs/cli.md (one line per node), with every field
     // written out; parseClusterConfig() reads it back to an equal config.

@@ -290,6 +290,7 @@ ApplyResult KvStore::apply(const Entry &entry)
     result.index = entry.index;
     switch (entry.type) {
     case EntryType::NoOp:
+    case EntryType::Config: // the core's business: nothing for the store
         result.status = ApplyResult::Status::NoOp;
         return result;
     case EntryType::Command:

@@ -79,6 +79,7 @@ RaftNode::~RaftNode()
 void RaftNode::start()
 {
     m_tickTimer->start();
+    followMembership(); // addresses the log or snapshot knows and the cluster file may not
     scheduleReady(); // the start-up events
 }
 
@@ -161,12 +162,40 @@ TransferResult RaftNode::transferLeadership(NodeId target)
         answer.status = TransferResult::Status::NotLeader;
     else if (target == m_core.id())
         answer.status = TransferResult::Status::AlreadyLeader;
-    else if (std::find(m_settings.core.members.begin(), m_settings.core.members.end(), target) ==
-             m_settings.core.members.end())
+    else if (!m_core.membership().isVoter(target))
         answer.status = TransferResult::Status::UnknownTarget;
     if (answer.status == TransferResult::Status::Started)
         input([this, target] { m_core.transferLeadership(target); });
     return answer;
+}
+
+void RaftNode::changeMembership(const MembershipChange &change, MembershipDone done)
+{
+    if (!m_storageFailure.isEmpty()) {
+        done(MembershipChangeResult{.status = MembershipChangeResult::Status::NotLeader,
+                                    .leader = m_core.leader()},
+             nullptr);
+        return;
+    }
+    input([this, change, done = std::move(done)]() mutable {
+        const MembershipChangeResult result = m_core.proposeMembershipChange(change);
+        if (result.status != MembershipChangeResult::Status::Accepted) {
+            done(result, nullptr);
+            return;
+        }
+        m_pendingWrites.emplace(result.index,
+                                PendingWrite{result.term, [result, done](const WriteOutcome &outcome) {
+                                                 done(result, &outcome);
+                                             }});
+    });
+}
+
+void RaftNode::followMembership()
+{
+    if (m_core.membership() == m_followedMembership)
+        return;
+    m_followedMembership = m_core.membership();
+    Q_EMIT membershipChanged(m_followedMembership);
 }
 
 void RaftNode::campaignNow()
@@ -351,6 +380,7 @@ void RaftNode::installCheckedSnapshot(const SnapshotMeta &meta, qint64 now)
 
 void RaftNode::sendAll(const Messages &messages)
 {
+    followMembership(); // a member just added is dialled before the first message to it
     for (const Message &message : messages)
         m_transport->send(message);
 }
@@ -409,8 +439,8 @@ void RaftNode::maybeTakeSnapshot()
     // snapshot thread with the file write, and the loop keeps ticking, sending heartbeats and applying.
     // Memory and the log on disk are compacted once the snapshot is durable (a crash before that just
     // restarts from the older snapshot and the log).
-    auto job = std::make_shared<SnapshotJob>(
-        SnapshotJob{m_store.freeze(), Snapshot{SnapshotMeta{applied, *term}, {}}});
+    auto job = std::make_shared<SnapshotJob>(SnapshotJob{
+        m_store.freeze(), Snapshot{SnapshotMeta{applied, *term}, {}, m_core.snapshotMembershipAt(applied)}});
     m_lastSnapshotIndex = applied;
     m_commandBytesSinceSnapshot = 0;
     m_snapshotInFlight = true;

@@ -90,6 +90,13 @@ public:
     void linearizableRead(ReadDone done);
     TransferResult transferLeadership(NodeId target);
     void campaignNow();
+    // A single-server membership change (thesis §4.1). `done` runs once: with the core's refusal and no
+    // outcome, or, once accepted, with the fate of its entry here (applied, or replaced by a newer
+    // leader's) like a write.
+    using MembershipDone = std::function<void(const MembershipChangeResult &, const WriteOutcome *)>;
+    void changeMembership(const MembershipChange &change, MembershipDone done);
+    const Membership &membership() const { return m_core.membership(); }
+    Membership membershipAt(LogIndex index) const { return m_core.membershipAt(index); }
     // Live timing change; false (and nothing changes) when the values cannot work.
     bool setTiming(int heartbeatMs, int electionTimeoutMsMin, int electionTimeoutMsMax);
 
@@ -112,6 +119,9 @@ public:
 
 Q_SIGNALS:
     void coreEvent(const raftlab::Event &event, qint64 timeUs);
+    // The configuration in force changed (an entry appended or truncated, a snapshot installed): the
+    // transport dials members it did not know, the HTTP API learns their addresses.
+    void membershipChanged(const raftlab::Membership &membership);
     // The election timer restarted: it fires at `deadlineUs` unless reset again.
     void electionTimerReset(qint64 deadlineUs, qint64 timeUs);
     void entriesAppended(const raftlab::Entries &entries, qint64 timeUs);
@@ -142,6 +152,7 @@ private:
     void judgeReceivedSnapshot(const ReceivedSnapshot &received, std::shared_ptr<CheckedSnapshot> checked);
     void installCheckedSnapshot(const SnapshotMeta &meta, qint64 now);
     void sendAll(const Messages &messages);
+    void followMembership();
     void applyCommitted(const Entries &entries, qint64 now);
     // Applies, before `ready` is persisted, the committed entries in it that were durable here already.
     void applyDurableCommitted(Ready &ready, qint64 now);
@@ -184,6 +195,7 @@ private:
     };
     // By index; several may wait on one index when an earlier leader's entries there were replaced.
     std::multimap<LogIndex, PendingWrite> m_pendingWrites;
+    Membership m_followedMembership; // the last one announced by membershipChanged()
 
     std::uint64_t m_nextReadId = 1;
     std::map<std::uint64_t, ReadDone> m_awaitingConfirmation; // by ReadIndex request id

@@ -12,7 +12,8 @@ namespace raftlab {
 
 namespace {
 constexpr char magic[8] = {'R', 'A', 'F', 'T', 'S', 'N', '0', '1'};
-}
+constexpr char magicWithMembership[8] = {'R', 'A', 'F', 'T', 'S', 'N', '0', '2'};
+} // namespace
 
 StorageStatus SnapshotFile::decode(const QByteArray &bytes, const QString &path, Snapshot &out)
 {
@@ -23,7 +24,8 @@ StorageStatus SnapshotFile::decode(const QByteArray &bytes, const QString &path,
                                           .arg(offset)
                                           .arg(QLatin1String(what)));
     };
-    if (bytes.size() < headerBytes || !bytes.startsWith(QByteArrayView(magic, 8)))
+    const bool withMembership = bytes.startsWith(QByteArrayView(magicWithMembership, 8));
+    if (bytes.size() < headerBytes || (!bytes.startsWith(QByteArrayView(magic, 8)) && !withMembership))
         return damaged(0, "wrong size or header");
     const char *p = bytes.constData();
     if (crc32c(p, 36) != qFromLittleEndian<quint32>(p + 36))
@@ -37,8 +39,20 @@ StorageStatus SnapshotFile::decode(const QByteArray &bytes, const QString &path,
     const Term term(qFromLittleEndian<quint64>(p + 16));
     if (index == LogIndex{} || term == Term{})
         return damaged(8, "index or term 0 (a snapshot covers at least one entry)");
+    QByteArray data = bytes.mid(headerBytes);
+    std::optional<Membership> membership;
+    if (withMembership) {
+        const quint64 membershipBytes = data.size() >= 4 ? qFromLittleEndian<quint32>(data.constData()) : 0;
+        if (data.size() < 4 || membershipBytes > static_cast<quint64>(data.size() - 4))
+            return damaged(headerBytes, "the configuration's length passes the end of the file");
+        membership = Membership::decode(data.mid(4, static_cast<qsizetype>(membershipBytes)));
+        if (!membership)
+            return damaged(headerBytes + 4, "the configuration does not decode");
+        data = data.mid(4 + static_cast<qsizetype>(membershipBytes));
+    }
     out.meta = SnapshotMeta{index, term};
-    out.data = bytes.mid(headerBytes);
+    out.data = std::move(data);
+    out.membership = std::move(membership);
     return StorageStatus::success();
 }
 
@@ -56,16 +70,25 @@ StorageStatus SnapshotFile::load(const QString &dir, Snapshot &out)
 
 QByteArray SnapshotFile::encode(const Snapshot &snapshot)
 {
+    QByteArray body;
+    if (snapshot.membership) {
+        const QByteArray membership = snapshot.membership->encode();
+        body.resize(4);
+        qToLittleEndian<quint32>(static_cast<quint32>(membership.size()), body.data());
+        body.append(membership);
+        body.append(snapshot.data);
+    } else {
+        body = snapshot.data;
+    }
     QByteArray bytes(headerBytes, '\0');
     char *p = bytes.data();
-    std::memcpy(p, magic, 8);
+    std::memcpy(p, snapshot.membership ? magicWithMembership : magic, 8);
     qToLittleEndian<quint64>(snapshot.meta.index.value, p + 8);
     qToLittleEndian<quint64>(snapshot.meta.term.value, p + 16);
-    qToLittleEndian<quint64>(static_cast<quint64>(snapshot.data.size()), p + 24);
-    qToLittleEndian<quint32>(
-        crc32c(snapshot.data.constData(), static_cast<std::size_t>(snapshot.data.size())), p + 32);
+    qToLittleEndian<quint64>(static_cast<quint64>(body.size()), p + 24);
+    qToLittleEndian<quint32>(crc32c(body.constData(), static_cast<std::size_t>(body.size())), p + 32);
     qToLittleEndian<quint32>(crc32c(p, 36), p + 36);
-    bytes.append(snapshot.data);
+    bytes.append(body);
     return bytes;
 }
 

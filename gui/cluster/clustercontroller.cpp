@@ -116,19 +116,87 @@ void ClusterController::rebuildClients()
     m_model->reset();
     m_history->clear();
     m_safety = SafetyMonitor();
-    for (const ClusterMember &member : m_supervisor->config().members) {
-        auto client = std::make_unique<NodeClient>(member.id, member.http);
-        client->setTimeScale(m_speed.factor);
-        const NodeId id = member.id;
-        connect(client.get(), &NodeClient::eventReceived, m_model, &ClusterModel::ingest);
-        connect(client.get(), &NodeClient::eventReceived, this, &ClusterController::foldSafety);
-        connect(client.get(), &NodeClient::connectionChanged, this,
-                [this, id](bool connected) { onConnectionChanged(id, connected); });
-        client->start();
-        m_clients[id] = std::move(client);
-    }
-    m_session->setClients(clients());
+    for (const ClusterMember &member : m_supervisor->config().members)
+        addClient(member);
     Q_EMIT clientsChanged();
+}
+
+void ClusterController::addClient(const ClusterMember &member)
+{
+    auto client = std::make_unique<NodeClient>(member.id, member.http);
+    client->setTimeScale(m_speed.factor);
+    const NodeId id = member.id;
+    connect(client.get(), &NodeClient::eventReceived, m_model, &ClusterModel::ingest);
+    connect(client.get(), &NodeClient::eventReceived, this, &ClusterController::foldSafety);
+    connect(client.get(), &NodeClient::connectionChanged, this,
+            [this, id](bool connected) { onConnectionChanged(id, connected); });
+    client->start();
+    m_clients[id] = std::move(client);
+    m_session->setClients(clients());
+}
+
+NodeClient *ClusterController::anyConnectedClient(NodeId except) const
+{
+    for (const auto &[id, client] : m_clients) {
+        if (id != except && client->isConnected())
+            return client.get();
+    }
+    return nullptr;
+}
+
+bool ClusterController::addNode()
+{
+    NodeClient *via = anyConnectedClient();
+    if (!via) {
+        Q_EMIT actionFailed(tr("No node answers: nobody could add a node."));
+        return false;
+    }
+    NodeId id;
+    if (const QString error = m_supervisor->addNode(id); !error.isEmpty()) {
+        Q_EMIT actionFailed(error);
+        return false;
+    }
+    const ClusterMember *member = m_supervisor->config().member(id);
+    addClient(*member);
+    Q_EMIT clientsChanged();
+    mark(tr("add node %1").arg(id.value),
+         tr("You started node %1 and asked the cluster to add it: it joins as a learner, and becomes a voter "
+            "once it has caught up with the log.")
+             .arg(id.value));
+    const QJsonObject body{{QStringLiteral("add"),
+                            QJsonObject{{QStringLiteral("id"), qint64(id.value)},
+                                        {QStringLiteral("raft"), member->raft.toString()},
+                                        {QStringLiteral("http"), member->http.toString()}}}};
+    via->changeMembership(body, [this, id](const NodeClient::AdminResult &result) {
+        if (result.ok)
+            Q_EMIT actionDone(tr("Node %1 is in the configuration (committed).").arg(id.value));
+        else
+            Q_EMIT actionFailed(tr("Adding node %1 failed: %2").arg(id.value).arg(result.message));
+    });
+    return true;
+}
+
+bool ClusterController::removeNode(NodeId id)
+{
+    NodeClient *via = anyConnectedClient(id);
+    if (!via)
+        via = client(id);
+    if (!via) {
+        Q_EMIT actionFailed(tr("No node answers: nobody could remove node %1.").arg(id.value));
+        return false;
+    }
+    mark(tr("remove node %1").arg(id.value),
+         tr("You asked the cluster to remove node %1 from its configuration.").arg(id.value));
+    via->changeMembership(
+        QJsonObject{{QStringLiteral("remove"), qint64(id.value)}},
+        [this, id](const NodeClient::AdminResult &result) {
+            if (!result.ok) {
+                Q_EMIT actionFailed(tr("Removing node %1 failed: %2").arg(id.value).arg(result.message));
+                return;
+            }
+            Q_EMIT actionDone(tr("Node %1 left the configuration (committed).").arg(id.value));
+        });
+    return true;
 }
 
 void ClusterController::onConnectionChanged(NodeId id, bool connected)

@@ -116,6 +116,11 @@ public:
     // feed recorded ones). A violation leaves a marker on the charts and emits safetyViolated().
     void foldSafety(const QJsonObject &event);
     const std::vector<SafetyViolation> &safetyViolations() const { return m_safety.violations(); }
+    // Membership changes (docs/http-api.md, POST /admin/members). addNode() starts a new node process
+    // (supervisor) and asks the cluster to add it: it joins as a learner and is promoted once caught up.
+    // removeNode() asks the cluster to remove `id`; its process keeps running (kill it from its menu).
+    bool addNode();
+    bool removeNode(NodeId id);
     void setSpeed(int factor);
     int speed() const { return m_speed.factor; }
     SpeedSetting speedSetting() const { return m_speed; }
@@ -140,6 +145,9 @@ Q_SIGNALS:
 
 private:
     void rebuildClients();
+    void addClient(const ClusterMember &member);
+    // A running node other than `except` to send a request to (it forwards it to the leader).
+    NodeClient *anyConnectedClient(NodeId except = NodeId{}) const;
     void resetSpeed(); // a new cluster runs at ×1
     void onConnectionChanged(NodeId id, bool connected);
     void sendBlocks(NodeId id);

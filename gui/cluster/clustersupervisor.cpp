@@ -299,6 +299,34 @@ QString ClusterSupervisor::assignFreePorts()
     return QString();
 }
 
+QString ClusterSupervisor::addNode(NodeId &added)
+{
+    if (m_mode != Mode::Local)
+        return tr("Only a cluster RaftLab started can grow: these nodes run elsewhere.");
+    const QList<quint16> ports = freeLoopbackPorts(2);
+    if (ports.size() < 2)
+        return tr("No free TCP port on 127.0.0.1 for a new node.");
+    // The nodes there are already hold the configuration in their data dirs; the new one must not think
+    // itself a member of the first configuration, so "members" names the first one explicitly.
+    if (m_config.initialMembers.empty())
+        m_config.initialMembers = m_config.bootstrapVoters();
+    std::uint32_t next = 1;
+    for (const ClusterMember &member : m_config.members)
+        next = std::max(next, member.id.value + 1);
+    const NodeId id(next);
+    m_config.members.push_back(ClusterMember{id, NodeAddress{QStringLiteral("127.0.0.1"), ports.at(0)},
+                                             NodeAddress{QStringLiteral("127.0.0.1"), ports.at(1)}});
+    if (const QString error = saveClusterFile(); !error.isEmpty()) {
+        m_config.members.pop_back();
+        return error;
+    }
+    m_nodes[id] = Node{};
+    launch(id);
+    added = id;
+    Q_EMIT nodeAdded(id);
+    return QString();
+}
+
 QString ClusterSupervisor::saveClusterFile()
 {
     QSaveFile file(m_clusterFile);

@@ -96,6 +96,11 @@ public:
     // PreVote and CheckQuorum for the nodes started from now on (written to the cluster file): a local
     // cluster only. Returns an empty string or why not.
     QString setProtocolOptions(bool preVote, bool checkQuorum);
+    // A new node for a membership change: the next free id, fresh loopback ports, its own data dir, written
+    // into the workspace's cluster.json outside "members" (so it starts with no configuration and waits
+    // to be added), and started. A local cluster only. Returns an empty string (and the id in `added`) or
+    // why not; nodeAdded() follows.
+    QString addNode(raftlab::NodeId &added);
     // Kills every node and waits until each is reaped. The nodes stay known (state Killed).
     void stopAll();
 
@@ -124,6 +129,8 @@ Q_SIGNALS:
     // The members or their addresses changed (a new cluster, an attach, ports picked again): make
     // new NodeClients from config().
     void configChanged();
+    // addNode() wrote node `id` into the cluster file and started it (its address is in config()).
+    void nodeAdded(raftlab::NodeId id);
 
 private:
     struct Node

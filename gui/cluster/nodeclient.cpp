@@ -221,6 +221,11 @@ void NodeClient::refreshStatus()
     });
 }
 
+void NodeClient::changeMembership(const QJsonObject &body, AdminCallback done)
+{
+    postAdmin(QStringLiteral("members"), body, std::move(done));
+}
+
 void NodeClient::postAdmin(const QString &action, const QJsonObject &body, AdminCallback done)
 {
     QNetworkRequest post = request(QStringLiteral("/admin/") + action);

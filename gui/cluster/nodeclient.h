@@ -101,6 +101,8 @@ public:
                    AdminCallback done = {});
     void transferLeadership(raftlab::NodeId to, AdminCallback done = {});
     void triggerTimeout(AdminCallback done = {});
+    // POST /admin/members: {"add": {"id","raft","http"}} or {"remove": id}; answered once committed.
+    void changeMembership(const QJsonObject &body, AdminCallback done = {});
 
     // The key-value store; `timeoutMs` > 0 is passed to the node as ?timeout_ms= (0: kvTimeoutMs() in
     // slow motion, the node's own default at ×1).

@@ -79,6 +79,8 @@ void NodeState::fold(StreamEventKind kind, const QJsonObject &event)
         current && kind != StreamEventKind::Role)
         role = *current;
 
+    if (kind == StreamEventKind::Other)
+        foldMembership(event);
     switch (kind) {
     case StreamEventKind::Role:
         foldRole(event);
@@ -168,6 +170,7 @@ void NodeState::foldStatus(const QJsonObject &status)
     firstLogIndex = eventfield::index(status, "first_log_index"_L1);
     snapshotIndex = eventfield::index(status, "snapshot_index"_L1);
     members = idList(status.value("members"_L1));
+    learners = idList(status.value("learners"_L1));
     followers.clear();
     for (const QJsonValue &item : status.value("followers"_L1).toArray()) {
         const QJsonObject follower = item.toObject();
@@ -189,6 +192,32 @@ void NodeState::foldStatus(const QJsonObject &status)
     preVote = eventfield::boolean(status, "prevote"_L1, true);
     checkQuorum = eventfield::boolean(status, "check_quorum"_L1, true);
     transferTarget = NodeId{};
+}
+
+void NodeState::foldMembership(const QJsonObject &event)
+{
+    const QString type = eventfield::string(event, "type"_L1);
+    const NodeId member = eventfield::nodeId(event, "member"_L1);
+    if (member.isNone())
+        return;
+    const auto drop = [member](std::vector<NodeId> &ids) {
+        std::erase(ids, member);
+    };
+    const auto add = [member](std::vector<NodeId> &ids) {
+        if (std::find(ids.begin(), ids.end(), member) == ids.end()) {
+            ids.push_back(member);
+            std::sort(ids.begin(), ids.end());
+        }
+    };
+    if (type == "member_added"_L1) {
+        add(eventfield::string(event, "as"_L1) == "voter"_L1 ? members : learners);
+    } else if (type == "learner_promoted"_L1) {
+        drop(learners);
+        add(members);
+    } else if (type == "member_removed"_L1) {
+        drop(members);
+        drop(learners);
+    }
 }
 
 void NodeState::foldLabConditions(const QJsonObject &event)

@@ -61,7 +61,8 @@ struct NodeState
     int heartbeatMs = 0;
     int electionTimeoutMinMs = 0;
     int electionTimeoutMaxMs = 0;
-    std::vector<NodeId> members; // the whole cluster, this node included
+    std::vector<NodeId> members; // the voters of the configuration in force on this node
+    std::vector<NodeId> learners; // members that receive the log but do not vote until promoted
     std::vector<NodeId> blockedPeers; // peers whose Raft traffic this node drops (POST /admin/partition)
     std::vector<FollowerProgress> followers; // while leader
     ElectionTally votes;
@@ -93,6 +94,8 @@ struct NodeState
 private:
     void foldStatus(const QJsonObject &status);
     void foldRole(const QJsonObject &event);
+    // member_added, learner_promoted, member_removed: the configuration in force changed.
+    void foldMembership(const QJsonObject &event);
     void foldLabConditions(const QJsonObject &event); // `state` and `faults`: cuts, delay, timers
     void foldSend(const QJsonObject &event);
     void foldRecv(const QJsonObject &event);

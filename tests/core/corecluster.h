@@ -260,7 +260,8 @@ public:
     {
         CoreConfig config;
         config.id = id;
-        config.members = m_members;
+        if (!m_joining.contains(id))
+            config.members = m_members;
         config.heartbeatTicks = m_options.heartbeatTicks;
         config.electionTimeoutTicksMin = m_options.electionTicksMin;
         config.electionTimeoutTicksMax = m_options.electionTicksMax;
@@ -282,6 +283,14 @@ public:
         node.core =
             std::make_unique<RaftCore>(config(id), std::move(state), m_options.seed * 1000 + id.value);
         return process(id);
+    }
+
+    // Starts a node that is in no configuration yet (listed in the cluster file's `nodes`, not in its
+    // `members`): it waits to be added, and learns its configuration from the leader.
+    Output join(NodeId id, PersistentState state = {})
+    {
+        m_joining.insert(id);
+        return restart(id, std::move(state));
     }
 
     Node &node(NodeId id) { return m_nodes.at(id); }
@@ -388,7 +397,7 @@ public:
     }
     void isolate(NodeId a)
     {
-        for (NodeId b : m_members)
+        for (const auto &[b, node] : m_nodes)
             if (b != a)
                 cut(a, b);
     }
@@ -522,6 +531,7 @@ private:
 
     ClusterOptions m_options;
     std::vector<NodeId> m_members;
+    std::set<NodeId> m_joining;
     std::map<NodeId, Node> m_nodes;
     std::deque<Message> m_inflight;
     std::set<std::pair<NodeId, NodeId>> m_cut;

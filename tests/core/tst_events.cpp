@@ -17,8 +17,8 @@ Q_DECLARE_METATYPE(raftlab::Event)
 
 namespace {
 
-constexpr auto lastEventType = EventType::ReadRejected;
-constexpr auto lastReason = Reason::StorageFailed;
+constexpr auto lastEventType = EventType::MemberRemoved;
+constexpr auto lastReason = Reason::ConfigurationReverted;
 constexpr auto lastMessageType = MessageType::TimeoutNow;
 constexpr auto lastRole = Role::Leader;
 

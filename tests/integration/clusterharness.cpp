@@ -329,6 +329,12 @@ QString ClusterHarness::writeClusterFile()
                         {QStringLiteral("nodes"), nodes}};
     if (m_options.snapshotEvery > 0)
         cluster.insert(QStringLiteral("snapshot_every"), m_options.snapshotEvery);
+    if (!m_options.members.isEmpty()) {
+        QJsonArray members;
+        for (int id : m_options.members)
+            members.append(id);
+        cluster.insert(QStringLiteral("members"), members);
+    }
     QFile file(clusterFile());
     if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(cluster).toJson()) < 0)
         return QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString());

@@ -120,6 +120,7 @@ public:
         int electionTimeoutMsMax = 300;
         int snapshotEvery = 0; // "snapshot_every" in cluster.json; 0 leaves it out (the node's default)
         QStringList extraArguments{}; // appended to every node's command line
+        QList<int> members{}; // "members" in cluster.json (the first configuration); empty leaves it out
     };
 
     struct NodeStatus

@@ -88,7 +88,7 @@ static bool sameMessage(const Message &a, const Message &b)
 void TestMessageCodec::roundTrip_data()
 {
     QTest::addColumn<int>("kind");
-    for (int kind = 0; kind < 6; ++kind)
+    for (int kind = 0; kind < 8; ++kind)
         QTest::newRow(qPrintable(QString::number(kind))) << kind;
 }
 
@@ -136,6 +136,23 @@ void TestMessageCodec::roundTrip()
         m.success = true;
         m.matchIndex = LogIndex(12);
         break;
+    case 6: {
+        Membership membership{
+            .index = {}, .voters = {NodeId(1), NodeId(2)}, .learners = {NodeId(7)}, .addresses = {}};
+        m.prevLogIndex = LogIndex(9);
+        m.prevLogTerm = Term(42);
+        m.entries = {Entry{LogIndex(10), Term(42), EntryType::Config, membership.encode()}};
+        break;
+    }
+    case 7:
+        m.type = MessageType::InstallSnapshot;
+        m.snapshot = SnapshotMeta{LogIndex(500), Term(30)};
+        m.snapshotTotalBytes = 4;
+        m.snapshotChunk = QByteArray(4, 'x');
+        m.snapshotDone = true;
+        m.snapshotMembership =
+            Membership{.index = LogIndex(480), .voters = {NodeId(3)}, .learners = {}, .addresses = {}};
+        break;
     }
     const QByteArray bytes = encodeMessage(m, 0x0003'0000'0017ull);
     Message decoded;
@@ -143,6 +160,7 @@ void TestMessageCodec::roundTrip()
     const QString error = decodeMessage(bytes, decoded, traceId);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QVERIFY(sameMessage(m, decoded));
+    QVERIFY(m.snapshotMembership == decoded.snapshotMembership);
     QCOMPARE(traceId, 0x0003'0000'0017ull);
 }
 

@@ -124,7 +124,16 @@ void TestClusterConfig::rejectsBadFiles_data()
     row("unknown key", exampleWith(R"("heartbeat_ms")", R"("heartbeat")"),
         "cluster.json: unknown key \"heartbeat\" (expected cluster, heartbeat_ms, election_timeout_ms, "
         "prevote, "
-        "check_quorum, snapshot_every, nodes, secret_file)");
+        "check_quorum, snapshot_every, nodes, secret_file, members)");
+    row("members not an array", exampleWith(R"("heartbeat_ms": 50,)", R"("heartbeat_ms": 50, "members": 3,)"),
+        "cluster.json: members: must be a non-empty array of node ids, not 3");
+    row("members empty", exampleWith(R"("heartbeat_ms": 50,)", R"("heartbeat_ms": 50, "members": [],)"),
+        "cluster.json: members: must be a non-empty array of node ids, not an empty array");
+    row("member not a node",
+        exampleWith(R"("heartbeat_ms": 50,)", R"("heartbeat_ms": 50, "members": [1, 4],)"),
+        "cluster.json: members[1]: must be the id of one of \"nodes\", not 4");
+    row("member twice", exampleWith(R"("heartbeat_ms": 50,)", R"("heartbeat_ms": 50, "members": [2, 2],)"),
+        "cluster.json: members[1]: 2 is listed twice");
     row("secret file not a string",
         exampleWith(R"("heartbeat_ms": 50,)", R"("heartbeat_ms": 50, "secret_file": 7,)"),
         "cluster.json: secret_file: must be the path of a file holding the cluster secret, not 7");
@@ -361,6 +370,9 @@ void TestClusterConfig::toJsonRoundTrips_data()
         << QByteArray(R"({"cluster": "a\"{[,:b", "nodes": [{"id": 1, "raft": "h:1", "http": "h:2"}]})");
     QTest::newRow("placeholders in the name")
         << QByteArray(R"({"cluster": "lab %2 %8 %1", "nodes": [{"id": 1, "raft": "h:1", "http": "h:2"}]})");
+    QTest::newRow("members") << QByteArray(R"({"cluster": "grow", "members": [1, 3],
+        "nodes": [{"id": 1, "raft": "h:1", "http": "h:2"}, {"id": 2, "raft": "h:3", "http": "h:4"},
+                  {"id": 3, "raft": "h:5", "http": "h:6"}]})");
     QTest::newRow("every option set") << QByteArray(R"({"cluster": "class \"B\" \\ ü", "heartbeat_ms": 500,
         "election_timeout_ms": [3000, 6000], "prevote": false, "check_quorum": false, "snapshot_every": 7,
         "secret_file": "/etc/raftlab/%8 \"key\"",

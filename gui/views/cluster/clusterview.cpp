@@ -577,6 +577,9 @@ void ClusterView::onNodeAction(NodeAction action, NodeId node)
     case NodeAction::MakeLeader:
         Q_EMIT transferRequested(node);
         break;
+    case NodeAction::Remove:
+        Q_EMIT removeRequested(node);
+        break;
     case NodeAction::Details:
         showDetails(node);
         break;

@@ -112,6 +112,7 @@ public:
 
 Q_SIGNALS:
     void killRequested(raftlab::NodeId node);
+    void removeRequested(raftlab::NodeId node); // from the configuration (POST /admin/members)
     void restartRequested(raftlab::NodeId node);
     void freezeRequested(raftlab::NodeId node);
     void thawRequested(raftlab::NodeId node);

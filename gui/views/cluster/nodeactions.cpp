@@ -44,6 +44,8 @@ QString textOf(NodeAction action, NodeId node)
         return QObject::tr("Isolate node %1 (cut all its links)").arg(id);
     case NodeAction::MakeLeader:
         return QObject::tr("Make node %1 the leader").arg(id);
+    case NodeAction::Remove:
+        return QObject::tr("Remove node %1 from the cluster").arg(id);
     case NodeAction::Details:
         return QObject::tr("Details of node %1…").arg(id);
     }
@@ -69,6 +71,8 @@ QString whyDisabled(NodeAction action, const NodeActionContext &context)
     case NodeAction::MakeLeader:
         return context.isLeader ? QObject::tr("It leads already.")
                                 : QObject::tr("Needs a running node and a current leader to hand over.");
+    case NodeAction::Remove:
+        return QObject::tr("Needs a current leader to change the configuration.");
     case NodeAction::Details:
         break;
     }
@@ -95,6 +99,8 @@ bool nodeActionApplies(NodeAction action, const NodeActionContext &context)
     case NodeAction::MakeLeader:
         return isAlive(context) && !isFrozen(context) && context.connected && !context.isLeader &&
             context.clusterHasLeader;
+    case NodeAction::Remove:
+        return context.clusterHasLeader;
     case NodeAction::Details:
         return true;
     }

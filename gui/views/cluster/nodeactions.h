@@ -17,10 +17,10 @@ class QMenu;
 
 namespace raftlab {
 
-enum class NodeAction { Kill, Restart, Freeze, Thaw, Isolate, MakeLeader, Details };
-inline constexpr std::array<NodeAction, 7> allNodeActions{
+enum class NodeAction { Kill, Restart, Freeze, Thaw, Isolate, MakeLeader, Remove, Details };
+inline constexpr std::array<NodeAction, 8> allNodeActions{
     NodeAction::Kill,    NodeAction::Restart,    NodeAction::Freeze, NodeAction::Thaw,
-    NodeAction::Isolate, NodeAction::MakeLeader, NodeAction::Details};
+    NodeAction::Isolate, NodeAction::MakeLeader, NodeAction::Remove, NodeAction::Details};
 
 // What decides which actions apply to a node.
 struct NodeActionContext
