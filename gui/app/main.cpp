@@ -38,8 +38,7 @@ int runHeadless(int argc, char *argv[], const raftlab::GuiOptions &options)
     // A chaos run's nemesis asks dead nodes for things on purpose: their refusals are expected, not news.
     QLoggingCategory::setFilterRules(
         options.headless == raftlab::GuiOptions::Headless::Chaos
-            ? QStringLiteral(
-                  "raftlab.gui*.info=false\nraftlab.gui*.debug=false\nraftlab.gui*.warning=false")
+            ? QStringLiteral("raftlab.gui*.info=false\nraftlab.gui*.debug=false\nraftlab.gui*.warning=false")
             : QStringLiteral("raftlab.gui.info=false\nraftlab.gui.debug=false"));
     const auto play = [&app](auto &run) {
         QObject::connect(&run, &std::remove_reference_t<decltype(run)>::finished, &app,
