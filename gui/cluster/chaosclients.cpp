@@ -21,6 +21,7 @@ void ChaosClients::start()
     if (m_running || m_nodes.empty())
         return;
     m_running = true;
+    m_clock.start();
     for (int client = 0; client < m_clients; ++client)
         next(client);
 }
@@ -38,7 +39,11 @@ void ChaosClients::next(int client)
 {
     if (!m_running)
         return;
-    const QByteArray key = "k" + QByteArray::number(m_random.bounded(keyCount));
+    // A fresh set of keys every keyGenerationMs: operations on a key still overlap, but each key's history
+    // stays short, so the unknown writes of a long run never pile up on one key (Jepsen's independent
+    // keys).
+    const QByteArray key = "k" + QByteArray::number(m_clock.elapsed() / keyGenerationMs) + "-" +
+        QByteArray::number(m_random.bounded(keyCount));
     const QByteArray value = QByteArray::number(client + 1) + "-" + QByteArray::number(++m_sent);
     KvRequest request{.key = key, .value = value, .timeoutMs = requestTimeoutMs};
     request.source = KvSource::Chaos;
