@@ -12,6 +12,7 @@
 #include "core/types.h"
 #include "model/kvrequest.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QRandomGenerator>
 
@@ -28,7 +29,8 @@ class ChaosClients final : public QObject
     Q_DISABLE_COPY_MOVE(ChaosClients)
 
 public:
-    static constexpr int keyCount = 5;
+    static constexpr int keyCount = 5; // at a time
+    static constexpr int keyGenerationMs = 20'000; // then five new keys
     static constexpr int requestTimeoutMs = 2000; // asked of the node (?timeout_ms)
     static constexpr int maxPauseMs = 40; // between a client's answer and its next request
 
@@ -60,6 +62,7 @@ private:
     std::vector<NodeId> m_nodes;
     int m_clients;
     QRandomGenerator m_random;
+    QElapsedTimer m_clock; // since start(): which generation of keys is in use
     bool m_running = false;
     int m_inFlight = 0;
     quint64 m_sent = 0;

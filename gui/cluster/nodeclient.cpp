@@ -324,7 +324,7 @@ void NodeClient::sendKv(KvMethod method, const QByteArray &key, const QByteArray
         KvResult result;
         result.latencyUs = clock.nsecsElapsed() / 1000;
         reply->deleteLater();
-        result.body = reply->readAll();
+        result.body = reply->isOpen() ? reply->readAll() : QByteArray(); // a refused request never opened
         result.httpStatus = httpStatusOf(reply);
         if (result.httpStatus == 0) {
             result.networkError = networkFailure(reply);
