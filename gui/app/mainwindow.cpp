@@ -398,8 +398,6 @@ void MainWindow::buildHistory()
         m_chaosAction->setChecked(running);
         refreshControls();
     });
-    m_clusterBar->addSeparator();
-    m_clusterBar->addAction(m_chaosAction);
 
     QMenu *history = menuBar()->addMenu(tr("&History"));
     history->addAction(m_chaosAction);

@@ -88,7 +88,8 @@ void TestHeadless::headlessNeedsAScenario()
     process.start(QStringLiteral(RAFTLAB_GUI_BINARY), {QStringLiteral("--headless")});
     QVERIFY(process.waitForFinished(30'000));
     QCOMPARE(process.exitCode(), 2);
-    QVERIFY(process.readAllStandardError().contains("--headless needs either --scenario FILE or --chaos"));
+    QVERIFY(process.readAllStandardError().contains(
+        "--headless needs --scenario FILE, --chaos SECONDS or --simulate"));
 }
 
 void TestHeadless::aScenarioThatHoldsExitsZeroWithoutADisplay()
