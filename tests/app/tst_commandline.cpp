@@ -1,4 +1,6 @@
 // The executables as a user meets them: --help, --version, and a bad option that exits 2 with one line.
+#include "processrun.h"
+
 #include <QProcess>
 #include <QTest>
 
@@ -15,33 +17,6 @@ private Q_SLOTS:
     void guiWithoutDisplaySaysHowToRunIt();
 #endif
 };
-
-struct Finished
-{
-    int exitCode = -1;
-    QProcess::ExitStatus status = QProcess::CrashExit;
-    QString out;
-    QString err;
-};
-
-static Finished run(const QString &program, const QStringList &arguments,
-                    const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
-{
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.start(program, arguments);
-    Finished finished;
-    if (!process.waitForFinished(30'000)) {
-        process.kill();
-        process.waitForFinished();
-        return finished;
-    }
-    finished.exitCode = process.exitCode();
-    finished.status = process.exitStatus();
-    finished.out = QString::fromLocal8Bit(process.readAllStandardOutput());
-    finished.err = QString::fromLocal8Bit(process.readAllStandardError());
-    return finished;
-}
 
 static void addBinaryRows(const std::function<void(const char *, const QString &)> &addRow)
 {
@@ -70,14 +45,14 @@ void TestCommandLine::helpAndVersion()
     QFETCH(QStringList, options);
     const QString name = QFileInfo(binary).fileName();
 
-    const Finished help = run(binary, {QStringLiteral("--help")});
+    const ProcessRun help = runProcess(binary, {QStringLiteral("--help")}, 30'000);
     QCOMPARE(help.status, QProcess::NormalExit);
     QCOMPARE(help.exitCode, 0);
     QVERIFY2(help.out.startsWith(QStringLiteral("Usage: ") + name), qPrintable(help.out));
     for (const QString &option : options)
         QVERIFY2(help.out.contains(option), qPrintable(option));
 
-    const Finished version = run(binary, {QStringLiteral("--version")});
+    const ProcessRun version = runProcess(binary, {QStringLiteral("--version")}, 30'000);
     QCOMPARE(version.exitCode, 0);
     QCOMPARE(version.out, name + QStringLiteral(" " RAFTLAB_VERSION "\n"));
 }
@@ -91,7 +66,7 @@ void TestCommandLine::badOptionExitsTwoWithOneLine_data()
 void TestCommandLine::badOptionExitsTwoWithOneLine()
 {
     QFETCH(QString, binary);
-    const Finished bad = run(binary, {QStringLiteral("--no-such-option")});
+    const ProcessRun bad = runProcess(binary, {QStringLiteral("--no-such-option")}, 30'000);
     QCOMPARE(bad.status, QProcess::NormalExit);
     QCOMPARE(bad.exitCode, 2);
     QVERIFY2(bad.err.count(QLatin1Char('\n')) == 1 && bad.err.endsWith(QLatin1Char('\n')),
@@ -106,7 +81,7 @@ void TestCommandLine::guiWithoutDisplaySaysHowToRunIt()
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
         environment.remove(QString::fromLatin1(name));
-    const Finished headless = run(QStringLiteral(RAFTLAB_GUI_BINARY), {}, environment);
+    const ProcessRun headless = runProcess(QStringLiteral(RAFTLAB_GUI_BINARY), {}, 30'000, environment);
     QCOMPARE(headless.status, QProcess::NormalExit); // not Qt's abort
     QCOMPARE(headless.exitCode, 1);
     QVERIFY2(headless.err.contains(QStringLiteral("xvfb-run -a raftlab")), qPrintable(headless.err));

@@ -1,5 +1,7 @@
 // `raftlab --headless --scenario`: a bad file is refused before anything starts (exit 2, the step and
 // field named); a scenario plays on real nodes without a display and its verdict is the exit status.
+#include "processrun.h"
+
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -17,13 +19,7 @@ private Q_SLOTS:
     void aFailedExpectationExitsOneNamingItsStep();
 
 private:
-    struct Finished
-    {
-        int exitCode = -1;
-        QString out;
-        QString err;
-    };
-    Finished play(const QByteArray &scenario, const QStringList &extra = {});
+    ProcessRun play(const QByteArray &scenario, const QStringList &extra = {});
 
     std::unique_ptr<QTemporaryDir> m_dir;
 };
@@ -34,7 +30,7 @@ void TestHeadless::init()
     QVERIFY(m_dir->isValid());
 }
 
-TestHeadless::Finished TestHeadless::play(const QByteArray &scenario, const QStringList &extra)
+ProcessRun TestHeadless::play(const QByteArray &scenario, const QStringList &extra)
 {
     const QString path = m_dir->filePath(QStringLiteral("scenario.json"));
     QFile file(path);
@@ -44,20 +40,10 @@ TestHeadless::Finished TestHeadless::play(const QByteArray &scenario, const QStr
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
         environment.remove(QString::fromLatin1(name));
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.start(QStringLiteral(RAFTLAB_GUI_BINARY),
-                  QStringList{QStringLiteral("--headless"), QStringLiteral("--scenario"), path} + extra);
-    Finished finished;
-    if (!process.waitForFinished(240'000)) { // a loaded CI machine starts nodes slowly
-        process.kill();
-        process.waitForFinished();
-        return finished;
-    }
-    finished.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    finished.out = QString::fromUtf8(process.readAllStandardOutput());
-    finished.err = QString::fromUtf8(process.readAllStandardError());
-    return finished;
+    // A loaded CI machine starts nodes slowly.
+    return runProcess(QStringLiteral(RAFTLAB_GUI_BINARY),
+                      QStringList{QStringLiteral("--headless"), QStringLiteral("--scenario"), path} + extra,
+                      240'000, environment);
 }
 
 void TestHeadless::aBadFileIsRefusedBeforeAnythingStarts_data()
@@ -75,7 +61,7 @@ void TestHeadless::aBadFileIsRefusedBeforeAnythingStarts()
 {
     QFETCH(QByteArray, scenario);
     QFETCH(QString, expected);
-    const Finished finished = play(scenario);
+    const ProcessRun finished = play(scenario);
     QCOMPARE(finished.exitCode, 2);
     QVERIFY2(finished.err.contains(expected), qPrintable(finished.err));
     QCOMPARE(finished.err.count(QLatin1Char('\n')), 1);
@@ -84,17 +70,17 @@ void TestHeadless::aBadFileIsRefusedBeforeAnythingStarts()
 
 void TestHeadless::headlessNeedsAScenario()
 {
-    QProcess process;
-    process.start(QStringLiteral(RAFTLAB_GUI_BINARY), {QStringLiteral("--headless")});
-    QVERIFY(process.waitForFinished(30'000));
-    QCOMPARE(process.exitCode(), 2);
-    QVERIFY(process.readAllStandardError().contains(
-        "--headless needs --scenario FILE, --chaos SECONDS or --simulate"));
+    const ProcessRun run =
+        runProcess(QStringLiteral(RAFTLAB_GUI_BINARY), {QStringLiteral("--headless")}, 30'000);
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(
+        run.err.contains(QStringLiteral("--headless needs --scenario FILE, --chaos SECONDS or --simulate")),
+        qPrintable(run.err));
 }
 
 void TestHeadless::aScenarioThatHoldsExitsZeroWithoutADisplay()
 {
-    const Finished finished = play(R"({"title":"Write and read","nodes":3,"steps":[
+    const ProcessRun finished = play(R"({"title":"Write and read","nodes":3,"steps":[
         {"do":"wait_leader","within_ms":30000},
         {"do":"put","key":"k","value":"v","timeout_ms":20000},
         {"do":"get","node":2,"key":"k","expect_value":"v","timeout_ms":20000},
@@ -108,7 +94,7 @@ void TestHeadless::aScenarioThatHoldsExitsZeroWithoutADisplay()
 
 void TestHeadless::aFailedExpectationExitsOneNamingItsStep()
 {
-    const Finished finished = play(R"({"title":"Wrong","nodes":1,"steps":[
+    const ProcessRun finished = play(R"({"title":"Wrong","nodes":1,"steps":[
         {"do":"wait_leader","within_ms":30000},
         {"do":"expect","role_of":1,"role":"candidate","within_ms":300},
         {"do":"heal"}]})");

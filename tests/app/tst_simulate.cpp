@@ -1,6 +1,8 @@
 // `raftlab --headless --simulate`: run as a user would. Bad flags exit 2 with one line; the same seed
 // gives a byte-identical trace file; a simulated lesson passes; a sabotaged run exits 1 naming the
 // broken property and the step.
+#include "processrun.h"
+
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -8,27 +10,9 @@
 
 namespace {
 
-struct Finished
+ProcessRun run(const QStringList &arguments)
 {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Finished run(const QStringList &arguments)
-{
-    QProcess process;
-    process.start(QStringLiteral(RAFTLAB_GUI_BINARY), arguments);
-    Finished finished;
-    if (!process.waitForFinished(120'000)) {
-        process.kill();
-        process.waitForFinished();
-        return finished;
-    }
-    finished.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    finished.out = QString::fromUtf8(process.readAllStandardOutput());
-    finished.err = QString::fromUtf8(process.readAllStandardError());
-    return finished;
+    return runProcess(QStringLiteral(RAFTLAB_GUI_BINARY), arguments, 120'000);
 }
 
 QByteArray contentsOf(const QString &path)
@@ -113,7 +97,7 @@ void TestSimulate::badFlagsExitTwoWithOneLine()
 {
     QFETCH(QStringList, arguments);
     QFETCH(QString, expected);
-    const Finished finished = run(arguments);
+    const ProcessRun finished = run(arguments);
     QCOMPARE(finished.exitCode, 2);
     QVERIFY2(finished.err.contains(expected), qPrintable(finished.err));
     QCOMPARE(finished.err.count(QLatin1Char('\n')), 1);
@@ -125,7 +109,7 @@ void TestSimulate::sameSeedGivesAByteIdenticalTrace()
     QVERIFY(dir.isValid());
     const auto traced = [&dir](const QString &name, const QString &seed) {
         const QString path = dir.filePath(name);
-        const Finished finished =
+        const ProcessRun finished =
             run({QStringLiteral("--headless"), QStringLiteral("--simulate"), QStringLiteral("--virtual-ms"),
                  QStringLiteral("10000"), QStringLiteral("--seed"), seed, QStringLiteral("--trace"), path});
         if (finished.exitCode != 0)
@@ -156,7 +140,7 @@ void TestSimulate::sameSeedGivesAByteIdenticalTrace()
 
 void TestSimulate::figure8PassesInTheSimulator()
 {
-    const Finished finished = run(
+    const ProcessRun finished = run(
         {QStringLiteral("--headless"), QStringLiteral("--simulate"), QStringLiteral("--scenario"), figure8});
     QCOMPARE(finished.exitCode, 0);
     QVERIFY2(finished.out.contains(QLatin1String("PASS: every expectation held")), qPrintable(finished.out));
@@ -165,7 +149,7 @@ void TestSimulate::figure8PassesInTheSimulator()
 
 void TestSimulate::aSabotagedRunExitsOneNamingTheViolation()
 {
-    const Finished finished =
+    const ProcessRun finished =
         run({QStringLiteral("--headless"), QStringLiteral("--simulate"), QStringLiteral("--scenario"),
              figure8, QStringLiteral("--sabotage"), QStringLiteral("commit-old-term-entries")});
     QCOMPARE(finished.exitCode, 1);
@@ -177,7 +161,7 @@ void TestSimulate::aSabotagedRunExitsOneNamingTheViolation()
 
 void TestSimulate::aSimulatedLessonIsRefusedOnRealNodes()
 {
-    const Finished finished = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), figure8});
+    const ProcessRun finished = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), figure8});
     QCOMPARE(finished.exitCode, 2);
     QVERIFY2(finished.err.contains(QLatin1String("--simulate")), qPrintable(finished.err));
 }

@@ -3,6 +3,7 @@
 // that stops arriving halfway is answered 408 while one that keeps arriving is not, and connections
 // beyond the cap are answered 503 and closed.
 #include "http/httplistener.h"
+#include "rawhttpclient.h"
 
 #include <QHttpServer>
 #include <QTcpSocket>
@@ -16,26 +17,6 @@ namespace {
 
 constexpr int maxConnections = 4;
 constexpr int sweepIntervalMs = 200;
-
-// A client socket that collects everything the server sends.
-class Client
-{
-public:
-    explicit Client(quint16 port) { m_socket.connectToHost(QHostAddress::LocalHost, port); }
-
-    bool waitConnected() { return m_socket.waitForConnected(5000); }
-    void send(const QByteArray &bytes) { m_socket.write(bytes); }
-    QByteArray received()
-    {
-        m_received += m_socket.readAll();
-        return m_received;
-    }
-    bool isOpen() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
-
-private:
-    QTcpSocket m_socket;
-    QByteArray m_received;
-};
 
 } // namespace
 
@@ -89,7 +70,7 @@ void TestConnectionGate::cleanup()
 
 void TestConnectionGate::servedRequestsPassThrough()
 {
-    Client client(m_port);
+    RawHttpClient client(m_port);
     QVERIFY(client.waitConnected());
     client.send("POST /echo HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello");
     QTRY_VERIFY(client.received().endsWith("hello"));
@@ -106,7 +87,7 @@ void TestConnectionGate::servedRequestsPassThrough()
 
 void TestConnectionGate::refusedRequestNeverReachesAHandler()
 {
-    Client client(m_port);
+    RawHttpClient client(m_port);
     QVERIFY(client.waitConnected());
     // Refused, with a valid request right behind it in the same packet: neither is handled.
     client.send("POST /echo HTTP/1.1\r\nOrigin: http://evil.example\r\nContent-Length: 3\r\n\r\nabc"
@@ -122,7 +103,7 @@ void TestConnectionGate::refusedRequestNeverReachesAHandler()
 
 void TestConnectionGate::stalledRequestGets408()
 {
-    Client client(m_port);
+    RawHttpClient client(m_port);
     QVERIFY(client.waitConnected());
     client.send("POST /echo HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc");
     QTRY_VERIFY_WITH_TIMEOUT(client.received().startsWith("HTTP/1.1 408 "), 20 * sweepIntervalMs);
@@ -133,7 +114,7 @@ void TestConnectionGate::stalledRequestGets408()
 
 void TestConnectionGate::slowButMovingRequestIsServed()
 {
-    Client client(m_port);
+    RawHttpClient client(m_port);
     QVERIFY(client.waitConnected());
     const QByteArray request = "POST /echo HTTP/1.1\r\nContent-Length: 6\r\n\r\nslowly";
     for (const char byte : request) { // a byte every tenth of a sweep: about five sweeps in all
@@ -147,9 +128,9 @@ void TestConnectionGate::slowButMovingRequestIsServed()
 
 void TestConnectionGate::idleConnectionsStay()
 {
-    Client idle(m_port);
+    RawHttpClient idle(m_port);
     QVERIFY(idle.waitConnected());
-    Client served(m_port);
+    RawHttpClient served(m_port);
     QVERIFY(served.waitConnected());
     served.send("POST /echo HTTP/1.1\r\nContent-Length: 2\r\n\r\nok");
     QTRY_VERIFY(served.received().endsWith("ok"));
@@ -161,13 +142,13 @@ void TestConnectionGate::idleConnectionsStay()
 
 void TestConnectionGate::connectionsOverTheCapGet503()
 {
-    std::vector<std::unique_ptr<Client>> clients;
+    std::vector<std::unique_ptr<RawHttpClient>> clients;
     for (int i = 0; i < maxConnections; ++i) {
-        clients.push_back(std::make_unique<Client>(m_port));
+        clients.push_back(std::make_unique<RawHttpClient>(m_port));
         QVERIFY(clients.back()->waitConnected());
     }
     QTRY_COMPARE(m_listener->connectionCount(), maxConnections);
-    Client over(m_port);
+    RawHttpClient over(m_port);
     QVERIFY(over.waitConnected());
     over.send("POST /echo HTTP/1.1\r\nContent-Length: 2\r\n\r\nno");
     QTRY_VERIFY(over.received().contains("\"too_many_connections\""));
@@ -177,7 +158,7 @@ void TestConnectionGate::connectionsOverTheCapGet503()
     // One leaves: the next is served.
     clients.pop_back();
     QTRY_COMPARE(m_listener->connectionCount(), maxConnections - 1);
-    Client next(m_port);
+    RawHttpClient next(m_port);
     QVERIFY(next.waitConnected());
     next.send("POST /echo HTTP/1.1\r\nContent-Length: 3\r\n\r\nyes");
     QTRY_VERIFY(next.received().endsWith("yes"));

@@ -5,6 +5,7 @@
 // connection, and that refusals, stalls and dropped answers keep that order too.
 #include "http/httplistener.h"
 #include "http/kvfastpath.h"
+#include "rawhttpclient.h"
 
 #include <QHttpServer>
 #include <QTcpSocket>
@@ -18,25 +19,6 @@ using namespace raftlab;
 namespace {
 
 constexpr int sweepIntervalMs = 200;
-
-class Client
-{
-public:
-    explicit Client(quint16 port) { m_socket.connectToHost(QHostAddress::LocalHost, port); }
-
-    bool waitConnected() { return m_socket.waitForConnected(5000); }
-    void send(const QByteArray &bytes) { m_socket.write(bytes); }
-    QByteArray received()
-    {
-        m_received += m_socket.readAll();
-        return m_received;
-    }
-    bool isOpen() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
-
-private:
-    QTcpSocket m_socket;
-    QByteArray m_received;
-};
 
 QByteArray answer(const QByteArray &body)
 {
@@ -181,7 +163,7 @@ void TestKvFastPath::cleanup()
 
 void TestKvFastPath::fastRequestsNeverReachQHttpServer()
 {
-    Client client(m_port);
+    RawHttpClient client(m_port);
     QVERIFY(client.waitConnected());
     client.send("PUT /kv/a?timeout_ms=50 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nhel");
     QTest::qWait(20); // the body in two pieces
@@ -197,7 +179,7 @@ void TestKvFastPath::fastRequestsNeverReachQHttpServer()
 
 void TestKvFastPath::answersLeaveInArrivalOrder()
 {
-    Client client(m_port);
+    RawHttpClient client(m_port);
     QVERIFY(client.waitConnected());
     client.send("GET /kv/1 HTTP/1.1\r\n\r\nGET /kv/2 HTTP/1.1\r\n\r\nPUT /kv/3 HTTP/1.1\r\nContent-Length: "
                 "1\r\n\r\nx");
@@ -213,7 +195,7 @@ void TestKvFastPath::answersLeaveInArrivalOrder()
 
 void TestKvFastPath::otherRequestWaitsThenConnectionGoesToQHttpServer()
 {
-    Client client(m_port);
+    RawHttpClient client(m_port);
     QVERIFY(client.waitConnected());
     client.send("PUT /kv/a HTTP/1.1\r\nContent-Length: 1\r\n\r\nx"
                 "POST /echo HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi"
@@ -238,7 +220,7 @@ void TestKvFastPath::otherRequestWaitsThenConnectionGoesToQHttpServer()
 
 void TestKvFastPath::refusalComesAfterEarlierAnswers()
 {
-    Client client(m_port);
+    RawHttpClient client(m_port);
     QVERIFY(client.waitConnected());
     client.send("GET /kv/a HTTP/1.1\r\n\r\n"
                 "PUT /kv/b HTTP/1.1\r\nOrigin: http://evil.example\r\nContent-Length: 1\r\n\r\nx");
@@ -255,7 +237,7 @@ void TestKvFastPath::refusalComesAfterEarlierAnswers()
 
 void TestKvFastPath::stalledFastRequestGets408()
 {
-    Client client(m_port);
+    RawHttpClient client(m_port);
     QVERIFY(client.waitConnected());
     client.send("PUT /kv/a HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc");
     QTRY_VERIFY_WITH_TIMEOUT(client.received().startsWith("HTTP/1.1 408 "), 20 * sweepIntervalMs);
@@ -265,7 +247,7 @@ void TestKvFastPath::stalledFastRequestGets408()
 
 void TestKvFastPath::droppedAnswerIs500AndTheConnectionGoesOn()
 {
-    Client client(m_port);
+    RawHttpClient client(m_port);
     QVERIFY(client.waitConnected());
     m_dropFast = true;
     client.send("GET /kv/a HTTP/1.1\r\n\r\n");
