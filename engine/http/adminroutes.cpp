@@ -66,6 +66,11 @@ QString peersSentence(NodeId self, const std::set<NodeId> &peers)
         .arg(names.join(QStringLiteral(", ")));
 }
 
+void respondBadRequest(QHttpServerResponder &&responder, const QString &message)
+{
+    respondNow(std::move(responder), Status::BadRequest, errorJson(QStringLiteral("bad_request"), message));
+}
+
 } // namespace
 
 bool HttpApi::adminAllowed(const QHttpServerRequest &request) const
@@ -76,154 +81,150 @@ bool HttpApi::adminAllowed(const QHttpServerRequest &request) const
         request.value("Authorization") == QByteArray("Bearer ") + m_options.adminToken.toUtf8();
 }
 
+bool HttpApi::admitAdmin(const QHttpServerRequest &request, QHttpServerResponder &responder) const
+{
+    if (adminAllowed(request))
+        return true;
+    respondNow(std::move(responder), Status::Forbidden,
+               errorJson(QStringLiteral("forbidden"),
+                         QStringLiteral("admin routes answer loopback clients, or "
+                                        "clients with the node's admin token")));
+    return false;
+}
+
+void HttpApi::addAdminRoute(const QString &path, AdminHandler handler)
+{
+    m_server.route(path, QHttpServerRequest::Method::Post,
+                   [this, handler](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                       if (!admitAdmin(request, responder))
+                           return;
+                       QJsonObject body;
+                       const QByteArray raw = request.body().trimmed();
+                       if (!raw.isEmpty()) {
+                           if (const QString error = parseObject(raw, body); !error.isEmpty())
+                               return respondBadRequest(std::move(responder), error);
+                       }
+                       (this->*handler)(body, std::move(responder));
+                   });
+}
+
 void HttpApi::addAdminRoutes()
 {
-    // Every admin route: check the caller, parse the JSON body, then act.
-    const auto adminRoute = [this](const QString &path,
-                                   std::function<void(const QJsonObject &, QHttpServerResponder &&)> act) {
-        m_server.route(
-            path, QHttpServerRequest::Method::Post,
-            [this, act](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                if (!adminAllowed(request)) {
-                    respondNow(std::move(responder), Status::Forbidden,
-                               errorJson(QStringLiteral("forbidden"),
-                                         QStringLiteral("admin routes answer loopback clients, or clients "
-                                                        "with the node's admin token")));
-                    return;
-                }
-                QJsonObject body;
-                const QByteArray raw = request.body().trimmed();
-                if (!raw.isEmpty()) {
-                    if (const QString error = parseObject(raw, body); !error.isEmpty()) {
-                        respondNow(std::move(responder), Status::BadRequest,
-                                   errorJson(QStringLiteral("bad_request"), error));
-                        return;
-                    }
-                }
-                act(body, std::move(responder));
-            });
+    addAdminRoute(QStringLiteral("/admin/partition"), &HttpApi::blockPeers);
+    addAdminRoute(QStringLiteral("/admin/net"), &HttpApi::setNetworkFaults);
+    addAdminRoute(QStringLiteral("/admin/timing"), &HttpApi::setTimers);
+    addAdminRoute(QStringLiteral("/admin/transfer"), &HttpApi::transferLeadership);
+    addAdminRoute(QStringLiteral("/admin/timeout"), &HttpApi::startElection);
+}
+
+void HttpApi::blockPeers(const QJsonObject &body, QHttpServerResponder &&responder)
+{
+    if (!body.value(QStringLiteral("peers")).isArray())
+        return respondBadRequest(std::move(responder), QStringLiteral("expected {\"peers\": [ids]}"));
+    std::set<NodeId> peers;
+    for (const QJsonValue &value : body.value(QStringLiteral("peers")).toArray()) {
+        const std::optional<int> id = intIn(value, 1, 1'000'000);
+        if (!id || !m_options.cluster.member(NodeId(std::uint32_t(*id))) ||
+            NodeId(std::uint32_t(*id)) == m_node->id())
+            return respondBadRequest(std::move(responder),
+                                     QStringLiteral("peers must be ids of other members of the cluster"));
+        peers.insert(NodeId(std::uint32_t(*id)));
+    }
+    m_node->transport()->setBlockedPeers(peers);
+    publishFaults(peersSentence(m_node->id(), peers));
+    respondNow(std::move(responder), Status::Ok,
+               QJsonObject{{QStringLiteral("blocked_peers"), idArray(peers)}});
+}
+
+void HttpApi::setNetworkFaults(const QJsonObject &body, QHttpServerResponder &&responder)
+{
+    NetworkFaults faults;
+    const auto delay = intIn(body.value(QStringLiteral("delay_ms")), 0, 60'000);
+    const auto jitter = intIn(body.value(QStringLiteral("jitter_ms")), 0, 60'000);
+    const QJsonValue loss = body.value(QStringLiteral("loss"));
+    if ((body.contains(QStringLiteral("delay_ms")) && !delay) ||
+        (body.contains(QStringLiteral("jitter_ms")) && !jitter) ||
+        (body.contains(QStringLiteral("loss")) &&
+         (!loss.isDouble() || loss.toDouble() < 0 || loss.toDouble() > 1)))
+        return respondBadRequest(
+            std::move(responder),
+            QStringLiteral("expected {\"delay_ms\": 0..60000, \"jitter_ms\": 0..60000, \"loss\": 0..1}"));
+    faults.delayMs = delay.value_or(0);
+    faults.jitterMs = jitter.value_or(0);
+    faults.loss = loss.toDouble(0);
+    m_node->transport()->setFaults(faults);
+    publishFaults(QStringLiteral("Node %1 now delays its outgoing messages by %2 ms (jitter %3 ms) and "
+                                 "loses %4% of them.")
+                      .arg(m_node->id().value)
+                      .arg(faults.delayMs)
+                      .arg(faults.jitterMs)
+                      .arg(faults.loss * 100.0, 0, 'g', 3));
+    respondNow(std::move(responder), Status::Ok,
+               QJsonObject{{QStringLiteral("delay_ms"), faults.delayMs},
+                           {QStringLiteral("jitter_ms"), faults.jitterMs},
+                           {QStringLiteral("loss"), faults.loss}});
+}
+
+void HttpApi::setTimers(const QJsonObject &body, QHttpServerResponder &&responder)
+{
+    const auto heartbeat = intIn(body.value(QStringLiteral("heartbeat_ms")), 1, 3'600'000);
+    const QJsonArray range = body.value(QStringLiteral("election_timeout_ms")).toArray();
+    const int min = range.size() == 2 ? intIn(range[0], 1, 3'600'000).value_or(0) : 0;
+    const int max = range.size() == 2 ? intIn(range[1], 1, 3'600'000).value_or(0) : 0;
+    if (!heartbeat || min == 0 || max == 0 || min >= max || *heartbeat >= min ||
+        !m_node->setTiming(*heartbeat, min, max))
+        return respondBadRequest(
+            std::move(responder),
+            QStringLiteral("expected {\"heartbeat_ms\": H, \"election_timeout_ms\": [MIN, MAX]} with "
+                           "H < MIN < MAX, at least one %1 ms tick apart")
+                .arg(m_node->settings().tickMs));
+    const auto [appliedMin, appliedMax] = m_node->electionTimeoutMs();
+    publishFaults(QStringLiteral("Node %1 now sends heartbeats every %2 ms and times out elections after "
+                                 "%3–%4 ms.")
+                      .arg(m_node->id().value)
+                      .arg(m_node->heartbeatMs())
+                      .arg(appliedMin)
+                      .arg(appliedMax));
+    respondNow(std::move(responder), Status::Ok,
+               QJsonObject{{QStringLiteral("heartbeat_ms"), m_node->heartbeatMs()},
+                           {QStringLiteral("election_timeout_ms"), QJsonArray{appliedMin, appliedMax}}});
+}
+
+void HttpApi::transferLeadership(const QJsonObject &body, QHttpServerResponder &&responder)
+{
+    const auto to = intIn(body.value(QStringLiteral("to")), 1, 1'000'000);
+    if (!to)
+        return respondBadRequest(std::move(responder), QStringLiteral("expected {\"to\": id}"));
+    const TransferResult result = m_node->transferLeadership(NodeId(std::uint32_t(*to)));
+    const auto status = [to](const QString &status) {
+        return QJsonObject{{QStringLiteral("status"), status}, {QStringLiteral("to"), *to}};
     };
-    const auto bad = [](QHttpServerResponder &&responder, const QString &message) {
-        respondNow(std::move(responder), Status::BadRequest,
-                   errorJson(QStringLiteral("bad_request"), message));
-    };
+    switch (result.status) {
+    case TransferResult::Status::Started:
+        return respondNow(std::move(responder), Status::Ok, status(QStringLiteral("started")));
+    case TransferResult::Status::AlreadyLeader:
+        return respondNow(std::move(responder), Status::Ok, status(QStringLiteral("already_leader")));
+    case TransferResult::Status::UnknownTarget:
+        return respondBadRequest(std::move(responder),
+                                 QStringLiteral("node %1 is not a member of the cluster").arg(*to));
+    case TransferResult::Status::NotLeader: {
+        QJsonObject error = errorJson(QStringLiteral("not_leader"),
+                                      QStringLiteral("only the leader can hand over leadership; ask it"));
+        error.insert(QStringLiteral("leader"), idOrNull(result.leader));
+        return respondNow(std::move(responder), Status::Conflict, error);
+    }
+    }
+}
 
-    adminRoute(QStringLiteral("/admin/partition"),
-               [this, bad](const QJsonObject &body, QHttpServerResponder &&responder) {
-                   if (!body.value(QStringLiteral("peers")).isArray())
-                       return bad(std::move(responder), QStringLiteral("expected {\"peers\": [ids]}"));
-                   std::set<NodeId> peers;
-                   for (const QJsonValue &value : body.value(QStringLiteral("peers")).toArray()) {
-                       const std::optional<int> id = intIn(value, 1, 1'000'000);
-                       if (!id || !m_options.cluster.member(NodeId(std::uint32_t(*id))) ||
-                           NodeId(std::uint32_t(*id)) == m_node->id())
-                           return bad(std::move(responder),
-                                      QStringLiteral("peers must be ids of other members of the cluster"));
-                       peers.insert(NodeId(std::uint32_t(*id)));
-                   }
-                   m_node->transport()->setBlockedPeers(peers);
-                   publishFaults(peersSentence(m_node->id(), peers));
-                   respondNow(std::move(responder), Status::Ok,
-                              QJsonObject{{QStringLiteral("blocked_peers"), idArray(peers)}});
-               });
-
-    adminRoute(
-        QStringLiteral("/admin/net"), [this, bad](const QJsonObject &body, QHttpServerResponder &&responder) {
-            NetworkFaults faults;
-            const auto delay = intIn(body.value(QStringLiteral("delay_ms")), 0, 60'000);
-            const auto jitter = intIn(body.value(QStringLiteral("jitter_ms")), 0, 60'000);
-            const QJsonValue loss = body.value(QStringLiteral("loss"));
-            if ((body.contains(QStringLiteral("delay_ms")) && !delay) ||
-                (body.contains(QStringLiteral("jitter_ms")) && !jitter) ||
-                (body.contains(QStringLiteral("loss")) &&
-                 (!loss.isDouble() || loss.toDouble() < 0 || loss.toDouble() > 1)))
-                return bad(std::move(responder),
-                           QStringLiteral(
-                               "expected {\"delay_ms\": 0..60000, \"jitter_ms\": 0..60000, \"loss\": 0..1}"));
-            faults.delayMs = delay.value_or(0);
-            faults.jitterMs = jitter.value_or(0);
-            faults.loss = loss.toDouble(0);
-            m_node->transport()->setFaults(faults);
-            publishFaults(
-                QStringLiteral("Node %1 now delays its outgoing messages by %2 ms (jitter %3 ms) and "
-                               "loses %4% of them.")
-                    .arg(m_node->id().value)
-                    .arg(faults.delayMs)
-                    .arg(faults.jitterMs)
-                    .arg(faults.loss * 100.0, 0, 'g', 3));
-            respondNow(std::move(responder), Status::Ok,
-                       QJsonObject{{QStringLiteral("delay_ms"), faults.delayMs},
-                                   {QStringLiteral("jitter_ms"), faults.jitterMs},
-                                   {QStringLiteral("loss"), faults.loss}});
-        });
-
-    adminRoute(
-        QStringLiteral("/admin/timing"),
-        [this, bad](const QJsonObject &body, QHttpServerResponder &&responder) {
-            const auto heartbeat = intIn(body.value(QStringLiteral("heartbeat_ms")), 1, 3'600'000);
-            const QJsonArray range = body.value(QStringLiteral("election_timeout_ms")).toArray();
-            const int min = range.size() == 2 ? intIn(range[0], 1, 3'600'000).value_or(0) : 0;
-            const int max = range.size() == 2 ? intIn(range[1], 1, 3'600'000).value_or(0) : 0;
-            if (!heartbeat || min == 0 || max == 0 || min >= max || *heartbeat >= min ||
-                !m_node->setTiming(*heartbeat, min, max))
-                return bad(
-                    std::move(responder),
-                    QStringLiteral("expected {\"heartbeat_ms\": H, \"election_timeout_ms\": [MIN, MAX]} with "
-                                   "H < MIN < MAX, at least one %1 ms tick apart")
-                        .arg(m_node->settings().tickMs));
-            const auto [appliedMin, appliedMax] = m_node->electionTimeoutMs();
-            publishFaults(
-                QStringLiteral("Node %1 now sends heartbeats every %2 ms and times out elections after "
-                               "%3–%4 ms.")
-                    .arg(m_node->id().value)
-                    .arg(m_node->heartbeatMs())
-                    .arg(appliedMin)
-                    .arg(appliedMax));
-            respondNow(
-                std::move(responder), Status::Ok,
-                QJsonObject{{QStringLiteral("heartbeat_ms"), m_node->heartbeatMs()},
-                            {QStringLiteral("election_timeout_ms"), QJsonArray{appliedMin, appliedMax}}});
-        });
-
-    adminRoute(QStringLiteral("/admin/transfer"),
-               [this, bad](const QJsonObject &body, QHttpServerResponder &&responder) {
-                   const auto to = intIn(body.value(QStringLiteral("to")), 1, 1'000'000);
-                   if (!to)
-                       return bad(std::move(responder), QStringLiteral("expected {\"to\": id}"));
-                   const TransferResult result = m_node->transferLeadership(NodeId(std::uint32_t(*to)));
-                   switch (result.status) {
-                   case TransferResult::Status::Started:
-                       return respondNow(std::move(responder), Status::Ok,
-                                         QJsonObject{{QStringLiteral("status"), QStringLiteral("started")},
-                                                     {QStringLiteral("to"), *to}});
-                   case TransferResult::Status::AlreadyLeader:
-                       return respondNow(
-                           std::move(responder), Status::Ok,
-                           QJsonObject{{QStringLiteral("status"), QStringLiteral("already_leader")},
-                                       {QStringLiteral("to"), *to}});
-                   case TransferResult::Status::UnknownTarget:
-                       return bad(std::move(responder),
-                                  QStringLiteral("node %1 is not a member of the cluster").arg(*to));
-                   case TransferResult::Status::NotLeader: {
-                       QJsonObject error =
-                           errorJson(QStringLiteral("not_leader"),
-                                     QStringLiteral("only the leader can hand over leadership; ask it"));
-                       error.insert(QStringLiteral("leader"), idOrNull(result.leader));
-                       return respondNow(std::move(responder), Status::Conflict, error);
-                   }
-                   }
-               });
-
-    adminRoute(QStringLiteral("/admin/timeout"),
-               [this](const QJsonObject &, QHttpServerResponder &&responder) {
-                   const bool wasLeader = m_node->role() == Role::Leader;
-                   if (!wasLeader)
-                       m_node->campaignNow();
-                   respondNow(std::move(responder), Status::Ok,
-                              QJsonObject{{QStringLiteral("status"),
-                                           wasLeader ? QStringLiteral("already_leader")
-                                                     : QStringLiteral("election_started")}});
-               });
+void HttpApi::startElection(const QJsonObject &, QHttpServerResponder &&responder)
+{
+    const bool wasLeader = m_node->role() == Role::Leader;
+    if (!wasLeader)
+        m_node->campaignNow();
+    respondNow(
+        std::move(responder), Status::Ok,
+        QJsonObject{{QStringLiteral("status"),
+                     wasLeader ? QStringLiteral("already_leader") : QStringLiteral("election_started")}});
 }
 
 } // namespace raftlab

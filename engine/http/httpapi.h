@@ -82,7 +82,18 @@ private:
     void retryWaitingForLeader();
     void answer(const RequestPtr &request, const PendingRequests::Answer &answer);
 
+    // The admin routes (adminroutes.cpp): each one's function gets the caller already admitted and the
+    // body parsed as a JSON object.
+    using AdminHandler = void (HttpApi::*)(const QJsonObject &body, QHttpServerResponder &&responder);
+    void addAdminRoute(const QString &path, AdminHandler handler);
     bool adminAllowed(const QHttpServerRequest &request) const;
+    // Answers 403 and returns false when the caller may not use admin routes.
+    bool admitAdmin(const QHttpServerRequest &request, QHttpServerResponder &responder) const;
+    void blockPeers(const QJsonObject &body, QHttpServerResponder &&responder);
+    void setNetworkFaults(const QJsonObject &body, QHttpServerResponder &&responder);
+    void setTimers(const QJsonObject &body, QHttpServerResponder &&responder);
+    void transferLeadership(const QJsonObject &body, QHttpServerResponder &&responder);
+    void startElection(const QJsonObject &body, QHttpServerResponder &&responder);
     void publish(const QJsonObject &event);
     // A `faults` event: this node's lab conditions (blocked peers, delay/loss, timers) after an admin
     // route changed them, so that a viewer learns of a cut link from the node itself, as it happens.

@@ -115,13 +115,8 @@ void HttpApi::addMemberRoutes()
     m_server.route(
         QStringLiteral("/admin/members"), QHttpServerRequest::Method::Post,
         [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            if (!adminAllowed(request)) {
-                respondNow(std::move(responder), Status::Forbidden,
-                           errorJson(QStringLiteral("forbidden"),
-                                     QStringLiteral("admin routes answer loopback clients, or clients with "
-                                                    "the node's admin token")));
+            if (!admitAdmin(request, responder))
                 return;
-            }
             MembershipChange change;
             if (const QString error = parseChange(request.body(), change); !error.isEmpty()) {
                 respondNow(std::move(responder), Status::BadRequest,
