@@ -305,6 +305,14 @@ Messages RaftCore::takeMessagesToSendNow()
     return std::exchange(m_ready.messages, Messages{});
 }
 
+Entries RaftCore::takeDurableCommitted()
+{
+    const InvariantGuard guard(*this);
+    if (m_halted || m_snapshotInFlight || m_ready.snapshot)
+        return {};
+    return m_log.takeCommitted(static_cast<std::size_t>(-1), m_log.durableIndex());
+}
+
 Ready RaftCore::halt()
 {
     const InvariantGuard guard(*this);

@@ -120,11 +120,12 @@ void RaftLog::commitTo(LogIndex index)
         m_commit = index;
 }
 
-Entries RaftLog::takeCommitted(std::size_t maxBytes)
+Entries RaftLog::takeCommitted(std::size_t maxBytes, LogIndex upTo)
 {
-    if (m_applied >= m_commit)
+    const LogIndex last = std::min(m_commit, upTo);
+    if (m_applied >= last)
         return {};
-    Entries committed = slice(m_applied.next(), m_commit.next(), static_cast<std::size_t>(-1), maxBytes);
+    Entries committed = slice(m_applied.next(), last.next(), static_cast<std::size_t>(-1), maxBytes);
     m_applied = committed.back().index;
     return committed;
 }

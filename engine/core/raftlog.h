@@ -47,8 +47,8 @@ public:
     LogIndex commitIndex() const { return m_commit; }
     void commitTo(LogIndex index);
     LogIndex appliedIndex() const { return m_applied; }
-    // Committed entries not yet handed to the owner; marks them as handed out.
-    Entries takeCommitted(std::size_t maxBytes);
+    // Committed entries not yet handed to the owner, up to `upTo`; marks them as handed out.
+    Entries takeCommitted(std::size_t maxBytes, LogIndex upTo = LogIndex{~std::uint64_t{0}});
     bool hasCommittedToHandOut() const { return m_applied < m_commit; }
 
     const Snapshot &snapshot() const { return m_snapshot; }

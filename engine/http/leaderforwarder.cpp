@@ -7,18 +7,27 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <deque>
+#include <limits>
+#include <optional>
 
 namespace raftlab {
 
-// One keep-alive connection to a server: one request at a time, its answer read by HttpResponseParser.
+// One keep-alive connection to a server. Key-value requests are pipelined on it, up to
+// `maxInFlight` at a time: the leader reads them together and answers them in order, which
+// HttpResponseParser reads one after another. Any other request goes alone on a connection that then
+// takes nothing more (the leader hands such a connection to QHttpServer for good, which this forwarder
+// does not pipeline into).
 class ForwardConnection final : public QObject
 {
 public:
-    ForwardConnection(LeaderForwarder *owner, const QString &key, const QString &host, quint16 port)
+    ForwardConnection(LeaderForwarder *owner, const QString &key, const QString &host, quint16 port,
+                      int maxInFlight)
         : QObject(owner)
         , m_owner(owner)
         , m_key(key)
         , m_socket(new QTcpSocket(this))
+        , m_maxInFlight(maxInFlight)
     {
         connect(m_socket, &QTcpSocket::connected, this, &ForwardConnection::onConnected);
         connect(m_socket, &QTcpSocket::readyRead, this, &ForwardConnection::onReadyRead);
@@ -31,24 +40,41 @@ public:
     }
 
     const QString &key() const { return m_key; }
-    bool isBusy() const { return bool(m_done); }
-    qint64 deadlineMs() const { return m_deadlineMs; }
+    bool isBusy() const { return !m_inFlight.empty(); }
+    int inFlight() const { return int(m_inFlight.size()); }
+    // Whether a pipelinable request may go next on this connection now.
+    bool hasRoom() const { return !m_gone && !m_exclusive && inFlight() < m_maxInFlight; }
+    // The earliest deadline of the requests in flight (answers come in order: one late answer holds up
+    // all after it).
+    qint64 deadlineMs() const
+    {
+        qint64 earliest = std::numeric_limits<qint64>::max();
+        for (const InFlight &request : m_inFlight)
+            earliest = std::min(earliest, request.deadlineMs);
+        return earliest;
+    }
     qint64 idleSinceMs() const { return m_idleSinceMs; }
 
-    void send(const QByteArray &bytes, qint64 deadlineMs, LeaderForwarder::Done done)
+    void send(const QByteArray &bytes, bool pipelinable, qint64 deadlineMs, LeaderForwarder::Done done)
     {
-        m_done = std::move(done);
-        m_deadlineMs = deadlineMs;
+        m_exclusive = m_exclusive || !pipelinable;
+        m_inFlight.push_back(InFlight{deadlineMs, std::move(done)});
         if (m_socket->state() == QAbstractSocket::ConnectedState)
             m_socket->write(bytes);
         else
-            m_unsent = bytes;
+            m_unsent += bytes;
     }
     void becameIdle(qint64 nowMs) { m_idleSinceMs = nowMs; }
-    // Ends the connection; a request on it learns `why`.
+    // Ends the connection; every request on it learns `why`.
     void close(const QString &why) { onGone(why); }
 
 private:
+    struct InFlight
+    {
+        qint64 deadlineMs;
+        LeaderForwarder::Done done;
+    };
+
     void onConnected()
     {
         // Set once connected: Qt drops socket options set before.
@@ -66,61 +92,75 @@ private:
             onGone(QString()); // nothing was asked: a server that talks unasked is not one to reuse
             return;
         }
-        switch (m_parser.feed(bytes)) {
-        case HttpResponseParser::State::Incomplete:
-            return;
-        case HttpResponseParser::State::Malformed:
+        HttpResponseParser::State state = m_parser.feed(bytes);
+        while (state == HttpResponseParser::State::Complete) {
+            if (!isBusy()) {
+                onGone(QString()); // more answers than questions
+                return;
+            }
+            HttpResponseParser::Response response = m_parser.take();
+            const LeaderForwarder::Done done = std::move(m_inFlight.front().done);
+            m_inFlight.pop_front();
+            if (!response.keepAlive)
+                finish(QStringLiteral("the leader closed the connection before answering"));
+            done(LeaderForwarder::Reply{
+                response.status, std::move(response.contentType), std::move(response.body), {}});
+            if (m_gone)
+                return; // no keep-alive, or `done` ended this connection
+            state = m_parser.state();
+        }
+        if (state == HttpResponseParser::State::Malformed) {
             onGone(QStringLiteral("a malformed answer: %1").arg(m_parser.error()));
             return;
-        case HttpResponseParser::State::Complete:
-            break;
         }
-        HttpResponseParser::Response response = m_parser.take();
-        const LeaderForwarder::Done done = std::exchange(m_done, {});
-        if (response.keepAlive && m_parser.isIdle())
-            m_owner->released(this);
-        else
-            finish();
-        done(LeaderForwarder::Reply{
-            response.status, std::move(response.contentType), std::move(response.body), {}});
+        m_owner->released(this);
     }
 
-    // The connection closed or failed: the request on it, if any, gets the answer that ended with the
-    // connection or learns why there is none.
+    // The connection closed or failed: the first request on it gets the answer that ended with the
+    // connection, if one did, and every other learns why there is none.
     void onGone(const QString &why)
     {
         if (m_gone)
             return;
-        const LeaderForwarder::Done done = std::exchange(m_done, {});
-        LeaderForwarder::Reply reply;
-        if (done && m_parser.finish() == HttpResponseParser::State::Complete) {
+        std::optional<LeaderForwarder::Reply> last;
+        if (isBusy() && m_parser.finish() == HttpResponseParser::State::Complete) {
             HttpResponseParser::Response response = m_parser.take();
-            reply = LeaderForwarder::Reply{
+            last = LeaderForwarder::Reply{
                 response.status, std::move(response.contentType), std::move(response.body), {}};
-        } else {
-            reply.error = !why.isEmpty() ? why : QStringLiteral("the connection closed before an answer");
         }
-        finish();
-        if (done)
-            done(reply);
+        const LeaderForwarder::Done first = isBusy() ? std::move(m_inFlight.front().done) : nullptr;
+        if (first)
+            m_inFlight.pop_front();
+        finish(!why.isEmpty() ? why : QStringLiteral("the connection closed before an answer"));
+        if (first) {
+            LeaderForwarder::Reply reply;
+            reply.error = !why.isEmpty() ? why : QStringLiteral("the connection closed before an answer");
+            first(last.value_or(reply));
+        }
     }
 
-    void finish()
+    // Ends the connection; the requests still in flight learn `why`. Runs their callbacks last: one may
+    // forward again, through the owner, which no longer lists this connection.
+    void finish(const QString &why)
     {
         m_gone = true;
         m_socket->disconnect(this);
         m_socket->abort();
+        std::deque<InFlight> orphans = std::exchange(m_inFlight, {});
         m_owner->closed(this);
+        for (InFlight &orphan : orphans)
+            orphan.done(LeaderForwarder::Reply{0, {}, {}, why});
     }
 
     LeaderForwarder *m_owner;
     QString m_key;
     QTcpSocket *m_socket;
+    int m_maxInFlight;
     HttpResponseParser m_parser;
-    LeaderForwarder::Done m_done;
+    std::deque<InFlight> m_inFlight; // in the order sent, which is the order of the answers
     QByteArray m_unsent;
-    qint64 m_deadlineMs = 0;
     qint64 m_idleSinceMs = 0;
+    bool m_exclusive = false; // carries a request that is not pipelined: nothing joins it
     bool m_gone = false;
 };
 
@@ -154,62 +194,83 @@ QByteArray LeaderForwarder::encode(const QString &host, quint16 port, const Requ
     return bytes;
 }
 
+bool LeaderForwarder::isPipelinable(const Request &request)
+{
+    // The shapes the leader's key-value fast path reads itself, answering in order (ConnectionGate).
+    const bool kvMethod = request.method == "GET" || request.method == "PUT" || request.method == "DELETE";
+    return kvMethod && request.target.startsWith("/kv/") && request.target.size() > 4;
+}
+
 void LeaderForwarder::forward(const QString &host, quint16 port, Request request, Done done)
 {
     const QString key = host + QLatin1Char(':') + QString::number(port);
     Server &server = m_servers[key];
     server.host = host;
     server.port = port;
-    start(server, encode(host, port, request), nowMs() + request.timeoutMs, std::move(done));
+    start(server,
+          Waiting{encode(host, port, request), isPipelinable(request), nowMs() + request.timeoutMs,
+                  std::move(done)});
     if (!m_sweepTimer->isActive())
         m_sweepTimer->start(m_options.sweepIntervalMs);
 }
 
-void LeaderForwarder::start(Server &server, QByteArray bytes, qint64 deadlineMs, Done done)
+ForwardConnection *LeaderForwarder::connectionFor(const Server &server, bool pipelinable) const
 {
-    if (!server.idle.empty()) {
-        ForwardConnection *connection = server.idle.back();
-        server.idle.pop_back();
-        connection->send(bytes, deadlineMs, std::move(done));
-        return;
+    // The least busy connection that may take it: a pipelined request joins others before a new
+    // connection opens; any other request needs a connection to itself.
+    ForwardConnection *best = nullptr;
+    for (ForwardConnection *connection : server.connections) {
+        const bool fits = pipelinable ? connection->hasRoom() : !connection->isBusy();
+        if (fits && (!best || connection->inFlight() < best->inFlight()))
+            best = connection;
     }
-    if (server.open < m_options.maxConnectionsPerServer) {
-        ++server.open;
-        auto *connection = new ForwardConnection(
-            this, server.host + QLatin1Char(':') + QString::number(server.port), server.host, server.port);
+    return best;
+}
+
+bool LeaderForwarder::trySend(Server &server, Waiting &request)
+{
+    ForwardConnection *connection = connectionFor(server, request.pipelinable);
+    if (!connection) {
+        if (int(server.connections.size()) >= m_options.maxConnectionsPerServer)
+            return false;
+        connection =
+            new ForwardConnection(this, server.host + QLatin1Char(':') + QString::number(server.port),
+                                  server.host, server.port, m_options.maxInFlightPerConnection);
+        server.connections.push_back(connection);
         m_connections.push_back(connection);
-        connection->send(bytes, deadlineMs, std::move(done));
-        return;
     }
-    server.waiting.push_back(Waiting{std::move(bytes), deadlineMs, std::move(done)});
+    connection->send(request.bytes, request.pipelinable, request.deadlineMs, std::move(request.done));
+    return true;
+}
+
+void LeaderForwarder::start(Server &server, Waiting request)
+{
+    // Requests leave in the order they came: none overtakes one already waiting.
+    if (!server.waiting.empty() || !trySend(server, request))
+        server.waiting.push_back(std::move(request));
+}
+
+void LeaderForwarder::sendWaiting(Server &server)
+{
+    while (!server.waiting.empty() && trySend(server, server.waiting.front()))
+        server.waiting.pop_front();
 }
 
 void LeaderForwarder::released(ForwardConnection *connection)
 {
-    Server &server = m_servers[connection->key()];
-    if (!server.waiting.empty()) {
-        Waiting next = std::move(server.waiting.front());
-        server.waiting.pop_front();
-        connection->send(next.bytes, next.deadlineMs, std::move(next.done));
-        return;
-    }
-    connection->becameIdle(nowMs());
-    server.idle.push_back(connection);
+    sendWaiting(m_servers[connection->key()]);
+    if (!connection->isBusy())
+        connection->becameIdle(nowMs());
 }
 
 void LeaderForwarder::closed(ForwardConnection *connection)
 {
     std::erase(m_connections, connection);
     Server &server = m_servers[connection->key()];
-    std::erase(server.idle, connection);
-    --server.open;
+    std::erase(server.connections, connection);
     connection->deleteLater();
     // A request waiting for a free connection gets a new one.
-    if (!server.waiting.empty()) {
-        Waiting next = std::move(server.waiting.front());
-        server.waiting.pop_front();
-        start(server, std::move(next.bytes), next.deadlineMs, std::move(next.done));
-    }
+    sendWaiting(server);
 }
 
 void LeaderForwarder::sweep()

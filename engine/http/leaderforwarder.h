@@ -19,10 +19,12 @@ namespace raftlab {
 class ForwardConnection;
 
 // Sends the requests a follower forwards to the leader's HTTP API, over keep-alive connections that
-// it reuses, one request at a time on each: as many requests in flight as the follower's clients have,
-// up to `maxConnectionsPerServer` (QNetworkAccessManager holds six connections per server, so six
-// forwarded requests at a time, whatever the number of clients). Beyond that cap requests wait in
-// order for a connection. One timer bounds every request's wait, and closes connections idle too long.
+// it reuses. Key-value requests (the shapes the leader's fast path reads, which it answers in order) are
+// pipelined: up to `maxInFlightPerConnection` on one connection, so the leader reads the requests of
+// many clients in one go and a follower holds a few connections instead of one per client. Any other
+// request takes a connection of its own. Up to `maxConnectionsPerServer` connections; beyond that,
+// requests wait in order. One timer bounds every request's wait, and closes connections idle too long.
+// A connection that fails fails every request on it: none is ever sent twice.
 class LeaderForwarder final : public QObject
 {
     Q_OBJECT
@@ -33,6 +35,7 @@ public:
     {
         // Of a leader's 256 HTTP connections, two followers take at most half.
         int maxConnectionsPerServer = 64;
+        int maxInFlightPerConnection = 8;
         int idleCloseMs = 10'000;
         int sweepIntervalMs = 100;
     };
@@ -69,20 +72,25 @@ private:
     struct Waiting
     {
         QByteArray bytes;
-        qint64 deadlineMs;
+        bool pipelinable = false;
+        qint64 deadlineMs = 0;
         Done done;
     };
     struct Server
     {
         QString host;
         quint16 port = 0;
-        std::vector<ForwardConnection *> idle;
-        int open = 0;
+        std::vector<ForwardConnection *> connections;
         std::deque<Waiting> waiting;
     };
     static QByteArray encode(const QString &host, quint16 port, const Request &request);
-    void start(Server &server, QByteArray bytes, qint64 deadlineMs, Done done);
-    // A connection finished its request and may serve the next one.
+    static bool isPipelinable(const Request &request);
+    void start(Server &server, Waiting request);
+    ForwardConnection *connectionFor(const Server &server, bool pipelinable) const;
+    // Sends `request` on a connection that may take it, opening one if the cap allows; false if none can.
+    bool trySend(Server &server, Waiting &request);
+    void sendWaiting(Server &server);
+    // A connection answered a request: it may take more.
     void released(ForwardConnection *connection);
     // A connection is gone (closed, failed, or idle too long).
     void closed(ForwardConnection *connection);

@@ -101,16 +101,24 @@ void RaftNode::input(std::function<void()> apply)
     apply();
     if (m_persisting) {
         // The core takes input while the log thread persists the last Ready; what may leave before any
-        // disk write (Ready's rule, e.g. a leader's heartbeats and appends) leaves now. Once per pass of
-        // the event loop, so the proposals of that pass travel together.
+        // disk write (Ready's rule, e.g. a leader's heartbeats and appends) leaves now, and what an
+        // acknowledgement committed that is durable here applies now, its writes answered, instead of
+        // after the write in progress. Once per pass of the event loop, so the proposals of that pass
+        // travel together.
         if (!m_earlySendScheduled) {
             m_earlySendScheduled = true;
             QMetaObject::invokeMethod(
                 this,
                 [this] {
                     m_earlySendScheduled = false;
-                    if (m_persisting && m_storageFailure.isEmpty())
-                        sendAll(m_core.takeMessagesToSendNow());
+                    if (!m_persisting || !m_storageFailure.isEmpty())
+                        return;
+                    sendAll(m_core.takeMessagesToSendNow());
+                    const Entries committed = m_core.takeDurableCommitted();
+                    if (!committed.empty()) {
+                        applyCommitted(committed, monotonicMicroseconds());
+                        serveReads();
+                    }
                 },
                 Qt::QueuedConnection);
         }

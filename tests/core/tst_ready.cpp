@@ -1,6 +1,7 @@
 // The persist-before-send rule as the core writes it into each Ready (ready.h): what may leave before the
 // Ready is durable (`messages`) and what must wait (`messagesAfterPersist`), for the Ready itself and for
-// takeMessagesToSendNow() while a Ready is being persisted; and halt(), for an owner whose disk failed.
+// takeMessagesToSendNow() while a Ready is being persisted; takeDurableCommitted(), which hands out committed
+// entries as soon as they are durable here; and halt(), for an owner whose disk failed.
 
 // moc 6.4 cannot parse libstdc++ 12's <concepts> (pulled in by <compare> in core/types.h).
 #ifndef Q_MOC_RUN
@@ -92,6 +93,9 @@ private Q_SLOTS:
     void leaderSendsProposalsWhileItsDiskIsBusy();
     void nothingLeavesEarlyWhileNewTermIsOnItsWay();
     void answerDoesNotOvertakeAcknowledgementInFlight();
+
+    void durableCommittedEntriesAreHandedOutWhileTheNextReadyPersists();
+    void nothingIsHandedOutBeforeItIsDurableHere();
     // A disk that failed.
     void haltedLeaderStepsDownForGood();
     void haltFailsPendingReads();
@@ -327,6 +331,71 @@ void TestReady::answerDoesNotOvertakeAcknowledgementInFlight()
     // Once the acknowledgement left, answers to the leader leave at once again.
     follower->step(heartbeat(1, 2, 1, 1));
     QCOMPARE(follower->takeMessagesToSendNow().size(), std::size_t(1));
+}
+
+namespace {
+
+Message appendAck(NodeId from, const RaftCore &leader, LogIndex match)
+{
+    Message ack;
+    ack.type = MessageType::AppendEntriesResponse;
+    ack.from = from;
+    ack.to = leader.id();
+    ack.term = leader.term();
+    ack.success = true;
+    ack.matchIndex = match;
+    return ack;
+}
+
+QList<std::uint64_t> indicesOf(const Entries &entries)
+{
+    QList<std::uint64_t> indices;
+    for (const Entry &entry : entries)
+        indices << entry.index.value;
+    return indices;
+}
+
+} // namespace
+
+void TestReady::durableCommittedEntriesAreHandedOutWhileTheNextReadyPersists()
+{
+    CoreCluster c(options(3));
+    c.electByHand(n1);
+    RaftCore &leader = c.core(n1);
+    leader.propose("a");
+    const LogIndex a = leader.log().lastIndex();
+    leader.takeReady();
+    leader.advance(); // "a" is durable on the leader
+    leader.propose("b");
+    const LogIndex b = leader.log().lastIndex();
+    leader.takeReady(); // "b" on its way to disk
+    leader.step(appendAck(n2, leader, a));
+    QCOMPARE(leader.log().commitIndex(), a);
+    QCOMPARE(indicesOf(leader.takeDurableCommitted()), QList<std::uint64_t>{a.value});
+    QVERIFY2(leader.takeDurableCommitted().empty(), "an entry is handed out once");
+    leader.advance();
+    leader.step(appendAck(n2, leader, b));
+    const Ready next = leader.takeReady();
+    QCOMPARE(indicesOf(next.committed), QList<std::uint64_t>{b.value}); // "a" is not handed out again
+    leader.advance();
+}
+
+void TestReady::nothingIsHandedOutBeforeItIsDurableHere()
+{
+    // Both followers acknowledge "b" before the leader's own write of it is durable: "b" is committed,
+    // yet this node may apply it only once its own log holds it.
+    CoreCluster c(options(3));
+    c.electByHand(n1);
+    RaftCore &leader = c.core(n1);
+    leader.propose("b");
+    const LogIndex b = leader.log().lastIndex();
+    leader.takeReady(); // "b" on its way to disk
+    leader.step(appendAck(n2, leader, b));
+    leader.step(appendAck(n3, leader, b));
+    QCOMPARE(leader.log().commitIndex(), b);
+    QVERIFY2(leader.takeDurableCommitted().empty(), "\"b\" is not durable here yet");
+    leader.advance();
+    QCOMPARE(indicesOf(leader.takeDurableCommitted()), QList<std::uint64_t>{b.value});
 }
 
 void TestReady::haltedLeaderStepsDownForGood()

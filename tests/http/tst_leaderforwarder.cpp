@@ -1,6 +1,7 @@
-// LeaderForwarder against a scripted server on loopback: many requests in flight at once on reused
-// keep-alive connections, a cap on connections with the rest waiting in order, the request as sent,
-// and a refused connection, a silent server and a closing server each answered with a reason.
+// LeaderForwarder against a scripted server on loopback: many requests in flight at once, pipelined on
+// a few reused keep-alive connections, a cap on connections with the rest waiting in order, any other
+// request on a connection of its own, the request as sent, and a refused connection, a silent server, a
+// closing server and a connection lost with several requests on it each answered with a reason.
 #include "http/leaderforwarder.h"
 
 #include <QTcpServer>
@@ -56,17 +57,21 @@ public:
     quint16 port() const { return m_server.serverPort(); }
     int accepted() const { return m_accepted; }
     std::vector<Held> &held() { return m_held; }
-    // Answers every held request with its own body, most recent first (answers on distinct
-    // connections may go in any order).
+    // Answers every held request with its own body, in the order they arrived (a connection's answers
+    // must come in the order of its requests).
     void answerAll(const QByteArray &extraHeaders = {})
     {
-        while (!m_held.empty()) {
-            const Held held = m_held.back();
-            m_held.pop_back();
+        for (const Held &held : std::exchange(m_held, {})) {
             held.socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n" + extraHeaders +
                                "Content-Length: " + QByteArray::number(held.body.size()) + "\r\n\r\n" +
                                held.body);
         }
+    }
+    // Closes every connection that holds a request, unanswered.
+    void dropAll()
+    {
+        for (const Held &held : std::exchange(m_held, {}))
+            held.socket->abort();
     }
 
 private:
@@ -87,6 +92,19 @@ LeaderForwarder::Request request(const QByteArray &body, int timeoutMs = 10'000)
         "PUT", "/kv/key?timeout_ms=5000", {{"Content-Type", "text/plain"}}, body, timeoutMs};
 }
 
+// Forwards `count` requests whose bodies are their numbers; each outcome lands in `outcomes`.
+void forwardNumbered(LeaderForwarder &forwarder, quint16 port, std::vector<Outcome> &outcomes, int count)
+{
+    outcomes.assign(std::size_t(count), Outcome{});
+    for (int i = 0; i < count; ++i) {
+        forwarder.forward(QStringLiteral("127.0.0.1"), port, request(QByteArray::number(i)),
+                          [&outcomes, i](const LeaderForwarder::Reply &reply) {
+                              ++outcomes[std::size_t(i)].calls;
+                              outcomes[std::size_t(i)].reply = reply;
+                          });
+    }
+}
+
 } // namespace
 
 class TestLeaderForwarder : public QObject
@@ -95,6 +113,9 @@ class TestLeaderForwarder : public QObject
 
 private Q_SLOTS:
     void manyInFlightOnReusedConnections();
+    void pipelinedAnswersReachTheirRequests();
+    void otherRequestsTakeAConnectionOfTheirOwn();
+    void lostConnectionFailsEveryRequestOnItOnce();
     void overTheCapRequestsWait();
     void requestAsSent();
     void refusedConnectionSaysWhy();
@@ -105,19 +126,13 @@ private Q_SLOTS:
 void TestLeaderForwarder::manyInFlightOnReusedConnections()
 {
     // All 40 must be at the server at once before any is answered: six at a time would never finish.
+    // Eight to a connection: five connections, reused by the second round.
     ScriptedServer server;
     LeaderForwarder forwarder;
     constexpr int count = 40;
-    std::vector<Outcome> outcomes(count);
+    std::vector<Outcome> outcomes;
     for (int round = 0; round < 2; ++round) {
-        for (int i = 0; i < count; ++i) {
-            outcomes[i] = {};
-            forwarder.forward(QStringLiteral("127.0.0.1"), server.port(), request(QByteArray::number(i)),
-                              [&outcomes, i](const LeaderForwarder::Reply &reply) {
-                                  ++outcomes[i].calls;
-                                  outcomes[i].reply = reply;
-                              });
-        }
+        forwardNumbered(forwarder, server.port(), outcomes, count);
         QTRY_COMPARE_WITH_TIMEOUT(int(server.held().size()), count, 10'000);
         server.answerAll();
         for (int i = 0; i < count; ++i) {
@@ -126,15 +141,97 @@ void TestLeaderForwarder::manyInFlightOnReusedConnections()
             QCOMPARE(outcomes[i].reply.body, QByteArray::number(i));
             QCOMPARE(outcomes[i].reply.contentType, QByteArray("text/plain"));
         }
-        QCOMPARE(server.accepted(), count); // the second round reused the first round's connections
+        QCOMPARE(server.accepted(), count / 8);
     }
-    QCOMPARE(forwarder.openConnections(), count);
+    QCOMPARE(forwarder.openConnections(), count / 8);
+}
+
+void TestLeaderForwarder::pipelinedAnswersReachTheirRequests()
+{
+    // Answers of one connection arrive in one piece and in order; each reaches the request it answers,
+    // and the connection takes the requests that waited for room on it.
+    ScriptedServer server;
+    LeaderForwarder forwarder(
+        LeaderForwarder::Options{.maxConnectionsPerServer = 1, .maxInFlightPerConnection = 3});
+    constexpr int count = 7;
+    std::vector<Outcome> outcomes;
+    forwardNumbered(forwarder, server.port(), outcomes, count);
+    int answered = 0;
+    while (answered < count) {
+        QTRY_VERIFY_WITH_TIMEOUT(!server.held().empty(), 10'000);
+        QVERIFY2(server.held().size() <= 3, "more requests in flight than a connection may pipeline");
+        answered += int(server.held().size());
+        server.answerAll();
+        QTRY_COMPARE_WITH_TIMEOUT(outcomes[std::size_t(answered - 1)].calls, 1, 10'000);
+    }
+    for (int i = 0; i < count; ++i) {
+        QCOMPARE(outcomes[i].calls, 1);
+        QCOMPARE(outcomes[i].reply.body, QByteArray::number(i));
+    }
+    QCOMPARE(server.accepted(), 1);
+}
+
+void TestLeaderForwarder::otherRequestsTakeAConnectionOfTheirOwn()
+{
+    // The leader hands a connection with any other request to QHttpServer for good: nothing is
+    // pipelined with such a request, before or after it.
+    ScriptedServer server;
+    LeaderForwarder forwarder;
+    std::vector<Outcome> outcomes(3);
+    const auto record = [&outcomes](int i) {
+        return [&outcomes, i](const LeaderForwarder::Reply &reply) {
+            ++outcomes[std::size_t(i)].calls;
+            outcomes[std::size_t(i)].reply = reply;
+        };
+    };
+    forwarder.forward(QStringLiteral("127.0.0.1"), server.port(), request("0"), record(0));
+    forwarder.forward(QStringLiteral("127.0.0.1"), server.port(),
+                      LeaderForwarder::Request{"POST", "/admin/transfer", {}, "1", 10'000}, record(1));
+    forwarder.forward(QStringLiteral("127.0.0.1"), server.port(), request("2"), record(2));
+    QTRY_COMPARE_WITH_TIMEOUT(int(server.held().size()), 3, 10'000);
+    QCOMPARE(server.accepted(), 2);
+    const auto socketOf = [&server](const QByteArray &body) {
+        const auto held = std::find_if(server.held().begin(), server.held().end(),
+                                       [&body](const ScriptedServer::Held &h) { return h.body == body; });
+        return held == server.held().end() ? nullptr : held->socket;
+    };
+    QCOMPARE(socketOf("0"), socketOf("2"));
+    QVERIFY(socketOf("1") != socketOf("0"));
+    server.answerAll();
+    for (int i = 0; i < 3; ++i) {
+        QTRY_COMPARE_WITH_TIMEOUT(outcomes[std::size_t(i)].calls, 1, 10'000);
+        QCOMPARE(outcomes[std::size_t(i)].reply.body, QByteArray::number(i));
+    }
+}
+
+void TestLeaderForwarder::lostConnectionFailsEveryRequestOnItOnce()
+{
+    // Every request on a connection that is lost learns it has no answer, once; none is sent again
+    // (a resent write could apply twice).
+    ScriptedServer server;
+    LeaderForwarder forwarder;
+    constexpr int count = 5;
+    std::vector<Outcome> outcomes;
+    forwardNumbered(forwarder, server.port(), outcomes, count);
+    QTRY_COMPARE_WITH_TIMEOUT(int(server.held().size()), count, 10'000);
+    QCOMPARE(server.accepted(), 1);
+    server.dropAll();
+    for (int i = 0; i < count; ++i) {
+        QTRY_COMPARE_WITH_TIMEOUT(outcomes[std::size_t(i)].calls, 1, 10'000);
+        QCOMPARE(outcomes[std::size_t(i)].reply.status, 0);
+        QVERIFY2(!outcomes[std::size_t(i)].reply.error.isEmpty(), "a failure must say why");
+    }
+    QTest::qWait(100);
+    QVERIFY2(server.held().empty(), "a request was sent again");
+    QCOMPARE(server.accepted(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(forwarder.openConnections(), 0, 10'000);
 }
 
 void TestLeaderForwarder::overTheCapRequestsWait()
 {
     ScriptedServer server;
-    LeaderForwarder forwarder(LeaderForwarder::Options{.maxConnectionsPerServer = 3});
+    LeaderForwarder forwarder(
+        LeaderForwarder::Options{.maxConnectionsPerServer = 3, .maxInFlightPerConnection = 1});
     constexpr int count = 10;
     int answers = 0;
     for (int i = 0; i < count; ++i) {
