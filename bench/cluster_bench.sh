@@ -9,7 +9,7 @@
 #  1. builds build/release/engine/raftlab-node (cmake --preset release; ninja is incremental);
 #  2. starts 3 nodes on free loopback ports, data dirs in a temp dir on the real disk (never tmpfs: there
 #     fdatasync costs nothing), default --fsync always; waits for a leader (GET /status);
-#  3. runs wrk with bench/cluster_put.lua (one PUT /kv/<new key> of 100 bytes per request) against the
+#  3. runs wrk with bench/kv_load.lua (one PUT /kv/<new key> of 100 bytes per request) against the
 #     leader at 1, 16 and 64 connections: a 2 s warm-up, then DURATION (default 10 s), REPEAT times;
 #     reports writes/s (200 answers only), p50/p99 latency, non-200 answers, socket errors;
 #  4. reads the leader's /metrics around the 64-connection runs: fsync (Ready persist) latency and
@@ -28,6 +28,9 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
+bench_name=cluster_bench
+# shellcheck source=bench/common.sh
+. "$repo/bench/common.sh"
 
 REPEAT=${REPEAT:-3}
 DURATION=${DURATION:-10}
@@ -36,54 +39,20 @@ FAILOVERS=${FAILOVERS:-5}
 FAILOVER_TIMEOUT_MS=${FAILOVER_TIMEOUT_MS:-50}
 CONNECTIONS=${CONNECTIONS:-"1 16 64"}
 
-log() { printf '[cluster_bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
 # ---------------------------------------------------------------------------------------------------
 # Tools
-install_packages() {
-    local sudo=
-    if [ "$(id -u)" != 0 ]; then
-        command -v sudo >/dev/null || die "need root or sudo to install: $*"
-        sudo=sudo
-    fi
-    log "installing $* with apt-get"
-    if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >/dev/null; then
-        $sudo apt-get update >/dev/null
-        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >/dev/null
-    fi
-}
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v curl >/dev/null || missing+=(curl)
-if [ "${PROFILE:-0}" = 1 ] && ! command -v perf >/dev/null; then missing+=(linux-perf); fi
-if [ ${#missing[@]} -gt 0 ]; then install_packages "${missing[@]}"; fi
+profiler=
+if [ "${PROFILE:-0}" = 1 ]; then profiler=perf:linux-perf; fi
+require_commands wrk:wrk curl:curl $profiler
 
 # ---------------------------------------------------------------------------------------------------
 # 1. Build
-if [ -n "${NODE_BINARY:-}" ]; then
-    log "NODE_BINARY: using $NODE_BINARY (no build)"
-elif [ "${SKIP_BUILD:-0}" = 1 ]; then
-    log "SKIP_BUILD=1: using the existing build/release/engine/raftlab-node"
-else
-    log "building the release preset (raftlab-node)"
-    cmake --preset release >/dev/null || die "cmake --preset release failed (see above)"
-    cmake --build --preset release -j "${BENCH_JOBS:-2}" --target raftlab-node
-fi
-node_bin=${NODE_BINARY:-$repo/build/release/engine/raftlab-node}
-lua=$repo/bench/cluster_put.lua
-[ -x "$node_bin" ] || die "no $node_bin after the build"
+resolve_node_binary
+lua=$repo/bench/kv_load.lua
 
 # ---------------------------------------------------------------------------------------------------
 # 2. Cluster
-parent=${RAFTLAB_BENCH_DIR:-$repo/build/release/bench}
-mkdir -p "$parent"
-work=$(mktemp -d "$parent/cluster-bench.XXXXXX")
-fstype=$(stat -f -c %T "$work")
-if [ "$fstype" = tmpfs ] || [ "$fstype" = ramfs ]; then
-    rm -rf "$work"
-    die "$parent is on $fstype, where fdatasync costs nothing: set RAFTLAB_BENCH_DIR to a real disk"
-fi
+make_work_dir cluster-bench
 
 declare -A pid http raft
 cleanup() {
@@ -100,30 +69,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Listening TCP ports right now (IPv4 and IPv6), decimal, from /proc (no iproute2 needed).
-listening_ports() {
-    local hex
-    for hex in $(awk 'FNR > 1 && $4 == "0A" { n = split($2, a, ":"); print a[n] }' /proc/net/tcp /proc/net/tcp6 2>/dev/null); do
-        echo $((16#$hex))
-    done
-}
-# Six distinct free ports in 20000-59999; a race with another process is caught by the node's bind error.
-pick_ports() {
-    local used port n=0 chosen=" "
-    used=" $(listening_ports | tr '\n' ' ') "
-    while [ $n -lt 6 ]; do
-        port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-        case "$used$chosen" in *" $port "*) continue ;; esac
-        chosen+="$port "
-        n=$((n + 1))
-    done
-    echo $chosen
-}
-
 status_of() { curl -s --max-time 1 "http://${http[$1]}/status" 2>/dev/null || true; }
-json_field() { # crude: first "name": value in a flat JSON object
-    sed -n "s/.*\"$2\":[ ]*\"\{0,1\}\([^,\"}]*\).*/\1/p" <<<"$1" | head -n1
-}
 
 start_node() {
     local id=$1
@@ -159,7 +105,7 @@ wait_for_leader() {
 cluster_up() {
     local attempt ports id
     for attempt in 1 2 3; do
-        read -r -a ports <<<"$(pick_ports)"
+        read -r -a ports <<<"$(pick_ports 6)"
         for id in 1 2 3; do
             raft[$id]=127.0.0.1:${ports[$((id - 1))]}
             http[$id]=127.0.0.1:${ports[$((id + 2))]}
@@ -231,16 +177,13 @@ fsync_quantile_ms() { # before after q
 run_wrk() { # connections duration prefix -> RESULT line (or empty)
     local c=$1 d=$2 prefix=$3 t=2
     [ "$c" -lt 2 ] && t=1
-    wrk -t"$t" -c"$c" -d"${d}s" --timeout 10s --latency -s "$lua" "http://${http[$leader]}" -- "$prefix" \
+    wrk -t"$t" -c"$c" -d"${d}s" --timeout 10s --latency -s "$lua" "http://${http[$leader]}" -- raftlab-put "$prefix" \
         >"$work/wrk.out" 2>&1 || true
     cat "$work/wrk.out" >>"$work/wrk.all"
     grep -E '^(RESULT|FIRST_NON200)' "$work/wrk.out" || true
 }
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # CPU accounting (clock ticks) of a process (utime+stime) and of the whole machine (busy, total).
-proc_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 machine_ticks() { awk '$1 == "cpu" { busy = $2 + $3 + $4 + $7 + $8; total = busy + $5 + $6; print busy, total; exit }' /proc/stat; }
 cpu_snapshot() { # -> "leader f1 f2 machine_busy machine_total uptime_ticks"
     local id out=""

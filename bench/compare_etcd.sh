@@ -45,6 +45,9 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
+bench_name=compare_etcd
+# shellcheck source=bench/common.sh
+. "$repo/bench/common.sh"
 
 quick=0
 for arg in "$@"; do
@@ -84,53 +87,15 @@ CONNECTIONS=${CONNECTIONS:-"1 16 64"}
 TARGETS=${TARGETS:-"leader follower"}
 step() { [[ "$STEPS" == *" $1 "* ]]; }
 
-log() { printf '[compare_etcd %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
 # ---------------------------------------------------------------------------------------------------
 # 1. Tools and binaries
-install_packages() {
-    local sudo=
-    if [ "$(id -u)" != 0 ]; then
-        command -v sudo >/dev/null || die "need root or sudo to install: $*"
-        sudo=sudo
-    fi
-    log "installing $* with apt-get"
-    if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >/dev/null; then
-        $sudo apt-get update >/dev/null
-        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >/dev/null
-    fi
-}
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v curl >/dev/null || missing+=(curl)
-command -v etcd >/dev/null || missing+=(etcd-server)
-command -v cc >/dev/null || missing+=(gcc)
-if [ ${#missing[@]} -gt 0 ]; then install_packages "${missing[@]}"; fi
+require_commands wrk:wrk curl:curl etcd:etcd-server cc:gcc
 etcd_version=$(etcd --version 2>/dev/null | sed -n 's/^etcd Version: //p')
 
-if [ -n "${NODE_BINARY:-}" ]; then
-    log "NODE_BINARY: using $NODE_BINARY (no build)"
-elif [ "${SKIP_BUILD:-0}" = 1 ]; then
-    log "SKIP_BUILD=1: using the existing build/release/engine/raftlab-node"
-else
-    log "building the release preset (raftlab-node)"
-    cmake --preset release >/dev/null || die "cmake --preset release failed (see above)"
-    cmake --build --preset release -j "${BENCH_JOBS:-2}" --target raftlab-node >/dev/null ||
-        die "the release build failed (run: cmake --build --preset release --target raftlab-node)"
-fi
-node_bin=${NODE_BINARY:-$repo/build/release/engine/raftlab-node}
-[ -x "$node_bin" ] || die "no $node_bin"
+resolve_node_binary
 lua=$repo/bench/kv_load.lua
 
-parent=${RAFTLAB_BENCH_DIR:-$repo/build/release/bench}
-mkdir -p "$parent"
-work=$(mktemp -d "$parent/compare-etcd.XXXXXX")
-fstype=$(stat -f -c %T "$work")
-if [ "$fstype" = tmpfs ] || [ "$fstype" = ramfs ]; then
-    rm -rf "$work"
-    die "$parent is on $fstype, where fdatasync costs nothing: set RAFTLAB_BENCH_DIR to a real disk"
-fi
+make_work_dir compare-etcd
 probe=$work/probe
 cc -O2 -o "$probe" "$repo/bench/probe.c" || die "cannot compile bench/probe.c"
 
@@ -150,31 +115,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-listening_ports() {
-    local hex
-    for hex in $(awk 'FNR > 1 && $4 == "0A" { n = split($2, a, ":"); print a[n] }' /proc/net/tcp /proc/net/tcp6 2>/dev/null); do
-        echo $((16#$hex))
-    done
-}
-# Ports below the kernel's ephemeral range: a port inside it can be taken by any outgoing connection
-# (wrk's, a node's) while the node that listens on it is down between a kill and its restart.
-ephemeral_low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-[ "$ephemeral_low" -gt 12000 ] || ephemeral_low=32768
-pick_ports() { # count -> distinct free ports in [10000, ephemeral_low)
-    local used port n=0 chosen=" "
-    used=" $(listening_ports | tr '\n' ' ') "
-    while [ $n -lt "$1" ]; do
-        port=$((10000 + (RANDOM * 32768 + RANDOM) % (ephemeral_low - 10000)))
-        case "$used$chosen" in *" $port "*) continue ;; esac
-        chosen+="$port "
-        n=$((n + 1))
-    done
-    echo $chosen
-}
-json_field() { # crude: the first "name": value in a JSON text
-    sed -n "s/.*\"$2\":[ ]*\"\{0,1\}\([^,\"}]*\).*/\1/p" <<<"$1" | head -n1
-}
 
 # --- RaftLab
 rl_start() {
@@ -322,7 +262,6 @@ check_alive() {
 # ---------------------------------------------------------------------------------------------------
 # 2. Floors
 log "data dirs in $work ($fstype on $(df -P "$work" | awk 'NR == 2 { print $1 }'))"
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }
 # The disk's sync time swings with the machine's other tenants: it is measured again right before each
 # one-connection run pair, and the floor uses the median of all these measurements.
 sync_p50s=; sync_rates=
@@ -364,8 +303,6 @@ curl -s -f -o /dev/null --max-time 5 -X POST \
 
 # ---------------------------------------------------------------------------------------------------
 # 4. Idle
-proc_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-proc_rss_kb() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 declare -A ticks0 idle_cpu idle_rss
 if ! step idle; then IDLE_SECONDS=0; fi
 log "idle: both clusters for ${IDLE_SECONDS} s"
@@ -390,7 +327,6 @@ done
 
 # ---------------------------------------------------------------------------------------------------
 # 5. wrk runs
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 declare -A runs_rps runs_p50 runs_p99 bad errs moved first_bad
 run_id=$(date +%s)
 run_wrk() { # sys target(leader|follower) connections seconds mode tag -> sets w_* variables

@@ -1,4 +1,5 @@
--- wrk script for bench/compare_etcd.sh: the same logical load for a RaftLab node and an etcd member.
+-- wrk script for bench/compare_etcd.sh and bench/cluster_bench.sh: the same logical load for a RaftLab
+-- node and an etcd member.
 --   wrk -t2 -c16 -d10s --latency -s bench/kv_load.lua http://127.0.0.1:PORT -- <mode> <prefix> [read key]
 -- Modes:
 --   raftlab-put  PUT /kv/<key> with the 100-byte value as the body
