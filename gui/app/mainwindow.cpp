@@ -15,6 +15,7 @@
 #include "views/controls/lessonchooser.h"
 #include "views/controls/lessonpanel.h"
 #include "views/controls/safetybanner.h"
+#include "views/controls/statusline.h"
 #include "views/panels/chartspanel.h"
 #include "views/panels/logview.h"
 #include "views/sim/simulationwindow.h"
@@ -184,9 +185,7 @@ void MainWindow::buildViews()
     whole->setSizes({1000, 400});
     setCentralWidget(whole);
 
-    m_statusLabel = new QLabel;
-    m_statusLabel->setObjectName(QStringLiteral("clusterSummary"));
-    statusBar()->addPermanentWidget(m_statusLabel);
+    setStatusBar(m_statusLine = new StatusLine);
 }
 
 void MainWindow::buildActions()
@@ -576,7 +575,7 @@ QString MainWindow::statusSummary() const
 
 void MainWindow::refreshStatus()
 {
-    m_statusLabel->setText(statusSummary());
+    m_statusLine->setSummary(statusSummary());
     const int members = int(m_controller->supervisor()->config().members.size());
     if (m_waitingForNodes && members > 0 && m_controller->model()->summary().nodesUp >= members) {
         m_waitingForNodes = false;

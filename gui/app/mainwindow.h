@@ -27,6 +27,7 @@ class LessonPanel;
 class LessonSession;
 class LogView;
 class SafetyBanner;
+class StatusLine;
 
 // The app's one window (docs/architecture.md): the cluster ring in the middle, the narration and the
 // client on the right, the logs and charts below, the time and fault controls in the tool bar, and the
@@ -59,6 +60,7 @@ public:
     CaptionOverlay *caption() const { return m_caption; }
     HistoryPanel *historyPanel() const { return m_historyPanel; }
     SafetyBanner *safetyBanner() const { return m_safetyBanner; }
+    StatusLine *statusLine() const { return m_statusLine; }
     ChaosSession *chaos() const { return m_chaos; }
     QAction *chaosAction() const { return m_chaosAction; }
     QTabWidget *bottomTabs() const { return m_bottomTabs; }
@@ -148,7 +150,7 @@ private:
     bool m_projectorBeforePresentation = false;
     bool m_maximizedBeforePresentation = false;
     QRect m_geometryBeforePresentation;
-    QLabel *m_statusLabel = nullptr;
+    StatusLine *m_statusLine = nullptr;
     bool m_lessonChecked = false; // the finished lesson's history is checked once
     bool m_waitingForNodes = false; // the start-up message stays until every node answered
 };

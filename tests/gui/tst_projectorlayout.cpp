@@ -9,12 +9,16 @@
 #include "views/controls/clientpanel.h"
 #include "views/controls/eventfeed.h"
 #include "views/controls/howtoread.h"
+#include "views/controls/statusline.h"
 #include "views/panels/logview.h"
 
 #include <QAction>
+#include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QScreen>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QStatusBar>
 #include <QTest>
 #include <QToolBar>
@@ -39,6 +43,10 @@ private Q_SLOTS:
     void noToolBarActionHidesBehindTheExtension_data();
     void noToolBarActionHidesBehindTheExtension();
     void projectorModeGivesTheRingTheScreen();
+    void theClientPanelFitsWithoutScrollingSideways_data();
+    void theClientPanelFitsWithoutScrollingSideways();
+    void aStatusMessageIsReadInFull_data();
+    void aStatusMessageIsReadInFull();
     void panelsFoldAwayAndComeBack();
     void presentationShowsTheRingAloneWithACaption();
     void lessonFocusReachesTheRingAndTheLogs();
@@ -112,6 +120,93 @@ void TestProjectorLayout::projectorModeGivesTheRingTheScreen()
     window.projectorAction()->setChecked(false);
     QCoreApplication::processEvents();
     QVERIFY(window.bottomPanel()->isVisible());
+}
+
+void TestProjectorLayout::theClientPanelFitsWithoutScrollingSideways_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("projector");
+    QTest::newRow("1024x768") << QSize(1024, 768) << false;
+    QTest::newRow("1024x768 projector") << QSize(1024, 768) << true;
+    QTest::newRow("1920x1080 projector") << QSize(1920, 1080) << true;
+}
+
+void TestProjectorLayout::theClientPanelFitsWithoutScrollingSideways()
+{
+    QFETCH(QSize, size);
+    QFETCH(bool, projector);
+    MainWindow window{GuiOptions{}};
+    window.resize(size);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.projectorAction()->setChecked(projector);
+    QCoreApplication::processEvents();
+    ClientPanel *panel = window.clientPanel();
+    auto *scroll = qobject_cast<QScrollArea *>(panel->parentWidget()->parentWidget());
+    QVERIFY(scroll);
+    QVERIFY2(!scroll->horizontalScrollBar()->isVisible(),
+             qPrintable(u"the panel needs %1 px, the column gives %2"_s.arg(panel->minimumSizeHint().width())
+                            .arg(scroll->viewport()->width())));
+    // Every control and label is inside the panel, none cut at its right edge.
+    for (const QWidget *child : panel->findChildren<QWidget *>()) {
+        if (!child->isVisibleTo(panel) || child->width() == 0)
+            continue;
+        const QRect inPanel(child->mapTo(panel, QPoint()), child->size());
+        QVERIFY2(
+            inPanel.right() <= panel->width(),
+            qPrintable(child->objectName() + u" "_s + QString::fromLatin1(child->metaObject()->className())));
+    }
+}
+
+void TestProjectorLayout::aStatusMessageIsReadInFull_data()
+{
+    QTest::addColumn<QString>("summary");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<bool>("ownLine");
+    const QString summary =
+        u"Leader: node 2 · term 1 · commit 1 · 5 of 5 nodes up · fsync always · real time"_s;
+    const QString longSummary = u"Leader: node 2 (frozen) · term 13 · commit 1234 · 3 of 5 nodes up, 1 "
+                                u"frozen, 1 down · fsync batch · "
+                                u"×20 slow motion"_s;
+    const QString longMessage = u"PreVote off, CheckQuorum on from the next reset of the cluster: a node "
+                                u"cut off from the others keeps asking for votes in ever higher terms."_s;
+    QTest::newRow("short") << summary << u"All 5 nodes are up."_s << false;
+    QTest::newRow("long") << summary << longMessage << true;
+    QTest::newRow("long, long summary") << longSummary << longMessage << true;
+}
+
+void TestProjectorLayout::aStatusMessageIsReadInFull()
+{
+    QFETCH(QString, summary);
+    QFETCH(QString, message);
+    QFETCH(bool, ownLine);
+    MainWindow window{GuiOptions{}};
+    window.resize(1024, 768);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.projectorAction()->setChecked(true);
+    window.statusLine()->setSummary(summary);
+    window.statusBar()->showMessage(message);
+    QTest::qWait(50); // the status bar, then the window, lay out again
+    const QLabel *shown = window.statusLine()->messageLabel();
+    const QLabel *summaryLabel = window.statusLine()->summaryLabel();
+    QVERIFY(shown->isVisible());
+    QCOMPARE(shown->text(), message);
+    for (const QLabel *label : {shown, summaryLabel}) {
+        const QRect inWindow(label->mapTo(&window, QPoint()), label->size());
+        QVERIFY2(window.rect().contains(inWindow), qPrintable(label->text()));
+        // Wrapped or on one line, its text has the room it needs.
+        const QFontMetrics metrics(label->font());
+        if (label->wordWrap())
+            QVERIFY2(label->heightForWidth(label->width()) <= label->height(), qPrintable(label->text()));
+        else
+            QVERIFY2(metrics.horizontalAdvance(label->text()) <= label->width(), qPrintable(label->text()));
+    }
+    const QRect messageRect(shown->mapTo(&window, QPoint()), shown->size());
+    const QRect summaryRect(summaryLabel->mapTo(&window, QPoint()), summaryLabel->size());
+    QVERIFY(!messageRect.intersects(summaryRect));
+    // Only a message that cannot share the row takes a line of its own.
+    QCOMPARE(window.statusLine()->messageHasItsOwnLine(), ownLine);
 }
 
 void TestProjectorLayout::panelsFoldAwayAndComeBack()

@@ -26,13 +26,18 @@ namespace raftlab {
 
 namespace {
 
-// The load generator's figures: this run, the last seconds, why writes were not sent, the last failure;
-// each may wrap once in a narrow panel.
-constexpr int loadStatisticsLines = 6;
+// The longest last failure the load generator's figures show; a longer one is cut with an ellipsis.
+constexpr int loadFailureCharacters = 60;
 
 RequestRecord::Outcome recordOutcome(KvAnswer::Outcome outcome)
 {
     return outcome == KvAnswer::Outcome::Ok ? RequestRecord::Outcome::Ok : RequestRecord::Outcome::Failed;
+}
+
+// A run's own rate: its committed writes over its whole length.
+double committedPerSecond(const LoadStatistics &s)
+{
+    return s.elapsedMs > 0 ? double(s.committed) * 1000.0 / double(s.elapsedMs) : 0.0;
 }
 
 QString wallClock()
@@ -71,11 +76,141 @@ ClientPanel::ClientPanel(ClusterModel *model, QWidget *parent)
     setTheme(m_theme);
 }
 
+void ClientPanel::arrange(bool narrow)
+{
+    m_narrow = narrow;
+    // The request row: one line of fields and one of buttons when wide; a field a line when narrow.
+    for (QWidget *widget : {static_cast<QWidget *>(m_targetLabel), static_cast<QWidget *>(m_target),
+                            static_cast<QWidget *>(m_keyLabel), static_cast<QWidget *>(m_key),
+                            static_cast<QWidget *>(m_valueLabel), static_cast<QWidget *>(m_value),
+                            static_cast<QWidget *>(m_localRead)})
+        m_requestGrid->removeWidget(widget);
+    m_requestGrid->removeItem(m_buttons);
+    for (int column = 0; column < 6; ++column)
+        m_requestGrid->setColumnStretch(column, 0);
+    if (narrow) {
+        m_requestGrid->addWidget(m_targetLabel, 0, 0);
+        m_requestGrid->addWidget(m_target, 0, 1);
+        m_requestGrid->addWidget(m_keyLabel, 1, 0);
+        m_requestGrid->addWidget(m_key, 1, 1);
+        m_requestGrid->addWidget(m_valueLabel, 2, 0);
+        m_requestGrid->addWidget(m_value, 2, 1);
+        m_requestGrid->addLayout(m_buttons, 3, 0, 1, 2);
+        m_requestGrid->addWidget(m_localRead, 4, 0, 1, 2);
+        m_requestGrid->setColumnStretch(1, 1);
+    } else {
+        m_requestGrid->addWidget(m_targetLabel, 0, 0);
+        m_requestGrid->addWidget(m_target, 0, 1);
+        m_requestGrid->addWidget(m_keyLabel, 0, 2);
+        m_requestGrid->addWidget(m_key, 0, 3);
+        m_requestGrid->addWidget(m_valueLabel, 0, 4);
+        m_requestGrid->addWidget(m_value, 0, 5);
+        m_requestGrid->addLayout(m_buttons, 1, 0, 1, 3);
+        m_requestGrid->addWidget(m_localRead, 1, 3, 1, 3);
+        m_requestGrid->setColumnStretch(3, 1);
+        m_requestGrid->setColumnStretch(5, 2);
+    }
+    // The load generator: rate, keys and the Start/Stop button on one line when wide; when narrow, a line
+    // each and the rate's value under its slider.
+    for (QWidget *widget : {static_cast<QWidget *>(m_rateTitle), static_cast<QWidget *>(m_rate),
+                            static_cast<QWidget *>(m_rateLabel), static_cast<QWidget *>(m_keysTitle),
+                            static_cast<QWidget *>(m_keys), static_cast<QWidget *>(m_loadButton)})
+        m_loadGrid->removeWidget(widget);
+    m_loadGrid->addWidget(m_rateTitle, 0, 0);
+    if (narrow) {
+        m_loadGrid->addWidget(m_rate, 0, 1);
+        m_loadGrid->addWidget(m_rateLabel, 1, 1);
+        m_loadGrid->addWidget(m_keysTitle, 2, 0);
+        m_loadGrid->addWidget(m_keys, 2, 1, Qt::AlignLeft);
+        m_loadGrid->addWidget(m_loadButton, 3, 1, Qt::AlignLeft);
+    } else {
+        m_loadGrid->addWidget(m_rate, 0, 1);
+        m_loadGrid->addWidget(m_rateLabel, 0, 2);
+        m_loadGrid->addWidget(m_keysTitle, 0, 3);
+        m_loadGrid->addWidget(m_keys, 0, 4);
+        m_loadGrid->addWidget(m_loadButton, 0, 5);
+    }
+    // The table keeps what a request is (node, operation, key, result); when, where in the log and how
+    // fast return with the room.
+    for (const int column : {RequestHistoryModel::TimeColumn, RequestHistoryModel::IndexColumn,
+                             RequestHistoryModel::TermColumn, RequestHistoryModel::LatencyColumn})
+        m_table->setColumnHidden(column, narrow);
+}
+
+int ClientPanel::arrangedMinimumWidth(bool narrow)
+{
+    arrange(narrow);
+    // Sizes are cached at every level: forget them from the inside out, now rather than at the next
+    // layout pass.
+    for (QWidget *part : {m_requestRow, static_cast<QWidget *>(m_loadBox)}) {
+        part->layout()->invalidate();
+        part->updateGeometry();
+    }
+    layout()->invalidate();
+    return layout()->totalMinimumSize().width();
+}
+
+void ClientPanel::measureArrangements()
+{
+    m_narrowWidth = arrangedMinimumWidth(true);
+    m_wideWidth = arrangedMinimumWidth(false);
+    arrange(width() < m_wideWidth);
+}
+
+QSize ClientPanel::minimumSizeHint() const
+{
+    // The narrow arrangement's width: a column narrower than the wide one restacks rather than scrolls.
+    QSize size = QWidget::minimumSizeHint();
+    size.setWidth(m_narrowWidth);
+    return size;
+}
+
+void ClientPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    const bool narrow = width() < m_wideWidth;
+    if (narrow != m_narrow)
+        arrange(narrow);
+    fitLoadStatistics();
+}
+
+void ClientPanel::fitLoadStatistics()
+{
+    // Controls never move under the mouse: the figures below the Start/Stop button take the height of
+    // the longest figures at this width, whatever they say now (lines come and go).
+    const QFontMetrics metrics(m_loadStatistics->font());
+    const int textWidth = std::max(1, m_loadStatistics->contentsRect().width());
+    // Figures as long as a long run makes them.
+    const LoadStatistics longest{.sent = 9'999'999,
+                                 .committed = 9'999'999,
+                                 .failed = 9'999'999,
+                                 .noTarget = 9'999'999,
+                                 .inFlight = LoadLimits::defaultMaxInFlight,
+                                 .peakInFlight = LoadLimits::defaultMaxInFlight,
+                                 .meanLatencyUs = 9'999'999,
+                                 .lastIndex = {},
+                                 .lastTerm = {},
+                                 .lastFailure = QString(loadFailureCharacters, QLatin1Char('m')),
+                                 .elapsedMs = 9'999'000,
+                                 .maxInFlight = LoadLimits::defaultMaxInFlight};
+    const WriteSummary recent{.seconds = 10,
+                              .committed = 9999,
+                              .failed = 9999,
+                              .committedPerSecond = LoadLimits::maxRatePerSecond,
+                              .meanUs = 9'999'999,
+                              .p50Us = 9'999'999,
+                              .p99Us = 9'999'999};
+    const QString text = loadFigureLines(longest, recent).join(QLatin1Char('\n'));
+    const int height =
+        metrics.boundingRect(QRect(0, 0, textWidth, 1'000'000), Qt::TextWordWrap, text).height();
+    m_loadStatistics->setFixedHeight(height + 4);
+}
+
 ClientPanel::~ClientPanel() = default;
 
 QWidget *ClientPanel::buildRequestRow()
 {
-    auto *row = new QWidget(this);
+    auto *row = m_requestRow = new QWidget(this);
     m_target = new QComboBox(row);
     m_target->setObjectName(QStringLiteral("target"));
     m_target->setToolTip(tr("Where requests go. \"Any node\" picks a reachable node in turn; a follower "
@@ -109,23 +244,16 @@ QWidget *ClientPanel::buildRequestRow()
     m_localRead->setToolTip(tr("Get answers from the node's own copy (consistency=local) instead of "
                                "checking with the leader: shows why reads need care"));
 
-    auto *grid = new QGridLayout(row);
-    grid->setContentsMargins(0, 0, 0, 0);
-    grid->addWidget(new QLabel(tr("Send to"), row), 0, 0);
-    grid->addWidget(m_target, 0, 1);
-    grid->addWidget(new QLabel(tr("Key"), row), 0, 2);
-    grid->addWidget(m_key, 0, 3);
-    grid->addWidget(new QLabel(tr("Value"), row), 0, 4);
-    grid->addWidget(m_value, 0, 5);
-    grid->setColumnStretch(3, 1);
-    grid->setColumnStretch(5, 2);
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_put);
-    buttons->addWidget(m_get);
-    buttons->addWidget(m_delete);
-    buttons->addWidget(m_localRead);
-    buttons->addStretch(1);
-    grid->addLayout(buttons, 1, 0, 1, 6);
+    m_targetLabel = new QLabel(tr("Send to"), row);
+    m_keyLabel = new QLabel(tr("Key"), row);
+    m_valueLabel = new QLabel(tr("Value"), row);
+    m_requestGrid = new QGridLayout(row);
+    m_requestGrid->setContentsMargins(0, 0, 0, 0);
+    m_buttons = new QHBoxLayout;
+    m_buttons->addWidget(m_put);
+    m_buttons->addWidget(m_get);
+    m_buttons->addWidget(m_delete);
+    m_buttons->addStretch(1);
     return row;
 }
 
@@ -154,7 +282,7 @@ QWidget *ClientPanel::buildAnswerBox()
 
 QGroupBox *ClientPanel::buildLoadBox()
 {
-    auto *box = new QGroupBox(tr("Load generator"), this);
+    auto *box = m_loadBox = new QGroupBox(tr("Load generator"), this);
     m_rate = new QSlider(Qt::Horizontal, box);
     m_rate->setObjectName(QStringLiteral("loadRate"));
     m_rate->setRange(0, LoadLimits::maxRatePerSecond);
@@ -187,16 +315,12 @@ QGroupBox *ClientPanel::buildLoadBox()
     connect(m_keys, &QSpinBox::valueChanged, this, &ClientPanel::loadKeyCountChanged);
     connect(m_loadButton, &QPushButton::toggled, this, &ClientPanel::setLoadRunning);
 
-    auto *controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("Rate"), box));
-    controls->addWidget(m_rate, 1);
-    controls->addWidget(m_rateLabel);
-    controls->addSpacing(12);
-    controls->addWidget(new QLabel(tr("Keys"), box));
-    controls->addWidget(m_keys);
-    controls->addWidget(m_loadButton);
+    m_rateTitle = new QLabel(tr("Rate"), box);
+    m_keysTitle = new QLabel(tr("Keys"), box);
+    m_loadGrid = new QGridLayout;
+    m_loadGrid->setColumnStretch(1, 1);
     auto *layout = new QVBoxLayout(box);
-    layout->addLayout(controls);
+    layout->addLayout(m_loadGrid);
     layout->addWidget(m_loadStatistics);
     m_loadStatistics->setText(
         tr("Puts key-<n> = a random value to the target, at most %1 unanswered at a time.")
@@ -222,10 +346,9 @@ void ClientPanel::setTheme(const Theme &theme)
     muted.setColor(QPalette::WindowText, theme.mutedText());
     m_explanation->setPalette(muted);
     m_loadStatistics->setPalette(colours);
-    // Controls never move under the mouse: the figures below the Start/Stop button take a fixed height
-    // whatever they say (lines come and go), and the labels beside it a fixed width.
+    // Controls never move under the mouse: the labels beside the Start/Stop button take a fixed width
+    // (and the figures below it a fixed height, fitLoadStatistics()).
     const QFontMetrics metrics(theme.font());
-    m_loadStatistics->setFixedHeight(loadStatisticsLines * metrics.lineSpacing() + 4);
     m_rateLabel->setFixedWidth(
         metrics.horizontalAdvance(tr("%1 writes/s").arg(LoadLimits::maxRatePerSecond)) + 8);
     m_loadButton->setFixedWidth(
@@ -238,6 +361,8 @@ void ClientPanel::setTheme(const Theme &theme)
     m_table->verticalHeader()->setDefaultSectionSize(QFontMetrics(theme.font()).lineSpacing() + 6);
     if (!m_answer.headline.isEmpty())
         showAnswer(m_answer);
+    measureArrangements();
+    fitLoadStatistics();
 }
 
 void ClientPanel::setNodeIds(const QList<NodeId> &ids)
@@ -408,12 +533,12 @@ void ClientPanel::showAnswer(const KvAnswer &answer)
     Q_EMIT answerShown();
 }
 
-void ClientPanel::showLoadStatistics(const LoadStatistics &s, bool running)
+QStringList ClientPanel::loadFigureLines(const LoadStatistics &s, const WriteSummary &recent)
 {
     // Its own counts for this run; rate and latency from the same figures as the writes chart (every
     // client write, the last few seconds), so that the two never disagree.
     // "This run" is what the run's row in the table shows too: its whole length, its own writes.
-    const double runPerSecond = s.elapsedMs > 0 ? double(s.committed) * 1000.0 / double(s.elapsedMs) : 0.0;
+    const double runPerSecond = committedPerSecond(s);
     QString run = tr("This run (%1 s): sent %2 · committed %3 (%4/s) · failed %5 · in flight %6 (at most %7)")
                       .arg(double(s.elapsedMs) / 1000.0, 0, 'f', 0)
                       .arg(s.sent)
@@ -425,13 +550,24 @@ void ClientPanel::showLoadStatistics(const LoadStatistics &s, bool running)
     if (s.committed > 0)
         run += tr(" · mean latency %1 ms").arg(double(s.meanLatencyUs) / 1000.0, 0, 'f', 1);
     QStringList lines{run};
-    if (const WriteSummary recent = m_model->history().clientWrites().summary(); recent.seconds > 0)
+    if (recent.seconds > 0)
         lines << tr("All client writes (as on the Charts tab), %1").arg(recent.describe());
     if (s.noTarget > 0)
         lines << tr("%1 writes not sent: no node reachable").arg(s.noTarget);
-    if (!s.lastFailure.isEmpty())
-        lines << tr("Last failure: %1").arg(s.lastFailure);
-    m_loadStatistics->setText(lines.join(QLatin1Char('\n')));
+    if (!s.lastFailure.isEmpty()) {
+        QString failure = s.lastFailure;
+        if (failure.size() > loadFailureCharacters)
+            failure = failure.left(loadFailureCharacters - 1) + QChar(0x2026);
+        lines << tr("Last failure: %1").arg(failure);
+    }
+    return lines;
+}
+
+void ClientPanel::showLoadStatistics(const LoadStatistics &s, bool running)
+{
+    const double runPerSecond = committedPerSecond(s);
+    m_loadStatistics->setText(
+        loadFigureLines(s, m_model->history().clientWrites().summary()).join(QLatin1Char('\n')));
 
     if (const RequestRecord *shown = m_history->record(m_loadRow)) {
         RequestRecord updated = *shown;

@@ -13,6 +13,7 @@
 #include "kvanswer.h"
 #include "views/theme.h"
 
+#include "model/clientwritestats.h"
 #include "model/loadstatistics.h"
 
 #include "core/types.h"
@@ -23,7 +24,9 @@
 
 class QCheckBox;
 class QComboBox;
+class QGridLayout;
 class QGroupBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -61,6 +64,10 @@ public:
     bool isLoadRunning() const { return m_loadRunning; }
     // Starts or stops a load run, as the Start/Stop button does.
     void setLoadRunning(bool running);
+    // Whether the panel is stacked for a narrow column (a field a line, fewer table columns).
+    bool isNarrow() const { return m_narrow; }
+    // As narrow as the narrow arrangement allows: a narrow column restacks the panel, it never scrolls.
+    QSize minimumSizeHint() const override;
 
 public Q_SLOTS:
     // The panel's own requests (source Panel) only; others are ignored.
@@ -81,8 +88,16 @@ Q_SIGNALS:
     void loadStartWanted();
     void loadStopWanted();
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     QWidget *buildRequestRow();
+    void arrange(bool narrow);
+    int arrangedMinimumWidth(bool narrow);
+    void measureArrangements();
+    void fitLoadStatistics();
+    static QStringList loadFigureLines(const LoadStatistics &statistics, const WriteSummary &recent);
     QWidget *buildAnswerBox();
     QGroupBox *buildLoadBox();
     void rebuildTargets();
@@ -100,6 +115,20 @@ private:
     QList<NodeId> m_clientIds;
     KvAnswer m_answer{}; // on show
 
+    bool m_narrow = false;
+    int m_narrowWidth = 0; // the panel's minimum width in each arrangement, for the theme's font
+    int m_wideWidth = 0;
+
+    QWidget *m_requestRow = nullptr;
+    QGroupBox *m_loadBox = nullptr;
+    QGridLayout *m_requestGrid = nullptr;
+    QHBoxLayout *m_buttons = nullptr;
+    QGridLayout *m_loadGrid = nullptr;
+    QLabel *m_targetLabel = nullptr;
+    QLabel *m_keyLabel = nullptr;
+    QLabel *m_valueLabel = nullptr;
+    QLabel *m_rateTitle = nullptr;
+    QLabel *m_keysTitle = nullptr;
     QComboBox *m_target = nullptr;
     QLineEdit *m_key = nullptr;
     QLineEdit *m_value = nullptr;

@@ -24,9 +24,13 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScopeGuard>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
+#include <QTableView>
 #include <QTest>
 
 #include <memory>
@@ -96,6 +100,8 @@ private Q_SLOTS:
     void historyKeepsTheLastRequestsNewestFirst();
     void loadFiguresAreTheChartsFigures();
     void loadControlsNeverMove();
+    void aNarrowPanelRestacksInsteadOfScrolling_data();
+    void aNarrowPanelRestacksInsteadOfScrolling();
 
     // A real cluster.
     void putOnAnyNodeShowsIndexAndTermAndGetReadsItBack();
@@ -351,6 +357,81 @@ void TestClientPanel::loadControlsNeverMove()
     rate->setValue(5);
     QCoreApplication::processEvents();
     QCOMPARE(where(), before);
+}
+
+void TestClientPanel::aNarrowPanelRestacksInsteadOfScrolling_data()
+{
+    QTest::addColumn<bool>("projector");
+    QTest::newRow("desk") << false;
+    QTest::newRow("projector") << true;
+}
+
+void TestClientPanel::aNarrowPanelRestacksInsteadOfScrolling()
+{
+    QFETCH(bool, projector);
+    ClusterModel model;
+    PanelRig rig(&model, {});
+    ClientPanel &panel = rig.panel;
+    panel.setTheme(projector ? Theme::projector() : Theme::standard());
+    // In a scrolling column, as in the main window.
+    QScrollArea column;
+    column.setWidgetResizable(true);
+    column.setWidget(&panel);
+    const auto giveBack = qScopeGuard([&] { column.takeWidget(); });
+    column.resize(900, 700);
+    column.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&column));
+    auto *table = panel.findChild<QTableView *>(QStringLiteral("history"));
+    QVERIFY(table);
+    QVERIFY(!panel.isNarrow());
+    QVERIFY(!table->isColumnHidden(RequestHistoryModel::TimeColumn));
+    const auto top = [&panel](const char *name) {
+        return panel.findChild<QWidget *>(QString::fromLatin1(name))->mapTo(&panel, QPoint()).y();
+    };
+    QCOMPARE(top("key"), top("value")); // one row of fields
+    // A column as narrow as the side panel at 1024×768: a field a line, the table's essentials.
+    const int narrowWidth = projector ? 292 : 277;
+    QVERIFY2(panel.minimumSizeHint().width() <= narrowWidth,
+             qPrintable(QString::number(panel.minimumSizeHint().width())));
+    column.resize(narrowWidth + column.verticalScrollBar()->sizeHint().width() + 2, 700);
+    QCoreApplication::processEvents();
+    QVERIFY(panel.isNarrow());
+    QVERIFY(!column.horizontalScrollBar()->isVisible());
+    QVERIFY(top("key") < top("value"));
+    for (const int column : {RequestHistoryModel::TimeColumn, RequestHistoryModel::IndexColumn,
+                             RequestHistoryModel::TermColumn, RequestHistoryModel::LatencyColumn})
+        QVERIFY(table->isColumnHidden(column));
+    for (const int column : {RequestHistoryModel::NodeColumn, RequestHistoryModel::OperationColumn,
+                             RequestHistoryModel::KeyColumn, RequestHistoryModel::ResultColumn})
+        QVERIFY(!table->isColumnHidden(column));
+    for (const QWidget *child : panel.findChildren<QWidget *>()) {
+        if (child->isVisibleTo(&panel) && child->width() > 0)
+            QVERIFY2(child->mapTo(&panel, QPoint(child->width(), 0)).x() <= panel.width(),
+                     qPrintable(child->objectName()));
+    }
+    // The load figures' fixed height holds the longest figures at this width.
+    LoadStatistics longest{.sent = 1'234'567,
+                           .committed = 1'234'000,
+                           .failed = 567,
+                           .noTarget = 1234,
+                           .inFlight = 64,
+                           .peakInFlight = 64,
+                           .meanLatencyUs = 123'456,
+                           .lastIndex = 1'234'567,
+                           .lastTerm = 12,
+                           .lastFailure = QStringLiteral("node 3 did not answer within 3 s: the outcome is "
+                                                         "unknown, it may still commit"),
+                           .elapsedMs = 3'600'000,
+                           .maxInFlight = 64};
+    panel.showLoadStatistics(longest, true);
+    auto *figures = panel.findChild<QLabel *>(QStringLiteral("loadStatistics"));
+    QVERIFY(figures->heightForWidth(figures->width()) <= figures->height());
+    // And wide again.
+    column.resize(900, 700);
+    QCoreApplication::processEvents();
+    QVERIFY(!panel.isNarrow());
+    QCOMPARE(top("key"), top("value"));
+    QVERIFY(!table->isColumnHidden(RequestHistoryModel::TimeColumn));
 }
 
 void TestClientPanel::putOnAnyNodeShowsIndexAndTermAndGetReadsItBack()

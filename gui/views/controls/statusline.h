@@ -1,0 +1,45 @@
+#pragma once
+
+// StatusLine: the main window's status bar. The cluster's summary (leader, term, nodes up) stays on the
+// right; a message (showMessage(), as on any QStatusBar) takes the room to its left when it fits there,
+// and a line of its own above the summary when it does not, wrapped rather than cut: a projector's large
+// type leaves little room beside the summary, and a message read halfway says something else.
+
+#include <QStatusBar>
+
+class QBoxLayout;
+class QLabel;
+
+namespace raftlab {
+
+class StatusLine final : public QStatusBar
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(StatusLine)
+
+public:
+    explicit StatusLine(QWidget *parent = nullptr);
+
+    void setSummary(const QString &summary);
+    QString summary() const;
+    // Whether the message on show has a line of its own above the summary.
+    bool messageHasItsOwnLine() const;
+    const QLabel *messageLabel() const { return m_message; }
+    const QLabel *summaryLabel() const { return m_summary; }
+
+protected:
+    // The message is drawn by its own label, never by QStatusBar (which cuts it at the summary).
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    void arrange();
+
+    QWidget *m_content = nullptr;
+    QBoxLayout *m_layout = nullptr;
+    QLabel *m_message = nullptr;
+    QLabel *m_summary = nullptr;
+};
+
+} // namespace raftlab
