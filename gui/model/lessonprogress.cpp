@@ -43,10 +43,11 @@ void LessonProgress::follow(ScenarioRunner *runner)
         m_index = index;
         setState(State::Running);
     });
-    connect(runner, &ScenarioRunner::stepFinished, this, [this](int index, const scenario::StepResult &result) {
-        m_results[std::size_t(index)] = result;
-        Q_EMIT changed();
-    });
+    connect(runner, &ScenarioRunner::stepFinished, this,
+            [this](int index, const scenario::StepResult &result) {
+                m_results[std::size_t(index)] = result;
+                Q_EMIT changed();
+            });
     connect(runner, &ScenarioRunner::waitingForNext, this, [this](int index) {
         m_index = index;
         setState(State::Waiting);

@@ -101,14 +101,14 @@ void SimLessonSession::markStep(int index)
 {
     // What the lesson does is shown as a click would be; what it only says or checks is not an action.
     const scenario::Step &step = scenario().steps[std::size_t(index)];
-    const bool action =
-        !std::holds_alternative<scenario::Expect>(step.action) &&
+    const bool action = !std::holds_alternative<scenario::Expect>(step.action) &&
         !std::holds_alternative<scenario::Say>(step.action) &&
         !std::holds_alternative<scenario::Chapter>(step.action) &&
         !std::holds_alternative<scenario::Focus>(step.action) &&
         !std::holds_alternative<scenario::RememberTerm>(step.action);
     if (action)
-        m_controller->mark(step.verb, tr("Lesson step %1: %2").arg(step.number).arg(scenario::describe(step)));
+        m_controller->mark(step.verb,
+                           tr("Lesson step %1: %2").arg(step.number).arg(scenario::describe(step)));
 }
 
 } // namespace raftlab

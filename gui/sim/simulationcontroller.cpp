@@ -568,7 +568,10 @@ bool SimulationController::isUp(NodeId node) const
 
 void SimulationController::forwardTo(std::uint64_t step)
 {
-    // Along the branch's own choices: a Step cut short by the rewind goes on first.
+    // Back along the future the cluster remembers since the last rewind: a checkpoint plus replay.
+    if (m_cluster->forwardTo(step, m_fullChoices))
+        return;
+    // Otherwise along the branch's own choices: a Step cut short by the rewind goes on first.
     const std::vector<sim::Choice> &current = m_cluster->choices();
     std::size_t next = current.size();
     if (next > 0 && next <= m_fullChoices.size() && current[next - 1].kind == sim::Choice::Kind::Step &&

@@ -86,7 +86,11 @@ void TestSimLesson::figure8PlaysToTheEndWithEveryExpectationHeld()
         QTest::mouseClick(window.lessonPanel()->nextButton(), Qt::LeftButton);
         QVERIFY2(lesson->state() == State::Waiting || lesson->state() == State::Finished,
                  qPrintable(QStringLiteral("stuck at step %1").arg(lesson->currentIndex() + 1)));
-        QVERIFY2(lesson->state() == State::Finished || lesson->currentIndex() > at, qPrintable(QStringLiteral("at %1 then %2 state %3").arg(at).arg(lesson->currentIndex()).arg(int(lesson->state()))));
+        QVERIFY2(lesson->state() == State::Finished || lesson->currentIndex() > at,
+                 qPrintable(QStringLiteral("at %1 then %2 state %3")
+                                .arg(at)
+                                .arg(lesson->currentIndex())
+                                .arg(int(lesson->state()))));
         QVERIFY(window.controller()->length() >= length); // it went on along the same run
         ++pauses;
     }
