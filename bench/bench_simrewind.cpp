@@ -100,10 +100,10 @@ int main(int argc, char **argv)
                 rewinds.empty() ? 0.0 : *std::max_element(rewinds.begin(), rewinds.end()), median(rewindsCpu),
                 rewindsCpu.empty() ? 0.0 : *std::max_element(rewindsCpu.begin(), rewindsCpu.end()));
     std::printf(
-        "forward (to a later step of the same branch, re-simulated): %zu moves, median %.1f ms, worst "
-        "%.1f ms\n",
+        "forward (to a later step of the same branch: checkpoint plus replay): %zu moves, median %.1f ms, "
+        "worst %.1f ms (CPU: median %.1f ms, worst %.1f ms)\n",
         forwards.size(), median(forwards),
-        forwards.empty() ? 0.0 : *std::max_element(forwards.begin(), forwards.end()));
-    std::printf("  (CPU: median %.1f ms)\n", median(forwardsCpu));
+        forwards.empty() ? 0.0 : *std::max_element(forwards.begin(), forwards.end()), median(forwardsCpu),
+        forwardsCpu.empty() ? 0.0 : *std::max_element(forwardsCpu.begin(), forwardsCpu.end()));
     return 0;
 }

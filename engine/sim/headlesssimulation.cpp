@@ -26,25 +26,9 @@ int refuse(const QString &why)
 
 SimulatedClusterConfig configFor(const HeadlessSimulationOptions &options, const scenario::Scenario *lesson)
 {
-    SimulatedClusterConfig config;
-    config.nodes = options.nodes;
-    if (!lesson)
-        return config;
-    if (!options.nodesGiven)
-        config.nodes = lesson->nodes;
-    const scenario::ClusterSettings &cluster = lesson->cluster;
-    config.preVote = cluster.preVote;
-    config.checkQuorum = cluster.checkQuorum;
-    if (cluster.heartbeatMs)
-        config.heartbeatMs = *cluster.heartbeatMs;
-    if (cluster.electionTimeoutMs) {
-        config.electionTimeoutMinMs = cluster.electionTimeoutMs->first;
-        config.electionTimeoutMaxMs = cluster.electionTimeoutMs->second;
-    }
-    if (cluster.snapshotEvery)
-        config.snapshotEvery = *cluster.snapshotEvery;
-    if (lesson->maxEntriesPerAppend)
-        config.maxEntriesPerAppend = *lesson->maxEntriesPerAppend;
+    SimulatedClusterConfig config = lesson ? configForLesson(*lesson) : SimulatedClusterConfig{};
+    if (!lesson || options.nodesGiven)
+        config.nodes = options.nodes;
     return config;
 }
 
@@ -65,6 +49,26 @@ QString describeStep(const scenario::Scenario &lesson, int index, const scenario
 }
 
 } // namespace
+
+SimulatedClusterConfig configForLesson(const scenario::Scenario &lesson)
+{
+    SimulatedClusterConfig config;
+    config.nodes = lesson.nodes;
+    const scenario::ClusterSettings &cluster = lesson.cluster;
+    config.preVote = cluster.preVote;
+    config.checkQuorum = cluster.checkQuorum;
+    if (cluster.heartbeatMs)
+        config.heartbeatMs = *cluster.heartbeatMs;
+    if (cluster.electionTimeoutMs) {
+        config.electionTimeoutMinMs = cluster.electionTimeoutMs->first;
+        config.electionTimeoutMaxMs = cluster.electionTimeoutMs->second;
+    }
+    if (cluster.snapshotEvery)
+        config.snapshotEvery = *cluster.snapshotEvery;
+    if (lesson.maxEntriesPerAppend)
+        config.maxEntriesPerAppend = *lesson.maxEntriesPerAppend;
+    return config;
+}
 
 int runHeadlessSimulation(const HeadlessSimulationOptions &options)
 {

@@ -5,6 +5,10 @@
 // holds every event as one JSON object per line (the objects of a node's /events, t_us in virtual time),
 // byte-identical for the same seed, nodes and scenario.
 
+#include "simulatedcluster.h"
+
+#include "scenario/scenario.h"
+
 #include <QString>
 
 #include <cstdint>
@@ -23,6 +27,10 @@ struct HeadlessSimulationOptions
     QString traceFile; // empty: no trace
     QString sabotage; // empty: honest cores; else an AdversarialFault's name, for showing the checker at work
 };
+
+// The simulated cluster a lesson plays on: its node count, protocol options, timing and how many entries
+// an AppendEntries carries, as its file says (the rest the simulator's defaults). Headless and in the app.
+SimulatedClusterConfig configForLesson(const scenario::Scenario &lesson);
 
 // The exit status: 0 when safety held (and every expectation of the scenario), 1 at the first invariant
 // violation (named on stderr) or a failed expectation, 2 for a bad scenario or an unwritable trace file.

@@ -834,6 +834,7 @@ bool SimulatedCluster::apply(const Choice &choice)
 {
     if (m_world->violation)
         return false; // the run stopped at the violation; rewind to go on
+    forgetFuture(); // a new choice: the present is a new branch, and the checkpoint slots are its
     World &world = *m_world;
     const std::uint64_t before = world.steps;
     if (choice.kind == Choice::Kind::Step && !m_choices.empty() &&
@@ -1157,8 +1158,41 @@ bool SimulatedCluster::rewindTo(std::uint64_t step)
 {
     if (step > m_world->steps)
         return false;
+    if (m_future.empty()) {
+        m_future = m_choices;
+        m_futureEnds = m_choiceEnds;
+        m_futureCheckpoints = m_checkpointCount;
+    }
+    moveTo(step);
+    return true;
+}
+
+bool SimulatedCluster::forwardTo(std::uint64_t step, const std::vector<Choice> &choices)
+{
+    if (m_future.empty() || step <= m_world->steps || m_futureEnds.empty() || step > m_futureEnds.back() ||
+        choices != m_future)
+        return false;
+    moveTo(step);
+    return m_world->steps == step;
+}
+
+void SimulatedCluster::forgetFuture()
+{
+    if (m_future.empty())
+        return;
+    m_future.clear();
+    m_futureEnds.clear();
+    m_futureCheckpoints = 0;
+}
+
+void SimulatedCluster::moveTo(std::uint64_t step)
+{
+    // Along the remembered branch: its checkpoints are valid, and its choices are the ones to replay.
+    m_choices = m_future;
+    m_choiceEnds = m_futureEnds;
+    m_futureCheckpoints = std::max(m_futureCheckpoints, m_checkpointCount);
     auto checkpoint = std::upper_bound(
-        m_checkpoints.begin(), m_checkpoints.begin() + std::ptrdiff_t(m_checkpointCount), step,
+        m_checkpoints.begin(), m_checkpoints.begin() + std::ptrdiff_t(m_futureCheckpoints), step,
         [](std::uint64_t value, const Checkpoint &c) { return value < c.world.steps; });
     --checkpoint; // the first one is at step 0
     restoreWorld(checkpoint->world);
@@ -1198,7 +1232,6 @@ bool SimulatedCluster::rewindTo(std::uint64_t step)
     }
     for (const QJsonObject &event : stateEvents())
         publish(event);
-    return true;
 }
 
 bool SimulatedCluster::followChoices(const std::vector<Choice> &choices)

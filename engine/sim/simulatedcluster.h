@@ -209,7 +209,14 @@ public:
     const std::vector<Choice> &choices() const { return m_choices; }
     // Back to the state right after step `step` (0: the start). The choices after it are cut off (a
     // caller that wants to return keeps its copy); acting from here makes a new branch.
+    //
+    // Until then the cut-off future is remembered with its checkpoints, so moving forward along it again
+    // is a rewind too (the nearest checkpoint plus replay) rather than a re-simulation from here.
     bool rewindTo(std::uint64_t step);
+    // Forward to step `step` of the future a rewind cut off, when `choices` is that future (the whole
+    // branch, as choices() was before the rewind): false, and nothing done, otherwise — the caller then
+    // applies the choices itself.
+    bool forwardTo(std::uint64_t step, const std::vector<Choice> &choices);
     // Goes to the end of `choices` (another branch of this run): back to where it and the current
     // branch part, then forward along it. False (and the common part kept) if a choice cannot be done.
     bool followChoices(const std::vector<Choice> &choices);
@@ -263,6 +270,10 @@ private:
     bool validNode(NodeId id) const { return id.value >= 1 && id.value <= std::uint32_t(m_config.nodes); }
     void saveCheckpoint();
     void restoreWorld(const World &world);
+    // Moves to step `step` of the branch `m_choices` (the remembered future's, if any): the nearest
+    // checkpoint before it plus replay, then the choices are cut there.
+    void moveTo(std::uint64_t step);
+    void forgetFuture();
     qint64 tickUs() const { return qint64(m_config.tickMs) * 1000; }
 
     SimulatedClusterConfig m_config;
@@ -275,6 +286,11 @@ private:
     // overwritten in place (their memory reused) rather than freed, so a rewind frees nothing.
     std::vector<Checkpoint> m_checkpoints;
     std::size_t m_checkpointCount = 0;
+    // The branch a rewind cut off, while no new choice was made: its choices, where each ends, and how
+    // many of m_checkpoints are its (the first m_checkpointCount are shared with the present).
+    std::vector<Choice> m_future;
+    std::vector<std::uint64_t> m_futureEnds;
+    std::size_t m_futureCheckpoints = 0;
     std::uint64_t m_checkpointInterval = 2000;
     EventSink m_sink;
     bool m_replaying = false;

@@ -628,9 +628,11 @@ void MainWindow::buildLessons()
     menu->addAction(tr("Open scenario…"), QKeySequence::Open, this, &MainWindow::openScenarioFile);
     menu->addSeparator();
     for (const LessonFile &lesson : LessonSession::shippedLessons()) {
-        QAction *action = menu->addAction(lesson.scenario.title);
+        // A simulation-only lesson plays in a simulated window of its own; the menu says so.
+        QAction *action =
+            menu->addAction(lesson.scenario.simulationOnly ? tr("%1 (simulated)").arg(lesson.scenario.title)
+                                                           : lesson.scenario.title);
         action->setStatusTip(lesson.scenario.summary);
-        action->setEnabled(!lesson.scenario.simulationOnly);
         connect(action, &QAction::triggered, this, [this, path = lesson.path] { startLesson(path); });
     }
     // A presenter's clicker sends Page Down / Page Up: they step the lesson even while presenting, when
@@ -676,11 +678,8 @@ QString MainWindow::startLesson(const QString &path)
         QMessageBox::warning(this, tr("Cannot open the scenario"), error);
         return error;
     }
-    if (lesson.simulationOnly) {
-        const QString error = tr("%1 needs the step-by-step simulator.").arg(lesson.title);
-        QMessageBox::information(this, tr("Cannot play this lesson here"), error);
-        return error;
-    }
+    if (lesson.simulationOnly) // the real cluster here goes on as it is
+        return SimulationWindow::openLesson(this, lesson) ? QString() : tr("the lesson could not start");
     m_options.nodeCount = lesson.nodes;
     m_lessons->start(lesson);
     refreshControls();

@@ -13,7 +13,7 @@ namespace raftlab {
 using scenario::ScenarioRunner;
 
 LessonSession::LessonSession(ClusterController *controller, QObject *parent)
-    : QObject(parent)
+    : LessonProgress(parent)
     , m_controller(controller)
     , m_target(new ControllerTarget(controller, this))
 { }
@@ -34,7 +34,7 @@ std::vector<LessonFile> LessonSession::shippedLessons()
 
 void LessonSession::start(const scenario::Scenario &scenario)
 {
-    m_scenario = scenario;
+    setScenario(scenario);
     launch(0);
 }
 
@@ -48,12 +48,12 @@ void LessonSession::previous()
 {
     // The step before the one waited at (or running): replayed up to there on a fresh cluster.
     if (isActive())
-        launch(std::max(0, m_index - 1));
+        launch(std::max(0, currentIndex() - 1));
 }
 
 void LessonSession::next()
 {
-    if (m_state == State::Waiting && m_runner) {
+    if (state() == State::Waiting && m_runner) {
         setState(State::Running);
         m_runner->next();
     }
@@ -68,33 +68,17 @@ void LessonSession::stop()
         m_runner = nullptr;
     }
     m_target->setLoad(0, NodeId{});
-    m_index = -1;
-    m_chapter.clear();
-    m_results.clear();
+    clearProgress();
     setState(State::Idle);
-}
-
-QString LessonSession::caption() const
-{
-    if (m_index < 0 || m_index >= int(m_scenario.steps.size()))
-        return {};
-    // An action without words of its own keeps the last sentence on screen.
-    for (int i = m_index; i >= 0; --i) {
-        if (!m_scenario.steps[std::size_t(i)].say.isEmpty())
-            return m_scenario.steps[std::size_t(i)].say;
-    }
-    return {};
 }
 
 void LessonSession::launch(int fastForwardTo)
 {
     stop();
-    m_results.assign(m_scenario.steps.size(), std::nullopt);
-    m_problem.clear();
     const QString error =
-        m_controller->startLocal(m_scenario.nodes, QString(), scenario::clusterConfigFor(m_scenario.cluster));
+        m_controller->startLocal(scenario().nodes, QString(), scenario::clusterConfigFor(scenario().cluster));
     if (!error.isEmpty()) {
-        m_problem = error;
+        setProblem(error);
         setState(State::Failed);
         return;
     }
@@ -116,7 +100,7 @@ void LessonSession::waitForNodes(qint64 remainingMs, quint64 attempt)
         return;
     }
     if (remainingMs <= 0) {
-        m_problem = tr("the lesson's nodes did not come up within %1 s").arg(startupTimeoutMs / 1000);
+        setProblem(tr("the lesson's nodes did not come up within %1 s").arg(startupTimeoutMs / 1000));
         setState(State::Failed);
         return;
     }
@@ -125,39 +109,14 @@ void LessonSession::waitForNodes(qint64 remainingMs, quint64 attempt)
 
 void LessonSession::play()
 {
-    m_runner = new ScenarioRunner(m_scenario, m_target, this);
+    m_runner = new ScenarioRunner(scenario(), m_target, this);
     m_runner->setStopOnFailure(false); // a cross on the screen, and the lesson goes on
     m_runner->setFastForwardTo(m_fastForwardTo);
-    connect(m_runner, &ScenarioRunner::stepStarted, this, [this](int index) {
-        m_index = index;
-        setState(State::Running);
-    });
-    connect(m_runner, &ScenarioRunner::stepFinished, this,
-            [this](int index, const scenario::StepResult &result) {
-                m_results[std::size_t(index)] = result;
-                Q_EMIT changed();
-            });
-    connect(m_runner, &ScenarioRunner::waitingForNext, this, [this](int index) {
-        m_index = index;
-        setState(State::Waiting);
-    });
-    connect(m_runner, &ScenarioRunner::chapterChanged, this, [this](const QString &title) {
-        m_chapter = title;
-        Q_EMIT changed();
-    });
-    connect(m_runner, &ScenarioRunner::focusRequested, this, &LessonSession::focusRequested);
-    connect(m_runner, &ScenarioRunner::finished, this, [this] {
-        m_target->setLoad(0, NodeId{});
-        setState(State::Finished);
-    });
+    // The lesson's load stops with it (before the panel hears that it finished).
+    connect(m_runner, &ScenarioRunner::finished, this, [this] { m_target->setLoad(0, NodeId{}); });
+    follow(m_runner);
     setState(State::Running);
     m_runner->start();
-}
-
-void LessonSession::setState(State state)
-{
-    m_state = state;
-    Q_EMIT changed();
 }
 
 } // namespace raftlab

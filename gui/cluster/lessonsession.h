@@ -8,12 +8,8 @@
 // Previous restarts the lesson on a fresh cluster and runs, without pausing, up to the step before
 // the one it waited at: a real cluster cannot go back in time, but it can be replayed.
 
-#include "scenario/scenariorunner.h"
+#include "model/lessonprogress.h"
 
-#include <QObject>
-
-#include <memory>
-#include <optional>
 #include <vector>
 
 namespace raftlab {
@@ -28,21 +24,12 @@ struct LessonFile
     scenario::Scenario scenario;
 };
 
-class LessonSession final : public QObject
+class LessonSession final : public LessonProgress
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(LessonSession)
 
 public:
-    enum class State {
-        Idle, // no lesson
-        Starting, // its cluster is coming up
-        Running, // a step runs
-        Waiting, // paused before a step, for Next
-        Finished,
-        Failed, // the cluster did not start
-    };
-
     static constexpr int startupTimeoutMs = 60'000;
 
     explicit LessonSession(ClusterController *controller, QObject *parent = nullptr);
@@ -59,38 +46,18 @@ public:
     void restart();
     void stop();
 
-    State state() const { return m_state; }
-    bool isActive() const { return m_state != State::Idle; }
-    const scenario::Scenario &scenario() const { return m_scenario; }
-    int currentIndex() const { return m_index; } // the step running or waited at; -1 before the first
-    QString chapter() const { return m_chapter; }
-    // The sentence for the class: the narration of the step running or about to run.
-    QString caption() const;
-    // What each step showed once it ran; nullopt for steps not run (yet).
-    const std::vector<std::optional<scenario::StepResult>> &results() const { return m_results; }
-    QString problem() const { return m_problem; } // why the lesson could not start
-
-Q_SIGNALS:
-    void changed();
-    void focusRequested(std::optional<raftlab::NodeId> node, std::optional<std::uint64_t> logIndex);
+    bool isSimulated() const override { return false; }
 
 private:
     void launch(int fastForwardTo);
     void waitForNodes(qint64 remainingMs, quint64 attempt);
     void play();
-    void setState(State state);
 
     ClusterController *m_controller;
     ControllerTarget *m_target = nullptr; // child
     scenario::ScenarioRunner *m_runner = nullptr; // child; a new one per run
-    scenario::Scenario m_scenario;
-    State m_state = State::Idle;
-    int m_index = -1;
-    QString m_chapter;
-    QString m_problem;
     int m_fastForwardTo = 0; // the step the next run waits at first (Previous)
     quint64 m_attempt = 0; // bumped per launch: a late start-up poll of an earlier run is ignored
-    std::vector<std::optional<scenario::StepResult>> m_results;
 };
 
 } // namespace raftlab

@@ -363,16 +363,39 @@ bool SimulationController::apply(const sim::Choice &choice, const QString &sente
     if (!sentence.isEmpty()) {
         // Before the action's own events in the journal; in the model, before them too (they are folded
         // at the next frame, the marker at once).
-        const QJsonObject marker{{"type"_L1, markerType},
-                                 {"t_us"_L1, m_cluster->nowUs()},
-                                 {"label"_L1, sentence.section(u'.', 0, 0)},
-                                 {"text"_L1, sentence}};
-        m_journal.insert(m_journal.begin() + std::ptrdiff_t(journalAt),
-                         JournalEntry{.step = before, .event = marker});
-        feed(marker, true);
+        insertMarker(journalAt, before, sentence.section(u'.', 0, 0), sentence);
         Q_EMIT actionDone(sentence);
     }
     afterAction(before);
+    return true;
+}
+
+void SimulationController::insertMarker(std::size_t at, std::uint64_t step, const QString &label,
+                                        const QString &text)
+{
+    const QJsonObject marker{
+        {"type"_L1, markerType}, {"t_us"_L1, m_cluster->nowUs()}, {"label"_L1, label}, {"text"_L1, text}};
+    m_journal.insert(m_journal.begin() + std::ptrdiff_t(at), JournalEntry{.step = step, .event = marker});
+    feed(marker, true);
+}
+
+void SimulationController::mark(const QString &label, const QString &text)
+{
+    if (!m_cluster)
+        return;
+    forkIfBehind();
+    insertMarker(m_journal.size(), m_cluster->stepCount(), label, text);
+}
+
+bool SimulationController::actOnCluster(const std::function<void(sim::SimulatedCluster &cluster)> &act)
+{
+    if (!m_cluster || m_cluster->violation())
+        return false;
+    const std::uint64_t before = m_cluster->stepCount();
+    forkIfBehind();
+    act(*m_cluster);
+    afterAction(before);
+    m_model->foldPending();
     return true;
 }
 
@@ -545,7 +568,10 @@ bool SimulationController::isUp(NodeId node) const
 
 void SimulationController::forwardTo(std::uint64_t step)
 {
-    // Along the branch's own choices: a Step cut short by the rewind goes on first.
+    // Back along the future the cluster remembers since the last rewind: a checkpoint plus replay.
+    if (m_cluster->forwardTo(step, m_fullChoices))
+        return;
+    // Otherwise along the branch's own choices: a Step cut short by the rewind goes on first.
     const std::vector<sim::Choice> &current = m_cluster->choices();
     std::size_t next = current.size();
     if (next > 0 && next <= m_fullChoices.size() && current[next - 1].kind == sim::Choice::Kind::Step &&

@@ -18,6 +18,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -99,6 +100,12 @@ public:
     bool put(const QString &key, const QString &value); // at the leader
     bool get(const QString &key);
     bool apply(const sim::Choice &choice, const QString &sentence = QString());
+    // Lets `act` drive the cluster itself (a lesson's scenario target does): what it does counts as
+    // choices made here, forking the run first when an earlier step is shown. False, and `act` not
+    // called, once the run stopped at a violation.
+    bool actOnCluster(const std::function<void(sim::SimulatedCluster &cluster)> &act);
+    // A marker in the feed and the charts, kept in the journal: what a lesson is about to do.
+    void mark(const QString &label, const QString &text);
 
     std::vector<sim::PendingEvent> pendingEvents() const;
     bool isFrozen(NodeId node) const;
@@ -131,6 +138,7 @@ private:
     void onEvent(const QJsonObject &event);
     void feed(const QJsonObject &event, bool live);
     void rebuildModel();
+    void insertMarker(std::size_t at, std::uint64_t step, const QString &label, const QString &text);
     // Before an action: from an earlier step, the old future becomes a branch.
     void forkIfBehind();
     void afterAction(std::uint64_t stepsBefore);

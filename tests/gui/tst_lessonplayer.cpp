@@ -3,8 +3,10 @@
 // Next, ticks what held, and Previous replays a fresh cluster up to the step before.
 #include "app/mainwindow.h"
 #include "cluster/lessonsession.h"
+#include "sim/simlessonsession.h"
 #include "views/controls/captionoverlay.h"
 #include "views/controls/lessonpanel.h"
+#include "views/sim/simulationwindow.h"
 
 #include <QApplication>
 #include <QListWidget>
@@ -14,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+
+#include <map>
 
 using namespace raftlab;
 
@@ -30,6 +34,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void theShippedLessonsAreInTheMenu();
+    void aSimulatedLessonOpensASimulatedWindow();
     void aLessonWaitsForNextAndTicksWhatHeld();
     void previousReplaysUpToTheStepBefore();
     void aBadScenarioFileIsRefusedWithItsStepNamed();
@@ -65,13 +70,39 @@ void TestLessonPlayer::theShippedLessonsAreInTheMenu()
             menu = action->menu();
     }
     QVERIFY(menu);
-    QStringList titles;
+    std::map<QString, QAction *> actions;
     for (QAction *action : menu->actions())
-        titles << action->text();
+        actions[action->text()] = action;
     for (const LessonFile &lesson : lessons) {
-        QVERIFY2(titles.contains(lesson.scenario.title), qPrintable(lesson.scenario.title));
+        // A simulation-only lesson says so, and plays in a simulated window: none is greyed out.
+        const QString title = lesson.scenario.simulationOnly
+            ? QStringLiteral("%1 (simulated)").arg(lesson.scenario.title)
+            : lesson.scenario.title;
+        QVERIFY2(actions.count(title) == 1, qPrintable(title));
+        QVERIFY(actions[title]->isEnabled());
         QVERIFY(!lesson.scenario.summary.isEmpty());
     }
+}
+
+void TestLessonPlayer::aSimulatedLessonOpensASimulatedWindow()
+{
+    const auto simulatedWindows = [] {
+        QList<SimulationWindow *> windows;
+        for (QWidget *widget : QApplication::topLevelWidgets()) {
+            if (auto *window = qobject_cast<SimulationWindow *>(widget))
+                windows << window;
+        }
+        return windows;
+    };
+    QCOMPARE(simulatedWindows().size(), 0);
+    QVERIFY(m_window->startLesson(QStringLiteral(":/scenarios/13-figure-8.json")).isEmpty());
+    const QList<SimulationWindow *> windows = simulatedWindows();
+    QCOMPARE(windows.size(), 1);
+    QCOMPARE(int(windows.first()->lesson()->state()), int(LessonProgress::State::Waiting));
+    QVERIFY(windows.first()->isVisible());
+    // The real cluster's window plays no lesson meanwhile.
+    QVERIFY(!m_window->lessons()->isActive());
+    delete windows.first();
 }
 
 void TestLessonPlayer::aLessonWaitsForNextAndTicksWhatHeld()

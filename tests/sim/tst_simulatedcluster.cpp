@@ -102,6 +102,7 @@ private Q_SLOTS:
     void rewindThenReplayIsIdentical();
     void branchKeepsTheOldFutureReachable();
     void rewindIsFastInALongRun();
+    void forwardAlongTheRememberedFutureReplaysFromItsCheckpoints();
     void forgottenVoteIsCaughtAtItsStep();
     void crashKeepsWhatWasPersisted();
     void freezeHoldsMessagesUntilThaw();
@@ -324,6 +325,65 @@ void TestSimulatedCluster::rewindIsFastInALongRun()
     QVERIFY(cluster.rewindTo(end / 4));
     QCOMPARE(cluster.stepCount(), end / 4);
     QVERIFY(cluster.leader() || cluster.nowUs() < 1'000'000);
+}
+
+namespace {
+
+// What a moment is: every node's state, the clock and what is pending next.
+QByteArray momentOf(const SimulatedCluster &cluster)
+{
+    QByteArray moment = QByteArray::number(cluster.nowUs());
+    for (const QJsonObject &state : cluster.stateEvents())
+        moment += QJsonDocument(state).toJson(QJsonDocument::Compact);
+    for (const PendingEvent &event : cluster.pendingEvents())
+        moment += event.summary.toUtf8() + QByteArray::number(event.dueUs);
+    return moment;
+}
+
+} // namespace
+
+void TestSimulatedCluster::forwardAlongTheRememberedFutureReplaysFromItsCheckpoints()
+{
+    SimulatedCluster cluster(SimulatedClusterConfig{}, 9);
+    cluster.setCheckpointInterval(100);
+    playMixedRun(cluster);
+    const std::vector<Choice> choices = cluster.choices();
+    const QByteArray savedEnd = cluster.saveRun();
+    const std::uint64_t end = cluster.stepCount();
+    const std::uint64_t middle = end / 2 + 7;
+    QVERIFY(cluster.rewindTo(middle));
+    const QByteArray atMiddle = momentOf(cluster);
+
+    // Back, then forward along the same branch: the same moments, and nothing re-simulated (a replay is
+    // silent; only the nodes' states are told again, as after any move of the timeline).
+    QVERIFY(cluster.rewindTo(end / 4));
+    Trace forward;
+    forward.cluster = &cluster;
+    cluster.setEventSink(forward.sink());
+    QVERIFY(cluster.forwardTo(middle, choices));
+    QCOMPARE(cluster.stepCount(), middle);
+    QCOMPARE(momentOf(cluster), atMiddle);
+    for (const auto &[step, line] : forward.lines)
+        QVERIFY2(line.contains("\"type\":\"state\""), line.constData());
+    QCOMPARE(forward.lines.size(), std::size_t(5));
+    QVERIFY(cluster.forwardTo(end, choices));
+    QCOMPARE(cluster.stepCount(), end);
+    QCOMPARE(cluster.choices(), choices);
+    QCOMPARE(cluster.saveRun(), savedEnd);
+
+    // Only along that future: another list of choices, or past its end, is the caller's to apply.
+    QVERIFY(cluster.rewindTo(end / 3));
+    std::vector<Choice> other = choices;
+    other.back().count += 1;
+    QVERIFY(!cluster.forwardTo(middle, other));
+    QVERIFY(!cluster.forwardTo(end + 1, choices));
+    QCOMPARE(cluster.stepCount(), end / 3);
+    // A new choice forgets the old future: its checkpoint slots belong to the new branch.
+    QVERIFY(cluster.runSteps(3) == 3);
+    QVERIFY(!cluster.forwardTo(middle, choices));
+    QVERIFY(cluster.followChoices(choices));
+    QCOMPARE(cluster.stepCount(), end);
+    QCOMPARE(cluster.saveRun(), savedEnd);
 }
 
 void TestSimulatedCluster::forgottenVoteIsCaughtAtItsStep()

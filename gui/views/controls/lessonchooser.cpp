@@ -24,11 +24,8 @@ LessonChooser::LessonChooser(std::vector<LessonFile> lessons, QWidget *parent)
     for (const LessonFile &lesson : m_lessons) {
         QString text = lesson.scenario.title + QLatin1Char('\n') + lesson.scenario.summary;
         if (lesson.scenario.simulationOnly)
-            text += QLatin1Char('\n') + tr("(needs the step-by-step simulator)");
-        auto *item = new QListWidgetItem(text);
-        item->setFlags(lesson.scenario.simulationOnly ? Qt::NoItemFlags
-                                                      : Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-        m_list->addItem(item);
+            text += QLatin1Char('\n') + tr("(plays in the step-by-step simulator, in a window of its own)");
+        m_list->addItem(new QListWidgetItem(text));
     }
     if (m_list->count() > 0)
         m_list->setCurrentRow(0);
@@ -55,7 +52,7 @@ LessonChooser::LessonChooser(std::vector<LessonFile> lessons, QWidget *parent)
 const LessonFile *LessonChooser::chosen() const
 {
     const int row = m_list->currentRow();
-    if (row < 0 || row >= int(m_lessons.size()) || m_lessons[std::size_t(row)].scenario.simulationOnly)
+    if (row < 0 || row >= int(m_lessons.size()))
         return nullptr;
     return &m_lessons[std::size_t(row)];
 }

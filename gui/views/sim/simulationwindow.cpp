@@ -7,13 +7,17 @@
 #include "violationbanner.h"
 
 #include "cluster/clustersupervisor.h"
+#include "sim/simlessonsession.h"
 #include "sim/simulationcontroller.h"
 #include "views/cluster/clusterview.h"
+#include "views/controls/captionoverlay.h"
 #include "views/controls/eventfeed.h"
+#include "views/controls/lessonpanel.h"
 #include "views/panels/chartspanel.h"
 #include "views/panels/logview.h"
 #include "views/theme.h"
 
+#include <QAction>
 #include <QFile>
 #include <QFileDialog>
 #include <QGuiApplication>
@@ -42,12 +46,14 @@ QString onOff(bool on)
 SimulationWindow::SimulationWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_controller(new SimulationController(this))
+    , m_lesson(new SimLessonSession(m_controller, this))
 {
     setWindowFlag(Qt::Window); // its own window beside the real cluster's, whoever its parent is
     setAttribute(Qt::WA_DeleteOnClose);
     buildViews();
     buildMenus();
     connectController();
+    connectLesson();
     refreshTitle();
     QSize size(1280, 860);
     if (const QScreen *screen = QGuiApplication::primaryScreen()) {
@@ -62,6 +68,7 @@ SimulationWindow::~SimulationWindow()
 {
     m_controller->pause();
     m_controller->disconnect(this);
+    m_lesson->disconnect(this);
     delete centralWidget(); // the views read the controller's model: they go first
 }
 
@@ -96,6 +103,29 @@ SimulationWindow *SimulationWindow::openRunFile(QWidget *parent, const QString &
     }
     window->show();
     return window;
+}
+
+SimulationWindow *SimulationWindow::openLesson(QWidget *parent, const scenario::Scenario &lesson)
+{
+    auto *window = new SimulationWindow(parent);
+    if (const QString error = window->startLesson(lesson); !error.isEmpty()) {
+        QMessageBox::warning(parent, tr("Cannot play this lesson"), error);
+        delete window;
+        return nullptr;
+    }
+    window->show();
+    return window;
+}
+
+QString SimulationWindow::startLesson(const scenario::Scenario &lesson)
+{
+    m_lesson->start(lesson);
+    if (m_lesson->state() == SimLessonSession::State::Failed)
+        return m_lesson->problem();
+    statusBar()->showMessage(
+        tr("%1: press Next to go on, or move the timeline to see how it got here.").arg(lesson.title),
+        messageTimeoutMs);
+    return QString();
 }
 
 QString SimulationWindow::start(const sim::SimulatedClusterConfig &config, std::uint64_t seed)
@@ -167,10 +197,17 @@ void SimulationWindow::buildViews()
     left->setStretchFactor(2, 7);
     left->setSizes({500, 120, 350});
 
+    m_lessonPanel = new LessonPanel(m_lesson);
+    m_lessonPanel->applyTheme(theme);
+    m_lessonPanel->hide(); // until a lesson starts
+    m_caption = new CaptionOverlay(m_clusterView);
+    m_caption->applyTheme(theme);
+
     auto *side = new QSplitter(Qt::Vertical);
+    side->addWidget(m_lessonPanel);
     side->addWidget(m_pending);
     side->addWidget(m_eventFeed);
-    side->setSizes({450, 500});
+    side->setSizes({350, 350, 400});
 
     auto *whole = new QSplitter(Qt::Horizontal);
     whole->addWidget(left);
@@ -231,6 +268,41 @@ void SimulationWindow::connectController()
     connect(controller, &SimulationController::violationFound, this, [this](const sim::Violation &violation) {
         statusBar()->showMessage(tr("Safety violation: %1").arg(violation.invariant), 2 * messageTimeoutMs);
     });
+}
+
+void SimulationWindow::connectLesson()
+{
+    connect(m_lessonPanel, &LessonPanel::nextRequested, m_lesson, &SimLessonSession::next);
+    connect(m_lessonPanel, &LessonPanel::previousRequested, m_lesson, &SimLessonSession::previous);
+    connect(m_lessonPanel, &LessonPanel::restartRequested, m_lesson, &SimLessonSession::restart);
+    connect(m_lessonPanel, &LessonPanel::stopRequested, m_lesson, &SimLessonSession::stop);
+    connect(m_lesson, &SimLessonSession::changed, this, &SimulationWindow::refreshLesson);
+    connect(m_lesson, &SimLessonSession::focusRequested, this,
+            [this](std::optional<NodeId> node, std::optional<std::uint64_t> logIndex) {
+                m_clusterView->setFocusNode(node);
+                m_logView->setFocusIndex(logIndex);
+            });
+    // A presenter's clicker sends Page Down / Page Up: they step the lesson.
+    auto *next = new QAction(this);
+    next->setShortcut(QKeySequence(Qt::Key_PageDown));
+    connect(next, &QAction::triggered, m_lesson, &SimLessonSession::next);
+    auto *previous = new QAction(this);
+    previous->setShortcut(QKeySequence(Qt::Key_PageUp));
+    connect(previous, &QAction::triggered, m_lesson, &SimLessonSession::previous);
+    addActions({next, previous});
+}
+
+void SimulationWindow::refreshLesson()
+{
+    const bool active = m_lesson->isActive();
+    m_lessonPanel->setVisible(active);
+    if (!active) { // a lesson's "look here" ends with it
+        m_clusterView->setFocusNode(std::nullopt);
+        m_logView->setFocusIndex(std::nullopt);
+    }
+    m_caption->setCaption(active ? m_lesson->chapter() : QString(), active ? m_lesson->caption() : QString());
+    // The ring keeps clear of the caption: three lines of it, so that it does not jump at every sentence.
+    m_clusterView->setBottomReserve(active ? QFontMetrics(m_caption->font()).height() * 3 + 56 : 0);
 }
 
 void SimulationWindow::refreshTitle()

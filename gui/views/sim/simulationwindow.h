@@ -1,5 +1,6 @@
 #pragma once
 
+#include "scenario/scenario.h"
 #include "sim/simulatedcluster.h"
 
 #include <QMainWindow>
@@ -8,11 +9,14 @@ class QLabel;
 
 namespace raftlab {
 
+class CaptionOverlay;
 class ChartsPanel;
 class ClusterView;
 class EventFeed;
+class LessonPanel;
 class LogView;
 class PendingEventsView;
+class SimLessonSession;
 class SimulationController;
 class SimulationControls;
 class TimelinePanel;
@@ -35,7 +39,12 @@ public:
     // File › Open run…: a saved run in a new window (nullptr: cancelled or unreadable, said in a box).
     static SimulationWindow *openRunFile(QWidget *parent, const QString &path = QString());
 
+    // A simulation-only lesson (Lessons menu) in a new window, played with the lesson panel and caption.
+    static SimulationWindow *openLesson(QWidget *parent, const scenario::Scenario &lesson);
+
     QString start(const sim::SimulatedClusterConfig &config, std::uint64_t seed);
+    // Plays `lesson` on a new run of its own cluster: empty, or why it cannot.
+    QString startLesson(const scenario::Scenario &lesson);
     QString openRun(const QString &path);
     QString saveRun(const QString &path);
 
@@ -47,6 +56,9 @@ public:
     ViolationBanner *violationBanner() const { return m_violation; }
     LogView *logView() const { return m_logView; }
     QLabel *simulatedBanner() const { return m_banner; }
+    SimLessonSession *lesson() const { return m_lesson; }
+    LessonPanel *lessonPanel() const { return m_lessonPanel; }
+    CaptionOverlay *caption() const { return m_caption; }
 
 private:
     void buildViews();
@@ -54,11 +66,16 @@ private:
     void connectController();
     void refresh();
     void refreshTitle();
+    void connectLesson();
+    void refreshLesson();
     void newRun();
     void chooseRunToOpen();
     void chooseWhereToSave();
 
     SimulationController *m_controller;
+    SimLessonSession *m_lesson;
+    LessonPanel *m_lessonPanel = nullptr;
+    CaptionOverlay *m_caption = nullptr;
     ClusterView *m_clusterView = nullptr;
     LogView *m_logView = nullptr;
     ChartsPanel *m_chartsPanel = nullptr;

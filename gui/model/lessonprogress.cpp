@@ -1,0 +1,63 @@
+#include "lessonprogress.h"
+
+namespace raftlab {
+
+using scenario::ScenarioRunner;
+
+LessonProgress::LessonProgress(QObject *parent)
+    : QObject(parent)
+{ }
+
+LessonProgress::~LessonProgress() = default;
+
+QString LessonProgress::caption() const
+{
+    if (m_index < 0 || m_index >= int(m_scenario.steps.size()))
+        return {};
+    // An action without words of its own keeps the last sentence on screen.
+    for (int i = m_index; i >= 0; --i) {
+        if (!m_scenario.steps[std::size_t(i)].say.isEmpty())
+            return m_scenario.steps[std::size_t(i)].say;
+    }
+    return {};
+}
+
+void LessonProgress::clearProgress()
+{
+    m_index = -1;
+    m_chapter.clear();
+    m_results.clear();
+    m_problem.clear();
+}
+
+void LessonProgress::setState(State state)
+{
+    m_state = state;
+    Q_EMIT changed();
+}
+
+void LessonProgress::follow(ScenarioRunner *runner)
+{
+    m_results.assign(m_scenario.steps.size(), std::nullopt);
+    connect(runner, &ScenarioRunner::stepStarted, this, [this](int index) {
+        m_index = index;
+        setState(State::Running);
+    });
+    connect(runner, &ScenarioRunner::stepFinished, this,
+            [this](int index, const scenario::StepResult &result) {
+                m_results[std::size_t(index)] = result;
+                Q_EMIT changed();
+            });
+    connect(runner, &ScenarioRunner::waitingForNext, this, [this](int index) {
+        m_index = index;
+        setState(State::Waiting);
+    });
+    connect(runner, &ScenarioRunner::chapterChanged, this, [this](const QString &title) {
+        m_chapter = title;
+        Q_EMIT changed();
+    });
+    connect(runner, &ScenarioRunner::focusRequested, this, &LessonProgress::focusRequested);
+    connect(runner, &ScenarioRunner::finished, this, [this] { setState(State::Finished); });
+}
+
+} // namespace raftlab

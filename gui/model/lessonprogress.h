@@ -1,0 +1,70 @@
+#pragma once
+
+// LessonProgress: where a lesson being played stands — its scenario, the step running or waited at, its
+// chapter and caption, and what each step showed once it ran (a tick, a cross, or nothing for an action).
+// A lesson on real processes (LessonSession) and one in the simulator (SimLessonSession) keep it alike,
+// so the lesson panel and the caption read either one the same way.
+
+#include "scenario/scenariorunner.h"
+
+#include <QObject>
+
+#include <optional>
+#include <vector>
+
+namespace raftlab {
+
+class LessonProgress : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LessonProgress)
+
+public:
+    enum class State {
+        Idle, // no lesson
+        Starting, // its cluster is coming up
+        Running, // a step runs
+        Waiting, // paused before a step, for Next
+        Finished,
+        Failed, // the cluster did not start
+    };
+
+    explicit LessonProgress(QObject *parent = nullptr);
+    ~LessonProgress() override;
+
+    State state() const { return m_state; }
+    bool isActive() const { return m_state != State::Idle; }
+    const scenario::Scenario &scenario() const { return m_scenario; }
+    int currentIndex() const { return m_index; } // the step running or waited at; -1 before the first
+    QString chapter() const { return m_chapter; }
+    // The sentence for the class: the narration of the step running or about to run.
+    QString caption() const;
+    // What each step showed once it ran; nullopt for steps not run (yet).
+    const std::vector<std::optional<scenario::StepResult>> &results() const { return m_results; }
+    QString problem() const { return m_problem; } // why the lesson could not start
+    // Whether the lesson's cluster is simulated (it plays in virtual time, one message at a time).
+    virtual bool isSimulated() const = 0;
+
+Q_SIGNALS:
+    void changed();
+    void focusRequested(std::optional<raftlab::NodeId> node, std::optional<std::uint64_t> logIndex);
+
+protected:
+    void setScenario(const scenario::Scenario &scenario) { m_scenario = scenario; }
+    // A new run of the lesson: no step run yet.
+    void clearProgress();
+    void setProblem(const QString &problem) { m_problem = problem; }
+    void setState(State state);
+    // Keeps this progress up to date from the runner's signals (a new runner per run of the lesson).
+    void follow(scenario::ScenarioRunner *runner);
+
+private:
+    scenario::Scenario m_scenario;
+    State m_state = State::Idle;
+    int m_index = -1;
+    QString m_chapter;
+    QString m_problem;
+    std::vector<std::optional<scenario::StepResult>> m_results;
+};
+
+} // namespace raftlab
