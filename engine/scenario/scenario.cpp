@@ -281,9 +281,15 @@ Action StepParser::parseExpect()
     const bool write = is("write");
     const bool logsAgree = is("logs_agree");
     const bool snapshotOn = is("snapshot_on");
+    const bool members = is("members");
+    const bool learners = is("learners");
+    const bool voter = is("voter");
+    const bool learner = is("learner");
+    const bool notMember = is("not_member");
     if (kinds != 1)
         fail(QStringLiteral("%1: needs exactly one of value_on_all, no_leader_for_ms, term_unchanged_for_ms, "
-                            "leader_is, leader_is_not, role_of, term_above, write, logs_agree, snapshot_on")
+                            "leader_is, leader_is_not, role_of, term_above, write, logs_agree, snapshot_on, "
+                            "members, learners, voter, learner, not_member")
                  .arg(m_fields.where()));
     expect.withinMs = m_fields.integer(QStringLiteral("within_ms"), 0, 0, maxDurationMs);
 
@@ -346,6 +352,22 @@ Action StepParser::parseExpect()
     } else if (snapshotOn) {
         expect.kind = Expect::Kind::SnapshotOn;
         expect.node = node(QStringLiteral("snapshot_on"), true);
+    } else if (members) {
+        expect.kind = Expect::Kind::Members;
+        expect.nodes = nodeList(m_fields.take(QStringLiteral("members")), QStringLiteral("members"));
+    } else if (learners) {
+        expect.kind = Expect::Kind::Learners;
+        const QJsonValue list = m_fields.take(QStringLiteral("learners"));
+        if (!list.isArray())
+            m_fields.bad(QStringLiteral("learners"), QStringLiteral("must be a list of nodes (empty: none)"));
+        for (const QJsonValue &item : list.toArray())
+            expect.nodes.push_back(nodeFrom(item, QStringLiteral("learners")));
+    } else if (voter || learner || notMember) {
+        expect.kind = voter ? Expect::Kind::Voter : learner ? Expect::Kind::Learner : Expect::Kind::NotMember;
+        expect.node = node(voter         ? QStringLiteral("voter")
+                               : learner ? QStringLiteral("learner")
+                                         : QStringLiteral("not_member"),
+                           true);
     } else if (logsAgree) {
         expect.kind = Expect::Kind::LogsAgree;
         if (!m_fields.boolean(QStringLiteral("logs_agree"), true))
@@ -500,6 +522,11 @@ Action StepParser::parse(const QString &verb, QString &label)
         return FireTimer{node(QStringLiteral("node"), true)};
     if (verb == QLatin1String("advance"))
         return Advance{m_fields.integer(QStringLiteral("ms"), 0, 1, maxDurationMs, true)};
+    if (verb == QLatin1String("add_node"))
+        return AddNode{m_fields.integer(QStringLiteral("timeout_ms"), 10000, 1, maxDurationMs)};
+    if (verb == QLatin1String("remove_node"))
+        return RemoveNode{node(QStringLiteral("node"), true),
+                          m_fields.integer(QStringLiteral("timeout_ms"), 10000, 1, maxDurationMs)};
     if (verb == QLatin1String("load"))
         return Load{m_fields.integer(QStringLiteral("rate"), 0, 0, 500, true),
                     node(QStringLiteral("node"), false)};
@@ -521,7 +548,8 @@ bool labelsNode(const Action &action)
 {
     return std::holds_alternative<WaitLeader>(action) || std::holds_alternative<ProcessFault>(action) ||
         std::holds_alternative<ClientWrite>(action) || std::holds_alternative<Transfer>(action) ||
-        std::holds_alternative<ElectionTimeout>(action) || std::holds_alternative<Isolate>(action);
+        std::holds_alternative<ElectionTimeout>(action) || std::holds_alternative<Isolate>(action) ||
+        std::holds_alternative<AddNode>(action) || std::holds_alternative<RemoveNode>(action);
 }
 
 ClusterSettings parseClusterSettings(const QJsonObject &object, const QString &source)
@@ -692,6 +720,18 @@ QString describeExpect(const Expect &expect)
         return QStringLiteral("expect the committed logs to agree");
     case Expect::Kind::SnapshotOn:
         return QStringLiteral("expect %1 to hold a snapshot").arg(describe(expect.node));
+    case Expect::Kind::Members:
+        return QStringLiteral("expect the voters to be %1").arg(describeNodes(expect.nodes));
+    case Expect::Kind::Learners:
+        return expect.nodes.empty()
+            ? QStringLiteral("expect no learners")
+            : QStringLiteral("expect the learners to be %1").arg(describeNodes(expect.nodes));
+    case Expect::Kind::Voter:
+        return QStringLiteral("expect %1 to be a voter").arg(describe(expect.node));
+    case Expect::Kind::Learner:
+        return QStringLiteral("expect %1 to be a learner").arg(describe(expect.node));
+    case Expect::Kind::NotMember:
+        return QStringLiteral("expect %1 to be no member").arg(describe(expect.node));
     }
     return QStringLiteral("expect");
 }
@@ -772,6 +812,10 @@ QString describeAction(const Action &action)
                 return QStringLiteral("fire %1's timer now").arg(describe(a.node));
             else if constexpr (std::is_same_v<T, Advance>)
                 return QStringLiteral("let %1 ms of virtual time pass").arg(a.ms);
+            else if constexpr (std::is_same_v<T, AddNode>)
+                return QStringLiteral("add a node");
+            else if constexpr (std::is_same_v<T, RemoveNode>)
+                return QStringLiteral("remove %1 from the cluster").arg(describe(a.node));
             else if constexpr (std::is_same_v<T, Reset>)
                 return QStringLiteral("a fresh cluster: PreVote %1, CheckQuorum %2")
                     .arg(a.preVote ? u"on" : u"off", a.checkQuorum ? u"on" : u"off");

@@ -136,13 +136,20 @@ struct Expect
         WriteOutcome, // an earlier non-waiting write (label `write`) ended as `outcome`
         LogsAgree, // every live node holds the same committed entries
         SnapshotOn, // `node` holds a snapshot (its log starts after one)
+        // The cluster's configuration, as its leader holds it (engine/core/membership.h):
+        Members, // the voters are exactly `nodes`
+        Learners, // the learners are exactly `nodes` (empty: none)
+        Voter, // `node` is a voter
+        Learner, // `node` is a learner (added, not yet promoted)
+        NotMember, // `node` is neither (removed, or never added)
     };
     Kind kind = Kind::ValueOnAll;
     int withinMs = 0; // how long the runner may wait for it to become true (0: now)
     int durationMs = 0; // NoLeaderFor, TermUnchangedFor
     QString key;
     std::optional<QString> value; // ValueOnAll: nullopt = absent everywhere
-    NodeRef node; // LeaderIs, LeaderIsNot, Role
+    NodeRef node; // LeaderIs, LeaderIsNot, Role, Voter, Learner, NotMember
+    std::vector<NodeRef> nodes; // Members, Learners
     QString role; // Role: follower, precandidate, candidate, leader
     QString termLabel; // TermAbove: a label given by "remember_term"
     std::uint64_t term = 0; // TermAbove: a number instead
@@ -180,6 +187,19 @@ struct Load // a steady stream of writes in the background, until a later load w
     NodeRef node;
 };
 
+// A membership change (thesis §4), one server at a time, as POST /admin/members: the step ends when the
+// cluster answers (the change is committed) and fails when it refuses (another change in progress).
+struct AddNode // a new node (the next free id, its own data dir and ports) joins as a learner; "as" labels it
+{
+    int timeoutMs = 10000;
+};
+
+struct RemoveNode // `node` leaves the configuration (a removed leader steps down once that is committed)
+{
+    NodeRef node;
+    int timeoutMs = 10000;
+};
+
 // --- simulation-only steps (a scenario marked "simulation_only": the step-by-step simulator) ----------
 
 struct DeliverNext // the next pending message from `from` to `to` (of `messageType`, when given) arrives now
@@ -206,9 +226,10 @@ struct FireTimer // the node's next timer fires now: a follower's election timeo
     NodeRef node;
 };
 
-using Action = std::variant<WaitLeader, Sleep, ClientWrite, ClientRead, ProcessFault, Partition, Cut, Isolate,
-                            Heal, NetFaults, Timing, Transfer, ElectionTimeout, Expect, RememberTerm, Chapter,
-                            Say, Focus, Load, Reset, DeliverNext, DropMessages, Advance, FireTimer>;
+using Action =
+    std::variant<WaitLeader, Sleep, ClientWrite, ClientRead, ProcessFault, Partition, Cut, Isolate, Heal,
+                 NetFaults, Timing, Transfer, ElectionTimeout, Expect, RememberTerm, Chapter, Say, Focus,
+                 Load, Reset, AddNode, RemoveNode, DeliverNext, DropMessages, Advance, FireTimer>;
 
 // Whether a step can only play in a simulation (it names messages in flight or virtual time).
 bool isSimulationOnly(const Action &action);

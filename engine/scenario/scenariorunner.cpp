@@ -44,6 +44,21 @@ QString valueText(const std::optional<QString> &value)
     return value ? QStringLiteral("\"%1\"").arg(*value) : QStringLiteral("absent");
 }
 
+QString idsText(const std::vector<NodeId> &ids)
+{
+    if (ids.empty())
+        return QStringLiteral("none");
+    QStringList names;
+    for (NodeId id : ids)
+        names << QString::number(id.value);
+    return names.join(QLatin1Char(','));
+}
+
+bool contains(const std::vector<NodeId> &ids, NodeId id)
+{
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
 } // namespace
 
 ScenarioRunner::ScenarioRunner(Scenario scenario, ScenarioTarget *target, QObject *parent)
@@ -168,8 +183,9 @@ std::optional<NodeId> ScenarioRunner::resolve(const NodeRef &ref) const
     const std::optional<NodeId> leader = currentLeader();
     if (ref.kind == NodeRef::Kind::Any && leader)
         return leader; // a client that knows the leader goes straight to it
+    // A removed node still runs until it learns of its removal, but it is no longer part of the cluster.
     for (const NodeView &node : m_target->nodes()) {
-        if (node.running && !node.frozen && node.id != leader)
+        if (node.running && !node.frozen && node.id != leader && inConfiguration(node.id))
             return node.id;
     }
     return std::nullopt;
@@ -189,6 +205,24 @@ QString ScenarioRunner::describeNodes() const
             parts << QStringLiteral("%1 %2 t%3").arg(node.id.value).arg(node.role).arg(node.term);
     }
     return parts.join(QStringLiteral(", "));
+}
+
+std::optional<NodeView> ScenarioRunner::leaderView() const
+{
+    const std::optional<NodeId> leader = currentLeader();
+    for (const NodeView &node : m_target->nodes()) {
+        if (leader && node.id == *leader)
+            return node;
+    }
+    return std::nullopt;
+}
+
+bool ScenarioRunner::inConfiguration(NodeId id) const
+{
+    const std::optional<NodeView> leader = leaderView();
+    if (!leader || (leader->voters.empty() && leader->learners.empty()))
+        return true;
+    return contains(leader->voters, id) || contains(leader->learners, id);
 }
 
 void ScenarioRunner::remember(const Step &step, NodeId id)
@@ -327,6 +361,8 @@ void ScenarioRunner::runStep(const Step &step)
                                     .arg(action.preVote ? u"on" : u"off", action.checkQuorum ? u"on" : u"off")
                               : QStringLiteral("the nodes did not come back: %1").arg(describeNodes()));
                 });
+            } else if constexpr (std::is_same_v<T, AddNode> || std::is_same_v<T, RemoveNode>) {
+                runMembershipChange(step);
             } else if constexpr (std::is_same_v<T, DeliverNext>) {
                 const std::optional<NodeId> from = needNode(action.from);
                 const std::optional<NodeId> to = from ? needNode(action.to) : std::nullopt;
@@ -413,6 +449,36 @@ void ScenarioRunner::runWrite(const Step &step, const ClientWrite &write)
         *answered = answer;
         finish();
     });
+}
+
+void ScenarioRunner::runMembershipChange(const Step &step)
+{
+    const auto *remove = std::get_if<RemoveNode>(&step.action);
+    std::optional<NodeId> removed;
+    if (remove && !(removed = resolve(remove->node))) {
+        fail(QStringLiteral("no node to remove (%1)").arg(describeNodes()));
+        return;
+    }
+    const int timeoutMs = remove ? remove->timeoutMs : std::get<AddNode>(step.action).timeoutMs;
+    m_target->after(timeoutMs, guarded([this, timeoutMs] {
+                        fail(QStringLiteral("the cluster did not answer within %1 ms").arg(timeoutMs));
+                    }));
+    const auto answered = [this, step](const ScenarioTarget::MembershipAnswer &answer) {
+        if (!answer.ok) {
+            fail(answer.text);
+            return;
+        }
+        remember(step, answer.node);
+        done(answer.text);
+    };
+    // A refusal may come at once, inside the call: finish the step on the next turn of the loop either way.
+    const auto later = [this, answered](const ScenarioTarget::MembershipAnswer &answer) {
+        m_target->after(0, guarded([answered, answer] { answered(answer); }));
+    };
+    if (remove)
+        m_target->removeNode(*removed, later);
+    else
+        m_target->addNode(later);
 }
 
 void ScenarioRunner::runRead(const ClientRead &read)
@@ -527,7 +593,7 @@ void ScenarioRunner::checkValueOnAll(const Expect &expect, std::function<void(bo
 {
     std::vector<NodeId> asked;
     for (const NodeView &node : m_target->nodes()) {
-        if (node.running && !node.frozen)
+        if (node.running && !node.frozen && inConfiguration(node.id))
             asked.push_back(node.id);
     }
     struct Gathered
@@ -650,6 +716,13 @@ void ScenarioRunner::runExpect(const Expect &expect)
             answer(false, QStringLiteral("no such node"));
         });
         return;
+    case Expect::Kind::Members:
+    case Expect::Kind::Learners:
+    case Expect::Kind::Voter:
+    case Expect::Kind::Learner:
+    case Expect::Kind::NotMember:
+        runMembershipExpect(expect);
+        return;
     case Expect::Kind::LogsAgree:
         pollUntil(expect.withinMs, [this](auto answer) {
             const QString why = m_target->committedLogsDisagreement();
@@ -657,6 +730,48 @@ void ScenarioRunner::runExpect(const Expect &expect)
         });
         return;
     }
+}
+
+void ScenarioRunner::runMembershipExpect(const Expect &expect)
+{
+    pollUntil(expect.withinMs, [this, expect](auto answer) {
+        const std::optional<NodeView> leader = leaderView();
+        if (!leader) {
+            answer(false, QStringLiteral("no leader to hold the configuration: %1").arg(describeNodes()));
+            return;
+        }
+        const QString configuration = QStringLiteral("voters %1, learners %2 (as node %3 holds them)")
+                                          .arg(idsText(leader->voters), idsText(leader->learners))
+                                          .arg(leader->id.value);
+        if (expect.kind == Expect::Kind::Members || expect.kind == Expect::Kind::Learners) {
+            std::vector<NodeId> wanted;
+            for (const NodeRef &ref : expect.nodes) {
+                const std::optional<NodeId> id = resolve(ref);
+                if (!id) {
+                    answer(false, QStringLiteral("no node fits (%1)").arg(describeNodes()));
+                    return;
+                }
+                wanted.push_back(*id);
+            }
+            std::sort(wanted.begin(), wanted.end());
+            std::vector<NodeId> held =
+                expect.kind == Expect::Kind::Members ? leader->voters : leader->learners;
+            std::sort(held.begin(), held.end());
+            answer(held == wanted, configuration);
+            return;
+        }
+        const std::optional<NodeId> id = resolve(expect.node);
+        if (!id) {
+            answer(false, QStringLiteral("no node fits (%1)").arg(describeNodes()));
+            return;
+        }
+        const bool voter = contains(leader->voters, *id);
+        const bool learner = contains(leader->learners, *id);
+        const bool held = expect.kind == Expect::Kind::Voter ? voter
+            : expect.kind == Expect::Kind::Learner           ? learner
+                                                             : !voter && !learner;
+        answer(held, QStringLiteral("node %1: %2").arg(id->value).arg(configuration));
+    });
 }
 
 } // namespace raftlab::scenario

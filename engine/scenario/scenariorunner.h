@@ -82,6 +82,11 @@ private:
     std::optional<NodeId> currentLeader() const;
     std::uint64_t highestTerm() const;
     QString describeNodes() const;
+    // The configuration in force as the current leader holds it; nullopt without a leader.
+    std::optional<NodeView> leaderView() const;
+    // Whether `id` is a voter or learner of the leader's configuration (true when there is no leader to
+    // ask, or the leader's configuration is not known): the nodes a whole-cluster check looks at.
+    bool inConfiguration(NodeId id) const;
     void remember(const Step &step, NodeId id);
 
     // Polls `check` until it holds or `withinMs` has passed; `check` answers asynchronously.
@@ -94,6 +99,8 @@ private:
     void runWrite(const Step &step, const ClientWrite &write);
     void runRead(const ClientRead &read);
     void runExpect(const Expect &expect);
+    void runMembershipExpect(const Expect &expect);
+    void runMembershipChange(const Step &step);
     void runPartition(const Partition &partition);
     void checkValueOnAll(const Expect &expect, std::function<void(bool, QString)> answer);
 

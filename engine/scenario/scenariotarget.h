@@ -26,6 +26,8 @@ struct NodeView
     std::uint64_t term = 0;
     NodeId leader{}; // whom it believes leads
     std::uint64_t snapshotIndex = 0; // the last index its snapshot covers (0: none)
+    std::vector<NodeId> voters; // the configuration in force on this node (empty: none, or not known)
+    std::vector<NodeId> learners;
 };
 
 // The end of one client request, classified as a history records it.
@@ -86,6 +88,20 @@ public:
     virtual void resetCluster(bool preVote, bool checkQuorum) = 0;
     // A steady stream of writes in the background (0: stop).
     virtual void setLoad(int ratePerSecond, NodeId via) = 0;
+
+    // Membership changes, one server at a time (POST /admin/members). `done` is called once, when the
+    // cluster answers: ok with the node added or removed, or not with why (another change in progress, a
+    // cluster that cannot grow). The runner gives up on its own after the step's timeout.
+    struct MembershipAnswer
+    {
+        bool ok = false;
+        NodeId node{}; // the node added or removed
+        QString text; // what the cluster answered, in a few words
+    };
+    using MembershipCallback = std::function<void(const MembershipAnswer &)>;
+    // Starts a new node that belongs to no configuration yet and asks the cluster to add it.
+    virtual void addNode(MembershipCallback done) = 0;
+    virtual void removeNode(NodeId id, MembershipCallback done) = 0;
 
     // Empty when every running node's committed entries agree where they overlap; else why not.
     virtual QString committedLogsDisagreement() const = 0;

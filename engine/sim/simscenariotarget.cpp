@@ -41,6 +41,8 @@ std::vector<NodeView> SimScenarioTarget::nodes() const
             view.term = core->term().value;
             view.leader = core->leader();
             view.snapshotIndex = core->log().snapshot().meta.index.value;
+            view.voters = core->membership().voters;
+            view.learners = core->membership().learners;
         }
         views.push_back(view);
     }
@@ -227,6 +229,23 @@ void SimScenarioTarget::setLoad(int ratePerSecond, NodeId via)
 {
     static_cast<void>(ratePerSecond);
     static_cast<void>(via);
+}
+
+void SimScenarioTarget::addNode(MembershipCallback done)
+{
+    done(MembershipAnswer{false, {}, membershipRefusal(QStringLiteral("add_node"))});
+}
+
+void SimScenarioTarget::removeNode(NodeId id, MembershipCallback done)
+{
+    done(MembershipAnswer{false, id, membershipRefusal(QStringLiteral("remove_node"))});
+}
+
+QString SimScenarioTarget::membershipRefusal(const QString &step)
+{
+    return QStringLiteral("%1: the step-by-step simulator's clusters keep their first members; "
+                          "play this scenario on real processes (raftlab --headless --scenario)")
+        .arg(step);
 }
 
 QString SimScenarioTarget::committedLogsDisagreement() const

@@ -40,12 +40,17 @@ public:
               scenario::AnswerCallback done) override;
     void resetCluster(bool preVote, bool checkQuorum) override;
     void setLoad(int ratePerSecond, NodeId via) override;
+    void addNode(MembershipCallback done) override;
+    void removeNode(NodeId id, MembershipCallback done) override;
     QString committedLogsDisagreement() const override;
     SimulationAnswer deliverNext(NodeId from, NodeId to, const QString &messageType) override;
     SimulationAnswer dropMessages(const QString &messageType, std::optional<NodeId> from,
                                   std::optional<NodeId> to) override;
     SimulationAnswer fireTimer(NodeId id) override;
     SimulationAnswer canAdvanceTime() override { return SimulationAnswer{true, {}}; }
+
+    // Why a membership step cannot play here, naming the step.
+    static QString membershipRefusal(const QString &step);
 
 private:
     // How often a client looks whether its request is answered (virtual time).

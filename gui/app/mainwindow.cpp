@@ -218,7 +218,7 @@ void MainWindow::buildActions()
     m_healAction = faults->addAction(tr("Heal all links"), m_controller, &ClusterController::healAll);
     m_resetAction = faults->addAction(tr("Reset cluster…"), this, &MainWindow::confirmReset);
     m_resetAction->setToolTip(tr("Kill every node, wipe its data, start again"));
-    QAction *addNode = faults->addAction(tr("Add node"), m_controller, &ClusterController::addNode);
+    QAction *addNode = faults->addAction(tr("Add node"), m_controller, [this] { m_controller->addNode(); });
     addNode->setToolTip(tr("Start a new node and add it to the cluster: a learner until it has caught up"));
     faults->addSeparator();
     m_preVoteAction = faults->addAction(tr("PreVote"));
@@ -452,7 +452,8 @@ void MainWindow::connectController()
 {
     ClusterController *controller = m_controller;
     connect(m_clusterView, &ClusterView::killRequested, controller, &ClusterController::kill);
-    connect(m_clusterView, &ClusterView::removeRequested, controller, &ClusterController::removeNode);
+    connect(m_clusterView, &ClusterView::removeRequested, controller,
+            [controller](NodeId id) { controller->removeNode(id); });
     connect(m_clusterView, &ClusterView::restartRequested, controller, &ClusterController::restart);
     connect(m_clusterView, &ClusterView::freezeRequested, controller, &ClusterController::freeze);
     connect(m_clusterView, &ClusterView::thawRequested, controller, &ClusterController::thaw);

@@ -144,7 +144,7 @@ NodeClient *ClusterController::anyConnectedClient(NodeId except) const
     return nullptr;
 }
 
-bool ClusterController::addNode()
+bool ClusterController::addNode(MembershipAnswered answered)
 {
     NodeClient *via = anyConnectedClient();
     if (!via) {
@@ -167,16 +167,18 @@ bool ClusterController::addNode()
                             QJsonObject{{QStringLiteral("id"), qint64(id.value)},
                                         {QStringLiteral("raft"), member->raft.toString()},
                                         {QStringLiteral("http"), member->http.toString()}}}};
-    via->changeMembership(body, [this, id](const NodeClient::AdminResult &result) {
+    via->changeMembership(body, [this, id, answered](const NodeClient::AdminResult &result) {
         if (result.ok)
             Q_EMIT actionDone(tr("Node %1 is in the configuration (committed).").arg(id.value));
         else
             Q_EMIT actionFailed(tr("Adding node %1 failed: %2").arg(id.value).arg(result.message));
+        if (answered)
+            answered(id, result);
     });
     return true;
 }
 
-bool ClusterController::removeNode(NodeId id)
+bool ClusterController::removeNode(NodeId id, MembershipAnswered answered)
 {
     NodeClient *via = anyConnectedClient(id);
     if (!via)
@@ -189,12 +191,13 @@ bool ClusterController::removeNode(NodeId id)
          tr("You asked the cluster to remove node %1 from its configuration.").arg(id.value));
     via->changeMembership(
         QJsonObject{{QStringLiteral("remove"), qint64(id.value)}},
-        [this, id](const NodeClient::AdminResult &result) {
-            if (!result.ok) {
+        [this, id, answered](const NodeClient::AdminResult &result) {
+            if (result.ok)
+                Q_EMIT actionDone(tr("Node %1 left the configuration (committed).").arg(id.value));
+            else
                 Q_EMIT actionFailed(tr("Removing node %1 failed: %2").arg(id.value).arg(result.message));
-                return;
-            }
-            Q_EMIT actionDone(tr("Node %1 left the configuration (committed).").arg(id.value));
+            if (answered)
+                answered(id, result);
         });
     return true;
 }

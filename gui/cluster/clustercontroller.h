@@ -119,8 +119,13 @@ public:
     // Membership changes (docs/http-api.md, POST /admin/members). addNode() starts a new node process
     // (supervisor) and asks the cluster to add it: it joins as a learner and is promoted once caught up.
     // removeNode() asks the cluster to remove `id`; its process keeps running (kill it from its menu).
-    bool addNode();
-    bool removeNode(NodeId id);
+    bool addNode() { return addNode(MembershipAnswered{}); }
+    bool removeNode(NodeId id) { return removeNode(id, MembershipAnswered{}); }
+    // The same, with `answered` called once the cluster answers (the node added, or 0 when none was
+    // started); not called when nothing was asked (false returned, actionFailed() says why).
+    using MembershipAnswered = std::function<void(NodeId id, const NodeClient::AdminResult &result)>;
+    bool addNode(MembershipAnswered answered);
+    bool removeNode(NodeId id, MembershipAnswered answered);
     void setSpeed(int factor);
     int speed() const { return m_speed.factor; }
     SpeedSetting speedSetting() const { return m_speed; }

@@ -108,6 +108,8 @@ std::vector<scenario::NodeView> ControllerTarget::nodes() const
             view.term = state->term.value;
             view.leader = state->leader;
             view.snapshotIndex = state->snapshotIndex.value;
+            view.voters = state->members;
+            view.learners = state->learners;
         }
         views.push_back(view);
     }
@@ -215,6 +217,53 @@ void ControllerTarget::read(NodeId via, const QString &key, bool local, int time
 void ControllerTarget::resetCluster(bool preVote, bool checkQuorum)
 {
     m_controller->resetCluster(ProtocolOptions{preVote, checkQuorum});
+}
+
+namespace {
+
+// The cluster's answer to POST /admin/members, in the runner's terms.
+scenario::ScenarioTarget::MembershipAnswer membershipAnswer(NodeId id, const NodeClient::AdminResult &result,
+                                                            const QString &what)
+{
+    scenario::ScenarioTarget::MembershipAnswer answer;
+    answer.ok = result.ok;
+    answer.node = id;
+    answer.text = result.ok ? QStringLiteral("node %1 %2 at index %3")
+                                  .arg(id.value)
+                                  .arg(what)
+                                  .arg(result.json.value(u"index").toInteger())
+                            : QStringLiteral("%1 %2").arg(result.httpStatus).arg(result.message);
+    return answer;
+}
+
+} // namespace
+
+void ControllerTarget::addNode(MembershipCallback done)
+{
+    // A refusal before anything is asked comes as actionFailed(): catch its sentence for the step.
+    QString refusal;
+    const QMetaObject::Connection caught = connect(m_controller, &ClusterController::actionFailed, this,
+                                                   [&refusal](const QString &message) { refusal = message; });
+    const bool asked = m_controller->addNode([done](NodeId id, const NodeClient::AdminResult &result) {
+        done(membershipAnswer(id, result, QStringLiteral("added")));
+    });
+    disconnect(caught);
+    if (!asked)
+        done(MembershipAnswer{false, {}, refusal});
+}
+
+void ControllerTarget::removeNode(NodeId id, MembershipCallback done)
+{
+    QString refusal;
+    const QMetaObject::Connection caught = connect(m_controller, &ClusterController::actionFailed, this,
+                                                   [&refusal](const QString &message) { refusal = message; });
+    const bool asked =
+        m_controller->removeNode(id, [done](NodeId removed, const NodeClient::AdminResult &result) {
+            done(membershipAnswer(removed, result, QStringLiteral("removed")));
+        });
+    disconnect(caught);
+    if (!asked)
+        done(MembershipAnswer{false, id, refusal});
 }
 
 void ControllerTarget::setLoad(int ratePerSecond, NodeId via)

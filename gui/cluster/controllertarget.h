@@ -50,6 +50,8 @@ public:
               scenario::AnswerCallback done) override;
     void setLoad(int ratePerSecond, NodeId via) override;
     void resetCluster(bool preVote, bool checkQuorum) override;
+    void addNode(MembershipCallback done) override;
+    void removeNode(NodeId id, MembershipCallback done) override;
     QString committedLogsDisagreement() const override;
 
 private:

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void figure8PassesInTheSimulator();
     void aSabotagedRunExitsOneNamingTheViolation();
     void aSimulatedLessonIsRefusedOnRealNodes();
+    void aMembershipStepFailsInTheSimulatorNamingIt();
 };
 
 void TestSimulate::badFlagsExitTwoWithOneLine_data()
@@ -164,6 +165,18 @@ void TestSimulate::aSimulatedLessonIsRefusedOnRealNodes()
     const ProcessRun finished = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), figure8});
     QCOMPARE(finished.exitCode, 2);
     QVERIFY2(finished.err.contains(QLatin1String("--simulate")), qPrintable(finished.err));
+}
+
+void TestSimulate::aMembershipStepFailsInTheSimulatorNamingIt()
+{
+    const ProcessRun finished =
+        run({QStringLiteral("--headless"), QStringLiteral("--simulate"), QStringLiteral("--scenario"),
+             QStringLiteral(RAFTLAB_SCENARIO_DIR "/14-growing-and-shrinking.json")});
+    QCOMPARE(finished.exitCode, 1);
+    QVERIFY2(
+        finished.out.contains(QLatin1String("FAIL step 5/18 add a node (as N4): add_node: the step-by-step "
+                                            "simulator's clusters keep their first members")),
+        qPrintable(finished.out));
 }
 
 QTEST_GUILESS_MAIN(TestSimulate)

@@ -29,9 +29,12 @@ class ScriptedTarget final : public ScenarioTarget
 public:
     explicit ScriptedTarget(int nodes)
     {
+        std::vector<NodeId> voters;
         for (int i = 1; i <= nodes; ++i)
+            voters.push_back(NodeId(std::uint32_t(i)));
+        for (NodeId id : voters)
             m_nodes.push_back(
-                NodeView{NodeId(std::uint32_t(i)), true, false, true, QStringLiteral("follower"), 1, {}, 0});
+                NodeView{id, true, false, true, QStringLiteral("follower"), 1, {}, 0, voters, {}});
     }
 
     std::vector<NodeView> nodes() const override { return m_nodes; }
@@ -103,13 +106,49 @@ public:
         act(QStringLiteral("reset %1 %2")
                 .arg(preVote ? "prevote" : "no-prevote", checkQuorum ? "checkquorum" : "no-checkquorum"));
         for (NodeView &n : m_nodes)
-            n = NodeView{n.id, true, false, true, QStringLiteral("follower"), 0, {}, 0};
+            n = NodeView{n.id, true, false, true, QStringLiteral("follower"), 0, {}, 0, n.voters, n.learners};
     }
     void setLoad(int rate, NodeId via) override
     {
         act(QStringLiteral("load %1 via %2").arg(rate).arg(via.value));
     }
     QString committedLogsDisagreement() const override { return {}; }
+    // A new node joins every node's configuration as a learner after `membershipLatencyMs`, unless
+    // `membershipRefusal` is set.
+    void addNode(MembershipCallback done) override
+    {
+        const NodeId id(std::uint32_t(m_nodes.size() + 1));
+        act(QStringLiteral("add %1").arg(id.value));
+        if (!membershipRefusal.isEmpty()) {
+            done(MembershipAnswer{false, {}, membershipRefusal});
+            return;
+        }
+        m_nodes.push_back(NodeView{id, true, false, true, QStringLiteral("follower"), 1, {}, 0, {}, {}});
+        after(membershipLatencyMs, [this, id, done] {
+            for (NodeView &n : m_nodes)
+                n.learners.push_back(id);
+            done(MembershipAnswer{true, id, QStringLiteral("added")});
+        });
+    }
+    void removeNode(NodeId id, MembershipCallback done) override
+    {
+        act(QStringLiteral("remove %1").arg(id.value));
+        after(membershipLatencyMs, [this, id, done] {
+            for (NodeView &n : m_nodes) {
+                std::erase(n.voters, id);
+                std::erase(n.learners, id);
+            }
+            done(MembershipAnswer{true, id, QStringLiteral("removed")});
+        });
+    }
+    // The leader's learner `id` becomes a voter everywhere.
+    void promote(NodeId id)
+    {
+        for (NodeView &n : m_nodes) {
+            std::erase(n.learners, id);
+            n.voters.push_back(id);
+        }
+    }
 
     NodeView &node(NodeId id) { return m_nodes[id.value - 1]; }
     void makeLeader(NodeId id, std::uint64_t term)
@@ -139,6 +178,8 @@ public:
     std::set<std::uint32_t> faultyNetworks; // node ids with delay or loss (0: all)
     ClientAnswer nextWriteAnswer = answerOf(ClientAnswer::Outcome::Ok);
     int writeLatencyMs = 5;
+    int membershipLatencyMs = 50;
+    QString membershipRefusal;
     std::map<NodeId, QString> values;
 
 private:

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void parsesEveryStepOfTheFormat();
     void parsesSimulationOnlySteps();
     void labelsNameNodesWritesAndTerms();
+    void parsesMembershipStepsAndExpectations();
     void refusesBadFiles_data();
     void refusesBadFiles();
     void shippedLessonsParse();
@@ -164,6 +165,40 @@ void TestScenario::labelsNameNodesWritesAndTerms()
     QVERIFY(std::get<ClientWrite>(s.steps[4].action).ifAbsent);
 }
 
+void TestScenario::parsesMembershipStepsAndExpectations()
+{
+    const Scenario s = parsed(R"({"title":"Members","nodes":3,"steps":[
+        {"do":"add_node","as":"N4"},
+        {"do":"expect","learner":"N4"},
+        {"do":"expect","voter":"N4","within_ms":30000},
+        {"do":"expect","members":[1,2,3,"N4"]},
+        {"do":"expect","learners":[]},
+        {"do":"remove_node","node":"leader","as":"R","timeout_ms":20000},
+        {"do":"expect","not_member":"R","within_ms":5000}
+    ]})");
+    QCOMPARE(s.steps.size(), std::size_t(7));
+    QVERIFY(std::holds_alternative<AddNode>(s.steps[0].action));
+    QCOMPARE(s.steps[0].label, QStringLiteral("N4"));
+    QVERIFY(std::get<Expect>(s.steps[1].action).kind == Expect::Kind::Learner);
+    QCOMPARE(std::get<Expect>(s.steps[1].action).node, NodeRef::byLabel(QStringLiteral("N4")));
+    QVERIFY(std::get<Expect>(s.steps[2].action).kind == Expect::Kind::Voter);
+    const auto &members = std::get<Expect>(s.steps[3].action);
+    QVERIFY(members.kind == Expect::Kind::Members);
+    QCOMPARE(members.nodes.size(), std::size_t(4));
+    QCOMPARE(members.nodes[3], NodeRef::byLabel(QStringLiteral("N4")));
+    QVERIFY(std::get<Expect>(s.steps[4].action).kind == Expect::Kind::Learners);
+    QVERIFY(std::get<Expect>(s.steps[4].action).nodes.empty());
+    const auto &remove = std::get<RemoveNode>(s.steps[5].action);
+    QCOMPARE(remove.node.kind, NodeRef::Kind::Leader);
+    QCOMPARE(remove.timeoutMs, 20000);
+    QVERIFY(std::get<Expect>(s.steps[6].action).kind == Expect::Kind::NotMember);
+    for (const Step &step : s.steps) {
+        QVERIFY(!isSimulationOnly(step.action));
+        QVERIFY(!describe(step).isEmpty());
+    }
+    QCOMPARE(describe(s.steps[5]), QStringLiteral("remove the leader from the cluster (as R)"));
+}
+
 void TestScenario::refusesBadFiles_data()
 {
     QTest::addColumn<QByteArray>("json");
@@ -240,6 +275,14 @@ void TestScenario::refusesBadFiles_data()
     QTest::newRow("deliver in a real-cluster scenario")
         << QByteArray(R"({"title":"x","steps":[{"do":"deliver","from":1,"to":2}]})")
         << QStringLiteral("step 1 (deliver): a simulation-only step");
+    QTest::newRow("remove_node without a node")
+        << QByteArray(R"({"title":"x","steps":[{"do":"remove_node"}]})")
+        << QStringLiteral("step 1 (remove_node): field 'node': is required");
+    QTest::newRow("no voters") << QByteArray(R"({"title":"x","steps":[{"do":"expect","members":[]}]})")
+                               << QStringLiteral("field 'members': must be a non-empty list of nodes");
+    QTest::newRow("learners not a list")
+        << QByteArray(R"({"title":"x","steps":[{"do":"expect","learners":4}]})")
+        << QStringLiteral("field 'learners': must be a list of nodes");
     QTest::newRow("unknown message type")
         << QByteArray(R"({"title":"x","simulation_only":true,"steps":[{"do":"drop","type":"Gossip"}]})")
         << QStringLiteral("step 1 (drop): field 'type': must be a message type");

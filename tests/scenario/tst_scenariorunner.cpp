@@ -42,6 +42,10 @@ private Q_SLOTS:
     void lessonsGoOnAfterAFailureWhenAsked();
     void resetWaitsForTheFreshClusterAndForgetsLabels();
     void aRealClusterRefusesSimulationSteps();
+    void membershipStepsLabelTheNodeAndWaitForTheAnswer();
+    void membershipExpectationsReadTheLeadersConfiguration();
+    void aRefusedMembershipChangeFailsTheStep();
+    void aRemovedNodeIsLeftOutOfWholeClusterChecks();
 };
 
 void TestScenarioRunner::waitLeaderWaitsForTheCluster()
@@ -295,6 +299,121 @@ void TestScenarioRunner::aRealClusterRefusesSimulationSteps()
     const auto result = steps.first().at(1).value<StepResult>();
     QVERIFY(result.verdict == StepResult::Verdict::Failed);
     QVERIFY2(result.seen.contains(QLatin1String("--simulate")), qPrintable(result.seen));
+}
+
+void TestScenarioRunner::membershipStepsLabelTheNodeAndWaitForTheAnswer()
+{
+    ScriptedTarget target(3);
+    target.makeLeader(NodeId(2), 1);
+    ScenarioRunner runner(scenarioOf(R"({"title":"t","nodes":3,"steps":[
+        {"do":"add_node","as":"N"},
+        {"do":"kill","node":"N"},
+        {"do":"remove_node","node":"leader","as":"R"},
+        {"do":"restart","node":"R"}]})"),
+                          &target);
+    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    QSignalSpy steps(&runner, &ScenarioRunner::stepFinished);
+    runner.start();
+    target.runUntil(40);
+    QCOMPARE(steps.count(), 0); // the cluster has not answered yet
+    target.runUntil(1000);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().first().toBool(), true);
+    QCOMPARE(target.actions, QStringList({"add 4", "kill 4", "remove 2", "restart 2"}));
+    QCOMPARE(steps.first().at(1).value<StepResult>().seen, QStringLiteral("added"));
+}
+
+void TestScenarioRunner::membershipExpectationsReadTheLeadersConfiguration()
+{
+    ScriptedTarget target(3);
+    target.makeLeader(NodeId(1), 1);
+    target.at(300, [&] { target.promote(NodeId(4)); });
+    ScenarioRunner runner(scenarioOf(R"({"title":"t","nodes":3,"steps":[
+        {"do":"add_node","as":"N"},
+        {"do":"expect","learner":"N"},
+        {"do":"expect","learners":["N"]},
+        {"do":"expect","voter":"N","within_ms":1000},
+        {"do":"expect","members":[1,2,3,"N"]},
+        {"do":"expect","learners":[]},
+        {"do":"remove_node","node":3},
+        {"do":"expect","not_member":3},
+        {"do":"expect","members":[1,2,4]}]})"),
+                          &target);
+    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    QSignalSpy steps(&runner, &ScenarioRunner::stepFinished);
+    runner.start();
+    target.runUntil(5000);
+    QCOMPARE(finished.count(), 1);
+    for (const QList<QVariant> &step : steps)
+        QVERIFY2(step.at(1).value<StepResult>().verdict != StepResult::Verdict::Failed,
+                 qPrintable(step.at(1).value<StepResult>().seen));
+    QCOMPARE(finished.first().first().toBool(), true);
+    const auto voter = steps.at(3).at(1).value<StepResult>();
+    QCOMPARE(voter.seen, QStringLiteral("node 4: voters 1,2,3,4, learners none (as node 1 holds them)"));
+
+    // The same expectation fails, naming the configuration, when it does not hold.
+    ScriptedTarget other(3);
+    other.makeLeader(NodeId(1), 1);
+    ScenarioRunner wrong(
+        scenarioOf(R"({"title":"t","steps":[{"do":"expect","members":[1,2],"within_ms":100}]})"), &other);
+    QSignalSpy wrongSteps(&wrong, &ScenarioRunner::stepFinished);
+    wrong.start();
+    other.runUntil(1000);
+    const auto failed = wrongSteps.first().at(1).value<StepResult>();
+    QVERIFY(failed.verdict == StepResult::Verdict::Failed);
+    QCOMPARE(failed.seen, QStringLiteral("voters 1,2,3, learners none (as node 1 holds them)"));
+}
+
+void TestScenarioRunner::aRefusedMembershipChangeFailsTheStep()
+{
+    ScriptedTarget target(3);
+    target.makeLeader(NodeId(1), 1);
+    target.membershipRefusal = QStringLiteral("add_node: not here");
+    ScenarioRunner runner(scenarioOf(R"({"title":"t","steps":[{"do":"add_node"},{"do":"heal"}]})"), &target);
+    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    QSignalSpy steps(&runner, &ScenarioRunner::stepFinished);
+    runner.start();
+    target.runUntil(1000);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().first().toBool(), false);
+    const auto result = steps.first().at(1).value<StepResult>();
+    QVERIFY(result.verdict == StepResult::Verdict::Failed);
+    QCOMPARE(result.seen, QStringLiteral("add_node: not here"));
+
+    // A cluster that never answers: the step gives up after its timeout.
+    ScriptedTarget silent(3);
+    silent.makeLeader(NodeId(1), 1);
+    silent.membershipLatencyMs = 100'000;
+    ScenarioRunner waiting(
+        scenarioOf(R"({"title":"t","steps":[{"do":"remove_node","node":2,"timeout_ms":500}]})"), &silent);
+    QSignalSpy waitingSteps(&waiting, &ScenarioRunner::stepFinished);
+    waiting.start();
+    silent.runUntil(499);
+    QCOMPARE(waitingSteps.count(), 0);
+    silent.runUntil(1000);
+    QCOMPARE(waitingSteps.count(), 1);
+    QCOMPARE(waitingSteps.first().at(1).value<StepResult>().seen,
+             QStringLiteral("the cluster did not answer within 500 ms"));
+}
+
+void TestScenarioRunner::aRemovedNodeIsLeftOutOfWholeClusterChecks()
+{
+    // A removed node that still runs keeps its old state: "on every node" means every member.
+    ScriptedTarget target(3);
+    target.makeLeader(NodeId(1), 1);
+    target.values[NodeId(1)] = QStringLiteral("v");
+    target.values[NodeId(2)] = QStringLiteral("v");
+    ScenarioRunner runner(scenarioOf(R"({"title":"t","steps":[
+        {"do":"remove_node","node":3},
+        {"do":"expect","value_on_all":{"key":"k","value":"v"}},
+        {"do":"put","node":"follower","key":"k","value":"w"}]})"),
+                          &target);
+    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    runner.start();
+    target.runUntil(1000);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().first().toBool(), true);
+    QCOMPARE(target.actions.last(), QStringLiteral("write k via 2"));
 }
 
 QTEST_GUILESS_MAIN(TestScenarioRunner)

@@ -292,6 +292,12 @@ QString ClusterView::roleLabel(NodeId id) const
     return raftlab::roleLabel(it->second->appearance().role);
 }
 
+QString ClusterView::roleTag(NodeId id) const
+{
+    const auto it = m_nodes.find(id);
+    return it == m_nodes.end() ? QString() : raftlab::roleTag(it->second->appearance());
+}
+
 QString ClusterView::processLabel(NodeId id) const
 {
     const auto it = m_nodes.find(id);

@@ -97,6 +97,7 @@ public:
     // --- for tests, the benchmark and the main window ---
     int nodeItemCount() const { return int(m_nodes.size()); }
     QString roleLabel(NodeId id) const; // "leader", "candidate", ...; empty when unknown
+    QString roleTag(NodeId id) const; // the tag drawn under the node ("LEADER", "learner", ...)
     QString processLabel(NodeId id) const; // "killed", "frozen", ...; empty while running
     const NodeAppearance *nodeAppearance(NodeId id) const; // what its item draws; nullptr when unknown
     QString linkRateLabel(NodeId a, NodeId b) const; // "1.2k msg/s" under load, else empty

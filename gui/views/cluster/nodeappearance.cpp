@@ -1,5 +1,7 @@
 #include "nodeappearance.h"
 
+#include <algorithm>
+
 #include "ringlayout.h"
 
 #include <QObject>
@@ -61,6 +63,18 @@ QString roleLabel(Role role)
     return {};
 }
 
+QString roleTag(const NodeAppearance &appearance)
+{
+    if (!appearance.hasStatus || appearance.liveness == Liveness::Killed ||
+        appearance.liveness == Liveness::Exited)
+        return {};
+    if (appearance.role == Role::Leader)
+        return roleLabel(Role::Leader).toUpper();
+    if (appearance.learner && appearance.role == Role::Follower)
+        return QObject::tr("learner");
+    return roleLabel(appearance.role);
+}
+
 NodeAppearance appearanceOf(NodeId id, const NodeState *state,
                             std::optional<ClusterSupervisor::NodeState> process, const RingLayout &layout)
 {
@@ -70,6 +84,9 @@ NodeAppearance appearanceOf(NodeId id, const NodeState *state,
     appearance.hasStatus = true;
     appearance.role = state->role;
     appearance.term = state->term;
+    appearance.learner =
+        std::find(state->learners.begin(), state->learners.end(), id) != state->learners.end() ||
+        (state->members.empty() && state->learners.empty());
     const bool alive = appearance.liveness != Liveness::Killed && appearance.liveness != Liveness::Exited;
     appearance.hasElectionTimer = appearance.liveness == Liveness::Running && state->role != Role::Leader;
     if (state->isCampaigning() && alive) {

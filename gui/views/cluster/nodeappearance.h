@@ -34,6 +34,9 @@ struct NodeAppearance
     Term term{};
     Liveness liveness = Liveness::NoContact;
     bool hasElectionTimer = false; // a running follower or candidate: the timer's track is drawn
+    // Receives the log but does not vote: added and not yet promoted, or started and not yet added (its
+    // own configuration names it a learner, or names nobody).
+    bool learner = false;
     // While it campaigns: one mark per other member, and the count.
     bool campaigning = false;
     bool preVote = false;
@@ -47,6 +50,9 @@ struct NodeAppearance
 Liveness livenessOf(const NodeState *state, std::optional<ClusterSupervisor::NodeState> process);
 QString livenessLabel(Liveness liveness); // empty for Running: nothing to point out
 QString roleLabel(Role role); // "follower", "pre-candidate", "candidate", "leader"
+// The tag under the node: "LEADER", the role, or "learner" for a follower that does not vote yet; empty
+// when nothing is known or the process is gone.
+QString roleTag(const NodeAppearance &appearance);
 
 // What the NodeItem of `id` shows, from its folded state (nullptr when the model has none yet), the
 // supervisor's word on its process, and the ring (vote marks point along the links).

@@ -170,7 +170,8 @@ void NodeItem::paintDisc(QPainter *painter) const
         fill = theme.panel();
     const qreal outlineWidth = theme.lineWidth() * (m_appearance.role == Role::Leader ? 3.0 : 2.0);
     QPen outline(gone ? theme.mutedText() : theme.roleColor(m_appearance.role), outlineWidth);
-    if (liveness == Liveness::NoContact || liveness == Liveness::Starting)
+    // Dashed: not (yet) a full member — a learner, or a process the app cannot reach.
+    if (liveness == Liveness::NoContact || liveness == Liveness::Starting || (m_appearance.learner && !gone))
         outline.setStyle(Qt::DashLine);
     painter->setPen(outline);
     painter->setBrush(fill);
@@ -208,9 +209,8 @@ void NodeItem::paintText(QPainter *painter) const
     const qreal tagOffset = TimerArcItem::radiusFor(r, theme) + theme.lineWidth() + metrics.height() / 2 + 1;
     if (m_appearance.hasStatus && !gone) {
         const bool leads = m_appearance.role == Role::Leader;
-        paintTag(painter, QPointF(0, tagOffset),
-                 leads ? roleLabel(Role::Leader).toUpper() : roleLabel(m_appearance.role),
-                 theme.roleColor(m_appearance.role), leads);
+        paintTag(painter, QPointF(0, tagOffset), roleTag(m_appearance), theme.roleColor(m_appearance.role),
+                 leads);
     }
     qreal top = -TimerArcItem::radiusFor(r, theme) - theme.lineWidth() * 2;
     if (const QString state = livenessLabel(m_appearance.liveness); !state.isEmpty()) {

@@ -157,6 +157,7 @@ private Q_SLOTS:
     void legendKeepsClearOfTheNodes();
     void focusDrawsAHighlightRing();
     void cutLinkIsRed();
+    void learnersAreDrawnAsSuchUntilPromoted();
     void screenshots();
 };
 
@@ -803,6 +804,46 @@ void TestClusterView::cutLinkIsRed()
         const QColor vote = theme.messageColor(MessageType::RequestVote);
         QVERIFY(std::abs(cut.hsvHue() - vote.hsvHue()) > 25);
     }
+}
+
+void TestClusterView::learnersAreDrawnAsSuchUntilPromoted()
+{
+    // Node 4 was just added: the configuration names it a learner. Node 5 runs but nobody added it yet.
+    ClusterModel model;
+    qint64 now = 1'000'000'000;
+    model.setClock([&now] { return now; });
+    ClusterView view(&model);
+    const std::vector<NodeId> voters = members(3);
+    for (std::uint32_t node = 1; node <= 4; ++node) {
+        QJsonObject state = stateEvent(node, now, node == 1 ? "leader" : "follower", 2, voters, {}, 1);
+        state.insert("learners"_L1, QJsonArray{4});
+        model.ingest(state);
+    }
+    model.ingest(stateEvent(5, now, "follower", 0, {}));
+    model.foldPending();
+
+    QVERIFY(view.nodeAppearance(id(4))->learner);
+    QCOMPARE(view.roleTag(id(4)), u"learner"_s);
+    QVERIFY(view.nodeAppearance(id(5))->learner);
+    QCOMPARE(view.roleTag(id(5)), u"learner"_s);
+    QVERIFY(!view.nodeAppearance(id(2))->learner);
+    QCOMPARE(view.roleTag(id(2)), u"follower"_s);
+    QCOMPARE(view.roleTag(id(1)), u"LEADER"_s);
+    (void)frame(view);
+
+    // Promoted: the leader's configuration entry reaches node 4, which is drawn as a voter from then on.
+    now += 1000;
+    model.ingest(QJsonObject{{"type"_L1, "learner_promoted"_L1},
+                             {"node"_L1, 4},
+                             {"term"_L1, 2},
+                             {"t_us"_L1, now},
+                             {"member"_L1, 4},
+                             {"index"_L1, 7}});
+    model.foldPending();
+    QVERIFY(!view.nodeAppearance(id(4))->learner);
+    QCOMPARE(view.roleTag(id(4)), u"follower"_s);
+    (void)frame(view);
+    saveScreenshot(view, u"learners"_s);
 }
 
 void TestClusterView::screenshots()
