@@ -1,6 +1,7 @@
 // A fresh cluster of real processes (3 and 5 nodes), used like a user would: it elects a leader, a write
-// sent to a follower is forwarded and then visible on every node, DELETE removes, and the seed article's
-// POST / key=value route works. One cluster per size serves every claim, each with keys of its own; how
+// sent to a follower is forwarded and then visible on every node, concurrent requests through a follower
+// (pipelined to the leader) each get their own answer, DELETE removes, and the seed article's POST /
+// key=value route works. One cluster per size serves every claim, each with keys of its own; how
 // fast the election is, is a speed claim run by `ctest -L perf`.
 #include "clusterharness.h"
 #include "perfonly.h"
