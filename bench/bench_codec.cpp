@@ -57,15 +57,22 @@ QByteArray encodedAppend(int entries)
     return encodeMessage(appendWith(entries), 0x0001'0000'0017ull);
 }
 
-void BM_EncodeAppend(benchmark::State &state)
+// Encodes an AppendEntries of state.range(0) entries with `encode`, a new trace id each time.
+template<typename Encode>
+void encodeLoop(benchmark::State &state, Encode encode)
 {
     const Message message = appendWith(static_cast<int>(state.range(0)));
     std::uint64_t traceId = 0x0001'0000'0000ull;
     for (auto _ : state) {
-        QByteArray bytes = encodeMessage(message, ++traceId);
+        QByteArray bytes = encode(message, ++traceId);
         benchmark::DoNotOptimize(bytes);
     }
     state.SetItemsProcessed(state.iterations());
+}
+
+void BM_EncodeAppend(benchmark::State &state)
+{
+    encodeLoop(state, encodeMessage);
 }
 
 void decodeLoop(benchmark::State &state, const QByteArray &bytes)
@@ -95,6 +102,21 @@ void BM_DecodeAppendResponse(benchmark::State &state)
 {
     decodeLoop(state, encodeMessage(appendResponse(), 1));
 }
+// The transport's frame: built in one buffer (encodeMessageFrame) or encoded, then copied behind a length
+// prefix (how the transport framed a message before).
+void BM_EncodeFrame(benchmark::State &state)
+{
+    encodeLoop(state, encodeMessageFrame);
+}
+
+void BM_EncodeThenFrame(benchmark::State &state)
+{
+    encodeLoop(state, [](const Message &message, std::uint64_t traceId) {
+        QByteArray frame;
+        appendFrame(frame, encodeMessage(message, traceId));
+        return frame;
+    });
+}
 
 // A stream of 64 framed AppendEntries of 16 entries fed in 64 KiB reads, as a socket delivers them.
 void BM_FrameStream(benchmark::State &state)
@@ -119,6 +141,8 @@ void BM_FrameStream(benchmark::State &state)
 } // namespace
 
 BENCHMARK(BM_EncodeAppend)->ArgName("entries")->Arg(1)->Arg(16)->Arg(64);
+BENCHMARK(BM_EncodeFrame)->ArgName("entries")->Arg(1)->Arg(16)->Arg(64);
+BENCHMARK(BM_EncodeThenFrame)->ArgName("entries")->Arg(1)->Arg(16)->Arg(64);
 BENCHMARK(BM_DecodeAppend)->ArgName("entries")->Arg(1)->Arg(16)->Arg(64);
 BENCHMARK(BM_DecodeHeartbeat);
 BENCHMARK(BM_DecodeAppendResponse);

@@ -1,9 +1,12 @@
 #include "messagecodec.h"
 
+#include <QBuffer>
 #include <QCborMap>
 #include <QCborStreamReader>
 #include <QCborStreamWriter>
 #include <QCborValue>
+
+#include <QtEndian>
 
 #include <algorithm>
 #include <limits>
@@ -50,7 +53,7 @@ constexpr std::uint32_t maxNodeIdValue = 0xFFFFFFFFu;
 class Writer
 {
 public:
-    explicit Writer(QByteArray *out)
+    explicit Writer(QIODevice *out)
         : m_writer(out)
     { }
     QCborStreamWriter &stream() { return m_writer; }
@@ -238,10 +241,27 @@ QString entriesProblem(const Message &m)
 
 } // namespace
 
-QByteArray encodeMessage(const Message &m, std::uint64_t traceId)
+namespace {
+
+// Enough room for `m` encoded, so that the buffer is allocated once: every fixed field at its largest
+// CBOR size (a key and a 64-bit value: 10 bytes) and, per entry, its array header, three integers and
+// the byte string's header. Only a snapshot's membership is not counted (rare and small: the buffer grows).
+qsizetype encodedSizeBound(const Message &m)
 {
-    QByteArray out;
-    Writer w(&out);
+    constexpr qsizetype fixedFields = 32 * 10 + 16;
+    constexpr qsizetype perEntry = 1 + 3 * 9 + 9;
+    qsizetype bytes = fixedFields + m.snapshotChunk.size();
+    for (const Entry &entry : m.entries)
+        bytes += perEntry + entry.payload.size();
+    return bytes;
+}
+
+// Appends `m` in CBOR to `out`.
+void writeMessage(QByteArray &out, const Message &m, std::uint64_t traceId)
+{
+    QBuffer device(&out);
+    device.open(QIODevice::WriteOnly | QIODevice::Append);
+    Writer w(&device);
     w.stream().startMap();
     w.key(KeyType);
     w.stream().append(static_cast<quint64>(m.type));
@@ -296,7 +316,28 @@ QByteArray encodeMessage(const Message &m, std::uint64_t traceId)
         w.stream().append(m.snapshotMembership->encode());
     }
     w.stream().endMap();
+}
+
+} // namespace
+
+QByteArray encodeMessage(const Message &m, std::uint64_t traceId)
+{
+    QByteArray out;
+    out.reserve(encodedSizeBound(m));
+    writeMessage(out, m, traceId);
     return out;
+}
+
+QByteArray encodeMessageFrame(const Message &m, std::uint64_t traceId)
+{
+    // The length prefix (framecodec.h) is written last, in place: one buffer, no copy of the payload.
+    constexpr qsizetype prefixBytes = 4;
+    QByteArray frame;
+    frame.reserve(prefixBytes + encodedSizeBound(m));
+    frame.resize(prefixBytes);
+    writeMessage(frame, m, traceId);
+    qToBigEndian<quint32>(static_cast<quint32>(frame.size() - prefixBytes), frame.data());
+    return frame;
 }
 
 QString decodeMessage(const QByteArray &bytes, Message &m, std::uint64_t &traceId)

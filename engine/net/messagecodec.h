@@ -26,6 +26,9 @@ namespace raftlab {
 //                             23   trace id (the transport's message id, for send/recv/drop events)
 //                             24   snapshotChunkOffset
 QByteArray encodeMessage(const Message &message, std::uint64_t traceId);
+// The same message as one whole frame (framecodec.h: the length prefix, then encodeMessage()'s bytes),
+// built in a single buffer sized up front: what the transport sends.
+QByteArray encodeMessageFrame(const Message &message, std::uint64_t traceId);
 // Empty string on success, else what was wrong.
 QString decodeMessage(const QByteArray &bytes, Message &message, std::uint64_t &traceId);
 

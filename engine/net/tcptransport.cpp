@@ -202,8 +202,7 @@ void TcpTransport::send(const Message &message)
         Q_EMIT messageDropped(message, traceId, DropReason::Loss, Direction::Outgoing);
         return;
     }
-    QByteArray frame;
-    appendFrame(frame, encodeMessage(message, traceId));
+    const QByteArray frame = encodeMessageFrame(message, traceId);
     const int delayMs = m_faults.delayMs == 0 && m_faults.jitterMs == 0
         ? 0
         : std::max(0,

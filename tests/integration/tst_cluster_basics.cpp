@@ -1,10 +1,15 @@
 // A fresh cluster of real processes (3 and 5 nodes), used like a user would: it elects a leader, a write
-// sent to a follower is forwarded and then visible on every node, DELETE removes, and the seed article's
-// POST / key=value route works. One cluster per size serves every claim, each with keys of its own; how
+// sent to a follower is forwarded and then visible on every node, concurrent requests through a follower
+// (pipelined to the leader) each get their own answer, DELETE removes, and the seed article's POST /
+// key=value route works. One cluster per size serves every claim, each with keys of its own; how
 // fast the election is, is a speed claim run by `ctest -L perf`.
 #include "clusterharness.h"
 #include "perfonly.h"
 
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
 #include <QTest>
 
 #include <map>
@@ -40,6 +45,7 @@ private Q_SLOTS:
     void localReadsOnEveryNodeSeeTheWrite();
     void aDeleteIsCommittedAfterTheWriteAndReadsAnswer404Everywhere();
     void postKeyValueOnAFollowerWritesTheKey();
+    void concurrentRequestsThroughAFollowerGetTheirOwnAnswers();
     void everyNodeEndsOnTheSameStateWithoutRestarting(); // last: it looks back on all of the above
 
     void aLeaderIsElectedWithinTheBound(); // a speed claim: `ctest -L perf`
@@ -200,6 +206,58 @@ void TestClusterBasics::postKeyValueOnAFollowerWritesTheKey()
         const HttpReply read = cluster->get(id, ClusterHarness::kvPath("article"));
         QVERIFY2(read.ok(), qPrintable(QStringLiteral("node %1: %2").arg(id).arg(read.describe())));
         QCOMPARE(read.body, QByteArray("hello raft"));
+    }
+}
+
+void TestClusterBasics::concurrentRequestsThroughAFollowerGetTheirOwnAnswers()
+{
+    // A follower pipelines what it forwards, several requests on one connection to the leader: each
+    // client must still get the answer to its own request, writes and reads alike.
+    ClusterHarness *cluster = startedCluster();
+    QVERIFY2(cluster, "no cluster with a leader");
+    const int follower = followers().constFirst();
+    constexpr int count = 48;
+    QNetworkAccessManager manager;
+    const auto urlOf = [cluster, follower](int i) {
+        return QUrl(
+            QStringLiteral("http://127.0.0.1:%1/kv/pipelined-%2").arg(cluster->httpPort(follower)).arg(i));
+    };
+    const auto valueOf = [](int i) {
+        return QByteArray("value of ") + QByteArray::number(i);
+    };
+    const auto awaitAll = [](const QList<QNetworkReply *> &replies) {
+        return QTest::qWaitFor(
+            [&replies] {
+                return std::all_of(replies.begin(), replies.end(),
+                                   [](const QNetworkReply *reply) { return reply->isFinished(); });
+            },
+            60'000);
+    };
+
+    QList<QNetworkReply *> puts;
+    for (int i = 0; i < count; ++i) {
+        QNetworkRequest request(urlOf(i));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/octet-stream"));
+        puts << manager.put(request, valueOf(i));
+    }
+    QVERIFY2(awaitAll(puts), "not every write was answered");
+    QSet<qint64> indexes;
+    for (QNetworkReply *reply : std::as_const(puts)) {
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        indexes
+            << QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("index")).toInteger();
+        reply->deleteLater();
+    }
+    QCOMPARE(int(indexes.size()), count); // one answer each, none answered twice
+
+    QList<QNetworkReply *> gets;
+    for (int i = 0; i < count; ++i)
+        gets << manager.get(QNetworkRequest(urlOf(i)));
+    QVERIFY2(awaitAll(gets), "not every read was answered");
+    for (int i = 0; i < count; ++i) {
+        QCOMPARE(gets[i]->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QCOMPARE(gets[i]->readAll(), valueOf(i));
+        gets[i]->deleteLater();
     }
 }
 

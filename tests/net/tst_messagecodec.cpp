@@ -1,4 +1,5 @@
 #include "core/random.h"
+#include "net/framecodec.h"
 #include "net/messagecodec.h"
 
 #include <QCborArray>
@@ -162,6 +163,10 @@ void TestMessageCodec::roundTrip()
     QVERIFY(sameMessage(m, decoded));
     QVERIFY(m.snapshotMembership == decoded.snapshotMembership);
     QCOMPARE(traceId, 0x0003'0000'0017ull);
+    // The transport's frame, built in one buffer, is the length prefix and the same bytes.
+    QByteArray frame;
+    appendFrame(frame, bytes);
+    QCOMPARE(encodeMessageFrame(m, 0x0003'0000'0017ull), frame);
 }
 
 void TestMessageCodec::malformedIsAnErrorNotACrash_data()
