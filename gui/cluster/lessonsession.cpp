@@ -13,7 +13,7 @@ namespace raftlab {
 using scenario::ScenarioRunner;
 
 LessonSession::LessonSession(ClusterController *controller, QObject *parent)
-    : QObject(parent)
+    : LessonProgress(parent)
     , m_controller(controller)
     , m_target(new ControllerTarget(controller, this))
 { }

@@ -8,9 +8,8 @@
 // Previous restarts the lesson on a fresh cluster and runs, without pausing, up to the step before
 // the one it waited at: a real cluster cannot go back in time, but it can be replayed.
 
+#include "model/lessonprogress.h"
 #include "scenario/scenariorunner.h"
-
-#include <QObject>
 
 #include <memory>
 #include <optional>
@@ -21,28 +20,12 @@ namespace raftlab {
 class ClusterController;
 class ControllerTarget;
 
-// A lesson the app ships (or the user opened): where it came from and what it is.
-struct LessonFile
-{
-    QString path;
-    scenario::Scenario scenario;
-};
-
-class LessonSession final : public QObject
+class LessonSession final : public LessonProgress
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(LessonSession)
 
 public:
-    enum class State {
-        Idle, // no lesson
-        Starting, // its cluster is coming up
-        Running, // a step runs
-        Waiting, // paused before a step, for Next
-        Finished,
-        Failed, // the cluster did not start
-    };
-
     static constexpr int startupTimeoutMs = 60'000;
 
     explicit LessonSession(ClusterController *controller, QObject *parent = nullptr);
@@ -59,19 +42,16 @@ public:
     void restart();
     void stop();
 
-    State state() const { return m_state; }
-    bool isActive() const { return m_state != State::Idle; }
-    const scenario::Scenario &scenario() const { return m_scenario; }
-    int currentIndex() const { return m_index; } // the step running or waited at; -1 before the first
-    QString chapter() const { return m_chapter; }
+    State state() const override { return m_state; }
+    const scenario::Scenario &scenario() const override { return m_scenario; }
+    int currentIndex() const override { return m_index; }
+    QString chapter() const override { return m_chapter; }
     // The sentence for the class: the narration of the step running or about to run.
     QString caption() const;
-    // What each step showed once it ran; nullopt for steps not run (yet).
-    const std::vector<std::optional<scenario::StepResult>> &results() const { return m_results; }
-    QString problem() const { return m_problem; } // why the lesson could not start
+    const std::vector<std::optional<scenario::StepResult>> &results() const override { return m_results; }
+    QString problem() const override { return m_problem; }
 
 Q_SIGNALS:
-    void changed();
     void focusRequested(std::optional<raftlab::NodeId> node, std::optional<std::uint64_t> logIndex);
 
 private:

@@ -236,16 +236,14 @@ qreal ClusterView::smallestTextPixels() const
         std::min<qreal>(smallest, scenefonts::label(m_theme, LinkItem::ratePixels).pixelSize() * scale);
     if (!m_nodes.empty()) {
         const qreal r = m_layout.nodeRadius();
-        smallest = std::min<qreal>(
-            smallest,
-            scenefonts::inNode(m_theme, r * NodeItem::termTextShare, false, r * NodeItem::termTextLimit)
+        smallest = std::min<qreal>(smallest, scenefonts::inNode(m_theme, r * NodeItem::termTextShare, false, r * NodeItem::termTextLimit)
                     .pixelSize() *
                 scale);
     }
     return smallest;
 }
 
-void ClusterView::setProcessState(NodeId id, ClusterSupervisor::NodeState state)
+void ClusterView::setProcessState(NodeId id, ProcessState state)
 {
     const bool isNew = !m_processes.contains(id) && !m_nodes.contains(id);
     m_processes[id] = state;
@@ -362,7 +360,7 @@ std::vector<NodeId> ClusterView::nodeSet() const
     return {ids.begin(), ids.end()};
 }
 
-std::optional<ClusterSupervisor::NodeState> ClusterView::processOf(NodeId id) const
+std::optional<ProcessState> ClusterView::processOf(NodeId id) const
 {
     const auto it = m_processes.find(id);
     return it == m_processes.end() ? std::nullopt : std::optional(it->second);

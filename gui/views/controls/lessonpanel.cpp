@@ -1,6 +1,6 @@
 #include "lessonpanel.h"
 
-#include "cluster/lessonsession.h"
+#include "model/lessonprogress.h"
 #include "views/theme.h"
 
 #include <QHBoxLayout>
@@ -13,7 +13,7 @@ namespace raftlab {
 
 using scenario::StepResult;
 
-LessonPanel::LessonPanel(const LessonSession *session, QWidget *parent)
+LessonPanel::LessonPanel(const LessonProgress *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
     , m_title(new QLabel)
@@ -47,7 +47,7 @@ LessonPanel::LessonPanel(const LessonSession *session, QWidget *parent)
     connect(m_next, &QPushButton::clicked, this, &LessonPanel::nextRequested);
     connect(m_restart, &QPushButton::clicked, this, &LessonPanel::restartRequested);
     connect(m_stop, &QPushButton::clicked, this, &LessonPanel::stopRequested);
-    connect(session, &LessonSession::changed, this, &LessonPanel::refresh);
+    connect(session, &LessonProgress::changed, this, &LessonPanel::refresh);
     refresh();
 }
 
@@ -65,22 +65,22 @@ QString LessonPanel::stepCounterText() const
 {
     const int count = int(m_session->scenario().steps.size());
     switch (m_session->state()) {
-    case LessonSession::State::Idle:
+    case LessonProgress::State::Idle:
         return {};
-    case LessonSession::State::Starting:
+    case LessonProgress::State::Starting:
         return tr("Starting %1 nodes…").arg(m_session->scenario().nodes);
-    case LessonSession::State::Failed:
+    case LessonProgress::State::Failed:
         return tr("The lesson could not start: %1").arg(m_session->problem());
-    case LessonSession::State::Finished: {
+    case LessonProgress::State::Finished: {
         int failed = 0;
         for (const auto &result : m_session->results())
             failed += result && result->verdict == StepResult::Verdict::Failed ? 1 : 0;
         return failed == 0 ? tr("Finished: every expectation held.")
                            : tr("Finished: %n expectation(s) did not hold.", nullptr, failed);
     }
-    case LessonSession::State::Waiting:
+    case LessonProgress::State::Waiting:
         return tr("Step %1 of %2 — press Next").arg(m_session->currentIndex() + 1).arg(count);
-    case LessonSession::State::Running:
+    case LessonProgress::State::Running:
         break;
     }
     return tr("Step %1 of %2").arg(m_session->currentIndex() + 1).arg(count);
@@ -133,7 +133,7 @@ void LessonPanel::refresh()
         m_steps->scrollToItem(m_steps->item(m_session->currentIndex()));
 
     const bool active = m_session->isActive();
-    m_next->setEnabled(m_session->state() == LessonSession::State::Waiting);
+    m_next->setEnabled(m_session->state() == LessonProgress::State::Waiting);
     m_previous->setEnabled(active && m_session->currentIndex() > 0);
     m_restart->setEnabled(active);
     m_stop->setEnabled(active);

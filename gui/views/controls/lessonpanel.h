@@ -2,7 +2,7 @@
 
 // LessonPanel: the lesson being played — its title, chapter and step counter, every step with a tick
 // or a cross once it ran (and what was seen), and the teacher's buttons: Previous, Next, Restart,
-// Stop. It reads a LessonSession and asks for what the teacher clicks; the session acts.
+// Stop. It reads a LessonProgress and asks for what the teacher clicks; the session acts.
 
 #include <QWidget>
 
@@ -12,7 +12,7 @@ class QPushButton;
 
 namespace raftlab {
 
-class LessonSession;
+class LessonProgress;
 class Theme;
 
 class LessonPanel final : public QWidget
@@ -21,7 +21,7 @@ class LessonPanel final : public QWidget
     Q_DISABLE_COPY_MOVE(LessonPanel)
 
 public:
-    explicit LessonPanel(const LessonSession *session, QWidget *parent = nullptr);
+    explicit LessonPanel(const LessonProgress *session, QWidget *parent = nullptr);
 
     void applyTheme(const Theme &theme);
 
@@ -41,7 +41,7 @@ private:
     void refresh();
     void rebuildSteps();
 
-    const LessonSession *m_session;
+    const LessonProgress *m_session;
     QLabel *m_title;
     QLabel *m_chapter;
     QLabel *m_counter;

@@ -407,7 +407,7 @@ void TestClusterView::messagesToADeadNodeBurstThenLeave()
 
 void TestClusterView::restartedLeaderIsUnknownUntilItsNewProcessSpeaks()
 {
-    using Process = ClusterSupervisor::NodeState;
+    using Process = ProcessState;
     ClusterModel model;
     qint64 now = 1'000'000'000;
     model.setClock([&] { return now; });
@@ -485,7 +485,7 @@ void TestClusterView::toggleLinkCutsThenHeals()
 
 void TestClusterView::actionsFollowTheProcessState()
 {
-    using Process = ClusterSupervisor::NodeState;
+    using Process = ProcessState;
     ClusterModel model;
     Replay replay(model);
     ClusterView view(&model);
@@ -532,7 +532,7 @@ void TestClusterView::actionsFollowTheProcessState()
 
 void TestClusterView::actionsEmitTheirSignals()
 {
-    using Process = ClusterSupervisor::NodeState;
+    using Process = ProcessState;
     ClusterModel model;
     Replay replay(model);
     ClusterView view(&model);
@@ -809,7 +809,7 @@ void TestClusterView::screenshots()
 {
     if (qEnvironmentVariableIsEmpty("RAFTLAB_SCREENSHOT_DIR"))
         QSKIP("set RAFTLAB_SCREENSHOT_DIR to save the screenshots");
-    using Process = ClusterSupervisor::NodeState;
+    using Process = ProcessState;
     ClusterModel model;
     Replay replay(model);
     ClusterView view(&model);
