@@ -226,6 +226,12 @@ QRectF ClusterView::nodeDiscRect(NodeId id) const
     return mapFromScene(QRectF(it->second->pos() - QPointF(r, r), QSizeF(2 * r, 2 * r))).boundingRect();
 }
 
+const NodeItem *ClusterView::nodeItem(NodeId id) const
+{
+    const auto it = m_nodes.find(id);
+    return it == m_nodes.end() ? nullptr : it->second;
+}
+
 qreal ClusterView::smallestTextPixels() const
 {
     const qreal scale = sceneScale();
@@ -236,9 +242,7 @@ qreal ClusterView::smallestTextPixels() const
         std::min<qreal>(smallest, scenefonts::label(m_theme, LinkItem::ratePixels).pixelSize() * scale);
     if (!m_nodes.empty()) {
         const qreal r = m_layout.nodeRadius();
-        smallest = std::min<qreal>(smallest, scenefonts::inNode(m_theme, r * NodeItem::termTextShare, false, r * NodeItem::termTextLimit)
-                    .pixelSize() *
-                scale);
+        smallest = std::min<qreal>(smallest, NodeItem::termFont(m_theme, r).pixelSize() * scale);
     }
     return smallest;
 }

@@ -96,6 +96,8 @@ public:
 
     // --- for tests, the benchmark and the main window ---
     int nodeItemCount() const { return int(m_nodes.size()); }
+    // The item drawing `id` (tests measure what it draws); null for an unknown node.
+    const NodeItem *nodeItem(NodeId id) const;
     QString roleLabel(NodeId id) const; // "leader", "candidate", ...; empty when unknown
     QString processLabel(NodeId id) const; // "killed", "frozen", ...; empty while running
     const NodeAppearance *nodeAppearance(NodeId id) const; // what its item draws; nullptr when unknown
