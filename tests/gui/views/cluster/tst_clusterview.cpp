@@ -5,6 +5,7 @@
 // Set RAFTLAB_SCREENSHOT_DIR to also save PNGs.
 #include "perfonly.h"
 #include "support/fixturereplay.h"
+#include "support/replayedview.h"
 #include "support/syntheticevents.h"
 #include "views/cluster/clusterview.h"
 #include "views/cluster/legenditem.h"
@@ -33,11 +34,6 @@ using namespace raftlab::testing;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-NodeId id(std::uint32_t value)
-{
-    return NodeId(value);
-}
 
 bool hasDot(const ClusterView &view, qint64 messageId)
 {
@@ -596,12 +592,9 @@ void TestClusterView::detailsShowTheLeadersFollowers()
 
 void TestClusterView::stopsAnimatingWhenNothingMoves()
 {
-    ClusterModel model;
-    Replay replay(model);
-    ClusterView view(&model);
-    view.resize(600, 500);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    ReplayedView<ClusterView> rig(QSize(600, 500));
+    QVERIFY(rig.shown());
+    auto &[model, replay, view] = rig;
     replay.foldThroughEvent([](const QJsonObject &e) { return isEvent(e, "send", 3); });
     QVERIFY(view.isAnimating()); // a dot moves
     // Long after: every message finished, every timer ran out and nothing new came.
