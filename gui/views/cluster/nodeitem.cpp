@@ -253,9 +253,12 @@ QRectF NodeItem::campaignTextRect() const
     const QFontMetricsF metrics(scenefonts::label(theme, tagPixels, true));
     const qreal tagOffset =
         TimerArcItem::radiusFor(m_radius, theme) + theme.lineWidth() + metrics.height() / 2 + 1;
-    // On the outer side of the ring: the vote marks point inwards, towards the other nodes. Below the
-    // role tag, or above the state tag (or the timer's ring).
-    const bool below = pos().y() > 1;
+    // Clear of the vote marks (they point inwards, towards the other nodes) and of the neighbours' tags:
+    // above only the node at the top of the ring (above the state tag, or the timer's ring); below the
+    // role tag everywhere else. A node beside the top one puts it below: above, it would cover the top
+    // node's role tag.
+    const QPointF at = pos();
+    const bool below = !(at.y() < -0.95 * std::hypot(at.x(), at.y()));
     const qreal top = crownBottom() + 4;
     const qreal y = below ? tagOffset + metrics.height() / 2 + 4 : top - metrics.height() - 4;
     const qreal halfWidth = metrics.horizontalAdvance(campaignText()) / 2 + 6;
@@ -291,6 +294,20 @@ qreal NodeItem::crownBottom() const
     const QFontMetricsF metrics(scenefonts::label(theme, tagPixels, true));
     const qreal tagOffset = arc + theme.lineWidth() + metrics.height() / 2 + 1;
     return -tagOffset - metrics.height() / 2 - 2 - 4;
+}
+
+QRectF NodeItem::roleTagRect() const
+{
+    const bool gone = m_appearance.liveness == Liveness::Killed || m_appearance.liveness == Liveness::Exited;
+    if (!m_appearance.hasStatus || gone)
+        return {};
+    const QFontMetricsF metrics(scenefonts::label(*m_theme, tagPixels, true));
+    const qreal tagOffset =
+        TimerArcItem::radiusFor(m_radius, *m_theme) + m_theme->lineWidth() + metrics.height() / 2 + 1;
+    const bool leads = m_appearance.role == Role::Leader;
+    const QString text = leads ? roleLabel(Role::Leader).toUpper() : roleLabel(m_appearance.role);
+    const QSizeF size(metrics.horizontalAdvance(text) + 16, metrics.height() + 4);
+    return QRectF(QPointF(-size.width() / 2, tagOffset - size.height() / 2), size);
 }
 
 QRectF NodeItem::crownRect() const

@@ -49,6 +49,7 @@ public:
     // (empty unless it leads): for tests that measure what a reader sees.
     QRectF termTextRect() const;
     QRectF crownRect() const;
+    QRectF roleTagRect() const; // "follower", "LEADER", … under the disc (empty when none is drawn)
     QRectF campaignTextRect() const; // "has 1 vote, needs 2" (empty unless it campaigns)
 
     QRectF boundingRect() const override;

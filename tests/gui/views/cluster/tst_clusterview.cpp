@@ -773,6 +773,24 @@ void TestClusterView::wordsInAndAroundANodeNeverCollide()
             QVERIFY2(count.top() > ring * 0.99 || count.bottom() < -ring * 0.99, qPrintable(which));
         }
     }
+    // A vote count never covers another node's disc or role tag. (Up to five nodes: nine nodes all
+    // campaigning at once in projector type do not leave room between the discs for eight counts.)
+    for (const NodeId node : nodes <= 5 ? ids : std::vector<NodeId>{}) {
+        const NodeItem *item = view.nodeItem(node);
+        const QRectF count = item->mapToScene(item->campaignTextRect()).boundingRect();
+        if (item->campaignTextRect().isEmpty())
+            continue;
+        for (const NodeId otherNode : ids) {
+            const NodeItem *other = view.nodeItem(otherNode);
+            if (other == item)
+                continue;
+            const qreal r = other->radius();
+            for (const QRectF part : {other->roleTagRect(), QRectF(-r, -r, 2 * r, 2 * r)})
+                QVERIFY2(!count.intersects(other->mapToScene(part).boundingRect()),
+                         qPrintable(
+                             u"node %1's vote count covers node %2"_s.arg(node.value).arg(otherNode.value)));
+        }
+    }
     // The crown is drawn above anything that moves on the ring: nothing that may pass over it (message
     // dots, links) is stacked higher than the leader.
     const NodeItem *leader = view.nodeItem(id(1));
