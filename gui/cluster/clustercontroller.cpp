@@ -221,7 +221,7 @@ bool ClusterController::kill(NodeId id)
 {
     if (!m_supervisor->kill(id))
         return false;
-    mark(QStringLiteral("killed node %1").arg(id.value));
+    mark(ClusterController::tr("killed node %1").arg(id.value));
     return true;
 }
 
@@ -229,7 +229,7 @@ bool ClusterController::restart(NodeId id)
 {
     if (!m_supervisor->restart(id))
         return false;
-    mark(QStringLiteral("restarted node %1").arg(id.value));
+    mark(ClusterController::tr("restarted node %1").arg(id.value));
     return true;
 }
 
@@ -237,7 +237,7 @@ bool ClusterController::freeze(NodeId id)
 {
     if (!m_supervisor->freeze(id))
         return false;
-    mark(QStringLiteral("froze node %1").arg(id.value));
+    mark(ClusterController::tr("froze node %1").arg(id.value));
     return true;
 }
 
@@ -245,7 +245,7 @@ bool ClusterController::thaw(NodeId id)
 {
     if (!m_supervisor->thaw(id))
         return false;
-    mark(QStringLiteral("thawed node %1").arg(id.value));
+    mark(ClusterController::tr("thawed node %1").arg(id.value));
     return true;
 }
 
@@ -254,7 +254,7 @@ void ClusterController::pauseAll()
     if (!canControlProcesses())
         return;
     m_supervisor->pauseAll();
-    mark(QStringLiteral("paused all nodes"));
+    mark(ClusterController::tr("paused all nodes"));
 }
 
 void ClusterController::resumeAll()
@@ -262,13 +262,13 @@ void ClusterController::resumeAll()
     if (!canControlProcesses())
         return;
     m_supervisor->resumeAll();
-    mark(QStringLiteral("resumed all nodes"));
+    mark(ClusterController::tr("resumed all nodes"));
 }
 
 QString ClusterController::resetCluster(ProtocolOptions options)
 {
     if (!canControlProcesses())
-        return QStringLiteral("an attached cluster cannot be reset from here");
+        return ClusterController::tr("an attached cluster cannot be reset from here");
     if (const QString error = m_supervisor->setProtocolOptions(options.preVote, options.checkQuorum);
         !error.isEmpty())
         return error;
@@ -279,7 +279,7 @@ QString ClusterController::resetCluster(ProtocolOptions options)
         m_model->reset();
         m_history->clear(); // the keys start absent again
         m_safety = SafetyMonitor(); // new logs, new terms
-        mark(QStringLiteral("reset the cluster (PreVote %1, CheckQuorum %2)")
+        mark(ClusterController::tr("reset the cluster (PreVote %1, CheckQuorum %2)")
                  .arg(options.preVote ? u"on" : u"off", options.checkQuorum ? u"on" : u"off"));
     }
     return error;
@@ -310,7 +310,7 @@ void ClusterController::setLinkCut(NodeId a, NodeId b, bool cut)
             m_blocks[from].erase(to);
         sendBlocks(from);
     }
-    mark(QStringLiteral("%1 the link %2–%3").arg(cut ? u"cut" : u"healed").arg(a.value).arg(b.value));
+    mark((cut ? tr("cut the link %1–%2") : tr("healed the link %1–%2")).arg(a.value).arg(b.value));
 }
 
 void ClusterController::isolate(NodeId id)
@@ -325,7 +325,7 @@ void ClusterController::isolate(NodeId id)
         sendBlocks(peer);
     }
     sendBlocks(id);
-    mark(QStringLiteral("isolated node %1").arg(id.value));
+    mark(ClusterController::tr("isolated node %1").arg(id.value));
 }
 
 void ClusterController::healAll()
@@ -333,7 +333,7 @@ void ClusterController::healAll()
     m_blocks.clear();
     for (const auto &[id, client] : m_clients)
         sendBlocks(id);
-    mark(QStringLiteral("healed all links"));
+    mark(ClusterController::tr("healed all links"));
 }
 
 void ClusterController::sendBlocks(NodeId id)
@@ -345,7 +345,7 @@ void ClusterController::sendBlocks(NodeId id)
     for (const NodeId peer : wantedBlocks(id))
         peers.append(peer);
     node->partition(peers, [this, id](const NodeClient::AdminResult &result) {
-        reportAdmin(id, QStringLiteral("change its links"), result);
+        reportAdmin(id, ClusterController::tr("change its links"), result);
     });
 }
 
@@ -356,7 +356,7 @@ void ClusterController::makeLeader(NodeId id)
 {
     const NodeId leader = m_model->summary().leader;
     if (leader == id) {
-        Q_EMIT actionDone(QStringLiteral("Node %1 leads already.").arg(id.value));
+        Q_EMIT actionDone(ClusterController::tr("Node %1 leads already.").arg(id.value));
         return;
     }
     NodeClient *leaderClient = client(leader);
@@ -365,9 +365,10 @@ void ClusterController::makeLeader(NodeId id)
         triggerElection(id);
         return;
     }
-    mark(QStringLiteral("asked node %1 to hand leadership to node %2").arg(leader.value).arg(id.value));
+    mark(
+        ClusterController::tr("asked node %1 to hand leadership to node %2").arg(leader.value).arg(id.value));
     leaderClient->transferLeadership(id, [this, leader](const NodeClient::AdminResult &result) {
-        reportAdmin(leader, QStringLiteral("hand over leadership"), result);
+        reportAdmin(leader, ClusterController::tr("hand over leadership"), result);
     });
 }
 
@@ -376,9 +377,9 @@ void ClusterController::triggerElection(NodeId id)
     NodeClient *node = client(id);
     if (!node)
         return;
-    mark(QStringLiteral("fired node %1's election timer").arg(id.value));
+    mark(ClusterController::tr("fired node %1's election timer").arg(id.value));
     node->triggerTimeout([this, id](const NodeClient::AdminResult &result) {
-        reportAdmin(id, QStringLiteral("start an election"), result);
+        reportAdmin(id, ClusterController::tr("start an election"), result);
     });
 }
 
@@ -414,10 +415,10 @@ void ClusterController::sendSpeed(NodeId id)
         return;
     node->setTiming(m_speed.heartbeatMs, m_speed.electionTimeoutMinMs, m_speed.electionTimeoutMaxMs,
                     [this, id](const NodeClient::AdminResult &result) {
-                        reportAdmin(id, QStringLiteral("change its timers"), result);
+                        reportAdmin(id, ClusterController::tr("change its timers"), result);
                     });
     node->setNetworkFaults(m_speed.linkDelayMs, 0, 0.0, [this, id](const NodeClient::AdminResult &result) {
-        reportAdmin(id, QStringLiteral("delay its messages"), result);
+        reportAdmin(id, ClusterController::tr("delay its messages"), result);
     });
 }
 
@@ -501,7 +502,7 @@ void ClusterController::reportAdmin(NodeId id, const QString &what, const NodeCl
         return;
     // A node that is down cannot take the change now; it gets it when it reconnects.
     const QString message =
-        QStringLiteral("Node %1 could not %2: %3").arg(id.value).arg(what, result.message);
+        ClusterController::tr("Node %1 could not %2: %3").arg(id.value).arg(what, result.message);
     qCInfo(lcController).noquote() << message;
     Q_EMIT actionFailed(message);
 }

@@ -98,7 +98,7 @@ QString ClusterSupervisor::findNodeExecutable(const QString &explicitPath, QStri
     if (!explicitPath.isEmpty()) {
         if (isExecutableFile(explicitPath))
             return QFileInfo(explicitPath).absoluteFilePath();
-        return fail(QStringLiteral("the node program %1 is not an executable file").arg(explicitPath));
+        return fail(ClusterSupervisor::tr("the node program %1 is not an executable file").arg(explicitPath));
     }
     const QString appDir = QCoreApplication::applicationDirPath();
     const QStringList candidates{
@@ -112,8 +112,8 @@ QString ClusterSupervisor::findNodeExecutable(const QString &explicitPath, QStri
     if (const QString onPath = QStandardPaths::findExecutable(QStringLiteral("raftlab-node"));
         !onPath.isEmpty())
         return onPath;
-    return fail(QStringLiteral("raftlab-node was not found: looked for %1 and on PATH; build the "
-                               "raftlab-node target, or install it beside raftlab")
+    return fail(ClusterSupervisor::tr("raftlab-node was not found: looked for %1 and on PATH; build the "
+                                      "raftlab-node target, or install it beside raftlab")
                     .arg(candidates.join(QStringLiteral(" and "))));
 }
 
@@ -133,7 +133,9 @@ QString ClusterSupervisor::startLocalCluster(int nodeCount, const QString &works
                                              const ClusterConfig &settings)
 {
     if (nodeCount < 1 || nodeCount > maxNodeCount)
-        return QStringLiteral("a local cluster has 1 to %1 nodes, not %2").arg(maxNodeCount).arg(nodeCount);
+        return ClusterSupervisor::tr("a local cluster has 1 to %1 nodes, not %2")
+            .arg(maxNodeCount)
+            .arg(nodeCount);
     QString error;
     const QString executable = findNodeExecutable(m_nodeExecutable, &error);
     if (executable.isEmpty())
@@ -208,12 +210,12 @@ QString ClusterSupervisor::prepareWorkspace(const QString &workspaceDir)
         m_temporaryDir =
             std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/raftlab-XXXXXX"));
         if (!m_temporaryDir->isValid())
-            return QStringLiteral("cannot create a temporary workspace: %1")
+            return ClusterSupervisor::tr("cannot create a temporary workspace: %1")
                 .arg(m_temporaryDir->errorString());
         m_workspaceDir = m_temporaryDir->path();
     } else {
         if (!QDir().mkpath(workspaceDir))
-            return QStringLiteral("cannot create the workspace %1").arg(workspaceDir);
+            return ClusterSupervisor::tr("cannot create the workspace %1").arg(workspaceDir);
         m_workspaceDir = QFileInfo(workspaceDir).absoluteFilePath();
     }
     m_clusterFile = m_workspaceDir + QStringLiteral("/cluster.json");
@@ -291,7 +293,7 @@ QString ClusterSupervisor::assignFreePorts()
 {
     const QList<quint16> ports = freeLoopbackPorts(int(m_config.members.size()) * 2);
     if (ports.isEmpty())
-        return QStringLiteral("no free TCP port on 127.0.0.1 for the nodes");
+        return ClusterSupervisor::tr("no free TCP port on 127.0.0.1 for the nodes");
     for (std::size_t i = 0; i < m_config.members.size(); ++i) {
         m_config.members[i].raft = NodeAddress{QStringLiteral("127.0.0.1"), ports.at(qsizetype(2 * i))};
         m_config.members[i].http = NodeAddress{QStringLiteral("127.0.0.1"), ports.at(qsizetype(2 * i + 1))};
@@ -331,7 +333,7 @@ QString ClusterSupervisor::saveClusterFile()
 {
     QSaveFile file(m_clusterFile);
     if (!file.open(QIODevice::WriteOnly) || file.write(m_config.toJson()) < 0 || !file.commit())
-        return QStringLiteral("cannot write %1: %2").arg(m_clusterFile, file.errorString());
+        return ClusterSupervisor::tr("cannot write %1: %2").arg(m_clusterFile, file.errorString());
     return QString();
 }
 
@@ -384,7 +386,7 @@ void ClusterSupervisor::launch(NodeId id)
         failed.exitCode = -1;
         failed.exitStatus = QProcess::CrashExit;
         failed.outputTail.append(
-            QStringLiteral("cannot start %1: %2").arg(m_nodeExecutable, process->errorString()));
+            ClusterSupervisor::tr("cannot start %1: %2").arg(m_nodeExecutable, process->errorString()));
         process->deleteLater();
         setState(id, NodeState::Exited);
     });
@@ -604,12 +606,12 @@ void ClusterSupervisor::resumeAll()
 QString ClusterSupervisor::resetCluster()
 {
     if (!canControlProcesses())
-        return QStringLiteral("an attached cluster cannot be reset from here");
+        return ClusterSupervisor::tr("an attached cluster cannot be reset from here");
     stopAll();
     for (const auto &[id, node] : m_nodes) {
         QDir dir(dataDir(id));
         if (dir.exists() && !dir.removeRecursively())
-            return QStringLiteral("cannot remove %1").arg(dir.path());
+            return ClusterSupervisor::tr("cannot remove %1").arg(dir.path());
     }
     for (const auto &[id, node] : m_nodes)
         launch(id);
@@ -619,7 +621,7 @@ QString ClusterSupervisor::resetCluster()
 QString ClusterSupervisor::setProtocolOptions(bool preVote, bool checkQuorum)
 {
     if (!canControlProcesses())
-        return QStringLiteral("the protocol options of an attached cluster are not ours to change");
+        return ClusterSupervisor::tr("the protocol options of an attached cluster are not ours to change");
     m_config.preVote = preVote;
     m_config.checkQuorum = checkQuorum;
     return saveClusterFile();
@@ -684,10 +686,10 @@ QString ClusterSupervisor::exitDescription(NodeId id) const
         return QString();
     const Node &node = it->second;
     QString text = node.exitStatus == QProcess::CrashExit
-        ? QStringLiteral("was killed by signal %1").arg(node.exitCode)
-        : QStringLiteral("exited with status %1").arg(node.exitCode);
+        ? ClusterSupervisor::tr("was killed by signal %1").arg(node.exitCode)
+        : ClusterSupervisor::tr("exited with status %1").arg(node.exitCode);
     if (node.exitCode == -1)
-        text = QStringLiteral("could not start");
+        text = ClusterSupervisor::tr("could not start");
     if (!node.outputTail.isEmpty())
         text += QStringLiteral(": ") + node.outputTail.constLast();
     return text;

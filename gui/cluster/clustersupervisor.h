@@ -15,6 +15,7 @@
 // External: its NodeClient's connection tells whether it is up.
 
 #include "core/types.h"
+#include "model/processstate.h"
 #include "node/clusterconfig.h"
 
 #include <QObject>
@@ -35,15 +36,8 @@ class ClusterSupervisor final : public QObject
     Q_DISABLE_COPY_MOVE(ClusterSupervisor)
 
 public:
-    enum class NodeState {
-        Starting, // the process runs; its HTTP API does not answer yet
-        Running, // its HTTP API answered /status with this process's pid
-        Killed, // by us (kill, reset, stopAll): the process is gone and reaped
-        Frozen, // SIGSTOP: alive, holding its sockets, answering nothing
-        Exited, // it ended by itself (or someone else killed it): see exitDescription()
-        External, // attached: not a process of ours
-    };
-    Q_ENUM(NodeState)
+    // What a node's process is doing (an Exited one: see exitDescription()).
+    using NodeState = ProcessState;
 
     enum class Mode { Idle, Local, Attached };
 

@@ -17,12 +17,12 @@ QString describe(const NodeClient::KvResult &result)
     if (result.httpStatus == 0)
         return result.networkError.isEmpty() ? result.message : result.networkError;
     if (result.ok() && result.index)
-        return QStringLiteral("%1 at index %2, term %3")
+        return ControllerTarget::tr("%1 at index %2, term %3")
             .arg(result.httpStatus)
             .arg(*result.index)
             .arg(*result.term);
     if (!result.error.isEmpty())
-        return QStringLiteral("%1 %2").arg(result.httpStatus).arg(result.error);
+        return ControllerTarget::tr("%1 %2").arg(result.httpStatus).arg(result.error);
     return QString::number(result.httpStatus);
 }
 
@@ -39,7 +39,7 @@ ClientAnswer noSuchNode(NodeId id)
 {
     ClientAnswer refused;
     refused.outcome = ClientAnswer::Outcome::Fail;
-    refused.seen = QStringLiteral("no node %1").arg(id.value);
+    refused.seen = ControllerTarget::tr("no node %1").arg(id.value);
     return refused;
 }
 
@@ -72,7 +72,7 @@ ClientAnswer classifyRead(const NodeClient::KvResult &result)
         ClientAnswer found = answer(ClientAnswer::Outcome::Ok, result);
         found.found = true;
         found.value = QString::fromUtf8(result.body);
-        found.seen = QStringLiteral("%1 \"%2\"").arg(result.httpStatus).arg(found.value);
+        found.seen = ControllerTarget::tr("%1 \"%2\"").arg(result.httpStatus).arg(found.value);
         return found;
     }
     if (result.httpStatus == 404 && result.error == QLatin1String("not_found"))
@@ -305,7 +305,7 @@ QString ControllerTarget::committedLogsDisagreement() const
                 const LogCell *x = a->entry(index);
                 const LogCell *y = b->entry(index);
                 if (x && y && (x->term != y->term || x->command != y->command))
-                    return QStringLiteral("nodes %1 and %2 committed different entries at index %3")
+                    return ControllerTarget::tr("nodes %1 and %2 committed different entries at index %3")
                         .arg(views[i].id.value)
                         .arg(views[j].id.value)
                         .arg(index.value);

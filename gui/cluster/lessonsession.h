@@ -17,13 +17,6 @@ namespace raftlab {
 class ClusterController;
 class ControllerTarget;
 
-// A lesson the app ships (or the user opened): where it came from and what it is.
-struct LessonFile
-{
-    QString path;
-    scenario::Scenario scenario;
-};
-
 class LessonSession final : public LessonProgress
 {
     Q_OBJECT

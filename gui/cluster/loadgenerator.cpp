@@ -22,13 +22,13 @@ QByteArray randomValue(QRandomGenerator &random)
 QString describeFailure(const KvResult &result)
 {
     if (result.httpStatus == 0)
-        return QStringLiteral("no answer from node (%1): outcome unknown").arg(result.message);
-    const QString what = result.error.isEmpty() ? QStringLiteral("error") : result.error;
+        return LoadGenerator::tr("no answer from node (%1): outcome unknown").arg(result.message);
+    const QString what = result.error.isEmpty() ? LoadGenerator::tr("error") : result.error;
     if (result.error == QLatin1String("timeout"))
-        return QStringLiteral("%1 timeout: not committed in time, outcome unknown").arg(result.httpStatus);
+        return LoadGenerator::tr("%1 timeout: not committed in time, outcome unknown").arg(result.httpStatus);
     return result.message.isEmpty()
-        ? QStringLiteral("%1 %2").arg(result.httpStatus).arg(what)
-        : QStringLiteral("%1 %2: %3").arg(result.httpStatus).arg(what, result.message);
+        ? LoadGenerator::tr("%1 %2").arg(result.httpStatus).arg(what)
+        : LoadGenerator::tr("%1 %2: %3").arg(result.httpStatus).arg(what, result.message);
 }
 
 } // namespace

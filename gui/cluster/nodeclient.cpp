@@ -42,11 +42,11 @@ int httpStatusOf(QNetworkReply *reply)
 QString networkFailure(QNetworkReply *reply)
 {
     if (reply->error() == QNetworkReply::OperationCanceledError)
-        return QStringLiteral("no answer in time (the node may be frozen or overloaded)");
+        return NodeClient::tr("no answer in time (the node may be frozen or overloaded)");
     if (reply->error() == QNetworkReply::ConnectionRefusedError)
-        return QStringLiteral("connection refused (the node is not running)");
+        return NodeClient::tr("connection refused (the node is not running)");
     if (reply->error() == QNetworkReply::NoError || reply->error() == QNetworkReply::RemoteHostClosedError)
-        return QStringLiteral("the node closed the connection (it stopped or was killed)");
+        return NodeClient::tr("the node closed the connection (it stopped or was killed)");
     return reply->errorString();
 }
 
@@ -212,7 +212,7 @@ void NodeClient::refreshStatus()
         }
         const QJsonObject json = jsonBody(reply, body);
         if (status != 200 || json.isEmpty()) {
-            Q_EMIT statusFailed(QStringLiteral("GET /status answered %1: %2")
+            Q_EMIT statusFailed(NodeClient::tr("GET /status answered %1: %2")
                                     .arg(status)
                                     .arg(QString::fromUtf8(body.left(200)).trimmed()));
             return;

@@ -5,6 +5,7 @@
 // A lesson on real processes (LessonSession) and one in the simulator (SimLessonSession) keep it alike,
 // so the lesson panel and the caption read either one the same way.
 
+#include "scenario/scenario.h"
 #include "scenario/scenariorunner.h"
 
 #include <QObject>
@@ -13,6 +14,13 @@
 #include <vector>
 
 namespace raftlab {
+
+// A lesson the app ships (or the user opened): where it came from and what it is.
+struct LessonFile
+{
+    QString path;
+    scenario::Scenario scenario;
+};
 
 class LessonProgress : public QObject
 {

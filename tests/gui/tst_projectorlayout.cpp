@@ -33,6 +33,18 @@ qreal area(const QWidget *widget)
     return widget->isVisible() ? qreal(widget->width()) * widget->height() : 0.0;
 }
 
+// Shows `window` at `size`, in projector mode or not; false if it never reached the screen.
+bool showAt(MainWindow &window, QSize size, bool projector)
+{
+    window.resize(size);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window))
+        return false;
+    window.projectorAction()->setChecked(projector);
+    QCoreApplication::processEvents();
+    return true;
+}
+
 } // namespace
 
 class TestProjectorLayout : public QObject
@@ -67,11 +79,7 @@ void TestProjectorLayout::noToolBarActionHidesBehindTheExtension()
     QFETCH(QSize, size);
     QFETCH(bool, projector);
     MainWindow window{GuiOptions{}};
-    window.resize(size);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    window.projectorAction()->setChecked(projector);
-    QCoreApplication::processEvents();
+    QVERIFY(showAt(window, size, projector));
     const QList<QToolBar *> bars = window.findChildren<QToolBar *>();
     QCOMPARE(bars.size(), 2);
     for (QToolBar *bar : bars) {
@@ -124,11 +132,7 @@ void TestProjectorLayout::projectorModeGivesTheRingTheScreen()
 
 void TestProjectorLayout::theClientPanelFitsWithoutScrollingSideways_data()
 {
-    QTest::addColumn<QSize>("size");
-    QTest::addColumn<bool>("projector");
-    QTest::newRow("1024x768") << QSize(1024, 768) << false;
-    QTest::newRow("1024x768 projector") << QSize(1024, 768) << true;
-    QTest::newRow("1920x1080 projector") << QSize(1920, 1080) << true;
+    noToolBarActionHidesBehindTheExtension_data();
 }
 
 void TestProjectorLayout::theClientPanelFitsWithoutScrollingSideways()
@@ -136,11 +140,7 @@ void TestProjectorLayout::theClientPanelFitsWithoutScrollingSideways()
     QFETCH(QSize, size);
     QFETCH(bool, projector);
     MainWindow window{GuiOptions{}};
-    window.resize(size);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    window.projectorAction()->setChecked(projector);
-    QCoreApplication::processEvents();
+    QVERIFY(showAt(window, size, projector));
     ClientPanel *panel = window.clientPanel();
     auto *scroll = qobject_cast<QScrollArea *>(panel->parentWidget()->parentWidget());
     QVERIFY(scroll);

@@ -226,6 +226,12 @@ QRectF ClusterView::nodeDiscRect(NodeId id) const
     return mapFromScene(QRectF(it->second->pos() - QPointF(r, r), QSizeF(2 * r, 2 * r))).boundingRect();
 }
 
+const NodeItem *ClusterView::nodeItem(NodeId id) const
+{
+    const auto it = m_nodes.find(id);
+    return it == m_nodes.end() ? nullptr : it->second;
+}
+
 qreal ClusterView::smallestTextPixels() const
 {
     const qreal scale = sceneScale();
@@ -236,16 +242,12 @@ qreal ClusterView::smallestTextPixels() const
         std::min<qreal>(smallest, scenefonts::label(m_theme, LinkItem::ratePixels).pixelSize() * scale);
     if (!m_nodes.empty()) {
         const qreal r = m_layout.nodeRadius();
-        smallest = std::min<qreal>(
-            smallest,
-            scenefonts::inNode(m_theme, r * NodeItem::termTextShare, false, r * NodeItem::termTextLimit)
-                    .pixelSize() *
-                scale);
+        smallest = std::min<qreal>(smallest, NodeItem::termFont(m_theme, r).pixelSize() * scale);
     }
     return smallest;
 }
 
-void ClusterView::setProcessState(NodeId id, ClusterSupervisor::NodeState state)
+void ClusterView::setProcessState(NodeId id, ProcessState state)
 {
     const bool isNew = !m_processes.contains(id) && !m_nodes.contains(id);
     m_processes[id] = state;
@@ -368,7 +370,7 @@ std::vector<NodeId> ClusterView::nodeSet() const
     return {ids.begin(), ids.end()};
 }
 
-std::optional<ClusterSupervisor::NodeState> ClusterView::processOf(NodeId id) const
+std::optional<ProcessState> ClusterView::processOf(NodeId id) const
 {
     const auto it = m_processes.find(id);
     return it == m_processes.end() ? std::nullopt : std::optional(it->second);

@@ -14,8 +14,8 @@
 // shrinks (~15 fps); with no dot moving and no timer running it draws nothing at all. A calm 5-node
 // cluster at x1 thus costs the app ~4-5% of a core instead of ~7% (measured under Xvfb).
 
-#include "cluster/clustersupervisor.h"
 #include "messageplanner.h"
+#include "model/processstate.h"
 #include "nodeactions.h"
 #include "nodeappearance.h"
 #include "ringlayout.h"
@@ -60,7 +60,7 @@ public:
 
     // From the supervisor: what its process is doing. Until told, a node counts as alive while its
     // event stream is up.
-    void setProcessState(NodeId id, ClusterSupervisor::NodeState state);
+    void setProcessState(NodeId id, ProcessState state);
     // False when attached to someone else's nodes: kill / restart / freeze / thaw are greyed out.
     void setProcessControlEnabled(bool enabled);
 
@@ -96,6 +96,8 @@ public:
 
     // --- for tests, the benchmark and the main window ---
     int nodeItemCount() const { return int(m_nodes.size()); }
+    // The item drawing `id` (tests measure what it draws); null for an unknown node.
+    const NodeItem *nodeItem(NodeId id) const;
     QString roleLabel(NodeId id) const; // "leader", "candidate", ...; empty when unknown
     QString roleTag(NodeId id) const; // the tag drawn under the node ("LEADER", "learner", ...)
     QString processLabel(NodeId id) const; // "killed", "frozen", ...; empty while running
@@ -148,7 +150,7 @@ private:
     void showNodeMenu(NodeId node, QPoint screenPosition);
     void showDetails(NodeId node);
     std::vector<NodeId> nodeSet() const;
-    std::optional<ClusterSupervisor::NodeState> processOf(NodeId id) const;
+    std::optional<ProcessState> processOf(NodeId id) const;
     LinkItem *linkBetween(NodeId a, NodeId b) const;
 
     const ClusterModel *m_model;
@@ -159,7 +161,7 @@ private:
     std::map<std::pair<NodeId, NodeId>, LinkItem *> m_links; // (lower id, higher id); owned by the scene
     std::map<NodeId, NodeActions *> m_actions; // children
     std::map<NodeId, NodeDetailsDialog *> m_details; // children
-    std::map<NodeId, ClusterSupervisor::NodeState> m_processes;
+    std::map<NodeId, ProcessState> m_processes;
     bool m_processControl = true;
     MessageLayer *m_messageLayer; // owned by the scene
     LegendItem *m_legend; // owned by the scene

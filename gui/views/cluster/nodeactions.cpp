@@ -5,7 +5,7 @@
 
 namespace raftlab {
 
-using Process = ClusterSupervisor::NodeState;
+using Process = ProcessState;
 
 namespace {
 

@@ -4,8 +4,8 @@
 // The menu shows these very QActions, and tests trigger them, so what a test checks is what a click does.
 // Whether each applies is decided in one pure function, nodeActionApplies(), from what the view knows.
 
-#include "cluster/clustersupervisor.h"
 #include "core/types.h"
+#include "model/processstate.h"
 
 #include <QObject>
 
@@ -26,7 +26,7 @@ inline constexpr std::array<NodeAction, 8> allNodeActions{
 struct NodeActionContext
 {
     // From the supervisor; nullopt when it never said (then `connected` tells whether the node lives).
-    std::optional<ClusterSupervisor::NodeState> process{};
+    std::optional<ProcessState> process{};
     bool processControl = true; // false when attached to someone else's nodes
     bool connected = false; // its event stream is up
     bool isLeader = false;

@@ -8,9 +8,9 @@
 
 namespace raftlab {
 
-Liveness livenessOf(const NodeState *state, std::optional<ClusterSupervisor::NodeState> process)
+Liveness livenessOf(const NodeState *state, std::optional<ProcessState> process)
 {
-    using Process = ClusterSupervisor::NodeState;
+    using Process = ProcessState;
     if (process) {
         switch (*process) {
         case Process::Killed:
@@ -75,8 +75,8 @@ QString roleTag(const NodeAppearance &appearance)
     return roleLabel(appearance.role);
 }
 
-NodeAppearance appearanceOf(NodeId id, const NodeState *state,
-                            std::optional<ClusterSupervisor::NodeState> process, const RingLayout &layout)
+NodeAppearance appearanceOf(NodeId id, const NodeState *state, std::optional<ProcessState> process,
+                            const RingLayout &layout)
 {
     NodeAppearance appearance{.id = id, .liveness = livenessOf(state, process)};
     if (!state || !state->hasStatus)

@@ -3,8 +3,8 @@
 // NodeAppearance: everything a NodeItem draws, computed once per model frame. Comparing it with the
 // last one tells whether the node must repaint at all (most frames change nothing on most nodes).
 
-#include "cluster/clustersupervisor.h"
 #include "model/nodestate.h"
+#include "model/processstate.h"
 
 #include <QString>
 
@@ -47,7 +47,7 @@ struct NodeAppearance
     bool operator==(const NodeAppearance &) const = default;
 };
 
-Liveness livenessOf(const NodeState *state, std::optional<ClusterSupervisor::NodeState> process);
+Liveness livenessOf(const NodeState *state, std::optional<ProcessState> process);
 QString livenessLabel(Liveness liveness); // empty for Running: nothing to point out
 QString roleLabel(Role role); // "follower", "pre-candidate", "candidate", "leader"
 // The tag under the node: "LEADER", the role, or "learner" for a follower that does not vote yet; empty
@@ -56,7 +56,7 @@ QString roleTag(const NodeAppearance &appearance);
 
 // What the NodeItem of `id` shows, from its folded state (nullptr when the model has none yet), the
 // supervisor's word on its process, and the ring (vote marks point along the links).
-NodeAppearance appearanceOf(NodeId id, const NodeState *state,
-                            std::optional<ClusterSupervisor::NodeState> process, const RingLayout &layout);
+NodeAppearance appearanceOf(NodeId id, const NodeState *state, std::optional<ProcessState> process,
+                            const RingLayout &layout);
 
 } // namespace raftlab

@@ -23,6 +23,21 @@ namespace {
 constexpr qreal voteMarkDistance = 1.9;
 constexpr qreal voteMarkRadius = 0.2;
 constexpr qreal tagPixels = NodeItem::tagPixels;
+// The crown over a leader, in shares of the radius.
+constexpr qreal crownHalfWidth = 0.42;
+constexpr qreal crownHeight = 0.4;
+
+QString termText(Term term)
+{
+    // Short, so that it stays large: the id above it is the node's, the term is what changes.
+    return QObject::tr("t%1").arg(term.value);
+}
+
+// The box the term is centred in, under the id.
+QRectF termTextBox(qreal r)
+{
+    return QRectF(-r, r * 0.1, 2 * r, r * 0.6);
+}
 
 // Black or white, whichever reads better on `fill`.
 QColor textOn(const QColor &fill)
@@ -197,10 +212,8 @@ void NodeItem::paintText(QPainter *painter) const
     painter->setFont(scenefonts::inNode(theme, r * 0.78, true));
     painter->drawText(QRectF(-r, -r * 0.78, 2 * r, r * 0.95), Qt::AlignCenter, QString::number(id().value));
     if (m_appearance.hasStatus && !gone) {
-        // "term 12" still fits the circle at half the radius.
-        painter->setFont(scenefonts::inNode(theme, r * termTextShare, false, r * termTextLimit));
-        painter->drawText(QRectF(-r, r * 0.1, 2 * r, r * 0.6), Qt::AlignCenter,
-                          QObject::tr("term %1").arg(m_appearance.term.value));
+        painter->setFont(termFont(theme, r, m_appearance.term));
+        painter->drawText(termTextBox(r), Qt::AlignCenter, termText(m_appearance.term));
     }
 
     // Tags just outside the timer's ring, never under the moving arc: the role below, the process
@@ -212,38 +225,48 @@ void NodeItem::paintText(QPainter *painter) const
         paintTag(painter, QPointF(0, tagOffset), roleTag(m_appearance), theme.roleColor(m_appearance.role),
                  leads);
     }
-    qreal top = -TimerArcItem::radiusFor(r, theme) - theme.lineWidth() * 2;
     if (const QString state = livenessLabel(m_appearance.liveness); !state.isEmpty()) {
         const QColor fill = m_appearance.liveness == Liveness::Frozen ? theme.frozen()
             : gone                                                    ? theme.mutedText()
                                                                       : theme.panel();
         paintTag(painter, QPointF(0, -tagOffset), state, fill, true);
-        top = -tagOffset - metrics.height() / 2 - 2;
     }
-    if (m_appearance.role == Role::Leader && m_appearance.hasStatus && !gone)
-        paintCrown(painter, top - 4);
+    paintCrown(painter);
 
-    if (m_appearance.campaigning) { // the count: "has 1 vote, needs 2"
-        // On the outer side of the ring: the vote marks point inwards, towards the other nodes.
-        const QString text = campaignText();
-        const bool below = pos().y() > 1;
-        const qreal y = below ? tagOffset + metrics.height() / 2 + 4 : top - metrics.height() - 4;
-        const qreal halfWidth = metrics.horizontalAdvance(text) / 2 + 6;
-        // Wider than the disc: it leans towards the ring's middle, so that a node on the ring's edge
-        // keeps its words inside the view.
-        const qreal excess = std::max(0.0, halfWidth - r);
-        const qreal lean = pos().x() > 1 ? -excess : pos().x() < -1 ? excess : 0.0;
-        painter->translate(lean, 0);
+    if (const QRectF box = campaignTextRect(); !box.isEmpty()) { // the count: "has 1 vote, needs 2"
         QColor halo = theme.background(); // the links behind must not cross the words
         halo.setAlphaF(0.85f);
         painter->setPen(Qt::NoPen);
         painter->setBrush(halo);
-        painter->drawRoundedRect(QRectF(-halfWidth, y, 2 * halfWidth, metrics.height()), 4, 4);
+        painter->drawRoundedRect(box, 4, 4);
         painter->setFont(scenefonts::label(theme, tagPixels, true));
         painter->setPen(theme.text());
-        painter->drawText(QRectF(-halfWidth, y, 2 * halfWidth, metrics.height()), Qt::AlignCenter, text);
-        painter->translate(-lean, 0);
+        painter->drawText(box, Qt::AlignCenter, campaignText());
     }
+}
+
+QRectF NodeItem::campaignTextRect() const
+{
+    if (!m_appearance.campaigning)
+        return {};
+    const Theme &theme = *m_theme;
+    const QFontMetricsF metrics(scenefonts::label(theme, tagPixels, true));
+    const qreal tagOffset =
+        TimerArcItem::radiusFor(m_radius, theme) + theme.lineWidth() + metrics.height() / 2 + 1;
+    // Clear of the vote marks (they point inwards, towards the other nodes) and of the neighbours' tags:
+    // above only the node at the top of the ring (above the state tag, or the timer's ring); below the
+    // role tag everywhere else. A node beside the top one puts it below: above, it would cover the top
+    // node's role tag.
+    const QPointF at = pos();
+    const bool below = !(at.y() < -0.95 * std::hypot(at.x(), at.y()));
+    const qreal top = crownBottom() + 4;
+    const qreal y = below ? tagOffset + metrics.height() / 2 + 4 : top - metrics.height() - 4;
+    const qreal halfWidth = metrics.horizontalAdvance(campaignText()) / 2 + 6;
+    // Wider than the disc: it leans towards the ring's middle, so that a node on the ring's edge keeps
+    // its words inside the view.
+    const qreal excess = std::max(0.0, halfWidth - m_radius);
+    const qreal lean = pos().x() > 1 ? -excess : pos().x() < -1 ? excess : 0.0;
+    return QRectF(lean - halfWidth, y, 2 * halfWidth, metrics.height());
 }
 
 void NodeItem::paintTag(QPainter *painter, QPointF centre, const QString &text, const QColor &fill,
@@ -261,10 +284,87 @@ void NodeItem::paintTag(QPainter *painter, QPointF centre, const QString &text, 
     painter->drawText(box, Qt::AlignCenter, text);
 }
 
-void NodeItem::paintCrown(QPainter *painter, qreal bottom) const
+qreal NodeItem::crownBottom() const
 {
-    const qreal w = m_radius * 0.42;
-    const qreal h = m_radius * 0.4;
+    // Above the state tag when there is one, else just outside the timer's ring.
+    const Theme &theme = *m_theme;
+    const qreal arc = TimerArcItem::radiusFor(m_radius, theme);
+    if (livenessLabel(m_appearance.liveness).isEmpty())
+        return -arc - theme.lineWidth() * 2 - 4;
+    const QFontMetricsF metrics(scenefonts::label(theme, tagPixels, true));
+    const qreal tagOffset = arc + theme.lineWidth() + metrics.height() / 2 + 1;
+    return -tagOffset - metrics.height() / 2 - 2 - 4;
+}
+
+QRectF NodeItem::roleTagRect() const
+{
+    const bool gone = m_appearance.liveness == Liveness::Killed || m_appearance.liveness == Liveness::Exited;
+    if (!m_appearance.hasStatus || gone)
+        return {};
+    const QFontMetricsF metrics(scenefonts::label(*m_theme, tagPixels, true));
+    const qreal tagOffset =
+        TimerArcItem::radiusFor(m_radius, *m_theme) + m_theme->lineWidth() + metrics.height() / 2 + 1;
+    const bool leads = m_appearance.role == Role::Leader;
+    const QString text = leads ? roleLabel(Role::Leader).toUpper() : roleLabel(m_appearance.role);
+    const QSizeF size(metrics.horizontalAdvance(text) + 16, metrics.height() + 4);
+    return QRectF(QPointF(-size.width() / 2, tagOffset - size.height() / 2), size);
+}
+
+QRectF NodeItem::crownRect() const
+{
+    const bool gone = m_appearance.liveness == Liveness::Killed || m_appearance.liveness == Liveness::Exited;
+    if (m_appearance.role != Role::Leader || !m_appearance.hasStatus || gone)
+        return {};
+    const qreal w = m_radius * crownHalfWidth;
+    const qreal h = m_radius * crownHeight;
+    return QRectF(-w, crownBottom() - h, 2 * w, h);
+}
+
+QRectF NodeItem::termTextRect() const
+{
+    const bool gone = m_appearance.liveness == Liveness::Killed || m_appearance.liveness == Liveness::Exited;
+    if (!m_appearance.hasStatus || gone)
+        return {};
+    const QFontMetricsF metrics(termFont(*m_theme, m_radius, m_appearance.term));
+    const QString text = termText(m_appearance.term);
+    const QRectF box = termTextBox(m_radius);
+    const QRectF ink = metrics.tightBoundingRect(text);
+    // drawText centres the advance width and the line box (ascent + descent) in `box`.
+    const QPointF baseline(box.center().x() - metrics.horizontalAdvance(text) / 2,
+                           box.center().y() - (metrics.ascent() + metrics.descent()) / 2 + metrics.ascent());
+    return ink.translated(baseline);
+}
+
+QFont NodeItem::termFont(const Theme &theme, qreal radius, Term term)
+{
+    QFont font = scenefonts::inNode(theme, radius * termTextShare, false, radius * termTextLimit);
+    // The widest text's corners must stay inside the circle (less the outline) where the box is lowest.
+    const QRectF box = termTextBox(radius);
+    const qreal inner = radius - theme.lineWidth() * 3;
+    const qreal lowest = std::min(box.bottom(), inner * 0.95);
+    const qreal room = 2 * std::sqrt(std::max(0.0, inner * inner - lowest * lowest));
+    const QFontMetricsF metrics(font);
+    const qreal wide = std::max(metrics.tightBoundingRect(termText(term)).width(),
+                                metrics.tightBoundingRect(termText(Term(99))).width());
+    if (wide > room && font.pixelSize() > 1)
+        font.setPixelSize(std::max(1, int(std::floor(font.pixelSize() * room / wide))));
+    return font;
+}
+
+void NodeItem::paintCrown(QPainter *painter) const
+{
+    const QRectF where = crownRect();
+    if (where.isEmpty())
+        return;
+    // A halo, as behind the vote count: message dots passing by must not hide who leads.
+    QColor halo = m_theme->background();
+    halo.setAlphaF(0.9f);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(halo);
+    painter->drawRoundedRect(where.adjusted(-4, -4, 4, 4), 4, 4);
+    const qreal w = where.width() / 2;
+    const qreal h = where.height();
+    const qreal bottom = where.bottom();
     QPainterPath crown;
     crown.moveTo(-w, bottom);
     crown.lineTo(-w, bottom - h * 0.55);

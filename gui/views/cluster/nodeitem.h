@@ -25,9 +25,14 @@ public:
     using MenuRequest = std::function<void(NodeId node, QPoint screenPosition)>;
 
     static constexpr qreal tagPixels = 14; // role and state tags, in scene units before the theme
-    // "term 7" inside the disc: this share of the radius, grown up to termTextLimit when the view is small.
+    // "t7" (term 7) inside the disc: this share of the radius, grown up to termTextLimit when the view is
+    // small.
     static constexpr qreal termTextShare = 0.3;
     static constexpr qreal termTextLimit = 0.6;
+    // The font of the term in a disc of `radius`: as above, then no larger than lets `term` (and any
+    // two-digit term, so that the size holds still while terms go by) fit inside the circle, clear of its
+    // outline.
+    static QFont termFont(const Theme &theme, qreal radius, Term term = Term(99));
 
     NodeItem(NodeId id, qreal radius, const Theme *theme, MenuRequest onMenuRequested);
 
@@ -40,6 +45,12 @@ public:
     void setFocused(bool focused);
     bool isFocused() const { return m_focused; }
     TimerArcItem *timerArc() const { return m_timerArc; }
+    // Where, in item coordinates, the term text's glyphs lie (empty when none is drawn), and the crown
+    // (empty unless it leads): for tests that measure what a reader sees.
+    QRectF termTextRect() const;
+    QRectF crownRect() const;
+    QRectF roleTagRect() const; // "follower", "LEADER", … under the disc (empty when none is drawn)
+    QRectF campaignTextRect() const; // "has 1 vote, needs 2" (empty unless it campaigns)
 
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
@@ -53,7 +64,8 @@ private:
     void paintText(QPainter *painter) const;
     void paintTag(QPainter *painter, QPointF centre, const QString &text, const QColor &fill,
                   bool bold) const;
-    void paintCrown(QPainter *painter, qreal bottom) const;
+    void paintCrown(QPainter *painter) const;
+    qreal crownBottom() const;
     void paintVotes(QPainter *painter) const;
     QString campaignText() const;
     QRectF computeBounds() const;

@@ -59,7 +59,8 @@ QString HowToReadDialog::text(const std::map<Picture, QImage> &pictures)
     QString html;
     html += tr("<h2>The ring</h2>") + image(pictures, Picture::Ring) +
         tr("<p><b>Circles</b> are the nodes, real raftlab-node processes. The fill colour is the node's "
-           "current <b>term</b> (same colour, same term; the number is written inside). The tag under it is "
+           "current <b>term</b> (same colour, same term; the number is written inside: \"t3\" is term 3). "
+           "The tag under it is "
            "its <b>role</b>: follower, pre-candidate, candidate, or LEADER with a crown. A tag above says "
            "when the process is killed, frozen or not answering. The <b>arc</b> around a follower is its "
            "<b>election timer</b>: when it runs out, the node stands for election. While a node campaigns, "

@@ -1,8 +1,22 @@
 #include "kvanswer.h"
 
+#include <QCoreApplication>
+
 namespace raftlab {
 
 namespace {
+
+// The answer's words are the user's to read: every one goes through the translator, in context
+// "KvAnswer".
+struct KvAnswerWords
+{
+    Q_DECLARE_TR_FUNCTIONS(KvAnswer)
+};
+
+QString tr(const char *text)
+{
+    return KvAnswerWords::tr(text);
+}
 
 bool isWrite(KvOperation operation)
 {
@@ -13,17 +27,16 @@ QString describeRequest(const KvRequest &request)
 {
     switch (request.operation) {
     case KvOperation::Put:
-        return QStringLiteral("PUT %1 = %2")
-            .arg(displayBytes(request.key, 30), displayBytes(request.value, 30));
+        return tr("PUT %1 = %2").arg(displayBytes(request.key, 30), displayBytes(request.value, 30));
     case KvOperation::Get:
-        return QStringLiteral("GET %1%2")
-            .arg(displayBytes(request.key, 30), request.localRead ? QStringLiteral(" (local)") : QString());
+        return tr("GET %1%2")
+            .arg(displayBytes(request.key, 30), request.localRead ? tr(" (local)") : QString());
     case KvOperation::Delete:
-        return QStringLiteral("DELETE %1").arg(displayBytes(request.key, 30));
+        return tr("DELETE %1").arg(displayBytes(request.key, 30));
     case KvOperation::Cas:
-        return QStringLiteral("CAS %1 from %2 to %3")
+        return tr("CAS %1 from %2 to %3")
             .arg(displayBytes(request.key, 30),
-                 request.expected ? displayBytes(*request.expected, 30) : QStringLiteral("(absent)"),
+                 request.expected ? displayBytes(*request.expected, 30) : tr("(absent)"),
                  displayBytes(request.value, 30));
     }
     return QString();
@@ -34,13 +47,10 @@ QString whoLeads(const KvResult &result, NodeId answeredBy, NodeId leader)
     // A 503 carries the answering node's own idea of the leader: that is the one that explains it.
     if (result.httpStatus == 503) {
         if (result.leader)
-            return QStringLiteral("node %1 says node %2 leads")
-                .arg(answeredBy.value)
-                .arg(result.leader->value);
-        return QStringLiteral("node %1 knows no leader").arg(answeredBy.value);
+            return tr("node %1 says node %2 leads").arg(answeredBy.value).arg(result.leader->value);
+        return tr("node %1 knows no leader").arg(answeredBy.value);
     }
-    return leader.isNone() ? QStringLiteral("no leader right now")
-                           : QStringLiteral("node %1 leads").arg(leader.value);
+    return leader.isNone() ? tr("no leader right now") : tr("node %1 leads").arg(leader.value);
 }
 
 // The headline and explanation of an HTTP answer that is not a success.
@@ -52,56 +62,52 @@ void describeFailure(const KvRequest &request, const KvResult &result, NodeId an
         (result.httpStatus == 0 && write && result.message.contains(QLatin1String("in time")));
     answer.outcome = unknownOutcome ? KvAnswer::Outcome::Unknown : KvAnswer::Outcome::Failed;
     const QString code = result.httpStatus == 0
-        ? QStringLiteral("No answer")
-        : QStringLiteral("%1 %2")
-              .arg(result.httpStatus)
-              .arg(result.error.isEmpty() ? QStringLiteral("error") : result.error);
-    answer.shortResult = unknownOutcome ? code + QStringLiteral(" (outcome unknown)") : code;
+        ? tr("No answer")
+        : tr("%1 %2").arg(result.httpStatus).arg(result.error.isEmpty() ? tr("error") : result.error);
+    answer.shortResult = unknownOutcome ? code + tr(" (outcome unknown)") : code;
 
     if (result.httpStatus == 404 && result.error == QLatin1String("not_found")) {
-        answer.headline = QStringLiteral("404 not found — the key has no value");
-        answer.shortResult = QStringLiteral("404 not found");
+        answer.headline = tr("404 not found — the key has no value");
+        answer.shortResult = tr("404 not found");
         answer.explanation = request.localRead
-            ? QStringLiteral("This is node %1's own copy; a node that is behind may not have the key yet.")
+            ? tr("This is node %1's own copy; a node that is behind may not have the key yet.")
                   .arg(answeredBy.value)
             : QString();
         return;
     }
     if (unknownOutcome) {
-        answer.headline = QStringLiteral("%1 — outcome unknown").arg(code);
+        answer.headline = tr("%1 — outcome unknown").arg(code);
         answer.explanation =
-            QStringLiteral("The write may still commit later: the leader may have logged it, but could not "
-                           "confirm it with a majority in time. Read the key to find out.");
+            tr("The write may still commit later: the leader may have logged it, but could not "
+               "confirm it with a majority in time. Read the key to find out.");
         if (!result.message.isEmpty())
-            answer.explanation =
-                QStringLiteral("Node %1: \u201C%2\u201D. ").arg(answeredBy.value).arg(result.message) +
+            answer.explanation = tr("Node %1: \u201C%2\u201D. ").arg(answeredBy.value).arg(result.message) +
                 answer.explanation;
         return;
     }
-    answer.headline = result.message.isEmpty() ? code : QStringLiteral("%1 — %2").arg(code, result.message);
+    answer.headline = result.message.isEmpty() ? code : tr("%1 — %2").arg(code, result.message);
     if (result.httpStatus == 0)
-        answer.explanation = QStringLiteral("Node %1 did not answer: it may be killed, frozen or restarting.")
-                                 .arg(answeredBy.value);
-    else if (result.error == QLatin1String("unavailable") || result.error == QLatin1String("timeout"))
         answer.explanation =
-            QStringLiteral("Raft needs a leader in touch with a majority. There is none right now (an "
-                           "election is running, or this node is cut off): try again in a moment.");
+            tr("Node %1 did not answer: it may be killed, frozen or restarting.").arg(answeredBy.value);
+    else if (result.error == QLatin1String("unavailable") || result.error == QLatin1String("timeout"))
+        answer.explanation = tr("Raft needs a leader in touch with a majority. There is none right now (an "
+                                "election is running, or this node is cut off): try again in a moment.");
 }
 
 QString explainSuccess(const KvRequest &request, NodeId answeredBy, NodeId leader)
 {
     if (request.operation == KvOperation::Get) {
         if (request.localRead)
-            return QStringLiteral("Read from node %1's own copy (consistency=local): fast, but stale if node "
-                                  "%1 is behind or cut off.")
+            return tr("Read from node %1's own copy (consistency=local): fast, but stale if node "
+                      "%1 is behind or cut off.")
                 .arg(answeredBy.value);
-        return QStringLiteral("A linearizable read: the leader first checked with a majority that it still "
-                              "leads, so this value is the latest.");
+        return tr("A linearizable read: the leader first checked with a majority that it still "
+                  "leads, so this value is the latest.");
     }
-    const QString committed = QStringLiteral("A majority of the nodes stored it, so it is committed: no "
-                                             "future leader can lose it.");
+    const QString committed = tr("A majority of the nodes stored it, so it is committed: no "
+                                 "future leader can lose it.");
     if (!leader.isNone() && leader != answeredBy)
-        return QStringLiteral("Node %1 is not the leader: it forwarded the request to node %2. %3")
+        return tr("Node %1 is not the leader: it forwarded the request to node %2. %3")
             .arg(answeredBy.value)
             .arg(leader.value)
             .arg(committed);
@@ -114,13 +120,13 @@ QString operationName(KvOperation operation)
 {
     switch (operation) {
     case KvOperation::Put:
-        return QStringLiteral("PUT");
+        return tr("PUT");
     case KvOperation::Get:
-        return QStringLiteral("GET");
+        return tr("GET");
     case KvOperation::Delete:
-        return QStringLiteral("DELETE");
+        return tr("DELETE");
     case KvOperation::Cas:
-        return QStringLiteral("CAS");
+        return tr("CAS");
     }
     return QString();
 }
@@ -136,33 +142,32 @@ QString displayBytes(const QByteArray &bytes, int maxCharacters)
 KvAnswer describeKvAnswer(const KvRequest &request, const KvResult &result, NodeId answeredBy, NodeId leader)
 {
     KvAnswer answer;
-    const QString target = request.anyNode ? QStringLiteral("any node → node %1").arg(answeredBy.value)
-                                           : QStringLiteral("node %1").arg(answeredBy.value);
+    const QString target = request.anyNode ? tr("any node → node %1").arg(answeredBy.value)
+                                           : tr("node %1").arg(answeredBy.value);
     const QString latency = QString::number(result.latencyUs / 1000.0, 'f', 1);
     answer.facts = result.httpStatus == 0
-        ? QStringLiteral("%1 · sent to %2 · no answer after %3 ms · %4")
+        ? tr("%1 · sent to %2 · no answer after %3 ms · %4")
               .arg(describeRequest(request), target, latency, whoLeads(result, answeredBy, leader))
-        : QStringLiteral("%1 · answered by %2 in %3 ms · %4")
+        : tr("%1 · answered by %2 in %3 ms · %4")
               .arg(describeRequest(request), target, latency, whoLeads(result, answeredBy, leader));
     if (!result.ok()) {
         describeFailure(request, result, answeredBy, answer);
         return answer;
     }
     answer.outcome = KvAnswer::Outcome::Ok;
-    answer.shortResult = QStringLiteral("%1 OK").arg(result.httpStatus);
+    answer.shortResult = tr("%1 OK").arg(result.httpStatus);
     switch (request.operation) {
     case KvOperation::Get:
-        answer.headline = QStringLiteral("%1 OK — value: \u201C%2\u201D")
-                              .arg(result.httpStatus)
-                              .arg(displayBytes(result.body));
+        answer.headline =
+            tr("%1 OK — value: \u201C%2\u201D").arg(result.httpStatus).arg(displayBytes(result.body));
         break;
     case KvOperation::Put:
     case KvOperation::Delete:
     case KvOperation::Cas:
-        answer.headline = QStringLiteral("%1 OK — %2committed at index %3, term %4")
+        answer.headline = tr("%1 OK — %2committed at index %3, term %4")
                               .arg(result.httpStatus)
-                              .arg(request.operation == KvOperation::Delete    ? QStringLiteral("deleted; ")
-                                       : request.operation == KvOperation::Cas ? QStringLiteral("swapped; ")
+                              .arg(request.operation == KvOperation::Delete    ? tr("deleted; ")
+                                       : request.operation == KvOperation::Cas ? tr("swapped; ")
                                                                                : QString())
                               .arg(result.index.value_or(0))
                               .arg(result.term.value_or(0));

@@ -3,7 +3,7 @@
 // LessonChooser: the Lessons start page — every shipped lesson with its one-line summary, and a way
 // to open a scenario file of one's own. It only reports the choice; the window starts the lesson.
 
-#include "cluster/lessonsession.h"
+#include "model/lessonprogress.h"
 
 #include <QDialog>
 

@@ -6,7 +6,7 @@
 #include "timelinepanel.h"
 #include "violationbanner.h"
 
-#include "cluster/clustersupervisor.h"
+#include "model/processstate.h"
 #include "sim/simlessonsession.h"
 #include "sim/simulationcontroller.h"
 #include "views/cluster/clusterview.h"
@@ -336,7 +336,7 @@ void SimulationWindow::refreshTitle()
 void SimulationWindow::refresh()
 {
     for (NodeId id : m_controller->model()->nodeIds()) {
-        using State = ClusterSupervisor::NodeState;
+        using State = ProcessState;
         m_clusterView->setProcessState(id,
                                        m_controller->isFrozen(id)   ? State::Frozen
                                            : m_controller->isUp(id) ? State::Running

@@ -5,9 +5,13 @@
 // Set RAFTLAB_SCREENSHOT_DIR to also save PNGs.
 #include "perfonly.h"
 #include "support/fixturereplay.h"
+#include "support/replayedview.h"
 #include "support/syntheticevents.h"
 #include "views/cluster/clusterview.h"
+#include "views/cluster/legenditem.h"
 #include "views/cluster/nodedetailsdialog.h"
+#include "views/cluster/nodeitem.h"
+#include "views/cluster/timerarcitem.h"
 
 #include <QAction>
 #include <QElapsedTimer>
@@ -21,18 +25,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <random>
+#include <typeinfo>
 
 using namespace raftlab;
 using namespace raftlab::testing;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-NodeId id(std::uint32_t value)
-{
-    return NodeId(value);
-}
 
 bool hasDot(const ClusterView &view, qint64 messageId)
 {
@@ -152,6 +153,8 @@ private Q_SLOTS:
     void nineNodesUnderHeavyLoadShowSampledDotsAndRates();
     void rendersNineNodesUnderHeavyLoadWithinAFrame();
     void calmClusterCostsLittleCpu();
+    void wordsInAndAroundANodeNeverCollide_data();
+    void wordsInAndAroundANodeNeverCollide();
     void projectorTextIsReadableAtProjectorSizes_data();
     void projectorTextIsReadableAtProjectorSizes();
     void legendKeepsClearOfTheNodes();
@@ -408,7 +411,7 @@ void TestClusterView::messagesToADeadNodeBurstThenLeave()
 
 void TestClusterView::restartedLeaderIsUnknownUntilItsNewProcessSpeaks()
 {
-    using Process = ClusterSupervisor::NodeState;
+    using Process = ProcessState;
     ClusterModel model;
     qint64 now = 1'000'000'000;
     model.setClock([&] { return now; });
@@ -486,7 +489,7 @@ void TestClusterView::toggleLinkCutsThenHeals()
 
 void TestClusterView::actionsFollowTheProcessState()
 {
-    using Process = ClusterSupervisor::NodeState;
+    using Process = ProcessState;
     ClusterModel model;
     Replay replay(model);
     ClusterView view(&model);
@@ -533,7 +536,7 @@ void TestClusterView::actionsFollowTheProcessState()
 
 void TestClusterView::actionsEmitTheirSignals()
 {
-    using Process = ClusterSupervisor::NodeState;
+    using Process = ProcessState;
     ClusterModel model;
     Replay replay(model);
     ClusterView view(&model);
@@ -590,12 +593,9 @@ void TestClusterView::detailsShowTheLeadersFollowers()
 
 void TestClusterView::stopsAnimatingWhenNothingMoves()
 {
-    ClusterModel model;
-    Replay replay(model);
-    ClusterView view(&model);
-    view.resize(600, 500);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    ReplayedView<ClusterView> rig(QSize(600, 500));
+    QVERIFY(rig.shown());
+    auto &[model, replay, view] = rig;
     replay.foldThroughEvent([](const QJsonObject &e) { return isEvent(e, "send", 3); });
     QVERIFY(view.isAnimating()); // a dot moves
     // Long after: every message finished, every timer ran out and nothing new came.
@@ -707,6 +707,102 @@ void TestClusterView::calmClusterCostsLittleCpu()
           view.messageDotCount(), shown * 100, hidden * 100, (shown - hidden) * 100);
     QVERIFY(view.isAnimating());
     QVERIFY2(shown - hidden < 0.25, "a calm cluster must not keep a core busy");
+}
+
+void TestClusterView::wordsInAndAroundANodeNeverCollide_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("projector");
+    QTest::addColumn<int>("nodes");
+    QTest::addColumn<int>("term");
+    // The ring's share of a 1024x768 window in projector mode, and of a full HD screen.
+    for (const int term : {1, 13, 99, 123}) {
+        QTest::addRow("1024x768 projector, term %d", term) << QSize(737, 616) << true << 5 << term;
+        QTest::addRow("1920x1080, term %d", term) << QSize(1300, 620) << false << 5 << term;
+        QTest::addRow("1920x1080 projector, 9 nodes, term %d", term) << QSize(1300, 620) << true << 9 << term;
+    }
+}
+
+void TestClusterView::wordsInAndAroundANodeNeverCollide()
+{
+    QFETCH(QSize, size);
+    QFETCH(bool, projector);
+    QFETCH(int, nodes);
+    QFETCH(int, term);
+    ClusterModel model;
+    ClusterView view(&model);
+    const std::vector<NodeId> ids = members(std::uint32_t(nodes));
+    // Node 1 leads; every other node campaigns (its vote count shows), one as a pre-candidate.
+    for (std::uint32_t node = 1; node <= std::uint32_t(nodes); ++node) {
+        const char *role = node == 1 ? "leader" : node == 2 ? "precandidate" : "candidate";
+        model.ingest(stateEvent(node, model.nowUs(), role, std::uint64_t(term), ids, {}, 1));
+    }
+    model.foldPending();
+    view.setTheme(projector ? Theme::projector() : Theme::standard());
+    view.resize(size);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const QRect shown = view.viewport()->rect();
+    for (const NodeId node : ids) {
+        const NodeItem *item = view.nodeItem(node);
+        QVERIFY(item);
+        const QString which = u"node %1"_s.arg(node.value);
+        // The term's glyphs inside the disc, clear of its outline.
+        const QRectF termText = item->termTextRect();
+        QVERIFY2(!termText.isEmpty(), qPrintable(which));
+        const qreal inner = item->radius() - (projector ? Theme::projector() : Theme::standard()).lineWidth();
+        for (const QPointF corner :
+             {termText.topLeft(), termText.topRight(), termText.bottomLeft(), termText.bottomRight()})
+            QVERIFY2(
+                std::hypot(corner.x(), corner.y()) <= inner,
+                qPrintable(u"%1: the term's corner (%2, %3) is outside the disc of radius %4"_s.arg(which)
+                               .arg(corner.x())
+                               .arg(corner.y())
+                               .arg(inner)));
+        // Everything it draws is inside its bounds (what is outside is never repainted) and on screen.
+        const QRectF bounds = item->boundingRect();
+        for (const QRectF part : {termText, item->crownRect(), item->campaignTextRect()}) {
+            if (part.isEmpty())
+                continue;
+            QVERIFY2(bounds.contains(part), qPrintable(which));
+            const QRect onScreen = view.mapFromScene(item->mapToScene(part)).boundingRect();
+            QVERIFY2(shown.contains(onScreen), qPrintable(which));
+        }
+        // The vote count stays outside the disc and its timer ring.
+        if (const QRectF count = item->campaignTextRect(); !count.isEmpty()) {
+            const qreal ring = TimerArcItem::radiusFor(item->radius(), Theme::projector());
+            QVERIFY2(count.top() > ring * 0.99 || count.bottom() < -ring * 0.99, qPrintable(which));
+        }
+    }
+    // A vote count never covers another node's disc or role tag. (Up to five nodes: nine nodes all
+    // campaigning at once in projector type do not leave room between the discs for eight counts.)
+    for (const NodeId node : nodes <= 5 ? ids : std::vector<NodeId>{}) {
+        const NodeItem *item = view.nodeItem(node);
+        const QRectF count = item->mapToScene(item->campaignTextRect()).boundingRect();
+        if (item->campaignTextRect().isEmpty())
+            continue;
+        for (const NodeId otherNode : ids) {
+            const NodeItem *other = view.nodeItem(otherNode);
+            if (other == item)
+                continue;
+            const qreal r = other->radius();
+            for (const QRectF part : {other->roleTagRect(), QRectF(-r, -r, 2 * r, 2 * r)})
+                QVERIFY2(!count.intersects(other->mapToScene(part).boundingRect()),
+                         qPrintable(
+                             u"node %1's vote count covers node %2"_s.arg(node.value).arg(otherNode.value)));
+        }
+    }
+    // The crown is drawn above anything that moves on the ring: nothing that may pass over it (message
+    // dots, links) is stacked higher than the leader.
+    const NodeItem *leader = view.nodeItem(id(1));
+    const QRectF crown = leader->mapToScene(leader->crownRect()).boundingRect();
+    QVERIFY(!crown.isEmpty());
+    for (const QGraphicsItem *other : view.scene()->items(crown)) {
+        if (other == leader || other->parentItem() == leader || dynamic_cast<const NodeItem *>(other) ||
+            dynamic_cast<const LegendItem *>(other))
+            continue;
+        QVERIFY2(other->zValue() < leader->zValue(), typeid(*other).name());
+    }
 }
 
 void TestClusterView::projectorTextIsReadableAtProjectorSizes_data()
@@ -850,7 +946,7 @@ void TestClusterView::screenshots()
 {
     if (qEnvironmentVariableIsEmpty("RAFTLAB_SCREENSHOT_DIR"))
         QSKIP("set RAFTLAB_SCREENSHOT_DIR to save the screenshots");
-    using Process = ClusterSupervisor::NodeState;
+    using Process = ProcessState;
     ClusterModel model;
     Replay replay(model);
     ClusterView view(&model);

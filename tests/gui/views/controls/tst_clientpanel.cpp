@@ -24,6 +24,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScopeGuard>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -32,12 +33,15 @@
 #include <QSpinBox>
 #include <QTableView>
 #include <QTest>
+#include <QTranslator>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
 using namespace raftlab;
 using raftlab::testing::saveScreenshot;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -83,6 +87,38 @@ struct PanelRig
     ClientPanel panel;
 };
 
+// Marks every string it is asked for, ⟪like this⟫: a visible word outside the marks bypassed tr().
+class MarkingTranslator final : public QTranslator
+{
+public:
+    bool isEmpty() const override { return false; }
+    QString translate(const char *, const char *sourceText, const char *, int) const override
+    {
+        return u"\u27EA"_s + QString::fromUtf8(sourceText) + u"\u27EB"_s;
+    }
+};
+
+// What is left of `text` once every marked span (with what was put into it) is taken out, and HTML tags
+// and entities.
+QString unmarked(QString text)
+{
+    static const QRegularExpression tag(u"<[^>]*>|&[a-z]+;"_s);
+    static const QRegularExpression span(u"\u27EA[^\u27EA\u27EB]*\u27EB"_s);
+    text.remove(tag);
+    for (QString before; before != text;) {
+        before = text;
+        text.remove(span);
+    }
+    return text;
+}
+
+// True when no word of `text` escaped the translator (what remains holds no letters).
+bool allTranslated(const QString &text)
+{
+    const QString rest = unmarked(text);
+    return std::none_of(rest.begin(), rest.end(), [](QChar c) { return c.isLetter(); });
+}
+
 } // namespace
 
 class TestClientPanel : public QObject
@@ -100,6 +136,7 @@ private Q_SLOTS:
     void historyKeepsTheLastRequestsNewestFirst();
     void loadFiguresAreTheChartsFigures();
     void loadControlsNeverMove();
+    void everyVisibleWordGoesThroughTheTranslator();
     void aNarrowPanelRestacksInsteadOfScrolling_data();
     void aNarrowPanelRestacksInsteadOfScrolling();
 
@@ -357,6 +394,71 @@ void TestClientPanel::loadControlsNeverMove()
     rate->setValue(5);
     QCoreApplication::processEvents();
     QCOMPARE(where(), before);
+}
+
+void TestClientPanel::everyVisibleWordGoesThroughTheTranslator()
+{
+    MarkingTranslator marking;
+    QVERIFY(QCoreApplication::installTranslator(&marking));
+    const auto uninstall = qScopeGuard([&] { QCoreApplication::removeTranslator(&marking); });
+    QVERIFY(!allTranslated(u"plain"_s));
+    QVERIFY(allTranslated(tr("plain")));
+
+    // Every kind of answer, every line of it.
+    const KvRequest put{.operation = KvOperation::Put, .key = "x", .value = "42", .anyNode = true};
+    const KvRequest get{.operation = KvOperation::Get, .key = "x", .localRead = true};
+    const KvRequest del{.operation = KvOperation::Delete, .key = "x"};
+    NodeClient::KvResult value = answer(200);
+    value.body = "42";
+    NodeClient::KvResult silent = answer(0);
+    silent.message = u"no answer in time"_s;
+    const std::vector<std::pair<KvRequest, NodeClient::KvResult>> cases{
+        {put, answer(200, {{"index", 42}, {"term", 3}})},
+        {del, answer(200, {{"index", 43}, {"term", 3}})},
+        {get, value},
+        {get, answer(404, {{"error", "not_found"}, {"message", "no such key"}})},
+        {put, answer(503, {{"error", "unavailable"}, {"message", "no leader"}, {"leader", QJsonValue()}})},
+        {put, answer(503, {{"error", "unavailable"}, {"leader", 3}})},
+        {put,
+         answer(503, {{"error", "timeout"}, {"outcome", "unknown"}, {"message", "not committed in time"}})},
+        {put, silent},
+    };
+    for (const auto &[request, result] : cases) {
+        const KvAnswer a = describeKvAnswer(request, result, NodeId(2), NodeId(1));
+        for (const QString &line : {a.headline, a.facts, a.explanation, a.shortResult})
+            QVERIFY2(line.isEmpty() || allTranslated(line), qPrintable(unmarked(line) + u" in "_s + line));
+    }
+    QVERIFY(allTranslated(operationName(KvOperation::Cas)));
+
+    // The panel's own words, made while the translator is in.
+    ClusterModel model;
+    PanelRig rig(&model, {});
+    ClientPanel &panel = rig.panel;
+    panel.showRefused(KvRequest{.operation = KvOperation::Put, .key = "x"}, NodeId{});
+    for (const QLabel *label : panel.findChildren<QLabel *>())
+        QVERIFY2(allTranslated(label->text()), qPrintable(label->text()));
+    for (const QAbstractButton *button : panel.findChildren<QAbstractButton *>())
+        QVERIFY2(allTranslated(button->text()), qPrintable(button->text()));
+    for (const QLineEdit *field : panel.findChildren<QLineEdit *>())
+        QVERIFY2(allTranslated(field->placeholderText()), qPrintable(field->placeholderText()));
+    for (int column = 0; column < RequestHistoryModel::ColumnCount; ++column) {
+        const QString header =
+            panel.requestHistory()->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+        QVERIFY2(allTranslated(header), qPrintable(header));
+    }
+
+    // What the supervisor and a node client say when something is wrong.
+    ClusterSupervisor supervisor;
+    QString error = supervisor.startLocalCluster(0);
+    QVERIFY2(!error.isEmpty() && allTranslated(error), qPrintable(error));
+    supervisor.setNodeExecutable(QCoreApplication::applicationDirPath()); // a directory, not a program
+    error = supervisor.startLocalCluster(3);
+    QVERIFY2(!error.isEmpty() && allTranslated(error), qPrintable(error));
+    NodeClient client(NodeId(1), *parseNodeAddress(u"127.0.0.1:1"_s)); // nothing listens on port 1
+    std::optional<NodeClient::KvResult> refused;
+    client.put("x", "1", [&refused](const NodeClient::KvResult &result) { refused = result; });
+    QTRY_VERIFY_WITH_TIMEOUT(refused.has_value(), answerMs);
+    QVERIFY2(allTranslated(refused->message), qPrintable(refused->message));
 }
 
 void TestClientPanel::aNarrowPanelRestacksInsteadOfScrolling_data()

@@ -4,6 +4,7 @@
 // (standard and projector themes) for a human to look at (support/screenshots.h). Its frame costs are
 // speed claims, run by `ctest -L perf` only.
 #include "support/fixturereplay.h"
+#include "support/replayedview.h"
 #include "support/screenshots.h"
 #include "views/controls/eventfeed.h"
 #include "views/controls/feeddelegate.h"
@@ -21,10 +22,12 @@
 #include <QTest>
 #include <QToolButton>
 
+#include <map>
 #include <set>
 
 using namespace raftlab;
 using raftlab::testing::Replay;
+using raftlab::testing::ReplayedView;
 using raftlab::testing::saveScreenshot;
 
 namespace {
@@ -109,8 +112,9 @@ class TestEventFeed : public QObject
 
 private Q_SLOTS:
     void showsNewestFirstWithRelativeTimes();
-    void nodeFilterLeavesExactlyThatNodesSentences();
-    void groupFilterLeavesExactlyThatGroupsSentences();
+    void aFilterLeavesExactlyItsSentences_data();
+    void aFilterLeavesExactlyItsSentences();
+    void groupsHoldTheSentencesAClassLooksFor();
     void everyNarratedTypeHasAGroup();
     void filtersCombineAndSearchIgnoresCase();
     void toolbarControlsDriveTheFilters();
@@ -150,46 +154,53 @@ void TestEventFeed::showsNewestFirstWithRelativeTimes()
     QCOMPARE(FeedDelegate::relativeTime(5, 10), QStringLiteral("+0.000 s"));
 }
 
-void TestEventFeed::nodeFilterLeavesExactlyThatNodesSentences()
+void TestEventFeed::aFilterLeavesExactlyItsSentences_data()
 {
+    QTest::addColumn<std::uint32_t>("node"); // 0: every node
+    QTest::addColumn<int>("group"); // a FeedGroup, or -1: every group
+    for (const std::uint32_t node : {1U, 2U, 3U})
+        QTest::addRow("node %u", node) << node << -1;
+    QTest::newRow("elections") << 0U << int(FeedGroup::Elections);
+    QTest::newRow("replication") << 0U << int(FeedGroup::Replication);
+    QTest::newRow("faults") << 0U << int(FeedGroup::Faults);
+}
+
+void TestEventFeed::aFilterLeavesExactlyItsSentences()
+{
+    QFETCH(std::uint32_t, node);
+    QFETCH(int, group);
     ClusterModel model;
     Replay replay(model);
     EventFeed feed(&model);
     replay.foldAll();
     const int all = feed.shownCount();
 
-    for (std::uint32_t node : {1U, 2U, 3U}) {
+    const std::map<int, const std::set<QString> *> groupTypes{
+        {int(FeedGroup::Elections), &electionTypes},
+        {int(FeedGroup::Replication), &replicationTypes},
+        {int(FeedGroup::Faults), &faultTypes}};
+    if (node > 0)
         feed.setNodeFilter(NodeId(node));
-        const QStringList expected = expectedSentences(
-            *model.narration(), [node](const NarrationItem &item) { return item.node.value == node; });
-        QVERIFY(!expected.isEmpty());
-        QVERIFY(expected.size() < all);
-        QCOMPARE(shownSentences(feed), expected);
-    }
+    else
+        feed.setGroupFilter(FeedGroup(group));
+    const QStringList expected = expectedSentences(*model.narration(), [&](const NarrationItem &item) {
+        return node > 0 ? item.node.value == node : groupTypes.at(group)->contains(item.type);
+    });
+    QVERIFY(!expected.isEmpty());
+    QVERIFY(expected.size() < all);
+    QCOMPARE(shownSentences(feed), expected);
+    // Back to everything.
     feed.setNodeFilter(NodeId{});
+    feed.setGroupFilter(FeedGroup::All);
     QCOMPARE(feed.shownCount(), all);
 }
 
-void TestEventFeed::groupFilterLeavesExactlyThatGroupsSentences()
+void TestEventFeed::groupsHoldTheSentencesAClassLooksFor()
 {
     ClusterModel model;
     Replay replay(model);
     EventFeed feed(&model);
     replay.foldAll();
-
-    const std::pair<FeedGroup, const std::set<QString> *> cases[] = {
-        {FeedGroup::Elections, &electionTypes},
-        {FeedGroup::Replication, &replicationTypes},
-        {FeedGroup::Faults, &faultTypes},
-    };
-    for (const auto &[group, types] : cases) {
-        feed.setGroupFilter(group);
-        const QStringList expected = expectedSentences(
-            *model.narration(), [types](const NarrationItem &item) { return types->contains(item.type); });
-        QVERIFY2(!expected.isEmpty(), qPrintable(feedGroupLabel(group)));
-        QCOMPARE(shownSentences(feed), expected);
-    }
-    // The sentences a class looks for are where a student would look.
     feed.setGroupFilter(FeedGroup::Elections);
     QVERIFY(shownSentences(feed).filter(QStringLiteral("won the election")).size() >= 3);
     feed.setGroupFilter(FeedGroup::Replication);
@@ -281,12 +292,9 @@ void TestEventFeed::toolbarControlsDriveTheFilters()
 
 void TestEventFeed::pauseKeepsTheShownRowsWhileSentencesArrive()
 {
-    ClusterModel model;
-    Replay replay(model);
-    EventFeed feed(&model);
-    feed.resize(700, 300);
-    feed.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&feed));
+    ReplayedView<EventFeed> rig(QSize(700, 300));
+    QVERIFY(rig.shown());
+    auto &[model, replay, feed] = rig;
     replay.foldLines(replay.lineCount() / 2);
     const int before = feed.shownCount();
     QVERIFY(before > 20);

@@ -6,6 +6,7 @@
 #include "leaderlesschart.h"
 #include "perfonly.h"
 #include "support/fixturereplay.h"
+#include "support/replayedview.h"
 #include "support/screenshots.h"
 #include "support/syntheticevents.h"
 #include "timechartview.h"
@@ -33,11 +34,6 @@ namespace {
 bool nearValue(double drawn, double value)
 {
     return qAbs(drawn - value) <= 0.5 + 0.1 * qAbs(value);
-}
-
-NodeId id(std::uint32_t value)
-{
-    return NodeId(value);
 }
 
 void savePng(ChartsPanel &panel, const QString &name)
@@ -134,12 +130,9 @@ void TestChartsPanel::decimationKeepsTheShape()
 
 void TestChartsPanel::seriesPerNodeEndAtTheModelsValues()
 {
-    ClusterModel model;
-    Replay replay(model);
-    ChartsPanel panel(&model);
-    panel.resize(1200, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    ReplayedView<ChartsPanel> rig(QSize(1200, 700));
+    QVERIFY(rig.shown());
+    auto &[model, replay, panel] = rig;
     replay.foldAll();
     panel.refreshNow();
     for (std::uint32_t n = 1; n <= 3; ++n) {
@@ -290,12 +283,9 @@ void TestChartsPanel::clientWritesThroughputAndLatency()
 
 void TestChartsPanel::pauseStopsUpdates()
 {
-    ClusterModel model;
-    Replay replay(model);
-    ChartsPanel panel(&model);
-    panel.resize(1000, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    ReplayedView<ChartsPanel> rig(QSize(1000, 700));
+    QVERIFY(rig.shown());
+    auto &[model, replay, panel] = rig;
     replay.foldThrough(replay.timeOfDirective(u"fault"_s) - 1);
     QSignalSpy refreshed(&panel, &ChartsPanel::refreshed);
     QVERIFY(refreshed.wait(2000)); // the timer picks the change up

@@ -6,6 +6,7 @@
 #include "logview.h"
 #include "perfonly.h"
 #include "support/fixturereplay.h"
+#include "support/replayedview.h"
 #include "support/screenshots.h"
 #include "support/syntheticevents.h"
 
@@ -22,11 +23,6 @@ using namespace raftlab::testing;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-NodeId id(std::uint32_t value)
-{
-    return NodeId(value);
-}
 
 // The colour inside a cell, away from its outline and its text ("t1" sits top left, the command in
 // the middle): the top-right corner.
@@ -121,12 +117,9 @@ void TestLogView::oneRowPerNodeInIdOrder()
 
 void TestLogView::committedEntriesAreSolidOnAllNodes()
 {
-    ClusterModel model;
-    Replay replay(model);
-    LogView view(&model);
-    view.resize(900, 400);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    ReplayedView<LogView> rig(QSize(900, 400));
+    QVERIFY(rig.shown());
+    auto &[model, replay, view] = rig;
     replay.foldThrough(replay.timeOfDirective(u"fault"_s) - 1); // the three writes, before the cut
     QCOMPARE(view.lastVisibleIndex(), 4);
 
@@ -144,12 +137,9 @@ void TestLogView::committedEntriesAreSolidOnAllNodes()
 
 void TestLogView::partitionedLeadersEntryConflictsAtIndexFive()
 {
-    ClusterModel model;
-    Replay replay(model);
-    LogView view(&model);
-    view.resize(900, 400);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    ReplayedView<LogView> rig(QSize(900, 400));
+    QVERIFY(rig.shown());
+    auto &[model, replay, view] = rig;
     replay.foldThrough(replay.timeOfDirective(u"fault"_s, u"heal"_s) - 1);
 
     const QImage image = view.viewport()->grab().toImage();

@@ -1,0 +1,22 @@
+# Views only draw: no file under gui/views includes gui/cluster (the code that talks to nodes). Views
+# read the model and emit intents; the controller acts. Fails naming every such include.
+# Run by ctest: cmake -DVIEWS_DIR=<gui/views> -P viewsonlydraw.cmake
+file(GLOB_RECURSE view_files LIST_DIRECTORIES false "${VIEWS_DIR}/*.h" "${VIEWS_DIR}/*.cpp")
+if(NOT view_files)
+    message(FATAL_ERROR "no view files under ${VIEWS_DIR}")
+endif()
+set(offenders "")
+foreach(path IN LISTS view_files)
+    file(STRINGS "${path}" includes REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](gui/)?cluster/")
+    foreach(line IN LISTS includes)
+        file(RELATIVE_PATH shown "${VIEWS_DIR}" "${path}")
+        string(STRIP "${line}" line)
+        list(APPEND offenders "gui/views/${shown}: ${line}")
+    endforeach()
+endforeach()
+if(offenders)
+    list(JOIN offenders "\n  " listed)
+    message(FATAL_ERROR "views include gui/cluster (read the model, emit intents instead):\n  ${listed}")
+endif()
+list(LENGTH view_files count)
+message(STATUS "${count} view files, none includes gui/cluster")
