@@ -167,6 +167,7 @@ void SimulationWindow::buildViews()
     ClusterModel *model = m_controller->model();
     m_clusterView = new ClusterView(model);
     m_clusterView->setProcessControlEnabled(true);
+    m_clusterView->setSimulated(true);
     m_eventFeed = new EventFeed(model);
     m_logView = new LogView(model);
     m_chartsPanel = new ChartsPanel(model);
@@ -258,6 +259,19 @@ void SimulationWindow::connectController()
     connect(m_clusterView, &ClusterView::transferRequested, controller,
             &SimulationController::transferLeadership);
     connect(m_clusterView, &ClusterView::linkCutRequested, controller, &SimulationController::setLinkCut);
+    connect(m_clusterView, &ClusterView::fireTimerRequested, controller, &SimulationController::fireTimer);
+    // A dot may have arrived between the right-click and the choice: then there is nothing to act on.
+    const auto onMessage = [this](bool (SimulationController::*act)(sim::SimEventId)) {
+        return [this, act](qint64 id) {
+            if (!(m_controller->*act)(sim::SimEventId(id)))
+                statusBar()->showMessage(tr("That message is no longer in flight."), messageTimeoutMs);
+        };
+    };
+    connect(m_clusterView, &ClusterView::deliverMessageRequested, this,
+            onMessage(&SimulationController::deliver));
+    connect(m_clusterView, &ClusterView::dropMessageRequested, this, onMessage(&SimulationController::drop));
+    connect(m_clusterView, &ClusterView::duplicateMessageRequested, this,
+            onMessage(&SimulationController::duplicate));
     connect(controller, &SimulationController::changed, this, &SimulationWindow::refresh);
     connect(controller, &SimulationController::runChanged, this, &SimulationWindow::refreshTitle);
     connect(controller->model(), &ClusterModel::changed, this, &SimulationWindow::refresh);
