@@ -60,7 +60,7 @@ NodeId SimClientSession::send(KvRequest request, NodeId target)
     if (request.operation == KvOperation::Delete || request.operation == KvOperation::Cas) {
         answerAtOnce(request, node,
                      failed(QStringLiteral("not_simulated"),
-                                 tr("The simulated clients only put and get: try a put.")));
+                            tr("The simulated clients only put and get: try a put.")));
         return node;
     }
     const quint64 id = m_nextId++;
@@ -85,13 +85,15 @@ NodeId SimClientSession::send(KvRequest request, NodeId target)
     const RaftCore *core = cluster->core(node);
     const bool leads = core && core->role() == Role::Leader && !cluster->isFrozen(node);
     const bool sent = leads &&
-        (request.operation == KvOperation::Put ? m_controller->putAt(node, key, QString::fromUtf8(request.value))
-                                               : m_controller->getAt(node, key));
+        (request.operation == KvOperation::Put
+             ? m_controller->putAt(node, key, QString::fromUtf8(request.value))
+             : m_controller->getAt(node, key));
     if (!sent) {
         m_pending.emplace(id, std::move(pending));
         const std::optional<NodeId> known = cluster->leader();
-        answer(id, failed(QStringLiteral("not_leader"),
-                               tr("Node %1 does not lead: a client asks the leader.").arg(node.value), known));
+        answer(id,
+               failed(QStringLiteral("not_leader"),
+                      tr("Node %1 does not lead: a client asks the leader.").arg(node.value), known));
         return node;
     }
     if (request.operation == KvOperation::Put) {
@@ -111,10 +113,11 @@ NodeId SimClientSession::send(KvRequest request, NodeId target)
 void SimClientSession::answerAtOnce(const KvRequest &request, NodeId node, KvResult result)
 {
     const quint64 id = m_nextId++;
-    m_pending.emplace(id, Pending{.request = request,
-                                  .node = node,
-                                  .ticket = m_history->begin(request),
-                                  .sentUs = m_controller->virtualNowUs()});
+    m_pending.emplace(id,
+                      Pending{.request = request,
+                              .node = node,
+                              .ticket = m_history->begin(request),
+                              .sentUs = m_controller->virtualNowUs()});
     Q_EMIT requestSent(id, request, node);
     answer(id, std::move(result));
 }
@@ -140,7 +143,8 @@ void SimClientSession::look()
     for (const auto &[id, pending] : m_pending) {
         if (cluster->choices().size() < pending.choices) {
             KvResult lost;
-            lost.message = tr("The timeline moved back before this request: it has no answer on this branch.");
+            lost.message =
+                tr("The timeline moved back before this request: it has no answer on this branch.");
             lost.networkError = lost.message;
             answers.emplace_back(id, lost);
             continue;
@@ -148,7 +152,8 @@ void SimClientSession::look()
         if (m_controller->position() < m_controller->length())
             continue; // an earlier moment is shown: the answer comes on the way forward
         if (pending.request.operation == KvOperation::Put) {
-            const std::optional<QByteArray> applied = cluster->appliedPayload(LogIndex(quint64(pending.index)));
+            const std::optional<QByteArray> applied =
+                cluster->appliedPayload(LogIndex(quint64(pending.index)));
             if (!applied)
                 continue;
             if (*applied == pending.payload) {
@@ -158,8 +163,9 @@ void SimClientSession::look()
                 ok.term = pending.term;
                 answers.emplace_back(id, ok);
             } else {
-                answers.emplace_back(id, failed(QStringLiteral("not_committed"),
-                                                     tr("Another entry took index %1.").arg(pending.index)));
+                answers.emplace_back(id,
+                                     failed(QStringLiteral("not_committed"),
+                                            tr("Another entry took index %1.").arg(pending.index)));
             }
         } else {
             const sim::SimRead read = cluster->readResult(pending.readId);

@@ -112,7 +112,8 @@ void TestSimClients::aFollowerSaysWhoLeadsAndADeleteIsRefused()
 
     panel->setTarget(leader);
     click(panel, QStringLiteral("delete"));
-    QVERIFY2(panel->answerText().contains(QStringLiteral("only put and get")), qPrintable(panel->answerText()));
+    QVERIFY2(panel->answerText().contains(QStringLiteral("only put and get")),
+             qPrintable(panel->answerText()));
 }
 
 void TestSimClients::movingBackBeforeAWaitingRequestRecordsItUnknown()

@@ -2,6 +2,7 @@
 // timeline and the violation banner follow the controller; Jump to violation moves the timeline.
 
 #include "sim/simulationcontroller.h"
+#include "support/screenshots.h"
 #include "views/cluster/clusterview.h"
 #include "views/sim/pendingeventsview.h"
 #include "views/sim/simulationcontrols.h"
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void saveAndOpenThroughFiles();
     void rightClickOnAMessageDotDropsDeliversOrDuplicatesIt();
     void aNodesMenuFiresItsTimerEarly();
+    void theReadmeScreenshots();
 };
 
 void TestSimulationWindow::isLabelledAsSimulated()
@@ -276,6 +278,40 @@ void TestSimulationWindow::aNodesMenuFiresItsTimerEarly()
     QVERIFY(!view->nodeAction(NodeId(3), NodeAction::FireTimer)->isEnabled());
     view->setSimulated(false);
     QVERIFY(!view->nodeAction(NodeId(2), NodeAction::FireTimer)->isVisible());
+}
+
+// The README's two pictures of the simulated window (RAFTLAB_SCREENSHOT_DIR=resources/screenshots keeps
+// them): the pending events with a message selected, and the timeline moved back with a branch kept.
+void TestSimulationWindow::theReadmeScreenshots()
+{
+    SimulationWindow window;
+    window.resize(1600, 1000);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCOMPARE(window.start(sim::SimulatedClusterConfig{}, 7), QString());
+    SimulationController *controller = window.controller();
+    for (int i = 0; i < 5000 && !controller->cluster()->leader(); ++i)
+        controller->step();
+    QVERIFY(controller->cluster()->leader());
+    controller->step(12); // the first heartbeats and their answers on the way
+    controller->model()->foldPending();
+    QTreeWidget *pending = window.pendingView()->list();
+    QVERIFY(pending->topLevelItemCount() > 2);
+    pending->setCurrentItem(pending->topLevelItem(1));
+    QTest::qWait(200); // a few frames of the ring
+    QVERIFY(testing::saveScreenshot(window, QStringLiteral("sim-pending-events.png")));
+
+    // A write, the run goes on; back a little, another future (a crash), then back again: a branch kept.
+    QVERIFY(controller->put(QStringLiteral("x"), QStringLiteral("1")));
+    controller->step(30);
+    const std::uint64_t fork = controller->position() - 10;
+    QVERIFY(controller->seek(fork));
+    QVERIFY(controller->crash(NodeId(1)));
+    controller->step(10);
+    QVERIFY(controller->seek(fork - 5));
+    QCOMPARE(window.timeline()->branchList()->count(), 1);
+    QTest::qWait(200);
+    QVERIFY(testing::saveScreenshot(window, QStringLiteral("sim-timeline.png")));
 }
 
 QTEST_MAIN(TestSimulationWindow)
