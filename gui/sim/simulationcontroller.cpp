@@ -533,8 +533,13 @@ bool SimulationController::put(const QString &key, const QString &value)
         Q_EMIT actionFailed(tr("No leader to write to: step until one is elected."));
         return false;
     }
-    return apply(sim::Choice{.kind = sim::Choice::Kind::Put, .node = *leader, .key = key, .value = value},
-                 tr("You wrote %1=%2 at node %3.").arg(key, value).arg(leader->value));
+    return putAt(*leader, key, value);
+}
+
+bool SimulationController::putAt(NodeId node, const QString &key, const QString &value)
+{
+    return apply(sim::Choice{.kind = sim::Choice::Kind::Put, .node = node, .key = key, .value = value},
+                 tr("You wrote %1=%2 at node %3.").arg(key, value).arg(node.value));
 }
 
 bool SimulationController::get(const QString &key)
@@ -544,8 +549,13 @@ bool SimulationController::get(const QString &key)
         Q_EMIT actionFailed(tr("No leader to read from: step until one is elected."));
         return false;
     }
-    return apply(sim::Choice{.kind = sim::Choice::Kind::Get, .node = *leader, .key = key},
-                 tr("You read %1 at node %2.").arg(key).arg(leader->value));
+    return getAt(*leader, key);
+}
+
+bool SimulationController::getAt(NodeId node, const QString &key)
+{
+    return apply(sim::Choice{.kind = sim::Choice::Kind::Get, .node = node, .key = key},
+                 tr("You read %1 at node %2.").arg(key).arg(node.value));
 }
 
 std::vector<sim::PendingEvent> SimulationController::pendingEvents() const

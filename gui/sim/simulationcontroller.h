@@ -99,6 +99,8 @@ public:
     bool transferLeadership(NodeId to); // without a leader: `to` runs for election
     bool put(const QString &key, const QString &value); // at the leader
     bool get(const QString &key);
+    bool putAt(NodeId node, const QString &key, const QString &value); // refused unless `node` leads
+    bool getAt(NodeId node, const QString &key);
     bool apply(const sim::Choice &choice, const QString &sentence = QString());
     // Lets `act` drive the cluster itself (a lesson's scenario target does): what it does counts as
     // choices made here, forking the run first when an earlier step is shown. False, and `act` not

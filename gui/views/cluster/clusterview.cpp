@@ -262,6 +262,22 @@ void ClusterView::setProcessControlEnabled(bool enabled)
     refreshActions();
 }
 
+void ClusterView::setSimulated(bool simulated)
+{
+    m_simulated = simulated;
+    refreshActions();
+}
+
+std::optional<MessageDot> ClusterView::messageDotAt(QPoint viewPosition) const
+{
+    return m_messageLayer->dotAt(mapToScene(viewPosition));
+}
+
+QPoint ClusterView::viewPositionOf(const MessageDot &dot) const
+{
+    return mapFromScene(m_messageLayer->positionOf(dot));
+}
+
 QAction *ClusterView::nodeAction(NodeId id, NodeAction action) const
 {
     const auto it = m_actions.find(id);
@@ -499,6 +515,7 @@ void ClusterView::refreshActions()
             .clusterHasLeader = !leader.isNone(),
             .fullyIsolated = fullyIsolated,
             .hasPeers = m_nodes.size() > 1,
+            .simulated = m_simulated,
         });
     }
 }
@@ -579,6 +596,9 @@ void ClusterView::onNodeAction(NodeAction action, NodeId node)
     case NodeAction::Thaw:
         Q_EMIT thawRequested(node);
         break;
+    case NodeAction::FireTimer:
+        Q_EMIT fireTimerRequested(node);
+        break;
     case NodeAction::Isolate:
         Q_EMIT isolateRequested(node);
         break;
@@ -643,10 +663,36 @@ void ClusterView::contextMenuEvent(QContextMenuEvent *event)
     QGraphicsView::contextMenuEvent(event);
     if (event->isAccepted())
         return;
+    if (m_simulated && showMessageMenu(event->pos(), event->globalPos()))
+        return;
     QMenu menu(this);
     menu.setFont(window()->font());
     menu.addAction(m_legendAction);
     menu.exec(event->globalPos());
+}
+
+bool ClusterView::showMessageMenu(QPoint viewPosition, QPoint screenPosition)
+{
+    const std::optional<MessageDot> dot = messageDotAt(viewPosition);
+    if (!dot || dot->messageId == 0)
+        return false;
+    const qint64 id = dot->messageId;
+    QMenu menu(this);
+    menu.setFont(window()->font());
+    menu.setObjectName(QStringLiteral("messageMenu"));
+    // The dot says which message it is: the same words as the pending-events list.
+    QAction *title = menu.addAction(
+        tr("%1 %2→%3")
+            .arg(QString::fromLatin1(toString(dot->type).data(), qsizetype(toString(dot->type).size())))
+            .arg(dot->from.value)
+            .arg(dot->to.value));
+    title->setEnabled(false);
+    menu.addSeparator();
+    menu.addAction(tr("Deliver now"), this, [this, id] { Q_EMIT deliverMessageRequested(id); });
+    menu.addAction(tr("Drop"), this, [this, id] { Q_EMIT dropMessageRequested(id); });
+    menu.addAction(tr("Duplicate"), this, [this, id] { Q_EMIT duplicateMessageRequested(id); });
+    menu.exec(screenPosition);
+    return true;
 }
 
 } // namespace raftlab

@@ -63,6 +63,13 @@ public:
     void setProcessState(NodeId id, ProcessState state);
     // False when attached to someone else's nodes: kill / restart / freeze / thaw are greyed out.
     void setProcessControlEnabled(bool enabled);
+    // A simulated cluster: a node's menu can fire its timer early, and a message dot's menu delivers,
+    // drops or duplicates that message.
+    void setSimulated(bool simulated);
+    // The message dot drawn under `viewPosition` (the view's pixels), if any: the one a right-click picks.
+    std::optional<MessageDot> messageDotAt(QPoint viewPosition) const;
+    // Where a dot is drawn, in the view's pixels.
+    QPoint viewPositionOf(const MessageDot &dot) const;
 
     // The node's context-menu actions (nullptr for a node not on the ring): the menu shows these.
     QAction *nodeAction(NodeId id, NodeAction action) const;
@@ -122,6 +129,11 @@ Q_SIGNALS:
     void isolateRequested(raftlab::NodeId node);
     void transferRequested(raftlab::NodeId node);
     void linkCutRequested(raftlab::NodeId a, raftlab::NodeId b, bool cut);
+    // A simulated cluster only (setSimulated): a node's timer now; a message in flight by its id.
+    void fireTimerRequested(raftlab::NodeId node);
+    void deliverMessageRequested(qint64 messageId);
+    void dropMessageRequested(qint64 messageId);
+    void duplicateMessageRequested(qint64 messageId);
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -148,6 +160,8 @@ private:
     bool anyTimerRunning(qint64 nowUs) const;
     void onNodeAction(NodeAction action, NodeId node);
     void showNodeMenu(NodeId node, QPoint screenPosition);
+    // A simulated message's menu: deliver it now, drop it or duplicate it. False when no dot is there.
+    bool showMessageMenu(QPoint viewPosition, QPoint screenPosition);
     void showDetails(NodeId node);
     std::vector<NodeId> nodeSet() const;
     std::optional<ProcessState> processOf(NodeId id) const;
@@ -163,6 +177,7 @@ private:
     std::map<NodeId, NodeDetailsDialog *> m_details; // children
     std::map<NodeId, ProcessState> m_processes;
     bool m_processControl = true;
+    bool m_simulated = false;
     MessageLayer *m_messageLayer; // owned by the scene
     LegendItem *m_legend; // owned by the scene
     HintItem *m_hint; // owned by the scene

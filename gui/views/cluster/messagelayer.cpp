@@ -72,6 +72,24 @@ QPointF MessageLayer::positionOf(const MessageDot &dot) const
     return from + direction * along + right * (dotRadius() * 0.9);
 }
 
+std::optional<MessageDot> MessageLayer::dotAt(QPointF scenePosition) const
+{
+    // A little more than the dot itself: a moving dot is hard to hit exactly.
+    const qreal reach = dotRadius() * 2.0;
+    std::optional<MessageDot> nearest;
+    qreal nearestDistance = reach;
+    for (const MessageDot &dot : m_dots) {
+        if (dot.burst >= 0) // already lost: nothing to act on
+            continue;
+        const qreal distance = QLineF(positionOf(dot), scenePosition).length();
+        if (distance <= nearestDistance) {
+            nearest = dot;
+            nearestDistance = distance;
+        }
+    }
+    return nearest;
+}
+
 QRectF MessageLayer::boundingRect() const
 {
     return RingLayout::sceneRect();

@@ -12,6 +12,7 @@
 #include <QPixmap>
 
 #include <map>
+#include <optional>
 #include <tuple>
 
 #include <vector>
@@ -32,6 +33,8 @@ public:
     // Where a dot is drawn (also for tests): on its lane, between the two rims.
     QPointF positionOf(const MessageDot &dot) const;
     qreal dotRadius() const;
+    // The travelling dot nearest to `scenePosition` within a finger's width of it, if any.
+    std::optional<MessageDot> dotAt(QPointF scenePosition) const;
 
     QRectF boundingRect() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;

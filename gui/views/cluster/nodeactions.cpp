@@ -40,6 +40,8 @@ QString textOf(NodeAction action, NodeId node)
         return QObject::tr("Freeze node %1 (pause the process)").arg(id);
     case NodeAction::Thaw:
         return QObject::tr("Thaw node %1").arg(id);
+    case NodeAction::FireTimer:
+        return QObject::tr("Fire node %1's timer now").arg(id);
     case NodeAction::Isolate:
         return QObject::tr("Isolate node %1 (cut all its links)").arg(id);
     case NodeAction::MakeLeader:
@@ -66,6 +68,8 @@ QString whyDisabled(NodeAction action, const NodeActionContext &context)
         return QObject::tr("The process still runs: kill it first.");
     case NodeAction::Thaw:
         return QObject::tr("The process is not frozen.");
+    case NodeAction::FireTimer:
+        return QObject::tr("The node is down or frozen: its timer does not run.");
     case NodeAction::Isolate:
         return QObject::tr("All its links are cut already.");
     case NodeAction::MakeLeader:
@@ -93,6 +97,8 @@ bool nodeActionApplies(NodeAction action, const NodeActionContext &context)
             !isFrozen(context);
     case NodeAction::Thaw:
         return context.processControl && isFrozen(context);
+    case NodeAction::FireTimer:
+        return context.simulated && isAlive(context) && !isFrozen(context);
     case NodeAction::Isolate:
         // Partitions are admin calls on the nodes: they work attached too.
         return context.hasPeers && !context.fullyIsolated;
@@ -124,6 +130,8 @@ void NodeActions::update(const NodeActionContext &context)
         QAction *action = m_actions[std::size_t(which)];
         const bool applies = nodeActionApplies(which, context);
         action->setEnabled(applies);
+        // Only a simulated cluster's timers are ours to fire: real nodes keep their own time.
+        action->setVisible(which != NodeAction::FireTimer || context.simulated);
         // A greyed-out entry says why: the menu shows tooltips (QMenu::setToolTipsVisible).
         action->setToolTip(applies ? action->text() : whyDisabled(which, context));
     }

@@ -1,6 +1,7 @@
 #pragma once
 
-// The actions of one node's context menu (kill, restart, freeze, thaw, isolate, make leader, details).
+// The actions of one node's context menu (kill, restart, freeze, thaw, isolate, make leader, details; in
+// a simulated cluster also "fire its timer now").
 // The menu shows these very QActions, and tests trigger them, so what a test checks is what a click does.
 // Whether each applies is decided in one pure function, nodeActionApplies(), from what the view knows.
 
@@ -17,10 +18,11 @@ class QMenu;
 
 namespace raftlab {
 
-enum class NodeAction { Kill, Restart, Freeze, Thaw, Isolate, MakeLeader, Remove, Details };
-inline constexpr std::array<NodeAction, 8> allNodeActions{
-    NodeAction::Kill,    NodeAction::Restart,    NodeAction::Freeze, NodeAction::Thaw,
-    NodeAction::Isolate, NodeAction::MakeLeader, NodeAction::Remove, NodeAction::Details};
+enum class NodeAction { Kill, Restart, Freeze, Thaw, FireTimer, Isolate, MakeLeader, Remove, Details };
+inline constexpr std::array<NodeAction, 9> allNodeActions{
+    NodeAction::Kill,       NodeAction::Restart,   NodeAction::Freeze,
+    NodeAction::Thaw,       NodeAction::FireTimer, NodeAction::Isolate,
+    NodeAction::MakeLeader, NodeAction::Remove,    NodeAction::Details};
 
 // What decides which actions apply to a node.
 struct NodeActionContext
@@ -33,11 +35,12 @@ struct NodeActionContext
     bool clusterHasLeader = false;
     bool fullyIsolated = false; // every link of it is cut already
     bool hasPeers = false;
+    bool simulated = false; // a simulated cluster: a node's timer can be fired early
 };
 
 bool nodeActionApplies(NodeAction action, const NodeActionContext &context);
 
-// The seven QActions of one node; `triggered(action)` says which was chosen.
+// The QActions of one node; `triggered(action)` says which was chosen.
 class NodeActions final : public QObject
 {
     Q_OBJECT

@@ -283,6 +283,7 @@ QWidget *ClientPanel::buildAnswerBox()
 QGroupBox *ClientPanel::buildLoadBox()
 {
     auto *box = m_loadBox = new QGroupBox(tr("Load generator"), this);
+    box->setObjectName(QStringLiteral("loadGenerator"));
     m_rate = new QSlider(Qt::Horizontal, box);
     m_rate->setObjectName(QStringLiteral("loadRate"));
     m_rate->setRange(0, LoadLimits::maxRatePerSecond);

@@ -7,11 +7,14 @@
 #include "violationbanner.h"
 
 #include "model/processstate.h"
+#include "sim/simclientsession.h"
 #include "sim/simlessonsession.h"
 #include "sim/simulationcontroller.h"
 #include "views/cluster/clusterview.h"
 #include "views/controls/captionoverlay.h"
+#include "views/controls/clientpanel.h"
 #include "views/controls/eventfeed.h"
+#include "views/controls/historypanel.h"
 #include "views/controls/lessonpanel.h"
 #include "views/panels/chartspanel.h"
 #include "views/panels/logview.h"
@@ -47,6 +50,7 @@ SimulationWindow::SimulationWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_controller(new SimulationController(this))
     , m_lesson(new SimLessonSession(m_controller, this))
+    , m_clients(new SimClientSession(m_controller, this))
 {
     setWindowFlag(Qt::Window); // its own window beside the real cluster's, whoever its parent is
     setAttribute(Qt::WA_DeleteOnClose);
@@ -54,6 +58,7 @@ SimulationWindow::SimulationWindow(QWidget *parent)
     buildMenus();
     connectController();
     connectLesson();
+    connectClients();
     refreshTitle();
     QSize size(1280, 860);
     if (const QScreen *screen = QGuiApplication::primaryScreen()) {
@@ -69,6 +74,7 @@ SimulationWindow::~SimulationWindow()
     m_controller->pause();
     m_controller->disconnect(this);
     m_lesson->disconnect(this);
+    m_clients->disconnect(this);
     delete centralWidget(); // the views read the controller's model: they go first
 }
 
@@ -167,6 +173,7 @@ void SimulationWindow::buildViews()
     ClusterModel *model = m_controller->model();
     m_clusterView = new ClusterView(model);
     m_clusterView->setProcessControlEnabled(true);
+    m_clusterView->setSimulated(true);
     m_eventFeed = new EventFeed(model);
     m_logView = new LogView(model);
     m_chartsPanel = new ChartsPanel(model);
@@ -184,9 +191,16 @@ void SimulationWindow::buildViews()
     m_chartsPanel->setTheme(theme);
     m_eventFeed->setTheme(theme);
 
+    m_clientPanel = new ClientPanel(model);
+    m_clientPanel->setTheme(theme);
+    // A simulated cluster has no background load: its clients are the ones you drive.
+    if (auto *load = m_clientPanel->findChild<QWidget *>(QStringLiteral("loadGenerator")))
+        load->hide();
+
     auto *tabs = new QTabWidget;
     tabs->addTab(m_logView, tr("Logs"));
     tabs->addTab(m_chartsPanel, tr("Charts"));
+    tabs->addTab(new HistoryPanel(m_clients->history()), tr("History"));
 
     auto *left = new QSplitter(Qt::Vertical);
     left->addWidget(m_clusterView);
@@ -207,7 +221,8 @@ void SimulationWindow::buildViews()
     side->addWidget(m_lessonPanel);
     side->addWidget(m_pending);
     side->addWidget(m_eventFeed);
-    side->setSizes({350, 350, 400});
+    side->addWidget(m_clientPanel);
+    side->setSizes({300, 300, 300, 300});
 
     auto *whole = new QSplitter(Qt::Horizontal);
     whole->addWidget(left);
@@ -258,6 +273,19 @@ void SimulationWindow::connectController()
     connect(m_clusterView, &ClusterView::transferRequested, controller,
             &SimulationController::transferLeadership);
     connect(m_clusterView, &ClusterView::linkCutRequested, controller, &SimulationController::setLinkCut);
+    connect(m_clusterView, &ClusterView::fireTimerRequested, controller, &SimulationController::fireTimer);
+    // A dot may have arrived between the right-click and the choice: then there is nothing to act on.
+    const auto onMessage = [this](bool (SimulationController::*act)(sim::SimEventId)) {
+        return [this, act](qint64 id) {
+            if (!(m_controller->*act)(sim::SimEventId(id)))
+                statusBar()->showMessage(tr("That message is no longer in flight."), messageTimeoutMs);
+        };
+    };
+    connect(m_clusterView, &ClusterView::deliverMessageRequested, this,
+            onMessage(&SimulationController::deliver));
+    connect(m_clusterView, &ClusterView::dropMessageRequested, this, onMessage(&SimulationController::drop));
+    connect(m_clusterView, &ClusterView::duplicateMessageRequested, this,
+            onMessage(&SimulationController::duplicate));
     connect(controller, &SimulationController::changed, this, &SimulationWindow::refresh);
     connect(controller, &SimulationController::runChanged, this, &SimulationWindow::refreshTitle);
     connect(controller->model(), &ClusterModel::changed, this, &SimulationWindow::refresh);
@@ -267,6 +295,23 @@ void SimulationWindow::connectController()
             [this](const QString &message) { statusBar()->showMessage(message, 2 * messageTimeoutMs); });
     connect(controller, &SimulationController::violationFound, this, [this](const sim::Violation &violation) {
         statusBar()->showMessage(tr("Safety violation: %1").arg(violation.invariant), 2 * messageTimeoutMs);
+    });
+}
+
+void SimulationWindow::connectClients()
+{
+    connect(m_clientPanel, &ClientPanel::requestWanted, m_clients,
+            [this](const KvRequest &request, NodeId target) { m_clients->send(request, target); });
+    connect(m_clients, &SimClientSession::requestSent, m_clientPanel, &ClientPanel::showSent);
+    connect(m_clients, &SimClientSession::requestAnswered, m_clientPanel, &ClientPanel::showAnswered);
+    connect(m_clients, &SimClientSession::requestRefused, m_clientPanel, &ClientPanel::showRefused);
+    connect(m_controller, &SimulationController::runChanged, this, [this] {
+        QList<NodeId> ids;
+        if (const sim::SimulatedCluster *cluster = m_controller->cluster()) {
+            for (NodeId id : cluster->nodeIds())
+                ids.append(id);
+        }
+        m_clientPanel->setNodeIds(ids);
     });
 }
 

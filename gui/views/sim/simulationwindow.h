@@ -11,11 +11,13 @@ namespace raftlab {
 
 class CaptionOverlay;
 class ChartsPanel;
+class ClientPanel;
 class ClusterView;
 class EventFeed;
 class LessonPanel;
 class LogView;
 class PendingEventsView;
+class SimClientSession;
 class SimLessonSession;
 class SimulationController;
 class SimulationControls;
@@ -57,6 +59,8 @@ public:
     LogView *logView() const { return m_logView; }
     QLabel *simulatedBanner() const { return m_banner; }
     SimLessonSession *lesson() const { return m_lesson; }
+    ClientPanel *clientPanel() const { return m_clientPanel; }
+    SimClientSession *clients() const { return m_clients; }
     LessonPanel *lessonPanel() const { return m_lessonPanel; }
     CaptionOverlay *caption() const { return m_caption; }
 
@@ -67,6 +71,7 @@ private:
     void refresh();
     void refreshTitle();
     void connectLesson();
+    void connectClients();
     void refreshLesson();
     void newRun();
     void chooseRunToOpen();
@@ -74,6 +79,8 @@ private:
 
     SimulationController *m_controller;
     SimLessonSession *m_lesson;
+    SimClientSession *m_clients;
+    ClientPanel *m_clientPanel = nullptr;
     LessonPanel *m_lessonPanel = nullptr;
     CaptionOverlay *m_caption = nullptr;
     ClusterView *m_clusterView = nullptr;
