@@ -84,9 +84,8 @@ void TestMembershipController::addsANodeThenRemovesTheLeader()
     const NodeId leader = model->summary().leader;
     QSignalSpy clientsChanged(&controller, &ClusterController::clientsChanged);
     bool removed = false;
-    QVERIFY(controller.removeNode(leader, [&](NodeId, const NodeClient::AdminResult &result) {
-        removed = result.ok;
-    }));
+    QVERIFY(controller.removeNode(
+        leader, [&](NodeId, const NodeClient::AdminResult &result) { removed = result.ok; }));
     QTRY_VERIFY_WITH_TIMEOUT(removed, deadlineMs);
     QTRY_VERIFY_WITH_TIMEOUT(!controller.supervisor()->nodeIds().contains(leader), deadlineMs);
     QVERIFY(clientsChanged.count() >= 1);
@@ -97,7 +96,8 @@ void TestMembershipController::addsANodeThenRemovesTheLeader()
     QCOMPARE(inFile.size(), std::size_t(3));
     QVERIFY(!contains(inFile, leader));
     // The rest elect a leader among themselves.
-    QTRY_VERIFY_WITH_TIMEOUT(!model->summary().leader.isNone() && model->summary().leader != leader, deadlineMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!model->summary().leader.isNone() && model->summary().leader != leader,
+                             deadlineMs);
 }
 
 QTEST_MAIN(TestMembershipController)
