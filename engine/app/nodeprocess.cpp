@@ -12,6 +12,7 @@
 #include <QCoreApplication>
 #include <QRandomGenerator>
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <csignal>
 #include <cstdio>
@@ -163,6 +164,22 @@ int NodeProcess::start()
                 transport->addPeer(TcpTransport::PeerAddress{address.id, raft->host, raft->port});
         }
     });
+    connect(
+        m_node.get(), &RaftNode::removedFromCluster, this, [this, self, name = cluster.name](LogIndex index) {
+            printLine(OutputStream::Stderr,
+                      QStringLiteral(
+                          "raftlab-node %1: removed from cluster '%2' (configuration committed at index %3); "
+                          "exiting")
+                          .arg(self.value)
+                          .arg(name)
+                          .arg(index.value));
+            // A moment for the answers in flight (a removed leader answers the request that removed it),
+            // then a clean stop, as on SIGTERM.
+            QTimer::singleShot(removalGraceMs, this, [this] {
+                m_node->stop();
+                QCoreApplication::exit(0);
+            });
+        });
     m_node->start();
     printLine(OutputStream::Stderr,
               QStringLiteral("raftlab-node %1 of cluster '%2': raft %3, http %4, data %5 (fsync %6)")

@@ -30,6 +30,9 @@ public:
     int start();
 
 private:
+    // How long a node that learnt its removal goes on answering before it exits.
+    static constexpr int removalGraceMs = 500;
+
     void installSignalHandlers();
     void stopOnSignal();
 

@@ -60,6 +60,7 @@ void RaftCore::tickLeader()
     if (m_heartbeatElapsedTicks >= m_config.heartbeatTicks) {
         m_heartbeatElapsedTicks = 0;
         broadcastHeartbeat(m_readRound);
+        releaseRemovedPeers(true);
     }
 }
 

@@ -55,6 +55,7 @@ void RaftCore::setMembership(Membership next, Reason reason)
     if (next == m_membership)
         return;
     const Membership previous = std::exchange(m_membership, std::move(next));
+    m_wasMember = m_wasMember || m_membership.contains(m_config.id);
     const LogIndex index = m_membership.index;
     for (NodeId id : m_membership.voters) {
         if (previous.isLearner(id))
@@ -82,8 +83,10 @@ void RaftCore::setMembership(Membership next, Reason reason)
 
 void RaftCore::syncProgressWithMembership()
 {
-    // The leader replicates to every voter and learner but itself, and to nobody else: a removed node
-    // stops hearing from it at once (thesis §4.2.2).
+    // The leader replicates to every voter and learner but itself. A member being removed counts in no
+    // quorum from the moment its removal is appended (thesis §4.2.2), but it keeps receiving the log until
+    // the removal is committed, so that it can learn of it (releaseRemovedPeers()); then nobody sends it
+    // anything.
     for (const std::vector<NodeId> *list : {&m_membership.voters, &m_membership.learners}) {
         for (NodeId id : *list) {
             if (id != m_config.id && !m_progress.contains(id))
@@ -91,7 +94,7 @@ void RaftCore::syncProgressWithMembership()
         }
     }
     for (auto it = m_progress.begin(); it != m_progress.end();) {
-        if (m_membership.contains(it->first)) {
+        if (m_membership.contains(it->first) || membershipChangePending()) {
             ++it;
             continue;
         }
@@ -170,6 +173,36 @@ void RaftCore::maybePromoteLearner()
         m_appendsPending = true;
         return;
     }
+}
+
+void RaftCore::releaseRemovedPeers(bool heartbeatRound)
+{
+    if (m_role != Role::Leader || membershipChangePending())
+        return;
+    for (auto it = m_progress.begin(); it != m_progress.end();) {
+        const NodeId id = it->first;
+        // Told a commit index that covers its removal: it knows. Otherwise it gets until the heartbeat
+        // round after next (its acknowledgement may be on its way), then nothing more.
+        const bool told = it->second.sentCommit() >= m_membership.index;
+        const bool waitedARound = heartbeatRound && m_removedPeersWaiting.contains(id);
+        if (m_membership.contains(id) || !(told || waitedARound)) {
+            if (!m_membership.contains(id) && heartbeatRound)
+                m_removedPeersWaiting.insert(id);
+            ++it;
+            continue;
+        }
+        m_removedPeersWaiting.erase(id);
+        m_snapshotTransfers.erase(id);
+        m_ackedReadRound.erase(id);
+        it = m_progress.erase(it);
+        if (id == m_transferTarget)
+            abortTransfer(Reason::TransferTargetUnknown);
+    }
+}
+
+bool RaftCore::removedFromCluster() const
+{
+    return m_wasMember && !m_membership.contains(m_config.id) && m_log.commitIndex() >= m_membership.index;
 }
 
 void RaftCore::maybeStepDownAfterRemoval()

@@ -23,6 +23,7 @@ RaftCore::RaftCore(CoreConfig config, PersistentState restored, std::uint64_t ra
         reportBrokenInvariant(m_config.id, problem);
     std::sort(m_config.members.begin(), m_config.members.end());
     m_membership = membershipAt(m_log.lastIndex());
+    m_wasMember = m_membership.contains(m_config.id);
     // Every node starts as a follower (§5.2), whatever it was before it stopped.
     emit(Event{.type = EventType::RoleChanged, .role = Role::Follower, .reason = Reason::Restarted});
     resetElectionTimer();
@@ -181,6 +182,7 @@ void RaftCore::becomeLeader()
         reportBrokenInvariant(m_config.id, "only a candidate becomes leader");
     m_leader = m_config.id;
     m_progress.clear();
+    m_removedPeersWaiting.clear();
     syncProgressWithMembership();
     m_ackedReadRound.clear();
     m_pendingReads.clear();

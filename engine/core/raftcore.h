@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 
 namespace raftlab {
 
@@ -171,6 +172,10 @@ public:
     std::optional<Membership> snapshotMembershipAt(LogIndex index) const;
     // A change is appended but not committed yet: no other may start.
     bool membershipChangePending() const { return m_membership.index > m_log.commitIndex(); }
+    // This node was a member and knows that a committed configuration no longer includes it: it has
+    // nothing left to do in this cluster (a removed leader learns it by committing, a removed follower from
+    // the leader's last message to it).
+    bool removedFromCluster() const;
     CoreStatus status() const;
     // How many tick() calls from now until one of this node's timers fires (an election timeout, a
     // heartbeat round, CheckQuorum's check, a transfer's deadline); nullopt once halted. Ticks before it
@@ -207,6 +212,10 @@ private:
     void syncProgressWithMembership();
     void maybePromoteLearner();
     void maybeStepDownAfterRemoval();
+    // Once no change is pending, the leader forgets each peer outside its configuration that has been sent
+    // a commit index covering its removal (so it knows), or, at a heartbeat round, that has been waiting
+    // since the round before.
+    void releaseRemovedPeers(bool heartbeatRound);
 
     // Replication (replication.cpp).
     void stepLeader(const Message &message);
@@ -244,6 +253,8 @@ private:
     CoreConfig m_config;
     Random m_random;
     Membership m_membership; // in force: see membership()
+    bool m_wasMember = false; // a configuration in force here has included this node
+    std::set<NodeId> m_removedPeersWaiting; // leader: removed peers given one more heartbeat round
 
     // Persistent state (Figure 2). m_term only grows; m_votedFor is set at most once per term. Both are
     // handed out in the next Ready whenever they change, and nothing is sent before they are durable.

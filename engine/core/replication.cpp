@@ -349,6 +349,7 @@ void RaftCore::handleAppendResponse(const Message &message)
     }
     if (message.from == m_transferTarget)
         maybeSendTimeoutNow(message.from);
+    releaseRemovedPeers(false);
 }
 
 void RaftCore::handleHeartbeatResponse(const Message &message)
@@ -378,6 +379,7 @@ void RaftCore::handleHeartbeatResponse(const Message &message)
     if (progress.state() != ProgressState::Snapshot && progress.match() < m_log.lastIndex())
         sendAppend(message.from, true);
     confirmReads();
+    releaseRemovedPeers(false);
 }
 
 void RaftCore::startSnapshotTransfer(NodeId to)

@@ -321,6 +321,10 @@ void RaftNode::finishReady(const Ready &ready, qint64 now, std::shared_ptr<Check
     maybeTakeSnapshot();
     if (ready.receivedSnapshot)
         judgeReceivedSnapshot(*ready.receivedSnapshot, std::move(checked));
+    if (!m_removalAnnounced && m_core.removedFromCluster()) {
+        m_removalAnnounced = true;
+        Q_EMIT removedFromCluster(m_core.membership().index);
+    }
 
     // Whatever arrived while the disk was busy goes into the next Ready together.
     scheduleReady();

@@ -122,6 +122,8 @@ Q_SIGNALS:
     // The configuration in force changed (an entry appended or truncated, a snapshot installed): the
     // transport dials members it did not know, the HTTP API learns their addresses.
     void membershipChanged(const raftlab::Membership &membership);
+    // This node knows that the configuration committed at `index` no longer includes it (emitted once).
+    void removedFromCluster(raftlab::LogIndex index);
     // The election timer restarted: it fires at `deadlineUs` unless reset again.
     void electionTimerReset(qint64 deadlineUs, qint64 timeUs);
     void entriesAppended(const raftlab::Entries &entries, qint64 timeUs);
@@ -196,6 +198,7 @@ private:
     // By index; several may wait on one index when an earlier leader's entries there were replaced.
     std::multimap<LogIndex, PendingWrite> m_pendingWrites;
     Membership m_followedMembership; // the last one announced by membershipChanged()
+    bool m_removalAnnounced = false; // removedFromCluster() was emitted
 
     std::uint64_t m_nextReadId = 1;
     std::map<std::uint64_t, ReadDone> m_awaitingConfirmation; // by ReadIndex request id

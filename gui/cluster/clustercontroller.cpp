@@ -7,6 +7,7 @@
 
 #include <QJsonValue>
 #include <QLoggingCategory>
+#include <QTimer>
 
 #include <algorithm>
 
@@ -43,7 +44,26 @@ ClusterController::ClusterController(QObject *parent)
                     state == ClusterSupervisor::NodeState::Exited)
                     m_model->setNodeConnected(id, false, state == ClusterSupervisor::NodeState::Killed);
                 Q_EMIT processStateChanged(id, state);
+                if (m_leaving.contains(id) &&
+                    (state == ClusterSupervisor::NodeState::Killed ||
+                     state == ClusterSupervisor::NodeState::Exited))
+                    QTimer::singleShot(0, this,
+                                       [this, id] { forgetNode(id); }); // after the supervisor's turn
             });
+}
+
+void ClusterController::forgetNode(NodeId id)
+{
+    if (!m_supervisor->nodeIds().contains(id))
+        return; // already forgotten, or a new cluster meanwhile
+    m_leaving.erase(id);
+    m_clients.erase(id);
+    m_session->setClients(clients());
+    m_model->forgetNode(id);
+    if (const QString error = m_supervisor->forgetNode(id); !error.isEmpty())
+        Q_EMIT actionFailed(error);
+    Q_EMIT clientsChanged();
+    Q_EMIT actionDone(tr("Node %1 left the cluster: no longer shown.").arg(id.value));
 }
 
 ClusterController::~ClusterController()
@@ -192,10 +212,20 @@ bool ClusterController::removeNode(NodeId id, MembershipAnswered answered)
     via->changeMembership(
         QJsonObject{{QStringLiteral("remove"), qint64(id.value)}},
         [this, id, answered](const NodeClient::AdminResult &result) {
-            if (result.ok)
+            if (result.ok) {
                 Q_EMIT actionDone(tr("Node %1 left the configuration (committed).").arg(id.value));
-            else
+                // It stops once it knows (docs/cli.md); the app stops tracking it then. One that is not
+                // running any more is forgotten at once.
+                const ClusterSupervisor::NodeState process = m_supervisor->nodeState(id);
+                if (process == ClusterSupervisor::NodeState::Killed ||
+                    process == ClusterSupervisor::NodeState::Exited)
+                    QTimer::singleShot(0, this,
+                                       [this, id] { forgetNode(id); }); // not inside a client's answer
+                else
+                    m_leaving.insert(id);
+            } else {
                 Q_EMIT actionFailed(tr("Removing node %1 failed: %2").arg(id.value).arg(result.message));
+            }
             if (answered)
                 answered(id, result);
         });

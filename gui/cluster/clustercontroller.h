@@ -118,7 +118,8 @@ public:
     const std::vector<SafetyViolation> &safetyViolations() const { return m_safety.violations(); }
     // Membership changes (docs/http-api.md, POST /admin/members). addNode() starts a new node process
     // (supervisor) and asks the cluster to add it: it joins as a learner and is promoted once caught up.
-    // removeNode() asks the cluster to remove `id`; its process keeps running (kill it from its menu).
+    // removeNode() asks the cluster to remove `id`; once that is committed the node stops by itself, and the
+    // app then forgets it (model, ring, the workspace's cluster.json).
     bool addNode() { return addNode(MembershipAnswered{}); }
     bool removeNode(NodeId id) { return removeNode(id, MembershipAnswered{}); }
     // The same, with `answered` called once the cluster answers (the node added, or 0 when none was
@@ -151,6 +152,9 @@ Q_SIGNALS:
 private:
     void rebuildClients();
     void addClient(const ClusterMember &member);
+    // Node `id` left the cluster and its process is gone: no client, no place in the model, the ring or
+    // the workspace's cluster.json.
+    void forgetNode(NodeId id);
     // A running node other than `except` to send a request to (it forwards it to the leader).
     NodeClient *anyConnectedClient(NodeId except = NodeId{}) const;
     void resetSpeed(); // a new cluster runs at ×1
@@ -171,6 +175,7 @@ private:
     std::map<NodeId, std::set<NodeId>> m_blocks; // wanted, per node
     SpeedSetting m_speed;
     ProtocolOptions m_protocol;
+    std::set<NodeId> m_leaving; // removed (committed), tracked until their process ends
 };
 
 } // namespace raftlab

@@ -195,6 +195,7 @@ void ClusterSupervisor::clear()
 {
     stopAll();
     m_nodes.clear();
+    m_forgotten.clear();
     m_config = ClusterConfig();
     m_mode = Mode::Idle;
     m_temporaryDir.reset();
@@ -315,6 +316,8 @@ QString ClusterSupervisor::addNode(NodeId &added)
     std::uint32_t next = 1;
     for (const ClusterMember &member : m_config.members)
         next = std::max(next, member.id.value + 1);
+    for (NodeId gone : m_forgotten) // a removed node's id is never reused: its old messages name it
+        next = std::max(next, gone.value + 1);
     const NodeId id(next);
     m_config.members.push_back(ClusterMember{id, NodeAddress{QStringLiteral("127.0.0.1"), ports.at(0)},
                                              NodeAddress{QStringLiteral("127.0.0.1"), ports.at(1)}});
@@ -327,6 +330,24 @@ QString ClusterSupervisor::addNode(NodeId &added)
     added = id;
     Q_EMIT nodeAdded(id);
     return QString();
+}
+
+QString ClusterSupervisor::forgetNode(NodeId id)
+{
+    const auto found = m_nodes.find(id);
+    if (found == m_nodes.end())
+        return QString();
+    if (QProcess *process = found->second.process)
+        process->terminate(); // it is no longer current: its end is only reaped (onFinished)
+    m_nodes.erase(found);
+    m_forgotten.insert(id);
+    if (m_mode != Mode::Local)
+        return QString(); // an attached cluster's file is its owner's
+    if (m_config.initialMembers.empty())
+        m_config.initialMembers = m_config.bootstrapVoters();
+    std::erase(m_config.initialMembers, id);
+    std::erase_if(m_config.members, [id](const ClusterMember &member) { return member.id == id; });
+    return saveClusterFile();
 }
 
 QString ClusterSupervisor::saveClusterFile()

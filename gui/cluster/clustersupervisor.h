@@ -24,6 +24,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 
 class QNetworkAccessManager;
 class QTemporaryDir;
@@ -95,6 +96,10 @@ public:
     // to be added), and started. A local cluster only. Returns an empty string (and the id in `added`) or
     // why not; nodeAdded() follows.
     QString addNode(raftlab::NodeId &added);
+    // Stops tracking node `id`, which left the cluster (a committed removal): a process still running is
+    // asked to stop (SIGTERM), and a local cluster's cluster.json no longer names it. Its id is not given
+    // to a later addNode(). Returns an empty string or why the file could not be written.
+    QString forgetNode(raftlab::NodeId id);
     // Kills every node and waits until each is reaped. The nodes stay known (state Killed).
     void stopAll();
 
@@ -127,6 +132,8 @@ Q_SIGNALS:
     void nodeAdded(raftlab::NodeId id);
 
 private:
+    std::set<raftlab::NodeId> m_forgotten; // see forgetNode()
+
     struct Node
     {
         QProcess *process = nullptr; // the current process, or null

@@ -86,6 +86,17 @@ void ClusterModel::ingest(const QJsonObject &event)
     scheduleFrame();
 }
 
+void ClusterModel::forgetNode(NodeId id)
+{
+    m_forgotten.insert(id);
+    if (m_nodes.erase(id) == 0)
+        return;
+    m_messages.setNodeDown(id, true, nowUs()); // its messages in flight burst: nobody receives them
+    m_dirty = true;
+    Q_EMIT nodesChanged();
+    scheduleFrame();
+}
+
 void ClusterModel::setNodeConnected(NodeId node, bool connected, bool quietly)
 {
     m_pending.push_back(Pending{.event = QJsonObject(),
@@ -130,7 +141,7 @@ void ClusterModel::foldPending()
     for (const Pending &item : batch) {
         if (item.connection < 0)
             foldEvent(item.event);
-        else
+        else if (!m_forgotten.contains(item.connectionNode))
             foldConnection(item.connectionNode, item.connection == 1, item.quietly, item.tUs);
     }
     fillLogGaps();
@@ -162,6 +173,7 @@ void ClusterModel::reset()
     m_frameTimer.stop();
     m_pending.clear();
     m_nodes.clear();
+    m_forgotten.clear();
     m_messages.clear();
     m_narration->clear();
     m_history.clear();
@@ -189,6 +201,8 @@ void ClusterModel::foldEvent(const QJsonObject &event)
         qCDebug(lcModel) << "event without a node ignored:" << event.value("type"_L1).toString();
         return;
     }
+    if (m_forgotten.contains(id))
+        return;
     const StreamEventKind kind = streamEventKind(event);
     const qint64 tUs = eventfield::timeUs(event);
     m_latestEventUs = std::max(m_latestEventUs, tUs);
@@ -216,8 +230,10 @@ void ClusterModel::foldEvent(const QJsonObject &event)
     state.fold(kind, event);
     foldLog(entry, kind, event);
     if (kind == StreamEventKind::State) {
-        for (NodeId member : state.members)
-            entryFor(member);
+        for (NodeId member : state.members) {
+            if (!m_forgotten.contains(member))
+                entryFor(member);
+        }
         m_messages.forgetSendsFrom(id, tUs); // a restarted node reuses its trace ids
         m_messages.setNodeDown(id, false, tUs);
     }

@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <vector>
 
 namespace raftlab {
@@ -82,6 +83,9 @@ public:
     static constexpr qint64 actionEchoUs = 2'000'000;
     void foldPending(); // folds the queue now (the frame timer calls this; tests call it directly)
     void reset(); // forgets everything: the cluster was wiped
+    // Forgets node `id` and ignores whatever it (or anyone, about it) still sends: it left the cluster
+    // (a committed removal) and the app no longer tracks it.
+    void forgetNode(NodeId id);
 
     // --- time ---
     qint64 nowUs() const; // the clock of t_us; views animate dots between sentUs and now
@@ -157,6 +161,7 @@ private:
     qint64 m_latestEventUs = 0;
     bool m_dirty = false; // something changed outside a fold (client write, marker)
     bool m_nodesAdded = false;
+    std::set<NodeId> m_forgotten; // removed from the cluster: see forgetNode()
     ActionLine m_actionLine;
 };
 

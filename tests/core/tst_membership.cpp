@@ -84,6 +84,7 @@ private Q_SLOTS:
     void growsFromThreeToFive();
     void removedLeaderStepsDownAfterCommit();
     void removedFollowerCannotDisrupt();
+    void removedFollowerLearnsItsRemovalOnceCommitted();
     void refusesBadChanges();
     void snapshotCarriesConfiguration();
     void restartKeepsConfiguration();
@@ -261,6 +262,8 @@ void TestMembership::growsFromThreeToFive()
         QVERIFY(c.core(n1).membership().isVoter(id));
     }
     QCOMPARE(c.core(n1).membership().voters, all);
+    for (NodeId id : all) // nobody mistakes the configurations before its own addition for a removal
+        QVERIFY(!c.core(id).removedFromCluster());
     // Two voters out of reach: three of five still commit; three out of reach: nothing commits.
     c.cut(n1, n4);
     c.cut(n1, n5);
@@ -294,6 +297,8 @@ void TestMembership::removedLeaderStepsDownAfterCommit()
     QCOMPARE(name(c.core(n1).role()), name(Role::Follower));
     QVERIFY(std::any_of(c.node(n1).events.begin(), c.node(n1).events.end(),
                         [](const Event &e) { return e.reason == Reason::RemovedFromCluster; }));
+    QVERIFY(c.core(n1).removedFromCluster());
+    QVERIFY(!c.core(n2).removedFromCluster());
     // It sends nothing any more: no heartbeats, no campaigns.
     QVERIFY(c.tick(n1, 100).messages.empty());
     // The others elect a leader among themselves and go on.
@@ -319,6 +324,7 @@ void TestMembership::removedFollowerCannotDisrupt()
     run(c, ids({1, 2}), 2);
     QVERIFY(!c.core(n1).membershipChangePending());
     QVERIFY(!c.core(n1).progress().contains(n3)); // the leader no longer replicates to it
+    QVERIFY(!c.core(n3).removedFromCluster()); // it never heard of it
     const Term term = c.core(n1).term();
     c.recover();
     // Node 3 times out again and again, and asks 1 and 2; the leader keeps leading in its term.
@@ -332,6 +338,40 @@ void TestMembership::removedFollowerCannotDisrupt()
     QCOMPARE(c.core(n2).term(), term);
     QVERIFY(std::any_of(c.node(n3).events.begin(), c.node(n3).events.end(),
                         [](const Event &e) { return e.type == EventType::VoteRequested; }));
+}
+
+// The removed server learns its removal: the leader goes on replicating to it until the removal is committed
+// (it counts in no quorum meanwhile), then sends it the commit index once and nothing more; a node that
+// knows its removal is committed can stop (etcd's removed member exits). Reference: §4.2.2
+void TestMembership::removedFollowerLearnsItsRemovalOnceCommitted()
+{
+    CoreCluster c(options(3));
+    elect(c, n1);
+    c.cut(n1, n2); // the removal cannot commit: node 3 alone makes no majority of {1, 2}
+    const MembershipChangeResult removed = remove(c, n1, n3);
+    QCOMPARE(int(removed.status), int(MembershipChangeResult::Status::Accepted));
+    c.stabilize();
+    QVERIFY(c.core(n1).membershipChangePending());
+    QVERIFY(c.core(n1).progress().contains(n3)); // still replicated to, though not counted
+    QCOMPARE(c.core(n3).log().lastIndex(), removed.index);
+    QVERIFY(!c.core(n3).removedFromCluster()); // appended, not committed: it may yet be reverted
+    c.recover();
+    run(c, ids({1, 2, 3}), 2);
+    QVERIFY(!c.core(n1).membershipChangePending());
+    QVERIFY(c.core(n3).log().commitIndex() >= removed.index);
+    QVERIFY(c.core(n3).removedFromCluster());
+    QVERIFY(!c.core(n1).progress().contains(n3));
+    QVERIFY(!c.core(n1).removedFromCluster());
+    QVERIFY(!c.core(n2).removedFromCluster());
+    // Nothing more is sent to it, and it asks nobody for anything.
+    for (int round = 0; round < 50; ++round) {
+        QVERIFY(c.tick(n3).messages.empty());
+        const auto fromLeader = c.tick(n1).messages;
+        QVERIFY(
+            std::none_of(fromLeader.begin(), fromLeader.end(), [](const Message &m) { return m.to == n3; }));
+        c.post(fromLeader);
+        c.stabilize();
+    }
 }
 
 // etcd's member add/remove answers: a duplicate, an unknown id, the last voter, id 0.

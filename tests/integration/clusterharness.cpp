@@ -513,6 +513,15 @@ bool ClusterHarness::isRunning(int id) const
     return n.process && n.process->state() != QProcess::NotRunning;
 }
 
+int ClusterHarness::exitCodeOf(int id) const
+{
+    const Node &n = node(id);
+    if (!n.process || n.process->state() != QProcess::NotRunning ||
+        n.process->exitStatus() != QProcess::NormalExit)
+        return -1;
+    return n.process->exitCode();
+}
+
 QList<int> ClusterHarness::runningIds() const
 {
     QList<int> result;

@@ -165,6 +165,9 @@ public:
     // SIGTERM, and wait for the exit; returns the exit code (-1 when it had to be killed).
     int terminate(int id, int deadlineMs = 10'000);
     bool isRunning(int id) const;
+    // The exit code of the node's last process once it exited by itself (-1 while running, or after a
+    // crash or a kill).
+    int exitCodeOf(int id) const;
     QList<int> runningIds() const;
     qint64 pid(int id) const;
     QString stderrOf(int id) const; // everything every incarnation of the node printed

@@ -1,8 +1,8 @@
 // Membership changes on real raftlab-node processes (docs/http-api.md, POST /admin/members): a cluster of
 // three grows to five under a write load and loses nothing acknowledged, then removes its leader, which
-// steps down while the rest elect a new one and go on; the configuration survives restarts; a removed
-// follower cannot disrupt the cluster; bad requests get 400 and a second change while one is uncommitted
-// gets 409.
+// steps down and exits 0 while the rest elect a new one and go on; the configuration survives restarts; a
+// removed follower learns its removal and exits 0, one cut off meanwhile cannot disrupt the cluster; bad
+// requests get 400 and a second change while one is uncommitted gets 409.
 #include "clusterharness.h"
 
 #include <QJsonArray>
@@ -21,6 +21,7 @@ class TestMembership : public QObject
 private Q_SLOTS:
     void growsUnderLoadThenRemovesTheLeader();
     void removedFollowerCannotDisrupt();
+    void removedFollowerLearnsItsRemovalAndExits();
     void answersBadAndConcurrentChanges();
 };
 
@@ -159,9 +160,13 @@ void TestMembership::growsUnderLoadThenRemovesTheLeader()
     QVERIFY2(removed.ok(), qPrintable(removed.describe()));
     QVERIFY(!idsIn(removed.json().value(QStringLiteral("members"))).contains(leader));
     writer.setVia(rest);
-    QVERIFY2(
-        waitUntil([&] { return cluster.status(leader)->role == QStringLiteral("follower"); }, deadlineMs),
-        "the removed leader did not step down");
+    // It learns its removal by committing it: it exits 0, saying so in one line.
+    QVERIFY2(waitUntil([&] { return !cluster.isRunning(leader); }, deadlineMs),
+             "the removed leader did not exit");
+    QCOMPARE(cluster.exitCodeOf(leader), 0);
+    QVERIFY2(cluster.stderrOf(leader).contains(
+                 QStringLiteral("raftlab-node %1: removed from cluster").arg(leader)),
+             qPrintable(cluster.stderrOf(leader)));
     const int next = cluster.waitForLeader(deadlineMs, rest, term + 1);
     QVERIFY2(next != 0 && next != leader, "the others did not elect a new leader");
     const std::size_t afterRemoval = writer.acknowledged().size();
@@ -169,7 +174,6 @@ void TestMembership::growsUnderLoadThenRemovesTheLeader()
              "writes did not go on");
     writer.stop();
     QVERIFY(waitUntil([&] { return cluster.asyncInFlight() == 0; }, deadlineMs));
-    QVERIFY(cluster.status(leader)->role != QStringLiteral("leader"));
 
     // Nothing acknowledged was lost.
     for (const auto &[key, value] : writer.acknowledged()) {
@@ -196,12 +200,37 @@ void TestMembership::removedFollowerCannotDisrupt()
     const int leader = cluster.waitForLeader(deadlineMs);
     QVERIFY(leader != 0);
     const int victim = leader == 3 ? 2 : 3;
+    // Cut off while it is removed, it never hears of it (a removed node that does learns it and exits).
+    QList<int> others = cluster.ids();
+    others.removeAll(victim);
+    QVERIFY(cluster.setBlockedPeers(victim, others).isEmpty());
+    for (int id : others)
+        QVERIFY(cluster.setBlockedPeers(id, {victim}).isEmpty());
     const HttpReply removed = change(cluster, leader, removeBody(victim));
     QVERIFY2(removed.ok(), qPrintable(removed.describe()));
     QList<int> rest = cluster.ids();
     rest.removeAll(victim);
     QVERIFY(waitUntil([&] { return membersOf(cluster, rest.first()) == rest; }, deadlineMs));
     const qint64 term = cluster.status(leader)->term;
+    // Healed only once the leader has given up on it (a heartbeat round after the commit): else the
+    // leader's last messages would tell it of its removal.
+    QVERIFY2(waitUntil(
+                 [&] {
+                     const auto status = cluster.status(leader);
+                     if (!status)
+                         return false;
+                     for (const QJsonValue &follower :
+                          status->json.value(QStringLiteral("followers")).toArray()) {
+                         if (follower.toObject().value(QStringLiteral("id")).toInt() == victim)
+                             return false;
+                     }
+                     return true;
+                 },
+                 deadlineMs, 50),
+             "the leader still follows the removed node");
+    QVERIFY(cluster.setBlockedPeers(victim, {}).isEmpty());
+    for (int id : others)
+        QVERIFY(cluster.setBlockedPeers(id, {}).isEmpty());
     // The removed node keeps running, and hears nothing from the leader any more: for many of its election
     // timeouts it may ask for votes, which nobody grants; the leader keeps leading the same term.
     const HttpReply write = cluster.put(leader, ClusterHarness::kvPath("before"), "1");
@@ -223,6 +252,33 @@ void TestMembership::removedFollowerCannotDisrupt()
     QVERIFY(status.has_value());
     QCOMPARE(status->role, QStringLiteral("leader"));
     QCOMPARE(status->term, term);
+    const HttpReply after = cluster.put(leader, ClusterHarness::kvPath("after"), "2");
+    QVERIFY2(after.ok(), qPrintable(after.describe()));
+    QVERIFY(cluster.isRunning(victim));
+}
+
+void TestMembership::removedFollowerLearnsItsRemovalAndExits()
+{
+    ClusterHarness cluster(ClusterHarness::Options{.nodes = 3});
+    QVERIFY2(cluster.startAll().isEmpty(), "the nodes did not start");
+    const int leader = cluster.waitForLeader(deadlineMs);
+    QVERIFY(leader != 0);
+    const int victim = leader == 3 ? 2 : 3;
+    const HttpReply removed = change(cluster, leader, removeBody(victim));
+    QVERIFY2(removed.ok(), qPrintable(removed.describe()));
+    // The leader sends it the commit index of its removal once; it stops, and says why in one line.
+    QVERIFY2(waitUntil([&] { return !cluster.isRunning(victim); }, deadlineMs),
+             "the removed follower runs on");
+    QCOMPARE(cluster.exitCodeOf(victim), 0);
+    QStringList said;
+    for (const QString &line : cluster.stderrOf(victim).split(QLatin1Char('\n'))) {
+        if (line.contains(QLatin1String("removed from cluster")))
+            said << line;
+    }
+    QCOMPARE(said.size(), 1);
+    QVERIFY2(said.first().startsWith(QStringLiteral("raftlab-node %1: removed from cluster").arg(victim)),
+             qPrintable(said.first()));
+    QVERIFY(cluster.isRunning(leader));
     const HttpReply after = cluster.put(leader, ClusterHarness::kvPath("after"), "2");
     QVERIFY2(after.ok(), qPrintable(after.describe()));
 }
