@@ -221,6 +221,7 @@ void SimulationWindow::connectController()
     connect(m_clusterView, &ClusterView::transferRequested, controller,
             &SimulationController::transferLeadership);
     connect(m_clusterView, &ClusterView::linkCutRequested, controller, &SimulationController::setLinkCut);
+    connect(m_clusterView, &ClusterView::oneWayCutRequested, controller, &SimulationController::cutOneWay);
     connect(controller, &SimulationController::changed, this, &SimulationWindow::refresh);
     connect(controller, &SimulationController::runChanged, this, &SimulationWindow::refreshTitle);
     connect(controller->model(), &ClusterModel::changed, this, &SimulationWindow::refresh);
