@@ -33,8 +33,8 @@ ChaosRun::ChaosRun(ClusterController *controller, ControllerTarget *target, Opti
     : QObject(parent)
     , m_scenario(std::make_unique<scenario::Scenario>(nemesisFor(options, int(clientIds(controller).size()))))
     , m_runner(new scenario::ScenarioRunner(*m_scenario, target, this))
-    , m_clients(
-          new ChaosClients(controller->clientSession(), clientIds(controller), options.clients, options.seed, this))
+    , m_clients(new ChaosClients(controller->clientSession(), clientIds(controller), options.clients,
+                                 options.seed, this))
 {
     m_runner->setPauses(scenario::ScenarioRunner::Pauses::Skip);
     m_runner->setStopOnFailure(false); // a fault that did not take is reported, and the run goes on

@@ -39,6 +39,12 @@ std::optional<qint64> integer(const QJsonObject &json, const QString &key)
     return value.toInteger();
 }
 
+// What arrived; a refused request never opened, and reading it would only warn.
+QByteArray bodyOf(QNetworkReply *reply)
+{
+    return reply->isOpen() ? reply->readAll() : QByteArray();
+}
+
 int httpStatusOf(QNetworkReply *reply)
 {
     return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -210,7 +216,7 @@ void NodeClient::refreshStatus()
     QNetworkReply *reply = m_network->get(request(QStringLiteral("/status")));
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
-        const QByteArray body = reply->readAll();
+        const QByteArray body = bodyOf(reply);
         const int status = httpStatusOf(reply);
         if (status == 0) {
             Q_EMIT statusFailed(networkFailure(reply));
@@ -239,7 +245,7 @@ void NodeClient::postAdmin(const QString &action, const QJsonObject &body, Admin
     QNetworkReply *reply = m_network->post(post, QJsonDocument(body).toJson(QJsonDocument::Compact));
     connect(reply, &QNetworkReply::finished, this, [this, reply, action, done = std::move(done)] {
         reply->deleteLater();
-        const QByteArray answer = reply->readAll();
+        const QByteArray answer = bodyOf(reply);
         AdminResult result;
         result.httpStatus = httpStatusOf(reply);
         result.json = jsonBody(reply, answer);
@@ -357,7 +363,7 @@ void NodeClient::sendKv(KvMethod method, const QByteArray &key, const QByteArray
         KvResult result;
         result.latencyUs = clock.nsecsElapsed() / 1000;
         reply->deleteLater();
-        result.body = reply->isOpen() ? reply->readAll() : QByteArray(); // a refused request never opened
+        result.body = bodyOf(reply);
         result.httpStatus = httpStatusOf(reply);
         if (result.httpStatus == 0) {
             result.networkError = networkFailure(reply);

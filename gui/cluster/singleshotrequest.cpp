@@ -16,8 +16,8 @@ void SingleShotRequest::send(const QByteArray &method, const QUrl &url, const QB
     const QString host = url.host();
     const int port = url.port(80);
     QByteArray request = method + ' ' + target + " HTTP/1.1\r\nHost: " + host.toLatin1() + ':' +
-        QByteArray::number(port) + "\r\nConnection: close\r\nContent-Length: " + QByteArray::number(body.size()) +
-        "\r\n";
+        QByteArray::number(port) +
+        "\r\nConnection: close\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
     if (!contentType.isEmpty())
         request += "Content-Type: " + contentType + "\r\n";
     request += "\r\n" + body;
@@ -69,7 +69,8 @@ void SingleShotRequest::onReadyRead()
     if (state == HttpResponseParser::State::Complete) {
         finishAnswered();
     } else if (state == HttpResponseParser::State::Malformed) {
-        finish(Result{.error = QStringLiteral("a malformed answer: %1").arg(m_parser->error()), .sent = true});
+        finish(
+            Result{.error = QStringLiteral("a malformed answer: %1").arg(m_parser->error()), .sent = true});
     }
 }
 

@@ -83,7 +83,9 @@ void TestNodeClientWrites::aWriteIsSentOnceAndItsFateIsUnknown()
     HangUpServer server;
     NodeClient client(NodeId(1), NodeAddress{QStringLiteral("127.0.0.1"), server.port()});
     std::optional<KvResult> answer;
-    const auto done = [&](const KvResult &result) { answer = result; };
+    const auto done = [&](const KvResult &result) {
+        answer = result;
+    };
     KvRequest request{.operation = KvOperation(operation), .key = "k", .value = "v"};
     switch (request.operation) {
     case KvOperation::Put:
@@ -121,8 +123,9 @@ void TestNodeClientWrites::aRefusedWriteCertainlyFailed()
     QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), deadlineMs);
     QCOMPARE(answer->httpStatus, 0);
     QVERIFY2(answer->neverSent, qPrintable(answer->networkError));
-    QCOMPARE(classifyAnswer(KvRequest{.operation = KvOperation::Put, .key = "k", .value = "v"}, *answer).result,
-             check::OpResult::Fail);
+    QCOMPARE(
+        classifyAnswer(KvRequest{.operation = KvOperation::Put, .key = "k", .value = "v"}, *answer).result,
+        check::OpResult::Fail);
 }
 
 QTEST_GUILESS_MAIN(TestNodeClientWrites)

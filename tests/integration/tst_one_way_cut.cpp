@@ -82,8 +82,8 @@ void TestOneWayCut::aFollowerThatCannotSendStillReceivesTheLeadersEntries()
     const auto after = cluster.status(leader);
     QVERIFY(after);
     // The muted follower hears the appends: its log reaches the leader's ...
-    QTRY_VERIFY_WITH_TIMEOUT(cluster.status(muted) && cluster.status(muted)->lastLogIndex >= after->lastLogIndex,
-                             15'000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        cluster.status(muted) && cluster.status(muted)->lastLogIndex >= after->lastLogIndex, 15'000);
     // ... but its acknowledgements never arrive: the leader still thinks it is where the cut found it.
     const auto leaderNow = cluster.status(leader);
     QVERIFY(leaderNow);
@@ -96,7 +96,8 @@ void TestOneWayCut::aFollowerThatCannotSendStillReceivesTheLeadersEntries()
     QVERIFY2(settled.isEmpty(), qPrintable(settled));
     const int leaderAfter = cluster.waitForLeader(leaderDeadlineMs);
     QVERIFY(leaderAfter != 0);
-    QTRY_VERIFY_WITH_TIMEOUT(matchIndexOf(*cluster.status(leaderAfter), muted) >= after->lastLogIndex, 15'000);
+    QTRY_VERIFY_WITH_TIMEOUT(matchIndexOf(*cluster.status(leaderAfter), muted) >= after->lastLogIndex,
+                             15'000);
     if (QTest::currentTestFailed())
         cluster.printStderr();
 }
@@ -106,9 +107,9 @@ void TestOneWayCut::anOutgoingListThatIsNotOfPeersIsRefused()
     ClusterHarness cluster(ClusterHarness::Options{.nodes = 3});
     const QString startError = cluster.startAll();
     QVERIFY2(startError.isEmpty(), qPrintable(startError));
-    for (const QByteArray &body : {QByteArray(R"({"peers":[],"outgoing":"2"})"),
-                                   QByteArray(R"({"peers":[],"outgoing":[1]})"),
-                                   QByteArray(R"({"peers":[],"outgoing":[9]})")}) {
+    for (const QByteArray &body :
+         {QByteArray(R"({"peers":[],"outgoing":"2"})"), QByteArray(R"({"peers":[],"outgoing":[1]})"),
+          QByteArray(R"({"peers":[],"outgoing":[9]})")}) {
         const HttpReply reply = cluster.post(1, QStringLiteral("/admin/partition"), body);
         QVERIFY2(reply.status == 400, qPrintable(body + " -> " + reply.describe()));
     }
