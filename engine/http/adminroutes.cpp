@@ -52,18 +52,30 @@ QJsonArray idArray(const std::set<NodeId> &ids)
     return array;
 }
 
-// "Node 2 now drops all Raft traffic to and from nodes 1, 3." / "... blocks nobody."
-QString peersSentence(NodeId self, const std::set<NodeId> &peers)
+QString idList(const std::set<NodeId> &ids)
 {
-    if (peers.empty())
-        return QStringLiteral("Node %1 now exchanges Raft messages with every peer.").arg(self.value);
     QStringList names;
-    for (NodeId peer : peers)
-        names << QString::number(peer.value);
-    return QStringLiteral("Node %1 now drops all Raft traffic to and from node%2 %3.")
-        .arg(self.value)
-        .arg(peers.size() == 1 ? QString() : QStringLiteral("s"))
+    for (NodeId id : ids)
+        names << QString::number(id.value);
+    return QStringLiteral("node%1 %2")
+        .arg(ids.size() == 1 ? QString() : QStringLiteral("s"))
         .arg(names.join(QStringLiteral(", ")));
+}
+
+// "Node 2 now drops all Raft traffic to and from nodes 1, 3; it sends nothing to node 4 but still
+// hears it." / "... exchanges Raft messages with every peer."
+QString peersSentence(NodeId self, const std::set<NodeId> &blocked, const std::set<NodeId> &outgoing)
+{
+    if (blocked.empty() && outgoing.empty())
+        return QStringLiteral("Node %1 now exchanges Raft messages with every peer.").arg(self.value);
+    QStringList parts;
+    if (!blocked.empty())
+        parts << QStringLiteral("drops all Raft traffic to and from %1").arg(idList(blocked));
+    if (!outgoing.empty())
+        parts << QStringLiteral("sends nothing to %1 but still hears %2")
+                     .arg(idList(outgoing),
+                          outgoing.size() == 1 ? QStringLiteral("it") : QStringLiteral("them"));
+    return QStringLiteral("Node %1 now %2.").arg(self.value).arg(parts.join(QStringLiteral("; it ")));
 }
 
 void respondBadRequest(QHttpServerResponder &&responder, const QString &message)
@@ -117,23 +129,36 @@ void HttpApi::addAdminRoutes()
     addAdminRoute(QStringLiteral("/admin/timeout"), &HttpApi::startElection);
 }
 
+// {"peers": [ids]} cuts both ways; {"outgoing": [ids]} (optional) only what this node sends to them.
 void HttpApi::blockPeers(const QJsonObject &body, QHttpServerResponder &&responder)
 {
-    if (!body.value(QStringLiteral("peers")).isArray())
-        return respondBadRequest(std::move(responder), QStringLiteral("expected {\"peers\": [ids]}"));
-    std::set<NodeId> peers;
-    for (const QJsonValue &value : body.value(QStringLiteral("peers")).toArray()) {
-        const std::optional<int> id = intIn(value, 1, 1'000'000);
-        if (!id || !m_options.cluster.member(NodeId(std::uint32_t(*id))) ||
-            NodeId(std::uint32_t(*id)) == m_node->id())
-            return respondBadRequest(std::move(responder),
-                                     QStringLiteral("peers must be ids of other members of the cluster"));
-        peers.insert(NodeId(std::uint32_t(*id)));
-    }
-    m_node->transport()->setBlockedPeers(peers);
-    publishFaults(peersSentence(m_node->id(), peers));
+    const QJsonValue outgoingValue = body.value(QStringLiteral("outgoing"));
+    if (!body.value(QStringLiteral("peers")).isArray() ||
+        (body.contains(QStringLiteral("outgoing")) && !outgoingValue.isArray()))
+        return respondBadRequest(std::move(responder),
+                                 QStringLiteral("expected {\"peers\": [ids], \"outgoing\": [ids]}"));
+    const auto peerSet = [this](const QJsonArray &array) -> std::optional<std::set<NodeId>> {
+        std::set<NodeId> peers;
+        for (const QJsonValue &value : array) {
+            const std::optional<int> id = intIn(value, 1, 1'000'000);
+            if (!id || !m_options.cluster.member(NodeId(std::uint32_t(*id))) ||
+                NodeId(std::uint32_t(*id)) == m_node->id())
+                return std::nullopt;
+            peers.insert(NodeId(std::uint32_t(*id)));
+        }
+        return peers;
+    };
+    const auto peers = peerSet(body.value(QStringLiteral("peers")).toArray());
+    const auto outgoing = peerSet(outgoingValue.toArray());
+    if (!peers || !outgoing)
+        return respondBadRequest(std::move(responder),
+                                 QStringLiteral("peers must be ids of other members of the cluster"));
+    m_node->transport()->setBlockedPeers(*peers);
+    m_node->transport()->setOutgoingBlockedPeers(*outgoing);
+    publishFaults(peersSentence(m_node->id(), *peers, *outgoing));
     respondNow(std::move(responder), Status::Ok,
-               QJsonObject{{QStringLiteral("blocked_peers"), idArray(peers)}});
+               QJsonObject{{QStringLiteral("blocked_peers"), idArray(*peers)},
+                           {QStringLiteral("outgoing_blocked_peers"), idArray(*outgoing)}});
 }
 
 void HttpApi::setNetworkFaults(const QJsonObject &body, QHttpServerResponder &&responder)

@@ -39,6 +39,9 @@ QJsonObject HttpApi::statusJson() const
     QJsonArray blocked;
     for (NodeId peer : m_node->transport()->blockedPeers())
         blocked.append(qint64(peer.value));
+    QJsonArray outgoingBlocked;
+    for (NodeId peer : m_node->transport()->outgoingBlockedPeers())
+        outgoingBlocked.append(qint64(peer.value));
     QJsonArray followers;
     for (const FollowerStatus &follower : core.followers) {
         const char *state = progressStateName(follower.state);
@@ -68,6 +71,7 @@ QJsonObject HttpApi::statusJson() const
         {QStringLiteral("learners"), learners},
         {QStringLiteral("config_index"), qint64(membership.index.value)},
         {QStringLiteral("blocked_peers"), blocked},
+        {QStringLiteral("outgoing_blocked_peers"), outgoingBlocked},
         {QStringLiteral("followers"), followers},
         {QStringLiteral("keys"), qint64(m_node->store().size())},
         {QStringLiteral("fsync"),
@@ -152,7 +156,8 @@ void HttpApi::publishFaults(const QString &text)
                       {QStringLiteral("term"), qint64(m_node->term().value)},
                       {QStringLiteral("t_us"), RaftNode::monotonicMicroseconds()},
                       {QStringLiteral("text"), text}};
-    for (const char *key : {"blocked_peers", "net", "heartbeat_ms", "election_timeout_ms"})
+    for (const char *key :
+         {"blocked_peers", "outgoing_blocked_peers", "net", "heartbeat_ms", "election_timeout_ms"})
         event.insert(QLatin1String(key), status.value(QLatin1String(key)));
     publish(event);
 }

@@ -194,7 +194,7 @@ void TcpTransport::send(const Message &message)
     if (!m_outgoing.contains(message.to))
         return; // not a member: the core never addresses one
     Q_EMIT messageSent(message, traceId);
-    if (m_blocked.contains(message.to)) {
+    if (!sendsTo(message.to)) {
         Q_EMIT messageDropped(message, traceId, DropReason::Partitioned, Direction::Outgoing);
         return;
     }
@@ -214,7 +214,7 @@ void TcpTransport::send(const Message &message)
     }
     // Delayed messages may overtake each other under jitter, as on a real network.
     QTimer::singleShot(delayMs, this, [this, to = message.to, frame, message, traceId] {
-        if (m_blocked.contains(to)) {
+        if (!sendsTo(to)) {
             Q_EMIT messageDropped(message, traceId, DropReason::Partitioned, Direction::Outgoing);
             return;
         }

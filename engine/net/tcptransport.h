@@ -75,8 +75,12 @@ public:
     // and accepted when it connects. A peer already known keeps its address.
     void addPeer(const PeerAddress &peer);
 
+    // Peers whose traffic this node drops both ways (a link is cut when both ends block each other).
     void setBlockedPeers(const std::set<NodeId> &peers) { m_blocked = peers; }
     const std::set<NodeId> &blockedPeers() const { return m_blocked; }
+    // Peers this node does not send to, while it still hears them: a one-way cut of one link.
+    void setOutgoingBlockedPeers(const std::set<NodeId> &peers) { m_outgoingBlocked = peers; }
+    const std::set<NodeId> &outgoingBlockedPeers() const { return m_outgoingBlocked; }
     void setFaults(const NetworkFaults &faults) { m_faults = faults; }
     const NetworkFaults &faults() const { return m_faults; }
     bool isConnectedTo(NodeId peer) const;
@@ -95,6 +99,7 @@ private:
     void refuseOverCap(QTcpSocket *socket);
     OutgoingPeer *createOutgoing(const PeerAddress &peer);
     void deliver(NodeId peer, const QByteArray &frame, const Message &message, quint64 traceId);
+    bool sendsTo(NodeId peer) const { return !m_blocked.contains(peer) && !m_outgoingBlocked.contains(peer); }
 
     Options m_options;
     QTcpServer *m_server = nullptr;
@@ -105,6 +110,7 @@ private:
     int m_refusedSinceWarning = 0;
     QElapsedTimer m_sinceCapWarning;
     std::set<NodeId> m_blocked;
+    std::set<NodeId> m_outgoingBlocked;
     NetworkFaults m_faults;
     Random m_random;
     std::uint32_t m_nextSequence = 1;

@@ -138,20 +138,14 @@ private:
             net.loss = double(m_random.between(0, 30)) / 100.0;
             add(net, QStringLiteral("net"), {});
             m_netNodes.insert(net.node->id);
-            m_muted.erase(net.node->id);
             return;
         }
-        case 6: // a one-way cut: the node hears its peers, none hears it (every message it sends is lost)
-            if (int(m_muted.size()) < minority) {
-                NetFaults mute;
-                mute.node = NodeRef::byId(randomNode(m_muted));
-                mute.loss = 1.0;
-                add(mute, QStringLiteral("net"), {});
-                m_netNodes.insert(mute.node->id);
-                m_muted.insert(mute.node->id);
-                return;
-            }
-            [[fallthrough]];
+        case 6: { // a one-way cut of one link: `from` still hears `to`, but `to` no longer hears `from`
+            const NodeId from = randomNode({});
+            const NodeId to = randomNode({from});
+            add(Cut{NodeRef::byId(from), NodeRef::byId(to), true}, QStringLiteral("cut"), {});
+            return;
+        }
         default:
             add(Heal{}, QStringLiteral("heal"), {});
             return;
@@ -186,7 +180,6 @@ private:
             add(clean, QStringLiteral("net"), {});
         }
         m_netNodes.clear();
-        m_muted.clear();
         add(Heal{}, QStringLiteral("heal"), QStringLiteral("Every fault is undone."));
     }
 
@@ -197,7 +190,6 @@ private:
     std::vector<QString> m_killedLabels; // killed leaders, by label
     std::set<NodeId> m_frozen;
     std::set<NodeId> m_netNodes;
-    std::set<NodeId> m_muted; // cut one way: every message they send is lost
     int m_labels = 0;
 };
 

@@ -1,8 +1,8 @@
 #pragma once
 
 // The chaos nemesis as a scenario: a seeded schedule of faults (kill -9 and restart, freeze and thaw,
-// random partitions, isolated nodes, one-way cuts (a node whose every outgoing message is lost: it hears
-// its peers, none hears it), delay and loss) that a ScenarioRunner plays like any lesson, so a
+// random partitions, isolated nodes, one-way cuts of single links (A no longer reaches B while B still
+// reaches A), delay and loss) that a ScenarioRunner plays like any lesson, so a
 // chaos run shows in the app's feed and charts exactly as clicks would, and the same seed gives the same
 // schedule. The schedule ends healed: every node running, thawed and connected, the network clean, a
 // leader elected and the committed logs agreeing.

@@ -439,6 +439,13 @@ Action StepParser::parse(const QString &verb, QString &label)
             partition.groups.push_back(nodeList(group, QStringLiteral("groups")));
         return partition;
     }
+    if (verb == QLatin1String("cut") && m_fields.has(QStringLiteral("from"))) {
+        const NodeRef from = node(QStringLiteral("from"), true);
+        const NodeRef to = node(QStringLiteral("to"), true);
+        if (from == to)
+            m_fields.bad(QStringLiteral("to"), QStringLiteral("must name another node than from"));
+        return Cut{from, to, true};
+    }
     if (verb == QLatin1String("cut")) {
         const std::vector<NodeRef> ends =
             nodeList(m_fields.take(QStringLiteral("between")), QStringLiteral("between"));
@@ -765,7 +772,8 @@ QString describeAction(const Action &action)
                     groups << describeNodes(group);
                 return QStringLiteral("partition %1").arg(groups.join(QStringLiteral(" | ")));
             } else if constexpr (std::is_same_v<T, Cut>)
-                return QStringLiteral("cut %1 – %2").arg(describe(a.a), describe(a.b));
+                return a.oneWay ? QStringLiteral("cut %1 → %2 (one way)").arg(describe(a.a), describe(a.b))
+                                : QStringLiteral("cut %1 – %2").arg(describe(a.a), describe(a.b));
             else if constexpr (std::is_same_v<T, Isolate>)
                 return QStringLiteral("isolate %1").arg(describe(a.node));
             else if constexpr (std::is_same_v<T, Heal>)

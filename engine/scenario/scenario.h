@@ -84,10 +84,11 @@ struct Partition // every link between two different groups is cut; nodes named 
     std::vector<std::vector<NodeRef>> groups;
 };
 
-struct Cut // one link, both directions
+struct Cut // one link, both directions; or only what `a` sends to `b` when `oneWay`
 {
     NodeRef a;
     NodeRef b;
+    bool oneWay = false;
 };
 
 struct Isolate

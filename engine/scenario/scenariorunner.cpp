@@ -292,8 +292,13 @@ void ScenarioRunner::runStep(const Step &step)
                 const std::optional<NodeId> b = needNode(action.b);
                 if (!b)
                     return;
-                m_target->setLinkCut(*a, *b, true);
-                done(QStringLiteral("%1–%2").arg(a->value).arg(b->value));
+                if (action.oneWay) {
+                    m_target->setOneWayCut(*a, *b);
+                    done(QStringLiteral("%1→%2").arg(a->value).arg(b->value));
+                } else {
+                    m_target->setLinkCut(*a, *b, true);
+                    done(QStringLiteral("%1–%2").arg(a->value).arg(b->value));
+                }
             } else if constexpr (std::is_same_v<T, Isolate>) {
                 const std::optional<NodeId> id = needNode(action.node);
                 if (!id)

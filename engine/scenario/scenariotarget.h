@@ -64,6 +64,8 @@ public:
     virtual void freeze(NodeId id) = 0;
     virtual void thaw(NodeId id) = 0;
     virtual void setLinkCut(NodeId a, NodeId b, bool cut) = 0;
+    // Cuts what `from` sends to `to`, while `from` still hears `to` (healAll() heals it).
+    virtual void setOneWayCut(NodeId from, NodeId to) = 0;
     virtual void healAll() = 0;
     // nullopt: every node.
     virtual void setNetworkFaults(std::optional<NodeId> node, int delayMs, int jitterMs, double loss) = 0;

@@ -89,6 +89,11 @@ void SimScenarioTarget::setLinkCut(NodeId a, NodeId b, bool cut)
         m_cluster.heal();
 }
 
+void SimScenarioTarget::setOneWayCut(NodeId from, NodeId to)
+{
+    m_cluster.cutOneWay(from, to);
+}
+
 void SimScenarioTarget::healAll()
 {
     m_cluster.heal();

@@ -30,6 +30,7 @@ public:
     void freeze(NodeId id) override;
     void thaw(NodeId id) override;
     void setLinkCut(NodeId a, NodeId b, bool cut) override;
+    void setOneWayCut(NodeId from, NodeId to) override;
     void healAll() override;
     void setNetworkFaults(std::optional<NodeId> node, int delayMs, int jitterMs, double loss) override;
     void setTiming(int heartbeatMs, int electionTimeoutMinMs, int electionTimeoutMaxMs) override;

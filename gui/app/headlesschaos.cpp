@@ -1,12 +1,12 @@
 #include "headlesschaos.h"
 
 #include "cluster/chaosclients.h"
+#include "cluster/chaosrun.h"
 #include "cluster/clientsession.h"
 #include "cluster/clustercontroller.h"
 #include "cluster/controllertarget.h"
 #include "model/clienthistory.h"
 #include "node/nodeoptions.h"
-#include "scenario/nemesis.h"
 #include "scenario/scenariorunner.h"
 
 #include "check/historyjson.h"
@@ -42,18 +42,12 @@ HeadlessChaos::HeadlessChaos(GuiOptions options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
     , m_seed(m_options.seed.value_or(QRandomGenerator::global()->bounded(1'000'000'000U)))
-    , m_scenario(std::make_unique<scenario::Scenario>())
 { }
 
 HeadlessChaos::~HeadlessChaos() = default;
 
 std::optional<int> HeadlessChaos::start()
 {
-    scenario::NemesisOptions nemesis;
-    nemesis.seed = m_seed;
-    nemesis.seconds = m_options.chaosSeconds;
-    nemesis.nodes = m_options.nodeCount;
-    *m_scenario = scenario::nemesisScenario(nemesis);
     m_controller = new ClusterController(this);
     if (const QString error =
             m_controller->startLocal(m_options.nodeCount, m_options.workspaceDir, ProtocolOptions{});
@@ -95,18 +89,14 @@ void HeadlessChaos::waitForNodes(qint64 remainingMs)
 
 void HeadlessChaos::play()
 {
-    std::vector<NodeId> nodes;
-    for (const NodeClient *client : m_controller->clients())
-        nodes.push_back(client->id());
-    m_clients = new ChaosClients(m_controller->clientSession(), nodes, m_options.chaosClients, m_seed, this);
-    m_runner = new scenario::ScenarioRunner(*m_scenario, m_target, this);
-    m_runner->setPauses(scenario::ScenarioRunner::Pauses::Skip);
-    m_runner->setStopOnFailure(false);
+    m_run = new ChaosRun(m_controller, m_target,
+                         ChaosRun::Options{m_seed, m_options.chaosSeconds, m_options.chaosClients}, this);
+    m_clients = m_run->clients();
     auto started = std::make_shared<QElapsedTimer>();
     started->start();
-    connect(m_runner, &scenario::ScenarioRunner::stepFinished, this,
+    connect(m_run->runner(), &scenario::ScenarioRunner::stepFinished, this,
             [this, started](int index, const scenario::StepResult &result) {
-                const scenario::Step &step = m_scenario->steps[std::size_t(index)];
+                const scenario::Step &step = m_run->scenario().steps[std::size_t(index)];
                 if (isFault(step))
                     ++m_faults;
                 if (result.verdict == scenario::StepResult::Verdict::Failed)
@@ -122,9 +112,8 @@ void HeadlessChaos::play()
                     line += QStringLiteral(" (FAILED)");
                 print(line);
             });
-    connect(m_runner, &scenario::ScenarioRunner::finished, this, &HeadlessChaos::faultsOver);
-    m_clients->start();
-    m_runner->start();
+    connect(m_run->runner(), &scenario::ScenarioRunner::finished, this, &HeadlessChaos::faultsOver);
+    m_run->start();
 }
 
 void HeadlessChaos::faultsOver(bool everyStepHeld)

@@ -1,7 +1,7 @@
 #pragma once
 
-// `raftlab --headless --chaos SECONDS`: real nodes, concurrent clients doing put / get / cas on a few
-// keys, and the seeded nemesis (engine/scenario/nemesis.h) breaking things for SECONDS. Then it heals,
+// `raftlab --headless --chaos SECONDS`: real nodes and a ChaosRun (concurrent clients doing put / get /
+// cas on a few keys, the seeded nemesis breaking things for SECONDS). Then it heals,
 // waits for the cluster to converge and checks what a Jepsen user would: the client history is
 // linearizable, every acknowledged write is on every node, the committed logs agree, and the live
 // safety monitor saw no violation. Exit 0 when all hold, 1 otherwise; the seed is printed either way.
@@ -15,12 +15,9 @@
 namespace raftlab {
 
 class ChaosClients;
+class ChaosRun;
 class ClusterController;
 class ControllerTarget;
-namespace scenario {
-class ScenarioRunner;
-struct Scenario;
-} // namespace scenario
 
 class HeadlessChaos final : public QObject
 {
@@ -55,11 +52,10 @@ private:
 
     GuiOptions m_options;
     quint64 m_seed = 0;
-    std::unique_ptr<scenario::Scenario> m_scenario;
     ClusterController *m_controller = nullptr; // child
     ControllerTarget *m_target = nullptr; // child
-    scenario::ScenarioRunner *m_runner = nullptr; // child
-    ChaosClients *m_clients = nullptr; // child
+    ChaosRun *m_run = nullptr; // child
+    ChaosClients *m_clients = nullptr; // m_run's
     int m_faults = 0;
     bool m_stepsHeld = true;
 };

@@ -401,10 +401,11 @@ void MainWindow::buildHistory()
     QMenu *history = menuBar()->addMenu(tr("&History"));
     history->addAction(m_chaosAction);
     history->addSeparator();
-    history->addAction(tr("&Check the history"), this, [this] { m_controller->checkHistory(); });
+    history->addAction(tr("&Check the history"), this, [this] { m_controller->checkHistoryInBackground(); });
     history->addAction(tr("&Export history (JSON Lines)…"), this, &MainWindow::exportHistory);
     history->addAction(tr("Export &verdict…"), this, &MainWindow::exportVerdict);
-    connect(m_historyPanel, &HistoryPanel::checkWanted, this, [this] { m_controller->checkHistory(); });
+    connect(m_historyPanel, &HistoryPanel::checkWanted, this,
+            [this] { m_controller->checkHistoryInBackground(); });
     connect(m_historyPanel, &HistoryPanel::exportHistoryWanted, this, &MainWindow::exportHistory);
     connect(m_historyPanel, &HistoryPanel::exportVerdictWanted, this, &MainWindow::exportVerdict);
     connect(m_controller, &ClusterController::safetyViolated, m_safetyBanner, &SafetyBanner::showViolation);
@@ -412,7 +413,7 @@ void MainWindow::buildHistory()
     connect(m_lessons, &LessonSession::changed, this, [this] {
         const bool finished = m_lessons->state() == LessonSession::State::Finished;
         if (finished && !m_lessonChecked && !m_controller->clientHistory()->history().isEmpty())
-            m_controller->checkHistory();
+            m_controller->checkHistoryInBackground();
         m_lessonChecked = finished;
     });
 }
@@ -460,6 +461,8 @@ void MainWindow::connectController()
     connect(m_clusterView, &ClusterView::isolateRequested, controller, &ClusterController::isolate);
     connect(m_clusterView, &ClusterView::transferRequested, controller, &ClusterController::makeLeader);
     connect(m_clusterView, &ClusterView::linkCutRequested, controller, &ClusterController::setLinkCut);
+    connect(m_clusterView, &ClusterView::oneWayCutRequested, controller,
+            [controller](NodeId from, NodeId to) { controller->setOneWayCut(from, to, true); });
 
     connect(controller, &ClusterController::processStateChanged, this,
             [this](NodeId id, ClusterSupervisor::NodeState state) {

@@ -1,9 +1,9 @@
 #include "chaossession.h"
 
 #include "cluster/chaosclients.h"
+#include "cluster/chaosrun.h"
 #include "cluster/clustercontroller.h"
 #include "cluster/controllertarget.h"
-#include "scenario/nemesis.h"
 #include "scenario/scenariorunner.h"
 
 #include <QTimer>
@@ -14,33 +14,18 @@ ChaosSession::ChaosSession(ClusterController *controller, QObject *parent)
     : QObject(parent)
     , m_controller(controller)
     , m_target(new ControllerTarget(controller, this))
-    , m_scenario(std::make_unique<scenario::Scenario>())
 { }
 
 ChaosSession::~ChaosSession() = default;
 
 void ChaosSession::start(quint64 seed, int clients)
 {
-    if (m_running)
-        return;
-    std::vector<NodeId> nodes;
-    for (const NodeClient *client : m_controller->clients())
-        nodes.push_back(client->id());
-    if (nodes.empty())
+    if (m_running || m_controller->clients().isEmpty())
         return;
     m_seed = seed;
-    scenario::NemesisOptions options;
-    options.seed = seed;
-    options.seconds = nemesisSeconds;
-    options.nodes = int(nodes.size());
-    *m_scenario = scenario::nemesisScenario(options);
-    delete m_runner;
-    delete m_clients;
-    m_runner = new scenario::ScenarioRunner(*m_scenario, m_target, this);
-    m_runner->setPauses(scenario::ScenarioRunner::Pauses::Skip);
-    m_runner->setStopOnFailure(false);
-    m_clients = new ChaosClients(m_controller->clientSession(), nodes, clients, seed, this);
-    connect(m_clients, &ChaosClients::drained, this, &ChaosSession::checkOnce);
+    delete m_run;
+    m_run = new ChaosRun(m_controller, m_target, ChaosRun::Options{seed, nemesisSeconds, clients}, this);
+    connect(m_run->clients(), &ChaosClients::drained, this, &ChaosSession::checkOnce);
     m_running = true;
     m_checkPending = false;
     Q_EMIT runningChanged(true);
@@ -48,8 +33,7 @@ void ChaosSession::start(quint64 seed, int clients)
                                           tr("Chaos on (seed %1): random faults and concurrent clients until "
                                              "you switch it off.")
                                               .arg(seed));
-    m_clients->start();
-    m_runner->start();
+    m_run->start();
 }
 
 void ChaosSession::stop()
@@ -57,7 +41,7 @@ void ChaosSession::stop()
     if (!m_running)
         return;
     m_running = false;
-    m_runner->stop();
+    m_run->runner()->stop();
     healEverything();
     m_controller->model()->addFaultMarker(tr("chaos off"), m_controller->model()->nowUs(),
                                           tr("Chaos off: every fault undone; the history is checked once the "
@@ -65,7 +49,7 @@ void ChaosSession::stop()
     m_checkPending = true;
     Q_EMIT runningChanged(false);
     QTimer::singleShot(drainTimeoutMs, this, &ChaosSession::checkOnce);
-    m_clients->stop(); // drained() now or later
+    m_run->clients()->stop(); // drained() now or later
 }
 
 void ChaosSession::healEverything()
@@ -94,8 +78,9 @@ void ChaosSession::checkOnce()
     if (!m_checkPending)
         return;
     m_checkPending = false;
-    m_controller->checkHistory();
-    Q_EMIT checked();
+    connect(m_controller, &ClusterController::historyChecked, this, &ChaosSession::checked,
+            Qt::SingleShotConnection);
+    m_controller->checkHistoryInBackground();
 }
 
 } // namespace raftlab

@@ -1,10 +1,9 @@
 #pragma once
 
-// ChaosSession: the app's Chaos switch. While on, the seeded nemesis (engine/scenario/nemesis.h) breaks
-// the cluster through the ClusterController — so every fault is a chart marker and a sentence in the
-// feed, as a click would be — and chaos clients put, get and compare-and-swap through the ClientSession,
-// so the History tab fills. Off: the nemesis stops, every fault is undone (killed nodes restarted, frozen
-// ones thawed, links healed, the network cleaned), the clients finish, and the history is checked.
+// ChaosSession: the app's Chaos switch. While on, a ChaosRun breaks the cluster (the seeded nemesis) and
+// its clients fill the History tab. Off: the nemesis stops, every fault is undone (killed nodes
+// restarted, frozen ones thawed, links healed, the network cleaned), the clients finish, and the history
+// is checked (in the background: the verdict arrives with checked()).
 
 #include "core/types.h"
 
@@ -14,13 +13,9 @@
 
 namespace raftlab {
 
-class ChaosClients;
+class ChaosRun;
 class ClusterController;
 class ControllerTarget;
-namespace scenario {
-class ScenarioRunner;
-struct Scenario;
-} // namespace scenario
 
 class ChaosSession final : public QObject
 {
@@ -49,9 +44,7 @@ private:
 
     ClusterController *m_controller;
     ControllerTarget *m_target; // child
-    std::unique_ptr<scenario::Scenario> m_scenario;
-    scenario::ScenarioRunner *m_runner = nullptr; // child, one per run
-    ChaosClients *m_clients = nullptr; // child, one per run
+    ChaosRun *m_run = nullptr; // child, one per run
     bool m_running = false;
     bool m_checkPending = false;
     quint64 m_seed = 0;

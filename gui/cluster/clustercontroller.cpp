@@ -34,7 +34,15 @@ ClusterController::ClusterController(QObject *parent)
     , m_history(new ClientHistory(this))
     , m_session(new ClientSession(m_model, m_history, this))
     , m_load(new LoadGenerator(m_model, m_session, this))
+    , m_check(new BackgroundCheck(this))
 {
+    connect(m_check, &BackgroundCheck::finished, this,
+            [this](const check::CheckReport &report, qsizetype operations) {
+                if (m_checkedGeneration != m_history->generation())
+                    return; // the history was cleared while it was checked
+                m_history->setReport(report, operations);
+                Q_EMIT historyChecked();
+            });
     connect(m_supervisor, &ClusterSupervisor::configChanged, this, &ClusterController::rebuildClients);
     connect(m_supervisor, &ClusterSupervisor::nodeStateChanged, this,
             [this](NodeId id, ClusterSupervisor::NodeState state) {
@@ -321,7 +329,7 @@ QString ClusterController::resetCluster(ProtocolOptions options)
 std::set<NodeId> ClusterController::wantedBlocks(NodeId id) const
 {
     const auto found = m_blocks.find(id);
-    return found == m_blocks.end() ? std::set<NodeId>{} : found->second;
+    return found == m_blocks.end() ? std::set<NodeId>{} : found->second.both;
 }
 
 bool ClusterController::isLinkCut(NodeId a, NodeId b) const
@@ -334,13 +342,35 @@ void ClusterController::setLinkCut(NodeId a, NodeId b, bool cut)
     if (a == b || !client(a) || !client(b))
         return;
     for (const auto &[from, to] : {std::pair{a, b}, std::pair{b, a}}) {
-        if (cut)
-            m_blocks[from].insert(to);
-        else
-            m_blocks[from].erase(to);
+        if (cut) {
+            m_blocks[from].both.insert(to);
+        } else {
+            m_blocks[from].both.erase(to);
+            m_blocks[from].outgoing.erase(to); // healing a link heals its one-way cuts too
+        }
         sendBlocks(from);
     }
     mark((cut ? tr("cut the link %1–%2") : tr("healed the link %1–%2")).arg(a.value).arg(b.value));
+}
+
+bool ClusterController::isOneWayCut(NodeId from, NodeId to) const
+{
+    const auto found = m_blocks.find(from);
+    return found != m_blocks.end() && found->second.outgoing.contains(to);
+}
+
+void ClusterController::setOneWayCut(NodeId from, NodeId to, bool cut)
+{
+    if (from == to || !client(from) || !client(to))
+        return;
+    if (cut)
+        m_blocks[from].outgoing.insert(to);
+    else
+        m_blocks[from].outgoing.erase(to);
+    sendBlocks(from);
+    mark((cut ? tr("cut the link %1→%2 one way") : tr("healed the link %1→%2 one way"))
+             .arg(from.value)
+             .arg(to.value));
 }
 
 void ClusterController::isolate(NodeId id)
@@ -350,8 +380,8 @@ void ClusterController::isolate(NodeId id)
     for (const auto &[peer, peerClient] : m_clients) {
         if (peer == id)
             continue;
-        m_blocks[id].insert(peer);
-        m_blocks[peer].insert(id);
+        m_blocks[id].both.insert(peer);
+        m_blocks[peer].both.insert(id);
         sendBlocks(peer);
     }
     sendBlocks(id);
@@ -371,12 +401,13 @@ void ClusterController::sendBlocks(NodeId id)
     NodeClient *node = client(id);
     if (!node)
         return;
-    QList<NodeId> peers;
-    for (const NodeId peer : wantedBlocks(id))
-        peers.append(peer);
-    node->partition(peers, [this, id](const NodeClient::AdminResult &result) {
-        reportAdmin(id, ClusterController::tr("change its links"), result);
-    });
+    const auto found = m_blocks.find(id);
+    const WantedBlocks wanted = found == m_blocks.end() ? WantedBlocks{} : found->second;
+    node->partition(QList<NodeId>(wanted.both.begin(), wanted.both.end()),
+                    QList<NodeId>(wanted.outgoing.begin(), wanted.outgoing.end()),
+                    [this, id](const NodeClient::AdminResult &result) {
+                        reportAdmin(id, ClusterController::tr("change its links"), result);
+                    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -507,6 +538,20 @@ check::CheckReport ClusterController::checkHistory(std::chrono::milliseconds bud
     m_history->setReport(report, history.size());
     Q_EMIT historyChecked();
     return report;
+}
+
+void ClusterController::checkHistoryInBackground(std::chrono::milliseconds budget)
+{
+    check::CheckOptions options;
+    options.budget = budget;
+    options.shrinkBudget = budget;
+    m_checkedGeneration = m_history->generation();
+    m_check->start(m_history->history(), options);
+}
+
+bool ClusterController::isCheckingHistory() const
+{
+    return m_check->isRunning();
 }
 
 void ClusterController::foldSafety(const QJsonObject &event)

@@ -12,6 +12,7 @@
 
 #include "check/linearizability.h"
 #include "check/safetymonitor.h"
+#include "cluster/backgroundcheck.h"
 #include "cluster/clustersupervisor.h"
 #include "cluster/nodeclient.h"
 #include "model/clustermodel.h"
@@ -99,19 +100,26 @@ public:
     // each other).
     void setLinkCut(NodeId a, NodeId b, bool cut);
     bool isLinkCut(NodeId a, NodeId b) const; // as asked by the user (the nodes confirm via their events)
+    // Cuts (or heals) only what `from` sends to `to`: `to` stops hearing `from`, `from` still hears `to`.
+    void setOneWayCut(NodeId from, NodeId to, bool cut);
+    bool isOneWayCut(NodeId from, NodeId to) const;
     void isolate(NodeId id); // cuts every link of `id`
     void healAll();
     // Asks the leader to hand over to `id`; without a leader, `id` starts an election instead.
     void makeLeader(NodeId id);
     void triggerElection(NodeId id); // POST /admin/timeout
-    // POST /admin/net on `node` (nullopt: every node). Loss 1 with no delay is a one-way cut: the node
-    // still hears every peer, but no peer hears it.
+    // POST /admin/net on `node` (nullopt: every node).
     void setNetworkFaults(std::optional<NodeId> node, int delayMs, int jitterMs, double loss);
     void setTiming(int heartbeatMs, int electionTimeoutMinMs, int electionTimeoutMaxMs); // every node
 
     // --- the client history and safety ---
-    // Checks the history recorded so far (engine/check) and keeps the verdict in clientHistory().
+    // Checks the history recorded so far (engine/check) and keeps the verdict in clientHistory(), now, on
+    // this thread (the headless run and tests).
     check::CheckReport checkHistory(std::chrono::milliseconds budget = std::chrono::seconds(5));
+    // The same in a thread of its own, for the window: historyChecked() says when the verdict is in (a
+    // verdict on a history cleared meanwhile is dropped).
+    void checkHistoryInBackground(std::chrono::milliseconds budget = std::chrono::seconds(5));
+    bool isCheckingHistory() const;
     // Folds one event of a node's stream into the live safety monitor (every stream is fed to it; tests
     // feed recorded ones). A violation leaves a marker on the charts and emits safetyViolated().
     void foldSafety(const QJsonObject &event);
@@ -170,9 +178,16 @@ private:
     ClientHistory *m_history; // child
     ClientSession *m_session; // child
     LoadGenerator *m_load; // child
+    BackgroundCheck *m_check; // child
+    quint64 m_checkedGeneration = 0; // the history's generation the running background check copied
     SafetyMonitor m_safety;
     std::map<NodeId, std::unique_ptr<NodeClient>> m_clients;
-    std::map<NodeId, std::set<NodeId>> m_blocks; // wanted, per node
+    struct WantedBlocks
+    {
+        std::set<NodeId> both; // peers the node drops to and from
+        std::set<NodeId> outgoing; // peers the node only stops sending to (one-way cuts)
+    };
+    std::map<NodeId, WantedBlocks> m_blocks; // wanted, per node
     SpeedSetting m_speed;
     ProtocolOptions m_protocol;
     std::set<NodeId> m_leaving; // removed (committed), tracked until their process ends

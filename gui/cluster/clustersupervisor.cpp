@@ -532,7 +532,10 @@ void ClusterSupervisor::probe(NodeId id)
         probed.probing = false;
         if (probed.state != NodeState::Starting)
             return;
-        const QJsonObject status = QJsonDocument::fromJson(reply->readAll()).object();
+        // A refused probe never opened: its body is read only when the node answered.
+        const QJsonObject status = reply->error() == QNetworkReply::NoError
+            ? QJsonDocument::fromJson(reply->readAll()).object()
+            : QJsonObject();
         if (reply->error() == QNetworkReply::NoError &&
             status.value(QStringLiteral("pid")).toInteger() == process->processId()) {
             probed.ready = true;

@@ -146,6 +146,11 @@ void ControllerTarget::setLinkCut(NodeId a, NodeId b, bool cut)
     m_controller->setLinkCut(a, b, cut);
 }
 
+void ControllerTarget::setOneWayCut(NodeId from, NodeId to)
+{
+    m_controller->setOneWayCut(from, to, true);
+}
+
 void ControllerTarget::healAll()
 {
     m_controller->healAll();

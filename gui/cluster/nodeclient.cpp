@@ -1,5 +1,7 @@
 #include "nodeclient.h"
 
+#include "singleshotrequest.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -17,12 +19,16 @@ namespace {
 Q_LOGGING_CATEGORY(lcNodeClient, "raftlab.gui")
 
 // The body as a JSON object when the node said it is JSON.
-QJsonObject jsonBody(QNetworkReply *reply, const QByteArray &body)
+QJsonObject jsonBody(const QByteArray &contentType, const QByteArray &body)
 {
-    const QByteArray type = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-    if (!type.startsWith("application/json"))
+    if (!contentType.startsWith("application/json"))
         return QJsonObject();
     return QJsonDocument::fromJson(body).object();
+}
+
+QJsonObject jsonBody(QNetworkReply *reply, const QByteArray &body)
+{
+    return jsonBody(reply->header(QNetworkRequest::ContentTypeHeader).toByteArray(), body);
 }
 
 std::optional<qint64> integer(const QJsonObject &json, const QString &key)
@@ -31,6 +37,12 @@ std::optional<qint64> integer(const QJsonObject &json, const QString &key)
     if (!value.isDouble())
         return std::nullopt;
     return value.toInteger();
+}
+
+// What arrived; a refused request never opened, and reading it would only warn.
+QByteArray bodyOf(QNetworkReply *reply)
+{
+    return reply->isOpen() ? reply->readAll() : QByteArray();
 }
 
 int httpStatusOf(QNetworkReply *reply)
@@ -204,7 +216,7 @@ void NodeClient::refreshStatus()
     QNetworkReply *reply = m_network->get(request(QStringLiteral("/status")));
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
-        const QByteArray body = reply->readAll();
+        const QByteArray body = bodyOf(reply);
         const int status = httpStatusOf(reply);
         if (status == 0) {
             Q_EMIT statusFailed(networkFailure(reply));
@@ -233,7 +245,7 @@ void NodeClient::postAdmin(const QString &action, const QJsonObject &body, Admin
     QNetworkReply *reply = m_network->post(post, QJsonDocument(body).toJson(QJsonDocument::Compact));
     connect(reply, &QNetworkReply::finished, this, [this, reply, action, done = std::move(done)] {
         reply->deleteLater();
-        const QByteArray answer = reply->readAll();
+        const QByteArray answer = bodyOf(reply);
         AdminResult result;
         result.httpStatus = httpStatusOf(reply);
         result.json = jsonBody(reply, answer);
@@ -252,12 +264,19 @@ void NodeClient::postAdmin(const QString &action, const QJsonObject &body, Admin
     });
 }
 
-void NodeClient::partition(const QList<NodeId> &blockedPeers, AdminCallback done)
+void NodeClient::partition(const QList<NodeId> &blockedPeers, const QList<NodeId> &outgoingBlockedPeers,
+                           AdminCallback done)
 {
-    QJsonArray peers;
-    for (NodeId peer : blockedPeers)
-        peers.append(qint64(peer.value));
-    postAdmin(QStringLiteral("partition"), QJsonObject{{QStringLiteral("peers"), peers}}, std::move(done));
+    const auto ids = [](const QList<NodeId> &list) {
+        QJsonArray array;
+        for (NodeId peer : list)
+            array.append(qint64(peer.value));
+        return array;
+    };
+    postAdmin(QStringLiteral("partition"),
+              QJsonObject{{QStringLiteral("peers"), ids(blockedPeers)},
+                          {QStringLiteral("outgoing"), ids(outgoingBlockedPeers)}},
+              std::move(done));
 }
 
 void NodeClient::setNetworkFaults(int delayMs, int jitterMs, double loss, AdminCallback done)
@@ -303,40 +322,54 @@ void NodeClient::sendKv(KvMethod method, const QByteArray &key, const QByteArray
         if (name == QLatin1String("timeout_ms")) // the node answers by then: allow it that long, and more
             kv.setTransferTimeout(std::max(requestTimeoutMs(), value.toInt() + 2000 * m_timeScale));
     }
-    if (method == KvMethod::Put)
-        kv.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/octet-stream"));
 
     QElapsedTimer clock;
     clock.start();
-    QNetworkReply *reply = nullptr;
-    switch (method) {
-    case KvMethod::Get:
-        reply = m_network->get(kv);
-        break;
-    case KvMethod::Put:
-        reply = m_network->put(kv, body);
-        break;
-    case KvMethod::Delete:
-        reply = m_network->deleteResource(kv);
-        break;
+    // The node's answer, read from either kind of request.
+    const auto answered = [](KvResult &result, const QByteArray &contentType) {
+        result.json = jsonBody(contentType, result.body);
+        result.index = integer(result.json, QStringLiteral("index"));
+        result.term = integer(result.json, QStringLiteral("term"));
+        result.error = result.json.value(QStringLiteral("error")).toString();
+        result.message = result.json.value(QStringLiteral("message")).toString();
+        if (const auto leader = integer(result.json, QStringLiteral("leader")); leader && *leader > 0)
+            result.leader = NodeId(std::uint32_t(*leader));
+    };
+    if (method != KvMethod::Get) {
+        // A write is sent exactly once (SingleShotRequest): a resend could apply it twice.
+        SingleShotRequest::send(
+            method == KvMethod::Put ? QByteArrayLiteral("PUT") : QByteArrayLiteral("DELETE"), kv.url(),
+            method == KvMethod::Put ? QByteArrayLiteral("application/octet-stream") : QByteArray(), body,
+            kv.transferTimeout(), this,
+            [clock, answered, done = std::move(done)](const SingleShotRequest::Result &answer) {
+                KvResult result;
+                result.latencyUs = clock.nsecsElapsed() / 1000;
+                result.httpStatus = answer.status;
+                result.body = answer.body;
+                if (answer.status == 0) {
+                    result.networkError = answer.error;
+                    result.message = answer.error;
+                    result.neverSent = !answer.sent;
+                } else {
+                    answered(result, answer.contentType);
+                }
+                if (done)
+                    done(result);
+            });
+        return;
     }
-    connect(reply, &QNetworkReply::finished, this, [reply, clock, done = std::move(done)] {
+    QNetworkReply *reply = m_network->get(kv);
+    connect(reply, &QNetworkReply::finished, this, [reply, clock, answered, done = std::move(done)] {
         KvResult result;
         result.latencyUs = clock.nsecsElapsed() / 1000;
         reply->deleteLater();
-        result.body = reply->isOpen() ? reply->readAll() : QByteArray(); // a refused request never opened
+        result.body = bodyOf(reply);
         result.httpStatus = httpStatusOf(reply);
         if (result.httpStatus == 0) {
             result.networkError = networkFailure(reply);
             result.message = result.networkError;
         } else {
-            result.json = jsonBody(reply, result.body);
-            result.index = integer(result.json, QStringLiteral("index"));
-            result.term = integer(result.json, QStringLiteral("term"));
-            result.error = result.json.value(QStringLiteral("error")).toString();
-            result.message = result.json.value(QStringLiteral("message")).toString();
-            if (const auto leader = integer(result.json, QStringLiteral("leader")); leader && *leader > 0)
-                result.leader = NodeId(std::uint32_t(*leader));
+            answered(result, reply->header(QNetworkRequest::ContentTypeHeader).toByteArray());
         }
         if (done)
             done(result);

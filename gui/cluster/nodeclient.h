@@ -95,7 +95,9 @@ public:
     void refreshStatus();
 
     // POST /admin/...: adminFinished(action, ok, message), then `done` if given.
-    void partition(const QList<raftlab::NodeId> &blockedPeers, AdminCallback done = {});
+    // `blockedPeers`: dropped both ways; `outgoingBlockedPeers`: not sent to, still heard (one-way cuts).
+    void partition(const QList<raftlab::NodeId> &blockedPeers,
+                   const QList<raftlab::NodeId> &outgoingBlockedPeers, AdminCallback done = {});
     void setNetworkFaults(int delayMs, int jitterMs, double loss, AdminCallback done = {});
     void setTiming(int heartbeatMs, int electionTimeoutMinMs, int electionTimeoutMaxMs,
                    AdminCallback done = {});

@@ -62,8 +62,8 @@ HistoryOutcome classifyAnswer(const KvRequest &request, const KvResult &result)
         return outcome;
     }
     if (result.httpStatus == 0) {
-        // No answer: it may have reached a leader's log (see KvResult::networkError).
-        outcome.result = OpResult::Unknown;
+        // No answer: it may have reached a leader's log (see KvResult::networkError), unless it never left.
+        outcome.result = result.neverSent ? OpResult::Fail : OpResult::Unknown;
         return outcome;
     }
     if (result.httpStatus >= 400 && result.httpStatus < 500) {
@@ -99,6 +99,11 @@ qint64 ClientHistory::takeClient()
 
 ClientHistory::Ticket ClientHistory::begin(const KvRequest &request)
 {
+    if (m_history.size() >= m_capacity) {
+        if (m_unrecorded++ == 0)
+            Q_EMIT changed(); // the History tab says from now on that it is full
+        return Ticket{-1, m_generation};
+    }
     check::Operation operation;
     operation.client = takeClient();
     operation.kind = kindOf(request.operation);
@@ -119,7 +124,9 @@ void ClientHistory::finish(Ticket ticket, const KvRequest &request, const KvResu
     if (ticket.generation != m_generation || id < 0 || id >= m_history.size() || m_history.at(id).completeUs)
         return; // cleared since it left
     const qint64 now = std::max(nowUs(), m_history.at(id).invokeUs);
-    const HistoryOutcome outcome = classifyAnswer(request, result);
+    HistoryOutcome outcome = classifyAnswer(request, result);
+    if (m_unrecorded > 0 && request.operation != KvOperation::Put && request.operation != KvOperation::Delete)
+        outcome.result = OpResult::Unknown; // it may have seen a write the history does not hold
     switch (outcome.result) {
     case OpResult::Ok:
         if (request.operation == KvOperation::Get)
@@ -146,6 +153,7 @@ void ClientHistory::clear()
     ++m_generation;
     m_busy.clear();
     m_clientCount = 0;
+    m_unrecorded = 0;
     m_startUs = nowUs();
     m_report.reset();
     m_checkedOperations = 0;
@@ -164,6 +172,17 @@ QString ClientHistory::verdictText() const
 {
     if (!m_report)
         return tr("Not checked yet.");
+    QString text = verdictOfReport();
+    if (m_unrecorded > 0)
+        text += QLatin1Char('\n') +
+            tr("The history is full: it holds the first %1 operations; %2 later requests were not recorded.")
+                .arg(m_history.size())
+                .arg(m_unrecorded);
+    return text;
+}
+
+QString ClientHistory::verdictOfReport() const
+{
     const check::CheckReport &report = *m_report;
     switch (report.verdict) {
     case check::CheckReport::Verdict::Linearizable:

@@ -43,6 +43,9 @@ public:
     using Id = check::History::Id;
     using Clock = std::function<qint64()>; // microseconds, monotonic
 
+    // How many operations it keeps: ample for a long chaos run, and what Check decides in seconds.
+    static constexpr qsizetype defaultCapacity = 250'000;
+
     explicit ClientHistory(QObject *parent = nullptr);
 
     // The clock of the nodes' t_us by default, so that the History tab and the charts share one time axis.
@@ -62,7 +65,16 @@ public:
     qsizetype size() const { return m_history.size(); }
     int clientCount() const { return m_clientCount; }
     qint64 startUs() const { return m_startUs; } // when recording began (clear())
+    quint64 generation() const { return m_generation; } // counts clear()s
     void clear(); // a new cluster: its keys start absent
+
+    // Once `capacity` operations are recorded, later requests are not (begin() hands out an empty ticket):
+    // the history stays the operations invoked before it filled, which is a history the checker can
+    // judge soundly as long as no read in it may have seen a later write: so a get or a cas that
+    // completes after the history filled is recorded as unknown.
+    void setCapacity(qsizetype capacity) { m_capacity = capacity; }
+    qsizetype capacity() const { return m_capacity; }
+    qsizetype unrecorded() const { return m_unrecorded; } // requests left out since the history filled
 
     // The checker's verdict on the history as it was when checked, and how many operations that was.
     void setReport(const check::CheckReport &report, qsizetype checkedOperations);
@@ -77,6 +89,7 @@ Q_SIGNALS:
 
 private:
     qint64 takeClient();
+    QString verdictOfReport() const;
 
     Clock m_clock;
     check::History m_history;
@@ -84,6 +97,8 @@ private:
     int m_clientCount = 0;
     quint64 m_generation = 0;
     qint64 m_startUs = 0;
+    qsizetype m_capacity = defaultCapacity;
+    qsizetype m_unrecorded = 0;
     std::optional<check::CheckReport> m_report;
     qsizetype m_checkedOperations = 0;
 };

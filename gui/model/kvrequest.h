@@ -43,9 +43,11 @@ struct KvResult
     std::optional<NodeId> leader; // "leader" of a 503, when the node knows one
     qint64 latencyUs = 0; // from sending the request to the whole answer
     // Empty when an HTTP answer arrived. Without an answer the request may still have reached a node,
-    // even when the last error is "connection refused": Qt resends a request whose kept-alive
-    // connection closed, so a refused resend can follow a first send that arrived.
+    // unless `neverSent`.
     QString networkError;
+    // A write whose connection was refused: not a byte of it left, so it certainly never reached a log.
+    // (Writes are sent exactly once; a read goes through Qt, which may resend it, and never sets this.)
+    bool neverSent = false;
 
     bool ok() const { return httpStatus >= 200 && httpStatus < 300; }
 };

@@ -92,6 +92,11 @@ void LogMirror::resync(LogIndex first, LogIndex last, Term lastTerm, LogIndex sn
     if (const LogCell *tail = entry(last); tail && tail->term != lastTerm) {
         m_cells.clear(); // the node's log is not the one mirrored here (new data dir)
         m_first = last.next();
+    } else if (!tail) {
+        // The node's last entry is not mirrored, so nothing anchors the uncommitted cells: while the stream
+        // was down (a restart, a reconnection) a new leader may have replaced them, and the truncation
+        // was never seen here. Only entries known committed cannot have changed.
+        dropAfter(m_commitIndex);
     }
     m_lastIndex = last;
     m_lastTerm = lastTerm;

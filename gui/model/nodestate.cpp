@@ -223,6 +223,7 @@ void NodeState::foldMembership(const QJsonObject &event)
 void NodeState::foldLabConditions(const QJsonObject &event)
 {
     blockedPeers = idList(event.value("blocked_peers"_L1));
+    outgoingBlockedPeers = idList(event.value("outgoing_blocked_peers"_L1));
     heartbeatMs = int(eventfield::integer(event, "heartbeat_ms"_L1));
     const QJsonArray timeout = event.value("election_timeout_ms"_L1).toArray();
     electionTimeoutMinMs = timeout.size() == 2 ? int(timeout.at(0).toInteger()) : 0;

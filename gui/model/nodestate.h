@@ -64,6 +64,7 @@ struct NodeState
     std::vector<NodeId> members; // the voters of the configuration in force on this node
     std::vector<NodeId> learners; // members that receive the log but do not vote until promoted
     std::vector<NodeId> blockedPeers; // peers whose Raft traffic this node drops (POST /admin/partition)
+    std::vector<NodeId> outgoingBlockedPeers; // peers it does not send to, while it still hears them
     std::vector<FollowerProgress> followers; // while leader
     ElectionTally votes;
     // The latest PreVote or RequestVote this node received from each candidate: the term it asked for.

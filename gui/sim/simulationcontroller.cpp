@@ -506,6 +506,14 @@ void SimulationController::setLinkCut(NodeId a, NodeId b, bool cut)
         apply(sim::Choice{.kind = sim::Choice::Kind::Cut, .node = from, .peer = to, .oneWay = true});
 }
 
+bool SimulationController::cutOneWay(NodeId from, NodeId to)
+{
+    return apply(sim::Choice{.kind = sim::Choice::Kind::Cut, .node = from, .peer = to, .oneWay = true},
+                 tr("You cut the link %1 → %2 one way: node %2 no longer hears node %1.")
+                     .arg(from.value)
+                     .arg(to.value));
+}
+
 bool SimulationController::heal()
 {
     return apply(sim::Choice{.kind = sim::Choice::Kind::Heal}, tr("You healed all links."));

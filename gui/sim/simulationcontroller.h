@@ -95,6 +95,7 @@ public:
     bool thaw(NodeId node);
     bool isolate(NodeId node);
     void setLinkCut(NodeId a, NodeId b, bool cut);
+    bool cutOneWay(NodeId from, NodeId to); // `to` stops hearing `from`
     bool heal();
     bool transferLeadership(NodeId to); // without a leader: `to` runs for election
     bool put(const QString &key, const QString &value); // at the leader

@@ -60,7 +60,37 @@ private Q_SLOTS:
     void concurrentRequestsTakeDistinctClients();
     void aRequestFromBeforeAClearCompletesNothing();
     void theHistoryIsWrittenAsJsonLines();
+    void aFullHistoryRecordsNoMoreAndItsReadsTurnUnknown();
 };
+
+void TestClientHistory::aFullHistoryRecordsNoMoreAndItsReadsTurnUnknown()
+{
+    ClientHistory history;
+    history.setCapacity(3);
+    const auto put = history.begin(request(KvOperation::Put));
+    const auto get = history.begin(request(KvOperation::Get));
+    const auto cas = history.begin(request(KvOperation::Cas));
+    QCOMPARE(history.size(), 3);
+    QCOMPARE(history.unrecorded(), 0);
+    const auto late = history.begin(request(KvOperation::Put)); // full: left out
+    QCOMPARE(late.id, ClientHistory::Id(-1));
+    QCOMPARE(history.size(), 3);
+    QCOMPARE(history.unrecorded(), 1);
+    history.finish(late, request(KvOperation::Put), http(200)); // finishes nothing
+    // The read and the cas may have seen the write that was left out: they constrain nothing now. The put
+    // that completed is still true.
+    history.finish(put, request(KvOperation::Put), http(200));
+    history.finish(get, request(KvOperation::Get), http(200, {}, "w"));
+    history.finish(cas, request(KvOperation::Cas), http(200));
+    QCOMPARE(history.history().at(put.id).result, OpResult::Ok);
+    QCOMPARE(history.history().at(get.id).result, OpResult::Unknown);
+    QCOMPARE(history.history().at(cas.id).result, OpResult::Unknown);
+    history.setReport(check::CheckReport{}, history.size());
+    QVERIFY2(history.verdictText().contains(QStringLiteral("1 later requests were not recorded")),
+             qPrintable(history.verdictText()));
+    history.clear();
+    QCOMPARE(history.unrecorded(), 0);
+}
 
 void TestClientHistory::writesAreClassifiedHonestly_data()
 {
@@ -85,10 +115,12 @@ void TestClientHistory::writesAreClassifiedHonestly_data()
             << int(op) << http(500, error("internal")) << int(OpResult::Unknown);
         QTest::newRow(name + " no answer after sending")
             << int(op) << noAnswer(false) << int(OpResult::Unknown);
-        // Qt resends a request whose kept-alive connection closed (a node killed after it took the request):
-        // the refused resend says nothing about the first send. A chaos run caught "fail" here being read
-        // back.
+        // A refused connection alone says nothing when the request may have been sent before (a resend);
+        // only a write that certainly never left (NodeClient sends writes once) failed.
         QTest::newRow(name + " connection refused") << int(op) << noAnswer(true) << int(OpResult::Unknown);
+        KvResult neverSent = noAnswer(true);
+        neverSent.neverSent = true;
+        QTest::newRow(name + " never sent") << int(op) << neverSent << int(OpResult::Fail);
     }
 }
 

@@ -126,6 +126,7 @@ private Q_SLOTS:
     void queueShedsMessagesWhenTheUiFallsBehind();
     void logMirrorKeepsTheNewestEntries();
     void restartedNodesLogComesFromItsStatusAndLogMatching();
+    void uncommittedCellsReplacedUnseenAreNotKept();
     void followerProgressFollowsTheLeadersReport();
     void chartWindowSlides();
     void ringBufferWrapsAndPops();
@@ -839,6 +840,28 @@ void TestClusterModel::restartedNodesLogComesFromItsStatusAndLogMatching()
     QVERIFY(late.fillFrom(*model.log(id(1))));
     QCOMPARE(late.firstMirroredIndex(), LogIndex(1));
     QVERIFY(!late.hasGaps());
+}
+
+void TestClusterModel::uncommittedCellsReplacedUnseenAreNotKept()
+{
+    using testing::entries;
+    // Node 3 mirrored 1-6 of term 2, 3 of them committed. While its stream was down a leader of term 3
+    // replaced 5-6 and appended up to 8; the truncation was never seen. Its next state event says only
+    // "last 8, term 3": the cells past the commit index must go, and come back from a log that agrees.
+    LogMirror stale;
+    stale.append(LogIndex(1), entries(1, 6, 2));
+    stale.setCommitIndex(LogIndex(3));
+    stale.resync(LogIndex(1), LogIndex(8), Term(3), LogIndex(0));
+    QVERIFY(stale.entry(LogIndex(3)));
+    QVERIFY(!stale.entry(LogIndex(5)));
+    LogMirror leader;
+    leader.append(LogIndex(1), entries(1, 4, 2));
+    leader.append(LogIndex(5), entries(5, 4, 3));
+    QVERIFY(stale.fillFrom(leader));
+    for (std::uint64_t index = 1; index <= 8; ++index) {
+        QVERIFY(stale.entry(LogIndex(index)));
+        QCOMPARE(stale.entry(LogIndex(index))->term, leader.entry(LogIndex(index))->term);
+    }
 }
 
 void TestClusterModel::followerProgressFollowsTheLeadersReport()

@@ -32,6 +32,7 @@ private Q_SLOTS:
     void startsAClusterTheModelSees();
     void speedTableKeepsElectionsAway();
     void cutAndHealReachBothEnds();
+    void aOneWayCutReachesOnlyTheSendingEnd();
     void isolateAndHealAll();
     void killAndRestartThroughTheController();
     void restartedLeaderIsDrawnFromItsNewProcess();
@@ -138,6 +139,27 @@ void TestController::cutAndHealReachBothEnds()
     QVERIFY(!m_controller->isLinkCut(a, b));
     QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(a).value(u"blocked_peers")).isEmpty(), deadlineMs);
     QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(b).value(u"blocked_peers")).isEmpty(), deadlineMs);
+}
+
+void TestController::aOneWayCutReachesOnlyTheSendingEnd()
+{
+    start(3);
+    const NodeId from(1), to(3);
+    m_controller->setOneWayCut(from, to, true);
+    QVERIFY(m_controller->isOneWayCut(from, to));
+    QVERIFY(!m_controller->isOneWayCut(to, from));
+    QVERIFY(!m_controller->isLinkCut(from, to));
+    QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(from).value(u"outgoing_blocked_peers")) == QList<qint64>{3},
+                             deadlineMs);
+    QCOMPARE(idsIn(statusOf(from).value(u"blocked_peers")), QList<qint64>{});
+    QCOMPARE(idsIn(statusOf(to).value(u"outgoing_blocked_peers")), QList<qint64>{});
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_controller->model()->node(from)->outgoingBlockedPeers == std::vector<NodeId>{to}, deadlineMs);
+
+    // Healing the link heals its one-way cut too.
+    m_controller->setLinkCut(to, from, false);
+    QVERIFY(!m_controller->isOneWayCut(from, to));
+    QTRY_VERIFY_WITH_TIMEOUT(idsIn(statusOf(from).value(u"outgoing_blocked_peers")).isEmpty(), deadlineMs);
 }
 
 void TestController::isolateAndHealAll()

@@ -354,11 +354,13 @@ void TestSupervisor::partitionBlocksPeersOnBothEnds()
     QSignalSpy finished1(one, &NodeClient::adminFinished);
     QSignalSpy finished2(two, &NodeClient::adminFinished);
     std::optional<NodeClient::AdminResult> result1;
-    one->partition(ids({2}), [&](const NodeClient::AdminResult &result) { result1 = result; });
-    two->partition(ids({1}));
+    // Node 1 also stops sending to node 3, while it still hears it: a one-way cut of the link 1→3.
+    one->partition(ids({2}), ids({3}), [&](const NodeClient::AdminResult &result) { result1 = result; });
+    two->partition(ids({1}), {});
     QTRY_VERIFY_WITH_TIMEOUT(result1.has_value(), changeMs);
     QVERIFY2(result1->ok, qPrintable(result1->message));
     QCOMPARE(result1->json.value(QStringLiteral("blocked_peers")).toArray(), QJsonArray{2});
+    QCOMPARE(result1->json.value(QStringLiteral("outgoing_blocked_peers")).toArray(), QJsonArray{3});
     QTRY_COMPARE_WITH_TIMEOUT(finished2.size(), 1, changeMs);
     QCOMPARE(finished2.at(0).at(0).toString(), QStringLiteral("partition"));
     QVERIFY(finished2.at(0).at(1).toBool());
@@ -374,15 +376,23 @@ void TestSupervisor::partitionBlocksPeersOnBothEnds()
              QJsonArray{2});
     QCOMPARE(status2.at(0).at(0).toJsonObject().value(QStringLiteral("blocked_peers")).toArray(),
              QJsonArray{1});
+    QCOMPARE(status1.at(0).at(0).toJsonObject().value(QStringLiteral("outgoing_blocked_peers")).toArray(),
+             QJsonArray{3});
 
     // Healing: an empty list.
     std::optional<NodeClient::AdminResult> healed;
-    one->partition({}, [&](const NodeClient::AdminResult &result) { healed = result; });
+    one->partition({}, {}, [&](const NodeClient::AdminResult &result) { healed = result; });
     QTRY_VERIFY_WITH_TIMEOUT(healed.has_value(), changeMs);
     QVERIFY(healed->ok);
     one->refreshStatus();
     QTRY_COMPARE_WITH_TIMEOUT(status1.size(), 2, changeMs);
     QVERIFY(status1.at(1).at(0).toJsonObject().value(QStringLiteral("blocked_peers")).toArray().isEmpty());
+    QVERIFY(status1.at(1)
+                .at(0)
+                .toJsonObject()
+                .value(QStringLiteral("outgoing_blocked_peers"))
+                .toArray()
+                .isEmpty());
 }
 
 void TestSupervisor::keyValueRoundTripThroughAFollower()

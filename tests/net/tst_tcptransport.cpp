@@ -25,6 +25,7 @@ class TestTcpTransport : public QObject
 private Q_SLOTS:
     void messagesArriveWithTheirTraceIds();
     void blockedPeerDropsBothWays();
+    void anOutgoingBlockCutsOneLinkOneWay();
     void injectedLossAndDelay();
     void strangersAndGarbageCloseOnlyTheirConnection();
     void framesBeforeTheHelloAreSmall();
@@ -212,6 +213,33 @@ void TestTcpTransport::blockedPeerDropsBothWays()
     pair.a->send(heartbeat(NodeId(1), NodeId(2), 2));
     QTRY_COMPARE_WITH_TIMEOUT(receivedAtB.count(), 1, 10000);
     QCOMPARE(droppedAtB.count(), 0);
+}
+
+void TestTcpTransport::anOutgoingBlockCutsOneLinkOneWay()
+{
+    Pair pair = makePair();
+    QVERIFY(pair.a->start().isEmpty());
+    QVERIFY(pair.b->start().isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(pair.a->isConnectedTo(NodeId(2)) && pair.b->isConnectedTo(NodeId(1)), 10000);
+    QSignalSpy droppedAtA(pair.a.get(), &TcpTransport::messageDropped);
+    QSignalSpy receivedAtA(pair.a.get(), &TcpTransport::messageReceived);
+    QSignalSpy receivedAtB(pair.b.get(), &TcpTransport::messageReceived);
+
+    pair.a->setOutgoingBlockedPeers({NodeId(2)}); // A no longer sends to B ...
+    QCOMPARE(pair.a->outgoingBlockedPeers(), std::set<NodeId>{NodeId(2)});
+    QVERIFY(pair.a->blockedPeers().empty());
+    pair.a->send(heartbeat(NodeId(1), NodeId(2), 1));
+    QCOMPARE(droppedAtA.count(), 1);
+    QCOMPARE(droppedAtA.first().at(2).value<DropReason>(), DropReason::Partitioned);
+    QCOMPARE(droppedAtA.first().at(3).value<Direction>(), Direction::Outgoing);
+    pair.b->send(heartbeat(NodeId(2), NodeId(1), 1)); // ... but still hears it
+    QTRY_COMPARE_WITH_TIMEOUT(receivedAtA.count(), 1, 10000);
+    QCOMPARE(droppedAtA.count(), 1);
+    QCOMPARE(receivedAtB.count(), 0);
+
+    pair.a->setOutgoingBlockedPeers({}); // healed
+    pair.a->send(heartbeat(NodeId(1), NodeId(2), 2));
+    QTRY_COMPARE_WITH_TIMEOUT(receivedAtB.count(), 1, 10000);
 }
 
 void TestTcpTransport::injectedLossAndDelay()

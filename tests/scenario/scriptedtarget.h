@@ -70,10 +70,16 @@ public:
         else
             cuts.erase(link);
     }
+    void setOneWayCut(NodeId from, NodeId to) override
+    {
+        act(QStringLiteral("cut %1->%2").arg(from.value).arg(to.value));
+        oneWayCuts.insert({from.value, to.value});
+    }
     void healAll() override
     {
         act(QStringLiteral("heal"));
         cuts.clear();
+        oneWayCuts.clear();
     }
     void setNetworkFaults(std::optional<NodeId> id, int delayMs, int jitterMs, double loss) override
     {
@@ -175,6 +181,7 @@ public:
 
     QStringList actions;
     std::set<std::pair<std::uint32_t, std::uint32_t>> cuts;
+    std::set<std::pair<std::uint32_t, std::uint32_t>> oneWayCuts; // (from, to)
     std::set<std::uint32_t> faultyNetworks; // node ids with delay or loss (0: all)
     ClientAnswer nextWriteAnswer = answerOf(ClientAnswer::Outcome::Ok);
     int writeLatencyMs = 5;

@@ -63,6 +63,7 @@ private Q_SLOTS:
     void theSeedDecidesTheSchedule();
     void aMinorityAtMostIsDownAndTheEndIsWhole_data();
     void aMinorityAtMostIsDownAndTheEndIsWhole();
+    void oneWayCutsCutSingleLinks();
 };
 
 void TestNemesis::theSeedDecidesTheSchedule()
@@ -116,7 +117,25 @@ void TestNemesis::aMinorityAtMostIsDownAndTheEndIsWhole()
         QVERIFY2(node.running && !node.frozen, qPrintable(QString::number(node.id.value)));
     }
     QVERIFY(target.cuts.empty());
+    QVERIFY(target.oneWayCuts.empty());
     QVERIFY(target.faultyNetworks.empty());
+}
+
+void TestNemesis::oneWayCutsCutSingleLinks()
+{
+    // A one-way cut is one link in one direction, not a node that loses everything it sends.
+    int oneWay = 0;
+    for (int seed = 1; seed <= 10; ++seed) {
+        for (const Step &step : nemesisScenario(NemesisOptions{.seed = std::uint64_t(seed)}).steps) {
+            if (const auto *cut = std::get_if<Cut>(&step.action); cut && cut->oneWay) {
+                ++oneWay;
+                QVERIFY(cut->a.id != cut->b.id);
+            }
+            if (const auto *net = std::get_if<NetFaults>(&step.action))
+                QVERIFY2(net->loss < 1.0, qPrintable(step.verb));
+        }
+    }
+    QVERIFY2(oneWay > 0, "no one-way cut in ten schedules");
 }
 
 QTEST_GUILESS_MAIN(TestNemesis)

@@ -15,6 +15,7 @@ class TestScenario : public QObject
 
 private Q_SLOTS:
     void parsesEveryStepOfTheFormat();
+    void parsesAOneWayCut();
     void parsesSimulationOnlySteps();
     void labelsNameNodesWritesAndTerms();
     void parsesMembershipStepsAndExpectations();
@@ -110,6 +111,17 @@ void TestScenario::parsesEveryStepOfTheFormat()
     QVERIFY(!cas.ifAbsent);
     QCOMPARE(std::get<Focus>(s.steps[19].action).logIndex, std::optional<std::uint64_t>(4));
     QCOMPARE(std::get<Load>(s.steps[20].action).ratePerSecond, 50);
+}
+
+void TestScenario::parsesAOneWayCut()
+{
+    const Scenario s = parsed(R"({"title":"x","steps":[{"do":"cut","from":1,"to":"leader"}]})");
+    const auto &cut = std::get<Cut>(s.steps[0].action);
+    QVERIFY(cut.oneWay);
+    QCOMPARE(cut.a, NodeRef::byId(NodeId(1)));
+    QVERIFY(cut.b.kind == NodeRef::Kind::Leader);
+    QVERIFY(!std::get<Cut>(parsed(R"({"title":"x","steps":[{"do":"cut","between":[1,2]}]})").steps[0].action)
+                 .oneWay);
 }
 
 void TestScenario::parsesSimulationOnlySteps()
@@ -244,6 +256,11 @@ void TestScenario::refusesBadFiles_data()
                                << QStringLiteral("field 'groups'");
     QTest::newRow("cut to itself") << QByteArray(R"({"title":"x","steps":[{"do":"cut","between":[2,2]}]})")
                                    << QStringLiteral("field 'between'");
+    QTest::newRow("one-way cut to itself")
+        << QByteArray(R"({"title":"x","steps":[{"do":"cut","from":2,"to":2}]})")
+        << QStringLiteral("field 'to'");
+    QTest::newRow("one-way cut without to")
+        << QByteArray(R"({"title":"x","steps":[{"do":"cut","from":2}]})") << QStringLiteral("field 'to'");
     QTest::newRow("loss above one") << QByteArray(R"({"title":"x","steps":[{"do":"net","loss":2}]})")
                                     << QStringLiteral("field 'loss'");
     QTest::newRow("timing inverted")

@@ -33,6 +33,13 @@ bool blocks(const NodeState *state, NodeId peer)
         std::find(state->blockedPeers.begin(), state->blockedPeers.end(), peer) != state->blockedPeers.end();
 }
 
+bool mutes(const NodeState *state, NodeId peer)
+{
+    return state &&
+        std::find(state->outgoingBlockedPeers.begin(), state->outgoingBlockedPeers.end(), peer) !=
+        state->outgoingBlockedPeers.end();
+}
+
 QString rateText(double perSecond)
 {
     if (perSecond >= 1000)
@@ -288,8 +295,24 @@ void ClusterView::toggleLink(NodeId a, NodeId b)
 {
     if (a == b)
         return;
-    const bool anyBlock = blocks(m_model->node(a), b) || blocks(m_model->node(b), a);
+    const bool anyBlock = blocks(m_model->node(a), b) || blocks(m_model->node(b), a) ||
+        mutes(m_model->node(a), b) || mutes(m_model->node(b), a);
     Q_EMIT linkCutRequested(a, b, !anyBlock);
+}
+
+void ClusterView::fillLinkMenu(QMenu &menu, NodeId a, NodeId b)
+{
+    for (const auto &[from, to] : {std::pair{a, b}, std::pair{b, a}}) {
+        QAction *action = menu.addAction(
+            tr("Cut one way: %1 → %2 (node %2 stops hearing node %1)").arg(from.value).arg(to.value));
+        action->setEnabled(!mutes(m_model->node(from), to) && !blocks(m_model->node(from), to));
+        connect(action, &QAction::triggered, this, [this, from, to] { Q_EMIT oneWayCutRequested(from, to); });
+    }
+    const bool anyBlock = blocks(m_model->node(a), b) || blocks(m_model->node(b), a) ||
+        mutes(m_model->node(a), b) || mutes(m_model->node(b), a);
+    QAction *toggle = menu.addAction(anyBlock ? tr("Heal the link %1–%2").arg(a.value).arg(b.value)
+                                              : tr("Cut the link %1–%2 both ways").arg(a.value).arg(b.value));
+    connect(toggle, &QAction::triggered, this, [this, a, b] { toggleLink(a, b); });
 }
 
 void ClusterView::setLegendVisible(bool visible)
@@ -332,6 +355,12 @@ QString ClusterView::linkRateLabel(NodeId a, NodeId b) const
 {
     const LinkItem *link = linkBetween(a, b);
     return link ? link->appearance().rateLabel : QString();
+}
+
+const LinkAppearance *ClusterView::linkAppearance(NodeId a, NodeId b) const
+{
+    const LinkItem *link = linkBetween(a, b);
+    return link ? &link->appearance() : nullptr;
 }
 
 bool ClusterView::isLinkDrawnCut(NodeId a, NodeId b) const
@@ -422,6 +451,12 @@ void ClusterView::rebuildRing()
             auto *link = new LinkItem(ids[i], ids[j], m_layout.position(ids[i]), m_layout.position(ids[j]),
                                       m_layout.nodeRadius(), &m_theme,
                                       [this](NodeId a, NodeId b) { toggleLink(a, b); });
+            link->setMenuHandler([this](NodeId a, NodeId b, QPoint screenPos) {
+                QMenu menu(this);
+                menu.setFont(window()->font());
+                fillLinkMenu(menu, a, b);
+                menu.exec(screenPos);
+            });
             m_scene->addItem(link);
             m_links[{ids[i], ids[j]}] = link;
         }
@@ -492,6 +527,8 @@ void ClusterView::refreshLinks()
         link->setAppearance(LinkAppearance{
             .aBlocksB = blocks(m_model->node(a), b),
             .bBlocksA = blocks(m_model->node(b), a),
+            .aMutesB = mutes(m_model->node(a), b),
+            .bMutesA = mutes(m_model->node(b), a),
             .endDown = isDown(a) || isDown(b),
             .rateLabel = perSecond >= rateLabelPerSecond ? rateText(perSecond) : QString(),
         });

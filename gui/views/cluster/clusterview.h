@@ -22,6 +22,7 @@
 #include "views/theme.h"
 
 #include <QGraphicsView>
+#include <QMenu>
 #include <QTimer>
 
 #include <map>
@@ -34,6 +35,7 @@ class ClusterModel;
 class HintItem;
 class LegendItem;
 class LinkItem;
+struct LinkAppearance;
 class MessageLayer;
 class NodeDetailsDialog;
 class NodeItem;
@@ -111,6 +113,9 @@ public:
     const NodeAppearance *nodeAppearance(NodeId id) const; // what its item draws; nullptr when unknown
     QString linkRateLabel(NodeId a, NodeId b) const; // "1.2k msg/s" under load, else empty
     bool isLinkDrawnCut(NodeId a, NodeId b) const;
+    const LinkAppearance *linkAppearance(NodeId a, NodeId b) const; // `a` < `b`; nullptr when no such link
+    // The menu a right-click on the link a–b shows: cut it one way (either way), cut or heal it.
+    void fillLinkMenu(QMenu &menu, NodeId a, NodeId b);
     int messageDotCount() const; // dots drawn in the last frame
     std::vector<MessageDot> messageDots() const;
     qreal timerArcRemaining(NodeId id) const; // -1 when no arc is drawn
@@ -134,6 +139,7 @@ Q_SIGNALS:
     void deliverMessageRequested(qint64 messageId);
     void dropMessageRequested(qint64 messageId);
     void duplicateMessageRequested(qint64 messageId);
+    void oneWayCutRequested(raftlab::NodeId from, raftlab::NodeId to); // `to` stops hearing `from`
 
 protected:
     void resizeEvent(QResizeEvent *event) override;

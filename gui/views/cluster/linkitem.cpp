@@ -7,6 +7,7 @@
 #include <QCursor>
 #include <QFontMetricsF>
 #include <QGraphicsScene>
+#include <QGraphicsSceneContextMenuEvent>
 #include <QGraphicsSceneMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
@@ -46,7 +47,8 @@ void LinkItem::setAppearance(const LinkAppearance &appearance)
     if (appearance == m_appearance)
         return;
     const bool lineChanged = appearance.aBlocksB != m_appearance.aBlocksB ||
-        appearance.bBlocksA != m_appearance.bBlocksA || appearance.endDown != m_appearance.endDown;
+        appearance.bBlocksA != m_appearance.bBlocksA || appearance.aMutesB != m_appearance.aMutesB ||
+        appearance.bMutesA != m_appearance.bMutesA || appearance.endDown != m_appearance.endDown;
     m_appearance = appearance;
     refreshToolTip();
     if (lineChanged)
@@ -71,9 +73,25 @@ void LinkItem::invalidateLine()
 void LinkItem::refreshToolTip()
 {
     const QString pair = QStringLiteral("%1–%2").arg(m_a.value).arg(m_b.value);
-    setToolTip(m_appearance.aBlocksB || m_appearance.bBlocksA
-                   ? QObject::tr("Link %1 is cut: click to heal it").arg(pair)
-                   : QObject::tr("Link %1: click to cut it (a network partition)").arg(pair));
+    const LinkAppearance &look = m_appearance;
+    QString text;
+    if (look.aBlocksB || look.bBlocksA) {
+        text = QObject::tr("Link %1 is cut: click to heal it").arg(pair);
+    } else if (look.aMutesB || look.bMutesA) {
+        const auto [from, to] = look.aMutesB ? std::pair{m_a, m_b} : std::pair{m_b, m_a};
+        text = look.aMutesB && look.bMutesA
+            ? QObject::tr("Link %1 is cut one way in each direction: click to heal it").arg(pair)
+            : QObject::tr(
+                  "Link %1 is cut one way: node %2 no longer reaches node %3, which still reaches it. "
+                  "Click to heal it")
+                  .arg(pair)
+                  .arg(from.value)
+                  .arg(to.value);
+    } else {
+        text = QObject::tr("Link %1: click to cut it (a network partition), right-click to cut one way")
+                   .arg(pair);
+    }
+    setToolTip(text);
 }
 
 QRectF LinkItem::boundingRect() const
@@ -120,9 +138,10 @@ void LinkItem::paintLine(QPainter *painter, qreal widthFactor) const
                        Qt::RoundCap);
     QPen blocked(theme.cutLink(), width * 1.6, Qt::DashLine, Qt::FlatCap);
     blocked.setDashPattern({3, 2.5});
-    const bool aBlocks = m_appearance.aBlocksB;
-    const bool bBlocks = m_appearance.bBlocksA;
-    // Each half belongs to the node at its end: a node that blocks its peer dashes its own half.
+    const bool aBlocks = m_appearance.aBlocksB || m_appearance.aMutesB;
+    const bool bBlocks = m_appearance.bBlocksA || m_appearance.bMutesA;
+    // Each half belongs to the node at its end: a node that blocks its peer (or only stops sending to it)
+    // dashes its own half.
     painter->setPen(aBlocks ? blocked : flowing);
     painter->drawLine(start, middle);
     painter->setPen(bBlocks ? blocked : flowing);
@@ -197,6 +216,16 @@ void LinkItem::mouseReleaseEvent(QGraphicsSceneMouseEvent *event)
 {
     if (event->button() == Qt::LeftButton && shape().contains(event->pos()) && m_onClicked)
         m_onClicked(m_a, m_b);
+}
+
+void LinkItem::contextMenuEvent(QGraphicsSceneContextMenuEvent *event)
+{
+    if (!m_onMenu) {
+        event->ignore();
+        return;
+    }
+    event->accept();
+    m_onMenu(m_a, m_b, event->screenPos());
 }
 
 void LinkItem::hoverEnterEvent(QGraphicsSceneHoverEvent *)

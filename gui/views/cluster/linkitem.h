@@ -21,6 +21,8 @@ struct LinkAppearance
 {
     bool aBlocksB = false;
     bool bBlocksA = false;
+    bool aMutesB = false; // a one-way cut: a sends nothing to b, but still hears it
+    bool bMutesA = false;
     bool endDown = false; // a node at either end is killed: nothing can flow
     QString rateLabel{}; // empty below the rate worth a label
 
@@ -33,6 +35,7 @@ class LinkItem final : public QGraphicsItem
 public:
     static constexpr qreal ratePixels = 15; // the rate label, in scene units before the theme
     using ClickHandler = std::function<void(NodeId a, NodeId b)>;
+    using MenuHandler = std::function<void(NodeId a, NodeId b, QPoint screenPos)>;
 
     // `a` < `b`; the line runs from the rim of a (at `aCentre`) to the rim of b.
     LinkItem(NodeId a, NodeId b, QPointF aCentre, QPointF bCentre, qreal nodeRadius, const Theme *theme,
@@ -41,6 +44,7 @@ public:
     NodeId a() const { return m_a; }
     NodeId b() const { return m_b; }
     const LinkAppearance &appearance() const { return m_appearance; }
+    void setMenuHandler(MenuHandler onMenu) { m_onMenu = std::move(onMenu); } // a right-click on the link
     void setAppearance(const LinkAppearance &appearance); // repaints only on a change
     void themeChanged();
     // The line itself (and the cut mark), in scene coordinates. The view draws every link's line into
@@ -55,6 +59,7 @@ public:
 protected:
     void mousePressEvent(QGraphicsSceneMouseEvent *event) override;
     void mouseReleaseEvent(QGraphicsSceneMouseEvent *event) override;
+    void contextMenuEvent(QGraphicsSceneContextMenuEvent *event) override;
     void hoverEnterEvent(QGraphicsSceneHoverEvent *event) override;
     void hoverLeaveEvent(QGraphicsSceneHoverEvent *event) override;
 
@@ -70,6 +75,7 @@ private:
     QPointF m_end; // on b's rim
     const Theme *m_theme;
     ClickHandler m_onClicked;
+    MenuHandler m_onMenu;
     LinkAppearance m_appearance;
     bool m_hovered = false;
     // The rate label drawn at the device scale (m_labelScale) for m_labelText.

@@ -286,6 +286,7 @@ void SimulationWindow::connectController()
     connect(m_clusterView, &ClusterView::dropMessageRequested, this, onMessage(&SimulationController::drop));
     connect(m_clusterView, &ClusterView::duplicateMessageRequested, this,
             onMessage(&SimulationController::duplicate));
+    connect(m_clusterView, &ClusterView::oneWayCutRequested, controller, &SimulationController::cutOneWay);
     connect(controller, &SimulationController::changed, this, &SimulationWindow::refresh);
     connect(controller, &SimulationController::runChanged, this, &SimulationWindow::refreshTitle);
     connect(controller->model(), &ClusterModel::changed, this, &SimulationWindow::refresh);

@@ -9,6 +9,7 @@
 #include "support/syntheticevents.h"
 #include "views/cluster/clusterview.h"
 #include "views/cluster/legenditem.h"
+#include "views/cluster/linkitem.h"
 #include "views/cluster/nodedetailsdialog.h"
 #include "views/cluster/nodeitem.h"
 #include "views/cluster/timerarcitem.h"
@@ -17,6 +18,8 @@
 #include <QElapsedTimer>
 #include <QGraphicsScene>
 #include <QImage>
+#include <QJsonArray>
+#include <QMenu>
 #include <QPainter>
 #include <QSignalSpy>
 #include <QTest>
@@ -145,6 +148,7 @@ private Q_SLOTS:
     void messagesToADeadNodeBurstThenLeave();
     void restartedLeaderIsUnknownUntilItsNewProcessSpeaks();
     void drawsALinkCutWhenBothEndsBlock();
+    void aOneWayCutDashesTheSendersHalfAndIsOfferedOnTheLink();
     void toggleLinkCutsThenHeals();
     void actionsFollowTheProcessState();
     void actionsEmitTheirSignals();
@@ -461,6 +465,45 @@ void TestClusterView::drawsALinkCutWhenBothEndsBlock()
     QVERIFY(view.isLinkDrawnCut(id(2), id(1)));
     QVERIFY(!view.isLinkDrawnCut(id(1), id(3)));
     QVERIFY(!view.isLinkDrawnCut(id(2), id(3)));
+}
+
+void TestClusterView::aOneWayCutDashesTheSendersHalfAndIsOfferedOnTheLink()
+{
+    ClusterModel model;
+    Replay replay(model);
+    ClusterView view(&model);
+    replay.foldAll();
+    QSignalSpy oneWay(&view, &ClusterView::oneWayCutRequested);
+    QSignalSpy cut(&view, &ClusterView::linkCutRequested);
+
+    // Node 1 stops sending to node 2, and still hears it.
+    QJsonObject event = stateWithBlocked(*model.node(id(1)), replay.now(), {});
+    event[QStringLiteral("outgoing_blocked_peers")] = QJsonArray{2};
+    model.ingest(event);
+    model.foldPending();
+    QCOMPARE(model.node(id(1))->outgoingBlockedPeers, std::vector<NodeId>{id(2)});
+    const LinkAppearance *link = view.linkAppearance(id(1), id(2));
+    QVERIFY(link);
+    QVERIFY(link->aMutesB);
+    QVERIFY(!link->bMutesA && !link->aBlocksB && !link->bBlocksA);
+    QVERIFY(!view.isLinkDrawnCut(id(1), id(2)));
+
+    QMenu menu;
+    view.fillLinkMenu(menu, id(1), id(2));
+    const QList<QAction *> actions = menu.actions();
+    QCOMPARE(actions.size(), 3);
+    QVERIFY(!actions[0]->isEnabled()); // 1 → 2 is cut already
+    QVERIFY(actions[1]->isEnabled());
+    QVERIFY2(actions[1]->text().contains(QStringLiteral("2 → 1")), qPrintable(actions[1]->text()));
+    actions[1]->trigger();
+    QCOMPARE(oneWay.size(), 1);
+    QCOMPARE(oneWay.at(0).at(0).value<NodeId>(), id(2));
+    QCOMPARE(oneWay.at(0).at(1).value<NodeId>(), id(1));
+    // A link cut one way heals with a click (or the menu's last entry).
+    QVERIFY(actions[2]->text().startsWith(QStringLiteral("Heal")));
+    view.toggleLink(id(1), id(2));
+    QCOMPARE(cut.size(), 1);
+    QCOMPARE(cut.at(0).at(2).toBool(), false);
 }
 
 void TestClusterView::toggleLinkCutsThenHeals()

@@ -12,6 +12,7 @@
 #include "check/linearizability.h"
 #include "cluster/clustercontroller.h"
 #include "model/clienthistory.h"
+#include "safetystreams.h"
 #include "support/screenshots.h"
 
 #include <QCheckBox>
@@ -25,44 +26,9 @@
 #include <QTest>
 
 using namespace raftlab;
-using raftlab::testing::saveScreenshot;
+using namespace raftlab::testing;
 
 namespace {
-
-QJsonObject streamEvent(const char *type, int node, int term, QJsonObject fields = {})
-{
-    fields.insert(QStringLiteral("type"), QLatin1String(type));
-    fields.insert(QStringLiteral("node"), node);
-    fields.insert(QStringLiteral("term"), term);
-    fields.insert(QStringLiteral("t_us"), 1000 * node);
-    return fields;
-}
-
-QJsonObject leader(int node, int term)
-{
-    return streamEvent("role", node, term, {{QStringLiteral("role"), QStringLiteral("leader")}});
-}
-
-QJsonObject append(int node, int index, int entryTerm, int crc)
-{
-    return streamEvent("append", node, entryTerm,
-                       {{QStringLiteral("first"), index},
-                        {QStringLiteral("last"), index},
-                        {QStringLiteral("entries"),
-                         QJsonArray{QJsonObject{{QStringLiteral("index"), index},
-                                                {QStringLiteral("term"), entryTerm},
-                                                {QStringLiteral("crc"), crc}}}}});
-}
-
-QJsonObject commit(int node, int index)
-{
-    return streamEvent("commit", node, 1, {{QStringLiteral("index"), index}});
-}
-
-QJsonObject apply(int node, int first, int last)
-{
-    return streamEvent("apply", node, 1, {{QStringLiteral("first"), first}, {QStringLiteral("last"), last}});
-}
 
 KvResult http(int status, QByteArray body = {})
 {
@@ -95,22 +61,23 @@ void TestHistoryPanel::aBrokenInvariantRaisesTheBanner_data()
     QTest::addColumn<QString>("rule");
     QTest::addColumn<QString>("words");
     QTest::newRow("two leaders in one term")
-        << QList<QJsonObject>{leader(1, 4), leader(3, 4)} << "Two leaders in one term"
+        << QList<QJsonObject>{leaderEvent(1, 4), leaderEvent(3, 4)} << "Two leaders in one term"
         << "Nodes 1, 3";
     QTest::newRow("committed entries differ")
-        << QList<QJsonObject>{append(1, 5, 2, 111), commit(1, 5), append(2, 5, 3, 222), commit(2, 5)}
+        << QList<QJsonObject>{appendEvent(1, 5, 2, 111), commitEvent(1, 5), appendEvent(2, 5, 3, 222),
+                              commitEvent(2, 5)}
         << "Committed entries differ"
         << "index 5";
     QTest::newRow("commit goes back")
-        << QList<QJsonObject>{commit(2, 7), commit(2, 6)} << "A commit index went back"
+        << QList<QJsonObject>{commitEvent(2, 7), commitEvent(2, 6)} << "A commit index went back"
         << "Nodes 2";
     QTest::newRow("a committed entry removed")
-        << QList<QJsonObject>{append(1, 5, 2, 111), commit(1, 5),
-                              streamEvent("truncate", 1, 3, {{QStringLiteral("index"), 4}})}
+        << QList<QJsonObject>{appendEvent(1, 5, 2, 111), commitEvent(1, 5), truncateEvent(1, 3, 4)}
         << "A committed entry was removed"
         << "index 4";
     QTest::newRow("applied sequences diverge")
-        << QList<QJsonObject>{append(1, 5, 2, 111), commit(1, 5), append(2, 5, 3, 222), apply(2, 5, 5)}
+        << QList<QJsonObject>{appendEvent(1, 5, 2, 111), commitEvent(1, 5), appendEvent(2, 5, 3, 222),
+                              applyEvent(2, 5, 5)}
         << "Applied sequences diverge"
         << "index 5";
 }
@@ -149,15 +116,12 @@ void TestHistoryPanel::aBrokenInvariantRaisesTheBanner()
 
 void TestHistoryPanel::aRealRunRaisesNoBanner()
 {
-    QFile file(QStringLiteral(RAFTLAB_FIXTURE_DIR "/three_nodes.jsonl"));
-    QVERIFY(file.open(QIODevice::ReadOnly));
     ClusterController controller;
     QSignalSpy violated(&controller, &ClusterController::safetyViolated);
     int events = 0;
-    for (const QByteArray &line : file.readAll().split('\n')) {
-        if (line.trimmed().isEmpty())
-            continue;
-        controller.foldSafety(QJsonDocument::fromJson(line).object());
+    for (const QJsonObject &event :
+         recordedStream(QStringLiteral(RAFTLAB_FIXTURE_DIR "/three_nodes.jsonl"))) {
+        controller.foldSafety(event);
         ++events;
     }
     QVERIFY(events > 100);
@@ -265,8 +229,8 @@ void TestHistoryPanel::theWindowHasAHistoryTabAndABannerOverTheRing()
     QCOMPARE(tabs->tabText(tabs->indexOf(window.historyPanel())), QStringLiteral("History"));
     QVERIFY(window.chaosAction());
     QVERIFY(!window.safetyBanner()->isVisible());
-    window.controller()->foldSafety(leader(2, 7));
-    window.controller()->foldSafety(leader(4, 7));
+    window.controller()->foldSafety(leaderEvent(2, 7));
+    window.controller()->foldSafety(leaderEvent(4, 7));
     QVERIFY(window.safetyBanner()->isVisible());
     QCOMPARE(window.safetyBanner()->parentWidget(), window.clusterView());
     QVERIFY(window.safetyBanner()->text().contains(QStringLiteral("Nodes 2, 4")));
