@@ -51,13 +51,13 @@ void SingleShotRequest::start(const QString &host, quint16 port)
         if (error == QAbstractSocket::RemoteHostClosedError)
             return onDisconnected(); // the answer may have arrived just before the close
         finish(Result{.error = error == QAbstractSocket::ConnectionRefusedError
-                          ? QStringLiteral("connection refused (the node is not running)")
+                          ? tr("connection refused (the node is not running)")
                           : m_socket->errorString(),
                       .sent = m_sent});
     });
     connect(m_timer, &QTimer::timeout, this, [this] {
-        finish(Result{.error = QStringLiteral("no answer in time (the node may be frozen or overloaded)"),
-                      .sent = m_sent});
+        finish(
+            Result{.error = tr("no answer in time (the node may be frozen or overloaded)"), .sent = m_sent});
     });
     m_timer->start();
     m_socket->connectToHost(host, port);

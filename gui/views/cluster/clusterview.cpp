@@ -695,12 +695,14 @@ void ClusterView::hideEvent(QHideEvent *event)
 
 void ClusterView::contextMenuEvent(QContextMenuEvent *event)
 {
-    // A node takes its own menu (NodeItem accepts the event); elsewhere the view offers the legend.
+    // In a simulated cluster a message dot under the mouse takes the menu first: it lies on a link,
+    // which has a menu of its own. Then a node or a link takes its own menu (its item accepts the
+    // event); elsewhere the view offers the legend.
+    if (m_simulated && showMessageMenu(event->pos(), event->globalPos()))
+        return;
     event->ignore();
     QGraphicsView::contextMenuEvent(event);
     if (event->isAccepted())
-        return;
-    if (m_simulated && showMessageMenu(event->pos(), event->globalPos()))
         return;
     QMenu menu(this);
     menu.setFont(window()->font());

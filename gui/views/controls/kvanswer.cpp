@@ -59,7 +59,8 @@ void describeFailure(const KvRequest &request, const KvResult &result, NodeId an
     const bool write = isWrite(request.operation);
     const bool unknownOutcome =
         result.json.value(QStringLiteral("outcome")).toString() == QLatin1String("unknown") ||
-        (result.httpStatus == 0 && write && result.message.contains(QLatin1String("in time")));
+        // A write that left without an answer may have reached a log: only a refused connection says not.
+        (result.httpStatus == 0 && write && !result.neverSent);
     answer.outcome = unknownOutcome ? KvAnswer::Outcome::Unknown : KvAnswer::Outcome::Failed;
     const QString code = result.httpStatus == 0
         ? tr("No answer")

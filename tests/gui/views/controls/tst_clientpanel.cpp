@@ -257,6 +257,17 @@ void TestClientPanel::timeoutsSayTheOutcomeIsUnknown()
     silent.networkError = silent.message;
     a = describeKvAnswer(put, silent, NodeId(1), NodeId(1));
     QCOMPARE(a.outcome, KvAnswer::Outcome::Unknown);
+    // Whatever the words (they are translated): a write that left and got no answer may have reached a
+    // log; one whose connection was refused never left, and failed.
+    NodeClient::KvResult closed;
+    closed.message = QStringLiteral("the node closed the connection (it stopped or was killed)");
+    closed.networkError = closed.message;
+    QCOMPARE(describeKvAnswer(put, closed, NodeId(1), NodeId(1)).outcome, KvAnswer::Outcome::Unknown);
+    NodeClient::KvResult refused;
+    refused.message = QStringLiteral("connection refused (the node is not running)");
+    refused.networkError = refused.message;
+    refused.neverSent = true;
+    QCOMPARE(describeKvAnswer(put, refused, NodeId(1), NodeId(1)).outcome, KvAnswer::Outcome::Failed);
 
     // A read that timed out changed nothing: it simply failed.
     const KvRequest get{
