@@ -693,6 +693,7 @@ std::vector<PendingEvent> SimulatedCluster::pendingEvents() const
             .to = node.id(),
             .term = node.core().term(),
             .dueUs = runtime.timerDueUs,
+            .heartbeat = leads,
             .summary = QStringLiteral("node %1: %2")
                            .arg(node.id().value)
                            .arg(leads ? QStringLiteral("heartbeat") : QStringLiteral("election timeout"))});

@@ -66,6 +66,7 @@ struct PendingEvent
     qint64 dueUs = 0; // when it happens if nothing else intervenes (virtual microseconds)
     bool held = false; // its target is frozen: it waits until it is thawed
     bool blocked = false; // its link is cut: delivering it drops it
+    bool heartbeat = false; // a leader's timer: it fires by being delivered, at its time
     QString summary; // "AppendEntries 1→3 term 2: prev 4/2, 1 entry, commit 4", "node 2: election timeout"
 };
 

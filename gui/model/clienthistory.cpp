@@ -200,7 +200,7 @@ QString ClientHistory::verdictOfReport() const
     QStringList lines{tr("NOT linearizable: key %1. %2").arg(report.key, report.explanation)};
     for (check::History::Id id : report.witness) {
         if (id >= 0 && id < m_history.size())
-            lines << QStringLiteral("  client %1: %2")
+            lines << ClientHistory::tr("  client %1: %2")
                          .arg(m_history.at(id).client)
                          .arg(describeOperation(m_history.at(id)));
     }
@@ -210,26 +210,27 @@ QString ClientHistory::verdictOfReport() const
 QString describeOperation(const check::Operation &operation)
 {
     const auto text = [](const std::optional<QString> &value) {
-        return value ? *value : QStringLiteral("(absent)");
+        return value ? *value : ClientHistory::tr("(absent)");
     };
     QString what;
     switch (operation.kind) {
     case OpKind::Put:
-        what = QStringLiteral("put %1=%2").arg(operation.key, text(operation.value));
+        what = ClientHistory::tr("put %1=%2").arg(operation.key, text(operation.value));
         break;
     case OpKind::Get:
         what = operation.result == OpResult::Ok
-            ? QStringLiteral("get %1 → %2").arg(operation.key, text(operation.value))
-            : QStringLiteral("get %1").arg(operation.key);
+            ? ClientHistory::tr("get %1 → %2").arg(operation.key, text(operation.value))
+            : ClientHistory::tr("get %1").arg(operation.key);
         break;
     case OpKind::Delete:
-        what = QStringLiteral("delete %1").arg(operation.key);
+        what = ClientHistory::tr("delete %1").arg(operation.key);
         break;
     case OpKind::Cas:
-        what = QStringLiteral("cas %1 from %2 to %3")
+        what = ClientHistory::tr("cas %1 from %2 to %3")
                    .arg(operation.key, text(operation.expect), text(operation.value));
         if (operation.swapped)
-            what += *operation.swapped ? QStringLiteral(" (swapped)") : QStringLiteral(" (not swapped)");
+            what +=
+                *operation.swapped ? ClientHistory::tr(" (swapped)") : ClientHistory::tr(" (not swapped)");
         break;
     }
     return QStringLiteral("%1 [%2]").arg(what, check::opResultName(operation.result));

@@ -18,6 +18,7 @@ enum Column { Order, Kind, From, To, Type, TermColumn, Due, Summary, ColumnCount
 enum Action { DeliverNow, Drop, Duplicate, FireNow };
 constexpr int idRole = Qt::UserRole;
 constexpr int timerRole = Qt::UserRole + 1;
+constexpr int heartbeatRole = Qt::UserRole + 2;
 constexpr int maxRows = 500; // a list longer than this is not read; the first ones are what matters
 
 QString virtualTime(qint64 us)
@@ -107,6 +108,7 @@ void PendingEventsView::refresh()
         item->setToolTip(Summary, summary);
         item->setData(Order, idRole, QVariant::fromValue<quint64>(event.id));
         item->setData(Order, timerRole, message ? 0 : int(event.from.value));
+        item->setData(Order, heartbeatRole, event.heartbeat);
         if (event.held || event.blocked) {
             for (int column = 0; column < ColumnCount; ++column)
                 item->setForeground(column, QBrush(Qt::gray));
@@ -170,7 +172,7 @@ void PendingEventsView::act(int action)
         break;
     case FireNow:
         // A leader's timer is its heartbeat: it fires by being delivered (at its time).
-        if (timerNode != 0 && selected.front()->text(Type).contains(QStringLiteral("heartbeat")))
+        if (timerNode != 0 && selected.front()->data(Order, heartbeatRole).toBool())
             m_controller->deliver(id);
         else if (timerNode != 0)
             m_controller->fireTimer(NodeId(std::uint32_t(timerNode)));
