@@ -1,5 +1,7 @@
 #include "safetychecker.h"
 
+#include <QStringList>
+
 #include <algorithm>
 
 namespace raftlab::sim {
@@ -11,11 +13,26 @@ QString entryName(LogIndex index, Term term)
     return QStringLiteral("(%1, term %2)").arg(index.value).arg(term.value);
 }
 
+QString describe(const Membership &membership)
+{
+    QStringList voters;
+    for (NodeId id : membership.voters)
+        voters << QString::number(id.value);
+    return QStringLiteral("{%1} of index %2").arg(voters.join(QLatin1Char(','))).arg(membership.index.value);
+}
+
 } // namespace
 
 SafetyChecker::SafetyChecker(int nodeCount)
     : m_nodes(static_cast<std::size_t>(nodeCount))
 { }
+
+SafetyChecker::NodeTrack &SafetyChecker::track(NodeId node)
+{
+    if (m_nodes.size() < node.value)
+        m_nodes.resize(node.value);
+    return m_nodes[node.value - 1];
+}
 
 void SafetyChecker::fail(const QString &what)
 {
@@ -223,11 +240,14 @@ void SafetyChecker::checkElection(const RaftCore &core, NodeTrack &nodeTrack)
         return;
     }
     const auto [found, inserted] = m_leaderOfTerm.emplace(core.term(), core.id());
+    if (inserted)
+        m_configurationOfTerm[core.term()] = core.membership();
     if (!inserted && found->second != core.id())
-        fail(QStringLiteral("Election Safety: nodes %1 and %2 both leaders in term %3")
+        fail(QStringLiteral("Election Safety: nodes %1 and %2 both leaders in term %3 (voters %4 and %5)")
                  .arg(found->second.value)
                  .arg(core.id().value)
-                 .arg(core.term().value));
+                 .arg(core.term().value)
+                 .arg(describe(m_configurationOfTerm[core.term()]), describe(core.membership())));
     if (nodeTrack.leaderTerm != core.term()) {
         nodeTrack.leaderTerm = core.term();
         nodeTrack.completeUpTo = LogIndex{};
