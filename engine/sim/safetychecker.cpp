@@ -240,8 +240,16 @@ void SafetyChecker::checkElection(const RaftCore &core, NodeTrack &nodeTrack)
         return;
     }
     const auto [found, inserted] = m_leaderOfTerm.emplace(core.term(), core.id());
-    if (inserted)
+    if (inserted) {
         m_configurationOfTerm[core.term()] = core.membership();
+        // It was just elected, by a majority of the voters it counted: it must have been one of them
+        // (learners, nodes not yet added and nodes removed never campaign).
+        if (!core.membership().isVoter(core.id()))
+            fail(QStringLiteral("node %1 leads term %2 but is no voter of its configuration %3")
+                     .arg(core.id().value)
+                     .arg(core.term().value)
+                     .arg(describe(core.membership())));
+    }
     if (!inserted && found->second != core.id())
         fail(QStringLiteral("Election Safety: nodes %1 and %2 both leaders in term %3 (voters %4 and %5)")
                  .arg(found->second.value)

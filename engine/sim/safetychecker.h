@@ -18,7 +18,7 @@ namespace raftlab::sim {
 //  - Election Safety: at most one leader per term, over the whole history and every node that ever ran,
 //    whatever configuration each believed it led (nodes join and leave; the single-server change keeps
 //    old and new majorities overlapping, so even a leader of the old configuration and one of the new
-//    cannot share a term).
+//    cannot share a term). A new leader is a voter of the configuration it holds.
 //  - Log Matching: an (index, term) pair names one entry everywhere, with one predecessor term, so two
 //    logs that share an entry are identical up to it (checked over the cores' in-memory logs).
 //  - Leader Completeness: an entry committed in term t is in the log of every leader of a later term.

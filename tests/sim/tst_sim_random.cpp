@@ -161,6 +161,9 @@ void TestSimRandom::membershipChangesKeepRaftSafeAndLive()
     int writes = 0;
     int bySize[8] = {};
     for (std::uint64_t seed : seeds) {
+        // Every other seed, leaders also crash now and then: a change is then often left half-replicated
+        // and a new leader inherits it (or a configuration entry is overwritten, and undone).
+        options.leaderCrashProbability = seed % 2 == 0 ? 0.0 : 0.003;
         const ChaosResult result = ChaosRun(seed, options).run();
         QVERIFY2(result.failure.isEmpty(),
                  qPrintable(result.failure +
