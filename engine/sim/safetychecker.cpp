@@ -13,15 +13,22 @@ QString entryName(LogIndex index, Term term)
     return QStringLiteral("(%1, term %2)").arg(index.value).arg(term.value);
 }
 
-QString describe(const Membership &membership)
+QString ids(const std::vector<NodeId> &members)
 {
-    QStringList voters;
-    for (NodeId id : membership.voters)
-        voters << QString::number(id.value);
-    return QStringLiteral("{%1} of index %2").arg(voters.join(QLatin1Char(','))).arg(membership.index.value);
+    QStringList names;
+    for (NodeId id : members)
+        names << QString::number(id.value);
+    return QLatin1Char('{') + names.join(QLatin1Char(',')) + QLatin1Char('}');
 }
 
 } // namespace
+
+QString describeConfiguration(const Membership &membership)
+{
+    return QStringLiteral("voters %1 learners %2 (index %3)")
+        .arg(ids(membership.voters), ids(membership.learners))
+        .arg(membership.index.value);
+}
 
 SafetyChecker::SafetyChecker(int nodeCount)
     : m_nodes(static_cast<std::size_t>(nodeCount))
@@ -248,14 +255,15 @@ void SafetyChecker::checkElection(const RaftCore &core, NodeTrack &nodeTrack)
             fail(QStringLiteral("node %1 leads term %2 but is no voter of its configuration %3")
                      .arg(core.id().value)
                      .arg(core.term().value)
-                     .arg(describe(core.membership())));
+                     .arg(describeConfiguration(core.membership())));
     }
     if (!inserted && found->second != core.id())
-        fail(QStringLiteral("Election Safety: nodes %1 and %2 both leaders in term %3 (voters %4 and %5)")
+        fail(QStringLiteral("Election Safety: nodes %1 and %2 both leaders in term %3 (%4 and %5)")
                  .arg(found->second.value)
                  .arg(core.id().value)
                  .arg(core.term().value)
-                 .arg(describe(m_configurationOfTerm[core.term()]), describe(core.membership())));
+                 .arg(describeConfiguration(m_configurationOfTerm[core.term()]),
+                      describeConfiguration(core.membership())));
     if (nodeTrack.leaderTerm != core.term()) {
         nodeTrack.leaderTerm = core.term();
         nodeTrack.completeUpTo = LogIndex{};

@@ -12,6 +12,9 @@
 
 namespace raftlab::sim {
 
+// "voters {1,2,3} learners {4} (index 7)": a configuration in failures and node descriptions.
+QString describeConfiguration(const Membership &membership);
+
 // Raft's safety properties (Figure 3) and the owner-visible promises of the core, checked after every
 // simulation step (safety checked at every step). Each check is incremental, so it stays
 // cheap enough to run millions of times:

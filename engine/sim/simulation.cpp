@@ -118,6 +118,9 @@ QString Simulation::describeNodes() const
                     .arg(status.commitIndex.value)
                     .arg(node->stateMachine().appliedIndex().value)
                     .arg(node->disk().lastIndex().value);
+        const Membership &membership = node->core().membership();
+        if (membership.index != LogIndex{}) // changed since the cluster file: say to what
+            text += QStringLiteral("    configuration %1\n").arg(describeConfiguration(membership));
         for (const FollowerStatus &follower : status.followers)
             text += QStringLiteral("    -> %1 match %2 next %3 state %4 active %5\n")
                         .arg(follower.id.value)
