@@ -159,6 +159,7 @@ void TestSimRandom::membershipChangesKeepRaftSafeAndLive()
     std::uint64_t steps = 0;
     int changes = 0;
     int writes = 0;
+    std::uint64_t snapshotChunks = 0;
     int bySize[8] = {};
     for (std::uint64_t seed : seeds) {
         // Every other seed, leaders also crash now and then: a change is then often left half-replicated
@@ -176,15 +177,19 @@ void TestSimRandom::membershipChangesKeepRaftSafeAndLive()
         steps += result.steps;
         changes += result.membershipChanges;
         writes += result.clients.writesAcknowledged;
+        snapshotChunks += result.snapshotChunksSent;
         ++bySize[result.finalMembers];
     }
     qInfo("%zu membership seeds, %d configuration changes, final sizes 3/4/5/6/7: %d/%d/%d/%d/%d, %llu steps "
-          "checked, %d writes acknowledged, %lld ms",
+          "checked, %d writes acknowledged, %llu snapshot chunks sent, %lld ms",
           seeds.size(), changes, bySize[3], bySize[4], bySize[5], bySize[6], bySize[7],
-          static_cast<unsigned long long>(steps), writes, static_cast<long long>(timer.elapsed()));
+          static_cast<unsigned long long>(steps), writes, static_cast<unsigned long long>(snapshotChunks),
+          static_cast<long long>(timer.elapsed()));
     if (!isReplay) {
         QVERIFY2(changes > 2 * static_cast<int>(seeds.size()), "too few configuration changes");
         QVERIFY2(writes > static_cast<int>(seeds.size()), "too few writes acknowledged");
+        // Nodes that join after a compaction catch up from a snapshot carrying the configuration.
+        QVERIFY2(snapshotChunks > seeds.size(), "too few snapshots sent");
     }
 }
 
