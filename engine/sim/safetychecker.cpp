@@ -1,5 +1,7 @@
 #include "safetychecker.h"
 
+#include <QStringList>
+
 #include <algorithm>
 
 namespace raftlab::sim {
@@ -11,11 +13,33 @@ QString entryName(LogIndex index, Term term)
     return QStringLiteral("(%1, term %2)").arg(index.value).arg(term.value);
 }
 
+QString ids(const std::vector<NodeId> &members)
+{
+    QStringList names;
+    for (NodeId id : members)
+        names << QString::number(id.value);
+    return QLatin1Char('{') + names.join(QLatin1Char(',')) + QLatin1Char('}');
+}
+
 } // namespace
+
+QString describeConfiguration(const Membership &membership)
+{
+    return QStringLiteral("voters %1 learners %2 (index %3)")
+        .arg(ids(membership.voters), ids(membership.learners))
+        .arg(membership.index.value);
+}
 
 SafetyChecker::SafetyChecker(int nodeCount)
     : m_nodes(static_cast<std::size_t>(nodeCount))
 { }
+
+SafetyChecker::NodeTrack &SafetyChecker::track(NodeId node)
+{
+    if (m_nodes.size() < node.value)
+        m_nodes.resize(node.value);
+    return m_nodes[node.value - 1];
+}
 
 void SafetyChecker::fail(const QString &what)
 {
@@ -223,11 +247,23 @@ void SafetyChecker::checkElection(const RaftCore &core, NodeTrack &nodeTrack)
         return;
     }
     const auto [found, inserted] = m_leaderOfTerm.emplace(core.term(), core.id());
+    if (inserted) {
+        m_configurationOfTerm[core.term()] = core.membership();
+        // It was just elected, by a majority of the voters it counted: it must have been one of them
+        // (learners, nodes not yet added and nodes removed never campaign).
+        if (!core.membership().isVoter(core.id()))
+            fail(QStringLiteral("node %1 leads term %2 but is no voter of its configuration %3")
+                     .arg(core.id().value)
+                     .arg(core.term().value)
+                     .arg(describeConfiguration(core.membership())));
+    }
     if (!inserted && found->second != core.id())
-        fail(QStringLiteral("Election Safety: nodes %1 and %2 both leaders in term %3")
+        fail(QStringLiteral("Election Safety: nodes %1 and %2 both leaders in term %3 (%4 and %5)")
                  .arg(found->second.value)
                  .arg(core.id().value)
-                 .arg(core.term().value));
+                 .arg(core.term().value)
+                 .arg(describeConfiguration(m_configurationOfTerm[core.term()]),
+                      describeConfiguration(core.membership())));
     if (nodeTrack.leaderTerm != core.term()) {
         nodeTrack.leaderTerm = core.term();
         nodeTrack.completeUpTo = LogIndex{};

@@ -12,10 +12,16 @@
 
 namespace raftlab::sim {
 
+// "voters {1,2,3} learners {4} (index 7)": a configuration in failures and node descriptions.
+QString describeConfiguration(const Membership &membership);
+
 // Raft's safety properties (Figure 3) and the owner-visible promises of the core, checked after every
 // simulation step (safety checked at every step). Each check is incremental, so it stays
 // cheap enough to run millions of times:
-//  - Election Safety: at most one leader per term, over the whole history.
+//  - Election Safety: at most one leader per term, over the whole history and every node that ever ran,
+//    whatever configuration each believed it led (nodes join and leave; the single-server change keeps
+//    old and new majorities overlapping, so even a leader of the old configuration and one of the new
+//    cannot share a term). A new leader is a voter of the configuration it holds.
 //  - Log Matching: an (index, term) pair names one entry everywhere, with one predecessor term, so two
 //    logs that share an entry are identical up to it (checked over the cores' in-memory logs).
 //  - Leader Completeness: an entry committed in term t is in the log of every leader of a later term.
@@ -30,6 +36,7 @@ namespace raftlab::sim {
 class SafetyChecker
 {
 public:
+    // Nodes added later (membership changes) are tracked from their first report.
     explicit SafetyChecker(int nodeCount);
 
     bool hasViolation() const { return m_violation.has_value(); }
@@ -90,7 +97,7 @@ private:
         LogIndex completeUpTo{}; // Leader Completeness verified up to here for that term
     };
 
-    NodeTrack &track(NodeId node) { return m_nodes[node.value - 1]; }
+    NodeTrack &track(NodeId node);
     void checkElection(const RaftCore &core, NodeTrack &track);
     void checkLogMatching(const RaftCore &core, NodeTrack &track);
     void checkEntry(NodeId node, const Entry &entry, Term previousTerm);
@@ -102,6 +109,7 @@ private:
     std::optional<QString> m_violation;
     std::vector<NodeTrack> m_nodes;
     std::map<Term, NodeId> m_leaderOfTerm;
+    std::map<Term, Membership> m_configurationOfTerm; // what the leader of each term believed
     std::map<std::pair<NodeId, Term>, NodeId> m_votes;
     struct KeyHash
     {

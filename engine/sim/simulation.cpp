@@ -2,6 +2,8 @@
 
 #include <QtGlobal>
 
+#include <algorithm>
+
 #include <utility>
 
 namespace raftlab::sim {
@@ -13,11 +15,6 @@ Simulation::Simulation(const SimConfig &config, std::uint64_t seed)
     , m_network(m_random.next())
     , m_checker(config.nodeCount)
     , m_adversary(makeAdversary(config.adversary))
-    , m_readyDueAt(static_cast<std::size_t>(config.nodeCount))
-    , m_persistDoneAt(static_cast<std::size_t>(config.nodeCount))
-    , m_restartAt(static_cast<std::size_t>(config.nodeCount))
-    , m_frozen(static_cast<std::size_t>(config.nodeCount))
-    , m_backlog(static_cast<std::size_t>(config.nodeCount))
 {
     m_network.setFaults(config.faults);
     m_trace = qEnvironmentVariableIntValue("RAFTLAB_SIM_TRACE") != 0;
@@ -28,11 +25,54 @@ Simulation::Simulation(const SimConfig &config, std::uint64_t seed)
         CoreConfig core = config.core;
         core.id = id;
         core.members = members;
-        m_nodes.push_back(std::make_unique<SimNode>(core, static_cast<SimObserver &>(*this)));
-        m_nodes.back()->setSnapshotInterval(config.snapshotIntervalEntries);
+        startNode(core);
     }
     for (NodeId id : members)
         restart(id);
+}
+
+void Simulation::startNode(CoreConfig core)
+{
+    m_nodes.push_back(std::make_unique<SimNode>(core, static_cast<SimObserver &>(*this)));
+    m_nodes.back()->setSnapshotInterval(m_config.snapshotIntervalEntries);
+    m_readyDueAt.emplace_back();
+    m_persistDoneAt.emplace_back();
+    m_restartAt.emplace_back();
+    m_frozen.push_back(false);
+    m_backlog.emplace_back();
+}
+
+NodeId Simulation::addNode(const std::vector<NodeId> &bootstrapMembers)
+{
+    CoreConfig core = m_config.core;
+    core.id = NodeId(static_cast<std::uint32_t>(m_nodes.size() + 1));
+    core.members = bootstrapMembers;
+    startNode(core);
+    restart(core.id);
+    return core.id;
+}
+
+MembershipChangeResult Simulation::changeMembership(NodeId at, const MembershipChange &change)
+{
+    SimNode &target = node(at);
+    if (!target.isUp() || isFrozen(at))
+        return MembershipChangeResult{};
+    const MembershipChangeResult result = target.core().proposeMembershipChange(change);
+    afterInput(target);
+    endStep();
+    return result;
+}
+
+std::vector<NodeId> Simulation::members() const
+{
+    const std::optional<NodeId> current = leader();
+    if (!current)
+        return nodeIds();
+    const Membership &membership = m_nodes[current->value - 1]->core().membership();
+    std::vector<NodeId> ids = membership.voters;
+    ids.insert(ids.end(), membership.learners.begin(), membership.learners.end());
+    std::sort(ids.begin(), ids.end());
+    return ids;
 }
 
 Simulation::~Simulation() = default;
@@ -78,6 +118,9 @@ QString Simulation::describeNodes() const
                     .arg(status.commitIndex.value)
                     .arg(node->stateMachine().appliedIndex().value)
                     .arg(node->disk().lastIndex().value);
+        const Membership &membership = node->core().membership();
+        if (membership.index != LogIndex{}) // changed since the cluster file: say to what
+            text += QStringLiteral("    configuration %1\n").arg(describeConfiguration(membership));
         for (const FollowerStatus &follower : status.followers)
             text += QStringLiteral("    -> %1 match %2 next %3 state %4 active %5\n")
                         .arg(follower.id.value)
@@ -326,10 +369,11 @@ bool Simulation::hasStableLeader() const
     if (!candidate)
         return false;
     const RaftCore &leaderCore = m_nodes[candidate->value - 1]->core();
-    for (const auto &node : m_nodes) {
-        if (!node->isUp() || node->id() == *candidate)
+    for (NodeId id : members()) {
+        const SimNode &member = *m_nodes[id.value - 1];
+        if (!member.isUp() || id == *candidate)
             continue;
-        if (node->core().term() != leaderCore.term() || node->core().leader() != *candidate)
+        if (member.core().term() != leaderCore.term() || member.core().leader() != *candidate)
             return false;
     }
     return true;
@@ -420,7 +464,11 @@ bool Simulation::isAcknowledged(const QByteArray &payload) const
 
 bool Simulation::isAppliedEverywhere(LogIndex index) const
 {
-    return countApplied(index) == nodeCount();
+    const std::vector<NodeId> ids = members();
+    return std::all_of(ids.begin(), ids.end(), [&](NodeId id) {
+        const SimNode &member = *m_nodes[id.value - 1];
+        return member.isUp() && member.stateMachine().appliedIndex() >= index;
+    });
 }
 
 int Simulation::countApplied(LogIndex index) const

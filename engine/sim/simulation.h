@@ -116,6 +116,18 @@ public:
     void setCrashInReadyProbability(double probability) { m_config.crashInReadyProbability = probability; }
     // The value `at` has for `key`, its writer's index included.
     KvStateMachine::Value valueAt(NodeId at, const QByteArray &key) const;
+    // --- membership ---------------------------------------------------------------------------
+    // Starts a fresh node with the next id. With no `bootstrapMembers` it is in no configuration (as a
+    // node started to join): it waits for a leader to add it and never campaigns meanwhile. Other
+    // members model a node started with the wrong cluster file (for showing that the checker catches it).
+    NodeId addNode(const std::vector<NodeId> &bootstrapMembers = {});
+    // A configuration change proposed at `at`, as an input step.
+    MembershipChangeResult changeMembership(NodeId at, const MembershipChange &change);
+    // The configuration the cluster works in: the leader's (voters and learners), or every node while
+    // there is no leader. Liveness (a stable leader, an entry applied everywhere) is judged over it:
+    // removed nodes may keep running but are no longer expected to follow.
+    std::vector<NodeId> members() const;
+
     // One line per node: role, term, leader, log and commit positions, applied index, disk.
     QString describeNodes() const;
     // Called at the end of every step, after the checker: tests use it to act at an exact moment.
@@ -138,6 +150,7 @@ private:
     void handleReadies(SimNode &node);
     void endStep();
     void deliver(const Message &message);
+    void startNode(CoreConfig core);
 
     SimConfig m_config;
     std::uint64_t m_seed;

@@ -1,6 +1,7 @@
 #include "chaosrun.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace raftlab::sim {
 
@@ -30,6 +31,8 @@ SimConfig ChaosRun::drawConfig(Random &random, const ChaosOptions &options)
     config.core.electionTimeoutTicksMax = config.core.electionTimeoutTicksMin * 2;
     config.core.preVote = random.chance(0.7);
     config.core.checkQuorum = random.chance(0.7);
+    if (options.membershipChangeProbability > 0 && !config.core.preVote && !config.core.checkQuorum)
+        config.core.checkQuorum = true;
     config.core.maxInflightAppends = static_cast<int>(random.between(1, 9));
     config.core.maxEntriesPerAppend = static_cast<std::size_t>(random.between(1, 9));
     config.core.snapshotChunkBytes = static_cast<std::size_t>(random.between(8, 200));
@@ -83,7 +86,9 @@ ChaosResult ChaosRun::run()
                        m_simulation.clientStats(),
                        m_simulation.highestTerm(),
                        m_simulation.network().sentCount(MessageType::InstallSnapshot),
-                       m_simulation.crashCount()};
+                       m_simulation.crashCount(),
+                       m_membershipChanges,
+                       static_cast<int>(m_simulation.members().size())};
 }
 
 void ChaosRun::injectFaults()
@@ -92,6 +97,47 @@ void ChaosRun::injectFaults()
         changeNetwork();
     crashOrRestart();
     actAsClient();
+    if (m_random.chance(m_options.membershipChangeProbability))
+        changeMembership();
+}
+
+void ChaosRun::changeMembership()
+{
+    const std::optional<NodeId> leader = m_simulation.leader();
+    if (!leader)
+        return;
+    const RaftCore &core = m_simulation.node(*leader).core();
+    if (core.membershipChangePending())
+        return; // the leader would refuse: one change at a time
+    const Membership &membership = core.membership();
+    const std::size_t size = membership.voters.size() + membership.learners.size();
+    constexpr std::size_t fewest = 3;
+    constexpr std::size_t most = 7;
+    // Voters stay at 3 or more: a learner may be removed before it is promoted, a voter only above that.
+    std::vector<NodeId> removable = membership.learners;
+    if (membership.voters.size() > fewest)
+        removable.insert(removable.end(), membership.voters.begin(), membership.voters.end());
+    const bool add = size < most && (removable.empty() || m_random.chance(0.5));
+    if (!add && removable.empty())
+        return;
+    MembershipChange change;
+    if (add) {
+        // A fresh node (a removed id never comes back, as etcd refuses to re-add one), or the one a
+        // leader refused last time.
+        const NodeId fresh = m_spare ? *std::exchange(m_spare, std::nullopt) : m_simulation.addNode();
+        m_restartAt.resize(static_cast<std::size_t>(m_simulation.nodeCount()));
+        m_thawAt.resize(static_cast<std::size_t>(m_simulation.nodeCount()));
+        change = MembershipChange{.kind = MembershipChange::Kind::Add, .id = fresh};
+    } else {
+        change = MembershipChange{.kind = MembershipChange::Kind::Remove,
+                                  .id = removable[static_cast<std::size_t>(
+                                      m_random.between(0, static_cast<std::int64_t>(removable.size())))]};
+    }
+    const MembershipChangeResult result = m_simulation.changeMembership(*leader, change);
+    if (result.status == MembershipChangeResult::Status::Accepted)
+        ++m_membershipChanges;
+    else if (add)
+        m_spare = change.id;
 }
 
 void ChaosRun::changeNetwork()

@@ -21,6 +21,11 @@ struct ChaosOptions
     double leaderCrashProbability = 0.0;
     double crashProbability = 0.006; // per tick, that some node crashes
     std::optional<double> crashInReadyProbability{}; // overrides the drawn value
+    // Per tick, the chance that the leader is asked to add a fresh node or remove a member (itself
+    // included), keeping 3 to 7 members. Removed nodes keep running. Such runs always have PreVote or
+    // CheckQuorum: without either, a node removed while cut off campaigns forever and disrupts the rest
+    // (thesis §4.2.3), which is Raft's known behaviour, not a bug to find.
+    double membershipChangeProbability = 0.0;
 };
 
 struct ChaosResult
@@ -32,6 +37,8 @@ struct ChaosResult
     Term finalTerm{};
     std::uint64_t snapshotChunksSent = 0;
     int crashes = 0;
+    int membershipChanges = 0; // accepted by a leader
+    int finalMembers = 0; // the configuration's size at the end
 };
 
 // Heals every link and fault, restarts every crashed node, then requires a stable leader and three new
@@ -64,6 +71,7 @@ private:
     void changeNetwork();
     void crashOrRestart();
     void actAsClient();
+    void changeMembership();
 
     std::uint64_t m_seed;
     ChaosOptions m_options;
@@ -71,6 +79,8 @@ private:
     Simulation m_simulation;
     std::vector<std::optional<SimTime>> m_restartAt;
     std::vector<std::optional<SimTime>> m_thawAt;
+    int m_membershipChanges = 0;
+    std::optional<NodeId> m_spare; // added to the simulation, refused by the leader: in no configuration
 };
 
 } // namespace raftlab::sim

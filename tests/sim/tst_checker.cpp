@@ -137,6 +137,8 @@ private Q_SLOTS:
     void forgottenVoteCatchesVotingTwice();
     void staleCandidateCatchesIgnoringLogUpToDate();
     void figure8ChurnCatchesCommittingOldTermEntries();
+    void twoLeadersOfOneTermInDifferentConfigurationsAreCaught();
+    void membershipChangesInAScriptedClusterPass();
     void randomSchedulesCatchEveryFault_data();
     void randomSchedulesCatchEveryFault();
 };
@@ -234,17 +236,76 @@ void TestChecker::figure8ChurnCatchesCommittingOldTermEntries()
     }
 }
 
+void TestChecker::twoLeadersOfOneTermInDifferentConfigurationsAreCaught()
+{
+    // A node started with a cluster file of its own ({4} instead of joining {1,2,3}) leads a configuration
+    // nobody else is in. Election Safety is over every node that ever ran, whatever configuration each
+    // believed: its term-1 leadership beside node 1's is a violation.
+    Simulation simulation(scriptedConfig(3, AdversarialFault::None), 13);
+    QVERIFY(elect(simulation, 1));
+    QCOMPARE(simulation.node(node(1)).core().term(), Term(1));
+    simulation.runTicks(10);
+    QVERIFY2(!simulation.failed(), qPrintable(simulation.failure()));
+    const NodeId stray = simulation.addNode({node(4)});
+    QCOMPARE(stray, node(4));
+    simulation.campaignNow(stray);
+    simulation.runTicks(2);
+    QVERIFY(simulation.failed());
+    QVERIFY2(simulation.failure().contains(
+                 QStringLiteral("Election Safety: nodes 1 and 4 both leaders in term 1")),
+             qPrintable(simulation.failure()));
+    QVERIFY2(simulation.failure().contains(QStringLiteral("{1,2,3}")) &&
+                 simulation.failure().contains(QStringLiteral("{4}")),
+             qPrintable(simulation.failure()));
+}
+
+void TestChecker::membershipChangesInAScriptedClusterPass()
+{
+    // The same cluster growing the right way (node 4 joins as a learner, is promoted) and shrinking (the
+    // leader removes itself and steps down): the checker stays quiet and the new configuration elects.
+    Simulation simulation(scriptedConfig(3, AdversarialFault::None), 14);
+    QVERIFY(elect(simulation, 1));
+    simulation.runTicks(10);
+    const NodeId joining = simulation.addNode();
+    QCOMPARE(
+        simulation
+            .changeMembership(node(1), MembershipChange{.kind = MembershipChange::Kind::Add, .id = joining})
+            .status,
+        MembershipChangeResult::Status::Accepted);
+    QVERIFY(simulation.runUntil([&] { return simulation.node(node(1)).core().membership().isVoter(joining); },
+                                100));
+    simulation.runTicks(10);
+    QCOMPARE(simulation
+                 .changeMembership(node(1),
+                                   MembershipChange{.kind = MembershipChange::Kind::Remove, .id = node(1)})
+                 .status,
+             MembershipChangeResult::Status::Accepted);
+    QVERIFY(simulation.runUntil([&] { return simulation.node(node(1)).core().role() != Role::Leader; }, 100));
+    QVERIFY(elect(simulation, 4));
+    QCOMPARE(simulation.members(), (std::vector<NodeId>{node(2), node(3), node(4)}));
+    const std::optional<LogIndex> index = simulation.proposeToLeader("a");
+    QVERIFY(index);
+    QVERIFY(simulation.runUntil([&] { return simulation.isAppliedEverywhere(*index); }, 100));
+    QVERIFY2(!simulation.failed(), qPrintable(simulation.failure()));
+}
+
 void TestChecker::randomSchedulesCatchEveryFault_data()
 {
     QTest::addColumn<AdversarialFault>("adversary");
     QTest::addColumn<int>("maxSeeds");
     QTest::addColumn<double>("leaderCrashProbability");
+    QTest::addColumn<double>("membershipChangeProbability");
     // CommitOldTermEntries needs three leaders in a row that each stop half-way (Figure 8): general
     // chaos almost never builds that (none in 3,000 seeds), so it has the churn test above instead.
-    QTest::newRow("ForgetVoteOnRestart") << AdversarialFault::ForgetVoteOnRestart << 500 << 0.0;
-    QTest::newRow("InflateCandidateLog") << AdversarialFault::InflateCandidateLog << 500 << 0.0;
+    QTest::newRow("ForgetVoteOnRestart") << AdversarialFault::ForgetVoteOnRestart << 500 << 0.0 << 0.0;
+    QTest::newRow("InflateCandidateLog") << AdversarialFault::InflateCandidateLog << 500 << 0.0 << 0.0;
     QTest::newRow("InflateCandidateLog, leaders crashing")
-        << AdversarialFault::InflateCandidateLog << 500 << 0.05;
+        << AdversarialFault::InflateCandidateLog << 500 << 0.05 << 0.0;
+    // The same faults among nodes joining and leaving: the checker still finds them.
+    QTest::newRow("ForgetVoteOnRestart, membership changes")
+        << AdversarialFault::ForgetVoteOnRestart << 500 << 0.0 << 0.03;
+    QTest::newRow("InflateCandidateLog, membership changes")
+        << AdversarialFault::InflateCandidateLog << 500 << 0.0 << 0.03;
 }
 
 void TestChecker::randomSchedulesCatchEveryFault()
@@ -252,8 +313,11 @@ void TestChecker::randomSchedulesCatchEveryFault()
     QFETCH(AdversarialFault, adversary);
     QFETCH(int, maxSeeds);
     QFETCH(double, leaderCrashProbability);
-    const ChaosOptions options{
-        .adversary = adversary, .checkLiveness = false, .leaderCrashProbability = leaderCrashProbability};
+    QFETCH(double, membershipChangeProbability);
+    const ChaosOptions options{.adversary = adversary,
+                               .checkLiveness = false,
+                               .leaderCrashProbability = leaderCrashProbability,
+                               .membershipChangeProbability = membershipChangeProbability};
     ChaosOptions sound = options;
     sound.adversary = AdversarialFault::None;
     // The seeds are drawn as tst_sim_random draws them: the checker must find the bug without help.

@@ -1,6 +1,7 @@
 // Scenarios after the MIT 6.824/6.5840 Raft tester (3A elections, 3B agreement, 3C persistence), each run
 // over many seeds in the simulator (tester.h scales its 1 s election allowance to 100 ticks), plus the
-// extensions this core has: snapshots, leadership transfer, PreVote, CheckQuorum and ReadIndex.
+// extensions this core has: snapshots, leadership transfer, PreVote, CheckQuorum, ReadIndex and
+// membership changes (a removed node must not disrupt).
 // The safety checker runs after every step of every scenario; each scenario also asserts its own claim.
 // A failure names its seed: RAFTLAB_SEED=<n> runs only that seed in every scenario.
 #include <QTest>
@@ -74,6 +75,8 @@ private Q_SLOTS:
     void checkQuorumStepsDownIsolatedLeader();
     void readIndexNeverStaleFromDeposedLeader();
     void leaderWhoseDiskFailsStepsDown();
+    void removedNodeCutOffDoesNotDisrupt_data();
+    void removedNodeCutOffDoesNotDisrupt();
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -847,6 +850,58 @@ void TestSimScenarios::preVoteKeepsTermOfRejoiningNode()
                        .arg(after.value));
         else
             EXPECT(after >= isolatedTerm, QStringLiteral("the rejoining node's higher term did not spread"));
+        return t.failure();
+    });
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
+}
+
+void TestSimScenarios::removedNodeCutOffDoesNotDisrupt_data()
+{
+    QTest::addColumn<bool>("preVote");
+    QTest::addColumn<bool>("checkQuorum");
+    QTest::newRow("prevote") << true << false;
+    QTest::newRow("checkquorum") << false << true;
+    QTest::newRow("neither: it disrupts") << false << false;
+}
+
+void TestSimScenarios::removedNodeCutOffDoesNotDisrupt()
+{
+    // Reference: thesis §4.2.3 — a server removed while cut off never hears of its removal and times out;
+    // PreVote or CheckQuorum keeps its campaigns from deposing the leader of the new configuration.
+    QFETCH(bool, preVote);
+    QFETCH(bool, checkQuorum);
+    const QString failure = forSeeds(26000, 40, [preVote, checkQuorum](std::uint64_t seed) {
+        SimConfig config = RaftTester::labConfig(4, true);
+        config.core.preVote = preVote;
+        config.core.checkQuorum = checkQuorum;
+        RaftTester t(config, seed);
+        const std::optional<int> leader = t.checkOneLeader();
+        EXPECT_OK();
+        t.one(4, true); // an entry of the leader's term: it may change the configuration from now on
+        EXPECT_OK();
+        const int removed = (*leader + 1) % 4;
+        t.disconnect(removed);
+        const MembershipChangeResult result = t.simulation().changeMembership(
+            RaftTester::idOf(*leader),
+            MembershipChange{.kind = MembershipChange::Kind::Remove, .id = RaftTester::idOf(removed)});
+        EXPECT(result.status == MembershipChangeResult::Status::Accepted,
+               QStringLiteral("the leader refused the removal (%1)").arg(static_cast<int>(result.status)));
+        EXPECT(t.waitCommitted(result.index, 3, 10 * second), QStringLiteral("the removal did not commit"));
+        const Term term = t.node(*leader).core().term();
+        t.sleepTicks(10 * config.core.electionTimeoutTicksMax);
+        t.connect(removed);
+        t.sleepTicks(10 * config.core.electionTimeoutTicksMax);
+        bool disturbed = false;
+        for (int server = 0; server < 4; ++server) {
+            const RaftCore &core = t.node(server).core();
+            disturbed |= server != removed && (core.term() != term || core.leader() != t.idOf(*leader));
+        }
+        const bool guarded = preVote || checkQuorum;
+        EXPECT(disturbed != guarded,
+               guarded ? QStringLiteral("the removed node disturbed the cluster (term %1)").arg(term.value)
+                       : QStringLiteral("without PreVote or CheckQuorum the removed node never disturbed"));
+        t.one(3, true);
+        EXPECT_OK();
         return t.failure();
     });
     QVERIFY2(failure.isEmpty(), qPrintable(failure));
