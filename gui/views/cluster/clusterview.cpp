@@ -192,7 +192,7 @@ void ClusterView::fitScene()
         const qreal line = std::max(NodeItem::tagPixels * m_theme.fontScale() * scale, minimumPixels) * 1.35;
         above = line * 3.2; // the state tag, the crown, a vote count
         below = line * 2.0; // the role tag, a vote count
-        side = line * 1.6; // "pre-candidate" is wider than a disc
+        side = line / 1.35 * NodeItem::sideRoom; // "pre-candidate" is wider than a disc
         scale = std::max(0.05,
                          std::min((viewSize.width() - legendWidth - 2 * side - margin) / core.width(),
                                   (viewSize.height() - hintHeight - above - below) / core.height()));

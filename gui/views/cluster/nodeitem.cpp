@@ -11,6 +11,7 @@
 #include <QPainter>
 #include <QPainterPath>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -22,6 +23,7 @@ namespace {
 // node's own tags, well before the voter.
 constexpr qreal voteMarkDistance = 1.9;
 constexpr qreal voteMarkRadius = 0.2;
+constexpr qreal campaignGap = 8; // between the vote counts of two nodes side by side
 constexpr qreal tagPixels = NodeItem::tagPixels;
 // The crown over a leader, in shares of the radius.
 constexpr qreal crownHalfWidth = 0.42;
@@ -63,6 +65,7 @@ NodeItem::NodeItem(NodeId id, qreal radius, const Theme *theme, MenuRequest onMe
     m_appearance.id = id;
     m_bounds = computeBounds();
     setZValue(2);
+    setFlag(ItemSendsGeometryChanges); // the vote count's place depends on where the node is
     setCacheMode(DeviceCoordinateCache);
     setToolTip(QObject::tr("Node %1: right-click for kill, freeze, isolate, details…").arg(id.value));
 }
@@ -131,9 +134,7 @@ QRectF NodeItem::computeBounds() const
     if (m_appearance.campaigning) {
         const qreal reach = r * (voteMarkDistance + voteMarkRadius) + 4;
         bounds |= QRectF(-reach, -reach, 2 * reach, 2 * reach);
-        // The vote count may lean towards the ring's middle by as much as it is wider than the disc.
-        const qreal lean = std::max(0.0, textHalfWidth - r);
-        bounds |= QRectF(-textHalfWidth - lean, -above, 2 * (textHalfWidth + lean), above + below);
+        bounds |= campaignTextRect().adjusted(-2, -2, 2, 2);
     }
     return bounds;
 }
@@ -233,15 +234,18 @@ void NodeItem::paintText(QPainter *painter) const
     }
     paintCrown(painter);
 
-    if (const QRectF box = campaignTextRect(); !box.isEmpty()) { // the count: "has 1 vote, needs 2"
+    // The count: "has 1 vote, needs 2", on one line or two.
+    const QStringList lines = campaignLines().split(u'\n');
+    const std::vector<QRectF> boxes = campaignLineRects();
+    for (std::size_t i = 0; i < boxes.size() && i < std::size_t(lines.size()); ++i) {
         QColor halo = theme.background(); // the links behind must not cross the words
         halo.setAlphaF(0.85f);
         painter->setPen(Qt::NoPen);
         painter->setBrush(halo);
-        painter->drawRoundedRect(box, 4, 4);
+        painter->drawRoundedRect(boxes[i], 4, 4);
         painter->setFont(scenefonts::label(theme, tagPixels, true));
         painter->setPen(theme.text());
-        painter->drawText(box, Qt::AlignCenter, campaignText());
+        painter->drawText(boxes[i], Qt::AlignCenter, lines[qsizetype(i)]);
     }
 }
 
@@ -253,20 +257,103 @@ QRectF NodeItem::campaignTextRect() const
     const QFontMetricsF metrics(scenefonts::label(theme, tagPixels, true));
     const qreal tagOffset =
         TimerArcItem::radiusFor(m_radius, theme) + theme.lineWidth() + metrics.height() / 2 + 1;
-    // Clear of the vote marks (they point inwards, towards the other nodes) and of the neighbours' tags:
-    // above only the node at the top of the ring (above the state tag, or the timer's ring); below the
+    // Above only the node at the top of the ring (above the state tag, or the timer's ring); below the
     // role tag everywhere else. A node beside the top one puts it below: above, it would cover the top
     // node's role tag.
     const QPointF at = pos();
     const bool below = !(at.y() < -0.95 * std::hypot(at.x(), at.y()));
     const qreal top = crownBottom() + 4;
-    const qreal y = below ? tagOffset + metrics.height() / 2 + 4 : top - metrics.height() - 4;
-    const qreal halfWidth = metrics.horizontalAdvance(campaignText()) / 2 + 6;
-    // Wider than the disc: it leans towards the ring's middle, so that a node on the ring's edge keeps
-    // its words inside the view.
-    const qreal excess = std::max(0.0, halfWidth - m_radius);
-    const qreal lean = pos().x() > 1 ? -excess : pos().x() < -1 ? excess : 0.0;
-    return QRectF(lean - halfWidth, y, 2 * halfWidth, metrics.height());
+    qreal y = below ? tagOffset + metrics.height() / 2 + 4 : top - metrics.height() - 4;
+    const QStringList lines = campaignLines().split(u'\n');
+    qreal widest = 0;
+    for (const QString &line : lines)
+        widest = std::max(widest, metrics.horizontalAdvance(line));
+    const qreal halfWidth = widest / 2 + 6;
+    QRectF box(campaignTextLean(halfWidth) - halfWidth, y, 2 * halfWidth,
+               metrics.height() * qreal(lines.size()));
+    // Clear of its vote marks: a mark pointing down at a neighbour below pushes the words under it.
+    for (const QRectF &mark : voteMarkRects()) {
+        if (below && box.intersects(mark))
+            box.moveTop(mark.bottom() + 3);
+    }
+    return box;
+}
+
+std::vector<QRectF> NodeItem::campaignLineRects() const
+{
+    std::vector<QRectF> rects;
+    const QRectF box = campaignTextRect();
+    if (box.isEmpty())
+        return rects;
+    const QFontMetricsF metrics(scenefonts::label(*m_theme, tagPixels, true));
+    // The lines of two keep to the ring's outer side, where the links (and their vote marks) are fewest.
+    qreal top = box.top();
+    for (const QString &line : campaignLines().split(u'\n')) {
+        const qreal width = metrics.horizontalAdvance(line) + 12;
+        const qreal left = pos().x() > 1 ? box.right() - width
+            : pos().x() < -1             ? box.left()
+                                         : box.center().x() - width / 2;
+        rects.emplace_back(left, top, width, metrics.height());
+        top += metrics.height();
+    }
+    return rects;
+}
+
+QString NodeItem::campaignLines() const
+{
+    // One line when it fits on its side of the ring's vertical axis (see campaignTextLean), else broken
+    // after its comma: two nodes side by side in a small view keep their counts apart that way.
+    const QString text = campaignText();
+    const QFontMetricsF metrics(scenefonts::label(*m_theme, tagPixels, true));
+    const qreal halfWidth = metrics.horizontalAdvance(text) / 2 + 6;
+    const QPointF at = pos();
+    if (std::abs(at.x()) <= 1 || 2 * halfWidth + campaignGap <= outerEdge())
+        return text;
+    const qsizetype comma = text.indexOf(QStringLiteral(", "));
+    return comma < 0 ? text : text.left(comma + 1) + u'\n' + text.mid(comma + 2);
+}
+
+qreal NodeItem::campaignTextLean(qreal halfWidth) const
+{
+    // Centred under the node, unless that takes the words beyond its outer edge (out of the view): then they
+    // lean towards the middle only as far as needed. A node off the vertical axis has a mirror twin at the
+    // same height (the ring is symmetric about that axis): its words stay on its own side of the axis, so
+    // that the two counts never meet.
+    const QPointF at = pos();
+    const qreal edge = outerEdge();
+    qreal centre = std::clamp(at.x(), -edge + halfWidth, std::max(-edge + halfWidth, edge - halfWidth));
+    if (at.x() > 1)
+        centre = std::max(centre, halfWidth + campaignGap / 2);
+    else if (at.x() < -1)
+        centre = std::min(centre, -halfWidth - campaignGap / 2);
+    return centre - at.x();
+}
+
+qreal NodeItem::outerEdge() const
+{
+    // How far from the ring's vertical axis its words may reach: its timer ring, then the room the view
+    // leaves beside it.
+    const qreal pixels = scenefonts::label(*m_theme, tagPixels, true).pixelSize();
+    return std::abs(pos().x()) + TimerArcItem::radiusFor(m_radius, *m_theme) + 2 * m_theme->lineWidth() +
+        pixels * sideRoom;
+}
+
+std::vector<QRectF> NodeItem::voteMarkRects() const
+{
+    std::vector<QRectF> rects;
+    if (!m_appearance.campaigning)
+        return rects;
+    const qreal size = voteMarkSize();
+    for (const VoteMark &mark : m_appearance.voteMarks) {
+        const QPointF centre = polar(m_radius * voteMarkDistance, mark.angleDegrees);
+        rects.emplace_back(centre - QPointF(size, size), QSizeF(2 * size, 2 * size));
+    }
+    return rects;
+}
+
+qreal NodeItem::voteMarkSize() const
+{
+    return m_radius * voteMarkRadius * (m_theme->isProjector() ? 1.2 : 1.0);
 }
 
 void NodeItem::paintTag(QPainter *painter, QPointF centre, const QString &text, const QColor &fill,
@@ -383,9 +470,8 @@ void NodeItem::paintCrown(QPainter *painter) const
 void NodeItem::paintVotes(QPainter *painter) const
 {
     for (const VoteMark &mark : m_appearance.voteMarks)
-        pictograph::voteMark(painter, polar(m_radius * voteMarkDistance, mark.angleDegrees),
-                             m_radius * voteMarkRadius * (m_theme->isProjector() ? 1.2 : 1.0), mark.answer,
-                             *m_theme);
+        pictograph::voteMark(painter, polar(m_radius * voteMarkDistance, mark.angleDegrees), voteMarkSize(),
+                             mark.answer, *m_theme);
 }
 
 QString NodeItem::campaignText() const
@@ -399,6 +485,15 @@ QString NodeItem::campaignText() const
                             : QObject::tr("has %1 pre-votes, needs %2").arg(granted).arg(needed);
     return granted == 1 ? QObject::tr("has 1 vote, needs %1").arg(needed)
                         : QObject::tr("has %1 votes, needs %2").arg(granted).arg(needed);
+}
+
+QVariant NodeItem::itemChange(GraphicsItemChange change, const QVariant &value)
+{
+    if (change == ItemPositionHasChanged) {
+        prepareGeometryChange();
+        m_bounds = computeBounds();
+    }
+    return QGraphicsItem::itemChange(change, value);
 }
 
 void NodeItem::contextMenuEvent(QGraphicsSceneContextMenuEvent *event)

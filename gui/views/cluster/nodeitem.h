@@ -13,6 +13,7 @@
 #include <QGraphicsItem>
 
 #include <functional>
+#include <vector>
 
 namespace raftlab {
 
@@ -25,6 +26,9 @@ public:
     using MenuRequest = std::function<void(NodeId node, QPoint screenPosition)>;
 
     static constexpr qreal tagPixels = 14; // role and state tags, in scene units before the theme
+    // The room the view leaves beside the ring's outermost timer rings, in the tags' pixel size: words
+    // wider than a disc ("pre-candidate", a vote count) may reach into it.
+    static constexpr qreal sideRoom = 1.35 * 1.6;
     // "t7" (term 7) inside the disc: this share of the radius, grown up to termTextLimit when the view is
     // small.
     static constexpr qreal termTextShare = 0.3;
@@ -51,12 +55,15 @@ public:
     QRectF crownRect() const;
     QRectF roleTagRect() const; // "follower", "LEADER", … under the disc (empty when none is drawn)
     QRectF campaignTextRect() const; // "has 1 vote, needs 2" (empty unless it campaigns)
+    std::vector<QRectF> campaignLineRects() const; // each line of it, as wide as its words
+    std::vector<QRectF> voteMarkRects() const; // the marks on its links while it campaigns
 
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
 protected:
+    QVariant itemChange(GraphicsItemChange change, const QVariant &value) override;
     void contextMenuEvent(QGraphicsSceneContextMenuEvent *event) override;
 
 private:
@@ -67,7 +74,11 @@ private:
     void paintCrown(QPainter *painter) const;
     qreal crownBottom() const;
     void paintVotes(QPainter *painter) const;
+    qreal voteMarkSize() const;
+    qreal campaignTextLean(qreal halfWidth) const;
+    qreal outerEdge() const;
     QString campaignText() const;
+    QString campaignLines() const; // campaignText, broken in two when one line is too wide
     QRectF computeBounds() const;
     qreal focusRingRadius() const;
 

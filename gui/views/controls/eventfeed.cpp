@@ -152,6 +152,11 @@ void EventFeed::setTheme(const Theme &theme)
     m_pausedBanner->setAutoFillBackground(true);
     m_pausedBanner->setMargin(theme.font().pointSize() / 2);
     m_delegate->setTheme(theme);
+    // On a projector every sentence is read whole from the back row: rows as tall as their sentence.
+    m_delegate->setWholeSentences(theme.isProjector());
+    m_list->setUniformItemSizes(!theme.isProjector());
+    // A scroll bar that comes and goes would change the width, and with it every row's height.
+    m_list->setVerticalScrollBarPolicy(theme.isProjector() ? Qt::ScrollBarAlwaysOn : Qt::ScrollBarAsNeeded);
     fitLinesToWidth();
     m_list->doItemsLayout();
     m_list->viewport()->update();
@@ -319,10 +324,12 @@ void EventFeed::fitLinesToWidth()
     // The time column and the node chip take about 14 characters of the row.
     const int characters = int(m_list->viewport()->width() / std::max(1.0, characterWidth)) - 14;
     const int lines = linesFor(characters);
-    if (lines == m_delegate->linesPerRow())
-        return;
+    const int width = m_list->viewport()->width();
+    const bool rowsChange = lines != m_delegate->linesPerRow() || m_delegate->wholeSentences();
     m_delegate->setLinesPerRow(lines);
-    m_list->doItemsLayout(); // uniform sizes: the cached row height must be measured again
+    m_delegate->setRowWidth(width);
+    if (rowsChange)
+        m_list->doItemsLayout(); // the rows' heights must be measured again
 }
 
 } // namespace raftlab

@@ -10,6 +10,8 @@
 #include <QTextLayout>
 #include <QToolTip>
 
+#include <limits>
+
 namespace raftlab {
 
 namespace {
@@ -71,25 +73,64 @@ QString FeedDelegate::relativeTime(qint64 tUs, qint64 originUs)
         .arg(ms % 1000, 3, 10, QLatin1Char('0'));
 }
 
-QSize FeedDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
+void FeedDelegate::setWholeSentences(bool whole)
 {
-    return {option.rect.width() > 0 ? option.rect.width() : 400, m_rowHeight};
+    m_wholeSentences = whole;
+}
+
+void FeedDelegate::setRowWidth(int width)
+{
+    m_rowWidth = std::max(1, width);
+}
+
+bool FeedDelegate::stacked(int rowWidth) const
+{
+    // A narrow projector feed puts the time and the chip on a line of their own: beside them, the
+    // sentence would get a column a few words wide.
+    const int beside = rowWidth - 3 * m_padding - m_timeWidth - m_chipWidth - 1;
+    return m_wholeSentences && beside < 2 * (m_timeWidth + m_chipWidth);
+}
+
+int FeedDelegate::textLeft(int rowWidth) const
+{
+    return stacked(rowWidth) ? m_padding : 2 * m_padding + m_timeWidth + m_chipWidth + 1;
+}
+
+int FeedDelegate::textWidth(int rowWidth) const
+{
+    return std::max(1, rowWidth - m_padding - textLeft(rowWidth));
+}
+
+QStringList FeedDelegate::linesOf(const QString &text, int rowWidth) const
+{
+    return wrap(text, textWidth(rowWidth));
+}
+
+QSize FeedDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    const int width = option.rect.width() > 0 ? option.rect.width() : m_rowWidth;
+    if (!m_wholeSentences)
+        return {width, m_rowHeight};
+    const int lines = int(wrap(index.data(Narration::TextRole).toString(), textWidth(m_rowWidth)).size()) +
+        (stacked(m_rowWidth) ? 1 : 0);
+    return {width, std::max(1, lines) * m_lineHeight + 2 * m_padding};
 }
 
 QStringList FeedDelegate::wrap(const QString &text, int width) const
 {
     const QFontMetrics metrics(m_textFont);
-    if (m_linesPerRow == 1)
+    if (m_linesPerRow == 1 && !m_wholeSentences)
         return {metrics.elidedText(text, Qt::ElideRight, width)};
+    const int limit = m_wholeSentences ? std::numeric_limits<int>::max() : m_linesPerRow;
     QStringList lines;
     QTextLayout layout(text, m_textFont);
     layout.beginLayout();
-    while (int(lines.size()) < m_linesPerRow) {
+    while (int(lines.size()) < limit) {
         QTextLine line = layout.createLine();
         if (!line.isValid())
             break;
         line.setLineWidth(width);
-        const bool last = int(lines.size()) == m_linesPerRow - 1;
+        const bool last = int(lines.size()) == limit - 1;
         if (last && line.textStart() + line.textLength() < text.size()) { // more would follow: elide
             lines << metrics.elidedText(text.mid(line.textStart()), Qt::ElideRight, width);
             break;
@@ -111,10 +152,12 @@ void FeedDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     painter->drawLine(row.bottomLeft(), row.bottomRight()); // a hairline between sentences
 
     // The sentence first: a short one is centred in the row, and the time and chip sit on its first line.
-    const int textLeft = row.left() + m_padding + m_timeWidth + m_chipWidth + m_padding + 1;
-    const int textWidth = row.right() - m_padding - textLeft;
-    const QStringList lines = wrap(index.data(Narration::TextRole).toString(), textWidth);
-    const int firstTop = row.top() + m_padding + (m_linesPerRow - int(lines.size())) * m_lineHeight / 2;
+    const int left = row.left() + textLeft(row.width());
+    const int width = textWidth(row.width());
+    const int textTop = stacked(row.width()) ? m_lineHeight : 0; // under the time and the chip
+    const QStringList lines = wrap(index.data(Narration::TextRole).toString(), width);
+    const int rowLines = m_wholeSentences ? int(lines.size()) : m_linesPerRow;
+    const int firstTop = row.top() + m_padding + (rowLines - int(lines.size())) * m_lineHeight / 2;
 
     painter->setFont(m_timeFont);
     painter->setPen(m_theme.mutedText());
@@ -144,7 +187,7 @@ void FeedDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     painter->setFont(m_textFont);
     painter->setPen(m_theme.text());
     for (int line = 0; line < int(lines.size()); ++line)
-        painter->drawText(QRect(textLeft, firstTop + line * m_lineHeight, textWidth, m_lineHeight),
+        painter->drawText(QRect(left, firstTop + textTop + line * m_lineHeight, width, m_lineHeight),
                           Qt::AlignLeft | Qt::AlignVCenter, lines.at(line));
     painter->restore();
 }

@@ -12,7 +12,9 @@ namespace raftlab {
 // tooltip has it whole).
 //
 // Every row has the same height (sizeHint() depends on the font and linesPerRow() only), so the list
-// can use uniform item sizes and never measures the rows: a frame's insertion costs no layout.
+// can use uniform item sizes and never measures the rows: a frame's insertion costs no layout. In
+// projector mode (wholeSentences) nothing is elided: each row is as tall as its sentence needs at the
+// row width it was given, and keeps that height (it changes only with the width or the font).
 class FeedDelegate final : public QStyledItemDelegate
 {
     Q_OBJECT
@@ -27,6 +29,11 @@ public:
     qint64 originUs() const { return m_originUs; }
     void setLinesPerRow(int lines);
     int linesPerRow() const { return m_linesPerRow; }
+    void setWholeSentences(bool whole);
+    bool wholeSentences() const { return m_wholeSentences; }
+    void setRowWidth(int width); // the list's viewport: where whole sentences wrap
+    // The lines a row of `width` pixels draws for `text` (tests read what a student sees).
+    QStringList linesOf(const QString &text, int rowWidth) const;
 
     // "+12.345 s" under a minute, "+2:05.123" beyond.
     static QString relativeTime(qint64 tUs, qint64 originUs);
@@ -39,7 +46,11 @@ public:
 
 private:
     void measure(); // the cached sizes, after a theme or line-count change
-    // The sentence in at most linesPerRow() lines of `width` pixels, the last one elided if need be.
+    bool stacked(int rowWidth) const; // the time and chip on a line above the sentence
+    int textLeft(int rowWidth) const;
+    int textWidth(int rowWidth) const;
+    // The sentence in at most linesPerRow() lines of `width` pixels, the last one elided if need be
+    // (in as many lines as it needs, with wholeSentences).
     QStringList wrap(const QString &text, int width) const;
 
     Theme m_theme = Theme::standard();
@@ -53,6 +64,8 @@ private:
     int m_timeWidth = 0; // the time column fits "+99:59.999"
     int m_chipWidth = 0;
     int m_rowHeight = 0;
+    int m_rowWidth = 400;
+    bool m_wholeSentences = false;
 };
 
 } // namespace raftlab

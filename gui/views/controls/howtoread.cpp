@@ -100,9 +100,10 @@ QString HowToReadDialog::text(const std::map<Picture, QImage> &pictures)
            "mode, and the speed (real time or slow motion). What a click just did is said on its left for "
            "a few seconds.</p>");
     html += tr("<h2>The events</h2>") + image(pictures, Picture::Feed, 360) +
-        tr("<p>Every event of every node as a sentence, newest first, with the time since the previous "
-           "one. A sentence said again soon after is counted (\"×5\") rather than repeated. Choose a node "
-           "or a kind of event, or search; Pause feed holds the list still while the cluster runs on.</p>");
+        tr("<p>Every event of every node as a sentence, newest first, with the time since the first event "
+           "(\"+12.345 s\"). A sentence said again soon after is counted (\"×5\") rather than repeated. "
+           "Choose a node or a kind of event, or search; Pause feed holds the list still while the cluster "
+           "runs on.</p>");
     html += tr("<h2>On a projector</h2>") +
         tr("<p><b>Projector mode</b> (F11): larger type, thicker lines, stronger colours; the ring takes "
            "the room and the logs and charts fold away (View menu brings them back, or drag the divider). "

@@ -87,6 +87,11 @@ qint64 cpuTimeUs()
         usage.ru_stime.tv_usec;
 }
 
+QString describe(const QRectF &rect)
+{
+    return u"(%1, %2) to (%3, %4)"_s.arg(rect.left()).arg(rect.top()).arg(rect.right()).arg(rect.bottom());
+}
+
 std::vector<NodeId> members(std::uint32_t count)
 {
     std::vector<NodeId> ids;
@@ -763,6 +768,8 @@ void TestClusterView::wordsInAndAroundANodeNeverCollide_data()
         QTest::addRow("1024x768 projector, term %d", term) << QSize(737, 616) << true << 5 << term;
         QTest::addRow("1920x1080, term %d", term) << QSize(1300, 620) << false << 5 << term;
         QTest::addRow("1920x1080 projector, 9 nodes, term %d", term) << QSize(1300, 620) << true << 9 << term;
+        QTest::addRow("1024x768 projector, 3 nodes, term %d", term) << QSize(737, 616) << true << 3 << term;
+        QTest::addRow("1920x1080, 4 nodes, term %d", term) << QSize(1300, 620) << false << 4 << term;
     }
 }
 
@@ -835,6 +842,34 @@ void TestClusterView::wordsInAndAroundANodeNeverCollide()
                              u"node %1's vote count covers node %2"_s.arg(node.value).arg(otherNode.value)));
         }
     }
+    // Several candidates at once: no two vote counts write over each other, and no vote mark (its own or
+    // a neighbour's) sits on a count.
+    for (const NodeId node : nodes <= 5 ? ids : std::vector<NodeId>{}) {
+        const NodeItem *item = view.nodeItem(node);
+        if (item->campaignTextRect().isEmpty())
+            continue;
+        const QRectF count = item->mapToScene(item->campaignTextRect()).boundingRect();
+        for (const NodeId otherNode : ids) {
+            const NodeItem *other = view.nodeItem(otherNode);
+            if (other != item && !other->campaignTextRect().isEmpty())
+                QVERIFY2(!count.intersects(other->mapToScene(other->campaignTextRect()).boundingRect()),
+                         qPrintable(u"the vote counts of nodes %1 and %2 overlap"_s.arg(node.value)
+                                        .arg(otherNode.value)));
+            for (const QRectF &mark : other->voteMarkRects())
+                for (const QRectF &line : item->campaignLineRects())
+                    QVERIFY2(!item->mapToScene(line).boundingRect().intersects(
+                                 other->mapToScene(mark).boundingRect()),
+                             qPrintable(u"a vote mark of node %1 sits on node %2's vote count: %3 over %4"_s
+                                            .arg(otherNode.value)
+                                            .arg(node.value)
+                                            .arg(describe(other->mapToScene(mark).boundingRect()),
+                                                 describe(count))));
+        }
+    }
+    if (const QString dir = qEnvironmentVariable("RAFTLAB_SCREENSHOT_DIR"); !dir.isEmpty())
+        QVERIFY(view.grab().save(
+            dir + u"/campaigns_"_s +
+            QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_').remove(u',') + u".png"_s));
     // The crown is drawn above anything that moves on the ring: nothing that may pass over it (message
     // dots, links) is stacked higher than the leader.
     const NodeItem *leader = view.nodeItem(id(1));

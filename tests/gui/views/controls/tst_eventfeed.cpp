@@ -121,6 +121,7 @@ private Q_SLOTS:
     void pauseKeepsTheShownRowsWhileSentencesArrive();
     void clearHidesWhatWasThereAndShowsWhatComes();
     void rendersLegiblyInBothThemes();
+    void projectorRowsHoldWholeSentences();
     void clearingAFullFeedShowsOnlyWhatCameAfter();
 
     // Speed claims (`ctest -L perf`).
@@ -374,6 +375,55 @@ void TestEventFeed::rendersLegiblyInBothThemes()
     feed.setGroupFilter(FeedGroup::Elections);
     feed.setPaused(true);
     QVERIFY(saveScreenshot(feed, QStringLiteral("eventfeed_paused_elections.png")));
+}
+
+void TestEventFeed::projectorRowsHoldWholeSentences()
+{
+    ClusterModel model;
+    Replay replay(model);
+    EventFeed feed(&model);
+    feed.setTheme(Theme::projector());
+    feed.resize(300, 560); // the feed's dock at 1024x768 in projector mode
+    replay.foldAll();
+    feed.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&feed));
+    auto *list = feed.findChild<QListView *>(QStringLiteral("sentences"));
+    QVERIFY(list);
+    auto *delegate = qobject_cast<FeedDelegate *>(list->itemDelegate());
+    QVERIFY(delegate);
+    const int lineHeight = QFontMetrics(Theme::projector().font(1.0)).lineSpacing();
+    const QAbstractItemModel *shown = feed.shownModel();
+    std::map<QString, int> heights;
+    int longest = 0;
+    for (int row = 0; row < shown->rowCount(); ++row) {
+        const QString sentence = feed.shownSentence(row);
+        const QStringList lines = delegate->linesOf(sentence, list->viewport()->width());
+        // Every word is there, none replaced by an ellipsis.
+        QCOMPARE(lines.join(QString()).remove(u' '),
+                 QString(sentence).remove(u' ')); // (lines may break at "pre-")
+        const int height = list->visualRect(shown->index(row, 0)).height();
+        QVERIFY2(height >= int(lines.size()) * lineHeight,
+                 qPrintable(QStringLiteral("a row of %1 px for %2 lines: %3")
+                                .arg(height)
+                                .arg(lines.size())
+                                .arg(sentence)));
+        heights[sentence] = height;
+        longest = std::max(longest, int(lines.size()));
+    }
+    QVERIFY2(longest >= 3, "the narrow projector feed wraps long sentences onto several lines");
+
+    // Sentences arriving do not change the height of the rows already there: the feed does not jump.
+    qint64 now = 2'000'000'000;
+    for (int i = 1; i <= 20; ++i)
+        model.ingest(commitSentence(std::uint32_t(1 + i % 5), now += 1'000, 1000 + i));
+    model.foldPending();
+    QCoreApplication::processEvents();
+    for (int row = 0; row < shown->rowCount(); ++row) {
+        const auto it = heights.find(feed.shownSentence(row));
+        if (it != heights.end())
+            QCOMPARE(list->visualRect(shown->index(row, 0)).height(), it->second);
+    }
+    QVERIFY(saveScreenshot(feed, QStringLiteral("eventfeed_projector_1024x768.png")));
 }
 
 void TestEventFeed::clearingAFullFeedShowsOnlyWhatCameAfter()
