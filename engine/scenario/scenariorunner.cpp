@@ -294,10 +294,10 @@ void ScenarioRunner::runStep(const Step &step)
                     return;
                 if (action.oneWay) {
                     m_target->setOneWayCut(*a, *b);
-                    done(QStringLiteral("%1→%2").arg(a->value).arg(b->value));
+                    doneOnceLinksSettle(QStringLiteral("%1→%2").arg(a->value).arg(b->value));
                 } else {
                     m_target->setLinkCut(*a, *b, true);
-                    done(QStringLiteral("%1–%2").arg(a->value).arg(b->value));
+                    doneOnceLinksSettle(QStringLiteral("%1–%2").arg(a->value).arg(b->value));
                 }
             } else if constexpr (std::is_same_v<T, Isolate>) {
                 const std::optional<NodeId> id = needNode(action.node);
@@ -308,10 +308,10 @@ void ScenarioRunner::runStep(const Step &step)
                     if (other.id != *id)
                         m_target->setLinkCut(*id, other.id, true);
                 }
-                done(QStringLiteral("node %1").arg(id->value));
+                doneOnceLinksSettle(QStringLiteral("node %1").arg(id->value));
             } else if constexpr (std::is_same_v<T, Heal>) {
                 m_target->healAll();
-                done();
+                doneOnceLinksSettle();
             } else if constexpr (std::is_same_v<T, NetFaults>) {
                 std::optional<NodeId> id;
                 if (action.node && !(id = needNode(*action.node)))
@@ -548,28 +548,41 @@ void ScenarioRunner::runPartition(const Partition &partition)
                 m_target->setLinkCut(nodes[i].id, nodes[j].id, true);
         }
     }
-    done();
+    doneOnceLinksSettle();
 }
 
-void ScenarioRunner::pollUntil(int withinMs, Check check)
+void ScenarioRunner::pollUntil(int withinMs, Check check, StepResult::Verdict whenHeld)
 {
-    pollAgain(m_target->nowMs() + withinMs, std::make_shared<Check>(std::move(check)));
+    pollAgain(m_target->nowMs() + withinMs, std::make_shared<Check>(std::move(check)), whenHeld);
 }
 
-void ScenarioRunner::pollAgain(qint64 deadline, const std::shared_ptr<Check> &check)
+void ScenarioRunner::doneOnceLinksSettle(const QString &seen)
+{
+    pollUntil(
+        linkSettleTimeoutMs,
+        [this, seen](auto answer) {
+            const QString unsettled = m_target->unsettledLinks();
+            answer(unsettled.isEmpty(), unsettled.isEmpty() ? seen : unsettled);
+        },
+        StepResult::Verdict::Done);
+}
+
+void ScenarioRunner::pollAgain(qint64 deadline, const std::shared_ptr<Check> &check,
+                               StepResult::Verdict whenHeld)
 {
     const quint64 generation = m_stepGeneration;
     QPointer<ScenarioRunner> self(this);
-    (*check)([self, generation, deadline, check](bool held, QString seen) {
+    (*check)([self, generation, deadline, check, whenHeld](bool held, QString seen) {
         if (!self || self->m_stopped || self->m_stepGeneration != generation)
             return;
         if (held) {
-            self->finishStep(StepResult{StepResult::Verdict::Held, seen});
+            self->finishStep(StepResult{whenHeld, seen});
         } else if (self->m_target->nowMs() >= deadline) {
             self->fail(seen);
         } else {
-            self->m_target->after(
-                pollIntervalMs, self->guarded([self, deadline, check] { self->pollAgain(deadline, check); }));
+            self->m_target->after(pollIntervalMs, self->guarded([self, deadline, check, whenHeld] {
+                self->pollAgain(deadline, check, whenHeld);
+            }));
         }
     });
 }

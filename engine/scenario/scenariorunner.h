@@ -34,6 +34,8 @@ class ScenarioRunner final : public QObject
 
 public:
     static constexpr int pollIntervalMs = 20;
+    // How long the nodes may take to apply a cut or a heal (an admin request each) on a busy machine.
+    static constexpr int linkSettleTimeoutMs = 15'000;
     static constexpr int resetTimeoutMs = 60'000; // a loaded machine starts nodes slowly
 
     enum class Pauses {
@@ -91,8 +93,10 @@ private:
 
     // Polls `check` until it holds or `withinMs` has passed; `check` answers asynchronously.
     using Check = std::function<void(std::function<void(bool held, QString seen)>)>;
-    void pollUntil(int withinMs, Check check);
-    void pollAgain(qint64 deadline, const std::shared_ptr<Check> &check);
+    void pollUntil(int withinMs, Check check, StepResult::Verdict whenHeld = StepResult::Verdict::Held);
+    // Ends an action on links once the nodes apply it (ScenarioTarget::unsettledLinks), or fails.
+    void doneOnceLinksSettle(const QString &seen = {});
+    void pollAgain(qint64 deadline, const std::shared_ptr<Check> &check, StepResult::Verdict whenHeld);
     // Fails as soon as `violated` says so during `durationMs`, holds at the end.
     void watchFor(int durationMs, std::function<QString()> violated, const QString &heldText);
 

@@ -67,6 +67,10 @@ public:
     // Cuts what `from` sends to `to`, while `from` still hears `to` (healAll() heals it).
     virtual void setOneWayCut(NodeId from, NodeId to) = 0;
     virtual void healAll() = 0;
+    // Empty once every running, unfrozen node applies the link cuts last asked of it; else which do not
+    // yet. Real nodes learn their cuts by admin requests that may still be on their way when the calls
+    // above return, and a client request sent next could overtake them.
+    virtual QString unsettledLinks() const { return {}; }
     // nullopt: every node.
     virtual void setNetworkFaults(std::optional<NodeId> node, int delayMs, int jitterMs, double loss) = 0;
     virtual void setTiming(int heartbeatMs, int electionTimeoutMinMs, int electionTimeoutMaxMs) = 0;

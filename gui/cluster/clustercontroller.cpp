@@ -332,6 +332,12 @@ std::set<NodeId> ClusterController::wantedBlocks(NodeId id) const
     return found == m_blocks.end() ? std::set<NodeId>{} : found->second.both;
 }
 
+std::set<NodeId> ClusterController::wantedOutgoingBlocks(NodeId id) const
+{
+    const auto found = m_blocks.find(id);
+    return found == m_blocks.end() ? std::set<NodeId>{} : found->second.outgoing;
+}
+
 bool ClusterController::isLinkCut(NodeId a, NodeId b) const
 {
     return wantedBlocks(a).contains(b) && wantedBlocks(b).contains(a);
@@ -401,12 +407,24 @@ void ClusterController::sendBlocks(NodeId id)
     NodeClient *node = client(id);
     if (!node)
         return;
+    LinkRequests &requests = m_linkRequests[id];
+    if (requests.client == node && requests.inFlight) {
+        requests.again = true;
+        return;
+    }
+    requests = LinkRequests{.client = node, .inFlight = true, .again = false};
     const auto found = m_blocks.find(id);
     const WantedBlocks wanted = found == m_blocks.end() ? WantedBlocks{} : found->second;
     node->partition(QList<NodeId>(wanted.both.begin(), wanted.both.end()),
                     QList<NodeId>(wanted.outgoing.begin(), wanted.outgoing.end()),
-                    [this, id](const NodeClient::AdminResult &result) {
+                    [this, id, node](const NodeClient::AdminResult &result) {
                         reportAdmin(id, ClusterController::tr("change its links"), result);
+                        LinkRequests &requests = m_linkRequests[id];
+                        if (requests.client != node)
+                            return; // a newer client took over
+                        requests.inFlight = false;
+                        if (std::exchange(requests.again, false))
+                            sendBlocks(id);
                     });
 }
 

@@ -144,6 +144,7 @@ public:
 
     // The peers `id` should block: what the controller sends it.
     std::set<NodeId> wantedBlocks(NodeId id) const;
+    std::set<NodeId> wantedOutgoingBlocks(NodeId id) const; // one-way cuts: peers `id` stops sending to
 
 Q_SIGNALS:
     void clientsChanged(); // NodeClients were made anew (a new cluster, an attach)
@@ -188,6 +189,15 @@ private:
         std::set<NodeId> outgoing; // peers the node only stops sending to (one-way cuts)
     };
     std::map<NodeId, WantedBlocks> m_blocks; // wanted, per node
+    // One link request in flight per node, the latest wish sent again when it returns: two requests on
+    // separate connections could overtake each other and leave the node with the older set.
+    struct LinkRequests
+    {
+        const NodeClient *client = nullptr; // the client the request went through (a new one starts afresh)
+        bool inFlight = false;
+        bool again = false;
+    };
+    std::map<NodeId, LinkRequests> m_linkRequests;
     SpeedSetting m_speed;
     ProtocolOptions m_protocol;
     std::set<NodeId> m_leaving; // removed (committed), tracked until their process ends

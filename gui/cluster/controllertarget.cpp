@@ -6,6 +6,8 @@
 
 #include <QTimer>
 
+#include <set>
+
 namespace raftlab {
 
 using scenario::ClientAnswer;
@@ -318,6 +320,27 @@ QString ControllerTarget::committedLogsDisagreement() const
         }
     }
     return {};
+}
+
+QString ControllerTarget::unsettledLinks() const
+{
+    // What each node last reported of its links (its faults events) against what it was asked.
+    const auto asSet = [](const std::vector<NodeId> &ids) {
+        return std::set<NodeId>(ids.begin(), ids.end());
+    };
+    QStringList waiting;
+    for (const scenario::NodeView &view : nodes()) {
+        if (!view.running || view.frozen)
+            continue; // a frozen node applies its links when it is thawed
+        const NodeState *state = m_controller->model()->node(view.id);
+        if (!state || !state->connected ||
+            asSet(state->blockedPeers) != m_controller->wantedBlocks(view.id) ||
+            asSet(state->outgoingBlockedPeers) != m_controller->wantedOutgoingBlocks(view.id))
+            waiting << QString::number(view.id.value);
+    }
+    return waiting.isEmpty() ? QString()
+                             : ControllerTarget::tr("nodes %1 have not applied their link cuts yet")
+                                   .arg(waiting.join(QStringLiteral(", ")));
 }
 
 } // namespace raftlab

@@ -54,6 +54,7 @@ public:
     void addNode(MembershipCallback done) override;
     void removeNode(NodeId id, MembershipCallback done) override;
     QString committedLogsDisagreement() const override;
+    QString unsettledLinks() const override;
 
 private:
     void sendLoadWrite();

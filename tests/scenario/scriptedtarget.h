@@ -75,6 +75,9 @@ public:
         act(QStringLiteral("cut %1->%2").arg(from.value).arg(to.value));
         oneWayCuts.insert({from.value, to.value});
     }
+    // What the nodes still have to apply of the links asked (a test sets and clears it).
+    QString unsettledLinks() const override { return unsettled; }
+    QString unsettled;
     void healAll() override
     {
         act(QStringLiteral("heal"));

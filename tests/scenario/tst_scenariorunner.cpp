@@ -34,6 +34,9 @@ private Q_SLOTS:
     void labelsFollowTheNodeTheyNamed();
     void writeOutcomesAreChecked();
     void partitionCutsEveryLinkBetweenGroups();
+    void linkStepsEndOnceTheNodesApplyThem_data();
+    void linkStepsEndOnceTheNodesApplyThem();
+    void linkStepsFailWhenTheNodesNeverApplyThem();
     void pausesWaitForNext();
     void fastForwardRunsEarlierStepsWithoutPausing();
     void noLeaderForFailsAsSoonAsOneAppears();
@@ -133,6 +136,55 @@ void TestScenarioRunner::partitionCutsEveryLinkBetweenGroups()
     QCOMPARE(target.actions,
              QStringList({"heal", "cut 1-3", "cut 1-4", "cut 1-5", "cut 2-3", "cut 2-4", "cut 2-5", "cut 3-5",
                           "cut 4-5"}));
+}
+
+// A client request sent right after a cut must not overtake it: the step ends once the nodes say they
+// applied their links, and the next step (a write here) starts only then.
+void TestScenarioRunner::linkStepsEndOnceTheNodesApplyThem_data()
+{
+    QTest::addColumn<QString>("step");
+    QTest::newRow("partition") << R"({"do":"partition","groups":[[1],[2,3]]})";
+    QTest::newRow("cut") << R"({"do":"cut","between":[1,2]})";
+    QTest::newRow("one-way cut") << R"({"do":"cut","from":1,"to":2})";
+    QTest::newRow("isolate") << R"({"do":"isolate","node":1})";
+    QTest::newRow("heal") << R"({"do":"heal"})";
+}
+
+void TestScenarioRunner::linkStepsEndOnceTheNodesApplyThem()
+{
+    QFETCH(QString, step);
+    ScriptedTarget target(3);
+    target.unsettled = QStringLiteral("nodes 1 have not applied their link cuts yet");
+    target.at(500, [&] { target.unsettled.clear(); });
+    ScenarioRunner runner(
+        scenarioOf(
+            QStringLiteral(R"({"title":"t","steps":[%1,{"do":"timeout","node":2}]})").arg(step).toUtf8()),
+        &target);
+    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    runner.start();
+    target.runUntil(450);
+    QVERIFY2(!target.actions.contains(QStringLiteral("timeout 2")), qPrintable(target.actions.join(", ")));
+    target.runUntil(1000);
+    QVERIFY2(target.actions.contains(QStringLiteral("timeout 2")), qPrintable(target.actions.join(", ")));
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().first().toBool(), true);
+}
+
+void TestScenarioRunner::linkStepsFailWhenTheNodesNeverApplyThem()
+{
+    ScriptedTarget target(3);
+    target.unsettled = QStringLiteral("nodes 3 have not applied their link cuts yet");
+    ScenarioRunner runner(scenarioOf(R"({"title":"t","steps":[{"do":"partition","groups":[[1],[2,3]]}]})"),
+                          &target);
+    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    QSignalSpy steps(&runner, &ScenarioRunner::stepFinished);
+    runner.start();
+    target.runUntil(ScenarioRunner::linkSettleTimeoutMs + 1000);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().first().toBool(), false);
+    const auto result = steps.first().at(1).value<StepResult>();
+    QVERIFY(result.verdict == StepResult::Verdict::Failed);
+    QCOMPARE(result.seen, target.unsettled);
 }
 
 void TestScenarioRunner::pausesWaitForNext()
