@@ -479,10 +479,16 @@ void ClusterHarness::kill(int id)
 
 void ClusterHarness::killAll()
 {
-    const QList<int> running = runningIds();
-    for (const int id : running)
+    // Every process the harness holds, also one that exited on its own (a removed member stops itself):
+    // its slot must be free for the next start.
+    QList<int> held;
+    for (const int id : ids()) {
+        if (node(id).process)
+            held.append(id);
+    }
+    for (const int id : held)
         node(id).process->kill();
-    for (const int id : running)
+    for (const int id : held)
         kill(id);
 }
 

@@ -161,7 +161,7 @@ public:
     QString start(int id, int deadlineMs = 20'000); // launch + waitServing
     // SIGKILL, and wait until the process is gone.
     void kill(int id);
-    void killAll(); // SIGKILL to every running node at once, then wait until all are gone
+    void killAll(); // SIGKILL to every node process held (also one that exited), then wait until all are gone
     // SIGTERM, and wait for the exit; returns the exit code (-1 when it had to be killed).
     int terminate(int id, int deadlineMs = 10'000);
     bool isRunning(int id) const;
