@@ -307,12 +307,12 @@ Messages RaftCore::takeMessagesToSendNow()
     return std::exchange(m_ready.messages, Messages{});
 }
 
-Entries RaftCore::takeDurableCommitted()
+Entries RaftCore::takeNewlyCommitted()
 {
     const InvariantGuard guard(*this);
     if (m_halted || m_snapshotInFlight || m_ready.snapshot)
         return {};
-    return m_log.takeCommitted(static_cast<std::size_t>(-1), m_log.durableIndex());
+    return m_log.takeCommitted(static_cast<std::size_t>(-1));
 }
 
 Ready RaftCore::halt()

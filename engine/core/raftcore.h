@@ -141,12 +141,13 @@ public:
     // appends leave without waiting for its own disk. A leader's proposals made since the last Ready go out
     // with them, one append per follower. What must wait stays for the next Ready.
     Messages takeMessagesToSendNow();
-    // The committed entries this node has already made durable and not yet handed out, handed out now:
-    // between Readys, above all while the owner persists one. They are on a majority's disks, so the owner
-    // may apply them (and answer their writes) at once instead of after the write in progress; the next
-    // Ready's `committed` starts after them. Empty while a snapshot from the leader is on its way to
-    // disk, which the state machine must install first.
-    Entries takeDurableCommitted();
+    // The committed entries not yet handed out, handed out now: between Readys, above all while the owner
+    // persists one. Committed means on a majority's disks, whether or not this node's own write of them is
+    // durable yet (a leader's two followers may acknowledge an entry before its own fdatasync returns), so
+    // the owner may apply them (and answer their writes) at once instead of after the write in progress;
+    // the next Ready's `committed` starts after them. Empty while a snapshot from the leader is on its way
+    // to disk, which the state machine must install first.
+    Entries takeNewlyCommitted();
     // The owner can no longer make anything durable (its disk failed): this node leaves the protocol for
     // good. A leader steps down, to follower of the same term with no leader known; pending reads fail;
     // every later input is ignored, so it never campaigns, votes or answers again. Returns the last

@@ -32,9 +32,10 @@ struct ReceivedSnapshot
 //      RaftCore's usage contract);
 //   4. send `messagesAfterPersist`;
 //   5. apply `committed` in order, then answer `reads` once applied >= their index, and fail `failedReads`
-//      (the entries of `committed` that an earlier Ready already made durable here may apply before step 2:
-//      they are committed, so on a majority's disks, and apply in order all the same; and between two
-//      Readys, RaftCore::takeDurableCommitted() hands out those committed meanwhile, to apply at once);
+//      (they may apply before step 2 too, unless this Ready carries a snapshot: committed means on a
+//      majority's disks, whether or not this node's own copy is durable yet, and they apply in order all
+//      the same; and between two Readys, RaftCore::takeNewlyCommitted() hands out those committed
+//      meanwhile, to apply at once);
 //   6. check `receivedSnapshot`: decode it with the state machine, without persisting anything, then call
 //      RaftCore::installSnapshot() or refuseSnapshot(). Only an installed one comes back as `snapshot`
 //      in a later Ready, to persist, and its acknowledgement waits in that Ready's messagesAfterPersist.

@@ -102,8 +102,8 @@ void RaftNode::input(std::function<void()> apply)
     if (m_persisting) {
         // The core takes input while the log thread persists the last Ready; what may leave before any
         // disk write (Ready's rule, e.g. a leader's heartbeats and appends) leaves now, and what an
-        // acknowledgement committed that is durable here applies now, its writes answered, instead of
-        // after the write in progress. Once per pass of the event loop, so the proposals of that pass
+        // acknowledgement committed applies now, its writes answered, instead of after the write in
+        // progress (committed means on a majority's disks, whether or not this node's write returned). Once per pass of the event loop, so the proposals of that pass
         // travel together.
         if (!m_earlySendScheduled) {
             m_earlySendScheduled = true;
@@ -114,7 +114,7 @@ void RaftNode::input(std::function<void()> apply)
                     if (!m_persisting || !m_storageFailure.isEmpty())
                         return;
                     sendAll(m_core.takeMessagesToSendNow());
-                    const Entries committed = m_core.takeDurableCommitted();
+                    const Entries committed = m_core.takeNewlyCommitted();
                     if (!committed.empty()) {
                         applyCommitted(committed, monotonicMicroseconds());
                         serveReads();
@@ -266,7 +266,7 @@ void RaftNode::processReady()
         return;
     }
     if (!ready->snapshot)
-        applyDurableCommitted(*ready, now);
+        applyCommittedBeforePersisting(*ready, now);
     m_persisting = true;
     // The log below our own latest durable snapshot goes with this write, on the log's thread.
     const LogIndex compactUpTo = std::exchange(m_pendingLogCompaction, LogIndex{});
@@ -330,19 +330,15 @@ void RaftNode::finishReady(const Ready &ready, qint64 now, std::shared_ptr<Check
     scheduleReady();
 }
 
-void RaftNode::applyDurableCommitted(Ready &ready, qint64 now)
+void RaftNode::applyCommittedBeforePersisting(Ready &ready, qint64 now)
 {
-    // Committed entries that are durable here already (appended by an earlier Ready) are on a majority's
-    // disks: they apply, and their writes are answered, now rather than after this Ready's write. Under
-    // load that write is always running, so waiting for it would add one fdatasync to every answer.
-    const LogIndex durable = m_core.log().durableIndex();
-    const auto firstNotDurable =
-        std::find_if(ready.committed.begin(), ready.committed.end(),
-                     [durable](const Entry &entry) { return entry.index > durable; });
-    if (firstNotDurable != ready.committed.begin()) {
-        applyCommitted(Entries(ready.committed.begin(), firstNotDurable), now);
-        ready.committed.erase(ready.committed.begin(), firstNotDurable);
-    }
+    // Committed entries are on a majority's disks, whether this Ready's own write holds some of them or
+    // not (both followers may acknowledge before the leader's fdatasync returns): they apply, and their
+    // writes are answered, now rather than after this Ready's write. Under load that write is always
+    // running, so waiting for it would add one fdatasync to every answer. Snapshots and log compaction
+    // still wait for durability here (maybeTakeSnapshot()).
+    applyCommitted(ready.committed, now);
+    ready.committed.clear();
     serveReads();
 }
 

@@ -156,8 +156,8 @@ private:
     void sendAll(const Messages &messages);
     void followMembership();
     void applyCommitted(const Entries &entries, qint64 now);
-    // Applies, before `ready` is persisted, the committed entries in it that were durable here already.
-    void applyDurableCommitted(Ready &ready, qint64 now);
+    // Applies the committed entries of `ready` before it is persisted, and takes them out of it.
+    void applyCommittedBeforePersisting(Ready &ready, qint64 now);
     void serveReads();
     // One snapshot of our own: the store's frozen state at `snapshot.meta`, encoded on the snapshot
     // thread into `snapshot.data`.

@@ -1,7 +1,7 @@
 // The persist-before-send rule as the core writes it into each Ready (ready.h): what may leave before the
 // Ready is durable (`messages`) and what must wait (`messagesAfterPersist`), for the Ready itself and for
-// takeMessagesToSendNow() while a Ready is being persisted; takeDurableCommitted(), which hands out committed
-// entries as soon as they are durable here; and halt(), for an owner whose disk failed.
+// takeMessagesToSendNow() while a Ready is being persisted; takeNewlyCommitted(), which hands out committed
+// entries as soon as a majority holds them, durable here or not; and halt(), for an owner whose disk failed.
 
 // moc 6.4 cannot parse libstdc++ 12's <concepts> (pulled in by <compare> in core/types.h).
 #ifndef Q_MOC_RUN
@@ -94,8 +94,8 @@ private Q_SLOTS:
     void nothingLeavesEarlyWhileNewTermIsOnItsWay();
     void answerDoesNotOvertakeAcknowledgementInFlight();
 
-    void durableCommittedEntriesAreHandedOutWhileTheNextReadyPersists();
-    void nothingIsHandedOutBeforeItIsDurableHere();
+    void committedEntriesAreHandedOutWhileTheNextReadyPersists();
+    void twoFollowersCommitAnEntryWhileTheLeadersOwnWriteRuns();
     // A disk that failed.
     void haltedLeaderStepsDownForGood();
     void haltFailsPendingReads();
@@ -357,7 +357,7 @@ QList<std::uint64_t> indicesOf(const Entries &entries)
 
 } // namespace
 
-void TestReady::durableCommittedEntriesAreHandedOutWhileTheNextReadyPersists()
+void TestReady::committedEntriesAreHandedOutWhileTheNextReadyPersists()
 {
     CoreCluster c(options(3));
     c.electByHand(n1);
@@ -371,8 +371,8 @@ void TestReady::durableCommittedEntriesAreHandedOutWhileTheNextReadyPersists()
     leader.takeReady(); // "b" on its way to disk
     leader.step(appendAck(n2, leader, a));
     QCOMPARE(leader.log().commitIndex(), a);
-    QCOMPARE(indicesOf(leader.takeDurableCommitted()), QList<std::uint64_t>{a.value});
-    QVERIFY2(leader.takeDurableCommitted().empty(), "an entry is handed out once");
+    QCOMPARE(indicesOf(leader.takeNewlyCommitted()), QList<std::uint64_t>{a.value});
+    QVERIFY2(leader.takeNewlyCommitted().empty(), "an entry is handed out once");
     leader.advance();
     leader.step(appendAck(n2, leader, b));
     const Ready next = leader.takeReady();
@@ -380,22 +380,35 @@ void TestReady::durableCommittedEntriesAreHandedOutWhileTheNextReadyPersists()
     leader.advance();
 }
 
-void TestReady::nothingIsHandedOutBeforeItIsDurableHere()
+void TestReady::twoFollowersCommitAnEntryWhileTheLeadersOwnWriteRuns()
 {
-    // Both followers acknowledge "b" before the leader's own write of it is durable: "b" is committed,
-    // yet this node may apply it only once its own log holds it.
+    // Reference: §5.3, "A log entry is committed once the leader that created the entry has replicated it
+    // on a majority of the servers"; thesis §10.2.1, the leader's own disk write runs in parallel with the
+    // followers'. Both followers make "b" durable and acknowledge it before the leader's own write of it
+    // returns: "b" is on a majority's disks, so the leader applies it (and answers its write) now.
     CoreCluster c(options(3));
     c.electByHand(n1);
     RaftCore &leader = c.core(n1);
     leader.propose("b");
     const LogIndex b = leader.log().lastIndex();
-    leader.takeReady(); // "b" on its way to disk
-    leader.step(appendAck(n2, leader, b));
-    leader.step(appendAck(n3, leader, b));
+    const Ready writing = leader.takeReady(); // "b" on its way to the leader's disk
+    QCOMPARE(writing.entries.size(), std::size_t(1));
+    Messages acks;
+    for (const Message &append : writing.messages) {
+        QCOMPARE(name(append.type), name(MessageType::AppendEntries));
+        const Messages answers = c.step(append).messages; // each follower persists "b", then answers
+        acks.insert(acks.end(), answers.begin(), answers.end());
+    }
+    QCOMPARE(acks.size(), std::size_t(2));
+    for (const Message &ack : acks)
+        leader.step(ack);
     QCOMPARE(leader.log().commitIndex(), b);
-    QVERIFY2(leader.takeDurableCommitted().empty(), "\"b\" is not durable here yet");
+    QVERIFY2(leader.log().durableIndex() < b, "the leader's own write of \"b\" has not returned yet");
+    QCOMPARE(indicesOf(leader.takeNewlyCommitted()), QList<std::uint64_t>{b.value});
+    QVERIFY2(leader.takeNewlyCommitted().empty(), "an entry is handed out once");
     leader.advance();
-    QCOMPARE(indicesOf(leader.takeDurableCommitted()), QList<std::uint64_t>{b.value});
+    QVERIFY2(leader.takeReady().committed.empty(), "\"b\" is not handed out again");
+    leader.advance();
 }
 
 void TestReady::haltedLeaderStepsDownForGood()
