@@ -518,7 +518,12 @@ StorageStatus FileLog::append(const Entries &entries)
             return fail(status);
     }
     Segment &segment = m_segments.back();
+    // Sized up front: one allocation per batch, however many entries it holds.
+    std::size_t batchBytes = batchHeaderBytes;
+    for (const Entry &entry : entries)
+        batchBytes += recordHeaderBytes + recordBodyFixedBytes + static_cast<std::size_t>(entry.payload.size());
     QByteArray batch;
+    batch.reserve(static_cast<qsizetype>(batchBytes));
     encodeBatchHeader(static_cast<std::uint32_t>(entries.size()), entries.front().index, batch);
     std::vector<std::uint64_t> offsets;
     offsets.reserve(entries.size());
