@@ -87,8 +87,7 @@ namespace {
 // keys are UTF-8; malformed ones get 400 and nothing is written).
 QByteArray rawKey(const HttpRequest &request)
 {
-    const QByteArray path = request.url().path(QUrl::FullyEncoded).toLatin1();
-    return QByteArray::fromPercentEncoding(path.mid(qsizetype(qstrlen("/kv/"))));
+    return QByteArray::fromPercentEncoding(request.encodedPath().mid(qsizetype(qstrlen("/kv/"))));
 }
 
 } // namespace
@@ -161,7 +160,7 @@ void HttpApi::handleWrite(const QByteArray &keyBytes, std::optional<QByteArray> 
     WriteCondition condition;
     const WriteKind kind = value ? WriteKind::Put : WriteKind::Delete;
     if (!textAnswer) {
-        if (const QString problem = parseWriteCondition(request.url(), kind, condition); !problem.isEmpty()) {
+        if (const QString problem = parseWriteCondition(request.encodedQuery(), kind, condition); !problem.isEmpty()) {
             respondNow(std::move(responder), Status::BadRequest,
                        errorJson(QStringLiteral("bad_request"), problem));
             return;
@@ -323,7 +322,7 @@ HttpApi::RequestPtr HttpApi::accept(const HttpRequest &request, HttpResponder &&
     }
     auto self = std::make_shared<Request>();
     self->method = request.method();
-    self->url = request.url();
+    self->target = request.encodedTarget();
     self->body = request.body();
     self->headers = request.headers();
     self->forwarded = !request.value(forwardedHeader).isEmpty();
@@ -389,10 +388,11 @@ void HttpApi::forwardToLeader(const RequestPtr &request, NodeId leader)
     const ClusterMember *member = m_options.cluster.member(leader);
     LeaderForwarder::Request forward{
         methodName(request->method),
-        request->url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment),
+        request->target,
         {},
         request->body,
         request->timeoutMs};
+    // KvFastPath keeps only the headers read here and in accept(): a header passed on must be in its list.
     for (const auto &[name, value] : request->headers) {
         const QByteArray lower = name.toLower();
         if (lower == "content-type" || lower == "authorization")

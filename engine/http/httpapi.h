@@ -52,7 +52,7 @@ private:
     {
         PendingRequests::Id id = 0;
         QHttpServerRequest::Method method = QHttpServerRequest::Method::Get;
-        QUrl url;
+        QByteArray target; // path and query, percent-encoded, as on a request line
         QByteArray body;
         QList<QPair<QByteArray, QByteArray>> headers;
         bool forwarded = false; // came from another node: never forward again

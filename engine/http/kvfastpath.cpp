@@ -1,5 +1,7 @@
 #include "kvfastpath.h"
 
+#include "httpresponses.h"
+
 namespace raftlab::KvFastPath {
 
 namespace {
@@ -29,6 +31,15 @@ bool isKeyTarget(QByteArrayView target)
     const qsizetype queryAt = target.indexOf('?');
     const QByteArrayView key = target.sliced(4, (queryAt < 0 ? target.size() : queryAt) - 4);
     return !key.isEmpty() && !key.contains('/');
+}
+
+// The headers a key-value handler reads (HttpApi: the forwarding mark, and what a follower passes on to
+// its leader, HttpApi::forwardToLeader()); the rest (Host, User-Agent, Content-Length, ...) have been
+// checked already and are not copied.
+bool isKeptHeader(QByteArrayView name)
+{
+    return equalsIgnoringCase(name, "content-type") || equalsIgnoringCase(name, "authorization") ||
+        equalsIgnoringCase(name, forwardedHeader);
 }
 
 } // namespace
@@ -63,9 +74,10 @@ std::optional<HttpRequest> parseHead(QByteArrayView head)
             equalsIgnoringCase(name, "upgrade") ||
             (equalsIgnoringCase(name, "connection") && !equalsIgnoringCase(value, "keep-alive")))
             return std::nullopt;
-        headers.append({name.toByteArray(), value.toByteArray()});
+        if (isKeptHeader(name))
+            headers.append({name.toByteArray(), value.toByteArray()});
     }
-    return HttpRequest(*method, QUrl::fromEncoded(target.toByteArray()), std::move(headers), QByteArray());
+    return HttpRequest(*method, target.toByteArray(), std::move(headers), QByteArray());
 }
 
 } // namespace raftlab::KvFastPath

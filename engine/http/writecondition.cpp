@@ -12,14 +12,14 @@ const QByteArray timeoutName = "timeout_ms";
 
 } // namespace
 
-QString parseWriteCondition(const QUrl &url, WriteKind kind, WriteCondition &out)
+QString parseWriteCondition(const QByteArray &encodedQuery, WriteKind kind, WriteCondition &out)
 {
     out = WriteCondition();
-    if (!url.hasQuery())
+    if (encodedQuery.isEmpty())
         return QString();
     // The raw query, split by hand: QUrlQuery hands values over as QString, which would turn bytes that
     // are not UTF-8 into U+FFFD, and then the comparison would look for another value than the client's.
-    const QByteArray query = url.query(QUrl::FullyEncoded).toLatin1();
+    const QByteArray &query = encodedQuery;
     bool seenValue = false;
     bool seenAbsent = false;
     for (QByteArray item : query.split('&')) {

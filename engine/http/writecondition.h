@@ -25,10 +25,11 @@ struct WriteCondition
 
 enum class WriteKind { Put, Delete };
 
-// Reads the condition of a write to /kv/{key} from `url`'s query into `out`. Returns why the query is
+// Reads the condition of a write to /kv/{key} from its query (percent-encoded, without the '?'; empty
+// when there is none) into `out`. Returns why the query is
 // unusable (an unknown parameter, which would otherwise turn a mistyped compare-and-swap into a plain
 // write; a parameter given twice; both conditions at once; if_absent on a delete), or empty.
-QString parseWriteCondition(const QUrl &url, WriteKind kind, WriteCondition &out);
+QString parseWriteCondition(const QByteArray &encodedQuery, WriteKind kind, WriteCondition &out);
 
 // The log command for a write of `value` (nullopt: a delete) under `condition`.
 QByteArray encodeWrite(const QByteArray &key, const std::optional<QByteArray> &value,

@@ -36,6 +36,8 @@ private Q_SLOTS:
     void takes();
     void leaves_data();
     void leaves();
+    void keepsOnlyTheHeadersHandlersRead();
+    void keepsTheTargetAsSent();
 
     void init();
     void cleanup();
@@ -121,6 +123,39 @@ void TestKvFastPath::leaves()
 {
     QFETCH(QByteArray, head);
     QVERIFY(!KvFastPath::parseHead(head));
+}
+
+void TestKvFastPath::keepsOnlyTheHeadersHandlersRead()
+{
+    // HttpApi reads the forwarding mark, and a follower passes Content-Type and Authorization on to its
+    // leader; Host, User-Agent, Content-Length and the like are not worth copying for every request.
+    const std::optional<HttpRequest> request = KvFastPath::parseHead(
+        "PUT /kv/a HTTP/1.1\r\nHost: 127.0.0.1:1\r\nUser-Agent: wrk\r\ncontent-type: text/plain\r\n"
+        "Content-Length: 3\r\nAuthorization: Bearer t\r\nX-Raftlab-Forwarded: 2\r\n\r\n");
+    QVERIFY(request);
+    QStringList names;
+    for (const auto &[name, value] : request->headers())
+        names << QString::fromLatin1(name);
+    QCOMPARE(names, QStringList({"content-type", "Authorization", "X-Raftlab-Forwarded"}));
+    QCOMPARE(request->value("Content-Type"), QByteArray("text/plain"));
+    QCOMPARE(request->value("x-raftlab-forwarded"), QByteArray("2"));
+}
+
+void TestKvFastPath::keepsTheTargetAsSent()
+{
+    // A follower forwards the target byte for byte, and the key is decoded from the path as sent.
+    const std::optional<HttpRequest> request =
+        KvFastPath::parseHead("PUT /kv/a%20b%FF?if_value=x%26y&timeout_ms=5 HTTP/1.1\r\n\r\n");
+    QVERIFY(request);
+    QCOMPARE(request->encodedPath(), QByteArray("/kv/a%20b%FF"));
+    QCOMPARE(request->encodedQuery(), QByteArray("if_value=x%26y&timeout_ms=5"));
+    QVERIFY(request->hasQuery());
+    QCOMPARE(request->encodedTarget(), QByteArray("/kv/a%20b%FF?if_value=x%26y&timeout_ms=5"));
+    QCOMPARE(request->query().queryItemValue(QStringLiteral("timeout_ms")), QStringLiteral("5"));
+    const std::optional<HttpRequest> plain = KvFastPath::parseHead("GET /kv/k HTTP/1.1\r\n\r\n");
+    QVERIFY(plain);
+    QVERIFY(!plain->hasQuery());
+    QCOMPARE(plain->encodedQuery(), QByteArray());
 }
 
 void TestKvFastPath::init()
