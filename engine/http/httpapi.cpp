@@ -160,7 +160,8 @@ void HttpApi::handleWrite(const QByteArray &keyBytes, std::optional<QByteArray> 
     WriteCondition condition;
     const WriteKind kind = value ? WriteKind::Put : WriteKind::Delete;
     if (!textAnswer) {
-        if (const QString problem = parseWriteCondition(request.encodedQuery(), kind, condition); !problem.isEmpty()) {
+        if (const QString problem = parseWriteCondition(request.encodedQuery(), kind, condition);
+            !problem.isEmpty()) {
             respondNow(std::move(responder), Status::BadRequest,
                        errorJson(QStringLiteral("bad_request"), problem));
             return;
@@ -387,11 +388,7 @@ void HttpApi::forwardToLeader(const RequestPtr &request, NodeId leader)
 {
     const ClusterMember *member = m_options.cluster.member(leader);
     LeaderForwarder::Request forward{
-        methodName(request->method),
-        request->target,
-        {},
-        request->body,
-        request->timeoutMs};
+        methodName(request->method), request->target, {}, request->body, request->timeoutMs};
     // KvFastPath keeps only the headers read here and in accept(): a header passed on must be in its list.
     for (const auto &[name, value] : request->headers) {
         const QByteArray lower = name.toLower();

@@ -4,7 +4,8 @@ namespace raftlab {
 
 namespace {
 
-constexpr QUrl::FormattingOptions targetOnly = QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment;
+constexpr QUrl::FormattingOptions targetOnly =
+    QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment;
 
 } // namespace
 

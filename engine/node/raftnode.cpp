@@ -103,8 +103,8 @@ void RaftNode::input(std::function<void()> apply)
         // The core takes input while the log thread persists the last Ready; what may leave before any
         // disk write (Ready's rule, e.g. a leader's heartbeats and appends) leaves now, and what an
         // acknowledgement committed applies now, its writes answered, instead of after the write in
-        // progress (committed means on a majority's disks, whether or not this node's write returned). Once per pass of the event loop, so the proposals of that pass
-        // travel together.
+        // progress (committed means on a majority's disks, whether or not this node's write returned). Once
+        // per pass of the event loop, so the proposals of that pass travel together.
         if (!m_earlySendScheduled) {
             m_earlySendScheduled = true;
             QMetaObject::invokeMethod(

@@ -521,7 +521,8 @@ StorageStatus FileLog::append(const Entries &entries)
     // Sized up front: one allocation per batch, however many entries it holds.
     std::size_t batchBytes = batchHeaderBytes;
     for (const Entry &entry : entries)
-        batchBytes += recordHeaderBytes + recordBodyFixedBytes + static_cast<std::size_t>(entry.payload.size());
+        batchBytes +=
+            recordHeaderBytes + recordBodyFixedBytes + static_cast<std::size_t>(entry.payload.size());
     QByteArray batch;
     batch.reserve(static_cast<qsizetype>(batchBytes));
     encodeBatchHeader(static_cast<std::uint32_t>(entries.size()), entries.front().index, batch);
