@@ -1,13 +1,67 @@
 #include "commandlinehelp.h"
 
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
 #include <algorithm>
 
 namespace raftlab {
 
+namespace {
+
+// The command line's sentences, for translators under the context "CommandLine".
+QString tr(const char *sourceText)
+{
+    return QCoreApplication::translate("CommandLine", sourceText);
+}
+
+} // namespace
+
+QCommandLineOption helpOption()
+{
+    return QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")}, tr("Show this help and exit."));
+}
+
+QCommandLineOption versionOption()
+{
+    return QCommandLineOption({QStringLiteral("v"), QStringLiteral("version")},
+                              tr("Show the version and exit."));
+}
+
+QString commandLineFailure(const QString &program, const QString &reason)
+{
+    return tr("%1: %2 (see %1 --help)").arg(program, reason);
+}
+
+bool settleCommonOptions(QCommandLineParser &parser, const QStringList &arguments, const ProgramText &program,
+                         const QList<QCommandLineOption> &options, CommandLineAction &action, QString &text)
+{
+    const auto settle = [&action, &text](CommandLineAction settled, const QString &words) {
+        action = settled;
+        text = words;
+        return true;
+    };
+    if (!parser.parse(arguments))
+        return settle(CommandLineAction::Fail,
+                      commandLineFailure(program.program, parser.errorText().remove(QLatin1Char('\n'))));
+    if (parser.isSet(QStringLiteral("help")))
+        return settle(CommandLineAction::ShowHelp,
+                      commandLineHelp(program.synopsis, program.description, options));
+    if (parser.isSet(QStringLiteral("version")))
+        return settle(CommandLineAction::ShowVersion,
+                      QStringLiteral("%1 %2").arg(program.program, QStringLiteral(RAFTLAB_VERSION)));
+    if (!parser.positionalArguments().isEmpty())
+        return settle(CommandLineAction::Fail,
+                      commandLineFailure(
+                          program.program,
+                          tr("unexpected argument '%1'").arg(parser.positionalArguments().constFirst())));
+    return false;
+}
+
 QString commandLineHelp(const QString &synopsis, const QString &description,
                         const QList<QCommandLineOption> &options)
 {
-    QString help = QStringLiteral("Usage: %1\n\n%2\n\nOptions:\n").arg(synopsis, description);
+    QString help = tr("Usage: %1\n\n%2\n\nOptions:\n").arg(synopsis, description);
     for (const QCommandLineOption &option : options) {
         QStringList names;
         for (const QString &name : option.names())
@@ -17,7 +71,7 @@ QString commandLineHelp(const QString &synopsis, const QString &description,
             left += QLatin1Char(' ') + option.valueName();
         QString right = option.description();
         if (!option.defaultValues().isEmpty())
-            right += QStringLiteral(" (default: %1)").arg(option.defaultValues().join(QLatin1Char(',')));
+            right += tr(" (default: %1)").arg(option.defaultValues().join(QLatin1Char(',')));
         help += QStringLiteral("  %1  %2\n").arg(left, -34).arg(right);
     }
     return help;

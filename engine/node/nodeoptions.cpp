@@ -3,6 +3,7 @@
 #include "commandlinehelp.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 
 #include <cstdio>
 
@@ -12,6 +13,12 @@ namespace {
 
 constexpr int maxNodeId = 1'000'000;
 constexpr int maxTimerMs = 3'600'000; // an hour: slow motion for a class, never a typo of a day
+
+// The node's command line sentences, for translators under the context "NodeOptions".
+QString tr(const char *sourceText)
+{
+    return QCoreApplication::translate("NodeOptions", sourceText);
+}
 
 } // namespace
 
@@ -37,41 +44,36 @@ std::optional<MillisecondRange> parseMillisecondRange(const QString &text)
 
 NodeCommandLine parseNodeCommandLine(const QStringList &arguments)
 {
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
-                                  QStringLiteral("Show this help and exit."));
-    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
-                                     QStringLiteral("Show the version and exit."));
+    const QCommandLineOption help = helpOption();
+    const QCommandLineOption version = versionOption();
     const QCommandLineOption cluster(QStringLiteral("cluster"),
-                                     QStringLiteral("The cluster file: name, timing and members (required)."),
+                                     tr("The cluster file: name, timing and members (required)."),
                                      QStringLiteral("FILE"));
-    const QCommandLineOption id(QStringLiteral("id"),
-                                QStringLiteral("This node's id in the cluster file (required)."),
+    const QCommandLineOption id(QStringLiteral("id"), tr("This node's id in the cluster file (required)."),
                                 QStringLiteral("N"));
-    const QCommandLineOption dataDir(
-        QStringLiteral("data-dir"),
-        QStringLiteral("Where the log, term/vote record and snapshots live; created if "
-                       "missing (required)."),
-        QStringLiteral("DIR"));
-    const QCommandLineOption heartbeat(
-        QStringLiteral("heartbeat-ms"),
-        QStringLiteral("Leader heartbeat interval; overrides the cluster file."), QStringLiteral("MS"));
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
+                                     tr("Where the log, term/vote record and snapshots live; created if "
+                                        "missing (required)."),
+                                     QStringLiteral("DIR"));
+    const QCommandLineOption heartbeat(QStringLiteral("heartbeat-ms"),
+                                       tr("Leader heartbeat interval; overrides the cluster file."),
+                                       QStringLiteral("MS"));
     const QCommandLineOption electionTimeout(
         QStringLiteral("election-timeout-ms"),
-        QStringLiteral("Randomised election timeout range MIN-MAX; overrides the cluster file."),
+        tr("Randomised election timeout range MIN-MAX; overrides the cluster file."),
         QStringLiteral("MIN-MAX"));
-    const QCommandLineOption fsync(
-        QStringLiteral("fsync"),
-        QStringLiteral("always: durable before acknowledging; never: for demos on slow "
-                       "disks, a crash may lose acknowledged writes."),
-        QStringLiteral("always|never"), QStringLiteral("always"));
+    const QCommandLineOption fsync(QStringLiteral("fsync"),
+                                   tr("always: durable before acknowledging; never: for demos on slow "
+                                      "disks, a crash may lose acknowledged writes."),
+                                   QStringLiteral("always|never"), QStringLiteral("always"));
     const QCommandLineOption adminToken(QStringLiteral("admin-token"),
-                                        QStringLiteral("Let non-loopback clients use /admin routes with this "
-                                                       "bearer token."),
+                                        tr("Let non-loopback clients use /admin routes with this "
+                                           "bearer token."),
                                         QStringLiteral("TOKEN"));
     const QCommandLineOption clusterSecretFile(
         QStringLiteral("cluster-secret-file"),
-        QStringLiteral("A file holding the cluster secret that peers must prove they know; overrides "
-                       "\"secret_file\" in the cluster file."),
+        tr("A file holding the cluster secret that peers must prove they know; overrides "
+           "\"secret_file\" in the cluster file."),
         QStringLiteral("FILE"));
     const QList<QCommandLineOption> all{help,      version,         cluster, id,         dataDir,
                                         heartbeat, electionTimeout, fsync,   adminToken, clusterSecretFile};
@@ -82,71 +84,56 @@ NodeCommandLine parseNodeCommandLine(const QStringList &arguments)
     parser.addOptions(all);
     const auto fail = [&result](const QString &reason) {
         result.action = NodeCommandLine::Action::Fail;
-        result.text = QStringLiteral("raftlab-node: %1 (see raftlab-node --help)").arg(reason);
+        result.text = commandLineFailure(QStringLiteral("raftlab-node"), reason);
         return result;
     };
-    if (!parser.parse(arguments))
-        return fail(parser.errorText().remove(QLatin1Char('\n')));
-    if (parser.isSet(help)) {
-        result.action = NodeCommandLine::Action::ShowHelp;
-        result.text = commandLineHelp(
-            QStringLiteral("raftlab-node --cluster FILE --id N --data-dir DIR [options]"),
-            QStringLiteral("One Raft node with a replicated key-value store and its HTTP API."), all);
+    const ProgramText program{QStringLiteral("raftlab-node"),
+                              tr("raftlab-node --cluster FILE --id N --data-dir DIR [options]"),
+                              tr("One Raft node with a replicated key-value store and its HTTP API.")};
+    if (settleCommonOptions(result, parser, arguments, program, all))
         return result;
-    }
-    if (parser.isSet(version)) {
-        result.action = NodeCommandLine::Action::ShowVersion;
-        result.text = QStringLiteral("raftlab-node %1").arg(QStringLiteral(RAFTLAB_VERSION));
-        return result;
-    }
-    if (!parser.positionalArguments().isEmpty())
-        return fail(
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().constFirst()));
     for (const auto *required : {&cluster, &id, &dataDir}) {
         if (!parser.isSet(*required))
-            return fail(QStringLiteral("missing required option --%1").arg(required->names().constFirst()));
+            return fail(tr("missing required option --%1").arg(required->names().constFirst()));
     }
 
     NodeOptions &options = result.options;
     options.clusterFile = parser.value(cluster);
     options.dataDir = parser.value(dataDir);
     if (options.clusterFile.isEmpty() || options.dataDir.isEmpty())
-        return fail(QStringLiteral("--cluster and --data-dir need a non-empty path"));
+        return fail(tr("--cluster and --data-dir need a non-empty path"));
     const auto nodeId = parseBoundedInt(parser.value(id), 1, maxNodeId);
     if (!nodeId)
-        return fail(QStringLiteral("--id must be a whole number from 1 to %1, not '%2'")
-                        .arg(maxNodeId)
-                        .arg(parser.value(id)));
+        return fail(
+            tr("--id must be a whole number from 1 to %1, not '%2'").arg(maxNodeId).arg(parser.value(id)));
     options.nodeId = *nodeId;
     if (parser.isSet(heartbeat)) {
         options.heartbeatMs = parseBoundedInt(parser.value(heartbeat), 1, maxTimerMs);
         if (!options.heartbeatMs)
-            return fail(
-                QStringLiteral("--heartbeat-ms must be a whole number of milliseconds from 1 to %1, not '%2'")
-                    .arg(maxTimerMs)
-                    .arg(parser.value(heartbeat)));
+            return fail(tr("--heartbeat-ms must be a whole number of milliseconds from 1 to %1, not '%2'")
+                            .arg(maxTimerMs)
+                            .arg(parser.value(heartbeat)));
     }
     if (parser.isSet(electionTimeout)) {
         options.electionTimeoutMs = parseMillisecondRange(parser.value(electionTimeout));
         if (!options.electionTimeoutMs)
-            return fail(
-                QStringLiteral("--election-timeout-ms must be MIN-MAX in milliseconds with 0 < MIN < MAX, "
-                               "not '%1'")
-                    .arg(parser.value(electionTimeout)));
+            return fail(tr("--election-timeout-ms must be MIN-MAX in milliseconds with 0 < MIN < MAX, "
+                           "not '%1'")
+                            .arg(parser.value(electionTimeout)));
     }
     if (options.heartbeatMs && options.electionTimeoutMs &&
         *options.heartbeatMs >= options.electionTimeoutMs->minMs)
-        return fail(QStringLiteral("--heartbeat-ms must be shorter than the smallest election timeout"));
+        return fail(tr("--heartbeat-ms must be shorter than the smallest election timeout"));
     const QString fsyncValue = parser.value(fsync);
     if (fsyncValue == QLatin1String("always"))
         options.fsyncMode = FsyncMode::Always;
     else if (fsyncValue == QLatin1String("never"))
         options.fsyncMode = FsyncMode::Never;
     else
-        return fail(QStringLiteral("--fsync must be 'always' or 'never', not '%1'").arg(fsyncValue));
+        return fail(tr("--fsync must be 'always' or 'never', not '%1'").arg(fsyncValue));
     options.adminToken = parser.value(adminToken);
     if (parser.isSet(clusterSecretFile) && parser.value(clusterSecretFile).isEmpty())
-        return fail(QStringLiteral("--cluster-secret-file needs a non-empty path"));
+        return fail(tr("--cluster-secret-file needs a non-empty path"));
     options.clusterSecretFile = parser.value(clusterSecretFile);
 
     result.action = NodeCommandLine::Action::Run;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "commandlinehelp.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -36,13 +38,22 @@ struct NodeOptions
 template<typename Options>
 struct CommandLine
 {
-    enum class Action { Run, ShowHelp, ShowVersion, Fail };
+    using Action = CommandLineAction;
     Action action = Action::Fail;
     Options options;
     QString text; // help text, version line, or the one-line error
 };
 
 using NodeCommandLine = CommandLine<NodeOptions>;
+
+// settleCommonOptions() for a program's CommandLine.
+template<typename Options>
+bool settleCommonOptions(CommandLine<Options> &result, QCommandLineParser &parser,
+                         const QStringList &arguments, const ProgramText &program,
+                         const QList<QCommandLineOption> &options)
+{
+    return settleCommonOptions(parser, arguments, program, options, result.action, result.text);
+}
 
 // What a program's main() does with a parsed command line that is not Run: help and version go to
 // stdout (exit 0), a failure's one line to stderr (exit 2). Returns nullopt for Run.

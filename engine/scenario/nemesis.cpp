@@ -2,12 +2,20 @@
 
 #include "core/random.h"
 
+#include <QCoreApplication>
+
 #include <algorithm>
 #include <set>
 
 namespace raftlab::scenario {
 
 namespace {
+
+// What a user reads (errors, step descriptions), for translators under the context "Nemesis".
+QString tr(const char *sourceText)
+{
+    return QCoreApplication::translate("Nemesis", sourceText);
+}
 
 // Builds the schedule while keeping track of what is broken, so that every fault can be undone and
 // no more than a minority is ever down.
@@ -22,9 +30,9 @@ public:
     Scenario build()
     {
         Scenario scenario;
-        scenario.title = QStringLiteral("Chaos, seed %1").arg(m_options.seed);
+        scenario.title = tr("Chaos, seed %1").arg(m_options.seed);
         scenario.summary =
-            QStringLiteral("%1 s of random faults on %2 nodes").arg(m_options.seconds).arg(m_options.nodes);
+            tr("%1 s of random faults on %2 nodes").arg(m_options.seconds).arg(m_options.nodes);
         scenario.nodes = m_options.nodes;
         add(WaitLeader{10000}, QStringLiteral("wait_leader"), {});
         int elapsedMs = 0;
@@ -35,7 +43,7 @@ public:
             nextFault();
         }
         heal();
-        add(WaitLeader{20000}, QStringLiteral("wait_leader"), QStringLiteral("The cluster is whole again."));
+        add(WaitLeader{20000}, QStringLiteral("wait_leader"), tr("The cluster is whole again."));
         Expect agree;
         agree.kind = Expect::Kind::LogsAgree;
         agree.withinMs = 20000;
@@ -180,7 +188,7 @@ private:
             add(clean, QStringLiteral("net"), {});
         }
         m_netNodes.clear();
-        add(Heal{}, QStringLiteral("heal"), QStringLiteral("Every fault is undone."));
+        add(Heal{}, QStringLiteral("heal"), tr("Every fault is undone."));
     }
 
     const NemesisOptions &m_options;

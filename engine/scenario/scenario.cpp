@@ -2,6 +2,7 @@
 
 #include "core/message.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -14,6 +15,12 @@
 namespace raftlab::scenario {
 
 namespace {
+
+// What a user reads (errors, step descriptions), for translators under the context "Scenario".
+QString tr(const char *sourceText)
+{
+    return QCoreApplication::translate("Scenario", sourceText);
+}
 
 constexpr int maxNodes = 9;
 constexpr int maxDurationMs = 10 * 60 * 1000; // no step of a lesson waits longer than ten minutes
@@ -50,7 +57,7 @@ public:
 
     [[noreturn]] void bad(const QString &key, const QString &why) const
     {
-        fail(QStringLiteral("%1: field '%2': %3").arg(m_where, key, why));
+        fail(tr("%1: field '%2': %3").arg(m_where, key, why));
     }
 
     // A required field is missing: a misspelt key beside it is the likely reason, so name it too.
@@ -58,9 +65,9 @@ public:
     {
         for (auto it = m_object.begin(); it != m_object.end(); ++it) {
             if (!m_used.contains(it.key()) && it.key() != key)
-                bad(key, QStringLiteral("is required (found '%1', which is not a field here)").arg(it.key()));
+                bad(key, tr("is required (found '%1', which is not a field here)").arg(it.key()));
         }
-        bad(key, QStringLiteral("is required"));
+        bad(key, tr("is required"));
     }
 
     QString string(const QString &key, bool required, bool allowEmpty = false)
@@ -72,9 +79,9 @@ public:
             return {};
         }
         if (!value.isString())
-            bad(key, QStringLiteral("must be a string"));
+            bad(key, tr("must be a string"));
         if (!allowEmpty && value.toString().isEmpty())
-            bad(key, QStringLiteral("must not be empty"));
+            bad(key, tr("must not be empty"));
         return value.toString();
     }
 
@@ -87,7 +94,7 @@ public:
         if (value.isUndefined() || value.isNull())
             return std::nullopt;
         if (!value.isString())
-            bad(key, QStringLiteral("must be a string or null"));
+            bad(key, tr("must be a string or null"));
         return value.toString();
     }
 
@@ -101,7 +108,7 @@ public:
         }
         const double number = value.toDouble(std::numeric_limits<double>::quiet_NaN());
         if (!value.isDouble() || std::floor(number) != number || number < min || number > max)
-            bad(key, QStringLiteral("must be a whole number from %1 to %2").arg(min).arg(max));
+            bad(key, tr("must be a whole number from %1 to %2").arg(min).arg(max));
         return static_cast<int>(number);
     }
 
@@ -111,7 +118,7 @@ public:
         if (value.isUndefined())
             return 0;
         if (!value.isDouble() || value.toDouble() < 0 || value.toDouble() > 1)
-            bad(key, QStringLiteral("must be a number from 0 to 1"));
+            bad(key, tr("must be a number from 0 to 1"));
         return value.toDouble();
     }
 
@@ -121,7 +128,7 @@ public:
         if (value.isUndefined())
             return fallback;
         if (!value.isBool())
-            bad(key, QStringLiteral("must be true or false"));
+            bad(key, tr("must be true or false"));
         return value.toBool();
     }
 
@@ -130,7 +137,7 @@ public:
     {
         for (auto it = m_object.begin(); it != m_object.end(); ++it) {
             if (!m_used.contains(it.key()))
-                bad(it.key(), QStringLiteral("is not a field here"));
+                bad(it.key(), tr("is not a field here"));
         }
     }
 
@@ -177,13 +184,11 @@ public:
         if (value.isDouble()) {
             const double id = value.toDouble();
             if (std::floor(id) != id || id < 1 || id > maxNodes)
-                m_fields.bad(key,
-                             QStringLiteral("a node id must be a whole number from 1 to %1").arg(maxNodes));
+                m_fields.bad(key, tr("a node id must be a whole number from 1 to %1").arg(maxNodes));
             return NodeRef::byId(NodeId(static_cast<std::uint32_t>(id)));
         }
         if (!value.isString())
-            m_fields.bad(key,
-                         QStringLiteral("must be a node id, \"leader\", \"any\", \"follower\" or a label"));
+            m_fields.bad(key, tr("must be a node id, \"leader\", \"any\", \"follower\" or a label"));
         const QString text = value.toString();
         if (text == QLatin1String("leader"))
             return NodeRef{NodeRef::Kind::Leader, {}, {}};
@@ -192,16 +197,15 @@ public:
         if (text == QLatin1String("follower"))
             return NodeRef{NodeRef::Kind::Follower, {}, {}};
         if (!m_labels.nodes.contains(text))
-            m_fields.bad(
-                key,
-                QStringLiteral("'%1' names no node: give it first with \"as\" on an earlier step").arg(text));
+            m_fields.bad(key,
+                         tr("'%1' names no node: give it first with \"as\" on an earlier step").arg(text));
         return NodeRef::byLabel(text);
     }
 
     std::vector<NodeRef> nodeList(const QJsonValue &value, const QString &key)
     {
         if (!value.isArray() || value.toArray().isEmpty())
-            m_fields.bad(key, QStringLiteral("must be a non-empty list of nodes"));
+            m_fields.bad(key, tr("must be a non-empty list of nodes"));
         std::vector<NodeRef> nodes;
         for (const QJsonValue &item : value.toArray())
             nodes.push_back(nodeFrom(item, key));
@@ -219,7 +223,7 @@ public:
             if (text == toString(candidate))
                 return candidate;
         }
-        m_fields.bad(key, QStringLiteral("must be one of ok, fail, unknown, not_ok, any"));
+        m_fields.bad(key, tr("must be one of ok, fail, unknown, not_ok, any"));
     }
 
     Action parse(const QString &verb, QString &label);
@@ -244,8 +248,7 @@ Action StepParser::parseWrite(ClientWrite::Op op, QString &label)
         bool present = false;
         write.ifValue = m_fields.nullableString(QStringLiteral("expect_value"), &present);
         if (!present)
-            m_fields.bad(QStringLiteral("expect_value"),
-                         QStringLiteral("is required (null: the key must be absent)"));
+            m_fields.bad(QStringLiteral("expect_value"), tr("is required (null: the key must be absent)"));
         write.ifAbsent = !write.ifValue;
     }
     write.timeoutMs = m_fields.integer(QStringLiteral("timeout_ms"), 3000, 1, maxDurationMs);
@@ -254,8 +257,8 @@ Action StepParser::parseWrite(ClientWrite::Op op, QString &label)
     if (!write.wait) {
         if (label.isEmpty())
             m_fields.bad(QStringLiteral("wait"),
-                         QStringLiteral("a write that does not wait needs \"as\", so that a "
-                                        "later expect can name it"));
+                         tr("a write that does not wait needs \"as\", so that a "
+                            "later expect can name it"));
         m_labels.writes.insert(label);
         label.clear(); // consumed: not a node label
     }
@@ -287,9 +290,9 @@ Action StepParser::parseExpect()
     const bool learner = is("learner");
     const bool notMember = is("not_member");
     if (kinds != 1)
-        fail(QStringLiteral("%1: needs exactly one of value_on_all, no_leader_for_ms, term_unchanged_for_ms, "
-                            "leader_is, leader_is_not, role_of, term_above, write, logs_agree, snapshot_on, "
-                            "members, learners, voter, learner, not_member")
+        fail(tr("%1: needs exactly one of value_on_all, no_leader_for_ms, term_unchanged_for_ms, "
+                "leader_is, leader_is_not, role_of, term_above, write, logs_agree, snapshot_on, "
+                "members, learners, voter, learner, not_member")
                  .arg(m_fields.where()));
     expect.withinMs = m_fields.integer(QStringLiteral("within_ms"), 0, 0, maxDurationMs);
 
@@ -297,14 +300,13 @@ Action StepParser::parseExpect()
         expect.kind = Expect::Kind::ValueOnAll;
         const QJsonValue value = m_fields.take(QStringLiteral("value_on_all"));
         if (!value.isObject())
-            m_fields.bad(QStringLiteral("value_on_all"),
-                         QStringLiteral("must be {\"key\": ..., \"value\": ...}"));
-        Fields inner(value.toObject(), m_fields.where() + QStringLiteral(", value_on_all"));
+            m_fields.bad(QStringLiteral("value_on_all"), tr("must be {\"key\": ..., \"value\": ...}"));
+        Fields inner(value.toObject(), m_fields.where() + tr(", value_on_all"));
         expect.key = inner.string(QStringLiteral("key"), true);
         bool present = false;
         expect.value = inner.nullableString(QStringLiteral("value"), &present);
         if (!present)
-            inner.bad(QStringLiteral("value"), QStringLiteral("is required (null: absent everywhere)"));
+            inner.bad(QStringLiteral("value"), tr("is required (null: absent everywhere)"));
         inner.finish();
     } else if (noLeader || termUnchanged) {
         expect.kind = noLeader ? Expect::Kind::NoLeaderFor : Expect::Kind::TermUnchangedFor;
@@ -321,32 +323,29 @@ Action StepParser::parseExpect()
         static const QStringList roles{QStringLiteral("follower"), QStringLiteral("precandidate"),
                                        QStringLiteral("candidate"), QStringLiteral("leader")};
         if (!roles.contains(expect.role))
-            m_fields.bad(QStringLiteral("role"),
-                         QStringLiteral("must be follower, precandidate, candidate or leader"));
+            m_fields.bad(QStringLiteral("role"), tr("must be follower, precandidate, candidate or leader"));
     } else if (termAbove) {
         expect.kind = Expect::Kind::TermAbove;
         const QJsonValue value = m_fields.take(QStringLiteral("term_above"));
         if (value.isString()) {
             expect.termLabel = value.toString();
             if (!m_labels.terms.contains(expect.termLabel))
-                m_fields.bad(QStringLiteral("term_above"),
-                             QStringLiteral("'%1' names no term: give it first with remember_term")
-                                 .arg(expect.termLabel));
+                m_fields.bad(
+                    QStringLiteral("term_above"),
+                    tr("'%1' names no term: give it first with remember_term").arg(expect.termLabel));
         } else if (value.isDouble() && value.toDouble() >= 0 &&
                    std::floor(value.toDouble()) == value.toDouble()) {
             expect.term = static_cast<std::uint64_t>(value.toDouble());
         } else {
-            m_fields.bad(QStringLiteral("term_above"),
-                         QStringLiteral("must be a term number or a remembered label"));
+            m_fields.bad(QStringLiteral("term_above"), tr("must be a term number or a remembered label"));
         }
     } else if (write) {
         expect.kind = Expect::Kind::WriteOutcome;
         expect.write = m_fields.string(QStringLiteral("write"), true);
         if (!m_labels.writes.contains(expect.write))
-            m_fields.bad(
-                QStringLiteral("write"),
-                QStringLiteral("'%1' names no write: give it with \"as\" on a put with \"wait\": false")
-                    .arg(expect.write));
+            m_fields.bad(QStringLiteral("write"),
+                         tr("'%1' names no write: give it with \"as\" on a put with \"wait\": false")
+                             .arg(expect.write));
         expect.outcome = outcome(QStringLiteral("outcome"), ExpectedOutcome::Ok);
         expect.notCommitted = m_fields.boolean(QStringLiteral("not_committed"), false);
     } else if (snapshotOn) {
@@ -359,7 +358,7 @@ Action StepParser::parseExpect()
         expect.kind = Expect::Kind::Learners;
         const QJsonValue list = m_fields.take(QStringLiteral("learners"));
         if (!list.isArray())
-            m_fields.bad(QStringLiteral("learners"), QStringLiteral("must be a list of nodes (empty: none)"));
+            m_fields.bad(QStringLiteral("learners"), tr("must be a list of nodes (empty: none)"));
         for (const QJsonValue &item : list.toArray())
             expect.nodes.push_back(nodeFrom(item, QStringLiteral("learners")));
     } else if (voter || learner || notMember) {
@@ -371,7 +370,7 @@ Action StepParser::parseExpect()
     } else if (logsAgree) {
         expect.kind = Expect::Kind::LogsAgree;
         if (!m_fields.boolean(QStringLiteral("logs_agree"), true))
-            m_fields.bad(QStringLiteral("logs_agree"), QStringLiteral("must be true"));
+            m_fields.bad(QStringLiteral("logs_agree"), tr("must be true"));
     }
     return expect;
 }
@@ -385,9 +384,9 @@ QString StepParser::messageType()
             return name;
     }
     m_fields.bad(QStringLiteral("type"),
-                 QStringLiteral("must be a message type: PreVote, PreVoteResponse, RequestVote, "
-                                "RequestVoteResponse, AppendEntries, AppendEntriesResponse, Heartbeat, "
-                                "HeartbeatResponse, InstallSnapshot, InstallSnapshotResponse or TimeoutNow"));
+                 tr("must be a message type: PreVote, PreVoteResponse, RequestVote, "
+                    "RequestVoteResponse, AppendEntries, AppendEntriesResponse, Heartbeat, "
+                    "HeartbeatResponse, InstallSnapshot, InstallSnapshotResponse or TimeoutNow"));
 }
 
 Action StepParser::parse(const QString &verb, QString &label)
@@ -409,8 +408,7 @@ Action StepParser::parse(const QString &verb, QString &label)
         const QString consistency = m_fields.string(QStringLiteral("consistency"), false);
         if (!consistency.isEmpty() && consistency != QLatin1String("local") &&
             consistency != QLatin1String("linearizable"))
-            m_fields.bad(QStringLiteral("consistency"),
-                         QStringLiteral("must be \"local\" or \"linearizable\""));
+            m_fields.bad(QStringLiteral("consistency"), tr("must be \"local\" or \"linearizable\""));
         read.local = consistency == QLatin1String("local");
         read.timeoutMs = m_fields.integer(QStringLiteral("timeout_ms"), 3000, 1, maxDurationMs);
         bool present = false;
@@ -432,8 +430,7 @@ Action StepParser::parse(const QString &verb, QString &label)
     if (verb == QLatin1String("partition")) {
         const QJsonValue groups = m_fields.take(QStringLiteral("groups"));
         if (!groups.isArray() || groups.toArray().size() < 2)
-            m_fields.bad(QStringLiteral("groups"),
-                         QStringLiteral("must be a list of at least two lists of nodes"));
+            m_fields.bad(QStringLiteral("groups"), tr("must be a list of at least two lists of nodes"));
         Partition partition;
         for (const QJsonValue &group : groups.toArray())
             partition.groups.push_back(nodeList(group, QStringLiteral("groups")));
@@ -443,14 +440,14 @@ Action StepParser::parse(const QString &verb, QString &label)
         const NodeRef from = node(QStringLiteral("from"), true);
         const NodeRef to = node(QStringLiteral("to"), true);
         if (from == to)
-            m_fields.bad(QStringLiteral("to"), QStringLiteral("must name another node than from"));
+            m_fields.bad(QStringLiteral("to"), tr("must name another node than from"));
         return Cut{from, to, true};
     }
     if (verb == QLatin1String("cut")) {
         const std::vector<NodeRef> ends =
             nodeList(m_fields.take(QStringLiteral("between")), QStringLiteral("between"));
         if (ends.size() != 2 || ends[0] == ends[1])
-            m_fields.bad(QStringLiteral("between"), QStringLiteral("must name two different nodes"));
+            m_fields.bad(QStringLiteral("between"), tr("must name two different nodes"));
         return Cut{ends[0], ends[1]};
     }
     if (verb == QLatin1String("isolate"))
@@ -474,7 +471,7 @@ Action StepParser::parse(const QString &verb, QString &label)
         if (!range.isArray() || pair.size() != 2 || !pair[0].isDouble() || !pair[1].isDouble() ||
             pair[0].toInt() <= timing.heartbeatMs || pair[1].toInt() <= pair[0].toInt())
             m_fields.bad(QStringLiteral("election_timeout_ms"),
-                         QStringLiteral("must be [min, max] with heartbeat_ms < min < max"));
+                         tr("must be [min, max] with heartbeat_ms < min < max"));
         timing.electionTimeoutMinMs = pair[0].toInt();
         timing.electionTimeoutMaxMs = pair[1].toInt();
         return timing;
@@ -487,7 +484,7 @@ Action StepParser::parse(const QString &verb, QString &label)
         return parseExpect();
     if (verb == QLatin1String("remember_term")) {
         if (label.isEmpty())
-            fail(QStringLiteral("%1: remember_term needs \"as\", the label a later term_above names")
+            fail(tr("%1: remember_term needs \"as\", the label a later term_above names")
                      .arg(m_fields.where()));
         m_labels.terms.insert(label);
         label.clear();
@@ -505,7 +502,7 @@ Action StepParser::parse(const QString &verb, QString &label)
             focus.logIndex = static_cast<std::uint64_t>(
                 m_fields.integer(QStringLiteral("log_index"), 0, 1, std::numeric_limits<int>::max()));
         if (!focus.node && !focus.logIndex)
-            fail(QStringLiteral("%1: focus needs \"node\" or \"log_index\"").arg(m_fields.where()));
+            fail(tr("%1: focus needs \"node\" or \"log_index\"").arg(m_fields.where()));
         return focus;
     }
     if (verb == QLatin1String("reset"))
@@ -537,7 +534,7 @@ Action StepParser::parse(const QString &verb, QString &label)
     if (verb == QLatin1String("load"))
         return Load{m_fields.integer(QStringLiteral("rate"), 0, 0, 500, true),
                     node(QStringLiteral("node"), false)};
-    fail(QStringLiteral("%1: field 'do': unknown step '%2'").arg(m_fields.where(), verb));
+    fail(tr("%1: field 'do': unknown step '%2'").arg(m_fields.where(), verb));
 }
 
 // Which steps resolve a node when they run, so that their "as" labels a node.
@@ -561,7 +558,7 @@ bool labelsNode(const Action &action)
 
 ClusterSettings parseClusterSettings(const QJsonObject &object, const QString &source)
 {
-    Fields fields(object, source + QStringLiteral(": cluster"));
+    Fields fields(object, source + tr(": cluster"));
     ClusterSettings settings;
     if (fields.has(QStringLiteral("heartbeat_ms")))
         settings.heartbeatMs = fields.integer(QStringLiteral("heartbeat_ms"), 0, 1, 60000);
@@ -571,7 +568,7 @@ ClusterSettings parseClusterSettings(const QJsonObject &object, const QString &s
         if (pair.size() != 2 || !pair[0].isDouble() || !pair[1].isDouble() || pair[0].toInt() <= heartbeat ||
             pair[1].toInt() <= pair[0].toInt())
             fields.bad(QStringLiteral("election_timeout_ms"),
-                       QStringLiteral("must be [min, max] with heartbeat_ms < min < max"));
+                       tr("must be [min, max] with heartbeat_ms < min < max"));
         settings.electionTimeoutMs = std::pair{pair[0].toInt(), pair[1].toInt()};
     }
     settings.preVote = fields.boolean(QStringLiteral("prevote"), true);
@@ -593,10 +590,10 @@ Scenario parseDocument(const QJsonObject &root, const QString &source)
     const QJsonValue simulation = top.take(QStringLiteral("simulation"));
     if (!simulation.isUndefined()) {
         if (!simulation.isObject())
-            top.bad(QStringLiteral("simulation"), QStringLiteral("must be an object"));
+            top.bad(QStringLiteral("simulation"), tr("must be an object"));
         if (!scenario.simulationOnly)
-            top.bad(QStringLiteral("simulation"), QStringLiteral("needs \"simulation_only\": true"));
-        Fields settings(simulation.toObject(), source + QStringLiteral(": simulation"));
+            top.bad(QStringLiteral("simulation"), tr("needs \"simulation_only\": true"));
+        Fields settings(simulation.toObject(), source + tr(": simulation"));
         if (settings.has(QStringLiteral("max_entries_per_append")))
             scenario.maxEntriesPerAppend =
                 settings.integer(QStringLiteral("max_entries_per_append"), 0, 1, 100'000);
@@ -604,22 +601,22 @@ Scenario parseDocument(const QJsonObject &root, const QString &source)
     }
     const QJsonValue cluster = top.take(QStringLiteral("cluster"));
     if (!cluster.isUndefined() && !cluster.isObject())
-        top.bad(QStringLiteral("cluster"), QStringLiteral("must be an object of cluster.json fields"));
+        top.bad(QStringLiteral("cluster"), tr("must be an object of cluster.json fields"));
     scenario.cluster = parseClusterSettings(cluster.toObject(), source);
     const QJsonValue steps = top.take(QStringLiteral("steps"));
     if (!steps.isArray() || steps.toArray().isEmpty())
-        top.bad(QStringLiteral("steps"), QStringLiteral("must be a non-empty list"));
+        top.bad(QStringLiteral("steps"), tr("must be a non-empty list"));
     if (steps.toArray().size() > maxSteps)
-        top.bad(QStringLiteral("steps"), QStringLiteral("more than %1 steps").arg(maxSteps));
+        top.bad(QStringLiteral("steps"), tr("more than %1 steps").arg(maxSteps));
     top.finish();
 
     Labels labels;
     int number = 0;
     for (const QJsonValue &value : steps.toArray()) {
         ++number;
-        const QString where = QStringLiteral("%1: step %2").arg(source).arg(number);
+        const QString where = tr("%1: step %2").arg(source).arg(number);
         if (!value.isObject())
-            fail(QStringLiteral("%1: must be an object with \"do\"").arg(where));
+            fail(tr("%1: must be an object with \"do\"").arg(where));
         const QString verb = value.toObject().value(QStringLiteral("do")).toString();
         Fields fields(value.toObject(), verb.isEmpty() ? where : QStringLiteral("%1 (%2)").arg(where, verb));
         Step step;
@@ -630,18 +627,17 @@ Scenario parseDocument(const QJsonObject &root, const QString &source)
         step.label = fields.string(QStringLiteral("as"), false);
         if (step.label == QLatin1String("leader") || step.label == QLatin1String("any") ||
             step.label == QLatin1String("follower"))
-            fields.bad(QStringLiteral("as"), QStringLiteral("'%1' is a reserved node name").arg(step.label));
+            fields.bad(QStringLiteral("as"), tr("'%1' is a reserved node name").arg(step.label));
         QString label = step.label;
         StepParser parser(fields, labels);
         step.action = parser.parse(step.verb, label);
         if (isSimulationOnly(step.action) && !scenario.simulationOnly)
-            fail(
-                QStringLiteral("%1 (%2): a simulation-only step; mark the scenario \"simulation_only\": true "
-                               "and play it with --simulate")
-                    .arg(where, step.verb));
+            fail(tr("%1 (%2): a simulation-only step; mark the scenario \"simulation_only\": true "
+                    "and play it with --simulate")
+                     .arg(where, step.verb));
         if (!label.isEmpty()) { // not consumed as a write or term label
             if (!labelsNode(step.action))
-                fields.bad(QStringLiteral("as"), QStringLiteral("this step names no node to label"));
+                fields.bad(QStringLiteral("as"), tr("this step names no node to label"));
             labels.nodes.insert(label);
         }
         fields.finish();
@@ -675,13 +671,13 @@ QString describe(const NodeRef &ref)
 {
     switch (ref.kind) {
     case NodeRef::Kind::Id:
-        return QStringLiteral("node %1").arg(ref.id.value);
+        return tr("node %1").arg(ref.id.value);
     case NodeRef::Kind::Leader:
-        return QStringLiteral("the leader");
+        return tr("the leader");
     case NodeRef::Kind::Any:
-        return QStringLiteral("any node");
+        return tr("any node");
     case NodeRef::Kind::Follower:
-        return QStringLiteral("a follower");
+        return tr("a follower");
     case NodeRef::Kind::Label:
         break;
     }
@@ -705,40 +701,39 @@ QString describeExpect(const Expect &expect)
 {
     switch (expect.kind) {
     case Expect::Kind::ValueOnAll:
-        return QStringLiteral("expect %1 = %2 on every node").arg(expect.key, describeValue(expect.value));
+        return tr("expect %1 = %2 on every node").arg(expect.key, describeValue(expect.value));
     case Expect::Kind::NoLeaderFor:
-        return QStringLiteral("expect no leader for %1 s").arg(expect.durationMs / 1000.0);
+        return tr("expect no leader for %1 s").arg(expect.durationMs / 1000.0);
     case Expect::Kind::TermUnchangedFor:
-        return QStringLiteral("expect the term to stay for %1 s").arg(expect.durationMs / 1000.0);
+        return tr("expect the term to stay for %1 s").arg(expect.durationMs / 1000.0);
     case Expect::Kind::LeaderIs:
-        return QStringLiteral("expect %1 to lead").arg(describe(expect.node));
+        return tr("expect %1 to lead").arg(describe(expect.node));
     case Expect::Kind::LeaderIsNot:
-        return QStringLiteral("expect a leader other than %1").arg(describe(expect.node));
+        return tr("expect a leader other than %1").arg(describe(expect.node));
     case Expect::Kind::Role:
-        return QStringLiteral("expect %1 to be %2").arg(describe(expect.node), expect.role);
+        return tr("expect %1 to be %2").arg(describe(expect.node), expect.role);
     case Expect::Kind::TermAbove:
-        return QStringLiteral("expect a term above %1")
+        return tr("expect a term above %1")
             .arg(expect.termLabel.isEmpty() ? QString::number(expect.term) : expect.termLabel);
     case Expect::Kind::WriteOutcome:
-        return QStringLiteral("expect write %1 to end %2%3")
+        return tr("expect write %1 to end %2%3")
             .arg(expect.write, toString(expect.outcome),
-                 expect.notCommitted ? QStringLiteral(" (not_committed)") : QString());
+                 expect.notCommitted ? tr(" (not_committed)") : QString());
     case Expect::Kind::LogsAgree:
-        return QStringLiteral("expect the committed logs to agree");
+        return tr("expect the committed logs to agree");
     case Expect::Kind::SnapshotOn:
-        return QStringLiteral("expect %1 to hold a snapshot").arg(describe(expect.node));
+        return tr("expect %1 to hold a snapshot").arg(describe(expect.node));
     case Expect::Kind::Members:
-        return QStringLiteral("expect the voters to be %1").arg(describeNodes(expect.nodes));
+        return tr("expect the voters to be %1").arg(describeNodes(expect.nodes));
     case Expect::Kind::Learners:
-        return expect.nodes.empty()
-            ? QStringLiteral("expect no learners")
-            : QStringLiteral("expect the learners to be %1").arg(describeNodes(expect.nodes));
+        return expect.nodes.empty() ? tr("expect no learners")
+                                    : tr("expect the learners to be %1").arg(describeNodes(expect.nodes));
     case Expect::Kind::Voter:
-        return QStringLiteral("expect %1 to be a voter").arg(describe(expect.node));
+        return tr("expect %1 to be a voter").arg(describe(expect.node));
     case Expect::Kind::Learner:
-        return QStringLiteral("expect %1 to be a learner").arg(describe(expect.node));
+        return tr("expect %1 to be a learner").arg(describe(expect.node));
     case Expect::Kind::NotMember:
-        return QStringLiteral("expect %1 to be no member").arg(describe(expect.node));
+        return tr("expect %1 to be no member").arg(describe(expect.node));
     }
     return QStringLiteral("expect");
 }
@@ -749,18 +744,18 @@ QString describeAction(const Action &action)
         [](const auto &a) -> QString {
             using T = std::decay_t<decltype(a)>;
             if constexpr (std::is_same_v<T, WaitLeader>)
-                return QStringLiteral("wait for a leader");
+                return tr("wait for a leader");
             else if constexpr (std::is_same_v<T, Sleep>)
-                return QStringLiteral("wait %1 s").arg(a.ms / 1000.0);
+                return tr("wait %1 s").arg(a.ms / 1000.0);
             else if constexpr (std::is_same_v<T, ClientWrite>) {
-                const QString what = a.op == ClientWrite::Op::Delete ? QStringLiteral("delete %1").arg(a.key)
+                const QString what = a.op == ClientWrite::Op::Delete ? tr("delete %1").arg(a.key)
                     : a.op == ClientWrite::Op::Cas
-                    ? QStringLiteral("cas %1: %2 → \"%3\"")
+                    ? tr("cas %1: %2 → \"%3\"")
                           .arg(a.key, describeValue(a.ifValue), a.value.value_or(QString()))
-                    : QStringLiteral("put %1=%2").arg(a.key, a.value.value_or(QString()));
-                return QStringLiteral("%1 via %2").arg(what, describe(a.node));
+                    : tr("put %1=%2").arg(a.key, a.value.value_or(QString()));
+                return tr("%1 via %2").arg(what, describe(a.node));
             } else if constexpr (std::is_same_v<T, ClientRead>)
-                return QStringLiteral("%1 read %2 via %3")
+                return tr("%1 read %2 via %3")
                     .arg(a.local ? QStringLiteral("local") : QStringLiteral("linearizable"), a.key,
                          describe(a.node));
             else if constexpr (std::is_same_v<T, ProcessFault>) {
@@ -770,62 +765,60 @@ QString describeAction(const Action &action)
                 QStringList groups;
                 for (const auto &group : a.groups)
                     groups << describeNodes(group);
-                return QStringLiteral("partition %1").arg(groups.join(QStringLiteral(" | ")));
+                return tr("partition %1").arg(groups.join(QStringLiteral(" | ")));
             } else if constexpr (std::is_same_v<T, Cut>)
-                return a.oneWay ? QStringLiteral("cut %1 → %2 (one way)").arg(describe(a.a), describe(a.b))
-                                : QStringLiteral("cut %1 – %2").arg(describe(a.a), describe(a.b));
+                return a.oneWay ? tr("cut %1 → %2 (one way)").arg(describe(a.a), describe(a.b))
+                                : tr("cut %1 – %2").arg(describe(a.a), describe(a.b));
             else if constexpr (std::is_same_v<T, Isolate>)
-                return QStringLiteral("isolate %1").arg(describe(a.node));
+                return tr("isolate %1").arg(describe(a.node));
             else if constexpr (std::is_same_v<T, Heal>)
-                return QStringLiteral("heal every link");
+                return tr("heal every link");
             else if constexpr (std::is_same_v<T, NetFaults>)
-                return QStringLiteral("delay %1 ms, loss %2% on %3")
+                return tr("delay %1 ms, loss %2% on %3")
                     .arg(a.delayMs)
                     .arg(a.loss * 100)
-                    .arg(a.node ? describe(*a.node) : QStringLiteral("every node"));
+                    .arg(a.node ? describe(*a.node) : tr("every node"));
             else if constexpr (std::is_same_v<T, Timing>)
-                return QStringLiteral("heartbeats every %1 ms, elections after %2–%3 ms")
+                return tr("heartbeats every %1 ms, elections after %2–%3 ms")
                     .arg(a.heartbeatMs)
                     .arg(a.electionTimeoutMinMs)
                     .arg(a.electionTimeoutMaxMs);
             else if constexpr (std::is_same_v<T, Transfer>)
-                return QStringLiteral("hand the leadership to %1").arg(describe(a.to));
+                return tr("hand the leadership to %1").arg(describe(a.to));
             else if constexpr (std::is_same_v<T, ElectionTimeout>)
-                return QStringLiteral("fire %1's election timer").arg(describe(a.node));
+                return tr("fire %1's election timer").arg(describe(a.node));
             else if constexpr (std::is_same_v<T, Expect>)
                 return describeExpect(a);
             else if constexpr (std::is_same_v<T, RememberTerm>)
-                return QStringLiteral("note the term");
+                return tr("note the term");
             else if constexpr (std::is_same_v<T, Chapter>)
                 return a.title;
             else if constexpr (std::is_same_v<T, Say>)
                 return QStringLiteral("…");
             else if constexpr (std::is_same_v<T, Focus>)
-                return QStringLiteral("look at %1")
-                    .arg(a.node ? describe(*a.node) : QStringLiteral("index %1").arg(*a.logIndex));
+                return tr("look at %1").arg(a.node ? describe(*a.node) : tr("index %1").arg(*a.logIndex));
             else if constexpr (std::is_same_v<T, Load>)
                 return a.ratePerSecond > 0
-                    ? QStringLiteral("%1 writes/s via %2").arg(a.ratePerSecond).arg(describe(a.node))
-                    : QStringLiteral("stop the writes");
+                    ? tr("%1 writes/s via %2").arg(a.ratePerSecond).arg(describe(a.node))
+                    : tr("stop the writes");
             else if constexpr (std::is_same_v<T, DeliverNext>)
-                return QStringLiteral("deliver the next %1message from %2 to %3")
+                return tr("deliver the next %1message from %2 to %3")
                     .arg(a.messageType.isEmpty() ? QString() : a.messageType + QLatin1Char(' '),
                          describe(a.from), describe(a.to));
             else if constexpr (std::is_same_v<T, DropMessages>)
-                return QStringLiteral("drop every %1 in flight%2%3")
-                    .arg(a.messageType,
-                         a.from ? QStringLiteral(" from %1").arg(describe(*a.from)) : QString(),
-                         a.to ? QStringLiteral(" to %1").arg(describe(*a.to)) : QString());
+                return tr("drop every %1 in flight%2%3")
+                    .arg(a.messageType, a.from ? tr(" from %1").arg(describe(*a.from)) : QString(),
+                         a.to ? tr(" to %1").arg(describe(*a.to)) : QString());
             else if constexpr (std::is_same_v<T, FireTimer>)
-                return QStringLiteral("fire %1's timer now").arg(describe(a.node));
+                return tr("fire %1's timer now").arg(describe(a.node));
             else if constexpr (std::is_same_v<T, Advance>)
-                return QStringLiteral("let %1 ms of virtual time pass").arg(a.ms);
+                return tr("let %1 ms of virtual time pass").arg(a.ms);
             else if constexpr (std::is_same_v<T, AddNode>)
-                return QStringLiteral("add a node");
+                return tr("add a node");
             else if constexpr (std::is_same_v<T, RemoveNode>)
-                return QStringLiteral("remove %1 from the cluster").arg(describe(a.node));
+                return tr("remove %1 from the cluster").arg(describe(a.node));
             else if constexpr (std::is_same_v<T, Reset>)
-                return QStringLiteral("a fresh cluster: PreVote %1, CheckQuorum %2")
+                return tr("a fresh cluster: PreVote %1, CheckQuorum %2")
                     .arg(a.preVote ? u"on" : u"off", a.checkQuorum ? u"on" : u"off");
         },
         action);
@@ -837,7 +830,7 @@ QString describe(const Step &step)
 {
     QString text = describeAction(step.action);
     if (!step.label.isEmpty())
-        text += QStringLiteral(" (as %1)").arg(step.label);
+        text += tr(" (as %1)").arg(step.label);
     return text;
 }
 
@@ -859,12 +852,9 @@ QString parseScenario(const QByteArray &json, const QString &sourceName, Scenari
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError)
-        return QStringLiteral("%1: not JSON at byte %2: %3")
-            .arg(sourceName)
-            .arg(error.offset)
-            .arg(error.errorString());
+        return tr("%1: not JSON at byte %2: %3").arg(sourceName).arg(error.offset).arg(error.errorString());
     if (!document.isObject())
-        return QStringLiteral("%1: must be a JSON object with \"title\" and \"steps\"").arg(sourceName);
+        return tr("%1: must be a JSON object with \"title\" and \"steps\"").arg(sourceName);
     try {
         out = parseDocument(document.object(), sourceName);
     } catch (const ParseError &parseError) {
@@ -877,10 +867,10 @@ QString loadScenario(const QString &path, Scenario &out)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return QStringLiteral("%1: cannot read: %2").arg(path, file.errorString());
+        return tr("%1: cannot read: %2").arg(path, file.errorString());
     constexpr qint64 maxFileBytes = 4 * 1024 * 1024;
     if (file.size() > maxFileBytes)
-        return QStringLiteral("%1: larger than 4 MiB; not a scenario").arg(path);
+        return tr("%1: larger than 4 MiB; not a scenario").arg(path);
     return parseScenario(file.readAll(), path, out);
 }
 

@@ -196,11 +196,11 @@ QString ScenarioRunner::describeNodes() const
     QStringList parts;
     for (const NodeView &node : m_target->nodes()) {
         if (!node.running)
-            parts << QStringLiteral("%1 down").arg(node.id.value);
+            parts << tr("%1 down").arg(node.id.value);
         else if (node.frozen)
-            parts << QStringLiteral("%1 frozen").arg(node.id.value);
+            parts << tr("%1 frozen").arg(node.id.value);
         else if (!node.known)
-            parts << QStringLiteral("%1 unknown").arg(node.id.value);
+            parts << tr("%1 unknown").arg(node.id.value);
         else
             parts << QStringLiteral("%1 %2 t%3").arg(node.id.value).arg(node.role).arg(node.term);
     }
@@ -237,9 +237,8 @@ void ScenarioRunner::runStep(const Step &step)
     const auto needNode = [this](const NodeRef &ref) -> std::optional<NodeId> {
         const std::optional<NodeId> id = resolve(ref);
         if (!id)
-            fail(ref.kind == NodeRef::Kind::Leader
-                     ? QStringLiteral("there is no leader (%1)").arg(describeNodes())
-                     : QStringLiteral("no node fits (%1)").arg(describeNodes()));
+            fail(ref.kind == NodeRef::Kind::Leader ? tr("there is no leader (%1)").arg(describeNodes())
+                                                   : tr("no node fits (%1)").arg(describeNodes()));
         return id;
     };
 
@@ -251,11 +250,9 @@ void ScenarioRunner::runStep(const Step &step)
                     const std::optional<NodeId> leader = currentLeader();
                     if (leader)
                         remember(step, *leader);
-                    answer(
-                        leader.has_value(),
-                        leader
-                            ? QStringLiteral("node %1 leads in term %2").arg(leader->value).arg(highestTerm())
-                            : QStringLiteral("no leader: %1").arg(describeNodes()));
+                    answer(leader.has_value(),
+                           leader ? tr("node %1 leads in term %2").arg(leader->value).arg(highestTerm())
+                                  : tr("no leader: %1").arg(describeNodes()));
                 });
             } else if constexpr (std::is_same_v<T, Sleep>) {
                 m_target->after(action.ms, guarded([this] { done(); }));
@@ -282,7 +279,7 @@ void ScenarioRunner::runStep(const Step &step)
                     m_target->thaw(*id);
                     break;
                 }
-                done(QStringLiteral("node %1").arg(id->value));
+                done(tr("node %1").arg(id->value));
             } else if constexpr (std::is_same_v<T, Partition>) {
                 runPartition(action);
             } else if constexpr (std::is_same_v<T, Cut>) {
@@ -308,7 +305,7 @@ void ScenarioRunner::runStep(const Step &step)
                     if (other.id != *id)
                         m_target->setLinkCut(*id, other.id, true);
                 }
-                doneOnceLinksSettle(QStringLiteral("node %1").arg(id->value));
+                doneOnceLinksSettle(tr("node %1").arg(id->value));
             } else if constexpr (std::is_same_v<T, Heal>) {
                 m_target->healAll();
                 doneOnceLinksSettle();
@@ -328,19 +325,19 @@ void ScenarioRunner::runStep(const Step &step)
                     return;
                 remember(step, *id);
                 m_target->transferLeadership(*id);
-                done(QStringLiteral("to node %1").arg(id->value));
+                done(tr("to node %1").arg(id->value));
             } else if constexpr (std::is_same_v<T, ElectionTimeout>) {
                 const std::optional<NodeId> id = needNode(action.node);
                 if (!id)
                     return;
                 remember(step, *id);
                 m_target->triggerElection(*id);
-                done(QStringLiteral("node %1").arg(id->value));
+                done(tr("node %1").arg(id->value));
             } else if constexpr (std::is_same_v<T, Expect>) {
                 runExpect(action);
             } else if constexpr (std::is_same_v<T, RememberTerm>) {
                 m_termLabels[step.label] = highestTerm();
-                done(QStringLiteral("term %1").arg(highestTerm()));
+                done(tr("term %1").arg(highestTerm()));
             } else if constexpr (std::is_same_v<T, Chapter>) {
                 Q_EMIT chapterChanged(action.title);
                 done();
@@ -362,9 +359,9 @@ void ScenarioRunner::runStep(const Step &step)
                     });
                     answer(
                         allUp,
-                        allUp ? QStringLiteral("a fresh cluster, PreVote %1, CheckQuorum %2")
+                        allUp ? tr("a fresh cluster, PreVote %1, CheckQuorum %2")
                                     .arg(action.preVote ? u"on" : u"off", action.checkQuorum ? u"on" : u"off")
-                              : QStringLiteral("the nodes did not come back: %1").arg(describeNodes()));
+                              : tr("the nodes did not come back: %1").arg(describeNodes()));
                 });
             } else if constexpr (std::is_same_v<T, AddNode> || std::is_same_v<T, RemoveNode>) {
                 runMembershipChange(step);
@@ -413,7 +410,7 @@ void ScenarioRunner::runWrite(const Step &step, const ClientWrite &write)
 {
     const std::optional<NodeId> via = resolve(write.node);
     if (!via) {
-        fail(QStringLiteral("no node to send the write to (%1)").arg(describeNodes()));
+        fail(tr("no node to send the write to (%1)").arg(describeNodes()));
         return;
     }
     ScenarioTarget::WriteRequest request;
@@ -435,7 +432,7 @@ void ScenarioRunner::runWrite(const Step &step, const ClientWrite &write)
             if (self && !self->m_stopped)
                 self->m_writes[label] = answer;
         });
-        done(QStringLiteral("sent to node %1").arg(via->value));
+        done(tr("sent to node %1").arg(via->value));
         return;
     }
     remember(step, *via);
@@ -448,7 +445,7 @@ void ScenarioRunner::runWrite(const Step &step, const ClientWrite &write)
                                                                    : StepResult::Verdict::Held,
                                   seen});
         else
-            fail(QStringLiteral("expected %1, got %2").arg(toString(expected), seen));
+            fail(tr("expected %1, got %2").arg(toString(expected), seen));
     });
     m_target->write(*via, request, [answered, finish](const ClientAnswer &answer) {
         *answered = answer;
@@ -461,12 +458,12 @@ void ScenarioRunner::runMembershipChange(const Step &step)
     const auto *remove = std::get_if<RemoveNode>(&step.action);
     std::optional<NodeId> removed;
     if (remove && !(removed = resolve(remove->node))) {
-        fail(QStringLiteral("no node to remove (%1)").arg(describeNodes()));
+        fail(tr("no node to remove (%1)").arg(describeNodes()));
         return;
     }
     const int timeoutMs = remove ? remove->timeoutMs : std::get<AddNode>(step.action).timeoutMs;
     m_target->after(timeoutMs, guarded([this, timeoutMs] {
-                        fail(QStringLiteral("the cluster did not answer within %1 ms").arg(timeoutMs));
+                        fail(tr("the cluster did not answer within %1 ms").arg(timeoutMs));
                     }));
     const auto answered = [this, step](const ScenarioTarget::MembershipAnswer &answer) {
         if (!answer.ok) {
@@ -490,7 +487,7 @@ void ScenarioRunner::runRead(const ClientRead &read)
 {
     const std::optional<NodeId> via = resolve(read.node);
     if (!via) {
-        fail(QStringLiteral("no node to read from (%1)").arg(describeNodes()));
+        fail(tr("no node to read from (%1)").arg(describeNodes()));
         return;
     }
     auto answered = std::make_shared<ClientAnswer>();
@@ -499,13 +496,13 @@ void ScenarioRunner::runRead(const ClientRead &read)
             answered->found ? std::optional<QString>(answered->value) : std::nullopt;
         QString seen = QStringLiteral("%1: %2").arg(outcomeText(answered->outcome), answered->seen);
         if (!matches(read.expect, answered->outcome)) {
-            fail(QStringLiteral("expected %1, got %2").arg(toString(read.expect), seen));
+            fail(tr("expected %1, got %2").arg(toString(read.expect), seen));
             return;
         }
         if (answered->outcome == ClientAnswer::Outcome::Ok)
-            seen = QStringLiteral("read %1").arg(valueText(value));
+            seen = tr("read %1").arg(valueText(value));
         if (read.checkValue && answered->outcome == ClientAnswer::Outcome::Ok && value != read.expectValue) {
-            fail(QStringLiteral("expected %1, %2").arg(valueText(read.expectValue), seen));
+            fail(tr("expected %1, %2").arg(valueText(read.expectValue), seen));
             return;
         }
         finishStep(StepResult{read.checkValue || read.expect != ExpectedOutcome::Any
@@ -529,7 +526,7 @@ void ScenarioRunner::runPartition(const Partition &partition)
         for (const NodeRef &ref : members) {
             const std::optional<NodeId> id = resolve(ref);
             if (!id) {
-                fail(QStringLiteral("no node fits a group member (%1)").arg(describeNodes()));
+                fail(tr("no node fits a group member (%1)").arg(describeNodes()));
                 return;
             }
             groupOf[*id] = group;
@@ -622,7 +619,7 @@ void ScenarioRunner::checkValueOnAll(const Expect &expect, std::function<void(bo
     auto gathered = std::make_shared<Gathered>();
     gathered->waiting = asked.size();
     if (asked.empty()) {
-        answer(false, QStringLiteral("no node is running"));
+        answer(false, tr("no node is running"));
         return;
     }
     for (NodeId id : asked) {
@@ -630,14 +627,14 @@ void ScenarioRunner::checkValueOnAll(const Expect &expect, std::function<void(bo
             const std::optional<QString> value =
                 read.found ? std::optional<QString>(read.value) : std::nullopt;
             if (read.outcome != ClientAnswer::Outcome::Ok)
-                gathered->wrong << QStringLiteral("node %1 did not answer").arg(id.value);
+                gathered->wrong << tr("node %1 did not answer").arg(id.value);
             else if (value != expect.value)
-                gathered->wrong << QStringLiteral("node %1 has %2").arg(id.value).arg(valueText(value));
+                gathered->wrong << tr("node %1 has %2").arg(id.value).arg(valueText(value));
             if (--gathered->waiting == 0)
                 answer(gathered->wrong.isEmpty(),
-                       gathered->wrong.isEmpty() ? QStringLiteral("%1 = %2 on every running node")
-                                                       .arg(expect.key, valueText(expect.value))
-                                                 : gathered->wrong.join(QStringLiteral("; ")));
+                       gathered->wrong.isEmpty()
+                           ? tr("%1 = %2 on every running node").arg(expect.key, valueText(expect.value))
+                           : gathered->wrong.join(QStringLiteral("; ")));
         });
     }
 }
@@ -653,10 +650,9 @@ void ScenarioRunner::runExpect(const Expect &expect)
             expect.durationMs,
             [this]() -> QString {
                 const std::optional<NodeId> leader = currentLeader();
-                return leader ? QStringLiteral("node %1 leads (%2)").arg(leader->value).arg(describeNodes())
-                              : QString();
+                return leader ? tr("node %1 leads (%2)").arg(leader->value).arg(describeNodes()) : QString();
             },
-            QStringLiteral("no leader for %1 ms").arg(expect.durationMs));
+            tr("no leader for %1 ms").arg(expect.durationMs));
         return;
     case Expect::Kind::TermUnchangedFor: {
         const std::uint64_t term = highestTerm();
@@ -664,10 +660,9 @@ void ScenarioRunner::runExpect(const Expect &expect)
             expect.durationMs,
             [this, term]() -> QString {
                 const std::uint64_t now = highestTerm();
-                return now != term ? QStringLiteral("the term went from %1 to %2").arg(term).arg(now)
-                                   : QString();
+                return now != term ? tr("the term went from %1 to %2").arg(term).arg(now) : QString();
             },
-            QStringLiteral("term %1 for %2 ms").arg(term).arg(expect.durationMs));
+            tr("term %1 for %2 ms").arg(term).arg(expect.durationMs));
         return;
     }
     case Expect::Kind::LeaderIs:
@@ -678,8 +673,8 @@ void ScenarioRunner::runExpect(const Expect &expect)
             const bool is = expect.kind == Expect::Kind::LeaderIs;
             const bool held = wanted && leader && (is ? *leader == *wanted : *leader != *wanted);
             answer(held,
-                   leader ? QStringLiteral("node %1 leads in term %2").arg(leader->value).arg(highestTerm())
-                          : QStringLiteral("no leader: %1").arg(describeNodes()));
+                   leader ? tr("node %1 leads in term %2").arg(leader->value).arg(highestTerm())
+                          : tr("no leader: %1").arg(describeNodes()));
         });
         return;
     case Expect::Kind::Role:
@@ -689,19 +684,19 @@ void ScenarioRunner::runExpect(const Expect &expect)
                 if (id && node.id == *id) {
                     const bool held = node.running && node.known && node.role == expect.role;
                     answer(held,
-                           QStringLiteral("node %1 is %2")
+                           tr("node %1 is %2")
                                .arg(id->value)
                                .arg(node.known ? node.role : QStringLiteral("unknown")));
                     return;
                 }
             }
-            answer(false, QStringLiteral("no such node"));
+            answer(false, tr("no such node"));
         });
         return;
     case Expect::Kind::TermAbove: {
         const std::uint64_t floor = expect.termLabel.isEmpty() ? expect.term : m_termLabels[expect.termLabel];
         pollUntil(expect.withinMs, [this, floor](auto answer) {
-            answer(highestTerm() > floor, QStringLiteral("term %1 (was %2)").arg(highestTerm()).arg(floor));
+            answer(highestTerm() > floor, tr("term %1 (was %2)").arg(highestTerm()).arg(floor));
         });
         return;
     }
@@ -709,7 +704,7 @@ void ScenarioRunner::runExpect(const Expect &expect)
         pollUntil(expect.withinMs, [this, expect](auto answer) {
             const std::optional<ClientAnswer> &seen = m_writes[expect.write];
             if (!seen) {
-                answer(false, QStringLiteral("%1 has not been answered yet").arg(expect.write));
+                answer(false, tr("%1 has not been answered yet").arg(expect.write));
                 return;
             }
             const bool held =
@@ -723,15 +718,14 @@ void ScenarioRunner::runExpect(const Expect &expect)
             for (const NodeView &node : m_target->nodes()) {
                 if (id && node.id == *id) {
                     answer(node.known && node.snapshotIndex > 0,
-                           node.snapshotIndex > 0
-                               ? QStringLiteral("node %1 holds a snapshot up to index %2")
-                                     .arg(id->value)
-                                     .arg(node.snapshotIndex)
-                               : QStringLiteral("node %1 holds no snapshot").arg(id->value));
+                           node.snapshotIndex > 0 ? tr("node %1 holds a snapshot up to index %2")
+                                                        .arg(id->value)
+                                                        .arg(node.snapshotIndex)
+                                                  : tr("node %1 holds no snapshot").arg(id->value));
                     return;
                 }
             }
-            answer(false, QStringLiteral("no such node"));
+            answer(false, tr("no such node"));
         });
         return;
     case Expect::Kind::Members:
@@ -744,7 +738,7 @@ void ScenarioRunner::runExpect(const Expect &expect)
     case Expect::Kind::LogsAgree:
         pollUntil(expect.withinMs, [this](auto answer) {
             const QString why = m_target->committedLogsDisagreement();
-            answer(why.isEmpty(), why.isEmpty() ? QStringLiteral("the committed logs agree") : why);
+            answer(why.isEmpty(), why.isEmpty() ? tr("the committed logs agree") : why);
         });
         return;
     }
@@ -755,10 +749,10 @@ void ScenarioRunner::runMembershipExpect(const Expect &expect)
     pollUntil(expect.withinMs, [this, expect](auto answer) {
         const std::optional<NodeView> leader = leaderView();
         if (!leader) {
-            answer(false, QStringLiteral("no leader to hold the configuration: %1").arg(describeNodes()));
+            answer(false, tr("no leader to hold the configuration: %1").arg(describeNodes()));
             return;
         }
-        const QString configuration = QStringLiteral("voters %1, learners %2 (as node %3 holds them)")
+        const QString configuration = tr("voters %1, learners %2 (as node %3 holds them)")
                                           .arg(idsText(leader->voters), idsText(leader->learners))
                                           .arg(leader->id.value);
         if (expect.kind == Expect::Kind::Members || expect.kind == Expect::Kind::Learners) {
@@ -766,7 +760,7 @@ void ScenarioRunner::runMembershipExpect(const Expect &expect)
             for (const NodeRef &ref : expect.nodes) {
                 const std::optional<NodeId> id = resolve(ref);
                 if (!id) {
-                    answer(false, QStringLiteral("no node fits (%1)").arg(describeNodes()));
+                    answer(false, tr("no node fits (%1)").arg(describeNodes()));
                     return;
                 }
                 wanted.push_back(*id);
@@ -780,7 +774,7 @@ void ScenarioRunner::runMembershipExpect(const Expect &expect)
         }
         const std::optional<NodeId> id = resolve(expect.node);
         if (!id) {
-            answer(false, QStringLiteral("no node fits (%1)").arg(describeNodes()));
+            answer(false, tr("no node fits (%1)").arg(describeNodes()));
             return;
         }
         const bool voter = contains(leader->voters, *id);
@@ -788,7 +782,7 @@ void ScenarioRunner::runMembershipExpect(const Expect &expect)
         const bool held = expect.kind == Expect::Kind::Voter ? voter
             : expect.kind == Expect::Kind::Learner           ? learner
                                                              : !voter && !learner;
-        answer(held, QStringLiteral("node %1: %2").arg(id->value).arg(configuration));
+        answer(held, tr("node %1: %2").arg(id->value).arg(configuration));
     });
 }
 

@@ -6,12 +6,19 @@
 #include "node/nodeoptions.h"
 #include "scenario/scenariorunner.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QJsonDocument>
 
 namespace raftlab::sim {
 
 namespace {
+
+// The run's report, for translators under the context "HeadlessSimulation".
+QString tr(const char *sourceText)
+{
+    return QCoreApplication::translate("HeadlessSimulation", sourceText);
+}
 
 void print(const QString &line)
 {
@@ -20,7 +27,7 @@ void print(const QString &line)
 
 int refuse(const QString &why)
 {
-    printLine(OutputStream::Stderr, QStringLiteral("raftlab: %1").arg(why));
+    printLine(OutputStream::Stderr, tr("raftlab: %1").arg(why));
     return 2;
 }
 
@@ -38,7 +45,7 @@ QString describeStep(const scenario::Scenario &lesson, int index, const scenario
     const char *mark = result.verdict == scenario::StepResult::Verdict::Held ? "ok  "
         : result.verdict == scenario::StepResult::Verdict::Failed            ? "FAIL"
                                                                              : "    ";
-    QString line = QStringLiteral("%1 step %2/%3 %4")
+    QString line = tr("%1 step %2/%3 %4")
                        .arg(QLatin1String(mark))
                        .arg(step.number)
                        .arg(lesson.steps.size())
@@ -82,18 +89,16 @@ int runHeadlessSimulation(const HeadlessSimulationOptions &options)
     if (!options.sabotage.isEmpty()) {
         const QJsonObject sabotage{{QStringLiteral("adversary"), options.sabotage}};
         if (SimulatedClusterConfig::fromJson(sabotage, config).isEmpty() == false)
-            return refuse(
-                QStringLiteral("--sabotage must be forget-vote-on-restart, inflate-candidate-log or "
-                               "commit-old-term-entries, not '%1'")
-                    .arg(options.sabotage));
+            return refuse(tr("--sabotage must be forget-vote-on-restart, inflate-candidate-log or "
+                             "commit-old-term-entries, not '%1'")
+                              .arg(options.sabotage));
     }
     if (const QString problem = config.problem(); !problem.isEmpty())
-        return refuse(QStringLiteral("cannot simulate this cluster: %1").arg(problem));
+        return refuse(tr("cannot simulate this cluster: %1").arg(problem));
 
     QFile trace(options.traceFile);
     if (!options.traceFile.isEmpty() && !trace.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return refuse(
-            QStringLiteral("cannot write the trace %1: %2").arg(options.traceFile, trace.errorString()));
+        return refuse(tr("cannot write the trace %1: %2").arg(options.traceFile, trace.errorString()));
 
     SimulatedCluster cluster(config, options.seed);
     if (trace.isOpen()) {
@@ -106,17 +111,17 @@ int runHeadlessSimulation(const HeadlessSimulationOptions &options)
             trace.write("\n", 1);
         }
     }
-    print(QStringLiteral("simulated cluster: %1 nodes, seed %2, PreVote %3, CheckQuorum %4%5")
+    print(tr("simulated cluster: %1 nodes, seed %2, PreVote %3, CheckQuorum %4%5")
               .arg(config.nodes)
               .arg(options.seed)
               .arg(config.preVote ? u"on" : u"off", config.checkQuorum ? u"on" : u"off")
               .arg(config.adversary == AdversarialFault::None
                        ? QString()
-                       : QStringLiteral(", sabotaged: %1").arg(QLatin1String(toString(config.adversary)))));
+                       : tr(", sabotaged: %1").arg(QLatin1String(toString(config.adversary)))));
 
     bool expectationsHeld = true;
     if (lesson) {
-        print(QStringLiteral("%1 — %2 nodes (simulated)").arg(lesson->title).arg(config.nodes));
+        print(tr("%1 — %2 nodes (simulated)").arg(lesson->title).arg(config.nodes));
         SimScenarioTarget target(cluster);
         scenario::ScenarioRunner runner(*lesson, &target);
         runner.setPauses(scenario::ScenarioRunner::Pauses::Skip);
@@ -139,11 +144,11 @@ int runHeadlessSimulation(const HeadlessSimulationOptions &options)
         runner.start();
         target.run([&finished] { return finished; });
         if (!finished && !cluster.violation()) {
-            print(QStringLiteral("FAIL: the scenario stopped before its end"));
+            print(tr("FAIL: the scenario stopped before its end"));
             expectationsHeld = false;
         } else if (finished) {
-            print(expectationsHeld ? QStringLiteral("PASS: every expectation held")
-                                   : QStringLiteral("FAIL: %1 expectation%2 failed")
+            print(expectationsHeld ? tr("PASS: every expectation held")
+                                   : tr("FAIL: %1 expectation%2 failed")
                                          .arg(runner.failures())
                                          .arg(runner.failures() == 1 ? QString() : QStringLiteral("s")));
         }
@@ -156,14 +161,14 @@ int runHeadlessSimulation(const HeadlessSimulationOptions &options)
             cluster.advance(*options.virtualMs * 1000);
     }
     const std::optional<NodeId> leader = cluster.leader();
-    print(QStringLiteral("%1 steps, %2 ms of virtual time; %3; highest term %4")
+    print(tr("%1 steps, %2 ms of virtual time; %3; highest term %4")
               .arg(cluster.stepCount())
               .arg(cluster.nowUs() / 1000.0)
-              .arg(leader ? QStringLiteral("node %1 leads").arg(leader->value) : QStringLiteral("no leader"))
+              .arg(leader ? tr("node %1 leads").arg(leader->value) : tr("no leader"))
               .arg(cluster.highestTerm().value));
     if (const std::optional<Violation> &violation = cluster.violation()) {
         printLine(OutputStream::Stderr,
-                  QStringLiteral("raftlab: safety violated at step %1 (%2 ms virtual): %3")
+                  tr("raftlab: safety violated at step %1 (%2 ms virtual): %3")
                       .arg(violation->step)
                       .arg(violation->timeUs / 1000.0)
                       .arg(violation->text.startsWith(violation->invariant)

@@ -3,7 +3,19 @@
 #include "http/eventjson.h"
 #include "node/kvstore.h"
 
+#include <QCoreApplication>
+
 namespace raftlab::sim {
+
+namespace {
+
+// What a user reads (errors, step descriptions), for translators under the context "SimScenarioTarget".
+QString tr(const char *sourceText)
+{
+    return QCoreApplication::translate("SimScenarioTarget", sourceText);
+}
+
+} // namespace
 
 using scenario::ClientAnswer;
 using scenario::NodeView;
@@ -130,19 +142,14 @@ void SimScenarioTarget::write(NodeId via, const WriteRequest &request, scenario:
 {
     if (request.op != WriteOp::Put) {
         after(0, [done] {
-            done(ClientAnswer{ClientAnswer::Outcome::Fail,
-                              false,
-                              true,
-                              false,
-                              {},
-                              QStringLiteral("the simulator's clients only put")});
+            done(ClientAnswer{
+                ClientAnswer::Outcome::Fail, false, true, false, {}, tr("the simulator's clients only put")});
         });
         return;
     }
     if (!m_cluster.put(via, request.key, request.value)) {
         after(0, [done] {
-            done(ClientAnswer{
-                ClientAnswer::Outcome::Fail, false, true, false, {}, QStringLiteral("503 unavailable")});
+            done(ClientAnswer{ClientAnswer::Outcome::Fail, false, true, false, {}, tr("503 unavailable")});
         });
         return;
     }
@@ -156,19 +163,17 @@ void SimScenarioTarget::pollWrite(LogIndex index, Term term, QByteArray payload,
 {
     if (const std::optional<QByteArray> applied = m_cluster.appliedPayload(index)) {
         const bool ours = *applied == payload;
-        done(ClientAnswer{
-            ours ? ClientAnswer::Outcome::Ok : ClientAnswer::Outcome::Fail,
-            !ours,
-            true,
-            false,
-            {},
-            ours ? QStringLiteral("200 at index %1, term %2").arg(index.value).arg(term.value)
-                 : QStringLiteral("503 not_committed: another entry took index %1").arg(index.value)});
+        done(ClientAnswer{ours ? ClientAnswer::Outcome::Ok : ClientAnswer::Outcome::Fail,
+                          !ours,
+                          true,
+                          false,
+                          {},
+                          ours ? tr("200 at index %1, term %2").arg(index.value).arg(term.value)
+                               : tr("503 not_committed: another entry took index %1").arg(index.value)});
         return;
     }
     if (m_cluster.nowUs() >= deadlineUs) {
-        done(ClientAnswer{
-            ClientAnswer::Outcome::Unknown, false, true, false, {}, QStringLiteral("503 timeout")});
+        done(ClientAnswer{ClientAnswer::Outcome::Unknown, false, true, false, {}, tr("503 timeout")});
         return;
     }
     after(clientPollMs, [this, index, term, payload, deadlineUs, done] {
@@ -189,17 +194,16 @@ void SimScenarioTarget::read(NodeId via, const QString &key, bool local, int tim
                                   true,
                                   found,
                                   QString::fromUtf8(value.value),
-                                  !up ? QStringLiteral("node %1 is down").arg(via.value)
+                                  !up ? tr("node %1 is down").arg(via.value)
                                       : found
                                       ? QStringLiteral("200 \"%1\"").arg(QString::fromUtf8(value.value))
-                                      : QStringLiteral("404 not_found")};
+                                      : tr("404 not_found")};
         after(0, [done, answer] { done(answer); });
         return;
     }
     if (!m_cluster.get(via, key)) {
         after(0, [done] {
-            done(ClientAnswer{
-                ClientAnswer::Outcome::Fail, false, true, false, {}, QStringLiteral("503 unavailable")});
+            done(ClientAnswer{ClientAnswer::Outcome::Fail, false, true, false, {}, tr("503 unavailable")});
         });
         return;
     }
@@ -212,12 +216,11 @@ void SimScenarioTarget::pollRead(std::uint64_t readId, qint64 deadlineUs, scenar
     if (result.served) {
         done(ClientAnswer{ClientAnswer::Outcome::Ok, false, true, result.found, result.value,
                           result.found ? QStringLiteral("200 \"%1\"").arg(result.value)
-                                       : QStringLiteral("404 not_found")});
+                                       : tr("404 not_found")});
         return;
     }
     if (m_cluster.nowUs() >= deadlineUs) {
-        done(ClientAnswer{
-            ClientAnswer::Outcome::Unknown, false, true, false, {}, QStringLiteral("503 timeout")});
+        done(ClientAnswer{ClientAnswer::Outcome::Unknown, false, true, false, {}, tr("503 timeout")});
         return;
     }
     after(clientPollMs, [this, readId, deadlineUs, done] { pollRead(readId, deadlineUs, done); });
@@ -248,8 +251,8 @@ void SimScenarioTarget::removeNode(NodeId id, MembershipCallback done)
 
 QString SimScenarioTarget::membershipRefusal(const QString &step)
 {
-    return QStringLiteral("%1: the step-by-step simulator's clusters keep their first members; "
-                          "play this scenario on real processes (raftlab --headless --scenario)")
+    return tr("%1: the step-by-step simulator's clusters keep their first members; "
+              "play this scenario on real processes (raftlab --headless --scenario)")
         .arg(step);
 }
 
@@ -268,11 +271,11 @@ scenario::ScenarioTarget::SimulationAnswer SimScenarioTarget::deliverNext(NodeId
         if (!messageType.isEmpty() && textOf(toString(event.messageType)) != messageType)
             continue;
         if (!m_cluster.deliver(event.id))
-            return SimulationAnswer{false, QStringLiteral("%1 cannot be delivered now").arg(event.summary)};
+            return SimulationAnswer{false, tr("%1 cannot be delivered now").arg(event.summary)};
         return SimulationAnswer{true, event.summary};
     }
     return SimulationAnswer{false,
-                            QStringLiteral("no %1message from node %2 to node %3 is in flight")
+                            tr("no %1message from node %2 to node %3 is in flight")
                                 .arg(messageType.isEmpty() ? QString() : messageType + QLatin1Char(' '))
                                 .arg(from.value)
                                 .arg(to.value)};
@@ -283,11 +286,10 @@ scenario::ScenarioTarget::SimulationAnswer SimScenarioTarget::fireTimer(NodeId i
     const RaftCore *core = m_cluster.core(id);
     const bool leads = core && core->role() == Role::Leader;
     if (!m_cluster.fireTimerNow(id))
-        return SimulationAnswer{
-            false, QStringLiteral("node %1 has no timer to fire (down or frozen)").arg(id.value)};
+        return SimulationAnswer{false, tr("node %1 has no timer to fire (down or frozen)").arg(id.value)};
     return SimulationAnswer{true,
-                            leads ? QStringLiteral("node %1 sent its heartbeats").arg(id.value)
-                                  : QStringLiteral("node %1's election timer fired").arg(id.value)};
+                            leads ? tr("node %1 sent its heartbeats").arg(id.value)
+                                  : tr("node %1's election timer fired").arg(id.value)};
 }
 
 scenario::ScenarioTarget::SimulationAnswer SimScenarioTarget::dropMessages(const QString &messageType,
@@ -305,7 +307,7 @@ scenario::ScenarioTarget::SimulationAnswer SimScenarioTarget::dropMessages(const
     }
     if (type)
         m_cluster.dropMessagesOfType(*type, from.value_or(NodeId{}), to.value_or(NodeId{}));
-    return SimulationAnswer{true, QStringLiteral("%1 %2 dropped").arg(count).arg(messageType)};
+    return SimulationAnswer{true, tr("%1 %2 dropped").arg(count).arg(messageType)};
 }
 
 } // namespace raftlab::sim

@@ -3,72 +3,74 @@
 #include "node/commandlinehelp.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 
 namespace raftlab {
 
+namespace {
+
+// The command line's sentences, for translators under the context "GuiOptions".
+QString tr(const char *sourceText)
+{
+    return QCoreApplication::translate("GuiOptions", sourceText);
+}
+
+} // namespace
+
 GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
 {
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
-                                  QStringLiteral("Show this help and exit."));
-    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
-                                     QStringLiteral("Show the version and exit."));
-    const QCommandLineOption nodes(QStringLiteral("nodes"),
-                                   QStringLiteral("How many local raftlab-node processes to start, 1 to %1.")
-                                       .arg(GuiOptions::maxNodeCount),
-                                   QStringLiteral("N"), QString::number(GuiOptions::defaultNodeCount));
-    const QCommandLineOption workspace(
-        QStringLiteral("workspace"),
-        QStringLiteral("Keep the nodes' data dirs and cluster.json in DIR instead of a "
-                       "fresh temporary workspace."),
-        QStringLiteral("DIR"));
-    const QCommandLineOption attach(
-        QStringLiteral("attach"),
-        QStringLiteral("Show the nodes of this cluster file, run by someone else, "
-                       "instead of starting any."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption headless(
-        QStringLiteral("headless"),
-        QStringLiteral("No window: play --scenario on real nodes and exit 0 when "
-                       "every expectation held, 1 when one failed."));
+    const QCommandLineOption help = helpOption();
+    const QCommandLineOption version = versionOption();
+    const QCommandLineOption nodes(
+        QStringLiteral("nodes"),
+        tr("How many local raftlab-node processes to start, 1 to %1.").arg(GuiOptions::maxNodeCount),
+        QStringLiteral("N"), QString::number(GuiOptions::defaultNodeCount));
+    const QCommandLineOption workspace(QStringLiteral("workspace"),
+                                       tr("Keep the nodes' data dirs and cluster.json in DIR instead of a "
+                                          "fresh temporary workspace."),
+                                       QStringLiteral("DIR"));
+    const QCommandLineOption attach(QStringLiteral("attach"),
+                                    tr("Show the nodes of this cluster file, run by someone else, "
+                                       "instead of starting any."),
+                                    QStringLiteral("FILE"));
+    const QCommandLineOption headless(QStringLiteral("headless"),
+                                      tr("No window: play --scenario on real nodes and exit 0 when "
+                                         "every expectation held, 1 when one failed."));
     const QCommandLineOption scenario(QStringLiteral("scenario"),
-                                      QStringLiteral("The scenario file to play (with --headless)."),
+                                      tr("The scenario file to play (with --headless)."),
                                       QStringLiteral("FILE"));
     const QCommandLineOption chaos(
         QStringLiteral("chaos"),
-        QStringLiteral("With --headless: SECONDS of random faults on real nodes while clients put, get and "
-                       "compare-and-swap; then heal and check the history and the logs. Exit 0 or 1."),
+        tr("With --headless: SECONDS of random faults on real nodes while clients put, get and "
+           "compare-and-swap; then heal and check the history and the logs. Exit 0 or 1."),
         QStringLiteral("SECONDS"));
     const QCommandLineOption seed(
         QStringLiteral("seed"),
-        QStringLiteral("The seed of the chaos schedule (default: a random one, printed) or of the "
-                       "simulation (default 1)."),
+        tr("The seed of the chaos schedule (default: a random one, printed) or of the "
+           "simulation (default 1)."),
         QStringLiteral("S"));
     const QCommandLineOption clients(QStringLiteral("clients"),
-                                     QStringLiteral("Concurrent chaos clients, 1 to %1 (default %2).")
+                                     tr("Concurrent chaos clients, 1 to %1 (default %2).")
                                          .arg(GuiOptions::maxChaosClients)
                                          .arg(GuiOptions::defaultChaosClients),
                                      QStringLiteral("N"));
     const QCommandLineOption history(
-        QStringLiteral("history"),
-        QStringLiteral("With --headless: write every client operation to FILE (JSON Lines)."),
+        QStringLiteral("history"), tr("With --headless: write every client operation to FILE (JSON Lines)."),
         QStringLiteral("FILE"));
     const QCommandLineOption simulate(
         QStringLiteral("simulate"),
-        QStringLiteral("With --headless: the same Raft core on a simulated network in virtual time, in this "
-                       "process; exit 1 at the first broken safety property."));
-    const QCommandLineOption simSteps(QStringLiteral("steps"), QStringLiteral("Simulate N steps."),
-                                      QStringLiteral("N"));
-    const QCommandLineOption simVirtualMs(QStringLiteral("virtual-ms"),
-                                          QStringLiteral("Simulate T milliseconds of virtual time."),
-                                          QStringLiteral("T"));
-    const QCommandLineOption trace(
-        QStringLiteral("trace"),
-        QStringLiteral("Write every simulated event to FILE, one JSON object a line."),
-        QStringLiteral("FILE"));
+        tr("With --headless: the same Raft core on a simulated network in virtual time, in this "
+           "process; exit 1 at the first broken safety property."));
+    const QCommandLineOption simSteps(QStringLiteral("steps"), tr("Simulate N steps."), QStringLiteral("N"));
+    const QCommandLineOption simVirtualMs(
+        QStringLiteral("virtual-ms"), tr("Simulate T milliseconds of virtual time."), QStringLiteral("T"));
+    const QCommandLineOption trace(QStringLiteral("trace"),
+                                   tr("Write every simulated event to FILE, one JSON object a line."),
+                                   QStringLiteral("FILE"));
     const QCommandLineOption sabotage(
         QStringLiteral("sabotage"),
-        QStringLiteral("Simulate broken cores the checker must catch: forget-vote-on-restart, "
-                       "inflate-candidate-log or commit-old-term-entries."),
+        tr("Simulate broken cores the checker must catch: forget-vote-on-restart, "
+           "inflate-candidate-log or commit-old-term-entries."),
         QStringLiteral("NAME"));
     const QList<QCommandLineOption> all{help,     version,      nodes, workspace, attach,  headless,
                                         scenario, chaos,        seed,  clients,   history, simulate,
@@ -80,39 +82,28 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
     parser.addOptions(all);
     const auto fail = [&result](const QString &reason) {
         result.action = GuiCommandLine::Action::Fail;
-        result.text = QStringLiteral("raftlab: %1 (see raftlab --help)").arg(reason);
+        result.text = commandLineFailure(QStringLiteral("raftlab"), reason);
         return result;
     };
-    if (!parser.parse(arguments))
-        return fail(parser.errorText().remove(QLatin1Char('\n')));
-    if (parser.isSet(help)) {
-        result.action = GuiCommandLine::Action::ShowHelp;
-        result.text = commandLineHelp(
-            QStringLiteral(
-                "raftlab [--nodes N] [--workspace DIR] [--attach FILE]\n"
-                "       raftlab --headless --scenario FILE [--nodes N] [--workspace DIR] [--history FILE]\n"
-                "       raftlab --headless --chaos SECONDS [--seed S] [--nodes N] [--clients N] [--history "
-                "FILE]\n"
-                "       raftlab --headless --simulate [--nodes N] [--seed S] (--steps N | --virtual-ms T)\n"
-                "               [--scenario FILE] [--trace FILE]"),
-            QStringLiteral("The RaftLab desktop app: starts a local Raft cluster of "
-                           "raftlab-node processes, shows it live, and lets you break it."),
-            all);
+    const ProgramText program{
+        QStringLiteral("raftlab"),
+        QStringLiteral(
+            "raftlab [--nodes N] [--workspace DIR] [--attach FILE]\n"
+            "       raftlab --headless --scenario FILE [--nodes N] [--workspace DIR] [--history FILE]\n"
+            "       raftlab --headless --chaos SECONDS [--seed S] [--nodes N] [--clients N] [--history "
+            "FILE]\n"
+            "       raftlab --headless --simulate [--nodes N] [--seed S] (--steps N | --virtual-ms T)\n"
+            "               [--scenario FILE] [--trace FILE]"),
+        tr("The RaftLab desktop app: starts a local Raft cluster of raftlab-node processes, shows it live, "
+           "and "
+           "lets you break it.")};
+    if (settleCommonOptions(result, parser, arguments, program, all))
         return result;
-    }
-    if (parser.isSet(version)) {
-        result.action = GuiCommandLine::Action::ShowVersion;
-        result.text = QStringLiteral("raftlab %1").arg(QStringLiteral(RAFTLAB_VERSION));
-        return result;
-    }
-    if (!parser.positionalArguments().isEmpty())
-        return fail(
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().constFirst()));
 
     GuiOptions &options = result.options;
     const auto nodeCount = parseBoundedInt(parser.value(nodes), 1, GuiOptions::maxNodeCount);
     if (!nodeCount)
-        return fail(QStringLiteral("--nodes must be a whole number from 1 to %1, not '%2'")
+        return fail(tr("--nodes must be a whole number from 1 to %1, not '%2'")
                         .arg(GuiOptions::maxNodeCount)
                         .arg(parser.value(nodes)));
     options.nodeCount = *nodeCount;
@@ -120,59 +111,56 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
     options.workspaceDir = parser.value(workspace);
     options.attachFile = parser.value(attach);
     if (parser.isSet(workspace) && options.workspaceDir.isEmpty())
-        return fail(QStringLiteral("--workspace needs a non-empty path"));
+        return fail(tr("--workspace needs a non-empty path"));
     if (parser.isSet(attach) && options.attachFile.isEmpty())
-        return fail(QStringLiteral("--attach needs a non-empty path"));
+        return fail(tr("--attach needs a non-empty path"));
     if (parser.isSet(attach) && (parser.isSet(nodes) || parser.isSet(workspace)))
-        return fail(
-            QStringLiteral("--attach shows a cluster someone else runs; it cannot be combined with --nodes "
-                           "or --workspace"));
+        return fail(tr("--attach shows a cluster someone else runs; it cannot be combined with --nodes "
+                       "or --workspace"));
 
     if (parser.isSet(scenario) && parser.value(scenario).isEmpty())
-        return fail(QStringLiteral("--scenario needs a non-empty path"));
+        return fail(tr("--scenario needs a non-empty path"));
     if (parser.isSet(history) && parser.value(history).isEmpty())
-        return fail(QStringLiteral("--history needs a non-empty path"));
+        return fail(tr("--history needs a non-empty path"));
     const bool simulation = parser.isSet(simulate);
     for (const QCommandLineOption *simulationOnly : {&simSteps, &simVirtualMs, &trace, &sabotage}) {
         if (parser.isSet(*simulationOnly) && !simulation)
-            return fail(
-                QStringLiteral("--%1 belongs to --simulate").arg(simulationOnly->names().constFirst()));
+            return fail(tr("--%1 belongs to --simulate").arg(simulationOnly->names().constFirst()));
     }
     if (simulation) {
         if (!parser.isSet(headless))
-            return fail(QStringLiteral("--simulate runs with --headless"));
+            return fail(tr("--simulate runs with --headless"));
         if (parser.isSet(workspace) || parser.isSet(attach))
-            return fail(
-                QStringLiteral("--simulate has no processes and no disk: no --workspace or --attach"));
+            return fail(tr("--simulate has no processes and no disk: no --workspace or --attach"));
         if (parser.isSet(chaos) || parser.isSet(clients) || parser.isSet(history))
-            return fail(QStringLiteral("--simulate has no real clients: no --chaos, --clients or --history"));
+            return fail(tr("--simulate has no real clients: no --chaos, --clients or --history"));
         if (parser.isSet(simSteps) && parser.isSet(simVirtualMs))
-            return fail(QStringLiteral("give --steps or --virtual-ms, not both"));
+            return fail(tr("give --steps or --virtual-ms, not both"));
         if (!parser.isSet(simSteps) && !parser.isSet(simVirtualMs) && !parser.isSet(scenario))
-            return fail(QStringLiteral("--simulate needs --steps N, --virtual-ms T or --scenario FILE"));
+            return fail(tr("--simulate needs --steps N, --virtual-ms T or --scenario FILE"));
         bool ok = true;
         if (parser.isSet(seed)) {
             options.seed = parser.value(seed).toULongLong(&ok);
             if (!ok)
-                return fail(QStringLiteral("--seed must be a whole number from 0 to 2^64-1, not '%1'")
-                                .arg(parser.value(seed)));
+                return fail(
+                    tr("--seed must be a whole number from 0 to 2^64-1, not '%1'").arg(parser.value(seed)));
         }
         if (parser.isSet(simSteps)) {
             const qlonglong steps = parser.value(simSteps).toLongLong(&ok);
             if (!ok || steps < 1 || steps > 1'000'000'000)
-                return fail(QStringLiteral("--steps must be a whole number from 1 to 1000000000, not '%1'")
+                return fail(tr("--steps must be a whole number from 1 to 1000000000, not '%1'")
                                 .arg(parser.value(simSteps)));
             options.simulationSteps = std::uint64_t(steps);
         }
         if (parser.isSet(simVirtualMs)) {
             const qlonglong ms = parser.value(simVirtualMs).toLongLong(&ok);
             if (!ok || ms < 1 || ms > 86'400'000)
-                return fail(QStringLiteral("--virtual-ms must be a whole number from 1 to 86400000, not '%1'")
+                return fail(tr("--virtual-ms must be a whole number from 1 to 86400000, not '%1'")
                                 .arg(parser.value(simVirtualMs)));
             options.simulationVirtualMs = ms;
         }
         if (parser.isSet(trace) && parser.value(trace).isEmpty())
-            return fail(QStringLiteral("--trace needs a non-empty path"));
+            return fail(tr("--trace needs a non-empty path"));
         options.traceFile = parser.value(trace);
         options.sabotage = parser.value(sabotage);
         options.scenarioFile = parser.value(scenario);
@@ -182,12 +170,11 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
     }
     if (parser.isSet(headless)) {
         if (parser.isSet(scenario) && parser.isSet(chaos))
-            return fail(QStringLiteral("--headless runs one of --scenario, --chaos or --simulate, not two"));
+            return fail(tr("--headless runs one of --scenario, --chaos or --simulate, not two"));
         if (!parser.isSet(scenario) && !parser.isSet(chaos))
-            return fail(QStringLiteral("--headless needs --scenario FILE, --chaos SECONDS or --simulate"));
+            return fail(tr("--headless needs --scenario FILE, --chaos SECONDS or --simulate"));
         if (parser.isSet(attach))
-            return fail(
-                QStringLiteral("--headless starts its own nodes; it cannot be combined with --attach"));
+            return fail(tr("--headless starts its own nodes; it cannot be combined with --attach"));
         options.historyFile = parser.value(history);
         if (parser.isSet(scenario)) {
             options.headless = GuiOptions::Headless::Scenario;
@@ -195,36 +182,33 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
         } else {
             const auto seconds = parseBoundedInt(parser.value(chaos), 1, 7 * 24 * 3600);
             if (!seconds)
-                return fail(
-                    QStringLiteral("--chaos must be a whole number of seconds from 1 to 604800, not '%1'")
-                        .arg(parser.value(chaos)));
+                return fail(tr("--chaos must be a whole number of seconds from 1 to 604800, not '%1'")
+                                .arg(parser.value(chaos)));
             options.headless = GuiOptions::Headless::Chaos;
             options.chaosSeconds = *seconds;
         }
     } else if (parser.isSet(scenario)) {
-        return fail(QStringLiteral("--scenario is played with --headless"));
+        return fail(tr("--scenario is played with --headless"));
     } else if (parser.isSet(chaos)) {
-        return fail(QStringLiteral("--chaos runs with --headless (in the app, use the Chaos switch)"));
+        return fail(tr("--chaos runs with --headless (in the app, use the Chaos switch)"));
     } else if (parser.isSet(history)) {
-        return fail(
-            QStringLiteral("--history is written by --headless runs (in the app, use File > Export)"));
+        return fail(tr("--history is written by --headless runs (in the app, use File > Export)"));
     }
     if (parser.isSet(seed) || parser.isSet(clients)) {
         if (options.headless != GuiOptions::Headless::Chaos)
-            return fail(QStringLiteral("--seed goes with --headless --chaos or --simulate, --clients with "
-                                       "--headless --chaos"));
+            return fail(tr("--seed goes with --headless --chaos or --simulate, --clients with "
+                           "--headless --chaos"));
         if (parser.isSet(seed)) {
             bool ok = false;
             const quint64 value = parser.value(seed).toULongLong(&ok);
             if (!ok)
-                return fail(
-                    QStringLiteral("--seed must be a whole number, not '%1'").arg(parser.value(seed)));
+                return fail(tr("--seed must be a whole number, not '%1'").arg(parser.value(seed)));
             options.seed = value;
         }
         if (parser.isSet(clients)) {
             const auto count = parseBoundedInt(parser.value(clients), 1, GuiOptions::maxChaosClients);
             if (!count)
-                return fail(QStringLiteral("--clients must be a whole number from 1 to %1, not '%2'")
+                return fail(tr("--clients must be a whole number from 1 to %1, not '%2'")
                                 .arg(GuiOptions::maxChaosClients)
                                 .arg(parser.value(clients)));
             options.chaosClients = *count;

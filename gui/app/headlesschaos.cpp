@@ -52,11 +52,11 @@ std::optional<int> HeadlessChaos::start()
     if (const QString error =
             m_controller->startLocal(m_options.nodeCount, m_options.workspaceDir, ProtocolOptions{});
         !error.isEmpty()) {
-        printLine(OutputStream::Stderr, QStringLiteral("raftlab: %1").arg(error));
+        printLine(OutputStream::Stderr, tr("raftlab: %1").arg(error));
         return 1;
     }
     m_target = new ControllerTarget(m_controller, this);
-    print(QStringLiteral("Chaos, seed %1: %2 s of faults on %3 nodes, %4 clients")
+    print(tr("Chaos, seed %1: %2 s of faults on %3 nodes, %4 clients")
               .arg(m_seed)
               .arg(m_options.chaosSeconds)
               .arg(m_options.nodeCount)
@@ -80,8 +80,7 @@ void HeadlessChaos::waitForNodes(qint64 remainingMs)
     }
     if (remainingMs <= 0) {
         finish(false,
-               QStringLiteral("the nodes did not come up and elect a leader within %1 s")
-                   .arg(startupTimeoutMs / 1000));
+               tr("the nodes did not come up and elect a leader within %1 s").arg(startupTimeoutMs / 1000));
         return;
     }
     QTimer::singleShot(50, this, [this, remainingMs] { waitForNodes(remainingMs - 50); });
@@ -109,7 +108,7 @@ void HeadlessChaos::play()
                 if (!result.seen.isEmpty())
                     line += QStringLiteral(": %1").arg(result.seen);
                 if (result.verdict == scenario::StepResult::Verdict::Failed)
-                    line += QStringLiteral(" (FAILED)");
+                    line += tr(" (FAILED)");
                 print(line);
             });
     connect(m_run->runner(), &scenario::ScenarioRunner::finished, this, &HeadlessChaos::faultsOver);
@@ -119,14 +118,13 @@ void HeadlessChaos::play()
 void HeadlessChaos::faultsOver(bool everyStepHeld)
 {
     m_stepsHeld = m_stepsHeld && everyStepHeld;
-    print(QStringLiteral("healed after %1 faults; waiting for the clients' last answers").arg(m_faults));
+    print(tr("healed after %1 faults; waiting for the clients' last answers").arg(m_faults));
     connect(
         m_clients, &ChaosClients::drained, this, [this] { waitForConvergence(convergenceTimeoutMs); },
         Qt::SingleShotConnection);
     QTimer::singleShot(drainTimeoutMs, this, [this] {
         if (m_clients->inFlight() > 0) {
-            print(QStringLiteral("%1 requests still unanswered: recorded as unknown")
-                      .arg(m_clients->inFlight()));
+            print(tr("%1 requests still unanswered: recorded as unknown").arg(m_clients->inFlight()));
             disconnect(m_clients, &ChaosClients::drained, this, nullptr);
             waitForConvergence(convergenceTimeoutMs);
         }
@@ -141,19 +139,19 @@ QString HeadlessChaos::missingAcknowledgedWrite() const
         const NodeState *state = model->node(id);
         const LogMirror *log = model->log(id);
         if (!state || !state->connected || !state->hasStatus)
-            return QStringLiteral("node %1 is not reachable").arg(id.value);
+            return tr("node %1 is not reachable").arg(id.value);
         for (const ChaosClients::AcknowledgedWrite &write : m_clients->acknowledged()) {
             if (qint64(state->commitIndex.value) < write.index)
-                return QStringLiteral("node %1 has committed up to %2, not the acknowledged write of %3 at "
-                                      "index %4")
+                return tr("node %1 has committed up to %2, not the acknowledged write of %3 at "
+                          "index %4")
                     .arg(id.value)
                     .arg(state->commitIndex.value)
                     .arg(QString::fromUtf8(write.key))
                     .arg(write.index);
             if (const LogCell *cell = log ? log->entry(LogIndex(std::uint64_t(write.index))) : nullptr;
                 cell && qint64(cell->term.value) != write.term)
-                return QStringLiteral("node %1 holds term %2 at index %3, where a write acknowledged in term "
-                                      "%4 was")
+                return tr("node %1 holds term %2 at index %3, where a write acknowledged in term "
+                          "%4 was")
                     .arg(id.value)
                     .arg(cell->term.value)
                     .arg(write.index)
@@ -171,10 +169,9 @@ void HeadlessChaos::waitForConvergence(qint64 remainingMs)
         return;
     }
     if (remainingMs <= 0) {
-        finish(false,
-               QStringLiteral("the cluster did not converge within %1 s: %2")
-                   .arg(convergenceTimeoutMs / 1000)
-                   .arg(missing));
+        finish(
+            false,
+            tr("the cluster did not converge within %1 s: %2").arg(convergenceTimeoutMs / 1000).arg(missing));
         return;
     }
     QTimer::singleShot(100, this, [this, remainingMs] { waitForConvergence(remainingMs - 100); });
@@ -192,7 +189,7 @@ void HeadlessChaos::check()
         else
             ++unknown;
     }
-    print(QStringLiteral("%1 operations: %2 ok, %3 failed, %4 unknown; %5 acknowledged writes")
+    print(tr("%1 operations: %2 ok, %3 failed, %4 unknown; %5 acknowledged writes")
               .arg(history->size())
               .arg(ok)
               .arg(failed)
@@ -203,37 +200,35 @@ void HeadlessChaos::check()
         if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
             file.write(check::toJsonLines(history->history())) < 0) {
             finish(false,
-                   QStringLiteral("cannot write the history to %1: %2")
-                       .arg(m_options.historyFile, file.errorString()));
+                   tr("cannot write the history to %1: %2").arg(m_options.historyFile, file.errorString()));
             return;
         }
-        print(QStringLiteral("history written to %1").arg(m_options.historyFile));
+        print(tr("history written to %1").arg(m_options.historyFile));
     }
     const check::CheckReport report = m_controller->checkHistory(std::chrono::seconds(60));
     print(history->verdictText());
     QStringList problems;
     if (report.verdict == check::CheckReport::Verdict::NotLinearizable)
-        problems << QStringLiteral("the history is not linearizable");
+        problems << tr("the history is not linearizable");
     else if (report.verdict == check::CheckReport::Verdict::Undecided)
-        problems << QStringLiteral("the history could not be decided in time");
+        problems << tr("the history could not be decided in time");
     if (const QString disagreement = m_target->committedLogsDisagreement(); !disagreement.isEmpty())
         problems << disagreement;
     else
-        print(
-            QStringLiteral("committed logs agree on every node; every acknowledged write is on every node"));
+        print(tr("committed logs agree on every node; every acknowledged write is on every node"));
     for (const SafetyViolation &violation : m_controller->safetyViolations())
-        problems << QStringLiteral("safety: %1").arg(violation.text);
+        problems << tr("safety: %1").arg(violation.text);
     if (!m_stepsHeld)
-        problems << QStringLiteral("a step of the nemesis failed (see above)");
+        problems << tr("a step of the nemesis failed (see above)");
     finish(problems.isEmpty(), problems.join(QStringLiteral("; ")));
 }
 
 void HeadlessChaos::finish(bool passed, const QString &reason)
 {
     if (passed)
-        print(QStringLiteral("PASS: seed %1, %2 faults").arg(m_seed).arg(m_faults));
+        print(tr("PASS: seed %1, %2 faults").arg(m_seed).arg(m_faults));
     else
-        print(QStringLiteral("FAIL: %1 (seed %2; replay with --seed %2)").arg(reason).arg(m_seed));
+        print(tr("FAIL: %1 (seed %2; replay with --seed %2)").arg(reason).arg(m_seed));
     Q_EMIT finished(passed ? 0 : 1);
 }
 

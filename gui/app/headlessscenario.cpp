@@ -37,13 +37,13 @@ HeadlessScenario::~HeadlessScenario() = default;
 std::optional<int> HeadlessScenario::start()
 {
     if (const QString error = scenario::loadScenario(m_options.scenarioFile, *m_scenario); !error.isEmpty()) {
-        printLine(OutputStream::Stderr, QStringLiteral("raftlab: %1").arg(error));
+        printLine(OutputStream::Stderr, tr("raftlab: %1").arg(error));
         return 2;
     }
     if (m_scenario->simulationOnly) {
         printLine(OutputStream::Stderr,
-                  QStringLiteral("raftlab: %1: this scenario needs the step-by-step simulator: play it with "
-                                 "raftlab --headless --simulate --scenario FILE")
+                  tr("raftlab: %1: this scenario needs the step-by-step simulator: play it with "
+                     "raftlab --headless --simulate --scenario FILE")
                       .arg(m_options.scenarioFile));
         return 2;
     }
@@ -52,11 +52,11 @@ std::optional<int> HeadlessScenario::start()
     if (const QString error = m_controller->startLocal(nodeCount, m_options.workspaceDir,
                                                        scenario::clusterConfigFor(m_scenario->cluster));
         !error.isEmpty()) {
-        printLine(OutputStream::Stderr, QStringLiteral("raftlab: %1").arg(error));
+        printLine(OutputStream::Stderr, tr("raftlab: %1").arg(error));
         return 1;
     }
     m_target = new ControllerTarget(m_controller, this);
-    print(QStringLiteral("%1 — %2 nodes").arg(m_scenario->title).arg(nodeCount));
+    print(tr("%1 — %2 nodes").arg(m_scenario->title).arg(nodeCount));
     waitForNodes(startupTimeoutMs);
     return std::nullopt;
 }
@@ -75,9 +75,8 @@ void HeadlessScenario::waitForNodes(qint64 remainingMs)
         return;
     }
     if (remainingMs <= 0) {
-        printLine(
-            OutputStream::Stderr,
-            QStringLiteral("raftlab: the nodes did not come up within %1 s").arg(startupTimeoutMs / 1000));
+        printLine(OutputStream::Stderr,
+                  tr("raftlab: the nodes did not come up within %1 s").arg(startupTimeoutMs / 1000));
         Q_EMIT finished(1);
         return;
     }
@@ -94,9 +93,9 @@ void HeadlessScenario::play()
             [](const QString &title) { print(QStringLiteral("== %1").arg(title)); });
     connect(m_runner, &scenario::ScenarioRunner::finished, this, [this](bool everyExpectationHeld) {
         if (everyExpectationHeld)
-            print(QStringLiteral("PASS: every expectation held"));
+            print(tr("PASS: every expectation held"));
         else
-            print(QStringLiteral("FAIL: %1 expectation%2 failed")
+            print(tr("FAIL: %1 expectation%2 failed")
                       .arg(m_runner->failures())
                       .arg(m_runner->failures() == 1 ? QString() : QStringLiteral("s")));
         if (!m_options.historyFile.isEmpty()) {
@@ -104,8 +103,7 @@ void HeadlessScenario::play()
             if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
                 file.write(check::toJsonLines(m_controller->clientHistory()->history())) < 0) {
                 printLine(OutputStream::Stderr,
-                          QStringLiteral("raftlab: cannot write %1: %2")
-                              .arg(m_options.historyFile, file.errorString()));
+                          tr("raftlab: cannot write %1: %2").arg(m_options.historyFile, file.errorString()));
                 Q_EMIT finished(1);
                 return;
             }
@@ -121,7 +119,7 @@ void HeadlessScenario::printStep(int index, const StepResult &result)
     const char *mark = result.verdict == StepResult::Verdict::Held ? "ok  "
         : result.verdict == StepResult::Verdict::Failed            ? "FAIL"
                                                                    : "    ";
-    QString line = QStringLiteral("%1 step %2/%3 %4")
+    QString line = tr("%1 step %2/%3 %4")
                        .arg(QLatin1String(mark))
                        .arg(step.number)
                        .arg(m_scenario->steps.size())

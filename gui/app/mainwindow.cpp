@@ -1,7 +1,8 @@
 #include "mainwindow.h"
 
+#include "bindings/clientpanelbinding.h"
+#include "bindings/lessonpanelbinding.h"
 #include "check/historyjson.h"
-#include "clientpanelbinding.h"
 #include "cluster/chaossession.h"
 #include "cluster/clientsession.h"
 #include "cluster/lessonsession.h"
@@ -641,25 +642,10 @@ void MainWindow::buildLessons()
     }
     // A presenter's clicker sends Page Down / Page Up: they step the lesson even while presenting, when
     // the lesson panel is hidden.
-    auto *next = new QAction(tr("Next step"), this);
-    next->setShortcut(QKeySequence(Qt::Key_PageDown));
-    connect(next, &QAction::triggered, m_lessons, [this] {
-        if (m_lessons->isActive())
-            m_lessons->next();
-    });
-    auto *previous = new QAction(tr("Previous step"), this);
-    previous->setShortcut(QKeySequence(Qt::Key_PageUp));
-    connect(previous, &QAction::triggered, m_lessons, [this] {
-        if (m_lessons->isActive())
-            m_lessons->previous();
-    });
-    menu->insertActions(menu->actions().value(2), {next, previous});
-    addAction(next);
-    addAction(previous);
-    connect(m_lessonPanel, &LessonPanel::nextRequested, m_lessons, &LessonSession::next);
-    connect(m_lessonPanel, &LessonPanel::previousRequested, m_lessons, &LessonSession::previous);
-    connect(m_lessonPanel, &LessonPanel::restartRequested, m_lessons, &LessonSession::restart);
-    connect(m_lessonPanel, &LessonPanel::stopRequested, m_lessons, &LessonSession::stop);
+    const QList<QAction *> steps = lessonStepActions(m_lessons, this);
+    menu->insertActions(menu->actions().value(2), steps);
+    addActions(steps);
+    bindLessonPanel(m_lessonPanel, m_lessons);
     connect(m_lessons, &LessonSession::changed, this, &MainWindow::refreshLesson);
     connect(m_lessons, &LessonSession::focusRequested, this,
             [this](std::optional<NodeId> node, std::optional<std::uint64_t> logIndex) {

@@ -8,8 +8,7 @@
 namespace raftlab {
 
 ClientSession::ClientSession(const ClusterModel *model, ClientHistory *history, QObject *parent)
-    : QObject(parent)
-    , m_history(history)
+    : ClientRequests(history, parent)
     , m_targets(model)
 { }
 
@@ -32,9 +31,9 @@ NodeId ClientSession::send(KvRequest request, NodeId target, Done done)
         return {};
     }
     request.anyNode = target.isNone();
-    const quint64 id = m_nextId++;
+    const quint64 id = takeRequestId();
     const NodeId node = client->id();
-    m_pending.emplace(id, Pending{client, request, node, m_history->begin(request), std::move(done)});
+    m_pending.emplace(id, Pending{client, request, node, history()->begin(request), std::move(done)});
     Q_EMIT requestSent(id, request, node);
 
     const QPointer<ClientSession> self(this);
@@ -70,7 +69,7 @@ void ClientSession::answered(quint64 id, const KvResult &result)
         return;
     Pending pending = std::move(found->second);
     m_pending.erase(found);
-    m_history->finish(pending.ticket, pending.request, result);
+    history()->finish(pending.ticket, pending.request, result);
     Q_EMIT requestAnswered(id, pending.request, result, pending.node);
     if (pending.done)
         pending.done(result);

@@ -11,9 +11,7 @@
 
 #include "cluster/targetselector.h"
 #include "model/clienthistory.h"
-#include "model/kvrequest.h"
-
-#include <QObject>
+#include "model/clientrequests.h"
 
 #include <functional>
 #include <map>
@@ -23,7 +21,7 @@ namespace raftlab {
 class ClusterModel;
 class NodeClient;
 
-class ClientSession final : public QObject
+class ClientSession final : public ClientRequests
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ClientSession)
@@ -35,19 +33,16 @@ public:
     ~ClientSession() override;
 
     void setClients(const QList<NodeClient *> &clients);
-    ClientHistory *history() const { return m_history; }
 
     // Sends `request` to `target` (NodeId{}: any reachable node). Returns the node it went to, or NodeId{}
     // when it could not be sent (no such node, or none reachable): then requestRefused() is emitted, the
     // history is untouched and `done` is never called.
-    NodeId send(KvRequest request, NodeId target, Done done = {});
-    int inFlight() const { return int(m_pending.size()); }
-
-Q_SIGNALS:
-    void requestSent(quint64 id, const raftlab::KvRequest &request, raftlab::NodeId node);
-    void requestAnswered(quint64 id, const raftlab::KvRequest &request, const raftlab::KvResult &result,
-                         raftlab::NodeId node);
-    void requestRefused(const raftlab::KvRequest &request, raftlab::NodeId target);
+    NodeId send(KvRequest request, NodeId target, Done done);
+    NodeId send(KvRequest request, NodeId target) override
+    {
+        return send(std::move(request), target, Done{});
+    }
+    int inFlight() const override { return int(m_pending.size()); }
 
 private:
     struct Pending
@@ -61,10 +56,8 @@ private:
     void answered(quint64 id, const KvResult &result);
     void abandonRequestsOf(QObject *client);
 
-    ClientHistory *m_history;
     TargetSelector m_targets;
     std::map<quint64, Pending> m_pending;
-    quint64 m_nextId = 1;
 };
 
 } // namespace raftlab

@@ -114,7 +114,7 @@ QString ClusterSupervisor::findNodeExecutable(const QString &explicitPath, QStri
         return onPath;
     return fail(ClusterSupervisor::tr("raftlab-node was not found: looked for %1 and on PATH; build the "
                                       "raftlab-node target, or install it beside raftlab")
-                    .arg(candidates.join(QStringLiteral(" and "))));
+                    .arg(candidates.join(tr(" and "))));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -468,7 +468,7 @@ void ClusterSupervisor::onFinished(NodeId id, QProcess *process, int exitCode, Q
         setState(id, NodeState::Killed);
         return;
     }
-    qCInfo(lcSupervisor).noquote() << QStringLiteral("node %1 %2").arg(id.value).arg(exitDescription(id));
+    qCInfo(lcSupervisor).noquote() << tr("node %1 %2").arg(id.value).arg(exitDescription(id));
     setState(id, NodeState::Exited);
     if (m_launchAttempt > 0 && !m_retryPending && failedToListen(exitCode, status, node.outputTail)) {
         // Another program took a port between our pick and the node's bind: pick again, for all.
@@ -484,14 +484,12 @@ void ClusterSupervisor::retryLaunchWithNewPorts()
         return;
     if (m_launchAttempt >= maxLaunchAttempts) {
         qCWarning(lcSupervisor).noquote()
-            << QStringLiteral("the nodes could not listen on free ports %1 times; giving up")
-                   .arg(m_launchAttempt);
+            << tr("the nodes could not listen on free ports %1 times; giving up").arg(m_launchAttempt);
         m_launchAttempt = 0;
         return;
     }
     ++m_launchAttempt;
-    qCInfo(lcSupervisor).noquote() << QStringLiteral(
-        "a node could not listen: starting all again on new ports");
+    qCInfo(lcSupervisor).noquote() << tr("a node could not listen: starting all again on new ports");
     for (auto &[id, node] : m_nodes)
         killProcess(node);
     if (const QString error = assignFreePorts(); !error.isEmpty()) {
@@ -562,9 +560,8 @@ void ClusterSupervisor::killProcess(Node &node)
     process->kill(); // SIGKILL; a frozen process dies too
     // A SIGKILLed process is reaped within milliseconds; waiting makes "killed" mean "gone".
     if (!process->waitForFinished(reapTimeoutMs))
-        qCWarning(lcSupervisor).noquote() << QStringLiteral("process %1 did not end %2 ms after SIGKILL")
-                                                 .arg(process->processId())
-                                                 .arg(reapTimeoutMs);
+        qCWarning(lcSupervisor).noquote()
+            << tr("process %1 did not end %2 ms after SIGKILL").arg(process->processId()).arg(reapTimeoutMs);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -667,7 +664,7 @@ void ClusterSupervisor::setState(NodeId id, NodeState state)
     if (node.state == state)
         return;
     node.state = state;
-    qCDebug(lcSupervisor).noquote() << QStringLiteral("node %1 is %2").arg(id.value).arg(stateName(state));
+    qCDebug(lcSupervisor).noquote() << tr("node %1 is %2").arg(id.value).arg(stateName(state));
     Q_EMIT nodeStateChanged(id, state);
 }
 

@@ -228,17 +228,15 @@ void ControllerTarget::resetCluster(bool preVote, bool checkQuorum)
 
 namespace {
 
-// The cluster's answer to POST /admin/members, in the runner's terms.
+// The cluster's answer to POST /admin/members, in the runner's terms. `done` is the sentence for a
+// change that was made, with %1 for the node and %2 for the index of its configuration entry.
 scenario::ScenarioTarget::MembershipAnswer membershipAnswer(NodeId id, const NodeClient::AdminResult &result,
-                                                            const QString &what)
+                                                            const QString &done)
 {
     scenario::ScenarioTarget::MembershipAnswer answer;
     answer.ok = result.ok;
     answer.node = id;
-    answer.text = result.ok ? QStringLiteral("node %1 %2 at index %3")
-                                  .arg(id.value)
-                                  .arg(what)
-                                  .arg(result.json.value(u"index").toInteger())
+    answer.text = result.ok ? done.arg(id.value).arg(result.json.value(u"index").toInteger())
                             : QStringLiteral("%1 %2").arg(result.httpStatus).arg(result.message);
     return answer;
 }
@@ -252,7 +250,7 @@ void ControllerTarget::addNode(MembershipCallback done)
     const QMetaObject::Connection caught = connect(m_controller, &ClusterController::actionFailed, this,
                                                    [&refusal](const QString &message) { refusal = message; });
     const bool asked = m_controller->addNode([done](NodeId id, const NodeClient::AdminResult &result) {
-        done(membershipAnswer(id, result, QStringLiteral("added")));
+        done(membershipAnswer(id, result, tr("node %1 added at index %2")));
     });
     disconnect(caught);
     if (!asked)
@@ -266,7 +264,7 @@ void ControllerTarget::removeNode(NodeId id, MembershipCallback done)
                                                    [&refusal](const QString &message) { refusal = message; });
     const bool asked =
         m_controller->removeNode(id, [done](NodeId removed, const NodeClient::AdminResult &result) {
-            done(membershipAnswer(removed, result, QStringLiteral("removed")));
+            done(membershipAnswer(removed, result, tr("node %1 removed at index %2")));
         });
     disconnect(caught);
     if (!asked)

@@ -32,25 +32,6 @@ std::vector<LessonFile> LessonSession::shippedLessons()
     return lessons;
 }
 
-void LessonSession::start(const scenario::Scenario &scenario)
-{
-    setScenario(scenario);
-    launch(0);
-}
-
-void LessonSession::restart()
-{
-    if (isActive())
-        launch(0);
-}
-
-void LessonSession::previous()
-{
-    // The step before the one waited at (or running): replayed up to there on a fresh cluster.
-    if (isActive())
-        launch(std::max(0, currentIndex() - 1));
-}
-
 void LessonSession::next()
 {
     if (state() == State::Waiting && m_runner) {

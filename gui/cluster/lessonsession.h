@@ -32,17 +32,13 @@ public:
     // a bug of ours, caught by the test suite; it is left out here.
     static std::vector<LessonFile> shippedLessons();
 
-    // Starts `scenario` from its first step (on a fresh cluster of its own).
-    void start(const scenario::Scenario &scenario);
-    void next();
-    void previous();
-    void restart();
-    void stop();
+    void next() override;
+    void stop() override;
 
     bool isSimulated() const override { return false; }
 
 private:
-    void launch(int fastForwardTo);
+    void launch(int fastForwardTo) override;
     void waitForNodes(qint64 remainingMs, quint64 attempt);
     void play();
 

@@ -1,5 +1,6 @@
 #include "nodeclient.h"
 
+#include "noanswer.h"
 #include "singleshotrequest.h"
 
 #include <QJsonArray>
@@ -54,11 +55,11 @@ int httpStatusOf(QNetworkReply *reply)
 QString networkFailure(QNetworkReply *reply)
 {
     if (reply->error() == QNetworkReply::OperationCanceledError)
-        return NodeClient::tr("no answer in time (the node may be frozen or overloaded)");
+        return NoAnswer::timedOut();
     if (reply->error() == QNetworkReply::ConnectionRefusedError)
-        return NodeClient::tr("connection refused (the node is not running)");
+        return NoAnswer::connectionRefused();
     if (reply->error() == QNetworkReply::NoError || reply->error() == QNetworkReply::RemoteHostClosedError)
-        return NodeClient::tr("the node closed the connection (it stopped or was killed)");
+        return NoAnswer::connectionClosed();
     return reply->errorString();
 }
 

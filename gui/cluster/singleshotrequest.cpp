@@ -1,5 +1,7 @@
 #include "singleshotrequest.h"
 
+#include "noanswer.h"
+
 #include "http/httpresponseparser.h"
 
 #include <QTcpSocket>
@@ -51,14 +53,12 @@ void SingleShotRequest::start(const QString &host, quint16 port)
         if (error == QAbstractSocket::RemoteHostClosedError)
             return onDisconnected(); // the answer may have arrived just before the close
         finish(Result{.error = error == QAbstractSocket::ConnectionRefusedError
-                          ? tr("connection refused (the node is not running)")
+                          ? NoAnswer::connectionRefused()
                           : m_socket->errorString(),
                       .sent = m_sent});
     });
-    connect(m_timer, &QTimer::timeout, this, [this] {
-        finish(
-            Result{.error = tr("no answer in time (the node may be frozen or overloaded)"), .sent = m_sent});
-    });
+    connect(m_timer, &QTimer::timeout, this,
+            [this] { finish(Result{.error = NoAnswer::timedOut(), .sent = m_sent}); });
     m_timer->start();
     m_socket->connectToHost(host, port);
 }
@@ -69,8 +69,7 @@ void SingleShotRequest::onReadyRead()
     if (state == HttpResponseParser::State::Complete) {
         finishAnswered();
     } else if (state == HttpResponseParser::State::Malformed) {
-        finish(
-            Result{.error = QStringLiteral("a malformed answer: %1").arg(m_parser->error()), .sent = true});
+        finish(Result{.error = tr("a malformed answer: %1").arg(m_parser->error()), .sent = true});
     }
 }
 
@@ -83,8 +82,7 @@ void SingleShotRequest::onDisconnected()
         return;
     if (m_parser->finish() == HttpResponseParser::State::Complete)
         return finishAnswered();
-    finish(Result{.error = QStringLiteral("the node closed the connection (it stopped or was killed)"),
-                  .sent = m_sent});
+    finish(Result{.error = NoAnswer::connectionClosed(), .sent = m_sent});
 }
 
 void SingleShotRequest::finishAnswered()

@@ -1,5 +1,7 @@
 #include "lessonprogress.h"
 
+#include <algorithm>
+
 namespace raftlab {
 
 using scenario::ScenarioRunner;
@@ -20,6 +22,24 @@ QString LessonProgress::caption() const
             return m_scenario.steps[std::size_t(i)].say;
     }
     return {};
+}
+
+void LessonProgress::start(const scenario::Scenario &scenario)
+{
+    m_scenario = scenario;
+    launch(0);
+}
+
+void LessonProgress::restart()
+{
+    if (isActive())
+        launch(0);
+}
+
+void LessonProgress::previous()
+{
+    if (isActive())
+        launch(std::max(0, m_index - 1));
 }
 
 void LessonProgress::clearProgress()

@@ -3,7 +3,8 @@
 // LessonProgress: where a lesson being played stands — its scenario, the step running or waited at, its
 // chapter and caption, and what each step showed once it ran (a tick, a cross, or nothing for an action).
 // A lesson on real processes (LessonSession) and one in the simulator (SimLessonSession) keep it alike,
-// so the lesson panel and the caption read either one the same way.
+// and take the teacher's start, Next, Previous, Restart and Stop alike, so one binding (bindLessonPanel)
+// serves both and the lesson panel and the caption read either one the same way.
 
 #include "scenario/scenario.h"
 #include "scenario/scenariorunner.h"
@@ -53,12 +54,26 @@ public:
     // Whether the lesson's cluster is simulated (it plays in virtual time, one message at a time).
     virtual bool isSimulated() const = 0;
 
+    // Starts `scenario` from its first step, on a fresh cluster of its own.
+    void start(const scenario::Scenario &scenario);
+    // Plays the lesson again from its first step; nothing when no lesson is active.
+    void restart();
+    // Plays the lesson again on a fresh cluster, without pausing, up to the step before the one waited at
+    // (or running): neither cluster goes back in time, but both replay. Nothing when no lesson is active.
+    void previous();
+    // Runs the step waited at; nothing unless the lesson waits.
+    virtual void next() = 0;
+    // Ends the lesson: its progress is cleared and the state is Idle.
+    virtual void stop() = 0;
+
 Q_SIGNALS:
     void changed();
     void focusRequested(std::optional<raftlab::NodeId> node, std::optional<std::uint64_t> logIndex);
 
 protected:
-    void setScenario(const scenario::Scenario &scenario) { m_scenario = scenario; }
+    // Starts a new run of the lesson's scenario that waits first at step `fastForwardTo` (0: the first
+    // pause), running the steps before it without pausing.
+    virtual void launch(int fastForwardTo) = 0;
     // A new run of the lesson: no step run yet.
     void clearProgress();
     void setProblem(const QString &problem) { m_problem = problem; }

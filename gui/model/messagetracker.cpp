@@ -102,7 +102,7 @@ void MessageTracker::foldSend(const QJsonObject &event)
         // Its receiver is dead: it will never arrive (the sender queues it for a process that is gone).
         message.endedUs = message.sentUs;
         message.outcome = MessageOutcome::Lost;
-        message.dropReason = QStringLiteral("receiver down");
+        message.dropReason = tr("receiver down");
         recordFinished(std::move(message));
         return;
     }
@@ -243,7 +243,7 @@ void MessageTracker::setNodeDown(NodeId node, bool down, qint64 atUs)
         const TrackedMessage &message = m_inFlight[slot];
         if (message.to == node || message.from == node)
             finish(slot, MessageOutcome::Lost, atUs,
-                   message.to == node ? QStringLiteral("receiver down") : QStringLiteral("sender down"));
+                   message.to == node ? tr("receiver down") : tr("sender down"));
     }
 }
 

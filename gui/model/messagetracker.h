@@ -3,6 +3,7 @@
 #include "ringbuffer.h"
 #include "streamevent.h"
 
+#include <QCoreApplication>
 #include <QJsonObject>
 #include <QString>
 
@@ -69,6 +70,8 @@ struct LinkTraffic
 // show a delivery or a drop that happened between two frames.
 class MessageTracker
 {
+    Q_DECLARE_TR_FUNCTIONS(MessageTracker)
+
 public:
     struct Limits
     {

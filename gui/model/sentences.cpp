@@ -23,21 +23,6 @@ QString Node(NodeId id)
     return tr("Node %1").arg(id.value);
 }
 
-QString roleWords(Role role)
-{
-    switch (role) {
-    case Role::Follower:
-        return tr("follower");
-    case Role::PreCandidate:
-        return tr("pre-candidate");
-    case Role::Candidate:
-        return tr("candidate");
-    case Role::Leader:
-        return tr("leader");
-    }
-    return {};
-}
-
 QString roleSentence(const QJsonObject &event, const NodeState &state)
 {
     const QString who = Node(state.id);
@@ -227,7 +212,7 @@ QString Sentences::connected(const NodeState &state)
 {
     return tr("%1's event stream is up: it is a %2 in term %3, its log ends at index %4, its commit index "
               "is %5.")
-        .arg(Node(state.id), roleWords(state.role))
+        .arg(Node(state.id), Sentences::role(state.role))
         .arg(state.term.value)
         .arg(state.lastLogIndex.value)
         .arg(state.commitIndex.value);
@@ -309,6 +294,21 @@ QString Sentences::describe(StreamEventKind kind, const QJsonObject &event, cons
             .arg(eventfield::index(event, "index"_L1).value)
             .arg(node(eventfield::nodeId(event, "peer"_L1)));
     return eventfield::string(event, "text"_L1);
+}
+
+QString Sentences::role(Role role)
+{
+    switch (role) {
+    case Role::Follower:
+        return tr("follower");
+    case Role::PreCandidate:
+        return tr("pre-candidate");
+    case Role::Candidate:
+        return tr("candidate");
+    case Role::Leader:
+        return tr("leader");
+    }
+    return {};
 }
 
 } // namespace raftlab

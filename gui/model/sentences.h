@@ -29,6 +29,8 @@ public:
     // "1.0 s", "150 ms": a heartbeat interval or a timeout as a student reads it.
     static QString duration(int milliseconds);
     static QString nodeList(const std::vector<NodeId> &nodes); // "node 3", "nodes 1, 2 and 4"
+    // "follower", "pre-candidate", "candidate", "leader": a role as the feed, the ring and the logs name it.
+    static QString role(Role role);
 };
 
 } // namespace raftlab

@@ -32,16 +32,16 @@ KvResult failed(const QString &error, const QString &message, std::optional<Node
 } // namespace
 
 SimClientSession::SimClientSession(SimulationController *controller, QObject *parent)
-    : QObject(parent)
+    : ClientRequests(new ClientHistory, parent)
     , m_controller(controller)
-    , m_history(new ClientHistory(this))
 {
-    m_history->setClock([controller] { return controller->virtualNowUs(); });
+    history()->setParent(this);
+    history()->setClock([controller] { return controller->virtualNowUs(); });
     connect(controller, &SimulationController::changed, this, &SimClientSession::look);
     // A new run: its keys start absent, and nothing asked of the old one is answered.
     connect(controller, &SimulationController::runChanged, this, [this] {
         m_pending.clear();
-        m_history->clear();
+        history()->clear();
     });
 }
 
@@ -63,10 +63,10 @@ NodeId SimClientSession::send(KvRequest request, NodeId target)
                             tr("The simulated clients only put and get: try a put.")));
         return node;
     }
-    const quint64 id = m_nextId++;
+    const quint64 id = takeRequestId();
     Pending pending{.request = request,
                     .node = node,
-                    .ticket = m_history->begin(request),
+                    .ticket = history()->begin(request),
                     .sentUs = m_controller->virtualNowUs()};
     Q_EMIT requestSent(id, request, node);
     const QString key = QString::fromUtf8(request.key);
@@ -112,11 +112,11 @@ NodeId SimClientSession::send(KvRequest request, NodeId target)
 
 void SimClientSession::answerAtOnce(const KvRequest &request, NodeId node, KvResult result)
 {
-    const quint64 id = m_nextId++;
+    const quint64 id = takeRequestId();
     m_pending.emplace(id,
                       Pending{.request = request,
                               .node = node,
-                              .ticket = m_history->begin(request),
+                              .ticket = history()->begin(request),
                               .sentUs = m_controller->virtualNowUs()});
     Q_EMIT requestSent(id, request, node);
     answer(id, std::move(result));
@@ -130,7 +130,7 @@ void SimClientSession::answer(quint64 id, KvResult result)
     Pending pending = std::move(found->second);
     m_pending.erase(found);
     result.latencyUs = std::max<qint64>(0, m_controller->virtualNowUs() - pending.sentUs);
-    m_history->finish(pending.ticket, pending.request, result);
+    history()->finish(pending.ticket, pending.request, result);
     Q_EMIT requestAnswered(id, pending.request, result, pending.node);
 }
 

@@ -5,17 +5,15 @@
 // when the entry it proposed is applied (200, with index and term) or another entry took its index
 // (503 not_committed). A linearizable get is answered when its read is served; a local get at once, from
 // the node's state machine. Every request is recorded in the ClientHistory as a real cluster's are, on
-// the virtual clock. It speaks the signals of the real cluster's ClientSession, so the same panel draws
-// it.
+// the virtual clock. It is ClientRequests like the real cluster's ClientSession, so the same panel binding
+// serves it.
 //
 // The simulated clients only put and get: a delete or a cas is refused with a sentence saying so. A
 // request still waiting when the timeline is moved gets no answer on the branch now shown: it is
 // recorded unknown.
 
 #include "model/clienthistory.h"
-#include "model/kvrequest.h"
-
-#include <QObject>
+#include "model/clientrequests.h"
 
 #include <map>
 
@@ -23,7 +21,7 @@ namespace raftlab {
 
 class SimulationController;
 
-class SimClientSession final : public QObject
+class SimClientSession final : public ClientRequests
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SimClientSession)
@@ -32,17 +30,10 @@ public:
     SimClientSession(SimulationController *controller, QObject *parent = nullptr);
     ~SimClientSession() override;
 
-    ClientHistory *history() const { return m_history; }
-    int inFlight() const { return int(m_pending.size()); }
+    int inFlight() const override { return int(m_pending.size()); }
     // Sends `request` to `target` (NodeId{}: the leader). Returns the node it went to, or NodeId{} when
     // it could not be sent (then requestRefused() is emitted).
-    NodeId send(KvRequest request, NodeId target);
-
-Q_SIGNALS:
-    void requestSent(quint64 id, const raftlab::KvRequest &request, raftlab::NodeId node);
-    void requestAnswered(quint64 id, const raftlab::KvRequest &request, const raftlab::KvResult &result,
-                         raftlab::NodeId node);
-    void requestRefused(const raftlab::KvRequest &request, raftlab::NodeId target);
+    NodeId send(KvRequest request, NodeId target) override;
 
 private:
     struct Pending
@@ -64,9 +55,7 @@ private:
     void look();
 
     SimulationController *m_controller;
-    ClientHistory *m_history; // child
     std::map<quint64, Pending> m_pending;
-    quint64 m_nextId = 1;
 };
 
 } // namespace raftlab

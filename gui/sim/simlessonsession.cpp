@@ -24,24 +24,6 @@ SimLessonSession::SimLessonSession(SimulationController *controller, QObject *pa
 
 SimLessonSession::~SimLessonSession() = default;
 
-void SimLessonSession::start(const scenario::Scenario &scenario)
-{
-    setScenario(scenario);
-    launch(0);
-}
-
-void SimLessonSession::restart()
-{
-    if (isActive())
-        launch(0);
-}
-
-void SimLessonSession::previous()
-{
-    if (isActive())
-        launch(std::max(0, currentIndex() - 1));
-}
-
 void SimLessonSession::next()
 {
     if (state() != State::Waiting || !m_runner)

@@ -36,17 +36,13 @@ public:
     explicit SimLessonSession(SimulationController *controller, QObject *parent = nullptr);
     ~SimLessonSession() override;
 
-    // Starts `scenario` from its first step, on a new simulated run of its own cluster.
-    void start(const scenario::Scenario &scenario);
-    void next();
-    void previous();
-    void restart();
-    void stop();
+    void next() override;
+    void stop() override;
 
     bool isSimulated() const override { return true; }
 
 private:
-    void launch(int fastForwardTo);
+    void launch(int fastForwardTo) override;
     // Runs `kick` on the cluster, then lets the scenario's virtual time pass until it pauses or ends.
     void play(const std::function<void(sim::SimulatedCluster &cluster)> &kick);
     void markStep(int index);

@@ -2,6 +2,7 @@
 // right operations and written back byte for byte, random histories survive a round trip, a recorder
 // builds the same operations step by step, and every kind of bad line is refused with its line number and
 // field.
+#include "documentedhistory.h"
 #include "historygenerator.h"
 
 #include "check/historyjson.h"
@@ -13,18 +14,6 @@ using namespace raftlab::check;
 using namespace raftlab::check::testing;
 
 Q_DECLARE_METATYPE(raftlab::check::Operation)
-
-namespace {
-
-// The four lines of the format's documentation, verbatim.
-const QByteArray documented =
-    R"({"client":3,"op":"put","key":"k","value":"v","invoke_us":1200,"complete_us":1900,"result":"ok"}
-{"client":1,"op":"get","key":"k","value":null,"invoke_us":1300,"complete_us":1500,"result":"ok"}
-{"client":2,"op":"cas","key":"k","expect":"v","value":"w","swapped":false,"invoke_us":1400,"complete_us":2100,"result":"ok"}
-{"client":4,"op":"delete","key":"k","invoke_us":2000,"complete_us":null,"result":"unknown"}
-)";
-
-} // namespace
 
 class TestHistoryJson : public QObject
 {
@@ -49,7 +38,7 @@ void TestHistoryJson::readsTheDocumentedLines()
 {
     History history;
     std::vector<qsizetype> lines;
-    const std::optional<HistoryError> error = readJsonLines(documented, history, &lines);
+    const std::optional<HistoryError> error = readJsonLines(documentedHistory, history, &lines);
     QVERIFY2(!error, error ? qPrintable(error->toString()) : "");
     QCOMPARE(history.size(), 4);
     QCOMPARE(lines, (std::vector<qsizetype>{1, 2, 3, 4}));
@@ -71,8 +60,8 @@ void TestHistoryJson::readsTheDocumentedLines()
 void TestHistoryJson::writesTheDocumentedLinesBack()
 {
     History history;
-    QVERIFY(!readJsonLines(documented, history));
-    QCOMPARE(toJsonLines(history), documented);
+    QVERIFY(!readJsonLines(documentedHistory, history));
+    QCOMPARE(toJsonLines(history), documentedHistory);
 }
 
 void TestHistoryJson::roundTripsRandomHistories()

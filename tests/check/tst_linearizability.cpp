@@ -467,14 +467,11 @@ void TestLinearizability::undecidedWithinTheBudget()
 
     CheckOptions options;
     options.budget = std::chrono::milliseconds(300);
-    QElapsedTimer clock;
-    clock.start();
     const CheckReport report = checkLinearizability(history, options);
-    const qint64 elapsedMs = clock.elapsed();
+    // Undecided comes only from the deadline: the search stopped there. How promptly is no claim here
+    // (the machine may be loaded); a search that never stopped would meet the test's timeout.
     QCOMPARE(report.verdict, Verdict::Undecided);
     QCOMPARE(report.undecidedKeys, QStringList{k});
-    // Generous: a loaded machine. The point is that it stops, not how promptly.
-    QVERIFY2(elapsedMs < 10'000, qPrintable(QStringLiteral("took %1 ms for a 300 ms budget").arg(elapsedMs)));
 
     // With no budget at all, nothing is decided, and that is said too.
     options.budget = std::chrono::milliseconds(0);

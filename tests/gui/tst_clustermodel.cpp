@@ -6,6 +6,7 @@
 #include "model/clustermodel.h"
 #include "model/narrationfiltermodel.h"
 #include "support/fixturereplay.h"
+#include "support/markingtranslator.h"
 #include "support/syntheticevents.h"
 
 #include <QFile>
@@ -114,6 +115,7 @@ private Q_SLOTS:
     void messagesInFlightAreUnmatchedSends();
     void unansweredMessagesExpire();
     void narrationIsNewestFirstAndFilterable();
+    void feedSentencesPassThroughTheTranslator();
     void preVoteSentencesNameBothTerms();
     void repeatedSentencesAreCountedOnOneLine();
     void oneSentencePerUserAction();
@@ -447,6 +449,24 @@ void TestClusterModel::narrationIsNewestFirstAndFilterable()
     QCOMPARE(proxy.rowCount(), int(expected.size()));
     QCOMPARE(proxy.index(0, 0).data().toString(), expected.front().text);
     QCOMPARE(proxy.index(0, 0).data(Narration::NodeRole).toInt(), 2);
+}
+
+void TestClusterModel::feedSentencesPassThroughTheTranslator()
+{
+    const testing::MarkedTranslations marked;
+    ClusterModel model;
+    Replay replay(model);
+    replay.foldAll();
+    const Narration *feed = model.narration();
+    QVERIFY(feed->size() > 50);
+    // A fault marker is the words of whoever caused it (recorded in the stream), not the app's own.
+    QStringList bare;
+    for (std::size_t row = 0; row < feed->size(); ++row) {
+        const NarrationItem &item = feed->item(row);
+        if (item.type != u"fault"_s && !item.text.contains(testing::MarkingTranslator::open))
+            bare << item.type + u": "_s + item.text;
+    }
+    QVERIFY2(bare.isEmpty(), qPrintable(u"not through tr():\n"_s + bare.join(QLatin1Char('\n'))));
 }
 
 void TestClusterModel::preVoteSentencesNameBothTerms()

@@ -1,4 +1,5 @@
 #include "app/guioptions.h"
+#include "support/markingtranslator.h"
 
 #include <QTest>
 
@@ -15,6 +16,9 @@ private Q_SLOTS:
     void rejectsBadCommandLines_data();
     void rejectsBadCommandLines();
     void helpListsEveryOption();
+    void failuresPassThroughTheTranslator_data();
+    void failuresPassThroughTheTranslator();
+    void helpPassesThroughTheTranslator();
 };
 
 static GuiCommandLine parse(const QStringList &arguments)
@@ -95,6 +99,35 @@ void TestGuiOptions::helpListsEveryOption()
     for (const char *option : {"--nodes N", "--workspace DIR", "--attach FILE", "--help", "--version",
                                "--chaos SECONDS", "--seed S", "--clients N", "--history FILE"})
         QVERIFY2(result.text.contains(QLatin1String(option)), option);
+}
+
+void TestGuiOptions::failuresPassThroughTheTranslator_data()
+{
+    rejectsBadCommandLines_data();
+}
+
+void TestGuiOptions::failuresPassThroughTheTranslator()
+{
+    QFETCH(QStringList, arguments);
+    const testing::MarkedTranslations marked;
+    const GuiCommandLine result = parse(arguments);
+    QCOMPARE(result.action, Action::Fail);
+    // The line ("raftlab: … (see raftlab --help)") and the reason inside it are both translated.
+    QVERIFY2(result.text.startsWith(testing::MarkingTranslator::open), qPrintable(result.text));
+    QVERIFY2(result.text.count(testing::MarkingTranslator::open) >= 2, qPrintable(result.text));
+}
+
+void TestGuiOptions::helpPassesThroughTheTranslator()
+{
+    const testing::MarkedTranslations marked;
+    const GuiCommandLine result = parse({"--help"});
+    QCOMPARE(result.action, Action::ShowHelp);
+    // Every option's description is a sentence for the reader: each one comes out marked.
+    const QStringList lines = result.text.split(QLatin1Char('\n'));
+    for (const QString &line : lines) {
+        if (line.trimmed().startsWith(QLatin1Char('-')))
+            QVERIFY2(line.contains(testing::MarkingTranslator::open), qPrintable(line));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestGuiOptions)

@@ -3,6 +3,7 @@
 // that stops arriving halfway is answered 408 while one that keeps arriving is not, and connections
 // beyond the cap are answered 503 and closed.
 #include "http/httplistener.h"
+#include "loopbacklistener.h"
 #include "rawhttpclient.h"
 
 #include <QHttpServer>
@@ -54,11 +55,9 @@ void TestConnectionGate::init()
     HttpListener::Options options;
     options.maxConnections = maxConnections;
     options.sweepIntervalMs = sweepIntervalMs;
-    auto listener = std::make_unique<HttpListener>(options);
-    QVERIFY(listener->listen(QHostAddress::LocalHost));
+    auto listener = testing::listenOnLoopback(options);
+    QVERIFY(listener);
     m_port = listener->serverPort();
-    listener->setPolicy(std::make_shared<const OriginPolicy>(QStringLiteral("127.0.0.1"),
-                                                             QHostAddress(QHostAddress::LocalHost), m_port));
     m_listener = listener.release();
     m_server->bind(m_listener);
 }

@@ -5,6 +5,7 @@
 // connection, and that refusals, stalls and dropped answers keep that order too.
 #include "http/httplistener.h"
 #include "http/kvfastpath.h"
+#include "loopbacklistener.h"
 #include "rawhttpclient.h"
 
 #include <QHttpServer>
@@ -176,11 +177,9 @@ void TestKvFastPath::init()
                     });
     HttpListener::Options options;
     options.sweepIntervalMs = sweepIntervalMs;
-    auto listener = std::make_unique<HttpListener>(options);
-    QVERIFY(listener->listen(QHostAddress::LocalHost));
+    auto listener = testing::listenOnLoopback(options);
+    QVERIFY(listener);
     m_port = listener->serverPort();
-    listener->setPolicy(std::make_shared<const OriginPolicy>(QStringLiteral("127.0.0.1"),
-                                                             QHostAddress(QHostAddress::LocalHost), m_port));
     listener->setFastHandler([this](HttpRequest request, HttpResponder responder) {
         if (m_dropFast)
             return; // the responder goes away unanswered

@@ -23,6 +23,12 @@ struct Trace
     std::vector<std::pair<std::uint64_t, QByteArray>> lines;
     const SimulatedCluster *cluster = nullptr;
 
+    // Records what `cluster` emits from now on, each event with the step it happened in.
+    void listenTo(SimulatedCluster &cluster)
+    {
+        this->cluster = &cluster;
+        cluster.setEventSink(sink());
+    }
     SimulatedCluster::EventSink sink()
     {
         return [this](const QJsonObject &event) {
@@ -160,10 +166,8 @@ void TestSimulatedCluster::sameSeedAndChoicesGiveTheSameTrace()
     Trace second;
     SimulatedCluster a(SimulatedClusterConfig{}, 42);
     SimulatedCluster b(SimulatedClusterConfig{}, 42);
-    first.cluster = &a;
-    second.cluster = &b;
-    a.setEventSink(first.sink());
-    b.setEventSink(second.sink());
+    first.listenTo(a);
+    second.listenTo(b);
     playMixedRun(a);
     playMixedRun(b);
     QVERIFY(first.lines.size() > 500);
@@ -250,9 +254,8 @@ void TestSimulatedCluster::rewindThenReplayIsIdentical()
 {
     Trace original;
     SimulatedCluster cluster(SimulatedClusterConfig{}, 5);
-    original.cluster = &cluster;
     cluster.setCheckpointInterval(100);
-    cluster.setEventSink(original.sink());
+    original.listenTo(cluster);
     playMixedRun(cluster);
     const std::vector<Choice> choices = cluster.choices();
     const QByteArray savedEnd = cluster.saveRun();
@@ -261,8 +264,7 @@ void TestSimulatedCluster::rewindThenReplayIsIdentical()
 
     for (std::uint64_t target : {end / 3, end / 2 + 7, std::uint64_t(1), end}) {
         Trace replayed;
-        replayed.cluster = &cluster;
-        cluster.setEventSink(replayed.sink());
+        replayed.listenTo(cluster);
         QVERIFY(cluster.rewindTo(target));
         QCOMPARE(cluster.stepCount(), target);
         QVERIFY(cluster.followChoices(choices));
@@ -281,9 +283,8 @@ void TestSimulatedCluster::branchKeepsTheOldFutureReachable()
 {
     Trace original;
     SimulatedCluster cluster(SimulatedClusterConfig{}, 11);
-    original.cluster = &cluster;
     cluster.setCheckpointInterval(64);
-    cluster.setEventSink(original.sink());
+    original.listenTo(cluster);
     cluster.advance(1'500'000);
     const std::uint64_t fork = cluster.stepCount();
     cluster.advance(1'500'000);
@@ -293,8 +294,7 @@ void TestSimulatedCluster::branchKeepsTheOldFutureReachable()
 
     // Back to the fork, and a different future: the leader crashes there.
     Trace branch;
-    branch.cluster = &cluster;
-    cluster.setEventSink(branch.sink());
+    branch.listenTo(cluster);
     QVERIFY(cluster.rewindTo(fork));
     const NodeId leader = *cluster.leader();
     QVERIFY(cluster.crash(leader));
@@ -305,8 +305,7 @@ void TestSimulatedCluster::branchKeepsTheOldFutureReachable()
 
     // The old branch is one call away, and exactly as it was.
     Trace back;
-    back.cluster = &cluster;
-    cluster.setEventSink(back.sink());
+    back.listenTo(cluster);
     QVERIFY(cluster.followChoices(oldBranch));
     QCOMPARE(cluster.stepCount(), oldEnd);
     QVERIFY(cluster.isUp(leader));
@@ -358,8 +357,7 @@ void TestSimulatedCluster::forwardAlongTheRememberedFutureReplaysFromItsCheckpoi
     // silent; only the nodes' states are told again, as after any move of the timeline).
     QVERIFY(cluster.rewindTo(end / 4));
     Trace forward;
-    forward.cluster = &cluster;
-    cluster.setEventSink(forward.sink());
+    forward.listenTo(cluster);
     QVERIFY(cluster.forwardTo(middle, choices));
     QCOMPARE(cluster.stepCount(), middle);
     QCOMPARE(momentOf(cluster), atMiddle);

@@ -1,8 +1,10 @@
 #include "nodeappearance.h"
 
-#include <algorithm>
-
 #include "ringlayout.h"
+
+#include "model/sentences.h"
+
+#include <algorithm>
 
 #include <QObject>
 
@@ -50,17 +52,7 @@ QString livenessLabel(Liveness liveness)
 
 QString roleLabel(Role role)
 {
-    switch (role) {
-    case Role::Follower:
-        return QObject::tr("follower");
-    case Role::PreCandidate:
-        return QObject::tr("pre-candidate");
-    case Role::Candidate:
-        return QObject::tr("candidate");
-    case Role::Leader:
-        return QObject::tr("leader");
-    }
-    return {};
+    return Sentences::role(role);
 }
 
 QString roleTag(const NodeAppearance &appearance)

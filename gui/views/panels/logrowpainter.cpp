@@ -1,5 +1,6 @@
 #include "logrowpainter.h"
 
+#include "model/sentences.h"
 #include "model/streamevent.h"
 
 #include <QCoreApplication>
@@ -99,9 +100,10 @@ void LogRowPainter::paintLabel(QPainter &painter, const LogRowInput &input) cons
     painter.drawText(QRect(rect.left(), cellTop + 2, rect.width(), label.height()), Qt::AlignLeft,
                      QCoreApplication::translate("LogView", "Node %1").arg(node.id.value));
 
-    QString state = node.connected
-        ? QCoreApplication::translate("LogView", "%1 · t %2").arg(roleName(node.role)).arg(node.term.value)
-        : QCoreApplication::translate("LogView", "down");
+    QString state = node.connected ? QCoreApplication::translate("LogView", "%1 · t %2")
+                                         .arg(Sentences::role(node.role))
+                                         .arg(node.term.value)
+                                   : QCoreApplication::translate("LogView", "down");
     if (node.connected && node.isLeader() && node.term < input.highestTerm)
         state += QCoreApplication::translate("LogView",
                                              " (stale)"); // cut off, it still believes it leads an old term

@@ -6,6 +6,8 @@
 #include "timelinepanel.h"
 #include "violationbanner.h"
 
+#include "bindings/clientpanelbinding.h"
+#include "bindings/lessonpanelbinding.h"
 #include "model/processstate.h"
 #include "sim/simclientsession.h"
 #include "sim/simlessonsession.h"
@@ -193,9 +195,6 @@ void SimulationWindow::buildViews()
 
     m_clientPanel = new ClientPanel(model);
     m_clientPanel->setTheme(theme);
-    // A simulated cluster has no background load: its clients are the ones you drive.
-    if (auto *load = m_clientPanel->findChild<QWidget *>(QStringLiteral("loadGenerator")))
-        load->hide();
 
     auto *tabs = new QTabWidget;
     tabs->addTab(m_logView, tr("Logs"));
@@ -301,11 +300,7 @@ void SimulationWindow::connectController()
 
 void SimulationWindow::connectClients()
 {
-    connect(m_clientPanel, &ClientPanel::requestWanted, m_clients,
-            [this](const KvRequest &request, NodeId target) { m_clients->send(request, target); });
-    connect(m_clients, &SimClientSession::requestSent, m_clientPanel, &ClientPanel::showSent);
-    connect(m_clients, &SimClientSession::requestAnswered, m_clientPanel, &ClientPanel::showAnswered);
-    connect(m_clients, &SimClientSession::requestRefused, m_clientPanel, &ClientPanel::showRefused);
+    bindClientPanel(m_clientPanel, m_clients);
     connect(m_controller, &SimulationController::runChanged, this, [this] {
         QList<NodeId> ids;
         if (const sim::SimulatedCluster *cluster = m_controller->cluster()) {
@@ -318,24 +313,14 @@ void SimulationWindow::connectClients()
 
 void SimulationWindow::connectLesson()
 {
-    connect(m_lessonPanel, &LessonPanel::nextRequested, m_lesson, &SimLessonSession::next);
-    connect(m_lessonPanel, &LessonPanel::previousRequested, m_lesson, &SimLessonSession::previous);
-    connect(m_lessonPanel, &LessonPanel::restartRequested, m_lesson, &SimLessonSession::restart);
-    connect(m_lessonPanel, &LessonPanel::stopRequested, m_lesson, &SimLessonSession::stop);
+    bindLessonPanel(m_lessonPanel, m_lesson);
     connect(m_lesson, &SimLessonSession::changed, this, &SimulationWindow::refreshLesson);
     connect(m_lesson, &SimLessonSession::focusRequested, this,
             [this](std::optional<NodeId> node, std::optional<std::uint64_t> logIndex) {
                 m_clusterView->setFocusNode(node);
                 m_logView->setFocusIndex(logIndex);
             });
-    // A presenter's clicker sends Page Down / Page Up: they step the lesson.
-    auto *next = new QAction(this);
-    next->setShortcut(QKeySequence(Qt::Key_PageDown));
-    connect(next, &QAction::triggered, m_lesson, &SimLessonSession::next);
-    auto *previous = new QAction(this);
-    previous->setShortcut(QKeySequence(Qt::Key_PageUp));
-    connect(previous, &QAction::triggered, m_lesson, &SimLessonSession::previous);
-    addActions({next, previous});
+    addActions(lessonStepActions(m_lesson, this));
 }
 
 void SimulationWindow::refreshLesson()

@@ -8,10 +8,11 @@
 #include "views/controls/kvanswer.h"
 #include "views/controls/requesthistorymodel.h"
 
-#include "app/clientpanelbinding.h"
+#include "bindings/clientpanelbinding.h"
 #include "cluster/clientsession.h"
 #include "cluster/clustersupervisor.h"
 #include "cluster/loadgenerator.h"
+#include "cluster/noanswer.h"
 #include "cluster/nodeclient.h"
 #include "cluster/targetselector.h"
 #include "model/clienthistory.h"
@@ -253,18 +254,18 @@ void TestClientPanel::timeoutsSayTheOutcomeIsUnknown()
 
     // No HTTP answer at all to a write (a frozen node): unknown as well.
     NodeClient::KvResult silent;
-    silent.message = QStringLiteral("no answer in time (the node may be frozen or overloaded)");
+    silent.message = NoAnswer::timedOut();
     silent.networkError = silent.message;
     a = describeKvAnswer(put, silent, NodeId(1), NodeId(1));
     QCOMPARE(a.outcome, KvAnswer::Outcome::Unknown);
     // Whatever the words (they are translated): a write that left and got no answer may have reached a
     // log; one whose connection was refused never left, and failed.
     NodeClient::KvResult closed;
-    closed.message = QStringLiteral("the node closed the connection (it stopped or was killed)");
+    closed.message = NoAnswer::connectionClosed();
     closed.networkError = closed.message;
     QCOMPARE(describeKvAnswer(put, closed, NodeId(1), NodeId(1)).outcome, KvAnswer::Outcome::Unknown);
     NodeClient::KvResult refused;
-    refused.message = QStringLiteral("connection refused (the node is not running)");
+    refused.message = NoAnswer::connectionRefused();
     refused.networkError = refused.message;
     refused.neverSent = true;
     QCOMPARE(describeKvAnswer(put, refused, NodeId(1), NodeId(1)).outcome, KvAnswer::Outcome::Failed);

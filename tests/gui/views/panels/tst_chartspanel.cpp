@@ -62,6 +62,23 @@ void fillTenMinutesOfNineNodes(ClusterModel &model, qint64 &now)
     model.foldPending();
 }
 
+// That window shown as a projector would: a 1600x1000 panel over 600 s of a model filled with it.
+struct TenMinutesOfNineNodesShown
+{
+    TenMinutesOfNineNodesShown()
+    {
+        model.setClock([this] { return now; });
+        fillTenMinutesOfNineNodes(model, now);
+        panel.resize(1600, 1000);
+        panel.setWindowSeconds(600);
+        panel.show();
+    }
+
+    qint64 now = 1'000'000;
+    ClusterModel model;
+    ChartsPanel panel{&model};
+};
+
 } // namespace
 
 class TestChartsPanel : public QObject
@@ -363,14 +380,8 @@ void TestChartsPanel::exportWritesAPng()
 
 void TestChartsPanel::tenMinutesOfNineNodesAreDecimatedToTheChartsResolution()
 {
-    ClusterModel model;
-    qint64 now = 1'000'000;
-    model.setClock([&now] { return now; });
-    fillTenMinutesOfNineNodes(model, now);
-    ChartsPanel panel(&model);
-    panel.resize(1600, 1000);
-    panel.setWindowSeconds(600);
-    panel.show();
+    TenMinutesOfNineNodesShown shown;
+    ChartsPanel &panel = shown.panel;
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
     QVERIFY2(panel.commitSeries(id(9))->count() < 2'500, "decimated to the chart's resolution");
     QVERIFY(nearValue(panel.commitSeries(id(9))->points().last().y(), 6000.0));
@@ -380,14 +391,8 @@ void TestChartsPanel::tenMinutesOfNineNodesAreDecimatedToTheChartsResolution()
 void TestChartsPanel::refreshCostOfTenMinutesOfNineNodes()
 {
     RAFTLAB_PERF_ONLY();
-    ClusterModel model;
-    qint64 now = 1'000'000;
-    model.setClock([&now] { return now; });
-    fillTenMinutesOfNineNodes(model, now);
-    ChartsPanel panel(&model);
-    panel.resize(1600, 1000);
-    panel.setWindowSeconds(600);
-    panel.show();
+    TenMinutesOfNineNodesShown shown;
+    ChartsPanel &panel = shown.panel;
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
     std::vector<qint64> times;
     for (int i = 0; i < 5; ++i) {

@@ -1,19 +1,15 @@
 #include "clientpanelbinding.h"
 
-#include "cluster/clientsession.h"
 #include "cluster/loadgenerator.h"
+#include "model/clientrequests.h"
 #include "views/controls/clientpanel.h"
 
 namespace raftlab {
 
-void bindClientPanel(ClientPanel *panel, ClientSession *session, LoadGenerator *load)
-{
-    QObject::connect(panel, &ClientPanel::requestWanted, session,
-                     [session](const KvRequest &request, NodeId target) { session->send(request, target); });
-    QObject::connect(session, &ClientSession::requestSent, panel, &ClientPanel::showSent);
-    QObject::connect(session, &ClientSession::requestAnswered, panel, &ClientPanel::showAnswered);
-    QObject::connect(session, &ClientSession::requestRefused, panel, &ClientPanel::showRefused);
+namespace {
 
+void bindLoadControls(ClientPanel *panel, LoadGenerator *load)
+{
     load->setRatePerSecond(panel->loadRate());
     load->setKeyCount(panel->loadKeyCount());
     QObject::connect(panel, &ClientPanel::loadRateChanged, load, &LoadGenerator::setRatePerSecond);
@@ -27,6 +23,22 @@ void bindClientPanel(ClientPanel *panel, ClientSession *session, LoadGenerator *
     });
     QObject::connect(load, &LoadGenerator::statisticsChanged, panel,
                      [panel, load] { panel->showLoadStatistics(load->statistics(), load->isRunning()); });
+}
+
+} // namespace
+
+void bindClientPanel(ClientPanel *panel, ClientRequests *requests, LoadGenerator *load)
+{
+    QObject::connect(
+        panel, &ClientPanel::requestWanted, requests,
+        [requests](const KvRequest &request, NodeId target) { requests->send(request, target); });
+    QObject::connect(requests, &ClientRequests::requestSent, panel, &ClientPanel::showSent);
+    QObject::connect(requests, &ClientRequests::requestAnswered, panel, &ClientPanel::showAnswered);
+    QObject::connect(requests, &ClientRequests::requestRefused, panel, &ClientPanel::showRefused);
+    if (load)
+        bindLoadControls(panel, load);
+    else if (auto *controls = panel->findChild<QWidget *>(QStringLiteral("loadGenerator")))
+        controls->hide();
 }
 
 } // namespace raftlab

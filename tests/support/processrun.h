@@ -2,7 +2,8 @@
 
 // Runs one of the real executables as a user would and keeps what a test checks: the exit code, whether
 // it exited normally, and everything it printed. A run that outlives its deadline is killed and reported
-// with exit code -1, so a hanging binary fails the test instead of the whole suite.
+// with exit code -1, so a hanging binary fails the test instead of the whole suite. What it reads on its
+// standard input is `input`, then end of file.
 
 #include <QProcess>
 
@@ -12,15 +13,20 @@ struct ProcessRun
     QProcess::ExitStatus status = QProcess::CrashExit;
     QString out;
     QString err;
+
+    QStringList outLines() const { return out.split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
 };
 
 inline ProcessRun
 runProcess(const QString &program, const QStringList &arguments, int deadlineMs,
-           const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
+           const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment(),
+           const QByteArray &input = {})
 {
     QProcess process;
     process.setProcessEnvironment(environment);
     process.start(program, arguments);
+    process.write(input); // its standard input, then end of file
+    process.closeWriteChannel();
     ProcessRun run;
     if (!process.waitForFinished(deadlineMs)) {
         process.kill();
