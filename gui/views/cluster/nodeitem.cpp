@@ -23,7 +23,6 @@ namespace {
 // node's own tags, well before the voter.
 constexpr qreal voteMarkDistance = 1.9;
 constexpr qreal voteMarkRadius = 0.2;
-constexpr int voteMarkSteps = 20; // how far a mark may move along its link to clear a tag: 2 radii
 constexpr qreal campaignGap = 8; // between the vote counts of two nodes side by side
 constexpr qreal tagPixels = NodeItem::tagPixels;
 // The crown over a leader, in shares of the radius.
@@ -344,20 +343,8 @@ qreal NodeItem::outerEdge() const
 
 QPointF NodeItem::voteMarkCentre(qreal angleDegrees) const
 {
-    // On its link, voteMarkDistance radii out; further along when a tag of this node is there (a link
-    // pointing down runs through the role tag, wider than the disc).
-    const qreal size = voteMarkSize();
-    const QRectF role = roleTagRect().adjusted(-3, -3, 3, 3);
-    const QRectF state = stateTagRect().adjusted(-3, -3, 3, 3);
-    qreal distance = m_radius * voteMarkDistance;
-    for (int step = 0; step < voteMarkSteps; ++step) {
-        const QPointF centre = polar(distance, angleDegrees);
-        const QRectF mark(centre - QPointF(size, size), QSizeF(2 * size, 2 * size));
-        if (!mark.intersects(role) && !mark.intersects(state))
-            return centre;
-        distance += m_radius * 0.1;
-    }
-    return polar(distance, angleDegrees);
+    // On its link, voteMarkDistance radii out.
+    return polar(m_radius * voteMarkDistance, angleDegrees);
 }
 
 std::vector<QRectF> NodeItem::voteMarkRects() const

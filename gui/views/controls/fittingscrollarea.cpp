@@ -28,8 +28,8 @@ QSize FittingScrollArea::minimumSizeHint() const
         QSize needed = panel->minimumSizeHint() + QSize(2 * frameWidth(), 2 * frameWidth());
         // Wrapped text needs more height the narrower the panel: as much as at the width it has now.
         if (panel->hasHeightForWidth())
-            needed.setHeight(std::max(needed.height(),
-                                      panel->heightForWidth(viewport()->width()) + 2 * frameWidth()));
+            needed.setHeight(
+                std::max(needed.height(), panel->heightForWidth(viewport()->width()) + 2 * frameWidth()));
         size.setHeight(std::max(size.height(), std::min(needed.height(), m_maximumFittingHeight)));
         // Room for the vertical scroll bar too: a panel that scrolls must not also scroll sideways.
         size.setWidth(std::max(size.width(), needed.width() + verticalScrollBar()->sizeHint().width()));

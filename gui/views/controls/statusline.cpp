@@ -93,7 +93,7 @@ void StatusLine::arrange()
     // of its own (the load generator's button, the ring, nothing jumps); only a longer one grows it.
     const int messageHeight = ownLine ? m_message->heightForWidth(std::max(1, room)) : 0;
     const int summaryHeight = ownLine ? m_summary->heightForWidth(std::max(1, room)) : metrics.height();
-    const int twoLines = 2 * metrics.height() + 2;
+    const int twoLines = 2 * std::max(metrics.height(), metrics.lineSpacing()) + 8;
     m_content->setMinimumHeight(
         std::max(twoLines, ownLine ? messageHeight + m_layout->spacing() + summaryHeight : metrics.height()));
 }
