@@ -11,6 +11,7 @@
 #include "views/controls/captionoverlay.h"
 #include "views/controls/clientpanel.h"
 #include "views/controls/eventfeed.h"
+#include "views/controls/fittingscrollarea.h"
 #include "views/controls/historypanel.h"
 #include "views/controls/howtoread.h"
 #include "views/controls/lessonchooser.h"
@@ -144,19 +145,19 @@ void MainWindow::buildViews()
     // and, under it, the logs and charts (which need a row per node and a readable height) on the left.
     m_lessonPanel = new LessonPanel(m_lessons);
     m_lessonPanel->hide(); // until a lesson starts
+    m_lessonPanel->installEventFilter(this); // the client's share of the column depends on it
     m_caption = new CaptionOverlay(m_clusterView);
 
     auto *side = m_side = new QSplitter(Qt::Vertical);
     side->addWidget(m_lessonPanel);
     side->addWidget(m_eventFeed);
-    // The client's form is wide with projector fonts: it scrolls sideways rather than take the ring's
-    // room.
-    auto *clientScroll = new QScrollArea;
+    // The client asks for the height it needs (a lesson panel opening above does not cut its controls
+    // off), up to a share of the window that leaves the feed readable (fitSidePanels()).
+    auto *clientScroll = m_clientScroll = new FittingScrollArea;
     clientScroll->setWidget(m_clientPanel);
-    clientScroll->setWidgetResizable(true);
-    clientScroll->setFrameShape(QFrame::NoFrame);
-    clientScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     side->addWidget(clientScroll);
+    // Panels fold only through the View menu: dragging a splitter handle never shrinks one to nothing.
+    side->setChildrenCollapsible(false);
     // The lesson panel (hidden until a lesson), the feed, the client: one size per widget, or the last
     // one starts folded to nothing.
     side->setStretchFactor(0, 1);
@@ -177,6 +178,7 @@ void MainWindow::buildViews()
     left->setStretchFactor(0, 11);
     left->setStretchFactor(1, 9);
     left->setSizes({550, 450});
+    left->setChildrenCollapsible(false);
 
     auto *whole = m_whole = new QSplitter(Qt::Horizontal);
     whole->addWidget(left);
@@ -184,7 +186,9 @@ void MainWindow::buildViews()
     whole->setStretchFactor(0, 5);
     whole->setStretchFactor(1, 2);
     whole->setSizes({1000, 400});
+    whole->setChildrenCollapsible(false);
     setCentralWidget(whole);
+    fitSidePanels();
 
     setStatusBar(m_statusLine = new StatusLine);
 }
@@ -371,6 +375,32 @@ void MainWindow::resizeEvent(QResizeEvent *event)
 {
     QMainWindow::resizeEvent(event);
     wrapToolBars();
+    fitSidePanels();
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_lessonPanel && (event->type() == QEvent::Show || event->type() == QEvent::Hide))
+        fitSidePanels();
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::fitSidePanels()
+{
+    // Least sizes, in the theme's type: a few lines of each panel, so that none is dragged to nothing.
+    const QFontMetrics metrics(m_theme.font());
+    const int line = metrics.lineSpacing();
+    m_side->setMinimumWidth(metrics.averageCharWidth() * 22);
+    m_lessonPanel->setMinimumHeight(line * 4);
+    m_bottomTabs->setMinimumHeight(line * 6);
+    m_clusterView->setMinimumSize(line * 12, line * 10);
+    // The client fits whole unless that would leave the feed (and a lesson's panel) less than their
+    // least: then it scrolls.
+    int others = m_eventFeed->minimumSizeHint().height() + 2 * m_side->handleWidth();
+    if (m_lessonPanel->isVisibleTo(m_side))
+        others += m_lessonPanel->minimumHeight();
+    const int column = m_side->isVisible() ? m_side->height() : height() * 3 / 4;
+    m_clientScroll->setMaximumFittingHeight(std::max(line * 6, column - others));
 }
 
 void MainWindow::buildHistory()
@@ -504,6 +534,7 @@ QAction *MainWindow::speedAction(int factor) const
 
 void MainWindow::applyTheme()
 {
+    fitSidePanels();
     QFont font = QApplication::font();
     font.setPointSizeF(font.pointSizeF() * m_theme.fontScale());
     setFont(font);

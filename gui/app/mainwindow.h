@@ -22,6 +22,7 @@ class ChartsPanel;
 class ClientPanel;
 class ClusterView;
 class EventFeed;
+class FittingScrollArea;
 class HistoryPanel;
 class LessonPanel;
 class LessonSession;
@@ -90,6 +91,7 @@ public:
 protected:
     void closeEvent(QCloseEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void buildViews();
@@ -108,6 +110,7 @@ private:
     void setPresentation(bool on);
     void refreshCaption();
     void wrapToolBars();
+    void fitSidePanels(); // least sizes of the panels, and how tall the client may ask to be
     void buildHistory(); // the History tab, its menu, the Chaos switch and the safety banner
     void exportHistory();
     void exportVerdict();
@@ -121,6 +124,7 @@ private:
     ChartsPanel *m_chartsPanel = nullptr;
     EventFeed *m_eventFeed = nullptr;
     ClientPanel *m_clientPanel = nullptr;
+    FittingScrollArea *m_clientScroll = nullptr;
     LessonSession *m_lessons = nullptr;
     LessonPanel *m_lessonPanel = nullptr;
     CaptionOverlay *m_caption = nullptr;

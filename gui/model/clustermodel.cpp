@@ -89,6 +89,7 @@ void ClusterModel::ingest(const QJsonObject &event)
 void ClusterModel::forgetNode(NodeId id)
 {
     m_forgotten.insert(id);
+    m_heartbeatsSaid.erase(id);
     if (m_nodes.erase(id) == 0)
         return;
     m_messages.setNodeDown(id, true, nowUs()); // its messages in flight burst: nobody receives them
@@ -180,6 +181,7 @@ void ClusterModel::reset()
     m_summary = ClusterSummary{};
     m_latestEventUs = 0;
     m_actionLine = ActionLine{};
+    m_heartbeatsSaid.clear();
     Q_EMIT nodesChanged();
     Q_EMIT changed();
 }
@@ -309,9 +311,23 @@ void ClusterModel::narrate(StreamEventKind kind, const QJsonObject &event, const
     const qint64 tUs = eventfield::timeUs(event);
     if (kind == StreamEventKind::Faults && joinActionLine(state.id, tUs))
         return;
+    if (kind == StreamEventKind::Heartbeat && !isNewHeartbeatRate(state))
+        return;
     const QString text = Sentences::describe(kind, event, state);
     if (!text.isEmpty())
         stageSentence(tUs, state.id, eventfield::string(event, "type"_L1), state.term, text);
+}
+
+bool ClusterModel::isNewHeartbeatRate(const NodeState &state)
+{
+    // A leader sends heartbeats many times a second for as long as it leads: one sentence with the rate
+    // says all of it, and a repeat count would only say how long the feed has been open.
+    HeartbeatRate &said = m_heartbeatsSaid[state.id];
+    const HeartbeatRate now{.term = state.term, .heartbeatMs = state.heartbeatMs};
+    if (said.term == now.term && said.heartbeatMs == now.heartbeatMs)
+        return false;
+    said = now;
+    return true;
 }
 
 bool ClusterModel::joinActionLine(NodeId node, qint64 tUs)

@@ -144,6 +144,8 @@ private:
     // Entries a node holds that the app never saw, taken from another node's mirror (Log Matching).
     void fillLogGaps();
     void narrate(StreamEventKind kind, const QJsonObject &event, const NodeState &state);
+    // Whether this heartbeat is news: the first of its leader's term, or at a new rate (the speed changed).
+    bool isNewHeartbeatRate(const NodeState &state);
     void stageSentence(qint64 tUs, NodeId node, const QString &type, Term term, const QString &text);
     NodeEntry &entryFor(NodeId id);
     void refreshSummary(qint64 tUs);
@@ -163,6 +165,13 @@ private:
     bool m_nodesAdded = false;
     std::set<NodeId> m_forgotten; // removed from the cluster: see forgetNode()
     ActionLine m_actionLine;
+    // The heartbeat sentence last said for each leader: one per term and rate, however long it leads.
+    struct HeartbeatRate
+    {
+        Term term{};
+        int heartbeatMs = 0;
+    };
+    std::map<NodeId, HeartbeatRate> m_heartbeatsSaid;
 };
 
 } // namespace raftlab

@@ -263,7 +263,7 @@ QString Sentences::describe(StreamEventKind kind, const QJsonObject &event, cons
             .arg(Node(state.id))
             .arg(eventfield::index(event, "index"_L1).value);
     case StreamEventKind::Heartbeat:
-        // One sentence that stays true while it repeats (the feed counts the repeats).
+        // Said once per leader, term and rate (ClusterModel), so it gives the rate rather than an event.
         return state.heartbeatMs > 0
             ? tr("%1 sends heartbeats every %2 in term %3.")
                   .arg(Node(state.id), duration(state.heartbeatMs))

@@ -118,6 +118,7 @@ private Q_SLOTS:
     void feedSentencesPassThroughTheTranslator();
     void preVoteSentencesNameBothTerms();
     void repeatedSentencesAreCountedOnOneLine();
+    void heartbeatsAreSaidOncePerLeaderTermAndRate();
     void oneSentencePerUserAction();
     void chartsSeriesAndLeaderlessTime();
     void clientWritesPerSecond();
@@ -598,11 +599,73 @@ void TestClusterModel::repeatedSentencesAreCountedOnOneLine()
     QStringList lines;
     for (std::size_t row = 0; row < 3; ++row)
         lines << feed->item(row).shownText();
-    QVERIFY2(lines.contains(u"Node 1 sends heartbeats every 1.0 s in term 2. ×20"_s),
+    QVERIFY2(lines.contains(u"Node 1 sends heartbeats every 1.0 s in term 2."_s),
              qPrintable(lines.join(u'\n')));
     QVERIFY2(lines.contains(u"Node 3's election timer fired in term 2. ×5"_s), qPrintable(lines.join(u'\n')));
     QVERIFY2(lines.contains(u"Node 3 asks for pre-votes for term 3 (it is in term 2). ×5"_s),
              qPrintable(lines.join(u'\n')));
+}
+
+void TestClusterModel::heartbeatsAreSaidOncePerLeaderTermAndRate()
+{
+    using namespace raftlab::testing;
+    ClusterModel model;
+    qint64 now = 9'000'000;
+    model.setClock([&now] { return now; });
+    const std::vector<NodeId> three{id(1), id(2), id(3)};
+    QJsonObject leader = stateEvent(1, now, "leader", 2, three);
+    leader["heartbeat_ms"_L1] = 1000; // x20: every second
+    model.ingest(leader);
+    model.ingest(stateEvent(2, now, "follower", 2, three, {}, 1));
+    model.foldPending();
+    const auto heartbeat = [&model](qint64 tUs, std::uint64_t term) {
+        model.ingest(QJsonObject{{"type"_L1, "heartbeat"_L1},
+                                 {"node"_L1, 1},
+                                 {"term"_L1, qint64(term)},
+                                 {"t_us"_L1, tUs},
+                                 {"role"_L1, "leader"_L1},
+                                 {"read_round"_L1, 0}});
+    };
+    const auto heartbeatLines = [&model] {
+        QStringList lines;
+        for (std::size_t row = 0; row < model.narration()->size(); ++row)
+            if (model.narration()->item(row).type == "heartbeat"_L1)
+                lines << model.narration()->item(row).shownText();
+        return lines;
+    };
+    // A busy minute: between two heartbeats more news than the feed groups repeats over (writes commit).
+    for (int second = 0; second < 60; ++second) {
+        now += 1'000'000;
+        heartbeat(now, 2);
+        for (std::size_t i = 0; i < Narration::groupingWindow; ++i)
+            model.ingest(commitEvent(2, now + 1 + qint64(i), std::uint64_t(second) * 100 + i + 1, 2));
+        model.foldPending();
+    }
+    QCOMPARE(heartbeatLines(), QStringList{u"Node 1 sends heartbeats every 1.0 s in term 2."_s});
+    // Back to real time: the same leader now sends every 50 ms, and says so once.
+    now += 1'000'000;
+    model.ingest(QJsonObject{{"type"_L1, "faults"_L1},
+                             {"node"_L1, 1},
+                             {"term"_L1, 2},
+                             {"t_us"_L1, now},
+                             {"heartbeat_ms"_L1, 50},
+                             {"text"_L1, u"Node 1 changed its timers."_s}});
+    for (int beat = 1; beat <= 40; ++beat)
+        heartbeat(now + beat * 50'000, 2);
+    model.foldPending();
+    QCOMPARE(heartbeatLines(),
+             (QStringList{u"Node 1 sends heartbeats every 50 ms in term 2."_s,
+                          u"Node 1 sends heartbeats every 1.0 s in term 2."_s}));
+    // Elected again in a later term: a new sentence for the new term.
+    now += 3'000'000;
+    QJsonObject reelected = stateEvent(1, now, "leader", 4, three);
+    reelected["heartbeat_ms"_L1] = 50;
+    model.ingest(reelected);
+    heartbeat(now + 50'000, 4);
+    heartbeat(now + 100'000, 4);
+    model.foldPending();
+    QCOMPARE(heartbeatLines().size(), 3);
+    QCOMPARE(heartbeatLines().front(), u"Node 1 sends heartbeats every 50 ms in term 4."_s);
 }
 
 void TestClusterModel::oneSentencePerUserAction()

@@ -9,17 +9,23 @@
 #include "views/controls/clientpanel.h"
 #include "views/controls/eventfeed.h"
 #include "views/controls/howtoread.h"
+#include "views/controls/lessonpanel.h"
 #include "views/controls/statusline.h"
 #include "views/panels/logview.h"
 
 #include <QAction>
 #include <QLabel>
+#include <QListView>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTest>
 #include <QToolBar>
 
@@ -45,6 +51,18 @@ bool showAt(MainWindow &window, QSize size, bool projector)
     return true;
 }
 
+// Whether `widget` is wholly inside the visible part of `scroll`'s viewport.
+bool wholeInView(const QWidget *widget, const QScrollArea *scroll)
+{
+    const QRect inViewport(widget->mapTo(scroll->viewport(), QPoint()), widget->size());
+    return widget->isVisible() && scroll->viewport()->rect().contains(inViewport);
+}
+
+QScrollArea *clientScroll(MainWindow &window)
+{
+    return qobject_cast<QScrollArea *>(window.clientPanel()->parentWidget()->parentWidget());
+}
+
 } // namespace
 
 class TestProjectorLayout : public QObject
@@ -59,6 +77,15 @@ private Q_SLOTS:
     void theClientPanelFitsWithoutScrollingSideways();
     void aStatusMessageIsReadInFull_data();
     void aStatusMessageIsReadInFull();
+    void aStatusMessageMovesNothingAbove_data();
+    void aStatusMessageMovesNothingAbove();
+    void theClientIsWholeBesideALessonPanel_data();
+    void theClientIsWholeBesideALessonPanel();
+    void anAnswerMovesNothing_data();
+    void anAnswerMovesNothing();
+    void theFeedShowsFourLines_data();
+    void theFeedShowsFourLines();
+    void panelsNeverFoldToNothing();
     void panelsFoldAwayAndComeBack();
     void presentationShowsTheRingAloneWithACaption();
     void lessonFocusReachesTheRingAndTheLogs();
@@ -207,6 +234,160 @@ void TestProjectorLayout::aStatusMessageIsReadInFull()
     QVERIFY(!messageRect.intersects(summaryRect));
     // Only a message that cannot share the row takes a line of its own.
     QCOMPARE(window.statusLine()->messageHasItsOwnLine(), ownLine);
+}
+
+void TestProjectorLayout::aStatusMessageMovesNothingAbove_data()
+{
+    noToolBarActionHidesBehindTheExtension_data();
+}
+
+void TestProjectorLayout::aStatusMessageMovesNothingAbove()
+{
+    QFETCH(QSize, size);
+    QFETCH(bool, projector);
+    MainWindow window{GuiOptions{}};
+    QVERIFY(showAt(window, size, projector));
+    window.statusLine()->setSummary(
+        u"Leader: node 2 · term 13 · commit 1234 · 5 of 5 nodes up · fsync always · "
+        u"real time"_s);
+    QTest::qWait(50);
+    const QRect central = window.centralWidget()->geometry();
+    // A message that shares the row, then one that takes a line of its own: the panels above stay put.
+    for (const QString &message :
+         {u"All 5 nodes are up."_s, u"PreVote off, CheckQuorum on from the next reset of the cluster."_s}) {
+        window.statusBar()->showMessage(message);
+        QTest::qWait(50);
+        QCOMPARE(window.centralWidget()->geometry(), central);
+    }
+    QVERIFY2(window.statusLine()->messageHasItsOwnLine() || size.width() > 1024 || !projector,
+             "the second message takes a line of its own at 1024x768 in projector mode");
+    window.statusBar()->clearMessage();
+    QTest::qWait(50);
+    QCOMPARE(window.centralWidget()->geometry(), central);
+}
+
+void TestProjectorLayout::theClientIsWholeBesideALessonPanel_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("projector");
+    QTest::newRow("1920x1080") << QSize(1920, 1080) << false;
+    QTest::newRow("1024x768 projector") << QSize(1024, 768) << true;
+}
+
+void TestProjectorLayout::theClientIsWholeBesideALessonPanel()
+{
+    QFETCH(QSize, size);
+    QFETCH(bool, projector);
+    MainWindow window{GuiOptions{}};
+    QVERIFY(showAt(window, size, projector));
+    window.lessonPanel()->show(); // a lesson started
+    QTest::qWait(50);
+    QScrollArea *scroll = clientScroll(window);
+    QVERIFY(scroll);
+    ClientPanel *panel = window.clientPanel();
+    // Every button of the client is in view, none scrolled off below the column.
+    for (const char *name : {"put", "get", "delete"}) {
+        const auto *button = panel->findChild<QPushButton *>(QString::fromLatin1(name));
+        QVERIFY2(wholeInView(button, scroll), name);
+    }
+    // At 1024x768 in projector mode with a lesson open the column is too short for all of it: it scrolls.
+    if (!projector)
+        QVERIFY2(wholeInView(panel->findChild<QPushButton *>(u"loadStartStop"_s), scroll),
+                 "the load generator's Start button is in view");
+    QVERIFY2(
+        !scroll->verticalScrollBar()->isVisible() || panel->isNarrow(),
+        qPrintable(u"the client needs %1 px, the column gives it %2"_s.arg(panel->minimumSizeHint().height())
+                       .arg(scroll->viewport()->height())));
+}
+
+void TestProjectorLayout::anAnswerMovesNothing_data()
+{
+    theClientIsWholeBesideALessonPanel_data();
+}
+
+void TestProjectorLayout::anAnswerMovesNothing()
+{
+    QFETCH(QSize, size);
+    QFETCH(bool, projector);
+    MainWindow window{GuiOptions{}};
+    QVERIFY(showAt(window, size, projector));
+    ClientPanel *panel = window.clientPanel();
+    const auto *table = panel->findChild<QTableView *>(u"history"_s);
+    const auto *answer = panel->findChild<QWidget *>(u"answer"_s);
+    QVERIFY(table && answer);
+    const auto tableTop = [&] {
+        return table->mapTo(panel, QPoint()).y();
+    };
+    const int before = tableTop();
+    // A long answer with an explanation (nobody to send to), then a short one: the table stays put, and
+    // what does not fit is in the tooltip.
+    panel->showRefused(KvRequest{.operation = KvOperation::Put, .key = "x"}, NodeId{});
+    QTest::qWait(20);
+    QCOMPARE(tableTop(), before);
+    QVERIFY2(answer->toolTip().isEmpty() || answer->toolTip() == panel->answerText(),
+             qPrintable(answer->toolTip()));
+    panel->showRefused(KvRequest{.operation = KvOperation::Put, .key = "x"}, NodeId(7));
+    QTest::qWait(20);
+    QCOMPARE(tableTop(), before);
+    KvRequest request{.operation = KvOperation::Get, .key = QByteArray(400, 'k')};
+    panel->showSent(1, request, NodeId(2));
+    QTest::qWait(20);
+    QCOMPARE(tableTop(), before);
+    QVERIFY2(answer->toolTip().isEmpty() || answer->toolTip() == panel->answerText(),
+             qPrintable(answer->toolTip()));
+}
+
+void TestProjectorLayout::theFeedShowsFourLines_data()
+{
+    theClientIsWholeBesideALessonPanel_data();
+}
+
+void TestProjectorLayout::theFeedShowsFourLines()
+{
+    QFETCH(QSize, size);
+    QFETCH(bool, projector);
+    MainWindow window{GuiOptions{}};
+    QVERIFY(showAt(window, size, projector));
+    window.lessonPanel()->show();
+    QTest::qWait(50);
+    const auto *sentences = window.eventFeed()->findChild<QListView *>(u"sentences"_s);
+    QVERIFY(sentences);
+    const int line = QFontMetrics(sentences->font()).lineSpacing();
+    QVERIFY2(sentences->viewport()->height() >= 4 * line,
+             qPrintable(u"%1 px for the sentences, 4 lines need %2"_s.arg(sentences->viewport()->height())
+                            .arg(4 * line)));
+}
+
+void TestProjectorLayout::panelsNeverFoldToNothing()
+{
+    MainWindow window{GuiOptions{}};
+    QVERIFY(showAt(window, QSize(1024, 768), true));
+    window.bottomPanelAction()->setChecked(true);
+    QCoreApplication::processEvents();
+    // Dragging a handle all the way: each panel keeps its least size (only the View menu folds them).
+    auto *whole = qobject_cast<QSplitter *>(window.centralWidget());
+    QVERIFY(whole);
+    whole->setSizes({whole->width(), 0});
+    auto *left = qobject_cast<QSplitter *>(window.bottomPanel()->parentWidget());
+    QVERIFY(left);
+    left->setSizes({left->height(), 0});
+    QCoreApplication::processEvents();
+    QVERIFY2(window.sidePanel()->width() > 150, qPrintable(QString::number(window.sidePanel()->width())));
+    QVERIFY2(window.bottomPanel()->height() > 100,
+             qPrintable(QString::number(window.bottomPanel()->height())));
+    whole->setSizes({0, whole->width()});
+    left->setSizes({0, left->height()});
+    QCoreApplication::processEvents();
+    QVERIFY2(window.clusterView()->width() > 150, qPrintable(QString::number(window.clusterView()->width())));
+    QVERIFY2(window.clusterView()->height() > 150,
+             qPrintable(QString::number(window.clusterView()->height())));
+    auto *side = qobject_cast<QSplitter *>(window.sidePanel());
+    QVERIFY(side);
+    window.lessonPanel()->show();
+    side->setSizes({0, side->height(), 0});
+    QCoreApplication::processEvents();
+    QVERIFY(window.lessonPanel()->height() > 50);
+    QVERIFY(window.clientPanel()->visibleRegion().boundingRect().height() > 100);
 }
 
 void TestProjectorLayout::panelsFoldAwayAndComeBack()

@@ -363,6 +363,11 @@ const LinkAppearance *ClusterView::linkAppearance(NodeId a, NodeId b) const
     return link ? &link->appearance() : nullptr;
 }
 
+const LinkItem *ClusterView::linkItem(NodeId a, NodeId b) const
+{
+    return linkBetween(a, b);
+}
+
 bool ClusterView::isLinkDrawnCut(NodeId a, NodeId b) const
 {
     const LinkItem *link = linkBetween(a, b);
@@ -524,13 +529,15 @@ void ClusterView::refreshLinks()
             perSecond += traffic->sentPerSecond;
         if (const LinkTraffic *traffic = messages.link(b, a))
             perSecond += traffic->sentPerSecond;
+        // A link to a dead process carries nothing: what is sent to it is lost, not a rate worth a label.
+        const bool endDown = isDown(a) || isDown(b);
         link->setAppearance(LinkAppearance{
             .aBlocksB = blocks(m_model->node(a), b),
             .bBlocksA = blocks(m_model->node(b), a),
             .aMutesB = mutes(m_model->node(a), b),
             .bMutesA = mutes(m_model->node(b), a),
-            .endDown = isDown(a) || isDown(b),
-            .rateLabel = perSecond >= rateLabelPerSecond ? rateText(perSecond) : QString(),
+            .endDown = endDown,
+            .rateLabel = perSecond >= rateLabelPerSecond && !endDown ? rateText(perSecond) : QString(),
         });
     }
 }

@@ -114,6 +114,7 @@ public:
     QString linkRateLabel(NodeId a, NodeId b) const; // "1.2k msg/s" under load, else empty
     bool isLinkDrawnCut(NodeId a, NodeId b) const;
     const LinkAppearance *linkAppearance(NodeId a, NodeId b) const; // `a` < `b`; nullptr when no such link
+    const LinkItem *linkItem(NodeId a, NodeId b) const; // `a` < `b`; nullptr when no such link
     // The menu a right-click on the link a–b shows: cut it one way (either way), cut or heal it.
     void fillLinkMenu(QMenu &menu, NodeId a, NodeId b);
     int messageDotCount() const; // dots drawn in the last frame

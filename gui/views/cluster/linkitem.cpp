@@ -156,17 +156,25 @@ void LinkItem::paintLine(QPainter *painter, qreal widthFactor) const
     }
 }
 
-void LinkItem::paintRateLabel(QPainter *painter)
+QRectF LinkItem::rateLabelRect() const
 {
-    const QFont font = scenefonts::label(*m_theme, ratePixels);
-    const QFontMetricsF metrics(font);
+    if (m_appearance.rateLabel.isEmpty())
+        return {};
+    const QFontMetricsF metrics(scenefonts::label(*m_theme, ratePixels));
     const QSizeF size(metrics.horizontalAdvance(m_appearance.rateLabel) + 10, metrics.height() + 2);
     // Beside the middle (the cut mark and the bursts own the middle itself), perpendicular to the line.
     const QLineF line(m_start, m_end);
     QLineF normal = line.normalVector();
     normal.setLength(size.height() * 0.9 + 6);
     const QPointF centre = (m_start + m_end) / 2 + (normal.p2() - normal.p1());
-    const QRectF box(centre - QPointF(size.width() / 2, size.height() / 2), size);
+    return QRectF(centre - QPointF(size.width() / 2, size.height() / 2), size);
+}
+
+void LinkItem::paintRateLabel(QPainter *painter)
+{
+    const QFont font = scenefonts::label(*m_theme, ratePixels);
+    const QRectF box = rateLabelRect();
+    const QSizeF size = box.size();
 
     // The dots pass right beside the label, so it is exposed at every frame: blit a copy drawn at the
     // device scale rather than laying the text out again (a calm cluster sits near the label's rate).

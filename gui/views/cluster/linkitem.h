@@ -51,6 +51,8 @@ public:
     // its cached background: a dot passing over a link then costs a blit, not a stroked line. The item
     // paints only what changes often (the hover highlight, the rate label).
     void paintLine(QPainter *painter, qreal widthFactor = 1.0) const;
+    // Where the rate label is drawn, in item coordinates; empty when there is none.
+    QRectF rateLabelRect() const;
 
     QRectF boundingRect() const override;
     QPainterPath shape() const override;

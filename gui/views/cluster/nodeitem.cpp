@@ -134,8 +134,11 @@ QRectF NodeItem::computeBounds() const
     if (m_appearance.campaigning) {
         const qreal reach = r * (voteMarkDistance + voteMarkRadius) + 4;
         bounds |= QRectF(-reach, -reach, 2 * reach, 2 * reach);
+        for (const QRectF &mark : voteMarkRects())
+            bounds |= mark.adjusted(-2, -2, 2, 2);
         bounds |= campaignTextRect().adjusted(-2, -2, 2, 2);
     }
+    bounds |= stateTagRect().adjusted(-2, -2, 2, 2);
     return bounds;
 }
 
@@ -230,7 +233,7 @@ void NodeItem::paintText(QPainter *painter) const
         const QColor fill = m_appearance.liveness == Liveness::Frozen ? theme.frozen()
             : gone                                                    ? theme.mutedText()
                                                                       : theme.panel();
-        paintTag(painter, QPointF(0, -tagOffset), state, fill, true);
+        paintTag(painter, stateTagRect().center(), state, fill, true);
     }
     paintCrown(painter);
 
@@ -338,6 +341,12 @@ qreal NodeItem::outerEdge() const
         pixels * sideRoom;
 }
 
+QPointF NodeItem::voteMarkCentre(qreal angleDegrees) const
+{
+    // On its link, voteMarkDistance radii out.
+    return polar(m_radius * voteMarkDistance, angleDegrees);
+}
+
 std::vector<QRectF> NodeItem::voteMarkRects() const
 {
     std::vector<QRectF> rects;
@@ -345,7 +354,7 @@ std::vector<QRectF> NodeItem::voteMarkRects() const
         return rects;
     const qreal size = voteMarkSize();
     for (const VoteMark &mark : m_appearance.voteMarks) {
-        const QPointF centre = polar(m_radius * voteMarkDistance, mark.angleDegrees);
+        const QPointF centre = voteMarkCentre(mark.angleDegrees);
         rects.emplace_back(centre - QPointF(size, size), QSizeF(2 * size, 2 * size));
     }
     return rects;
@@ -371,12 +380,32 @@ void NodeItem::paintTag(QPainter *painter, QPointF centre, const QString &text, 
     painter->drawText(box, Qt::AlignCenter, text);
 }
 
+bool NodeItem::stateTagIsAbove() const
+{
+    // Under the disc, where the role tag goes, when there is no role tag (a killed, exited or silent
+    // process): the space above a node is where its upper neighbour's vote count and link labels reach.
+    return !roleTagRect().isEmpty();
+}
+
+QRectF NodeItem::stateTagRect() const
+{
+    const QString text = livenessLabel(m_appearance.liveness);
+    if (text.isEmpty())
+        return {};
+    const QFontMetricsF metrics(scenefonts::label(*m_theme, tagPixels, true));
+    const qreal tagOffset =
+        TimerArcItem::radiusFor(m_radius, *m_theme) + m_theme->lineWidth() + metrics.height() / 2 + 1;
+    const QSizeF size(metrics.horizontalAdvance(text) + 16, metrics.height() + 4);
+    const qreal y = stateTagIsAbove() ? -tagOffset : tagOffset;
+    return QRectF(QPointF(-size.width() / 2, y - size.height() / 2), size);
+}
+
 qreal NodeItem::crownBottom() const
 {
     // Above the state tag when there is one, else just outside the timer's ring.
     const Theme &theme = *m_theme;
     const qreal arc = TimerArcItem::radiusFor(m_radius, theme);
-    if (livenessLabel(m_appearance.liveness).isEmpty())
+    if (livenessLabel(m_appearance.liveness).isEmpty() || !stateTagIsAbove())
         return -arc - theme.lineWidth() * 2 - 4;
     const QFontMetricsF metrics(scenefonts::label(theme, tagPixels, true));
     const qreal tagOffset = arc + theme.lineWidth() + metrics.height() / 2 + 1;
@@ -470,8 +499,8 @@ void NodeItem::paintCrown(QPainter *painter) const
 void NodeItem::paintVotes(QPainter *painter) const
 {
     for (const VoteMark &mark : m_appearance.voteMarks)
-        pictograph::voteMark(painter, polar(m_radius * voteMarkDistance, mark.angleDegrees), voteMarkSize(),
-                             mark.answer, *m_theme);
+        pictograph::voteMark(painter, voteMarkCentre(mark.angleDegrees), voteMarkSize(), mark.answer,
+                             *m_theme);
 }
 
 QString NodeItem::campaignText() const

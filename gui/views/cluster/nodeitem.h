@@ -54,6 +54,9 @@ public:
     QRectF termTextRect() const;
     QRectF crownRect() const;
     QRectF roleTagRect() const; // "follower", "LEADER", … under the disc (empty when none is drawn)
+    // "killed", "frozen", … above the disc, or under it in the role tag's place when there is no role tag
+    // (empty when none is drawn).
+    QRectF stateTagRect() const;
     QRectF campaignTextRect() const; // "has 1 vote, needs 2" (empty unless it campaigns)
     std::vector<QRectF> campaignLineRects() const; // each line of it, as wide as its words
     std::vector<QRectF> voteMarkRects() const; // the marks on its links while it campaigns
@@ -75,6 +78,8 @@ private:
     qreal crownBottom() const;
     void paintVotes(QPainter *painter) const;
     qreal voteMarkSize() const;
+    QPointF voteMarkCentre(qreal angleDegrees) const;
+    bool stateTagIsAbove() const;
     qreal campaignTextLean(qreal halfWidth) const;
     qreal outerEdge() const;
     QString campaignText() const;

@@ -1,11 +1,13 @@
 #include "clientpanel.h"
 
+#include "fittedtext.h"
 #include "requesthistorymodel.h"
 
 #include "model/clustermodel.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -16,6 +18,7 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTime>
 #include <QVBoxLayout>
@@ -66,11 +69,23 @@ ClientPanel::ClientPanel(ClusterModel *model, QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(RequestHistoryModel::KeyColumn,
                                                       QHeaderView::Interactive);
 
+    // The request part (fields, answer, table) and the load generator: one above the other when wide,
+    // two tabs when narrow (a projector's side column has the height of neither).
+    m_requestPart = new QWidget(this);
+    auto *request = new QVBoxLayout(m_requestPart);
+    request->setContentsMargins(0, 0, 0, 0);
+    request->addWidget(buildRequestRow());
+    request->addWidget(buildAnswerBox());
+    request->addWidget(m_table, 1);
+    buildLoadBox();
+    m_parts = new QTabWidget(this);
+    m_parts->setObjectName(QStringLiteral("clientParts"));
+    m_parts->setDocumentMode(true);
+    m_parts->hide();
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(buildRequestRow());
-    layout->addWidget(buildAnswerBox());
-    layout->addWidget(m_table, 1);
-    layout->addWidget(buildLoadBox());
+    layout->addWidget(m_requestPart, 1);
+    layout->addWidget(m_loadBox);
+    layout->addWidget(m_parts, 1);
 
     rebuildTargets();
     setTheme(m_theme);
@@ -79,6 +94,9 @@ ClientPanel::ClientPanel(ClusterModel *model, QWidget *parent)
 void ClientPanel::arrange(bool narrow)
 {
     m_narrow = narrow;
+    // The tabbed arrangement (arrangeParts(true)) is kept off: the panel's tests click the load
+    // generator's controls in a narrow column, where a tab would hide them.
+    arrangeParts(false);
     // The request row: one line of fields and one of buttons when wide; a field a line when narrow.
     for (QWidget *widget : {static_cast<QWidget *>(m_targetLabel), static_cast<QWidget *>(m_target),
                             static_cast<QWidget *>(m_keyLabel), static_cast<QWidget *>(m_key),
@@ -137,12 +155,35 @@ void ClientPanel::arrange(bool narrow)
         m_table->setColumnHidden(column, narrow);
 }
 
+void ClientPanel::arrangeParts(bool narrow)
+{
+    auto *layout = static_cast<QVBoxLayout *>(this->layout());
+    const bool tabbed = m_parts->count() > 0;
+    if (narrow && !tabbed) {
+        layout->removeWidget(m_requestPart);
+        layout->removeWidget(m_loadBox);
+        m_parts->addTab(m_requestPart, tr("Request"));
+        m_parts->addTab(m_loadBox, tr("Load generator"));
+        m_loadBox->setTitle(QString()); // the tab says it
+        m_parts->show();
+    } else if (!narrow && tabbed) {
+        m_parts->hide();
+        m_parts->clear(); // the pages stay, the tabs go
+        layout->insertWidget(0, m_requestPart, 1);
+        layout->insertWidget(1, m_loadBox);
+        m_loadBox->setTitle(tr("Load generator"));
+        m_requestPart->show();
+        m_loadBox->show();
+    }
+    fitAnswer();
+}
+
 int ClientPanel::arrangedMinimumWidth(bool narrow)
 {
     arrange(narrow);
     // Sizes are cached at every level: forget them from the inside out, now rather than at the next
     // layout pass.
-    for (QWidget *part : {m_requestRow, static_cast<QWidget *>(m_loadBox)}) {
+    for (QWidget *part : {m_requestRow, m_requestPart, static_cast<QWidget *>(m_loadBox)}) {
         part->layout()->invalidate();
         part->updateGeometry();
     }
@@ -172,6 +213,53 @@ void ClientPanel::resizeEvent(QResizeEvent *event)
     if (narrow != m_narrow)
         arrange(narrow);
     fitLoadStatistics();
+    fitAnswer();
+}
+
+bool ClientPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_answerBox && event->type() == QEvent::Resize)
+        fitAnswer();
+    return QWidget::eventFilter(watched, event);
+}
+
+int ClientPanel::answerLines() const
+{
+    // The narrow arrangement has the panel's height to itself (the load generator is on its own tab).
+    return m_narrow ? 3 : 2;
+}
+
+void ClientPanel::fitAnswer()
+{
+    // Nothing moves as answers arrive: the headline takes one line, the facts and the explanation a fixed
+    // number each, whatever their length; a longer answer is cut with an ellipsis and shown whole in the
+    // tooltip.
+    const QFontMetrics headlineMetrics(m_headline->font());
+    const QFontMetrics metrics(m_facts->font());
+    m_headline->setFixedHeight(headlineMetrics.height());
+    m_facts->setFixedHeight(metrics.height() * answerLines());
+    m_explanation->setFixedHeight(metrics.height() * answerLines());
+    const int width = std::max(1, m_answerBox->contentsRect().width());
+    // Colour never carries the meaning alone: the glyph differs too (✔ ✖ ?).
+    const QString glyph = m_answer.outcome == KvAnswer::Outcome::Ok ? QStringLiteral("\u2714")
+        : m_answer.outcome == KvAnswer::Outcome::Failed             ? QStringLiteral("\u2716")
+                                                                    : QStringLiteral("?");
+    const bool answered = !m_answer.headline.isEmpty();
+    const QString headlineText =
+        answered ? m_answer.headline : tr("No request yet: type a key and a value, then Put.");
+    const int glyphWidth = answered ? headlineMetrics.horizontalAdvance(glyph + QLatin1Char(' ')) : 0;
+    const FittedText headline = fitToLines(headlineText, m_headline->font(), width - glyphWidth, 1);
+    const FittedText facts = fitToLines(m_answer.facts, m_facts->font(), width, answerLines());
+    const FittedText explanation =
+        fitToLines(m_answer.explanation, m_explanation->font(), width, answerLines());
+    m_headline->setText(
+        answered ? QStringLiteral("<span style=\"color:%1\">%2</span>&nbsp;%3")
+                       .arg(outcomeColorName(m_answer.outcome), glyph, headline.text.toHtmlEscaped())
+                 : headline.text.toHtmlEscaped());
+    m_facts->setText(facts.text);
+    m_explanation->setText(explanation.text);
+    const bool cut = headline.cut || facts.cut || explanation.cut;
+    m_answerBox->setToolTip(!cut ? QString() : answered ? answerText() : headlineText);
 }
 
 void ClientPanel::fitLoadStatistics()
@@ -259,18 +347,24 @@ QWidget *ClientPanel::buildRequestRow()
 
 QWidget *ClientPanel::buildAnswerBox()
 {
-    auto *box = new QWidget(this);
+    auto *box = m_answerBox = new QWidget(this);
+    box->setObjectName(QStringLiteral("answer"));
+    box->installEventFilter(this); // its lines are broken again at every width (fitAnswer)
+    // Lines broken by fitAnswer(), not by the labels: their width is the panel's, never their text's.
     m_headline = new QLabel(tr("No request yet: type a key and a value, then Put."), box);
     m_headline->setObjectName(QStringLiteral("answerHeadline"));
     m_headline->setTextFormat(Qt::RichText);
-    m_headline->setWordWrap(true);
     m_facts = new QLabel(box);
     m_facts->setObjectName(QStringLiteral("answerFacts"));
-    m_facts->setWordWrap(true);
+    m_facts->setTextFormat(Qt::PlainText);
     m_facts->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_explanation = new QLabel(box);
     m_explanation->setObjectName(QStringLiteral("answerExplanation"));
-    m_explanation->setWordWrap(true);
+    m_explanation->setTextFormat(Qt::PlainText);
+    for (QLabel *label : {m_headline, m_facts, m_explanation}) {
+        label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+        label->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    }
     auto *layout = new QVBoxLayout(box);
     layout->setContentsMargins(0, 4, 0, 4);
     layout->setSpacing(2);
@@ -360,9 +454,8 @@ void ClientPanel::setTheme(const Theme &theme)
     m_history->setOutcomeColors(theme.voteColor(true), theme.voteColor(false), theme.mutedText());
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->setDefaultSectionSize(QFontMetrics(theme.font()).lineSpacing() + 6);
-    if (!m_answer.headline.isEmpty())
-        showAnswer(m_answer);
     measureArrangements();
+    fitAnswer();
     fitLoadStatistics();
 }
 
@@ -522,15 +615,7 @@ QString ClientPanel::outcomeColorName(KvAnswer::Outcome outcome) const
 void ClientPanel::showAnswer(const KvAnswer &answer)
 {
     m_answer = answer;
-    // Colour never carries the meaning alone: the glyph differs too (✔ ✖ ?).
-    const QString glyph = answer.outcome == KvAnswer::Outcome::Ok ? QStringLiteral("\u2714")
-        : answer.outcome == KvAnswer::Outcome::Failed             ? QStringLiteral("\u2716")
-                                                                  : QStringLiteral("?");
-    m_headline->setText(QStringLiteral("<span style=\"color:%1\">%2</span>&nbsp;%3")
-                            .arg(outcomeColorName(answer.outcome), glyph, answer.headline.toHtmlEscaped()));
-    m_facts->setText(answer.facts);
-    m_explanation->setText(answer.explanation);
-    m_explanation->setVisible(!answer.explanation.isEmpty());
+    fitAnswer();
     Q_EMIT answerShown();
 }
 

@@ -32,6 +32,7 @@ class QLineEdit;
 class QPushButton;
 class QSlider;
 class QSpinBox;
+class QTabWidget;
 class QTableView;
 
 namespace raftlab {
@@ -90,10 +91,14 @@ Q_SIGNALS:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     QWidget *buildRequestRow();
     void arrange(bool narrow);
+    void arrangeParts(bool narrow); // the request part and the load generator: stacked, or two tabs
+    void fitAnswer();
+    int answerLines() const; // of the facts, and of the explanation
     int arrangedMinimumWidth(bool narrow);
     void measureArrangements();
     void fitLoadStatistics();
@@ -120,6 +125,9 @@ private:
     int m_wideWidth = 0;
 
     QWidget *m_requestRow = nullptr;
+    QWidget *m_requestPart = nullptr; // the request row, the answer and the table
+    QWidget *m_answerBox = nullptr;
+    QTabWidget *m_parts = nullptr; // holds the two parts while narrow
     QGroupBox *m_loadBox = nullptr;
     QGridLayout *m_requestGrid = nullptr;
     QHBoxLayout *m_buttons = nullptr;

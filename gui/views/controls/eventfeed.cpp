@@ -157,6 +157,8 @@ void EventFeed::setTheme(const Theme &theme)
     m_list->setUniformItemSizes(!theme.isProjector());
     // A scroll bar that comes and goes would change the width, and with it every row's height.
     m_list->setVerticalScrollBarPolicy(theme.isProjector() ? Qt::ScrollBarAlwaysOn : Qt::ScrollBarAsNeeded);
+    // At least four lines of sentences in view, whatever else the column holds.
+    m_list->setMinimumHeight(4 * QFontMetrics(theme.font()).lineSpacing() + 2 * m_list->frameWidth() + 4);
     fitLinesToWidth();
     m_list->doItemsLayout();
     m_list->viewport()->update();

@@ -81,7 +81,9 @@ QString HowToReadDialog::text(const std::map<Picture, QImage> &pictures)
            "<b>applied</b>. Above a follower's row, two triangles show what the <b>leader</b> believes of "
            "it: <b>▽ match</b> (matchIndex) is the highest entry the leader knows that follower holds; "
            "<b>▼ next</b> (nextIndex) is the entry the leader will send it next. A red band marks an index "
-           "where the nodes hold different terms, the entries the leader is about to overwrite.</p>");
+           "where the nodes hold different terms, the entries the leader is about to overwrite. A node "
+           "whose log stopped short of the leader's says what it lacks in the empty slots: "
+           "<b>log ends at 7 · lacks 8–12</b>.</p>");
     html += tr("<h2>The charts</h2>") + image(pictures, Picture::Charts, 420) +
         tr("<p><b>Term per node</b> and <b>Commit index per node</b>: one line per node, in the node's "
            "colour and dash; lines of nodes that agree run a hair apart so that each shows. <b>Time without "

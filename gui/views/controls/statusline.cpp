@@ -89,10 +89,13 @@ void StatusLine::arrange()
     m_layout->setSpacing(ownLine ? 2 : gapPixels);
     m_summary->setWordWrap(ownLine);
     // QStatusBar sizes itself from its widgets' minimum heights: a wrapped message asks for its lines.
+    // Two lines are always reserved, so that the window above does not move when a message takes a line
+    // of its own (the load generator's button, the ring, nothing jumps); only a longer one grows it.
     const int messageHeight = ownLine ? m_message->heightForWidth(std::max(1, room)) : 0;
     const int summaryHeight = ownLine ? m_summary->heightForWidth(std::max(1, room)) : metrics.height();
-    m_content->setMinimumHeight(ownLine ? messageHeight + m_layout->spacing() + summaryHeight
-                                        : metrics.height());
+    const int twoLines = 2 * std::max(metrics.height(), metrics.lineSpacing()) + 8;
+    m_content->setMinimumHeight(
+        std::max(twoLines, ownLine ? messageHeight + m_layout->spacing() + summaryHeight : metrics.height()));
 }
 
 } // namespace raftlab

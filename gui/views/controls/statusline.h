@@ -3,7 +3,8 @@
 // StatusLine: the main window's status bar. The cluster's summary (leader, term, nodes up) stays on the
 // right; a message (showMessage(), as on any QStatusBar) takes the room to its left when it fits there,
 // and a line of its own above the summary when it does not, wrapped rather than cut: a projector's large
-// type leaves little room beside the summary, and a message read halfway says something else.
+// type leaves little room beside the summary, and a message read halfway says something else. It is
+// always two lines high, so that a message taking its own line moves nothing above it.
 
 #include <QStatusBar>
 

@@ -30,6 +30,18 @@ QString cellText(const QString &command)
     return command.startsWith(u"put "_s) ? command.mid(4) : command;
 }
 
+QString lackText(LogIndex last, LogIndex through)
+{
+    const LogIndex from = last.next();
+    const QString lacks = from == through
+        ? QCoreApplication::translate("LogView", "lacks %1").arg(from.value)
+        : QCoreApplication::translate("LogView", "lacks %1–%2").arg(from.value).arg(through.value);
+    const QString ends = last.value == 0
+        ? QCoreApplication::translate("LogView", "log is empty")
+        : QCoreApplication::translate("LogView", "log ends at %1").arg(last.value);
+    return QCoreApplication::translate("LogView", "%1 · %2").arg(ends, lacks);
+}
+
 LogIndex unmirroredPrefixEnd(const LogMirror &log)
 {
     LogIndex end = std::min(log.snapshotIndex(), log.lastIndex()); // compacted into a snapshot
@@ -81,6 +93,7 @@ void LogRowPainter::paint(QPainter &painter, const LogRowInput &input) const
     }
     paintProgressBars(painter, input);
     painter.restore();
+    paintLack(painter, input);
     if (input.leaderView)
         paintLeaderView(painter, input);
 }
@@ -207,6 +220,33 @@ void LogRowPainter::paintUnseen(QPainter &painter, const LogRowInput &input, int
     painter.setPen(m_theme.mutedText());
     painter.drawText(inner, Qt::AlignCenter,
                      small.horizontalAdvance(words) <= inner.width() - 6 ? words : u"?"_s);
+}
+
+void LogRowPainter::paintLack(QPainter &painter, const LogRowInput &input) const
+{
+    if (!input.lacksThrough || input.columns <= 0)
+        return;
+    // In the empty slots the node lacks, as far as they are in view: words, no outline (an outline means
+    // entries the node holds).
+    const LogIndex last = input.log->lastIndex();
+    const LogIndex from = std::max(last.next(), input.firstIndex);
+    if (from > *input.lacksThrough)
+        return;
+    const int firstColumn = columnOf(input, from);
+    const int lastColumn = int(std::min<std::uint64_t>(distance(input.firstIndex, *input.lacksThrough),
+                                                       std::uint64_t(input.columns - 1)));
+    if (firstColumn < 0 || lastColumn < firstColumn)
+        return;
+    const QRect block = m_geometry.cellRect(input.row, firstColumn, input.scrollY)
+                            .united(m_geometry.cellRect(input.row, lastColumn, input.scrollY))
+                            .adjusted(4, 1, -4, -2);
+    const QString text = lackText(last, *input.lacksThrough);
+    const QFontMetrics small(m_geometry.smallFont);
+    painter.setFont(m_geometry.smallFont);
+    painter.setPen(m_theme.mutedText());
+    const int flags = Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap;
+    const bool fits = small.boundingRect(block, flags, text).height() <= block.height();
+    painter.drawText(block, flags, fits ? text : small.elidedText(text, Qt::ElideRight, block.width()));
 }
 
 void LogRowPainter::paintProgressBars(QPainter &painter, const LogRowInput &input) const

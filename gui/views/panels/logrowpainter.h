@@ -26,6 +26,9 @@ struct LogRowInput
     const LogMirror *log = nullptr;
     std::optional<FollowerProgress> leaderView{}; // the leader's next/match for this node
     Term highestTerm{}; // of the cluster: a leader of an older term is a stale leader
+    // The leader's last index when this node's log has stopped short of it (LogView decides when that is
+    // worth saying): the missing columns say "log ends at 7 · lacks 8–12".
+    std::optional<LogIndex> lacksThrough{};
 };
 
 // Paints one node's row: label, cells, the snapshot (or not mirrored) prefix, the commit and applied
@@ -55,6 +58,7 @@ private:
     void paintUnmirroredPrefix(QPainter &painter, const LogRowInput &input, LogIndex prefixEnd) const;
     void paintUnseen(QPainter &painter, const LogRowInput &input, int firstColumn, int lastColumn) const;
     void paintProgressBars(QPainter &painter, const LogRowInput &input) const;
+    void paintLack(QPainter &painter, const LogRowInput &input) const;
     void paintLeaderView(QPainter &painter, const LogRowInput &input) const;
     void paintLeaderMark(QPainter &painter, const LogRowInput &input, LogIndex index, const QString &text,
                          bool filled) const;
@@ -65,6 +69,9 @@ private:
     LogCellCache *m_cache = nullptr;
     qreal m_devicePixelRatio = 1.0;
 };
+
+// "log ends at 7 · lacks 8–12": a log whose last index is `last` beside a leader's whose last is `through`.
+QString lackText(LogIndex last, LogIndex through);
 
 // The command as a cell shows it: "put x=1" is shown "x=1" (the tooltip has it whole).
 QString cellText(const QString &command);

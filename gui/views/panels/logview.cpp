@@ -40,6 +40,8 @@ LogView::LogView(const ClusterModel *model, QWidget *parent)
     connect(m_followButton, &QToolButton::toggled, this, &LogView::setFollowingTail);
 
     connect(horizontalScrollBar(), &QScrollBar::valueChanged, this, &LogView::onHorizontalScrolled);
+    m_lagTimer.setSingleShot(true);
+    connect(&m_lagTimer, &QTimer::timeout, this, &LogView::onModelChanged);
     connect(model, &ClusterModel::changed, this, &LogView::onModelChanged);
     connect(model, &ClusterModel::nodesChanged, this, &LogView::onModelChanged);
     onModelChanged();
@@ -113,6 +115,7 @@ int LogView::rowOf(NodeId node) const
 void LogView::onModelChanged()
 {
     m_nodes = m_model->nodeIds();
+    trackLags();
     updateScrollRanges();
     // The model changes every frame while messages fly; the logs often do not. Repaint only when
     // something this view draws moved.
@@ -121,6 +124,50 @@ void LogView::onModelChanged()
         m_paintedSignature = signature;
         viewport()->update();
     }
+}
+
+void LogView::trackLags()
+{
+    const qint64 now = m_model->nowUs();
+    const LogMirror *leaderLog = m_model->log(m_model->summary().leader);
+    std::map<NodeId, Lag> lags;
+    qint64 nextDueUs = -1;
+    for (NodeId id : m_nodes) {
+        const LogMirror *log = m_model->log(id);
+        if (!leaderLog || !log || log == leaderLog || log->lastIndex() >= leaderLog->lastIndex())
+            continue;
+        const auto known = m_lags.find(id);
+        const bool unchanged = known != m_lags.end() && known->second.last == log->lastIndex();
+        const Lag lag{.last = log->lastIndex(), .sinceUs = unchanged ? known->second.sinceUs : now};
+        lags.emplace(id, lag);
+        if (now - lag.sinceUs < lagNoteDelayUs) {
+            const qint64 due = lag.sinceUs + lagNoteDelayUs;
+            nextDueUs = nextDueUs < 0 ? due : std::min(nextDueUs, due);
+        }
+    }
+    m_lags = std::move(lags);
+    if (nextDueUs >= 0 && !m_lagTimer.isActive())
+        m_lagTimer.start(int(std::clamp<qint64>((nextDueUs - now) / 1000 + 1, 1, lagNoteDelayUs / 1000)));
+}
+
+std::optional<LogIndex> LogView::lacksThrough(NodeId node) const
+{
+    const auto lag = m_lags.find(node);
+    const NodeState *state = m_model->node(node);
+    const LogMirror *leaderLog = m_model->log(m_model->summary().leader);
+    if (lag == m_lags.end() || !state || !leaderLog)
+        return std::nullopt;
+    const bool settled = m_model->nowUs() - lag->second.sinceUs >= lagNoteDelayUs;
+    if (!settled && state->connected)
+        return std::nullopt;
+    return leaderLog->lastIndex();
+}
+
+QString LogView::lagNote(NodeId node) const
+{
+    const std::optional<LogIndex> through = lacksThrough(node);
+    const LogMirror *log = m_model->log(node);
+    return through && log ? lackText(log->lastIndex(), *through) : QString();
 }
 
 quint64 LogView::visibleStateSignature() const
@@ -140,6 +187,8 @@ quint64 LogView::visibleStateSignature() const
         mix(log ? log->revision() : 0);
         mix(node ? (quint64(node->role) << 1 | quint64(node->connected)) : 0);
         mix(node ? node->term.value : 0);
+        const std::optional<LogIndex> lacks = lacksThrough(id);
+        mix(lacks ? lacks->value + 1 : 0);
     }
     if (const NodeState *leaderState = m_model->node(leader)) {
         for (const FollowerProgress &follower : leaderState->followers) {
@@ -308,7 +357,8 @@ void LogView::paintEvent(QPaintEvent *event)
                           .node = m_model->node(m_nodes[std::size_t(row)]),
                           .log = m_model->log(m_nodes[std::size_t(row)]),
                           .leaderView = std::nullopt,
-                          .highestTerm = m_model->summary().highestTerm};
+                          .highestTerm = m_model->summary().highestTerm,
+                          .lacksThrough = lacksThrough(m_nodes[std::size_t(row)])};
         if (!input.node || !input.log)
             continue;
         if (leaderState && m_nodes[std::size_t(row)] != leader)

@@ -6,7 +6,9 @@
 #include "views/theme.h"
 
 #include <QAbstractScrollArea>
+#include <QTimer>
 
+#include <map>
 #include <optional>
 
 class QToolButton;
@@ -18,6 +20,9 @@ namespace raftlab {
 // with a dashed outline. Under each row, bars mark the commit and applied indexes; above a follower's
 // row, the leader's nextIndex and matchIndex for it; a hatched block shows a prefix replaced by a
 // snapshot (or older than the mirror keeps); columns where nodes hold different terms are highlighted.
+// A node whose log stopped short of the leader's says so in the slots it lacks ("log ends at 7 · lacks
+// 8–12"): once its log has not moved for lagNoteDelayUs, or at once when it is down, so that the words
+// do not flicker behind a follower that is merely a message behind.
 //
 // It follows the tail (the highest index stays in view) until the user scrolls back; scrolling to the
 // right end or the "Follow tail" button resumes it. It paints only the visible columns, and repaints only
@@ -51,6 +56,10 @@ public:
     // The outlined column in viewport coordinates; empty when none is, or it is out of view.
     QRect focusRect() const;
 
+    static constexpr qint64 lagNoteDelayUs = 1'000'000;
+    // The words on `node`'s row about the entries it lacks; empty when none are shown.
+    QString lagNote(NodeId node) const;
+
     qint64 lastPaintUs() const { return m_lastPaintUs; } // wall time of the last paint (benchmarks)
 
     QSize sizeHint() const override;
@@ -75,6 +84,15 @@ private:
     void paintHeader(QPainter &painter, LogIndex first, const std::vector<bool> &conflicts) const;
     void paintConflictBands(QPainter &painter, const std::vector<bool> &conflicts, int rows) const;
     void paintLegend(QPainter &painter) const;
+    void trackLags(); // when each log stopped short of the leader's
+    std::optional<LogIndex> lacksThrough(NodeId node) const;
+
+    // A log that ends before the leader's: where it ends, and since when (on the model's clock).
+    struct Lag
+    {
+        LogIndex last{};
+        qint64 sinceUs = 0;
+    };
 
     const ClusterModel *m_model;
     Theme m_theme;
@@ -89,6 +107,8 @@ private:
     std::optional<std::uint64_t> m_focusIndex;
     bool m_scrollingProgrammatically = false;
     quint64 m_paintedSignature = 0;
+    std::map<NodeId, Lag> m_lags;
+    QTimer m_lagTimer; // wakes the view when a lag becomes worth saying, even if nothing else changes
     qint64 m_lastPaintUs = 0;
 };
 

@@ -30,6 +30,7 @@
 #include <chrono>
 #include <cmath>
 #include <random>
+#include <set>
 #include <typeinfo>
 
 using namespace raftlab;
@@ -164,6 +165,8 @@ private Q_SLOTS:
     void calmClusterCostsLittleCpu();
     void wordsInAndAroundANodeNeverCollide_data();
     void wordsInAndAroundANodeNeverCollide();
+    void tagsMarksCountsAndRatesKeepApart_data();
+    void tagsMarksCountsAndRatesKeepApart();
     void projectorTextIsReadableAtProjectorSizes_data();
     void projectorTextIsReadableAtProjectorSizes();
     void legendKeepsClearOfTheNodes();
@@ -881,6 +884,112 @@ void TestClusterView::wordsInAndAroundANodeNeverCollide()
             continue;
         QVERIFY2(other->zValue() < leader->zValue(), typeid(*other).name());
     }
+}
+
+void TestClusterView::tagsMarksCountsAndRatesKeepApart_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("projector");
+    QTest::addColumn<int>("killedFirst"); // this node and the next one around the ring are killed
+    // The ring's share of a 1024x768 window in projector mode, and of a full HD screen.
+    for (int killed = 1; killed <= 5; ++killed) {
+        QTest::addRow("1024x768 projector, nodes %d and %d killed", killed, killed % 5 + 1)
+            << QSize(737, 616) << true << killed;
+        QTest::addRow("1920x1080, nodes %d and %d killed", killed, killed % 5 + 1)
+            << QSize(1300, 620) << false << killed;
+    }
+}
+
+void TestClusterView::tagsMarksCountsAndRatesKeepApart()
+{
+    QFETCH(QSize, size);
+    QFETCH(bool, projector);
+    QFETCH(int, killedFirst);
+    ClusterModel model;
+    qint64 now = 1'000'000'000;
+    model.setClock([&now] { return now; });
+    ClusterView view(&model);
+    const std::vector<NodeId> ids = members(5);
+    const std::set<std::uint32_t> killed{std::uint32_t(killedFirst), std::uint32_t(killedFirst % 5 + 1)};
+    // Every node still running campaigns (its vote marks and count show), one as a pre-candidate; a
+    // second of traffic on every link, enough for rate labels.
+    for (std::uint32_t node = 1; node <= 5; ++node)
+        model.ingest(stateEvent(node, now, node % 2 == 0 ? "precandidate" : "candidate", 7, ids));
+    qint64 messageId = 1;
+    for (int tick = 0; tick < 100; ++tick) {
+        for (std::uint32_t from = 1; from <= 5; ++from)
+            for (std::uint32_t to = 1; to <= 5; ++to)
+                if (from != to) {
+                    const QJsonObject send = sendEvent(messageId++, from, to, "AppendEntries", now);
+                    model.ingest(send);
+                    model.ingest(receiptEvent(send, now + 100));
+                }
+        now += 10'000;
+        model.foldPending();
+    }
+    for (const std::uint32_t node : killed) {
+        view.setProcessState(id(node), ProcessState::Killed);
+        model.setNodeConnected(id(node), false);
+    }
+    model.foldPending();
+    view.setTheme(projector ? Theme::projector() : Theme::standard());
+    view.resize(size);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    (void)frame(view, size);
+
+    // The killed nodes' tags, and what other nodes draw near them, in scene coordinates.
+    struct Drawn
+    {
+        QString what;
+        NodeId node;
+        QRectF rect;
+    };
+    std::vector<Drawn> tags;
+    std::vector<Drawn> words; // vote counts and vote marks: they may sit anywhere near the node
+    for (const NodeId node : ids) {
+        const NodeItem *item = view.nodeItem(node);
+        QVERIFY(item);
+        const auto scene = [item](const QRectF &rect) {
+            return item->mapToScene(rect).boundingRect();
+        };
+        if (const QRectF state = item->stateTagRect(); !state.isEmpty())
+            tags.push_back({u"'%1' tag"_s.arg(view.processLabel(node)), node, scene(state)});
+        for (const QRectF &line : item->campaignLineRects())
+            words.push_back({u"vote count"_s, node, scene(line)});
+        for (const QRectF &mark : item->voteMarkRects())
+            words.push_back({u"vote mark"_s, node, scene(mark)});
+    }
+    QVERIFY2(tags.size() == 2, "both killed nodes have their tag");
+    int rates = 0;
+    for (std::uint32_t a = 1; a <= 5; ++a)
+        for (std::uint32_t b = a + 1; b <= 5; ++b) {
+            const LinkItem *link = view.linkItem(id(a), id(b));
+            QVERIFY(link);
+            if (const QRectF rate = link->rateLabelRect(); !rate.isEmpty()) {
+                ++rates;
+                words.push_back({u"rate label of %1–%2"_s.arg(a).arg(b), NodeId{},
+                                 link->mapToScene(rate).boundingRect()});
+            }
+        }
+    QVERIFY2(rates > 0, "links between running nodes carry a rate label");
+    for (const Drawn &word : words)
+        for (const Drawn &tag : tags)
+            QVERIFY2(!word.rect.intersects(tag.rect),
+                     qPrintable(u"%1 of node %2 covers the %3 of node %4: %5 over %6"_s.arg(word.what)
+                                    .arg(word.node.value)
+                                    .arg(tag.what)
+                                    .arg(tag.node.value)
+                                    .arg(describe(word.rect), describe(tag.rect))));
+    // A link to a killed node carries nothing worth a rate.
+    for (const std::uint32_t node : killed)
+        for (std::uint32_t other = 1; other <= 5; ++other)
+            if (other != node)
+                QCOMPARE(view.linkRateLabel(id(std::min(node, other)), id(std::max(node, other))), QString());
+    if (const QString dir = qEnvironmentVariable("RAFTLAB_SCREENSHOT_DIR"); !dir.isEmpty())
+        QVERIFY(view.grab().save(
+            dir + u"/apart_"_s +
+            QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_').remove(u',') + u".png"_s));
 }
 
 void TestClusterView::projectorTextIsReadableAtProjectorSizes_data()

@@ -447,8 +447,11 @@ void TestClientPanel::everyVisibleWordGoesThroughTheTranslator()
     PanelRig rig(&model, {});
     ClientPanel &panel = rig.panel;
     panel.showRefused(KvRequest{.operation = KvOperation::Put, .key = "x"}, NodeId{});
+    // The answer's labels show as much of it as fits (cut words lose their marks): the answer whole.
+    QVERIFY2(allTranslated(panel.answerText()), qPrintable(panel.answerText()));
     for (const QLabel *label : panel.findChildren<QLabel *>())
-        QVERIFY2(allTranslated(label->text()), qPrintable(label->text()));
+        if (!label->objectName().startsWith(u"answer"_s))
+            QVERIFY2(allTranslated(label->text()), qPrintable(label->text()));
     for (const QAbstractButton *button : panel.findChildren<QAbstractButton *>())
         QVERIFY2(allTranslated(button->text()), qPrintable(button->text()));
     for (const QLineEdit *field : panel.findChildren<QLineEdit *>())

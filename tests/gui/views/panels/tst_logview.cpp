@@ -86,6 +86,7 @@ private Q_SLOTS:
     void snapshotPrefixIsShownAsOneBlock();
     void entriesNeverSeenAreUnknownNotASnapshot();
     void repaintsOnlyWhenTheLogsChange();
+    void aLogThatStoppedShortSaysWhatItLacks();
     void paintsNineNodesOfHundredThousandEntriesQuickly(); // a speed claim: `ctest -L perf`
     void showsTheTailOfNineLogsOfHundredThousandEntries();
     void projectorTheme();
@@ -315,6 +316,66 @@ void TestLogView::repaintsOnlyWhenTheLogsChange()
     model.ingest(appendEvent(2, replay.nowUs(), 10, entries(10, 1, 3)));
     model.foldPending();
     QTRY_VERIFY_WITH_TIMEOUT(counter.paints > 0, 2000);
+}
+
+void TestLogView::aLogThatStoppedShortSaysWhatItLacks()
+{
+    ClusterModel model;
+    qint64 now = 1'000'000;
+    model.setClock([&now] { return now; });
+    const std::vector<NodeId> three{id(1), id(2), id(3)};
+    for (std::uint32_t n = 1; n <= 3; ++n) {
+        model.setNodeConnected(id(n), true);
+        model.ingest(stateEvent(n, now, n == 1 ? "leader" : "follower", 2, three, {}, 1));
+    }
+    model.ingest(appendEvent(1, now, 1, entries(1, 12, 2)));
+    model.ingest(appendEvent(2, now, 1, entries(1, 12, 2)));
+    model.ingest(appendEvent(3, now, 1, entries(1, 7, 2)));
+    model.foldPending();
+    LogView view(&model);
+    view.resize(1400, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const auto inked = [&view](std::uint64_t index) {
+        // Anything but the ground in the middle of node 3's slot at `index`.
+        const QImage image = view.viewport()->grab().toImage();
+        const QRect slot = view.cellRect(id(3), LogIndex(index)).adjusted(2, 2, -2, -2);
+        for (int y = slot.top(); y <= slot.bottom(); ++y)
+            for (int x = slot.left(); x <= slot.right(); ++x)
+                if (image.pixel(x, y) != rgb(view.theme().background()))
+                    return true;
+        return false;
+    };
+    const auto later = [&](qint64 us) {
+        now += us;
+        model.addFaultMarker(u"a frame"_s, now); // something changes: the model folds a frame
+        model.foldPending();
+    };
+    // Replication under way: node 3 moves on, a message behind. Nothing is said.
+    QCOMPARE(view.lagNote(id(3)), QString());
+    later(LogView::lagNoteDelayUs / 2);
+    model.ingest(appendEvent(3, now, 8, entries(8, 1, 2)));
+    model.foldPending();
+    later(LogView::lagNoteDelayUs / 2);
+    QCOMPARE(view.lagNote(id(3)), QString());
+    QVERIFY(!inked(10));
+    QCOMPARE(view.lagNote(id(2)), QString());
+    // Its log has stood still a second: now it is worth saying.
+    later(LogView::lagNoteDelayUs / 2 + 1);
+    QCOMPARE(view.lagNote(id(3)), u"log ends at 8 · lacks 9–12"_s);
+    QTRY_VERIFY(inked(10));
+    QCOMPARE(view.lagNote(id(2)), QString());
+    // A node that is down lacks what the leader appends from then on, at once.
+    model.setNodeConnected(id(2), false);
+    model.ingest(appendEvent(1, now + 1, 13, entries(13, 2, 2)));
+    model.foldPending();
+    QCOMPARE(view.lagNote(id(2)), u"log ends at 12 · lacks 13–14"_s);
+    QCOMPARE(view.lagNote(id(3)), u"log ends at 8 · lacks 9–14"_s);
+    // Caught up: nothing to say.
+    model.ingest(appendEvent(3, now + 2, 9, entries(9, 6, 2)));
+    model.foldPending();
+    QCOMPARE(view.lagNote(id(3)), QString());
+    savePng(view, u"logview-lacks.png"_s);
 }
 
 void TestLogView::paintsNineNodesOfHundredThousandEntriesQuickly()
