@@ -103,25 +103,9 @@ wait_for_leader() {
 }
 
 cluster_up() {
-    local attempt ports id
+    local attempt id
     for attempt in 1 2 3; do
-        read -r -a ports <<<"$(pick_ports 6)"
-        for id in 1 2 3; do
-            raft[$id]=127.0.0.1:${ports[$((id - 1))]}
-            http[$id]=127.0.0.1:${ports[$((id + 2))]}
-        done
-        cat >"$work/cluster.json" <<EOF
-{
-  "cluster": "bench",
-  "heartbeat_ms": 50,
-  "election_timeout_ms": [150, 300],
-  "nodes": [
-    {"id": 1, "raft": "${raft[1]}", "http": "${http[1]}"},
-    {"id": 2, "raft": "${raft[2]}", "http": "${http[2]}"},
-    {"id": 3, "raft": "${raft[3]}", "http": "${http[3]}"}
-  ]
-}
-EOF
+        write_three_node_config bench
         for id in 1 2 3; do start_node "$id"; done
         if leader=$(wait_for_leader "1 2 3" 20); then return 0; fi
         log "no leader after 20 s (attempt $attempt); node logs:"

@@ -1,4 +1,4 @@
-# Shared by bench/cluster_bench.sh and bench/compare_etcd.sh (sourced, not run): logging, Debian
+# Shared by bench/cluster_bench.sh, bench/write_cost.sh and bench/compare_etcd.sh (sourced, not run): logging, Debian
 # packages, the release binary, the data dir on a real disk, free ports, and the small parsers of
 # /status, wrk's RESULT lines and /proc. The sourcing script sets `bench_name` (the log prefix) and runs
 # from the repository's root, with `repo` set.
@@ -91,3 +91,26 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if
 # CPU time (clock ticks, utime+stime) and resident memory of a process.
 proc_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 proc_rss_kb() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# Picks six free ports for nodes 1-3 (sets raft[id] and http[id], the caller's arrays) and writes them
+# to $work/cluster.json with the default timing: one cluster layout for every benchmark that starts nodes.
+write_three_node_config() { # cluster name
+    local ports id
+    read -r -a ports <<<"$(pick_ports 6)"
+    for id in 1 2 3; do
+        raft[$id]=127.0.0.1:${ports[$((id - 1))]}
+        http[$id]=127.0.0.1:${ports[$((id + 2))]}
+    done
+    cat >"$work/cluster.json" <<EOF
+{
+  "cluster": "$1",
+  "heartbeat_ms": 50,
+  "election_timeout_ms": [150, 300],
+  "nodes": [
+    {"id": 1, "raft": "${raft[1]}", "http": "${http[1]}"},
+    {"id": 2, "raft": "${raft[2]}", "http": "${http[2]}"},
+    {"id": 3, "raft": "${raft[3]}", "http": "${http[3]}"}
+  ]
+}
+EOF
+}

@@ -113,25 +113,9 @@ wait_for_leader() { # timeout_s [required leader] -> the leader's id
 
 # Starts nodes 1-3 of binary $1 on fresh ports and data dirs; sets `leader`.
 start_cluster() {
-    local bin=$1 attempt ports id timeouts wanted
+    local bin=$1 attempt id timeouts wanted
     for attempt in 1 2 3; do
-        read -r -a ports <<<"$(pick_ports 6)"
-        for id in 1 2 3; do
-            raft[$id]=127.0.0.1:${ports[$((id - 1))]}
-            http[$id]=127.0.0.1:${ports[$((id + 2))]}
-        done
-        cat >"$work/cluster.json" <<EOF
-{
-  "cluster": "write-cost",
-  "heartbeat_ms": 50,
-  "election_timeout_ms": [150, 300],
-  "nodes": [
-    {"id": 1, "raft": "${raft[1]}", "http": "${http[1]}"},
-    {"id": 2, "raft": "${raft[2]}", "http": "${http[2]}"},
-    {"id": 3, "raft": "${raft[3]}", "http": "${http[3]}"}
-  ]
-}
-EOF
+        write_three_node_config write-cost
         rm -rf "$work"/n1 "$work"/n2 "$work"/n3
         for id in 1 2 3; do
             if [ "$PROFILE" = 1 ] && [ "$id" = 1 ]; then
