@@ -1,5 +1,6 @@
 #include "historyjson.h"
 
+#include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
@@ -10,6 +11,12 @@
 namespace raftlab::check {
 
 namespace {
+
+// What a user reads, for translators under the context "HistoryJson".
+QString tr(const char *sourceText)
+{
+    return QCoreApplication::translate("HistoryJson", sourceText);
+}
 
 std::optional<HistoryError> fieldError(const QString &field, const QString &message)
 {
@@ -50,44 +57,40 @@ std::optional<HistoryError> readValues(const QJsonObject &object, Operation &out
     const QString expect = QStringLiteral("expect");
     const QString swapped = QStringLiteral("swapped");
     if (out.kind != OpKind::Cas && !missingOrNull(object, expect))
-        return fieldError(expect, QStringLiteral("only a cas has an expected value"));
+        return fieldError(expect, tr("only a cas has an expected value"));
     if (out.kind != OpKind::Cas && !missingOrNull(object, swapped))
-        return fieldError(swapped, QStringLiteral("only a cas has swapped"));
+        return fieldError(swapped, tr("only a cas has swapped"));
     bool ok = false;
     switch (out.kind) {
     case OpKind::Put:
         if (!object.value(value).isString())
-            return fieldError(value, QStringLiteral("a put needs the string it writes"));
+            return fieldError(value, tr("a put needs the string it writes"));
         out.value = object.value(value).toString();
         return std::nullopt;
     case OpKind::Delete:
         if (!missingOrNull(object, value))
-            return fieldError(value, QStringLiteral("a delete has no value"));
+            return fieldError(value, tr("a delete has no value"));
         return std::nullopt;
     case OpKind::Get:
         out.value = stringOrNull(object, value, ok);
         if (!ok && out.result == OpResult::Ok)
-            return fieldError(value,
-                              QStringLiteral("an ok get needs the string it read, or null for not found"));
+            return fieldError(value, tr("an ok get needs the string it read, or null for not found"));
         if (!ok && !missingOrNull(object, value))
-            return fieldError(value, QStringLiteral("must be a string or null"));
+            return fieldError(value, tr("must be a string or null"));
         return std::nullopt;
     case OpKind::Cas:
         out.expect = stringOrNull(object, expect, ok);
         if (!ok)
-            return fieldError(expect,
-                              QStringLiteral("a cas needs the string it compares with, or null for absent"));
+            return fieldError(expect, tr("a cas needs the string it compares with, or null for absent"));
         out.value = stringOrNull(object, value, ok);
         if (!ok)
-            return fieldError(value, QStringLiteral("a cas needs the string it sets, or null to delete"));
+            return fieldError(value, tr("a cas needs the string it sets, or null to delete"));
         if (out.result == OpResult::Ok) {
             if (!object.value(swapped).isBool())
-                return fieldError(swapped,
-                                  QStringLiteral("an ok cas says whether it swapped: true or false"));
+                return fieldError(swapped, tr("an ok cas says whether it swapped: true or false"));
             out.swapped = object.value(swapped).toBool();
         } else if (!missingOrNull(object, swapped)) {
-            return fieldError(swapped,
-                              QStringLiteral("only an ok cas knows whether it swapped: null or left out"));
+            return fieldError(swapped, tr("only an ok cas knows whether it swapped: null or left out"));
         }
         return std::nullopt;
     }
@@ -142,8 +145,8 @@ void appendStringOrNull(QByteArray &out, const std::optional<QString> &text)
 QString HistoryError::toString() const
 {
     if (field.isEmpty())
-        return QStringLiteral("line %1: %2").arg(line).arg(message);
-    return QStringLiteral("line %1: %2: %3").arg(line).arg(field, message);
+        return tr("line %1: %2").arg(line).arg(message);
+    return tr("line %1: %2: %3").arg(line).arg(field, message);
 }
 
 std::optional<HistoryError> operationFromJsonLine(QByteArrayView line, Operation &out)
@@ -152,54 +155,53 @@ std::optional<HistoryError> operationFromJsonLine(QByteArrayView line, Operation
     const QJsonDocument document =
         QJsonDocument::fromJson(QByteArray::fromRawData(line.data(), line.size()), &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return fieldError(QString(),
-                          QStringLiteral("not JSON (%1 at character %2)")
-                              .arg(parseError.errorString())
-                              .arg(parseError.offset + 1));
+        return fieldError(
+            QString(),
+            tr("not JSON (%1 at character %2)").arg(parseError.errorString()).arg(parseError.offset + 1));
     if (!document.isObject())
-        return fieldError(QString(), QStringLiteral("not a JSON object"));
+        return fieldError(QString(), tr("not a JSON object"));
     const QJsonObject object = document.object();
     out = Operation();
 
     const QString client = QStringLiteral("client");
     const std::optional<qint64> clientId = wholeNumber(object.value(client));
     if (!clientId || *clientId < 0)
-        return fieldError(client, QStringLiteral("must be a whole number >= 0"));
+        return fieldError(client, tr("must be a whole number >= 0"));
     out.client = *clientId;
 
     const QString op = QStringLiteral("op");
     const std::optional<OpKind> kind = opKindFromName(object.value(op).toString());
     if (!kind)
-        return fieldError(op, QStringLiteral("must be put, get, delete or cas"));
+        return fieldError(op, tr("must be put, get, delete or cas"));
     out.kind = *kind;
 
     const QString key = QStringLiteral("key");
     if (!object.value(key).isString() || object.value(key).toString().isEmpty())
-        return fieldError(key, QStringLiteral("must be a non-empty string"));
+        return fieldError(key, tr("must be a non-empty string"));
     out.key = object.value(key).toString();
 
     const QString result = QStringLiteral("result");
     const std::optional<OpResult> outcome = opResultFromName(object.value(result).toString());
     if (!outcome)
-        return fieldError(result, QStringLiteral("must be ok, fail or unknown"));
+        return fieldError(result, tr("must be ok, fail or unknown"));
     out.result = *outcome;
 
     const QString invoke = QStringLiteral("invoke_us");
     const std::optional<qint64> invokeUs = wholeNumber(object.value(invoke));
     if (!invokeUs)
-        return fieldError(invoke, QStringLiteral("must be a whole number of microseconds"));
+        return fieldError(invoke, tr("must be a whole number of microseconds"));
     out.invokeUs = *invokeUs;
 
     const QString complete = QStringLiteral("complete_us");
     if (!missingOrNull(object, complete)) {
         const std::optional<qint64> completeUs = wholeNumber(object.value(complete));
         if (!completeUs)
-            return fieldError(complete, QStringLiteral("must be a whole number of microseconds, or null"));
+            return fieldError(complete, tr("must be a whole number of microseconds, or null"));
         if (*completeUs < out.invokeUs)
-            return fieldError(complete, QStringLiteral("earlier than invoke_us"));
+            return fieldError(complete, tr("earlier than invoke_us"));
         out.completeUs = completeUs;
     } else if (out.result == OpResult::Ok) {
-        return fieldError(complete, QStringLiteral("an ok operation has a completion time"));
+        return fieldError(complete, tr("an ok operation has a completion time"));
     }
     return readValues(object, out);
 }

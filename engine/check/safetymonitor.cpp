@@ -1,10 +1,17 @@
 #include "safetymonitor.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 
 namespace raftlab {
 
 namespace {
+
+// What a user reads, for translators under the context "SafetyMonitor".
+QString tr(const char *sourceText)
+{
+    return QCoreApplication::translate("SafetyMonitor", sourceText);
+}
 
 NodeId nodeOf(const QJsonObject &event)
 {
@@ -22,17 +29,17 @@ QString toString(SafetyViolation::Rule rule)
 {
     switch (rule) {
     case SafetyViolation::Rule::TwoLeaders:
-        return QStringLiteral("two leaders in one term");
+        return tr("Two leaders in one term");
     case SafetyViolation::Rule::CommittedEntriesDiffer:
-        return QStringLiteral("committed entries differ");
+        return tr("Committed entries differ");
     case SafetyViolation::Rule::CommittedEntryRemoved:
-        return QStringLiteral("a committed entry was removed");
+        return tr("A committed entry was removed");
     case SafetyViolation::Rule::CommitWentBack:
-        return QStringLiteral("a commit index went back");
+        return tr("A commit index went back");
     case SafetyViolation::Rule::AppliedNotPrefix:
         break;
     }
-    return QStringLiteral("applied sequences diverge");
+    return tr("Applied sequences diverge");
 }
 
 std::optional<SafetyViolation> SafetyMonitor::fold(const QJsonObject &event)
@@ -98,12 +105,11 @@ std::optional<SafetyViolation> SafetyMonitor::foldApply(NodeId node, const QJson
         violation.rule = SafetyViolation::Rule::AppliedNotPrefix;
         violation.nodes = {node};
         violation.index = first;
-        violation.text =
-            QStringLiteral("Node %1 applied index %2 right after index %3: a state machine applies "
-                           "every committed entry once, in order.")
-                .arg(node.value)
-                .arg(first)
-                .arg(previous);
+        violation.text = tr("Node %1 applied index %2 right after index %3: a state machine applies "
+                            "every committed entry once, in order.")
+                             .arg(node.value)
+                             .arg(first)
+                             .arg(previous);
         violation.events = {previousEvent, event};
         return report(violation);
     }
@@ -119,14 +125,13 @@ std::optional<SafetyViolation> SafetyMonitor::foldApply(NodeId node, const QJson
         violation.nodes = {committed->second.node, node};
         violation.term = mine->second.term;
         violation.index = index;
-        violation.text =
-            QStringLiteral("Node %1 applied an entry of term %2 at index %3, where node %4 committed "
-                           "one of term %5: their applied sequences diverge.")
-                .arg(node.value)
-                .arg(mine->second.term)
-                .arg(index)
-                .arg(committed->second.node.value)
-                .arg(committed->second.entry.term);
+        violation.text = tr("Node %1 applied an entry of term %2 at index %3, where node %4 committed "
+                            "one of term %5: their applied sequences diverge.")
+                             .arg(node.value)
+                             .arg(mine->second.term)
+                             .arg(index)
+                             .arg(committed->second.node.value)
+                             .arg(committed->second.entry.term);
         violation.events = {committed->second.entry.event, event};
         return report(violation);
     }
@@ -145,11 +150,10 @@ std::optional<SafetyViolation> SafetyMonitor::foldRole(NodeId node, const QJsonO
     violation.rule = SafetyViolation::Rule::TwoLeaders;
     violation.nodes = {it->second.first, node};
     violation.term = term;
-    violation.text =
-        QStringLiteral("Nodes %1 and %2 were both leader in term %3: Raft allows one leader per term.")
-            .arg(it->second.first.value)
-            .arg(node.value)
-            .arg(term);
+    violation.text = tr("Nodes %1 and %2 were both leader in term %3: Raft allows one leader per term.")
+                         .arg(it->second.first.value)
+                         .arg(node.value)
+                         .arg(term);
     violation.events = {it->second.second, event};
     return report(violation);
 }
@@ -183,12 +187,11 @@ std::optional<SafetyViolation> SafetyMonitor::foldCommit(NodeId node, std::uint6
         violation.rule = SafetyViolation::Rule::CommitWentBack;
         violation.nodes = {node};
         violation.index = commitIndex;
-        violation.text =
-            QStringLiteral("Node %1's commit index went back from %2 to %3 while it ran: a committed "
-                           "entry is committed for good.")
-                .arg(node.value)
-                .arg(previous)
-                .arg(commitIndex);
+        violation.text = tr("Node %1's commit index went back from %2 to %3 while it ran: a committed "
+                            "entry is committed for good.")
+                             .arg(node.value)
+                             .arg(previous)
+                             .arg(commitIndex);
         violation.events = {knowledge.commitEvent, event};
         return report(violation);
     }
@@ -209,12 +212,11 @@ std::optional<SafetyViolation> SafetyMonitor::foldTruncate(NodeId node, std::uin
         violation.rule = SafetyViolation::Rule::CommittedEntryRemoved;
         violation.nodes = {node};
         violation.index = from;
-        violation.text =
-            QStringLiteral("Node %1 removed its entries from index %2 although it had committed up to "
-                           "index %3: committed entries must never be removed.")
-                .arg(node.value)
-                .arg(from)
-                .arg(knowledge.commitIndex);
+        violation.text = tr("Node %1 removed its entries from index %2 although it had committed up to "
+                            "index %3: committed entries must never be removed.")
+                             .arg(node.value)
+                             .arg(from)
+                             .arg(knowledge.commitIndex);
         violation.events = {knowledge.commitEvent, event};
         return report(violation);
     }
@@ -238,14 +240,13 @@ std::optional<SafetyViolation> SafetyMonitor::checkCommitted(NodeId node, std::u
         violation.nodes = {earlier.node, node};
         violation.index = index;
         violation.term = it->second.term;
-        violation.text =
-            QStringLiteral("Nodes %1 and %2 committed different entries at index %3 (term %4 and term "
-                           "%5): every node must commit the same entry at an index.")
-                .arg(earlier.node.value)
-                .arg(node.value)
-                .arg(index)
-                .arg(earlier.entry.term)
-                .arg(it->second.term);
+        violation.text = tr("Nodes %1 and %2 committed different entries at index %3 (term %4 and term "
+                            "%5): every node must commit the same entry at an index.")
+                             .arg(earlier.node.value)
+                             .arg(node.value)
+                             .arg(index)
+                             .arg(earlier.entry.term)
+                             .arg(it->second.term);
         violation.events = {earlier.entry.event, it->second.event};
         return report(violation);
     }

@@ -1,11 +1,19 @@
 #include "witness.h"
 
+#include <QCoreApplication>
+
 #include <algorithm>
 #include <numeric>
 
 namespace raftlab::check {
 
 namespace {
+
+// What a user reads, for translators under the context "LinearizabilityWitness".
+QString tr(const char *sourceText)
+{
+    return QCoreApplication::translate("LinearizabilityWitness", sourceText);
+}
 
 using Mask = OpMask;
 
@@ -117,7 +125,7 @@ QString quoted(const QString &value)
 
 QString valueWords(const KeyHistory &key, int value)
 {
-    return value == absentValue ? QStringLiteral("nothing") : quoted(key.values[std::size_t(value)]);
+    return value == absentValue ? tr("nothing") : quoted(key.values[std::size_t(value)]);
 }
 
 bool precedes(const KeyOp &a, const KeyOp &b)
@@ -129,8 +137,8 @@ bool precedes(const KeyOp &a, const KeyOp &b)
 QString observation(const KeyHistory &key, const KeyOp &op)
 {
     if (op.kind == OpKind::Get)
-        return QStringLiteral("returned %1").arg(valueWords(key, op.value));
-    return op.swapped == 1 ? QStringLiteral("swapped") : QStringLiteral("did not swap");
+        return tr("returned %1").arg(valueWords(key, op.value));
+    return op.swapped == 1 ? tr("swapped") : tr("did not swap");
 }
 
 // The value an observer needs as the state before it; nullopt for a failed cas (it needs anything else).
@@ -161,7 +169,7 @@ QString staleRead(const KeyHistory &key, const std::vector<const KeyOp *> &obser
         });
         if (!allOlder)
             continue;
-        return QStringLiteral("%1 %2 after %3 had completed; no order explains it.")
+        return tr("%1 %2 after %3 had completed; no order explains it.")
             .arg(describeOp(key, reader), observation(key, reader), describeOp(key, *later));
     }
     return QString();
@@ -174,14 +182,13 @@ QString describeOp(const KeyHistory &key, const KeyOp &op)
     const QString name = quoted(key.key);
     switch (op.kind) {
     case OpKind::Put:
-        return QStringLiteral("put %1=%2").arg(name, valueWords(key, op.value));
+        return tr("put %1=%2").arg(name, valueWords(key, op.value));
     case OpKind::Get:
-        return QStringLiteral("get %1").arg(name);
+        return tr("get %1").arg(name);
     case OpKind::Delete:
-        return QStringLiteral("delete %1").arg(name);
+        return tr("delete %1").arg(name);
     case OpKind::Cas:
-        return QStringLiteral("cas %1 from %2 to %3")
-            .arg(name, valueWords(key, op.expect), valueWords(key, op.value));
+        return tr("cas %1 from %2 to %3").arg(name, valueWords(key, op.expect), valueWords(key, op.value));
     }
     return QString();
 }
@@ -290,17 +297,17 @@ QString explainWitness(const KeyHistory &key, const std::vector<int> &witness)
         const KeyOp &reader = *observers.front();
         const std::optional<int> seen = neededValue(reader);
         if (!seen) { // a failed cas alone: it expected nothing, and nothing had been written
-            return QStringLiteral("%1 did not swap, but nothing had written %2 before it completed; no order "
-                                  "explains it.")
+            return tr("%1 did not swap, but nothing had written %2 before it completed; no order "
+                      "explains it.")
                 .arg(describeOp(key, reader), quoted(key.key));
         }
         const bool writtenLater = std::any_of(key.ops.begin(), key.ops.end(), [&](const KeyOp &op) {
             return mayWrite(op) && op.value == *seen;
         });
         if (writtenLater)
-            return QStringLiteral("%1 %2 before any operation that writes %3 began; no order explains it.")
+            return tr("%1 %2 before any operation that writes %3 began; no order explains it.")
                 .arg(describeOp(key, reader), observation(key, reader), valueWords(key, *seen));
-        return QStringLiteral("%1 %2, a value no operation wrote; no order explains it.")
+        return tr("%1 %2, a value no operation wrote; no order explains it.")
             .arg(describeOp(key, reader), observation(key, reader));
     }
 
@@ -312,9 +319,8 @@ QString explainWitness(const KeyHistory &key, const std::vector<int> &witness)
         const KeyOp &first = key.ops[std::size_t(witness.front())];
         const KeyOp &write = &first == &failed ? key.ops[std::size_t(witness.back())] : first;
         if (write.required && write.value == failed.expect && precedes(write, failed))
-            return QStringLiteral(
-                       "%1 did not swap, although %2 had completed before it began and nothing else "
-                       "wrote %3; no order explains it.")
+            return tr("%1 did not swap, although %2 had completed before it began and nothing else "
+                      "wrote %3; no order explains it.")
                 .arg(describeOp(key, failed), describeOp(key, write), quoted(key.key));
     }
 
@@ -324,14 +330,13 @@ QString explainWitness(const KeyHistory &key, const std::vector<int> &witness)
         if (precedes(*second, *first))
             std::swap(first, second);
         if (precedes(*first, *second) && first->value != second->value)
-            return QStringLiteral(
-                       "%1 returned %2, then a later %1 returned %3; no order of the writes explains "
-                       "both.")
+            return tr("%1 returned %2, then a later %1 returned %3; no order of the writes explains "
+                      "both.")
                 .arg(describeOp(key, *first), valueWords(key, first->value), valueWords(key, second->value));
     }
 
-    return QStringLiteral("No order of these %1 operations on %2 agrees with both their results and their "
-                          "real-time order.")
+    return tr("No order of these %1 operations on %2 agrees with both their results and their "
+              "real-time order.")
         .arg(witness.size())
         .arg(quoted(key.key));
 }

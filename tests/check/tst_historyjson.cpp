@@ -4,6 +4,7 @@
 // field.
 #include "documentedhistory.h"
 #include "historygenerator.h"
+#include "markingtranslator.h"
 
 #include "check/historyjson.h"
 
@@ -12,6 +13,8 @@
 using namespace raftlab;
 using namespace raftlab::check;
 using namespace raftlab::check::testing;
+using raftlab::testing::MarkedTranslations;
+using raftlab::testing::MarkingTranslator;
 
 Q_DECLARE_METATYPE(raftlab::check::Operation)
 
@@ -273,6 +276,12 @@ void TestHistoryJson::refusesBadLines()
     QVERIFY2(error, "a bad line must be refused");
     QCOMPARE(error->field, field);
     QVERIFY(!error->message.isEmpty());
+
+    // The message is the user's: it passes through the translator.
+    MarkedTranslations marked;
+    const std::optional<HistoryError> translated = operationFromJsonLine(line, op);
+    QVERIFY2(translated->message.startsWith(MarkingTranslator::open), qPrintable(translated->message));
+    QVERIFY2(translated->toString().startsWith(MarkingTranslator::open), qPrintable(translated->toString()));
 }
 
 void TestHistoryJson::namesTheLineOfTheFirstBadOne()

@@ -2,6 +2,7 @@
 // histories, on the classic anomalies written by hand, and within its time budget.
 #include "bruteforce.h"
 #include "historygenerator.h"
+#include "markingtranslator.h"
 
 #include "check/keyhistory.h"
 #include "check/linearizability.h"
@@ -13,6 +14,8 @@
 using namespace raftlab;
 using namespace raftlab::check;
 using namespace raftlab::check::testing;
+using raftlab::testing::MarkedTranslations;
+using raftlab::testing::MarkingTranslator;
 using Verdict = CheckReport::Verdict;
 
 Q_DECLARE_METATYPE(raftlab::check::History)
@@ -342,6 +345,11 @@ void TestLinearizability::classics()
     if (verdict == Verdict::NotLinearizable) {
         verifyWitness(history, report, describe(history));
         QVERIFY2(report.explanation.contains(explanation), qPrintable(report.explanation));
+
+        // The sentence is the user's: it passes through the translator.
+        MarkedTranslations marked;
+        const QString translated = checkLinearizability(history).explanation;
+        QVERIFY2(translated.startsWith(MarkingTranslator::open), qPrintable(translated));
     }
 }
 

@@ -2,6 +2,7 @@
 // entry, a kill and a restart), and it names each broken rule in streams that break it.
 #include "check/safetymonitor.h"
 
+#include "markingtranslator.h"
 #include "safetystreams.h"
 
 #include <QJsonArray>
@@ -47,6 +48,8 @@ private Q_SLOTS:
     void appliesInOrderAcrossARestartAreFine();
     void aRestartStartsANewBaseline();
     void aTamperedRecordingIsCaught();
+    void everyRuleSpeaksThroughTheTranslator_data();
+    void everyRuleSpeaksThroughTheTranslator();
 };
 
 void TestSafetyMonitor::aRealRunBreaksNoRule()
@@ -188,6 +191,31 @@ void TestSafetyMonitor::aTamperedRecordingIsCaught()
     const auto violations = fold(run);
     QVERIFY(!violations.empty());
     QVERIFY(violations[0].rule == SafetyViolation::Rule::CommittedEntriesDiffer);
+}
+
+void TestSafetyMonitor::everyRuleSpeaksThroughTheTranslator_data()
+{
+    QTest::addColumn<QList<QJsonObject>>("events");
+    QTest::newRow("two leaders") << QList<QJsonObject>{leaderEvent(1, 3), leaderEvent(2, 3)};
+    QTest::newRow("committed entries differ") << QList<QJsonObject>{
+        appendEvent(1, 5, 2, 111), commitEvent(1, 5), appendEvent(2, 5, 3, 222), commitEvent(2, 5)};
+    QTest::newRow("committed entry removed")
+        << QList<QJsonObject>{appendEvent(1, 5, 2, 111), commitEvent(1, 5), truncateEvent(1, 3, 4)};
+    QTest::newRow("commit went back") << QList<QJsonObject>{commitEvent(1, 7), commitEvent(1, 6)};
+    QTest::newRow("applied with a gap") << QList<QJsonObject>{applyEvent(1, 1, 3), applyEvent(1, 5, 5)};
+    QTest::newRow("applied another entry") << QList<QJsonObject>{
+        appendEvent(1, 5, 2, 111), commitEvent(1, 5), appendEvent(2, 5, 3, 222), applyEvent(2, 5, 5)};
+}
+
+void TestSafetyMonitor::everyRuleSpeaksThroughTheTranslator()
+{
+    QFETCH(QList<QJsonObject>, events);
+    MarkedTranslations marked;
+    const auto violations = fold(events);
+    QCOMPARE(violations.size(), std::size_t(1));
+    QVERIFY2(violations[0].text.startsWith(MarkingTranslator::open), qPrintable(violations[0].text));
+    QVERIFY2(toString(violations[0].rule).startsWith(MarkingTranslator::open),
+             qPrintable(toString(violations[0].rule)));
 }
 
 QTEST_GUILESS_MAIN(TestSafetyMonitor)

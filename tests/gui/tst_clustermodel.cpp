@@ -6,7 +6,7 @@
 #include "model/clustermodel.h"
 #include "model/narrationfiltermodel.h"
 #include "support/fixturereplay.h"
-#include "support/markingtranslator.h"
+#include "markingtranslator.h"
 #include "support/syntheticevents.h"
 
 #include <QFile>

@@ -1,5 +1,5 @@
 #include "app/guioptions.h"
-#include "support/markingtranslator.h"
+#include "markingtranslator.h"
 
 #include <QTest>
 

@@ -11,23 +11,6 @@ namespace raftlab {
 
 namespace {
 
-QString ruleName(SafetyViolation::Rule rule)
-{
-    switch (rule) {
-    case SafetyViolation::Rule::TwoLeaders:
-        return SafetyBanner::tr("Two leaders in one term");
-    case SafetyViolation::Rule::CommittedEntriesDiffer:
-        return SafetyBanner::tr("Committed entries differ");
-    case SafetyViolation::Rule::CommittedEntryRemoved:
-        return SafetyBanner::tr("A committed entry was removed");
-    case SafetyViolation::Rule::CommitWentBack:
-        return SafetyBanner::tr("A commit index went back");
-    case SafetyViolation::Rule::AppliedNotPrefix:
-        return SafetyBanner::tr("Applied sequences diverge");
-    }
-    return {};
-}
-
 // One event in a line: its type, node, term and the fields that matter here.
 QString eventLine(const QJsonObject &event)
 {
@@ -58,7 +41,7 @@ QString SafetyBanner::describe(const SafetyViolation &violation)
     QStringList nodes;
     for (NodeId id : violation.nodes)
         nodes << QString::number(id.value);
-    QStringList lines{tr("SAFETY VIOLATED — %1: %2").arg(ruleName(violation.rule), violation.text),
+    QStringList lines{tr("SAFETY VIOLATED — %1: %2").arg(toString(violation.rule), violation.text),
                       tr("Nodes %1 · term %2 · index %3")
                           .arg(nodes.join(QStringLiteral(", ")))
                           .arg(violation.term)
