@@ -3,10 +3,10 @@
 // bounds. The story of the fixture: node 3 wins term 1; three writes; node 3 is cut off and takes a
 // write at index 5 it cannot commit; node 1 wins term 2 and commits index 5 (no-op) and 6; the cut heals
 // and node 3 truncates index 5; node 1 is killed; node 2 wins term 3; node 1 restarts; two more writes.
+#include "markingtranslator.h"
 #include "model/clustermodel.h"
 #include "model/narrationfiltermodel.h"
 #include "support/fixturereplay.h"
-#include "markingtranslator.h"
 #include "support/syntheticevents.h"
 
 #include <QFile>
