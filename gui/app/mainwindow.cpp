@@ -155,6 +155,8 @@ void MainWindow::buildViews()
     // off), up to a share of the window that leaves the feed readable (fitSidePanels()).
     auto *clientScroll = m_clientScroll = new FittingScrollArea;
     clientScroll->setWidget(m_clientPanel);
+    connect(clientScroll, &FittingScrollArea::neededSizeChanged, this, &MainWindow::fitSidePanels,
+            Qt::QueuedConnection);
     side->addWidget(clientScroll);
     // Panels fold only through the View menu: dragging a splitter handle never shrinks one to nothing.
     side->setChildrenCollapsible(false);
@@ -394,13 +396,21 @@ void MainWindow::fitSidePanels()
     m_lessonPanel->setMinimumHeight(line * 4);
     m_bottomTabs->setMinimumHeight(line * 6);
     m_clusterView->setMinimumSize(line * 12, line * 10);
+    m_clientScroll->setMinimumHeight(line * 6);
     // The client fits whole unless that would leave the feed (and a lesson's panel) less than their
     // least: then it scrolls.
     int others = m_eventFeed->minimumSizeHint().height() + 2 * m_side->handleWidth();
     if (m_lessonPanel->isVisibleTo(m_side))
         others += m_lessonPanel->minimumHeight();
     const int column = m_side->isVisible() ? m_side->height() : height() * 3 / 4;
-    m_clientScroll->setMaximumFittingHeight(std::max(line * 6, column - others));
+    const int clientRoom = std::max(line * 6, column - others);
+    m_clientScroll->setMaximumFittingHeight(clientRoom);
+    // The client gets the height it asks for; the rest goes to the feed and a quarter of it to the lesson.
+    const int client = std::min(m_clientScroll->sizeHint().height(), clientRoom);
+    const int rest = std::max(0, column - client - 2 * m_side->handleWidth());
+    const bool lesson = m_lessonPanel->isVisibleTo(m_side);
+    const int lessonHeight = lesson ? std::max(m_lessonPanel->minimumHeight(), rest / 4) : 0;
+    m_side->setSizes({lessonHeight, rest - lessonHeight, client});
 }
 
 void MainWindow::buildHistory()

@@ -110,7 +110,7 @@ private:
     void setPresentation(bool on);
     void refreshCaption();
     void wrapToolBars();
-    void fitSidePanels(); // least sizes of the panels, and how tall the client may ask to be
+    void fitSidePanels(); // least sizes of the panels; the client gets the height it needs, up to a share
     void buildHistory(); // the History tab, its menu, the Chaos switch and the safety banner
     void exportHistory();
     void exportVerdict();

@@ -130,6 +130,10 @@ void TestProjectorLayout::projectorModeGivesTheRingTheScreen()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     window.projectorAction()->setChecked(true);
     QCoreApplication::processEvents();
+    // The window still fits the screen: nothing (the status bar, the hint under the ring) is cut off below.
+    QCOMPARE(window.size(), QSize(1024, 768));
+    QVERIFY2(window.minimumSizeHint().height() <= 768,
+             qPrintable(u"the window needs %1 px"_s.arg(window.minimumSizeHint().height())));
     const qreal ring = area(window.clusterView());
     for (const QWidget *panel : std::initializer_list<const QWidget *>{
              window.eventFeed(), window.clientPanel(), window.logView(), window.bottomPanel()}) {
@@ -282,13 +286,22 @@ void TestProjectorLayout::theClientIsWholeBesideALessonPanel()
     QVERIFY(showAt(window, size, projector));
     window.lessonPanel()->show(); // a lesson started
     QTest::qWait(50);
+    QCOMPARE(window.size(), size); // the column is no taller than the screen gives
     QScrollArea *scroll = clientScroll(window);
     QVERIFY(scroll);
     ClientPanel *panel = window.clientPanel();
-    // Every button of the client is in view, none scrolled off below the column.
-    for (const char *name : {"put", "get", "delete"}) {
-        const auto *button = panel->findChild<QPushButton *>(QString::fromLatin1(name));
-        QVERIFY2(wholeInView(button, scroll), name);
+    // The request part is whole in view without scrolling: where to send, the key and the value, the
+    // buttons and the whole answer (a column too short for the rest scrolls only below it).
+    QCOMPARE(scroll->verticalScrollBar()->value(), 0);
+    for (const char *name : {"target", "key", "value", "put", "get", "delete", "answer"}) {
+        const auto *widget = panel->findChild<QWidget *>(QString::fromLatin1(name));
+        QVERIFY2(widget, name);
+        const QRect inViewport(widget->mapTo(scroll->viewport(), QPoint()), widget->size());
+        QVERIFY2(wholeInView(widget, scroll),
+                 qPrintable(u"%1 at %2..%3, the viewport shows 0..%4"_s.arg(QString::fromLatin1(name))
+                                .arg(inViewport.top())
+                                .arg(inViewport.bottom())
+                                .arg(scroll->viewport()->height())));
     }
     // At 1024x768 in projector mode with a lesson open the column is too short for all of it: it scrolls.
     if (!projector)

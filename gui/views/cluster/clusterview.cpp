@@ -137,6 +137,7 @@ void ClusterView::setTheme(const Theme &theme)
         item->themeChanged();
     for (const auto &[pair, link] : m_links)
         link->themeChanged();
+    keepRateLabelsClear(); // the tags have the theme's size
     m_legend->themeChanged();
     m_hint->themeChanged();
     m_messageLayer->themeChanged();
@@ -173,6 +174,7 @@ void ClusterView::fitScene()
     // The discs and their timer rings, in scene units; the tags around them are text, whose screen size
     // has a floor: they get room in screen pixels, so a small view does not shrink the ring further.
     QRectF core;
+    // The band of vote marks: the ring's outer nodes have no links, so no marks, on their outer side.
     const qreal reach = TimerArcItem::radiusFor(m_layout.nodeRadius(), m_theme) + m_theme.lineWidth() * 2;
     for (const auto &[id, item] : m_nodes)
         core |= QRectF(item->pos() - QPointF(reach, reach), QSizeF(2 * reach, 2 * reach));
@@ -212,6 +214,7 @@ void ClusterView::fitScene()
             item->themeChanged();
         for (const auto &[pair, link] : m_links)
             link->themeChanged();
+        keepRateLabelsClear();
         m_messageLayer->themeChanged();
     }
     resetCachedContent();
@@ -470,6 +473,11 @@ void ClusterView::rebuildRing()
         auto *item = new NodeItem(id, m_layout.nodeRadius(), &m_theme,
                                   [this](NodeId node, QPoint at) { showNodeMenu(node, at); });
         item->setPos(m_layout.position(id));
+        std::vector<qreal> angles;
+        for (const NodeId other : ids)
+            if (other != id)
+                angles.push_back(m_layout.angleDegrees(id, other));
+        item->setLinkAngles(std::move(angles));
         m_scene->addItem(item);
         m_nodes[id] = item;
         item->setFocused(m_focus && *m_focus == id);
@@ -539,6 +547,41 @@ void ClusterView::refreshLinks()
             .endDown = endDown,
             .rateLabel = perSecond >= rateLabelPerSecond && !endDown ? rateText(perSecond) : QString(),
         });
+    }
+    keepRateLabelsClear();
+}
+
+void ClusterView::keepRateLabelsClear()
+{
+    const bool anyRate = std::any_of(m_links.begin(), m_links.end(), [](const auto &entry) {
+        return !entry.second->appearance().rateLabel.isEmpty();
+    });
+    if (!anyRate)
+        return;
+    // Rate labels keep off what the nodes draw around themselves.
+    std::vector<QRectF> drawn;
+    for (const auto &[id, item] : m_nodes) {
+        const auto add = [&drawn, item = item](const QRectF &rect) {
+            if (!rect.isEmpty())
+                drawn.push_back(item->mapRectToScene(rect));
+        };
+        const qreal ring = TimerArcItem::radiusFor(item->radius(), m_theme) + m_theme.lineWidth();
+        add(QRectF(-ring, -ring, 2 * ring, 2 * ring));
+        add(item->roleTagRect());
+        add(item->stateTagRect());
+        add(item->crownRect());
+        for (const QRectF &mark : item->voteMarkRects())
+            add(mark);
+        for (const QRectF &line : item->campaignLineRects())
+            add(line);
+    }
+    // Each label also keeps off the labels placed before it.
+    for (const auto &[pair, link] : m_links) {
+        if (link->appearance().rateLabel.isEmpty())
+            continue;
+        link->setKeepClearOf(drawn);
+        if (const QRectF label = link->rateLabelRect(); !label.isEmpty())
+            drawn.push_back(link->mapRectToScene(label));
     }
 }
 

@@ -153,6 +153,7 @@ private:
     void rebuildRing(); // the node set changed
     void refreshNodes();
     void refreshLinks();
+    void keepRateLabelsClear(); // of the nodes' tags, marks and counts
     void refreshActions();
     void refreshHint();
     void paintLinks(QPainter *painter) const; // the static layer under everything (scene coordinates)

@@ -13,6 +13,8 @@
 #include <QPainterPath>
 #include <QPainterPathStroker>
 
+#include <algorithm>
+
 namespace raftlab {
 
 namespace {
@@ -49,7 +51,10 @@ void LinkItem::setAppearance(const LinkAppearance &appearance)
     const bool lineChanged = appearance.aBlocksB != m_appearance.aBlocksB ||
         appearance.bBlocksA != m_appearance.bBlocksA || appearance.aMutesB != m_appearance.aMutesB ||
         appearance.bMutesA != m_appearance.bMutesA || appearance.endDown != m_appearance.endDown;
+    const bool labelChanged = appearance.rateLabel != m_appearance.rateLabel;
     m_appearance = appearance;
+    if (labelChanged)
+        placeRateLabel();
     refreshToolTip();
     if (lineChanged)
         invalidateLine();
@@ -60,6 +65,7 @@ void LinkItem::themeChanged()
 {
     prepareGeometryChange();
     m_labelPixmap = QPixmap(); // other fonts and colours
+    placeRateLabel();
     invalidateLine();
     update();
 }
@@ -91,6 +97,8 @@ void LinkItem::refreshToolTip()
         text = QObject::tr("Link %1: click to cut it (a network partition), right-click to cut one way")
                    .arg(pair);
     }
+    if (!look.rateLabel.isEmpty())
+        text += u'\n' + QObject::tr("Both ways together: %1").arg(look.rateLabel);
     setToolTip(text);
 }
 
@@ -121,7 +129,7 @@ void LinkItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
         paintLine(painter, 2.2);
         painter->restore();
     }
-    if (!m_appearance.rateLabel.isEmpty())
+    if (!m_labelRect.isEmpty())
         paintRateLabel(painter);
 }
 
@@ -156,18 +164,54 @@ void LinkItem::paintLine(QPainter *painter, qreal widthFactor) const
     }
 }
 
-QRectF LinkItem::rateLabelRect() const
+void LinkItem::setKeepClearOf(std::vector<QRectF> sceneRects)
 {
-    if (m_appearance.rateLabel.isEmpty())
-        return {};
-    const QFontMetricsF metrics(scenefonts::label(*m_theme, ratePixels));
-    const QSizeF size(metrics.horizontalAdvance(m_appearance.rateLabel) + 10, metrics.height() + 2);
-    // Beside the middle (the cut mark and the bursts own the middle itself), perpendicular to the line.
-    const QLineF line(m_start, m_end);
-    QLineF normal = line.normalVector();
-    normal.setLength(size.height() * 0.9 + 6);
-    const QPointF centre = (m_start + m_end) / 2 + (normal.p2() - normal.p1());
-    return QRectF(centre - QPointF(size.width() / 2, size.height() / 2), size);
+    if (sceneRects == m_keepClear)
+        return;
+    m_keepClear = std::move(sceneRects);
+    placeRateLabel();
+}
+
+void LinkItem::placeRateLabel()
+{
+    QRectF placed;
+    if (!m_appearance.rateLabel.isEmpty()) {
+        const QFontMetricsF metrics(scenefonts::label(*m_theme, ratePixels));
+        const QSizeF size(metrics.horizontalAdvance(m_appearance.rateLabel) + 10, metrics.height() + 2);
+        // Beside the line (the cut mark and the bursts own the middle itself), perpendicular to it.
+        const QLineF line(m_start, m_end);
+        QLineF normal = line.normalVector();
+        normal.setLength(size.height() * 0.9 + 6);
+        const QPointF aside = normal.p2() - normal.p1();
+        const auto boxAt = [&](qreal along, qreal side) {
+            const QPointF centre = line.pointAt(along) + side * aside;
+            return QRectF(centre - QPointF(size.width() / 2, size.height() / 2), size);
+        };
+        const auto isClear = [this](const QRectF &box) {
+            const QRectF inScene = mapRectToScene(box);
+            return std::none_of(m_keepClear.begin(), m_keepClear.end(),
+                                [&inScene](const QRectF &other) { return other.intersects(inScene); });
+        };
+        // Nearest the middle first; where nothing is clear the label is left out (the link's tooltip still
+        // gives the rate).
+        bool found = false;
+        for (const qreal side : {1.0, -1.0, 2.0, -2.0}) {
+            for (const qreal along : {0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74}) {
+                if (const QRectF box = boxAt(along, side); isClear(box)) {
+                    placed = box;
+                    found = true;
+                    break;
+                }
+            }
+            if (found)
+                break;
+        }
+    }
+    if (placed == m_labelRect)
+        return;
+    update(m_labelRect);
+    m_labelRect = placed;
+    update(m_labelRect);
 }
 
 void LinkItem::paintRateLabel(QPainter *painter)

@@ -12,6 +12,7 @@
 #include <QString>
 
 #include <functional>
+#include <vector>
 
 namespace raftlab {
 
@@ -51,8 +52,13 @@ public:
     // its cached background: a dot passing over a link then costs a blit, not a stroked line. The item
     // paints only what changes often (the hover highlight, the rate label).
     void paintLine(QPainter *painter, qreal widthFactor = 1.0) const;
-    // Where the rate label is drawn, in item coordinates; empty when there is none.
-    QRectF rateLabelRect() const;
+    // What the rate label must not cover (the nodes' tags, vote marks, vote counts and discs, the other
+    // links' labels), in scene coordinates: the label sits beside the middle, on either side of the line,
+    // or slides along it towards an end or away from it until it is clear of them; where nothing is
+    // clear it is left out, and the tooltip gives the rate.
+    void setKeepClearOf(std::vector<QRectF> sceneRects);
+    // Where the rate label is drawn, in item coordinates; empty when none is drawn.
+    QRectF rateLabelRect() const { return m_labelRect; }
 
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
@@ -66,6 +72,7 @@ protected:
     void hoverLeaveEvent(QGraphicsSceneHoverEvent *event) override;
 
 private:
+    void placeRateLabel();
     void paintRateLabel(QPainter *painter);
     void paintRateBox(QPainter *painter, const QRectF &box, const QFont &font) const;
     void invalidateLine(); // the cached background under this link must be drawn again
@@ -79,6 +86,8 @@ private:
     ClickHandler m_onClicked;
     MenuHandler m_onMenu;
     LinkAppearance m_appearance;
+    std::vector<QRectF> m_keepClear; // scene coordinates
+    QRectF m_labelRect; // item coordinates; empty without a rate label
     bool m_hovered = false;
     // The rate label drawn at the device scale (m_labelScale) for m_labelText.
     QPixmap m_labelPixmap;

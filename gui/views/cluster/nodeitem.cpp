@@ -19,10 +19,9 @@ namespace raftlab {
 
 namespace {
 
-// Vote marks sit on the links, this far from the candidate's centre (in node radii): clear of the
-// node's own tags, well before the voter.
-constexpr qreal voteMarkDistance = 1.9;
+// A vote mark's radius, in node radii.
 constexpr qreal voteMarkRadius = 0.2;
+constexpr qreal bandGap = 2; // between the timer's ring, the band of vote marks and the tags
 constexpr qreal campaignGap = 8; // between the vote counts of two nodes side by side
 constexpr qreal tagPixels = NodeItem::tagPixels;
 // The crown over a leader, in shares of the radius.
@@ -63,6 +62,7 @@ NodeItem::NodeItem(NodeId id, qreal radius, const Theme *theme, MenuRequest onMe
     , m_timerArc(new TimerArcItem(radius, theme, this))
 {
     m_appearance.id = id;
+    placeTags();
     m_bounds = computeBounds();
     setZValue(2);
     setFlag(ItemSendsGeometryChanges); // the vote count's place depends on where the node is
@@ -86,6 +86,7 @@ void NodeItem::setAppearance(const NodeAppearance &appearance)
 void NodeItem::themeChanged()
 {
     prepareGeometryChange();
+    placeTags();
     m_bounds = computeBounds();
     m_timerArc->themeChanged();
     update();
@@ -122,9 +123,8 @@ QRectF NodeItem::computeBounds() const
         12;
     const qreal textHeight = metrics.height();
     const qreal ring = TimerArcItem::radiusFor(r, *m_theme) + m_theme->lineWidth() * 2;
-    const qreal tagOffset = TimerArcItem::radiusFor(r, *m_theme) + m_theme->lineWidth() + textHeight / 2 + 1;
-    const qreal above = tagOffset + textHeight + r * 0.45 + textHeight + 16; // state tag, crown, vote count
-    const qreal below = tagOffset + textHeight * 1.5 + 10; // role tag, vote count
+    const qreal above = -tagOffset(-1) + textHeight + r * 0.45 + textHeight + 16; // state tag, crown, count
+    const qreal below = tagOffset(1) + textHeight * 1.5 + 10; // role tag, vote count
     QRectF bounds(-ring, -ring, 2 * ring, 2 * ring);
     if (m_focused) {
         const qreal focus = focusRingRadius() + m_theme->lineWidth() * 3;
@@ -132,7 +132,7 @@ QRectF NodeItem::computeBounds() const
     }
     bounds |= QRectF(-textHalfWidth, -above, 2 * textHalfWidth, above + below);
     if (m_appearance.campaigning) {
-        const qreal reach = r * (voteMarkDistance + voteMarkRadius) + 4;
+        const qreal reach = tagRingRadius(r, *m_theme) + 2;
         bounds |= QRectF(-reach, -reach, 2 * reach, 2 * reach);
         for (const QRectF &mark : voteMarkRects())
             bounds |= mark.adjusted(-2, -2, 2, 2);
@@ -220,13 +220,11 @@ void NodeItem::paintText(QPainter *painter) const
         painter->drawText(termTextBox(r), Qt::AlignCenter, termText(m_appearance.term));
     }
 
-    // Tags just outside the timer's ring, never under the moving arc: the role below, the process
-    // state above, the crown above that.
-    const QFontMetricsF metrics(scenefonts::label(theme, tagPixels, true));
-    const qreal tagOffset = TimerArcItem::radiusFor(r, theme) + theme.lineWidth() + metrics.height() / 2 + 1;
+    // Tags outside the band of vote marks, never under the moving arc: the role below, the process state
+    // above, the crown above that.
     if (m_appearance.hasStatus && !gone) {
         const bool leads = m_appearance.role == Role::Leader;
-        paintTag(painter, QPointF(0, tagOffset), roleTag(m_appearance), theme.roleColor(m_appearance.role),
+        paintTag(painter, QPointF(0, tagOffset(1)), roleTag(m_appearance), theme.roleColor(m_appearance.role),
                  leads);
     }
     if (const QString state = livenessLabel(m_appearance.liveness); !state.isEmpty()) {
@@ -256,30 +254,21 @@ QRectF NodeItem::campaignTextRect() const
 {
     if (!m_appearance.campaigning)
         return {};
-    const Theme &theme = *m_theme;
-    const QFontMetricsF metrics(scenefonts::label(theme, tagPixels, true));
-    const qreal tagOffset =
-        TimerArcItem::radiusFor(m_radius, theme) + theme.lineWidth() + metrics.height() / 2 + 1;
+    const QFontMetricsF metrics(scenefonts::label(*m_theme, tagPixels, true));
     // Above only the node at the top of the ring (above the state tag, or the timer's ring); below the
     // role tag everywhere else. A node beside the top one puts it below: above, it would cover the top
     // node's role tag.
     const QPointF at = pos();
     const bool below = !(at.y() < -0.95 * std::hypot(at.x(), at.y()));
-    const qreal top = crownBottom() + 4;
-    qreal y = below ? tagOffset + metrics.height() / 2 + 4 : top - metrics.height() - 4;
+    const qreal top = std::min(crownBottom(), -m_tagRadiusAbove - bandGap);
+    const qreal y = below ? tagOffset(1) + metrics.height() / 2 + 4 : top - metrics.height();
     const QStringList lines = campaignLines().split(u'\n');
     qreal widest = 0;
     for (const QString &line : lines)
         widest = std::max(widest, metrics.horizontalAdvance(line));
     const qreal halfWidth = widest / 2 + 6;
-    QRectF box(campaignTextLean(halfWidth) - halfWidth, y, 2 * halfWidth,
-               metrics.height() * qreal(lines.size()));
-    // Clear of its vote marks: a mark pointing down at a neighbour below pushes the words under it.
-    for (const QRectF &mark : voteMarkRects()) {
-        if (below && box.intersects(mark))
-            box.moveTop(mark.bottom() + 3);
-    }
-    return box;
+    return QRectF(campaignTextLean(halfWidth) - halfWidth, y, 2 * halfWidth,
+                  metrics.height() * qreal(lines.size()));
 }
 
 std::vector<QRectF> NodeItem::campaignLineRects() const
@@ -337,14 +326,13 @@ qreal NodeItem::outerEdge() const
     // How far from the ring's vertical axis its words may reach: its timer ring, then the room the view
     // leaves beside it.
     const qreal pixels = scenefonts::label(*m_theme, tagPixels, true).pixelSize();
-    return std::abs(pos().x()) + TimerArcItem::radiusFor(m_radius, *m_theme) + 2 * m_theme->lineWidth() +
-        pixels * sideRoom;
+    return std::abs(pos().x()) + tagRingRadius(m_radius, *m_theme) + pixels * sideRoom;
 }
 
 QPointF NodeItem::voteMarkCentre(qreal angleDegrees) const
 {
-    // On its link, voteMarkDistance radii out.
-    return polar(m_radius * voteMarkDistance, angleDegrees);
+    // On its link, in the band between the timer's ring and the tags.
+    return polar(tagRingRadius(m_radius, *m_theme) - voteMarkSize(m_radius, *m_theme), angleDegrees);
 }
 
 std::vector<QRectF> NodeItem::voteMarkRects() const
@@ -352,7 +340,7 @@ std::vector<QRectF> NodeItem::voteMarkRects() const
     std::vector<QRectF> rects;
     if (!m_appearance.campaigning)
         return rects;
-    const qreal size = voteMarkSize();
+    const qreal size = voteMarkSize(m_radius, *m_theme);
     for (const VoteMark &mark : m_appearance.voteMarks) {
         const QPointF centre = voteMarkCentre(mark.angleDegrees);
         rects.emplace_back(centre - QPointF(size, size), QSizeF(2 * size, 2 * size));
@@ -360,9 +348,54 @@ std::vector<QRectF> NodeItem::voteMarkRects() const
     return rects;
 }
 
-qreal NodeItem::voteMarkSize() const
+qreal NodeItem::voteMarkSize(qreal radius, const Theme &theme)
 {
-    return m_radius * voteMarkRadius * (m_theme->isProjector() ? 1.2 : 1.0);
+    return radius * voteMarkRadius * (theme.isProjector() ? 1.2 : 1.0);
+}
+
+qreal NodeItem::tagRingRadius(qreal radius, const Theme &theme)
+{
+    // The timer's ring (its stroke reaches a line width beyond its radius), then the band of vote marks
+    // on the links.
+    return TimerArcItem::radiusFor(radius, theme) + theme.lineWidth() + bandGap +
+        2 * voteMarkSize(radius, theme) + bandGap;
+}
+
+void NodeItem::setLinkAngles(std::vector<qreal> angleDegrees)
+{
+    prepareGeometryChange();
+    m_linkAngles = std::move(angleDegrees);
+    placeTags();
+    m_bounds = computeBounds();
+    update();
+}
+
+void NodeItem::placeTags()
+{
+    // A tag goes right outside the timer's ring, unless a vote mark on one of the node's links could lie
+    // there (whatever the node's role, so that its tags never move): then beyond the band of marks. The
+    // widest role tag decides.
+    const QFontMetricsF metrics(scenefonts::label(*m_theme, tagPixels, true));
+    const qreal near = TimerArcItem::radiusFor(m_radius, *m_theme) + m_theme->lineWidth() + 1;
+    const QSizeF widest(metrics.horizontalAdvance(roleLabel(Role::PreCandidate)) + 16, metrics.height() + 4);
+    const qreal size = voteMarkSize(m_radius, *m_theme);
+    const auto marksReach = [&](qreal side) {
+        const QRectF tag(QPointF(-widest.width() / 2, side > 0 ? near : -near - widest.height()), widest);
+        return std::any_of(m_linkAngles.begin(), m_linkAngles.end(), [&](qreal angle) {
+            const QPointF centre = voteMarkCentre(angle);
+            return tag.intersects(QRectF(centre - QPointF(size, size), QSizeF(2 * size, 2 * size)));
+        });
+    };
+    const qreal far = tagRingRadius(m_radius, *m_theme);
+    m_tagRadiusBelow = marksReach(1) ? far : near;
+    m_tagRadiusAbove = marksReach(-1) ? far : near;
+}
+
+qreal NodeItem::tagOffset(qreal side) const
+{
+    const QFontMetricsF metrics(scenefonts::label(*m_theme, tagPixels, true));
+    const qreal half = (metrics.height() + 4) / 2; // a tag is its text's height + 4
+    return side > 0 ? m_tagRadiusBelow + half : -m_tagRadiusAbove - half;
 }
 
 void NodeItem::paintTag(QPainter *painter, QPointF centre, const QString &text, const QColor &fill,
@@ -393,23 +426,20 @@ QRectF NodeItem::stateTagRect() const
     if (text.isEmpty())
         return {};
     const QFontMetricsF metrics(scenefonts::label(*m_theme, tagPixels, true));
-    const qreal tagOffset =
-        TimerArcItem::radiusFor(m_radius, *m_theme) + m_theme->lineWidth() + metrics.height() / 2 + 1;
     const QSizeF size(metrics.horizontalAdvance(text) + 16, metrics.height() + 4);
-    const qreal y = stateTagIsAbove() ? -tagOffset : tagOffset;
+    const qreal y = tagOffset(stateTagIsAbove() ? -1 : 1);
     return QRectF(QPointF(-size.width() / 2, y - size.height() / 2), size);
 }
 
 qreal NodeItem::crownBottom() const
 {
-    // Above the state tag when there is one, else just outside the timer's ring.
+    // Above the state tag when there is one, else just outside the timer's ring (a leader casts no
+    // votes: the band of vote marks is empty above it).
     const Theme &theme = *m_theme;
-    const qreal arc = TimerArcItem::radiusFor(m_radius, theme);
     if (livenessLabel(m_appearance.liveness).isEmpty() || !stateTagIsAbove())
-        return -arc - theme.lineWidth() * 2 - 4;
+        return -TimerArcItem::radiusFor(m_radius, theme) - theme.lineWidth() * 2 - 4;
     const QFontMetricsF metrics(scenefonts::label(theme, tagPixels, true));
-    const qreal tagOffset = arc + theme.lineWidth() + metrics.height() / 2 + 1;
-    return -tagOffset - metrics.height() / 2 - 2 - 4;
+    return tagOffset(-1) - metrics.height() / 2 - 2 - 4;
 }
 
 QRectF NodeItem::roleTagRect() const
@@ -418,12 +448,8 @@ QRectF NodeItem::roleTagRect() const
     if (!m_appearance.hasStatus || gone)
         return {};
     const QFontMetricsF metrics(scenefonts::label(*m_theme, tagPixels, true));
-    const qreal tagOffset =
-        TimerArcItem::radiusFor(m_radius, *m_theme) + m_theme->lineWidth() + metrics.height() / 2 + 1;
-    const bool leads = m_appearance.role == Role::Leader;
-    const QString text = leads ? roleLabel(Role::Leader).toUpper() : roleLabel(m_appearance.role);
-    const QSizeF size(metrics.horizontalAdvance(text) + 16, metrics.height() + 4);
-    return QRectF(QPointF(-size.width() / 2, tagOffset - size.height() / 2), size);
+    const QSizeF size(metrics.horizontalAdvance(roleTag(m_appearance)) + 16, metrics.height() + 4);
+    return QRectF(QPointF(-size.width() / 2, tagOffset(1) - size.height() / 2), size);
 }
 
 QRectF NodeItem::crownRect() const
@@ -499,8 +525,8 @@ void NodeItem::paintCrown(QPainter *painter) const
 void NodeItem::paintVotes(QPainter *painter) const
 {
     for (const VoteMark &mark : m_appearance.voteMarks)
-        pictograph::voteMark(painter, voteMarkCentre(mark.angleDegrees), voteMarkSize(), mark.answer,
-                             *m_theme);
+        pictograph::voteMark(painter, voteMarkCentre(mark.angleDegrees), voteMarkSize(m_radius, *m_theme),
+                             mark.answer, *m_theme);
 }
 
 QString NodeItem::campaignText() const

@@ -37,6 +37,10 @@ public:
     // two-digit term, so that the size holds still while terms go by) fit inside the circle, clear of its
     // outline.
     static QFont termFont(const Theme &theme, qreal radius, Term term = Term(99));
+    // The outer edge of the band of vote marks around the timer's ring. A tag on a side of the node that a
+    // link crosses starts there, clear of the marks wherever the links point.
+    static qreal tagRingRadius(qreal radius, const Theme &theme);
+    static qreal voteMarkSize(qreal radius, const Theme &theme); // a vote mark's radius
 
     NodeItem(NodeId id, qreal radius, const Theme *theme, MenuRequest onMenuRequested);
 
@@ -47,6 +51,8 @@ public:
     void themeChanged(); // the Theme it points to changed
     // A lesson's "look here": a wide highlight ring around the disc.
     void setFocused(bool focused);
+    // Where its links leave it (Qt's angles, as VoteMark's): its tags keep clear of the marks on them.
+    void setLinkAngles(std::vector<qreal> angleDegrees);
     bool isFocused() const { return m_focused; }
     TimerArcItem *timerArc() const { return m_timerArc; }
     // Where, in item coordinates, the term text's glyphs lie (empty when none is drawn), and the crown
@@ -77,7 +83,9 @@ private:
     void paintCrown(QPainter *painter) const;
     qreal crownBottom() const;
     void paintVotes(QPainter *painter) const;
-    qreal voteMarkSize() const;
+    void placeTags();
+    // From the centre to the middle of a tag below (side 1: the role tag) or above (side -1), as y.
+    qreal tagOffset(qreal side) const;
     QPointF voteMarkCentre(qreal angleDegrees) const;
     bool stateTagIsAbove() const;
     qreal campaignTextLean(qreal halfWidth) const;
@@ -93,6 +101,9 @@ private:
     MenuRequest m_onMenuRequested;
     TimerArcItem *m_timerArc; // child
     QRectF m_bounds;
+    std::vector<qreal> m_linkAngles;
+    qreal m_tagRadiusBelow = 0; // where the tags below and above begin (placeTags)
+    qreal m_tagRadiusAbove = 0;
     bool m_focused = false;
 };
 

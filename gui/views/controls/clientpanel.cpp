@@ -18,7 +18,6 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QSpinBox>
-#include <QTabWidget>
 #include <QTableView>
 #include <QTime>
 #include <QVBoxLayout>
@@ -31,6 +30,9 @@ namespace {
 
 // The longest last failure the load generator's figures show; a longer one is cut with an ellipsis.
 constexpr int loadFailureCharacters = 60;
+// The lines the answer's facts take, and its explanation: fixed, so that nothing below moves as answers
+// come (a longer one is cut, and whole in the tooltip).
+constexpr int answerLines = 2;
 
 RequestRecord::Outcome recordOutcome(KvAnswer::Outcome outcome)
 {
@@ -69,8 +71,7 @@ ClientPanel::ClientPanel(ClusterModel *model, QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(RequestHistoryModel::KeyColumn,
                                                       QHeaderView::Interactive);
 
-    // The request part (fields, answer, table) and the load generator: one above the other when wide,
-    // two tabs when narrow (a projector's side column has the height of neither).
+    // The request part (fields, answer, table), then the load generator.
     m_requestPart = new QWidget(this);
     auto *request = new QVBoxLayout(m_requestPart);
     request->setContentsMargins(0, 0, 0, 0);
@@ -78,14 +79,9 @@ ClientPanel::ClientPanel(ClusterModel *model, QWidget *parent)
     request->addWidget(buildAnswerBox());
     request->addWidget(m_table, 1);
     buildLoadBox();
-    m_parts = new QTabWidget(this);
-    m_parts->setObjectName(QStringLiteral("clientParts"));
-    m_parts->setDocumentMode(true);
-    m_parts->hide();
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_requestPart, 1);
     layout->addWidget(m_loadBox);
-    layout->addWidget(m_parts, 1);
 
     rebuildTargets();
     setTheme(m_theme);
@@ -94,9 +90,6 @@ ClientPanel::ClientPanel(ClusterModel *model, QWidget *parent)
 void ClientPanel::arrange(bool narrow)
 {
     m_narrow = narrow;
-    // The tabbed arrangement (arrangeParts(true)) is kept off: the panel's tests click the load
-    // generator's controls in a narrow column, where a tab would hide them.
-    arrangeParts(false);
     // The request row: one line of fields and one of buttons when wide; a field a line when narrow.
     for (QWidget *widget : {static_cast<QWidget *>(m_targetLabel), static_cast<QWidget *>(m_target),
                             static_cast<QWidget *>(m_keyLabel), static_cast<QWidget *>(m_key),
@@ -155,29 +148,6 @@ void ClientPanel::arrange(bool narrow)
         m_table->setColumnHidden(column, narrow);
 }
 
-void ClientPanel::arrangeParts(bool narrow)
-{
-    auto *layout = static_cast<QVBoxLayout *>(this->layout());
-    const bool tabbed = m_parts->count() > 0;
-    if (narrow && !tabbed) {
-        layout->removeWidget(m_requestPart);
-        layout->removeWidget(m_loadBox);
-        m_parts->addTab(m_requestPart, tr("Request"));
-        m_parts->addTab(m_loadBox, tr("Load generator"));
-        m_loadBox->setTitle(QString()); // the tab says it
-        m_parts->show();
-    } else if (!narrow && tabbed) {
-        m_parts->hide();
-        m_parts->clear(); // the pages stay, the tabs go
-        layout->insertWidget(0, m_requestPart, 1);
-        layout->insertWidget(1, m_loadBox);
-        m_loadBox->setTitle(tr("Load generator"));
-        m_requestPart->show();
-        m_loadBox->show();
-    }
-    fitAnswer();
-}
-
 int ClientPanel::arrangedMinimumWidth(bool narrow)
 {
     arrange(narrow);
@@ -223,12 +193,6 @@ bool ClientPanel::eventFilter(QObject *watched, QEvent *event)
     return QWidget::eventFilter(watched, event);
 }
 
-int ClientPanel::answerLines() const
-{
-    // The narrow arrangement has the panel's height to itself (the load generator is on its own tab).
-    return m_narrow ? 3 : 2;
-}
-
 void ClientPanel::fitAnswer()
 {
     // Nothing moves as answers arrive: the headline takes one line, the facts and the explanation a fixed
@@ -237,8 +201,8 @@ void ClientPanel::fitAnswer()
     const QFontMetrics headlineMetrics(m_headline->font());
     const QFontMetrics metrics(m_facts->font());
     m_headline->setFixedHeight(headlineMetrics.height());
-    m_facts->setFixedHeight(metrics.height() * answerLines());
-    m_explanation->setFixedHeight(metrics.height() * answerLines());
+    m_facts->setFixedHeight(metrics.height() * answerLines);
+    m_explanation->setFixedHeight(metrics.height() * answerLines);
     const int width = std::max(1, m_answerBox->contentsRect().width());
     // Colour never carries the meaning alone: the glyph differs too (✔ ✖ ?).
     const QString glyph = m_answer.outcome == KvAnswer::Outcome::Ok ? QStringLiteral("\u2714")
@@ -249,9 +213,9 @@ void ClientPanel::fitAnswer()
         answered ? m_answer.headline : tr("No request yet: type a key and a value, then Put.");
     const int glyphWidth = answered ? headlineMetrics.horizontalAdvance(glyph + QLatin1Char(' ')) : 0;
     const FittedText headline = fitToLines(headlineText, m_headline->font(), width - glyphWidth, 1);
-    const FittedText facts = fitToLines(m_answer.facts, m_facts->font(), width, answerLines());
+    const FittedText facts = fitToLines(m_answer.facts, m_facts->font(), width, answerLines);
     const FittedText explanation =
-        fitToLines(m_answer.explanation, m_explanation->font(), width, answerLines());
+        fitToLines(m_answer.explanation, m_explanation->font(), width, answerLines);
     m_headline->setText(
         answered ? QStringLiteral("<span style=\"color:%1\">%2</span>&nbsp;%3")
                        .arg(outcomeColorName(m_answer.outcome), glyph, headline.text.toHtmlEscaped())

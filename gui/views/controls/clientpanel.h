@@ -32,7 +32,6 @@ class QLineEdit;
 class QPushButton;
 class QSlider;
 class QSpinBox;
-class QTabWidget;
 class QTableView;
 
 namespace raftlab {
@@ -96,9 +95,7 @@ protected:
 private:
     QWidget *buildRequestRow();
     void arrange(bool narrow);
-    void arrangeParts(bool narrow); // the request part and the load generator: stacked, or two tabs
     void fitAnswer();
-    int answerLines() const; // of the facts, and of the explanation
     int arrangedMinimumWidth(bool narrow);
     void measureArrangements();
     void fitLoadStatistics();
@@ -127,7 +124,6 @@ private:
     QWidget *m_requestRow = nullptr;
     QWidget *m_requestPart = nullptr; // the request row, the answer and the table
     QWidget *m_answerBox = nullptr;
-    QTabWidget *m_parts = nullptr; // holds the two parts while narrow
     QGroupBox *m_loadBox = nullptr;
     QGridLayout *m_requestGrid = nullptr;
     QHBoxLayout *m_buttons = nullptr;

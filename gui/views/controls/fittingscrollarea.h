@@ -4,10 +4,10 @@
 
 namespace raftlab {
 
-// A scroll area that asks for the room its panel needs: the panel's minimum height (up to
-// `maximumFittingHeight`, beyond which it scrolls) and its minimum width, so that a splitter beside other
-// panels gives it that room rather than cutting it (a lesson panel opening above does not push the
-// client's controls out of view). A plain QScrollArea asks for almost nothing and scrolls instead.
+// A scroll area that asks for the room its panel needs: the panel's minimum width as its least width, and
+// the panel's minimum height (up to `maximumFittingHeight`, beyond which it scrolls) as the height it would
+// like; the window gives it that height (MainWindow::fitSidePanels), so that a lesson panel opening above
+// does not push the client's controls out of view. A plain QScrollArea asks for almost nothing.
 class FittingScrollArea final : public QScrollArea
 {
     Q_OBJECT
@@ -22,10 +22,14 @@ public:
     QSize minimumSizeHint() const override;
     QSize sizeHint() const override;
 
+Q_SIGNALS:
+    void neededSizeChanged(); // the panel's arrangement or fonts changed
+
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    QSize neededSize() const; // the panel's least size, with the height its wrapped text needs
     int m_maximumFittingHeight = 100'000;
 };
 

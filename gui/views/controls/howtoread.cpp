@@ -70,7 +70,8 @@ QString HowToReadDialog::text(const std::map<Picture, QImage> &pictures)
         tr("<p><b>Dots</b> are messages in flight, coloured by type (the legend in the corner: right-click "
            "the ring to hide it). Hollow dots are replies; a reply with a ✗ refused or rejected. A "
            "<b>dashed red link</b> is cut, and messages die at the cross on it. A busy link carries its "
-           "rate (\"1.2k msg/s\"): the dots are then a sample.</p>"
+           "rate (\"1.2k msg/s\"): the dots are then a sample. Where a label would cover a node's tags "
+           "it is left out, and the link's tooltip gives the rate.</p>"
            "<p><b>Right-click a node</b> to kill, restart, freeze or isolate it, make it leader, or see its "
            "details. <b>Click a link</b> to cut or heal it. The speed buttons slow the whole cluster down "
            "(timers and messages) so that each step can be watched.</p>");

@@ -167,6 +167,8 @@ private Q_SLOTS:
     void wordsInAndAroundANodeNeverCollide();
     void tagsMarksCountsAndRatesKeepApart_data();
     void tagsMarksCountsAndRatesKeepApart();
+    void noTwoTagsMarksTermsOrRatesMeet_data();
+    void noTwoTagsMarksTermsOrRatesMeet();
     void projectorTextIsReadableAtProjectorSizes_data();
     void projectorTextIsReadableAtProjectorSizes();
     void legendKeepsClearOfTheNodes();
@@ -990,6 +992,131 @@ void TestClusterView::tagsMarksCountsAndRatesKeepApart()
         QVERIFY(view.grab().save(
             dir + u"/apart_"_s +
             QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_').remove(u',') + u".png"_s));
+}
+
+void TestClusterView::noTwoTagsMarksTermsOrRatesMeet_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("projector");
+    QTest::addColumn<QString>("roles");
+    // One letter a node, from node 1: L leads, F follows, P is a pre-candidate, C a candidate, K a killed
+    // candidate, Z a frozen candidate. Each pattern turned round the ring, so that every node takes every
+    // part at the top, the sides and the bottom.
+    for (const QString &pattern : {u"LPCCC"_s, u"CCKKP"_s, u"ZCLCK"_s, u"PCCCC"_s, u"LFFCF"_s}) {
+        for (int turn = 0; turn < 5; ++turn) {
+            const QString roles = pattern.right(turn) + pattern.left(5 - turn);
+            // The ring's share of a 1024x768 window in projector mode, and of a full HD screen.
+            QTest::addRow("1024x768 projector, %s", qPrintable(roles)) << QSize(737, 616) << true << roles;
+            QTest::addRow("1920x1080, %s", qPrintable(roles)) << QSize(1300, 620) << false << roles;
+        }
+    }
+}
+
+void TestClusterView::noTwoTagsMarksTermsOrRatesMeet()
+{
+    QFETCH(QSize, size);
+    QFETCH(bool, projector);
+    QFETCH(QString, roles);
+    ClusterModel model;
+    qint64 now = 1'000'000'000;
+    model.setClock([&now] { return now; });
+    ClusterView view(&model);
+    const std::vector<NodeId> ids = members(5);
+    const auto roleOf = [&roles](std::uint32_t node) {
+        return roles.at(qsizetype(node - 1));
+    };
+    for (std::uint32_t node = 1; node <= 5; ++node) {
+        const QChar role = roleOf(node);
+        const char *name = role == u'L' ? "leader"
+            : role == u'F'              ? "follower"
+            : role == u'P'              ? "precandidate"
+                                        : "candidate";
+        const std::uint32_t leader = std::uint32_t(roles.indexOf(u'L') + 1);
+        model.ingest(stateEvent(node, now, name, 7, ids, {}, leader));
+    }
+    // A second of traffic on every link, enough for rate labels.
+    qint64 messageId = 1;
+    for (int tick = 0; tick < 100; ++tick) {
+        for (std::uint32_t from = 1; from <= 5; ++from)
+            for (std::uint32_t to = 1; to <= 5; ++to)
+                if (from != to) {
+                    const QJsonObject send = sendEvent(messageId++, from, to, "AppendEntries", now);
+                    model.ingest(send);
+                    model.ingest(receiptEvent(send, now + 100));
+                }
+        now += 10'000;
+        model.foldPending();
+    }
+    for (std::uint32_t node = 1; node <= 5; ++node) {
+        if (roleOf(node) == u'K') {
+            view.setProcessState(id(node), ProcessState::Killed);
+            model.setNodeConnected(id(node), false);
+        } else if (roleOf(node) == u'Z') {
+            view.setProcessState(id(node), ProcessState::Frozen);
+        }
+    }
+    model.foldPending();
+    view.setTheme(projector ? Theme::projector() : Theme::standard());
+    view.resize(size);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    (void)frame(view, size);
+    if (const QString dir = qEnvironmentVariable("RAFTLAB_SCREENSHOT_DIR"); !dir.isEmpty())
+        QVERIFY(view.grab().save(
+            dir + u"/nomeet_"_s +
+            QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_').remove(u',') + u".png"_s));
+
+    // What each node draws around itself, in scene coordinates.
+    struct Drawn
+    {
+        QString what;
+        QRectF rect;
+    };
+    std::vector<Drawn> drawn;
+    for (const NodeId node : ids) {
+        const NodeItem *item = view.nodeItem(node);
+        QVERIFY(item);
+        const auto add = [&](const QString &what, const QRectF &rect) {
+            if (!rect.isEmpty())
+                drawn.push_back(
+                    {u"node %1's %2"_s.arg(node.value).arg(what), item->mapToScene(rect).boundingRect()});
+        };
+        add(u"role tag"_s, item->roleTagRect());
+        add(u"'%1' tag"_s.arg(view.processLabel(node)), item->stateTagRect());
+        add(u"term label"_s, item->termTextRect());
+        add(u"crown"_s, item->crownRect());
+        const std::vector<QRectF> marks = item->voteMarkRects();
+        for (std::size_t i = 0; i < marks.size(); ++i)
+            add(u"vote mark %1"_s.arg(i + 1), marks[i]);
+    }
+    for (std::size_t i = 0; i < drawn.size(); ++i)
+        for (std::size_t j = i + 1; j < drawn.size(); ++j)
+            QVERIFY2(!drawn[i].rect.intersects(drawn[j].rect),
+                     qPrintable(u"%1 meets %2: %3 and %4"_s.arg(
+                         drawn[i].what, drawn[j].what, describe(drawn[i].rect), describe(drawn[j].rect))));
+    int rates = 0;
+    std::vector<Drawn> labels;
+    for (std::uint32_t a = 1; a <= 5; ++a)
+        for (std::uint32_t b = a + 1; b <= 5; ++b) {
+            const LinkItem *link = view.linkItem(id(a), id(b));
+            QVERIFY(link);
+            const QRectF rate = link->rateLabelRect();
+            if (rate.isEmpty())
+                continue;
+            ++rates;
+            const QRectF scene = link->mapToScene(rate).boundingRect();
+            for (const Drawn &other : drawn)
+                QVERIFY2(
+                    !scene.intersects(other.rect),
+                    qPrintable(u"the rate label of link %1–%2 lies on %3: %4 over %5"_s.arg(a).arg(b).arg(
+                        other.what, describe(scene), describe(other.rect))));
+            labels.push_back({u"the rate label of link %1–%2"_s.arg(a).arg(b), scene});
+        }
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        for (std::size_t j = i + 1; j < labels.size(); ++j)
+            QVERIFY2(!labels[i].rect.intersects(labels[j].rect),
+                     qPrintable(u"%1 lies on %2"_s.arg(labels[i].what, labels[j].what)));
+    QVERIFY2(rates > 0, "links between running nodes carry a rate label");
 }
 
 void TestClusterView::projectorTextIsReadableAtProjectorSizes_data()
