@@ -108,6 +108,9 @@ int NodeProcess::start()
         std::max(settings.core.electionTimeoutTicksMin + 1, election.maxMs / settings.tickMs);
     settings.core.preVote = cluster.preVote;
     settings.core.checkQuorum = cluster.checkQuorum;
+    settings.core.commitNotice = m_options.commitNotice == CommitNoticeMode::AtOnce
+        ? CoreConfig::CommitNotice::AtOnce
+        : CoreConfig::CommitNotice::NextTick;
 
     NodeStorage::Opened opened;
     const SyncMode syncMode = m_options.fsyncMode == FsyncMode::Always ? SyncMode::Always : SyncMode::Never;

@@ -41,6 +41,17 @@ struct CoreConfig
     // entries of the leader's last one (thesis §4.2.1: a new server must not slow commitment down).
     std::uint64_t learnerCatchUpEntries = 64;
 
+    // When a leader tells followers that its commit index advanced, if no append with entries carries it
+    // (§5.3 only asks that future AppendEntries, heartbeats included, carry it). AtOnce: an AppendEntries
+    // without entries leaves for each of them right away, as etcd's raft does; the simulator keeps it so
+    // that followers commit within one exchange of the leader's. NextTick: it waits for the next tick, and
+    // a follower sent an append with entries meanwhile learns the index from that one: under load one
+    // follows within microseconds, so the commit-only append is two messages and two wake-ups per commit
+    // for nothing. Only what followers apply is delayed, by one tick at most; the leader commits, applies,
+    // answers and serves reads as before. raftlab-node's `--commit-notice` (docs/cli.md).
+    enum class CommitNotice { AtOnce, NextTick };
+    CommitNotice commitNotice = CommitNotice::AtOnce;
+
     // A human reason why this config cannot run, or empty if it can.
     const char *problem() const;
 };

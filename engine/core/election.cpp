@@ -36,6 +36,7 @@ void RaftCore::tickElection()
 
 void RaftCore::tickLeader()
 {
+    sendDueCommitNotices();
     ++m_heartbeatElapsedTicks;
     ++m_electionElapsedTicks;
     if (!m_transferTarget.isNone() && ++m_transferElapsedTicks >= m_config.electionTimeoutTicksMin)
@@ -70,6 +71,8 @@ std::optional<int> RaftCore::ticksUntilTimer() const
         return std::nullopt;
     if (m_role != Role::Leader)
         return std::max(1, m_randomizedElectionTimeoutTicks - m_electionElapsedTicks);
+    if (m_commitNoticeDue)
+        return 1; // the next tick tells followers the commit index
     int ticks = std::max(1, m_config.heartbeatTicks - m_heartbeatElapsedTicks);
     if (m_config.checkQuorum)
         ticks = std::min(ticks, std::max(1, m_config.electionTimeoutTicksMin - m_electionElapsedTicks));

@@ -189,6 +189,7 @@ void RaftCore::becomeLeader()
     m_transferTarget = NodeId{};
     m_heartbeatElapsedTicks = 0;
     m_electionElapsedTicks = 0;
+    m_commitNoticeDue = false;
     setRole(Role::Leader, Reason::WonElection);
     // A new leader does not know which earlier entries are committed; an entry of its own term, once
     // committed, commits them all (§5.4.2) and lets it serve reads (§8).
@@ -290,7 +291,7 @@ void RaftCore::advance()
     }
     // The leader's own log counts towards a majority only once it is durable (thesis §10.2.1).
     if (m_role == Role::Leader && maybeCommit())
-        broadcastAppend();
+        announceCommit();
     if (m_role == Role::Leader)
         confirmReads();
 }

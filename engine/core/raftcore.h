@@ -234,6 +234,11 @@ private:
     void startSnapshotTransfer(NodeId to);
     void sendSnapshotChunk(NodeId to);
     void broadcastAppend();
+    // The commit index advanced: appends with entries leave now; followers that get none learn the index
+    // now or at the next tick, by CoreConfig::commitNotice.
+    void announceCommit();
+    void noticeCommitTo(NodeId to);
+    void sendDueCommitNotices(); // at a leader's tick
     void broadcastHeartbeat(std::uint64_t readRound);
     bool maybeCommit();
     void setCommitIndex(LogIndex index);
@@ -330,6 +335,8 @@ private:
     std::vector<NodeId> m_peersWaiting;
     bool m_halted = false; // halt(): the owner cannot persist; no input is taken any more
     bool m_appendsPending = false; // proposals since the last Ready: sent together, as one batch per follower
+    bool m_commitNoticeDue =
+        false; // leader, CommitNotice::NextTick: a follower may not know the commit index
 };
 
 } // namespace raftlab

@@ -302,6 +302,38 @@ void RaftCore::broadcastAppend()
         sendAppend(id, true);
 }
 
+void RaftCore::announceCommit()
+{
+    if (m_config.commitNotice == CoreConfig::CommitNotice::AtOnce) {
+        broadcastAppend();
+        return;
+    }
+    for (auto &[id, progress] : m_progress)
+        sendAppend(id, false);
+    m_commitNoticeDue = true;
+}
+
+void RaftCore::noticeCommitTo(NodeId to)
+{
+    if (m_config.commitNotice == CoreConfig::CommitNotice::AtOnce)
+        sendAppend(to, true);
+    else
+        m_commitNoticeDue = true;
+}
+
+void RaftCore::sendDueCommitNotices()
+{
+    if (!m_commitNoticeDue)
+        return;
+    m_commitNoticeDue = false;
+    for (auto &[id, progress] : m_progress) {
+        // What broadcastAppend() would have told it: an empty append ends at its next index's predecessor.
+        if (progress.state() != ProgressState::Snapshot &&
+            progress.sentCommit() < std::min(m_log.commitIndex(), progress.next().previous()))
+            sendAppend(id, true);
+    }
+}
+
 void RaftCore::broadcastHeartbeat(std::uint64_t readRound)
 {
     for (auto &[id, progress] : m_progress) {
@@ -340,12 +372,12 @@ void RaftCore::handleAppendResponse(const Message &message)
             return;
     }
     if (advanced && maybeCommit()) {
-        broadcastAppend();
+        announceCommit();
     } else {
         while (sendAppend(message.from, false)) { }
         // Nothing new to send, but a commit index it has not heard yet: an empty append carries it.
         if (progress.sentCommit() < std::min(m_log.commitIndex(), progress.match()))
-            sendAppend(message.from, true);
+            noticeCommitTo(message.from);
     }
     if (message.from == m_transferTarget)
         maybeSendTimeoutNow(message.from);

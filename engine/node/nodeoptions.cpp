@@ -66,6 +66,11 @@ NodeCommandLine parseNodeCommandLine(const QStringList &arguments)
                                    tr("always: durable before acknowledging; never: for demos on slow "
                                       "disks, a crash may lose acknowledged writes."),
                                    QStringLiteral("always|never"), QStringLiteral("always"));
+    const QCommandLineOption commitNotice(
+        QStringLiteral("commit-notice"),
+        tr("next-tick: followers learn a new commit index from the leader's next append, at the next tick "
+           "at the latest; at-once: the leader sends each of them an append that carries only the index."),
+        QStringLiteral("next-tick|at-once"), QStringLiteral("next-tick"));
     const QCommandLineOption adminToken(QStringLiteral("admin-token"),
                                         tr("Let non-loopback clients use /admin routes with this "
                                            "bearer token."),
@@ -75,8 +80,9 @@ NodeCommandLine parseNodeCommandLine(const QStringList &arguments)
         tr("A file holding the cluster secret that peers must prove they know; overrides "
            "\"secret_file\" in the cluster file."),
         QStringLiteral("FILE"));
-    const QList<QCommandLineOption> all{help,      version,         cluster, id,         dataDir,
-                                        heartbeat, electionTimeout, fsync,   adminToken, clusterSecretFile};
+    const QList<QCommandLineOption> all{help,         version,    cluster,          id,
+                                        dataDir,      heartbeat,  electionTimeout,  fsync,
+                                        commitNotice, adminToken, clusterSecretFile};
 
     NodeCommandLine result;
     QCommandLineParser parser;
@@ -131,6 +137,13 @@ NodeCommandLine parseNodeCommandLine(const QStringList &arguments)
         options.fsyncMode = FsyncMode::Never;
     else
         return fail(tr("--fsync must be 'always' or 'never', not '%1'").arg(fsyncValue));
+    const QString commitNoticeValue = parser.value(commitNotice);
+    if (commitNoticeValue == QLatin1String("next-tick"))
+        options.commitNotice = CommitNoticeMode::NextTick;
+    else if (commitNoticeValue == QLatin1String("at-once"))
+        options.commitNotice = CommitNoticeMode::AtOnce;
+    else
+        return fail(tr("--commit-notice must be 'next-tick' or 'at-once', not '%1'").arg(commitNoticeValue));
     options.adminToken = parser.value(adminToken);
     if (parser.isSet(clusterSecretFile) && parser.value(clusterSecretFile).isEmpty())
         return fail(tr("--cluster-secret-file needs a non-empty path"));

@@ -13,6 +13,10 @@ namespace raftlab {
 // the node then says so in /status, because a crash may lose acknowledged writes.
 enum class FsyncMode { Always, Never };
 
+// When a leader tells its followers a new commit index that no append with entries carries
+// (CoreConfig::CommitNotice): at the next tick (default), or at once with an append of its own.
+enum class CommitNoticeMode { NextTick, AtOnce };
+
 struct MillisecondRange
 {
     int minMs = 0;
@@ -29,6 +33,7 @@ struct NodeOptions
     std::optional<int> heartbeatMs;
     std::optional<MillisecondRange> electionTimeoutMs;
     FsyncMode fsyncMode = FsyncMode::Always;
+    CommitNoticeMode commitNotice = CommitNoticeMode::NextTick;
     QString adminToken;
     QString clusterSecretFile; // overrides the cluster file's "secret_file"; empty: not given
 };

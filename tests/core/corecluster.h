@@ -110,6 +110,7 @@ struct ClusterOptions
     std::uint64_t seed = 1;
     std::size_t snapshotChunkBytes = 512 * 1024;
     std::uint64_t catchUpEntries = 0;
+    CoreConfig::CommitNotice commitNotice = CoreConfig::CommitNotice::AtOnce;
 };
 
 // Entries at first, first+1, ... with the given terms.
@@ -269,6 +270,7 @@ public:
         config.checkQuorum = m_options.checkQuorum;
         config.snapshotChunkBytes = m_options.snapshotChunkBytes;
         config.catchUpEntries = m_options.catchUpEntries;
+        config.commitNotice = m_options.commitNotice;
         return config;
     }
 

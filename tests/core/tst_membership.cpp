@@ -85,6 +85,7 @@ private Q_SLOTS:
     void removedLeaderStepsDownAfterCommit();
     void removedFollowerCannotDisrupt();
     void removedFollowerLearnsItsRemovalOnceCommitted();
+    void removedFollowerLearnsItsRemovalAtTheNextTick();
     void refusesBadChanges();
     void snapshotCarriesConfiguration();
     void restartKeepsConfiguration();
@@ -343,6 +344,32 @@ void TestMembership::removedFollowerCannotDisrupt()
 // The removed server learns its removal: the leader goes on replicating to it until the removal is committed
 // (it counts in no quorum meanwhile), then sends it the commit index once and nothing more; a node that
 // knows its removal is committed can stop (etcd's removed member exits). Reference: §4.2.2
+// CommitNotice::NextTick (raftlab-node's default): no commit-only append follows the removal's commit, and
+// no later append goes to the removed node, so the leader's next tick tells it; until then the leader
+// keeps it in its progress, since it may not drop a node that has not learnt its removal.
+void TestMembership::removedFollowerLearnsItsRemovalAtTheNextTick()
+{
+    ClusterOptions nextTick = options(3);
+    nextTick.commitNotice = CoreConfig::CommitNotice::NextTick;
+    CoreCluster c(nextTick);
+    elect(c, n1);
+    const MembershipChangeResult removed = remove(c, n1, n3);
+    QCOMPARE(int(removed.status), int(MembershipChangeResult::Status::Accepted));
+    c.stabilize();
+    QVERIFY(c.core(n1).log().commitIndex() >= removed.index);
+    QVERIFY(!c.core(n1).membershipChangePending());
+    QVERIFY2(!c.core(n3).removedFromCluster(), "told nothing yet: it holds the entry, not its commit");
+    QVERIFY2(c.core(n1).progress().contains(n3), "the leader may not drop it before telling it");
+    QCOMPARE(c.core(n1).ticksUntilTimer(), std::optional<int>(1));
+
+    c.post(c.tick(n1).messages);
+    c.stabilize();
+    QVERIFY(c.core(n3).log().commitIndex() >= removed.index);
+    QVERIFY(c.core(n3).removedFromCluster());
+    QVERIFY(c.core(n2).log().commitIndex() >= removed.index);
+    QVERIFY(!c.core(n1).progress().contains(n3));
+}
+
 void TestMembership::removedFollowerLearnsItsRemovalOnceCommitted()
 {
     CoreCluster c(options(3));

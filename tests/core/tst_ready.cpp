@@ -96,6 +96,8 @@ private Q_SLOTS:
 
     void committedEntriesAreHandedOutWhileTheNextReadyPersists();
     void twoFollowersCommitAnEntryWhileTheLeadersOwnWriteRuns();
+    void commitOnlyAppendsLeaveAtOnceByDefault();
+    void commitNoticeWaitsForTheNextAppendOrTick();
     // A disk that failed.
     void haltedLeaderStepsDownForGood();
     void haltFailsPendingReads();
@@ -403,6 +405,86 @@ void TestReady::twoFollowersCommitAnEntryWhileTheLeadersOwnWriteRuns()
     leader.advance();
     QVERIFY2(leader.takeReady().committed.empty(), "\"b\" is not handed out again");
     leader.advance();
+}
+
+namespace {
+
+// Proposes `command` at the leader and delivers its appends and their acknowledgements: the entry is
+// committed at the leader. Returns what the leader sent in answer to the acknowledgements.
+Messages replicateOne(CoreCluster &c, NodeId leader, const QByteArray &command)
+{
+    const Messages appends = c.propose(leader, command).messages;
+    Messages answers;
+    for (const Message &append : appends) {
+        const Messages acks = c.step(append).messages;
+        for (const Message &ack : acks) {
+            const Messages more = c.step(ack).messages;
+            answers.insert(answers.end(), more.begin(), more.end());
+        }
+    }
+    return answers;
+}
+
+std::size_t commitOnlyAppends(const Messages &messages, LogIndex commit)
+{
+    return static_cast<std::size_t>(
+        std::count_if(messages.begin(), messages.end(), [commit](const Message &m) {
+            return m.type == MessageType::AppendEntries && m.entries.empty() && m.commitIndex == commit;
+        }));
+}
+
+} // namespace
+
+void TestReady::commitOnlyAppendsLeaveAtOnceByDefault()
+{
+    // The paper's leader tells every follower the new commit index as soon as it advances (§5.3: "the
+    // leader ... includes that index in future AppendEntries RPCs").
+    CoreCluster c(options(3));
+    c.post(c.campaign(n1).messages);
+    c.stabilize();
+    const Messages answers = replicateOne(c, n1, "a");
+    const LogIndex commit = c.core(n1).log().commitIndex();
+    QCOMPARE(c.core(n1).log().lastIndex(), commit);
+    QVERIFY2(commitOnlyAppends(answers, commit) >= 2, qPrintable(describe(answers)));
+}
+
+void TestReady::commitNoticeWaitsForTheNextAppendOrTick()
+{
+    // CommitNotice::NextTick: no commit-only append right after the commit; the next proposal's appends
+    // carry the index, and a tick tells followers that got none.
+    ClusterOptions nextTick = options(3);
+    nextTick.commitNotice = CoreConfig::CommitNotice::NextTick;
+    nextTick.heartbeatTicks = 5; // the tick below is not a heartbeat round
+    CoreCluster c(nextTick);
+    c.post(c.campaign(n1).messages);
+    c.stabilize();
+    Messages answers = replicateOne(c, n1, "a");
+    const LogIndex a = c.core(n1).log().commitIndex();
+    QCOMPARE(c.core(n1).log().lastIndex(), a);
+    QVERIFY2(commitOnlyAppends(answers, a) == 0, qPrintable(describe(answers)));
+    QVERIFY2(c.core(n2).log().commitIndex() < a, "the followers do not know yet");
+
+    const Messages appends = c.propose(n1, "b").messages;
+    QCOMPARE(appends.size(), std::size_t(2));
+    for (const Message &append : appends) {
+        QCOMPARE(append.entries.size(), std::size_t(1));
+        QCOMPARE(append.commitIndex, a); // the next append carries it
+    }
+    for (const Message &append : appends)
+        c.step(append); // the acknowledgements are lost
+    QCOMPARE(c.core(n2).log().commitIndex(), a);
+
+    // "b" commits by n2's acknowledgement alone; nobody proposes again: the tick tells both followers.
+    const Message ack = acceptReply(appends.front());
+    QVERIFY(commitOnlyAppends(c.step(ack).messages, c.core(n1).log().commitIndex()) == 0);
+    const LogIndex b = c.core(n1).log().commitIndex();
+    QCOMPARE(b, a.next());
+    QVERIFY2(c.core(n1).ticksUntilTimer() == 1, "the next tick acts: a simulator may not skip it");
+    const Messages notices = c.tick(n1).messages;
+    QVERIFY2(commitOnlyAppends(notices, b) == 2, qPrintable(describe(notices)));
+    c.stepAll(notices);
+    QCOMPARE(c.core(n2).log().commitIndex(), b);
+    QCOMPARE(c.core(n3).log().commitIndex(), b);
 }
 
 void TestReady::haltedLeaderStepsDownForGood()

@@ -28,7 +28,7 @@ void TestNodeOptions::acceptsTheInterfaceExample()
 {
     const NodeCommandLine result =
         parse({"--cluster", "cluster.json", "--id", "2", "--data-dir", "./data/n2", "--heartbeat-ms", "50",
-               "--election-timeout-ms", "150-300", "--fsync", "never"});
+               "--election-timeout-ms", "150-300", "--fsync", "never", "--commit-notice", "at-once"});
     QCOMPARE(result.action, Action::Run);
     QCOMPARE(result.options.clusterFile, QStringLiteral("cluster.json"));
     QCOMPARE(result.options.nodeId, 2);
@@ -38,12 +38,14 @@ void TestNodeOptions::acceptsTheInterfaceExample()
     QCOMPARE(result.options.electionTimeoutMs->minMs, 150);
     QCOMPARE(result.options.electionTimeoutMs->maxMs, 300);
     QCOMPARE(result.options.fsyncMode, FsyncMode::Never);
+    QCOMPARE(result.options.commitNotice, CommitNoticeMode::AtOnce);
 
     const NodeCommandLine defaults = parse({"--cluster=c.json", "--id=1", "--data-dir=d"});
     QCOMPARE(defaults.action, Action::Run);
     QVERIFY2(!defaults.options.heartbeatMs && !defaults.options.electionTimeoutMs,
              "timing flags not given must stay unset so that the cluster file decides");
     QCOMPARE(defaults.options.fsyncMode, FsyncMode::Always);
+    QCOMPARE(defaults.options.commitNotice, CommitNoticeMode::NextTick);
     QVERIFY(defaults.options.clusterSecretFile.isEmpty());
 
     const NodeCommandLine withSecret = parse(
@@ -77,6 +79,8 @@ void TestNodeOptions::rejectsBadCommandLines_data()
     QTest::newRow("heartbeat above timeout")
         << (required + QStringList{"--heartbeat-ms", "200", "--election-timeout-ms", "150-300"}) << "shorter";
     QTest::newRow("fsync sometimes") << (required + QStringList{"--fsync", "sometimes"}) << "sometimes";
+    QTest::newRow("commit notice sometimes")
+        << (required + QStringList{"--commit-notice", "sometimes"}) << "--commit-notice must be";
     QTest::newRow("stray argument") << (required + QStringList{"extra"}) << "extra";
     QTest::newRow("empty data dir") << QStringList{"--cluster", "c", "--id", "1", "--data-dir", ""}
                                     << "non-empty";
@@ -101,7 +105,7 @@ void TestNodeOptions::helpListsEveryOption()
     QCOMPARE(result.action, Action::ShowHelp);
     for (const char *option :
          {"--cluster FILE", "--id N", "--data-dir DIR", "--heartbeat-ms", "--election-timeout-ms", "--fsync",
-          "--admin-token", "--cluster-secret-file FILE", "--help", "--version"})
+          "--commit-notice", "--admin-token", "--cluster-secret-file FILE", "--help", "--version"})
         QVERIFY2(result.text.contains(QLatin1String(option)), option);
 }
 
