@@ -233,8 +233,9 @@ bool RaftNode::setTiming(int heartbeatMs, int electionTimeoutMsMin, int election
 void RaftNode::scheduleReady()
 {
     // Coalesce: every input that arrives before the loop runs again shares one Ready, so one fsync
-    // covers all of them (group commit).
-    if (m_readyScheduled || m_persisting)
+    // covers all of them (group commit). An input that left the core with nothing to do (most ticks)
+    // schedules no pass: each pass is a wake-up of the loop, and an idle node would take two per tick.
+    if (m_readyScheduled || m_persisting || !m_core.hasReady())
         return;
     m_readyScheduled = true;
     QMetaObject::invokeMethod(this, &RaftNode::processReady, Qt::QueuedConnection);
