@@ -8,6 +8,8 @@
 #   NODE_A=old/raftlab-node NODE_B=new/raftlab-node PAIRS=3 bench/write_cost.sh
 #                                                     A B A B A B: a fresh cluster per run, then medians
 #   PROFILE=1 bench/write_cost.sh                     the leader under callgrind: instructions per write
+#   IDLE=60 NODE_A=... NODE_B=... bench/write_cost.sh  no load: each node's CPU and wake-ups over 60 s
+#   READS=1 bench/write_cost.sh                       linearizable reads of one 100-byte key instead of writes
 #
 # Each run starts a fresh cluster (data dirs in a temp dir on the real disk, --fsync always), waits for a
 # leader, drives it with wrk and bench/kv_load.lua (a new key per PUT, 100-byte values) for WARMUP s, then
@@ -19,6 +21,10 @@
 #   msgs       Raft messages the leader sent (/metrics raftlab_messages_sent_total, all types)
 #   f_cpu_us   CPU of the two followers together, per write
 # A run during which the leader changed is marked with '*' and left out of the medians.
+#
+# IDLE=SECONDS measures the cluster without load instead: after WARMUP s, each node's CPU in % of one core
+# and its context switches per second (each one a wake-up of one of its threads) over SECONDS, per run
+# the leader and the busier follower; PROFILE=1 then counts node 1's instructions per second.
 #
 # PROFILE=1 starts node 1 under `valgrind --tool=callgrind --instr-atstart=no` (valgrind is installed
 # if missing) with the shorter election timeout, so that it leads, switches instrumentation on for the
@@ -45,6 +51,10 @@ WARMUP=${WARMUP:-2}
 PAIRS=${PAIRS:-3}
 PROFILE=${PROFILE:-0}
 PROFILE_TOP=${PROFILE_TOP:-25}
+IDLE=${IDLE:-0}
+READS=${READS:-0}
+wrk_mode=raftlab-put
+if [ "$READS" = 1 ]; then wrk_mode=raftlab-get; fi
 
 profiler=
 if [ "$PROFILE" = 1 ]; then profiler=valgrind:valgrind; fi
@@ -133,7 +143,14 @@ start_cluster() {
         done
         timeouts=20 wanted=
         if [ "$PROFILE" = 1 ]; then timeouts=120 wanted=1; fi
-        if leader=$(wait_for_leader "$timeouts" "$wanted"); then return 0; fi
+        if leader=$(wait_for_leader "$timeouts" "$wanted"); then
+            # The key READS=1 reads (bench/kv_load.lua's raftlab-get): 100 bytes.
+            if [ "$READS" = 1 ]; then
+                curl -s -f -o /dev/null --max-time 10 -X PUT --data-binary "$(printf '%0100d' 0)" \
+                    "http://${http[$leader]}/kv/k" || die "could not write the key the reads read"
+            fi
+            return 0
+        fi
         log "no leader after $timeouts s (attempt $attempt); node logs:"
         tail -n 5 "$work"/n?.log >&2 || true
         stop_cluster
@@ -144,7 +161,7 @@ start_cluster() {
 run_wrk() { # connections duration prefix -> RESULT line (or empty)
     local c=$1 d=$2 prefix=$3 t=2
     [ "$c" -lt 2 ] && t=1
-    wrk -t"$t" -c"$c" -d"${d}s" --timeout 10s --latency -s "$lua" "http://${http[$leader]}" -- raftlab-put "$prefix" \
+    wrk -t"$t" -c"$c" -d"${d}s" --timeout 10s --latency -s "$lua" "http://${http[$leader]}" -- "$wrk_mode" "$prefix" \
         >"$work/wrk.out" 2>&1 || true
     grep -E '^RESULT' "$work/wrk.out" || true
 }
@@ -192,13 +209,80 @@ measure() { # label connections run_number
     if [ "$bad" -gt 0 ]; then log "  $bad answers were not 200: $(grep '^FIRST_NON200' "$work/wrk.out" || true)"; fi
 }
 
+idle_results=() # "label cpu_pct_leader switches_s_leader cpu_pct_follower switches_s_follower mark"
+measure_idle() { # label run_number
+    local label=$1 n=$2 id t0 t1 mark= c0 c1 row
+    declare -A cpu0 sw0 cpu1 sw1
+    log "$label run $n: idle, warm-up ${WARMUP} s, then ${IDLE} s"
+    sleep "$WARMUP"
+    c0=$(metric_sum "$(metrics_of "$leader")" raftlab_leader_changes_total)
+    if [ "$PROFILE" = 1 ]; then callgrind_control -i on "${pid[1]}" >/dev/null; fi
+    t0=$(date +%s%N)
+    for id in 1 2 3; do cpu0[$id]=$(proc_cpu_ns "${pid[$id]}"); sw0[$id]=$(proc_switches "${pid[$id]}"); done
+    sleep "$IDLE"
+    t1=$(date +%s%N)
+    for id in 1 2 3; do cpu1[$id]=$(proc_cpu_ns "${pid[$id]}"); sw1[$id]=$(proc_switches "${pid[$id]}"); done
+    if [ "$PROFILE" = 1 ]; then callgrind_control -i off "${pid[1]}" >/dev/null; fi
+    c1=$(metric_sum "$(metrics_of "$leader")" raftlab_leader_changes_total)
+    [ "$c0" = "$c1" ] || mark='*'
+    row="$label"
+    local f_cpu=0 f_sw=0 cpu sw
+    for id in 1 2 3; do
+        cpu=$(awk -v a="${cpu0[$id]}" -v b="${cpu1[$id]}" -v ns=$((t1 - t0)) 'BEGIN { printf "%.3f", 100 * (b - a) / ns }')
+        sw=$(awk -v a="${sw0[$id]}" -v b="${sw1[$id]}" -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f", (b - a) / (ns / 1e9) }')
+        log "  node $id$([ "$id" = "$leader" ] && echo ' (leader)'): $cpu % of a core, $sw switches/s"
+        if [ "$id" = "$leader" ]; then
+            row+=" $cpu $sw"
+        elif awk -v a="$cpu" -v b="$f_cpu" 'BEGIN { exit !(a > b) }'; then
+            f_cpu=$cpu f_sw=$sw
+        fi
+    done
+    idle_results+=("$row $f_cpu $f_sw ${mark:--}")
+}
+
+report_idle() {
+    echo
+    echo "idle cost: 3 nodes, fsync always, $(nproc) cores; ${IDLE} s per run after ${WARMUP} s; CPU in % of one core"
+    for label in A B; do
+        [ -n "${binaries[$label]:-}" ] && echo "  $label = ${binaries[$label]}"
+    done
+    echo
+    printf '%-4s %11s %15s %13s %17s\n' bin leader_cpu leader_switches follower_cpu follower_switches
+    for row in "${idle_results[@]}"; do
+        awk '{ printf "%-4s %11s %15s %13s %17s%s\n", $1, $2, $3, $4, $5, ($6 == "*" ? "  * leader changed" : "") }' <<<"$row"
+    done
+    if [ "${#binaries[@]}" = 2 ]; then
+        echo
+        echo "medians (runs where the leader changed left out):"
+        for label in A B; do
+            line=$label
+            for col in 2 3 4 5; do
+                line+=" $(printf '%s\n' "${idle_results[@]}" | awk -v l="$label" -v k="$col" '$1 == l && $6 == "-" { print $k }' | median)"
+            done
+            awk '{ printf "%-4s %11s %15s %13s %17s\n", $1, $2, $3, $4, $5 }' <<<"$line"
+        done
+        printf '%s\n' "${idle_results[@]}" | awk '
+            $1 == "A" { a_l[++na] = $2; a_f[na] = $4 }
+            $1 == "B" { b_l[++nb] = $2; b_f[nb] = $4 }
+            END {
+                n = (na < nb) ? na : nb; l = 0; f = 0
+                for (i = 1; i <= n; ++i) { l += (b_l[i] < a_l[i]); f += (b_f[i] < a_f[i]) }
+                printf "  B used less CPU than A in %d of %d pairs on the leader, %d on the follower\n", l, n, f
+            }'
+    fi
+}
+
 log "data dirs in $work ($fstype)"
 run=0
 for label in $order; do
     run=$((run + 1))
     start_cluster "${binaries[$label]}"
     log "$label (${binaries[$label]}) run $run: leader is node $leader"
-    for c in $CONNECTIONS; do measure "$label" "$c" "$run"; done
+    if [ "$IDLE" != 0 ]; then
+        measure_idle "$label" "$run"
+    else
+        for c in $CONNECTIONS; do measure "$label" "$c" "$run"; done
+    fi
     for id in 1 2 3; do
         kill -0 "${pid[$id]}" 2>/dev/null || { tail -n 20 "$work/n$id.log" >&2; die "node $id died during run $run"; }
     done
@@ -208,6 +292,21 @@ for label in $order; do
     fi
     stop_cluster
 done
+
+if [ "$IDLE" != 0 ]; then
+    report_idle
+    if [ "$PROFILE" = 1 ]; then
+        out=$work/callgrind.out.1
+        [ -s "$out" ] || out=$work/callgrind.out
+        [ -s "$out" ] || die "callgrind wrote no profile (see $work/n1.log)"
+        total=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }' || true)
+        echo
+        echo "callgrind, node 1 (the leader) idle: $total instructions in ${IDLE} s"
+        callgrind_annotate "$out" 2>/dev/null | awk '/^-+$/ { ++dashes; next } dashes >= 3 && NF' | head -n "$PROFILE_TOP" || true
+        cp "$out" "$parent/write-cost-idle-callgrind.out"
+    fi
+    exit 0
+fi
 
 echo
 echo "write cost: 3 nodes, fsync always, $(nproc) cores, data on $fstype; wrk PUT 100-byte values, new key each;"
@@ -249,12 +348,12 @@ if [ "$PROFILE" = 1 ]; then
     [ -s "$out" ] || out=$work/callgrind.out
     [ -s "$out" ] || die "callgrind wrote no profile (see $work/n1.log)"
     writes=$measured_writes
-    total=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }')
+    total=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }' || true)
     echo
     echo "callgrind, leader (node 1) during the measured window: $total instructions for about $writes writes"
     awk -v t="$total" -v w="$writes" 'BEGIN { if (w > 0) printf "  %.0f instructions per write (timers and heartbeats of the window included)\n", t / w }'
     echo "  the functions that executed the most (self), of $out:"
-    callgrind_annotate "$out" 2>/dev/null | awk '/^-+$/ { ++dashes; next } dashes >= 3 && NF' | head -n "$PROFILE_TOP"
+    callgrind_annotate "$out" 2>/dev/null | awk '/^-+$/ { ++dashes; next } dashes >= 3 && NF' | head -n "$PROFILE_TOP" || true
     if [ "${KEEP_DATA:-0}" != 1 ]; then
         cp "$out" "$parent/write-cost-callgrind.out"
         echo "  (kept as $parent/write-cost-callgrind.out)"
