@@ -4,6 +4,7 @@
 
 #include <QCborArray>
 #include <QCborMap>
+#include <QCborStreamWriter>
 #include <QCborValue>
 #include <QTest>
 
@@ -62,6 +63,8 @@ class TestMessageCodec : public QObject
 private Q_SLOTS:
     void roundTrip_data();
     void roundTrip();
+    void encodingIsQtsCborStreamWriters_data();
+    void encodingIsQtsCborStreamWriters();
     void malformedIsAnErrorNotACrash_data();
     void malformedIsAnErrorNotACrash();
     void randomBytesNeverCrash();
@@ -93,9 +96,9 @@ void TestMessageCodec::roundTrip_data()
         QTest::newRow(qPrintable(QString::number(kind))) << kind;
 }
 
-void TestMessageCodec::roundTrip()
+// One message of each shape the codec writes, by `kind` (0-7).
+static Message sampleMessage(int kind)
 {
-    QFETCH(int, kind);
     Message m{.type = MessageType::AppendEntries, .from = NodeId(3), .to = NodeId(5), .term = Term(42)};
     switch (kind) {
     case 0:
@@ -155,6 +158,13 @@ void TestMessageCodec::roundTrip()
             Membership{.index = LogIndex(480), .voters = {NodeId(3)}, .learners = {}, .addresses = {}};
         break;
     }
+    return m;
+}
+
+void TestMessageCodec::roundTrip()
+{
+    QFETCH(int, kind);
+    const Message m = sampleMessage(kind);
     const QByteArray bytes = encodeMessage(m, 0x0003'0000'0017ull);
     Message decoded;
     std::uint64_t traceId = 0;
@@ -167,6 +177,109 @@ void TestMessageCodec::roundTrip()
     QByteArray frame;
     appendFrame(frame, bytes);
     QCOMPARE(encodeMessageFrame(m, 0x0003'0000'0017ull), frame);
+}
+
+// The wire format as QCborStreamWriter writes it (an indefinite-length map of the fields that are not at
+// their defaults, in key order): what nodes of earlier builds send and expect.
+static QByteArray qtCborEncoding(const Message &m, std::uint64_t traceId)
+{
+    QByteArray out;
+    QCborStreamWriter w(&out);
+    const auto number = [&w](quint64 key, quint64 value) {
+        if (value != 0) {
+            w.append(key);
+            w.append(value);
+        }
+    };
+    const auto flag = [&w](quint64 key, bool value) {
+        if (value) {
+            w.append(key);
+            w.append(true);
+        }
+    };
+    w.startMap();
+    w.append(quint64(0));
+    w.append(static_cast<quint64>(m.type));
+    number(1, m.from.value);
+    number(2, m.to.value);
+    number(3, m.term.value);
+    number(4, m.lastLogIndex.value);
+    number(5, m.lastLogTerm.value);
+    flag(6, m.leadershipTransfer);
+    flag(7, m.granted);
+    number(8, m.prevLogIndex.value);
+    number(9, m.prevLogTerm.value);
+    if (!m.entries.empty()) {
+        w.append(quint64(10));
+        w.startArray(m.entries.size());
+        for (const Entry &entry : m.entries) {
+            w.startArray(4);
+            w.append(static_cast<quint64>(entry.index.value));
+            w.append(static_cast<quint64>(entry.term.value));
+            w.append(static_cast<quint64>(entry.type));
+            w.append(entry.payload);
+            w.endArray();
+        }
+        w.endArray();
+    }
+    number(11, m.commitIndex.value);
+    flag(12, m.success);
+    number(13, m.matchIndex.value);
+    number(14, m.rejectedIndex.value);
+    number(15, m.conflictIndex.value);
+    number(16, m.conflictTerm.value);
+    number(17, m.readRound);
+    if (m.snapshot != SnapshotMeta{}) {
+        w.append(quint64(18));
+        w.startArray(2);
+        w.append(static_cast<quint64>(m.snapshot.index.value));
+        w.append(static_cast<quint64>(m.snapshot.term.value));
+        w.endArray();
+    }
+    number(19, m.snapshotOffset);
+    number(20, m.snapshotTotalBytes);
+    if (m.type == MessageType::InstallSnapshot) {
+        w.append(quint64(21));
+        w.append(m.snapshotChunk);
+    }
+    flag(22, m.snapshotDone);
+    number(23, traceId);
+    number(24, m.snapshotChunkOffset);
+    number(25, m.snapshotChecksum);
+    if (m.snapshotMembership) {
+        w.append(quint64(26));
+        w.append(m.snapshotMembership->encode());
+    }
+    w.endMap();
+    return out;
+}
+
+void TestMessageCodec::encodingIsQtsCborStreamWriters_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<quint64>("number");
+    // Every length of CBOR's integer heads: in the initial byte, then 1, 2, 4 and 8 bytes after it.
+    const quint64 numbers[] = {
+        0, 1, 23, 24, 255, 256, 65'535, 65'536, 0xFFFF'FFFFull, 0x1'0000'0000ull, ~quint64(0)};
+    for (int kind = 0; kind < 8; ++kind)
+        for (quint64 number : numbers)
+            QTest::addRow("kind %d, %llu", kind, static_cast<unsigned long long>(number)) << kind << number;
+}
+
+void TestMessageCodec::encodingIsQtsCborStreamWriters()
+{
+    QFETCH(int, kind);
+    QFETCH(quint64, number);
+    Message m = sampleMessage(kind);
+    m.term = Term(number);
+    m.commitIndex = LogIndex(number);
+    m.readRound = number;
+    m.snapshotOffset = number;
+    if (!m.entries.empty()) {
+        m.entries.back().payload.resize(qsizetype(std::min<quint64>(number, 70'000)));
+        m.entries.back().term = Term(number);
+    }
+    QCOMPARE(encodeMessage(m, number).toHex(), qtCborEncoding(m, number).toHex());
 }
 
 void TestMessageCodec::malformedIsAnErrorNotACrash_data()
