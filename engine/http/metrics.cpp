@@ -41,6 +41,16 @@ void labelledCounter(QByteArray &out, const char *name, const char *help, const 
             QByteArray(name) + '{' + label + "=\"" + key.toUtf8() + "\"} " + QByteArray::number(value) + '\n';
 }
 
+std::map<QString, quint64> byTypeName(const std::map<MessageType, quint64> &byType)
+{
+    std::map<QString, quint64> named;
+    for (const auto &[type, value] : byType) {
+        const std::string_view name = toString(type);
+        named[QString::fromLatin1(name.data(), static_cast<qsizetype>(name.size()))] += value;
+    }
+    return named;
+}
+
 } // namespace
 
 QByteArray Metrics::render(const std::map<QString, double> &gauges) const
@@ -57,9 +67,10 @@ QByteArray Metrics::render(const std::map<QString, double> &gauges) const
     counter(out, "raftlab_leader_changes_total", "Times this node saw a new leader.", leaderChanges);
     counter(out, "raftlab_event_subscribers_dropped_total", "Slow /events subscribers disconnected.",
             droppedSubscribers);
-    labelledCounter(out, "raftlab_messages_sent_total", "Raft messages sent, by type.", "type", messagesSent);
+    labelledCounter(out, "raftlab_messages_sent_total", "Raft messages sent, by type.", "type",
+                    byTypeName(messagesSent));
     labelledCounter(out, "raftlab_messages_received_total", "Raft messages received, by type.", "type",
-                    messagesReceived);
+                    byTypeName(messagesReceived));
     labelledCounter(out, "raftlab_messages_dropped_total", "Raft messages dropped, by reason.", "reason",
                     messagesDropped);
     labelledCounter(out, "raftlab_http_refused_total",

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/message.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -31,8 +33,10 @@ struct Metrics
     quint64 elections = 0; // times this node became a candidate
     quint64 leaderChanges = 0;
     quint64 droppedSubscribers = 0;
-    std::map<QString, quint64> messagesSent; // by message type
-    std::map<QString, quint64> messagesReceived; // by message type
+    // By message type: counted for every message, so keyed by the type itself (a name as key would cost
+    // a QString per message); named when rendered.
+    std::map<MessageType, quint64> messagesSent;
+    std::map<MessageType, quint64> messagesReceived;
     std::map<QString, quint64> messagesDropped; // by reason
     std::map<QString, quint64> refusedRequests; // HTTP requests and connections refused, by error code
     LatencyHistogram fsync;

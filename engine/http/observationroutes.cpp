@@ -230,7 +230,7 @@ void HttpApi::wireEvents()
     const NodeId self = m_node->id();
     connect(
         transport, &TcpTransport::messageSent, this, [this, self](const Message &message, quint64 traceId) {
-            ++m_metrics.messagesSent[textOf(toString(message.type))];
+            ++m_metrics.messagesSent[message.type];
             if (!m_events.hasSubscribers())
                 return;
             QJsonObject json =
@@ -251,7 +251,7 @@ void HttpApi::wireEvents()
         });
     connect(transport, &TcpTransport::messageReceived, this,
             [this, self](const Message &message, quint64 traceId) {
-                ++m_metrics.messagesReceived[textOf(toString(message.type))];
+                ++m_metrics.messagesReceived[message.type];
                 if (m_events.hasSubscribers())
                     publish(
                         messageEventJson("recv", self, message, traceId, RaftNode::monotonicMicroseconds()));

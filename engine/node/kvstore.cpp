@@ -7,6 +7,7 @@
 #include <QStringDecoder>
 #include <QtEndian>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -261,6 +262,10 @@ QString KvStore::validateKey(const QByteArray &key)
         return QStringLiteral("the key is %1 bytes, longer than %2").arg(key.size()).arg(maxKeyBytes);
     if (key.contains('/'))
         return QStringLiteral("the key contains '/'");
+    // ASCII is UTF-8 as it is (nearly every key): only other bytes go through a decoder, which builds a
+    // QString to find out.
+    if (std::all_of(key.begin(), key.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+        return QString();
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     const QString decoded = decoder.decode(key); // the decoding happens here, in the conversion
     if (decoder.hasError())
