@@ -68,6 +68,20 @@ QJsonObject recvEvent(qint64 traceId, std::uint32_t from, std::uint32_t to, qint
     return event;
 }
 
+// Nodes 1-3 in term 2, node 1 leading with a heartbeat every second (the x20 speed), and `followers`
+// following it.
+void nodeOneLeadsThreeAtX20(ClusterModel &model, qint64 tUs, std::initializer_list<std::uint32_t> followers)
+{
+    using raftlab::testing::stateEvent;
+    const std::vector<NodeId> three{id(1), id(2), id(3)};
+    QJsonObject leader = stateEvent(1, tUs, "leader", 2, three);
+    leader["heartbeat_ms"_L1] = 1000;
+    model.ingest(leader);
+    for (const std::uint32_t follower : followers)
+        model.ingest(stateEvent(follower, tUs, "follower", 2, three, {}, 1));
+    model.foldPending();
+}
+
 } // namespace
 
 // For QCOMPARE's failure messages (raftlab::toString(Role) and friends return string_view, so Role
@@ -560,24 +574,13 @@ void TestClusterModel::repeatedSentencesAreCountedOnOneLine()
     ClusterModel model;
     qint64 now = 9'000'000;
     model.setClock([&now] { return now; });
-    const std::vector<NodeId> three{id(1), id(2), id(3)};
-    QJsonObject leader = stateEvent(1, now, "leader", 2, three);
-    leader["heartbeat_ms"_L1] = 1000;
-    model.ingest(leader);
-    model.ingest(stateEvent(2, now, "follower", 2, three, {}, 1));
-    model.ingest(stateEvent(3, now, "follower", 2, three, {}, 1));
-    model.foldPending();
+    nodeOneLeadsThreeAtX20(model, now, {2, 3});
     const std::size_t before = model.narration()->size();
     // Node 3 is cut off: every election timeout it asks for pre-votes again, in vain; node 1 keeps
     // sending heartbeats every second. Twenty seconds of that.
     for (int second = 0; second < 20; ++second) {
         now += 1'000'000;
-        model.ingest(QJsonObject{{"type"_L1, "heartbeat"_L1},
-                                 {"node"_L1, 1},
-                                 {"term"_L1, 2},
-                                 {"t_us"_L1, now},
-                                 {"role"_L1, "leader"_L1},
-                                 {"read_round"_L1, 0}});
+        model.ingest(heartbeatEvent(1, now, 2));
         if (second % 4 == 0) {
             model.ingest(QJsonObject{{"type"_L1, "timeout"_L1},
                                      {"node"_L1, 3},
@@ -612,19 +615,9 @@ void TestClusterModel::heartbeatsAreSaidOncePerLeaderTermAndRate()
     ClusterModel model;
     qint64 now = 9'000'000;
     model.setClock([&now] { return now; });
-    const std::vector<NodeId> three{id(1), id(2), id(3)};
-    QJsonObject leader = stateEvent(1, now, "leader", 2, three);
-    leader["heartbeat_ms"_L1] = 1000; // x20: every second
-    model.ingest(leader);
-    model.ingest(stateEvent(2, now, "follower", 2, three, {}, 1));
-    model.foldPending();
+    nodeOneLeadsThreeAtX20(model, now, {2});
     const auto heartbeat = [&model](qint64 tUs, std::uint64_t term) {
-        model.ingest(QJsonObject{{"type"_L1, "heartbeat"_L1},
-                                 {"node"_L1, 1},
-                                 {"term"_L1, qint64(term)},
-                                 {"t_us"_L1, tUs},
-                                 {"role"_L1, "leader"_L1},
-                                 {"read_round"_L1, 0}});
+        model.ingest(heartbeatEvent(1, tUs, term));
     };
     const auto heartbeatLines = [&model] {
         QStringList lines;
@@ -658,7 +651,7 @@ void TestClusterModel::heartbeatsAreSaidOncePerLeaderTermAndRate()
                           u"Node 1 sends heartbeats every 1.0 s in term 2."_s}));
     // Elected again in a later term: a new sentence for the new term.
     now += 3'000'000;
-    QJsonObject reelected = stateEvent(1, now, "leader", 4, three);
+    QJsonObject reelected = stateEvent(1, now, "leader", 4, {id(1), id(2), id(3)});
     reelected["heartbeat_ms"_L1] = 50;
     model.ingest(reelected);
     heartbeat(now + 50'000, 4);

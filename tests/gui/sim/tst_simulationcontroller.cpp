@@ -187,14 +187,11 @@ void TestSimulationController::stepDeliverDropAndDuplicateChangeThePendingList()
         return e.kind == PendingEvent::Kind::Message && e.from == copied.from && e.to == copied.to &&
             e.messageType == copied.messageType;
     };
-    const auto countBefore =
-        std::count_if(controller.pendingEvents().begin(), controller.pendingEvents().end(), sameLink);
     const std::vector<PendingEvent> pendingBefore = controller.pendingEvents();
     QVERIFY(controller.duplicate(copied.id));
     const std::vector<PendingEvent> pendingAfter = controller.pendingEvents();
     QCOMPARE(std::count_if(pendingAfter.begin(), pendingAfter.end(), sameLink),
              std::count_if(pendingBefore.begin(), pendingBefore.end(), sameLink) + 1);
-    static_cast<void>(countBefore);
     // Dropping what is no longer pending is refused and changes nothing.
     QSignalSpy failed(&controller, &SimulationController::actionFailed);
     QVERIFY(!controller.drop(dropped.id));

@@ -114,6 +114,13 @@ inline QJsonObject commitEvent(std::uint32_t node, qint64 tUs, std::uint64_t ind
                        {"term"_L1, qint64(term)}, {"index"_L1, qint64(index)}, {"role"_L1, "follower"_L1}};
 }
 
+inline QJsonObject heartbeatEvent(std::uint32_t leader, qint64 tUs, std::uint64_t term)
+{
+    return QJsonObject{{"type"_L1, "heartbeat"_L1}, {"node"_L1, qint64(leader)},
+                       {"term"_L1, qint64(term)},   {"t_us"_L1, tUs},
+                       {"role"_L1, "leader"_L1},    {"read_round"_L1, 0}};
+}
+
 inline QJsonObject applyEvent(std::uint32_t node, qint64 tUs, std::uint64_t last, std::uint64_t term)
 {
     return QJsonObject{{"type"_L1, "apply"_L1},   {"node"_L1, qint64(node)}, {"t_us"_L1, tUs},

@@ -101,6 +101,45 @@ std::vector<NodeId> members(std::uint32_t count)
     return ids;
 }
 
+// A second of traffic both ways on every link of five nodes, enough for rate labels.
+void trafficOnEveryLink(ClusterModel &model, qint64 &now)
+{
+    qint64 messageId = 1;
+    for (int tick = 0; tick < 100; ++tick) {
+        for (std::uint32_t from = 1; from <= 5; ++from)
+            for (std::uint32_t to = 1; to <= 5; ++to)
+                if (from != to) {
+                    const QJsonObject send = sendEvent(messageId++, from, to, "AppendEntries", now);
+                    model.ingest(send);
+                    model.ingest(receiptEvent(send, now + 100));
+                }
+        now += 10'000;
+        model.foldPending();
+    }
+}
+
+// Shows `view` at `size` in the projector or the standard theme, with one frame drawn at the model's now.
+bool showFramed(ClusterView &view, QSize size, bool projector)
+{
+    view.setTheme(projector ? Theme::projector() : Theme::standard());
+    view.resize(size);
+    view.show();
+    if (!QTest::qWaitForWindowExposed(&view))
+        return false;
+    (void)frame(view, size);
+    return true;
+}
+
+// Keeps what the view shows as <prefix>_<data row>.png when RAFTLAB_SCREENSHOT_DIR asks for screenshots.
+bool keepRowScreenshot(ClusterView &view, const QString &prefix)
+{
+    const QString dir = qEnvironmentVariable("RAFTLAB_SCREENSHOT_DIR");
+    return dir.isEmpty() ||
+        view.grab().save(dir + u'/' + prefix + u'_' +
+                         QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_').remove(u',') +
+                         u".png"_s);
+}
+
 // Nine nodes, two seconds at 5,000 messages/s: the leader's appends and the followers' answers, all
 // links busy, folded frame by frame as the app does.
 struct BusyNineNodes
@@ -871,10 +910,7 @@ void TestClusterView::wordsInAndAroundANodeNeverCollide()
                                                  describe(count))));
         }
     }
-    if (const QString dir = qEnvironmentVariable("RAFTLAB_SCREENSHOT_DIR"); !dir.isEmpty())
-        QVERIFY(view.grab().save(
-            dir + u"/campaigns_"_s +
-            QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_').remove(u',') + u".png"_s));
+    QVERIFY(keepRowScreenshot(view, u"campaigns"_s));
     // The crown is drawn above anything that moves on the ring: nothing that may pass over it (message
     // dots, links) is stacked higher than the leader.
     const NodeItem *leader = view.nodeItem(id(1));
@@ -917,28 +953,13 @@ void TestClusterView::tagsMarksCountsAndRatesKeepApart()
     // second of traffic on every link, enough for rate labels.
     for (std::uint32_t node = 1; node <= 5; ++node)
         model.ingest(stateEvent(node, now, node % 2 == 0 ? "precandidate" : "candidate", 7, ids));
-    qint64 messageId = 1;
-    for (int tick = 0; tick < 100; ++tick) {
-        for (std::uint32_t from = 1; from <= 5; ++from)
-            for (std::uint32_t to = 1; to <= 5; ++to)
-                if (from != to) {
-                    const QJsonObject send = sendEvent(messageId++, from, to, "AppendEntries", now);
-                    model.ingest(send);
-                    model.ingest(receiptEvent(send, now + 100));
-                }
-        now += 10'000;
-        model.foldPending();
-    }
+    trafficOnEveryLink(model, now);
     for (const std::uint32_t node : killed) {
         view.setProcessState(id(node), ProcessState::Killed);
         model.setNodeConnected(id(node), false);
     }
     model.foldPending();
-    view.setTheme(projector ? Theme::projector() : Theme::standard());
-    view.resize(size);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
-    (void)frame(view, size);
+    QVERIFY(showFramed(view, size, projector));
 
     // The killed nodes' tags, and what other nodes draw near them, in scene coordinates.
     struct Drawn
@@ -988,10 +1009,7 @@ void TestClusterView::tagsMarksCountsAndRatesKeepApart()
         for (std::uint32_t other = 1; other <= 5; ++other)
             if (other != node)
                 QCOMPARE(view.linkRateLabel(id(std::min(node, other)), id(std::max(node, other))), QString());
-    if (const QString dir = qEnvironmentVariable("RAFTLAB_SCREENSHOT_DIR"); !dir.isEmpty())
-        QVERIFY(view.grab().save(
-            dir + u"/apart_"_s +
-            QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_').remove(u',') + u".png"_s));
+    QVERIFY(keepRowScreenshot(view, u"apart"_s));
 }
 
 void TestClusterView::noTwoTagsMarksTermsOrRatesMeet_data()
@@ -1034,19 +1052,7 @@ void TestClusterView::noTwoTagsMarksTermsOrRatesMeet()
         const std::uint32_t leader = std::uint32_t(roles.indexOf(u'L') + 1);
         model.ingest(stateEvent(node, now, name, 7, ids, {}, leader));
     }
-    // A second of traffic on every link, enough for rate labels.
-    qint64 messageId = 1;
-    for (int tick = 0; tick < 100; ++tick) {
-        for (std::uint32_t from = 1; from <= 5; ++from)
-            for (std::uint32_t to = 1; to <= 5; ++to)
-                if (from != to) {
-                    const QJsonObject send = sendEvent(messageId++, from, to, "AppendEntries", now);
-                    model.ingest(send);
-                    model.ingest(receiptEvent(send, now + 100));
-                }
-        now += 10'000;
-        model.foldPending();
-    }
+    trafficOnEveryLink(model, now);
     for (std::uint32_t node = 1; node <= 5; ++node) {
         if (roleOf(node) == u'K') {
             view.setProcessState(id(node), ProcessState::Killed);
@@ -1056,15 +1062,8 @@ void TestClusterView::noTwoTagsMarksTermsOrRatesMeet()
         }
     }
     model.foldPending();
-    view.setTheme(projector ? Theme::projector() : Theme::standard());
-    view.resize(size);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
-    (void)frame(view, size);
-    if (const QString dir = qEnvironmentVariable("RAFTLAB_SCREENSHOT_DIR"); !dir.isEmpty())
-        QVERIFY(view.grab().save(
-            dir + u"/nomeet_"_s +
-            QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_').remove(u',') + u".png"_s));
+    QVERIFY(showFramed(view, size, projector));
+    QVERIFY(keepRowScreenshot(view, u"nomeet"_s));
 
     // What each node draws around itself, in scene coordinates.
     struct Drawn

@@ -15,6 +15,7 @@
 #include "cluster/noanswer.h"
 #include "cluster/nodeclient.h"
 #include "cluster/targetselector.h"
+#include "markingtranslator.h"
 #include "model/clienthistory.h"
 #include "model/clustermodel.h"
 #include "support/screenshots.h"
@@ -34,7 +35,6 @@
 #include <QSpinBox>
 #include <QTableView>
 #include <QTest>
-#include <QTranslator>
 
 #include <algorithm>
 #include <memory>
@@ -88,23 +88,12 @@ struct PanelRig
     ClientPanel panel;
 };
 
-// Marks every string it is asked for, ⟪like this⟫: a visible word outside the marks bypassed tr().
-class MarkingTranslator final : public QTranslator
-{
-public:
-    bool isEmpty() const override { return false; }
-    QString translate(const char *, const char *sourceText, const char *, int) const override
-    {
-        return u"\u27EA"_s + QString::fromUtf8(sourceText) + u"\u27EB"_s;
-    }
-};
-
 // What is left of `text` once every marked span (with what was put into it) is taken out, and HTML tags
 // and entities.
 QString unmarked(QString text)
 {
     static const QRegularExpression tag(u"<[^>]*>|&[a-z]+;"_s);
-    static const QRegularExpression span(u"\u27EA[^\u27EA\u27EB]*\u27EB"_s);
+    static const QRegularExpression span(u"\u00AB[^\u00AB\u00BB]*\u00BB"_s);
     text.remove(tag);
     for (QString before; before != text;) {
         before = text;
@@ -410,9 +399,7 @@ void TestClientPanel::loadControlsNeverMove()
 
 void TestClientPanel::everyVisibleWordGoesThroughTheTranslator()
 {
-    MarkingTranslator marking;
-    QVERIFY(QCoreApplication::installTranslator(&marking));
-    const auto uninstall = qScopeGuard([&] { QCoreApplication::removeTranslator(&marking); });
+    const raftlab::testing::MarkedTranslations marking;
     QVERIFY(!allTranslated(u"plain"_s));
     QVERIFY(allTranslated(tr("plain")));
 

@@ -77,32 +77,47 @@ struct FrameCost
     double worstMs = 0;
 };
 
-// A busy cluster: `frames` frames of `perFrame` commit sentences each, every frame folded and painted
-// as the app does (one insertion, and one removal at the bottom once the ring is full). "Clear" is
-// pressed before frame `clearedAtFrame`.
-FrameCost feedBusyFrames(ClusterModel &model, qint64 &now, EventFeed &feed, int frames, int perFrame,
-                         int clearedAtFrame)
+// A feed shown as the app's feed dock shows it, over a model on a clock of its own, and a busy cluster to
+// feed it.
+struct BusyFeed
 {
-    qint64 index = 0;
-    qint64 worstNs = 0;
-    QElapsedTimer total;
-    total.start();
-    for (int frame = 0; frame < frames; ++frame) {
-        if (frame == clearedAtFrame)
-            feed.clear();
-        for (int i = 0; i < perFrame; ++i) {
-            now += 1'000;
-            ++index;
-            model.ingest(commitSentence(std::uint32_t(1 + index % 9), now, index));
-        }
-        QElapsedTimer one;
-        one.start();
-        model.foldPending();
-        QCoreApplication::processEvents(); // the delayed layout and the paint
-        worstNs = std::max(worstNs, one.nsecsElapsed());
+    qint64 now = 1'000'000;
+    ClusterModel model;
+    EventFeed feed{&model};
+
+    BusyFeed()
+    {
+        model.setClock([this] { return now; });
+        feed.resize(900, 560);
+        feed.show();
     }
-    return FrameCost{total.nsecsElapsed() / 1e6 / frames, worstNs / 1e6};
-}
+
+    // `frames` frames of `perFrame` commit sentences each, every frame folded and painted as the app does
+    // (one insertion, and one removal at the bottom once the ring is full). "Clear" is pressed before
+    // frame `clearedAtFrame`.
+    FrameCost run(int frames, int perFrame, int clearedAtFrame)
+    {
+        qint64 index = 0;
+        qint64 worstNs = 0;
+        QElapsedTimer total;
+        total.start();
+        for (int frame = 0; frame < frames; ++frame) {
+            if (frame == clearedAtFrame)
+                feed.clear();
+            for (int i = 0; i < perFrame; ++i) {
+                now += 1'000;
+                ++index;
+                model.ingest(commitSentence(std::uint32_t(1 + index % 9), now, index));
+            }
+            QElapsedTimer one;
+            one.start();
+            model.foldPending();
+            QCoreApplication::processEvents(); // the delayed layout and the paint
+            worstNs = std::max(worstNs, one.nsecsElapsed());
+        }
+        return FrameCost{total.nsecsElapsed() / 1e6 / frames, worstNs / 1e6};
+    }
+};
 
 } // namespace
 
@@ -430,24 +445,20 @@ void TestEventFeed::clearingAFullFeedShowsOnlyWhatCameAfter()
 {
     // 20 sentences a frame for 200 frames fill the 2000-sentence ring twice over; "Clear" while the ring
     // is full: the hidden rows scroll out first, and the feed shows exactly the sentences that came after.
-    ClusterModel model;
-    qint64 now = 1'000'000;
-    model.setClock([&now] { return now; });
-    EventFeed feed(&model);
-    feed.resize(900, 560);
-    feed.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&feed));
+    BusyFeed busy;
+    QVERIFY(QTest::qWaitForWindowExposed(&busy.feed));
 
     constexpr int frames = 200;
     constexpr int perFrame = 20;
     constexpr int clearedAtFrame = 150;
-    feedBusyFrames(model, now, feed, frames, perFrame, clearedAtFrame);
-    QCOMPARE(int(model.narration()->size()), int(model.narration()->capacity()));
-    QCOMPARE(feed.shownCount(), (frames - clearedAtFrame) * perFrame);
-    QCOMPARE(feed.shownSentence(0), model.narration()->item(0).shownText());
-    QCOMPARE(feed.shownSentence(feed.shownCount() - 1),
-             model.narration()->item(std::size_t(feed.shownCount() - 1)).shownText());
-    QVERIFY(saveScreenshot(feed, QStringLiteral("eventfeed_busy.png")));
+    busy.run(frames, perFrame, clearedAtFrame);
+    const Narration &narration = *busy.model.narration();
+    QCOMPARE(int(narration.size()), int(narration.capacity()));
+    QCOMPARE(busy.feed.shownCount(), (frames - clearedAtFrame) * perFrame);
+    QCOMPARE(busy.feed.shownSentence(0), narration.item(0).shownText());
+    QCOMPARE(busy.feed.shownSentence(busy.feed.shownCount() - 1),
+             narration.item(std::size_t(busy.feed.shownCount() - 1)).shownText());
+    QVERIFY(saveScreenshot(busy.feed, QStringLiteral("eventfeed_busy.png")));
 }
 
 void TestEventFeed::aPaintOfTheVisibleRowsTakesUnderAFrame()
@@ -473,16 +484,11 @@ void TestEventFeed::aPaintOfTheVisibleRowsTakesUnderAFrame()
 void TestEventFeed::aFullFeedCostsLittlePerFrame()
 {
     RAFTLAB_PERF_ONLY();
-    ClusterModel model;
-    qint64 now = 1'000'000;
-    model.setClock([&now] { return now; });
-    EventFeed feed(&model);
-    feed.resize(900, 560);
-    feed.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&feed));
+    BusyFeed busy;
+    QVERIFY(QTest::qWaitForWindowExposed(&busy.feed));
     constexpr int frames = 200;
     constexpr int perFrame = 20;
-    const FrameCost cost = feedBusyFrames(model, now, feed, frames, perFrame, 150);
+    const FrameCost cost = busy.run(frames, perFrame, 150);
     qInfo("EventFeed: %d frames of %d sentences with a full feed: mean %.2f ms, worst %.2f ms per frame",
           frames, perFrame, cost.meanMs, cost.worstMs);
     QVERIFY2(cost.meanMs < 33, qPrintable(QStringLiteral("mean frame %1 ms").arg(cost.meanMs)));
