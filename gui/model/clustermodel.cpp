@@ -284,6 +284,17 @@ void ClusterModel::fillLogGaps()
                 break;
         }
     }
+    // A leader holds every entry of its term that a follower holds, yet its stream can report them after
+    // the follower's does: a leader sends entries while its own disk write of them runs, and reports them
+    // once that write returns. Its row takes them from the follower's log rather than lag behind it.
+    for (auto &[id, entry] : m_nodes) {
+        const NodeState &state = entry->state;
+        if (!state.isLeader() || !state.connected || !state.hasStatus)
+            continue;
+        for (const auto &[otherId, other] : m_nodes)
+            if (otherId != id)
+                entry->log.takeEntriesOfTerm(other->log, state.term);
+    }
 }
 
 void ClusterModel::foldConnection(NodeId id, bool connected, bool quietly, qint64 tUs)

@@ -130,6 +130,8 @@ private Q_SLOTS:
     void logMirrorKeepsTheNewestEntries();
     void restartedNodesLogComesFromItsStatusAndLogMatching();
     void uncommittedCellsReplacedUnseenAreNotKept();
+    void leaderHoldsEveryEntryOfItsTermAFollowerHolds();
+    void anAppendThatAgreesKeepsTheTail();
     void followerProgressFollowsTheLeadersReport();
     void chartWindowSlides();
     void ringBufferWrapsAndPops();
@@ -945,6 +947,75 @@ void TestClusterModel::uncommittedCellsReplacedUnseenAreNotKept()
         QVERIFY(stale.entry(LogIndex(index)));
         QCOMPARE(stale.entry(LogIndex(index))->term, leader.entry(LogIndex(index))->term);
     }
+}
+
+void TestClusterModel::leaderHoldsEveryEntryOfItsTermAFollowerHolds()
+{
+    // fixtures/leader_under_load.jsonl (fixtures/record_load.py): a real 3-node cluster under write load.
+    // The leader sends new entries while its own disk write of them runs, and its stream reports them
+    // (`append`) only when that write returns: a follower reported entries of the leader's term first.
+    // Entries of a term are made by that term's leader alone, so the leader's row holds all of them.
+    ClusterModel model;
+    Replay replay(model, u"leader_under_load.jsonl"_s);
+    std::map<std::uint32_t, qint64> reported; // the `append` reports, as the streams said them
+    qint64 leaderBehindBy = 0;
+    std::size_t framesChecked = 0;
+    for (const FixtureLine &line : replay.lines()) {
+        if (isType(line.event, "append"))
+            reported[std::uint32_t(line.event.value("node"_L1).toInteger())] =
+                line.event.value("last"_L1).toInteger();
+        replay.foldLines(1); // a frame per event: the finest a frame can cut the streams
+        const NodeId leader = model.summary().leader;
+        if (leader.isNone())
+            continue;
+        const NodeState *leaderState = model.node(leader);
+        const LogMirror *leaderLog = model.log(leader);
+        for (const auto &[node, last] : reported)
+            if (node != leader.value && reported.contains(leader.value))
+                leaderBehindBy = std::max(leaderBehindBy, last - reported[leader.value]);
+        for (NodeId other : model.nodeIds()) {
+            const LogMirror *log = model.log(other);
+            if (other == leader || !log)
+                continue;
+            for (LogIndex index = log->firstMirroredIndex(); index <= log->lastMirroredIndex();
+                 index = index.next()) {
+                if (log->entry(index)->term != leaderState->term)
+                    continue;
+                const LogCell *held = leaderLog->entry(index);
+                QVERIFY2(held && held->term == leaderState->term &&
+                             held->command == log->entry(index)->command,
+                         qPrintable(u"node %1 holds entry %2 of term %3; its leader, node %4, shows %5"_s
+                                        .arg(other.value)
+                                        .arg(index.value)
+                                        .arg(leaderState->term.value)
+                                        .arg(leader.value)
+                                        .arg(leaderLog->lastIndex().value)));
+            }
+            QVERIFY(leaderLog->lastIndex() >= log->lastIndex() || log->lastTerm() != leaderState->term);
+        }
+        ++framesChecked;
+    }
+    QVERIFY2(leaderBehindBy >= 3, "the recording has the leader's own reports behind a follower's");
+    QVERIFY(framesChecked > 100);
+}
+
+void TestClusterModel::anAppendThatAgreesKeepsTheTail()
+{
+    using testing::entries;
+    // Raft's rule for a follower's log (§5.3), for the mirror too: an entry that agrees (same index and
+    // term) changes nothing after it; only a conflict drops the tail. The leader's own late report of
+    // 3-4 must not take away 5-6, known from a follower.
+    LogMirror log;
+    log.append(LogIndex(1), entries(1, 6, 2));
+    log.append(LogIndex(3), entries(3, 2, 2));
+    QCOMPARE(log.lastIndex(), LogIndex(6));
+    QCOMPARE(log.lastMirroredIndex(), LogIndex(6));
+    QCOMPARE(log.lastTerm(), Term(2));
+    // A conflict at 4 (term 3): 4 on are replaced.
+    log.append(LogIndex(4), entries(4, 1, 3));
+    QCOMPARE(log.lastIndex(), LogIndex(4));
+    QCOMPARE(log.lastMirroredIndex(), LogIndex(4));
+    QCOMPARE(log.entry(LogIndex(4))->term, Term(3));
 }
 
 void TestClusterModel::followerProgressFollowsTheLeadersReport()

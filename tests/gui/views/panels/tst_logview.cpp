@@ -87,6 +87,7 @@ private Q_SLOTS:
     void entriesNeverSeenAreUnknownNotASnapshot();
     void repaintsOnlyWhenTheLogsChange();
     void aLogThatStoppedShortSaysWhatItLacks();
+    void theLeadersRowIsNeverBehindItsFollowers();
     void paintsNineNodesOfHundredThousandEntriesQuickly(); // a speed claim: `ctest -L perf`
     void showsTheTailOfNineLogsOfHundredThousandEntries();
     void projectorTheme();
@@ -376,6 +377,38 @@ void TestLogView::aLogThatStoppedShortSaysWhatItLacks()
     model.foldPending();
     QCOMPARE(view.lagNote(id(3)), QString());
     savePng(view, u"logview-lacks.png"_s);
+}
+
+void TestLogView::theLeadersRowIsNeverBehindItsFollowers()
+{
+    // A real cluster under write load (fixtures/leader_under_load.jsonl): a follower reported entries of
+    // the leader's term before the leader's own stream did. The leader's row draws them, and its
+    // tooltip says why the app knows.
+    ClusterModel model;
+    Replay replay(model, u"leader_under_load.jsonl"_s);
+    LogView view(&model);
+    view.resize(1200, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    bool sawEarlyFollower = false;
+    for (std::size_t line = 0; line < replay.lineCount(); ++line) {
+        replay.foldLines(1);
+        const NodeId leader = model.summary().leader;
+        const LogMirror *leaderLog = model.log(leader);
+        if (!leaderLog || leaderLog->reportedIndex() >= leaderLog->lastIndex())
+            continue;
+        sawEarlyFollower = true;
+        const LogIndex last = leaderLog->lastIndex();
+        const QImage image = view.viewport()->grab().toImage();
+        QCOMPARE(cellColor(image, view.cellRect(leader, last)),
+                 rgb(LogRowPainter(view.theme(), LogGeometry::forTheme(view.theme()))
+                         .cellFill(leaderLog->entry(last)->term, leaderLog->isCommitted(last))));
+        const QString tooltip = describeLogCell(model, leader, last);
+        QVERIFY2(tooltip.contains(u"has not reported it on its own disk yet"_s), qPrintable(tooltip));
+        break;
+    }
+    QVERIFY2(sawEarlyFollower, "the recording has a follower reporting entries before its leader");
+    savePng(view, u"logview-leader-under-load.png"_s);
 }
 
 void TestLogView::paintsNineNodesOfHundredThousandEntriesQuickly()
