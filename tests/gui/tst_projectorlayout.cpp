@@ -204,6 +204,8 @@ void TestProjectorLayout::aStatusMessageIsReadInFull_data()
     QTest::newRow("short") << summary << u"All 5 nodes are up."_s << false;
     QTest::newRow("long") << summary << longMessage << true;
     QTest::newRow("long, long summary") << longSummary << longMessage << true;
+    QTest::newRow("many words, long summary")
+        << longSummary << (longMessage + u" "_s + longMessage + u" "_s + longMessage) << true;
 }
 
 void TestProjectorLayout::aStatusMessageIsReadInFull()
@@ -222,17 +224,26 @@ void TestProjectorLayout::aStatusMessageIsReadInFull()
     const QLabel *shown = window.statusLine()->messageLabel();
     const QLabel *summaryLabel = window.statusLine()->summaryLabel();
     QVERIFY(shown->isVisible());
-    QCOMPARE(shown->text(), message);
-    for (const QLabel *label : {shown, summaryLabel}) {
+    QCOMPARE(window.statusBar()->currentMessage(), message);
+    const std::pair<const QLabel *, QString> labels[] = {{shown, message}, {summaryLabel, summary}};
+    for (const auto &[label, whole] : labels) {
         const QRect inWindow(label->mapTo(&window, QPoint()), label->size());
         QVERIFY2(window.rect().contains(inWindow), qPrintable(label->text()));
-        // Wrapped or on one line, its text has the room it needs.
+        // One line, whole or cut at its end with "…"; the whole text in the tooltip when cut.
         const QFontMetrics metrics(label->font());
-        if (label->wordWrap())
-            QVERIFY2(label->heightForWidth(label->width()) <= label->height(), qPrintable(label->text()));
-        else
-            QVERIFY2(metrics.horizontalAdvance(label->text()) <= label->width(), qPrintable(label->text()));
+        QVERIFY2(!label->wordWrap(), qPrintable(label->text()));
+        QVERIFY2(metrics.horizontalAdvance(label->text()) <= label->width(), qPrintable(label->text()));
+        QVERIFY2(label->height() >= metrics.height(), qPrintable(u"%1 px high"_s.arg(label->height())));
+        if (label->text() != whole) {
+            QVERIFY2(label->text().endsWith(QChar(0x2026)), qPrintable(label->text()));
+            QVERIFY2(whole.startsWith(label->text().chopped(1)), qPrintable(label->text()));
+            QCOMPARE(label->toolTip(), whole);
+        }
     }
+    if (message.contains(u"higher terms. PreVote"_s))
+        QVERIFY2(shown->text() != message, "three sentences do not fit one line at 1024x768");
+    if (!ownLine)
+        QCOMPARE(shown->text(), message);
     const QRect messageRect(shown->mapTo(&window, QPoint()), shown->size());
     const QRect summaryRect(summaryLabel->mapTo(&window, QPoint()), summaryLabel->size());
     QVERIFY(!messageRect.intersects(summaryRect));
@@ -253,21 +264,28 @@ void TestProjectorLayout::aStatusMessageMovesNothingAbove()
     QVERIFY(showAt(window, size, projector));
     window.statusLine()->setSummary(
         u"Leader: node 2 · term 13 · commit 1234 · 5 of 5 nodes up · fsync always · "
-        u"real time"_s);
+        u"×20 slow motion"_s);
     QTest::qWait(50);
     const QRect central = window.centralWidget()->geometry();
-    // A message that shares the row, then one that takes a line of its own: the panels above stay put.
+    const QRect ring(window.clusterView()->mapTo(&window, QPoint()), window.clusterView()->size());
+    const int statusHeight = window.statusBar()->height();
+    // A message that shares the row, one that takes a line of its own, and one of many words: the
+    // panels and the ring above stay put, and the status bar keeps its height.
+    const QString sentence = u"PreVote off, CheckQuorum on from the next reset of the cluster."_s;
     for (const QString &message :
-         {u"All 5 nodes are up."_s, u"PreVote off, CheckQuorum on from the next reset of the cluster."_s}) {
+         {u"All 5 nodes are up."_s, sentence, QStringList(12, sentence).join(u' ')}) {
         window.statusBar()->showMessage(message);
         QTest::qWait(50);
         QCOMPARE(window.centralWidget()->geometry(), central);
+        QCOMPARE(QRect(window.clusterView()->mapTo(&window, QPoint()), window.clusterView()->size()), ring);
+        QCOMPARE(window.statusBar()->height(), statusHeight);
     }
     QVERIFY2(window.statusLine()->messageHasItsOwnLine() || size.width() > 1024 || !projector,
              "the second message takes a line of its own at 1024x768 in projector mode");
     window.statusBar()->clearMessage();
     QTest::qWait(50);
     QCOMPARE(window.centralWidget()->geometry(), central);
+    QCOMPARE(window.statusBar()->height(), statusHeight);
 }
 
 void TestProjectorLayout::theClientIsWholeBesideALessonPanel_data()
