@@ -97,8 +97,11 @@ void NodeState::fold(StreamEventKind kind, const QJsonObject &event)
         electionDeadlineUs = -1;
         break;
     case StreamEventKind::VoteRequest: {
+        // Every round of requests is a campaign of its own, counted from the node's own vote: a
+        // pre-candidate whose timer runs out again asks for the same term again, with its count reset
+        // (RaftCore::becomePreCandidate), and no role event comes with it.
         const bool isPreVote = eventfield::boolean(event, "prevote"_L1);
-        startCampaign(isPreVote ? term.next() : term, isPreVote);
+        startCampaign(isPreVote ? term.next() : term, isPreVote, CampaignStart::NewRound);
         break;
     }
     case StreamEventKind::Vote:
@@ -240,10 +243,10 @@ void NodeState::foldRole(const QJsonObject &event)
     switch (role) {
     case Role::Candidate:
         votedFor = id;
-        startCampaign(term, false);
+        startCampaign(term, false, CampaignStart::RoleChange);
         break;
     case Role::PreCandidate:
-        startCampaign(term.next(), true);
+        startCampaign(term.next(), true, CampaignStart::RoleChange);
         break;
     case Role::Leader:
         leader = id;
@@ -263,10 +266,11 @@ void NodeState::foldRole(const QJsonObject &event)
     }
 }
 
-void NodeState::startCampaign(Term campaignTerm, bool isPreVote)
+void NodeState::startCampaign(Term campaignTerm, bool isPreVote, CampaignStart start)
 {
-    if (votes.term == campaignTerm && votes.preVote == isPreVote && !votes.answers.empty())
-        return; // the role event and the vote request of one campaign
+    if (start == CampaignStart::RoleChange && votes.term == campaignTerm && votes.preVote == isPreVote &&
+        !votes.answers.empty())
+        return; // the count of this campaign so far, if its answers came before the role event
     votes = ElectionTally{.term = campaignTerm, .preVote = isPreVote};
     for (NodeId member : members)
         votes.answers[member] = VoteAnswer::Awaited;

@@ -100,7 +100,10 @@ private:
     void foldLabConditions(const QJsonObject &event); // `state` and `faults`: cuts, delay, timers
     void foldSend(const QJsonObject &event);
     void foldRecv(const QJsonObject &event);
-    void startCampaign(Term campaignTerm, bool isPreVote);
+    // A `vote_request` starts a new round (a fresh count); a role event starts one only if the count on
+    // hand is of another campaign.
+    enum class CampaignStart { RoleChange, NewRound };
+    void startCampaign(Term campaignTerm, bool isPreVote, CampaignStart start);
     FollowerProgress &followerEntry(NodeId peer);
 };
 

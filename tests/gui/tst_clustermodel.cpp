@@ -132,6 +132,7 @@ private Q_SLOTS:
     void uncommittedCellsReplacedUnseenAreNotKept();
     void leaderHoldsEveryEntryOfItsTermAFollowerHolds();
     void anAppendThatAgreesKeepsTheTail();
+    void eachPreVoteRoundCountsAfresh();
     void followerProgressFollowsTheLeadersReport();
     void chartWindowSlides();
     void ringBufferWrapsAndPops();
@@ -1016,6 +1017,41 @@ void TestClusterModel::anAppendThatAgreesKeepsTheTail()
     QCOMPARE(log.lastIndex(), LogIndex(4));
     QCOMPARE(log.lastMirroredIndex(), LogIndex(4));
     QCOMPARE(log.entry(LogIndex(4))->term, Term(3));
+}
+
+void TestClusterModel::eachPreVoteRoundCountsAfresh()
+{
+    // fixtures/isolated_precandidate.jsonl (fixtures/record_isolation.py), node 2's stream on 5 real
+    // nodes: cut off from the leader with node 3, it asks for pre-votes for term 2 and node 3 grants one
+    // (the others still hear the leader). Then all its links are cut; it stays in term 1 and asks again
+    // for term 2 at every timeout. Each round starts from its own vote alone (RaftCore::becomePreCandidate
+    // resets the count): node 3's grant belongs to the round before the cut.
+    ClusterModel model;
+    Replay replay(model, u"isolated_precandidate.jsonl"_s);
+    replay.foldThroughEvent([](const QJsonObject &event) {
+        return isEvent(event, "vote_received", 2) && event.value("voter"_L1).toInteger() == 3;
+    });
+    const NodeState *two = model.node(id(2));
+    QVERIFY(two);
+    QCOMPARE(roleName(two->role), roleName(Role::PreCandidate));
+    QCOMPARE(two->votes.count(VoteAnswer::Granted), 2);
+    QCOMPARE(two->votes.answers.at(id(3)), VoteAnswer::Granted);
+
+    replay.foldThrough(replay.timeOfDirective(u"fault"_s, u"isolate 2"_s));
+    int roundsAlone = 0;
+    while (replay.now() < replay.lastTimeUs()) {
+        replay.foldThroughEvent([](const QJsonObject &event) { return isEvent(event, "vote_request", 2); });
+        if (!isEvent(replay.lastFolded(), "vote_request", 2))
+            break;
+        ++roundsAlone;
+        QCOMPARE(roleName(two->role), roleName(Role::PreCandidate));
+        QCOMPARE(two->votes.term, Term(2));
+        QVERIFY(two->votes.preVote);
+        QCOMPARE(two->votes.count(VoteAnswer::Granted), 1); // its own
+        for (std::uint32_t peer : {1u, 3u, 4u, 5u})
+            QCOMPARE(two->votes.answers.at(id(peer)), VoteAnswer::Awaited);
+    }
+    QVERIFY2(roundsAlone >= 2, qPrintable(QString::number(roundsAlone)));
 }
 
 void TestClusterModel::followerProgressFollowsTheLeadersReport()

@@ -128,6 +128,12 @@ public:
     }
 
     void foldAll() { foldThrough(std::numeric_limits<qint64>::max()); }
+    // The last event fed (an empty object before the first, or when the last line was a directive).
+    QJsonObject lastFolded() const
+    {
+        return m_next == 0 || !m_lines[m_next - 1].directive.isEmpty() ? QJsonObject()
+                                                                       : m_lines[m_next - 1].event;
+    }
     void setNow(qint64 tUs) { m_nowUs = tUs; }
     qint64 now() const { return m_nowUs; }
     qint64 nowUs() const { return m_nowUs; }
