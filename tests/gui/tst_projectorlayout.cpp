@@ -14,6 +14,7 @@
 #include "views/panels/logview.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QLabel>
 #include <QListView>
 #include <QMenu>
@@ -22,12 +23,15 @@
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSlider>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 #include <QToolBar>
+#include <QWheelEvent>
 
 using namespace raftlab;
 using namespace Qt::StringLiterals;
@@ -79,6 +83,8 @@ private Q_SLOTS:
     void aStatusMessageIsReadInFull();
     void aStatusMessageMovesNothingAbove_data();
     void aStatusMessageMovesNothingAbove();
+    void scrollingTheColumnChangesNoControl_data();
+    void scrollingTheColumnChangesNoControl();
     void theClientIsWholeBesideALessonPanel_data();
     void theClientIsWholeBesideALessonPanel();
     void anAnswerMovesNothing_data();
@@ -286,6 +292,66 @@ void TestProjectorLayout::aStatusMessageMovesNothingAbove()
     QTest::qWait(50);
     QCOMPARE(window.centralWidget()->geometry(), central);
     QCOMPARE(window.statusBar()->height(), statusHeight);
+}
+
+void TestProjectorLayout::scrollingTheColumnChangesNoControl_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("projector");
+    QTest::newRow("1920x1080") << QSize(1920, 1080) << false;
+    QTest::newRow("1024x768 projector") << QSize(1024, 768) << true;
+}
+
+void TestProjectorLayout::scrollingTheColumnChangesNoControl()
+{
+    // At 1024x768 in projector mode the client's column scrolls. A wheel turned to scroll it, over the
+    // load generator's rate slider or keys box (or any field) that scrolled under the pointer, scrolled
+    // the control instead: the rate went to "off" while the same start at 1920x1080 showed 100/s. A
+    // control the user has not clicked into leaves the wheel to the column.
+    QFETCH(QSize, size);
+    QFETCH(bool, projector);
+    MainWindow window{GuiOptions{}};
+    QVERIFY(showAt(window, size, projector));
+    QScrollArea *scroll = clientScroll(window);
+    QVERIFY(scroll);
+    ClientPanel *panel = window.clientPanel();
+    auto *rate = panel->findChild<QSlider *>(u"loadRate"_s);
+    auto *keys = panel->findChild<QSpinBox *>(u"loadKeys"_s);
+    auto *target = panel->findChild<QComboBox *>(u"target"_s);
+    QVERIFY(rate && keys && target);
+    const int rateBefore = rate->value();
+    const int keysBefore = keys->value();
+    const int targetBefore = target->currentIndex();
+    QVERIFY(rateBefore > 0);
+    // Returns whether the widget took the turn (an ignored one goes on to its parents: Qt does that for
+    // the wheel of a real mouse, not for events sent by hand).
+    const auto wheelOver = [](QWidget *widget, int delta) {
+        const QPoint at = widget->rect().center();
+        QWheelEvent wheel(at, widget->mapToGlobal(at), QPoint(), QPoint(0, delta), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(widget, &wheel);
+        return wheel.isAccepted();
+    };
+    for (QWidget *control :
+         {static_cast<QWidget *>(rate), static_cast<QWidget *>(keys), static_cast<QWidget *>(target)}) {
+        for (int notch = 0; notch < 5; ++notch)
+            QVERIFY2(!wheelOver(control, -120), control->objectName().toLatin1());
+        for (int notch = 0; notch < 2; ++notch)
+            QVERIFY2(!wheelOver(control, 120), control->objectName().toLatin1());
+    }
+    QCOMPARE(rate->value(), rateBefore);
+    QCOMPARE(keys->value(), keysBefore);
+    QCOMPARE(target->currentIndex(), targetBefore);
+    QCOMPARE(panel->loadRate(), rateBefore);
+    if (projector) { // the column the turns are left to scrolls
+        QVERIFY(wheelOver(scroll->viewport(), -120));
+        QVERIFY2(scroll->verticalScrollBar()->value() > 0,
+                 qPrintable(QString::number(scroll->verticalScrollBar()->maximum())));
+    }
+    // Clicked into, a control takes the wheel as usual.
+    rate->setFocus();
+    QVERIFY(wheelOver(rate, -120));
+    QVERIFY(rate->value() < rateBefore);
 }
 
 void TestProjectorLayout::theClientIsWholeBesideALessonPanel_data()
