@@ -10,6 +10,7 @@
 #include "views/controls/eventfeed.h"
 #include "views/controls/howtoread.h"
 #include "views/controls/lessonpanel.h"
+#include "views/controls/requesthistorymodel.h"
 #include "views/controls/statusline.h"
 #include "views/panels/logview.h"
 
@@ -85,6 +86,8 @@ private Q_SLOTS:
     void aStatusMessageMovesNothingAbove();
     void scrollingTheColumnChangesNoControl_data();
     void scrollingTheColumnChangesNoControl();
+    void theResultColumnShowsTheStatus_data();
+    void theResultColumnShowsTheStatus();
     void theClientIsWholeBesideALessonPanel_data();
     void theClientIsWholeBesideALessonPanel();
     void anAnswerMovesNothing_data();
@@ -352,6 +355,62 @@ void TestProjectorLayout::scrollingTheColumnChangesNoControl()
     rate->setFocus();
     QVERIFY(wheelOver(rate, -120));
     QVERIFY(rate->value() < rateBefore);
+}
+
+void TestProjectorLayout::theResultColumnShowsTheStatus_data()
+{
+    scrollingTheColumnChangesNoControl_data();
+}
+
+void TestProjectorLayout::theResultColumnShowsTheStatus()
+{
+    // At 1024x768 in projector mode the request table's Result column was cut to "2…": the key column
+    // kept its room. The status code and word ("200 OK", "404 not found") are always readable, a longer
+    // result is cut with the whole of it in the tooltip, and the key gives way first.
+    QFETCH(QSize, size);
+    QFETCH(bool, projector);
+    MainWindow window{GuiOptions{}};
+    QVERIFY(showAt(window, size, projector));
+    ClientPanel *panel = window.clientPanel();
+    KvRequest put;
+    put.key = "x";
+    put.value = "hello";
+    put.anyNode = true;
+    KvRequest get;
+    get.operation = KvOperation::Get;
+    get.key = "a-rather-long-key-name-for-a-column";
+    KvResult written;
+    written.httpStatus = 200;
+    written.index = 3;
+    written.term = 1;
+    written.latencyUs = 11'800;
+    KvResult missing;
+    missing.httpStatus = 404;
+    missing.error = u"not_found"_s;
+    missing.latencyUs = 2'000;
+    panel->showSent(1, put, NodeId(2));
+    panel->showAnswered(1, put, written, NodeId(2));
+    panel->showSent(2, get, NodeId(4));
+    panel->showAnswered(2, get, missing, NodeId(4));
+    QTest::qWait(50);
+    auto *table = panel->findChild<QTableView *>(u"history"_s);
+    QVERIFY(table);
+    const QFontMetrics metrics(table->font());
+    const int resultWidth = table->columnWidth(RequestHistoryModel::ResultColumn);
+    QVERIFY2(metrics.horizontalAdvance(u"200 OK"_s) + 2 * metrics.averageCharWidth() <= resultWidth,
+             qPrintable(u"200 OK in %1 px"_s.arg(resultWidth)));
+    // A longer one keeps at least its code in view ("404 not…"), and its tooltip has it whole.
+    QVERIFY2(metrics.horizontalAdvance(u"404 n…"_s) + 2 * metrics.averageCharWidth() <= resultWidth,
+             qPrintable(u"404 in %1 px"_s.arg(resultWidth)));
+    // Every column inside the table's width: nothing scrolls sideways.
+    int columns = 0;
+    for (int column = 0; column < RequestHistoryModel::ColumnCount; ++column)
+        columns += table->isColumnHidden(column) ? 0 : table->columnWidth(column);
+    QVERIFY2(columns <= table->viewport()->width(),
+             qPrintable(u"%1 px of columns in %2"_s.arg(columns).arg(table->viewport()->width())));
+    const QModelIndex result = panel->requestHistory()->index(0, RequestHistoryModel::ResultColumn);
+    QCOMPARE(result.data(Qt::DisplayRole).toString(), u"404 not found"_s);
+    QCOMPARE(result.data(Qt::ToolTipRole).toString(), u"404 not found"_s);
 }
 
 void TestProjectorLayout::theClientIsWholeBesideALessonPanel_data()
