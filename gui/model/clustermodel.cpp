@@ -212,10 +212,17 @@ void ClusterModel::foldEvent(const QJsonObject &event)
     NodeState &state = entry.state;
 
     switch (kind) {
-    case StreamEventKind::Send:
+    case StreamEventKind::Send: {
         m_messages.foldSend(event);
+        const LogIndex commitBefore = state.commitIndex;
         state.fold(kind, event);
+        if (state.commitIndex != commitBefore) { // a leader's message carried a newer commit index
+            entry.log.setCommitIndex(state.commitIndex);
+            m_history.recordCommit(id, tUs, state.commitIndex);
+            refreshSummary(tUs);
+        }
         return;
+    }
     case StreamEventKind::Recv:
         m_messages.foldRecv(event);
         state.fold(kind, event);

@@ -281,6 +281,13 @@ void NodeState::foldSend(const QJsonObject &event)
 {
     if (role != Role::Leader)
         return;
+    const auto type = messageTypeFromString(eventfield::string(event, "msg"_L1));
+    // What a leader's appends and heartbeats carry is its commit index as they leave; its own `commit`
+    // event comes later, with its next disk write (RaftNode sends while it writes). Its followers learn
+    // the commit from these messages: the leader must not look behind them.
+    if ((type == MessageType::AppendEntries || type == MessageType::Heartbeat) &&
+        eventfield::term(event) == term)
+        commitIndex = std::max(commitIndex, eventfield::index(event, "commit"_L1));
     FollowerProgress &progress = followerEntry(eventfield::nodeId(event, "to"_L1));
     if (const QString state = eventfield::string(event, "progress"_L1); !state.isEmpty()) {
         // The leader's own view of the follower once the message left: taken as it is.
@@ -291,7 +298,6 @@ void NodeState::foldSend(const QJsonObject &event)
     }
     // A stream without the leader's view (older nodes, recordings): pipelined replication advances
     // nextIndex as it sends, once the follower's position is known (etcd's Progress, Replicate).
-    const auto type = messageTypeFromString(eventfield::string(event, "msg"_L1));
     if (type != MessageType::AppendEntries || progress.state == u"probe"_s || progress.state == u"snapshot"_s)
         return;
     const LogIndex sentThrough = eventfield::index(event, "prev_index"_L1) +

@@ -959,12 +959,17 @@ void TestClusterModel::leaderHoldsEveryEntryOfItsTermAFollowerHolds()
     ClusterModel model;
     Replay replay(model, u"leader_under_load.jsonl"_s);
     std::map<std::uint32_t, qint64> reported; // the `append` reports, as the streams said them
+    std::map<std::uint32_t, qint64> commits; // the `commit` reports
     qint64 leaderBehindBy = 0;
+    qint64 leaderCommitBehindBy = 0;
     std::size_t framesChecked = 0;
     for (const FixtureLine &line : replay.lines()) {
         if (isType(line.event, "append"))
             reported[std::uint32_t(line.event.value("node"_L1).toInteger())] =
                 line.event.value("last"_L1).toInteger();
+        if (isType(line.event, "commit"))
+            commits[std::uint32_t(line.event.value("node"_L1).toInteger())] =
+                line.event.value("index"_L1).toInteger();
         replay.foldLines(1); // a frame per event: the finest a frame can cut the streams
         const NodeId leader = model.summary().leader;
         if (leader.isNone())
@@ -993,10 +998,23 @@ void TestClusterModel::leaderHoldsEveryEntryOfItsTermAFollowerHolds()
                                         .arg(leaderLog->lastIndex().value)));
             }
             QVERIFY(leaderLog->lastIndex() >= log->lastIndex() || log->lastTerm() != leaderState->term);
+            // One leader, one term, from the start: whatever a follower knows committed it heard from the
+            // leader, whose messages carry its commit index as they leave (its `commit` event comes with
+            // its next disk write).
+            const NodeState *follower = model.node(other);
+            QVERIFY2(leaderState->commitIndex >= follower->commitIndex,
+                     qPrintable(u"node %1 knows %2 committed; its leader shows %3"_s.arg(other.value)
+                                    .arg(follower->commitIndex.value)
+                                    .arg(leaderState->commitIndex.value)));
+            QCOMPARE(leaderLog->commitIndex(), leaderState->commitIndex);
+            if (commits.contains(leader.value) && commits.contains(other.value))
+                leaderCommitBehindBy =
+                    std::max(leaderCommitBehindBy, commits[other.value] - commits[leader.value]);
         }
         ++framesChecked;
     }
     QVERIFY2(leaderBehindBy >= 3, "the recording has the leader's own reports behind a follower's");
+    QVERIFY2(leaderCommitBehindBy >= 1, "the recording has the leader's commit report behind a follower's");
     QVERIFY(framesChecked > 100);
 }
 
