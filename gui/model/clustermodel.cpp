@@ -294,13 +294,24 @@ void ClusterModel::fillLogGaps()
     // A leader holds every entry of its term that a follower holds, yet its stream can report them after
     // the follower's does: a leader sends entries while its own disk write of them runs, and reports them
     // once that write returns. Its row takes them from the follower's log rather than lag behind it.
+    // Its commit index likewise: a follower's moves in a term only on what that term's leader sends.
     for (auto &[id, entry] : m_nodes) {
-        const NodeState &state = entry->state;
+        NodeState &state = entry->state;
         if (!state.isLeader() || !state.connected || !state.hasStatus)
             continue;
-        for (const auto &[otherId, other] : m_nodes)
-            if (otherId != id)
-                entry->log.takeEntriesOfTerm(other->log, state.term);
+        const LogIndex commitBefore = state.commitIndex;
+        for (const auto &[otherId, other] : m_nodes) {
+            if (otherId == id)
+                continue;
+            entry->log.takeEntriesOfTerm(other->log, state.term);
+            if (other->state.commitAdvancedInTerm == state.term)
+                state.commitIndex = std::max(state.commitIndex, other->state.commitAdvancedTo);
+        }
+        if (state.commitIndex != commitBefore) {
+            entry->log.setCommitIndex(state.commitIndex);
+            m_history.recordCommit(id, m_latestEventUs, state.commitIndex);
+            refreshSummary(m_latestEventUs);
+        }
     }
 }
 

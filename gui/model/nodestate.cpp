@@ -134,7 +134,11 @@ void NodeState::fold(StreamEventKind kind, const QJsonObject &event)
         break;
     }
     case StreamEventKind::Commit:
-        commitIndex = std::max(commitIndex, eventfield::index(event, "index"_L1));
+        if (const LogIndex index = eventfield::index(event, "index"_L1); index > commitIndex) {
+            commitIndex = index;
+            commitAdvancedTo = index;
+            commitAdvancedInTerm = term;
+        }
         break;
     case StreamEventKind::Apply:
         appliedIndex = std::max(appliedIndex, eventfield::index(event, "last"_L1));

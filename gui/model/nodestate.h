@@ -47,6 +47,10 @@ struct NodeState
     NodeId votedFor{};
     NodeId leader{}; // whom it believes leads its term; NodeId{} when nobody
     LogIndex commitIndex{};
+    // The commit index as it last moved, and in which term: a follower's moves only on what the leader of
+    // that term sends, so that leader knew it (ClusterModel keeps a leader's row from looking behind).
+    LogIndex commitAdvancedTo{};
+    Term commitAdvancedInTerm{};
     LogIndex appliedIndex{};
     LogIndex lastLogIndex{};
     Term lastLogTerm{};

@@ -132,6 +132,7 @@ private Q_SLOTS:
     void uncommittedCellsReplacedUnseenAreNotKept();
     void leaderHoldsEveryEntryOfItsTermAFollowerHolds();
     void anAppendThatAgreesKeepsTheTail();
+    void whatAFollowerLearnsCommittedItsLeaderKnew();
     void eachPreVoteRoundCountsAfresh();
     void followerProgressFollowsTheLeadersReport();
     void chartWindowSlides();
@@ -1016,6 +1017,39 @@ void TestClusterModel::leaderHoldsEveryEntryOfItsTermAFollowerHolds()
     QVERIFY2(leaderBehindBy >= 3, "the recording has the leader's own reports behind a follower's");
     QVERIFY2(leaderCommitBehindBy >= 1, "the recording has the leader's commit report behind a follower's");
     QVERIFY(framesChecked > 100);
+}
+
+void TestClusterModel::whatAFollowerLearnsCommittedItsLeaderKnew()
+{
+    using namespace raftlab::testing;
+    // Seen at 1920x1080 under load: in one frame the followers' streams had said "entries up to 594 are
+    // committed" and the leader's, the busiest, had not yet delivered the messages that told them so.
+    // A follower's commit index moves in term T only on what the leader of T sends: the leader knew it.
+    ClusterModel model;
+    qint64 now = 5'000'000;
+    model.setClock([&now] { return now; });
+    const std::vector<NodeId> three{id(1), id(2), id(3)};
+    model.ingest(stateEvent(1, now, "leader", 2, three));
+    for (std::uint32_t n = 2; n <= 3; ++n)
+        model.ingest(stateEvent(n, now, "follower", 2, three, {}, 1));
+    for (std::uint32_t n = 1; n <= 3; ++n)
+        model.ingest(appendEvent(n, now + 1, 1, entries(1, 4, 2)));
+    QJsonObject leaderCommit = commitEvent(1, now + 2, 2, 2);
+    leaderCommit["role"_L1] = "leader"_L1;
+    model.ingest(leaderCommit);
+    model.ingest(commitEvent(2, now + 3, 4, 2)); // the leader's own word on 3-4 is still on its way
+    model.foldPending();
+    QCOMPARE(model.node(id(1))->commitIndex, LogIndex(4));
+    QCOMPARE(model.log(id(1))->commitIndex(), LogIndex(4));
+    QCOMPARE(model.summary().leaderCommitIndex, LogIndex(4));
+    // A commit index a follower brought from an earlier term says nothing of this leader: node 3, in
+    // term 3 now, learned 4 from another leader.
+    now += 1000;
+    model.ingest(stateEvent(1, now, "leader", 3, three));
+    QJsonObject older = commitEvent(3, now + 1, 4, 2);
+    model.ingest(older);
+    model.foldPending();
+    QCOMPARE(model.node(id(1))->commitIndex, LogIndex(0)); // its status said none yet in term 3
 }
 
 void TestClusterModel::anAppendThatAgreesKeepsTheTail()
