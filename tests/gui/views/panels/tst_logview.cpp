@@ -17,6 +17,7 @@
 #include <QToolTip>
 
 #include <algorithm>
+#include <cmath>
 
 using namespace raftlab;
 using namespace raftlab::testing;
@@ -88,6 +89,7 @@ private Q_SLOTS:
     void repaintsOnlyWhenTheLogsChange();
     void aLogThatStoppedShortSaysWhatItLacks();
     void theLeadersRowIsNeverBehindItsFollowers();
+    void noTermLooksLikeAKilledNode();
     void paintsNineNodesOfHundredThousandEntriesQuickly(); // a speed claim: `ctest -L perf`
     void showsTheTailOfNineLogsOfHundredThousandEntries();
     void projectorTheme();
@@ -409,6 +411,27 @@ void TestLogView::theLeadersRowIsNeverBehindItsFollowers()
     }
     QVERIFY2(sawEarlyFollower, "the recording has a follower reporting entries before its leader");
     savePng(view, u"logview-leader-under-load.png"_s);
+}
+
+void TestLogView::noTermLooksLikeAKilledNode()
+{
+    // Seen under Xvfb after a few elections under load: every node of term 8 was filled with the grey of a
+    // killed node (the palette's eighth hue was black, tinted to grey). Term fills stay apart from each
+    // other and from the killed and frozen fills, in both themes.
+    const auto distance = [](const QColor &a, const QColor &b) {
+        return std::hypot(a.red() - b.red(), a.green() - b.green(), a.blue() - b.blue());
+    };
+    for (const Theme &theme : {Theme::standard(), Theme::projector()}) {
+        for (std::uint64_t term = 1; term <= 8; ++term) {
+            const QColor fill = theme.termColor(Term(term));
+            QVERIFY2(distance(fill, theme.killed()) > 40 && fill.hslSaturation() > 40,
+                     qPrintable(u"term %1: %2 beside the killed grey %3"_s.arg(term).arg(
+                         fill.name(), theme.killed().name())));
+            for (std::uint64_t other = term + 1; other <= 8; ++other)
+                QVERIFY2(distance(fill, theme.termColor(Term(other))) > 25,
+                         qPrintable(u"terms %1 and %2"_s.arg(term).arg(other)));
+        }
+    }
 }
 
 void TestLogView::paintsNineNodesOfHundredThousandEntriesQuickly()
