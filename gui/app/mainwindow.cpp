@@ -154,7 +154,7 @@ void MainWindow::buildViews()
     // The client asks for the height it needs (a lesson panel opening above does not cut its controls
     // off), up to a share of the window that leaves the feed readable (fitSidePanels()).
     auto *clientScroll = m_clientScroll = new FittingScrollArea;
-    clientScroll->setWidget(m_clientPanel);
+    clientScroll->setPanel(m_clientPanel);
     connect(clientScroll, &FittingScrollArea::neededSizeChanged, this, &MainWindow::fitSidePanels,
             Qt::QueuedConnection);
     side->addWidget(clientScroll);

@@ -212,10 +212,17 @@ void ClusterModel::foldEvent(const QJsonObject &event)
     NodeState &state = entry.state;
 
     switch (kind) {
-    case StreamEventKind::Send:
+    case StreamEventKind::Send: {
         m_messages.foldSend(event);
+        const LogIndex commitBefore = state.commitIndex;
         state.fold(kind, event);
+        if (state.commitIndex != commitBefore) { // a leader's message carried a newer commit index
+            entry.log.setCommitIndex(state.commitIndex);
+            m_history.recordCommit(id, tUs, state.commitIndex);
+            refreshSummary(tUs);
+        }
         return;
+    }
     case StreamEventKind::Recv:
         m_messages.foldRecv(event);
         state.fold(kind, event);
@@ -282,6 +289,28 @@ void ClusterModel::fillLogGaps()
         for (const auto &[otherId, other] : m_nodes) {
             if (otherId != id && entry->log.fillFrom(other->log) && !entry->log.hasGaps())
                 break;
+        }
+    }
+    // A leader holds every entry of its term that a follower holds, yet its stream can report them after
+    // the follower's does: a leader sends entries while its own disk write of them runs, and reports them
+    // once that write returns. Its row takes them from the follower's log rather than lag behind it.
+    // Its commit index likewise: a follower's moves in a term only on what that term's leader sends.
+    for (auto &[id, entry] : m_nodes) {
+        NodeState &state = entry->state;
+        if (!state.isLeader() || !state.connected || !state.hasStatus)
+            continue;
+        const LogIndex commitBefore = state.commitIndex;
+        for (const auto &[otherId, other] : m_nodes) {
+            if (otherId == id)
+                continue;
+            entry->log.takeEntriesOfTerm(other->log, state.term);
+            if (other->state.commitAdvancedInTerm == state.term)
+                state.commitIndex = std::max(state.commitIndex, other->state.commitAdvancedTo);
+        }
+        if (state.commitIndex != commitBefore) {
+            entry->log.setCommitIndex(state.commitIndex);
+            m_history.recordCommit(id, m_latestEventUs, state.commitIndex);
+            refreshSummary(m_latestEventUs);
         }
     }
 }

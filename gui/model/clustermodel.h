@@ -141,7 +141,8 @@ private:
     void foldConnection(NodeId id, bool connected, bool quietly, qint64 tUs);
     bool joinActionLine(NodeId node, qint64 tUs); // a `faults` event confirming the latest action
     void foldLog(NodeEntry &entry, StreamEventKind kind, const QJsonObject &event);
-    // Entries a node holds that the app never saw, taken from another node's mirror (Log Matching).
+    // Entries a node holds that the app never saw, taken from another node's mirror (Log Matching); a
+    // leader's entries of its term that a follower reported first.
     void fillLogGaps();
     void narrate(StreamEventKind kind, const QJsonObject &event, const NodeState &state);
     // Whether this heartbeat is news: the first of its leader's term, or at a new rate (the speed changed).

@@ -16,19 +16,34 @@ void LogMirror::append(LogIndex first, const QJsonArray &entries)
 {
     if (first.value == 0 || entries.isEmpty())
         return;
-    if (m_cells.empty() || first > lastMirroredIndex().next()) {
-        m_cells.clear(); // a gap: what lies between is not known here
+    // The tail known here ends where these entries start (a gap, or nothing mirrored: what lies between
+    // is not known here), or at the first of them that conflicts.
+    bool tailReplaced = m_cells.empty() || first > lastMirroredIndex().next() || first < m_first;
+    if (tailReplaced) {
+        m_cells.clear();
         m_first = first;
-    } else if (first <= lastMirroredIndex()) {
-        dropAfter(first.previous());
     }
+    LogIndex index = first;
     for (const QJsonValue &item : entries) {
         const QJsonObject entry = item.toObject();
-        m_cells.push_back(
-            LogCell{.term = eventfield::term(entry), .command = entry.value("command"_L1).toString()});
+        LogCell cell{.term = eventfield::term(entry), .command = entry.value("command"_L1).toString()};
+        if (const LogCell *held = this->entry(index); held && held->term == cell.term) {
+            index = index.next();
+            continue;
+        }
+        if (index <= lastMirroredIndex()) {
+            dropAfter(index.previous());
+            tailReplaced = true;
+        }
+        m_cells.push_back(std::move(cell));
+        index = index.next();
     }
-    m_lastIndex = lastMirroredIndex();
-    m_lastTerm = m_cells.back().term;
+    const LogIndex last = index.previous();
+    if (tailReplaced || last >= m_lastIndex) {
+        m_lastIndex = last;
+        m_lastTerm = eventfield::term(entries.last().toObject());
+    }
+    m_reportedIndex = tailReplaced ? last : std::max(m_reportedIndex, last);
     while (m_cells.size() > m_capacity) {
         m_cells.pop_front();
         m_first = m_first.next();
@@ -42,6 +57,7 @@ void LogMirror::truncateFrom(LogIndex index)
         return;
     dropAfter(index.previous());
     m_lastIndex = std::min(m_lastIndex, index.previous());
+    m_reportedIndex = std::min(m_reportedIndex, m_lastIndex);
     const LogCell *tail = entry(m_lastIndex);
     m_lastTerm = tail ? tail->term : Term{};
     m_commitIndex = std::min(m_commitIndex, m_lastIndex); // never happens to committed entries
@@ -61,7 +77,7 @@ void LogMirror::installSnapshot(LogIndex index)
     m_cells.clear();
     m_first = index.next();
     m_snapshotIndex = index;
-    m_lastIndex = index;
+    m_lastIndex = m_reportedIndex = index;
     m_lastTerm = Term{};
     m_nodeFirst = index.next();
     m_commitIndex = std::max(m_commitIndex, index);
@@ -98,7 +114,7 @@ void LogMirror::resync(LogIndex first, LogIndex last, Term lastTerm, LogIndex sn
         // was never seen here. Only entries known committed cannot have changed.
         dropAfter(m_commitIndex);
     }
-    m_lastIndex = last;
+    m_lastIndex = m_reportedIndex = last;
     m_lastTerm = lastTerm;
     m_snapshotIndex = snapshot;
     m_nodeFirst = first.value > 0 ? first : snapshot.next();
@@ -154,11 +170,39 @@ bool LogMirror::fillFrom(const LogMirror &other)
     return filled;
 }
 
+bool LogMirror::takeEntriesOfTerm(const LogMirror &other, Term term)
+{
+    if (term.value == 0 || other.m_cells.empty() || other.m_cells.back().term != term)
+        return false;
+    const LogIndex through = other.lastMirroredIndex();
+    // Only onto a tail that is all mirrored (fillFrom() fills the rest first), and one that agrees with
+    // the other log where both hold an entry.
+    if (through <= m_lastIndex || lastMirroredIndex() != m_lastIndex)
+        return false;
+    const LogCell *ownTail = entry(m_lastIndex);
+    const LogCell *otherAtTail = other.entry(m_lastIndex);
+    if (ownTail && otherAtTail && ownTail->term != otherAtTail->term)
+        return false;
+    const LogIndex start = m_lastIndex.next();
+    if (!other.entry(start))
+        return false; // the other log's window starts later
+    for (LogIndex index = start; index <= through; index = index.next())
+        m_cells.push_back(*other.entry(index));
+    m_lastIndex = through;
+    m_lastTerm = term;
+    while (m_cells.size() > m_capacity) {
+        m_cells.pop_front();
+        m_first = m_first.next();
+    }
+    ++m_revision;
+    return true;
+}
+
 void LogMirror::clear()
 {
     m_cells.clear();
     m_first = LogIndex{1};
-    m_lastIndex = m_snapshotIndex = m_commitIndex = m_appliedIndex = LogIndex{};
+    m_lastIndex = m_reportedIndex = m_snapshotIndex = m_commitIndex = m_appliedIndex = LogIndex{};
     m_lastTerm = Term{};
     m_nodeFirst = LogIndex{1};
     ++m_revision;

@@ -25,8 +25,10 @@ class LogMirror
 public:
     explicit LogMirror(std::size_t capacity = 100'000);
 
-    // `append` event: entries made durable on the node, starting at `first`. An append at or below the
-    // known tail replaces the tail from there (the node truncated first); a gap starts a new window.
+    // `append` event: entries made durable on the node, starting at `first`. Raft's rule for a log
+    // (§5.3): an entry that agrees with the one mirrored at its index (same term) changes nothing, and
+    // neither does it drop what follows; the first that conflicts replaces the tail from there. A gap
+    // starts a new window.
     void append(LogIndex first, const QJsonArray &entries);
     void truncateFrom(LogIndex index); // `truncate`: entries at `index` and after are gone
     void compactThrough(LogIndex index); // `snapshot` (compact): entries up to `index` live in a snapshot
@@ -46,6 +48,12 @@ public:
     // tail is anchored at the node's last entry (index and term from its status), the head at the first
     // mirrored entry. Returns true when something was filled.
     bool fillFrom(const LogMirror &other);
+    // For the leader of `term`: takes the entries of `term` that `other` holds past this log's end.
+    // Entries of a term are made by that term's leader alone, and by Log Matching a log holding one
+    // agrees with the leader's up to it: the leader holds them, with all that precede them. Its own
+    // stream says so later (a leader sends entries while its own disk write of them runs, and reports
+    // them once the write returns). Returns true when something was taken.
+    bool takeEntriesOfTerm(const LogMirror &other, Term term);
 
     // Mirrored entries span [firstMirroredIndex(), lastMirroredIndex()] (empty when first > last).
     LogIndex firstMirroredIndex() const { return m_first; }
@@ -53,6 +61,9 @@ public:
     std::size_t size() const { return m_cells.size(); }
     std::size_t capacity() const { return m_capacity; }
     LogIndex lastIndex() const { return m_lastIndex; } // the node's last index, mirrored or not
+    // The last index the node's own stream reported (`append`, `state`); entries past it were known from
+    // another log (takeEntriesOfTerm()).
+    LogIndex reportedIndex() const { return m_reportedIndex; }
     Term lastTerm() const { return m_lastTerm; } // its term; Term{} when unknown (after a truncation)
     LogIndex firstLogIndex() const { return m_nodeFirst; } // the node's first entry after its snapshot
     LogIndex snapshotIndex() const { return m_snapshotIndex; } // entries up to here were compacted
@@ -71,6 +82,7 @@ private:
     std::size_t m_capacity = 100'000;
     LogIndex m_first{1}; // index of m_cells.front()
     LogIndex m_lastIndex{};
+    LogIndex m_reportedIndex{};
     Term m_lastTerm{};
     LogIndex m_nodeFirst{1};
     LogIndex m_snapshotIndex{};

@@ -97,8 +97,11 @@ void NodeState::fold(StreamEventKind kind, const QJsonObject &event)
         electionDeadlineUs = -1;
         break;
     case StreamEventKind::VoteRequest: {
+        // Every round of requests is a campaign of its own, counted from the node's own vote: a
+        // pre-candidate whose timer runs out again asks for the same term again, with its count reset
+        // (RaftCore::becomePreCandidate), and no role event comes with it.
         const bool isPreVote = eventfield::boolean(event, "prevote"_L1);
-        startCampaign(isPreVote ? term.next() : term, isPreVote);
+        startCampaign(isPreVote ? term.next() : term, isPreVote, CampaignStart::NewRound);
         break;
     }
     case StreamEventKind::Vote:
@@ -131,7 +134,11 @@ void NodeState::fold(StreamEventKind kind, const QJsonObject &event)
         break;
     }
     case StreamEventKind::Commit:
-        commitIndex = std::max(commitIndex, eventfield::index(event, "index"_L1));
+        if (const LogIndex index = eventfield::index(event, "index"_L1); index > commitIndex) {
+            commitIndex = index;
+            commitAdvancedTo = index;
+            commitAdvancedInTerm = term;
+        }
         break;
     case StreamEventKind::Apply:
         appliedIndex = std::max(appliedIndex, eventfield::index(event, "last"_L1));
@@ -240,10 +247,10 @@ void NodeState::foldRole(const QJsonObject &event)
     switch (role) {
     case Role::Candidate:
         votedFor = id;
-        startCampaign(term, false);
+        startCampaign(term, false, CampaignStart::RoleChange);
         break;
     case Role::PreCandidate:
-        startCampaign(term.next(), true);
+        startCampaign(term.next(), true, CampaignStart::RoleChange);
         break;
     case Role::Leader:
         leader = id;
@@ -263,10 +270,11 @@ void NodeState::foldRole(const QJsonObject &event)
     }
 }
 
-void NodeState::startCampaign(Term campaignTerm, bool isPreVote)
+void NodeState::startCampaign(Term campaignTerm, bool isPreVote, CampaignStart start)
 {
-    if (votes.term == campaignTerm && votes.preVote == isPreVote && !votes.answers.empty())
-        return; // the role event and the vote request of one campaign
+    if (start == CampaignStart::RoleChange && votes.term == campaignTerm && votes.preVote == isPreVote &&
+        !votes.answers.empty())
+        return; // the count of this campaign so far, if its answers came before the role event
     votes = ElectionTally{.term = campaignTerm, .preVote = isPreVote};
     for (NodeId member : members)
         votes.answers[member] = VoteAnswer::Awaited;
@@ -277,6 +285,13 @@ void NodeState::foldSend(const QJsonObject &event)
 {
     if (role != Role::Leader)
         return;
+    const auto type = messageTypeFromString(eventfield::string(event, "msg"_L1));
+    // What a leader's appends and heartbeats carry is its commit index as they leave; its own `commit`
+    // event comes later, with its next disk write (RaftNode sends while it writes). Its followers learn
+    // the commit from these messages: the leader must not look behind them.
+    if ((type == MessageType::AppendEntries || type == MessageType::Heartbeat) &&
+        eventfield::term(event) == term)
+        commitIndex = std::max(commitIndex, eventfield::index(event, "commit"_L1));
     FollowerProgress &progress = followerEntry(eventfield::nodeId(event, "to"_L1));
     if (const QString state = eventfield::string(event, "progress"_L1); !state.isEmpty()) {
         // The leader's own view of the follower once the message left: taken as it is.
@@ -287,7 +302,6 @@ void NodeState::foldSend(const QJsonObject &event)
     }
     // A stream without the leader's view (older nodes, recordings): pipelined replication advances
     // nextIndex as it sends, once the follower's position is known (etcd's Progress, Replicate).
-    const auto type = messageTypeFromString(eventfield::string(event, "msg"_L1));
     if (type != MessageType::AppendEntries || progress.state == u"probe"_s || progress.state == u"snapshot"_s)
         return;
     const LogIndex sentThrough = eventfield::index(event, "prev_index"_L1) +

@@ -47,6 +47,10 @@ struct NodeState
     NodeId votedFor{};
     NodeId leader{}; // whom it believes leads its term; NodeId{} when nobody
     LogIndex commitIndex{};
+    // The commit index as it last moved, and in which term: a follower's moves only on what the leader of
+    // that term sends, so that leader knew it (ClusterModel keeps a leader's row from looking behind).
+    LogIndex commitAdvancedTo{};
+    Term commitAdvancedInTerm{};
     LogIndex appliedIndex{};
     LogIndex lastLogIndex{};
     Term lastLogTerm{};
@@ -100,7 +104,10 @@ private:
     void foldLabConditions(const QJsonObject &event); // `state` and `faults`: cuts, delay, timers
     void foldSend(const QJsonObject &event);
     void foldRecv(const QJsonObject &event);
-    void startCampaign(Term campaignTerm, bool isPreVote);
+    // A `vote_request` starts a new round (a fresh count); a role event starts one only if the count on
+    // hand is of another campaign.
+    enum class CampaignStart { RoleChange, NewRound };
+    void startCampaign(Term campaignTerm, bool isPreVote, CampaignStart start);
     FollowerProgress &followerEntry(NodeId peer);
 };
 

@@ -16,6 +16,9 @@ constexpr QRgb vermillion = 0xD55E00;
 constexpr QRgb reddishPurple = 0xCC79A7;
 } // namespace okabeito
 
+// The term fills: Okabe–Ito's hues, with a brown for its black, whose tint is the grey of a killed node.
+constexpr QRgb brown = 0x8C5A2B;
+
 namespace {
 
 // The same hue, lightened towards white: term fills stay readable under black text.
@@ -58,9 +61,9 @@ Theme Theme::standard()
     theme.m_heartbeat = QColor(bluishGreen);
     theme.m_snapshot = QColor(reddishPurple);
     theme.m_timeoutNow = QColor(vermillion);
-    const QRgb hues[] = {skyBlue, orange, bluishGreen, reddishPurple, yellow, blue, vermillion, black};
+    const QRgb hues[] = {skyBlue, orange, bluishGreen, reddishPurple, yellow, blue, vermillion, brown};
     for (std::size_t i = 0; i < theme.m_terms.size(); ++i)
-        theme.m_terms[i] = tint(hues[i], hues[i] == black ? 0.7 : 0.55);
+        theme.m_terms[i] = tint(hues[i], hues[i] == brown ? 0.4 : 0.55); // a paler brown turns grey
     return theme;
 }
 
@@ -79,9 +82,9 @@ Theme Theme::projector()
     theme.m_follower = QColor(QRgb(0x555555));
     theme.m_link = QColor(QRgb(0x888888));
     theme.m_timerArc = QColor(QRgb(0x000000));
-    const QRgb hues[] = {skyBlue, orange, bluishGreen, reddishPurple, yellow, blue, vermillion, black};
+    const QRgb hues[] = {skyBlue, orange, bluishGreen, reddishPurple, yellow, blue, vermillion, brown};
     for (std::size_t i = 0; i < theme.m_terms.size(); ++i)
-        theme.m_terms[i] = tint(hues[i], hues[i] == black ? 0.5 : 0.25);
+        theme.m_terms[i] = tint(hues[i], hues[i] == brown ? 0.2 : 0.25);
     return theme;
 }
 

@@ -144,6 +144,10 @@ private Q_SLOTS:
     void logMirrorKeepsTheNewestEntries();
     void restartedNodesLogComesFromItsStatusAndLogMatching();
     void uncommittedCellsReplacedUnseenAreNotKept();
+    void leaderHoldsEveryEntryOfItsTermAFollowerHolds();
+    void anAppendThatAgreesKeepsTheTail();
+    void whatAFollowerLearnsCommittedItsLeaderKnew();
+    void eachPreVoteRoundCountsAfresh();
     void followerProgressFollowsTheLeadersReport();
     void chartWindowSlides();
     void ringBufferWrapsAndPops();
@@ -938,6 +942,161 @@ void TestClusterModel::uncommittedCellsReplacedUnseenAreNotKept()
         QVERIFY(stale.entry(LogIndex(index)));
         QCOMPARE(stale.entry(LogIndex(index))->term, leader.entry(LogIndex(index))->term);
     }
+}
+
+void TestClusterModel::leaderHoldsEveryEntryOfItsTermAFollowerHolds()
+{
+    // fixtures/leader_under_load.jsonl (fixtures/record_load.py): a real 3-node cluster under write load.
+    // The leader sends new entries while its own disk write of them runs, and its stream reports them
+    // (`append`) only when that write returns: a follower reported entries of the leader's term first.
+    // Entries of a term are made by that term's leader alone, so the leader's row holds all of them.
+    ClusterModel model;
+    Replay replay(model, u"leader_under_load.jsonl"_s);
+    std::map<std::uint32_t, qint64> reported; // the `append` reports, as the streams said them
+    std::map<std::uint32_t, qint64> commits; // the `commit` reports
+    qint64 leaderBehindBy = 0;
+    qint64 leaderCommitBehindBy = 0;
+    std::size_t framesChecked = 0;
+    for (const FixtureLine &line : replay.lines()) {
+        if (isType(line.event, "append"))
+            reported[std::uint32_t(line.event.value("node"_L1).toInteger())] =
+                line.event.value("last"_L1).toInteger();
+        if (isType(line.event, "commit"))
+            commits[std::uint32_t(line.event.value("node"_L1).toInteger())] =
+                line.event.value("index"_L1).toInteger();
+        replay.foldLines(1); // a frame per event: the finest a frame can cut the streams
+        const NodeId leader = model.summary().leader;
+        if (leader.isNone())
+            continue;
+        const NodeState *leaderState = model.node(leader);
+        const LogMirror *leaderLog = model.log(leader);
+        for (const auto &[node, last] : reported)
+            if (node != leader.value && reported.contains(leader.value))
+                leaderBehindBy = std::max(leaderBehindBy, last - reported[leader.value]);
+        for (NodeId other : model.nodeIds()) {
+            const LogMirror *log = model.log(other);
+            if (other == leader || !log)
+                continue;
+            for (LogIndex index = log->firstMirroredIndex(); index <= log->lastMirroredIndex();
+                 index = index.next()) {
+                if (log->entry(index)->term != leaderState->term)
+                    continue;
+                const LogCell *held = leaderLog->entry(index);
+                QVERIFY2(held && held->term == leaderState->term &&
+                             held->command == log->entry(index)->command,
+                         qPrintable(u"node %1 holds entry %2 of term %3; its leader, node %4, shows %5"_s
+                                        .arg(other.value)
+                                        .arg(index.value)
+                                        .arg(leaderState->term.value)
+                                        .arg(leader.value)
+                                        .arg(leaderLog->lastIndex().value)));
+            }
+            QVERIFY(leaderLog->lastIndex() >= log->lastIndex() || log->lastTerm() != leaderState->term);
+            // One leader, one term, from the start: whatever a follower knows committed it heard from the
+            // leader, whose messages carry its commit index as they leave (its `commit` event comes with
+            // its next disk write).
+            const NodeState *follower = model.node(other);
+            QVERIFY2(leaderState->commitIndex >= follower->commitIndex,
+                     qPrintable(u"node %1 knows %2 committed; its leader shows %3"_s.arg(other.value)
+                                    .arg(follower->commitIndex.value)
+                                    .arg(leaderState->commitIndex.value)));
+            QCOMPARE(leaderLog->commitIndex(), leaderState->commitIndex);
+            if (commits.contains(leader.value) && commits.contains(other.value))
+                leaderCommitBehindBy =
+                    std::max(leaderCommitBehindBy, commits[other.value] - commits[leader.value]);
+        }
+        ++framesChecked;
+    }
+    QVERIFY2(leaderBehindBy >= 3, "the recording has the leader's own reports behind a follower's");
+    QVERIFY2(leaderCommitBehindBy >= 1, "the recording has the leader's commit report behind a follower's");
+    QVERIFY(framesChecked > 100);
+}
+
+void TestClusterModel::whatAFollowerLearnsCommittedItsLeaderKnew()
+{
+    using namespace raftlab::testing;
+    // Seen at 1920x1080 under load: in one frame the followers' streams had said "entries up to 594 are
+    // committed" and the leader's, the busiest, had not yet delivered the messages that told them so.
+    // A follower's commit index moves in term T only on what the leader of T sends: the leader knew it.
+    ClusterModel model;
+    qint64 now = 5'000'000;
+    model.setClock([&now] { return now; });
+    const std::vector<NodeId> three{id(1), id(2), id(3)};
+    model.ingest(stateEvent(1, now, "leader", 2, three));
+    for (std::uint32_t n = 2; n <= 3; ++n)
+        model.ingest(stateEvent(n, now, "follower", 2, three, {}, 1));
+    for (std::uint32_t n = 1; n <= 3; ++n)
+        model.ingest(appendEvent(n, now + 1, 1, entries(1, 4, 2)));
+    QJsonObject leaderCommit = commitEvent(1, now + 2, 2, 2);
+    leaderCommit["role"_L1] = "leader"_L1;
+    model.ingest(leaderCommit);
+    model.ingest(commitEvent(2, now + 3, 4, 2)); // the leader's own word on 3-4 is still on its way
+    model.foldPending();
+    QCOMPARE(model.node(id(1))->commitIndex, LogIndex(4));
+    QCOMPARE(model.log(id(1))->commitIndex(), LogIndex(4));
+    QCOMPARE(model.summary().leaderCommitIndex, LogIndex(4));
+    // A commit index a follower brought from an earlier term says nothing of this leader: node 3, in
+    // term 3 now, learned 4 from another leader.
+    now += 1000;
+    model.ingest(stateEvent(1, now, "leader", 3, three));
+    QJsonObject older = commitEvent(3, now + 1, 4, 2);
+    model.ingest(older);
+    model.foldPending();
+    QCOMPARE(model.node(id(1))->commitIndex, LogIndex(0)); // its status said none yet in term 3
+}
+
+void TestClusterModel::anAppendThatAgreesKeepsTheTail()
+{
+    using testing::entries;
+    // Raft's rule for a follower's log (§5.3), for the mirror too: an entry that agrees (same index and
+    // term) changes nothing after it; only a conflict drops the tail. The leader's own late report of
+    // 3-4 must not take away 5-6, known from a follower.
+    LogMirror log;
+    log.append(LogIndex(1), entries(1, 6, 2));
+    log.append(LogIndex(3), entries(3, 2, 2));
+    QCOMPARE(log.lastIndex(), LogIndex(6));
+    QCOMPARE(log.lastMirroredIndex(), LogIndex(6));
+    QCOMPARE(log.lastTerm(), Term(2));
+    // A conflict at 4 (term 3): 4 on are replaced.
+    log.append(LogIndex(4), entries(4, 1, 3));
+    QCOMPARE(log.lastIndex(), LogIndex(4));
+    QCOMPARE(log.lastMirroredIndex(), LogIndex(4));
+    QCOMPARE(log.entry(LogIndex(4))->term, Term(3));
+}
+
+void TestClusterModel::eachPreVoteRoundCountsAfresh()
+{
+    // fixtures/isolated_precandidate.jsonl (fixtures/record_isolation.py), node 2's stream on 5 real
+    // nodes: cut off from the leader with node 3, it asks for pre-votes for term 2 and node 3 grants one
+    // (the others still hear the leader). Then all its links are cut; it stays in term 1 and asks again
+    // for term 2 at every timeout. Each round starts from its own vote alone (RaftCore::becomePreCandidate
+    // resets the count): node 3's grant belongs to the round before the cut.
+    ClusterModel model;
+    Replay replay(model, u"isolated_precandidate.jsonl"_s);
+    replay.foldThroughEvent([](const QJsonObject &event) {
+        return isEvent(event, "vote_received", 2) && event.value("voter"_L1).toInteger() == 3;
+    });
+    const NodeState *two = model.node(id(2));
+    QVERIFY(two);
+    QCOMPARE(roleName(two->role), roleName(Role::PreCandidate));
+    QCOMPARE(two->votes.count(VoteAnswer::Granted), 2);
+    QCOMPARE(two->votes.answers.at(id(3)), VoteAnswer::Granted);
+
+    replay.foldThrough(replay.timeOfDirective(u"fault"_s, u"isolate 2"_s));
+    int roundsAlone = 0;
+    while (replay.now() < replay.lastTimeUs()) {
+        replay.foldThroughEvent([](const QJsonObject &event) { return isEvent(event, "vote_request", 2); });
+        if (!isEvent(replay.lastFolded(), "vote_request", 2))
+            break;
+        ++roundsAlone;
+        QCOMPARE(roleName(two->role), roleName(Role::PreCandidate));
+        QCOMPARE(two->votes.term, Term(2));
+        QVERIFY(two->votes.preVote);
+        QCOMPARE(two->votes.count(VoteAnswer::Granted), 1); // its own
+        for (std::uint32_t peer : {1u, 3u, 4u, 5u})
+            QCOMPARE(two->votes.answers.at(id(peer)), VoteAnswer::Awaited);
+    }
+    QVERIFY2(roundsAlone >= 2, qPrintable(QString::number(roundsAlone)));
 }
 
 void TestClusterModel::followerProgressFollowsTheLeadersReport()

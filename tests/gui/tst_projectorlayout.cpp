@@ -10,10 +10,12 @@
 #include "views/controls/eventfeed.h"
 #include "views/controls/howtoread.h"
 #include "views/controls/lessonpanel.h"
+#include "views/controls/requesthistorymodel.h"
 #include "views/controls/statusline.h"
 #include "views/panels/logview.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QLabel>
 #include <QListView>
 #include <QMenu>
@@ -22,12 +24,15 @@
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSlider>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 #include <QToolBar>
+#include <QWheelEvent>
 
 using namespace raftlab;
 using namespace Qt::StringLiterals;
@@ -79,6 +84,10 @@ private Q_SLOTS:
     void aStatusMessageIsReadInFull();
     void aStatusMessageMovesNothingAbove_data();
     void aStatusMessageMovesNothingAbove();
+    void scrollingTheColumnChangesNoControl_data();
+    void scrollingTheColumnChangesNoControl();
+    void theResultColumnShowsTheStatus_data();
+    void theResultColumnShowsTheStatus();
     void theClientIsWholeBesideALessonPanel_data();
     void theClientIsWholeBesideALessonPanel();
     void anAnswerMovesNothing_data();
@@ -204,6 +213,8 @@ void TestProjectorLayout::aStatusMessageIsReadInFull_data()
     QTest::newRow("short") << summary << u"All 5 nodes are up."_s << false;
     QTest::newRow("long") << summary << longMessage << true;
     QTest::newRow("long, long summary") << longSummary << longMessage << true;
+    QTest::newRow("many words, long summary")
+        << longSummary << (longMessage + u" "_s + longMessage + u" "_s + longMessage) << true;
 }
 
 void TestProjectorLayout::aStatusMessageIsReadInFull()
@@ -222,17 +233,26 @@ void TestProjectorLayout::aStatusMessageIsReadInFull()
     const QLabel *shown = window.statusLine()->messageLabel();
     const QLabel *summaryLabel = window.statusLine()->summaryLabel();
     QVERIFY(shown->isVisible());
-    QCOMPARE(shown->text(), message);
-    for (const QLabel *label : {shown, summaryLabel}) {
+    QCOMPARE(window.statusBar()->currentMessage(), message);
+    const std::pair<const QLabel *, QString> labels[] = {{shown, message}, {summaryLabel, summary}};
+    for (const auto &[label, whole] : labels) {
         const QRect inWindow(label->mapTo(&window, QPoint()), label->size());
         QVERIFY2(window.rect().contains(inWindow), qPrintable(label->text()));
-        // Wrapped or on one line, its text has the room it needs.
+        // One line, whole or cut at its end with "…"; the whole text in the tooltip when cut.
         const QFontMetrics metrics(label->font());
-        if (label->wordWrap())
-            QVERIFY2(label->heightForWidth(label->width()) <= label->height(), qPrintable(label->text()));
-        else
-            QVERIFY2(metrics.horizontalAdvance(label->text()) <= label->width(), qPrintable(label->text()));
+        QVERIFY2(!label->wordWrap(), qPrintable(label->text()));
+        QVERIFY2(metrics.horizontalAdvance(label->text()) <= label->width(), qPrintable(label->text()));
+        QVERIFY2(label->height() >= metrics.height(), qPrintable(u"%1 px high"_s.arg(label->height())));
+        if (label->text() != whole) {
+            QVERIFY2(label->text().endsWith(QChar(0x2026)), qPrintable(label->text()));
+            QVERIFY2(whole.startsWith(label->text().chopped(1)), qPrintable(label->text()));
+            QCOMPARE(label->toolTip(), whole);
+        }
     }
+    if (message.contains(u"higher terms. PreVote"_s))
+        QVERIFY2(shown->text() != message, "three sentences do not fit one line at 1024x768");
+    if (!ownLine)
+        QCOMPARE(shown->text(), message);
     const QRect messageRect(shown->mapTo(&window, QPoint()), shown->size());
     const QRect summaryRect(summaryLabel->mapTo(&window, QPoint()), summaryLabel->size());
     QVERIFY(!messageRect.intersects(summaryRect));
@@ -253,21 +273,144 @@ void TestProjectorLayout::aStatusMessageMovesNothingAbove()
     QVERIFY(showAt(window, size, projector));
     window.statusLine()->setSummary(
         u"Leader: node 2 · term 13 · commit 1234 · 5 of 5 nodes up · fsync always · "
-        u"real time"_s);
+        u"×20 slow motion"_s);
     QTest::qWait(50);
     const QRect central = window.centralWidget()->geometry();
-    // A message that shares the row, then one that takes a line of its own: the panels above stay put.
+    const QRect ring(window.clusterView()->mapTo(&window, QPoint()), window.clusterView()->size());
+    const int statusHeight = window.statusBar()->height();
+    // A message that shares the row, one that takes a line of its own, and one of many words: the
+    // panels and the ring above stay put, and the status bar keeps its height.
+    const QString sentence = u"PreVote off, CheckQuorum on from the next reset of the cluster."_s;
     for (const QString &message :
-         {u"All 5 nodes are up."_s, u"PreVote off, CheckQuorum on from the next reset of the cluster."_s}) {
+         {u"All 5 nodes are up."_s, sentence, QStringList(12, sentence).join(u' ')}) {
         window.statusBar()->showMessage(message);
         QTest::qWait(50);
         QCOMPARE(window.centralWidget()->geometry(), central);
+        QCOMPARE(QRect(window.clusterView()->mapTo(&window, QPoint()), window.clusterView()->size()), ring);
+        QCOMPARE(window.statusBar()->height(), statusHeight);
     }
     QVERIFY2(window.statusLine()->messageHasItsOwnLine() || size.width() > 1024 || !projector,
              "the second message takes a line of its own at 1024x768 in projector mode");
     window.statusBar()->clearMessage();
     QTest::qWait(50);
     QCOMPARE(window.centralWidget()->geometry(), central);
+    QCOMPARE(window.statusBar()->height(), statusHeight);
+}
+
+void TestProjectorLayout::scrollingTheColumnChangesNoControl_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("projector");
+    QTest::newRow("1920x1080") << QSize(1920, 1080) << false;
+    QTest::newRow("1024x768 projector") << QSize(1024, 768) << true;
+}
+
+void TestProjectorLayout::scrollingTheColumnChangesNoControl()
+{
+    // At 1024x768 in projector mode the client's column scrolls. A wheel turned to scroll it, over the
+    // load generator's rate slider or keys box (or any field) that scrolled under the pointer, scrolled
+    // the control instead: the rate went to "off" while the same start at 1920x1080 showed 100/s. A
+    // control the user has not clicked into leaves the wheel to the column.
+    QFETCH(QSize, size);
+    QFETCH(bool, projector);
+    MainWindow window{GuiOptions{}};
+    QVERIFY(showAt(window, size, projector));
+    QScrollArea *scroll = clientScroll(window);
+    QVERIFY(scroll);
+    ClientPanel *panel = window.clientPanel();
+    auto *rate = panel->findChild<QSlider *>(u"loadRate"_s);
+    auto *keys = panel->findChild<QSpinBox *>(u"loadKeys"_s);
+    auto *target = panel->findChild<QComboBox *>(u"target"_s);
+    QVERIFY(rate && keys && target);
+    const int rateBefore = rate->value();
+    const int keysBefore = keys->value();
+    const int targetBefore = target->currentIndex();
+    QVERIFY(rateBefore > 0);
+    // Returns whether the widget took the turn (an ignored one goes on to its parents: Qt does that for
+    // the wheel of a real mouse, not for events sent by hand).
+    const auto wheelOver = [](QWidget *widget, int delta) {
+        const QPoint at = widget->rect().center();
+        QWheelEvent wheel(at, widget->mapToGlobal(at), QPoint(), QPoint(0, delta), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(widget, &wheel);
+        return wheel.isAccepted();
+    };
+    for (QWidget *control :
+         {static_cast<QWidget *>(rate), static_cast<QWidget *>(keys), static_cast<QWidget *>(target)}) {
+        for (int notch = 0; notch < 5; ++notch)
+            QVERIFY2(!wheelOver(control, -120), control->objectName().toLatin1());
+        for (int notch = 0; notch < 2; ++notch)
+            QVERIFY2(!wheelOver(control, 120), control->objectName().toLatin1());
+    }
+    QCOMPARE(rate->value(), rateBefore);
+    QCOMPARE(keys->value(), keysBefore);
+    QCOMPARE(target->currentIndex(), targetBefore);
+    QCOMPARE(panel->loadRate(), rateBefore);
+    if (projector) { // the column the turns are left to scrolls
+        QVERIFY(wheelOver(scroll->viewport(), -120));
+        QVERIFY2(scroll->verticalScrollBar()->value() > 0,
+                 qPrintable(QString::number(scroll->verticalScrollBar()->maximum())));
+    }
+    // Clicked into, a control takes the wheel as usual.
+    rate->setFocus();
+    QVERIFY(wheelOver(rate, -120));
+    QVERIFY(rate->value() < rateBefore);
+}
+
+void TestProjectorLayout::theResultColumnShowsTheStatus_data()
+{
+    scrollingTheColumnChangesNoControl_data();
+}
+
+void TestProjectorLayout::theResultColumnShowsTheStatus()
+{
+    // At 1024x768 in projector mode the request table's Result column was cut to "2…": the key column
+    // kept its room. The status code and word ("200 OK", "404 not found") are always readable, a longer
+    // result is cut with the whole of it in the tooltip, and the key gives way first.
+    QFETCH(QSize, size);
+    QFETCH(bool, projector);
+    MainWindow window{GuiOptions{}};
+    QVERIFY(showAt(window, size, projector));
+    ClientPanel *panel = window.clientPanel();
+    KvRequest put;
+    put.key = "x";
+    put.value = "hello";
+    put.anyNode = true;
+    KvRequest get;
+    get.operation = KvOperation::Get;
+    get.key = "a-rather-long-key-name-for-a-column";
+    KvResult written;
+    written.httpStatus = 200;
+    written.index = 3;
+    written.term = 1;
+    written.latencyUs = 11'800;
+    KvResult missing;
+    missing.httpStatus = 404;
+    missing.error = u"not_found"_s;
+    missing.latencyUs = 2'000;
+    panel->showSent(1, put, NodeId(2));
+    panel->showAnswered(1, put, written, NodeId(2));
+    panel->showSent(2, get, NodeId(4));
+    panel->showAnswered(2, get, missing, NodeId(4));
+    QTest::qWait(50);
+    auto *table = panel->findChild<QTableView *>(u"history"_s);
+    QVERIFY(table);
+    const QFontMetrics metrics(table->font());
+    const int resultWidth = table->columnWidth(RequestHistoryModel::ResultColumn);
+    QVERIFY2(metrics.horizontalAdvance(u"200 OK"_s) + 2 * metrics.averageCharWidth() <= resultWidth,
+             qPrintable(u"200 OK in %1 px"_s.arg(resultWidth)));
+    // A longer one keeps at least its code in view ("404 not…"), and its tooltip has it whole.
+    QVERIFY2(metrics.horizontalAdvance(u"404 n…"_s) + 2 * metrics.averageCharWidth() <= resultWidth,
+             qPrintable(u"404 in %1 px"_s.arg(resultWidth)));
+    // Every column inside the table's width: nothing scrolls sideways.
+    int columns = 0;
+    for (int column = 0; column < RequestHistoryModel::ColumnCount; ++column)
+        columns += table->isColumnHidden(column) ? 0 : table->columnWidth(column);
+    QVERIFY2(columns <= table->viewport()->width(),
+             qPrintable(u"%1 px of columns in %2"_s.arg(columns).arg(table->viewport()->width())));
+    const QModelIndex result = panel->requestHistory()->index(0, RequestHistoryModel::ResultColumn);
+    QCOMPARE(result.data(Qt::DisplayRole).toString(), u"404 not found"_s);
+    QCOMPARE(result.data(Qt::ToolTipRole).toString(), u"404 not found"_s);
 }
 
 void TestProjectorLayout::theClientIsWholeBesideALessonPanel_data()

@@ -104,9 +104,12 @@ void LinkItem::refreshToolTip()
 
 QRectF LinkItem::boundingRect() const
 {
-    // Room for the rate label beside the middle, whatever the link's direction.
+    // The line, its click band, and the rate label wherever it was placed (Qt paints an item only inside
+    // this rect: a label reaching beyond it would be drawn cut). The label's copy is blitted a pixel or
+    // two beyond its box.
     const qreal margin = clickWidth + 60 * m_theme->fontScale();
-    return QRectF(m_start, m_end).normalized().adjusted(-margin, -margin, margin, margin);
+    const QRectF line = QRectF(m_start, m_end).normalized().adjusted(-margin, -margin, margin, margin);
+    return m_labelRect.isEmpty() ? line : line.united(m_labelRect.adjusted(-4, -4, 4, 4));
 }
 
 QPainterPath LinkItem::shape() const
@@ -210,6 +213,7 @@ void LinkItem::placeRateLabel()
     if (placed == m_labelRect)
         return;
     update(m_labelRect);
+    prepareGeometryChange(); // the bounding rect holds the label
     m_labelRect = placed;
     update(m_labelRect);
 }

@@ -18,6 +18,7 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QSpinBox>
+#include <QStyle>
 #include <QTableView>
 #include <QTime>
 #include <QVBoxLayout>
@@ -70,6 +71,13 @@ ClientPanel::ClientPanel(ClusterModel *model, QWidget *parent)
                                                       QHeaderView::Stretch);
     m_table->horizontalHeader()->setSectionResizeMode(RequestHistoryModel::KeyColumn,
                                                       QHeaderView::Interactive);
+    m_table->installEventFilter(this); // its columns are fitted again at every width (fitHistoryColumns)
+    // Once the header has sized the columns to their new contents.
+    const auto refit = [this] {
+        QMetaObject::invokeMethod(this, &ClientPanel::fitHistoryColumns, Qt::QueuedConnection);
+    };
+    connect(m_history, &QAbstractItemModel::rowsInserted, this, refit);
+    connect(m_history, &QAbstractItemModel::dataChanged, this, refit);
 
     // The request part (fields, answer, table), then the load generator.
     m_requestPart = new QWidget(this);
@@ -146,6 +154,7 @@ void ClientPanel::arrange(bool narrow)
     for (const int column : {RequestHistoryModel::TimeColumn, RequestHistoryModel::IndexColumn,
                              RequestHistoryModel::TermColumn, RequestHistoryModel::LatencyColumn})
         m_table->setColumnHidden(column, narrow);
+    fitHistoryColumns();
 }
 
 int ClientPanel::arrangedMinimumWidth(bool narrow)
@@ -190,7 +199,32 @@ bool ClientPanel::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == m_answerBox && event->type() == QEvent::Resize)
         fitAnswer();
+    if (watched == m_table && event->type() == QEvent::Resize)
+        fitHistoryColumns();
     return QWidget::eventFilter(watched, event);
+}
+
+void ClientPanel::fitHistoryColumns()
+{
+    // A result's status code and word ("200 OK", "404 not found") stay readable: the key, the column that
+    // can be long, gives way first (it is cut, and whole in its tooltip, as is a longer result).
+    QHeaderView *header = m_table->horizontalHeader();
+    const QFontMetrics metrics(m_table->font());
+    const int padding =
+        2 * metrics.averageCharWidth() + 2 * m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin);
+    const int resultLeast = std::max(metrics.horizontalAdvance(tr("404 not found")) + padding,
+                                     header->sectionSizeHint(RequestHistoryModel::ResultColumn));
+    int others = 0;
+    for (int column = 0; column < RequestHistoryModel::ColumnCount; ++column)
+        if (column != RequestHistoryModel::KeyColumn && column != RequestHistoryModel::ResultColumn &&
+            !m_table->isColumnHidden(column))
+            others += header->sectionSize(column);
+    const int keyLeast = header->sectionSizeHint(RequestHistoryModel::KeyColumn);
+    const int keyWanted = std::max(
+        keyLeast,
+        static_cast<QAbstractItemView *>(m_table)->sizeHintForColumn(RequestHistoryModel::KeyColumn));
+    const int keyRoom = m_table->viewport()->width() - others - resultLeast;
+    header->resizeSection(RequestHistoryModel::KeyColumn, std::max(keyLeast, std::min(keyWanted, keyRoom)));
 }
 
 void ClientPanel::fitAnswer()

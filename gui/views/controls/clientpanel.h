@@ -96,6 +96,7 @@ private:
     QWidget *buildRequestRow();
     void arrange(bool narrow);
     void fitAnswer();
+    void fitHistoryColumns();
     int arrangedMinimumWidth(bool narrow);
     void measureArrangements();
     void fitLoadStatistics();

@@ -1,5 +1,8 @@
 #include "fittingscrollarea.h"
 
+#include <QAbstractSlider>
+#include <QAbstractSpinBox>
+#include <QComboBox>
 #include <QEvent>
 #include <QScrollBar>
 
@@ -7,12 +10,49 @@
 
 namespace raftlab {
 
+namespace {
+
+// Hands a wheel turn over a control without focus to the control's parents (the scroll area): ignored
+// and filtered out, the event goes on up the widget tree.
+class WheelToColumn final : public QObject
+{
+public:
+    using QObject::QObject;
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Wheel && !static_cast<QWidget *>(watched)->hasFocus()) {
+            event->ignore();
+            return true;
+        }
+        return QObject::eventFilter(watched, event);
+    }
+};
+
+} // namespace
+
 FittingScrollArea::FittingScrollArea(QWidget *parent)
     : QScrollArea(parent)
 {
     setWidgetResizable(true);
     setFrameShape(QFrame::NoFrame);
     viewport()->installEventFilter(this);
+}
+
+void FittingScrollArea::setPanel(QWidget *panel)
+{
+    setWidget(panel);
+    auto *guard = new WheelToColumn(this);
+    for (QWidget *control : panel->findChildren<QWidget *>()) {
+        const bool setsAValue =
+            (qobject_cast<QAbstractSlider *>(control) && !qobject_cast<QScrollBar *>(control)) ||
+            qobject_cast<QAbstractSpinBox *>(control) || qobject_cast<QComboBox *>(control);
+        if (!setsAValue)
+            continue;
+        control->setFocusPolicy(Qt::StrongFocus); // the wheel does not give it focus either
+        control->installEventFilter(guard);
+    }
 }
 
 void FittingScrollArea::setMaximumFittingHeight(int pixels)

@@ -16,6 +16,11 @@ class FittingScrollArea final : public QScrollArea
 public:
     explicit FittingScrollArea(QWidget *parent = nullptr);
 
+    // setWidget(), and the wheel over the panel scrolls the column: a slider, spin box or combo box that
+    // the column scrolled under the pointer takes the wheel only once clicked into (otherwise the turn
+    // meant to scroll on changes its value: the load generator's rate went to "off" on the way down).
+    void setPanel(QWidget *panel);
+
     void setMaximumFittingHeight(int pixels);
     int maximumFittingHeight() const { return m_maximumFittingHeight; }
 

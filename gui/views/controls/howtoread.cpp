@@ -101,7 +101,8 @@ QString HowToReadDialog::text(const std::map<Picture, QImage> &pictures)
         tr("<p>At the bottom: the leader and its term (\"No leader\" and the highest term when there is "
            "none), the leader's commit index, how many nodes are up, frozen or down, the nodes' fsync "
            "mode, and the speed (real time or slow motion). What a click just did is said on its left for "
-           "a few seconds.</p>");
+           "a few seconds (a message too long for its line ends in \"…\": rest the mouse on it to read "
+           "it whole).</p>");
     html += tr("<h2>The events</h2>") + image(pictures, Picture::Feed, 360) +
         tr("<p>Every event of every node as a sentence, newest first, with the time since the first event "
            "(\"+12.345 s\"). A sentence said again soon after is counted (\"×5\") rather than repeated. "

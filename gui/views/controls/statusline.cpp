@@ -22,13 +22,15 @@ StatusLine::StatusLine(QWidget *parent)
     m_content = new QWidget(this);
     m_message = new QLabel(m_content);
     m_message->setObjectName(QStringLiteral("statusMessage"));
-    m_message->setWordWrap(true);
     m_message->setTextFormat(Qt::PlainText);
     m_message->hide();
     m_summary = new QLabel(m_content);
     m_summary->setObjectName(QStringLiteral("clusterSummary"));
     m_summary->setTextFormat(Qt::PlainText);
     m_summary->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    // Their texts are cut to the room arrange() gives them: a long one must not hold the window wide.
+    m_message->setMinimumWidth(1);
+    m_summary->setMinimumWidth(1);
     m_layout = new QBoxLayout(QBoxLayout::LeftToRight, m_content);
     m_layout->setContentsMargins(0, 0, 0, 0);
     m_layout->setSpacing(gapPixels);
@@ -38,7 +40,7 @@ StatusLine::StatusLine(QWidget *parent)
     // drawing of the message.
     addPermanentWidget(m_content, 1);
     connect(this, &QStatusBar::messageChanged, this, [this](const QString &message) {
-        m_message->setText(message);
+        m_messageText = message;
         m_message->setVisible(!message.isEmpty());
         arrange();
     });
@@ -46,13 +48,13 @@ StatusLine::StatusLine(QWidget *parent)
 
 void StatusLine::setSummary(const QString &summary)
 {
-    m_summary->setText(summary);
+    m_summaryText = summary;
     arrange();
 }
 
 QString StatusLine::summary() const
 {
-    return m_summary->text();
+    return m_summaryText;
 }
 
 bool StatusLine::messageHasItsOwnLine() const
@@ -81,21 +83,26 @@ void StatusLine::changeEvent(QEvent *event)
 void StatusLine::arrange()
 {
     const QFontMetrics metrics(font());
-    const int room = width() - 8; // QStatusBar's own margins around its widgets
-    const int messageWidth = m_message->isVisibleTo(this) ? metrics.horizontalAdvance(m_message->text()) : 0;
-    const int summaryWidth = metrics.horizontalAdvance(m_summary->text());
-    const bool ownLine = messageWidth > 0 && messageWidth + gapPixels + summaryWidth > room;
+    const int room = std::max(1, width() - 8); // QStatusBar's own margins around its widgets
+    const bool hasMessage = m_message->isVisibleTo(this);
+    const int messageWidth = hasMessage ? metrics.horizontalAdvance(m_messageText) : 0;
+    const int summaryWidth = metrics.horizontalAdvance(m_summaryText);
+    const bool ownLine = hasMessage && messageWidth + gapPixels + summaryWidth > room;
     m_layout->setDirection(ownLine ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight);
     m_layout->setSpacing(ownLine ? 2 : gapPixels);
-    m_summary->setWordWrap(ownLine);
-    // QStatusBar sizes itself from its widgets' minimum heights: a wrapped message asks for its lines.
-    // Two lines are always reserved, so that the window above does not move when a message takes a line
-    // of its own (the load generator's button, the ring, nothing jumps); only a longer one grows it.
-    const int messageHeight = ownLine ? m_message->heightForWidth(std::max(1, room)) : 0;
-    const int summaryHeight = ownLine ? m_summary->heightForWidth(std::max(1, room)) : metrics.height();
-    const int twoLines = 2 * std::max(metrics.height(), metrics.lineSpacing()) + 8;
-    m_content->setMinimumHeight(
-        std::max(twoLines, ownLine ? messageHeight + m_layout->spacing() + summaryHeight : metrics.height()));
+    // Sharing the row, both texts fit (that is when they share it); on lines of their own, each gets the
+    // whole width. The summary alone is cut only on a window too narrow for it.
+    showFitting(m_message, m_messageText, room);
+    showFitting(m_summary, m_summaryText, ownLine || !hasMessage ? room : room - messageWidth - gapPixels);
+    // One height for every message: two lines, so that nothing above the status bar ever moves.
+    m_content->setFixedHeight(2 * std::max(metrics.height(), metrics.lineSpacing()) + 8);
+}
+
+void StatusLine::showFitting(QLabel *label, const QString &text, int width)
+{
+    const QString shown = label->fontMetrics().elidedText(text, Qt::ElideRight, std::max(1, width));
+    label->setText(shown);
+    label->setToolTip(shown == text ? QString() : text);
 }
 
 } // namespace raftlab

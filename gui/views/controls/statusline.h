@@ -2,9 +2,9 @@
 
 // StatusLine: the main window's status bar. The cluster's summary (leader, term, nodes up) stays on the
 // right; a message (showMessage(), as on any QStatusBar) takes the room to its left when it fits there,
-// and a line of its own above the summary when it does not, wrapped rather than cut: a projector's large
-// type leaves little room beside the summary, and a message read halfway says something else. It is
-// always two lines high, so that a message taking its own line moves nothing above it.
+// and a line of its own above the summary when it does not. It is always two lines high, whatever it
+// shows: a message never moves the ring or a control above it. A text longer than its line is cut at
+// its end ("…") and whole in the line's tooltip.
 
 #include <QStatusBar>
 
@@ -25,6 +25,7 @@ public:
     QString summary() const;
     // Whether the message on show has a line of its own above the summary.
     bool messageHasItsOwnLine() const;
+    // The labels show the texts as they fit: cut with "…", the whole text in their tooltip.
     const QLabel *messageLabel() const { return m_message; }
     const QLabel *summaryLabel() const { return m_summary; }
 
@@ -36,11 +37,14 @@ protected:
 
 private:
     void arrange();
+    static void showFitting(QLabel *label, const QString &text, int width);
 
     QWidget *m_content = nullptr;
     QBoxLayout *m_layout = nullptr;
     QLabel *m_message = nullptr;
     QLabel *m_summary = nullptr;
+    QString m_messageText; // whole, as given
+    QString m_summaryText;
 };
 
 } // namespace raftlab

@@ -62,6 +62,16 @@ QString describeLogCell(const ClusterModel &model, NodeId node, LogIndex index)
         (otherCell->term == cell->term ? same : different) << QString::number(other.value);
     }
     lines << QCoreApplication::translate("LogView", "Held by %1.").arg(nodeList(same));
+    if (index > log->reportedIndex()) {
+        const NodeState *state = model.node(node);
+        lines << QCoreApplication::translate(
+                     "LogView",
+                     "Node %1 has not reported it on its own disk yet: a leader sends an entry to its "
+                     "followers while it writes it, and a follower holding an entry of term %2 got it from "
+                     "the leader of term %2.")
+                     .arg(node.value)
+                     .arg(state ? state->term.value : cell->term.value);
+    }
     if (!different.isEmpty())
         lines << QCoreApplication::translate(
                      "LogView", "Conflict: %1 hold%2 an entry of another term here; the leader's log wins.")

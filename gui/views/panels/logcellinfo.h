@@ -15,7 +15,8 @@ namespace raftlab {
 bool termsDisagreeAt(const ClusterModel &model, const std::vector<NodeId> &nodes, LogIndex index);
 
 // The tooltip of a cell, in sentences: index, term, command, committed or not, and which nodes hold
-// the same entry (and which hold another one there). Empty when the node holds nothing shown there.
+// the same entry (and which hold another one there), and whether the node's own stream has reported it
+// yet. Empty when the node holds nothing shown there.
 QString describeLogCell(const ClusterModel &model, NodeId node, LogIndex index);
 
 } // namespace raftlab

@@ -2,7 +2,8 @@
 
 // Replays tests/gui/fixtures/three_nodes.jsonl (recorded by fixtures/record_events.py from a real
 // 3-node cluster) into a ClusterModel, with a clock that follows the recording, as NodeClients and the
-// supervisor would feed it. Shared by every GUI test that needs a real event stream.
+// supervisor would feed it. Shared by every GUI test that needs a real event stream. Another recording of
+// the same directory replays by name (leader_under_load.jsonl: fixtures/record_load.py).
 //
 // The fixture's story: node 3 wins term 1; three writes; node 3 is cut off (a stale leader) and takes a
 // write it cannot commit while node 1 wins term 2; the cut heals and node 3 truncates; node 1 is killed;
@@ -32,9 +33,9 @@ struct FixtureLine
     QString argument{};
 };
 
-inline std::vector<FixtureLine> loadFixture()
+inline std::vector<FixtureLine> loadFixture(const QString &name = QStringLiteral("three_nodes.jsonl"))
 {
-    const QString path = QStringLiteral(RAFTLAB_FIXTURE_DIR "/three_nodes.jsonl"); // tests/gui/CMakeLists.txt
+    const QString path = QStringLiteral(RAFTLAB_FIXTURE_DIR "/") + name; // tests/gui/CMakeLists.txt
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         qFatal("cannot open the fixture %s", qPrintable(path));
@@ -65,9 +66,9 @@ inline bool isEvent(const QJsonObject &event, const char *type, std::uint32_t no
 class Replay
 {
 public:
-    explicit Replay(ClusterModel &model)
+    explicit Replay(ClusterModel &model, const QString &fixture = QStringLiteral("three_nodes.jsonl"))
         : m_model(model)
-        , m_lines(loadFixture())
+        , m_lines(loadFixture(fixture))
     {
         model.setClock([this] { return m_nowUs; });
     }
@@ -127,6 +128,12 @@ public:
     }
 
     void foldAll() { foldThrough(std::numeric_limits<qint64>::max()); }
+    // The last event fed (an empty object before the first, or when the last line was a directive).
+    QJsonObject lastFolded() const
+    {
+        return m_next == 0 || !m_lines[m_next - 1].directive.isEmpty() ? QJsonObject()
+                                                                       : m_lines[m_next - 1].event;
+    }
     void setNow(qint64 tUs) { m_nowUs = tUs; }
     qint64 now() const { return m_nowUs; }
     qint64 nowUs() const { return m_nowUs; }

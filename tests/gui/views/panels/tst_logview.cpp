@@ -17,6 +17,7 @@
 #include <QToolTip>
 
 #include <algorithm>
+#include <cmath>
 
 using namespace raftlab;
 using namespace raftlab::testing;
@@ -87,6 +88,8 @@ private Q_SLOTS:
     void entriesNeverSeenAreUnknownNotASnapshot();
     void repaintsOnlyWhenTheLogsChange();
     void aLogThatStoppedShortSaysWhatItLacks();
+    void theLeadersRowIsNeverBehindItsFollowers();
+    void noTermLooksLikeAKilledNode();
     void paintsNineNodesOfHundredThousandEntriesQuickly(); // a speed claim: `ctest -L perf`
     void showsTheTailOfNineLogsOfHundredThousandEntries();
     void projectorTheme();
@@ -376,6 +379,59 @@ void TestLogView::aLogThatStoppedShortSaysWhatItLacks()
     model.foldPending();
     QCOMPARE(view.lagNote(id(3)), QString());
     savePng(view, u"logview-lacks.png"_s);
+}
+
+void TestLogView::theLeadersRowIsNeverBehindItsFollowers()
+{
+    // A real cluster under write load (fixtures/leader_under_load.jsonl): a follower reported entries of
+    // the leader's term before the leader's own stream did. The leader's row draws them, and its
+    // tooltip says why the app knows.
+    ClusterModel model;
+    Replay replay(model, u"leader_under_load.jsonl"_s);
+    LogView view(&model);
+    view.resize(1200, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    bool sawEarlyFollower = false;
+    for (std::size_t line = 0; line < replay.lineCount(); ++line) {
+        replay.foldLines(1);
+        const NodeId leader = model.summary().leader;
+        const LogMirror *leaderLog = model.log(leader);
+        if (!leaderLog || leaderLog->reportedIndex() >= leaderLog->lastIndex())
+            continue;
+        sawEarlyFollower = true;
+        const LogIndex last = leaderLog->lastIndex();
+        const QImage image = view.viewport()->grab().toImage();
+        QCOMPARE(cellColor(image, view.cellRect(leader, last)),
+                 rgb(LogRowPainter(view.theme(), LogGeometry::forTheme(view.theme()))
+                         .cellFill(leaderLog->entry(last)->term, leaderLog->isCommitted(last))));
+        const QString tooltip = describeLogCell(model, leader, last);
+        QVERIFY2(tooltip.contains(u"has not reported it on its own disk yet"_s), qPrintable(tooltip));
+        break;
+    }
+    QVERIFY2(sawEarlyFollower, "the recording has a follower reporting entries before its leader");
+    savePng(view, u"logview-leader-under-load.png"_s);
+}
+
+void TestLogView::noTermLooksLikeAKilledNode()
+{
+    // Seen under Xvfb after a few elections under load: every node of term 8 was filled with the grey of a
+    // killed node (the palette's eighth hue was black, tinted to grey). Term fills stay apart from each
+    // other and from the killed and frozen fills, in both themes.
+    const auto distance = [](const QColor &a, const QColor &b) {
+        return std::hypot(a.red() - b.red(), a.green() - b.green(), a.blue() - b.blue());
+    };
+    for (const Theme &theme : {Theme::standard(), Theme::projector()}) {
+        for (std::uint64_t term = 1; term <= 8; ++term) {
+            const QColor fill = theme.termColor(Term(term));
+            QVERIFY2(distance(fill, theme.killed()) > 40 && fill.hslSaturation() > 40,
+                     qPrintable(u"term %1: %2 beside the killed grey %3"_s.arg(term).arg(
+                         fill.name(), theme.killed().name())));
+            for (std::uint64_t other = term + 1; other <= 8; ++other)
+                QVERIFY2(distance(fill, theme.termColor(Term(other))) > 25,
+                         qPrintable(u"terms %1 and %2"_s.arg(term).arg(other)));
+        }
+    }
 }
 
 void TestLogView::paintsNineNodesOfHundredThousandEntriesQuickly()
