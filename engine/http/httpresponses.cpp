@@ -142,6 +142,8 @@ QByteArray httpResponse(const PendingRequests::Answer &answer)
     QByteArray bytes(size, Qt::Uninitialized);
     char *out = bytes.data();
     for (const QByteArrayView piece : pieces) {
+        if (piece.isEmpty())
+            continue; // an empty body's data() is null, which memcpy must never see
         std::memcpy(out, piece.data(), static_cast<std::size_t>(piece.size()));
         out += piece.size();
     }
