@@ -91,6 +91,13 @@ ClusterView::ClusterView(const ClusterModel *model, QWidget *parent)
     // The items move only when the node set changes: no BSP index to maintain per frame.
     m_scene->setItemIndexMethod(QGraphicsScene::NoIndex);
     m_scene->addItem(m_messageLayer);
+    m_messageLayer->setKeepClear([this] {
+        std::vector<QRectF> words;
+        for (const auto &[id, item] : m_nodes)
+            for (const QRectF &rect : item->wordRects())
+                words.push_back(item->mapToScene(rect).boundingRect());
+        return words;
+    });
     m_scene->addItem(m_legend);
     m_scene->addItem(m_hint);
     setScene(m_scene);

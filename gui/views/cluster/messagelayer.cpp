@@ -5,6 +5,7 @@
 
 #include <QLineF>
 #include <QPainter>
+#include <QPainterPath>
 #include <QStyleOptionGraphicsItem>
 
 #include <cmath>
@@ -111,12 +112,13 @@ void MessageLayer::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
     // Sprites need a plain scale (what fitInView gives); anything else is drawn as vectors.
     const bool useSprites = world.type() <= QTransform::TxScale && qFuzzyCompare(world.m11(), world.m22());
     const qreal devicePixelRatio = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
+    bool anyBurst = false;
     for (const MessageDot &dot : m_dots) {
         const QPointF at = positionOf(dot);
         if (!exposed.contains(at) && !exposed.intersects(areaOf(dot)))
             continue;
         if (dot.burst >= 0) {
-            paintBurst(painter, dot, at);
+            anyBurst = true; // drawn last, clipped around the words
         } else if (useSprites) {
             const QPixmap &sprite = spriteOf(dot, world.m11(), devicePixelRatio);
             const QPointF centre = world.map(at);
@@ -128,6 +130,30 @@ void MessageLayer::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
             paintDot(painter, dot, at);
         }
     }
+    if (!anyBurst)
+        return;
+    painter->save();
+    painter->setClipPath(burstClip(), Qt::IntersectClip);
+    for (const MessageDot &dot : m_dots) {
+        if (dot.burst < 0)
+            continue;
+        const QPointF at = positionOf(dot);
+        if (exposed.contains(at) || exposed.intersects(areaOf(dot)))
+            paintBurst(painter, dot, at);
+    }
+    painter->restore();
+}
+
+QPainterPath MessageLayer::burstClip() const
+{
+    QPainterPath clip;
+    clip.addRect(boundingRect());
+    if (!m_keepClear)
+        return clip;
+    QPainterPath words;
+    for (const QRectF &rect : m_keepClear())
+        words.addRect(rect.adjusted(-2, -2, 2, 2)); // the rays' round caps stay off the letters too
+    return clip.subtracted(words);
 }
 
 const QPixmap &MessageLayer::spriteOf(const MessageDot &dot, qreal scale, qreal devicePixelRatio)

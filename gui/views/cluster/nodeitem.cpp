@@ -34,6 +34,12 @@ QString termText(Term term)
     return QObject::tr("t%1").arg(term.value);
 }
 
+// The box the id is centred in, in the disc's upper part.
+QRectF idTextBox(qreal r)
+{
+    return QRectF(-r, -r * 0.78, 2 * r, r * 0.95);
+}
+
 // The box the term is centred in, under the id.
 QRectF termTextBox(qreal r)
 {
@@ -214,7 +220,7 @@ void NodeItem::paintText(QPainter *painter) const
     // The id, big: "which node is that?" is the first question.
     painter->setPen(theme.text());
     painter->setFont(scenefonts::inNode(theme, r * 0.78, true));
-    painter->drawText(QRectF(-r, -r * 0.78, 2 * r, r * 0.95), Qt::AlignCenter, QString::number(id().value));
+    painter->drawText(idTextBox(r), Qt::AlignCenter, QString::number(id().value));
     if (m_appearance.hasStatus && !gone) {
         painter->setFont(termFont(theme, r, m_appearance.term));
         painter->drawText(termTextBox(r), Qt::AlignCenter, termText(m_appearance.term));
@@ -475,6 +481,26 @@ QRectF NodeItem::termTextRect() const
     const QPointF baseline(box.center().x() - metrics.horizontalAdvance(text) / 2,
                            box.center().y() - (metrics.ascent() + metrics.descent()) / 2 + metrics.ascent());
     return ink.translated(baseline);
+}
+
+QRectF NodeItem::idTextRect() const
+{
+    const QFontMetricsF metrics(scenefonts::inNode(*m_theme, m_radius * 0.78, true));
+    const QString text = QString::number(id().value);
+    const QRectF box = idTextBox(m_radius);
+    // drawText centres the advance width and the line box (ascent + descent) in `box`.
+    const QPointF baseline(box.center().x() - metrics.horizontalAdvance(text) / 2,
+                           box.center().y() - (metrics.ascent() + metrics.descent()) / 2 + metrics.ascent());
+    return metrics.tightBoundingRect(text).translated(baseline);
+}
+
+std::vector<QRectF> NodeItem::wordRects() const
+{
+    std::vector<QRectF> rects = campaignLineRects();
+    for (const QRectF &rect : {idTextRect(), termTextRect(), roleTagRect(), stateTagRect()})
+        if (!rect.isEmpty())
+            rects.push_back(rect);
+    return rects;
 }
 
 QFont NodeItem::termFont(const Theme &theme, qreal radius, Term term)

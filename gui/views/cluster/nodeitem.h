@@ -66,6 +66,9 @@ public:
     QRectF campaignTextRect() const; // "has 1 vote, needs 2" (empty unless it campaigns)
     std::vector<QRectF> campaignLineRects() const; // each line of it, as wide as its words
     std::vector<QRectF> voteMarkRects() const; // the marks on its links while it campaigns
+    QRectF idTextRect() const; // where the id's glyphs lie
+    // Every word it draws (id, term, tags, the vote count's lines): what no other drawing may cover.
+    std::vector<QRectF> wordRects() const;
 
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
