@@ -267,6 +267,11 @@ QString describe(const Event &e)
                   .arg(term)
             : QStringLiteral("%1 granted its vote to %2 in term %3.").arg(who, node(e.peer)).arg(term);
     case EventType::VoteRefused:
+        if (e.unanswered)
+            return QStringLiteral("%1 ignored %2's %3 request without answering (it is in term %4): %5.")
+                .arg(who, node(e.peer), vote)
+                .arg(term)
+                .arg(refusalReason(e));
         return QStringLiteral("%1 refused %2's %3 request (it is in term %4): %5.")
             .arg(who, node(e.peer), vote)
             .arg(term)

@@ -93,6 +93,8 @@ struct Event
     bool preVote = false;
     bool granted = false;
     std::uint64_t readRound = 0;
+    // VoteRefused: no answer goes back (a lease ignores the request; its candidate hears nothing).
+    bool unanswered = false;
 };
 
 using Events = std::vector<Event>;

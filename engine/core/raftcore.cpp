@@ -48,10 +48,13 @@ void RaftCore::step(const Message &message)
     if (message.term > m_term) {
         if (isVoteRequest && inLeaderLease() && !message.leadershipTransfer) {
             // CheckQuorum: we hear from a live leader, so this candidate is disruptive (thesis §4.2.3).
+            // The request is ignored: no answer goes back.
             emit(Event{.type = EventType::VoteRefused,
                        .reason = Reason::LeaderAlive,
                        .peer = message.from,
-                       .preVote = message.type == MessageType::PreVote});
+                       .otherPeer = m_leader,
+                       .preVote = message.type == MessageType::PreVote,
+                       .unanswered = true});
             return;
         }
         const bool keepsTerm = message.type == MessageType::PreVote ||

@@ -129,6 +129,7 @@ QJsonObject coreEventJson(const Event &event, qint64 timeUs)
         json.insert(QStringLiteral("granted"), event.type == EventType::VoteGranted);
         json.insert(QStringLiteral("prevote"), event.preVote);
         json.insert(QStringLiteral("voted_for"), idOrNull(event.otherPeer));
+        json.insert(QStringLiteral("answered"), !event.unanswered);
         break;
     case EventType::VoteReceived:
         json.insert(QStringLiteral("voter"), static_cast<qint64>(event.peer.value));

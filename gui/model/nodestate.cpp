@@ -105,9 +105,12 @@ void NodeState::fold(StreamEventKind kind, const QJsonObject &event)
         break;
     }
     case StreamEventKind::Vote:
+        // A refusal's `voted_for` is whom it voted for only when it refused for that reason; for
+        // `leader_alive` it names the leader heard.
         if (eventfield::boolean(event, "granted"_L1) && !eventfield::boolean(event, "prevote"_L1))
             votedFor = eventfield::nodeId(event, "candidate"_L1);
-        else if (const NodeId whom = eventfield::nodeId(event, "voted_for"_L1); !whom.isNone())
+        else if (const NodeId whom = eventfield::nodeId(event, "voted_for"_L1);
+                 !whom.isNone() && eventfield::string(event, "reason"_L1) == "already_voted"_L1)
             votedFor = whom;
         break;
     case StreamEventKind::VoteReceived: {

@@ -129,6 +129,10 @@ QString voteSentence(const QJsonObject &event, const NodeState &voter)
     if (eventfield::boolean(event, "granted"_L1))
         return preVote ? tr("%1 granted %2 (it is in term %3).").arg(Node(voter.id), request).arg(term)
                        : tr("%1 voted for %2 in term %3.").arg(Node(voter.id), node(candidate)).arg(term);
+    // Under a leader's lease (CheckQuorum) the request is ignored: no refusal is sent.
+    if (!event.value("answered"_L1).toBool(true))
+        return tr("%1 ignored %2 without answering: %3.")
+            .arg(Node(voter.id), request, refusalReason(event, voter, preVote));
     return tr("%1 refused %2: %3.").arg(Node(voter.id), request, refusalReason(event, voter, preVote));
 }
 

@@ -143,6 +143,9 @@ void TestEvents::describeNamesTheNodes_data()
         << makeEvent(EventType::VoteRefused, Reason::AlreadyVoted, n3, n5) << QStringList{node3, node5};
     QTest::newRow("refused: leader alive")
         << makeEvent(EventType::VoteRefused, Reason::LeaderAlive, n3, n5) << QStringList{node3, node5};
+    Event ignored = makeEvent(EventType::VoteRefused, Reason::LeaderAlive, n3, n5);
+    ignored.unanswered = true;
+    QTest::newRow("ignored: leader alive") << ignored << QStringList{node3, node5, QStringLiteral("ignored")};
     QTest::newRow("refused: leader alive, unknown")
         << makeEvent(EventType::VoteRefused, Reason::LeaderAlive, n3) << QStringList{node3};
     QTest::newRow("refused: log behind") << makeEvent(EventType::VoteRefused, Reason::LogNotUpToDate, n3)

@@ -536,6 +536,15 @@ void TestPaper::leaseIgnoresDisruptiveCandidate()
     QCOMPARE(output.messages.size(), std::size_t(ignored ? 0 : 1));
     if (!ignored)
         QCOMPARE(output.messages.front().granted, granted);
+    // What the node tells its observers: an ignored request is not called a refusal that was sent.
+    const auto refusal = std::find_if(output.events.begin(), output.events.end(),
+                                      [](const Event &e) { return e.type == EventType::VoteRefused; });
+    QCOMPARE(refusal != output.events.end(), ignored || !granted);
+    if (refusal != output.events.end()) {
+        QCOMPARE(refusal->unanswered, ignored);
+        if (refusal->reason == Reason::LeaderAlive)
+            QCOMPARE(refusal->otherPeer, n2); // the leader it heard
+    }
 }
 
 // "a leader ... steps down if an election timeout elapses without a successful round of heartbeats to a

@@ -131,6 +131,7 @@ private Q_SLOTS:
     void narrationIsNewestFirstAndFilterable();
     void feedSentencesPassThroughTheTranslator();
     void preVoteSentencesNameBothTerms();
+    void aRequestIgnoredUnderALeaseIsNotCalledRefused();
     void repeatedSentencesAreCountedOnOneLine();
     void heartbeatsAreSaidOncePerLeaderTermAndRate();
     void oneSentencePerUserAction();
@@ -570,6 +571,63 @@ void TestClusterModel::preVoteSentencesNameBothTerms()
         said.contains(u"Node 1 refused node 3's pre-vote request: it leads term 4 itself, and its followers "
                       "still hear from it."_s),
         qPrintable(said.join(u'\n')));
+}
+
+// With CheckQuorum a node that heard from its leader within the minimum election timeout ignores a vote
+// request for a newer term and sends nothing back (RaftCore::step): the feed must not say it refused.
+void TestClusterModel::aRequestIgnoredUnderALeaseIsNotCalledRefused()
+{
+    using namespace raftlab::testing;
+    ClusterModel model;
+    qint64 now = 9'000'000;
+    model.setClock([&now] { return now; });
+    const std::vector<NodeId> three{id(1), id(2), id(3)};
+    model.ingest(stateEvent(1, now, "leader", 3, three));
+    model.ingest(stateEvent(2, now, "follower", 3, three, {}, 1));
+    model.ingest(stateEvent(3, now, "precandidate", 3, three, {}, 0));
+    model.ingest(QJsonObject{{"type"_L1, "vote_request"_L1},
+                             {"node"_L1, 3},
+                             {"t_us"_L1, ++now},
+                             {"term"_L1, 3},
+                             {"prevote"_L1, true},
+                             {"role"_L1, "precandidate"_L1}});
+    model.ingest(QJsonObject{{"type"_L1, "recv"_L1},
+                             {"node"_L1, 2},
+                             {"t_us"_L1, ++now},
+                             {"msg"_L1, "PreVote"_L1},
+                             {"from"_L1, 3},
+                             {"to"_L1, 2},
+                             {"id"_L1, 77},
+                             {"term"_L1, 4}});
+    const auto ignored = [&](std::uint32_t node, bool answered) {
+        return QJsonObject{
+            {"type"_L1, "vote"_L1},   {"node"_L1, qint64(node)}, {"t_us"_L1, ++now},
+            {"term"_L1, 3},           {"candidate"_L1, 3},       {"granted"_L1, false},
+            {"prevote"_L1, true},     {"voted_for"_L1, 1},       {"reason"_L1, "leader_alive"_L1},
+            {"answered"_L1, answered}};
+    };
+    model.ingest(ignored(2, false));
+    model.foldPending();
+    QStringList said;
+    for (std::size_t row = model.narration()->size(); row-- > 0;)
+        said << model.narration()->item(row).text;
+    QVERIFY2(said.contains(u"Node 2 ignored node 3's pre-vote request for term 4 without answering: it heard "
+                           "from its leader, node 1, less than an election timeout ago."_s),
+             qPrintable(said.join(u'\n')));
+    QVERIFY2(!said.join(u'\n').contains(u"refused"_s), qPrintable(said.join(u'\n')));
+    // The leader it heard is not whom it voted for.
+    QCOMPARE(model.node(id(2))->votedFor, NodeId{});
+
+    // Without CheckQuorum a pre-vote is refused, with an answer: the feed says so.
+    model.ingest(ignored(2, true));
+    model.foldPending();
+    said.clear();
+    for (std::size_t row = model.narration()->size(); row-- > 0;)
+        said << model.narration()->item(row).text;
+    QVERIFY2(said.contains(
+                 u"Node 2 refused node 3's pre-vote request for term 4: it heard from its leader, node 1, "
+                 "less than an election timeout ago."_s),
+             qPrintable(said.join(u'\n')));
 }
 
 void TestClusterModel::repeatedSentencesAreCountedOnOneLine()
