@@ -143,6 +143,7 @@ int NodeProcess::start()
     transportOptions.listenPort = member->raft.port;
     transportOptions.randomSeed = QRandomGenerator::system()->generate64();
     transportOptions.secret = secret;
+    transportOptions.maxWaitForConnectionMs = election.maxMs;
     for (const ClusterMember &m : cluster.members) {
         if (m.id != self)
             transportOptions.peers.push_back(TcpTransport::PeerAddress{m.id, m.raft.host, m.raft.port});

@@ -22,6 +22,7 @@ enum class DropReason {
     Loss, // injected loss
     Unreachable, // no connection to the peer and its queue is full
     QueueFull, // the peer does not read fast enough: its bounded send queue is full
+    Expired, // it waited longer than about an election timeout for a connection to the peer
 };
 
 const char *toString(DropReason reason);

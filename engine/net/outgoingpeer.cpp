@@ -17,7 +17,11 @@ OutgoingPeer::OutgoingPeer(Options options, std::uint64_t randomSeed, QObject *p
     , m_reconnectTimer(new QTimer(this))
     , m_challengeTimer(new QTimer(this))
     , m_backoffMs(m_options.backoffMinMs)
+    , m_expiryTimer(new QTimer(this))
 {
+    m_clock.start();
+    m_expiryTimer->setSingleShot(true);
+    connect(m_expiryTimer, &QTimer::timeout, this, &OutgoingPeer::expireWaiting);
     m_reconnectTimer->setSingleShot(true);
     connect(m_reconnectTimer, &QTimer::timeout, this, &OutgoingPeer::connectNow);
     m_challengeTimer->setSingleShot(true);
@@ -122,11 +126,12 @@ void OutgoingPeer::sendHello(const QByteArray &nonce)
     appendFrame(frame, encodeHello(hello));
     m_socket->write(frame);
     m_connected = true;
-    if (!m_pending.isEmpty()) {
-        m_socket->write(m_pending);
-        m_pending.clear();
-        m_pendingFrames = 0;
-    }
+    expireWaiting(); // what waited too long is not sent now
+    m_expiryTimer->stop();
+    for (const Waiting &waiting : m_pending)
+        m_socket->write(waiting.frame);
+    m_pending.clear();
+    m_pendingBytes = 0;
     qCDebug(lcNet, "connected to %s", qPrintable(describePeer()));
     Q_EMIT connectionChanged(m_options.peer, true);
 }
@@ -170,7 +175,7 @@ void OutgoingPeer::scheduleReconnect()
     m_backoffMs = std::min(m_backoffMs * 2, m_options.backoffMaxMs);
 }
 
-bool OutgoingPeer::enqueue(const QByteArray &frame)
+bool OutgoingPeer::enqueue(const QByteArray &frame, const Message &message, quint64 traceId)
 {
     if (m_connected) {
         if (static_cast<std::size_t>(m_socket->bytesToWrite()) + static_cast<std::size_t>(frame.size()) >
@@ -179,12 +184,33 @@ bool OutgoingPeer::enqueue(const QByteArray &frame)
         m_socket->write(frame);
         return true;
     }
-    if (m_pendingFrames >= m_options.maxFramesWhileDisconnected ||
-        static_cast<std::size_t>(m_pending.size() + frame.size()) > m_options.maxQueuedBytes)
+    expireWaiting();
+    if (m_pending.size() >= m_options.maxFramesWhileDisconnected ||
+        m_pendingBytes + static_cast<std::size_t>(frame.size()) > m_options.maxQueuedBytes)
         return false;
-    m_pending.append(frame);
-    ++m_pendingFrames;
+    m_pending.push_back(Waiting{frame, message, traceId, m_clock.elapsed()});
+    m_pendingBytes += static_cast<std::size_t>(frame.size());
+    if (m_options.maxWaitMs > 0 && !m_expiryTimer->isActive())
+        m_expiryTimer->start(m_options.maxWaitMs);
     return true;
+}
+
+void OutgoingPeer::expireWaiting()
+{
+    if (m_options.maxWaitMs <= 0)
+        return;
+    const qint64 nowMs = m_clock.elapsed();
+    while (!m_pending.empty() && nowMs - m_pending.front().queuedAtMs >= m_options.maxWaitMs) {
+        const Waiting waiting = std::move(m_pending.front());
+        m_pending.pop_front();
+        m_pendingBytes -= static_cast<std::size_t>(waiting.frame.size());
+        Q_EMIT expired(waiting.message, waiting.traceId);
+    }
+    if (m_pending.empty())
+        m_expiryTimer->stop();
+    else
+        m_expiryTimer->start(static_cast<int>(
+            std::max<qint64>(1, m_pending.front().queuedAtMs + m_options.maxWaitMs - nowMs)));
 }
 
 } // namespace raftlab

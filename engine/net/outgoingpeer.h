@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QString>
 
+#include <deque>
 #include <memory>
 
 class QTcpSocket;
@@ -19,7 +20,10 @@ namespace raftlab {
 // The one outgoing connection to one peer: connects, says hello, writes frames, and reconnects with
 // exponential backoff and jitter when the connection fails. With a cluster secret it first waits for the
 // peer's challenge and answers it in the hello (handshake.h). Until the hello is out it keeps a bounded
-// number of frames; past that, frames are refused and the caller reports them dropped.
+// number of frames; past that, frames are refused and the caller reports them dropped. A frame that has
+// waited longer than `maxWaitMs` for a connection (about an election timeout) is given up and reported
+// expired: Raft tolerates loss, and a vote request or append delivered seconds late to a restarted peer
+// only misleads (and was drawn in flight all that time).
 class OutgoingPeer final : public QObject
 {
     Q_OBJECT
@@ -37,6 +41,7 @@ public:
         int challengeTimeoutMs = 2500;
         std::size_t maxQueuedBytes = 64u << 20;
         std::size_t maxFramesWhileDisconnected = 1000;
+        int maxWaitMs = 2500; // a frame waits no longer than this for a connection; 0: no limit
         int backoffMinMs = 20;
         int backoffMaxMs = 1000;
     };
@@ -45,14 +50,17 @@ public:
     ~OutgoingPeer() override;
 
     void start();
-    // Queues one frame. False when it must be dropped (queue full, or too many while disconnected).
-    bool enqueue(const QByteArray &frame);
+    // Queues one frame (`message` encoded, with its trace id). False when it must be dropped (queue full,
+    // or too many while disconnected).
+    bool enqueue(const QByteArray &frame, const Message &message, quint64 traceId);
     // True once the hello is sent: frames then go straight to the socket.
     bool isConnected() const;
     NodeId peer() const { return m_options.peer; }
 
 Q_SIGNALS:
     void connectionChanged(raftlab::NodeId peer, bool connected);
+    // A queued frame waited `maxWaitMs` without a connection and was given up.
+    void expired(const raftlab::Message &message, quint64 traceId);
 
 private:
     void connectNow();
@@ -64,6 +72,8 @@ private:
     void abandon(const QString &reason);
     void scheduleReconnect();
     QString describePeer() const;
+    // Gives up the frames that have waited too long, and sets the timer for the next one.
+    void expireWaiting();
 
     Options m_options;
     std::uint64_t m_randomState;
@@ -74,8 +84,17 @@ private:
     QElapsedTimer m_connectedFor; // since the TCP connection was made
     int m_backoffMs = 0;
     bool m_connected = false;
-    QByteArray m_pending; // frames waiting for a connection
-    std::size_t m_pendingFrames = 0;
+    struct Waiting
+    {
+        QByteArray frame;
+        Message message; // for the report when it expires
+        quint64 traceId = 0;
+        qint64 queuedAtMs = 0; // on m_clock
+    };
+    std::deque<Waiting> m_pending; // frames waiting for a connection, oldest first
+    std::size_t m_pendingBytes = 0;
+    QTimer *m_expiryTimer = nullptr;
+    QElapsedTimer m_clock;
 };
 
 } // namespace raftlab

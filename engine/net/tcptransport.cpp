@@ -24,6 +24,8 @@ const char *toString(DropReason reason)
         return "loss";
     case DropReason::Unreachable:
         return "unreachable";
+    case DropReason::Expired:
+        return "expired";
     case DropReason::QueueFull:
         return "queue_full";
     }
@@ -58,8 +60,12 @@ OutgoingPeer *TcpTransport::createOutgoing(const PeerAddress &peer)
         // one should hear why from this side before its own deadline closes the connection silently.
         peerOptions.challengeTimeoutMs = std::max(1, m_options.helloTimeoutMs / 2);
         peerOptions.maxQueuedBytes = m_options.maxQueuedBytesPerPeer;
+        peerOptions.maxWaitMs = m_options.maxWaitForConnectionMs;
         auto *outgoing = new OutgoingPeer(peerOptions, m_random.next(), this);
         connect(outgoing, &OutgoingPeer::connectionChanged, this, &TcpTransport::peerConnectionChanged);
+        connect(outgoing, &OutgoingPeer::expired, this, [this](const Message &message, quint64 traceId) {
+            Q_EMIT messageDropped(message, traceId, DropReason::Expired, Direction::Outgoing);
+        });
         m_outgoing.emplace(peer.id, outgoing);
         return outgoing;
     }
@@ -225,7 +231,7 @@ void TcpTransport::send(const Message &message)
 void TcpTransport::deliver(NodeId peer, const QByteArray &frame, const Message &message, quint64 traceId)
 {
     OutgoingPeer *outgoing = m_outgoing.at(peer);
-    if (!outgoing->enqueue(frame))
+    if (!outgoing->enqueue(frame, message, traceId))
         Q_EMIT messageDropped(message, traceId,
                               outgoing->isConnected() ? DropReason::QueueFull : DropReason::Unreachable,
                               Direction::Outgoing);

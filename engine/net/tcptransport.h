@@ -56,6 +56,9 @@ public:
         int helloTimeoutMs = 5000; // an inbound connection without an accepted hello by then is closed
         int maxPendingConnections = 0; // 0: max(64, 4 × the cluster's size)
         std::size_t maxQueuedBytesPerPeer = 64u << 20;
+        // A message waits no longer than this for a connection to its peer (about an election timeout),
+        // then it is dropped as `expired`; 0: no limit.
+        int maxWaitForConnectionMs = 2500;
         std::uint64_t randomSeed = 1;
     };
 

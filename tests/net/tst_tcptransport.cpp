@@ -39,6 +39,7 @@ private Q_SLOTS:
     void aSecretOnlyOnTheConnectingSideIsNamed();
     void aHostNameListensOnItsAddressOnly();
     void aPeerThatClosesEveryConnectionIsDialledEverMoreSlowly();
+    void messagesThatWaitTooLongForAConnectionAreDropped();
 };
 
 namespace {
@@ -315,6 +316,7 @@ void TestTcpTransport::strangersAndGarbageCloseOnlyTheirConnection()
 
     // The node still takes its real peer's messages.
     QVERIFY(pair.a->start().isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(pair.a->isConnectedTo(NodeId(2)), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(pair.a->isConnectedTo(NodeId(2)), 10000);
     pair.a->send(heartbeat(NodeId(1), NodeId(2), 5));
     QTRY_COMPARE_WITH_TIMEOUT(received.count(), 1, 10000);
@@ -601,6 +603,46 @@ void TestTcpTransport::aPeerThatClosesEveryConnectionIsDialledEverMoreSlowly()
     QTRY_VERIFY_WITH_TIMEOUT(accepted >= 8, 20000);
     QVERIFY2(clock.elapsed() > 1000,
              qPrintable(QStringLiteral("8 connections in %1 ms").arg(clock.elapsed())));
+}
+
+// Seen in the app: a PreVote queued for a killed peer was delivered when it restarted ~25 s later, and was
+// drawn in flight all that time. A message waits for a connection no longer than about an election
+// timeout; then it is dropped as expired (counted in /metrics like every drop), and never sent.
+void TestTcpTransport::messagesThatWaitTooLongForAConnectionAreDropped()
+{
+    constexpr int maxWaitMs = 300;
+    Pair pair = makePair([](TcpTransport::Options &options) { options.maxWaitForConnectionMs = maxWaitMs; });
+    QSignalSpy dropped(pair.a.get(), &TcpTransport::messageDropped);
+    QSignalSpy sent(pair.a.get(), &TcpTransport::messageSent);
+    QVERIFY(pair.a->start().isEmpty()); // B is down: A dials in vain
+    const Message preVote{.type = MessageType::PreVote, .from = NodeId(1), .to = NodeId(2), .term = Term(4)};
+    QElapsedTimer waited;
+    waited.start();
+    pair.a->send(preVote);
+    QCOMPARE(dropped.count(), 0); // it waits for a connection ...
+    QTRY_COMPARE_WITH_TIMEOUT(dropped.count(), 1, 10000); // ... for so long, then is given up
+    QVERIFY2(waited.elapsed() >= maxWaitMs, qPrintable(QString::number(waited.elapsed())));
+    QVERIFY(dropped.first().at(0).value<Message>().type == MessageType::PreVote);
+    QCOMPARE(dropped.first().at(1).toULongLong(), sent.first().at(1).toULongLong());
+    QCOMPARE(dropped.first().at(2).value<DropReason>(), DropReason::Expired);
+    QCOMPARE(dropped.first().at(3).value<Direction>(), Direction::Outgoing);
+    QCOMPARE(QString::fromLatin1(toString(DropReason::Expired)), QStringLiteral("expired"));
+
+    // A fresh message still waits, and goes out when B comes up; the expired one never does.
+    pair.a->send(heartbeat(NodeId(1), NodeId(2), 4));
+    QSignalSpy received(pair.b.get(), &TcpTransport::messageReceived);
+    QVERIFY(pair.b->start().isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(received.count() + dropped.count(), 2, 10000);
+    if (received.count() == 1) { // unless the reconnection itself took longer than maxWaitMs
+        QVERIFY(received.first().at(0).value<Message>().type == MessageType::Heartbeat);
+        QCOMPARE(received.first().at(1).toULongLong(), sent.last().at(1).toULongLong());
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(pair.a->isConnectedTo(NodeId(2)), 10000);
+    pair.a->send(heartbeat(NodeId(1), NodeId(2), 5));
+    QTRY_VERIFY_WITH_TIMEOUT(received.count() >= 1 && received.last().at(0).value<Message>().term == Term(5),
+                             10000);
+    for (const QList<QVariant> &arrival : received)
+        QVERIFY(arrival.at(0).value<Message>().type != MessageType::PreVote);
 }
 
 QTEST_GUILESS_MAIN(TestTcpTransport)
