@@ -33,6 +33,12 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
                                     tr("Show the nodes of this cluster file, run by someone else, "
                                        "instead of starting any."),
                                     QStringLiteral("FILE"));
+    const QCommandLineOption projector(QStringLiteral("projector"),
+                                       tr("Open in projector mode (as F11): larger type, thicker lines, the "
+                                          "ring takes the room."));
+    const QCommandLineOption presentation(QStringLiteral("presentation"),
+                                          tr("Open presenting (as F5): the ring alone, full screen, in "
+                                             "projector mode, with a caption line; Esc leaves."));
     const QCommandLineOption headless(QStringLiteral("headless"),
                                       tr("No window: play --scenario on real nodes and exit 0 when "
                                          "every expectation held, 1 when one failed."));
@@ -72,9 +78,9 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
         tr("Simulate broken cores the checker must catch: forget-vote-on-restart, "
            "inflate-candidate-log or commit-old-term-entries."),
         QStringLiteral("NAME"));
-    const QList<QCommandLineOption> all{help,     version,      nodes, workspace, attach,  headless,
-                                        scenario, chaos,        seed,  clients,   history, simulate,
-                                        simSteps, simVirtualMs, trace, sabotage};
+    const QList<QCommandLineOption> all{help,         version,  nodes,    workspace,    attach, projector,
+                                        presentation, headless, scenario, chaos,        seed,   clients,
+                                        history,      simulate, simSteps, simVirtualMs, trace,  sabotage};
 
     GuiCommandLine result;
     QCommandLineParser parser;
@@ -88,7 +94,7 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
     const ProgramText program{
         QStringLiteral("raftlab"),
         QStringLiteral(
-            "raftlab [--nodes N] [--workspace DIR] [--attach FILE]\n"
+            "raftlab [--nodes N] [--workspace DIR] [--attach FILE] [--projector | --presentation]\n"
             "       raftlab --headless --scenario FILE [--nodes N] [--workspace DIR] [--history FILE]\n"
             "       raftlab --headless --chaos SECONDS [--seed S] [--nodes N] [--clients N] [--history "
             "FILE]\n"
@@ -117,6 +123,11 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
     if (parser.isSet(attach) && (parser.isSet(nodes) || parser.isSet(workspace)))
         return fail(tr("--attach shows a cluster someone else runs; it cannot be combined with --nodes "
                        "or --workspace"));
+
+    options.projector = parser.isSet(projector);
+    options.presentation = parser.isSet(presentation);
+    if ((options.projector || options.presentation) && parser.isSet(headless))
+        return fail(tr("--projector and --presentation belong to the window, not to --headless"));
 
     if (parser.isSet(scenario) && parser.value(scenario).isEmpty())
         return fail(tr("--scenario needs a non-empty path"));

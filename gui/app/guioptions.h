@@ -24,6 +24,8 @@ struct GuiOptions
     bool nodeCountGiven = false; // --nodes was typed: it overrides a scenario's own count
     QString workspaceDir; // empty: a fresh temporary workspace
     QString attachFile; // non-empty: show nodes someone else runs instead of spawning
+    bool projector = false; // --projector: the window opens in projector mode
+    bool presentation = false; // --presentation: the ring alone, full screen (projector mode too)
     Headless headless = Headless::No;
     QString scenarioFile;
     int chaosSeconds = 0; // --chaos SECONDS

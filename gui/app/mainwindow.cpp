@@ -78,6 +78,12 @@ MainWindow::MainWindow(const GuiOptions &options, QWidget *parent)
         size = size.boundedTo(screen->availableSize());
     }
     resize(size);
+    // raftlab --projector / --presentation: the class sees the big type from the first frame.
+    // Presenting from the start keeps projector mode once Esc leaves the presentation.
+    if (options.projector || options.presentation)
+        m_projectorAction->setChecked(true);
+    if (options.presentation)
+        m_presentationAction->setChecked(true);
 }
 
 MainWindow::~MainWindow()

@@ -46,6 +46,16 @@ void TestGuiOptions::acceptsEachOption()
     QCOMPARE(attached.action, Action::Run);
     QCOMPARE(attached.options.attachFile, QStringLiteral("cluster.json"));
 
+    const GuiCommandLine projector = parse({"--projector"});
+    QCOMPARE(projector.action, Action::Run);
+    QVERIFY(projector.options.projector);
+    QVERIFY(!projector.options.presentation);
+    const GuiCommandLine presenting = parse({"--presentation", "--nodes", "3"});
+    QCOMPARE(presenting.action, Action::Run);
+    QVERIFY(presenting.options.presentation);
+    QVERIFY(!parse({}).options.projector);
+    QVERIFY(!parse({}).options.presentation);
+
     const GuiCommandLine chaos =
         parse({"--headless", "--chaos", "30", "--seed", "42", "--clients", "8", "--history", "h.jsonl"});
     QCOMPARE(chaos.action, Action::Run);
@@ -79,6 +89,10 @@ void TestGuiOptions::rejectsBadCommandLines_data()
     QTest::newRow("seed without chaos") << QStringList{"--seed", "3"} << "--headless --chaos";
     QTest::newRow("too many clients")
         << QStringList{"--headless", "--chaos", "3", "--clients", "65"} << "1 to 64";
+    QTest::newRow("projector headless")
+        << QStringList{"--headless", "--chaos", "3", "--projector"} << "belong to the window";
+    QTest::newRow("presentation headless")
+        << QStringList{"--headless", "--scenario", "s.json", "--presentation"} << "belong to the window";
     QTest::newRow("history without headless") << QStringList{"--history", "h.jsonl"} << "Export";
 }
 
@@ -96,8 +110,9 @@ void TestGuiOptions::helpListsEveryOption()
 {
     const GuiCommandLine result = parse({"-h"});
     QCOMPARE(result.action, Action::ShowHelp);
-    for (const char *option : {"--nodes N", "--workspace DIR", "--attach FILE", "--help", "--version",
-                               "--chaos SECONDS", "--seed S", "--clients N", "--history FILE"})
+    for (const char *option :
+         {"--nodes N", "--workspace DIR", "--attach FILE", "--help", "--version", "--chaos SECONDS",
+          "--seed S", "--clients N", "--history FILE", "--projector", "--presentation"})
         QVERIFY2(result.text.contains(QLatin1String(option)), option);
 }
 

@@ -10,6 +10,7 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QLabel>
+#include <QMenuBar>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTest>
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void cuttingALinkInTheViewBlocksBothEnds();
     void slowMotionReachesTheNodes();
     void projectorModeEnlargesTheText();
+    void theCommandLineOpensInProjectorModeOrPresenting();
     void closingLeavesNoNodeBehind();
     void quittingLogsNoStreamErrors();
     void attachedClusterCannotBeKilledFromHere();
@@ -270,6 +272,30 @@ void TestMainWindow::projectorModeEnlargesTheText()
     QVERIFY(m_window->font().pointSizeF() > before * 1.3);
     m_window->projectorAction()->trigger();
     QCOMPARE(m_window->font().pointSizeF(), before);
+}
+
+// raftlab --projector and --presentation (docs/cli.md): the window opens as F11 and F5 would leave it.
+void TestMainWindow::theCommandLineOpensInProjectorModeOrPresenting()
+{
+    const qreal standard = m_window->font().pointSizeF();
+    QVERIFY(!m_window->projectorAction()->isChecked());
+    GuiOptions options;
+    options.nodeCount = 3;
+    options.projector = true;
+    const MainWindow projector(options);
+    QVERIFY(projector.projectorAction()->isChecked());
+    QVERIFY(!projector.presentationAction()->isChecked());
+    QVERIFY(projector.font().pointSizeF() > standard * 1.3);
+
+    options.projector = false;
+    options.presentation = true;
+    MainWindow presenting(options);
+    QVERIFY(presenting.presentationAction()->isChecked());
+    QVERIFY(presenting.projectorAction()->isChecked());
+    QVERIFY(presenting.menuBar()->isHidden());
+    presenting.presentationAction()->setChecked(false); // Esc
+    QVERIFY(!presenting.menuBar()->isHidden());
+    QVERIFY(presenting.projectorAction()->isChecked());
 }
 
 void TestMainWindow::closingLeavesNoNodeBehind()
