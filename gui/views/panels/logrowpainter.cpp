@@ -227,7 +227,8 @@ void LogRowPainter::paintLack(QPainter &painter, const LogRowInput &input) const
     if (!input.lacksThrough || input.columns <= 0)
         return;
     // In the empty slots the node lacks, as far as they are in view: words, no outline (an outline means
-    // entries the node holds).
+    // entries the node holds). Every slot of the row after its last entry is empty, so words longer than
+    // the lack (one entry: "log ends at 1 · lacks 2") run on to the right edge rather than being cut.
     const LogIndex last = input.log->lastIndex();
     const LogIndex from = std::max(last.next(), input.firstIndex);
     if (from > *input.lacksThrough)
@@ -238,7 +239,7 @@ void LogRowPainter::paintLack(QPainter &painter, const LogRowInput &input) const
     if (firstColumn < 0 || lastColumn < firstColumn)
         return;
     const QRect block = m_geometry.cellRect(input.row, firstColumn, input.scrollY)
-                            .united(m_geometry.cellRect(input.row, lastColumn, input.scrollY))
+                            .united(m_geometry.cellRect(input.row, input.columns - 1, input.scrollY))
                             .adjusted(4, 1, -4, -2);
     const QString text = lackText(last, *input.lacksThrough);
     const QFontMetrics small(m_geometry.smallFont);

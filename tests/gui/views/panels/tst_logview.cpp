@@ -88,6 +88,7 @@ private Q_SLOTS:
     void entriesNeverSeenAreUnknownNotASnapshot();
     void repaintsOnlyWhenTheLogsChange();
     void aLogThatStoppedShortSaysWhatItLacks();
+    void aShortLackIsSaidInFull();
     void theLeadersRowIsNeverBehindItsFollowers();
     void noTermLooksLikeAKilledNode();
     void paintsNineNodesOfHundredThousandEntriesQuickly(); // a speed claim: `ctest -L perf`
@@ -379,6 +380,43 @@ void TestLogView::aLogThatStoppedShortSaysWhatItLacks()
     model.foldPending();
     QCOMPARE(view.lagNote(id(3)), QString());
     savePng(view, u"logview-lacks.png"_s);
+}
+
+// Seen under Xvfb at 1920x1080 after the leader of term 1 was killed: its row said "log en…", the words
+// cut to the one slot it lacked. They run on over the empty slots to the right of it.
+void TestLogView::aShortLackIsSaidInFull()
+{
+    ClusterModel model;
+    qint64 now = 1'000'000;
+    model.setClock([&now] { return now; });
+    const std::vector<NodeId> three{id(1), id(2), id(3)};
+    for (std::uint32_t n = 1; n <= 3; ++n) {
+        model.setNodeConnected(id(n), true);
+        model.ingest(stateEvent(n, now, n == 1 ? "leader" : "follower", 2, three, {}, 1));
+        model.ingest(appendEvent(n, now, 1, entries(1, 1, 1)));
+    }
+    model.foldPending();
+    model.setNodeConnected(id(2), false); // down: it lacks what the leader appends from then on
+    model.ingest(appendEvent(1, now + 1, 2, entries(2, 1, 2)));
+    model.ingest(appendEvent(3, now + 1, 2, entries(2, 1, 2)));
+    model.foldPending();
+    LogView view(&model);
+    view.resize(1400, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QCOMPARE(view.lagNote(id(2)), u"log ends at 1 · lacks 2"_s);
+    const QImage image = view.viewport()->grab().toImage();
+    const QRect lacking = view.cellRect(id(2), LogIndex(2));
+    int rightmostInk = -1;
+    for (int y = lacking.top() + 2; y <= lacking.bottom() - 2; ++y)
+        for (int x = lacking.left(); x < image.width(); ++x)
+            if (image.pixel(x, y) != rgb(view.theme().background()))
+                rightmostInk = std::max(rightmostInk, x);
+    const QFontMetrics small(view.font());
+    QVERIFY2(rightmostInk - lacking.left() >= small.horizontalAdvance(view.lagNote(id(2))) / 2,
+             qPrintable(u"the note ends %1 px from its slot's left edge; the slot is %2 px wide"_s
+                            .arg(rightmostInk - lacking.left())
+                            .arg(lacking.width())));
 }
 
 void TestLogView::theLeadersRowIsNeverBehindItsFollowers()
