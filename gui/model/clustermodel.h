@@ -150,6 +150,7 @@ private:
     void stageSentence(qint64 tUs, NodeId node, const QString &type, Term term, const QString &text);
     NodeEntry &entryFor(NodeId id);
     void refreshSummary(qint64 tUs);
+    static void commitAndApplyTogether(NodeState &state);
 
     Limits m_limits;
     Clock m_clock;

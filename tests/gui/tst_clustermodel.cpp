@@ -1003,12 +1003,13 @@ void TestClusterModel::uncommittedCellsReplacedUnseenAreNotKept()
     }
 }
 
-// Seen under load (100 writes/s): the blue "applied" bar behind the green commit bar. In the recording
-// (fixtures/leader_under_load.jsonl) every node applies an entry within 0.1 ms of learning it is committed
-// (from its own commit, or for a leader from the commit index its messages carry), so a bar behind is a
-// follower that has not yet heard of the commit from the leader's next message, not a display lag. The
-// screen shows what each node applied: at every frame, each row's applied index is the last its node
-// reported, and it is never behind a commit the node itself reported earlier.
+// Seen under Xvfb at 100 writes/s: the leader's blue "applied" bar 4 entries behind its green commit bar,
+// while every follower had applied them. In the recording (fixtures/leader_under_load.jsonl) every node
+// applies an entry within 0.1 ms of learning it is committed (a leader: before or right after its
+// messages carry the new commit index), so that was the leader's stream arriving behind its followers',
+// a display lag. At every frame each follower's row shows the last apply its node reported, and the
+// leader's row shows applied what it shows committed (failed before: node 1 applied 1 of 2 shown
+// committed).
 void TestClusterModel::theAppliedBarIsWhatEachNodeApplied()
 {
     ClusterModel model;
@@ -1023,10 +1024,20 @@ void TestClusterModel::theAppliedBarIsWhatEachNodeApplied()
         if (isType(line.event, "commit"))
             committed[node] = std::max(committed[node], line.event.value("index"_L1).toInteger());
         replay.foldLines(1); // a frame per event: the finest a frame can cut the streams
+        const NodeId leader = model.summary().leader;
         for (const auto &[reporter, last] : applied) {
             const LogMirror *log = model.log(id(reporter));
             QVERIFY(log);
-            QCOMPARE(qint64(log->appliedIndex().value), last);
+            QVERIFY(log->appliedIndex() <= log->commitIndex()); // applied means known committed
+            if (id(reporter) != leader) {
+                QCOMPARE(qint64(log->appliedIndex().value), last);
+            } else {
+                QVERIFY2(log->appliedIndex() == log->commitIndex(),
+                         qPrintable(u"node %1 applied %2 of %3 shown committed"_s.arg(reporter)
+                                        .arg(log->appliedIndex().value)
+                                        .arg(log->commitIndex().value)));
+                QVERIFY(qint64(log->appliedIndex().value) >= last);
+            }
             ++checked;
         }
     }
