@@ -188,7 +188,8 @@ void RaftCore::becomeLeader()
     m_removedPeersWaiting.clear();
     syncProgressWithMembership();
     m_ackedReadRound.clear();
-    m_pendingReads.clear();
+    m_readsInRound.clear();
+    m_readsWaiting.clear();
     m_transferTarget = NodeId{};
     m_heartbeatElapsedTicks = 0;
     m_electionElapsedTicks = 0;

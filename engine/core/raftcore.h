@@ -245,6 +245,8 @@ private:
 
     // Proposals, reads, transfers and compaction (requests.cpp).
     void confirmReads();
+    bool readRoundAcknowledged(std::uint64_t round) const;
+    void releaseReadRound();
     void failPendingReads(Reason reason);
     void maybeSendTimeoutNow(NodeId to);
     void abortTransfer(Reason reason);
@@ -285,14 +287,17 @@ private:
     NodeId m_transferTarget{};
     int m_transferElapsedTicks = 0;
 
-    // Leader: ReadIndex requests awaiting a heartbeat round (thesis §6.4).
+    // Leader: ReadIndex requests (thesis §6.4). At most one heartbeat round confirms reads at a time: the
+    // reads in it (all reading at the commit index of its start) are released together once a majority
+    // acknowledged it; reads that arrive meanwhile wait, and share the next round. Kept apart so that a
+    // new read costs the same however many wait.
     struct PendingRead
     {
         std::uint64_t requestId;
         LogIndex index;
-        std::uint64_t round; // 0 until the leader has committed an entry of its term
     };
-    std::vector<PendingRead> m_pendingReads{};
+    std::vector<PendingRead> m_readsInRound{}; // in round m_readRound
+    std::vector<std::uint64_t> m_readsWaiting{}; // for the next round
     std::uint64_t m_readRound = 0;
     std::map<NodeId, std::uint64_t> m_ackedReadRound;
 

@@ -33,7 +33,7 @@ ReadIndexResult RaftCore::readIndex(std::uint64_t requestId)
         emit(Event{.type = EventType::ReadRejected, .reason = Reason::NotLeader, .peer = m_leader});
         return ReadIndexResult{ReadIndexResult::Status::NotLeader, m_leader};
     }
-    m_pendingReads.push_back(PendingRead{requestId, LogIndex{}, 0});
+    m_readsWaiting.push_back(requestId);
     confirmReads();
     return ReadIndexResult{ReadIndexResult::Status::Accepted, m_config.id};
 }
@@ -41,46 +41,55 @@ ReadIndexResult RaftCore::readIndex(std::uint64_t requestId)
 void RaftCore::confirmReads()
 {
     // §8: until an entry of its own term is committed, a new leader does not know the commit index.
-    if (m_pendingReads.empty() || m_log.termAt(m_log.commitIndex()) != m_term)
+    if ((m_readsInRound.empty() && m_readsWaiting.empty()) || m_log.termAt(m_log.commitIndex()) != m_term)
         return;
-    for (int pass = 0; pass < 2; ++pass) {
-        // A read is safe once a majority acknowledged a heartbeat round that began after it arrived:
-        // then no other leader could have committed anything this one does not have.
-        const auto confirmed = [this](const PendingRead &read) {
-            if (read.round == 0)
-                return false;
-            int acks = isVoter(m_config.id) ? 1 : 0;
-            for (const auto &[id, round] : m_ackedReadRound)
-                acks += round >= read.round && isVoter(id) ? 1 : 0;
-            return acks >= quorum();
-        };
-        for (const PendingRead &read : m_pendingReads) {
-            if (confirmed(read))
-                m_ready.reads.push_back(ReadState{read.requestId, read.index});
-        }
-        std::erase_if(m_pendingReads, confirmed);
-
-        // Reads that arrived while a round was in flight wait for it, then share the next one.
-        const bool roundInFlight = std::any_of(m_pendingReads.begin(), m_pendingReads.end(),
-                                               [](const PendingRead &r) { return r.round; });
-        if (roundInFlight || m_pendingReads.empty())
-            return;
-        ++m_readRound;
-        for (PendingRead &read : m_pendingReads) {
-            read.round = m_readRound;
-            read.index = m_log.commitIndex();
-        }
-        broadcastHeartbeat(m_readRound);
+    if (!m_readsInRound.empty()) {
+        if (!readRoundAcknowledged(m_readRound))
+            return; // the reads waiting share the next round, once this one is through
+        releaseReadRound();
     }
+    if (m_readsWaiting.empty())
+        return;
+    ++m_readRound;
+    const LogIndex index = m_log.commitIndex();
+    m_readsInRound.reserve(m_readsWaiting.size());
+    for (std::uint64_t requestId : m_readsWaiting)
+        m_readsInRound.push_back(PendingRead{requestId, index});
+    m_readsWaiting.clear();
+    broadcastHeartbeat(m_readRound);
+    if (readRoundAcknowledged(m_readRound))
+        releaseReadRound(); // this node alone is a majority
+}
+
+bool RaftCore::readRoundAcknowledged(std::uint64_t round) const
+{
+    // A read is safe once a majority acknowledged a heartbeat round that began after it arrived: then no
+    // other leader could have committed anything this one does not have.
+    int acks = isVoter(m_config.id) ? 1 : 0;
+    for (const auto &[id, acked] : m_ackedReadRound)
+        acks += acked >= round && isVoter(id) ? 1 : 0;
+    return acks >= quorum();
+}
+
+void RaftCore::releaseReadRound()
+{
+    for (const PendingRead &read : m_readsInRound)
+        m_ready.reads.push_back(ReadState{read.requestId, read.index});
+    m_readsInRound.clear();
 }
 
 void RaftCore::failPendingReads(Reason reason)
 {
-    for (const PendingRead &read : m_pendingReads) {
-        m_ready.failedReads.push_back(read.requestId);
+    const auto fail = [this, reason](std::uint64_t requestId) {
+        m_ready.failedReads.push_back(requestId);
         emit(Event{.type = EventType::ReadRejected, .reason = reason});
-    }
-    m_pendingReads.clear();
+    };
+    for (const PendingRead &read : m_readsInRound)
+        fail(read.requestId);
+    for (std::uint64_t requestId : m_readsWaiting)
+        fail(requestId);
+    m_readsInRound.clear();
+    m_readsWaiting.clear();
 }
 
 TransferResult RaftCore::transferLeadership(NodeId target)

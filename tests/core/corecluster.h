@@ -71,6 +71,8 @@ struct Output
     Events events;
     std::vector<ReceivedSnapshot> receivedSnapshots; // handed to the owner to check
     std::vector<Snapshot> persistedSnapshots;
+    std::vector<ReadState> reads; // ReadIndex requests confirmed
+    std::vector<std::uint64_t> failedReads;
 
     Messages ofType(MessageType type) const
     {
@@ -96,6 +98,8 @@ struct Output
         move(events, other.events);
         move(receivedSnapshots, other.receivedSnapshots);
         move(persistedSnapshots, other.persistedSnapshots);
+        move(reads, other.reads);
+        move(failedReads, other.failedReads);
     }
 };
 
@@ -363,6 +367,9 @@ public:
                                    ready.messagesAfterPersist.end());
             output.committed.insert(output.committed.end(), ready.committed.begin(), ready.committed.end());
             output.events.insert(output.events.end(), ready.events.begin(), ready.events.end());
+            output.reads.insert(output.reads.end(), ready.reads.begin(), ready.reads.end());
+            output.failedReads.insert(output.failedReads.end(), ready.failedReads.begin(),
+                                      ready.failedReads.end());
             node.events.insert(node.events.end(), ready.events.begin(), ready.events.end());
         }
         if (const char *problem = node.core->log().check())
