@@ -51,6 +51,8 @@ ClusterController::ClusterController(QObject *parent)
                 if (state == ClusterSupervisor::NodeState::Killed ||
                     state == ClusterSupervisor::NodeState::Exited)
                     m_model->setNodeConnected(id, false, state == ClusterSupervisor::NodeState::Killed);
+                else if (state == ClusterSupervisor::NodeState::Starting)
+                    m_model->setNodeStarting(id);
                 Q_EMIT processStateChanged(id, state);
                 if (m_leaving.contains(id) &&
                     (state == ClusterSupervisor::NodeState::Killed ||

@@ -102,9 +102,16 @@ void ClusterModel::setNodeConnected(NodeId node, bool connected, bool quietly)
 {
     m_pending.push_back(Pending{.event = QJsonObject(),
                                 .tUs = nowUs(),
-                                .connectionNode = node,
-                                .connection = connected ? 1 : 0,
+                                .kind = connected ? Pending::Kind::Connected : Pending::Kind::Disconnected,
+                                .node = node,
                                 .quietly = quietly});
+    scheduleFrame();
+}
+
+void ClusterModel::setNodeStarting(NodeId node)
+{
+    m_pending.push_back(
+        Pending{.event = QJsonObject(), .tUs = nowUs(), .kind = Pending::Kind::Starting, .node = node});
     scheduleFrame();
 }
 
@@ -140,10 +147,14 @@ void ClusterModel::foldPending()
                      [](const Pending &a, const Pending &b) { return a.tUs < b.tUs; });
     const std::size_t inFlightBefore = m_messages.inFlight().size();
     for (const Pending &item : batch) {
-        if (item.connection < 0)
+        if (item.kind == Pending::Kind::Event)
             foldEvent(item.event);
-        else if (!m_forgotten.contains(item.connectionNode))
-            foldConnection(item.connectionNode, item.connection == 1, item.quietly, item.tUs);
+        else if (m_forgotten.contains(item.node))
+            continue;
+        else if (item.kind == Pending::Kind::Starting)
+            m_messages.setNodeDown(item.node, false, item.tUs);
+        else
+            foldConnection(item.node, item.kind == Pending::Kind::Connected, item.quietly, item.tUs);
     }
     fillLogGaps();
     const qint64 now = std::max(nowUs(), m_latestEventUs);
@@ -247,6 +258,7 @@ void ClusterModel::foldEvent(const QJsonObject &event)
         }
         m_messages.forgetSendsFrom(id, tUs); // a restarted node reuses its trace ids
         m_messages.setNodeDown(id, false, tUs);
+        m_messages.settleUnseenSendsTo(id, tUs);
     }
     if (state.term != termBefore || kind == StreamEventKind::State)
         m_history.recordTerm(id, tUs, state.term);

@@ -74,6 +74,9 @@ public:
     // Takes effect at the next frame, in order. `quietly`: the stream's end needs no sentence (the user
     // killed the node, and the feed already says so).
     void setNodeConnected(NodeId node, bool connected, bool quietly = false);
+    // The node's new process runs (its stream is not connected yet): what is sent to it from now on may
+    // arrive, so it is drawn travelling, not lost. Takes effect at the next frame, in order.
+    void setNodeStarting(NodeId node);
     void recordClientWrite(qint64 latencyUs, WriteOutcome outcome); // at nowUs()
     // A fault or control the user asked for: a marker on the charts (`label`, short) and one line in the
     // feed (`sentence`, or the label). The nodes' confirmations (their `faults` events) that follow
@@ -122,9 +125,10 @@ private:
     {
         QJsonObject event{};
         qint64 tUs = 0;
-        NodeId connectionNode{};
-        int connection = -1; // -1: an event; 0/1: setNodeConnected(connectionNode, false/true)
-        bool quietly = false;
+        enum class Kind : std::uint8_t { Event, Disconnected, Connected, Starting };
+        Kind kind = Kind::Event;
+        NodeId node{}; // Disconnected, Connected, Starting
+        bool quietly = false; // Disconnected
     };
 
     // The feed line of the latest user action, while the nodes' confirmations may still join it.

@@ -232,6 +232,13 @@ void MessageTracker::forgetSendsFrom(NodeId node, qint64 beforeUs)
             finish(slot, MessageOutcome::Lost, beforeUs, QString());
 }
 
+void MessageTracker::settleUnseenSendsTo(NodeId node, qint64 atUs)
+{
+    for (std::size_t slot = m_inFlight.size(); slot-- > 0;)
+        if (m_inFlight[slot].to == node && m_inFlight[slot].sentUs < atUs)
+            finish(slot, MessageOutcome::Lost, atUs, QString());
+}
+
 void MessageTracker::setNodeDown(NodeId node, bool down, qint64 atUs)
 {
     if (!down) {

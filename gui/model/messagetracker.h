@@ -100,6 +100,10 @@ public:
     // and so is every message sent to it until it is up again (its `state` arrived).
     void setNodeDown(NodeId node, bool down, qint64 atUs);
     bool isNodeDown(NodeId node) const { return m_downNodes.contains(node); }
+    // The node's stream starts at `atUs` (its first `state`): what was sent to it before and is still
+    // in flight arrived, or not, while nobody watched. Its fate is unknown, so it leaves without a
+    // burst (Lost with no reason) instead of waiting out the lifetime at the receiver's door.
+    void settleUnseenSendsTo(NodeId node, qint64 atUs);
     void clear();
 
     const std::vector<TrackedMessage> &inFlight() const { return m_inFlight; }

@@ -17,6 +17,7 @@
 #include <QTest>
 
 #include <functional>
+#include <optional>
 #include <set>
 
 using namespace raftlab;
@@ -128,6 +129,7 @@ private Q_SLOTS:
     void killedLeaderAndRestart();
     void messagesInFlightAreUnmatchedSends();
     void unansweredMessagesExpire();
+    void sendsToAStartingNodeTravelThenLeaveUnseen();
     void narrationIsNewestFirstAndFilterable();
     void feedSentencesPassThroughTheTranslator();
     void preVoteSentencesNameBothTerms();
@@ -427,6 +429,60 @@ void TestClusterModel::unansweredMessagesExpire()
     QCOMPARE(changed.count(), 1); // nothing was queued, but dots disappeared
     QVERIFY(model.messages().inFlight().empty());
     QCOMPARE(model.messages().finished().back().outcome, MessageOutcome::Lost);
+}
+
+void TestClusterModel::sendsToAStartingNodeTravelThenLeaveUnseen()
+{
+    using raftlab::testing::stateEvent;
+    ClusterModel model;
+    qint64 now = 1'000'000;
+    model.setClock([&now] { return now; });
+    const std::vector<NodeId> two{id(1), id(2)};
+    model.ingest(stateEvent(1, now, "follower", 2, two, {}, 2));
+    model.ingest(stateEvent(2, now, "leader", 2, two));
+    model.foldPending();
+    const auto outcomeOf = [&model](qint64 traceId) {
+        for (const TrackedMessage &message : model.messages().inFlight())
+            if (message.id == traceId)
+                return message;
+        std::optional<TrackedMessage> found;
+        model.messages().finished().forEach([&](const TrackedMessage &message) {
+            if (message.id == traceId)
+                found = message;
+        });
+        return found.value_or(TrackedMessage{});
+    };
+
+    now = 2'000'000; // node 1 is killed: what is sent to it now bursts
+    model.setNodeConnected(id(1), false, true);
+    model.foldPending();
+    model.ingest(sendEvent(10, 2, 1, 2'100'000));
+    model.foldPending();
+    QCOMPARE(outcomeOf(10).outcome, MessageOutcome::Lost);
+    QCOMPARE(outcomeOf(10).dropReason, u"receiver down"_s);
+
+    now = 3'000'000; // its new process runs; its stream is not connected yet
+    model.setNodeStarting(id(1));
+    model.foldPending();
+    QVERIFY(!model.messages().isNodeDown(id(1)));
+    model.ingest(sendEvent(11, 2, 1, 3'100'000));
+    model.foldPending();
+    QCOMPARE(outcomeOf(11).outcome, MessageOutcome::InFlight);
+
+    // Its stream starts: whether message 11 arrived nobody saw; it leaves without a burst.
+    now = 3'800'000;
+    model.ingest(stateEvent(1, 3'800'000, "follower", 2, two, {}, 2));
+    model.foldPending();
+    QCOMPARE(outcomeOf(11).outcome, MessageOutcome::Lost);
+    QCOMPARE(outcomeOf(11).dropReason, QString());
+    QCOMPARE(outcomeOf(11).endedUs, qint64(3'800'000));
+    QVERIFY(model.messages().inFlight().empty());
+
+    // From now on its receipts are seen.
+    model.ingest(sendEvent(12, 2, 1, 3'900'000));
+    model.ingest(recvEvent(12, 2, 1, 3'950'000));
+    model.foldPending();
+    QCOMPARE(outcomeOf(12).outcome, MessageOutcome::Delivered);
 }
 
 void TestClusterModel::narrationIsNewestFirstAndFilterable()
