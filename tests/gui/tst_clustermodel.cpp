@@ -69,6 +69,15 @@ QJsonObject recvEvent(qint64 traceId, std::uint32_t from, std::uint32_t to, qint
     return event;
 }
 
+// The feed's sentences, oldest first.
+QStringList feedSentences(const ClusterModel &model)
+{
+    QStringList said;
+    for (std::size_t row = model.narration()->size(); row-- > 0;)
+        said << model.narration()->item(row).text;
+    return said;
+}
+
 // Nodes 1-3 in term 2, node 1 leading with a heartbeat every second (the x20 speed), and `followers`
 // following it.
 void nodeOneLeadsThreeAtX20(ClusterModel &model, qint64 tUs, std::initializer_list<std::uint32_t> followers)
@@ -607,9 +616,7 @@ void TestClusterModel::preVoteSentencesNameBothTerms()
            {"role"_L1, "leader"_L1},
            {"term"_L1, 4}});
     model.foldPending();
-    QStringList said;
-    for (std::size_t row = model.narration()->size(); row-- > 0;)
-        said << model.narration()->item(row).text;
+    QStringList said = feedSentences(model);
     QVERIFY2(said.contains(u"Node 3 became a pre-candidate for term 4 (it stays in term 3 unless it wins the "
                            "pre-vote)."_s),
              qPrintable(said.join(u'\n')));
@@ -665,9 +672,7 @@ void TestClusterModel::aRequestIgnoredUnderALeaseIsNotCalledRefused()
     };
     model.ingest(ignored(2, false));
     model.foldPending();
-    QStringList said;
-    for (std::size_t row = model.narration()->size(); row-- > 0;)
-        said << model.narration()->item(row).text;
+    QStringList said = feedSentences(model);
     QVERIFY2(said.contains(u"Node 2 ignored node 3's pre-vote request for term 4 without answering: it heard "
                            "from its leader, node 1, less than an election timeout ago."_s),
              qPrintable(said.join(u'\n')));
@@ -678,9 +683,7 @@ void TestClusterModel::aRequestIgnoredUnderALeaseIsNotCalledRefused()
     // Without CheckQuorum a pre-vote is refused, with an answer: the feed says so.
     model.ingest(ignored(2, true));
     model.foldPending();
-    said.clear();
-    for (std::size_t row = model.narration()->size(); row-- > 0;)
-        said << model.narration()->item(row).text;
+    said = feedSentences(model);
     QVERIFY2(said.contains(
                  u"Node 2 refused node 3's pre-vote request for term 4: it heard from its leader, node 1, "
                  "less than an election timeout ago."_s),

@@ -64,6 +64,16 @@ void fillNineLogs(ClusterModel &model, qint64 now)
     }
 }
 
+// Nodes 1-3 connected and in term 2, node 1 leading: the start of a story told by synthetic events.
+void nodeOneLeadsThree(ClusterModel &model, qint64 tUs)
+{
+    const std::vector<NodeId> three{id(1), id(2), id(3)};
+    for (std::uint32_t n = 1; n <= 3; ++n) {
+        model.setNodeConnected(id(n), true);
+        model.ingest(stateEvent(n, tUs, n == 1 ? "leader" : "follower", 2, three, {}, 1));
+    }
+}
+
 // A view sized to show `columns` whole columns.
 void sizeForColumns(LogView &view, int columns)
 {
@@ -327,11 +337,7 @@ void TestLogView::aLogThatStoppedShortSaysWhatItLacks()
     ClusterModel model;
     qint64 now = 1'000'000;
     model.setClock([&now] { return now; });
-    const std::vector<NodeId> three{id(1), id(2), id(3)};
-    for (std::uint32_t n = 1; n <= 3; ++n) {
-        model.setNodeConnected(id(n), true);
-        model.ingest(stateEvent(n, now, n == 1 ? "leader" : "follower", 2, three, {}, 1));
-    }
+    nodeOneLeadsThree(model, now);
     model.ingest(appendEvent(1, now, 1, entries(1, 12, 2)));
     model.ingest(appendEvent(2, now, 1, entries(1, 12, 2)));
     model.ingest(appendEvent(3, now, 1, entries(1, 7, 2)));
@@ -389,10 +395,8 @@ void TestLogView::aShortLackIsSaidInFull()
     ClusterModel model;
     qint64 now = 1'000'000;
     model.setClock([&now] { return now; });
-    const std::vector<NodeId> three{id(1), id(2), id(3)};
+    nodeOneLeadsThree(model, now);
     for (std::uint32_t n = 1; n <= 3; ++n) {
-        model.setNodeConnected(id(n), true);
-        model.ingest(stateEvent(n, now, n == 1 ? "leader" : "follower", 2, three, {}, 1));
         model.ingest(appendEvent(n, now, 1, entries(1, 1, 1)));
     }
     model.foldPending();
