@@ -31,64 +31,9 @@ namespace {
 
 // The longest last failure the load generator's figures show; a longer one is cut with an ellipsis.
 constexpr int loadFailureCharacters = 60;
-// The most lines each part of an answer takes, however narrow the panel: beyond them a rare long
-// answer is cut, and whole in the tooltip.
-constexpr int maxHeadlineLines = 4;
-constexpr int maxFactsLines = 5;
-constexpr int maxExplanationLines = 8;
-
-// The longest answers a class usually sees, with the widest figures: a write through a follower, a
-// write whose outcome is unknown, a local read, no leader. The answer box is as tall as they need at
-// its width, so that they show whole on a narrow projector panel and nothing below moves as answers
-// come.
-// The height `lines` lines of text take in a label with this font (a little more than as many line
-// spacings: the label lays them out as QFontMetrics::boundingRect() does).
-int heightOfLines(const QFontMetrics &metrics, int lines)
-{
-    if (lines <= 0)
-        return 0;
-    QStringList text;
-    for (int line = 0; line < lines; ++line)
-        text << QStringLiteral("Xg");
-    return metrics.boundingRect(QRect(0, 0, 1 << 20, 1 << 20), Qt::AlignLeft | Qt::AlignTop, text.join(u'\n'))
-        .height();
-}
-
-// Lines joined by '\n' as rich text, which breaks lines only at <br>.
-QString asHtmlLines(const QString &lines)
-{
-    return lines.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"));
-}
-
-std::vector<KvAnswer> longestUsualAnswers()
-{
-    const auto result = [](int status, const char *error, const char *message) {
-        KvResult r;
-        r.httpStatus = status;
-        r.error = QString::fromLatin1(error);
-        r.message = QString::fromLatin1(message);
-        r.latencyUs = 1'234'500;
-        if (status == 200) {
-            r.index = 9'999'999;
-            r.term = 999;
-            r.body = QByteArrayLiteral("hello world");
-        }
-        return r;
-    };
-    const QByteArray key = QByteArrayLiteral("key-1234");
-    const KvRequest put{.operation = KvOperation::Put,
-                        .key = key,
-                        .value = QByteArrayLiteral("hello world"),
-                        .anyNode = true};
-    KvRequest localRead{.operation = KvOperation::Get, .key = key, .value = {}, .anyNode = true};
-    localRead.localRead = true;
-    KvResult unknown = result(503, "timeout", "not committed in time");
-    unknown.json.insert(QStringLiteral("outcome"), QStringLiteral("unknown"));
-    return {describeKvAnswer(put, result(200, "", ""), NodeId(8), NodeId(9)),
-            describeKvAnswer(put, unknown, NodeId(8), NodeId(9)),
-            describeKvAnswer(localRead, result(200, "", ""), NodeId(8), NodeId(9)),
-            describeKvAnswer(put, result(503, "unavailable", "no leader"), NodeId(8), NodeId{})};
-}
+// The lines the answer's facts take, and its explanation: fixed, so that nothing below moves as answers
+// come (a longer one is cut, and whole in the tooltip).
+constexpr int answerLines = 2;
 
 RequestRecord::Outcome recordOutcome(KvAnswer::Outcome outcome)
 {
@@ -284,55 +229,33 @@ void ClientPanel::fitHistoryColumns()
 
 void ClientPanel::fitAnswer()
 {
-    // Nothing moves as answers arrive: the box is as tall as the longest usual answer needs at this
-    // width (a rarer, longer one is cut with an ellipsis and shown whole in the tooltip); a shorter one
-    // leaves the room below it.
+    // Nothing moves as answers arrive: the headline takes one line, the facts and the explanation a fixed
+    // number each, whatever their length; a longer answer is cut with an ellipsis and shown whole in the
+    // tooltip.
     const QFontMetrics headlineMetrics(m_headline->font());
-    const QFontMetrics factsMetrics(m_facts->font());
-    const QFontMetrics explanationMetrics(m_explanation->font());
+    const QFontMetrics metrics(m_facts->font());
+    m_headline->setFixedHeight(headlineMetrics.height());
+    m_facts->setFixedHeight(metrics.height() * answerLines);
+    m_explanation->setFixedHeight(metrics.height() * answerLines);
     const int width = std::max(1, m_answerBox->contentsRect().width());
-    // Room for the glyph before the headline (colour never carries the meaning alone: ✔ ✖ ?).
-    const int glyphWidth = headlineMetrics.horizontalAdvance(QStringLiteral("\u2714 "));
-    int headlineLines = 1, factsLines = 1, explanationLines = 1;
-    for (const KvAnswer &usual : longestUsualAnswers()) {
-        headlineLines =
-            std::max(headlineLines, linesNeeded(usual.headline, m_headline->font(), width - glyphWidth));
-        factsLines = std::max(factsLines, linesNeeded(usual.facts, m_facts->font(), width));
-        explanationLines =
-            std::max(explanationLines, linesNeeded(usual.explanation, m_explanation->font(), width));
-    }
-    headlineLines = std::min(headlineLines, maxHeadlineLines);
-    factsLines = std::min(factsLines, maxFactsLines);
-    explanationLines = std::min(explanationLines, maxExplanationLines);
-    const QMargins margins = m_answerBox->layout()->contentsMargins();
-    m_answerBox->setFixedHeight(margins.top() + margins.bottom() + 2 * m_answerBox->layout()->spacing() +
-                                heightOfLines(headlineMetrics, headlineLines) +
-                                heightOfLines(factsMetrics, factsLines) +
-                                heightOfLines(explanationMetrics, explanationLines));
-
+    // Colour never carries the meaning alone: the glyph differs too (✔ ✖ ?).
     const QString glyph = m_answer.outcome == KvAnswer::Outcome::Ok ? QStringLiteral("\u2714")
         : m_answer.outcome == KvAnswer::Outcome::Failed             ? QStringLiteral("\u2716")
                                                                     : QStringLiteral("?");
     const bool answered = !m_answer.headline.isEmpty();
     const QString headlineText =
         answered ? m_answer.headline : tr("No request yet: type a key and a value, then Put.");
-    const FittedText headline =
-        fitToLines(headlineText, m_headline->font(), width - (answered ? glyphWidth : 0), headlineLines);
-    const FittedText facts = fitToLines(m_answer.facts, m_facts->font(), width, factsLines);
+    const int glyphWidth = answered ? headlineMetrics.horizontalAdvance(glyph + QLatin1Char(' ')) : 0;
+    const FittedText headline = fitToLines(headlineText, m_headline->font(), width - glyphWidth, 1);
+    const FittedText facts = fitToLines(m_answer.facts, m_facts->font(), width, answerLines);
     const FittedText explanation =
-        fitToLines(m_answer.explanation, m_explanation->font(), width, explanationLines);
-    m_headline->setText(answered
-                            ? QStringLiteral("<span style=\"color:%1\">%2</span>&nbsp;%3")
-                                  .arg(outcomeColorName(m_answer.outcome), glyph, asHtmlLines(headline.text))
-                            : asHtmlLines(headline.text));
+        fitToLines(m_answer.explanation, m_explanation->font(), width, answerLines);
+    m_headline->setText(
+        answered ? QStringLiteral("<span style=\"color:%1\">%2</span>&nbsp;%3")
+                       .arg(outcomeColorName(m_answer.outcome), glyph, headline.text.toHtmlEscaped())
+                 : headline.text.toHtmlEscaped());
     m_facts->setText(facts.text);
     m_explanation->setText(explanation.text);
-    const auto shownLines = [](const FittedText &fitted) {
-        return fitted.text.isEmpty() ? 0 : int(fitted.text.count(QLatin1Char('\n'))) + 1;
-    };
-    m_headline->setFixedHeight(heightOfLines(headlineMetrics, std::max(1, shownLines(headline))));
-    m_facts->setFixedHeight(heightOfLines(factsMetrics, shownLines(facts)));
-    m_explanation->setFixedHeight(heightOfLines(explanationMetrics, shownLines(explanation)));
     const bool cut = headline.cut || facts.cut || explanation.cut;
     m_answerBox->setToolTip(!cut ? QString() : answered ? answerText() : headlineText);
 }
@@ -442,11 +365,10 @@ QWidget *ClientPanel::buildAnswerBox()
     }
     auto *layout = new QVBoxLayout(box);
     layout->setContentsMargins(0, 4, 0, 4);
-    layout->setSpacing(4);
+    layout->setSpacing(2);
     layout->addWidget(m_headline);
     layout->addWidget(m_facts);
     layout->addWidget(m_explanation);
-    layout->addStretch(1); // the room a shorter answer leaves is below it, not between its parts
     return box;
 }
 

@@ -8,37 +8,13 @@
 
 namespace raftlab {
 
-namespace {
-
-QString withLineSeparators(QString text)
-{
-    // QTextLayout breaks only at QChar::LineSeparator, not at '\n'.
-    text.replace(QLatin1Char('\n'), QChar::LineSeparator);
-    return text;
-}
-
-} // namespace
-
-int linesNeeded(const QString &text, const QFont &font, int width)
-{
-    if (text.isEmpty())
-        return 0;
-    QTextLayout layout(withLineSeparators(text), font);
-    layout.beginLayout();
-    int lines = 0;
-    for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
-        line.setLineWidth(std::max(1, width));
-        ++lines;
-    }
-    layout.endLayout();
-    return lines;
-}
-
 FittedText fitToLines(const QString &text, const QFont &font, int width, int lines)
 {
     if (text.isEmpty() || lines <= 0)
         return FittedText{.text = QString(), .cut = !text.isEmpty()};
-    const QString laidOut = withLineSeparators(text);
+    // QTextLayout breaks only at QChar::LineSeparator, not at '\n'.
+    QString laidOut = text;
+    laidOut.replace(QLatin1Char('\n'), QChar::LineSeparator);
     const QFontMetrics metrics(font);
     const int room = std::max(1, width);
     QTextLayout layout(laidOut, font);

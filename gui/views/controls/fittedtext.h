@@ -16,7 +16,5 @@ struct FittedText
 };
 
 FittedText fitToLines(const QString &text, const QFont &font, int width, int lines);
-// The lines `text` takes when broken to `width` pixels in `font` (0 for an empty text).
-int linesNeeded(const QString &text, const QFont &font, int width);
 
 } // namespace raftlab
