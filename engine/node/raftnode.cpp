@@ -356,7 +356,8 @@ void RaftNode::finishReady(const Ready &ready, qint64 now, std::shared_ptr<Check
     if (!ready.entries.empty())
         Q_EMIT entriesAppended(ready.entries, now);
     m_core.advance();
-    armTickTimer(); // what became durable may commit: followers are told at the next tick, not the next heartbeat
+    armTickTimer(); // what became durable may commit: followers are told at the next tick, not the next
+                    // heartbeat
     sendAll(ready.messagesAfterPersist);
 
     if (ready.snapshot)
