@@ -140,7 +140,11 @@ void RaftNode::onTickTimer()
         const std::optional<int> due = m_core.ticksUntilTimer();
         if (!due || !m_ticking)
             return;
-        for (int ticks = m_ticks.ticksAtWake(monotonicMicroseconds(), *due); ticks > 0; --ticks)
+        // A follower or candidate that wakes late holds its election timeout back for one heartbeat
+        // interval: the stall that made it late may have stopped the leader too, whose heartbeats then
+        // leave as soon as it runs again. A leader holds nothing back: its timers send those heartbeats.
+        const int holdTicks = m_core.role() == Role::Leader ? 0 : m_core.config().heartbeatTicks;
+        for (int ticks = m_ticks.ticksAtWake(monotonicMicroseconds(), *due, holdTicks); ticks > 0; --ticks)
             m_core.tick();
     });
 }

@@ -7,20 +7,21 @@ namespace raftlab {
 
 TickSchedule::TickSchedule(qint64 tickUs)
     : m_tickUs(std::max<qint64>(1, tickUs))
-{
-}
+{ }
 
 void TickSchedule::start(qint64 nowUs)
 {
     m_lastTickUs = nowUs;
     m_armed = false;
+    m_holding = false;
 }
 
 int TickSchedule::elapsedTicks(qint64 nowUs) const
 {
     if (nowUs <= m_lastTickUs)
         return 0;
-    return static_cast<int>(std::min<qint64>((nowUs - m_lastTickUs) / m_tickUs, std::numeric_limits<int>::max()));
+    return static_cast<int>(
+        std::min<qint64>((nowUs - m_lastTickUs) / m_tickUs, std::numeric_limits<int>::max()));
 }
 
 int TickSchedule::plannedTicksLeft() const
@@ -38,10 +39,19 @@ int TickSchedule::ticksBeforeInput(qint64 nowUs, int ticksUntilTimer)
     return ticks;
 }
 
-int TickSchedule::ticksAtWake(qint64 nowUs, int ticksUntilTimer)
+int TickSchedule::ticksAtWake(qint64 nowUs, int ticksUntilTimer, int holdTicks)
 {
     const int elapsed = elapsedTicks(nowUs);
     const int ticks = std::clamp(elapsed, 0, std::max(0, std::min(ticksUntilTimer, plannedTicksLeft())));
+    const bool late = m_armed && nowUs - m_plannedWakeUs >= m_tickUs;
+    if (late && ticks >= ticksUntilTimer && holdTicks > 0 && !m_holding) {
+        m_lastTickUs = nowUs;
+        m_armed = false;
+        m_holding = true;
+        m_holdUntilUs = nowUs + holdTicks * m_tickUs;
+        return ticks - 1;
+    }
+    m_holding = false;
     if (elapsed > ticks)
         m_lastTickUs = nowUs; // overslept: logical time resumes from here
     else
@@ -52,7 +62,9 @@ int TickSchedule::ticksAtWake(qint64 nowUs, int ticksUntilTimer)
 
 std::optional<qint64> TickSchedule::armFor(int ticksUntilTimer)
 {
-    const qint64 wakeUs = m_lastTickUs + std::max(1, ticksUntilTimer) * m_tickUs;
+    qint64 wakeUs = m_lastTickUs + std::max(1, ticksUntilTimer) * m_tickUs;
+    if (m_holding)
+        wakeUs = std::max(wakeUs, m_holdUntilUs);
     if (m_armed && wakeUs >= m_plannedWakeUs)
         return std::nullopt;
     m_armed = true;

@@ -23,6 +23,10 @@ private Q_SLOTS:
     void aLateWakeGivesNoMoreThanPlanned();
     void inputsAfterALateWakeDoNotReplayTheLostTime();
     void anInputWhileTheTimerIsOverdueKeepsThePlan();
+    void aLateWakeHoldsTheFiringTickBack();
+    void aHeldFiringIsNotHeldTwice();
+    void anInputDuringTheHoldCanResetTheTimer();
+    void anOnTimeWakeFiresWithAHold();
 };
 
 void TestTickSchedule::theTimerWakesAtTheDueTick()
@@ -105,6 +109,59 @@ void TestTickSchedule::anInputWhileTheTimerIsOverdueKeepsThePlan()
         QVERIFY(!schedule.armFor(due));
         QCOMPARE(schedule.plannedWakeUs(), 50'000);
     }
+}
+
+void TestTickSchedule::aLateWakeHoldsTheFiringTickBack()
+{
+    // A follower's election timer is 20 ticks away; the whole machine stops for a second. At the
+    // wake-up nobody's heartbeat had a chance to arrive: every tick but the firing one is given, and the
+    // firing one waits 5 ticks after the wake-up, time for the leader to send a heartbeat.
+    TickSchedule schedule(tickUs);
+    schedule.start(0);
+    schedule.armFor(20);
+    QCOMPARE(schedule.ticksAtWake(1'200'000, 20, 5), 19);
+    QVERIFY(schedule.isHoldingFiring());
+    QCOMPARE(schedule.armFor(1), std::optional<qint64>(1'250'000));
+    // Inputs meanwhile give no tick: the one left fires.
+    QCOMPARE(schedule.ticksBeforeInput(1'240'000, 1), 0);
+    QCOMPARE(schedule.ticksAtWake(1'250'000, 1, 5), 1);
+    QVERIFY(!schedule.isHoldingFiring());
+}
+
+void TestTickSchedule::aHeldFiringIsNotHeldTwice()
+{
+    // A starved node whose every wake-up is late still times out, one hold later.
+    TickSchedule schedule(tickUs);
+    schedule.start(0);
+    schedule.armFor(3);
+    QCOMPARE(schedule.ticksAtWake(100'000, 3, 5), 2);
+    QCOMPARE(schedule.armFor(1), std::optional<qint64>(150'000));
+    QCOMPARE(schedule.ticksAtWake(400'000, 1, 5), 1);
+}
+
+void TestTickSchedule::anInputDuringTheHoldCanResetTheTimer()
+{
+    // The heartbeat arrives during the hold and pushes the timeout back: the held tick never fires.
+    TickSchedule schedule(tickUs);
+    schedule.start(0);
+    schedule.armFor(20);
+    QCOMPARE(schedule.ticksAtWake(1'000'000, 20, 5), 19);
+    QCOMPARE(schedule.armFor(1), std::optional<qint64>(1'050'000));
+    QCOMPARE(schedule.ticksBeforeInput(1'020'000, 1), 0);
+    QVERIFY(!schedule.armFor(20)); // the heartbeat reset the core's timer: the wake-up stays planned
+    const int atWake = schedule.ticksAtWake(1'050'000, 20, 5);
+    QVERIFY2(atWake < 20, "the held tick fired although a heartbeat reset the timer");
+    QVERIFY(!schedule.isHoldingFiring());
+}
+
+void TestTickSchedule::anOnTimeWakeFiresWithAHold()
+{
+    // Waking within a tick of the plan is not a stall: the timer fires as planned.
+    TickSchedule schedule(tickUs);
+    schedule.start(0);
+    schedule.armFor(20);
+    QCOMPARE(schedule.ticksAtWake(200'900, 20, 5), 20);
+    QVERIFY(!schedule.isHoldingFiring());
 }
 
 QTEST_GUILESS_MAIN(TestTickSchedule)
