@@ -36,8 +36,9 @@ QString watchTermAndLeader(ClusterHarness &cluster, const ClusterHarness::NodeSt
             if (!now)
                 return QStringLiteral("node %1 did not answer /status").arg(id);
             if (now->term != before.term || now->leaderId != before.id)
-                return QStringLiteral("%1 ms after the thaw node %2 is at term %3 with leader %4 (was term %5, "
-                                      "leader %6)")
+                return QStringLiteral(
+                           "%1 ms after the thaw node %2 is at term %3 with leader %4 (was term %5, "
+                           "leader %6)")
                     .arg(watched.elapsed())
                     .arg(id)
                     .arg(now->term)
