@@ -56,6 +56,7 @@ RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, KvStore st
     , m_transport(transport)
     , m_store(std::move(store))
     , m_tickTimer(new QTimer(this))
+    , m_ticks(qint64(m_settings.tickMs) * 1000)
     , m_logWriter(std::make_unique<StorageWorker>(QStringLiteral("raftlab-log")))
     , m_snapshotWriter(std::make_unique<StorageWorker>(QStringLiteral("raftlab-snapshot"),
                                                        StorageWorker::Priority::Background))
@@ -63,8 +64,8 @@ RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, KvStore st
     , m_lastSnapshotBytes(opened.state.snapshot.data.size())
 {
     m_tickTimer->setTimerType(Qt::PreciseTimer);
-    m_tickTimer->setInterval(m_settings.tickMs);
-    connect(m_tickTimer, &QTimer::timeout, this, [this] { input([this] { m_core.tick(); }); });
+    m_tickTimer->setSingleShot(true);
+    connect(m_tickTimer, &QTimer::timeout, this, &RaftNode::onTickTimer);
     connect(m_transport, &TcpTransport::messageReceived, this,
             [this](const Message &message) { input([this, message] { m_core.step(message); }); });
 }
@@ -78,13 +79,17 @@ RaftNode::~RaftNode()
 
 void RaftNode::start()
 {
-    m_tickTimer->start();
+    m_ticking = true;
+    m_ticks.start(monotonicMicroseconds());
+    armTickTimer();
     followMembership(); // addresses the log or snapshot knows and the cluster file may not
     scheduleReady(); // the start-up events
 }
 
 void RaftNode::stop()
 {
+    m_ticking = false;
+    m_ticks.disarm();
     m_tickTimer->stop();
 }
 
@@ -98,7 +103,9 @@ void RaftNode::input(std::function<void()> apply)
 {
     if (!m_storageFailure.isEmpty())
         return; // the protocol has stopped here; see failStorage()
+    catchUpTicks();
     apply();
+    armTickTimer();
     if (m_persisting) {
         // The core takes input while the log thread persists the last Ready; what may leave before any
         // disk write (Ready's rule, e.g. a leader's heartbeats and appends) leaves now, and what an
@@ -125,6 +132,54 @@ void RaftNode::input(std::function<void()> apply)
         return;
     }
     scheduleReady();
+}
+
+void RaftNode::onTickTimer()
+{
+    input([this] {
+        const std::optional<int> due = m_core.ticksUntilTimer();
+        if (!due || !m_ticking)
+            return;
+        // A follower or candidate that wakes late holds its election timeout back for one heartbeat
+        // interval: the stall that made it late may have stopped the leader too, whose heartbeats then
+        // leave as soon as it runs again. A leader holds nothing back: its timers send those heartbeats.
+        const int holdTicks = m_core.role() == Role::Leader ? 0 : m_core.config().heartbeatTicks;
+        for (int ticks = m_ticks.ticksAtWake(monotonicMicroseconds(), *due, holdTicks); ticks > 0; --ticks)
+            m_core.tick();
+    });
+}
+
+void RaftNode::catchUpTicks()
+{
+    // The core sees the ticks that went by while the timer slept (its leases and "heard a leader
+    // lately" depend on them), short of one that fires a timer: that one waits for onTickTimer().
+    if (!m_ticking)
+        return;
+    const std::optional<int> due = m_core.ticksUntilTimer();
+    if (!due)
+        return;
+    for (int ticks = m_ticks.ticksBeforeInput(monotonicMicroseconds(), *due); ticks > 0; --ticks)
+        m_core.tick();
+}
+
+void RaftNode::armTickTimer()
+{
+    if (!m_ticking)
+        return;
+    const std::optional<int> due = m_core.ticksUntilTimer();
+    if (!due) {
+        m_ticks.disarm();
+        m_tickTimer->stop();
+        return;
+    }
+    if (!m_tickTimer->isActive())
+        m_ticks.disarm(); // it fired, or never ran: plan afresh
+    const std::optional<qint64> wakeUs = m_ticks.armFor(*due);
+    if (!wakeUs)
+        return;
+    // Whole milliseconds, rounded up: waking early would only cost a second wake-up.
+    const qint64 waitUs = std::max<qint64>(0, *wakeUs - monotonicMicroseconds());
+    m_tickTimer->start(static_cast<int>((waitUs + 999) / 1000));
 }
 
 void RaftNode::write(const QByteArray &command, WriteDone done)
@@ -305,6 +360,8 @@ void RaftNode::finishReady(const Ready &ready, qint64 now, std::shared_ptr<Check
     if (!ready.entries.empty())
         Q_EMIT entriesAppended(ready.entries, now);
     m_core.advance();
+    armTickTimer(); // what became durable may commit: followers are told at the next tick, not the next
+                    // heartbeat
     sendAll(ready.messagesAfterPersist);
 
     if (ready.snapshot)
@@ -500,6 +557,7 @@ void RaftNode::failStorage(const QString &reason)
     if (!m_storageFailure.isEmpty())
         return;
     m_storageFailure = reason;
+    m_ticking = false;
     m_tickTimer->stop();
     const bool wasLeader = m_core.role() == Role::Leader;
     qCCritical(lcNode, "node %u stops%s: the disk refused a write: %s", m_core.id().value,

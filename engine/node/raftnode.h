@@ -4,6 +4,7 @@
 #include "kvstore.h"
 #include "net/networkfaults.h"
 #include "storage/nodestorage.h"
+#include "tickschedule.h"
 
 #include <QObject>
 
@@ -73,7 +74,8 @@ struct ReadOutcome
     NodeId leader{};
 };
 
-// One Raft node in a Qt event loop (docs/architecture.md): a QTimer ticks the core, the transport feeds it
+// One Raft node in a Qt event loop (docs/architecture.md): a QTimer ticks the core (waking only when a tick
+// has something due), the transport feeds it
 // messages, and after every input the ready loop persists, sends and applies. It emits a signal for
 // everything that happens, which the HTTP event stream (and anything else) may subscribe to.
 class RaftNode final : public QObject
@@ -150,6 +152,10 @@ private:
 
     // Gives one input to the core; while a Ready is being made durable, sends what may leave early.
     void input(std::function<void()> apply);
+    // The tick timer sleeps until the next tick at which the core has something due (TickSchedule).
+    void onTickTimer();
+    void catchUpTicks();
+    void armTickTimer();
     void scheduleReady();
     void processReady();
     // A snapshot from the leader, decoded on the log's thread before anything of it is persisted or
@@ -186,7 +192,9 @@ private:
     RaftCore m_core;
     TcpTransport *m_transport;
     KvStore m_store;
-    QTimer *m_tickTimer;
+    QTimer *m_tickTimer; // single-shot, armed by armTickTimer()
+    TickSchedule m_ticks;
+    bool m_ticking = false; // between start() and stop()
     std::unique_ptr<StorageWorker> m_logWriter;
     std::unique_ptr<StorageWorker> m_snapshotWriter;
     bool m_snapshotInFlight = false; // from freeze() until the snapshot is durable and compacted

@@ -329,6 +329,8 @@ QString ClusterHarness::writeClusterFile()
                         {QStringLiteral("nodes"), nodes}};
     if (m_options.snapshotEvery > 0)
         cluster.insert(QStringLiteral("snapshot_every"), m_options.snapshotEvery);
+    if (!m_options.preVote)
+        cluster.insert(QStringLiteral("prevote"), false);
     if (!m_options.members.isEmpty()) {
         QJsonArray members;
         for (int id : m_options.members)
@@ -541,6 +543,18 @@ qint64 ClusterHarness::pid(int id) const
 {
     const Node &n = node(id);
     return n.process ? n.process->processId() : 0;
+}
+
+void ClusterHarness::freeze(int id)
+{
+    if (const qint64 processId = pid(id); processId > 0)
+        ::kill(static_cast<pid_t>(processId), SIGSTOP);
+}
+
+void ClusterHarness::thaw(int id)
+{
+    if (const qint64 processId = pid(id); processId > 0)
+        ::kill(static_cast<pid_t>(processId), SIGCONT);
 }
 
 QString ClusterHarness::stderrOf(int id) const

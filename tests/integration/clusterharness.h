@@ -121,6 +121,7 @@ public:
         int snapshotEvery = 0; // "snapshot_every" in cluster.json; 0 leaves it out (the node's default)
         QStringList extraArguments{}; // appended to every node's command line
         QList<int> members{}; // "members" in cluster.json (the first configuration); empty leaves it out
+        bool preVote = true; // "prevote" in cluster.json; true leaves it out (the node's default)
     };
 
     struct NodeStatus
@@ -170,6 +171,9 @@ public:
     int exitCodeOf(int id) const;
     QList<int> runningIds() const;
     qint64 pid(int id) const;
+    // SIGSTOP / SIGCONT to node `id`'s process: it keeps its sockets but runs nothing until thawed.
+    void freeze(int id);
+    void thaw(int id);
     QString stderrOf(int id) const; // everything every incarnation of the node printed
     // Every node's stderr, as qInfo lines. The destructor prints it when the current test failed; a
     // cluster shared by several test functions prints it from cleanup() when one of them failed.
