@@ -16,6 +16,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QJsonObject>
 #include <QLabel>
 #include <QListView>
 #include <QMenu>
@@ -63,6 +64,25 @@ bool wholeInView(const QWidget *widget, const QScrollArea *scroll)
     return widget->isVisible() && scroll->viewport()->rect().contains(inViewport);
 }
 
+// An HTTP answer as a node client hands it over, with 12.3 ms of latency.
+KvResult httpAnswer(int status, const QJsonObject &json = {}, const QByteArray &body = {})
+{
+    KvResult result;
+    result.httpStatus = status;
+    result.json = json;
+    result.body = body;
+    result.error = json.value(u"error"_s).toString();
+    result.message = json.value(u"message"_s).toString();
+    if (json.contains(u"index"_s))
+        result.index = json.value(u"index"_s).toInteger();
+    if (json.contains(u"term"_s))
+        result.term = json.value(u"term"_s).toInteger();
+    if (json.value(u"leader"_s).toInteger() > 0)
+        result.leader = NodeId(std::uint32_t(json.value(u"leader"_s).toInteger()));
+    result.latencyUs = 12'300;
+    return result;
+}
+
 QScrollArea *clientScroll(MainWindow &window)
 {
     return qobject_cast<QScrollArea *>(window.clientPanel()->parentWidget()->parentWidget());
@@ -92,6 +112,8 @@ private Q_SLOTS:
     void theClientIsWholeBesideALessonPanel();
     void anAnswerMovesNothing_data();
     void anAnswerMovesNothing();
+    void everyUsualAnswerIsReadWhole_data();
+    void everyUsualAnswerIsReadWhole();
     void theFeedShowsFourLines_data();
     void theFeedShowsFourLines();
     void panelsNeverFoldToNothing();
@@ -491,6 +513,75 @@ void TestProjectorLayout::anAnswerMovesNothing()
     QCOMPARE(tableTop(), before);
     QVERIFY2(answer->toolTip().isEmpty() || answer->toolTip() == panel->answerText(),
              qPrintable(answer->toolTip()));
+}
+
+void TestProjectorLayout::everyUsualAnswerIsReadWhole_data()
+{
+    theClientIsWholeBesideALessonPanel_data();
+}
+
+void TestProjectorLayout::everyUsualAnswerIsReadWhole()
+{
+    // Beside a lesson panel, the narrowest and shortest the client's column gets: every answer a class
+    // sees is read whole on the screen, without an ellipsis that only a tooltip would complete (a narrow
+    // column says it in its brief words), and a wide one says it in full.
+    QFETCH(QSize, size);
+    QFETCH(bool, projector);
+    MainWindow window{GuiOptions{}};
+    QVERIFY(showAt(window, size, projector));
+    window.lessonPanel()->show();
+    QTest::qWait(50);
+    ClientPanel *panel = window.clientPanel();
+    auto *box = panel->findChild<QWidget *>(u"answer"_s);
+    QVERIFY(box);
+
+    const KvRequest put{.operation = KvOperation::Put, .key = "x", .value = "42", .anyNode = true};
+    const KvRequest get{.operation = KvOperation::Get, .key = "x"};
+    const KvRequest localGet{.operation = KvOperation::Get, .key = "x", .localRead = true};
+    const KvRequest del{.operation = KvOperation::Delete, .key = "x"};
+    KvResult silent;
+    silent.message = u"no answer in time"_s;
+    silent.latencyUs = 3'000'000;
+    const struct
+    {
+        KvRequest request;
+        KvResult result;
+        NodeId node;
+    } cases[] = {
+        {put, httpAnswer(200, {{"index", 1234}, {"term", 12}}), NodeId(2)},
+        {del, httpAnswer(200, {{"index", 1235}, {"term", 12}}), NodeId(2)},
+        {get, httpAnswer(200, {}, "42"), NodeId(1)},
+        {localGet, httpAnswer(200, {}, "41"), NodeId(3)},
+        {localGet, httpAnswer(404, {{"error", "not_found"}, {"message", "no such key"}}), NodeId(3)},
+        {put,
+         httpAnswer(503,
+                    {{"error", "timeout"}, {"outcome", "unknown"}, {"message", "not committed in time"}}),
+         NodeId(1)},
+        {put, httpAnswer(503, {{"error", "unavailable"}, {"message", "no leader"}, {"leader", QJsonValue()}}),
+         NodeId(2)},
+        {put, httpAnswer(503, {{"error", "unavailable"}, {"leader", 3}}), NodeId(2)},
+        {put, silent, NodeId(4)},
+    };
+    quint64 id = 1;
+    for (const auto &[request, result, node] : cases) {
+        panel->showSent(id, request, node);
+        panel->showAnswered(id++, request, result, node);
+        QCoreApplication::processEvents();
+        QStringList shown;
+        for (const QLabel *part : box->findChildren<QLabel *>()) {
+            QVERIFY2(!part->text().contains(QChar(0x2026)),
+                     qPrintable(u"%1 is cut: \"%2\""_s.arg(part->objectName(), part->text())));
+            shown << part->text().replace(u'\n', u' ').replace(QChar(0x00A0), u' ');
+        }
+        // A wide column says it in full; a narrow one may use its brief words, and the tooltip the full.
+        if (!panel->isNarrow())
+            QVERIFY2(box->toolTip().isEmpty(), qPrintable(box->toolTip()));
+        else
+            QVERIFY2(box->toolTip().isEmpty() || box->toolTip() == panel->answerText(),
+                     qPrintable(box->toolTip()));
+        // Whatever the words, the node that answered is named.
+        QVERIFY2(shown.join(u' ').contains(u"node %1"_s.arg(node.value)), qPrintable(shown.join(u" | "_s)));
+    }
 }
 
 void TestProjectorLayout::theFeedShowsFourLines_data()

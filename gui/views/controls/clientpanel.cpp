@@ -230,8 +230,8 @@ void ClientPanel::fitHistoryColumns()
 void ClientPanel::fitAnswer()
 {
     // Nothing moves as answers arrive: the headline takes one line, the facts and the explanation a fixed
-    // number each, whatever their length; a longer answer is cut with an ellipsis and shown whole in the
-    // tooltip.
+    // number each, whatever their length. Where the full words need more, the brief ones stand in; only
+    // what even they cannot say in that room is cut with an ellipsis, whole in the tooltip.
     const QFontMetrics headlineMetrics(m_headline->font());
     const QFontMetrics metrics(m_facts->font());
     m_headline->setFixedHeight(headlineMetrics.height());
@@ -243,21 +243,39 @@ void ClientPanel::fitAnswer()
         : m_answer.outcome == KvAnswer::Outcome::Failed             ? QStringLiteral("\u2716")
                                                                     : QStringLiteral("?");
     const bool answered = !m_answer.headline.isEmpty();
-    const QString headlineText =
-        answered ? m_answer.headline : tr("No request yet: type a key and a value, then Put.");
+    // Before the first request the box says what to do, in the same lines an answer takes.
+    const QString headlineText = answered ? m_answer.headline : tr("No request yet");
+    const QString factsText = answered ? m_answer.facts : tr("Type a key and a value, then Put.");
     const int glyphWidth = answered ? headlineMetrics.horizontalAdvance(glyph + QLatin1Char(' ')) : 0;
-    const FittedText headline = fitToLines(headlineText, m_headline->font(), width - glyphWidth, 1);
-    const FittedText facts = fitToLines(m_answer.facts, m_facts->font(), width, answerLines);
-    const FittedText explanation =
-        fitToLines(m_answer.explanation, m_explanation->font(), width, answerLines);
+    struct Fitted
+    {
+        FittedText headline, facts, explanation;
+        bool cut() const { return headline.cut || facts.cut || explanation.cut; }
+    };
+    const auto fit = [&](const QString &headline, const QString &facts, const QString &explanation) {
+        return Fitted{fitToLines(headline, m_headline->font(), width - glyphWidth, 1),
+                      fitToLines(facts, m_facts->font(), width, answerLines),
+                      fitToLines(explanation, m_explanation->font(), width, answerLines)};
+    };
+    Fitted shown = fit(headlineText, factsText, m_answer.explanation);
+    // Where the full words would be cut (a narrow column), the brief ones stand in, all three together:
+    // they share out what to say (the brief facts carry the index and term the brief headline leaves out).
+    // The tooltip then holds the full words.
+    const bool briefed = answered && shown.cut() && !m_answer.briefHeadline.isEmpty();
+    if (briefed)
+        shown = fit(m_answer.briefHeadline, m_answer.briefFacts, m_answer.briefExplanation);
+    const FittedText &headline = shown.headline;
+    const FittedText &facts = shown.facts;
+    const FittedText &explanation = shown.explanation;
     m_headline->setText(
         answered ? QStringLiteral("<span style=\"color:%1\">%2</span>&nbsp;%3")
                        .arg(outcomeColorName(m_answer.outcome), glyph, headline.text.toHtmlEscaped())
                  : headline.text.toHtmlEscaped());
     m_facts->setText(facts.text);
     m_explanation->setText(explanation.text);
-    const bool cut = headline.cut || facts.cut || explanation.cut;
-    m_answerBox->setToolTip(!cut ? QString() : answered ? answerText() : headlineText);
+    m_answerBox->setToolTip(!shown.cut() && !briefed ? QString()
+                                : answered           ? answerText()
+                                                     : headlineText + QLatin1Char('\n') + factsText);
 }
 
 void ClientPanel::fitLoadStatistics()
@@ -349,7 +367,7 @@ QWidget *ClientPanel::buildAnswerBox()
     box->setObjectName(QStringLiteral("answer"));
     box->installEventFilter(this); // its lines are broken again at every width (fitAnswer)
     // Lines broken by fitAnswer(), not by the labels: their width is the panel's, never their text's.
-    m_headline = new QLabel(tr("No request yet: type a key and a value, then Put."), box);
+    m_headline = new QLabel(box); // its words come with fitAnswer(), as an answer's do
     m_headline->setObjectName(QStringLiteral("answerHeadline"));
     m_headline->setTextFormat(Qt::RichText);
     m_facts = new QLabel(box);

@@ -203,6 +203,12 @@ void TestClientPanel::answersSayWhatHappened()
     QVERIFY2(a.facts.contains(QStringLiteral("node 1 leads")), qPrintable(a.facts));
     QVERIFY2(a.explanation.contains(QStringLiteral("forwarded the request to node 1")),
              qPrintable(a.explanation));
+    // Brief, for a narrow column beside the table (which names the node, the operation and the key): the
+    // same facts, index and term included, and the same why.
+    QCOMPARE(a.briefHeadline, QStringLiteral("committed"));
+    QCOMPARE(a.briefFacts, QStringLiteral("index 42, term 3 · node\u00A02, 12\u00A0ms · leader 1"));
+    QVERIFY2(a.briefExplanation.contains(QStringLiteral("leader 1")), qPrintable(a.briefExplanation));
+    QVERIFY2(a.briefExplanation.contains(QStringLiteral("majority")), qPrintable(a.briefExplanation));
 
     const KvRequest get{
         .operation = KvOperation::Get, .key = "x", .value = {}, .anyNode = false, .localRead = true};
@@ -211,6 +217,8 @@ void TestClientPanel::answersSayWhatHappened()
     a = describeKvAnswer(get, value, NodeId(3), NodeId(1));
     QCOMPARE(a.headline, QStringLiteral("200 OK — value: “42”"));
     QVERIFY2(a.explanation.contains(QStringLiteral("stale")), qPrintable(a.explanation));
+    QCOMPARE(a.briefHeadline, QStringLiteral("value “42”"));
+    QVERIFY2(a.briefExplanation.contains(QStringLiteral("stale")), qPrintable(a.briefExplanation));
 
     a = describeKvAnswer(get, answer(404, {{"error", "not_found"}, {"message", "no such key"}}), NodeId(3),
                          NodeId(1));
@@ -226,6 +234,9 @@ void TestClientPanel::answersSayWhatHappened()
 
     a = describeKvAnswer(put, answer(503, {{"error", "unavailable"}, {"leader", 3}}), NodeId(2), NodeId{});
     QVERIFY2(a.facts.contains(QStringLiteral("node 2 says node 3 leads")), qPrintable(a.facts));
+    // Brief: the leader node 2 named, not the model's (none).
+    QVERIFY2(a.briefFacts.endsWith(QStringLiteral("leader 3")), qPrintable(a.briefFacts));
+    QCOMPARE(a.briefHeadline, QStringLiteral("503 unavailable"));
 }
 
 void TestClientPanel::timeoutsSayTheOutcomeIsUnknown()
@@ -424,7 +435,8 @@ void TestClientPanel::everyVisibleWordGoesThroughTheTranslator()
     };
     for (const auto &[request, result] : cases) {
         const KvAnswer a = describeKvAnswer(request, result, NodeId(2), NodeId(1));
-        for (const QString &line : {a.headline, a.facts, a.explanation, a.shortResult})
+        for (const QString &line : {a.headline, a.facts, a.explanation, a.briefHeadline, a.briefFacts,
+                                    a.briefExplanation, a.shortResult})
             QVERIFY2(line.isEmpty() || allTranslated(line), qPrintable(unmarked(line) + u" in "_s + line));
     }
     QVERIFY(allTranslated(operationName(KvOperation::Cas)));
