@@ -756,7 +756,7 @@ void MainWindow::refreshCaption()
     QString chapter;
     QString sentence;
     if (m_lessons->isActive()) {
-        chapter = m_lessons->chapter();
+        chapter = m_lessons->heading();
         sentence = m_lessons->caption();
     } else if (m_presenting) {
         // Presenting without a lesson: the caption line says what last happened, in the feed's words

@@ -16,12 +16,28 @@ QString LessonProgress::caption() const
 {
     if (m_index < 0 || m_index >= int(m_scenario.steps.size()))
         return {};
-    // An action without words of its own keeps the last sentence on screen.
-    for (int i = m_index; i >= 0; --i) {
+    // A sentence appears when its step runs, never before: while the lesson waits before a step, its
+    // sentence ("the leader is killed") would be false on screen until Next. The last sentence of the
+    // steps that ran stays meanwhile. Narration alone changes nothing, so it is read while the lesson
+    // waits. An action without words of its own keeps the last sentence too.
+    const auto narrationOnly = [](const scenario::Step &step) {
+        return std::holds_alternative<scenario::Say>(step.action) ||
+            std::holds_alternative<scenario::Chapter>(step.action);
+    };
+    const bool notYet = m_state == State::Waiting && !narrationOnly(m_scenario.steps[std::size_t(m_index)]);
+    for (int i = notYet ? m_index - 1 : m_index; i >= 0; --i) {
         if (!m_scenario.steps[std::size_t(i)].say.isEmpty())
             return m_scenario.steps[std::size_t(i)].say;
     }
     return {};
+}
+
+QString LessonProgress::heading() const
+{
+    if (m_state != State::Waiting)
+        return m_chapter;
+    const QString waits = tr("the lesson waits: press Next \u25B6");
+    return m_chapter.isEmpty() ? waits : tr("%1 \u00B7 %2").arg(m_chapter, waits);
 }
 
 void LessonProgress::start(const scenario::Scenario &scenario)

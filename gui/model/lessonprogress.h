@@ -46,7 +46,10 @@ public:
     const scenario::Scenario &scenario() const { return m_scenario; }
     int currentIndex() const { return m_index; } // the step running or waited at; -1 before the first
     QString chapter() const { return m_chapter; }
-    // The sentence for the class: the narration of the step running or about to run.
+    // The line above the caption: the chapter, and while the lesson waits, that it waits for Next.
+    QString heading() const;
+    // The sentence for the class: the narration of the last step that ran or runs (a step waited at is
+    // not running yet: its sentence comes with Next).
     QString caption() const;
     // What each step showed once it ran; nullopt for steps not run (yet).
     const std::vector<std::optional<scenario::StepResult>> &results() const { return m_results; }

@@ -331,7 +331,7 @@ void SimulationWindow::refreshLesson()
         m_clusterView->setFocusNode(std::nullopt);
         m_logView->setFocusIndex(std::nullopt);
     }
-    m_caption->setCaption(active ? m_lesson->chapter() : QString(), active ? m_lesson->caption() : QString());
+    m_caption->setCaption(active ? m_lesson->heading() : QString(), active ? m_lesson->caption() : QString());
     // The ring keeps clear of the caption: three lines of it, so that it does not jump at every sentence.
     m_clusterView->setBottomReserve(active ? QFontMetrics(m_caption->font()).height() * 3 + 56 : 0);
 }

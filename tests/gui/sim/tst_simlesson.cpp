@@ -14,6 +14,7 @@
 #include <QTest>
 
 using namespace raftlab;
+using namespace Qt::StringLiterals;
 using scenario::StepResult;
 using State = LessonProgress::State;
 
@@ -59,6 +60,7 @@ class TestSimLesson : public QObject
 
 private Q_SLOTS:
     void figure8PlaysToTheEndWithEveryExpectationHeld();
+    void aSentenceShowsOnlyOnceItsStepRuns();
     void previousReplaysUpToTheStepBefore();
     void theLessonsActionsAreMarkedInTheJournal();
     void aNewRunEndsTheLesson();
@@ -112,6 +114,42 @@ void TestSimLesson::figure8PlaysToTheEndWithEveryExpectationHeld()
     QVERIFY(end > 20);
     QVERIFY(window.controller()->seek(0));
     QVERIFY(window.controller()->seek(end));
+}
+
+void TestSimLesson::aSentenceShowsOnlyOnceItsStepRuns()
+{
+    SimulationWindow window;
+    showAndLayOut(window);
+    const scenario::Scenario figure = load(figure8);
+    QCOMPARE(window.startLesson(figure), QString());
+    waitForPanel(window);
+    SimLessonSession *lesson = window.lesson();
+    // The first pause is before narration (a "say" step): it changes nothing, so it is read meanwhile.
+    QCOMPARE(lesson->currentIndex(), 1);
+    QCOMPARE(lesson->caption(), figure.steps[1].say);
+    QVERIFY2(window.caption()->text().contains(u"press Next"_s), qPrintable(window.caption()->text()));
+    // The second pause is before a client's write: until Next, the screen does not say it was written.
+    lesson->next();
+    QCOMPARE(int(lesson->state()), int(State::Waiting));
+    const int at = lesson->currentIndex();
+    const scenario::Step &waited = figure.steps[std::size_t(at)];
+    QVERIFY(std::holds_alternative<scenario::ClientWrite>(waited.action));
+    QVERIFY(!waited.say.isEmpty());
+    QVERIFY2(lesson->caption() != waited.say, qPrintable(lesson->caption()));
+    QVERIFY2(!window.caption()->text().contains(waited.say.left(20).toHtmlEscaped()),
+             qPrintable(window.caption()->text()));
+    // The sentence on screen is the last one of a step that ran.
+    int said = at - 1;
+    while (said >= 0 && figure.steps[std::size_t(said)].say.isEmpty())
+        --said;
+    QVERIFY(said >= 0);
+    QCOMPARE(lesson->caption(), figure.steps[std::size_t(said)].say);
+    QVERIFY(lesson->heading().contains(u"press Next"_s));
+    // Next runs it: its sentence comes with it (or with a later step's, if it ran on to the next pause).
+    lesson->next();
+    QVERIFY(lesson->currentIndex() > at);
+    QVERIFY(!lesson->heading().contains(u"press Next"_s) || lesson->state() == State::Waiting);
+    QVERIFY(lesson->results()[std::size_t(at)].has_value());
 }
 
 void TestSimLesson::previousReplaysUpToTheStepBefore()
