@@ -399,15 +399,17 @@ void MainWindow::fitSidePanels()
     const QFontMetrics metrics(m_theme.font());
     const int line = metrics.lineSpacing();
     m_side->setMinimumWidth(metrics.averageCharWidth() * 22);
-    m_lessonPanel->setMinimumHeight(line * 4);
     m_bottomTabs->setMinimumHeight(line * 6);
     m_clusterView->setMinimumSize(line * 12, line * 10);
     m_clientScroll->setMinimumHeight(line * 6);
     // The client fits whole unless that would leave the feed (and a lesson's panel) less than their
     // least: then it scrolls.
     int others = m_eventFeed->minimumSizeHint().height() + 2 * m_side->handleWidth();
+    // The lesson panel's least height holds its title, counter and buttons whole (the splitter keeps
+    // to it).
+    const int lessonLeast = m_lessonPanel->minimumSizeHint().height();
     if (m_lessonPanel->isVisibleTo(m_side))
-        others += m_lessonPanel->minimumHeight();
+        others += lessonLeast;
     const int column = m_side->isVisible() ? m_side->height() : height() * 3 / 4;
     const int clientRoom = std::max(line * 6, column - others);
     m_clientScroll->setMaximumFittingHeight(clientRoom);
@@ -415,7 +417,7 @@ void MainWindow::fitSidePanels()
     const int client = std::min(m_clientScroll->sizeHint().height(), clientRoom);
     const int rest = std::max(0, column - client - 2 * m_side->handleWidth());
     const bool lesson = m_lessonPanel->isVisibleTo(m_side);
-    const int lessonHeight = lesson ? std::max(m_lessonPanel->minimumHeight(), rest / 4) : 0;
+    const int lessonHeight = lesson ? std::max(lessonLeast, rest / 4) : 0;
     m_side->setSizes({lessonHeight, rest - lessonHeight, client});
 }
 
@@ -770,10 +772,14 @@ void MainWindow::refreshCaption()
         }
     }
     m_caption->setCaption(chapter, sentence);
-    // The ring keeps clear of the caption: three lines of it, whatever this one's length, so that the
-    // ring does not jump at every sentence.
+    // The ring (and the hint under it) keep clear of the caption: its heading line and three lines of
+    // sentence, whatever this one's length, so that the ring does not jump at every sentence.
     const bool captioned = m_presenting || m_lessons->isActive();
-    m_clusterView->setBottomReserve(captioned ? QFontMetrics(m_caption->font()).height() * 3 + 56 : 0);
+    // A lesson speaks through its caption: the hint for newcomers gives way, and the ring takes its room.
+    m_clusterView->setHintVisible(!captioned);
+    const int room = captioned ? m_caption->preferredRoom() : 0;
+    m_caption->setRoom(room);
+    m_clusterView->setBottomReserve(room);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

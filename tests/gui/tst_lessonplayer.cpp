@@ -5,6 +5,7 @@
 #include "cluster/lessonsession.h"
 #include "sim/simlessonsession.h"
 #include "views/controls/captionoverlay.h"
+#include "views/controls/clientpanel.h"
 #include "views/controls/lessonpanel.h"
 #include "views/sim/simulationwindow.h"
 
@@ -13,6 +14,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -116,7 +118,7 @@ void TestLessonPlayer::aLessonWaitsForNextAndTicksWhatHeld()
     QTRY_COMPARE_WITH_TIMEOUT(int(session->state()), int(LessonSession::State::Waiting), deadlineMs);
     QCOMPARE(session->currentIndex(), 4);
     QVERIFY(panel->nextButton()->isEnabled());
-    QCOMPARE(panel->stepCounterText(), QStringLiteral("Step 5 of 9 — press Next"));
+    QCOMPARE(panel->stepCounterText(), QStringLiteral("Step 5 of 9: expect L1 to be leader — press Next"));
     QVERIFY(m_window->caption()->isVisible());
     QVERIFY2(m_window->caption()->text().contains(QStringLiteral("A majority of votes")),
              qPrintable(m_window->caption()->text()));
@@ -126,6 +128,59 @@ void TestLessonPlayer::aLessonWaitsForNextAndTicksWhatHeld()
              qPrintable(m_window->caption()->text()));
     QVERIFY2(m_window->caption()->text().contains(QStringLiteral("Nobody leads yet")),
              "the chapter title too");
+
+    // On a 1024x768 projector the panel's title, chapter, counter and buttons stay whole, one under the
+    // other: the column gives the lesson at least what they need (the list of steps scrolls).
+    m_window->projectorAction()->setChecked(true);
+    m_window->resize(1024, 768);
+    QTRY_COMPARE(m_window->size(), QSize(1024, 768));
+    QTest::qWait(50);
+    std::vector<std::pair<QString, QRect>> parts;
+    for (const char *name :
+         {"lessonTitle", "lessonCounter", "lessonPrevious", "lessonNext", "lessonRestart", "lessonClose"}) {
+        const auto *part = panel->findChild<QWidget *>(QString::fromLatin1(name));
+        QVERIFY2(part && part->isVisible(), name);
+        const int needed = part->hasHeightForWidth() ? part->heightForWidth(part->width())
+                                                     : part->minimumSizeHint().height();
+        QVERIFY2(part->height() >= needed,
+                 qPrintable(QStringLiteral("%1: %2 px of %3")
+                                .arg(QString::fromLatin1(name))
+                                .arg(part->height())
+                                .arg(needed)));
+        if (const auto *button = qobject_cast<const QPushButton *>(part)) {
+            const int textWidth = QFontMetrics(button->font()).horizontalAdvance(button->text());
+            QVERIFY2(button->width() >= textWidth + 8,
+                     qPrintable(QStringLiteral("%1: %2 px wide, its text %3")
+                                    .arg(QString::fromLatin1(name))
+                                    .arg(button->width())
+                                    .arg(textWidth)));
+        }
+        const QRect inPanel(part->mapTo(panel, QPoint()), part->size());
+        QVERIFY2(panel->rect().contains(inPanel), name);
+        for (const auto &[other, rect] : parts)
+            QVERIFY2(!rect.intersects(inPanel), qPrintable(QString::fromLatin1(name) + " over " + other));
+        parts.emplace_back(QString::fromLatin1(name), inPanel);
+    }
+    // And the client beside it keeps its request part in view: where to send, the key and the value, the
+    // buttons. (Its answer may need the column scrolled: the lesson's words come first.)
+    {
+        ClientPanel *client = m_window->clientPanel();
+        auto *scroll = qobject_cast<QScrollArea *>(client->parentWidget()->parentWidget());
+        QVERIFY(scroll);
+        for (const char *name : {"target", "key", "value", "put", "get", "delete"}) {
+            const auto *part = client->findChild<QWidget *>(QString::fromLatin1(name));
+            QVERIFY2(part, name);
+            const QRect inViewport(part->mapTo(scroll->viewport(), QPoint()), part->size());
+            QVERIFY2(scroll->viewport()->rect().contains(inViewport),
+                     qPrintable(QStringLiteral("%1 at %2..%3, the client's view 0..%4")
+                                    .arg(QString::fromLatin1(name))
+                                    .arg(inViewport.top())
+                                    .arg(inViewport.bottom())
+                                    .arg(scroll->viewport()->height())));
+        }
+    }
+    m_window->projectorAction()->setChecked(false);
+    m_window->resize(1280, 800);
 
     // Next, until the end: every expectation of the first lesson holds on a healthy cluster.
     QTest::mouseClick(panel->nextButton(), Qt::LeftButton);

@@ -633,7 +633,11 @@ void TestProjectorLayout::panelsNeverFoldToNothing()
     window.lessonPanel()->show();
     side->setSizes({0, side->height(), 0});
     QCoreApplication::processEvents();
-    QVERIFY(window.lessonPanel()->height() > 50);
+    // Dragged shut, the lesson panel keeps at least its buttons whole.
+    QVERIFY2(window.lessonPanel()->height() >= window.lessonPanel()->minimumSizeHint().height(),
+             qPrintable(QString::number(window.lessonPanel()->height())));
+    QVERIFY(window.lessonPanel()->nextButton()->height() >=
+            window.lessonPanel()->nextButton()->sizeHint().height());
     QVERIFY(window.clientPanel()->visibleRegion().boundingRect().height() > 100);
 }
 
@@ -680,6 +684,23 @@ void TestProjectorLayout::presentationShowsTheRingAloneWithACaption()
     window.caption()->setCaption(QString(), u"Node 3 stands for election."_s);
     QVERIFY(window.caption()->isVisible());
     QVERIFY(QFontInfo(window.caption()->font()).pixelSize() >= Theme::projectorMinimumPixels);
+    const int shortPixels = QFontInfo(window.caption()->font()).pixelSize();
+    // A long one keeps to the room the ring leaves it, in smaller type that the back row still reads,
+    // instead of covering the ring.
+    window.caption()->setCaption(
+        u"Less than a majority must wait · the lesson waits: press Next ▶"_s,
+        u"A client writes color=blue. The leader appends it (dashed: not committed), sends it to every "
+        u"follower, and counts: itself, node 2 and node 3 hold it — 3 of 5, a majority. The entry is "
+        u"committed (solid) and the client is answered."_s);
+    const QWidget *ring = window.clusterView();
+    const QRect caption = window.caption()->geometry();
+    QVERIFY2(caption.top() >= ring->height() - window.caption()->preferredRoom(),
+             qPrintable(u"the caption from %1, the ring leaves it from %2"_s.arg(caption.top())
+                            .arg(ring->height() - window.caption()->preferredRoom())));
+    QVERIFY(caption.height() >= window.caption()->heightForWidth(caption.width())); // whole
+    const int longPixels = QFontInfo(window.caption()->font()).pixelSize();
+    QVERIFY2(longPixels >= Theme::projectorMinimumPixels && longPixels < shortPixels,
+             qPrintable(u"%1 px, short sentences %2 px"_s.arg(longPixels).arg(shortPixels)));
     // Leaving restores the window as it was.
     window.presentationAction()->setChecked(false);
     QCoreApplication::processEvents();

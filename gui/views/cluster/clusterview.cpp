@@ -168,6 +168,8 @@ void ClusterView::setBottomReserve(int pixels)
 
 void ClusterView::setHintVisible(bool visible)
 {
+    if (visible == m_hint->isVisible())
+        return;
     m_hint->setVisible(visible);
     fitScene();
 }
@@ -213,7 +215,8 @@ void ClusterView::fitScene()
     fitInView(rect, Qt::KeepAspectRatio);
     const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
     m_legend->setPos(visible.topLeft() + QPointF(margin, margin) / sceneScale());
-    m_hint->setPos(visible.center().x(), visible.bottom());
+    // The hint sits above the room kept for a caption, never under it.
+    m_hint->setPos(visible.center().x(), visible.bottom() - m_bottomReserve / sceneScale());
     const qreal minimum = minimumPixels / sceneScale();
     if (std::abs(minimum - m_theme.minimumScenePixels()) >= 0.25) {
         m_theme.setMinimumScenePixels(minimum);
@@ -232,6 +235,14 @@ QRectF ClusterView::legendRect() const
     if (!m_legend->isVisible())
         return {};
     return QRectF(mapFromScene(m_legend->pos()), m_legend->boundingRect().size());
+}
+
+QRectF ClusterView::hintRect() const
+{
+    if (!m_hint->isVisible())
+        return {};
+    // The hint ignores the view's scale: its bounding rectangle is in screen pixels around its position.
+    return m_hint->boundingRect().translated(mapFromScene(m_hint->pos()));
 }
 
 QRectF ClusterView::nodeDiscRect(NodeId id) const

@@ -90,6 +90,7 @@ public:
     qreal sceneScale() const { return transform().m11(); }
     // Where the legend is drawn, in the view's pixels (empty when hidden), and each node's disc.
     QRectF legendRect() const;
+    QRectF hintRect() const; // in viewport pixels; empty while hidden
     QRectF nodeDiscRect(NodeId id) const;
 
     // Screen pixels at the bottom the ring keeps clear of (a caption line over the view).

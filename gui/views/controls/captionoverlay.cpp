@@ -23,25 +23,40 @@ CaptionOverlay::CaptionOverlay(QWidget *parent)
 
 void CaptionOverlay::setCaption(const QString &chapter, const QString &sentence)
 {
-    if (sentence.isEmpty()) {
+    if (sentence.isEmpty() && chapter.isEmpty()) {
         hide();
         return;
     }
+    // The heading alone (a lesson that waits before its first sentence) is the caption's one line.
     QString html;
-    if (!chapter.isEmpty())
+    if (!chapter.isEmpty() && !sentence.isEmpty())
         html += QStringLiteral("<span style='font-size:small; color:#c8c8d8'>%1</span><br>")
                     .arg(chapter.toHtmlEscaped());
-    html += sentence.toHtmlEscaped();
+    html += sentence.isEmpty() ? chapter.toHtmlEscaped() : sentence.toHtmlEscaped();
     setText(html);
     place();
     show();
     raise();
 }
 
+int CaptionOverlay::preferredRoom() const
+{
+    return QFontMetrics(m_font).height() * 4 + 56;
+}
+
+void CaptionOverlay::setRoom(int pixels)
+{
+    if (pixels == m_room)
+        return;
+    m_room = pixels;
+    place();
+}
+
 void CaptionOverlay::applyTheme(const Theme &theme)
 {
     // Large enough for the back of a room; the projector theme scales it further.
-    setFont(theme.font(1.6));
+    m_font = theme.font(1.6);
+    setFont(m_font);
     setStyleSheet(QStringLiteral("QLabel#lessonCaption { background: rgba(20, 20, 28, 215); color: white;"
                                  " border-radius: 10px; padding: 12px 18px; }"));
     place();
@@ -61,7 +76,20 @@ void CaptionOverlay::place()
         return;
     const int margin = 16;
     const int width = std::max(200, host->width() - 2 * margin);
-    const int height = std::min(heightForWidth(width), host->height() / 2);
+    const int room = m_room > 0 ? std::max(1, m_room - margin) : host->height() / 2;
+    // The theme's type if the sentence fits the room in it, else smaller, step by step, down to the least
+    // size a projector's back row reads.
+    QFont font = m_font;
+    setFont(font);
+    const qreal least = std::min<qreal>(QFontInfo(m_font).pixelSize(), Theme::projectorMinimumPixels);
+    while (heightForWidth(width) > room && QFontInfo(font).pixelSize() * 0.9 >= least) {
+        if (font.pixelSize() > 0)
+            font.setPixelSize(int(font.pixelSize() * 0.9));
+        else
+            font.setPointSizeF(font.pointSizeF() * 0.9);
+        setFont(font);
+    }
+    const int height = std::min(heightForWidth(width), std::max(room, host->height() / 2));
     setGeometry(margin, host->height() - height - margin, width, height);
 }
 

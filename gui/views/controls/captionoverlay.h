@@ -20,12 +20,20 @@ public:
 
     void setCaption(const QString &chapter, const QString &sentence);
     void applyTheme(const Theme &theme);
+    // The height the ring leaves it (0: up to half its parent). A longer sentence is set in smaller type,
+    // down to the least readable size, rather than cover the ring.
+    void setRoom(int pixels);
+    // The room to leave it: its heading and three lines of sentence in the theme's type.
+    int preferredRoom() const;
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void place();
+
+    QFont m_font; // the theme's caption type; the shown one may be smaller (setRoom)
+    int m_room = 0;
 };
 
 } // namespace raftlab

@@ -9,6 +9,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace raftlab {
 
 using scenario::StepResult;
@@ -17,28 +19,42 @@ LessonPanel::LessonPanel(const LessonProgress *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
     , m_title(new QLabel)
-    , m_chapter(new QLabel)
     , m_counter(new QLabel)
     , m_steps(new QListWidget)
-    , m_previous(new QPushButton(tr("◀ Previous")))
+    , m_previous(new QPushButton(tr("◀")))
     , m_next(new QPushButton(tr("Next ▶")))
     , m_restart(new QPushButton(tr("Restart")))
-    , m_stop(new QPushButton(tr("Close lesson")))
+    , m_stop(new QPushButton(tr("✕")))
 {
+    m_title->setObjectName(QStringLiteral("lessonTitle"));
+    m_counter->setObjectName(QStringLiteral("lessonCounter"));
+    m_previous->setObjectName(QStringLiteral("lessonPrevious"));
+    m_next->setObjectName(QStringLiteral("lessonNext"));
+    m_restart->setObjectName(QStringLiteral("lessonRestart"));
+    m_stop->setObjectName(QStringLiteral("lessonClose"));
     m_title->setWordWrap(true);
-    m_chapter->setWordWrap(true);
+    m_counter->setWordWrap(true);
     m_steps->setWordWrap(true);
     m_steps->setSelectionMode(QAbstractItemView::NoSelection);
-    m_previous->setToolTip(tr("Start the lesson again on a fresh cluster and play it up to the step before"));
+    // One row that fits the side column in projector type: Previous and Close are drawn as signs (their
+    // names are for screen readers and the tooltip; the Lessons menu has them in words, with their keys).
+    m_previous->setAccessibleName(tr("Previous step"));
+    m_stop->setAccessibleName(tr("Close lesson"));
+    m_previous->setToolTip(
+        tr("Previous step: start the lesson again on a fresh cluster and play it up to the "
+           "step before"));
+    m_stop->setToolTip(tr("Close the lesson"));
     m_next->setToolTip(tr("Run the next step (the lesson waits here for you)"));
     m_restart->setToolTip(tr("Start the lesson again from its first step, on a fresh cluster"));
 
     auto *buttons = new QHBoxLayout;
     for (QPushButton *button : {m_previous, m_next, m_restart, m_stop})
-        buttons->addWidget(button);
+        buttons->addWidget(button, button == m_next || button == m_restart ? 1 : 0);
+    m_steps->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // its lines wrap
     auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 4, 6, 4); // every pixel of the side column counts on a projector
+    layout->setSpacing(4);
     layout->addWidget(m_title);
-    layout->addWidget(m_chapter);
     layout->addWidget(m_counter);
     layout->addLayout(buttons);
     layout->addWidget(m_steps, 1);
@@ -54,11 +70,40 @@ LessonPanel::LessonPanel(const LessonProgress *session, QWidget *parent)
 void LessonPanel::applyTheme(const Theme &theme)
 {
     m_title->setFont(theme.font(1.3, true));
-    m_chapter->setFont(theme.font(1.1));
     m_counter->setFont(theme.font(1.0));
     m_steps->setFont(theme.font(0.95));
     for (QPushButton *button : {m_previous, m_next, m_restart, m_stop})
         button->setFont(theme.font(1.0, button == m_next));
+    // The sign buttons as wide as their sign needs, not a style's least button width: the words on
+    // the other two get the rest of the row.
+    for (QPushButton *sign : {m_previous, m_stop}) {
+        const QFontMetrics metrics(sign->font());
+        sign->setFixedWidth(std::max(metrics.height() * 2, metrics.horizontalAdvance(sign->text()) + 16));
+    }
+    // The list of steps may shrink to nothing on a short projector screen, where the ring and the client
+    // need the height more: the counter names the step running or waited at.
+    m_steps->setMinimumHeight(1); // 0 would mean "as the list style wants": several rows
+    updateGeometry();
+}
+
+QSize LessonPanel::minimumSizeHint() const
+{
+    const QMargins margins = layout()->contentsMargins();
+    // Before it is first laid out the panel has no width of its own yet: its column's, then.
+    const int outer = this->width() > 50 || !parentWidget() ? this->width() : parentWidget()->width();
+    const int width = std::max(50, outer - margins.left() - margins.right());
+    const int spacing = std::max(0, layout()->spacing());
+    int height = margins.top() + margins.bottom();
+    for (const QLabel *label : {m_title, m_counter}) {
+        if (label->isVisibleTo(this))
+            height += label->heightForWidth(width) + spacing;
+    }
+    int buttonRow = 0;
+    for (const QPushButton *button : {m_previous, m_next, m_restart, m_stop})
+        buttonRow = std::max(buttonRow, button->sizeHint().height());
+    height += buttonRow + spacing;
+    height += m_steps->minimumHeight();
+    return {QWidget::minimumSizeHint().width(), height};
 }
 
 QString LessonPanel::stepCounterText() const
@@ -79,11 +124,22 @@ QString LessonPanel::stepCounterText() const
                            : tr("Finished: %n expectation(s) did not hold.", nullptr, failed);
     }
     case LessonProgress::State::Waiting:
-        return tr("Step %1 of %2 — press Next").arg(m_session->currentIndex() + 1).arg(count);
+        return tr("Step %1 of %2: %3 — press Next")
+            .arg(m_session->currentIndex() + 1)
+            .arg(count)
+            .arg(currentStep());
     case LessonProgress::State::Running:
         break;
     }
-    return tr("Step %1 of %2").arg(m_session->currentIndex() + 1).arg(count);
+    return tr("Step %1 of %2: %3").arg(m_session->currentIndex() + 1).arg(count).arg(currentStep());
+}
+
+QString LessonPanel::currentStep() const
+{
+    const int index = m_session->currentIndex();
+    const auto &steps = m_session->scenario().steps;
+    return index >= 0 && index < int(steps.size()) ? scenario::describe(steps[std::size_t(index)])
+                                                   : QString();
 }
 
 void LessonPanel::rebuildSteps()
@@ -103,9 +159,10 @@ void LessonPanel::refresh()
 {
     const scenario::Scenario &lesson = m_session->scenario();
     m_title->setText(lesson.title);
-    m_chapter->setText(m_session->chapter());
-    m_chapter->setVisible(!m_session->chapter().isEmpty());
     m_counter->setText(stepCounterText());
+    // An empty label would still take a line the least height does not count.
+    m_title->setVisible(!m_title->text().isEmpty());
+    m_counter->setVisible(!m_counter->text().isEmpty());
     if (m_builtFor != &lesson || m_builtSteps != lesson.steps.size() ||
         m_steps->count() != int(lesson.steps.size()))
         rebuildSteps();
@@ -131,6 +188,8 @@ void LessonPanel::refresh()
     }
     if (m_session->currentIndex() >= 0 && m_session->currentIndex() < m_steps->count())
         m_steps->scrollToItem(m_steps->item(m_session->currentIndex()));
+
+    updateGeometry(); // the counter may take another number of lines now
 
     const bool active = m_session->isActive();
     m_next->setEnabled(m_session->state() == LessonProgress::State::Waiting);

@@ -1,6 +1,6 @@
 #pragma once
 
-// LessonPanel: the lesson being played — its title, chapter and step counter, every step with a tick
+// LessonPanel: the lesson being played — its title and step counter, every step with a tick
 // or a cross once it ran (and what was seen), and the teacher's buttons: Previous, Next, Restart,
 // Stop. It reads a lesson's progress (on real processes or simulated) and asks for what the teacher
 // clicks; whoever plays the lesson acts.
@@ -31,6 +31,10 @@ public:
     QPushButton *restartButton() const { return m_restart; }
     QListWidget *stepList() const { return m_steps; }
     QString stepCounterText() const;
+    // The least height at the panel's width: its title, counter and buttons whole; the list of steps
+    // may shrink away (the counter names the current step). A splitter never squeezes the panel below it.
+    // (The chapter is a row of the list, and the heading of the caption on the ring.)
+    QSize minimumSizeHint() const override;
 
 Q_SIGNALS:
     void nextRequested();
@@ -41,10 +45,10 @@ Q_SIGNALS:
 private:
     void refresh();
     void rebuildSteps();
+    QString currentStep() const; // the step running or waited at, in words ("freeze node 4")
 
     const LessonProgress *m_session;
     QLabel *m_title;
-    QLabel *m_chapter;
     QLabel *m_counter;
     QListWidget *m_steps;
     QPushButton *m_previous;

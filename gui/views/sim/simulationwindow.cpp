@@ -35,6 +35,9 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <numeric>
+
 namespace raftlab {
 
 namespace {
@@ -216,7 +219,7 @@ void SimulationWindow::buildViews()
     m_caption = new CaptionOverlay(m_clusterView);
     m_caption->applyTheme(theme);
 
-    auto *side = new QSplitter(Qt::Vertical);
+    auto *side = m_side = new QSplitter(Qt::Vertical);
     side->addWidget(m_lessonPanel);
     side->addWidget(m_pending);
     side->addWidget(m_eventFeed);
@@ -326,6 +329,18 @@ void SimulationWindow::connectLesson()
 void SimulationWindow::refreshLesson()
 {
     const bool active = m_lesson->isActive();
+    if (active && m_lessonPanel->isHidden()) {
+        // A panel shown in a splitter gets only its least height: give the lesson a third of the column,
+        // its list of steps included.
+        m_lessonPanel->show();
+        QList<int> sizes = m_side->sizes();
+        const int total = std::accumulate(sizes.begin(), sizes.end(), 0);
+        const int lesson = std::max(m_lessonPanel->minimumSizeHint().height(), total / 3);
+        for (qsizetype i = 1; i < sizes.size(); ++i)
+            sizes[i] = (total - lesson) / int(sizes.size() - 1);
+        sizes[0] = lesson;
+        m_side->setSizes(sizes);
+    }
     m_lessonPanel->setVisible(active);
     if (!active) { // a lesson's "look here" ends with it
         m_clusterView->setFocusNode(std::nullopt);
@@ -333,7 +348,9 @@ void SimulationWindow::refreshLesson()
     }
     m_caption->setCaption(active ? m_lesson->heading() : QString(), active ? m_lesson->caption() : QString());
     // The ring keeps clear of the caption: three lines of it, so that it does not jump at every sentence.
-    m_clusterView->setBottomReserve(active ? QFontMetrics(m_caption->font()).height() * 3 + 56 : 0);
+    const int room = active ? m_caption->preferredRoom() : 0;
+    m_caption->setRoom(room);
+    m_clusterView->setBottomReserve(room);
 }
 
 void SimulationWindow::refreshTitle()

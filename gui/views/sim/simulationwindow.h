@@ -6,6 +6,7 @@
 #include <QMainWindow>
 
 class QLabel;
+class QSplitter;
 
 namespace raftlab {
 
@@ -82,6 +83,7 @@ private:
     SimClientSession *m_clients;
     ClientPanel *m_clientPanel = nullptr;
     LessonPanel *m_lessonPanel = nullptr;
+    QSplitter *m_side = nullptr; // the lesson, the pending messages, the feed, the client
     CaptionOverlay *m_caption = nullptr;
     ClusterView *m_clusterView = nullptr;
     LogView *m_logView = nullptr;

@@ -214,6 +214,7 @@ private Q_SLOTS:
     void projectorTextIsReadableAtProjectorSizes_data();
     void projectorTextIsReadableAtProjectorSizes();
     void legendKeepsClearOfTheNodes();
+    void theHintKeepsClearOfTheCaptionsRoom();
     void lostMessageBurstsKeepClearOfEveryNodesWords_data();
     void lostMessageBurstsKeepClearOfEveryNodesWords();
     void focusDrawsAHighlightRing();
@@ -1209,6 +1210,35 @@ void TestClusterView::legendKeepsClearOfTheNodes()
                                         .arg(size.width())
                                         .arg(size.height())));
         }
+    }
+}
+
+void TestClusterView::theHintKeepsClearOfTheCaptionsRoom()
+{
+    // A lesson's caption covers the bottom of the view (the room the window reserves for it): the hint
+    // line for newcomers moves up above it instead of showing through it, and the ring stays above both.
+    ClusterModel model;
+    ClusterView view(&model);
+    const std::vector<NodeId> ids = members(5);
+    for (std::uint32_t node = 1; node <= 5; ++node)
+        model.ingest(stateEvent(node, model.nowUs(), "follower", 1, ids, {}, 1));
+    model.foldPending();
+    view.setTheme(Theme::projector());
+    view.resize(660, 600);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(view.hintRect().bottom() > view.viewport()->height() - 40); // at the bottom, no caption
+    const int reserve = 180;
+    view.setBottomReserve(reserve);
+    const QRectF caption(0, view.viewport()->height() - reserve, view.viewport()->width(), reserve);
+    const QRectF hint = view.hintRect();
+    QVERIFY(!hint.isEmpty());
+    QVERIFY2(
+        !hint.intersects(caption),
+        qPrintable(u"hint %1..%2, caption from %3"_s.arg(hint.top()).arg(hint.bottom()).arg(caption.top())));
+    for (const NodeId node : ids) {
+        QVERIFY(!view.nodeDiscRect(node).intersects(caption));
+        QVERIFY(!view.nodeDiscRect(node).intersects(hint));
     }
 }
 
