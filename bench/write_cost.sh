@@ -10,6 +10,7 @@
 #   PROFILE=1 bench/write_cost.sh                     the leader under callgrind: instructions per write
 #   IDLE=60 NODE_A=... NODE_B=... bench/write_cost.sh  no load: each node's CPU and wake-ups over 60 s
 #   READS=1 bench/write_cost.sh                       linearizable reads of one 100-byte key instead of writes
+#   FOLLOWER=1 bench/write_cost.sh                    wrk drives a follower, which forwards to the leader
 #   TRACE=1 CONNECTIONS=1 bench/write_cost.sh         in-node timestamps of every write: where its time goes
 #
 # Each run starts a fresh cluster (data dirs in a temp dir on the real disk, --fsync always), waits for a
@@ -38,6 +39,9 @@
 # bench/write_trace.py's stage table per run: the median of each step of a write, from the request parsed
 # on the leader, through the follower that acknowledged first, to the answer. Use it at one connection.
 #
+# FOLLOWER=1 sends wrk's writes to a follower instead, which forwards them to the leader; the CPU and
+# counters per write are still the leader's, the followers' CPU is both followers'.
+#
 # Environment: CONNECTIONS (default 16), DURATION (s, default 10), WARMUP (s, default 2), PAIRS (A/B,
 # default 3), NODE_A / NODE_B (A/B mode), NODE_BINARY, SKIP_BUILD, BENCH_JOBS, RAFTLAB_BENCH_DIR,
 # KEEP_DATA=1 (keep the temp dir and node logs), PROFILE=1, PROFILE_TOP (functions listed, default 25).
@@ -60,6 +64,7 @@ PROFILE_TOP=${PROFILE_TOP:-25}
 IDLE=${IDLE:-0}
 READS=${READS:-0}
 TRACE=${TRACE:-0}
+FOLLOWER=${FOLLOWER:-0}
 wrk_mode=raftlab-put
 if [ "$READS" = 1 ]; then wrk_mode=raftlab-get; fi
 
@@ -186,7 +191,11 @@ start_cluster() {
 run_wrk() { # connections duration prefix -> RESULT line (or empty)
     local c=$1 d=$2 prefix=$3 t=2
     [ "$c" -lt 2 ] && t=1
-    wrk -t"$t" -c"$c" -d"${d}s" --timeout 10s --latency -s "$lua" "http://${http[$leader]}" -- "$wrk_mode" "$prefix" \
+    local target=$leader id
+    if [ "$FOLLOWER" = 1 ]; then # the first follower: its writes are forwarded to the leader
+        for id in 1 2 3; do if [ "$id" != "$leader" ]; then target=$id; break; fi; done
+    fi
+    wrk -t"$t" -c"$c" -d"${d}s" --timeout 10s --latency -s "$lua" "http://${http[$target]}" -- "$wrk_mode" "$prefix" \
         >"$work/wrk.out" 2>&1 || true
     grep -E '^RESULT' "$work/wrk.out" || true
 }

@@ -99,12 +99,21 @@ class TestPersistOrder : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void followerPersistsInlineAndAcknowledgesOnlyDurableEntries();
+    void followerAcknowledgesOnlyDurableEntries_data();
+    void followerAcknowledgesOnlyDurableEntries();
     void leaderPersistsOnItsLogThread();
 };
 
-void TestPersistOrder::followerPersistsInlineAndAcknowledgesOnlyDurableEntries()
+void TestPersistOrder::followerAcknowledgesOnlyDurableEntries_data()
 {
+    QTest::addColumn<bool>("relaysClients");
+    QTest::newRow("inline") << false;
+    QTest::newRow("relaying clients: on the log thread") << true;
+}
+
+void TestPersistOrder::followerAcknowledgesOnlyDurableEntries()
+{
+    QFETCH(bool, relaysClients);
     constexpr NodeId leaderId(1), followerId(2), otherId(3);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
@@ -118,6 +127,7 @@ void TestPersistOrder::followerPersistsInlineAndAcknowledgesOnlyDurableEntries()
     std::unique_ptr<RaftNode> node = RaftNode::create(
         settingsFor(followerId, {leaderId, followerId, otherId}), std::move(opened), &transport, error);
     QVERIFY2(node, qPrintable(error));
+    node->setClientWorkCheck([relaysClients] { return relaysClients; });
 
     // Every acknowledgement of entries, with what was durable at the moment it was handed to the transport.
     struct Ack
@@ -156,10 +166,10 @@ void TestPersistOrder::followerPersistsInlineAndAcknowledgesOnlyDurableEntries()
                                 .arg(ack.match.value)
                                 .arg(ack.durableThen.value)));
     QCOMPARE(disk.durableIndex(), LogIndex(6));
-    // On the follower's own thread: no hand-off to the log's thread.
+    // On the follower's own thread, no hand-off to the log's thread, unless it relays clients' requests.
     QCOMPARE(disk.threads.size(), std::size_t(2));
     for (QThread *thread : disk.threads)
-        QCOMPARE(thread, QThread::currentThread());
+        QCOMPARE(thread == QThread::currentThread(), !relaysClients);
     QCOMPARE(node->coreStatus().lastIndex, LogIndex(6));
 }
 
