@@ -358,7 +358,7 @@ void RaftNode::processReady()
         // A follower (or candidate) persists on its own thread: until this Ready is durable it has
         // nothing to send that matters (its acknowledgements and votes wait for the disk), and handing
         // the write to the log's thread and back cost two thread wake-ups on every append's path (about
-        // 37 us of a 1-connection write's 420 us, docs/benchmarks.md). Appends that arrive meanwhile
+        // 55 us of a 1-connection write's ~430 us, docs/benchmarks.md). Appends that arrive meanwhile
         // wait in the socket and go into the next Ready together. A leader keeps its log thread: its
         // loop sends, commits and answers while its own disk syncs (thesis §10.2.1). So does a follower
         // that relays client requests to the leader: blocked in fdatasync, it relayed 20% fewer writes
