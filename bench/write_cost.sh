@@ -10,6 +10,8 @@
 #   PROFILE=1 bench/write_cost.sh                     the leader under callgrind: instructions per write
 #   IDLE=60 NODE_A=... NODE_B=... bench/write_cost.sh  no load: each node's CPU and wake-ups over 60 s
 #   READS=1 bench/write_cost.sh                       linearizable reads of one 100-byte key instead of writes
+#   FOLLOWER=1 bench/write_cost.sh                    wrk drives a follower, which forwards to the leader
+#   TRACE=1 CONNECTIONS=1 bench/write_cost.sh         in-node timestamps of every write: where its time goes
 #
 # Each run starts a fresh cluster (data dirs in a temp dir on the real disk, --fsync always), waits for a
 # leader, drives it with wrk and bench/kv_load.lua (a new key per PUT, 100-byte values) for WARMUP s, then
@@ -32,6 +34,14 @@
 # executed the most of them. Under valgrind the leader runs some 50 times slower: the counts, not the
 # rates, are the figures of such a run.
 #
+# TRACE=1 sets RAFTLAB_WRITE_TRACE for the nodes (engine/node/writetrace.h: steady-clock stamps of each
+# write's steps, kept in memory), stops each cluster with SIGTERM so that they write them out, and prints
+# bench/write_trace.py's stage table per run: the median of each step of a write, from the request parsed
+# on the leader, through the follower that acknowledged first, to the answer. Use it at one connection.
+#
+# FOLLOWER=1 sends wrk's writes to a follower instead, which forwards them to the leader; the CPU and
+# counters per write are still the leader's, the followers' CPU is both followers'.
+#
 # Environment: CONNECTIONS (default 16), DURATION (s, default 10), WARMUP (s, default 2), PAIRS (A/B,
 # default 3), NODE_A / NODE_B (A/B mode), NODE_BINARY, SKIP_BUILD, BENCH_JOBS, RAFTLAB_BENCH_DIR,
 # KEEP_DATA=1 (keep the temp dir and node logs), PROFILE=1, PROFILE_TOP (functions listed, default 25).
@@ -53,6 +63,8 @@ PROFILE=${PROFILE:-0}
 PROFILE_TOP=${PROFILE_TOP:-25}
 IDLE=${IDLE:-0}
 READS=${READS:-0}
+TRACE=${TRACE:-0}
+FOLLOWER=${FOLLOWER:-0}
 wrk_mode=raftlab-put
 if [ "$READS" = 1 ]; then wrk_mode=raftlab-get; fi
 
@@ -77,7 +89,19 @@ fi
 make_work_dir write-cost
 declare -A pid http raft
 stop_cluster() {
-    local id
+    local id deadline
+    if [ "$TRACE" = 1 ]; then
+        # A clean stop, so that each node writes its trace out (bounded: then as below).
+        for id in 1 2 3; do
+            if [ -n "${pid[$id]:-}" ]; then kill -TERM "${pid[$id]}" 2>/dev/null || true; fi
+        done
+        deadline=$((SECONDS + 10))
+        for id in 1 2 3; do
+            while [ -n "${pid[$id]:-}" ] && kill -0 "${pid[$id]}" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
+                sleep 0.1
+            done
+        done
+    fi
     for id in 1 2 3; do
         if [ -n "${pid[$id]:-}" ]; then kill -9 "${pid[$id]}" 2>/dev/null || true; fi
     done
@@ -125,6 +149,12 @@ wait_for_leader() { # timeout_s [required leader] -> the leader's id
 start_cluster() {
     local bin=$1 attempt id timeouts wanted
     for attempt in 1 2 3; do
+        if [ "$TRACE" = 1 ]; then
+            trace_dir=$work/trace-$run
+            rm -rf "$trace_dir"
+            mkdir -p "$trace_dir"
+            export RAFTLAB_WRITE_TRACE=$trace_dir
+        fi
         write_three_node_config write-cost
         rm -rf "$work"/n1 "$work"/n2 "$work"/n3
         for id in 1 2 3; do
@@ -161,7 +191,11 @@ start_cluster() {
 run_wrk() { # connections duration prefix -> RESULT line (or empty)
     local c=$1 d=$2 prefix=$3 t=2
     [ "$c" -lt 2 ] && t=1
-    wrk -t"$t" -c"$c" -d"${d}s" --timeout 10s --latency -s "$lua" "http://${http[$leader]}" -- "$wrk_mode" "$prefix" \
+    local target=$leader id
+    if [ "$FOLLOWER" = 1 ]; then # the first follower: its writes are forwarded to the leader
+        for id in 1 2 3; do if [ "$id" != "$leader" ]; then target=$id; break; fi; done
+    fi
+    wrk -t"$t" -c"$c" -d"${d}s" --timeout 10s --latency -s "$lua" "http://${http[$target]}" -- "$wrk_mode" "$prefix" \
         >"$work/wrk.out" 2>&1 || true
     grep -E '^RESULT' "$work/wrk.out" || true
 }
@@ -290,7 +324,18 @@ for label in $order; do
         callgrind_control -d "${pid[1]}" >/dev/null || true
         sleep 1
     fi
+    if [ "$TRACE" = 1 ]; then
+        for id in 1 2 3; do
+            echo "$id ${pid[$id]} $([ "$id" = "$leader" ] && echo leader || echo follower)"
+        done >"$trace_dir/nodes.txt"
+    fi
     stop_cluster
+    if [ "$TRACE" = 1 ]; then
+        echo
+        echo "run $run ($label, ${binaries[$label]}), leader node $leader: where a write's time goes"
+        python3 "$repo/bench/write_trace.py" "$trace_dir" || true
+        echo
+    fi
 done
 
 if [ "$IDLE" != 0 ]; then

@@ -1,4 +1,5 @@
 // raftlab-node: one Raft node process (docs/cli.md).
+#include "node/writetrace.h"
 #include "nodeprocess.h"
 
 #include <QCoreApplication>
@@ -20,8 +21,11 @@ int main(int argc, char *argv[])
     const raftlab::NodeCommandLine commandLine = raftlab::parseNodeCommandLine(QCoreApplication::arguments());
     if (const auto exitCode = raftlab::finishUnlessRun(commandLine))
         return *exitCode;
+    raftlab::WriteTrace::enableFromEnvironment(); // off unless RAFTLAB_WRITE_TRACE names a directory
     raftlab::NodeProcess node(commandLine.options);
     if (const int status = node.start(); status != 0)
         return status;
-    return QCoreApplication::exec();
+    const int status = QCoreApplication::exec();
+    raftlab::WriteTrace::dump(); // after a clean stop (SIGTERM): the log's thread has finished
+    return status;
 }

@@ -2,6 +2,7 @@
 
 #include "httpresponses.h"
 #include "kvfastpath.h"
+#include "node/writetrace.h"
 
 #include <QJsonDocument>
 #include <QTcpSocket>
@@ -110,6 +111,7 @@ void ConnectionGate::scanFast()
 
 void ConnectionGate::serveFastRequest()
 {
+    WriteTrace::stamp(WriteTrace::Stage::RequestParsed);
     HttpRequest request = std::move(*m_fastRequest);
     m_socket->skip(m_fastHeadBytes);
     if (m_fastBodyBytes > 0)

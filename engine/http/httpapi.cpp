@@ -31,6 +31,7 @@ HttpApi::HttpApi(Options options, RaftNode *node, QObject *parent)
     addAdminRoutes();
     addMemberRoutes();
     wireEvents();
+    m_node->setClientWorkCheck([this] { return m_forwardsInFlight > 0; });
     m_server.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         const QString path = request.url().path();
         if (path.startsWith(QLatin1String("/kv/")) || path == QLatin1String("/kv")) {
@@ -57,7 +58,10 @@ HttpApi::HttpApi(Options options, RaftNode *node, QObject *parent)
             [this](qint64 latencyUs, int) { m_metrics.requests.observeMicroseconds(latencyUs); });
 }
 
-HttpApi::~HttpApi() = default;
+HttpApi::~HttpApi()
+{
+    m_node->setClientWorkCheck(nullptr); // the node outlives this object (NodeProcess)
+}
 
 QString HttpApi::listen()
 {
@@ -402,9 +406,11 @@ void HttpApi::forwardToLeader(const RequestPtr &request, NodeId leader)
     // leader took the request.
     if (isWrite)
         request->submitted = true;
+    ++m_forwardsInFlight;
     m_forwarder->forward(
         member->http.host, member->http.port, std::move(forward),
         [this, request, leader, isWrite](const LeaderForwarder::Reply &reply) {
+            --m_forwardsInFlight;
             if (reply.status == 0) {
                 answer(request,
                        unavailableAnswer(QStringLiteral("unavailable"),

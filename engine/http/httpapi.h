@@ -109,6 +109,7 @@ private:
     EventStream m_events;
     Metrics m_metrics;
     LeaderForwarder *m_forwarder;
+    int m_forwardsInFlight = 0; // the node persists off its loop while any is (RaftNode::setClientWorkCheck)
     std::vector<RequestPtr> m_waitingForLeader;
     NodeId m_lastLeader{};
 };

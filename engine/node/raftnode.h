@@ -110,6 +110,13 @@ public:
     void changeMembership(const MembershipChange &change, MembershipDone done);
     const Membership &membership() const { return m_core.membership(); }
     Membership membershipAt(LogIndex index) const { return m_core.membershipAt(index); }
+    // Whether this node's event loop relays client requests now (HttpApi: requests forwarded to the
+    // leader, in flight). A follower then persists on its log thread, as a leader does, so that relaying
+    // goes on while its disk syncs; otherwise it persists on its own thread (processReady()).
+    void setClientWorkCheck(std::function<bool()> hasClientWork)
+    {
+        m_hasClientWork = std::move(hasClientWork);
+    }
     // Live timing change; false (and nothing changes) when the values cannot work.
     bool setTiming(int heartbeatMs, int electionTimeoutMsMin, int electionTimeoutMsMax);
 
@@ -167,6 +174,9 @@ private:
         QString error;
         qint64 encodedBytes = 0;
     };
+    // On the loop, once `ready` was persisted (inline, or by the log's thread): what follows durability.
+    void onPersisted(const Ready &ready, qint64 now, std::shared_ptr<CheckedSnapshot> checked,
+                     const StorageStatus &status, qint64 durationUs);
     void finishReady(const Ready &ready, qint64 now, std::shared_ptr<CheckedSnapshot> checked = nullptr);
     void judgeReceivedSnapshot(const ReceivedSnapshot &received, std::shared_ptr<CheckedSnapshot> checked);
     void installCheckedSnapshot(const SnapshotMeta &meta, qint64 now);
@@ -201,6 +211,7 @@ private:
     // A leader's snapshot that decoded, from installSnapshot() until the Ready persisting it is durable.
     std::shared_ptr<CheckedSnapshot> m_checkedSnapshot;
     LogIndex m_pendingLogCompaction{}; // our own snapshot is durable up to here: the log can go
+    std::function<bool()> m_hasClientWork; // see setClientWorkCheck()
     bool m_readyScheduled = false;
     bool m_persisting = false;
     bool m_earlySendScheduled = false;

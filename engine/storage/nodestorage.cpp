@@ -166,6 +166,8 @@ StorageStatus NodeStorage::persist(const Ready &ready)
         if (StorageStatus status = m_log->append(ready.entries); !status.ok())
             return fail(status);
     }
+    if (m_options.afterPersist)
+        m_options.afterPersist(ready);
     return StorageStatus::success();
 }
 

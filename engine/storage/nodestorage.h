@@ -39,6 +39,9 @@ public:
         // The state machine's own check of a snapshot's data (that it decodes): a snapshot that passes its
         // checksums but fails this is damage too, named like any other. Returns why not, or empty.
         std::function<QString(const Snapshot &)> checkSnapshot = nullptr;
+        // For tests of the order of a node's disk writes and its messages: called on the thread that
+        // persisted, each time persist() has made a Ready durable (written and, per syncMode, synced).
+        std::function<void(const Ready &)> afterPersist = nullptr;
     };
 
     struct Opened

@@ -1,0 +1,207 @@
+// Where a RaftNode persists, and that it acknowledges only what is durable. A follower persists on its
+// event loop's own thread (nothing it could send before the disk returns matters, and the hand-off to a
+// log thread and back cost two thread wake-ups per append); a leader keeps its log thread, so that its
+// loop sends and commits while its own disk syncs. Either way an acknowledgement of entries leaves only
+// once NodeStorage::persist() has made them durable.
+#include "net/tcptransport.h"
+#include "node/raftnode.h"
+#include "storage/nodestorage.h"
+
+#include <QMutex>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+using namespace raftlab;
+
+namespace {
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+Entries commands(std::uint64_t first, std::uint64_t last, Term term)
+{
+    Entries entries;
+    for (std::uint64_t i = first; i <= last; ++i)
+        entries.push_back(Entry{LogIndex(i), term, EntryType::Command,
+                                KvStore::encodePut("k" + QByteArray::number(i), "v")});
+    return entries;
+}
+
+// What persist() made durable, and on which thread, as the storage reports it (Options::afterPersist).
+struct DiskWatch
+{
+    QMutex mutex;
+    LogIndex durable{};
+    std::vector<QThread *> threads; // one per persisted Ready with entries
+    int persists = 0;
+
+    NodeStorage::Options options()
+    {
+        NodeStorage::Options options{SyncMode::Always};
+        options.afterPersist = [this](const Ready &ready) {
+            const QMutexLocker locker(&mutex);
+            ++persists;
+            if (!ready.entries.empty()) {
+                durable = std::max(durable, ready.entries.back().index);
+                threads.push_back(QThread::currentThread());
+            }
+        };
+        return options;
+    }
+    LogIndex durableIndex()
+    {
+        const QMutexLocker locker(&mutex);
+        return durable;
+    }
+};
+
+TcpTransport::Options transportOptions(NodeId self, const std::vector<NodeId> &peers)
+{
+    TcpTransport::Options options;
+    options.cluster = QStringLiteral("persist-order");
+    options.self = self;
+    options.listenHost = QStringLiteral("127.0.0.1");
+    options.listenPort = freePort();
+    // Peers that never answer: the test plays the leader by handing the node messages itself.
+    for (NodeId peer : peers)
+        options.peers.push_back({peer, QStringLiteral("127.0.0.1"), freePort()});
+    options.randomSeed = 7;
+    return options;
+}
+
+NodeSettings settingsFor(NodeId self, std::vector<NodeId> members)
+{
+    NodeSettings settings;
+    settings.core.id = self;
+    settings.core.members = std::move(members);
+    settings.core.heartbeatTicks = 5;
+    // Long enough that the follower never campaigns during the test.
+    settings.core.electionTimeoutTicksMin = 3000;
+    settings.core.electionTimeoutTicksMax = 6000;
+    settings.tickMs = 10;
+    return settings;
+}
+
+} // namespace
+
+class TestPersistOrder : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void followerAcknowledgesOnlyDurableEntries_data();
+    void followerAcknowledgesOnlyDurableEntries();
+    void leaderPersistsOnItsLogThread();
+};
+
+void TestPersistOrder::followerAcknowledgesOnlyDurableEntries_data()
+{
+    QTest::addColumn<bool>("relaysClients");
+    QTest::newRow("inline") << false;
+    QTest::newRow("relaying clients: on the log thread") << true;
+}
+
+void TestPersistOrder::followerAcknowledgesOnlyDurableEntries()
+{
+    QFETCH(bool, relaysClients);
+    constexpr NodeId leaderId(1), followerId(2), otherId(3);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    DiskWatch disk;
+    NodeStorage::Opened opened;
+    const StorageStatus status = NodeStorage::open(dir.path(), disk.options(), opened);
+    QVERIFY2(status.ok(), qPrintable(status.message));
+    TcpTransport transport(transportOptions(followerId, {leaderId, otherId}));
+    QVERIFY(transport.start().isEmpty());
+    QString error;
+    std::unique_ptr<RaftNode> node = RaftNode::create(
+        settingsFor(followerId, {leaderId, followerId, otherId}), std::move(opened), &transport, error);
+    QVERIFY2(node, qPrintable(error));
+    node->setClientWorkCheck([relaysClients] { return relaysClients; });
+
+    // Every acknowledgement of entries, with what was durable at the moment it was handed to the transport.
+    struct Ack
+    {
+        LogIndex match;
+        LogIndex durableThen;
+    };
+    std::vector<Ack> acks;
+    connect(&transport, &TcpTransport::messageSent, this, [&](const Message &message, quint64) {
+        if (message.type == MessageType::AppendEntriesResponse && message.success)
+            acks.push_back(Ack{message.matchIndex, disk.durableIndex()});
+    });
+    node->start();
+
+    const auto append = [&](std::uint64_t prev, std::uint64_t first, std::uint64_t last) {
+        Message message;
+        message.type = MessageType::AppendEntries;
+        message.from = leaderId;
+        message.to = followerId;
+        message.term = Term(1);
+        message.prevLogIndex = LogIndex(prev);
+        message.prevLogTerm = Term(prev == 0 ? 0 : 1);
+        message.entries = commands(first, last, Term(1));
+        Q_EMIT transport.messageReceived(message, 0);
+    };
+    // Two appends in one pass of the loop share one Ready (one fdatasync), a third comes later.
+    append(0, 1, 3);
+    append(3, 4, 5);
+    QTRY_VERIFY_WITH_TIMEOUT(!acks.empty() && acks.back().match == LogIndex(5), 10'000);
+    append(5, 6, 6);
+    QTRY_VERIFY_WITH_TIMEOUT(acks.back().match == LogIndex(6), 10'000);
+
+    for (const Ack &ack : acks)
+        QVERIFY2(ack.match <= ack.durableThen,
+                 qPrintable(QStringLiteral("acknowledged up to %1 while %2 was durable")
+                                .arg(ack.match.value)
+                                .arg(ack.durableThen.value)));
+    QCOMPARE(disk.durableIndex(), LogIndex(6));
+    // On the follower's own thread, no hand-off to the log's thread, unless it relays clients' requests.
+    QCOMPARE(disk.threads.size(), std::size_t(2));
+    for (QThread *thread : disk.threads)
+        QCOMPARE(thread == QThread::currentThread(), !relaysClients);
+    QCOMPARE(node->coreStatus().lastIndex, LogIndex(6));
+}
+
+void TestPersistOrder::leaderPersistsOnItsLogThread()
+{
+    constexpr NodeId onlyId(1);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    DiskWatch disk;
+    NodeStorage::Opened opened;
+    const StorageStatus status = NodeStorage::open(dir.path(), disk.options(), opened);
+    QVERIFY2(status.ok(), qPrintable(status.message));
+    TcpTransport transport(transportOptions(onlyId, {}));
+    QVERIFY(transport.start().isEmpty());
+    NodeSettings settings = settingsFor(onlyId, {onlyId});
+    settings.core.electionTimeoutTicksMin = 10;
+    settings.core.electionTimeoutTicksMax = 20;
+    QString error;
+    std::unique_ptr<RaftNode> node = RaftNode::create(settings, std::move(opened), &transport, error);
+    QVERIFY2(node, qPrintable(error));
+    node->start();
+    QTRY_VERIFY_WITH_TIMEOUT(node->role() == Role::Leader, 10'000);
+
+    std::optional<WriteOutcome> outcome;
+    node->write(KvStore::encodePut("k", "v"), [&outcome](const WriteOutcome &written) { outcome = written; });
+    QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 10'000);
+    QCOMPARE(outcome->status, WriteOutcome::Status::Applied);
+    QVERIFY(disk.durableIndex() >= outcome->index);
+    // The write's entry was persisted on the log's thread, not the loop's.
+    QVERIFY(!disk.threads.empty());
+    QVERIFY(disk.threads.back() != QThread::currentThread());
+}
+
+QTEST_GUILESS_MAIN(TestPersistOrder)
+#include "tst_persistorder.moc"
