@@ -57,6 +57,17 @@ bool showAt(MainWindow &window, QSize size, bool projector)
     return true;
 }
 
+// Shows `window` as showAt() does, with the lesson panel open as when a lesson starts (the client's
+// column at its shortest).
+bool showBesideALesson(MainWindow &window, QSize size, bool projector)
+{
+    if (!showAt(window, size, projector))
+        return false;
+    window.lessonPanel()->show();
+    QTest::qWait(50);
+    return true;
+}
+
 // Whether `widget` is wholly inside the visible part of `scroll`'s viewport.
 bool wholeInView(const QWidget *widget, const QScrollArea *scroll)
 {
@@ -448,9 +459,7 @@ void TestProjectorLayout::theClientIsWholeBesideALessonPanel()
     QFETCH(QSize, size);
     QFETCH(bool, projector);
     MainWindow window{GuiOptions{}};
-    QVERIFY(showAt(window, size, projector));
-    window.lessonPanel()->show(); // a lesson started
-    QTest::qWait(50);
+    QVERIFY(showBesideALesson(window, size, projector));
     QCOMPARE(window.size(), size); // the column is no taller than the screen gives
     QScrollArea *scroll = clientScroll(window);
     QVERIFY(scroll);
@@ -528,9 +537,7 @@ void TestProjectorLayout::everyUsualAnswerIsReadWhole()
     QFETCH(QSize, size);
     QFETCH(bool, projector);
     MainWindow window{GuiOptions{}};
-    QVERIFY(showAt(window, size, projector));
-    window.lessonPanel()->show();
-    QTest::qWait(50);
+    QVERIFY(showBesideALesson(window, size, projector));
     ClientPanel *panel = window.clientPanel();
     auto *box = panel->findChild<QWidget *>(u"answer"_s);
     QVERIFY(box);
@@ -594,9 +601,7 @@ void TestProjectorLayout::theFeedShowsFourLines()
     QFETCH(QSize, size);
     QFETCH(bool, projector);
     MainWindow window{GuiOptions{}};
-    QVERIFY(showAt(window, size, projector));
-    window.lessonPanel()->show();
-    QTest::qWait(50);
+    QVERIFY(showBesideALesson(window, size, projector));
     const auto *sentences = window.eventFeed()->findChild<QListView *>(u"sentences"_s);
     QVERIFY(sentences);
     const int line = QFontMetrics(sentences->font()).lineSpacing();
