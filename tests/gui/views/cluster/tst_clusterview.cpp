@@ -103,6 +103,16 @@ std::vector<NodeId> members(std::uint32_t count)
     return ids;
 }
 
+// Five nodes, all followers in term 1, folded into `model`; their ids.
+std::vector<NodeId> fiveFollowers(ClusterModel &model)
+{
+    const std::vector<NodeId> ids = members(5);
+    for (std::uint32_t node = 1; node <= 5; ++node)
+        model.ingest(stateEvent(node, model.nowUs(), "follower", 1, ids, {}, 1));
+    model.foldPending();
+    return ids;
+}
+
 // A second of traffic both ways on every link of five nodes, enough for rate labels.
 void trafficOnEveryLink(ClusterModel &model, qint64 &now)
 {
@@ -1191,10 +1201,7 @@ void TestClusterView::legendKeepsClearOfTheNodes()
 {
     ClusterModel model;
     ClusterView view(&model);
-    const std::vector<NodeId> ids = members(5);
-    for (std::uint32_t node = 1; node <= 5; ++node)
-        model.ingest(stateEvent(node, model.nowUs(), "follower", 1, ids, {}, 1));
-    model.foldPending();
+    const std::vector<NodeId> ids = fiveFollowers(model);
     for (const QSize size : {QSize(737, 616), QSize(1024, 700), QSize(1300, 900)}) {
         for (const Theme &theme : {Theme::standard(), Theme::projector()}) {
             view.setTheme(theme);
@@ -1219,10 +1226,7 @@ void TestClusterView::theHintKeepsClearOfTheCaptionsRoom()
     // line for newcomers moves up above it instead of showing through it, and the ring stays above both.
     ClusterModel model;
     ClusterView view(&model);
-    const std::vector<NodeId> ids = members(5);
-    for (std::uint32_t node = 1; node <= 5; ++node)
-        model.ingest(stateEvent(node, model.nowUs(), "follower", 1, ids, {}, 1));
-    model.foldPending();
+    const std::vector<NodeId> ids = fiveFollowers(model);
     view.setTheme(Theme::projector());
     view.resize(660, 600);
     view.show();
