@@ -32,6 +32,8 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
 #include <QToolBar>
 #include <QWheelEvent>
 
@@ -43,6 +45,28 @@ namespace {
 qreal area(const QWidget *widget)
 {
     return widget->isVisible() ? qreal(widget->width()) * widget->height() : 0.0;
+}
+
+// The least pixel size any piece of a rich-text label is drawn in. A piece that sets no size of its own is
+// drawn in the label's; one sized otherwise (in points, or by a CSS keyword such as "small", which
+// follows the label's type down) cannot be vouched for and counts as 0.
+int leastTextPixels(const QLabel *label)
+{
+    QTextDocument document;
+    document.setDefaultFont(label->font());
+    document.setHtml(label->text());
+    int least = QFontInfo(label->font()).pixelSize();
+    for (QTextBlock block = document.begin(); block.isValid(); block = block.next()) {
+        for (auto piece = block.begin(); !piece.atEnd(); ++piece) {
+            const QTextCharFormat format = piece.fragment().charFormat();
+            if (format.hasProperty(QTextFormat::FontPixelSize))
+                least = std::min(least, format.intProperty(QTextFormat::FontPixelSize));
+            else if (format.hasProperty(QTextFormat::FontSizeAdjustment) ||
+                     format.hasProperty(QTextFormat::FontPointSize))
+                least = 0;
+        }
+    }
+    return least;
 }
 
 // Shows `window` at `size`, in projector mode or not; false if it never reached the screen.
@@ -706,6 +730,10 @@ void TestProjectorLayout::presentationShowsTheRingAloneWithACaption()
     const int longPixels = QFontInfo(window.caption()->font()).pixelSize();
     QVERIFY2(longPixels >= Theme::projectorMinimumPixels && longPixels < shortPixels,
              qPrintable(u"%1 px, short sentences %2 px"_s.arg(longPixels).arg(shortPixels)));
+    // Its heading (the chapter) too: smaller than the sentence, but not under the back row's least size.
+    QVERIFY2(
+        leastTextPixels(window.caption()) >= Theme::projectorMinimumPixels,
+        qPrintable(u"%1 px in «%2»"_s.arg(leastTextPixels(window.caption())).arg(window.caption()->text())));
     // Leaving restores the window as it was.
     window.presentationAction()->setChecked(false);
     QCoreApplication::processEvents();

@@ -27,13 +27,8 @@ void CaptionOverlay::setCaption(const QString &chapter, const QString &sentence)
         hide();
         return;
     }
-    // The heading alone (a lesson that waits before its first sentence) is the caption's one line.
-    QString html;
-    if (!chapter.isEmpty() && !sentence.isEmpty())
-        html += QStringLiteral("<span style='font-size:small; color:#c8c8d8'>%1</span><br>")
-                    .arg(chapter.toHtmlEscaped());
-    html += sentence.isEmpty() ? chapter.toHtmlEscaped() : sentence.toHtmlEscaped();
-    setText(html);
+    m_chapter = chapter;
+    m_sentence = sentence;
     place();
     show();
     raise();
@@ -69,6 +64,26 @@ bool CaptionOverlay::eventFilter(QObject *watched, QEvent *event)
     return QLabel::eventFilter(watched, event);
 }
 
+void CaptionOverlay::setType(const QFont &font, qreal leastPixels)
+{
+    setFont(font);
+    // The heading alone (a lesson that waits before its first sentence) is the caption's one line.
+    if (m_sentence.isEmpty()) {
+        setText(m_chapter.toHtmlEscaped());
+        return;
+    }
+    QString caption;
+    if (!m_chapter.isEmpty()) {
+        // Smaller than the sentence, but in pixels of its own: CSS's "small" would follow the sentence's
+        // type below the least size the back row reads.
+        const int heading = int(std::max(leastPixels, QFontInfo(font).pixelSize() * 0.8));
+        caption += QStringLiteral("<span style='font-size:%1px; color:#c8c8d8'>%2</span><br>")
+                       .arg(heading)
+                       .arg(m_chapter.toHtmlEscaped());
+    }
+    setText(caption + m_sentence.toHtmlEscaped());
+}
+
 void CaptionOverlay::place()
 {
     const QWidget *host = parentWidget();
@@ -80,14 +95,14 @@ void CaptionOverlay::place()
     // The theme's type if the sentence fits the room in it, else smaller, step by step, down to the least
     // size a projector's back row reads.
     QFont font = m_font;
-    setFont(font);
     const qreal least = std::min<qreal>(QFontInfo(m_font).pixelSize(), Theme::projectorMinimumPixels);
+    setType(font, least);
     while (heightForWidth(width) > room && QFontInfo(font).pixelSize() * 0.9 >= least) {
         if (font.pixelSize() > 0)
             font.setPixelSize(int(font.pixelSize() * 0.9));
         else
             font.setPointSizeF(font.pointSizeF() * 0.9);
-        setFont(font);
+        setType(font, least);
     }
     const int height = std::min(heightForWidth(width), std::max(room, host->height() / 2));
     setGeometry(margin, host->height() - height - margin, width, height);

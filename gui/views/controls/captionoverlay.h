@@ -31,9 +31,14 @@ protected:
 
 private:
     void place();
+    // Sets the caption in this type: the sentence in it, the heading (the chapter) a little smaller but
+    // never under leastPixels.
+    void setType(const QFont &font, qreal leastPixels);
 
     QFont m_font; // the theme's caption type; the shown one may be smaller (setRoom)
     int m_room = 0;
+    QString m_chapter;
+    QString m_sentence;
 };
 
 } // namespace raftlab
