@@ -773,7 +773,7 @@ void TestProjectorLayout::helpExplainsEveryPartWithPictures()
     for (const QString &topic :
          {u"matchIndex"_s, u"nextIndex"_s, u"Term per node"_s, u"Commit index per node"_s,
           u"Time without a leader"_s, u"Client writes"_s, u"PreVote"_s, u"CheckQuorum"_s, u"status bar"_s,
-          u"dashed red"_s, u"election timer"_s, u"Present"_s})
+          u"dashed red"_s, u"election timer"_s, u"Present"_s, u"that fade"_s, u"no answer yet"_s})
         QVERIFY2(text.contains(topic), qPrintable(topic));
     // The ring, its legend, the logs, the status bar and the feed are on screen: each has its picture.
     QVERIFY2(dialog->pictureCount() >= 5, qPrintable(QString::number(dialog->pictureCount())));

@@ -29,7 +29,7 @@ constexpr MessageKey messageKeys[] = {
     {MessageType::InstallSnapshot, QT_TRANSLATE_NOOP("LegendItem", "snapshot")},
     {MessageType::TimeoutNow, QT_TRANSLATE_NOOP("LegendItem", "timeout now")},
 };
-constexpr int otherRows = 5; // reply, refused, cut, timer, votes
+constexpr int otherRows = 6; // reply, refused, lost, cut, timer, votes
 
 QString tr(const char *text)
 {
@@ -66,7 +66,8 @@ QRectF LegendItem::computeBounds() const
 {
     const QFontMetricsF metrics(scenefonts::onScreen(*m_theme, legendPixels));
     qreal widest = 0;
-    for (const char *line : {"timeout now", "arc = election timer", "✗ on a reply = refused"})
+    for (const char *line : {"timeout now", "arc = election timer", "✗ on a reply = refused",
+                             "rays = message lost", "vote yes / no / waiting"})
         widest = std::max(widest, metrics.horizontalAdvance(tr(line)));
     const qreal width = widest + rowHeight() * 1.7 + 16;
     const int rows = int(std::size(messageKeys)) + otherRows;
@@ -118,6 +119,9 @@ void LegendItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWid
     pictograph::cross(painter, centre(), r * 1.5, theme.voteColor(false), r * 0.35);
     text(tr("✗ on a reply = refused"));
     y += row;
+    pictograph::burst(painter, centre(), r, theme.messageColor(MessageType::Heartbeat), 0.35);
+    text(tr("rays = message lost"));
+    y += row;
     QPen cut(theme.cutLink(), 2.5, Qt::DashLine, Qt::FlatCap);
     cut.setDashPattern({3, 2.5});
     painter->setPen(cut);
@@ -130,9 +134,11 @@ void LegendItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWid
                      250 * 16);
     text(tr("arc = election timer"));
     y += row;
-    pictograph::voteMark(painter, centre() - QPointF(r * 1.2, 0), r * 0.8, VoteAnswer::Granted, theme);
-    pictograph::voteMark(painter, centre() + QPointF(r * 1.2, 0), r * 0.8, VoteAnswer::Refused, theme);
-    text(tr("vote granted / refused"));
+    // Three marks in the room of one key and its margins.
+    pictograph::voteMark(painter, centre() - QPointF(r * 1.7, 0), r * 0.7, VoteAnswer::Granted, theme);
+    pictograph::voteMark(painter, centre(), r * 0.7, VoteAnswer::Refused, theme);
+    pictograph::voteMark(painter, centre() + QPointF(r * 1.7, 0), r * 0.7, VoteAnswer::Awaited, theme);
+    text(tr("vote yes / no / waiting"));
 }
 
 HintItem::HintItem(const Theme *theme)

@@ -197,18 +197,8 @@ void MessageLayer::paintDot(QPainter *painter, const MessageDot &dot, QPointF at
 
 void MessageLayer::paintBurst(QPainter *painter, const MessageDot &dot, QPointF at) const
 {
-    // Rays that fly apart and fade: "this message died here".
-    const qreal radius = dotRadius();
-    QColor color = m_theme->messageColor(dot.type);
-    color.setAlphaF(float(1.0 - dot.burst));
-    painter->setPen(QPen(color, radius * 0.35, Qt::SolidLine, Qt::RoundCap));
-    const qreal inner = radius * (0.4 + 1.2 * dot.burst);
-    const qreal outer = radius * (1.0 + 2.0 * dot.burst);
-    for (int ray = 0; ray < 8; ++ray) {
-        const qreal angle = ray * std::numbers::pi / 4 + std::numbers::pi / 8;
-        const QPointF unit(std::cos(angle), std::sin(angle));
-        painter->drawLine(at + unit * inner, at + unit * outer);
-    }
+    // "This message died here."
+    pictograph::burst(painter, at, dotRadius(), m_theme->messageColor(dot.type), dot.burst);
 }
 
 } // namespace raftlab

@@ -5,6 +5,9 @@
 #include <QPainter>
 #include <QPainterPath>
 
+#include <cmath>
+#include <numbers>
+
 namespace raftlab::pictograph {
 
 void tick(QPainter *painter, QPointF centre, qreal size, const QColor &color, qreal width)
@@ -57,6 +60,19 @@ void voteMark(QPainter *painter, QPointF centre, qreal radius, VoteAnswer answer
         painter->drawEllipse(centre, radius, radius);
         ellipsis(painter, centre, radius * 1.6, theme.mutedText());
         break;
+    }
+}
+
+void burst(QPainter *painter, QPointF centre, qreal radius, QColor color, qreal progress)
+{
+    color.setAlphaF(float(1.0 - progress));
+    painter->setPen(QPen(color, radius * 0.35, Qt::SolidLine, Qt::RoundCap));
+    const qreal inner = radius * (0.4 + 1.2 * progress);
+    const qreal outer = radius * (1.0 + 2.0 * progress);
+    for (int ray = 0; ray < 8; ++ray) {
+        const qreal angle = ray * std::numbers::pi / 4 + std::numbers::pi / 8;
+        const QPointF unit(std::cos(angle), std::sin(angle));
+        painter->drawLine(centre + unit * inner, centre + unit * outer);
     }
 }
 

@@ -64,12 +64,14 @@ QString HowToReadDialog::text(const std::map<Picture, QImage> &pictures)
            "its <b>role</b>: follower, pre-candidate, candidate, or LEADER with a crown. A tag above says "
            "when the process is killed, frozen or not answering. The <b>arc</b> around a follower is its "
            "<b>election timer</b>: when it runs out, the node stands for election. While a node campaigns, "
-           "a mark on each link says how that voter answered (✓ granted, ✗ refused) and a line counts its "
-           "votes.</p>");
+           "a mark on each link says how that voter answered (✓ granted, ✗ refused, … no answer yet) and a "
+           "line counts its votes.</p>");
     html += tr("<h2>Messages</h2>") + image(pictures, Picture::Legend, 260) +
         tr("<p><b>Dots</b> are messages in flight, coloured by type (the legend in the corner: right-click "
            "the ring to hide it). Hollow dots are replies; a reply with a ✗ refused or rejected. A "
-           "<b>dashed red link</b> is cut, and messages die at the cross on it. A busy link carries its "
+           "<b>dashed red link</b> is cut, and messages die at the cross on it. A message that dies (on a "
+           "cut link, or sent to a node that is down) bursts into <b>rays</b> that fade. A busy link carries "
+           "its "
            "rate (\"1.2k msg/s\"): the dots are then a sample. Where a label would cover a node's tags "
            "it is left out, and the link's tooltip gives the rate.</p>"
            "<p><b>Right-click a node</b> to kill, restart, freeze or isolate it, make it leader, or see its "
