@@ -29,7 +29,14 @@ constexpr MessageKey messageKeys[] = {
     {MessageType::InstallSnapshot, QT_TRANSLATE_NOOP("LegendItem", "snapshot")},
     {MessageType::TimeoutNow, QT_TRANSLATE_NOOP("LegendItem", "timeout now")},
 };
-constexpr int otherRows = 6; // reply, refused, lost, cut, timer, votes
+// The rows after the message types, in the order they are drawn.
+constexpr const char *replyText = QT_TRANSLATE_NOOP("LegendItem", "hollow = a reply");
+constexpr const char *refusedText = QT_TRANSLATE_NOOP("LegendItem", "✗ on a reply = refused");
+constexpr const char *lostText = QT_TRANSLATE_NOOP("LegendItem", "rays = message lost");
+constexpr const char *cutText = QT_TRANSLATE_NOOP("LegendItem", "dashed red = cut link");
+constexpr const char *timerText = QT_TRANSLATE_NOOP("LegendItem", "arc = election timer");
+constexpr const char *votesText = QT_TRANSLATE_NOOP("LegendItem", "vote yes / no / waiting");
+constexpr const char *otherTexts[] = {replyText, refusedText, lostText, cutText, timerText, votesText};
 
 QString tr(const char *text)
 {
@@ -66,11 +73,12 @@ QRectF LegendItem::computeBounds() const
 {
     const QFontMetricsF metrics(scenefonts::onScreen(*m_theme, legendPixels));
     qreal widest = 0;
-    for (const char *line : {"timeout now", "arc = election timer", "✗ on a reply = refused",
-                             "rays = message lost", "vote yes / no / waiting"})
+    for (const MessageKey &key : messageKeys)
+        widest = std::max(widest, metrics.horizontalAdvance(tr(key.text)));
+    for (const char *line : otherTexts)
         widest = std::max(widest, metrics.horizontalAdvance(tr(line)));
     const qreal width = widest + rowHeight() * 1.7 + 16;
-    const int rows = int(std::size(messageKeys)) + otherRows;
+    const int rows = int(std::size(messageKeys) + std::size(otherTexts));
     return QRectF(0, 0, width, rowHeight() * rows + 12);
 }
 
@@ -112,33 +120,33 @@ void LegendItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWid
     painter->setPen(QPen(theme.mutedText(), r * 0.45));
     painter->setBrush(theme.panel());
     painter->drawEllipse(centre(), r * 0.85, r * 0.85);
-    text(tr("hollow = a reply"));
+    text(tr(replyText));
     y += row;
     painter->setPen(QPen(theme.mutedText(), r * 0.45));
     painter->drawEllipse(centre(), r * 0.85, r * 0.85);
     pictograph::cross(painter, centre(), r * 1.5, theme.voteColor(false), r * 0.35);
-    text(tr("✗ on a reply = refused"));
+    text(tr(refusedText));
     y += row;
     pictograph::burst(painter, centre(), r, theme.messageColor(MessageType::Heartbeat), 0.35);
-    text(tr("rays = message lost"));
+    text(tr(lostText));
     y += row;
     QPen cut(theme.cutLink(), 2.5, Qt::DashLine, Qt::FlatCap);
     cut.setDashPattern({3, 2.5});
     painter->setPen(cut);
     painter->drawLine(centre() - QPointF(r * 2.2, 0), centre() + QPointF(r * 2.2, 0));
-    text(tr("dashed red = cut link"));
+    text(tr(cutText));
     y += row;
     painter->setPen(QPen(theme.timerArc(), theme.lineWidth() * 1.5, Qt::SolidLine, Qt::FlatCap));
     painter->setBrush(Qt::NoBrush);
     painter->drawArc(QRectF(centre() - QPointF(r * 1.4, r * 1.4), QSizeF(r * 2.8, r * 2.8)), 90 * 16,
                      250 * 16);
-    text(tr("arc = election timer"));
+    text(tr(timerText));
     y += row;
     // Three marks in the room of one key and its margins.
     pictograph::voteMark(painter, centre() - QPointF(r * 1.7, 0), r * 0.7, VoteAnswer::Granted, theme);
     pictograph::voteMark(painter, centre(), r * 0.7, VoteAnswer::Refused, theme);
     pictograph::voteMark(painter, centre() + QPointF(r * 1.7, 0), r * 0.7, VoteAnswer::Awaited, theme);
-    text(tr("vote yes / no / waiting"));
+    text(tr(votesText));
 }
 
 HintItem::HintItem(const Theme *theme)
