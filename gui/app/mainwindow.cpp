@@ -666,8 +666,7 @@ void MainWindow::showHowToRead()
     take(Picture::Charts, m_chartsPanel);
     take(Picture::StatusBar, statusBar());
     take(Picture::Feed, m_eventFeed);
-    if (const QRectF legend = m_clusterView->legendRect(); !legend.isEmpty() && m_clusterView->isVisible())
-        pictures[Picture::Legend] = m_clusterView->grab(legend.toAlignedRect()).toImage();
+    pictures[Picture::Legend] = m_clusterView->legendPicture(); // whole, even while it is folded
     auto *dialog = new HowToReadDialog(pictures, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setFont(font());

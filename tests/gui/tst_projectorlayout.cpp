@@ -156,6 +156,7 @@ private Q_SLOTS:
     void presentationShowsTheRingAloneWithACaption();
     void lessonFocusReachesTheRingAndTheLogs();
     void helpExplainsEveryPartWithPictures();
+    void helpShowsTheWholeLegendWhileItIsFolded();
 };
 
 void TestProjectorLayout::noToolBarActionHidesBehindTheExtension_data()
@@ -777,6 +778,29 @@ void TestProjectorLayout::helpExplainsEveryPartWithPictures()
         QVERIFY2(text.contains(topic), qPrintable(topic));
     // The ring, its legend, the logs, the status bar and the feed are on screen: each has its picture.
     QVERIFY2(dialog->pictureCount() >= 5, qPrintable(QString::number(dialog->pictureCount())));
+}
+
+void TestProjectorLayout::helpShowsTheWholeLegendWhileItIsFolded()
+{
+    // At 1024x768 on a projector the legend folds into a tab so that the ring is large; Help's picture
+    // of it is still the whole key, not the tab.
+    MainWindow window{GuiOptions{}};
+    QVERIFY(showAt(window, QSize(1024, 768), true));
+    QTRY_VERIFY(!window.clusterView()->isLegendOpen());
+    const QRectF tab = window.clusterView()->legendRect();
+    QAction *help = nullptr;
+    for (QAction *action : window.findChildren<QAction *>())
+        if (action->text() == u"How to read this screen"_s)
+            help = action;
+    QVERIFY(help);
+    help->trigger();
+    auto *dialog = window.findChild<HowToReadDialog *>();
+    QVERIFY(dialog);
+    const QSize legend = dialog->pictureSize(HowToReadDialog::Picture::Legend);
+    QVERIFY2(legend.height() > 6 * tab.height(),
+             qPrintable(u"legend picture %1x%2, tab %3 high"_s.arg(legend.width())
+                            .arg(legend.height())
+                            .arg(tab.height())));
 }
 
 QTEST_MAIN(TestProjectorLayout)

@@ -15,6 +15,7 @@
 #include <QGraphicsScene>
 #include <QMenu>
 #include <QPainter>
+#include <QSignalBlocker>
 
 #include <algorithm>
 #include <functional>
@@ -85,7 +86,7 @@ ClusterView::ClusterView(const ClusterModel *model, QWidget *parent)
     , m_messageLayer(new MessageLayer(&m_theme))
     , m_legend(new LegendItem(&m_theme))
     , m_hint(new HintItem(&m_theme))
-    , m_legendAction(new QAction(tr("Show the legend"), this))
+    , m_legendAction(new QAction(tr("Open the legend"), this))
 {
     m_scene->setSceneRect(RingLayout::sceneRect());
     // The items move only when the node set changes: no BSP index to maintain per frame.
@@ -117,10 +118,11 @@ ClusterView::ClusterView(const ClusterModel *model, QWidget *parent)
 
     m_legendAction->setCheckable(true);
     m_legendAction->setChecked(true);
-    connect(m_legendAction, &QAction::toggled, this, [this](bool visible) {
-        m_legend->setVisible(visible);
+    connect(m_legendAction, &QAction::toggled, this, [this](bool open) {
+        m_legendChoice = open;
         fitScene();
     });
+    m_legend->setOnClicked([this] { m_legendAction->toggle(); });
 
     m_animation.setSingleShot(true);
     connect(&m_animation, &QTimer::timeout, this, [this] {
@@ -137,6 +139,8 @@ ClusterView::~ClusterView() = default;
 
 void ClusterView::setTheme(const Theme &theme)
 {
+    if (theme.isProjector() != m_theme.isProjector())
+        m_legendChoice.reset(); // a projector has other needs: the view decides again
     m_theme = theme;
     m_scene->setBackgroundBrush(m_theme.background());
     resetCachedContent();
@@ -190,24 +194,44 @@ void ClusterView::fitScene()
     if (core.isEmpty())
         core = QRectF(-reach, -reach, 2 * reach, 2 * reach);
     m_hint->setMaximumWidth(viewSize.width() - 2 * margin);
-    qreal legendWidth = m_legend->isVisible() ? m_legend->boundingRect().width() + 2 * margin : 0;
-    // A view too narrow for a legend column keeps the legend over the ring's corner instead.
-    if (legendWidth > viewSize.width() * 0.5)
-        legendWidth = 0;
     const qreal hintHeight =
         (m_hint->isVisible() ? m_hint->boundingRect().height() : 0) + margin + m_bottomReserve;
     const qreal minimumPixels = m_theme.isProjector() ? Theme::projectorMinimumPixels : standardMinimumPixels;
-    qreal scale = 1;
-    qreal above = 0, below = 0, side = 0;
-    for (int round = 0; round < 3; ++round) { // the tags' size depends a little on the scale
-        const qreal line = std::max(NodeItem::tagPixels * m_theme.fontScale() * scale, minimumPixels) * 1.35;
-        above = line * 3.2; // the state tag, the crown, a vote count
-        below = line * 2.0; // the role tag, a vote count
-        side = line / 1.35 * NodeItem::sideRoom; // "pre-candidate" is wider than a disc
-        scale = std::max(0.05,
-                         std::min((viewSize.width() - legendWidth - 2 * side - margin) / core.width(),
-                                  (viewSize.height() - hintHeight - above - below) / core.height()));
+    struct Fit
+    {
+        qreal scale = 1, above = 0, below = 0, side = 0;
+    };
+    const auto fitBeside = [&](qreal legendWidth) {
+        Fit fit;
+        for (int round = 0; round < 3; ++round) { // the tags' size depends a little on the scale
+            const qreal line =
+                std::max(NodeItem::tagPixels * m_theme.fontScale() * fit.scale, minimumPixels) * 1.35;
+            fit.above = line * 3.2; // the state tag, the crown, a vote count
+            fit.below = line * 2.0; // the role tag, a vote count
+            fit.side = line / 1.35 * NodeItem::sideRoom; // "pre-candidate" is wider than a disc
+            fit.scale =
+                std::max(0.05,
+                         std::min((viewSize.width() - legendWidth - 2 * fit.side - margin) / core.width(),
+                                  (viewSize.height() - hintHeight - fit.above - fit.below) / core.height()));
+        }
+        return fit;
+    };
+    qreal legendWidth = m_legend->openWidth() + 2 * margin;
+    // A view too narrow for a legend column keeps the legend over the ring's corner instead.
+    if (legendWidth > viewSize.width() * 0.5)
+        legendWidth = 0;
+    // On a projector the ring comes first: a legend whose column would shrink it folds into its tab
+    // (which needs no column: the corner above the ring's side is empty). The user's click decides after.
+    const bool open = m_legendChoice.value_or(!m_theme.isProjector() ||
+                                              fitBeside(legendWidth).scale >= 0.95 * fitBeside(0).scale);
+    if (open != m_legendAction->isChecked()) {
+        const QSignalBlocker quiet(m_legendAction);
+        m_legendAction->setChecked(open);
     }
+    m_legend->setFolded(!open);
+    if (!open)
+        legendWidth = 0;
+    const auto [scale, above, below, side] = fitBeside(legendWidth);
     const QRectF rect(core.left() - (legendWidth + side) / scale, core.top() - above / scale,
                       core.width() + (legendWidth + 2 * side + margin) / scale,
                       core.height() + (above + below + hintHeight) / scale);
@@ -228,6 +252,11 @@ void ClusterView::fitScene()
         m_messageLayer->themeChanged();
     }
     resetCachedContent();
+}
+
+QImage ClusterView::legendPicture() const
+{
+    return m_legend->openPicture(devicePixelRatioF());
 }
 
 QRectF ClusterView::legendRect() const
@@ -336,12 +365,12 @@ void ClusterView::fillLinkMenu(QMenu &menu, NodeId a, NodeId b)
     connect(toggle, &QAction::triggered, this, [this, a, b] { toggleLink(a, b); });
 }
 
-void ClusterView::setLegendVisible(bool visible)
+void ClusterView::setLegendOpen(bool open)
 {
-    m_legendAction->setChecked(visible);
+    m_legendAction->setChecked(open);
 }
 
-bool ClusterView::isLegendVisible() const
+bool ClusterView::isLegendOpen() const
 {
     return m_legendAction->isChecked();
 }

@@ -90,6 +90,7 @@ public:
     qreal sceneScale() const { return transform().m11(); }
     // Where the legend is drawn, in the view's pixels (empty when hidden), and each node's disc.
     QRectF legendRect() const;
+    QImage legendPicture() const; // the whole key, even while it is folded
     QRectF hintRect() const; // in viewport pixels; empty while hidden
     QRectF nodeDiscRect(NodeId id) const;
 
@@ -100,8 +101,10 @@ public:
     // How dots travel (a simulation's virtual milliseconds need shorter trips than real nodes' loopback).
     void setMessageTiming(const MessagePlanner::Timing &timing) { m_planner = MessagePlanner(timing); }
 
-    void setLegendVisible(bool visible);
-    bool isLegendVisible() const;
+    // Open: the whole key; folded: a small tab that opens it. Until the user chooses, a projector folds
+    // the legend where its column would shrink the ring; the standard theme keeps it open.
+    void setLegendOpen(bool open);
+    bool isLegendOpen() const;
     QAction *legendAction() const { return m_legendAction; } // checkable, for a menu or toolbar
 
     // --- for tests, the benchmark and the main window ---
@@ -191,6 +194,7 @@ private:
     LegendItem *m_legend; // owned by the scene
     HintItem *m_hint; // owned by the scene
     QAction *m_legendAction;
+    std::optional<bool> m_legendChoice; // the user's open or fold, until the theme changes
     MessagePlanner m_planner;
     QTimer m_animation;
     qint64 m_arcsUpdatedUs = 0; // model clock of the last arc update

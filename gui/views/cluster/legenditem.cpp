@@ -6,7 +6,9 @@
 #include "votemark.h"
 
 #include <QCoreApplication>
+#include <QCursor>
 #include <QFontMetricsF>
+#include <QGraphicsSceneMouseEvent>
 #include <QPainter>
 
 namespace raftlab {
@@ -37,6 +39,7 @@ constexpr const char *cutText = QT_TRANSLATE_NOOP("LegendItem", "dashed red = cu
 constexpr const char *timerText = QT_TRANSLATE_NOOP("LegendItem", "arc = election timer");
 constexpr const char *votesText = QT_TRANSLATE_NOOP("LegendItem", "vote yes / no / waiting");
 constexpr const char *otherTexts[] = {replyText, refusedText, lostText, cutText, timerText, votesText};
+constexpr const char *tabText = QT_TRANSLATE_NOOP("LegendItem", "Legend ▸");
 
 QString tr(const char *text)
 {
@@ -50,17 +53,43 @@ LegendItem::LegendItem(const Theme *theme)
 {
     setZValue(3);
     setCacheMode(DeviceCoordinateCache);
-    setAcceptedMouseButtons(Qt::NoButton);
+    setAcceptedMouseButtons(Qt::LeftButton);
+    setCursor(Qt::PointingHandCursor);
     // Sized in screen pixels, whatever the ring's scale: the view keeps a column free for it.
     setFlag(ItemIgnoresTransformations);
-    m_bounds = computeBounds();
+    m_bounds = computeBounds(m_folded);
     setPos(RingLayout::sceneRect().topLeft());
+    setToolTip(QCoreApplication::translate("LegendItem", "Click to fold the legend"));
+}
+
+void LegendItem::setFolded(bool folded)
+{
+    if (folded == m_folded)
+        return;
+    prepareGeometryChange();
+    m_folded = folded;
+    m_bounds = computeBounds(m_folded);
+    setToolTip(
+        folded ? QCoreApplication::translate("LegendItem", "Click to open the legend: what the marks mean")
+               : QCoreApplication::translate("LegendItem", "Click to fold the legend"));
+    update();
+}
+
+void LegendItem::mousePressEvent(QGraphicsSceneMouseEvent *event)
+{
+    event->accept(); // the release comes here, not to a link under the legend
+}
+
+void LegendItem::mouseReleaseEvent(QGraphicsSceneMouseEvent *event)
+{
+    if (m_onClicked && m_bounds.contains(event->pos()))
+        m_onClicked();
 }
 
 void LegendItem::themeChanged()
 {
     prepareGeometryChange();
-    m_bounds = computeBounds();
+    m_bounds = computeBounds(m_folded);
     update();
 }
 
@@ -69,9 +98,11 @@ qreal LegendItem::rowHeight() const
     return QFontMetricsF(scenefonts::onScreen(*m_theme, legendPixels)).height() + 4;
 }
 
-QRectF LegendItem::computeBounds() const
+QRectF LegendItem::computeBounds(bool folded) const
 {
     const QFontMetricsF metrics(scenefonts::onScreen(*m_theme, legendPixels));
+    if (folded)
+        return QRectF(0, 0, metrics.horizontalAdvance(tr(tabText)) + 16, rowHeight() + 8);
     qreal widest = 0;
     for (const MessageKey &key : messageKeys)
         widest = std::max(widest, metrics.horizontalAdvance(tr(key.text)));
@@ -89,14 +120,45 @@ QRectF LegendItem::boundingRect() const
 
 void LegendItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
 {
-    const Theme &theme = *m_theme;
-    painter->setRenderHint(QPainter::Antialiasing);
-    QColor panel = theme.panel();
-    panel.setAlphaF(0.9f);
-    painter->setPen(QPen(theme.grid(), 1));
-    painter->setBrush(panel);
-    painter->drawRoundedRect(m_bounds, 6, 6);
+    paintPanel(painter, m_bounds);
+    if (m_folded)
+        paintTab(painter);
+    else
+        paintKey(painter, m_bounds.width());
+}
 
+QImage LegendItem::openPicture(qreal devicePixelRatio) const
+{
+    const QRectF bounds = computeBounds(false);
+    QImage image((bounds.size() * devicePixelRatio).toSize(), QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(devicePixelRatio);
+    image.fill(Qt::transparent);
+    QPainter painter(&image);
+    paintPanel(&painter, bounds);
+    paintKey(&painter, bounds.width());
+    return image;
+}
+
+void LegendItem::paintPanel(QPainter *painter, const QRectF &bounds) const
+{
+    painter->setRenderHint(QPainter::Antialiasing);
+    QColor panel = m_theme->panel();
+    panel.setAlphaF(0.9f);
+    painter->setPen(QPen(m_theme->grid(), 1));
+    painter->setBrush(panel);
+    painter->drawRoundedRect(bounds.adjusted(0.5, 0.5, -0.5, -0.5), 6, 6);
+}
+
+void LegendItem::paintTab(QPainter *painter) const
+{
+    painter->setPen(m_theme->text());
+    painter->setFont(scenefonts::onScreen(*m_theme, legendPixels));
+    painter->drawText(m_bounds, Qt::AlignCenter, tr(tabText));
+}
+
+void LegendItem::paintKey(QPainter *painter, qreal width) const
+{
+    const Theme &theme = *m_theme;
     const qreal row = rowHeight();
     const qreal r = row * 0.28;
     const qreal textX = row * 1.7 + 6;
@@ -104,7 +166,7 @@ void LegendItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWid
     qreal y = 6;
     const auto text = [&](const QString &line) {
         painter->setPen(theme.text());
-        painter->drawText(QRectF(textX, y, m_bounds.width() - textX, row), Qt::AlignVCenter, line);
+        painter->drawText(QRectF(textX, y, width - textX, row), Qt::AlignVCenter, line);
     };
     const auto centre = [&] {
         return QPointF(row * 0.85 + 2, y + row / 2);

@@ -37,7 +37,7 @@ HowToReadDialog::HowToReadDialog(const std::map<Picture, QImage> &pictures, QWid
         if (image.isNull())
             continue;
         m_browser->document()->addResource(QTextDocument::ImageResource, QUrl(resourceName(picture)), image);
-        ++m_pictureCount;
+        m_pictureSizes[picture] = image.size();
     }
     m_browser->setOpenExternalLinks(false);
     m_browser->setHtml(text(pictures));
@@ -47,6 +47,12 @@ HowToReadDialog::HowToReadDialog(const std::map<Picture, QImage> &pictures, QWid
     layout->addWidget(m_browser, 1);
     layout->addWidget(buttons);
     resize(760, 640);
+}
+
+QSize HowToReadDialog::pictureSize(Picture picture) const
+{
+    const auto found = m_pictureSizes.find(picture);
+    return found == m_pictureSizes.end() ? QSize() : found->second;
 }
 
 QString HowToReadDialog::html() const
@@ -67,8 +73,9 @@ QString HowToReadDialog::text(const std::map<Picture, QImage> &pictures)
            "a mark on each link says how that voter answered (✓ granted, ✗ refused, … no answer yet) and a "
            "line counts its votes.</p>");
     html += tr("<h2>Messages</h2>") + image(pictures, Picture::Legend, 260) +
-        tr("<p><b>Dots</b> are messages in flight, coloured by type (the legend in the corner: right-click "
-           "the ring to hide it). Hollow dots are replies; a reply with a ✗ refused or rejected. A "
+        tr("<p><b>Dots</b> are messages in flight, coloured by type (the legend in the corner; a click "
+           "folds it into a tab and opens it again). Hollow dots are replies; a reply with a ✗ refused or "
+           "rejected. A "
            "<b>dashed red link</b> is cut, and messages die at the cross on it. A message that dies (on a "
            "cut link, or sent to a node that is down) bursts into <b>rays</b> that fade. A busy link carries "
            "its "

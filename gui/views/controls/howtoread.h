@@ -26,14 +26,15 @@ public:
     explicit HowToReadDialog(const std::map<Picture, QImage> &pictures, QWidget *parent = nullptr);
 
     QString html() const; // what the dialog says (tests)
-    int pictureCount() const { return m_pictureCount; }
+    int pictureCount() const { return int(m_pictureSizes.size()); }
+    QSize pictureSize(Picture picture) const; // in pixels; empty without one (tests)
 
     // The text, for `pictures` (tests read it without a dialog).
     static QString text(const std::map<Picture, QImage> &pictures);
 
 private:
     QTextBrowser *m_browser;
-    int m_pictureCount = 0;
+    std::map<Picture, QSize> m_pictureSizes;
 };
 
 } // namespace raftlab

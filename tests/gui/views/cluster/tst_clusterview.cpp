@@ -224,6 +224,7 @@ private Q_SLOTS:
     void projectorTextIsReadableAtProjectorSizes_data();
     void projectorTextIsReadableAtProjectorSizes();
     void legendKeepsClearOfTheNodes();
+    void projectorFoldsALegendThatWouldShrinkTheRing();
     void theHintKeepsClearOfTheCaptionsRoom();
     void lostMessageBurstsKeepClearOfEveryNodesWords_data();
     void lostMessageBurstsKeepClearOfEveryNodesWords();
@@ -249,10 +250,10 @@ void TestClusterView::showsThreeNodesAndTheLeaderAfterTheElection()
     QCOMPARE(view.processLabel(id(3)), QString()); // running: nothing to point out
     QCOMPARE(view.roleLabel(id(9)), QString());
 
-    QVERIFY(view.isLegendVisible()); // on by default, for newcomers
+    QVERIFY(view.isLegendOpen()); // open by default, for newcomers
     view.legendAction()->toggle();
-    QVERIFY(!view.isLegendVisible());
-    view.setLegendVisible(true);
+    QVERIFY(!view.isLegendOpen());
+    view.setLegendOpen(true);
     QVERIFY(view.legendAction()->isChecked());
 }
 
@@ -1218,6 +1219,57 @@ void TestClusterView::legendKeepsClearOfTheNodes()
                                         .arg(size.height())));
         }
     }
+}
+
+void TestClusterView::projectorFoldsALegendThatWouldShrinkTheRing()
+{
+    // At 1024x768 on a projector the ring's view is about 680x560: a legend column there would cost the
+    // ring a third of its size. The legend folds into a small tab in the corner instead, the ring takes
+    // the room, and one click on the tab opens the legend (and another folds it) for a class that asks.
+    ClusterModel model;
+    ClusterView view(&model);
+    const std::vector<NodeId> ids = fiveFollowers(model);
+    view.setTheme(Theme::projector());
+    view.resize(680, 560);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(!view.isLegendOpen());
+    const QRectF tab = view.legendRect();
+    QVERIFY(!tab.isEmpty());
+    QVERIFY2(tab.width() < 200 && tab.height() < 60,
+             qPrintable(u"tab %1x%2"_s.arg(tab.width()).arg(tab.height())));
+    for (const NodeId node : ids)
+        QVERIFY(!tab.intersects(view.nodeDiscRect(node)));
+    const qreal foldedDisc = view.nodeDiscRect(id(1)).width();
+
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, tab.center().toPoint());
+    QVERIFY(view.isLegendOpen());
+    const QRectF legend = view.legendRect();
+    QVERIFY(legend.height() > 4 * tab.height());
+    for (const NodeId node : ids)
+        QVERIFY(!legend.intersects(view.nodeDiscRect(node)));
+    const qreal openDisc = view.nodeDiscRect(id(1)).width();
+    QVERIFY2(foldedDisc > openDisc * 1.2, qPrintable(u"folded %1, open %2"_s.arg(foldedDisc).arg(openDisc)));
+    // The choice is the user's from now on: a resize keeps it.
+    view.resize(700, 560);
+    QTRY_COMPARE(view.size(), QSize(700, 560));
+    QVERIFY(view.isLegendOpen());
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, view.legendRect().center().toPoint());
+    QVERIFY(!view.isLegendOpen());
+
+    // Where the column costs the ring nothing (a wide view limited by its height), it stays open; and the
+    // standard theme keeps it open for newcomers whatever the size.
+    ClusterView wide(&model);
+    wide.setTheme(Theme::projector());
+    wide.resize(1400, 800);
+    wide.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&wide));
+    QVERIFY(wide.isLegendOpen());
+    ClusterView standard(&model);
+    standard.resize(680, 560);
+    standard.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&standard));
+    QVERIFY(standard.isLegendOpen());
 }
 
 void TestClusterView::theHintKeepsClearOfTheCaptionsRoom()
