@@ -130,25 +130,32 @@ Entries RaftLog::takeCommitted(std::size_t maxBytes, LogIndex upTo)
     return committed;
 }
 
-void RaftLog::compact(LogIndex index, const QByteArray &data, std::uint64_t keptEntries,
-                      std::optional<Membership> membership)
+Entries RaftLog::compact(LogIndex index, const QByteArray &data, std::uint64_t keptEntries,
+                         std::optional<Membership> membership)
 {
     RAFTLAB_EXPECT(m_owner, index <= m_applied && index <= m_durable,
                    "only applied, durable entries can be compacted");
     if (index <= m_snapshot.meta.index)
-        return;
+        return {};
     m_snapshot = Snapshot{SnapshotMeta{index, *termAt(index)}, data, std::move(membership)};
     const LogIndex keptFrom = index.value > keptEntries ? index - keptEntries : LogIndex{};
     if (keptFrom > m_base.index)
-        dropThrough(keptFrom);
+        return dropThrough(keptFrom);
+    return {};
 }
 
-void RaftLog::dropThrough(LogIndex index)
+Entries RaftLog::dropThrough(LogIndex index)
 {
     const SnapshotMeta base{index, *termAt(index)};
-    m_entries.erase(m_entries.begin(),
-                    m_entries.begin() + static_cast<std::ptrdiff_t>(offsetOf(index.next())));
+    // The kept tail moves into a new vector, in O(entries kept); the old one keeps the dropped head,
+    // which goes back to the caller to free, instead of being destroyed and shifted here.
+    const std::size_t dropped = offsetOf(index.next());
+    Entries kept(std::make_move_iterator(m_entries.begin() + static_cast<std::ptrdiff_t>(dropped)),
+                 std::make_move_iterator(m_entries.end()));
+    m_entries.swap(kept);
     m_base = base;
+    kept.resize(dropped); // the moved-from tail: empty entries, freed in no time
+    return kept;
 }
 
 void RaftLog::restore(const Snapshot &snapshot)

@@ -420,16 +420,26 @@ KvSnapshotView KvStore::freeze()
 
 void KvStore::thaw(const KvSnapshotView &view)
 {
+    thawSome(view, m_overlay.size());
+}
+
+bool KvStore::thawSome(const KvSnapshotView &view, std::size_t most)
+{
     if (!m_frozen || view.m_freezeId != m_freezeId)
-        return; // a restore() or swap() took the store away from that view; nothing to fold
-    for (auto &[key, change] : m_overlay) {
-        if (change)
-            m_pairs->insert_or_assign(key, std::move(*change));
+        return true; // a restore() or swap() took the store away from that view; nothing to fold
+    // The view's reader is done: the pairs are the store's alone. Each folded change leaves the overlay,
+    // so what the overlay still holds stays in front of the pairs, as while frozen.
+    for (std::size_t folded = 0; folded < most && !m_overlay.empty(); ++folded) {
+        auto change = m_overlay.extract(m_overlay.begin());
+        if (change.mapped())
+            m_pairs->insert_or_assign(std::move(change.key()), std::move(*change.mapped()));
         else
-            m_pairs->erase(key);
+            m_pairs->erase(change.key());
     }
-    m_overlay.clear();
+    if (!m_overlay.empty())
+        return false;
     m_frozen = false;
+    return true;
 }
 
 bool operator==(const KvStore &a, const KvStore &b)

@@ -481,12 +481,7 @@ void RaftNode::installCheckedSnapshot(const SnapshotMeta &meta, qint64 now)
     m_store.swap(checked->store);
     // Freeing the replaced pairs takes as long as building them: on the snapshot thread, which then
     // holds the last reference (a view of them being encoded there may hold one too).
-    m_snapshotWriter->run(
-        [replaced = std::make_shared<KvStore>(std::move(checked->store))]() mutable {
-            replaced.reset();
-            return StorageStatus::success();
-        },
-        [](const StorageStatus &, qint64) {});
+    freeOnSnapshotThread(std::move(checked->store));
     m_lastSnapshotIndex = meta.index;
     m_lastSnapshotBytes = checked->encodedBytes;
     m_commandBytesSinceSnapshot = 0;
@@ -577,19 +572,28 @@ void RaftNode::maybeTakeSnapshot()
             job->view.releasePairs();
             return storage->writeSnapshotFile(job->snapshot);
         },
-        [this, job](const StorageStatus &status, qint64) {
-            // The encoding is done: the store may change its pairs again.
-            m_store.thaw(job->view);
-            if (!status.ok()) {
-                m_snapshotInFlight = false;
-                failStorage(status.message);
-                return;
-            }
-            // Folding the overlay and dropping the entries below the snapshot each take milliseconds
-            // (tens when the machine is saturated): two passes of the loop, with ticks between them.
-            QMetaObject::invokeMethod(
-                this, [this, job] { finishSnapshot(*job); }, Qt::QueuedConnection);
-        });
+        [this, job](const StorageStatus &status, qint64) { thawThenFinish(job, status); });
+}
+
+void RaftNode::thawThenFinish(const std::shared_ptr<SnapshotJob> &job, const StorageStatus &status)
+{
+    // The store may change its pairs again. What it applied while the snapshot was encoded (at a million
+    // keys, seconds: 100,000 entries at 30,000 writes/s) goes back into them a slice at a time, about a
+    // millisecond each, with the loop's other work between two slices instead of one 100 ms stall.
+    constexpr std::size_t foldSlice = 1024;
+    if (!m_store.thawSome(job->view, foldSlice)) {
+        QMetaObject::invokeMethod(
+            this, [this, job, status] { thawThenFinish(job, status); }, Qt::QueuedConnection);
+        return;
+    }
+    if (!status.ok()) {
+        m_snapshotInFlight = false;
+        failStorage(status.message);
+        return;
+    }
+    // Compaction comes in a later pass of the loop, with ticks between.
+    QMetaObject::invokeMethod(
+        this, [this, job] { finishSnapshot(*job); }, Qt::QueuedConnection);
 }
 
 void RaftNode::finishSnapshot(SnapshotJob &job)
@@ -602,11 +606,27 @@ void RaftNode::finishSnapshot(SnapshotJob &job)
     // A snapshot installed from a leader meanwhile may have replaced the log past this point.
     if (meta.index > m_core.log().snapshot().meta.index && meta.index <= m_core.log().durableIndex() &&
         m_core.log().termAt(meta.index) == meta.term) {
-        m_core.compact(meta.index, std::exchange(job.snapshot.data, {}));
+        // Freeing the dropped entries (at a million keys, 800,000 payloads: 50-100 ms) is the snapshot
+        // thread's work, not the loop's.
+        if (Entries dropped = m_core.compact(meta.index, std::exchange(job.snapshot.data, {}));
+            !dropped.empty())
+            freeOnSnapshotThread(std::move(dropped));
         scheduleReady(); // the compaction event
     }
     m_pendingLogCompaction = std::max(m_pendingLogCompaction, meta.index);
     Q_EMIT snapshotTaken(meta, monotonicMicroseconds());
+}
+
+template<typename T>
+void RaftNode::freeOnSnapshotThread(T &&garbage)
+{
+    // The job holds the only reference and drops it there; the loop only moves a pointer.
+    m_snapshotWriter->run(
+        [held = std::make_shared<std::decay_t<T>>(std::forward<T>(garbage))]() mutable {
+            held.reset();
+            return StorageStatus::success();
+        },
+        [](const StorageStatus &, qint64) {});
 }
 
 void RaftNode::failStorage(const QString &reason)

@@ -32,6 +32,7 @@ private Q_SLOTS:
     void restoreWhileFrozen();
     void swapAndCopyWhileFrozen();
     void freezeMatchesPlainStoreUnderRandomWrites();
+    void thawInSlicesMatchesPlainStoreUnderRandomWrites();
     void restoreRejectsGarbage_data();
     void restoreRejectsGarbage();
     void validateKey_data();
@@ -593,6 +594,46 @@ void TestKvStore::freezeMatchesPlainStoreUnderRandomWrites()
             QVERIFY(store == plain);
             QCOMPARE(store.snapshot(), plain.snapshot());
         }
+    }
+}
+
+void TestKvStore::thawInSlicesMatchesPlainStoreUnderRandomWrites()
+{
+    // A node folds the overlay back a slice per loop pass, applying entries between two slices. Through
+    // every slice the store answers like one that was never frozen, it stays frozen until the overlay
+    // is empty (thawSome says so), and then it freezes again.
+    QRandomGenerator random(20261206);
+    KvStore store;
+    KvStore plain;
+    const auto writeSome = [&](int count, int step) {
+        for (int i = 0; i < count; ++i) {
+            const QByteArray key = "k" + QByteArray::number(random.bounded(200));
+            if (random.bounded(4) == 0)
+                applyToBoth(store, plain, KvStore::encodeDelete(key));
+            else
+                applyToBoth(store, plain, KvStore::encodePut(key, QByteArray::number(step * 1000 + i)));
+            QCOMPARE(store.get(key), plain.get(key));
+        }
+    };
+    writeSome(300, 0);
+    for (int round = 1; round <= 20; ++round) {
+        KvSnapshotView view = store.freeze();
+        const QByteArray atFreeze = store.snapshot();
+        writeSome(100 + int(random.bounded(100)), round);
+        QCOMPARE(view.encode(), atFreeze);
+        view.releasePairs(); // the encoder is done: the pairs are the store's again
+        int slices = 0;
+        for (bool thawed = false; !thawed; ++slices) {
+            thawed = store.thawSome(view, 1 + random.bounded(8));
+            QVERIFY(store == plain);
+            QCOMPARE(store.size(), plain.size());
+            QCOMPARE(store.snapshot(), plain.snapshot());
+            if (!thawed)
+                writeSome(int(random.bounded(3)), round); // fewer than a slice: the overlay drains
+            QVERIFY(slices < 1000);
+        }
+        QVERIFY2(slices > 1, "a hundred changes take more than one slice of at most 8");
+        QVERIFY(store.thawSome(view, 1)); // done: a late call changes nothing
     }
 }
 
