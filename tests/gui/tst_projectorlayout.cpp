@@ -81,6 +81,18 @@ bool showAt(MainWindow &window, QSize size, bool projector)
     return true;
 }
 
+// Help › How to read this screen, opened as a user would; null without that menu entry.
+const HowToReadDialog *openHelp(MainWindow &window)
+{
+    for (QAction *action : window.findChildren<QAction *>()) {
+        if (action->text() == u"How to read this screen"_s) {
+            action->trigger();
+            return window.findChild<HowToReadDialog *>();
+        }
+    }
+    return nullptr;
+}
+
 // Shows `window` as showAt() does, with the lesson panel open as when a lesson starts (the client's
 // column at its shortest).
 bool showBesideALesson(MainWindow &window, QSize size, bool projector)
@@ -762,13 +774,7 @@ void TestProjectorLayout::helpExplainsEveryPartWithPictures()
     window.resize(1280, 800);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QAction *help = nullptr;
-    for (QAction *action : window.findChildren<QAction *>())
-        if (action->text() == u"How to read this screen"_s)
-            help = action;
-    QVERIFY(help);
-    help->trigger();
-    auto *dialog = window.findChild<HowToReadDialog *>();
+    const HowToReadDialog *dialog = openHelp(window);
     QVERIFY(dialog);
     const QString text = dialog->html();
     for (const QString &topic :
@@ -788,13 +794,7 @@ void TestProjectorLayout::helpShowsTheWholeLegendWhileItIsFolded()
     QVERIFY(showAt(window, QSize(1024, 768), true));
     QTRY_VERIFY(!window.clusterView()->isLegendOpen());
     const QRectF tab = window.clusterView()->legendRect();
-    QAction *help = nullptr;
-    for (QAction *action : window.findChildren<QAction *>())
-        if (action->text() == u"How to read this screen"_s)
-            help = action;
-    QVERIFY(help);
-    help->trigger();
-    auto *dialog = window.findChild<HowToReadDialog *>();
+    const HowToReadDialog *dialog = openHelp(window);
     QVERIFY(dialog);
     const QSize legend = dialog->pictureSize(HowToReadDialog::Picture::Legend);
     QVERIFY2(legend.height() > 6 * tab.height(),
