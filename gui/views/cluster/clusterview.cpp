@@ -261,8 +261,6 @@ QImage ClusterView::legendPicture() const
 
 QRectF ClusterView::legendRect() const
 {
-    if (!m_legend->isVisible())
-        return {};
     return QRectF(mapFromScene(m_legend->pos()), m_legend->boundingRect().size());
 }
 

@@ -88,7 +88,7 @@ public:
     qreal smallestTextPixels() const;
     // The view's scale: screen pixels per scene unit.
     qreal sceneScale() const { return transform().m11(); }
-    // Where the legend is drawn, in the view's pixels (empty when hidden), and each node's disc.
+    // Where the legend is drawn (open, or its tab), in the view's pixels, and each node's disc.
     QRectF legendRect() const;
     QImage legendPicture() const; // the whole key, even while it is folded
     QRectF hintRect() const; // in viewport pixels; empty while hidden
