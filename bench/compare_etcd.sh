@@ -28,14 +28,18 @@
 #  6. failover, FAILOVERS times for each (alternating): kill -9 the leader and time the first 200
 #     answer to a write sent through a surviving node (bench/probe.c: a new attempt on a new connection
 #     every 10 ms, not waiting for earlier ones, since etcd holds a write made while it has no leader);
-#     the killed node is restarted and caught up in between;
+#     the killed node is restarted and caught up in between. A killed process closes its connections,
+#     and RaftLab's followers take that as word that their leader is gone (they time out soon after the
+#     minimum election timeout, not at their whole randomized one; etcd has no such rule).
+#     FAILOVER_SIGNAL=stop freezes the leader (SIGSTOP) instead: its connections stay open, so both
+#     systems wait out their timeouts (the frozen leader is then killed, restarted and caught up);
 #  7. prints one table: RaftLab, etcd, the ratio, the target and whether it is met.
 # Every wrk run counts non-200 answers and socket errors (the Lua response() hook and wrk's error
 # counts), and a leader change during a run (term moved); a figure from a run with any of them is
 # marked '!'. Every process started here is killed by its pid on exit, Ctrl-C included.
 #
 # Environment: REPEAT (runs per figure, default 3), DURATION (s per run, default 10), WARMUP (s, default 2),
-# FAILOVERS (default 10), IDLE_SECONDS (default 30), ELECTION_MS (T above, default 300), HEARTBEAT_MS
+# FAILOVERS (default 10), FAILOVER_SIGNAL (kill or stop, see 6.; default kill), IDLE_SECONDS (default 30), ELECTION_MS (T above, default 300), HEARTBEAT_MS
 # (default 50), TIMEOUTS (effective or nominal, see 3.), STEPS (default "idle writes reads failover"), CONNECTIONS (default "1 16 64"), TARGETS
 # (where writes go, default "leader follower"), BENCH_JOBS (build -j, default 2), SKIP_BUILD=1 (use the existing binary),
 # NODE_BINARY=PATH (run that raftlab-node, no build), RAFTLAB_BENCH_DIR (parent of the temp dir; default
@@ -76,6 +80,7 @@ SYNC_COUNT=${SYNC_COUNT:-1000}
 ELECTION_MS=${ELECTION_MS:-300}
 HEARTBEAT_MS=${HEARTBEAT_MS:-50}
 TIMEOUTS=${TIMEOUTS:-effective}
+FAILOVER_SIGNAL=${FAILOVER_SIGNAL:-kill}
 case "$TIMEOUTS" in
 effective) # etcd's own [T - H, 2T - H) after the last heartbeat, in RaftLab's 10 ms ticks
     RAFTLAB_ELECTION_MIN=$((ELECTION_MS - HEARTBEAT_MS + 10)); RAFTLAB_ELECTION_MAX=$((2 * ELECTION_MS - HEARTBEAT_MS + 10)) ;;
@@ -429,6 +434,11 @@ restart_and_catch_up() { # sys id; fails when the cluster has no leader again wi
 }
 declare -A failover_ms failover_bad
 failover_stopped=
+case "$FAILOVER_SIGNAL" in
+kill) stop_arg=; failover_verb=killed ;;
+stop) stop_arg=stop; failover_verb=froze ;;
+*) die "FAILOVER_SIGNAL is kill or stop" ;;
+esac
 step failover || FAILOVERS=0
 for round in $(seq 1 "$FAILOVERS"); do
     [ -z "$failover_stopped" ] || break
@@ -441,11 +451,12 @@ for round in $(seq 1 "$FAILOVERS"); do
         # The clock starts from a healthy cluster: a write through `via` succeeds first.
         write_request "$sys" "$via" "failover-pre-$run_id-$round" >"$work/request-pre"
         "$probe" write 127.0.0.1 "${addr[$sys$via]##*:}" "$work/request-pre" >/dev/null 2>&1 || true
-        line=$("$probe" failover 127.0.0.1 "${addr[$sys$via]##*:}" "${pid[$sys$old]}" "$work/request" || true)
+        line=$("$probe" failover 127.0.0.1 "${addr[$sys$via]##*:}" "${pid[$sys$old]}" "$work/request" $stop_arg || true)
+        kill -9 "${pid[$sys$old]}" 2>/dev/null || true # a frozen leader (FAILOVER_SIGNAL=stop) ends here
         wait "${pid[$sys$old]}" 2>/dev/null || true
         pid[$sys$old]=
         ms=$(field "$line" ms)
-        log "failover $round $sys: killed leader node $old; write through node $via acknowledged after ${ms:-?} ms ($(field "$line" attempts) attempts, last refusal: $(field "$line" last))"
+        log "failover $round $sys: ${failover_verb} leader node $old; write through node $via acknowledged after ${ms:-?} ms ($(field "$line" attempts) attempts, last refusal: $(field "$line" last))"
         if [ -z "$ms" ] || [ "$ms" = -1 ]; then
             failover_bad[$sys]=$(( ${failover_bad[$sys]:-0} + 1 ))
         else
@@ -528,7 +539,7 @@ m_fo=$(verdict "$r_fo" "$e_fo" 'a <= b'); m_cpu=$(verdict "${idle_cpu[rl]}" 0 'a
 step failover || m_fo=n/a
 step idle || { m_cpu=n/a; m_rss=n/a; }
 for m in $m_fo $m_cpu $m_rss; do verdicts[$m]=$(( ${verdicts[$m]:-0} + 1 )); done
-row "failover (kill -9 leader), median ms" "$(fmt "$r_fo")$(fo_mark rl)" "$(fmt "$e_fo")$(fo_mark et)" "$(ratio "$r_fo" "$e_fo")" "<= 1x" "$m_fo"
+row "failover ($([ "$FAILOVER_SIGNAL" = stop ] && echo "leader frozen" || echo "kill -9 leader")), median ms" "$(fmt "$r_fo")$(fo_mark rl)" "$(fmt "$e_fo")$(fo_mark et)" "$(ratio "$r_fo" "$e_fo")" "<= 1x" "$m_fo"
 row "  max ms (of $FAILOVERS)" "$(fmt "$(maxof "${failover_ms[rl]:-}")")" "$(fmt "$(maxof "${failover_ms[et]:-}")")" "" "" ""
 row "idle node, CPU % of one core (max of 3)" "$(fmt "${idle_cpu[rl]}")" "$(fmt "${idle_cpu[et]}")" "$(ratio "${idle_cpu[rl]}" "${idle_cpu[et]}")" \
     "< 1%" "$m_cpu"

@@ -4,10 +4,11 @@
 //                                the disk's floor for one durable write
 //   probe rtt COUNT              100-byte ping-pong between two processes over loopback TCP
 //                                (TCP_NODELAY): the floor for one round trip
-//   probe failover HOST PORT PID REQUEST_FILE
+//   probe failover HOST PORT PID REQUEST_FILE [stop]
 //                                kill -9 PID, then send the HTTP request in REQUEST_FILE to HOST:PORT
 //                                every 10 ms, each on a new connection, without waiting for earlier
-//                                attempts, until one answers 200: the time from the kill to that answer
+//                                attempts, until one answers 200: the time from the kill to that answer.
+//                                With `stop`, PID is frozen (SIGSTOP) instead: its connections stay open
 //   probe write HOST PORT REQUEST_FILE
 //                                the same without killing anything
 //
@@ -165,7 +166,7 @@ static void finish_attempt(struct attempt *a, const char *why, char *last, size_
     a->fd = -1;
 }
 
-static int probe_failover(const char *host, int port, pid_t victim, const char *request_file)
+static int probe_failover(const char *host, int port, pid_t victim, int signal, const char *request_file)
 {
     FILE *file = fopen(request_file, "rb");
     if (!file)
@@ -184,7 +185,7 @@ static int probe_failover(const char *host, int port, pid_t victim, const char *
     char last[256] = "-";
     int started = 0;
     const double start = now_us();
-    if (victim > 0 && kill(victim, SIGKILL) != 0)
+    if (victim > 0 && kill(victim, signal) != 0)
         die("kill");
     double next_start = start;
     while (now_us() - start < 30e6) {
@@ -271,11 +272,13 @@ int main(int argc, char **argv)
         return probe_sync(argv[2], atoi(argv[3]));
     if (argc == 3 && strcmp(argv[1], "rtt") == 0)
         return probe_rtt(atoi(argv[2]));
-    if (argc == 6 && strcmp(argv[1], "failover") == 0 && atoi(argv[4]) > 0)
-        return probe_failover(argv[2], atoi(argv[3]), (pid_t)atoi(argv[4]), argv[5]);
+    if ((argc == 6 || (argc == 7 && strcmp(argv[6], "stop") == 0)) && strcmp(argv[1], "failover") == 0 &&
+        atoi(argv[4]) > 0)
+        return probe_failover(argv[2], atoi(argv[3]), (pid_t)atoi(argv[4]), argc == 7 ? SIGSTOP : SIGKILL,
+                              argv[5]);
     if (argc == 5 && strcmp(argv[1], "write") == 0)
-        return probe_failover(argv[2], atoi(argv[3]), 0, argv[4]);
-    fprintf(stderr, "usage: probe sync FILE COUNT | rtt COUNT | failover HOST PORT PID REQUEST_FILE | "
+        return probe_failover(argv[2], atoi(argv[3]), 0, 0, argv[4]);
+    fprintf(stderr, "usage: probe sync FILE COUNT | rtt COUNT | failover HOST PORT PID REQUEST_FILE [stop] | "
                     "write HOST PORT REQUEST_FILE\n");
     return 2;
 }

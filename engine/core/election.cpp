@@ -106,6 +106,28 @@ void RaftCore::campaignNow()
     campaign(m_config.preVote ? Campaign::PreVote : Campaign::Election, Reason::Requested);
 }
 
+void RaftCore::peerConnectionLost(NodeId peer)
+{
+    const InvariantGuard guard(*this);
+    if (m_halted || m_role != Role::Follower || peer.isNone() || peer != m_leader || !isVoter(m_config.id))
+        return;
+    const int range = m_config.electionTimeoutTicksMax - m_config.electionTimeoutTicksMin;
+    const int spread = std::max(m_config.heartbeatTicks, range / 4);
+    const int drawn = static_cast<int>(
+        m_random.between(m_config.electionTimeoutTicksMin, m_config.electionTimeoutTicksMin + spread));
+    // A timeout drawn no longer than that stays: it was going to fire as soon anyway. Never in the past:
+    // at worst the next tick fires it.
+    const bool shorter = drawn < m_randomizedElectionTimeoutTicks;
+    if (shorter) {
+        m_randomizedElectionTimeoutTicks = std::max(drawn, m_electionElapsedTicks + 1);
+        m_electionTimeoutShortened = true;
+    }
+    const int remaining = m_randomizedElectionTimeoutTicks - m_electionElapsedTicks;
+    emit(Event{.type = EventType::LeaderConnectionLost, .peer = peer, .ticks = remaining});
+    if (shorter)
+        emit(Event{.type = EventType::TimerReset, .ticks = remaining});
+}
+
 void RaftCore::campaign(Campaign kind, Reason reason)
 {
     // A node outside its configuration's voters (a learner, a node not yet added or already removed)

@@ -68,6 +68,8 @@ std::string_view toString(EventType type)
         return "learner_promoted";
     case EventType::MemberRemoved:
         return "member_removed";
+    case EventType::LeaderConnectionLost:
+        return "leader_lost";
     }
     return "unknown";
 }
@@ -368,6 +370,13 @@ QString describe(const Event &e)
                               "log or counts in majorities.")
             .arg(who, node(e.peer))
             .arg(e.index.value);
+    case EventType::LeaderConnectionLost:
+        return QStringLiteral(
+                   "%1 lost its connection to its leader, %2, whose process stopped: it does not wait "
+                   "out its whole election timeout, and times out in %3 ticks, soon after the minimum "
+                   "has passed since it last heard %2.")
+            .arg(who, node(e.peer))
+            .arg(e.ticks);
     }
     return QStringLiteral("%1: %2").arg(who, QString::fromLatin1(toString(e.type).data()));
 }

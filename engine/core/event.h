@@ -42,6 +42,9 @@ enum class EventType : std::uint8_t {
     MemberAdded, // `peer` joined: as a learner (`granted` false) or as a voter (`granted` true)
     LearnerPromoted, // the learner `peer` caught up and became a voter
     MemberRemoved, // `peer` left the configuration
+    // A follower's connection to its leader `peer` closed (its process is gone): the election timer now
+    // fires in `ticks` ticks, the minimum election timeout after the leader was last heard (plus a little).
+    LeaderConnectionLost,
 };
 
 enum class Reason : std::uint8_t {

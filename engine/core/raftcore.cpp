@@ -204,6 +204,7 @@ void RaftCore::becomeLeader()
 void RaftCore::resetElectionTimer()
 {
     m_electionElapsedTicks = 0;
+    m_electionTimeoutShortened = false;
     m_randomizedElectionTimeoutTicks = static_cast<int>(
         m_random.between(m_config.electionTimeoutTicksMin, m_config.electionTimeoutTicksMax));
     if (m_role != Role::Leader)

@@ -119,6 +119,13 @@ public:
     void setTiming(int heartbeatTicks, int electionTimeoutTicksMin, int electionTimeoutTicksMax);
     // Fire the election timer now (the admin route `/admin/timeout`; classroom split votes).
     void campaignNow();
+    // The owner's connection to `peer` closed: the peer's process stopped or restarted (a frozen process
+    // or a cut link keeps its connection, so this says nothing about those). A follower whose leader that
+    // is stops waiting out the rest of its randomized timeout: it times out once the minimum election
+    // timeout has passed since it last heard the leader, plus a random part of at most a quarter of the
+    // range (or one heartbeat interval, if more), so that two followers rarely campaign at the same time.
+    // The leader's lease is kept: the other followers refuse a pre-vote until that minimum has passed.
+    void peerConnectionLost(NodeId peer);
     // The owner's state machine took a snapshot that includes every entry up to `index` (which must
     // be applied); the core drops those entries from its log, but the last `catchUpEntries` of them,
     // and sends this snapshot to laggards. Returns the dropped entries: the owner frees them where it
@@ -279,6 +286,8 @@ private:
     int m_electionElapsedTicks = 0;
     int m_heartbeatElapsedTicks = 0;
     int m_randomizedElectionTimeoutTicks = 0;
+    // peerConnectionLost() shortened this term's timeout: the next message from a leader draws a new one.
+    bool m_electionTimeoutShortened = false;
 
     // Candidate and pre-candidate: the answers so far.
     VoteTally m_votes;

@@ -69,8 +69,12 @@ void RaftCore::stepFollower(const Message &message)
         m_leader = message.from;
         if (discovered)
             setRole(Role::Follower, Reason::LeaderDiscovered);
-        m_electionElapsedTicks = 0;
-        emit(Event{.type = EventType::TimerReset, .ticks = m_randomizedElectionTimeoutTicks});
+        if (m_electionTimeoutShortened) {
+            resetElectionTimer(); // the leader is back (or was never gone): a whole randomized timeout again
+        } else {
+            m_electionElapsedTicks = 0;
+            emit(Event{.type = EventType::TimerReset, .ticks = m_randomizedElectionTimeoutTicks});
+        }
     }
     switch (message.type) {
     case MessageType::AppendEntries:

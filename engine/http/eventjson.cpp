@@ -120,6 +120,10 @@ QJsonObject coreEventJson(const Event &event, qint64 timeUs)
     case EventType::ElectionTimeout:
         json.insert(QStringLiteral("ticks"), event.ticks);
         break;
+    case EventType::LeaderConnectionLost:
+        json.insert(QStringLiteral("leader"), idOrNull(event.peer));
+        json.insert(QStringLiteral("ticks"), event.ticks);
+        break;
     case EventType::VoteRequested:
         json.insert(QStringLiteral("prevote"), event.preVote);
         break;

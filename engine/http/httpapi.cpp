@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QTcpServer>
+#include <QTimer>
 
 namespace raftlab {
 
@@ -25,7 +26,11 @@ HttpApi::HttpApi(Options options, RaftNode *node, QObject *parent)
     , m_options(std::move(options))
     , m_node(node)
     , m_forwarder(new LeaderForwarder(this))
+    , m_refusedRetry(new QTimer(this))
 {
+    m_refusedRetry->setSingleShot(true);
+    m_refusedRetry->setInterval(20);
+    connect(m_refusedRetry, &QTimer::timeout, this, &HttpApi::retryWaitingForLeader);
     addKvRoutes();
     addObservationRoutes();
     addAdminRoutes();
@@ -411,6 +416,17 @@ void HttpApi::forwardToLeader(const RequestPtr &request, NodeId leader)
         member->http.host, member->http.port, std::move(forward),
         [this, request, leader, isWrite](const LeaderForwarder::Reply &reply) {
             --m_forwardsInFlight;
+            if (reply.status == 0 && !reply.sent) {
+                // The leader's address refused the connection: its process is most likely gone, and this
+                // node will learn of the next leader soon. The request never left, so it waits for one
+                // as if no leader were known (tried again at a leader change, or shortly, in case the
+                // refusal passes), up to its own deadline, instead of failing at once.
+                request->submitted = false;
+                m_waitingForLeader.push_back(request);
+                if (!m_refusedRetry->isActive())
+                    m_refusedRetry->start();
+                return;
+            }
             if (reply.status == 0) {
                 answer(request,
                        unavailableAnswer(QStringLiteral("unavailable"),

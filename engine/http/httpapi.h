@@ -13,6 +13,8 @@
 #include <memory>
 #include <vector>
 
+class QTimer;
+
 namespace raftlab {
 
 class HttpListener;
@@ -111,6 +113,7 @@ private:
     LeaderForwarder *m_forwarder;
     int m_forwardsInFlight = 0; // the node persists off its loop while any is (RaftNode::setClientWorkCheck)
     std::vector<RequestPtr> m_waitingForLeader;
+    QTimer *m_refusedRetry; // tries again the requests the leader's address refused (forwardToLeader)
     NodeId m_lastLeader{};
 };
 

@@ -79,6 +79,7 @@ private:
     {
         // Set once connected: Qt drops socket options set before.
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        m_opened = true;
         if (!m_unsent.isEmpty())
             m_socket->write(std::exchange(m_unsent, {}));
     }
@@ -135,6 +136,7 @@ private:
         if (first) {
             LeaderForwarder::Reply reply;
             reply.error = !why.isEmpty() ? why : QStringLiteral("the connection closed before an answer");
+            reply.sent = m_opened;
             first(last.value_or(reply));
         }
     }
@@ -149,7 +151,7 @@ private:
         std::deque<InFlight> orphans = std::exchange(m_inFlight, {});
         m_owner->closed(this);
         for (InFlight &orphan : orphans)
-            orphan.done(LeaderForwarder::Reply{0, {}, {}, why});
+            orphan.done(LeaderForwarder::Reply{0, {}, {}, why, m_opened});
     }
 
     LeaderForwarder *m_owner;
@@ -161,6 +163,7 @@ private:
     QByteArray m_unsent;
     qint64 m_idleSinceMs = 0;
     bool m_exclusive = false; // carries a request that is not pipelined: nothing joins it
+    bool m_opened = false; // connected once: until then no byte of any request left this node
     bool m_gone = false;
 };
 

@@ -54,6 +54,9 @@ public:
         QByteArray contentType;
         QByteArray body;
         QString error;
+        // False when the connection never opened (the leader's process is gone, or it refused us): the
+        // leader never saw the request, so it may be sent again without being applied twice.
+        bool sent = true;
     };
     using Done = std::function<void(const Reply &)>;
 

@@ -1007,6 +1007,16 @@ bool SimulatedCluster::executeOnce(const Choice &choice)
             {QStringLiteral("term"), qint64(world.nodes[std::size_t(index)].disk().hardState.term.value)},
             {QStringLiteral("t_us"), world.now},
             {QStringLiteral("state"), QStringLiteral("crashed")}});
+        // As with raftlab-node over TCP: a process that stops closes its connections, and every running
+        // peer learns it at once (a frozen one would only when thawed; here it never does).
+        for (int other = 0; other < int(world.nodes.size()); ++other) {
+            SimNode &peer = world.nodes[std::size_t(other)];
+            if (other == index || !peer.isUp() || world.runtime[std::size_t(other)].frozen)
+                continue;
+            catchUpTicks(other, world.now, false);
+            peer.core().peerConnectionLost(choice.node);
+            afterInput(other);
+        }
         endStep();
         return true;
     }

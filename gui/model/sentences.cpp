@@ -292,6 +292,11 @@ QString Sentences::describe(StreamEventKind kind, const QJsonObject &event, cons
     case StreamEventKind::Other:
         break;
     }
+    if (eventfield::string(event, "type"_L1) == "leader_lost"_L1 && state.electionTimeoutMinMs > 0)
+        return tr("%1 lost its connection to its leader, %2, whose process stopped. It does not wait out its "
+                  "whole election timeout: it times out soon after %3 have passed since it last heard %2.")
+            .arg(Node(state.id), node(eventfield::nodeId(event, "leader"_L1)),
+                 duration(state.electionTimeoutMinMs));
     if (eventfield::string(event, "type"_L1) == "snapshot_sent"_L1)
         return tr("%1 sends its snapshot up to index %2 to %3, whose log is behind the compaction point.")
             .arg(Node(state.id))

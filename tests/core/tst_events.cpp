@@ -17,7 +17,7 @@ Q_DECLARE_METATYPE(raftlab::Event)
 
 namespace {
 
-constexpr auto lastEventType = EventType::MemberRemoved;
+constexpr auto lastEventType = EventType::LeaderConnectionLost;
 constexpr auto lastReason = Reason::ConfigurationReverted;
 constexpr auto lastMessageType = MessageType::TimeoutNow;
 constexpr auto lastRole = Role::Leader;

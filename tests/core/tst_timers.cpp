@@ -58,6 +58,9 @@ private Q_SLOTS:
     void leaderChecksQuorumAtTheCount();
     void leaderAbortsTransferAtTheCount();
     void haltedNodeHasNoTimer();
+    void lostLeaderConnectionCutsTheTimeoutShort();
+    void lostConnectionToAnyoneElseChangesNothing();
+    void leaderHeardAgainRestoresAWholeTimeout();
 };
 
 void TestTimers::followerTimesOutAtTheCount_data()
@@ -169,6 +172,113 @@ void TestTimers::haltedNodeHasNoTimer()
     CoreCluster c(ClusterOptions{});
     c.core(n2).halt();
     QVERIFY(!c.core(n2).ticksUntilTimer());
+}
+
+namespace {
+
+// Timing for the tests of RaftCore::peerConnectionLost(): a follower that loses its leader's connection
+// times out within [10, 10 + max(3, 80 / 4)] = [10, 30] ticks of last hearing it, instead of [10, 90).
+ClusterOptions lostLeaderTiming(std::uint64_t seed)
+{
+    return ClusterOptions{.preVote = true,
+                          .checkQuorum = true,
+                          .heartbeatTicks = 3,
+                          .electionTicksMin = 10,
+                          .electionTicksMax = 90,
+                          .seed = seed};
+}
+
+// n1 leads, and n2 heard it `ticksAgo` ticks ago.
+void followerHeardLeader(CoreCluster &c, int ticksAgo)
+{
+    c.electByHand(n1);
+    c.step(heartbeat(1, 2, c.core(n1).term().value));
+    c.tick(n2, ticksAgo);
+}
+
+} // namespace
+
+void TestTimers::lostLeaderConnectionCutsTheTimeoutShort()
+{
+    int shortened = 0;
+    for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+        CoreCluster c(lostLeaderTiming(seed));
+        followerHeardLeader(c, 4);
+        const int before = *c.core(n2).ticksUntilTimer();
+        c.core(n2).peerConnectionLost(n1);
+        const Output output = c.process(n2);
+        const int after = *c.core(n2).ticksUntilTimer();
+        QVERIFY2(after <= before, "a lost connection never lengthens the wait");
+        QVERIFY2(4 + after >= 10 && 4 + after <= 30,
+                 qPrintable(QStringLiteral("seed %1: times out %2 ticks after hearing the leader")
+                                .arg(seed)
+                                .arg(4 + after)));
+        // Said either way, with the ticks left.
+        const auto said = std::find_if(output.events.begin(), output.events.end(), [](const Event &e) {
+            return e.type == EventType::LeaderConnectionLost;
+        });
+        QVERIFY(said != output.events.end());
+        QCOMPARE(said->peer, n1);
+        QCOMPARE(said->ticks, after);
+        if (after == before) {
+            QVERIFY(!output.hasEvent(EventType::TimerReset)); // the timer runs on as it was
+            continue;
+        }
+        ++shortened;
+        const auto timer = std::find_if(output.events.begin(), output.events.end(),
+                                        [](const Event &e) { return e.type == EventType::TimerReset; });
+        QVERIFY(timer != output.events.end());
+        QCOMPARE(timer->ticks, after); // what the node publishes as the timer's new deadline
+        QCOMPARE(name(c.core(n2).role()), name(Role::Follower));
+        QCOMPARE(c.core(n2).leader(), n1); // the lease still holds until the timer fires
+        const Output fired = tickToTimer(c, n2);
+        QVERIFY(fired.hasEvent(EventType::ElectionTimeout));
+        QCOMPARE(name(c.core(n2).role()), name(Role::PreCandidate));
+    }
+    // Drawn from [10, 90), a timeout is over 30 ticks three times in four: most seeds must have been cut.
+    QVERIFY2(shortened >= 20, qPrintable(QStringLiteral("only %1 of 40 shortened").arg(shortened)));
+}
+
+void TestTimers::lostConnectionToAnyoneElseChangesNothing()
+{
+    for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+        CoreCluster c(lostLeaderTiming(seed));
+        followerHeardLeader(c, 4);
+        const std::optional<int> before = c.core(n2).ticksUntilTimer();
+        c.core(n2).peerConnectionLost(n3); // another follower
+        QVERIFY(silent(c.process(n2)));
+        QCOMPARE(c.core(n2).ticksUntilTimer(), before);
+
+        const std::optional<int> leaderBefore = c.core(n1).ticksUntilTimer();
+        c.core(n1).peerConnectionLost(n2); // a leader losing a follower waits for CheckQuorum as before
+        QVERIFY(silent(c.process(n1)));
+        QCOMPARE(c.core(n1).ticksUntilTimer(), leaderBefore);
+
+        c.campaign(n3); // a pre-candidate knows no leader: nothing to cut short
+        const std::optional<int> candidateBefore = c.core(n3).ticksUntilTimer();
+        c.core(n3).peerConnectionLost(n1);
+        QVERIFY(silent(c.process(n3)));
+        QCOMPARE(c.core(n3).ticksUntilTimer(), candidateBefore);
+    }
+}
+
+void TestTimers::leaderHeardAgainRestoresAWholeTimeout()
+{
+    // The connection dropped but the leader lives (it restarted its side): its next heartbeat must give
+    // the follower a whole randomized timeout again, or every later failover would be a short one.
+    int longAgain = 0;
+    for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+        CoreCluster c(lostLeaderTiming(seed));
+        followerHeardLeader(c, 4);
+        c.core(n2).peerConnectionLost(n1);
+        c.process(n2);
+        c.step(heartbeat(1, 2, c.core(n1).term().value));
+        const int after = *c.core(n2).ticksUntilTimer();
+        QVERIFY(after >= 10 && after < 90);
+        longAgain += after > 30 ? 1 : 0;
+    }
+    QVERIFY2(longAgain >= 20,
+             qPrintable(QStringLiteral("only %1 of 40 drew beyond 30 ticks").arg(longAgain)));
 }
 
 QTEST_GUILESS_MAIN(TestTimers)

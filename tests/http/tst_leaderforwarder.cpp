@@ -220,6 +220,7 @@ void TestLeaderForwarder::lostConnectionFailsEveryRequestOnItOnce()
         QTRY_COMPARE_WITH_TIMEOUT(outcomes[std::size_t(i)].calls, 1, 10'000);
         QCOMPARE(outcomes[std::size_t(i)].reply.status, 0);
         QVERIFY2(!outcomes[std::size_t(i)].reply.error.isEmpty(), "a failure must say why");
+        QVERIFY2(outcomes[std::size_t(i)].reply.sent, "the requests had left: never to be sent again");
     }
     QTest::qWait(100);
     QVERIFY2(server.held().empty(), "a request was sent again");
@@ -296,6 +297,7 @@ void TestLeaderForwarder::refusedConnectionSaysWhy()
     QTRY_COMPARE_WITH_TIMEOUT(outcome.calls, 1, 10'000);
     QCOMPARE(outcome.reply.status, 0);
     QVERIFY2(!outcome.reply.error.isEmpty(), "a failure must say why");
+    QVERIFY2(!outcome.reply.sent, "a refused connection carried nothing: the request may be sent again");
     QTRY_COMPARE_WITH_TIMEOUT(forwarder.openConnections(), 0, 10'000);
 }
 

@@ -10,11 +10,12 @@ namespace {
 
 // Every narrated type (ClusterModel::narrate, engine/http/eventjson.cpp streamType) and its group.
 // `state` (a node's stream connected) sits with `connection` (it closed): both say a node came or went.
-constexpr std::array<std::pair<const char *, FeedGroup>, 25> typeGroups{{
+constexpr std::array<std::pair<const char *, FeedGroup>, 26> typeGroups{{
     {"role", FeedGroup::Elections},
     {"term", FeedGroup::Elections},
     {"timeout", FeedGroup::Elections},
     {"timer", FeedGroup::Elections},
+    {"leader_lost", FeedGroup::Elections},
     {"vote_request", FeedGroup::Elections},
     {"vote", FeedGroup::Elections},
     {"vote_received", FeedGroup::Elections},
