@@ -128,6 +128,21 @@ void RaftCore::peerConnectionLost(NodeId peer)
         emit(Event{.type = EventType::TimerReset, .ticks = remaining});
 }
 
+void RaftCore::peerConnectionRestored(NodeId peer)
+{
+    const InvariantGuard guard(*this);
+    if (m_halted || m_role != Role::Follower || !m_electionTimeoutShortened || peer != m_leader)
+        return;
+    m_electionTimeoutShortened = false;
+    // Counted, like any timeout, from when the leader was last heard: that does not change.
+    m_randomizedElectionTimeoutTicks =
+        std::max(static_cast<int>(
+                     m_random.between(m_config.electionTimeoutTicksMin, m_config.electionTimeoutTicksMax)),
+                 m_electionElapsedTicks + 1);
+    emit(Event{.type = EventType::TimerReset,
+               .ticks = m_randomizedElectionTimeoutTicks - m_electionElapsedTicks});
+}
+
 void RaftCore::campaign(Campaign kind, Reason reason)
 {
     // A node outside its configuration's voters (a learner, a node not yet added or already removed)

@@ -372,9 +372,9 @@ QString describe(const Event &e)
             .arg(e.index.value);
     case EventType::LeaderConnectionLost:
         return QStringLiteral(
-                   "%1 lost its connection to its leader, %2, whose process stopped: it does not wait "
-                   "out its whole election timeout, and times out in %3 ticks, soon after the minimum "
-                   "has passed since it last heard %2.")
+                   "%1's connection to its leader, %2, closed: its process has most likely stopped. %1 "
+                   "does not wait out its whole election timeout: it times out in %3 ticks, soon after the "
+                   "minimum has passed since it last heard %2.")
             .arg(who, node(e.peer))
             .arg(e.ticks);
     }

@@ -126,6 +126,9 @@ public:
     // range (or one heartbeat interval, if more), so that two followers rarely campaign at the same time.
     // The leader's lease is kept: the other followers refuse a pre-vote until that minimum has passed.
     void peerConnectionLost(NodeId peer);
+    // The owner's connection to `peer` is open again: if that is this follower's leader, whose loss cut
+    // its timeout short, the leader lives after all and the follower draws a whole randomized timeout.
+    void peerConnectionRestored(NodeId peer);
     // The owner's state machine took a snapshot that includes every entry up to `index` (which must
     // be applied); the core drops those entries from its log, but the last `catchUpEntries` of them,
     // and sends this snapshot to laggards. Returns the dropped entries: the owner frees them where it
@@ -286,7 +289,8 @@ private:
     int m_electionElapsedTicks = 0;
     int m_heartbeatElapsedTicks = 0;
     int m_randomizedElectionTimeoutTicks = 0;
-    // peerConnectionLost() shortened this term's timeout: the next message from a leader draws a new one.
+    // peerConnectionLost() shortened the timeout: peerConnectionRestored() or the next reset draws a whole
+    // one.
     bool m_electionTimeoutShortened = false;
 
     // Candidate and pre-candidate: the answers so far.

@@ -69,12 +69,10 @@ void RaftCore::stepFollower(const Message &message)
         m_leader = message.from;
         if (discovered)
             setRole(Role::Follower, Reason::LeaderDiscovered);
-        if (m_electionTimeoutShortened) {
-            resetElectionTimer(); // the leader is back (or was never gone): a whole randomized timeout again
-        } else {
-            m_electionElapsedTicks = 0;
-            emit(Event{.type = EventType::TimerReset, .ticks = m_randomizedElectionTimeoutTicks});
-        }
+        // A timeout cut short by peerConnectionLost() stays short: this may be a frame the leader sent
+        // just before it stopped, read after the close. peerConnectionRestored() lengthens it again.
+        m_electionElapsedTicks = 0;
+        emit(Event{.type = EventType::TimerReset, .ticks = m_randomizedElectionTimeoutTicks});
     }
     switch (message.type) {
     case MessageType::AppendEntries:

@@ -416,7 +416,7 @@ void HttpApi::forwardToLeader(const RequestPtr &request, NodeId leader)
         member->http.host, member->http.port, std::move(forward),
         [this, request, leader, isWrite](const LeaderForwarder::Reply &reply) {
             --m_forwardsInFlight;
-            if (reply.status == 0 && !reply.sent) {
+            if (reply.status == 0 && !reply.sent && m_pending.isPending(request->id)) {
                 // The leader's address refused the connection: its process is most likely gone, and this
                 // node will learn of the next leader soon. The request never left, so it waits for one
                 // as if no leader were known (tried again at a leader change, or shortly, in case the

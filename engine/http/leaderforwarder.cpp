@@ -6,7 +6,10 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <deque>
 #include <limits>
 #include <optional>
@@ -65,6 +68,16 @@ public:
             m_unsent += bytes;
     }
     void becameIdle(qint64 nowMs) { m_idleSinceMs = nowMs; }
+    // An idle connection the server closed (its process stopped, say) reads as connected until the loop
+    // reads the close; a request sent on it would be lost with it, so it is looked at first.
+    bool closedByServer() const
+    {
+        if (isBusy() || m_gone || m_socket->state() != QAbstractSocket::ConnectedState)
+            return false;
+        char byte = 0;
+        const ssize_t got = ::recv(int(m_socket->socketDescriptor()), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        return got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+    }
     // Ends the connection; every request on it learns `why`.
     void close(const QString &why) { onGone(why); }
 
@@ -233,6 +246,10 @@ ForwardConnection *LeaderForwarder::connectionFor(const Server &server, bool pip
 bool LeaderForwarder::trySend(Server &server, Waiting &request)
 {
     ForwardConnection *connection = connectionFor(server, request.pipelinable);
+    while (connection && connection->closedByServer()) {
+        connection->close(QString()); // nothing in flight on it: no one is told
+        connection = connectionFor(server, request.pipelinable);
+    }
     if (!connection) {
         if (int(server.connections.size()) >= m_options.maxConnectionsPerServer)
             return false;
@@ -297,7 +314,7 @@ void LeaderForwarder::sweep()
         });
     }
     for (const Done &done : expired)
-        done(Reply{0, {}, {}, QStringLiteral("no connection to the leader was free in time")});
+        done(Reply{0, {}, {}, QStringLiteral("no connection to the leader was free in time"), false});
     if (m_connections.empty())
         m_sweepTimer->stop();
 }

@@ -95,8 +95,12 @@ RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, KvStore st
     // A peer's process that stops (kill -9, a crash) closes its connections at once; a frozen one or a cut
     // link does not. The core decides whether that peer was this follower's leader.
     connect(m_transport, &TcpTransport::peerConnectionChanged, this, [this](NodeId peer, bool connected) {
-        if (!connected)
-            input([this, peer] { m_core.peerConnectionLost(peer); });
+        input([this, peer, connected] {
+            if (connected)
+                m_core.peerConnectionRestored(peer);
+            else
+                m_core.peerConnectionLost(peer);
+        });
     });
 }
 

@@ -1009,7 +1009,7 @@ bool SimulatedCluster::executeOnce(const Choice &choice)
             {QStringLiteral("state"), QStringLiteral("crashed")}});
         // As with raftlab-node over TCP: a process that stops closes its connections, and every running
         // peer learns it at once (a frozen one would only when thawed; here it never does).
-        for (int other = 0; other < int(world.nodes.size()); ++other) {
+        for (int other = 0; m_config.crashTellsPeers && other < int(world.nodes.size()); ++other) {
             SimNode &peer = world.nodes[std::size_t(other)];
             if (other == index || !peer.isUp() || world.runtime[std::size_t(other)].frozen)
                 continue;
@@ -1683,11 +1683,30 @@ QByteArray SimulatedCluster::saveRun() const
     for (const Choice &choice : m_choices)
         choices.append(choice.toJson());
     const QJsonObject run{{QStringLiteral("format"), QStringLiteral("raftlab-simulation")},
-                          {QStringLiteral("version"), 1},
+                          {QStringLiteral("version"), m_config.crashTellsPeers ? 2 : 1},
                           {QStringLiteral("seed"), QString::number(m_seed)},
                           {QStringLiteral("config"), m_config.toJson()},
                           {QStringLiteral("choices"), choices}};
     return QJsonDocument(run).toJson(QJsonDocument::Indented);
+}
+
+QString SimulatedCluster::readRunHeader(const QJsonObject &run, std::uint64_t &seed,
+                                        SimulatedClusterConfig &config)
+{
+    const int version = run.value(QLatin1String("version")).toInt();
+    if (run.value(QLatin1String("format")).toString() != QLatin1String("raftlab-simulation") ||
+        (version != 1 && version != 2))
+        return QStringLiteral("not a saved simulation (format raftlab-simulation, version 1 or 2)");
+    bool seedOk = false;
+    seed = run.value(QLatin1String("seed")).toString().toULongLong(&seedOk);
+    if (!seedOk)
+        return QStringLiteral("field 'seed' must be a number in a string");
+    if (const QString problem =
+            SimulatedClusterConfig::fromJson(run.value(QLatin1String("config")).toObject(), config);
+        !problem.isEmpty())
+        return problem;
+    config.crashTellsPeers = version >= 2; // version 1 was saved when a crash told no one
+    return QString();
 }
 
 std::unique_ptr<SimulatedCluster> SimulatedCluster::loadRun(const QByteArray &json, QString *error,
@@ -1705,17 +1724,9 @@ std::unique_ptr<SimulatedCluster> SimulatedCluster::loadRun(const QByteArray &js
                         .arg(parseError.errorString())
                         .arg(parseError.offset));
     const QJsonObject run = document.object();
-    if (run.value(QLatin1String("format")).toString() != QLatin1String("raftlab-simulation") ||
-        run.value(QLatin1String("version")).toInt() != 1)
-        return fail(QStringLiteral("not a saved simulation (format raftlab-simulation, version 1)"));
-    bool seedOk = false;
-    const std::uint64_t seed = run.value(QLatin1String("seed")).toString().toULongLong(&seedOk);
-    if (!seedOk)
-        return fail(QStringLiteral("field 'seed' must be a number in a string"));
+    std::uint64_t seed = 0;
     SimulatedClusterConfig config;
-    if (const QString problem =
-            SimulatedClusterConfig::fromJson(run.value(QLatin1String("config")).toObject(), config);
-        !problem.isEmpty())
+    if (const QString problem = readRunHeader(run, seed, config); !problem.isEmpty())
         return fail(problem);
     auto cluster = std::make_unique<SimulatedCluster>(config, seed);
     cluster->setEventSink(std::move(sink));

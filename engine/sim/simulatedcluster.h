@@ -43,6 +43,9 @@ struct SimulatedClusterConfig
     int snapshotEvery = 0; // applied entries between snapshots (0: never)
     int maxEntriesPerAppend = 256; // 1: each AppendEntries carries one entry, to watch them one by one
     AdversarialFault adversary = AdversarialFault::None; // a sabotage the checker must catch
+    // A crash closes the node's connections, and its running peers learn it at once (raftlab-node over
+    // TCP). Not saved: runs saved as version 1, from before this rule, load with it off and replay as saved.
+    bool crashTellsPeers = true;
 
     // Empty when the configuration can run; otherwise one sentence naming the field.
     QString problem() const;
@@ -234,6 +237,9 @@ public:
     // `sink`, when given, sees the events of the replay (a trace of the whole run).
     static std::unique_ptr<SimulatedCluster> loadRun(const QByteArray &json, QString *error,
                                                      EventSink sink = {});
+    // The seed and configuration of a saved run (its format and version checked: a version 1 run, saved
+    // before crashes told their peers, loads with `crashTellsPeers` off). An error sentence, or empty.
+    static QString readRunHeader(const QJsonObject &run, std::uint64_t &seed, SimulatedClusterConfig &config);
 
 private:
     struct World;

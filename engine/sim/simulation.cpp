@@ -318,6 +318,14 @@ void Simulation::crash(NodeId id)
     m_readyDueAt[id.value - 1].reset();
     m_persistDoneAt[id.value - 1].reset();
     m_restartAt[id.value - 1].reset();
+    // Its connections close, and its running peers learn it at once, as raftlab-node's do over TCP: the
+    // safety checker sees the cut-short timeouts that follow (RaftCore::peerConnectionLost).
+    for (const std::unique_ptr<SimNode> &peer : m_nodes) {
+        if (peer.get() == &target || !peer->isUp() || m_frozen[peer->id().value - 1])
+            continue;
+        peer->core().peerConnectionLost(id);
+        afterInput(*peer);
+    }
     endStep();
 }
 

@@ -293,8 +293,10 @@ QString Sentences::describe(StreamEventKind kind, const QJsonObject &event, cons
         break;
     }
     if (eventfield::string(event, "type"_L1) == "leader_lost"_L1 && state.electionTimeoutMinMs > 0)
-        return tr("%1 lost its connection to its leader, %2, whose process stopped. It does not wait out its "
-                  "whole election timeout: it times out soon after %3 have passed since it last heard %2.")
+        return tr("%1's connection to its leader, %2, closed: its process has most likely stopped. %1 does "
+                  "not "
+                  "wait out its whole election timeout: it times out soon after %3 have passed since it last "
+                  "heard %2.")
             .arg(Node(state.id), node(eventfield::nodeId(event, "leader"_L1)),
                  duration(state.electionTimeoutMinMs));
     if (eventfield::string(event, "type"_L1) == "snapshot_sent"_L1)

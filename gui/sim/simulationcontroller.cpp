@@ -95,16 +95,9 @@ QString SimulationController::openRun(const QByteArray &json)
     if (!document.isObject())
         return tr("not a JSON object (%1 at offset %2)").arg(parseError.errorString()).arg(parseError.offset);
     const QJsonObject run = document.object();
-    if (run.value("format"_L1).toString() != "raftlab-simulation"_L1 || run.value("version"_L1).toInt() != 1)
-        return tr("not a saved simulation (format raftlab-simulation, version 1)");
-    bool seedOk = false;
-    const std::uint64_t seed = run.value("seed"_L1).toString().toULongLong(&seedOk);
-    if (!seedOk)
-        return tr("field 'seed' must be a number in a string");
+    std::uint64_t seed = 0;
     sim::SimulatedClusterConfig config;
-    if (const QString problem =
-            sim::SimulatedClusterConfig::fromJson(run.value("config"_L1).toObject(), config);
-        !problem.isEmpty())
+    if (const QString problem = sim::SimulatedCluster::readRunHeader(run, seed, config); !problem.isEmpty())
         return problem;
     if (const QString problem = config.problem(); !problem.isEmpty())
         return problem;

@@ -119,6 +119,7 @@ private Q_SLOTS:
     void overTheCapRequestsWait();
     void requestAsSent();
     void refusedConnectionSaysWhy();
+    void idleConnectionTheServerClosedIsNotReused();
     void silentServerTimesOut();
     void closingServerGetsNewConnections();
 };
@@ -299,6 +300,38 @@ void TestLeaderForwarder::refusedConnectionSaysWhy()
     QVERIFY2(!outcome.reply.error.isEmpty(), "a failure must say why");
     QVERIFY2(!outcome.reply.sent, "a refused connection carried nothing: the request may be sent again");
     QTRY_COMPARE_WITH_TIMEOUT(forwarder.openConnections(), 0, 10'000);
+}
+
+void TestLeaderForwarder::idleConnectionTheServerClosedIsNotReused()
+{
+    // The server's process stops while the connection is idle; the next request comes before the loop
+    // has read the close. It must go on a new connection, not be written into the dead one.
+    ScriptedServer server;
+    LeaderForwarder forwarder;
+    Outcome first;
+    forwarder.forward(QStringLiteral("127.0.0.1"), server.port(), request("1"),
+                      [&first](const LeaderForwarder::Reply &reply) {
+                          ++first.calls;
+                          first.reply = reply;
+                      });
+    QTRY_COMPARE_WITH_TIMEOUT(server.held().size(), std::size_t(1), 10'000);
+    QTcpSocket *serverSide = server.held().front().socket;
+    server.answerAll();
+    QTRY_COMPARE_WITH_TIMEOUT(first.calls, 1, 10'000);
+    QCOMPARE(first.reply.status, 200);
+    serverSide->abort(); // at once, in the kernel: the forwarder's loop has not run since
+    Outcome second;
+    forwarder.forward(QStringLiteral("127.0.0.1"), server.port(), request("2"),
+                      [&second](const LeaderForwarder::Reply &reply) {
+                          ++second.calls;
+                          second.reply = reply;
+                      });
+    QTRY_COMPARE_WITH_TIMEOUT(server.held().size(), std::size_t(1), 10'000);
+    QCOMPARE(server.accepted(), 2);
+    server.answerAll();
+    QTRY_COMPARE_WITH_TIMEOUT(second.calls, 1, 10'000);
+    QCOMPARE(second.reply.status, 200);
+    QCOMPARE(second.reply.body, QByteArray("2"));
 }
 
 void TestLeaderForwarder::silentServerTimesOut()

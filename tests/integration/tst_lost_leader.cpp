@@ -1,8 +1,8 @@
 // A leader's process that stops (kill -9) closes its TCP connections at once: its followers stop waiting
 // out their randomized election timeouts and time out soon after the minimum. A frozen leader (SIGSTOP)
-// keeps its connections, so its followers wait their whole timeouts, as they must. Real processes, with
-// election timeouts of 300-3000 ms so that a whole timeout and a cut-short one are far apart: cut short, a
-// follower times out at most 300 + 2700 / 4 = 975 ms after it last heard its leader.
+// keeps its connections, so its followers are told nothing and wait their whole timeouts, as they must. Real
+// processes, with election timeouts of 300-3000 ms so that a whole timeout and a cut-short one are far apart:
+// cut short, a follower times out at most 300 + 2700 / 4 = 975 ms after it last heard its leader.
 #include "clusterharness.h"
 
 #include <QJsonDocument>
@@ -20,7 +20,7 @@ constexpr int maximumMs = 3000;
 constexpr int cutShortMs = minimumMs + (maximumMs - minimumMs) / 4;
 constexpr int tickMs = 10; // raftlab-node's tick: `ticks` in events count these
 // Room for a loaded machine between the deadline a node names and the timer that fires.
-constexpr int slackMs = 1000;
+constexpr int slackMs = 3000;
 
 bool isType(const QJsonObject &event, const char *type)
 {
@@ -48,7 +48,7 @@ private Q_SLOTS:
     void cleanup();
 
     void followersOfAKilledLeaderTimeOutSoonAfterTheMinimum();
-    void followersOfAFrozenLeaderWaitTheirWholeTimeouts();
+    void followersOfAFrozenLeaderAreNotToldItIsGone();
     void aWriteThroughAFollowerWaitsOutTheFailover();
 
 private:
@@ -102,7 +102,8 @@ void TestLostLeader::followersOfAKilledLeaderTimeOutSoonAfterTheMinimum()
         const auto lost = stream->waitFor(
             [&](const QJsonObject &e) { return isType(e, "leader_lost") && integer(e, "leader") == leader; },
             10'000);
-        QVERIFY2(lost, qPrintable(QStringLiteral("node %1 did not report losing leader %2").arg(id).arg(leader)));
+        QVERIFY2(lost,
+                 qPrintable(QStringLiteral("node %1 did not report losing leader %2").arg(id).arg(leader)));
         QVERIFY2(!lost->value(QStringLiteral("text")).toString().isEmpty(), qPrintable(text(*lost)));
         // The ticks its timer has left (a `timer` event with the deadline follows when they changed).
         const qint64 leftMs = integer(*lost, "ticks") * tickMs;
@@ -120,7 +121,8 @@ void TestLostLeader::followersOfAKilledLeaderTimeOutSoonAfterTheMinimum()
         [&] {
             for (auto &[id, stream] : m_streams)
                 for (const QJsonObject &e : stream->events())
-                    if (isType(e, "timeout") && (!firstTimeout || integer(e, "t_us") < integer(*firstTimeout, "t_us")))
+                    if (isType(e, "timeout") &&
+                        (!firstTimeout || integer(e, "t_us") < integer(*firstTimeout, "t_us")))
                         firstTimeout = e;
             return firstTimeout.has_value();
         },
@@ -134,7 +136,7 @@ void TestLostLeader::followersOfAKilledLeaderTimeOutSoonAfterTheMinimum()
     QVERIFY2(next != 0 && next != leader, "the survivors elected no leader");
 }
 
-void TestLostLeader::followersOfAFrozenLeaderWaitTheirWholeTimeouts()
+void TestLostLeader::followersOfAFrozenLeaderAreNotToldItIsGone()
 {
     const int leader = m_cluster->waitForLeader(30'000);
     QVERIFY2(leader != 0, "no first leader");
@@ -160,8 +162,8 @@ void TestLostLeader::aWriteThroughAFollowerWaitsOutTheFailover()
     const HttpReply before = m_cluster->put(via, ClusterHarness::kvPath("before"), "yes");
     QVERIFY2(before.ok(), qPrintable(before.describe())); // the follower's connection to the leader is open
     m_cluster->kill(leader);
-    const HttpReply written =
-        m_cluster->put(via, ClusterHarness::kvPath("during") + QStringLiteral("?timeout_ms=20000"), "yes", 25'000);
+    const HttpReply written = m_cluster->put(
+        via, ClusterHarness::kvPath("during") + QStringLiteral("?timeout_ms=20000"), "yes", 25'000);
     QVERIFY2(written.ok(), qPrintable(written.describe()));
     const int next = m_cluster->leader(m_cluster->runningIds());
     QVERIFY2(next != 0 && next != leader, "no new leader, yet the write was acknowledged");

@@ -103,6 +103,7 @@ private Q_SLOTS:
     void pendingEventsComeInDeliveryOrder();
     void sameSeedAndChoicesGiveTheSameTrace();
     void aDifferentChoiceGivesADifferentTrace();
+    void savedRunReloadsIdentically_data();
     void savedRunReloadsIdentically();
     void badSavedRunsAreNamed();
     void rewindThenReplayIsIdentical();
@@ -208,10 +209,22 @@ void TestSimulatedCluster::aDifferentChoiceGivesADifferentTrace()
     QVERIFY(first.text() != second.text());
 }
 
+void TestSimulatedCluster::savedRunReloadsIdentically_data()
+{
+    QTest::addColumn<bool>("crashTellsPeers");
+    QTest::addColumn<int>("version");
+    QTest::newRow("version 2: a crash closes its connections") << true << 2;
+    QTest::newRow("version 1: saved before that rule") << false << 1;
+}
+
 void TestSimulatedCluster::savedRunReloadsIdentically()
 {
+    QFETCH(bool, crashTellsPeers);
+    QFETCH(int, version);
     Trace original;
-    SimulatedCluster cluster(SimulatedClusterConfig{}, 99);
+    SimulatedClusterConfig config;
+    config.crashTellsPeers = crashTellsPeers;
+    SimulatedCluster cluster(config, 99);
     cluster.setEventSink(original.sink());
     playMixedRun(cluster);
     // The first message in flight (a timer cannot be duplicated), stepping on until there is one.
@@ -229,6 +242,7 @@ void TestSimulatedCluster::savedRunReloadsIdentically()
     cluster.runSteps(25);
     const QByteArray saved = cluster.saveRun();
     QVERIFY2(saved.size() < 4000, saved.constData()); // small and diffable
+    QCOMPARE(QJsonDocument::fromJson(saved).object().value(QStringLiteral("version")).toInt(), version);
 
     Trace reloaded;
     QString error;
