@@ -92,6 +92,16 @@ LeaderForwarder::Request request(const QByteArray &body, int timeoutMs = 10'000)
         "PUT", "/kv/key?timeout_ms=5000", {{"Content-Type", "text/plain"}}, body, timeoutMs};
 }
 
+// Forwards one request with `body`; its outcome lands in `outcome`.
+void forwardInto(LeaderForwarder &forwarder, quint16 port, const QByteArray &body, Outcome &outcome)
+{
+    forwarder.forward(QStringLiteral("127.0.0.1"), port, request(body),
+                      [&outcome](const LeaderForwarder::Reply &reply) {
+                          ++outcome.calls;
+                          outcome.reply = reply;
+                      });
+}
+
 // Forwards `count` requests whose bodies are their numbers; each outcome lands in `outcomes`.
 void forwardNumbered(LeaderForwarder &forwarder, quint16 port, std::vector<Outcome> &outcomes, int count)
 {
@@ -289,11 +299,7 @@ void TestLeaderForwarder::refusedConnectionSaysWhy()
     }
     LeaderForwarder forwarder;
     Outcome outcome;
-    forwarder.forward(QStringLiteral("127.0.0.1"), closedPort, request("x"),
-                      [&outcome](const LeaderForwarder::Reply &reply) {
-                          ++outcome.calls;
-                          outcome.reply = reply;
-                      });
+    forwardInto(forwarder, closedPort, "x", outcome);
     QCOMPARE(outcome.calls, 0);
     QTRY_COMPARE_WITH_TIMEOUT(outcome.calls, 1, 10'000);
     QCOMPARE(outcome.reply.status, 0);
@@ -309,11 +315,7 @@ void TestLeaderForwarder::idleConnectionTheServerClosedIsNotReused()
     ScriptedServer server;
     LeaderForwarder forwarder;
     Outcome first;
-    forwarder.forward(QStringLiteral("127.0.0.1"), server.port(), request("1"),
-                      [&first](const LeaderForwarder::Reply &reply) {
-                          ++first.calls;
-                          first.reply = reply;
-                      });
+    forwardInto(forwarder, server.port(), "1", first);
     QTRY_COMPARE_WITH_TIMEOUT(server.held().size(), std::size_t(1), 10'000);
     QTcpSocket *serverSide = server.held().front().socket;
     server.answerAll();
@@ -321,11 +323,7 @@ void TestLeaderForwarder::idleConnectionTheServerClosedIsNotReused()
     QCOMPARE(first.reply.status, 200);
     serverSide->abort(); // at once, in the kernel: the forwarder's loop has not run since
     Outcome second;
-    forwarder.forward(QStringLiteral("127.0.0.1"), server.port(), request("2"),
-                      [&second](const LeaderForwarder::Reply &reply) {
-                          ++second.calls;
-                          second.reply = reply;
-                      });
+    forwardInto(forwarder, server.port(), "2", second);
     QTRY_COMPARE_WITH_TIMEOUT(server.held().size(), std::size_t(1), 10'000);
     QCOMPARE(server.accepted(), 2);
     server.answerAll();
