@@ -33,6 +33,18 @@ namespace raftlab::integration {
 // Polls `condition` every `stepMs` (processing events meanwhile) until it holds or `deadlineMs` passed.
 bool waitUntil(const std::function<bool()> &condition, int deadlineMs, int stepMs = 20);
 
+// An `/events` object's `type` is `type`.
+inline bool isType(const QJsonObject &event, const char *type)
+{
+    return event.value(QStringLiteral("type")).toString() == QLatin1String(type);
+}
+
+// An `/events` object's integer `field` (0 when absent).
+inline qint64 integer(const QJsonObject &event, const char *field)
+{
+    return event.value(QLatin1String(field)).toInteger();
+}
+
 // The raftlab-node binary this build made.
 QString nodeBinary();
 

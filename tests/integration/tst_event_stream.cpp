@@ -13,20 +13,6 @@
 
 using namespace raftlab::integration;
 
-namespace {
-
-bool isType(const QJsonObject &event, const char *type)
-{
-    return event.value(QStringLiteral("type")).toString() == QLatin1String(type);
-}
-
-qint64 integer(const QJsonObject &event, const char *field)
-{
-    return event.value(QLatin1String(field)).toInteger();
-}
-
-} // namespace
-
 class TestEventStream : public QObject
 {
     Q_OBJECT

@@ -22,16 +22,6 @@ constexpr int tickMs = 10; // raftlab-node's tick: `ticks` in events count these
 // Room for a loaded machine between the deadline a node names and the timer that fires.
 constexpr int slackMs = 3000;
 
-bool isType(const QJsonObject &event, const char *type)
-{
-    return event.value(QStringLiteral("type")).toString() == QLatin1String(type);
-}
-
-qint64 integer(const QJsonObject &event, const char *field)
-{
-    return event.value(QLatin1String(field)).toInteger();
-}
-
 QString text(const QJsonObject &event)
 {
     return QString::fromUtf8(QJsonDocument(event).toJson(QJsonDocument::Compact));
