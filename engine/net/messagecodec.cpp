@@ -1,5 +1,7 @@
 #include "messagecodec.h"
 
+#include "cborwriter.h"
+
 #include <QCborMap>
 #include <QCborStreamReader>
 #include <QCborValue>
@@ -49,29 +51,11 @@ constexpr quint64 maxEntriesPerMessage = 1'000'000;
 constexpr quint64 minEntryBytes = 5;
 constexpr std::uint32_t maxNodeIdValue = 0xFFFFFFFFu;
 
-// Writes the few CBOR shapes a message uses straight into memory sized beforehand, in the encoding
-// QCborStreamWriter chooses (integers and lengths in their shortest form, the message an
-// indefinite-length map). A QCborStreamWriter on a QByteArray goes through a QBuffer, one virtual write
-// and one QByteArray::insert() per item, and QByteArray::append() is an insert() too: either made the
-// encoding a tenth of a leader's instructions per write.
-class Writer
+// A message is an indefinite-length map (as QCborStreamWriter writes one) whose keys are small integers.
+class Writer : public CborWriter
 {
 public:
-    explicit Writer(char *at)
-        : m_at(at)
-    { }
-    char *end() const { return m_at; }
-    void startMap() { *m_at++ = char(0xBF); } // indefinite length
-    void endMap() { *m_at++ = char(0xFF); } // "break"
-    void startArray(quint64 length) { head(MajorArray, length); }
-    void append(quint64 value) { head(MajorUnsigned, value); }
-    void append(bool value) { *m_at++ = char(value ? 0xF5 : 0xF4); }
-    void append(const QByteArray &bytes)
-    {
-        head(MajorBytes, static_cast<quint64>(bytes.size()));
-        std::memcpy(m_at, bytes.constData(), static_cast<std::size_t>(bytes.size()));
-        m_at += bytes.size();
-    }
+    using CborWriter::CborWriter;
     void number(Key key, quint64 value)
     {
         if (value != 0) {
@@ -87,32 +71,6 @@ public:
         }
     }
     void key(Key key) { append(static_cast<quint64>(key)); }
-
-private:
-    enum Major : unsigned char { MajorUnsigned = 0x00, MajorBytes = 0x40, MajorArray = 0x80 };
-    void head(Major major, quint64 value)
-    {
-        if (value < 24) {
-            *m_at++ = char(major | value);
-        } else if (value <= 0xFF) {
-            *m_at++ = char(major | 24);
-            *m_at++ = char(value);
-        } else if (value <= 0xFFFF) {
-            *m_at++ = char(major | 25);
-            qToBigEndian<quint16>(static_cast<quint16>(value), m_at);
-            m_at += 2;
-        } else if (value <= 0xFFFFFFFFu) {
-            *m_at++ = char(major | 26);
-            qToBigEndian<quint32>(static_cast<quint32>(value), m_at);
-            m_at += 4;
-        } else {
-            *m_at++ = char(major | 27);
-            qToBigEndian<quint64>(value, m_at);
-            m_at += 8;
-        }
-    }
-
-    char *m_at;
 };
 
 // A strict reader of the few CBOR shapes a message uses.

@@ -363,7 +363,7 @@ void RaftNode::processReady()
     const LogIndex compactUpTo = std::exchange(m_pendingLogCompaction, LogIndex{});
     NodeStorage *storage = m_storage.get();
     WriteTrace::stamp(WriteTrace::Stage::LogHanded, lastIndexOf(ready->entries).value);
-    if (m_core.role() != Role::Leader && !ready->snapshot && !checked && compactUpTo == LogIndex{} &&
+    if (m_core.role() != Role::Leader && !ready->snapshot && !checked &&
         !(m_hasClientWork && m_hasClientWork())) {
         // A follower (or candidate) persists on its own thread: until this Ready is durable it has
         // nothing to send that matters (its acknowledgements and votes wait for the disk), and handing
@@ -372,23 +372,27 @@ void RaftNode::processReady()
         // wait in the socket and go into the next Ready together. A leader keeps its log thread: its
         // loop sends, commits and answers while its own disk syncs (thesis §10.2.1). So does a follower
         // that relays client requests to the leader: blocked in fdatasync, it relayed 20% fewer writes
-        // at 16 connections. Snapshots (decoded for seconds) and compaction (files removed) stay on the
-        // thread too.
+        // at 16 connections. Snapshots (decoded for seconds) stay on the thread too.
         QElapsedTimer clock;
         clock.start();
         WriteTrace::stamp(WriteTrace::Stage::LogStarted, lastIndexOf(ready->entries).value);
         const StorageStatus status = storage->persist(*ready);
         WriteTrace::stamp(WriteTrace::Stage::LogSynced, lastIndexOf(ready->entries).value);
+        if (status.ok() && compactUpTo != LogIndex{})
+            removeLogFilesInBackground(storage->detachLogPrefix(compactUpTo));
         onPersisted(*ready, now, nullptr, status, clock.nsecsElapsed() / 1000);
         return;
     }
+    // The segments our snapshot covers leave the log's bookkeeping with this write; their files are
+    // removed on the snapshot thread afterwards (FileLog::detachPrefix()).
+    auto detached = compactUpTo != LogIndex{} ? std::make_shared<QStringList>() : nullptr;
     m_logWriter->run(
-        [storage, ready, compactUpTo, checked] {
+        [storage, ready, compactUpTo, checked, detached] {
             WriteTrace::stamp(WriteTrace::Stage::LogStarted, lastIndexOf(ready->entries).value);
             StorageStatus status = storage->persist(*ready);
             WriteTrace::stamp(WriteTrace::Stage::LogSynced, lastIndexOf(ready->entries).value);
-            if (status.ok() && compactUpTo != LogIndex{})
-                status = storage->compactLog(compactUpTo);
+            if (status.ok() && detached)
+                *detached = storage->detachLogPrefix(compactUpTo);
             if (status.ok() && checked) {
                 const Snapshot &snapshot = ready->receivedSnapshot->snapshot;
                 checked->meta = snapshot.meta;
@@ -397,9 +401,23 @@ void RaftNode::processReady()
             }
             return status;
         },
-        [this, ready, now, checked](const StorageStatus &status, qint64 us) {
+        [this, ready, now, checked, detached](const StorageStatus &status, qint64 us) {
+            if (detached)
+                removeLogFilesInBackground(std::move(*detached));
             onPersisted(*ready, now, checked, status, us);
         });
+}
+
+void RaftNode::removeLogFilesInBackground(QStringList paths)
+{
+    if (paths.isEmpty())
+        return;
+    NodeStorage *storage = m_storage.get();
+    m_snapshotWriter->run([storage, paths] { return storage->removeLogFiles(paths); },
+                          [this](const StorageStatus &status, qint64) {
+                              if (!status.ok())
+                                  failStorage(status.message);
+                          });
 }
 
 void RaftNode::onPersisted(const Ready &ready, qint64 now, std::shared_ptr<CheckedSnapshot> checked,

@@ -202,6 +202,9 @@ private:
     template<typename T>
     void freeOnSnapshotThread(T &&garbage);
     void failStorage(const QString &reason);
+    // Unlinks log segments a durable snapshot covers, on the snapshot thread: on ext4 that waits for a
+    // journal commit freeing their extents, which must not delay the next log write.
+    void removeLogFilesInBackground(QStringList paths);
 
     NodeSettings m_settings;
     std::unique_ptr<NodeStorage> m_storage;

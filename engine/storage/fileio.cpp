@@ -199,6 +199,12 @@ StorageStatus readWholeFile(const QString &path, QByteArray &out)
 
 StorageStatus writeFileAtomically(const QString &path, const QByteArray &content, SyncMode mode)
 {
+    return writeFileAtomically(path, {QByteArrayView(content)}, mode);
+}
+
+StorageStatus writeFileAtomically(const QString &path, std::initializer_list<QByteArrayView> parts,
+                                  SyncMode mode)
+{
     const QString temporary = path + QStringLiteral(".tmp");
     FileDescriptor fd;
     if (StorageStatus status = openFile(temporary, O_WRONLY | O_CREAT | O_TRUNC, fd); !status.ok())
@@ -209,17 +215,24 @@ StorageStatus writeFileAtomically(const QString &path, const QByteArray &content
     // slice at a time, each slice pushed to the disk before the next (data only, no journal commit),
     // it never leaves more than one slice for anyone else's sync to wait for.
     constexpr std::size_t slice = 2 * 1024 * 1024;
-    const auto size = static_cast<std::size_t>(content.size());
-    for (std::size_t offset = 0; offset < size; offset += slice) {
-        const std::size_t length = std::min(slice, size - offset);
-        if (StorageStatus status = writeAll(fd, temporary, content.constData() + offset, length);
-            !status.ok())
-            return status;
-        if (mode == SyncMode::Always && size > slice &&
-            ::sync_file_range(fd.get(), static_cast<off_t>(offset), static_cast<off_t>(length),
-                              SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-                                  SYNC_FILE_RANGE_WAIT_AFTER) != 0)
-            return StorageStatus::ioError(describe("sync", temporary, errno));
+    std::size_t size = 0;
+    for (QByteArrayView part : parts)
+        size += static_cast<std::size_t>(part.size());
+    std::size_t offset = 0; // in the file
+    for (QByteArrayView part : parts) {
+        const auto partSize = static_cast<std::size_t>(part.size());
+        for (std::size_t done = 0; done < partSize;) {
+            const std::size_t length = std::min(slice, partSize - done);
+            if (StorageStatus status = writeAll(fd, temporary, part.data() + done, length); !status.ok())
+                return status;
+            if (mode == SyncMode::Always && size > slice &&
+                ::sync_file_range(fd.get(), static_cast<off_t>(offset), static_cast<off_t>(length),
+                                  SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                                      SYNC_FILE_RANGE_WAIT_AFTER) != 0)
+                return StorageStatus::ioError(describe("sync", temporary, errno));
+            done += length;
+            offset += length;
+        }
     }
     if (StorageStatus status = syncData(fd, temporary, mode); !status.ok())
         return status;

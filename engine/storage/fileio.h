@@ -3,9 +3,11 @@
 #include "storagestatus.h"
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QString>
 
 #include <cstdint>
+#include <initializer_list>
 
 namespace raftlab {
 
@@ -57,6 +59,10 @@ StorageStatus readWholeFile(const QString &path, QByteArray &out);
 // Replaces `path` atomically: write a temporary file, sync it, rename it over `path`, sync the directory.
 // A crash leaves either the old or the new content, never a mixture.
 StorageStatus writeFileAtomically(const QString &path, const QByteArray &content, SyncMode mode);
+// The same with the content in parts, written one after the other: a large file is never joined in
+// memory first (a snapshot of a million keys is 190 MB).
+StorageStatus writeFileAtomically(const QString &path, std::initializer_list<QByteArrayView> parts,
+                                  SyncMode mode);
 
 QString systemError(int error);
 

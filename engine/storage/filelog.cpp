@@ -594,25 +594,40 @@ StorageStatus FileLog::compactPrefix(LogIndex upTo)
 {
     if (!m_failure.isEmpty())
         return StorageStatus::ioError(m_failure);
+    if (StorageStatus status = removeSegmentFiles(m_dir, detachPrefix(upTo), m_options.syncMode);
+        !status.ok())
+        return fail(status);
+    return StorageStatus::success();
+}
+
+QStringList FileLog::detachPrefix(LogIndex upTo)
+{
     std::size_t removable = 0;
     while (removable < m_segments.size() &&
            (m_segments[removable].isEmpty() || m_segments[removable].lastIndex() <= upTo))
         ++removable;
     if (removable == m_segments.size())
         m_appendFd = FileDescriptor();
-    for (std::size_t i = 0; i < removable; ++i) {
-        if (::unlink(QFile::encodeName(m_segments[i].path).constData()) != 0)
-            return fail(StorageStatus::ioError(
-                QStringLiteral("cannot remove %1: %2").arg(m_segments[i].path, systemError(errno))));
-    }
+    QStringList paths;
+    paths.reserve(static_cast<qsizetype>(removable));
+    for (std::size_t i = 0; i < removable; ++i)
+        paths.append(m_segments[i].path);
     m_segments.erase(m_segments.begin(), m_segments.begin() + static_cast<std::ptrdiff_t>(removable));
-    if (removable > 0) {
-        if (StorageStatus status = syncDirectory(m_dir, m_options.syncMode); !status.ok())
-            return fail(status);
-    }
     if (m_segments.empty())
         m_nextIndex = std::max(m_nextIndex, upTo.next());
-    return StorageStatus::success();
+    return paths;
+}
+
+StorageStatus FileLog::removeSegmentFiles(const QString &dir, const QStringList &paths, SyncMode mode)
+{
+    if (paths.isEmpty())
+        return StorageStatus::success();
+    for (const QString &path : paths) {
+        if (::unlink(QFile::encodeName(path).constData()) != 0)
+            return StorageStatus::ioError(
+                QStringLiteral("cannot remove %1: %2").arg(path, systemError(errno)));
+    }
+    return syncDirectory(dir, mode);
 }
 
 } // namespace raftlab

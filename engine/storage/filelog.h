@@ -111,6 +111,14 @@ public:
     StorageStatus append(const Entries &entries) override;
     StorageStatus truncateSuffix(LogIndex from) override;
     StorageStatus compactPrefix(LogIndex upTo) override;
+    // compactPrefix() in two halves, so that a node's log writes never wait for files to be removed.
+    // detachPrefix() forgets the segments that lie wholly at or below `upTo` and returns their paths:
+    // bookkeeping only, on the thread that appends. removeSegmentFiles() unlinks them and syncs the
+    // directory, on any thread: on ext4 removing a 64 MiB segment frees its extents (and, mounted with
+    // `discard`, trims them) in the journal commit that the directory's sync waits for, 5-20 ms while
+    // writes go on. Files still there after a crash are found stale and removed by open().
+    QStringList detachPrefix(LogIndex upTo);
+    static StorageStatus removeSegmentFiles(const QString &dir, const QStringList &paths, SyncMode mode);
 
     std::size_t segmentCount() const { return m_segments.size(); }
     QStringList segmentPaths() const;

@@ -198,4 +198,16 @@ StorageStatus NodeStorage::compactLog(LogIndex upTo)
     return StorageStatus::success();
 }
 
+QStringList NodeStorage::detachLogPrefix(LogIndex upTo)
+{
+    if (!m_failure.isEmpty())
+        return {};
+    return m_log->detachPrefix(upTo);
+}
+
+StorageStatus NodeStorage::removeLogFiles(const QStringList &paths) const
+{
+    return FileLog::removeSegmentFiles(m_dir, paths, m_options.syncMode);
+}
+
 } // namespace raftlab

@@ -71,6 +71,11 @@ public:
     // only after the snapshot that covers `upTo` is durable.
     StorageStatus writeSnapshotFile(const Snapshot &snapshot);
     StorageStatus compactLog(LogIndex upTo);
+    // compactLog() in two halves (FileLog::detachPrefix()), so that removing files never delays a log
+    // write: detachLogPrefix() with the log writes returns the segments to remove; removeLogFiles()
+    // removes them, on any thread. Nothing is detached once the storage has failed.
+    QStringList detachLogPrefix(LogIndex upTo);
+    StorageStatus removeLogFiles(const QStringList &paths) const;
 
     const QString &dir() const { return m_dir; }
     SyncMode syncMode() const { return m_options.syncMode; }

@@ -32,6 +32,9 @@ public:
     // The whole file's bytes for `snapshot`, and the check of such bytes (`path` names them in the error):
     // for anything that holds a snapshot file's bytes before trusting them.
     static QByteArray encode(const Snapshot &snapshot);
+    // What the file holds before the state machine's data: the header and, with a configuration, its
+    // length and bytes. encode() is this followed by the data.
+    static QByteArray encodeHead(const Snapshot &snapshot);
     static StorageStatus decode(const QByteArray &bytes, const QString &path, Snapshot &out);
 };
 

@@ -25,6 +25,7 @@ private Q_SLOTS:
     void missingSegmentIsAGap();
     void truncateSuffixWithinAndAcrossSegments();
     void compactPrefixDropsWholeSegmentsBelowTheSnapshot();
+    void detachedSegmentsStayUntilRemovedAndAppendsGoOnMeanwhile();
     void openSkipsEntriesCoveredByTheSnapshot();
     // The preallocated tail (see filelog.h).
     void segmentIsPreallocatedAndZerosAfterTheLastRecordAreTheEnd();
@@ -352,6 +353,40 @@ void TestFileLog::compactPrefixDropsWholeSegmentsBelowTheSnapshot()
     QCOMPARE(reopened.log->segmentCount(), std::size_t(0));
     QCOMPARE(reopened.log->nextIndex(), LogIndex(101));
     QVERIFY(reopened.log->append(makeEntries(101, 102, 3)).ok());
+}
+
+void TestFileLog::detachedSegmentsStayUntilRemovedAndAppendsGoOnMeanwhile()
+{
+    for (const bool crashBeforeRemoving : {false, true}) {
+        QTemporaryDir dir;
+        FileLog::Opened opened = openLog(dir.path(), 600);
+        for (std::uint64_t i = 1; i <= 40; i += 4)
+            QVERIFY(opened.log->append(makeEntries(i, i + 3, 1)).ok());
+        const QStringList before = opened.log->segmentPaths();
+
+        const QStringList detached = opened.log->detachPrefix(LogIndex(21));
+        QVERIFY(!detached.isEmpty());
+        QCOMPARE(detached + opened.log->segmentPaths(), before); // the oldest ones, in order
+        for (const QString &path : detached)
+            QVERIFY2(QFileInfo::exists(path), qPrintable(path)); // bookkeeping only
+        QVERIFY(opened.log->append(makeEntries(41, 44, 1)).ok());
+
+        if (crashBeforeRemoving) {
+            opened.log.reset();
+        } else {
+            QVERIFY(FileLog::removeSegmentFiles(dir.path(), detached, SyncMode::Always).ok());
+            for (const QString &path : detached)
+                QVERIFY2(!QFileInfo::exists(path), qPrintable(path));
+        }
+        // Either way the log reads back from entry 22 on, and no detached file is left.
+        FileLog::Opened reopened = openLog(dir.path(), 600, LogIndex(21));
+        QCOMPARE(reopened.entries.size(), std::size_t(23)); // exactly 22..44
+        QCOMPARE(reopened.entries.front().index, LogIndex(22));
+        for (const QString &path : detached)
+            QVERIFY2(!QFileInfo::exists(path), qPrintable(path));
+        if (!crashBeforeRemoving)
+            QCOMPARE(reopened.log->segmentPaths(), opened.log->segmentPaths());
+    }
 }
 
 void TestFileLog::openSkipsEntriesCoveredByTheSnapshot()
