@@ -1,6 +1,6 @@
 #include "messagecodec.h"
 
-#include "cborwriter.h"
+#include "core/cborwriter.h"
 
 #include <QCborMap>
 #include <QCborStreamReader>

@@ -1,6 +1,6 @@
 #include "kvstore.h"
 
-#include "net/cborwriter.h"
+#include "core/cborwriter.h"
 
 #include <QCborMap>
 #include <QCborStreamReader>

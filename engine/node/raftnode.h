@@ -202,8 +202,8 @@ private:
     template<typename T>
     void freeOnSnapshotThread(T &&garbage);
     void failStorage(const QString &reason);
-    // Unlinks log segments a durable snapshot covers, on the snapshot thread: on ext4 that waits for a
-    // journal commit freeing their extents, which must not delay the next log write.
+    // Unlinks log segments a durable snapshot covers, on the snapshot thread: the unlink and the
+    // directory's sync wait for an ext4 journal commit, which the next log write must not wait behind.
     void removeLogFilesInBackground(QStringList paths);
 
     NodeSettings m_settings;

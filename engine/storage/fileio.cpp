@@ -197,6 +197,13 @@ StorageStatus readWholeFile(const QString &path, QByteArray &out)
     return StorageStatus::success();
 }
 
+StorageStatus removeFile(const QString &path)
+{
+    if (::unlink(QFile::encodeName(path).constData()) != 0 && errno != ENOENT)
+        return StorageStatus::ioError(QStringLiteral("cannot remove %1: %2").arg(path, systemError(errno)));
+    return StorageStatus::success();
+}
+
 StorageStatus writeFileAtomically(const QString &path, const QByteArray &content, SyncMode mode)
 {
     return writeFileAtomically(path, {QByteArrayView(content)}, mode);

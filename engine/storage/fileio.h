@@ -56,6 +56,8 @@ bool preallocateFile(const FileDescriptor &fd, std::uint64_t size, std::uint64_t
 // True if `dir` lies on a tmpfs, where syncs cost nothing and preallocated blocks would be RAM.
 bool isOnTmpfs(const QString &dir);
 StorageStatus readWholeFile(const QString &path, QByteArray &out);
+// Unlinks `path`; a file already gone counts as removed. The directory is not synced.
+StorageStatus removeFile(const QString &path);
 // Replaces `path` atomically: write a temporary file, sync it, rename it over `path`, sync the directory.
 // A crash leaves either the old or the new content, never a mixture.
 StorageStatus writeFileAtomically(const QString &path, const QByteArray &content, SyncMode mode);

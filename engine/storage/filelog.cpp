@@ -403,9 +403,8 @@ StorageStatus FileLog::open(const QString &dir, const Options &options, LogIndex
         const bool emptyOldFormat = segment.isEmpty() && segment.format == SegmentFormat::Unbatched;
         if (wholeSegmentTorn || coveredBySnapshot || emptyOldFormat || (segment.isEmpty() && !isLast)) {
             // Nothing in it is needed: finish the interrupted compaction or segment creation.
-            if (::unlink(QFile::encodeName(path).constData()) != 0)
-                return StorageStatus::ioError(
-                    QStringLiteral("cannot remove %1: %2").arg(path, systemError(errno)));
+            if (StorageStatus status = removeFile(path); !status.ok())
+                return status;
             removedFiles = true;
             if (coveredBySnapshot)
                 continue;
@@ -559,9 +558,8 @@ StorageStatus FileLog::truncateSuffix(LogIndex from)
     bool removedFiles = false;
     while (!m_segments.empty() && m_segments.back().firstIndex >= from) {
         m_appendFd = FileDescriptor();
-        if (::unlink(QFile::encodeName(m_segments.back().path).constData()) != 0)
-            return fail(StorageStatus::ioError(
-                QStringLiteral("cannot remove %1: %2").arg(m_segments.back().path, systemError(errno))));
+        if (StorageStatus status = removeFile(m_segments.back().path); !status.ok())
+            return fail(status);
         m_segments.pop_back();
         removedFiles = true;
     }
@@ -602,9 +600,14 @@ StorageStatus FileLog::compactPrefix(LogIndex upTo)
 
 QStringList FileLog::detachPrefix(LogIndex upTo)
 {
+    // As open() judges: an empty segment (its header synced, a crash before its first batch) is covered
+    // only if its first index is. One after `upTo` stays: the next append goes into it, and a detached
+    // one would still be on disk, under the name that append would give a new segment.
+    const auto covered = [upTo](const Segment &segment) {
+        return segment.isEmpty() ? segment.firstIndex <= upTo : segment.lastIndex() <= upTo;
+    };
     std::size_t removable = 0;
-    while (removable < m_segments.size() &&
-           (m_segments[removable].isEmpty() || m_segments[removable].lastIndex() <= upTo))
+    while (removable < m_segments.size() && covered(m_segments[removable]))
         ++removable;
     if (removable == m_segments.size())
         m_appendFd = FileDescriptor();
@@ -623,9 +626,8 @@ StorageStatus FileLog::removeSegmentFiles(const QString &dir, const QStringList 
     if (paths.isEmpty())
         return StorageStatus::success();
     for (const QString &path : paths) {
-        if (::unlink(QFile::encodeName(path).constData()) != 0)
-            return StorageStatus::ioError(
-                QStringLiteral("cannot remove %1: %2").arg(path, systemError(errno)));
+        if (StorageStatus status = removeFile(path); !status.ok())
+            return status;
     }
     return syncDirectory(dir, mode);
 }

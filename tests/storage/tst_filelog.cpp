@@ -26,6 +26,7 @@ private Q_SLOTS:
     void truncateSuffixWithinAndAcrossSegments();
     void compactPrefixDropsWholeSegmentsBelowTheSnapshot();
     void detachedSegmentsStayUntilRemovedAndAppendsGoOnMeanwhile();
+    void emptyLastSegmentAfterTheSnapshotIsKeptForTheNextAppend();
     void openSkipsEntriesCoveredByTheSnapshot();
     // The preallocated tail (see filelog.h).
     void segmentIsPreallocatedAndZerosAfterTheLastRecordAreTheEnd();
@@ -387,6 +388,42 @@ void TestFileLog::detachedSegmentsStayUntilRemovedAndAppendsGoOnMeanwhile()
         if (!crashBeforeRemoving)
             QCOMPARE(reopened.log->segmentPaths(), opened.log->segmentPaths());
     }
+}
+
+void TestFileLog::emptyLastSegmentAfterTheSnapshotIsKeptForTheNextAppend()
+{
+    // A crash after a new segment's header was synced and before its first batch leaves an empty last
+    // segment, which open() keeps: the next append goes into it. A snapshot up to the entry before it
+    // does not cover it, so it is not detached: detached, it would still be on disk (until the snapshot
+    // thread removes it) under the very name the next append creates its segment with.
+    QTemporaryDir dir;
+    {
+        FileLog::Opened opened = openLog(dir.path(), 100);
+        QVERIFY(opened.log->append(makeEntries(1, 3, 1)).ok());
+        QVERIFY(opened.log->append(makeEntries(4, 6, 1)).ok()); // into a second segment
+        QCOMPARE(opened.log->segmentCount(), std::size_t(2));
+    }
+    const QString second = QDir(dir.path()).filePath(FileLog::segmentFileName(LogIndex(4)));
+    QByteArray bytes = readFile(second);
+    bytes.replace(FileLog::segmentHeaderBytes, bytes.size() - FileLog::segmentHeaderBytes,
+                  QByteArray(bytes.size() - FileLog::segmentHeaderBytes, '\0'));
+    writeFile(second, bytes);
+
+    FileLog::Opened opened = openLog(dir.path(), 100);
+    QCOMPARE(opened.entries.size(), std::size_t(3));
+    QCOMPARE(opened.log->segmentCount(), std::size_t(2));
+    QCOMPARE(opened.log->nextIndex(), LogIndex(4));
+
+    const QStringList detached = opened.log->detachPrefix(LogIndex(3));
+    QCOMPARE(detached, QStringList{QDir(dir.path()).filePath(FileLog::segmentFileName(LogIndex(1)))});
+    QVERIFY(opened.log->append(makeEntries(4, 5, 2)).ok()); // no file removed yet
+    QVERIFY(FileLog::removeSegmentFiles(dir.path(), detached, SyncMode::Always).ok());
+    // Removing again finds nothing to remove, which is no error.
+    QVERIFY(FileLog::removeSegmentFiles(dir.path(), detached, SyncMode::Always).ok());
+
+    FileLog::Opened reopened = openLog(dir.path(), 100, LogIndex(3));
+    QCOMPARE(reopened.entries.size(), std::size_t(2));
+    QCOMPARE(reopened.entries.front(), makeEntry(4, 2));
 }
 
 void TestFileLog::openSkipsEntriesCoveredByTheSnapshot()

@@ -28,8 +28,14 @@ public:
     void append(quint64 value) { head(MajorUnsigned, value); }
     void append(bool value) { *m_at++ = char(value ? 0xF5 : 0xF4); }
     void append(const QByteArray &bytes) { string(MajorBytes, bytes.constData(), bytes.size()); }
-    // A text string of Latin-1 characters below 0x80 (ASCII), as QCborStreamWriter writes a QLatin1String.
-    void appendAscii(QLatin1StringView text) { string(MajorText, text.data(), text.size()); }
+    void append(const char *) = delete; // would be taken for append(bool)
+    // A text string of ASCII characters, as QCborStreamWriter writes such a QLatin1String (it would
+    // re-encode other Latin-1 characters as UTF-8).
+    void appendAscii(QLatin1StringView text)
+    {
+        Q_ASSERT(QtPrivate::isAscii(text));
+        string(MajorText, text.data(), text.size());
+    }
 
     // Bytes of an item's head (its type and its length or value); of a byte string of `size` bytes.
     static constexpr qsizetype headBytes(quint64 value)

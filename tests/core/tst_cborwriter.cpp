@@ -1,4 +1,4 @@
-#include "net/cborwriter.h"
+#include "core/cborwriter.h"
 
 #include <QCborStreamWriter>
 #include <QTest>
@@ -43,8 +43,8 @@ QByteArray writtenByQt(Write &&write)
 void TestCborWriter::integersAndLengthsAtEveryBoundary_data()
 {
     QTest::addColumn<quint64>("value");
-    for (quint64 value : {0ull, 1ull, 23ull, 24ull, 255ull, 256ull, 65535ull, 65536ull, 0xFFFFFFFFull,
-                          0x100000000ull, ~0ull})
+    for (quint64 value :
+         {0ull, 1ull, 23ull, 24ull, 255ull, 256ull, 65535ull, 65536ull, 0xFFFFFFFFull, 0x100000000ull, ~0ull})
         QTest::newRow(qPrintable(QString::number(value))) << value;
 }
 
