@@ -50,7 +50,8 @@ make_work_dir() {
     parent=${RAFTLAB_BENCH_DIR:-$repo/build/release/bench}
     mkdir -p "$parent"
     work=$(mktemp -d "$parent/$1.XXXXXX")
-    fstype=$(stat -f -c %T "$work")
+    # findmnt names the mounted type (ext4); stat -f reports the ext family's one magic as "ext2/ext3".
+    fstype=$(findmnt -n -o FSTYPE --target "$work" 2>/dev/null || stat -f -c %T "$work")
     if [ "$fstype" = tmpfs ] || [ "$fstype" = ramfs ]; then
         rm -rf "$work"
         die "$parent is on $fstype, where fdatasync costs nothing: set RAFTLAB_BENCH_DIR to a real disk"
