@@ -1,6 +1,6 @@
 #include "messagecodec.h"
 
-#include "core/cborwriter.h"
+#include "cborwriter.h"
 
 #include <QCborMap>
 #include <QCborStreamReader>

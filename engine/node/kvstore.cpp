@@ -1,6 +1,6 @@
 #include "kvstore.h"
 
-#include "core/cborwriter.h"
+#include "net/cborwriter.h"
 
 #include <QCborMap>
 #include <QCborStreamReader>

@@ -1,4 +1,4 @@
-#include "core/cborwriter.h"
+#include "net/cborwriter.h"
 
 #include <QCborStreamWriter>
 #include <QTest>
