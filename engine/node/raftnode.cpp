@@ -645,6 +645,11 @@ void RaftNode::finishSnapshot(SnapshotJob &job)
         scheduleReady(); // the compaction event
     }
     m_pendingLogCompaction = std::max(m_pendingLogCompaction, meta.index);
+    // Detaching the covered segments is bookkeeping: with no write in progress it is done here, so that
+    // a node that goes quiet after a burst does not keep them until its next write; during one it goes
+    // with the next write (processReady()), on the thread that writes the log.
+    if (!m_persisting)
+        removeLogFilesInBackground(m_storage->detachLogPrefix(std::exchange(m_pendingLogCompaction, {})));
     Q_EMIT snapshotTaken(meta, monotonicMicroseconds());
 }
 

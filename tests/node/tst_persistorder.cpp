@@ -5,8 +5,11 @@
 // once NodeStorage::persist() has made them durable.
 #include "net/tcptransport.h"
 #include "node/raftnode.h"
+#include "storage/filelog.h"
 #include "storage/nodestorage.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QMutex>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -102,6 +105,8 @@ private Q_SLOTS:
     void followerAcknowledgesOnlyDurableEntries_data();
     void followerAcknowledgesOnlyDurableEntries();
     void leaderPersistsOnItsLogThread();
+    void compactedSegmentsAreRemovedWhileWritesGoOn_data();
+    void compactedSegmentsAreRemovedWhileWritesGoOn();
 };
 
 void TestPersistOrder::followerAcknowledgesOnlyDurableEntries_data()
@@ -201,6 +206,94 @@ void TestPersistOrder::leaderPersistsOnItsLogThread()
     // The write's entry was persisted on the log's thread, not the loop's.
     QVERIFY(!disk.threads.empty());
     QVERIFY(disk.threads.back() != QThread::currentThread());
+}
+
+void TestPersistOrder::compactedSegmentsAreRemovedWhileWritesGoOn_data()
+{
+    QTest::addColumn<bool>("leader");
+    QTest::newRow("leader") << true;
+    QTest::newRow("follower") << false;
+}
+
+void TestPersistOrder::compactedSegmentsAreRemovedWhileWritesGoOn()
+{
+    // Small segments and frequent snapshots: the segments a durable snapshot covers leave the log's
+    // bookkeeping at once, or with the write in progress (on the log's thread for a leader, inline for a
+    // follower), and their files are removed on the snapshot thread; the node keeps writing, and the dir
+    // holds only segments the log still needs, even when no write follows the last snapshot.
+    QFETCH(bool, leader);
+    constexpr NodeId selfId(1), otherId(2), thirdId(3);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    DiskWatch disk;
+    NodeStorage::Options options = disk.options();
+    options.segmentBytes = 600;
+    NodeStorage::Opened opened;
+    const StorageStatus status = NodeStorage::open(dir.path(), options, opened);
+    QVERIFY2(status.ok(), qPrintable(status.message));
+    TcpTransport transport(
+        transportOptions(selfId, leader ? std::vector<NodeId>{} : std::vector{otherId, thirdId}));
+    QVERIFY(transport.start().isEmpty());
+    NodeSettings settings =
+        settingsFor(selfId, leader ? std::vector{selfId} : std::vector{otherId, selfId, thirdId});
+    settings.snapshotEvery = 10;
+    settings.core.catchUpEntries = 5;
+    if (leader) {
+        settings.core.electionTimeoutTicksMin = 10;
+        settings.core.electionTimeoutTicksMax = 20;
+    }
+    QString error;
+    std::unique_ptr<RaftNode> node = RaftNode::create(settings, std::move(opened), &transport, error);
+    QVERIFY2(node, qPrintable(error));
+    LogIndex snapshotIndex{};
+    connect(node.get(), &RaftNode::snapshotTaken, this, [&snapshotIndex](SnapshotMeta meta, qint64) {
+        snapshotIndex = std::max(snapshotIndex, meta.index);
+    });
+    node->start();
+
+    const QString firstSegment = QDir(dir.path()).filePath(FileLog::segmentFileName(LogIndex(1)));
+    constexpr std::uint64_t total = 120;
+    if (leader) {
+        QTRY_VERIFY_WITH_TIMEOUT(node->role() == Role::Leader, 10'000);
+        int applied = 0;
+        for (std::uint64_t i = 1; i <= total; ++i)
+            node->write(KvStore::encodePut("k" + QByteArray::number(i), QByteArray(40, 'v')),
+                        [&applied](const WriteOutcome &written) {
+                            applied += written.status == WriteOutcome::Status::Applied;
+                        });
+        QTRY_COMPARE_WITH_TIMEOUT(applied, int(total), 10'000);
+    } else {
+        for (std::uint64_t first = 1; first <= total; first += 10) {
+            Message message;
+            message.type = MessageType::AppendEntries;
+            message.from = otherId;
+            message.to = selfId;
+            message.term = Term(1);
+            message.prevLogIndex = LogIndex(first - 1);
+            message.prevLogTerm = Term(first == 1 ? 0 : 1);
+            message.entries = commands(first, first + 9, Term(1));
+            message.commitIndex = LogIndex(first - 1); // what it has acknowledged so far
+            Q_EMIT transport.messageReceived(message, 0);
+            QTRY_VERIFY_WITH_TIMEOUT(disk.durableIndex() == LogIndex(first + 9), 10'000);
+        }
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(snapshotIndex >= LogIndex(100), 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(firstSegment), 10'000);
+    QVERIFY2(node->storageFailure().isEmpty(), qPrintable(node->storageFailure()));
+    // About 15 segments were written; what is left holds only entries after the snapshot (at most 20),
+    // and the dir opens again with every entry: the snapshot and the log after it.
+    const QStringList left =
+        QDir(dir.path()).entryList({QStringLiteral("segment-*")}, QDir::Files, QDir::Name);
+    QVERIFY2(left.size() <= 3, qPrintable(left.join(QLatin1Char(' '))));
+    node.reset();
+    NodeStorage::Opened reopened;
+    const StorageStatus again =
+        NodeStorage::open(dir.path(), NodeStorage::Options{SyncMode::Always}, reopened);
+    QVERIFY2(again.ok(), qPrintable(again.message));
+    QVERIFY(reopened.state.snapshot.meta.index >= LogIndex(100));
+    const LogIndex last = reopened.state.entries.empty() ? reopened.state.snapshot.meta.index
+                                                         : reopened.state.entries.back().index;
+    QCOMPARE(last, LogIndex(leader ? total + 1 : total)); // a leader's log starts with its no-op
 }
 
 QTEST_GUILESS_MAIN(TestPersistOrder)
