@@ -95,6 +95,21 @@ NodeSettings settingsFor(NodeId self, std::vector<NodeId> members)
     return settings;
 }
 
+// A node on `dir` (its storage opened with `options`) that talks through `transport`, started here.
+// Null, with the reason in `error`, when the storage, the transport or the node refuses.
+std::unique_ptr<RaftNode> createNode(const QString &dir, const NodeStorage::Options &options,
+                                     const NodeSettings &settings, TcpTransport &transport, QString &error)
+{
+    NodeStorage::Opened opened;
+    if (const StorageStatus status = NodeStorage::open(dir, options, opened); !status.ok()) {
+        error = status.message;
+        return nullptr;
+    }
+    if (error = transport.start(); !error.isEmpty())
+        return nullptr;
+    return RaftNode::create(settings, std::move(opened), &transport, error);
+}
+
 } // namespace
 
 class TestPersistOrder : public QObject
@@ -123,14 +138,11 @@ void TestPersistOrder::followerAcknowledgesOnlyDurableEntries()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     DiskWatch disk;
-    NodeStorage::Opened opened;
-    const StorageStatus status = NodeStorage::open(dir.path(), disk.options(), opened);
-    QVERIFY2(status.ok(), qPrintable(status.message));
     TcpTransport transport(transportOptions(followerId, {leaderId, otherId}));
-    QVERIFY(transport.start().isEmpty());
     QString error;
-    std::unique_ptr<RaftNode> node = RaftNode::create(
-        settingsFor(followerId, {leaderId, followerId, otherId}), std::move(opened), &transport, error);
+    std::unique_ptr<RaftNode> node =
+        createNode(dir.path(), disk.options(), settingsFor(followerId, {leaderId, followerId, otherId}),
+                   transport, error);
     QVERIFY2(node, qPrintable(error));
     node->setClientWorkCheck([relaysClients] { return relaysClients; });
 
@@ -184,16 +196,12 @@ void TestPersistOrder::leaderPersistsOnItsLogThread()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     DiskWatch disk;
-    NodeStorage::Opened opened;
-    const StorageStatus status = NodeStorage::open(dir.path(), disk.options(), opened);
-    QVERIFY2(status.ok(), qPrintable(status.message));
     TcpTransport transport(transportOptions(onlyId, {}));
-    QVERIFY(transport.start().isEmpty());
     NodeSettings settings = settingsFor(onlyId, {onlyId});
     settings.core.electionTimeoutTicksMin = 10;
     settings.core.electionTimeoutTicksMax = 20;
     QString error;
-    std::unique_ptr<RaftNode> node = RaftNode::create(settings, std::move(opened), &transport, error);
+    std::unique_ptr<RaftNode> node = createNode(dir.path(), disk.options(), settings, transport, error);
     QVERIFY2(node, qPrintable(error));
     node->start();
     QTRY_VERIFY_WITH_TIMEOUT(node->role() == Role::Leader, 10'000);
@@ -228,12 +236,8 @@ void TestPersistOrder::compactedSegmentsAreRemovedWhileWritesGoOn()
     DiskWatch disk;
     NodeStorage::Options options = disk.options();
     options.segmentBytes = 600;
-    NodeStorage::Opened opened;
-    const StorageStatus status = NodeStorage::open(dir.path(), options, opened);
-    QVERIFY2(status.ok(), qPrintable(status.message));
     TcpTransport transport(
         transportOptions(selfId, leader ? std::vector<NodeId>{} : std::vector{otherId, thirdId}));
-    QVERIFY(transport.start().isEmpty());
     NodeSettings settings =
         settingsFor(selfId, leader ? std::vector{selfId} : std::vector{otherId, selfId, thirdId});
     settings.snapshotEvery = 10;
@@ -243,7 +247,7 @@ void TestPersistOrder::compactedSegmentsAreRemovedWhileWritesGoOn()
         settings.core.electionTimeoutTicksMax = 20;
     }
     QString error;
-    std::unique_ptr<RaftNode> node = RaftNode::create(settings, std::move(opened), &transport, error);
+    std::unique_ptr<RaftNode> node = createNode(dir.path(), options, settings, transport, error);
     QVERIFY2(node, qPrintable(error));
     LogIndex snapshotIndex{};
     connect(node.get(), &RaftNode::snapshotTaken, this, [&snapshotIndex](SnapshotMeta meta, qint64) {
