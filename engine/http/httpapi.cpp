@@ -9,6 +9,7 @@
 #include "node/kvstore.h"
 #include "node/raftnode.h"
 #include "writecondition.h"
+#include "writerelay.h"
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -26,6 +27,7 @@ HttpApi::HttpApi(Options options, RaftNode *node, QObject *parent)
     , m_options(std::move(options))
     , m_node(node)
     , m_forwarder(new LeaderForwarder(this))
+    , m_relay(new WriteRelay(node, node->transport(), this))
     , m_refusedRetry(new QTimer(this))
 {
     m_refusedRetry->setSingleShot(true);
@@ -37,6 +39,7 @@ HttpApi::HttpApi(Options options, RaftNode *node, QObject *parent)
     addMemberRoutes();
     wireEvents();
     m_node->setClientWorkCheck([this] { return m_forwardsInFlight > 0; });
+    connect(m_relay, &WriteRelay::proposedForPeer, this, [this] { ++m_metrics.proposals; });
     m_server.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         const QString path = request.url().path();
         if (path.startsWith(QLatin1String("/kv/")) || path == QLatin1String("/kv")) {
@@ -183,83 +186,84 @@ void HttpApi::handleWrite(const QByteArray &keyBytes, std::optional<QByteArray> 
                 : QString::fromUtf8(keyBytes);
     accept(
         request, std::move(responder),
-        [this, command, textAnswer, display, condition, kind](const RequestPtr &self) {
+        [this](const RequestPtr &self) {
             self->submitted = true;
             ++m_metrics.proposals;
-            m_node->write(
-                command, [this, self, textAnswer, display, condition, kind](const WriteOutcome &outcome) {
-                    switch (outcome.status) {
-                    case WriteOutcome::Status::CompareFailed:
-                        answer(self,
-                               compareFailedAnswer(condition, kind, outcome.index.value, outcome.term.value));
-                        return;
-                    case WriteOutcome::Status::Applied:
-                        if (textAnswer)
-                            answer(self,
-                                   PendingRequests::Answer{QStringLiteral("stored %1 at index %2 (term %3)\n")
-                                                               .arg(display)
-                                                               .arg(outcome.index.value)
-                                                               .arg(outcome.term.value)
-                                                               .toUtf8(),
-                                                           "text/plain; charset=utf-8", Status::Ok});
-                        else // {"index":N,"term":T}, as QJsonDocument would write it, without building one
-                             // per write
-                            answer(self,
-                                   PendingRequests::Answer{
-                                       "{\"index\":" + QByteArray::number(outcome.index.value) +
-                                           ",\"term\":" + QByteArray::number(outcome.term.value) + "}\n",
-                                       "application/json", Status::Ok});
-                        return;
-                    case WriteOutcome::Status::NotLeader:
-                        self->submitted = false;
-                        if (m_node->role() == Role::Leader) { // never serve it here again: no loop
-                            answer(self,
-                                   unavailableAnswer(QStringLiteral("unavailable"),
-                                                     QStringLiteral("this node could not take the write"),
-                                                     outcome.leader, QStringLiteral("failed")));
-                            return;
-                        }
-                        dispatch(self); // leadership moved between the check and the proposal: go again
-                        return;
-                    case WriteOutcome::Status::Busy:
-                        answer(self,
-                               unavailableAnswer(QStringLiteral("unavailable"),
-                                                 QStringLiteral("the leader is handing leadership over; "
-                                                                "nothing was written, retry in a moment"),
-                                                 outcome.leader, QStringLiteral("failed")));
-                        return;
-                    case WriteOutcome::Status::NotCommitted:
-                        answer(self,
-                               unavailableAnswer(
-                                   QStringLiteral("not_committed"),
-                                   QStringLiteral("a newer leader replaced the entry: it was not written"),
-                                   outcome.leader, QStringLiteral("failed")));
-                        return;
-                    case WriteOutcome::Status::Unknown:
-                        answer(self,
-                               unavailableAnswer(
-                                   QStringLiteral("timeout"),
-                                   QStringLiteral("a snapshot replaced the log before the write was seen "
-                                                  "to apply; it may or may not have"),
-                                   outcome.leader, QStringLiteral("unknown")));
-                        return;
-                    case WriteOutcome::Status::StorageFailed:
-                        answer(self,
-                               unavailableAnswer(QStringLiteral("storage_failed"), m_node->storageFailure(),
-                                                 outcome.leader, QStringLiteral("failed")));
-                        return;
-                    case WriteOutcome::Status::StorageFailedInFlight:
-                        answer(self,
-                               unavailableAnswer(
-                                   QStringLiteral("storage_failed"),
-                                   QStringLiteral("%1; the entry may already be on other nodes and "
-                                                  "may still commit under another leader")
-                                       .arg(m_node->storageFailure()),
-                                   outcome.leader, QStringLiteral("unknown")));
-                        return;
-                    }
-                });
-        });
+            m_node->write(self->write->command, [this, self](const WriteOutcome &outcome) {
+                answerWrite(self, outcome, m_node->storageFailure());
+            });
+        },
+        Request::Write{command, textAnswer, display, condition, kind});
+}
+
+void HttpApi::answerWrite(const RequestPtr &self, const WriteOutcome &outcome, const QString &storageFailure)
+{
+    const Request::Write &write = *self->write;
+    switch (outcome.status) {
+    case WriteOutcome::Status::CompareFailed:
+        answer(self,
+               compareFailedAnswer(write.condition, write.kind, outcome.index.value, outcome.term.value));
+        return;
+    case WriteOutcome::Status::Applied:
+        if (write.textAnswer)
+            answer(self,
+                   PendingRequests::Answer{QStringLiteral("stored %1 at index %2 (term %3)\n")
+                                               .arg(write.display)
+                                               .arg(outcome.index.value)
+                                               .arg(outcome.term.value)
+                                               .toUtf8(),
+                                           "text/plain; charset=utf-8", Status::Ok});
+        else // {"index":N,"term":T}, as QJsonDocument would write it, without building one per write
+            answer(self,
+                   PendingRequests::Answer{"{\"index\":" + QByteArray::number(outcome.index.value) +
+                                               ",\"term\":" + QByteArray::number(outcome.term.value) + "}\n",
+                                           "application/json", Status::Ok});
+        return;
+    case WriteOutcome::Status::NotLeader:
+        self->submitted = false;
+        if (m_node->role() == Role::Leader) { // never serve it here again: no loop
+            answer(self,
+                   unavailableAnswer(QStringLiteral("unavailable"),
+                                     QStringLiteral("this node could not take the write"), outcome.leader,
+                                     QStringLiteral("failed")));
+            return;
+        }
+        dispatch(self); // leadership moved between the check and the proposal: go again
+        return;
+    case WriteOutcome::Status::Busy:
+        answer(self,
+               unavailableAnswer(QStringLiteral("unavailable"),
+                                 QStringLiteral("the leader is handing leadership over; "
+                                                "nothing was written, retry in a moment"),
+                                 outcome.leader, QStringLiteral("failed")));
+        return;
+    case WriteOutcome::Status::NotCommitted:
+        answer(self,
+               unavailableAnswer(QStringLiteral("not_committed"),
+                                 QStringLiteral("a newer leader replaced the entry: it was not written"),
+                                 outcome.leader, QStringLiteral("failed")));
+        return;
+    case WriteOutcome::Status::Unknown:
+        answer(self,
+               unavailableAnswer(QStringLiteral("timeout"),
+                                 QStringLiteral("a snapshot replaced the log before the write was seen "
+                                                "to apply; it may or may not have"),
+                                 outcome.leader, QStringLiteral("unknown")));
+        return;
+    case WriteOutcome::Status::StorageFailed:
+        answer(self,
+               unavailableAnswer(QStringLiteral("storage_failed"), storageFailure, outcome.leader,
+                                 QStringLiteral("failed")));
+        return;
+    case WriteOutcome::Status::StorageFailedInFlight:
+        answer(self,
+               unavailableAnswer(QStringLiteral("storage_failed"),
+                                 QStringLiteral("%1; the entry may already be on other nodes and "
+                                                "may still commit under another leader")
+                                     .arg(storageFailure),
+                                 outcome.leader, QStringLiteral("unknown")));
+        return;
+    }
 }
 
 void HttpApi::handleRead(const QByteArray &keyBytes, const HttpRequest &request, HttpResponder &&responder)
@@ -321,7 +325,8 @@ void HttpApi::handleRead(const QByteArray &keyBytes, const HttpRequest &request,
 // held until a leader is known or the deadline passes.
 
 HttpApi::RequestPtr HttpApi::accept(const HttpRequest &request, HttpResponder &&responder,
-                                    std::function<void(const RequestPtr &)> serveHere)
+                                    std::function<void(const RequestPtr &)> serveHere,
+                                    std::optional<Request::Write> write)
 {
     const std::optional<int> timeoutMs = timeoutFrom(request);
     if (!timeoutMs) {
@@ -338,6 +343,7 @@ HttpApi::RequestPtr HttpApi::accept(const HttpRequest &request, HttpResponder &&
     self->forwarded = !request.value(forwardedHeader).isEmpty();
     self->timeoutMs = *timeoutMs;
     self->serveHere = std::move(serveHere);
+    self->write = std::move(write);
     const std::weak_ptr<Request> weak = self;
     self->id = m_pending.add(std::move(responder), *timeoutMs, [this, weak]() {
         const RequestPtr request = weak.lock();
@@ -377,7 +383,10 @@ void HttpApi::dispatch(const RequestPtr &request)
         return;
     }
     if (!leader.isNone() && m_options.cluster.member(leader)) {
-        forwardToLeader(request, leader);
+        if (request->write && m_relay->canRelayTo(leader))
+            relayToLeader(request, leader);
+        else
+            forwardToLeader(request, leader);
         return;
     }
     m_waitingForLeader.push_back(request); // until a leader is known, or the deadline answers
@@ -442,6 +451,57 @@ void HttpApi::forwardToLeader(const RequestPtr &request, NodeId leader)
                                                ? QByteArray("application/octet-stream")
                                                : reply.contentType,
                                            static_cast<Status>(reply.status)});
+        });
+}
+
+void HttpApi::relayToLeader(const RequestPtr &request, NodeId leader)
+{
+    // Once it leaves, the leader may append it even if this node's deadline answers first.
+    request->submitted = true;
+    ++m_forwardsInFlight;
+    ++m_metrics.relayedWrites;
+    m_relay->relay(
+        leader, request->write->command, request->timeoutMs,
+        [this, request, leader](const WriteRelay::Result &result) {
+            --m_forwardsInFlight;
+            switch (result.delivery) {
+            case WriteRelay::Result::Delivery::NotSent:
+                // The connection to the leader was gone when the write was to leave: as when its HTTP
+                // address refuses, the write waits for a leader, up to its own deadline.
+                request->submitted = false;
+                if (!m_pending.isPending(request->id))
+                    return;
+                m_waitingForLeader.push_back(request);
+                if (!m_refusedRetry->isActive())
+                    m_refusedRetry->start();
+                return;
+            case WriteRelay::Result::Delivery::Lost:
+                answer(request,
+                       unavailableAnswer(QStringLiteral("unavailable"),
+                                         QStringLiteral("the leader, node %1, did not answer: the connection "
+                                                        "to it closed, or it took too long")
+                                             .arg(leader.value),
+                                         leader, QStringLiteral("unknown")));
+                return;
+            case WriteRelay::Result::Delivery::Answered:
+                break;
+            }
+            if (result.outcome.status == WriteOutcome::Status::NotLeader) {
+                // It never reached a log. Go again if this node has learned of another leader meanwhile;
+                // else say so, as the one hop of HTTP forwarding does.
+                request->submitted = false;
+                const NodeId now = m_node->leader();
+                if (!now.isNone() && now != leader && m_node->role() != Role::Leader) {
+                    dispatch(request);
+                    return;
+                }
+                answer(request,
+                       unavailableAnswer(QStringLiteral("unavailable"),
+                                         QStringLiteral("this node is not the leader"), result.outcome.leader,
+                                         QString()));
+                return;
+            }
+            answerWrite(request, result.outcome, result.reason);
         });
 }
 

@@ -5,6 +5,7 @@
 #include "metrics.h"
 #include "node/clusterconfig.h"
 #include "pendingrequests.h"
+#include "writecondition.h"
 
 #include <QHttpServer>
 #include <QObject>
@@ -19,7 +20,9 @@ namespace raftlab {
 
 class HttpListener;
 class LeaderForwarder;
+class WriteRelay;
 class RaftNode;
+struct WriteOutcome;
 
 // The node's HTTP API (docs/http-api.md): the KV store with forwarding to the leader
 // and linearizable reads, /status, /metrics, /events, and the fault-injection routes. Every failed
@@ -61,6 +64,17 @@ private:
         bool submitted = false; // a write reached a leader's log: a timeout cannot say it failed
         int timeoutMs = 3000;
         std::function<void(const std::shared_ptr<Request> &)> serveHere; // run on the leader
+        // A write to the KV store: what a node needs to propose it, or to relay it to the leader
+        // (WriteRelay), and to answer its outcome.
+        struct Write
+        {
+            QByteArray command; // encodeWrite()'s
+            bool textAnswer = false; // POST /: "stored k=v at index N (term T)"
+            QString display; // k=v, for the text answer
+            WriteCondition condition;
+            WriteKind kind = WriteKind::Put;
+        };
+        std::optional<Write> write;
     };
     using RequestPtr = std::shared_ptr<Request>;
 
@@ -78,9 +92,14 @@ private:
     // Takes a request that answers later (reading its ?timeout_ms=); answers 400 and returns nothing
     // when that parameter is malformed.
     RequestPtr accept(const HttpRequest &request, HttpResponder &&responder,
-                      std::function<void(const RequestPtr &)> serveHere);
+                      std::function<void(const RequestPtr &)> serveHere,
+                      std::optional<Request::Write> write = std::nullopt);
+    // Answers a write from its outcome, here or at the leader that a follower relayed it to
+    // (`storageFailure`: the words of the node whose disk failed).
+    void answerWrite(const RequestPtr &request, const WriteOutcome &outcome, const QString &storageFailure);
     void dispatch(const RequestPtr &request);
     void forwardToLeader(const RequestPtr &request, NodeId leader);
+    void relayToLeader(const RequestPtr &request, NodeId leader);
     void retryWaitingForLeader();
     void answer(const RequestPtr &request, const PendingRequests::Answer &answer);
 
@@ -111,7 +130,9 @@ private:
     EventStream m_events;
     Metrics m_metrics;
     LeaderForwarder *m_forwarder;
-    int m_forwardsInFlight = 0; // the node persists off its loop while any is (RaftNode::setClientWorkCheck)
+    WriteRelay *m_relay;
+    int m_forwardsInFlight = 0; // forwarded or relayed; the node persists off its loop while any is
+                                // (RaftNode::setClientWorkCheck)
     std::vector<RequestPtr> m_waitingForLeader;
     QTimer *m_refusedRetry; // tries again the requests the leader's address refused (forwardToLeader)
     NodeId m_lastLeader{};

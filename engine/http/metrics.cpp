@@ -61,6 +61,8 @@ QByteArray Metrics::render(const std::map<QString, double> &gauges) const
         out += "# TYPE " + full + " gauge\n" + full + ' ' + QByteArray::number(value, 'g', 15) + '\n';
     }
     counter(out, "raftlab_proposals_total", "Commands proposed by clients of this node.", proposals);
+    counter(out, "raftlab_relayed_writes_total",
+            "Client writes this node relayed to the leader over its Raft connection.", relayedWrites);
     counter(out, "raftlab_entries_committed_total", "Log entries this node learned are committed.",
             entriesCommitted);
     counter(out, "raftlab_elections_total", "Elections this node started as a candidate.", elections);

@@ -29,6 +29,7 @@ private:
 struct Metrics
 {
     quint64 proposals = 0;
+    quint64 relayedWrites = 0; // client writes relayed to the leader over the Raft connection
     quint64 entriesCommitted = 0;
     quint64 elections = 0; // times this node became a candidate
     quint64 leaderChanges = 0;

@@ -37,6 +37,9 @@ public:
         string(MajorText, text.data(), text.size());
     }
 
+    // A text string already encoded as UTF-8.
+    void appendUtf8(const QByteArray &utf8) { string(MajorText, utf8.constData(), utf8.size()); }
+
     // Bytes of an item's head (its type and its length or value); of a byte string of `size` bytes.
     static constexpr qsizetype headBytes(quint64 value)
     {

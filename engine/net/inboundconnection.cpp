@@ -2,6 +2,7 @@
 
 #include "handshake.h"
 #include "messagecodec.h"
+#include "relaycodec.h"
 
 #include <QTcpSocket>
 #include <QTimer>
@@ -66,6 +67,15 @@ bool InboundConnection::handleFrame(const QByteArray &frame)
 {
     if (m_peer.isNone())
         return acceptHello(frame);
+    if (isRelayFrame(frame)) {
+        RelayFrame relay;
+        if (const QString error = decodeRelayFrame(frame, relay); !error.isEmpty()) {
+            reject(QStringLiteral("a malformed relay frame from node %1: %2").arg(m_peer.value).arg(error));
+            return false;
+        }
+        Q_EMIT relayArrived(m_peer, relay);
+        return true;
+    }
     Message message;
     std::uint64_t traceId = 0;
     if (const QString error = decodeMessage(frame, message, traceId); !error.isEmpty()) {

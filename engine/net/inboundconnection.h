@@ -2,6 +2,7 @@
 
 #include "core/message.h"
 #include "framecodec.h"
+#include "relaycodec.h"
 
 #include <QObject>
 #include <QString>
@@ -15,10 +16,10 @@ namespace raftlab {
 
 // One connection a peer opened to us. The first frame must be a hello from a member of our cluster
 // addressed to us (with the cluster secret's proof, when there is one: then we speak first, with a
-// challenge); every later frame is one message from that member. Until the hello is accepted, frames are
-// small and the hello must come within a deadline, so a stranger holds little memory for little time.
-// Anything else — garbage, an oversized frame, a stranger, silence — closes this connection and nothing
-// more.
+// challenge); every later frame is one message from that member, or a relay frame (relaycodec.h). Until the
+// hello is accepted, frames are small and the hello must come within a deadline, so a stranger holds little
+// memory for little time. Anything else — garbage, an oversized frame, a stranger, silence — closes this
+// connection and nothing more.
 class InboundConnection final : public QObject
 {
     Q_OBJECT
@@ -46,6 +47,7 @@ public:
 Q_SIGNALS:
     void helloAccepted(raftlab::NodeId peer);
     void messageArrived(const raftlab::Message &message, quint64 traceId);
+    void relayArrived(raftlab::NodeId peer, const raftlab::RelayFrame &frame);
     // The connection was closed because of what it sent (or did not send): `reason` is one line for the log.
     void rejected(const QString &reason);
     // Once, whatever ended the connection; the object is deleted later.

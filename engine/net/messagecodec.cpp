@@ -1,5 +1,6 @@
 #include "messagecodec.h"
 
+#include "cborreader.h"
 #include "cborwriter.h"
 
 #include <QCborMap>
@@ -73,104 +74,7 @@ public:
     void key(Key key) { append(static_cast<quint64>(key)); }
 };
 
-// A strict reader of the few CBOR shapes a message uses.
-class Reader
-{
-public:
-    explicit Reader(const QByteArray &bytes)
-        : m_reader(bytes)
-        , m_size(bytes.size())
-    { }
-
-    qsizetype bytesLeft() const { return m_size - m_reader.currentOffset(); }
-    bool ok() const { return m_error.isEmpty() && m_reader.lastError() == QCborError::NoError; }
-    QString error() const { return m_error.isEmpty() ? m_reader.lastError().toString() : m_error; }
-    QCborStreamReader &stream() { return m_reader; }
-    // Bytes from the current item to the end of the input: a bound on what any length read here can
-    // describe, checked before a length sizes an allocation.
-    quint64 remainingBytes() const { return static_cast<quint64>(m_size - m_reader.currentOffset()); }
-    void fail(const QString &why)
-    {
-        if (m_error.isEmpty())
-            m_error = why;
-    }
-
-    quint64 unsignedInteger(const char *what)
-    {
-        if (!m_reader.isUnsignedInteger()) {
-            fail(QStringLiteral("%1 is not an unsigned integer").arg(QLatin1String(what)));
-            return 0;
-        }
-        const quint64 value = m_reader.toUnsignedInteger();
-        m_reader.next();
-        return value;
-    }
-
-    bool boolean(const char *what)
-    {
-        if (!m_reader.isBool()) {
-            fail(QStringLiteral("%1 is not a boolean").arg(QLatin1String(what)));
-            return false;
-        }
-        const bool value = m_reader.toBool();
-        m_reader.next();
-        return value;
-    }
-
-    QByteArray bytes(const char *what)
-    {
-        QByteArray result;
-        if (!m_reader.isByteArray()) {
-            fail(QStringLiteral("%1 is not a byte string").arg(QLatin1String(what)));
-            return result;
-        }
-        if (m_reader.isLengthKnown() && m_reader.length() > remainingBytes()) {
-            fail(QStringLiteral("%1 claims %2 bytes, more than the message holds")
-                     .arg(QLatin1String(what))
-                     .arg(m_reader.length()));
-            return result;
-        }
-        for (auto chunk = m_reader.readByteArray(); ok(); chunk = m_reader.readByteArray()) {
-            if (chunk.status == QCborStreamReader::EndOfString)
-                return result;
-            if (chunk.status == QCborStreamReader::Error)
-                break;
-            result += chunk.data;
-        }
-        fail(QStringLiteral("%1 is a broken byte string").arg(QLatin1String(what)));
-        return result;
-    }
-
-    // Enters an array and returns its length (definite-length arrays only). Each element takes at least
-    // `minElementBytes` of the input, so a length the remaining bytes cannot hold is refused here, before
-    // anyone reserves room for it.
-    quint64 enterArray(const char *what, quint64 maxLength, quint64 minElementBytes = 1)
-    {
-        if (!m_reader.isArray() || !m_reader.isLengthKnown() || m_reader.length() > maxLength) {
-            fail(QStringLiteral("%1 is not an array of at most %2 elements")
-                     .arg(QLatin1String(what))
-                     .arg(maxLength));
-            return 0;
-        }
-        if (m_reader.length() > remainingBytes() / minElementBytes) {
-            fail(QStringLiteral("%1 claims %2 elements, more than the message holds")
-                     .arg(QLatin1String(what))
-                     .arg(m_reader.length()));
-            return 0;
-        }
-        const quint64 length = m_reader.length();
-        m_reader.enterContainer();
-        return length;
-    }
-    void leave() { m_reader.leaveContainer(); }
-
-private:
-    mutable QCborStreamReader m_reader; // lastError() is not const in Qt 6.4
-    qsizetype m_size;
-    QString m_error;
-};
-
-NodeId nodeId(Reader &reader, const char *what)
+NodeId nodeId(CborReader &reader, const char *what)
 {
     const quint64 value = reader.unsignedInteger(what);
     if (value > maxNodeIdValue)
@@ -178,7 +82,7 @@ NodeId nodeId(Reader &reader, const char *what)
     return NodeId(static_cast<std::uint32_t>(value));
 }
 
-void readEntries(Reader &reader, Entries &entries)
+void readEntries(CborReader &reader, Entries &entries)
 {
     const quint64 count = reader.enterArray("entries", maxEntriesPerMessage, minEntryBytes);
     entries.reserve(static_cast<std::size_t>(count));
@@ -336,7 +240,7 @@ QString decodeMessage(const QByteArray &bytes, Message &m, std::uint64_t &traceI
 {
     m = Message{};
     traceId = 0;
-    Reader r(bytes);
+    CborReader r(bytes);
     if (!r.stream().isMap())
         return QStringLiteral("a message is not a CBOR map");
     r.stream().enterContainer();

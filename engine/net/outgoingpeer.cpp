@@ -175,6 +175,16 @@ void OutgoingPeer::scheduleReconnect()
     m_backoffMs = std::min(m_backoffMs * 2, m_options.backoffMaxMs);
 }
 
+bool OutgoingPeer::writeIfConnected(const QByteArray &frame)
+{
+    if (!m_connected ||
+        static_cast<std::size_t>(m_socket->bytesToWrite()) + static_cast<std::size_t>(frame.size()) >
+            m_options.maxQueuedBytes)
+        return false;
+    m_socket->write(frame);
+    return true;
+}
+
 bool OutgoingPeer::enqueue(const QByteArray &frame, const Message &message, quint64 traceId)
 {
     if (m_connected) {

@@ -111,6 +111,12 @@ bool TcpTransport::isConnectedTo(NodeId peer) const
     return found != m_outgoing.end() && found->second->isConnected();
 }
 
+bool TcpTransport::sendRelayFrame(NodeId peer, const QByteArray &frame)
+{
+    const auto found = m_outgoing.find(peer);
+    return found != m_outgoing.end() && found->second->writeIfConnected(frame);
+}
+
 QHostAddress TcpTransport::listeningAddress() const
 {
     return m_server->serverAddress();
@@ -162,6 +168,7 @@ void TcpTransport::adopt(QTcpSocket *socket)
         qCWarning(lcNet, "node %u %s", m_options.self.value, qPrintable(reason));
         Q_EMIT connectionRejected(reason);
     });
+    connect(connection, &InboundConnection::relayArrived, this, &TcpTransport::relayReceived);
     connect(connection, &InboundConnection::messageArrived, this,
             [this](const Message &message, quint64 traceId) {
                 if (m_blocked.contains(message.from)) {

@@ -3,6 +3,7 @@
 #include "core/message.h"
 #include "core/random.h"
 #include "networkfaults.h"
+#include "relaycodec.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -87,12 +88,18 @@ public:
     void setFaults(const NetworkFaults &faults) { m_faults = faults; }
     const NetworkFaults &faults() const { return m_faults; }
     bool isConnectedTo(NodeId peer) const;
+    // Sends a relay frame (relaycodec.h, with its length prefix) at once, or not at all: false when the
+    // connection to `peer` is down or its buffer full. Relay frames carry client traffic, not Raft's,
+    // so the lab's faults (cut links, delay, loss) do not apply to them, just as they did not to the HTTP
+    // forwarding that relays replace.
+    bool sendRelayFrame(NodeId peer, const QByteArray &frame);
 
 Q_SIGNALS:
     void messageReceived(const raftlab::Message &message, quint64 traceId);
     void messageSent(const raftlab::Message &message, quint64 traceId);
     void messageDropped(const raftlab::Message &message, quint64 traceId, raftlab::DropReason reason,
                         raftlab::Direction direction);
+    void relayReceived(raftlab::NodeId peer, const raftlab::RelayFrame &frame);
     void connectionRejected(const QString &reason);
     void peerConnectionChanged(raftlab::NodeId peer, bool connected);
 

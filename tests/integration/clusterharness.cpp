@@ -571,6 +571,21 @@ QUrl ClusterHarness::url(int id, const QString &path) const
     return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(node(id).httpPort).arg(path));
 }
 
+std::optional<double> ClusterHarness::metric(int id, const QByteArray &name)
+{
+    const HttpReply reply = get(id, QStringLiteral("/metrics"));
+    if (!reply.ok())
+        return std::nullopt;
+    for (const QByteArray &line : reply.body.split('\n')) {
+        if (line.startsWith(name + ' ')) {
+            bool ok = false;
+            const double value = line.mid(name.size() + 1).trimmed().toDouble(&ok);
+            return ok ? std::optional<double>(value) : std::nullopt;
+        }
+    }
+    return std::nullopt;
+}
+
 QString ClusterHarness::kvPath(const QByteArray &key)
 {
     return QStringLiteral("/kv/") + QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(key)));

@@ -218,6 +218,8 @@ public:
 
     // "/kv/<percent-encoded key>"
     static QString kvPath(const QByteArray &key);
+    // The value of one unlabelled counter or gauge in node `id`'s /metrics; nullopt when it is not there.
+    std::optional<double> metric(int id, const QByteArray &name);
 
     std::optional<NodeStatus> status(int id, int deadlineMs = 2000);
     // One sweep over `among` (default: every running node): the node that says it leads and that a

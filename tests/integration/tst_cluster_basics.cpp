@@ -211,12 +211,15 @@ void TestClusterBasics::postKeyValueOnAFollowerWritesTheKey()
 
 void TestClusterBasics::concurrentRequestsThroughAFollowerGetTheirOwnAnswers()
 {
-    // A follower pipelines what it forwards, several requests on one connection to the leader: each
-    // client must still get the answer to its own request, writes and reads alike.
+    // A follower relays the writes of a pass of its loop to the leader in one frame on their Raft
+    // connection, and pipelines the reads it forwards over HTTP: each client must still get the answer to
+    // its own request, writes and reads alike.
     ClusterHarness *cluster = startedCluster();
     QVERIFY2(cluster, "no cluster with a leader");
     const int follower = followers().constFirst();
     constexpr int count = 48;
+    const std::optional<double> relayedBefore = cluster->metric(follower, "raftlab_relayed_writes_total");
+    QVERIFY2(relayedBefore, "no raftlab_relayed_writes_total in the follower's /metrics");
     QNetworkAccessManager manager;
     const auto urlOf = [cluster, follower](int i) {
         return QUrl(
@@ -249,6 +252,8 @@ void TestClusterBasics::concurrentRequestsThroughAFollowerGetTheirOwnAnswers()
         reply->deleteLater();
     }
     QCOMPARE(int(indexes.size()), count); // one answer each, none answered twice
+    // Every write went over the Raft connection (none fell back to HTTP): the connection was up.
+    QCOMPARE(cluster->metric(follower, "raftlab_relayed_writes_total").value_or(-1), *relayedBefore + count);
 
     QList<QNetworkReply *> gets;
     for (int i = 0; i < count; ++i)

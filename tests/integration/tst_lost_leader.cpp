@@ -6,6 +6,9 @@
 #include "clusterharness.h"
 
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
 #include <QTest>
 
 #include <map>
@@ -40,6 +43,7 @@ private Q_SLOTS:
     void followersOfAKilledLeaderTimeOutSoonAfterTheMinimum();
     void followersOfAFrozenLeaderAreNotToldItIsGone();
     void aWriteThroughAFollowerWaitsOutTheFailover();
+    void writesInFlightThroughAFollowerWhenItsLeaderDiesAreAnsweredTruthfully();
 
 private:
     // Subscribes to every node but `leader`; returns false (with a failure) when one does not answer.
@@ -157,6 +161,95 @@ void TestLostLeader::aWriteThroughAFollowerWaitsOutTheFailover()
     QVERIFY2(written.ok(), qPrintable(written.describe()));
     const int next = m_cluster->leader(m_cluster->runningIds());
     QVERIFY2(next != 0 && next != leader, "no new leader, yet the write was acknowledged");
+}
+
+void TestLostLeader::writesInFlightThroughAFollowerWhenItsLeaderDiesAreAnsweredTruthfully()
+{
+    // A follower relays its clients' writes to the leader over their Raft connection. When the leader's
+    // process dies with writes relayed and unanswered, each client must hear the truth: acknowledged (and
+    // then the write is there under the next leader), or 503 saying the outcome is unknown or that the
+    // write failed. Writes keep coming, six at a time, before and after the kill.
+    const int leader = m_cluster->waitForLeader(30'000);
+    QVERIFY2(leader != 0, "no first leader");
+    const int via = leader % 3 + 1;
+    const HttpReply warm = m_cluster->put(via, ClusterHarness::kvPath("warm"), "yes");
+    QVERIFY2(warm.ok(), qPrintable(warm.describe()));
+
+    QNetworkAccessManager manager; // up to six connections to one host
+    struct Sent
+    {
+        QByteArray key;
+        QNetworkReply *reply;
+    };
+    std::vector<Sent> sent;
+    bool sending = true;
+    int answered = 0;
+    const auto sendOne = [&] {
+        const QByteArray key = "in-flight-" + QByteArray::number(qulonglong(sent.size()));
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2?timeout_ms=15000")
+                                         .arg(m_cluster->httpPort(via))
+                                         .arg(ClusterHarness::kvPath(key))));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/octet-stream"));
+        sent.push_back(Sent{key, manager.put(request, key)});
+    };
+    connect(&manager, &QNetworkAccessManager::finished, this, [&](QNetworkReply *) {
+        ++answered;
+        if (sending)
+            sendOne();
+    });
+    for (int i = 0; i < 6; ++i)
+        sendOne();
+    QVERIFY2(QTest::qWaitFor([&] { return answered >= 150; }, 30'000),
+             "writes before the kill were not answered");
+    // Frozen first, so that the six writes then in flight surely reach the leader unanswered: the kill
+    // closes its connections with them relayed.
+    m_cluster->freeze(leader);
+    const int answeredAtFreeze = answered;
+    QVERIFY2(QTest::qWaitFor(
+                 [&] {
+                     return m_cluster->metric(via, "raftlab_relayed_writes_total").value_or(0) >=
+                         answeredAtFreeze + 6 + 1; // and the warm-up write
+                 },
+                 10'000),
+             "the writes in flight were not relayed");
+    m_cluster->kill(leader);
+    const int answeredAtKill = answered;
+    QVERIFY2(QTest::qWaitFor([&] { return answered >= answeredAtKill + 60; }, 40'000),
+             "writes after the kill were not answered");
+    sending = false;
+    QVERIFY2(QTest::qWaitFor([&] { return answered == int(sent.size()); }, 30'000),
+             "a write was never answered");
+
+    const int next = m_cluster->waitForLeader(30'000);
+    QVERIFY2(next != 0 && next != leader, "no new leader");
+    int acknowledged = 0;
+    for (const Sent &write : sent) {
+        const int status = write.reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray body = write.reply->readAll();
+        write.reply->deleteLater();
+        if (status == 200) {
+            ++acknowledged;
+            const HttpReply read = m_cluster->get(next, ClusterHarness::kvPath(write.key));
+            QVERIFY2(read.ok() && read.body == write.key,
+                     qPrintable(QStringLiteral("%1 was acknowledged, then read as %2")
+                                    .arg(QString::fromUtf8(write.key), read.describe())));
+            continue;
+        }
+        const QJsonObject answer = QJsonDocument::fromJson(body).object();
+        const QString outcome = answer.value(QStringLiteral("outcome")).toString();
+        QVERIFY2(status == 503 && (outcome == QLatin1String("unknown") || outcome == QLatin1String("failed")),
+                 qPrintable(QStringLiteral("%1 was answered %2 %3")
+                                .arg(QString::fromUtf8(write.key))
+                                .arg(status)
+                                .arg(QString::fromUtf8(body))));
+    }
+    qInfo("%d writes, %d acknowledged, %d answered before the kill", int(sent.size()), acknowledged,
+          answeredAtKill);
+    QVERIFY(acknowledged >= answeredAtKill);
+    // The six in flight at the kill could not be acknowledged: their leader died without an answer.
+    QVERIFY2(int(sent.size()) - acknowledged >= 6, "writes in flight at the kill were acknowledged");
+    QVERIFY2(m_cluster->metric(via, "raftlab_relayed_writes_total").value_or(0) >= answeredAtKill,
+             "the follower did not relay the writes over its Raft connection");
 }
 
 QTEST_GUILESS_MAIN(TestLostLeader)

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void aHostNameListensOnItsAddressOnly();
     void aPeerThatClosesEveryConnectionIsDialledEverMoreSlowly();
     void messagesThatWaitTooLongForAConnectionAreDropped();
+    void relayFramesLeaveOnlyOverAnOpenConnectionAndPassTheLabsFaults();
 };
 
 namespace {
@@ -297,10 +298,16 @@ void TestTcpTransport::strangersAndGarbageCloseOnlyTheirConnection()
             gap.entries = {Entry{LogIndex(1), Term(3), EntryType::Command, {}},
                            Entry{LogIndex(3), Term(3), EntryType::Command, {}}};
             return helloFrame(NodeId(1), NodeId(2)) + messageFrame(gap);
+        }(),
+        [] { // a relay frame whose writes do not come in (id, command) pairs
+            QByteArray bytes = helloFrame(NodeId(1), NodeId(2));
+            appendFrame(bytes, QByteArray("\x82\x00\x07", 3));
+            return bytes;
         }()};
     const QStringList reasons{QStringLiteral("not a RaftLab peer"), QStringLiteral("larger than a hello"),
                               QStringLiteral("a malformed message from node 1"),
-                              QStringLiteral("entries are not contiguous: index 3 follows index 1")};
+                              QStringLiteral("entries are not contiguous: index 3 follows index 1"),
+                              QStringLiteral("a malformed relay frame from node 1")};
     for (qsizetype i = 0; i < attacks.size(); ++i) {
         const QByteArray &attack = attacks[i];
         const int before = rejected.count();
@@ -643,6 +650,42 @@ void TestTcpTransport::messagesThatWaitTooLongForAConnectionAreDropped()
                              10000);
     for (const QList<QVariant> &arrival : received)
         QVERIFY(arrival.at(0).value<Message>().type != MessageType::PreVote);
+}
+
+void TestTcpTransport::relayFramesLeaveOnlyOverAnOpenConnectionAndPassTheLabsFaults()
+{
+    Pair pair = makePair();
+    QVERIFY(pair.b->start().isEmpty());
+    std::vector<std::pair<NodeId, RelayFrame>> arrived;
+    connect(pair.b.get(), &TcpTransport::relayReceived, this,
+            [&arrived](NodeId peer, const RelayFrame &frame) { arrived.emplace_back(peer, frame); });
+    const std::vector<RelayedWrite> writes{{7, "put k v"}, {8, QByteArray(70'000, 'x')}};
+    const QByteArray frame = encodeRelayedWritesFrame(writes);
+    // Not started: no connection, and a relay frame is never kept for later.
+    QVERIFY(!pair.a->sendRelayFrame(NodeId(2), frame));
+    QVERIFY(!pair.a->sendRelayFrame(NodeId(9), frame)); // not a peer
+    QVERIFY(pair.a->start().isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(pair.a->isConnectedTo(NodeId(2)), 10000);
+    QVERIFY(pair.a->sendRelayFrame(NodeId(2), frame));
+    QTRY_COMPARE_WITH_TIMEOUT(arrived.size(), std::size_t(1), 10000);
+    QCOMPARE(arrived[0].first, NodeId(1));
+    QCOMPARE(arrived[0].second.kind, RelayFrame::Kind::Writes);
+    QCOMPARE(arrived[0].second.writes.size(), std::size_t(2));
+    QCOMPARE(arrived[0].second.writes[1].id, 8u);
+    QCOMPARE(arrived[0].second.writes[1].command, writes[1].command);
+
+    // Client traffic, not Raft's: a cut link, loss and delay apply to messages only.
+    pair.a->setBlockedPeers({NodeId(2)});
+    pair.b->setBlockedPeers({NodeId(1)});
+    pair.a->setFaults(NetworkFaults{0, 0, 1.0});
+    QSignalSpy receivedAtB(pair.b.get(), &TcpTransport::messageReceived);
+    pair.a->send(heartbeat(NodeId(1), NodeId(2), 1));
+    QVERIFY(
+        pair.a->sendRelayFrame(NodeId(2), encodeRelayedOutcomesFrame({RelayedOutcome{7, 1, 5, 2, 1, {}}})));
+    QTRY_COMPARE_WITH_TIMEOUT(arrived.size(), std::size_t(2), 10000);
+    QCOMPARE(arrived[1].second.kind, RelayFrame::Kind::Outcomes);
+    QCOMPARE(arrived[1].second.outcomes.at(0).index, 5u);
+    QCOMPARE(receivedAtB.count(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestTcpTransport)
