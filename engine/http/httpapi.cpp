@@ -459,7 +459,6 @@ void HttpApi::relayToLeader(const RequestPtr &request, NodeId leader)
     // Once it leaves, the leader may append it even if this node's deadline answers first.
     request->submitted = true;
     ++m_forwardsInFlight;
-    ++m_metrics.relayedWrites;
     m_relay->relay(
         leader, request->write->command, request->timeoutMs,
         [this, request, leader](const WriteRelay::Result &result) {
@@ -487,18 +486,18 @@ void HttpApi::relayToLeader(const RequestPtr &request, NodeId leader)
                 break;
             }
             if (result.outcome.status == WriteOutcome::Status::NotLeader) {
-                // It never reached a log. Go again if this node has learned of another leader meanwhile;
-                // else say so, as the one hop of HTTP forwarding does.
+                // It never reached a log: it may go again, to the leader this node knows of now (itself,
+                // maybe), or wait for one. Only while this node still names the node that refused it is
+                // it answered at once, as the one hop of HTTP forwarding is, rather than sent back there.
                 request->submitted = false;
-                const NodeId now = m_node->leader();
-                if (!now.isNone() && now != leader && m_node->role() != Role::Leader) {
-                    dispatch(request);
+                if (m_node->leader() == leader && m_node->role() != Role::Leader) {
+                    answer(request,
+                           unavailableAnswer(QStringLiteral("unavailable"),
+                                             QStringLiteral("this node is not the leader"),
+                                             result.outcome.leader, QString()));
                     return;
                 }
-                answer(request,
-                       unavailableAnswer(QStringLiteral("unavailable"),
-                                         QStringLiteral("this node is not the leader"), result.outcome.leader,
-                                         QString()));
+                dispatch(request);
                 return;
             }
             answerWrite(request, result.outcome, result.reason);

@@ -5,6 +5,7 @@
 #include "httpresponses.h"
 #include "net/tcptransport.h"
 #include "node/raftnode.h"
+#include "writerelay.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -105,6 +106,7 @@ void HttpApi::addObservationRoutes()
         [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
             const CoreStatus core = m_node->coreStatus();
             Metrics metrics = m_metrics;
+            metrics.relayedWrites = m_relay->relayedTotal();
             metrics.droppedSubscribers = m_events.droppedSubscribers();
             for (const auto &[error, count] : m_listener->refusals())
                 metrics.refusedRequests[QString::fromLatin1(error)] += count;

@@ -3,6 +3,7 @@
 #include "net/tcptransport.h"
 
 #include <QMetaObject>
+#include <QRandomGenerator>
 #include <QTimer>
 
 #include <algorithm>
@@ -14,8 +15,8 @@ namespace {
 // The outcome's status on the wire: fixed numbers, whatever the order of WriteOutcome::Status.
 using Status = WriteOutcome::Status;
 constexpr Status wireStatuses[] = {
-    Status::Applied,     Status::CompareFailed, Status::NotLeader,     Status::Busy,
-    Status::NotCommitted, Status::Unknown,      Status::StorageFailed, Status::StorageFailedInFlight,
+    Status::Applied,      Status::CompareFailed, Status::NotLeader,     Status::Busy,
+    Status::NotCommitted, Status::Unknown,       Status::StorageFailed, Status::StorageFailedInFlight,
 };
 static_assert(std::size(wireStatuses) <= maxRelayStatus + 1);
 
@@ -39,18 +40,24 @@ WriteRelay::WriteRelay(RaftNode *node, TcpTransport *transport, QObject *parent)
     , m_transport(transport)
     , m_sweepTimer(new QTimer(this))
 {
+    // Ids start at random: a leader may still send outcomes for the writes of this node's previous
+    // process, which counted from the same start, and must not answer this one's writes with them.
+    m_nextId = QRandomGenerator::system()->generate64();
     m_clock.start();
     m_sweepTimer->setInterval(sweepIntervalMs);
     connect(m_sweepTimer, &QTimer::timeout, this, &WriteRelay::sweep);
     connect(m_transport, &TcpTransport::relayReceived, this, &WriteRelay::onFrame);
     connect(m_transport, &TcpTransport::peerConnectionChanged, this, &WriteRelay::onPeerConnection);
+    connect(m_transport, &TcpTransport::connectionFromPeerClosed, this, [this](NodeId peer) {
+        onPeerConnection(peer, false); // the outcomes it owed us were coming on that connection
+    });
 }
 
 WriteRelay::~WriteRelay() = default;
 
 bool WriteRelay::canRelayTo(NodeId leader) const
 {
-    return leader != m_node->id() && m_transport->isConnectedTo(leader);
+    return leader != m_node->id() && m_transport->canRelayTo(leader);
 }
 
 void WriteRelay::relay(NodeId leader, const QByteArray &command, int timeoutMs, Done done)
@@ -58,7 +65,6 @@ void WriteRelay::relay(NodeId leader, const QByteArray &command, int timeoutMs, 
     const std::uint64_t id = m_nextId++;
     m_inFlight.emplace(id, InFlight{leader, m_clock.elapsed() + timeoutMs, false, std::move(done)});
     m_writesToSend[leader].push_back(RelayedWrite{id, command});
-    ++m_relayedTotal;
     if (!m_sweepTimer->isActive())
         m_sweepTimer->start();
     scheduleFlush();
@@ -95,6 +101,8 @@ void WriteRelay::flush()
                 bytes += (last++)->command.size();
             const std::span<const RelayedWrite> frame(first, last);
             const bool sent = m_transport->sendRelayFrame(leader, encodeRelayedWritesFrame(frame));
+            if (sent)
+                m_relayedTotal += frame.size();
             for (const RelayedWrite &write : frame) {
                 if (!sent)
                     notSent.push_back(write.id);
@@ -106,9 +114,9 @@ void WriteRelay::flush()
     }
     if (!notSent.empty()) {
         std::sort(notSent.begin(), notSent.end());
-        fail([&notSent](std::uint64_t id, const InFlight &) {
-            return std::binary_search(notSent.begin(), notSent.end(), id);
-        }, Result::Delivery::NotSent);
+        fail([&notSent](std::uint64_t id,
+                        const InFlight &) { return std::binary_search(notSent.begin(), notSent.end(), id); },
+             Result::Delivery::NotSent);
     }
 }
 
@@ -128,12 +136,9 @@ void WriteRelay::serve(NodeId peer, const std::vector<RelayedWrite> &writes)
         // As for a write of this node's own client: NotLeader when it does not lead (the peer then
         // answers its client that this node is not the leader, as it would after a forward over HTTP).
         m_node->write(write.command, [this, peer, id = write.id](const WriteOutcome &outcome) {
-            RelayedOutcome wire{id,
-                                toWire(outcome.status),
-                                outcome.index.value,
-                                outcome.term.value,
-                                outcome.leader.value,
-                                {}};
+            RelayedOutcome wire{
+                id, toWire(outcome.status), outcome.index.value, outcome.term.value, outcome.leader.value,
+                {}};
             if (outcome.status == Status::StorageFailed || outcome.status == Status::StorageFailedInFlight)
                 wire.reason = m_node->storageFailure();
             m_outcomesToSend[peer].push_back(std::move(wire));
@@ -172,8 +177,8 @@ void WriteRelay::onPeerConnection(NodeId peer, bool connected)
 {
     if (connected)
         return;
-    // Our connection to it closed: what was sent may have reached it, and its outcome, if any, cannot be
-    // matched to this connection's writes any more.
+    // One of our two connections with it closed: what was sent may have reached it, and its outcome, if
+    // any, would come on its connection, reopened or not, which this side does not wait for.
     fail([peer](std::uint64_t, const InFlight &write) { return write.leader == peer && write.sent; },
          Result::Delivery::Lost);
 }

@@ -28,8 +28,11 @@ class TcpTransport;
 //   - Answered: the leader said what became of it;
 //   - NotSent: it never left this node (no connection to the leader, or its buffer full), so the leader
 //     never saw it and it may be tried again;
-//   - Lost: the connection to the leader closed, or no outcome came in time, after it left: the leader
-//     may have proposed it, and it may still commit.
+//   - Lost: a connection with the leader closed (either way: outcomes come back on the leader's), or no
+//     outcome came in time, after it left: the leader may have proposed it, and it may still commit.
+// A write is relayed only while both connections with the leader are open (canRelayTo()). Relay ids
+// start at random in each process, so that outcomes a leader owes a node's previous process answer
+// nothing here.
 class WriteRelay final : public QObject
 {
     Q_OBJECT
@@ -53,6 +56,7 @@ public:
     // `done` runs exactly once, never before relay() returns; Lost at the latest `timeoutMs` after.
     void relay(NodeId leader, const QByteArray &command, int timeoutMs, Done done);
     std::size_t inFlight() const { return m_inFlight.size(); }
+    // Writes that left for a leader (a write that could not leave and is relayed again counts once).
     quint64 relayedTotal() const { return m_relayedTotal; }
 
 Q_SIGNALS:
@@ -75,7 +79,8 @@ private:
     void flush();
     void sweep();
     // Takes the writes that match `failed` out of the table, then reports them with `delivery`.
-    void fail(const std::function<bool(std::uint64_t id, const InFlight &)> &failed, Result::Delivery delivery);
+    void fail(const std::function<bool(std::uint64_t id, const InFlight &)> &failed,
+              Result::Delivery delivery);
 
     RaftNode *m_node;
     TcpTransport *m_transport;

@@ -175,11 +175,14 @@ void OutgoingPeer::scheduleReconnect()
     m_backoffMs = std::min(m_backoffMs * 2, m_options.backoffMaxMs);
 }
 
-bool OutgoingPeer::writeIfConnected(const QByteArray &frame)
+bool OutgoingPeer::hasRoomFor(qint64 bytes, std::size_t limit) const
 {
-    if (!m_connected ||
-        static_cast<std::size_t>(m_socket->bytesToWrite()) + static_cast<std::size_t>(frame.size()) >
-            m_options.maxQueuedBytes)
+    return m_connected && static_cast<std::size_t>(m_socket->bytesToWrite() + bytes) <= limit;
+}
+
+bool OutgoingPeer::writeIfRoom(const QByteArray &frame, std::size_t limit)
+{
+    if (!hasRoomFor(frame.size(), limit))
         return false;
     m_socket->write(frame);
     return true;

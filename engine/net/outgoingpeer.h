@@ -53,9 +53,11 @@ public:
     // Queues one frame (`message` encoded, with its trace id). False when it must be dropped (queue full,
     // or too many while disconnected).
     bool enqueue(const QByteArray &frame, const Message &message, quint64 traceId);
+    // Whether the connection is up with at most `limit` bytes waiting in it after `bytes` more.
+    bool hasRoomFor(qint64 bytes, std::size_t limit) const;
     // Writes a frame that must not wait for a connection (a relay frame, relaycodec.h): false, and nothing
-    // is kept, unless connected with room in the socket's buffer.
-    bool writeIfConnected(const QByteArray &frame);
+    // is kept, unless hasRoomFor() it within `limit`.
+    bool writeIfRoom(const QByteArray &frame, std::size_t limit);
     // True once the hello is sent: frames then go straight to the socket.
     bool isConnected() const;
     NodeId peer() const { return m_options.peer; }

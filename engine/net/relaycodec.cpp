@@ -5,6 +5,8 @@
 
 #include <QtEndian>
 
+#include <algorithm>
+
 namespace raftlab {
 
 namespace {
@@ -83,7 +85,8 @@ QString decodeRelayFrame(const QByteArray &payload, RelayFrame &frame)
         frame.kind = RelayFrame::Kind::Writes;
         if ((length - 1) % 2 != 0)
             return QStringLiteral("relayed writes do not come in (id, command) pairs");
-        frame.writes.reserve(static_cast<std::size_t>((length - 1) / 2));
+        // What a frame claims reserves little: the vector grows with what really comes.
+        frame.writes.reserve(static_cast<std::size_t>(std::min<quint64>((length - 1) / 2, 1024)));
         for (quint64 i = 1; i < length && r.ok(); i += 2) {
             RelayedWrite write;
             write.id = r.unsignedInteger("a relayed write's id");
@@ -92,7 +95,7 @@ QString decodeRelayFrame(const QByteArray &payload, RelayFrame &frame)
         }
     } else if (r.ok() && kind == KindOutcomes) {
         frame.kind = RelayFrame::Kind::Outcomes;
-        frame.outcomes.reserve(static_cast<std::size_t>(length - 1));
+        frame.outcomes.reserve(static_cast<std::size_t>(std::min<quint64>(length - 1, 1024)));
         for (quint64 i = 1; i < length && r.ok(); ++i) {
             if (r.enterArray("an outcome", outcomeFields) != outcomeFields || !r.ok())
                 return QStringLiteral("an outcome is not [id, status, index, term, leader, reason]");

@@ -111,10 +111,18 @@ bool TcpTransport::isConnectedTo(NodeId peer) const
     return found != m_outgoing.end() && found->second->isConnected();
 }
 
+bool TcpTransport::canRelayTo(NodeId peer) const
+{
+    const auto found = m_outgoing.find(peer);
+    return found != m_outgoing.end() && hasConnectionFrom(peer) &&
+        found->second->hasRoomFor(0, m_options.maxQueuedBytesPerPeer / 2);
+}
+
 bool TcpTransport::sendRelayFrame(NodeId peer, const QByteArray &frame)
 {
     const auto found = m_outgoing.find(peer);
-    return found != m_outgoing.end() && found->second->writeIfConnected(frame);
+    return found != m_outgoing.end() &&
+        found->second->writeIfRoom(frame, m_options.maxQueuedBytesPerPeer / 2);
 }
 
 QHostAddress TcpTransport::listeningAddress() const
@@ -160,6 +168,8 @@ void TcpTransport::adopt(QTcpSocket *socket)
     });
     connect(connection, &InboundConnection::closed, this, [this, connection] {
         m_pendingInbound.erase(connection);
+        if (!connection->peer().isNone())
+            Q_EMIT connectionFromPeerClosed(connection->peer());
         if (const auto found = m_peerInbound.find(connection->peer());
             found != m_peerInbound.end() && found->second == connection)
             m_peerInbound.erase(found);

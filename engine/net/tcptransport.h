@@ -88,10 +88,16 @@ public:
     void setFaults(const NetworkFaults &faults) { m_faults = faults; }
     const NetworkFaults &faults() const { return m_faults; }
     bool isConnectedTo(NodeId peer) const;
+    // Whether `peer`'s own connection to us is open (its hello accepted): what it sends us arrives.
+    bool hasConnectionFrom(NodeId peer) const { return m_peerInbound.contains(peer); }
+    // Whether a relay frame to `peer` would leave now: both connections with it are open (the answers to
+    // relayed writes come back on the peer's), and relay frames take at most half of the buffer towards
+    // it, so that they never crowd out Raft's messages.
+    bool canRelayTo(NodeId peer) const;
     // Sends a relay frame (relaycodec.h, with its length prefix) at once, or not at all: false when the
-    // connection to `peer` is down or its buffer full. Relay frames carry client traffic, not Raft's,
-    // so the lab's faults (cut links, delay, loss) do not apply to them, just as they did not to the HTTP
-    // forwarding that relays replace.
+    // connection to `peer` is down or half its buffer is taken. Relay frames carry client traffic, not
+    // Raft's, so the lab's faults (cut links, delay, loss) do not apply to them, just as they did not to the
+    // HTTP forwarding that relays replace.
     bool sendRelayFrame(NodeId peer, const QByteArray &frame);
 
 Q_SIGNALS:
@@ -100,6 +106,9 @@ Q_SIGNALS:
     void messageDropped(const raftlab::Message &message, quint64 traceId, raftlab::DropReason reason,
                         raftlab::Direction direction);
     void relayReceived(raftlab::NodeId peer, const raftlab::RelayFrame &frame);
+    // A peer's accepted connection to us closed (or a newer one replaced it): what it was sending us on it
+    // is lost.
+    void connectionFromPeerClosed(raftlab::NodeId peer);
     void connectionRejected(const QString &reason);
     void peerConnectionChanged(raftlab::NodeId peer, bool connected);
 

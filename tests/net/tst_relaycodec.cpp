@@ -41,8 +41,10 @@ private Q_SLOTS:
 
 void TestRelayCodec::writesRoundTrip()
 {
-    std::vector<RelayedWrite> writes{
-        {1, "a"}, {23, QByteArray()}, {24, QByteArray(300, '\0')}, {0xFFFFFFFFFFFFull, QByteArray(70'000, 'v')}};
+    std::vector<RelayedWrite> writes{{1, "a"},
+                                     {23, QByteArray()},
+                                     {24, QByteArray(300, '\0')},
+                                     {0xFFFFFFFFFFFFull, QByteArray(70'000, 'v')}};
     for (std::size_t count : {std::size_t(0), std::size_t(1), writes.size()}) {
         const std::vector<RelayedWrite> some(writes.begin(), writes.begin() + std::ptrdiff_t(count));
         const QByteArray payload = payloadOf(encodeRelayedWritesFrame(some));
@@ -84,7 +86,8 @@ void TestRelayCodec::outcomesRoundTrip()
 
 void TestRelayCodec::relayFramesAreToldFromMessages()
 {
-    const Message append{.type = MessageType::AppendEntries, .from = NodeId(1), .to = NodeId(2), .term = Term(3)};
+    const Message append{
+        .type = MessageType::AppendEntries, .from = NodeId(1), .to = NodeId(2), .term = Term(3)};
     QVERIFY(!isRelayFrame(encodeMessage(append, 9)));
     QVERIFY(!isRelayFrame(encodeHello(Hello{QStringLiteral("demo"), NodeId(1), NodeId(2), {}})));
     QVERIFY(!isRelayFrame(QByteArray()));
@@ -93,19 +96,24 @@ void TestRelayCodec::relayFramesAreToldFromMessages()
     // A relay frame is no message: decoding it as one fails.
     Message message;
     std::uint64_t traceId = 0;
-    QVERIFY(!decodeMessage(payloadOf(encodeRelayedWritesFrame(std::vector<RelayedWrite>{{1, "x"}})), message, traceId).isEmpty());
+    QVERIFY(!decodeMessage(payloadOf(encodeRelayedWritesFrame(std::vector<RelayedWrite>{{1, "x"}})), message,
+                           traceId)
+                 .isEmpty());
 }
 
 void TestRelayCodec::malformedFramesAreRefused_data()
 {
     QTest::addColumn<QByteArray>("payload");
     QTest::addColumn<QString>("reason");
-    const auto cbor = [](const QCborArray &array) { return QCborValue(array).toCbor(); };
+    const auto cbor = [](const QCborArray &array) {
+        return QCborValue(array).toCbor();
+    };
     QTest::newRow("empty array") << cbor({}) << QStringLiteral("empty");
     QTest::newRow("unknown kind") << cbor({2}) << QStringLiteral("unknown relay frame kind 2");
     QTest::newRow("kind not a number") << cbor({QStringLiteral("writes")}) << QStringLiteral("kind");
     QTest::newRow("odd writes") << cbor({0, 1}) << QStringLiteral("pairs");
-    QTest::newRow("id not a number") << cbor({0, QStringLiteral("1"), QByteArray("x")}) << QStringLiteral("id");
+    QTest::newRow("id not a number") << cbor({0, QStringLiteral("1"), QByteArray("x")})
+                                     << QStringLiteral("id");
     QTest::newRow("command as text") << cbor({0, 1, QStringLiteral("x")}) << QStringLiteral("command");
     QTest::newRow("short outcome") << cbor({1, QCborArray{1, 0, 2, 3, 1}}) << QStringLiteral("[id, status");
     QTest::newRow("unknown status") << cbor({1, QCborArray{1, 16, 2, 3, 1, QString()}})

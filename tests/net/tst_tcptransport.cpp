@@ -664,6 +664,7 @@ void TestTcpTransport::relayFramesLeaveOnlyOverAnOpenConnectionAndPassTheLabsFau
     // Not started: no connection, and a relay frame is never kept for later.
     QVERIFY(!pair.a->sendRelayFrame(NodeId(2), frame));
     QVERIFY(!pair.a->sendRelayFrame(NodeId(9), frame)); // not a peer
+    QVERIFY(!pair.a->canRelayTo(NodeId(2)));
     QVERIFY(pair.a->start().isEmpty());
     QTRY_VERIFY_WITH_TIMEOUT(pair.a->isConnectedTo(NodeId(2)), 10000);
     QVERIFY(pair.a->sendRelayFrame(NodeId(2), frame));
@@ -673,6 +674,9 @@ void TestTcpTransport::relayFramesLeaveOnlyOverAnOpenConnectionAndPassTheLabsFau
     QCOMPARE(arrived[0].second.writes.size(), std::size_t(2));
     QCOMPARE(arrived[0].second.writes[1].id, 8u);
     QCOMPARE(arrived[0].second.writes[1].command, writes[1].command);
+    // Once B has dialled A too: answers to relayed writes come back on B's connection.
+    QTRY_VERIFY_WITH_TIMEOUT(pair.a->canRelayTo(NodeId(2)) && pair.a->hasConnectionFrom(NodeId(2)), 10000);
+    QSignalSpy closedAtA(pair.a.get(), &TcpTransport::connectionFromPeerClosed);
 
     // Client traffic, not Raft's: a cut link, loss and delay apply to messages only.
     pair.a->setBlockedPeers({NodeId(2)});
@@ -686,6 +690,11 @@ void TestTcpTransport::relayFramesLeaveOnlyOverAnOpenConnectionAndPassTheLabsFau
     QCOMPARE(arrived[1].second.kind, RelayFrame::Kind::Outcomes);
     QCOMPARE(arrived[1].second.outcomes.at(0).index, 5u);
     QCOMPARE(receivedAtB.count(), 0);
+
+    pair.b.reset(); // B's process ends: A hears its connection from B close, and relays no more
+    QTRY_COMPARE_WITH_TIMEOUT(closedAtA.count(), 1, 10000);
+    QCOMPARE(closedAtA.first().first().value<NodeId>(), NodeId(2));
+    QTRY_VERIFY_WITH_TIMEOUT(!pair.a->canRelayTo(NodeId(2)), 10000);
 }
 
 QTEST_GUILESS_MAIN(TestTcpTransport)
