@@ -578,7 +578,8 @@ void RaftNode::maybeTakeSnapshot()
     const SnapshotPolicy policy{.every = m_settings.snapshotEvery,
                                 .entriesSince = distance(m_lastSnapshotIndex, applied),
                                 .commandBytesSince = m_commandBytesSinceSnapshot,
-                                .lastSnapshotBytes = m_lastSnapshotBytes};
+                                .lastSnapshotBytes = m_lastSnapshotBytes,
+                                .staggerSlot = SnapshotPolicy::staggerSlotFor(m_core.id().value)};
     if (m_snapshotInFlight || !policy.due())
         return;
     if (applied > m_core.log().durableIndex())
