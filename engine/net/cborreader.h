@@ -54,50 +54,14 @@ public:
 
     QByteArray bytes(const char *what)
     {
-        QByteArray result;
-        if (!m_reader.isByteArray()) {
-            fail(QStringLiteral("%1 is not a byte string").arg(QLatin1String(what)));
-            return result;
-        }
-        if (m_reader.isLengthKnown() && m_reader.length() > remainingBytes()) {
-            fail(QStringLiteral("%1 claims %2 bytes, more than the message holds")
-                     .arg(QLatin1String(what))
-                     .arg(m_reader.length()));
-            return result;
-        }
-        for (auto chunk = m_reader.readByteArray(); ok(); chunk = m_reader.readByteArray()) {
-            if (chunk.status == QCborStreamReader::EndOfString)
-                return result;
-            if (chunk.status == QCborStreamReader::Error)
-                break;
-            result += chunk.data;
-        }
-        fail(QStringLiteral("%1 is a broken byte string").arg(QLatin1String(what)));
-        return result;
+        return string<QByteArray>(what, "byte string", m_reader.isByteArray(),
+                                  [this] { return m_reader.readByteArray(); });
     }
 
     QString text(const char *what)
     {
-        QString result;
-        if (!m_reader.isString()) {
-            fail(QStringLiteral("%1 is not a text string").arg(QLatin1String(what)));
-            return result;
-        }
-        if (m_reader.isLengthKnown() && m_reader.length() > remainingBytes()) {
-            fail(QStringLiteral("%1 claims %2 bytes, more than the message holds")
-                     .arg(QLatin1String(what))
-                     .arg(m_reader.length()));
-            return result;
-        }
-        for (auto chunk = m_reader.readString(); ok(); chunk = m_reader.readString()) {
-            if (chunk.status == QCborStreamReader::EndOfString)
-                return result;
-            if (chunk.status == QCborStreamReader::Error)
-                break;
-            result += chunk.data;
-        }
-        fail(QStringLiteral("%1 is a broken text string").arg(QLatin1String(what)));
-        return result;
+        return string<QString>(what, "text string", m_reader.isString(),
+                               [this] { return m_reader.readString(); });
     }
 
     // Enters an array and returns its length (definite-length arrays only). Each element takes at least
@@ -124,6 +88,33 @@ public:
     void leave() { m_reader.leaveContainer(); }
 
 private:
+    // A byte or text string (`kind`), read chunk by chunk (`readChunk`: QCborStreamReader's readByteArray
+    // or readString), its declared length checked against the bytes left first.
+    template<typename Result, typename ReadChunk>
+    Result string(const char *what, const char *kind, bool isKind, ReadChunk readChunk)
+    {
+        Result result;
+        if (!isKind) {
+            fail(QStringLiteral("%1 is not a %2").arg(QLatin1String(what), QLatin1String(kind)));
+            return result;
+        }
+        if (m_reader.isLengthKnown() && m_reader.length() > remainingBytes()) {
+            fail(QStringLiteral("%1 claims %2 bytes, more than the message holds")
+                     .arg(QLatin1String(what))
+                     .arg(m_reader.length()));
+            return result;
+        }
+        for (auto chunk = readChunk(); ok(); chunk = readChunk()) {
+            if (chunk.status == QCborStreamReader::EndOfString)
+                return result;
+            if (chunk.status == QCborStreamReader::Error)
+                break;
+            result += chunk.data;
+        }
+        fail(QStringLiteral("%1 is a broken %2").arg(QLatin1String(what), QLatin1String(kind)));
+        return result;
+    }
+
     mutable QCborStreamReader m_reader; // lastError() is not const in Qt 6.4
     qsizetype m_size;
     QString m_error;
