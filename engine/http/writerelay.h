@@ -55,7 +55,6 @@ public:
     bool canRelayTo(NodeId leader) const;
     // `done` runs exactly once, never before relay() returns; Lost at the latest `timeoutMs` after.
     void relay(NodeId leader, const QByteArray &command, int timeoutMs, Done done);
-    std::size_t inFlight() const { return m_inFlight.size(); }
     // Writes that left for a leader (a write that could not leave and is relayed again counts once).
     quint64 relayedTotal() const { return m_relayedTotal; }
 
