@@ -15,7 +15,7 @@ packages=(
     qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev qt6-svg-dev
     qt6-qpa-plugins libgl1-mesa-dri fonts-dejavu-core
     xvfb xauth imagemagick x11-apps
-    libbenchmark-dev
+    libbenchmark-dev libtcmalloc-minimal4
 )
 
 usage() {
