@@ -435,7 +435,23 @@ void RaftNode::onPersisted(const Ready &ready, qint64 now, std::shared_ptr<Check
         return;
     }
     Q_EMIT readyPersisted(durationUs, ready.entries.size());
+    prepareSpareSegmentInBackground(); // no log write is in flight now
     finishReady(ready, now, std::move(checked));
+}
+
+void RaftNode::prepareSpareSegmentInBackground()
+{
+    std::shared_ptr<SpareSegment> spare = m_storage->spareSegmentToPrepare();
+    if (!spare)
+        return;
+    // The snapshot thread's low priority suits it: nothing waits for a spare (without one, the next
+    // segment is preallocated as before). Its zeros go to the disk 2 MiB at a time.
+    m_snapshotWriter->run([spare] { return spare->prepare(); },
+                          [this](const StorageStatus &status, qint64) {
+                              if (!status.ok())
+                                  qCWarning(lcNode, "node %u: no spare log segment: %s", m_core.id().value,
+                                            qPrintable(status.message));
+                          });
 }
 
 void RaftNode::finishReady(const Ready &ready, qint64 now, std::shared_ptr<CheckedSnapshot> checked)

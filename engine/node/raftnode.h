@@ -205,6 +205,8 @@ private:
     // Unlinks log segments a durable snapshot covers, on the snapshot thread: the unlink and the
     // directory's sync wait for an ext4 journal commit, which the next log write must not wait behind.
     void removeLogFilesInBackground(QStringList paths);
+    // Writes the log's next segment full of zeros on the snapshot thread, when the log wants one.
+    void prepareSpareSegmentInBackground();
 
     NodeSettings m_settings;
     std::unique_ptr<NodeStorage> m_storage;

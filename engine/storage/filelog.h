@@ -32,6 +32,13 @@
 // written: a metadata commit for about one batch-1 sync in 30.) It is an optimisation only: where
 // fallocate fails (no space, no support) or on a tmpfs the file simply grows, and opening reads both.
 //
+// Spare segments: a preallocated extent still costs a journal commit the first time each of its blocks
+// is written, which a segment whose zeros were written for real does not (sparesegment.h). Once the last
+// segment holds `segmentBytes` / 16 of records, spareToPrepare() hands out a SpareSegment for the node
+// to write on a background thread; the next segment starts in it, and a log appending to a preallocated
+// segment (a new log, one reopened or cut) moves on to the spare as soon as it is ready, leaving zeros
+// after the last record of the segment before, like any segment's end.
+//
 // Invariant: every byte past the last record of a segment is zero (or past the end of the file). New
 // extents read as zeros; truncateSuffix and torn-tail recovery re-establish it (below).
 //
@@ -76,6 +83,7 @@
 
 #include "fileio.h"
 #include "logstore.h"
+#include "sparesegment.h"
 
 #include <QStringList>
 
@@ -121,6 +129,10 @@ public:
     QStringList detachPrefix(LogIndex upTo);
     static StorageStatus removeSegmentFiles(const QString &dir, const QStringList &paths, SyncMode mode);
 
+    // The spare segment to write now (SpareSegment::prepare(), on any thread), or null: none is due (the
+    // log is quiet, or not preallocated), or one exists or is being written. Called between appends.
+    std::shared_ptr<SpareSegment> spareToPrepare();
+
     std::size_t segmentCount() const { return m_segments.size(); }
     QStringList segmentPaths() const;
     // Where the last segment's last record ends: the next batch goes there (or into a new segment).
@@ -150,6 +162,7 @@ private:
         // its batch header's when it is the first entry of its batch.
         std::vector<std::uint64_t> cutOffsets;
         std::uint64_t size = 0; // where the last record ends (header included); the file may be longer
+        bool zerosWritten = false; // started in a spare: its tail is written zeros, not fallocated ones
 
         LogIndex lastIndex() const { return firstIndex + cutOffsets.size() - 1; }
         bool isEmpty() const { return cutOffsets.empty(); }
@@ -159,7 +172,9 @@ private:
     StorageStatus openLastSegmentForAppend();
     // How far the segment being appended to is extended with zeros; 0 without preallocation.
     std::uint64_t preallocationBytes() const;
-    StorageStatus startSegment(LogIndex firstIndex);
+    // A new last segment for entries from `firstIndex`: the spare when one is ready, else a new file
+    // (preallocated). With `onlyIntoSpare`, nothing happens unless a spare is ready.
+    StorageStatus startSegment(LogIndex firstIndex, bool onlyIntoSpare = false);
     StorageStatus fail(StorageStatus status);
 
     QString m_dir;
@@ -167,6 +182,7 @@ private:
     std::vector<Segment> m_segments;
     FileDescriptor m_appendFd; // the last segment, open for writing at its `size`
     bool m_preallocate = true; // Options::preallocate, off on a tmpfs
+    std::shared_ptr<SpareSegment> m_spare; // with preallocation only
     LogIndex m_nextIndex{1};
     QString m_failure;
 };

@@ -205,6 +205,11 @@ QStringList NodeStorage::detachLogPrefix(LogIndex upTo)
     return m_log->detachPrefix(upTo);
 }
 
+std::shared_ptr<SpareSegment> NodeStorage::spareSegmentToPrepare()
+{
+    return m_failure.isEmpty() ? m_log->spareToPrepare() : nullptr;
+}
+
 StorageStatus NodeStorage::removeLogFiles(const QStringList &paths) const
 {
     return FileLog::removeSegmentFiles(m_dir, paths, m_options.syncMode);

@@ -76,6 +76,9 @@ public:
     // removes them, on any thread. Nothing is detached once the storage has failed.
     QStringList detachLogPrefix(LogIndex upTo);
     StorageStatus removeLogFiles(const QStringList &paths) const;
+    // The log's next segment to write full of zeros now, on any thread (FileLog::spareToPrepare()); null
+    // when none is due. Between log writes only, like detachLogPrefix().
+    std::shared_ptr<SpareSegment> spareSegmentToPrepare();
 
     const QString &dir() const { return m_dir; }
     SyncMode syncMode() const { return m_options.syncMode; }

@@ -8,6 +8,7 @@
 #include "storage/filelog.h"
 #include "storage/nodestorage.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
 #include <QMutex>
@@ -122,6 +123,7 @@ private Q_SLOTS:
     void leaderPersistsOnItsLogThread();
     void compactedSegmentsAreRemovedWhileWritesGoOn_data();
     void compactedSegmentsAreRemovedWhileWritesGoOn();
+    void busyLogMovesToASpareSegmentWrittenInTheBackground();
 };
 
 void TestPersistOrder::followerAcknowledgesOnlyDurableEntries_data()
@@ -298,6 +300,58 @@ void TestPersistOrder::compactedSegmentsAreRemovedWhileWritesGoOn()
     const LogIndex last = reopened.state.entries.empty() ? reopened.state.snapshot.meta.index
                                                          : reopened.state.entries.back().index;
     QCOMPARE(last, LogIndex(leader ? total + 1 : total)); // a leader's log starts with its no-op
+}
+
+void TestPersistOrder::busyLogMovesToASpareSegmentWrittenInTheBackground()
+{
+    // Once its last segment holds a sixteenth of a segment, a node writes the next segment's zeros on its
+    // snapshot thread (storage/sparesegment.h), and its log moves into it long before the preallocated
+    // segment is full; every acknowledged write reads back after a restart.
+    constexpr NodeId onlyId(1);
+    constexpr std::uint64_t segmentBytes = 64 * 1024;
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    DiskWatch disk;
+    NodeStorage::Options options = disk.options();
+    options.segmentBytes = segmentBytes;
+    TcpTransport transport(transportOptions(onlyId, {}));
+    NodeSettings settings = settingsFor(onlyId, {onlyId});
+    settings.core.electionTimeoutTicksMin = 10;
+    settings.core.electionTimeoutTicksMax = 20;
+    QString error;
+    std::unique_ptr<RaftNode> node = createNode(dir.path(), options, settings, transport, error);
+    QVERIFY2(node, qPrintable(error));
+    node->start();
+    QTRY_VERIFY_WITH_TIMEOUT(node->role() == Role::Leader, 10'000);
+    const QString firstSegment = QDir(dir.path()).filePath(FileLog::segmentFileName(LogIndex(1)));
+    if (QFileInfo(firstSegment).size() != qint64(segmentBytes))
+        QSKIP("segments are not preallocated here (a tmpfs?)");
+
+    const auto segments = [&dir] {
+        return QDir(dir.path()).entryList({QStringLiteral("segment-*.log")}, QDir::Files, QDir::Name);
+    };
+    // One write at a time, about 150 bytes of log each: 64 KiB would take some 430 of them.
+    int written = 0;
+    QDeadlineTimer deadline(30'000);
+    while (segments().size() < 2 && !deadline.hasExpired()) {
+        std::optional<WriteOutcome> outcome;
+        node->write(KvStore::encodePut("k" + QByteArray::number(written), QByteArray(100, 'v')),
+                    [&outcome](const WriteOutcome &done) { outcome = done; });
+        QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 10'000);
+        QCOMPARE(outcome->status, WriteOutcome::Status::Applied);
+        ++written;
+    }
+    QVERIFY2(segments().size() == 2, "no second segment");
+    QVERIFY2(written < 200, qPrintable(QStringLiteral("moved only after %1 writes").arg(written)));
+    QVERIFY(!QFileInfo::exists(QDir(dir.path()).filePath(SpareSegment::partialFileName())));
+    QVERIFY2(node->storageFailure().isEmpty(), qPrintable(node->storageFailure()));
+
+    node.reset();
+    NodeStorage::Opened reopened;
+    const StorageStatus again = NodeStorage::open(dir.path(), options, reopened);
+    QVERIFY2(again.ok(), qPrintable(again.message));
+    QVERIFY2(reopened.warnings.isEmpty(), qPrintable(reopened.warnings.join(QLatin1Char('\n'))));
+    QCOMPARE(reopened.state.entries.size(), std::size_t(written + 1)); // and the leader's no-op
 }
 
 QTEST_GUILESS_MAIN(TestPersistOrder)

@@ -44,6 +44,11 @@ private Q_SLOTS:
     void damageInAnEarlierBatchIsNamedDamage();
     void truncatingAWholeBatchRemovesItsHeader();
     void segmentOfTheFirstFormatIsReadAndNotAppendedTo();
+    void spareIsAskedForOnceTheLastSegmentIsBusy();
+    void appendsMoveToAReadySpareAndReadBackAcrossReopen();
+    void aFullSegmentIsFollowedByTheSpare();
+    void leftoverSpareFilesAreRemovedAtOpen();
+    void aFailedSpareIsNotRetriedBeforeTheNextSegment();
 };
 
 static FileLog::Opened openLog(const QString &dir, std::uint64_t segmentBytes = 64ull << 20,
@@ -878,6 +883,181 @@ void TestFileLog::segmentOfTheFirstFormatIsReadAndNotAppendedTo()
     QVERIFY(opened.log);
     QCOMPARE(opened.entries.size(), std::size_t(5));
     QCOMPARE(opened.warnings.size(), 1);
+}
+
+// Spare segments (sparesegment.h), with 64 KiB segments: a spare is due at 4 KiB of records.
+static constexpr std::uint64_t spareTestSegmentBytes = 64 * 1024;
+
+// Appends batches of 4 entries (about 530 bytes) from `next` until the log hands out a spare to write.
+static std::shared_ptr<SpareSegment> appendUntilASpareIsDue(FileLog &log, std::uint64_t &next)
+{
+    for (int batch = 0; batch < 100; ++batch) {
+        if (std::shared_ptr<SpareSegment> spare = log.spareToPrepare())
+            return spare;
+        if (!log.append(makeEntries(next, next + 3, 1)).ok())
+            return nullptr;
+        next += 4;
+    }
+    return nullptr;
+}
+
+#define REQUIRE_SPARES(log)                                                                                  \
+    do {                                                                                                     \
+        if (!(log).append(makeEntries(1, 1, 1)).ok())                                                        \
+            QFAIL("the first append failed");                                                                \
+        REQUIRE_PREALLOCATION((log).segmentPaths().last(), spareTestSegmentBytes);                           \
+    } while (false)
+
+void TestFileLog::spareIsAskedForOnceTheLastSegmentIsBusy()
+{
+    QTemporaryDir dir;
+    FileLog::Opened opened = openLog(dir.path(), spareTestSegmentBytes);
+    QVERIFY(!opened.log->spareToPrepare()); // no segment yet
+    REQUIRE_SPARES(*opened.log);
+    std::uint64_t next = 2;
+    QVERIFY2(!opened.log->spareToPrepare(), "one record is no busy log");
+    std::shared_ptr<SpareSegment> spare = appendUntilASpareIsDue(*opened.log, next);
+    QVERIFY(spare);
+    const std::uint64_t due = opened.log->lastSegmentEnd();
+    QVERIFY2(due >= spareTestSegmentBytes / 16 && due < spareTestSegmentBytes / 16 + 600,
+             qPrintable(QString::number(due)));
+    QVERIFY2(!opened.log->spareToPrepare(), "handed out once, until used");
+    QVERIFY(!spare->isReady());
+    QVERIFY(!QFileInfo::exists(QDir(dir.path()).filePath(SpareSegment::fileName())));
+}
+
+void TestFileLog::appendsMoveToAReadySpareAndReadBackAcrossReopen()
+{
+    QTemporaryDir dir;
+    std::uint64_t next = 2;
+    QString first;
+    std::uint64_t firstEnd = 0;
+    {
+        FileLog::Opened opened = openLog(dir.path(), spareTestSegmentBytes);
+        REQUIRE_SPARES(*opened.log);
+        first = opened.log->segmentPaths().first();
+        std::shared_ptr<SpareSegment> spare = appendUntilASpareIsDue(*opened.log, next);
+        QVERIFY(spare);
+        QVERIFY(opened.log->append(makeEntries(next, next + 3, 1)).ok()); // no spare yet: the same segment
+        next += 4;
+        QCOMPARE(opened.log->segmentCount(), std::size_t(1));
+
+        QVERIFY(spare->prepare().ok());
+        QVERIFY(spare->isReady());
+        const QString sparePath = QDir(dir.path()).filePath(SpareSegment::fileName());
+        const QByteArray zeros = readFile(sparePath);
+        QCOMPARE(zeros.size(), qint64(spareTestSegmentBytes));
+        QVERIFY(onlyZerosFrom(zeros, 0));
+        QVERIFY(!QFileInfo::exists(QDir(dir.path()).filePath(SpareSegment::partialFileName())));
+
+        // The segment being appended to was preallocated: the next append goes to the spare at once.
+        firstEnd = opened.log->lastSegmentEnd();
+        const std::uint64_t moved = next;
+        QVERIFY(opened.log->append(makeEntries(next, next + 3, 2)).ok());
+        next += 4;
+        QCOMPARE(opened.log->segmentCount(), std::size_t(2));
+        QVERIFY(!spare->isReady());
+        QVERIFY(!QFileInfo::exists(sparePath));
+        const QString second = opened.log->segmentPaths().last();
+        QVERIFY(second.endsWith(FileLog::segmentFileName(LogIndex(moved))));
+        const QByteArray bytes = readFile(second);
+        QCOMPARE(bytes.size(), qint64(spareTestSegmentBytes));
+        QCOMPARE(bytes.left(8), QByteArray("RAFTLOG2"));
+        QVERIFY(onlyZerosFrom(bytes, recordAt(4)));
+        QVERIFY(bytes[recordAt(4) - 1] != 0);
+        // And stays there: a segment started in a spare is not left early.
+        QVERIFY(!opened.log->spareToPrepare());
+        QVERIFY(opened.log->append(makeEntries(next, next + 3, 2)).ok());
+        next += 4;
+        QCOMPARE(opened.log->segmentCount(), std::size_t(2));
+    }
+    // The segment left early ends in zeros, as any segment's end: all of it reads back, no warning.
+    QVERIFY(onlyZerosFrom(readFile(first), qint64(firstEnd)));
+    QVERIFY(readFile(first)[qint64(firstEnd) - 1] != 0);
+    FileLog::Opened reopened = openLog(dir.path(), spareTestSegmentBytes);
+    QVERIFY(reopened.log);
+    QVERIFY2(reopened.warnings.isEmpty(), qPrintable(reopened.warnings.join(QLatin1Char('\n'))));
+    QCOMPARE(reopened.entries.size(), std::size_t(next - 1));
+    for (std::size_t i = 0; i < reopened.entries.size(); ++i)
+        QCOMPARE(reopened.entries[i].index, LogIndex(i + 1));
+    QVERIFY(reopened.log->append(makeEntries(next, next, 2)).ok());
+}
+
+void TestFileLog::aFullSegmentIsFollowedByTheSpare()
+{
+    QTemporaryDir dir;
+    FileLog::Opened opened = openLog(dir.path(), spareTestSegmentBytes);
+    REQUIRE_SPARES(*opened.log);
+    std::uint64_t next = 2;
+    // Into a first spare, so that the next one is not taken early.
+    std::shared_ptr<SpareSegment> spare = appendUntilASpareIsDue(*opened.log, next);
+    QVERIFY(spare && spare->prepare().ok());
+    QVERIFY(opened.log->append(makeEntries(next, next + 3, 1)).ok());
+    next += 4;
+    QCOMPARE(opened.log->segmentCount(), std::size_t(2));
+    spare = appendUntilASpareIsDue(*opened.log, next);
+    QVERIFY(spare && spare->prepare().ok());
+    while (opened.log->segmentCount() == 2 && next < 10'000) {
+        QVERIFY(opened.log->append(makeEntries(next, next + 3, 1)).ok());
+        next += 4;
+    }
+    QCOMPARE(opened.log->segmentCount(), std::size_t(3));
+    QVERIFY2(!QFileInfo::exists(QDir(dir.path()).filePath(SpareSegment::fileName())), "the spare was taken");
+    const QStringList paths = opened.log->segmentPaths();
+    QVERIFY2(QFileInfo(paths[1]).size() >= qint64(spareTestSegmentBytes), "left full, not early");
+    QCOMPARE(QFileInfo(paths[2]).size(), qint64(spareTestSegmentBytes));
+    FileLog::Opened reopened = openLog(dir.path(), spareTestSegmentBytes);
+    QVERIFY(reopened.warnings.isEmpty());
+    QCOMPARE(reopened.entries.size(), std::size_t(next - 1));
+}
+
+void TestFileLog::leftoverSpareFilesAreRemovedAtOpen()
+{
+    QTemporaryDir dir;
+    {
+        FileLog::Opened opened = openLog(dir.path(), spareTestSegmentBytes);
+        QVERIFY(opened.log->append(makeEntries(1, 3, 1)).ok());
+    }
+    // A finished spare and a half-written one (a process killed while writing it): neither is trusted.
+    const QString spare = QDir(dir.path()).filePath(SpareSegment::fileName());
+    const QString partial = QDir(dir.path()).filePath(SpareSegment::partialFileName());
+    writeFile(spare, QByteArray(4096, '\0'));
+    writeFile(partial, QByteArray(100, 'x'));
+    FileLog::Opened reopened = openLog(dir.path(), spareTestSegmentBytes);
+    QVERIFY(reopened.log);
+    QCOMPARE(reopened.entries.size(), std::size_t(3));
+    QVERIFY(!QFileInfo::exists(spare));
+    QVERIFY(!QFileInfo::exists(partial));
+}
+
+void TestFileLog::aFailedSpareIsNotRetriedBeforeTheNextSegment()
+{
+    QTemporaryDir dir;
+    FileLog::Opened opened = openLog(dir.path(), spareTestSegmentBytes);
+    REQUIRE_SPARES(*opened.log);
+    std::uint64_t next = 2;
+    std::shared_ptr<SpareSegment> spare = appendUntilASpareIsDue(*opened.log, next);
+    QVERIFY(spare);
+    injectWriteFailureForTesting(10'000, ENOSPC); // the disk fills up while the zeros are written
+    const StorageStatus status = spare->prepare();
+    injectWriteFailureForTesting(-1, 0);
+    QVERIFY(!status.ok());
+    QVERIFY2(status.message.contains(SpareSegment::partialFileName()), qPrintable(status.message));
+    QVERIFY2(!QFileInfo::exists(QDir(dir.path()).filePath(SpareSegment::partialFileName())),
+             "a failed spare leaves nothing behind");
+    QVERIFY(!spare->isReady());
+    // The log goes on in its preallocated segment, and asks for no spare until it starts another.
+    for (int i = 0; i < 10; ++i) {
+        QVERIFY(opened.log->append(makeEntries(next, next + 3, 1)).ok());
+        next += 4;
+        QVERIFY(!opened.log->spareToPrepare());
+    }
+    while (opened.log->segmentCount() == 1 && next < 10'000) {
+        QVERIFY(opened.log->append(makeEntries(next, next + 3, 1)).ok());
+        next += 4;
+    }
+    QCOMPARE(opened.log->segmentCount(), std::size_t(2));
+    QVERIFY(appendUntilASpareIsDue(*opened.log, next));
 }
 
 QTEST_GUILESS_MAIN(TestFileLog)
