@@ -106,7 +106,9 @@ RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, KvStore st
 
 RaftNode::~RaftNode()
 {
-    // Wait for writes in flight before the storage goes away.
+    // Wait for writes in flight before the storage goes away; a spare segment's zeros are not worth it.
+    if (m_spareSegment)
+        m_spareSegment->abandon();
     m_snapshotWriter.reset();
     m_logWriter.reset();
 }
@@ -444,6 +446,7 @@ void RaftNode::prepareSpareSegmentInBackground()
     std::shared_ptr<SpareSegment> spare = m_storage->spareSegmentToPrepare();
     if (!spare)
         return;
+    m_spareSegment = spare;
     // The snapshot thread's low priority suits it: nothing waits for a spare (without one, the next
     // segment is preallocated as before). Its zeros go to the disk 2 MiB at a time.
     m_snapshotWriter->run([spare] { return spare->prepare(); },

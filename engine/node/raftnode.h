@@ -210,6 +210,7 @@ private:
 
     NodeSettings m_settings;
     std::unique_ptr<NodeStorage> m_storage;
+    std::shared_ptr<SpareSegment> m_spareSegment; // the last one handed to the snapshot thread
     RaftCore m_core;
     TcpTransport *m_transport;
     KvStore m_store;

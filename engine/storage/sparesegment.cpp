@@ -5,8 +5,8 @@
 #include <QFile>
 
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <fcntl.h>
 #include <thread>
@@ -53,6 +53,8 @@ StorageStatus SpareSegment::prepare()
     constexpr std::size_t slice = 256 * 1024;
     static const std::vector<char> zeros(slice, 0);
     for (std::uint64_t offset = 0; offset < m_bytes;) {
+        if (m_abandoned.load(std::memory_order_relaxed))
+            return failed(StorageStatus::ioError(QStringLiteral("writing %1 was abandoned").arg(partial)));
         QElapsedTimer clock;
         clock.start();
         const std::size_t length = static_cast<std::size_t>(std::min<std::uint64_t>(slice, m_bytes - offset));
@@ -76,8 +78,8 @@ StorageStatus SpareSegment::prepare()
     // No directory sync: a spare lost in a crash is written again, and open() removes leftovers anyway.
     if (std::rename(QFile::encodeName(partial).constData(),
                     QFile::encodeName(QDir(m_dir).filePath(fileName())).constData()) != 0)
-        return failed(StorageStatus::ioError(
-            QStringLiteral("cannot rename %1: %2").arg(partial, systemError(errno))));
+        return failed(
+            StorageStatus::ioError(QStringLiteral("cannot rename %1: %2").arg(partial, systemError(errno))));
     m_state.store(State::Ready, std::memory_order_release);
     return StorageStatus::success();
 }

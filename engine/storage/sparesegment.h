@@ -46,6 +46,9 @@ public:
     // Writes the zeros, syncs them, names the file the spare. On failure (a full disk) the partial file
     // is removed, and no spare is made again until the next takeAs().
     StorageStatus prepare();
+    // Any thread: a prepare() in progress stops at its next slice and fails, so that a stopping node does
+    // not wait for the rest of its zeros.
+    void abandon() { m_abandoned.store(true, std::memory_order_relaxed); }
     bool isReady() const { return m_state.load(std::memory_order_acquire) == State::Ready; }
     // Renames the spare to `path`, which must not exist. False when no spare is ready or the rename
     // failed: the caller creates the segment itself.
@@ -58,6 +61,7 @@ private:
     std::uint64_t m_bytes;
     SyncMode m_mode;
     std::atomic<State> m_state{State::Absent};
+    std::atomic<bool> m_abandoned{false};
 };
 
 } // namespace raftlab

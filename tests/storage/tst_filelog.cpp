@@ -49,6 +49,7 @@ private Q_SLOTS:
     void aFullSegmentIsFollowedByTheSpare();
     void leftoverSpareFilesAreRemovedAtOpen();
     void aFailedSpareIsNotRetriedBeforeTheNextSegment();
+    void anAbandonedSpareLeavesNothingBehind();
 };
 
 static FileLog::Opened openLog(const QString &dir, std::uint64_t segmentBytes = 64ull << 20,
@@ -1058,6 +1059,26 @@ void TestFileLog::aFailedSpareIsNotRetriedBeforeTheNextSegment()
     }
     QCOMPARE(opened.log->segmentCount(), std::size_t(2));
     QVERIFY(appendUntilASpareIsDue(*opened.log, next));
+}
+
+void TestFileLog::anAbandonedSpareLeavesNothingBehind()
+{
+    // A node that stops abandons the spare being written: nothing is left, and the log goes on without.
+    QTemporaryDir dir;
+    FileLog::Opened opened = openLog(dir.path(), spareTestSegmentBytes);
+    REQUIRE_SPARES(*opened.log);
+    std::uint64_t next = 2;
+    std::shared_ptr<SpareSegment> spare = appendUntilASpareIsDue(*opened.log, next);
+    QVERIFY(spare);
+    spare->abandon();
+    const StorageStatus status = spare->prepare();
+    QVERIFY(!status.ok());
+    QVERIFY2(status.message.contains(QStringLiteral("abandoned")), qPrintable(status.message));
+    QVERIFY(!spare->isReady());
+    QVERIFY(!QFileInfo::exists(QDir(dir.path()).filePath(SpareSegment::partialFileName())));
+    QVERIFY(!QFileInfo::exists(QDir(dir.path()).filePath(SpareSegment::fileName())));
+    QVERIFY(opened.log->append(makeEntries(next, next + 3, 1)).ok());
+    QCOMPARE(opened.log->segmentCount(), std::size_t(1));
 }
 
 QTEST_GUILESS_MAIN(TestFileLog)
