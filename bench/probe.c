@@ -2,8 +2,9 @@
 //
 //   probe sync FILE COUNT        100-byte pwrite + fdatasync into a preallocated file, COUNT times:
 //                                the disk's floor for one durable write
-//   probe rtt COUNT              100-byte ping-pong between two processes over loopback TCP
-//                                (TCP_NODELAY): the floor for one round trip
+//   probe rtt COUNT [CPU CPU]    100-byte ping-pong between two processes over loopback TCP
+//                                (TCP_NODELAY): the floor for one round trip. With two CPU numbers the
+//                                sending side runs on the first, the echoing side on the second
 //   probe failover HOST PORT PID REQUEST_FILE [stop]
 //                                kill -9 PID, then send the HTTP request in REQUEST_FILE to HOST:PORT
 //                                every 10 ms, each on a new connection, without waiting for earlier
@@ -21,6 +22,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,7 +97,19 @@ static void full_io(int fd, char *buffer, size_t size, int writing)
     }
 }
 
-static int probe_rtt(int count)
+// Pins the calling process to `cpu`; a negative `cpu` leaves it where the kernel puts it.
+static void pin_to(int cpu)
+{
+    if (cpu < 0)
+        return;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0)
+        die("sched_setaffinity");
+}
+
+static int probe_rtt(int count, int sender_cpu, int echo_cpu)
 {
     const int listener = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in address = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -110,6 +124,7 @@ static int probe_rtt(int count)
     if (child < 0)
         die("fork");
     if (child == 0) { // the echo side
+        pin_to(echo_cpu);
         const int peer = accept(listener, NULL, NULL);
         if (peer < 0)
             die("accept");
@@ -121,6 +136,7 @@ static int probe_rtt(int count)
         _exit(0);
     }
     close(listener);
+    pin_to(sender_cpu);
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&address, sizeof address) != 0)
         die("connect");
@@ -271,14 +287,16 @@ int main(int argc, char **argv)
     if (argc == 4 && strcmp(argv[1], "sync") == 0)
         return probe_sync(argv[2], atoi(argv[3]));
     if (argc == 3 && strcmp(argv[1], "rtt") == 0)
-        return probe_rtt(atoi(argv[2]));
+        return probe_rtt(atoi(argv[2]), -1, -1);
+    if (argc == 5 && strcmp(argv[1], "rtt") == 0)
+        return probe_rtt(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
     if ((argc == 6 || (argc == 7 && strcmp(argv[6], "stop") == 0)) && strcmp(argv[1], "failover") == 0 &&
         atoi(argv[4]) > 0)
         return probe_failover(argv[2], atoi(argv[3]), (pid_t)atoi(argv[4]), argc == 7 ? SIGSTOP : SIGKILL,
                               argv[5]);
     if (argc == 5 && strcmp(argv[1], "write") == 0)
         return probe_failover(argv[2], atoi(argv[3]), 0, 0, argv[4]);
-    fprintf(stderr, "usage: probe sync FILE COUNT | rtt COUNT | failover HOST PORT PID REQUEST_FILE [stop] | "
+    fprintf(stderr, "usage: probe sync FILE COUNT | rtt COUNT [CPU CPU] | failover HOST PORT PID REQUEST_FILE [stop] | "
                     "write HOST PORT REQUEST_FILE\n");
     return 2;
 }
