@@ -1,5 +1,7 @@
 #include "httpresponder.h"
 
+#include "net/socketwrite.h"
+
 namespace raftlab {
 
 namespace {
@@ -38,7 +40,7 @@ void ResponseSequence::flush()
 {
     while (!m_waiting.empty() && m_waiting.front()) {
         if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
-            m_socket->write(*m_waiting.front());
+            writeNowIfIdle(m_socket, *m_waiting.front());
         m_waiting.pop_front();
         ++m_first;
     }

@@ -1,6 +1,7 @@
 #include "leaderforwarder.h"
 
 #include "httpresponseparser.h"
+#include "net/socketwrite.h"
 
 #include <QNetworkProxy>
 #include <QTcpSocket>
@@ -63,7 +64,7 @@ public:
         m_exclusive = m_exclusive || !pipelinable;
         m_inFlight.push_back(InFlight{deadlineMs, std::move(done)});
         if (m_socket->state() == QAbstractSocket::ConnectedState)
-            m_socket->write(bytes);
+            writeNowIfIdle(m_socket, bytes);
         else
             m_unsent += bytes;
     }

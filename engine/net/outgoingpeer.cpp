@@ -3,6 +3,7 @@
 #include "core/random.h"
 #include "handshake.h"
 #include "networkfaults.h"
+#include "socketwrite.h"
 
 #include <QLoggingCategory>
 #include <QTcpSocket>
@@ -184,7 +185,7 @@ bool OutgoingPeer::writeIfRoom(const QByteArray &frame, std::size_t limit)
 {
     if (!hasRoomFor(frame.size(), limit))
         return false;
-    m_socket->write(frame);
+    writeNowIfIdle(m_socket, frame);
     return true;
 }
 
@@ -194,7 +195,7 @@ bool OutgoingPeer::enqueue(const QByteArray &frame, const Message &message, quin
         if (static_cast<std::size_t>(m_socket->bytesToWrite()) + static_cast<std::size_t>(frame.size()) >
             m_options.maxQueuedBytes)
             return false;
-        m_socket->write(frame);
+        writeNowIfIdle(m_socket, frame);
         return true;
     }
     expireWaiting();
