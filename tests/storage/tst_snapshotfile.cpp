@@ -5,7 +5,11 @@
 #include "storagetestutil.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QTemporaryDir>
+#include <QTest>
+
+#include <cstdint>
 
 using namespace raftlab;
 using namespace raftlab::testing;
@@ -21,6 +25,7 @@ private Q_SLOTS:
     void everyCutAndAnyAppendedByteIsNamedDamage();
     void indexOrTermZeroIsNamedDamage();
     void snapshotThatDoesNotDecodeIsNamedDamage();
+    void aLargeSnapshotWrittenInSlicesReadsBackWhole();
 };
 
 namespace {
@@ -55,6 +60,29 @@ void TestSnapshotFile::roundTrip()
     QCOMPARE(loaded.data, sample.data);
     QVERIFY(SnapshotFile::load(QDir(dir.path()).filePath(QStringLiteral("none")), loaded).ok());
     QVERIFY2(loaded.isEmpty(), "no file: no snapshot yet");
+}
+
+// A snapshot larger than one slice of writeFileAtomically() (synced a slice at a time), its last slice
+// cut short and the header's bytes before the data: every byte lands where it belongs, and the file
+// replaces an older one.
+void TestSnapshotFile::aLargeSnapshotWrittenInSlicesReadsBackWhole()
+{
+    // Bytes that never repeat with the slice's period, so that a slice written at the wrong place shows.
+    QByteArray data(5 * 1024 * 1024 + 12345, Qt::Uninitialized);
+    std::uint32_t state = 12345;
+    for (qsizetype i = 0; i < data.size(); ++i) {
+        state = state * 1664525u + 1013904223u;
+        data[i] = static_cast<char>(state >> 24);
+    }
+    QTemporaryDir dir;
+    QVERIFY(SnapshotFile::save(dir.path(), sample, SyncMode::Always).ok());
+    const Snapshot large{{LogIndex(99), Term(4)}, data};
+    QVERIFY(SnapshotFile::save(dir.path(), large, SyncMode::Always).ok());
+    Snapshot loaded;
+    QVERIFY(SnapshotFile::load(dir.path(), loaded).ok());
+    QCOMPARE(loaded.meta, large.meta);
+    QVERIFY(loaded.data == data);
+    QVERIFY(!QFileInfo::exists(QDir(dir.path()).filePath(SnapshotFile::fileName() + QStringLiteral(".tmp"))));
 }
 
 // A snapshot with a configuration is written as RAFTSN02 and read back with it; one without is still
