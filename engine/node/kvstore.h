@@ -95,6 +95,7 @@ private:
     friend class KvStore;
     std::shared_ptr<const std::map<QByteArray, QByteArray>> m_pairs;
     LogIndex m_index{};
+    qsizetype m_pairBytes = 0; // the pairs' encoding, so that encode() sizes its buffer once
     std::uint64_t m_freezeId = 0; // unique over all stores of the process
 };
 
@@ -138,6 +139,8 @@ public:
 
     // The whole state, including appliedIndex(), encoded now; see the format above.
     QByteArray snapshot() const;
+    // snapshot().size(), known without encoding: the store counts its pairs' encoded bytes as it applies.
+    qsizetype snapshotBytes() const;
     // The state at appliedIndex() in O(1), for encoding elsewhere (see the top of this file). One view at
     // a time: freezing a frozen store is a programmer error.
     KvSnapshotView freeze();
@@ -171,6 +174,7 @@ private:
     bool m_frozen = false;
     std::uint64_t m_freezeId = 0; // of the view out while frozen
     qsizetype m_size = 0; // pairs, overlay merged in
+    qsizetype m_pairBytes = 0; // their encoding in a snapshot (encodedPairBytes()), overlay merged in
     LogIndex m_appliedIndex{};
 };
 

@@ -6,6 +6,8 @@
 #include <QRandomGenerator>
 #include <QTest>
 
+#include <iterator>
+#include <optional>
 #include <thread>
 
 using namespace raftlab;
@@ -33,6 +35,7 @@ private Q_SLOTS:
     void swapAndCopyWhileFrozen();
     void freezeMatchesPlainStoreUnderRandomWrites();
     void thawInSlicesMatchesPlainStoreUnderRandomWrites();
+    void snapshotBytesAreCountedAsEntriesApply();
     void restoreRejectsGarbage_data();
     void restoreRejectsGarbage();
     void validateKey_data();
@@ -645,6 +648,77 @@ void TestKvStore::thawInSlicesMatchesPlainStoreUnderRandomWrites()
         }
         QVERIFY2(slices > 1, "a hundred changes take more than one slice of at most 8");
         QVERIFY(store.thawSome(view, 1)); // done: a late call changes nothing
+    }
+}
+
+void TestKvStore::snapshotBytesAreCountedAsEntriesApply()
+{
+    // The store counts its snapshot's size as it applies, so that encoding sizes its buffer once (a
+    // count too small stops the process). Every kind of command, values whose CBOR length head changes
+    // size (23/24, 255/256, 65535/65536 bytes), frozen and thawed in slices, restored and copied: the
+    // count is always the size of the snapshot, and of the view's encoding at its index.
+    static constexpr qsizetype sizes[] = {0, 1, 23, 24, 255, 256, 65535, 65536};
+    QRandomGenerator random(20261207);
+    const auto someValue = [&] {
+        const qsizetype size = sizes[random.bounded(int(std::size(sizes)))];
+        return QByteArray(size, char('a' + random.bounded(26)));
+    };
+    KvStore store;
+    std::optional<KvSnapshotView> view;
+    qsizetype atFreeze = 0;
+    for (int step = 0; step < 800; ++step) {
+        const QByteArray key =
+            QByteArray(1 + random.bounded(30), 'k') + QByteArray::number(random.bounded(12));
+        const QByteArray current = store.get(key).value_or(QByteArray());
+        const QByteArray expected = random.bounded(2) == 0 ? current : someValue();
+        switch (random.bounded(6)) {
+        case 0:
+            applyNext(store, KvStore::encodeDelete(key));
+            break;
+        case 1:
+            applyNext(store, KvStore::encodePutIfValue(key, expected, someValue()));
+            break;
+        case 2:
+            applyNext(store, KvStore::encodePutIfAbsent(key, someValue()));
+            break;
+        case 3:
+            applyNext(store, KvStore::encodeDeleteIfValue(key, expected));
+            break;
+        default:
+            applyNext(store, KvStore::encodePut(key, someValue()));
+            break;
+        }
+        QCOMPARE(store.snapshotBytes(), store.snapshot().size());
+        switch (random.bounded(40)) {
+        case 0:
+            if (view) {
+                QCOMPARE(view->encode().size(), atFreeze);
+                view->releasePairs();
+                while (!store.thawSome(*view, 2))
+                    QCOMPARE(store.snapshotBytes(), store.snapshot().size());
+                view.reset();
+            } else {
+                atFreeze = store.snapshotBytes();
+                view = store.freeze();
+            }
+            break;
+        case 1: { // a snapshot installed from elsewhere, also while frozen
+            KvStore other;
+            applyNext(other, KvStore::encodePut(key, someValue()));
+            applyNext(other, KvStore::encodePut(key + "x", someValue()));
+            QVERIFY(store.restore(other.snapshot(), other.appliedIndex()).isEmpty());
+            QCOMPARE(store.snapshotBytes(), other.snapshot().size());
+            break;
+        }
+        case 2: {
+            const KvStore copy(store);
+            QCOMPARE(copy.snapshotBytes(), store.snapshotBytes());
+            QCOMPARE(copy.snapshot(), store.snapshot());
+            break;
+        }
+        default:
+            break;
+        }
     }
 }
 
