@@ -546,9 +546,10 @@ QString KvStore::restore(const QByteArray &snapshot, LogIndex index)
     for (auto it = pairMap.constBegin(); it != pairMap.constEnd(); ++it) {
         if (!it.key().isByteArray() || !it.value().isByteArray())
             return QStringLiteral("the snapshot holds a pair that is not two byte strings");
-        if (!restored.emplace(it.key().toByteArray(), it.value().toByteArray()).second)
+        const auto [pair, added] = restored.emplace(it.key().toByteArray(), it.value().toByteArray());
+        if (!added)
             return QStringLiteral("the snapshot holds a key twice");
-        restoredBytes += encodedPairBytes(it.key().toByteArray(), it.value().toByteArray());
+        restoredBytes += encodedPairBytes(pair->first, pair->second);
     }
     // A view of the old pairs keeps them alive until its reader is done.
     m_size = static_cast<qsizetype>(restored.size());
