@@ -70,16 +70,18 @@ StorageStatus openFile(const QString &path, int flags, FileDescriptor &out)
 
 namespace {
 
-// Writes all of `data`, at the file position (offset < 0) or at `offset`; honours the injected failure.
+// Writes all of `data`, at the file position (offset < 0) or at `offset`; honours the injected failure,
+// in whole multiples of `alignment` (a direct write of any other length fails).
 StorageStatus writeLoop(const FileDescriptor &fd, const QString &path, const char *data, std::size_t size,
-                        off_t offset)
+                        off_t offset, std::size_t alignment = 1)
 {
     while (size > 0) {
         std::size_t chunk = size;
         if (g_bytesBeforeInjectedFailure >= 0) {
-            if (g_bytesBeforeInjectedFailure == 0)
-                return StorageStatus::ioError(describe("write", path, g_injectedError));
             chunk = std::min<std::size_t>(chunk, static_cast<std::size_t>(g_bytesBeforeInjectedFailure));
+            chunk -= chunk % alignment;
+            if (chunk == 0)
+                return StorageStatus::ioError(describe("write", path, g_injectedError));
         }
         const ssize_t written =
             offset < 0 ? ::write(fd.get(), data, chunk) : ::pwrite(fd.get(), data, chunk, offset);
@@ -109,6 +111,12 @@ StorageStatus writeAllAt(const FileDescriptor &fd, const QString &path, const ch
                          std::uint64_t offset)
 {
     return writeLoop(fd, path, data, size, static_cast<off_t>(offset));
+}
+
+StorageStatus writeAllAtAligned(const FileDescriptor &fd, const QString &path, const char *data,
+                                std::size_t size, std::uint64_t offset, std::size_t alignment)
+{
+    return writeLoop(fd, path, data, size, static_cast<off_t>(offset), alignment);
 }
 
 StorageStatus syncData(const FileDescriptor &fd, const QString &path, SyncMode mode)

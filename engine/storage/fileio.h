@@ -44,6 +44,10 @@ StorageStatus writeAll(const FileDescriptor &fd, const QString &path, const char
 // As writeAll, but at byte `offset` of the file (pwrite): for overwriting a preallocated region.
 StorageStatus writeAllAt(const FileDescriptor &fd, const QString &path, const char *data, std::size_t size,
                          std::uint64_t offset);
+// As writeAllAt, for a file opened with O_DIRECT: `data`, `size` and `offset` are multiples of `alignment`,
+// and so is every piece an injected failure lets through.
+StorageStatus writeAllAtAligned(const FileDescriptor &fd, const QString &path, const char *data,
+                                std::size_t size, std::uint64_t offset, std::size_t alignment);
 StorageStatus syncData(const FileDescriptor &fd, const QString &path, SyncMode mode);
 // fsync: data and all metadata. For size changes that must be durable even where fdatasync might skip them.
 StorageStatus syncFile(const FileDescriptor &fd, const QString &path, SyncMode mode);

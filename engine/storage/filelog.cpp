@@ -459,6 +459,7 @@ std::uint64_t FileLog::preallocationBytes() const
 StorageStatus FileLog::openLastSegmentForAppend()
 {
     m_appendFd = FileDescriptor();
+    m_direct.reset();
     if (m_segments.empty())
         return StorageStatus::success();
     const Segment &segment = m_segments.back();
@@ -511,6 +512,7 @@ StorageStatus FileLog::startSegment(LogIndex firstIndex, bool onlyIntoSpare)
         return status;
     m_segments.push_back(Segment{path, firstIndex, SegmentFormat::Batched, {}, segmentHeaderBytes, inSpare});
     m_appendFd = std::move(fd);
+    m_direct.reset();
     return StorageStatus::success();
 }
 
@@ -556,11 +558,8 @@ StorageStatus FileLog::append(const Entries &entries)
                                           : segment.size + static_cast<std::uint64_t>(batch.size()));
         encodeRecord(entry, batch);
     }
-    StorageStatus status = writeAllAt(m_appendFd, segment.path, batch.constData(),
-                                      static_cast<std::size_t>(batch.size()), segment.size);
-    if (status.ok())
-        status = syncData(m_appendFd, segment.path, m_options.syncMode);
-    if (!status.ok()) {
+    if (StorageStatus status = writeBatch(segment, batch); !status.ok()) {
+        m_direct.reset();
         // Drop the partial batch if we can (reopening preallocates again); either way, refuse further
         // writes until reopened.
         truncateFile(m_appendFd, segment.path, segment.size);
@@ -572,6 +571,26 @@ StorageStatus FileLog::append(const Entries &entries)
     return StorageStatus::success();
 }
 
+StorageStatus FileLog::writeBatch(const Segment &segment, const QByteArray &batch)
+{
+    const auto size = static_cast<std::size_t>(batch.size());
+    if (m_options.syncMode == SyncMode::Always && m_options.directWrites && !m_directRefused) {
+        if (!m_direct || m_direct->path() != segment.path || m_direct->end() != segment.size) {
+            StorageStatus status;
+            m_direct = DirectAppender::open(segment.path, segment.size, status);
+            if (!status.ok())
+                return status;
+            m_directRefused = !m_direct;
+        }
+        if (m_direct)
+            return m_direct->append(batch.constData(), size);
+    }
+    StorageStatus status = writeAllAt(m_appendFd, segment.path, batch.constData(), size, segment.size);
+    if (status.ok())
+        status = syncData(m_appendFd, segment.path, m_options.syncMode);
+    return status;
+}
+
 StorageStatus FileLog::truncateSuffix(LogIndex from)
 {
     if (!m_failure.isEmpty())
@@ -581,6 +600,7 @@ StorageStatus FileLog::truncateSuffix(LogIndex from)
     bool removedFiles = false;
     while (!m_segments.empty() && m_segments.back().firstIndex >= from) {
         m_appendFd = FileDescriptor();
+        m_direct.reset();
         if (StorageStatus status = removeFile(m_segments.back().path); !status.ok())
             return fail(status);
         m_segments.pop_back();
@@ -633,8 +653,10 @@ QStringList FileLog::detachPrefix(LogIndex upTo)
     std::size_t removable = 0;
     while (removable < m_segments.size() && covered(m_segments[removable]))
         ++removable;
-    if (removable == m_segments.size())
+    if (removable == m_segments.size()) {
         m_appendFd = FileDescriptor();
+        m_direct.reset();
+    }
     QStringList paths;
     paths.reserve(static_cast<qsizetype>(removable));
     for (std::size_t i = 0; i < removable; ++i)

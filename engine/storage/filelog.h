@@ -9,7 +9,7 @@
 //
 // Segment layout (all integers little-endian):
 //   header   8 bytes "RAFTLOG2", u64 first index (must match the file name)
-//   batches  one after another; each append() call writes one batch, ending in one fdatasync:
+//   batches  one after another; each append() call writes one batch and makes it durable:
 //     batch header  20 bytes: "BTCH" | u32 entry count | u64 index of its first entry |
 //                   u32 CRC-32C of the previous 16 bytes
 //     records       one per entry, one after another, each:
@@ -42,9 +42,11 @@
 // Invariant: every byte past the last record of a segment is zero (or past the end of the file). New
 // extents read as zeros; truncateSuffix and torn-tail recovery re-establish it (below).
 //
-// Writing: append() encodes a whole batch (header and records) into one buffer, issues one pwrite() at the
-// end of the last record and one fdatasync() (group commit); only then are the entries durable and may
-// the node acknowledge them. So every batch but the last one of the last segment was acknowledged, and
+// Writing: append() encodes a whole batch (header and records) into one buffer and writes it at the end
+// of the last record, durably, in one call (group commit): a direct, synchronous write of the blocks from
+// the last one partly filled on (DirectAppender), or, where the file system refuses direct I/O or with
+// SyncMode::Never, one pwrite() and one fdatasync(). Only then are the entries durable and may the node
+// acknowledge them. So every batch but the last one of the last segment was acknowledged, and
 // the last one may not have been. truncateSuffix() unlinks later segments, syncs the directory, then
 // ftruncates the segment holding the first removed entry to its new end (the entry's record, or its
 // batch header when it is the batch's first entry) and preallocates it again, so the removed records are
@@ -81,6 +83,7 @@
 // format's rule: bad bytes in its last segment are a torn tail only if no valid record follows them. They
 // are never appended to: the first append after opening one as the last segment starts a new segment.
 
+#include "directappender.h"
 #include "fileio.h"
 #include "logstore.h"
 #include "sparesegment.h"
@@ -101,6 +104,9 @@ public:
         std::uint64_t segmentBytes = 64ull * 1024 * 1024;
         // Preallocate the segment being appended to (see the top of this file). Ignored on a tmpfs.
         bool preallocate = true;
+        // With SyncMode::Always, write each batch with one direct, synchronous write (DirectAppender)
+        // instead of a write and an fdatasync, where the file system allows it.
+        bool directWrites = true;
     };
 
     struct Opened
@@ -140,6 +146,8 @@ public:
     // After a failed write the log refuses further writes: what is on disk may end in a partial record,
     // which only reopening (and its torn-tail recovery) can settle. Empty while healthy.
     const QString &failure() const { return m_failure; }
+    // The last append went out as a direct write (DirectAppender), not through the page cache.
+    bool writesDirectly() const { return m_direct != nullptr; }
 
     static QString segmentFileName(LogIndex firstIndex);
     static constexpr std::size_t segmentHeaderBytes = 16;
@@ -176,11 +184,16 @@ private:
     // (preallocated). With `onlyIntoSpare`, nothing happens unless a spare is ready.
     StorageStatus startSegment(LogIndex firstIndex, bool onlyIntoSpare = false);
     StorageStatus fail(StorageStatus status);
+    // Writes one encoded batch at the end of `segment` and makes it durable (per syncMode).
+    StorageStatus writeBatch(const Segment &segment, const QByteArray &batch);
 
     QString m_dir;
     Options m_options;
     std::vector<Segment> m_segments;
     FileDescriptor m_appendFd; // the last segment, open for writing at its `size`
+    // The last segment open for direct writes, made at its first append; reset whenever m_appendFd changes.
+    std::unique_ptr<DirectAppender> m_direct;
+    bool m_directRefused = false; // the file system refused direct I/O: the page cache it is
     bool m_preallocate = true; // Options::preallocate, off on a tmpfs
     std::shared_ptr<SpareSegment> m_spare; // with preallocation only
     LogIndex m_nextIndex{1};
