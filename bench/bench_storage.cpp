@@ -14,6 +14,10 @@
 //    counter `ratio` (raw time / append time) is the batch-1 / raw ratio with the disk's drift cancelled.
 //    On a shared virtual disk, sync latency changes by 2x within seconds, so the ratio of two separate
 //    benchmarks' rates is mostly noise; this one is what to check against the 0.8 target.
+//  - BM_AppendSyncDirectVsPageCache/N: batches of N entries appended, interleaved, to two logs in one
+//    directory with SyncMode::Always, one with direct writes (the default: one O_DIRECT | O_DSYNC write per
+//    batch, DirectAppender) and one through the page cache (pwrite + fdatasync), timed apart; `ratio` =
+//    page-cache time / direct time (above 1: direct writes are faster).
 //  - BM_AppendNoSync/256: the same with SyncMode::Never, i.e. encoding + write() into the page cache.
 //  - BM_Recovery: FileLog::open of a log of 1,000,000 entries of 100 bytes (about 129 MB in two 64 MiB
 //    segments), written once with SyncMode::Never. Only open() is timed (manual time); destroying the
@@ -256,6 +260,68 @@ void BM_AppendSync1VsRaw(benchmark::State &state)
     log.reset();
 }
 BENCHMARK(BM_AppendSync1VsRaw)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+// Direct writes against the page cache, on the same disk at the same moments: one batch of state.range(0)
+// entries to each log per iteration.
+void BM_AppendSyncDirectVsPageCache(benchmark::State &state)
+{
+    ScratchDir root("direct-vs-pagecache");
+    if (!root.ok()) {
+        state.SkipWithError("cannot create a scratch directory");
+        return;
+    }
+    std::unique_ptr<FileLog> logs[2];
+    for (int i = 0; i < 2; ++i) {
+        const QString dir =
+            QDir(root.path()).filePath(i == 0 ? QStringLiteral("direct") : QStringLiteral("cached"));
+        QDir().mkpath(dir);
+        FileLog::Options options;
+        options.syncMode = SyncMode::Always;
+        options.directWrites = i == 0;
+        FileLog::Opened opened;
+        if (StorageStatus status = FileLog::open(dir, options, LogIndex{}, opened); !status.ok()) {
+            state.SkipWithError(status.message.toStdString().c_str());
+            return;
+        }
+        logs[i] = std::move(opened.log);
+    }
+    const auto batchSize = static_cast<std::uint64_t>(state.range(0));
+    std::uint64_t next = 1;
+    double seconds[2] = {0, 0};
+    const auto round = [&] {
+        Entries batch;
+        for (std::uint64_t i = 0; i < batchSize; ++i)
+            batch.push_back(makeEntry(next + i));
+        for (int i = 0; i < 2; ++i) {
+            const auto start = std::chrono::steady_clock::now();
+            if (StorageStatus status = logs[i]->append(batch); !status.ok()) {
+                state.SkipWithError(status.message.toStdString().c_str());
+                return false;
+            }
+            seconds[i] += secondsSince(start);
+        }
+        next += batchSize;
+        return true;
+    };
+    if (!round()) // untimed warm-up: the first block of each segment
+        return;
+    if (!logs[0]->writesDirectly()) {
+        state.SkipWithError("this file system refuses direct I/O");
+        return;
+    }
+    seconds[0] = seconds[1] = 0;
+    for (auto _ : state) {
+        if (!round())
+            break;
+    }
+    const auto n = static_cast<double>(state.iterations());
+    if (seconds[0] > 0 && seconds[1] > 0) {
+        state.counters["direct_per_s"] = n / seconds[0];
+        state.counters["pagecache_per_s"] = n / seconds[1];
+        state.counters["ratio"] = seconds[1] / seconds[0];
+    }
+}
+BENCHMARK(BM_AppendSyncDirectVsPageCache)->Arg(1)->Arg(16)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 void BM_AppendNoSync(benchmark::State &state)
 {

@@ -67,6 +67,7 @@ function counter(name,    i, parts) {
     sub(/\/(iterations|min_time):[0-9.]+$/, "", name)
     rate[name] = counter("items_per_second")
     if (name == "BM_AppendSync1VsRaw") interleaved = counter("ratio")
+    if (name ~ /^BM_AppendSyncDirectVsPageCache\//) direct[substr(name, index(name, "/") + 1)] = counter("ratio")
     if (name == "BM_Recovery") recovery = counter("open_s")
 }
 END {
@@ -89,6 +90,9 @@ END {
     if (interleaved != "")
         printf "  batch-1 / raw, interleaved          %11.2f   (target >= 0.80; same moments, the robust one)\n",
             interleaved
+    for (b in direct)
+        printf "  batch %-3s direct / page cache       %11.2fx  (interleaved; above 1: direct writes faster)\n",
+            b, direct[b]
     if ("BM_AppendSync/256" in rate)
         printf "  batch 256 vs target 200000/s        %11.2fx\n", rate["BM_AppendSync/256"] / 200000
     if (recovery != "")
