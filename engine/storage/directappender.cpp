@@ -103,10 +103,13 @@ StorageStatus DirectAppender::append(const char *data, std::size_t size)
             QStringLiteral("cannot allocate a buffer for direct writes to %1").arg(m_path));
     std::memcpy(m_buffer + kept, data, size);
     std::memset(m_buffer + kept + size, 0, length - kept - size);
+    int error = 0;
     if (StorageStatus status =
-            writeAllAtAligned(m_fd, m_path, m_buffer, length, blockStart(m_end), blockBytes);
-        !status.ok())
+            writeAllAtAligned(m_fd, m_path, m_buffer, length, blockStart(m_end), blockBytes, &error);
+        !status.ok()) {
+        m_refused = error == EINVAL;
         return status;
+    }
     // The new last block's bytes move to the front, for the next append to write again.
     const std::uint64_t end = m_end + size;
     const std::size_t lastBlockOffset = static_cast<std::size_t>(blockStart(end) - blockStart(m_end));
@@ -114,6 +117,16 @@ StorageStatus DirectAppender::append(const char *data, std::size_t size)
     if (lastBlockOffset > 0)
         std::memmove(m_buffer, m_buffer + lastBlockOffset, lastBlockBytes);
     m_end = end;
+    // A follower catching up may append megabytes at once; the buffer does not keep that size.
+    if (m_capacity > maxKeptCapacity) {
+        void *smaller = nullptr;
+        if (::posix_memalign(&smaller, blockBytes, blockBytes) == 0) {
+            std::memcpy(smaller, m_buffer, lastBlockBytes);
+            std::free(m_buffer);
+            m_buffer = static_cast<char *>(smaller);
+            m_capacity = blockBytes;
+        }
+    }
     return StorageStatus::success();
 }
 

@@ -27,6 +27,7 @@ class DirectAppender
 {
 public:
     static constexpr std::size_t blockBytes = 4096; // a page: the largest logical block of common disks
+    static constexpr std::size_t maxKeptCapacity = 1 << 20; // a larger buffer is freed after its write
 
     // Opens `path` for direct writes at `end` (where its data ends; the bytes of that block before it are
     // read from the file). Null where the file system refuses direct I/O (a tmpfs, some FUSE ones), with
@@ -39,8 +40,13 @@ public:
     DirectAppender &operator=(const DirectAppender &) = delete;
 
     // Writes `size` bytes at end(), durably; end() moves past them. After a failure the bytes on disk from
-    // the last block on are unknown: the caller drops this appender and cuts the file back.
+    // the last block on are unknown: the caller drops this appender and cuts the file back, unless
+    // refusedDirectIo() says the write was turned down before anything was written.
     StorageStatus append(const char *data, std::size_t size);
+    // The last append failed with EINVAL: the file system or device takes no direct write of this shape
+    // (a logical block larger than blockBytes, a file system that opens with O_DIRECT but cannot do it).
+    // Nothing was written; the same bytes may go through the page cache instead.
+    bool refusedDirectIo() const { return m_refused; }
     std::uint64_t end() const { return m_end; }
     const QString &path() const { return m_path; }
 
@@ -53,6 +59,7 @@ private:
     std::uint64_t m_end = 0;
     char *m_buffer = nullptr; // aligned to blockBytes; starts with the bytes of the last block before m_end
     std::size_t m_capacity = 0;
+    bool m_refused = false;
 };
 
 } // namespace raftlab

@@ -17,6 +17,7 @@ namespace {
 
 long long g_bytesBeforeInjectedFailure = -1;
 int g_injectedError = 0;
+bool g_injectedOnce = false;
 
 QString describe(const char *what, const QString &path, int error)
 {
@@ -30,10 +31,11 @@ QString systemError(int error)
     return QString::fromLocal8Bit(std::strerror(error));
 }
 
-void injectWriteFailureForTesting(long long bytesBeforeFailure, int error)
+void injectWriteFailureForTesting(long long bytesBeforeFailure, int error, bool once)
 {
     g_bytesBeforeInjectedFailure = bytesBeforeFailure;
     g_injectedError = error;
+    g_injectedOnce = once;
 }
 
 FileDescriptor &FileDescriptor::operator=(FileDescriptor &&other) noexcept
@@ -73,22 +75,31 @@ namespace {
 // Writes all of `data`, at the file position (offset < 0) or at `offset`; honours the injected failure,
 // in whole multiples of `alignment` (a direct write of any other length fails).
 StorageStatus writeLoop(const FileDescriptor &fd, const QString &path, const char *data, std::size_t size,
-                        off_t offset, std::size_t alignment = 1)
+                        off_t offset, std::size_t alignment = 1, int *error = nullptr)
 {
     while (size > 0) {
         std::size_t chunk = size;
         if (g_bytesBeforeInjectedFailure >= 0) {
             chunk = std::min<std::size_t>(chunk, static_cast<std::size_t>(g_bytesBeforeInjectedFailure));
             chunk -= chunk % alignment;
-            if (chunk == 0)
-                return StorageStatus::ioError(describe("write", path, g_injectedError));
+            if (chunk == 0) {
+                const int injected = g_injectedError;
+                if (g_injectedOnce)
+                    g_bytesBeforeInjectedFailure = -1;
+                if (error)
+                    *error = injected;
+                return StorageStatus::ioError(describe("write", path, injected));
+            }
         }
         const ssize_t written =
             offset < 0 ? ::write(fd.get(), data, chunk) : ::pwrite(fd.get(), data, chunk, offset);
         if (written < 0) {
-            if (errno == EINTR)
+            const int failure = errno;
+            if (failure == EINTR)
                 continue;
-            return StorageStatus::ioError(describe("write", path, errno));
+            if (error)
+                *error = failure;
+            return StorageStatus::ioError(describe("write", path, failure));
         }
         if (g_bytesBeforeInjectedFailure > 0)
             g_bytesBeforeInjectedFailure -= written;
@@ -114,9 +125,9 @@ StorageStatus writeAllAt(const FileDescriptor &fd, const QString &path, const ch
 }
 
 StorageStatus writeAllAtAligned(const FileDescriptor &fd, const QString &path, const char *data,
-                                std::size_t size, std::uint64_t offset, std::size_t alignment)
+                                std::size_t size, std::uint64_t offset, std::size_t alignment, int *error)
 {
-    return writeLoop(fd, path, data, size, static_cast<off_t>(offset), alignment);
+    return writeLoop(fd, path, data, size, static_cast<off_t>(offset), alignment, error);
 }
 
 StorageStatus syncData(const FileDescriptor &fd, const QString &path, SyncMode mode)

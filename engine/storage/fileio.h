@@ -46,8 +46,10 @@ StorageStatus writeAllAt(const FileDescriptor &fd, const QString &path, const ch
                          std::uint64_t offset);
 // As writeAllAt, for a file opened with O_DIRECT: `data`, `size` and `offset` are multiples of `alignment`,
 // and so is every piece an injected failure lets through.
+// `error`, if given, receives the system's error number of a failed write.
 StorageStatus writeAllAtAligned(const FileDescriptor &fd, const QString &path, const char *data,
-                                std::size_t size, std::uint64_t offset, std::size_t alignment);
+                                std::size_t size, std::uint64_t offset, std::size_t alignment,
+                                int *error = nullptr);
 StorageStatus syncData(const FileDescriptor &fd, const QString &path, SyncMode mode);
 // fsync: data and all metadata. For size changes that must be durable even where fdatasync might skip them.
 StorageStatus syncFile(const FileDescriptor &fd, const QString &path, SyncMode mode);
@@ -73,8 +75,8 @@ StorageStatus writeFileAtomically(const QString &path, std::initializer_list<QBy
 QString systemError(int error);
 
 // Test seam: makes the next writes fail with `error` (e.g. ENOSPC) once `bytesBeforeFailure` more bytes
-// were written; a negative value switches it off. Used by the disk-full tests when no small file
-// system can be mounted. Not thread-safe; never set in production.
-void injectWriteFailureForTesting(long long bytesBeforeFailure, int error);
+// were written (only the first such write with `once`); a negative value switches it off. Used by the
+// disk-full tests when no small file system can be mounted. Not thread-safe; never set in production.
+void injectWriteFailureForTesting(long long bytesBeforeFailure, int error, bool once = false);
 
 } // namespace raftlab

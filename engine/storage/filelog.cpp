@@ -582,8 +582,16 @@ StorageStatus FileLog::writeBatch(const Segment &segment, const QByteArray &batc
                 return status;
             m_directRefused = !m_direct;
         }
-        if (m_direct)
-            return m_direct->append(batch.constData(), size);
+        if (m_direct) {
+            StorageStatus status = m_direct->append(batch.constData(), size);
+            if (status.ok() || !m_direct->refusedDirectIo())
+                return status;
+            // Turned down before anything was written: this log goes through the page cache from now on.
+            qWarning("%s: direct writes refused (%s); writing through the page cache",
+                     qPrintable(segment.path), qPrintable(status.message));
+            m_direct.reset();
+            m_directRefused = true;
+        }
     }
     StorageStatus status = writeAllAt(m_appendFd, segment.path, batch.constData(), size, segment.size);
     if (status.ok())

@@ -54,6 +54,7 @@ private Q_SLOTS:
     void appendsReadBackExactlyFromAnUnalignedEnd();
     void aFailedWriteNamesTheFile();
     void durableFileLogAppendsWriteDirectly();
+    void aLogWhoseDirectWriteIsRefusedGoesOnThroughThePageCache();
 
 private:
     QTemporaryDir m_dir;
@@ -85,9 +86,11 @@ void TestDirectAppender::appendsReadBackExactlyFromAnUnalignedEnd()
         QVERIFY(appender);
         for (int i = 0; i < 60; ++i) {
             // Sizes from one byte to several blocks, so that appends end anywhere in a block, at its very
-            // end, and a few blocks on.
-            const auto size = static_cast<std::size_t>(random.chance(0.2) ? random.between(4000, 13000)
-                                                                          : random.between(1, 2500));
+            // end, and a few blocks on; once, more than the buffer keeps afterwards (maxKeptCapacity).
+            const auto size = i == 30
+                ? DirectAppender::maxKeptCapacity + 5000
+                : static_cast<std::size_t>(random.chance(0.2) ? random.between(4000, 13000)
+                                                              : random.between(1, 2500));
             const QByteArray bytes = randomBytes(random, size);
             QVERIFY2(appender->append(bytes.constData(), size).ok(), qPrintable(path));
             expected += bytes;
@@ -118,6 +121,10 @@ void TestDirectAppender::aFailedWriteNamesTheFile()
     QVERIFY2(failed.message.contains(path), qPrintable(failed.message));
     QVERIFY2(failed.message.contains(QString::fromLocal8Bit(std::strerror(ENOSPC))),
              qPrintable(failed.message));
+    QVERIFY(!appender->refusedDirectIo()); // a full disk is no reason to try the page cache
+    injectWriteFailureForTesting(0, EINVAL, true);
+    QVERIFY(!appender->append(bytes.constData(), static_cast<std::size_t>(bytes.size())).ok());
+    QVERIFY(appender->refusedDirectIo());
 }
 
 void TestDirectAppender::durableFileLogAppendsWriteDirectly()
@@ -142,6 +149,37 @@ void TestDirectAppender::durableFileLogAppendsWriteDirectly()
         QVERIFY(FileLog::open(dir.path(), options, LogIndex{}, reopened).ok());
         QCOMPARE(reopened.entries, entries(1, 6));
     }
+}
+
+void TestDirectAppender::aLogWhoseDirectWriteIsRefusedGoesOnThroughThePageCache()
+{
+    Entries written;
+    const auto batch = [&written](std::uint64_t first, std::uint64_t last) {
+        Entries result;
+        for (std::uint64_t i = first; i <= last; ++i)
+            result.push_back(
+                Entry{LogIndex(i), Term(2), EntryType::Command, QByteArray::number(i).repeated(40)});
+        written.insert(written.end(), result.begin(), result.end());
+        return result;
+    };
+    QTemporaryDir dir;
+    const FileLog::Options options{SyncMode::Always, 64ull << 20};
+    FileLog::Opened opened;
+    QVERIFY(FileLog::open(dir.path(), options, LogIndex{}, opened).ok());
+    QVERIFY(opened.log->append(batch(1, 5)).ok());
+    QVERIFY(opened.log->writesDirectly());
+    // As a device whose logical block is larger than a page would: EINVAL, nothing written.
+    injectWriteFailureForTesting(0, EINVAL, true);
+    QVERIFY(opened.log->append(batch(6, 9)).ok());
+    QVERIFY(!opened.log->writesDirectly());
+    QVERIFY(opened.log->failure().isEmpty());
+    QVERIFY(opened.log->append(batch(10, 10)).ok());
+    QVERIFY(!opened.log->writesDirectly());
+    opened.log.reset();
+    FileLog::Opened reopened;
+    QVERIFY(FileLog::open(dir.path(), options, LogIndex{}, reopened).ok());
+    QCOMPARE(reopened.entries, written);
+    QVERIFY(reopened.warnings.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestDirectAppender)
