@@ -29,7 +29,8 @@
 #  6. failover, FAILOVERS times for each (alternating): kill -9 the leader and time the first 200
 #     answer to a write sent through a surviving node (bench/probe.c: a new attempt on a new connection
 #     every 10 ms, not waiting for earlier ones, since etcd holds a write made while it has no leader);
-#     the killed node is restarted and caught up in between. A killed process closes its connections,
+#     the killed node is restarted and caught up in between. Each round's line names the surviving node's
+#     term before and after: a rise of two or more means a split vote. A killed process closes its connections,
 #     and RaftLab's followers take that as word that their leader is gone (they time out soon after the
 #     minimum election timeout, not at their whole randomized one; etcd has no such rule).
 #     FAILOVER_SIGNAL=stop freezes the leader (SIGSTOP) instead: its connections stay open, so both
@@ -464,12 +465,15 @@ for round in $(seq 1 "$FAILOVERS"); do
         # The clock starts from a healthy cluster: a write through `via` succeeds first.
         write_request "$sys" "$via" "failover-pre-$run_id-$round" >"$work/request-pre"
         "$probe" write 127.0.0.1 "${addr[$sys$via]##*:}" "$work/request-pre" >/dev/null 2>&1 || true
+        # The term before and after: a rise of more than one means more than one election (a split vote).
+        read -r -a before <<<"$(view "$sys" "$via") - - - -"
         line=$("$probe" failover 127.0.0.1 "${addr[$sys$via]##*:}" "${pid[$sys$old]}" "$work/request" $stop_arg || true)
         kill -9 "${pid[$sys$old]}" 2>/dev/null || true # a frozen leader (FAILOVER_SIGNAL=stop) ends here
         wait "${pid[$sys$old]}" 2>/dev/null || true
         pid[$sys$old]=
         ms=$(field "$line" ms)
-        log "failover $round $sys: ${failover_verb} leader node $old; write through node $via acknowledged after ${ms:-?} ms ($(field "$line" attempts) attempts, last refusal: $(field "$line" last))"
+        read -r -a after <<<"$(view "$sys" "$via") - - - -"
+        log "failover $round $sys: ${failover_verb} leader node $old; write through node $via acknowledged after ${ms:-?} ms ($(field "$line" attempts) attempts, last refusal: $(field "$line" last); term ${before[2]} -> ${after[2]})"
         if [ -z "$ms" ] || [ "$ms" = -1 ]; then
             failover_bad[$sys]=$(( ${failover_bad[$sys]:-0} + 1 ))
         else
