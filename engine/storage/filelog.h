@@ -146,7 +146,8 @@ public:
     // After a failed write the log refuses further writes: what is on disk may end in a partial record,
     // which only reopening (and its torn-tail recovery) can settle. Empty while healthy.
     const QString &failure() const { return m_failure; }
-    // The last append went out as a direct write (DirectAppender), not through the page cache.
+    // Appends to the current last segment go out as direct writes (DirectAppender), not through the page
+    // cache: false until the first append after the segment was opened, and for good once refused.
     bool writesDirectly() const { return m_direct != nullptr; }
 
     static QString segmentFileName(LogIndex firstIndex);
