@@ -230,7 +230,27 @@ void RaftCore::send(Message message)
     }
     if (!peerWaits)
         m_peersWaiting.push_back(message.to);
+    if (mergesIntoLastAcknowledgement(message))
+        return;
     m_ready.messagesAfterPersist.push_back(std::move(message));
+}
+
+bool RaftCore::mergesIntoLastAcknowledgement(const Message &message)
+{
+    // Appends that arrive while a follower's disk is busy are persisted by one write, and acknowledged
+    // by one message rather than one each: whatever the leader does with an acknowledgement (match,
+    // in-flight window, commit) only moves forward with the highest index, and within one term the
+    // leader's log only grows, so the highest claim covers the lower ones. Only neighbours merge, so
+    // each peer still sees every other answer in the order it was produced.
+    if (message.type != MessageType::AppendEntriesResponse || !message.success ||
+        m_ready.messagesAfterPersist.empty())
+        return false;
+    Message &last = m_ready.messagesAfterPersist.back();
+    if (last.type != MessageType::AppendEntriesResponse || !last.success || last.to != message.to ||
+        last.term != message.term)
+        return false;
+    last.matchIndex = std::max(last.matchIndex, message.matchIndex);
+    return true;
 }
 
 void RaftCore::emit(Event event)

@@ -267,6 +267,8 @@ private:
 
     // Queues `message` in the Ready in the making: in `messages` or `messagesAfterPersist`, by Ready's rule.
     void send(Message message);
+    // A follower's success acknowledgement folded into the one queued just before it (same leader, term).
+    bool mergesIntoLastAcknowledgement(const Message &message);
     void emit(Event event);
 
     CoreConfig m_config;

@@ -88,6 +88,7 @@ private Q_SLOTS:
     void candidateRequestsWait();
     void answersThatClaimNothingLeaveNow();
     void messagesToOnePeerKeepTheirOrder();
+    void acknowledgementsInOneReadyMerge();
     void snapshotInstallMakesEverythingWait();
     // While a Ready persists.
     void leaderSendsProposalsWhileItsDiskIsBusy();
@@ -243,6 +244,54 @@ void TestReady::messagesToOnePeerKeepTheirOrder()
     // Another peer's answer does not wait for them.
     QCOMPARE(ready.messages.size(), std::size_t(1));
     QCOMPARE(ready.messages.front().to, n3);
+    follower->advance();
+}
+
+void TestReady::acknowledgementsInOneReadyMerge()
+{
+    // Appends that arrived while the last Ready was persisting are acknowledged by one message: the
+    // leader's bookkeeping (match, in-flight window, commit) only moves forward with the highest index.
+    auto follower = restored(n2, restoredState(1, entriesWithTerms({1}), n1));
+    follower->step(appendEntries(1, 2, 1, 1, 1, entriesWithTerms({1}, 2), 1));
+    follower->step(appendEntries(1, 2, 1, 2, 1, entriesWithTerms({1, 1}, 3), 1));
+    follower->step(appendEntries(1, 2, 1, 2, 1, entriesWithTerms({1}, 3), 1)); // a late duplicate
+    Ready ready = follower->takeReady();
+    QCOMPARE(ready.entries.size(), std::size_t(3));
+    QVERIFY2(ready.messagesAfterPersist.size() == 1, qPrintable(describe(ready.messagesAfterPersist)));
+    QVERIFY(ready.messagesAfterPersist.front().success);
+    QCOMPARE(ready.messagesAfterPersist.front().matchIndex, LogIndex(4));
+    follower->advance();
+
+    // Only neighbours merge: an answer of another kind between them keeps both, in their order; so does a
+    // rejection, which is never folded into a success.
+    follower->step(appendEntries(1, 2, 1, 4, 1, entriesWithTerms({1}, 5), 1));
+    follower->step(heartbeat(1, 2, 1, 1));
+    follower->step(appendEntries(1, 2, 1, 5, 1, entriesWithTerms({1}, 6), 1));
+    follower->step(appendEntries(1, 2, 1, 9, 1, entriesWithTerms({1}, 10), 1)); // a gap: rejected
+    follower->step(appendEntries(1, 2, 1, 6, 1, entriesWithTerms({1}, 7), 1));
+    ready = follower->takeReady();
+    QStringList seen;
+    for (const Message &m : ready.messagesAfterPersist)
+        seen << QStringLiteral("%1%2:%3")
+                    .arg(name(m.type))
+                    .arg(m.type != MessageType::AppendEntriesResponse ? QString()
+                             : m.success                              ? QStringLiteral("+")
+                                                                      : QStringLiteral("-"))
+                    .arg(m.success ? m.matchIndex.value : m.rejectedIndex.value);
+    QCOMPARE(seen.join(QLatin1Char(' ')),
+             QStringLiteral("AppendEntriesResponse+:5 HeartbeatResponse:0 AppendEntriesResponse+:6 "
+                            "AppendEntriesResponse-:9 AppendEntriesResponse+:7"));
+    follower->advance();
+
+    // An acknowledgement to a new leader, in a new term, is its own message.
+    follower->step(appendEntries(1, 2, 1, 7, 1, entriesWithTerms({1}, 8), 1));
+    follower->step(appendEntries(3, 2, 2, 8, 1, entriesWithTerms({2}, 9), 1));
+    ready = follower->takeReady();
+    QVERIFY2(ready.messagesAfterPersist.size() == 2, qPrintable(describe(ready.messagesAfterPersist)));
+    QCOMPARE(ready.messagesAfterPersist[0].to, n1);
+    QCOMPARE(ready.messagesAfterPersist[0].matchIndex, LogIndex(8));
+    QCOMPARE(ready.messagesAfterPersist[1].to, n3);
+    QCOMPARE(ready.messagesAfterPersist[1].term, Term(2));
     follower->advance();
 }
 

@@ -297,7 +297,10 @@ void TestChecker::randomSchedulesCatchEveryFault_data()
     QTest::addColumn<double>("membershipChangeProbability");
     // CommitOldTermEntries needs three leaders in a row that each stop half-way (Figure 8): general
     // chaos almost never builds that (none in 3,000 seeds), so it has the churn test above instead.
-    QTest::newRow("ForgetVoteOnRestart") << AdversarialFault::ForgetVoteOnRestart << 500 << 0.0 << 0.0;
+    // A vote forgotten matters only when the node restarts between voting and a second candidate of the
+    // same term asking: found after 654 seeds (140 before a follower's acknowledgements in one Ready
+    // were merged into one message, which changed the schedules).
+    QTest::newRow("ForgetVoteOnRestart") << AdversarialFault::ForgetVoteOnRestart << 2000 << 0.0 << 0.0;
     QTest::newRow("InflateCandidateLog") << AdversarialFault::InflateCandidateLog << 500 << 0.0 << 0.0;
     QTest::newRow("InflateCandidateLog, leaders crashing")
         << AdversarialFault::InflateCandidateLog << 500 << 0.05 << 0.0;
