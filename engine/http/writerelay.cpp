@@ -1,8 +1,8 @@
 #include "writerelay.h"
 
 #include "net/tcptransport.h"
+#include "node/looppass.h"
 
-#include <QMetaObject>
 #include <QRandomGenerator>
 #include <QTimer>
 
@@ -44,6 +44,7 @@ WriteRelay::WriteRelay(RaftNode *node, TcpTransport *transport, QObject *parent)
     // process, which counted from the same start, and must not answer this one's writes with them.
     m_nextId = QRandomGenerator::system()->generate64();
     m_clock.start();
+    m_flushPass = new LoopPass(this, [this] { flush(); });
     m_sweepTimer->setInterval(sweepIntervalMs);
     connect(m_sweepTimer, &QTimer::timeout, this, &WriteRelay::sweep);
     connect(m_transport, &TcpTransport::relayReceived, this, &WriteRelay::onFrame);
@@ -72,16 +73,12 @@ void WriteRelay::relay(NodeId leader, const QByteArray &command, int timeoutMs, 
 
 void WriteRelay::scheduleFlush()
 {
-    if (m_flushScheduled)
-        return;
-    m_flushScheduled = true;
     // After everything this pass of the loop reads: the writes of many clients leave in one frame.
-    QMetaObject::invokeMethod(this, &WriteRelay::flush, Qt::QueuedConnection);
+    m_flushPass->request();
 }
 
 void WriteRelay::flush()
 {
-    m_flushScheduled = false;
     auto writes = std::move(m_writesToSend);
     m_writesToSend.clear();
     auto outcomes = std::move(m_outcomesToSend);

@@ -15,6 +15,7 @@ class QTimer;
 
 namespace raftlab {
 
+class LoopPass;
 class TcpTransport;
 
 // Client writes a follower relays to the leader over the Raft connection between them (relaycodec.h),
@@ -88,7 +89,7 @@ private:
     std::map<NodeId, std::vector<RelayedOutcome>> m_outcomesToSend;
     std::uint64_t m_nextId = 1;
     quint64 m_relayedTotal = 0;
-    bool m_flushScheduled = false;
+    LoopPass *m_flushPass = nullptr; // flush(), once after each loop pass that relayed or answered something
     QElapsedTimer m_clock;
     QTimer *m_sweepTimer;
 };

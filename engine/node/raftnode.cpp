@@ -1,5 +1,7 @@
 #include "raftnode.h"
 
+#include "looppass.h"
+
 #include "net/tcptransport.h"
 #include "snapshotpolicy.h"
 #include "storage/snapshotfile.h"
@@ -84,6 +86,8 @@ RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, KvStore st
     , m_lastSnapshotIndex(opened.state.snapshot.meta.index)
     , m_lastSnapshotBytes(opened.state.snapshot.data.size())
 {
+    m_readyPass = new LoopPass(this, [this] { processReady(); });
+    m_earlySendPass = new LoopPass(this, [this] { sendEarly(); });
     m_tickTimer->setTimerType(Qt::PreciseTimer);
     m_tickTimer->setSingleShot(true);
     connect(m_tickTimer, &QTimer::timeout, this, &RaftNode::onTickTimer);
@@ -148,26 +152,22 @@ void RaftNode::input(std::function<void()> apply)
         // acknowledgement committed applies now, its writes answered, instead of after the write in
         // progress (committed means on a majority's disks, whether or not this node's write returned). Once
         // per pass of the event loop, so the proposals of that pass travel together.
-        if (!m_earlySendScheduled) {
-            m_earlySendScheduled = true;
-            QMetaObject::invokeMethod(
-                this,
-                [this] {
-                    m_earlySendScheduled = false;
-                    if (!m_persisting || !m_storageFailure.isEmpty())
-                        return;
-                    sendAll(m_core.takeMessagesToSendNow());
-                    const Entries committed = m_core.takeNewlyCommitted();
-                    if (!committed.empty()) {
-                        applyCommitted(committed, monotonicMicroseconds());
-                        serveReads();
-                    }
-                },
-                Qt::QueuedConnection);
-        }
+        m_earlySendPass->request();
         return;
     }
     scheduleReady();
+}
+
+void RaftNode::sendEarly()
+{
+    if (!m_persisting || !m_storageFailure.isEmpty())
+        return;
+    sendAll(m_core.takeMessagesToSendNow());
+    const Entries committed = m_core.takeNewlyCommitted();
+    if (!committed.empty()) {
+        applyCommitted(committed, monotonicMicroseconds());
+        serveReads();
+    }
 }
 
 void RaftNode::onTickTimer()
@@ -327,15 +327,13 @@ void RaftNode::scheduleReady()
     // Coalesce: every input that arrives before the loop runs again shares one Ready, so one fsync
     // covers all of them (group commit). An input that left the core with nothing to do (most ticks)
     // schedules no pass: each pass is a wake-up of the loop, and an idle node would take two per tick.
-    if (m_readyScheduled || m_persisting || !m_core.hasReady())
+    if (m_readyPass->requested() || m_persisting || !m_core.hasReady())
         return;
-    m_readyScheduled = true;
-    QMetaObject::invokeMethod(this, &RaftNode::processReady, Qt::QueuedConnection);
+    m_readyPass->request();
 }
 
 void RaftNode::processReady()
 {
-    m_readyScheduled = false;
     if (m_persisting || !m_storageFailure.isEmpty() || !m_core.hasReady())
         return;
     auto ready = std::make_shared<Ready>(m_core.takeReady());

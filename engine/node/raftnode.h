@@ -16,6 +16,7 @@ class QTimer;
 
 namespace raftlab {
 
+class LoopPass;
 class StorageWorker;
 class TcpTransport;
 
@@ -165,6 +166,8 @@ private:
     void armTickTimer();
     void scheduleReady();
     void processReady();
+    // While a Ready persists: what may leave now, and what committed meanwhile, applied and answered.
+    void sendEarly();
     // A snapshot from the leader, decoded on the log's thread before anything of it is persisted or
     // acknowledged: the store to swap in once it is durable, or why it is unusable.
     struct CheckedSnapshot
@@ -224,9 +227,9 @@ private:
     std::shared_ptr<CheckedSnapshot> m_checkedSnapshot;
     LogIndex m_pendingLogCompaction{}; // our own snapshot is durable up to here: the log can go
     std::function<bool()> m_hasClientWork; // see setClientWorkCheck()
-    bool m_readyScheduled = false;
+    LoopPass *m_readyPass; // processReady(), once after the loop pass whose inputs left the core a Ready
+    LoopPass *m_earlySendPass; // sendEarly(), once after each pass with inputs while a Ready persists
     bool m_persisting = false;
-    bool m_earlySendScheduled = false;
     QString m_storageFailure;
     LogIndex m_lastSnapshotIndex{};
     qint64 m_lastSnapshotBytes = 0; // encoded, for SnapshotPolicy
