@@ -13,10 +13,12 @@ LoopPass::LoopPass(QObject *owner, std::function<void()> run)
     if (!dispatcher)
         return;
     // Direct: the dispatcher lives in this thread and emits from inside processEvents().
-    connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, [this] { runIfRequested(true); },
-            Qt::DirectConnection);
-    connect(dispatcher, &QAbstractEventDispatcher::awake, this, [this] { runIfRequested(false); },
-            Qt::DirectConnection);
+    connect(
+        dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, [this] { runIfRequested(true); },
+        Qt::DirectConnection);
+    connect(
+        dispatcher, &QAbstractEventDispatcher::awake, this, [this] { runIfRequested(false); },
+        Qt::DirectConnection);
     m_hooked = true;
 }
 

@@ -62,12 +62,12 @@ void TestLoopPass::aRunThatAsksAgainRunsAgainWithoutAWakeUp()
     pass->request();
     deadline.start(10'000);
     QTimer::singleShot(0, &loop, [&] {
-        // Polls without a timer of its own: a zero timer would keep the loop from blocking.
-        connect(QAbstractEventDispatcher::instance(), &QAbstractEventDispatcher::aboutToBlock, &loop,
-                [&] {
-                    if (runs >= 5)
-                        loop.quit();
-                });
+        // Looks for the fifth run each time the loop is about to block: a polling timer would wake the loop
+        // itself, and so hide a run left waiting.
+        connect(QAbstractEventDispatcher::instance(), &QAbstractEventDispatcher::aboutToBlock, &loop, [&] {
+            if (runs >= 5)
+                loop.quit();
+        });
     });
     loop.exec();
     QCOMPARE(runs, 5);
