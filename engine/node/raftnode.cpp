@@ -324,9 +324,9 @@ bool RaftNode::setTiming(int heartbeatMs, int electionTimeoutMsMin, int election
 
 void RaftNode::scheduleReady()
 {
-    // Coalesce: every input that arrives before the loop runs again shares one Ready, so one fsync
-    // covers all of them (group commit). An input that left the core with nothing to do (most ticks)
-    // schedules no pass: each pass is a wake-up of the loop, and an idle node would take two per tick.
+    // Coalesce: every input of one pass of the loop shares one Ready, run as that pass ends (LoopPass),
+    // so one fsync covers all of them (group commit). An input that left the core with nothing to do
+    // (most ticks) asks for no pass at all.
     if (m_readyPass->requested() || m_persisting || !m_core.hasReady())
         return;
     m_readyPass->request();

@@ -227,8 +227,10 @@ private:
     std::shared_ptr<CheckedSnapshot> m_checkedSnapshot;
     LogIndex m_pendingLogCompaction{}; // our own snapshot is durable up to here: the log can go
     std::function<bool()> m_hasClientWork; // see setClientWorkCheck()
-    LoopPass *m_readyPass; // processReady(), once after the loop pass whose inputs left the core a Ready
-    LoopPass *m_earlySendPass; // sendEarly(), once after each pass with inputs while a Ready persists
+    // processReady(), once after the loop pass whose inputs left the core a Ready.
+    LoopPass *m_readyPass = nullptr;
+    // sendEarly(), once after each pass with inputs while a Ready persists.
+    LoopPass *m_earlySendPass = nullptr;
     bool m_persisting = false;
     QString m_storageFailure;
     LogIndex m_lastSnapshotIndex{};
