@@ -82,14 +82,18 @@ bool DirectAppender::reserve(std::size_t bytes)
 {
     if (bytes <= m_capacity)
         return true;
-    const std::size_t capacity = std::max(roundUp(bytes), 2 * m_capacity);
-    void *grown = nullptr;
-    if (::posix_memalign(&grown, blockBytes, capacity) != 0)
+    return reallocate(std::max(roundUp(bytes), 2 * m_capacity), m_capacity);
+}
+
+bool DirectAppender::reallocate(std::size_t capacity, std::size_t keep)
+{
+    void *replacement = nullptr;
+    if (::posix_memalign(&replacement, blockBytes, capacity) != 0)
         return false;
     if (m_buffer)
-        std::memcpy(grown, m_buffer, m_capacity);
+        std::memcpy(replacement, m_buffer, keep);
     std::free(m_buffer);
-    m_buffer = static_cast<char *>(grown);
+    m_buffer = static_cast<char *>(replacement);
     m_capacity = capacity;
     return true;
 }
@@ -117,16 +121,10 @@ StorageStatus DirectAppender::append(const char *data, std::size_t size)
     if (lastBlockOffset > 0)
         std::memmove(m_buffer, m_buffer + lastBlockOffset, lastBlockBytes);
     m_end = end;
-    // A follower catching up may append megabytes at once; the buffer does not keep that size.
-    if (m_capacity > maxKeptCapacity) {
-        void *smaller = nullptr;
-        if (::posix_memalign(&smaller, blockBytes, blockBytes) == 0) {
-            std::memcpy(smaller, m_buffer, lastBlockBytes);
-            std::free(m_buffer);
-            m_buffer = static_cast<char *>(smaller);
-            m_capacity = blockBytes;
-        }
-    }
+    // A follower catching up may append megabytes at once; the buffer does not keep that size (if the
+    // smaller one cannot be had, the large one stays).
+    if (m_capacity > maxKeptCapacity)
+        reallocate(blockBytes, lastBlockBytes);
     return StorageStatus::success();
 }
 

@@ -53,6 +53,8 @@ public:
 private:
     DirectAppender(QString path, FileDescriptor fd, std::uint64_t end);
     bool reserve(std::size_t bytes);
+    // A new aligned buffer of `capacity` bytes, starting with the first `keep` bytes of the old one.
+    bool reallocate(std::size_t capacity, std::size_t keep);
 
     QString m_path;
     FileDescriptor m_fd;
