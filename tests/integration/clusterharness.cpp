@@ -15,6 +15,7 @@
 
 #include <csignal>
 #include <memory>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -35,6 +36,20 @@ QStringList nonEmptyLines(const QString &text)
         if (!line.trimmed().isEmpty())
             lines.append(line);
     return lines;
+}
+
+// Every TCP socket on one of `ports` (ss's view, with its owner when the kernel tells): for a
+// report when a node found its port taken.
+QString socketsOnPorts(const QList<quint16> &ports)
+{
+    QStringList filter;
+    for (const quint16 port : ports)
+        filter << QStringLiteral("sport = :%1").arg(port) << QStringLiteral("dport = :%1").arg(port);
+    QProcess ss;
+    ss.start(QStringLiteral("ss"), QStringList{QStringLiteral("-tanp"), filter.join(QLatin1String(" or "))});
+    if (!ss.waitForFinished(5000))
+        return QStringLiteral("(ss did not answer)\n");
+    return QString::fromUtf8(ss.readAllStandardOutput() + ss.readAllStandardError());
 }
 
 // Ports the kernel hands out for outgoing connections are avoided: a node connecting to its peers
@@ -297,6 +312,8 @@ QString ClusterHarness::pickPorts()
     const auto pickOne = [&]() -> quint16 {
         for (int attempt = 0; attempt < 200; ++attempt) {
             const auto port = quint16(QRandomGenerator::global()->bounded(low, high));
+            if (!reservePort(port))
+                continue;
             auto server = std::make_unique<QTcpServer>();
             if (server->listen(QHostAddress::LocalHost, port)) {
                 held.push_back(std::move(server));
@@ -312,6 +329,26 @@ QString ClusterHarness::pickPorts()
             return QStringLiteral("found no free loopback port");
     }
     return QString();
+}
+
+// A port free now is not free for the test's lifetime: while one of this cluster's nodes is down
+// (killed, to be restarted on the same ports), a test running beside this one (ctest -j) could pick
+// the port and take it. So every harness in every process on this machine claims its ports with an
+// advisory lock on a file named after the port; the kernel drops the lock when the file is closed
+// or the test process dies, so no stale claim is left behind. (The empty files stay: unlinking one
+// while another process opens it could let two clusters lock two files of one name.)
+bool ClusterHarness::reservePort(quint16 port)
+{
+    const QString dir = QDir::temp().filePath(QStringLiteral("raftlab-test-ports"));
+    if (!QDir().mkpath(dir))
+        return true; // no shared place to claim ports in: fall back to the listen probe alone
+    auto file = std::make_unique<QFile>(QDir(dir).filePath(QString::number(port)));
+    if (!file->open(QIODevice::ReadWrite))
+        return true;
+    if (::flock(file->handle(), LOCK_EX | LOCK_NB) != 0)
+        return false; // another live cluster uses this port
+    m_portLocks.push_back(std::move(file));
+    return true;
 }
 
 QString ClusterHarness::writeClusterFile()
@@ -436,19 +473,37 @@ QString ClusterHarness::waitServing(int id, int deadlineMs)
     Node &n = node(id);
     if (!n.process)
         return QStringLiteral("node %1 was not started").arg(id);
+    QElapsedTimer clock;
+    clock.start();
     bool exited = false;
-    const bool serving = waitUntil(
-        [&] {
-            if (n.process->state() == QProcess::NotRunning) {
-                exited = true;
-                return true;
-            }
-            return get(id, QStringLiteral("/status"), 1000).ok();
-        },
-        deadlineMs, 25);
+    bool serving = false;
+    for (int portRetries = 3;; --portRetries) {
+        const qsizetype outputBefore = n.output.size();
+        exited = false;
+        serving = waitUntil(
+            [&] {
+                if (n.process->state() == QProcess::NotRunning) {
+                    exited = true;
+                    return true;
+                }
+                return get(id, QStringLiteral("/status"), 1000).ok();
+            },
+            int(std::max<qint64>(1000, deadlineMs - clock.elapsed())), 25);
+        collectStderr(n);
+        // Something else held one of the node's ports for a moment (a port probe of a test beside
+        // this one): say who, and try again a few times. A port that stays taken still fails.
+        if (!exited || portRetries == 0 ||
+            !n.output.sliced(outputBefore).contains(QLatin1String("already in use")))
+            break;
+        n.output += QStringLiteral("== a port was taken; sockets on it now:\n%1")
+                        .arg(socketsOnPorts({n.raftPort, n.httpPort}));
+        delete n.process;
+        n.process = nullptr;
+        QTest::qWait(500);
+        launch(id);
+    }
     if (serving && !exited)
         return QString();
-    collectStderr(n);
     if (exited)
         return QStringLiteral("node %1 exited with status %2 while starting:\n%3")
             .arg(id)

@@ -2,9 +2,11 @@
 
 // ClusterHarness: real raftlab-node processes on loopback, driven through their HTTP API as a user would.
 //
-// It picks free loopback ports, writes cluster.json into a QTemporaryDir, starts N nodes with QProcess
-// (each node's stderr is kept, across restarts), kills (SIGKILL) and restarts nodes on the same data dir,
-// and talks HTTP with a deadline on every request. Every wait polls in small steps up to a deadline;
+// It picks free loopback ports (claimed for its lifetime against other harnesses on the machine, so a
+// test beside it cannot take the port of a node it killed), writes cluster.json into a QTemporaryDir,
+// starts N nodes with QProcess (each node's stderr is kept, across restarts; a start that finds a port
+// held for a moment is tried again), kills (SIGKILL) and restarts nodes on the same data dir, and talks
+// HTTP with a deadline on every request. Every wait polls in small steps up to a deadline;
 // nothing sleeps for a fixed time and hopes.
 //
 // Cleanup: the destructor kills every process it started, pass or fail. Each child also gets
@@ -12,6 +14,7 @@
 // leave nodes behind. When the current test failed, the destructor prints every node's stderr.
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
@@ -23,7 +26,9 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
+#include <vector>
 
 class QNetworkAccessManager;
 class QTcpSocket;
@@ -247,6 +252,7 @@ private:
     };
 
     QString pickPorts();
+    bool reservePort(quint16 port);
     QString writeClusterFile();
     void collectStderr(Node &node);
     QUrl url(int id, const QString &path) const;
@@ -257,6 +263,8 @@ private:
     QTemporaryDir m_dir;
     QString m_setupError;
     std::map<int, Node> m_nodes;
+    // One locked file per port this cluster uses (see reservePort); closing them frees the ports.
+    std::vector<std::unique_ptr<QFile>> m_portLocks;
     QNetworkAccessManager *m_network;
     QObject *m_asyncContext; // owns pending async callbacks; deleted first in the destructor
     int m_asyncInFlight = 0;

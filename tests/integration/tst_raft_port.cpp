@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -31,6 +32,8 @@ private Q_SLOTS:
     void unusableSecretFilesExitTwo();
     void theFlagOverridesTheClusterFile();
     void anOwnHostThatDoesNotResolveExitsOne();
+    void aRestartOutwaitsAPortHeldForAMoment();
+    void aRestartOnAPortTakenForGoodFailsAndSaysWho();
 };
 
 namespace {
@@ -287,6 +290,37 @@ void TestRaftPort::anOwnHostThatDoesNotResolveExitsOne()
     QVERIFY(setClusterField(cluster, QStringLiteral("nodes"), QJsonArray{node}).isEmpty());
     checkExitedWithOneLine(runNodeToExit(cluster.nodeArguments(1)), 1,
                            QStringLiteral("'no-such-host.invalid' does not resolve"));
+}
+
+// The harness's own promise to every test that restarts a node: a port someone holds for a moment
+// (another test's port probe) costs a retry, not the test. Held for good, the start still fails, and
+// the report shows who holds it.
+void TestRaftPort::aRestartOutwaitsAPortHeldForAMoment()
+{
+    ClusterHarness cluster(ClusterHarness::Options{.nodes = 1});
+    QVERIFY2(cluster.setupError().isEmpty(), qPrintable(cluster.setupError()));
+    QVERIFY2(cluster.startAll().isEmpty(), "the node did not start");
+    cluster.kill(1);
+    QTcpServer squatter;
+    QVERIFY(squatter.listen(QHostAddress::LocalHost, cluster.raftPort(1)));
+    QTimer::singleShot(700, &squatter, [&squatter] { squatter.close(); });
+    const QString error = cluster.start(1);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY2(cluster.stderrOf(1).contains(QLatin1String("== a port was taken")),
+             qPrintable(cluster.stderrOf(1)));
+}
+
+void TestRaftPort::aRestartOnAPortTakenForGoodFailsAndSaysWho()
+{
+    ClusterHarness cluster(ClusterHarness::Options{.nodes = 1});
+    QVERIFY2(cluster.setupError().isEmpty(), qPrintable(cluster.setupError()));
+    QVERIFY2(cluster.startAll().isEmpty(), "the node did not start");
+    cluster.kill(1);
+    QTcpServer squatter;
+    QVERIFY(squatter.listen(QHostAddress::LocalHost, cluster.raftPort(1)));
+    const QString error = cluster.start(1);
+    QVERIFY2(error.contains(QLatin1String("already in use")), qPrintable(error));
+    QVERIFY2(error.contains(QStringLiteral("LISTEN")), qPrintable(error)); // ss's line for the squatter
 }
 
 QTEST_GUILESS_MAIN(TestRaftPort)
