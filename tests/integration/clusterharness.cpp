@@ -478,7 +478,6 @@ QString ClusterHarness::waitServing(int id, int deadlineMs)
     bool exited = false;
     bool serving = false;
     for (int portRetries = 3;; --portRetries) {
-        const qsizetype outputBefore = n.output.size();
         exited = false;
         serving = waitUntil(
             [&] {
@@ -493,7 +492,8 @@ QString ClusterHarness::waitServing(int id, int deadlineMs)
         // Something else held one of the node's ports for a moment (a port probe of a test beside
         // this one): say who, and try again a few times. A port that stays taken still fails.
         if (!exited || portRetries == 0 ||
-            !n.output.sliced(outputBefore).contains(QLatin1String("already in use")))
+            !n.output.sliced(std::max<qsizetype>(0, n.output.lastIndexOf(QLatin1String("== start #"))))
+                 .contains(QLatin1String("already in use")))
             break;
         n.output += QStringLiteral("== a port was taken; sockets on it now:\n%1")
                         .arg(socketsOnPorts({n.raftPort, n.httpPort}));
