@@ -42,7 +42,11 @@ HttpApi::HttpApi(Options options, RaftNode *node, QObject *parent)
     connect(m_relay, &WriteRelay::proposedForPeer, this, [this] { ++m_metrics.proposals; });
     m_server.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         const QString path = request.url().path();
-        if (path.startsWith(QLatin1String("/kv/")) || path == QLatin1String("/kv")) {
+        const auto method = request.method();
+        const bool kvMethod = method == QHttpServerRequest::Method::Get ||
+            method == QHttpServerRequest::Method::Put || method == QHttpServerRequest::Method::Delete;
+        if ((path.startsWith(QLatin1String("/kv/")) || path == QLatin1String("/kv")) && kvMethod) {
+            // A method /kv/ takes, on a path its key route did not match: the key is what is wrong.
             respondNow(
                 std::move(responder), Status::BadRequest,
                 errorJson(
@@ -50,9 +54,19 @@ HttpApi::HttpApi(Options options, RaftNode *node, QObject *parent)
                     QStringLiteral("a key is 1 to %1 bytes of UTF-8 without '/'").arg(KvStore::maxKeyBytes)));
             return;
         }
-        const bool known = path == QLatin1String("/") || path == QLatin1String("/status") ||
-            path == QLatin1String("/metrics") || path == QLatin1String("/events") ||
-            path.startsWith(QLatin1String("/admin/"));
+        static const QStringList routes{
+            QStringLiteral("/"),
+            QStringLiteral("/status"),
+            QStringLiteral("/metrics"),
+            QStringLiteral("/events"),
+            QStringLiteral("/admin/partition"),
+            QStringLiteral("/admin/net"),
+            QStringLiteral("/admin/timing"),
+            QStringLiteral("/admin/transfer"),
+            QStringLiteral("/admin/timeout"),
+            QStringLiteral("/admin/members"),
+        };
+        const bool known = routes.contains(path) || path.startsWith(QLatin1String("/kv/"));
         if (known) {
             respondNow(std::move(responder), Status::MethodNotAllowed,
                        errorJson(QStringLiteral("method_not_allowed"),
@@ -351,10 +365,15 @@ HttpApi::RequestPtr HttpApi::accept(const HttpRequest &request, HttpResponder &&
         // Answered now: it must not wait (holding its body) for a leader any longer.
         std::erase_if(m_waitingForLeader,
                       [&request](const RequestPtr &waiting) { return waiting == request; });
-        return unavailableAnswer(QStringLiteral("timeout"),
-                                 submitted ? QStringLiteral("no answer in time; the write may still commit")
-                                           : QStringLiteral("no leader could take the request in time"),
-                                 m_node->leader(), submitted ? QStringLiteral("unknown") : QString());
+        if (submitted)
+            return unavailableAnswer(QStringLiteral("timeout"),
+                                     QStringLiteral("no answer in time; the write may still commit"),
+                                     m_node->leader(), QStringLiteral("unknown"));
+        // Never handed to a leader: a write certainly did not happen, and its client may say so.
+        const bool isWrite = request && request->write;
+        return unavailableAnswer(QStringLiteral("unavailable"),
+                                 QStringLiteral("no leader could take the request in time"), m_node->leader(),
+                                 isWrite ? QStringLiteral("failed") : QString());
     });
     dispatch(self);
     return self;

@@ -99,6 +99,10 @@ qint64 ClientHistory::takeClient()
 
 ClientHistory::Ticket ClientHistory::begin(const KvRequest &request)
 {
+    // A local read answers from one node's store and may be stale by contract: a history is checked
+    // for linearizability, and such a read, recorded as a get, would make a correct run look wrong.
+    if (request.localRead)
+        return Ticket{-1, m_generation};
     if (m_history.size() >= m_capacity) {
         if (m_unrecorded++ == 0)
             Q_EMIT changed(); // the History tab says from now on that it is full

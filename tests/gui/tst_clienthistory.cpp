@@ -61,7 +61,25 @@ private Q_SLOTS:
     void aRequestFromBeforeAClearCompletesNothing();
     void theHistoryIsWrittenAsJsonLines();
     void aFullHistoryRecordsNoMoreAndItsReadsTurnUnknown();
+    void aLocalReadIsNotRecorded();
 };
+
+// A read with consistency=local may be stale by contract: recorded as a get, it would make a correct
+// run (a scenario's `value_on_all` reads every node's own store) look non-linearizable.
+void TestClientHistory::aLocalReadIsNotRecorded()
+{
+    ClientHistory history;
+    KvRequest local = request(KvOperation::Get);
+    local.localRead = true;
+    const auto ticket = history.begin(local);
+    QCOMPARE(ticket.id, ClientHistory::Id(-1));
+    history.finish(ticket, local, http(200));
+    QCOMPARE(history.size(), 0);
+    QCOMPARE(history.unrecorded(), 0); // not for want of room
+    const auto linearizable = history.begin(request(KvOperation::Get));
+    QCOMPARE(linearizable.id, ClientHistory::Id(0));
+    QCOMPARE(history.size(), 1);
+}
 
 void TestClientHistory::aFullHistoryRecordsNoMoreAndItsReadsTurnUnknown()
 {

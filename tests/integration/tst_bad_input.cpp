@@ -384,6 +384,18 @@ void TestBadInput::unknownRoutesAndMethodsAnswerJson()
     QVERIFY(!wrongMethod.json().value(QStringLiteral("error")).toString().isEmpty());
     const HttpReply getAdmin = m_cluster->get(1, QStringLiteral("/admin/partition"));
     QVERIFY2(getAdmin.status == 405, qPrintable(getAdmin.describe()));
+    // A method /kv/ does not take is that, not a bad key; an admin route that does not exist is not found.
+    for (const char *verb : {"PATCH", "POST"}) {
+        const HttpReply kvVerb = m_cluster->request(1, verb, ClusterHarness::kvPath("fine"), "v");
+        QVERIFY2(kvVerb.status == 405, qPrintable(kvVerb.describe()));
+        QCOMPARE(kvVerb.json().value(QStringLiteral("error")).toString(),
+                 QStringLiteral("method_not_allowed"));
+    }
+    const HttpReply badKey = m_cluster->request(1, "PUT", QStringLiteral("/kv/a/b"), "v");
+    QVERIFY2(badKey.status == 400, qPrintable(badKey.describe()));
+    QCOMPARE(badKey.json().value(QStringLiteral("error")).toString(), QStringLiteral("bad_key"));
+    const HttpReply noAdmin = m_cluster->request(1, "POST", QStringLiteral("/admin/nope"), "{}");
+    QVERIFY2(noAdmin.status == 404, qPrintable(noAdmin.describe()));
     checkClusterWorks(1);
 }
 

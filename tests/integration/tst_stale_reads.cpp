@@ -70,6 +70,21 @@ void TestStaleReads::isolatedOldLeaderNeverServesAStaleLinearizableRead()
     qInfo("local read on the isolated old leader: \"%s\" while the cluster holds \"0\"",
           stale.body.constData());
 
+    // Once it knows it leads no more (check quorum), a write to it waits for a leader that never
+    // comes: it never reaches a log, and the answer says so, so a client may record it as failed.
+    QVERIFY2(waitUntil(
+                 [&] {
+                     const auto status = cluster.status(oldLeader);
+                     return status && status->leaderId == 0;
+                 },
+                 10'000),
+             "the isolated old leader still names a leader");
+    const QString never = ClusterHarness::kvPath("never");
+    const HttpReply leaderless = cluster.put(oldLeader, never + QStringLiteral("?timeout_ms=700"), "x");
+    QVERIFY2(leaderless.status == 503, qPrintable(leaderless.describe()));
+    QCOMPARE(leaderless.json().value(QStringLiteral("error")).toString(), QStringLiteral("unavailable"));
+    QCOMPARE(leaderless.json().value(QStringLiteral("outcome")).toString(), QStringLiteral("failed"));
+
     // Healed, the old leader learns the new value, and a linearizable read through it is right again.
     const QString healed = cluster.heal();
     QVERIFY2(healed.isEmpty(), qPrintable(healed));
@@ -84,6 +99,8 @@ void TestStaleReads::isolatedOldLeaderNeverServesAStaleLinearizableRead()
     const HttpReply fresh = cluster.get(oldLeader, key);
     QVERIFY2(fresh.ok(), qPrintable(fresh.describe()));
     QCOMPARE(fresh.body, QByteArray("0"));
+    const HttpReply failedWrite = cluster.get(oldLeader, never);
+    QVERIFY2(failedWrite.status == 404, qPrintable(failedWrite.describe())); // it certainly did not happen
 }
 
 QTEST_GUILESS_MAIN(TestStaleReads)
