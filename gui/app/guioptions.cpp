@@ -1,9 +1,13 @@
 #include "guioptions.h"
 
+#include "node/clusterconfig.h"
 #include "node/commandlinehelp.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 
 namespace raftlab {
 
@@ -228,6 +232,27 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
 
     result.action = GuiCommandLine::Action::Run;
     return result;
+}
+
+QString checkGuiPaths(const GuiOptions &options)
+{
+    if (!options.attachFile.isEmpty()) {
+        ClusterConfig config;
+        if (const QString error = loadClusterConfig(options.attachFile, config); !error.isEmpty())
+            return error;
+    }
+    if (!options.workspaceDir.isEmpty()) {
+        if (!QDir().mkpath(options.workspaceDir))
+            return tr("cannot create the workspace %1").arg(options.workspaceDir);
+        if (!QFileInfo(options.workspaceDir).isWritable())
+            return tr("the workspace %1 is not writable").arg(options.workspaceDir);
+    }
+    if (!options.historyFile.isEmpty()) {
+        QFile history(options.historyFile);
+        if (!history.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return tr("cannot write %1: %2").arg(options.historyFile, history.errorString());
+    }
+    return QString();
 }
 
 } // namespace raftlab

@@ -44,4 +44,10 @@ using GuiCommandLine = CommandLine<GuiOptions>;
 // Pure: no QApplication needed, nothing printed. `arguments` includes argv[0].
 GuiCommandLine parseGuiCommandLine(const QStringList &arguments);
 
+// The files and directories the options name, checked before anything starts, so that a path the user
+// typed wrong stops the program at once with one sentence (exit 2), not after a whole run: the
+// cluster file of --attach must load, the --workspace directory must be creatable and writable, and
+// the --history file writable (it is created, empty, now). Empty when all is well.
+QString checkGuiPaths(const GuiOptions &options);
+
 } // namespace raftlab

@@ -75,6 +75,10 @@ int main(int argc, char *argv[])
     const raftlab::GuiCommandLine commandLine = raftlab::parseGuiCommandLine(argumentsOf(argc, argv));
     if (const auto exitCode = raftlab::finishUnlessRun(commandLine))
         return *exitCode;
+    if (const QString error = raftlab::checkGuiPaths(commandLine.options); !error.isEmpty()) {
+        std::fprintf(stderr, "raftlab: %s\n", qPrintable(error));
+        return 2;
+    }
     if (commandLine.options.headless != raftlab::GuiOptions::Headless::No)
         return runHeadless(argc, argv, commandLine.options);
     if (!hasDisplay()) {

@@ -1,6 +1,9 @@
 #include "app/guioptions.h"
 #include "markingtranslator.h"
 
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace raftlab;
@@ -19,6 +22,7 @@ private Q_SLOTS:
     void failuresPassThroughTheTranslator_data();
     void failuresPassThroughTheTranslator();
     void helpPassesThroughTheTranslator();
+    void pathsTheUserTypedAreCheckedBeforeAnythingStarts();
 };
 
 static GuiCommandLine parse(const QStringList &arguments)
@@ -143,6 +147,38 @@ void TestGuiOptions::helpPassesThroughTheTranslator()
         if (line.trimmed().startsWith(QLatin1Char('-')))
             QVERIFY2(line.contains(testing::MarkingTranslator::open), qPrintable(line));
     }
+}
+
+// A wrong path stops the app at once (main() exits 2 with this sentence), not after a whole run.
+void TestGuiOptions::pathsTheUserTypedAreCheckedBeforeAnythingStarts()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    GuiOptions fine;
+    fine.workspaceDir = dir.filePath(QStringLiteral("new/ws")); // created
+    fine.historyFile = dir.filePath(QStringLiteral("h.jsonl"));
+    QCOMPARE(checkGuiPaths(fine), QString());
+    QVERIFY(QDir(fine.workspaceDir).exists());
+
+    GuiOptions missingAttach;
+    missingAttach.attachFile = dir.filePath(QStringLiteral("none.json"));
+    QVERIFY(checkGuiPaths(missingAttach).contains(QStringLiteral("none.json")));
+
+    QFile broken(dir.filePath(QStringLiteral("broken.json")));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("{\"cluster\":");
+    broken.close();
+    GuiOptions badAttach;
+    badAttach.attachFile = broken.fileName();
+    QVERIFY(checkGuiPaths(badAttach).contains(QStringLiteral("broken.json")));
+
+    GuiOptions badWorkspace;
+    badWorkspace.workspaceDir = QStringLiteral("/proc/raftlab-cannot-be-here/ws");
+    QVERIFY(checkGuiPaths(badWorkspace).contains(QStringLiteral("workspace")));
+
+    GuiOptions badHistory;
+    badHistory.historyFile = dir.filePath(QStringLiteral("no/such/dir/h.jsonl"));
+    QVERIFY(checkGuiPaths(badHistory).contains(QStringLiteral("h.jsonl")));
 }
 
 QTEST_GUILESS_MAIN(TestGuiOptions)
