@@ -155,6 +155,11 @@ struct Labels
     QSet<QString> nodes;
     QSet<QString> writes;
     QSet<QString> terms;
+    // Which node ids can exist at the step being parsed: the scenario's own, plus one per add_node
+    // before it. A larger id names no node, whatever happens when the scenario runs.
+    int nodeCount = 0;
+    int addedNodes = 0;
+    int nodesNeeded = 1; // the fewest starting nodes every id named so far fits in
 };
 
 class StepParser
@@ -185,6 +190,18 @@ public:
             const double id = value.toDouble();
             if (std::floor(id) != id || id < 1 || id > maxNodes)
                 m_fields.bad(key, tr("a node id must be a whole number from 1 to %1").arg(maxNodes));
+            if (id > m_labels.nodeCount + m_labels.addedNodes)
+                m_fields.bad(key,
+                             m_labels.addedNodes == 0
+                                 ? tr("there is no node %1: the scenario has %2 nodes")
+                                       .arg(int(id))
+                                       .arg(m_labels.nodeCount)
+                                 : tr("there is no node %1: the scenario has %2 nodes and adds %3 "
+                                      "before this step")
+                                       .arg(int(id))
+                                       .arg(m_labels.nodeCount)
+                                       .arg(m_labels.addedNodes));
+            m_labels.nodesNeeded = std::max(m_labels.nodesNeeded, int(id) - m_labels.addedNodes);
             return NodeRef::byId(NodeId(static_cast<std::uint32_t>(id)));
         }
         if (!value.isString())
@@ -611,6 +628,7 @@ Scenario parseDocument(const QJsonObject &root, const QString &source)
     top.finish();
 
     Labels labels;
+    labels.nodeCount = scenario.nodes;
     int number = 0;
     for (const QJsonValue &value : steps.toArray()) {
         ++number;
@@ -641,8 +659,11 @@ Scenario parseDocument(const QJsonObject &root, const QString &source)
             labels.nodes.insert(label);
         }
         fields.finish();
+        if (std::holds_alternative<AddNode>(step.action))
+            ++labels.addedNodes;
         scenario.steps.push_back(std::move(step));
     }
+    scenario.nodesNeeded = labels.nodesNeeded;
     return scenario;
 }
 

@@ -260,6 +260,9 @@ struct Scenario
     QString title;
     QString summary; // one line for the lesson list
     int nodes = 5;
+    // The fewest nodes it can start with: its steps name node ids up to this (beyond the nodes its
+    // add_node steps bring). Playing it on fewer (raftlab --nodes N) is refused.
+    int nodesNeeded = 1;
     bool simulationOnly = false; // needs the step-by-step simulator (cannot be staged on processes)
     // "simulation": {"max_entries_per_append": N}: settings only a simulated cluster has.
     std::optional<int> maxEntriesPerAppend;

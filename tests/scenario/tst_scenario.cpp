@@ -209,6 +209,14 @@ void TestScenario::parsesMembershipStepsAndExpectations()
         QVERIFY(!describe(step).isEmpty());
     }
     QCOMPARE(describe(s.steps[5]), QStringLiteral("remove the leader from the cluster (as R)"));
+
+    // Ids beyond the first nodes are fine once a step has added them; they do not raise the number of
+    // nodes the scenario must start with (raftlab --nodes N refuses fewer).
+    const Scenario grown = parsed(R"({"title":"Grown","nodes":3,"steps":[
+        {"do":"kill","node":3},{"do":"add_node"},{"do":"expect","voter":4,"within_ms":30000}]})");
+    QCOMPARE(grown.nodesNeeded, 3);
+    const Scenario small = parsed(R"({"title":"Small","nodes":5,"steps":[{"do":"kill","node":2}]})");
+    QCOMPARE(small.nodesNeeded, 2);
 }
 
 void TestScenario::refusesBadFiles_data()
@@ -252,6 +260,15 @@ void TestScenario::refusesBadFiles_data()
         << QStringLiteral("step 1 (kill): field 'node': 'L1' names no node");
     QTest::newRow("node id out of range") << QByteArray(R"({"title":"x","steps":[{"do":"kill","node":10}]})")
                                           << QStringLiteral("field 'node': a node id");
+    QTest::newRow("a node the scenario does not have")
+        << QByteArray(R"({"title":"x","nodes":3,"steps":[{"do":"kill","node":7}]})")
+        << QStringLiteral("step 1 (kill): field 'node': there is no node 7: the scenario has 3 nodes");
+    QTest::newRow("a node before the step that adds it")
+        << QByteArray(R"({"title":"x","nodes":3,"steps":[{"do":"kill","node":4},{"do":"add_node"}]})")
+        << QStringLiteral("there is no node 4");
+    QTest::newRow("a node beyond the ones added")
+        << QByteArray(R"({"title":"x","nodes":3,"steps":[{"do":"add_node"},{"do":"expect","voter":5}]})")
+        << QStringLiteral("there is no node 5: the scenario has 3 nodes and adds 1 before this step");
     QTest::newRow("one group") << QByteArray(R"({"title":"x","steps":[{"do":"partition","groups":[[1,2]]}]})")
                                << QStringLiteral("field 'groups'");
     QTest::newRow("cut to itself") << QByteArray(R"({"title":"x","steps":[{"do":"cut","between":[2,2]}]})")
