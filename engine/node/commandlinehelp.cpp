@@ -55,6 +55,17 @@ bool settleCommonOptions(QCommandLineParser &parser, const QStringList &argument
                       commandLineFailure(
                           program.program,
                           tr("unexpected argument '%1'").arg(parser.positionalArguments().constFirst())));
+    // Given twice, which one did the user mean? Neither is taken silently.
+    for (const QCommandLineOption &option : options) {
+        const QStringList values = parser.values(option);
+        if (!option.valueName().isEmpty() && values.size() > 1)
+            return settle(CommandLineAction::Fail,
+                          commandLineFailure(program.program,
+                                             tr("--%1 is given %2 times ('%3'): give it once")
+                                                 .arg(option.names().constLast())
+                                                 .arg(values.size())
+                                                 .arg(values.join(QStringLiteral("', '")))));
+    }
     return false;
 }
 

@@ -144,6 +144,9 @@ NodeCommandLine parseNodeCommandLine(const QStringList &arguments)
         options.commitNotice = CommitNoticeMode::AtOnce;
     else
         return fail(tr("--commit-notice must be 'next-tick' or 'at-once', not '%1'").arg(commitNoticeValue));
+    if (parser.isSet(adminToken) && parser.value(adminToken).isEmpty())
+        return fail(tr("--admin-token needs a non-empty token (without it, admin routes answer loopback "
+                       "clients only)"));
     options.adminToken = parser.value(adminToken);
     if (parser.isSet(clusterSecretFile) && parser.value(clusterSecretFile).isEmpty())
         return fail(tr("--cluster-secret-file needs a non-empty path"));

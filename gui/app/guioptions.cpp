@@ -100,8 +100,8 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
         QStringLiteral(
             "raftlab [--nodes N] [--workspace DIR] [--attach FILE] [--projector | --presentation]\n"
             "       raftlab --headless --scenario FILE [--nodes N] [--workspace DIR] [--history FILE]\n"
-            "       raftlab --headless --chaos SECONDS [--seed S] [--nodes N] [--clients N] [--history "
-            "FILE]\n"
+            "       raftlab --headless --chaos SECONDS [--seed S] [--nodes N] [--clients N]\n"
+            "               [--workspace DIR] [--history FILE]\n"
             "       raftlab --headless --simulate [--nodes N] [--seed S] (--steps N | --virtual-ms T)\n"
             "               [--scenario FILE] [--trace FILE]"),
         tr("The RaftLab desktop app: starts a local Raft cluster of raftlab-node processes, shows it live, "

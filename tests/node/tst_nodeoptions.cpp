@@ -86,6 +86,11 @@ void TestNodeOptions::rejectsBadCommandLines_data()
                                     << "non-empty";
     QTest::newRow("empty secret file") << (required + QStringList{"--cluster-secret-file", ""})
                                        << "--cluster-secret-file needs a non-empty path";
+    QTest::newRow("id twice") << (required + QStringList{"--id", "2"}) << "--id is given 2 times ('1', '2')";
+    QTest::newRow("fsync twice") << (required + QStringList{"--fsync", "always", "--fsync", "never"})
+                                 << "--fsync is given 2 times";
+    QTest::newRow("empty admin token")
+        << (required + QStringList{"--admin-token", ""}) << "--admin-token needs a non-empty token";
 }
 
 void TestNodeOptions::rejectsBadCommandLines()
