@@ -68,8 +68,8 @@ std::optional<SafetyViolation> SafetyMonitor::fold(const QJsonObject &event)
     if (type == QLatin1String("append")) {
         foldAppend(node, event);
         const NodeKnowledge &knowledge = m_nodes[node];
-        // A follower's commit event can come before the append event of the same Ready (the append is
-        // published once durable): entries at or below its commit index are checked as they arrive.
+        // A follower's commit event can come before the append event of the same Ready (the core's events
+        // go out first): entries at or below its commit index are checked as they arrive.
         const std::uint64_t first = unsignedOf(event, "first");
         const std::uint64_t last = std::min(unsignedOf(event, "last"), knowledge.commitIndex);
         if (first != 0 && first <= last)

@@ -3,6 +3,8 @@
 #include <QJsonDocument>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace raftlab {
 
 EventStream::EventStream(QObject *parent, qint64 maxBufferedBytes, std::size_t maxSubscribers)
@@ -33,6 +35,7 @@ void EventStream::subscribe(QHttpServerResponder &&responder, const QJsonObject 
         {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}, {"Connection", "keep-alive"}});
     // writeBody() ends the header block (Qt 6.4 writes the blank line there); with no Content-Length
     // the body runs until either side closes, which is what an event stream is.
+    m_lastTimeUs = std::max(m_lastTimeUs, first.value(QStringLiteral("t_us")).toInteger());
     responder.writeBody(QByteArrayLiteral("data: ") + QJsonDocument(first).toJson(QJsonDocument::Compact) +
                         QByteArrayLiteral("\n\n"));
     m_subscribers.emplace_back(socket);
@@ -44,7 +47,18 @@ void EventStream::publish(const QJsonObject &event)
 {
     if (m_subscribers.empty())
         return;
-    write(QByteArrayLiteral("data: ") + QJsonDocument(event).toJson(QJsonDocument::Compact) +
+    // Events go out in the order things happened, but some carry the time their work began (a Ready's,
+    // taken before the sends it caused went out): on the stream, time never runs backwards.
+    const qint64 timeUs = event.value(QStringLiteral("t_us")).toInteger();
+    if (timeUs >= m_lastTimeUs) {
+        m_lastTimeUs = timeUs;
+        write(QByteArrayLiteral("data: ") + QJsonDocument(event).toJson(QJsonDocument::Compact) +
+              QByteArrayLiteral("\n\n"));
+        return;
+    }
+    QJsonObject later = event;
+    later.insert(QStringLiteral("t_us"), m_lastTimeUs);
+    write(QByteArrayLiteral("data: ") + QJsonDocument(later).toJson(QJsonDocument::Compact) +
           QByteArrayLiteral("\n\n"));
 }
 

@@ -41,6 +41,7 @@ private:
     void write(const QByteArray &chunk);
 
     std::vector<QPointer<QTcpSocket>> m_subscribers;
+    qint64 m_lastTimeUs = 0; // the latest t_us written: no event goes out stamped earlier
     qint64 m_maxBufferedBytes;
     std::size_t m_maxSubscribers;
     QTimer *m_keepAlive;

@@ -346,6 +346,13 @@ void RaftNode::processReady()
 
     // The core has sorted its messages by the persist-before-send rule (ready.h): these may leave now,
     // the rest leave in finishReady(), once this Ready is durable.
+    // The entries are in the log from now on, durable or not yet: announced here, so that whoever mirrors
+    // the log from the events hears of them before they apply. A leader may apply them before its own
+    // write returns (applyCommittedBeforePersisting: its followers' copies made them committed).
+    if (ready->truncateFrom)
+        Q_EMIT logTruncated(*ready->truncateFrom, now);
+    if (!ready->entries.empty())
+        Q_EMIT entriesAppended(ready->entries, now);
     sendAll(ready->messages);
     // A snapshot from the leader is decoded on the log's thread, before anything of it is persisted or
     // acknowledged: decoding 300,000 pairs takes about half a second, which the loop would otherwise
@@ -353,7 +360,7 @@ void RaftNode::processReady()
     // hands a good one back to persist; once durable, the decoded store is swapped in, in O(1).
     auto checked = ready->receivedSnapshot ? std::make_shared<CheckedSnapshot>() : nullptr;
     if (!ready->needsPersistence() && !checked) {
-        finishReady(*ready, now);
+        finishReady(*ready);
         return;
     }
     if (!ready->snapshot)
@@ -380,7 +387,7 @@ void RaftNode::processReady()
         WriteTrace::stamp(WriteTrace::Stage::LogSynced, lastIndexOf(ready->entries).value);
         if (status.ok() && compactUpTo != LogIndex{})
             removeLogFilesInBackground(storage->detachLogPrefix(compactUpTo));
-        onPersisted(*ready, now, nullptr, status, clock.nsecsElapsed() / 1000);
+        onPersisted(*ready, nullptr, status, clock.nsecsElapsed() / 1000);
         return;
     }
     // The segments our snapshot covers leave the log's bookkeeping with this write; their files are
@@ -401,10 +408,10 @@ void RaftNode::processReady()
             }
             return status;
         },
-        [this, ready, now, checked, detached](const StorageStatus &status, qint64 us) {
+        [this, ready, checked, detached](const StorageStatus &status, qint64 us) {
             if (detached)
                 removeLogFilesInBackground(std::move(*detached));
-            onPersisted(*ready, now, checked, status, us);
+            onPersisted(*ready, checked, status, us);
         });
 }
 
@@ -423,7 +430,7 @@ void RaftNode::removeLogFilesInBackground(QStringList paths)
                           });
 }
 
-void RaftNode::onPersisted(const Ready &ready, qint64 now, std::shared_ptr<CheckedSnapshot> checked,
+void RaftNode::onPersisted(const Ready &ready, std::shared_ptr<CheckedSnapshot> checked,
                            const StorageStatus &status, qint64 durationUs)
 {
     WriteTrace::stamp(WriteTrace::Stage::LogDone, lastIndexOf(ready.entries).value);
@@ -436,7 +443,7 @@ void RaftNode::onPersisted(const Ready &ready, qint64 now, std::shared_ptr<Check
     }
     Q_EMIT readyPersisted(durationUs, ready.entries.size());
     prepareSpareSegmentInBackground(); // no log write is in flight now
-    finishReady(ready, now, std::move(checked));
+    finishReady(ready, std::move(checked));
 }
 
 void RaftNode::prepareSpareSegmentInBackground()
@@ -455,20 +462,19 @@ void RaftNode::prepareSpareSegmentInBackground()
                           });
 }
 
-void RaftNode::finishReady(const Ready &ready, qint64 now, std::shared_ptr<CheckedSnapshot> checked)
+void RaftNode::finishReady(const Ready &ready, std::shared_ptr<CheckedSnapshot> checked)
 {
-    if (ready.truncateFrom)
-        Q_EMIT logTruncated(*ready.truncateFrom, now);
-    if (!ready.entries.empty())
-        Q_EMIT entriesAppended(ready.entries, now);
+    // What happens from here happens now, after the write: events stamped with the time the Ready was
+    // taken would run backwards behind those of the loop passes that ran while the disk synced.
+    const qint64 done = monotonicMicroseconds();
     m_core.advance();
     armTickTimer(); // what became durable may commit: followers are told at the next tick, not the next
                     // heartbeat
     sendAll(ready.messagesAfterPersist);
 
     if (ready.snapshot)
-        installCheckedSnapshot(ready.snapshot->meta, now);
-    applyCommitted(ready.committed, now);
+        installCheckedSnapshot(ready.snapshot->meta, done);
+    applyCommitted(ready.committed, done);
     for (const ReadState &read : ready.reads) {
         if (auto waiting = m_awaitingConfirmation.extract(read.requestId))
             m_confirmedReads.emplace(read.index, std::move(waiting.mapped()));

@@ -178,9 +178,9 @@ private:
         qint64 encodedBytes = 0;
     };
     // On the loop, once `ready` was persisted (inline, or by the log's thread): what follows durability.
-    void onPersisted(const Ready &ready, qint64 now, std::shared_ptr<CheckedSnapshot> checked,
+    void onPersisted(const Ready &ready, std::shared_ptr<CheckedSnapshot> checked,
                      const StorageStatus &status, qint64 durationUs);
-    void finishReady(const Ready &ready, qint64 now, std::shared_ptr<CheckedSnapshot> checked = nullptr);
+    void finishReady(const Ready &ready, std::shared_ptr<CheckedSnapshot> checked = nullptr);
     void judgeReceivedSnapshot(const ReceivedSnapshot &received, std::shared_ptr<CheckedSnapshot> checked);
     void installCheckedSnapshot(const SnapshotMeta &meta, qint64 now);
     void sendAll(const Messages &messages);

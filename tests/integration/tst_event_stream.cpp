@@ -33,6 +33,7 @@ private Q_SLOTS:
     void everyNodeReportsTheNewTerm();
     void theTargetReportsVoteTraffic();
     void everyNodeReportsACommitOfTheNewTerm();
+    void everyNodeTellsItsLogInOrder();
     void everyEventIsAJsonObjectWithTheFieldsTheGuiReadsFromItsOwnNode(); // last: all the events above
 
 private:
@@ -236,6 +237,60 @@ void TestEventStream::everyNodeReportsACommitOfTheNewTerm()
                 [&](const QJsonObject &e) { return isType(e, "commit") && integer(e, "term") == m_newTerm; },
                 5000, m_marks[id]),
             qPrintable(QStringLiteral("node %1: no commit in term %2").arg(id).arg(m_newTerm)));
+    }
+}
+
+// A view that mirrors a node's log from its stream must never be told that an entry applied before it
+// was told the entry is in the log, nor see time run backwards. On a leader both could happen: its
+// followers may acknowledge an entry, so that it commits and applies, before the leader's own write of
+// it is durable.
+void TestEventStream::everyNodeTellsItsLogInOrder()
+{
+    std::map<int, qsizetype> marks;
+    for (const int id : m_cluster->ids())
+        marks[id] = m_streams[id]->events().size();
+    qint64 last = 0;
+    for (int i = 0; i < 40; ++i) {
+        const HttpReply written = write("ordered" + QByteArray::number(i));
+        QVERIFY2(written.ok(), qPrintable(written.describe()));
+        last = integer(written.json(), "index");
+    }
+    for (const int id : m_cluster->ids()) {
+        QVERIFY2(m_streams[id]->waitFor(
+                     [&](const QJsonObject &e) { return isType(e, "apply") && integer(e, "last") >= last; },
+                     5000, marks[id]),
+                 qPrintable(QStringLiteral("node %1 applied no write up to %2").arg(id).arg(last)));
+        // Where the log stood when these writes began: the last append, truncate or snapshot before.
+        qint64 inLog = 0;
+        qint64 previousTime = 0;
+        const QList<QJsonObject> &events = m_streams[id]->events();
+        for (qsizetype i = 0; i < events.size(); ++i) {
+            const QJsonObject &e = events[i];
+            if (i >= marks[id]) {
+                QVERIFY2(integer(e, "t_us") >= previousTime,
+                         qPrintable(QStringLiteral("node %1: %2 at t_us %3 after %4 at %5")
+                                        .arg(id)
+                                        .arg(e.value(QStringLiteral("type")).toString())
+                                        .arg(integer(e, "t_us"))
+                                        .arg(events[i - 1].value(QStringLiteral("type")).toString())
+                                        .arg(previousTime)));
+                if (isType(e, "apply"))
+                    QVERIFY2(integer(e, "last") <= inLog,
+                             qPrintable(QStringLiteral("node %1 applied up to %2 with only %3 in its log")
+                                            .arg(id)
+                                            .arg(integer(e, "last"))
+                                            .arg(inLog)));
+            }
+            previousTime = std::max(previousTime, integer(e, "t_us"));
+            if (isType(e, "state"))
+                inLog = integer(e, "last_log_index");
+            else if (isType(e, "append"))
+                inLog = std::max(inLog, integer(e, "last"));
+            else if (isType(e, "truncate"))
+                inLog = integer(e, "from") - 1;
+            else if (isType(e, "snapshot"))
+                inLog = std::max(inLog, integer(e, "index"));
+        }
     }
 }
 
