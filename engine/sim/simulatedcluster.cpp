@@ -67,7 +67,9 @@ Violation describeViolation(const QString &text)
             : text.contains(QLatin1String("term"))                 ? QStringLiteral("Monotonic terms")
                                                                    : QStringLiteral("Safety");
     }
-    static const QRegularExpression nodePattern(QStringLiteral("\\bnodes? (\\d+)(?: and (\\d+))?"));
+    // "node 3", "nodes 1 and 2", "leader 5 of term 4"; "index 7", "entry 7", "entry (7, term 2)".
+    static const QRegularExpression nodePattern(
+        QStringLiteral("\\b(?:nodes?|leader) (\\d+)(?: and (\\d+))?"));
     for (auto match = nodePattern.globalMatch(text); match.hasNext();) {
         const auto found = match.next();
         for (int group = 1; group <= 2; ++group) {
@@ -78,7 +80,7 @@ Violation describeViolation(const QString &text)
             }
         }
     }
-    static const QRegularExpression indexPattern(QStringLiteral("\\b(?:index|entry) (\\d+)"));
+    static const QRegularExpression indexPattern(QStringLiteral("\\b(?:index|entry) \\(?(\\d+)"));
     if (const auto found = indexPattern.match(text); found.hasMatch())
         violation.index = LogIndex(found.captured(1).toULongLong());
     return violation;
@@ -1655,6 +1657,19 @@ std::vector<QJsonObject> SimulatedCluster::stateEvents() const
                          {QStringLiteral("prevote"), m_config.preVote},
                          {QStringLiteral("check_quorum"), m_config.checkQuorum}};
         if (node.isUp()) {
+            // The configuration in force on this node, as a real node's status gives it.
+            const Membership &membership = node.core().membership();
+            if (!membership.voters.empty()) {
+                QJsonArray voters;
+                for (NodeId id : membership.voters)
+                    voters.append(qint64(id.value));
+                json.insert(QStringLiteral("members"), voters);
+            }
+            QJsonArray learners;
+            for (NodeId id : membership.learners)
+                learners.append(qint64(id.value));
+            json.insert(QStringLiteral("learners"), learners);
+            json.insert(QStringLiteral("config_index"), qint64(membership.index.value));
             const CoreStatus status = node.core().status();
             json.insert(QStringLiteral("role"), textOf(toString(status.role)));
             json.insert(QStringLiteral("term"), qint64(status.term.value));

@@ -4,6 +4,9 @@
 #include "processrun.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -158,6 +161,33 @@ void TestSimulate::aSabotagedRunExitsOneNamingTheViolation()
     QVERIFY2(finished.err.contains(QLatin1String("Leader Completeness")) ||
                  finished.err.contains(QLatin1String("State Machine Safety")),
              qPrintable(finished.err));
+
+    // The trace's violation event names the node and the entry, as the app's highlight needs; its
+    // state events carry the configuration, as a real node's do.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("sabotaged.jsonl"));
+    QCOMPARE(run({QStringLiteral("--headless"), QStringLiteral("--simulate"), QStringLiteral("--scenario"),
+                  figure8, QStringLiteral("--sabotage"), QStringLiteral("commit-old-term-entries"),
+                  QStringLiteral("--trace"), path})
+                 .exitCode,
+             1);
+    QJsonObject violation;
+    QJsonObject firstState;
+    for (const QByteArray &line : contentsOf(path).split('\n')) {
+        const QJsonObject event = QJsonDocument::fromJson(line).object();
+        if (firstState.isEmpty() && event.value(QStringLiteral("type")).toString() == QLatin1String("state"))
+            firstState = event;
+        if (event.value(QStringLiteral("type")).toString() == QLatin1String("violation"))
+            violation = event;
+    }
+    QVERIFY2(!violation.isEmpty(), "no violation event in the trace");
+    QVERIFY2(!violation.value(QStringLiteral("nodes")).toArray().isEmpty(),
+             qPrintable(QString::fromUtf8(QJsonDocument(violation).toJson(QJsonDocument::Compact))));
+    QVERIFY2(violation.value(QStringLiteral("index")).toInteger() > 0,
+             qPrintable(QString::fromUtf8(QJsonDocument(violation).toJson(QJsonDocument::Compact))));
+    QVERIFY(firstState.value(QStringLiteral("learners")).isArray());
+    QVERIFY(firstState.contains(QStringLiteral("config_index")));
 }
 
 void TestSimulate::aSimulatedLessonIsRefusedOnRealNodes()
