@@ -65,12 +65,22 @@ int NodeProcess::start()
             QStringLiteral("--id %1 is not a node of %2").arg(m_options.nodeId).arg(m_options.clusterFile));
     const int heartbeatMs = m_options.heartbeatMs.value_or(cluster.heartbeatMs);
     const MillisecondRange election = m_options.electionTimeoutMs.value_or(cluster.electionTimeoutMs);
-    if (heartbeatMs >= election.minMs)
-        return failWith(
-            2,
-            QStringLiteral("the heartbeat (%1 ms) must be shorter than the smallest election timeout (%2 ms)")
-                .arg(heartbeatMs)
-                .arg(election.minMs));
+    if (heartbeatMs >= election.minMs) {
+        // Name where each value came from: one of them was typed, the other read from the file.
+        const QString heartbeat = m_options.heartbeatMs
+            ? QStringLiteral("--heartbeat-ms %1").arg(heartbeatMs)
+            : QStringLiteral("heartbeat_ms %1 in %2").arg(heartbeatMs).arg(m_options.clusterFile);
+        const QString timeout = m_options.electionTimeoutMs
+            ? QStringLiteral("--election-timeout-ms %1-%2").arg(election.minMs).arg(election.maxMs)
+            : QStringLiteral("election_timeout_ms [%1, %2] in %3")
+                  .arg(election.minMs)
+                  .arg(election.maxMs)
+                  .arg(m_options.clusterFile);
+        return failWith(2,
+                        QStringLiteral("the heartbeat (%1) must be shorter than the smallest election "
+                                       "timeout (%2)")
+                            .arg(heartbeat, timeout));
+    }
 
     QByteArray secret;
     const QString secretPath =

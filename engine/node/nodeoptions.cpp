@@ -129,7 +129,11 @@ NodeCommandLine parseNodeCommandLine(const QStringList &arguments)
     }
     if (options.heartbeatMs && options.electionTimeoutMs &&
         *options.heartbeatMs >= options.electionTimeoutMs->minMs)
-        return fail(tr("--heartbeat-ms must be shorter than the smallest election timeout"));
+        return fail(tr("--heartbeat-ms %1 must be shorter than the smallest election timeout of "
+                       "--election-timeout-ms %2-%3")
+                        .arg(*options.heartbeatMs)
+                        .arg(options.electionTimeoutMs->minMs)
+                        .arg(options.electionTimeoutMs->maxMs));
     const QString fsyncValue = parser.value(fsync);
     if (fsyncValue == QLatin1String("always"))
         options.fsyncMode = FsyncMode::Always;

@@ -9,8 +9,10 @@
 #include <QJsonObject>
 #include <QSet>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace raftlab::scenario {
 
@@ -35,6 +37,28 @@ struct ParseError
 [[noreturn]] void fail(const QString &message)
 {
     throw ParseError{message};
+}
+
+// Whether `found` may be `wanted` mistyped ("msec" for "ms", "titel" for "title"): the same first two
+// letters, or at most two edits apart. Only then is it offered as the likely cause of a missing field.
+bool looksLikeATypoOf(const QString &found, const QString &wanted)
+{
+    if (found.left(2).compare(wanted.left(2), Qt::CaseInsensitive) == 0)
+        return true;
+    std::vector<qsizetype> row(std::size_t(wanted.size()) + 1);
+    for (qsizetype j = 0; j <= wanted.size(); ++j)
+        row[std::size_t(j)] = j;
+    for (qsizetype i = 1; i <= found.size(); ++i) {
+        qsizetype diagonal = row[0];
+        row[0] = i;
+        for (qsizetype j = 1; j <= wanted.size(); ++j) {
+            const qsizetype above = row[std::size_t(j)];
+            const qsizetype substitution = diagonal + (found[i - 1] == wanted[j - 1] ? 0 : 1);
+            row[std::size_t(j)] = std::min({above + 1, row[std::size_t(j - 1)] + 1, substitution});
+            diagonal = above;
+        }
+    }
+    return row.back() <= 2;
 }
 
 // One JSON object read field by field. Every key must be read by someone: a key nobody asked for is a
@@ -64,7 +88,7 @@ public:
     [[noreturn]] void missing(const QString &key) const
     {
         for (auto it = m_object.begin(); it != m_object.end(); ++it) {
-            if (!m_used.contains(it.key()) && it.key() != key)
+            if (!m_used.contains(it.key()) && it.key() != key && looksLikeATypoOf(it.key(), key))
                 bad(key, tr("is required (found '%1', which is not a field here)").arg(it.key()));
         }
         bad(key, tr("is required"));

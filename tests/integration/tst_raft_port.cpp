@@ -32,6 +32,7 @@ private Q_SLOTS:
     void unusableSecretFilesExitTwo();
     void theFlagOverridesTheClusterFile();
     void anOwnHostThatDoesNotResolveExitsOne();
+    void aTypedTimeoutBelowTheFilesHeartbeatNamesBoth();
     void aRestartOutwaitsAPortHeldForAMoment();
     void aRestartOnAPortTakenForGoodFailsAndSaysWho();
 };
@@ -290,6 +291,18 @@ void TestRaftPort::anOwnHostThatDoesNotResolveExitsOne()
     QVERIFY(setClusterField(cluster, QStringLiteral("nodes"), QJsonArray{node}).isEmpty());
     checkExitedWithOneLine(runNodeToExit(cluster.nodeArguments(1)), 1,
                            QStringLiteral("'no-such-host.invalid' does not resolve"));
+}
+
+// One value typed, the other from the file: the line says which is which.
+void TestRaftPort::aTypedTimeoutBelowTheFilesHeartbeatNamesBoth()
+{
+    ClusterHarness cluster(ClusterHarness::Options{.nodes = 1});
+    QVERIFY2(cluster.setupError().isEmpty(), qPrintable(cluster.setupError()));
+    checkExitedWithOneLine(
+        runNodeToExit(cluster.nodeArguments(1) + QStringList{"--election-timeout-ms", "30-60"}), 2,
+        QStringLiteral("the heartbeat (heartbeat_ms 50 in %1) must be shorter than the smallest election "
+                       "timeout (--election-timeout-ms 30-60)")
+            .arg(cluster.clusterFile()));
 }
 
 // The harness's own promise to every test that restarts a node: a port someone holds for a moment

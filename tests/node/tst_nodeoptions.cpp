@@ -77,7 +77,9 @@ void TestNodeOptions::rejectsBadCommandLines_data()
                                    << "MIN < MAX";
     QTest::newRow("timeout single") << (required + QStringList{"--election-timeout-ms", "150"}) << "MIN-MAX";
     QTest::newRow("heartbeat above timeout")
-        << (required + QStringList{"--heartbeat-ms", "200", "--election-timeout-ms", "150-300"}) << "shorter";
+        << (required + QStringList{"--heartbeat-ms", "200", "--election-timeout-ms", "150-300"})
+        << "--heartbeat-ms 200 must be shorter than the smallest election timeout of --election-timeout-ms "
+           "150-300";
     QTest::newRow("fsync sometimes") << (required + QStringList{"--fsync", "sometimes"}) << "sometimes";
     QTest::newRow("commit notice sometimes")
         << (required + QStringList{"--commit-notice", "sometimes"}) << "--commit-notice must be";

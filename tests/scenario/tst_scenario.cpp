@@ -22,6 +22,7 @@ private Q_SLOTS:
     void refusesBadFiles_data();
     void refusesBadFiles();
     void shippedLessonsParse();
+    void aMissingFieldBlamesOnlyALikelyTypo();
 };
 
 namespace {
@@ -344,6 +345,16 @@ void TestScenario::refusesBadFiles()
     QVERIFY2(error.contains(expected), qPrintable(QStringLiteral("got: %1").arg(error)));
     QVERIFY2(!error.contains(QLatin1Char('\n')), "one line");
     QCOMPARE(scenario.title, QStringLiteral("untouched")); // nothing half-parsed
+}
+
+// A field that is there for its own sake is not offered as a typo of a missing one.
+void TestScenario::aMissingFieldBlamesOnlyALikelyTypo()
+{
+    Scenario scenario;
+    QCOMPARE(parseScenario(R"({"steps":[{"do":"heal"}]})", QStringLiteral("t.json"), scenario),
+             QStringLiteral("t.json: field 'title': is required"));
+    QCOMPARE(parseScenario(R"({"titel":"x","steps":[{"do":"heal"}]})", QStringLiteral("t.json"), scenario),
+             QStringLiteral("t.json: field 'title': is required (found 'titel', which is not a field here)"));
 }
 
 void TestScenario::shippedLessonsParse()
