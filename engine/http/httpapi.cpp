@@ -370,7 +370,7 @@ HttpApi::RequestPtr HttpApi::accept(const HttpRequest &request, HttpResponder &&
                                      QStringLiteral("no answer in time; the write may still commit"),
                                      m_node->leader(), QStringLiteral("unknown"));
         // Never handed to a leader: a write certainly did not happen, and its client may say so.
-        const bool isWrite = request && request->write;
+        const bool isWrite = request && request->method != QHttpServerRequest::Method::Get;
         return unavailableAnswer(QStringLiteral("unavailable"),
                                  QStringLiteral("no leader could take the request in time"), m_node->leader(),
                                  isWrite ? QStringLiteral("failed") : QString());
