@@ -106,6 +106,7 @@ bool HttpApi::admitAdmin(const QHttpServerRequest &request, QHttpServerResponder
 
 void HttpApi::addAdminRoute(const QString &path, AdminHandler handler)
 {
+    m_adminPaths.append(path);
     m_server.route(path, QHttpServerRequest::Method::Post,
                    [this, handler](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
                        if (!admitAdmin(request, responder))

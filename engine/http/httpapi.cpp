@@ -54,19 +54,9 @@ HttpApi::HttpApi(Options options, RaftNode *node, QObject *parent)
                     QStringLiteral("a key is 1 to %1 bytes of UTF-8 without '/'").arg(KvStore::maxKeyBytes)));
             return;
         }
-        static const QStringList routes{
-            QStringLiteral("/"),
-            QStringLiteral("/status"),
-            QStringLiteral("/metrics"),
-            QStringLiteral("/events"),
-            QStringLiteral("/admin/partition"),
-            QStringLiteral("/admin/net"),
-            QStringLiteral("/admin/timing"),
-            QStringLiteral("/admin/transfer"),
-            QStringLiteral("/admin/timeout"),
-            QStringLiteral("/admin/members"),
-        };
-        const bool known = routes.contains(path) || path.startsWith(QLatin1String("/kv/"));
+        const bool known = path == QLatin1String("/") || path == QLatin1String("/status") ||
+            path == QLatin1String("/metrics") || path == QLatin1String("/events") ||
+            path.startsWith(QLatin1String("/kv/")) || m_adminPaths.contains(path);
         if (known) {
             respondNow(std::move(responder), Status::MethodNotAllowed,
                        errorJson(QStringLiteral("method_not_allowed"),

@@ -134,6 +134,9 @@ private:
     int m_forwardsInFlight = 0; // forwarded or relayed; the node persists off its loop while any is
                                 // (RaftNode::setClientWorkCheck)
     std::vector<RequestPtr> m_waitingForLeader;
+    // Every /admin/ path routed (addAdminRoute(), addMemberRoutes()): another method on one of them is
+    // 405, an /admin/ path not among them 404.
+    QStringList m_adminPaths;
     QTimer *m_refusedRetry; // tries again the requests the leader's address refused (forwardToLeader)
     NodeId m_lastLeader{};
 };

@@ -112,6 +112,7 @@ PendingRequests::Answer refusal(const MembershipChangeResult &result, const Memb
 
 void HttpApi::addMemberRoutes()
 {
+    m_adminPaths.append(QStringLiteral("/admin/members"));
     m_server.route(
         QStringLiteral("/admin/members"), QHttpServerRequest::Method::Post,
         [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {

@@ -344,8 +344,6 @@ void RaftNode::processReady()
         Q_EMIT coreEvent(event, now);
     }
 
-    // The core has sorted its messages by the persist-before-send rule (ready.h): these may leave now,
-    // the rest leave in finishReady(), once this Ready is durable.
     // The entries are in the log from now on, durable or not yet: announced here, so that whoever mirrors
     // the log from the events hears of them before they apply. A leader may apply them before its own
     // write returns (applyCommittedBeforePersisting: its followers' copies made them committed).
@@ -353,6 +351,8 @@ void RaftNode::processReady()
         Q_EMIT logTruncated(*ready->truncateFrom, now);
     if (!ready->entries.empty())
         Q_EMIT entriesAppended(ready->entries, now);
+    // The core has sorted its messages by the persist-before-send rule (ready.h): these may leave now,
+    // the rest leave in finishReady(), once this Ready is durable.
     sendAll(ready->messages);
     // A snapshot from the leader is decoded on the log's thread, before anything of it is persisted or
     // acknowledged: decoding 300,000 pairs takes about half a second, which the loop would otherwise
