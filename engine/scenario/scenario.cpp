@@ -693,6 +693,16 @@ Scenario parseDocument(const QJsonObject &root, const QString &source)
 
 } // namespace
 
+QString nodeCountProblem(const Scenario &scenario, int nodes, const QString &source)
+{
+    if (nodes >= scenario.nodesNeeded)
+        return QString();
+    return tr("%1: its steps name node %2, which %3 nodes do not have")
+        .arg(source)
+        .arg(scenario.nodesNeeded)
+        .arg(nodes);
+}
+
 QString toString(ExpectedOutcome outcome)
 {
     switch (outcome) {

@@ -279,6 +279,10 @@ QString parseScenario(const QByteArray &json, const QString &sourceName, Scenari
 // The same for a file.
 QString loadScenario(const QString &path, Scenario &out);
 
+// Why `scenario` cannot be played on `nodes` nodes (its steps name a node id beyond them), or empty.
+// `source` names the file in the sentence.
+QString nodeCountProblem(const Scenario &scenario, int nodes, const QString &source);
+
 QString toString(ExpectedOutcome outcome);
 
 // A step in a few words, for lists and logs: "kill the leader (as L1)", "put greeting=hello on any node",

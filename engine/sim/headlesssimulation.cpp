@@ -86,11 +86,11 @@ int runHeadlessSimulation(const HeadlessSimulationOptions &options)
             return refuse(error);
     }
     SimulatedClusterConfig config = configFor(options, lesson ? &*lesson : nullptr);
-    if (lesson && config.nodes < lesson->nodesNeeded)
-        return refuse(tr("%1: its steps name node %2, which %3 nodes do not have")
-                          .arg(options.scenarioFile)
-                          .arg(lesson->nodesNeeded)
-                          .arg(config.nodes));
+    if (lesson) {
+        if (const QString problem = scenario::nodeCountProblem(*lesson, config.nodes, options.scenarioFile);
+            !problem.isEmpty())
+            return refuse(problem);
+    }
     if (!options.sabotage.isEmpty()) {
         const QJsonObject sabotage{{QStringLiteral("adversary"), options.sabotage}};
         if (SimulatedClusterConfig::fromJson(sabotage, config).isEmpty() == false)

@@ -1659,16 +1659,9 @@ std::vector<QJsonObject> SimulatedCluster::stateEvents() const
         if (node.isUp()) {
             // The configuration in force on this node, as a real node's status gives it.
             const Membership &membership = node.core().membership();
-            if (!membership.voters.empty()) {
-                QJsonArray voters;
-                for (NodeId id : membership.voters)
-                    voters.append(qint64(id.value));
-                json.insert(QStringLiteral("members"), voters);
-            }
-            QJsonArray learners;
-            for (NodeId id : membership.learners)
-                learners.append(qint64(id.value));
-            json.insert(QStringLiteral("learners"), learners);
+            if (!membership.voters.empty())
+                json.insert(QStringLiteral("members"), idsJson(membership.voters));
+            json.insert(QStringLiteral("learners"), idsJson(membership.learners));
             json.insert(QStringLiteral("config_index"), qint64(membership.index.value));
             const CoreStatus status = node.core().status();
             json.insert(QStringLiteral("role"), textOf(toString(status.role)));

@@ -48,12 +48,9 @@ std::optional<int> HeadlessScenario::start()
         return 2;
     }
     const int nodeCount = m_options.nodeCountGiven ? m_options.nodeCount : m_scenario->nodes;
-    if (nodeCount < m_scenario->nodesNeeded) {
-        printLine(OutputStream::Stderr,
-                  tr("raftlab: %1: its steps name node %2, which %3 nodes do not have")
-                      .arg(m_options.scenarioFile)
-                      .arg(m_scenario->nodesNeeded)
-                      .arg(nodeCount));
+    if (const QString problem = scenario::nodeCountProblem(*m_scenario, nodeCount, m_options.scenarioFile);
+        !problem.isEmpty()) {
+        printLine(OutputStream::Stderr, tr("raftlab: %1").arg(problem));
         return 2;
     }
     m_controller = new ClusterController(this);

@@ -218,6 +218,9 @@ void TestScenario::parsesMembershipStepsAndExpectations()
     QCOMPARE(grown.nodesNeeded, 3);
     const Scenario small = parsed(R"({"title":"Small","nodes":5,"steps":[{"do":"kill","node":2}]})");
     QCOMPARE(small.nodesNeeded, 2);
+    QCOMPARE(nodeCountProblem(small, 2, QStringLiteral("s.json")), QString());
+    QCOMPARE(nodeCountProblem(small, 1, QStringLiteral("s.json")),
+             QStringLiteral("s.json: its steps name node 2, which 1 nodes do not have"));
 }
 
 void TestScenario::refusesBadFiles_data()
