@@ -133,7 +133,7 @@ public:
     // be applied); the core drops those entries from its log, but the last `catchUpEntries` of them,
     // and sends this snapshot to laggards. Returns the dropped entries: the owner frees them where it
     // likes (a node, off its event loop).
-    Entries compact(LogIndex index, const QByteArray &stateMachineData);
+    DroppedEntries compact(LogIndex index, const QByteArray &stateMachineData);
     // The owner's verdict on Ready::receivedSnapshot, `meta` naming it. Installed: its state machine can
     // restore it, so the core takes it (a later Ready persists it, then acknowledges it to the leader);
     // false when there is nothing to install any more (this node caught up or stopped following

@@ -83,12 +83,19 @@ LogIndex RaftLog::firstIndexOfTermAt(LogIndex index) const
 
 std::optional<LogIndex> RaftLog::lastIndexOfTerm(Term term) const
 {
-    // Terms never decrease along the log: binary search for the last entry with term <= `term`.
-    const auto after = std::upper_bound(m_entries.begin(), m_entries.end(), term,
-                                        [](Term t, const Entry &entry) { return t < entry.term; });
-    if (after == m_entries.begin())
+    // Terms never decrease along the log: binary search for the first entry with a term above `term`.
+    std::size_t low = 0;
+    std::size_t high = m_entries.size();
+    while (low < high) {
+        const std::size_t middle = low + (high - low) / 2;
+        if (term < m_entries[middle].term)
+            high = middle;
+        else
+            low = middle + 1;
+    }
+    if (low == 0)
         return m_base.term == term && m_base.index != LogIndex{} ? std::optional(m_base.index) : std::nullopt;
-    const Entry &candidate = *(after - 1);
+    const Entry &candidate = m_entries[low - 1];
     if (candidate.term != term)
         return std::nullopt;
     return candidate.index;
@@ -105,7 +112,7 @@ void RaftLog::truncateFrom(LogIndex index)
 {
     RAFTLAB_EXPECT(m_owner, index > m_commit, "a committed entry is never removed");
     RAFTLAB_EXPECT(m_owner, index >= firstIndex() && index <= lastIndex(), "truncation outside the log");
-    m_entries.resize(offsetOf(index));
+    m_entries.truncate(offsetOf(index));
     if (index <= m_stable) {
         m_pendingTruncation = std::min(m_pendingTruncation.value_or(index), index);
         m_stable = index.previous();
@@ -130,8 +137,8 @@ Entries RaftLog::takeCommitted(std::size_t maxBytes, LogIndex upTo)
     return committed;
 }
 
-Entries RaftLog::compact(LogIndex index, const QByteArray &data, std::uint64_t keptEntries,
-                         std::optional<Membership> membership)
+DroppedEntries RaftLog::compact(LogIndex index, const QByteArray &data, std::uint64_t keptEntries,
+                                std::optional<Membership> membership)
 {
     RAFTLAB_EXPECT(m_owner, index <= m_applied && index <= m_durable,
                    "only applied, durable entries can be compacted");
@@ -144,18 +151,13 @@ Entries RaftLog::compact(LogIndex index, const QByteArray &data, std::uint64_t k
     return {};
 }
 
-Entries RaftLog::dropThrough(LogIndex index)
+DroppedEntries RaftLog::dropThrough(LogIndex index)
 {
     const SnapshotMeta base{index, *termAt(index)};
-    // The kept tail moves into a new vector, in O(entries kept); the old one keeps the dropped head,
-    // which goes back to the caller to free, instead of being destroyed and shifted here.
-    const std::size_t dropped = offsetOf(index.next());
-    Entries kept(std::make_move_iterator(m_entries.begin() + static_cast<std::ptrdiff_t>(dropped)),
-                 std::make_move_iterator(m_entries.end()));
-    m_entries.swap(kept);
+    // The dropped head goes back to the caller to free, instead of being destroyed here.
+    DroppedEntries dropped = m_entries.dropFront(offsetOf(index.next()));
     m_base = base;
-    kept.resize(dropped); // the moved-from tail: empty entries, freed in no time
-    return kept;
+    return dropped;
 }
 
 void RaftLog::restore(const Snapshot &snapshot)
@@ -181,10 +183,12 @@ void RaftLog::restore(const Snapshot &snapshot)
 Entries RaftLog::takeUnstable()
 {
     Entries unstable;
-    if (m_stable < lastIndex())
-        unstable.assign(m_entries.begin() +
-                            static_cast<std::ptrdiff_t>(offsetOf(std::max(m_stable, m_base.index).next())),
-                        m_entries.end());
+    if (m_stable < lastIndex()) {
+        const std::size_t from = offsetOf(std::max(m_stable, m_base.index).next());
+        unstable.reserve(m_entries.size() - from);
+        for (std::size_t offset = from; offset < m_entries.size(); ++offset)
+            unstable.push_back(m_entries[offset]);
+    }
     m_stable = lastIndex();
     return unstable;
 }
@@ -200,7 +204,8 @@ const char *RaftLog::check() const
         return "the log disagrees with the snapshot about the term at its end";
     Term previous = m_base.term;
     LogIndex expected = firstIndex();
-    for (const Entry &entry : m_entries) {
+    for (std::size_t offset = 0; offset < m_entries.size(); ++offset) {
+        const Entry &entry = m_entries[offset];
         if (entry.index != expected)
             return "entries are not contiguous";
         if (entry.term < previous)

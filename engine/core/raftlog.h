@@ -1,5 +1,6 @@
 #pragma once
 
+#include "chunkedentries.h"
 #include "entry.h"
 
 #include <algorithm>
@@ -57,8 +58,8 @@ public:
     // `membership`: the configuration in force at `index`, which the snapshot carries.
     // Returns the dropped entries, for the caller to free where it likes: freeing hundreds of thousands
     // of payloads takes tens of milliseconds.
-    Entries compact(LogIndex index, const QByteArray &data, std::uint64_t keptEntries,
-                    std::optional<Membership> membership = std::nullopt);
+    DroppedEntries compact(LogIndex index, const QByteArray &data, std::uint64_t keptEntries,
+                           std::optional<Membership> membership = std::nullopt);
     // A snapshot from the leader replaces the state: keeps the entries after it if the log holds the
     // snapshot's last entry (Figure 13, rule 6), else drops them all.
     void restore(const Snapshot &snapshot);
@@ -81,13 +82,13 @@ private:
     {
         return static_cast<std::size_t>(index.value - firstIndex().value);
     }
-    // Drops the entries up to `index` (which must be in the log), in O(entries kept), and returns them;
-    // `index` becomes the base.
-    Entries dropThrough(LogIndex index);
+    // Drops the entries up to `index` (which must be in the log) and returns them, moving none of those
+    // kept; `index` becomes the base.
+    DroppedEntries dropThrough(LogIndex index);
 
     Snapshot m_snapshot;
     SnapshotMeta m_base; // the entry just before the first one held: its index and term
-    Entries m_entries;
+    ChunkedEntries m_entries;
     LogIndex m_commit;
     LogIndex m_applied;
     LogIndex m_stable;

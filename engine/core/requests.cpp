@@ -131,13 +131,13 @@ void RaftCore::abortTransfer(Reason reason)
     m_transferTarget = NodeId{};
 }
 
-Entries RaftCore::compact(LogIndex index, const QByteArray &stateMachineData)
+DroppedEntries RaftCore::compact(LogIndex index, const QByteArray &stateMachineData)
 {
     const InvariantGuard guard(*this);
     RAFTLAB_EXPECT(m_config.id, index <= m_log.appliedIndex(), "compact() beyond the applied index");
     if (m_halted || index <= m_log.snapshot().meta.index)
         return {};
-    Entries dropped =
+    DroppedEntries dropped =
         m_log.compact(index, stateMachineData, m_config.catchUpEntries, snapshotMembershipAt(index));
     emit(Event{.type = EventType::LogCompacted, .index = index});
     return dropped;
