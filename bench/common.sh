@@ -103,8 +103,10 @@ proc_rss_kb() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status" 2>/dev/null 
 
 # Picks six free ports for nodes 1-3 (sets raft[id] and http[id], the caller's arrays) and writes them
 # to $work/cluster.json with the default timing: one cluster layout for every benchmark that starts nodes.
-write_three_node_config() { # cluster name
-    local ports id
+# A second argument adds "snapshot_every" with that value.
+write_three_node_config() { # cluster name [snapshot_every]
+    local ports id extra=
+    if [ -n "${2:-}" ]; then extra="\"snapshot_every\": $2,"; fi
     read -r -a ports <<<"$(pick_ports 6)"
     for id in 1 2 3; do
         raft[$id]=127.0.0.1:${ports[$((id - 1))]}
@@ -114,7 +116,7 @@ write_three_node_config() { # cluster name
 {
   "cluster": "$1",
   "heartbeat_ms": 50,
-  "election_timeout_ms": [150, 300],
+  "election_timeout_ms": [150, 300],$extra
   "nodes": [
     {"id": 1, "raft": "${raft[1]}", "http": "${http[1]}"},
     {"id": 2, "raft": "${raft[2]}", "http": "${http[2]}"},

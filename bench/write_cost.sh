@@ -12,6 +12,9 @@
 #   READS=1 bench/write_cost.sh                       linearizable reads of one 100-byte key instead of writes
 #   FOLLOWER=1 bench/write_cost.sh                    wrk drives a follower, which forwards to the leader
 #   TRACE=1 CONNECTIONS=1 bench/write_cost.sh         in-node timestamps of every write: where its time goes
+#   SNAPSHOT_EVERY=2000000000 DURATION=60 CONNECTIONS=64 NODE_A=... NODE_B=... bench/write_cost.sh
+#                                                     no snapshots: the leader's log grows past a million
+#                                                     entries in memory, and the p99 shows what that costs
 #
 # Each run starts a fresh cluster (data dirs in a temp dir on the real disk, --fsync always), waits for a
 # leader, drives it with wrk and bench/kv_load.lua (a new key per PUT, 100-byte values) for WARMUP s, then
@@ -43,8 +46,8 @@
 # counters per write are still the leader's, the followers' CPU is both followers'.
 #
 # Environment: CONNECTIONS (default 16), DURATION (s, default 10), WARMUP (s, default 2), PAIRS (A/B,
-# default 3), NODE_A / NODE_B (A/B mode), NODE_BINARY, SKIP_BUILD, BENCH_JOBS, RAFTLAB_BENCH_DIR,
-# KEEP_DATA=1 (keep the temp dir and node logs), PROFILE=1, PROFILE_TOP (functions listed, default 25).
+# default 3), SNAPSHOT_EVERY (the cluster file's snapshot_every; default the node's), NODE_A / NODE_B
+# (A/B mode), NODE_BINARY, SKIP_BUILD, BENCH_JOBS, RAFTLAB_BENCH_DIR, KEEP_DATA=1 (keep the temp dir and node logs), PROFILE=1, PROFILE_TOP (functions listed, default 25).
 # Every process it starts is stopped by pid, also on Ctrl-C. The machine may be shared and noisy:
 # compare the two columns of one A/B run, not figures of different runs.
 set -euo pipefail
@@ -65,6 +68,7 @@ IDLE=${IDLE:-0}
 READS=${READS:-0}
 TRACE=${TRACE:-0}
 FOLLOWER=${FOLLOWER:-0}
+SNAPSHOT_EVERY=${SNAPSHOT_EVERY:-}
 wrk_mode=raftlab-put
 if [ "$READS" = 1 ]; then wrk_mode=raftlab-get; fi
 
@@ -155,7 +159,7 @@ start_cluster() {
             mkdir -p "$trace_dir"
             export RAFTLAB_WRITE_TRACE=$trace_dir
         fi
-        write_three_node_config write-cost
+        write_three_node_config write-cost "$SNAPSHOT_EVERY"
         rm -rf "$work"/n1 "$work"/n2 "$work"/n3
         for id in 1 2 3; do
             if [ "$PROFILE" = 1 ] && [ "$id" = 1 ]; then
