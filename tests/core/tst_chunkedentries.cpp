@@ -94,7 +94,9 @@ void TestChunkedEntries::behavesAsOneVectorUnderRandomOperations()
     Entries model;
     std::uint64_t next = 1;
     for (int step = 0; step < 400; ++step) {
-        const auto pick = [&](std::size_t most) { return std::uniform_int_distribution<std::size_t>(0, most)(random); };
+        const auto pick = [&](std::size_t most) {
+            return std::uniform_int_distribution<std::size_t>(0, most)(random);
+        };
         switch (pick(2)) {
         case 0: { // append up to two chunks' worth
             for (std::size_t n = pick(2 * ChunkedEntries::chunkSize); n > 0; --n) {
@@ -105,7 +107,9 @@ void TestChunkedEntries::behavesAsOneVectorUnderRandomOperations()
             break;
         }
         case 1: { // truncate: usually a little, sometimes to anywhere
-            const std::size_t keep = pick(3) == 0 ? pick(model.size()) : model.size() - pick(std::min<std::size_t>(50, model.size()));
+            const std::size_t keep = pick(3) == 0
+                ? pick(model.size())
+                : model.size() - pick(std::min<std::size_t>(50, model.size()));
             chunked.truncate(keep);
             model.resize(keep);
             break;
@@ -116,8 +120,10 @@ void TestChunkedEntries::behavesAsOneVectorUnderRandomOperations()
             Entries flat;
             for (const Entries &chunk : dropped)
                 flat.insert(flat.end(), chunk.begin(), chunk.end());
-            QVERIFY2(flat == Entries(model.begin(), model.begin() + static_cast<std::ptrdiff_t>(count)),
-                     qPrintable(QStringLiteral("step %1: dropFront(%2) handed back other entries").arg(step).arg(count)));
+            QVERIFY2(
+                flat == Entries(model.begin(), model.begin() + static_cast<std::ptrdiff_t>(count)),
+                qPrintable(
+                    QStringLiteral("step %1: dropFront(%2) handed back other entries").arg(step).arg(count)));
             model.erase(model.begin(), model.begin() + static_cast<std::ptrdiff_t>(count));
             break;
         }
