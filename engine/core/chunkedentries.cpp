@@ -11,6 +11,25 @@ ChunkedEntries::ChunkedEntries(Entries entries)
         push_back(std::move(entry));
 }
 
+ChunkedEntries::ChunkedEntries(const ChunkedEntries &other)
+    : m_size(other.m_size)
+{
+    for (std::size_t offset = 0; offset < other.m_size; offset += chunkSize) {
+        const std::size_t count = std::min(chunkSize, other.m_size - offset);
+        Entries &chunk = m_chunks.emplace_back();
+        chunk.reserve(count);
+        for (std::size_t i = 0; i < count; ++i)
+            chunk.push_back(other[offset + i]);
+    }
+}
+
+ChunkedEntries &ChunkedEntries::operator=(const ChunkedEntries &other)
+{
+    if (this != &other)
+        *this = ChunkedEntries(other);
+    return *this;
+}
+
 void ChunkedEntries::push_back(Entry entry)
 {
     if (m_chunks.empty() || m_chunks.back().size() == chunkSize) {

@@ -25,6 +25,13 @@ public:
 
     ChunkedEntries() = default;
     explicit ChunkedEntries(Entries entries);
+    // A copy holds the entries only, not the dropped places before them (a simulated cluster copies
+    // every node's log at each checkpoint).
+    ChunkedEntries(const ChunkedEntries &other);
+    ChunkedEntries &operator=(const ChunkedEntries &other);
+    ChunkedEntries(ChunkedEntries &&) noexcept = default;
+    ChunkedEntries &operator=(ChunkedEntries &&) noexcept = default;
+    ~ChunkedEntries() = default;
 
     std::size_t size() const { return m_size; }
     bool empty() const { return m_size == 0; }
@@ -34,6 +41,22 @@ public:
         return m_chunks[position / chunkSize][position % chunkSize];
     }
     const Entry &back() const { return (*this)[m_size - 1]; }
+    // Calls `visit` on each entry in order while it returns true; says whether it always did. A walk
+    // chunk by chunk: the invariant checks visit every entry around every input of a simulated node.
+    template<typename Visit>
+    bool allOf(Visit visit) const
+    {
+        std::size_t skipped = m_front;
+        for (const Entries &chunk : m_chunks) {
+            for (auto entry = chunk.begin() + static_cast<std::ptrdiff_t>(skipped); entry != chunk.end();
+                 ++entry) {
+                if (!visit(*entry))
+                    return false;
+            }
+            skipped = 0;
+        }
+        return true;
+    }
 
     void push_back(Entry entry);
     // Keeps the first `count` entries.

@@ -204,16 +204,17 @@ const char *RaftLog::check() const
         return "the log disagrees with the snapshot about the term at its end";
     Term previous = m_base.term;
     LogIndex expected = firstIndex();
-    for (std::size_t offset = 0; offset < m_entries.size(); ++offset) {
-        const Entry &entry = m_entries[offset];
+    const char *problem = nullptr;
+    m_entries.allOf([&](const Entry &entry) {
         if (entry.index != expected)
-            return "entries are not contiguous";
-        if (entry.term < previous)
-            return "entry terms decrease along the log";
+            problem = "entries are not contiguous";
+        else if (entry.term < previous)
+            problem = "entry terms decrease along the log";
         previous = entry.term;
         expected = expected.next();
-    }
-    return nullptr;
+        return problem == nullptr;
+    });
+    return problem;
 }
 
 } // namespace raftlab

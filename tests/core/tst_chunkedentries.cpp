@@ -43,6 +43,7 @@ private Q_SLOTS:
     void startsFromAVector();
     void dropFrontHandsBackExactlyTheDroppedEntries();
     void behavesAsOneVectorUnderRandomOperations();
+    void copyAndAssignmentHoldTheSameEntries();
 };
 
 void TestChunkedEntries::startsFromAVector()
@@ -131,6 +132,36 @@ void TestChunkedEntries::behavesAsOneVectorUnderRandomOperations()
         const QString difference = differenceFrom(chunked, model);
         QVERIFY2(difference.isEmpty(), qPrintable(QStringLiteral("step %1: %2").arg(step).arg(difference)));
     }
+}
+
+void TestChunkedEntries::copyAndAssignmentHoldTheSameEntries()
+{
+    ChunkedEntries chunked;
+    Entries expected;
+    for (std::uint64_t n = 1; n <= ChunkedEntries::chunkSize + 20; ++n) {
+        chunked.push_back(entryNumbered(n));
+        if (n > ChunkedEntries::chunkSize - 5)
+            expected.push_back(entryNumbered(n));
+    }
+    chunked.dropFront(ChunkedEntries::chunkSize -
+                      5); // the first chunk keeps 5 entries behind its dropped places
+
+    ChunkedEntries copy(chunked);
+    QCOMPARE(differenceFrom(copy, expected), QString());
+    for (std::uint64_t n = ChunkedEntries::chunkSize + 21; n < 3 * ChunkedEntries::chunkSize; ++n) {
+        copy.push_back(entryNumbered(n));
+        expected.push_back(entryNumbered(n));
+    }
+    QCOMPARE(differenceFrom(copy, expected), QString());
+    copy.truncate(ChunkedEntries::chunkSize + 1);
+    expected.resize(ChunkedEntries::chunkSize + 1);
+    QCOMPARE(differenceFrom(copy, expected), QString());
+
+    ChunkedEntries assigned;
+    assigned.push_back(entryNumbered(1));
+    assigned = chunked;
+    QCOMPARE(differenceFrom(assigned, Entries(expected.begin(), expected.begin() + 25)), QString());
+    QCOMPARE(differenceFrom(chunked, Entries(expected.begin(), expected.begin() + 25)), QString());
 }
 
 QTEST_GUILESS_MAIN(TestChunkedEntries)
