@@ -86,6 +86,7 @@ RaftNode::RaftNode(NodeSettings settings, NodeStorage::Opened opened, KvStore st
     , m_lastSnapshotIndex(opened.state.snapshot.meta.index)
     , m_lastSnapshotBytes(opened.state.snapshot.data.size())
 {
+    m_announcedThrough = m_core.log().lastIndex(); // what was on disk: the first state event tells it
     m_readyPass = new LoopPass(this, [this] { processReady(); });
     m_earlySendPass = new LoopPass(this, [this] { sendEarly(); });
     m_tickTimer->setTimerType(Qt::PreciseTimer);
@@ -344,13 +345,15 @@ void RaftNode::processReady()
         Q_EMIT coreEvent(event, now);
     }
 
-    // The entries are in the log from now on, durable or not yet: announced here, so that whoever mirrors
-    // the log from the events hears of them before they apply. A leader may apply them before its own
-    // write returns (applyCommittedBeforePersisting: its followers' copies made them committed).
-    if (ready->truncateFrom)
+    // The entries are in the log from now on, durable or not yet: announced here (unless they applied
+    // already, announced as they did: see m_announcedThrough), so that whoever mirrors the log from the
+    // events hears of them before they apply. A leader may apply them before its own write returns
+    // (applyCommittedBeforePersisting: its followers' copies made them committed).
+    if (ready->truncateFrom) {
         Q_EMIT logTruncated(*ready->truncateFrom, now);
-    if (!ready->entries.empty())
-        Q_EMIT entriesAppended(ready->entries, now);
+        m_announcedThrough = std::min(m_announcedThrough, ready->truncateFrom->previous());
+    }
+    announceAppended(ready->entries, now);
     // The core has sorted its messages by the persist-before-send rule (ready.h): these may leave now,
     // the rest leave in finishReady(), once this Ready is durable.
     sendAll(ready->messages);
@@ -557,10 +560,25 @@ void RaftNode::sendAll(const Messages &messages)
     }
 }
 
+void RaftNode::announceAppended(const Entries &entries, qint64 now)
+{
+    if (entries.empty() || entries.back().index <= m_announcedThrough)
+        return;
+    if (entries.front().index > m_announcedThrough) {
+        Q_EMIT entriesAppended(entries, now);
+    } else {
+        const auto untold = entries.begin() +
+            static_cast<std::ptrdiff_t>(m_announcedThrough.value - entries.front().index.value + 1);
+        Q_EMIT entriesAppended(Entries(untold, entries.end()), now);
+    }
+    m_announcedThrough = entries.back().index;
+}
+
 void RaftNode::applyCommitted(const Entries &entries, qint64 now)
 {
     if (entries.empty())
         return;
+    announceAppended(entries, now); // no entry applies before the events have told it is in the log
     WriteTrace::stamp(WriteTrace::Stage::Committed, lastIndexOf(entries).value);
     for (const Entry &entry : entries) {
         if (entry.index <= m_store.appliedIndex())

@@ -186,6 +186,8 @@ private:
     void sendAll(const Messages &messages);
     void followMembership();
     void applyCommitted(const Entries &entries, qint64 now);
+    // Tells entriesAppended() of those of `entries` not told yet (see m_announcedThrough).
+    void announceAppended(const Entries &entries, qint64 now);
     // Applies the committed entries of `ready` before it is persisted, and takes them out of it.
     void applyCommittedBeforePersisting(Ready &ready, qint64 now);
     void serveReads();
@@ -225,6 +227,10 @@ private:
     bool m_snapshotInFlight = false; // from freeze() until the snapshot is durable and compacted
     // A leader's snapshot that decoded, from installSnapshot() until the Ready persisting it is durable.
     std::shared_ptr<CheckedSnapshot> m_checkedSnapshot;
+    // The last entry entriesAppended() has told of. Entries are told once: in the Ready that hands them
+    // to the disk, or earlier, as they apply, when a leader's followers acknowledged them (sent early)
+    // while its previous write was still running, so that they committed before their own Ready.
+    LogIndex m_announcedThrough{};
     LogIndex m_pendingLogCompaction{}; // our own snapshot is durable up to here: the log can go
     std::function<bool()> m_hasClientWork; // see setClientWorkCheck()
     // processReady(), once after the loop pass whose inputs left the core a Ready.

@@ -6,7 +6,11 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QTest>
+
+#include <algorithm>
 
 #include <map>
 #include <memory>
@@ -243,7 +247,9 @@ void TestEventStream::everyNodeReportsACommitOfTheNewTerm()
 // A view that mirrors a node's log from its stream must never be told that an entry applied before it
 // was told the entry is in the log, nor see time run backwards. On a leader both could happen: its
 // followers may acknowledge an entry, so that it commits and applies, before the leader's own write of
-// it is durable.
+// it is durable; and a write that arrives while the leader's previous write syncs goes to the followers
+// at once (sent early), so that it may commit and apply before the Ready that holds it is processed.
+// One write after another, then a burst of writes at once, which makes the second case common.
 void TestEventStream::everyNodeTellsItsLogInOrder()
 {
     std::map<int, qsizetype> marks;
@@ -254,6 +260,23 @@ void TestEventStream::everyNodeTellsItsLogInOrder()
         const HttpReply written = write("ordered" + QByteArray::number(i));
         QVERIFY2(written.ok(), qPrintable(written.describe()));
         last = integer(written.json(), "index");
+    }
+    QNetworkAccessManager manager;
+    std::vector<QNetworkReply *> burst;
+    for (int i = 0; i < 120; ++i) {
+        const QUrl url(QStringLiteral("http://127.0.0.1:%1%2")
+                           .arg(m_cluster->httpPort(m_leader))
+                           .arg(ClusterHarness::kvPath("burst" + QByteArray::number(i))));
+        burst.push_back(manager.put(QNetworkRequest(url), QByteArray("yes")));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(burst.begin(), burst.end(),
+                                         [](const QNetworkReply *reply) { return reply->isFinished(); }),
+                             30'000);
+    for (QNetworkReply *reply : burst) {
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+        last = std::max(last, answer.value(QStringLiteral("index")).toInteger());
+        reply->deleteLater();
     }
     for (const int id : m_cluster->ids()) {
         QVERIFY2(m_streams[id]->waitFor(
