@@ -13,8 +13,9 @@ using DroppedEntries = std::vector<Entries>;
 
 // The in-memory log's entries, held in chunks of a fixed number of entries. Appending never moves the
 // entries already held: one vector that grows past a million entries moves all of them and faults in
-// twice their memory at once, 40-80 ms with the event loop blocked (a leader between two snapshots of a
-// big store holds that many). Dropping a prefix hands back whole chunks, without moving what stays.
+// twice their memory at once, 40-80 ms on an idle core and 80-330 ms on a loaded one, with the event
+// loop blocked (a leader between two snapshots of a big store holds that many). Dropping a prefix hands
+// back whole chunks, without moving what stays.
 //
 // Every chunk but the last holds exactly `chunkSize` entries; the first `m_front` of the first chunk were
 // dropped (moved from) and are not counted.
@@ -42,7 +43,8 @@ public:
     }
     const Entry &back() const { return (*this)[m_size - 1]; }
     // Calls `visit` on each entry in order while it returns true; says whether it always did. A walk
-    // chunk by chunk: the invariant checks visit every entry around every input of a simulated node.
+    // chunk by chunk, for RaftLog::check(), which the simulator's safety checker runs on every node's
+    // whole log at every step.
     template<typename Visit>
     bool allOf(Visit visit) const
     {
