@@ -11,7 +11,6 @@
 #include <QTest>
 
 #include <algorithm>
-
 #include <map>
 #include <memory>
 
