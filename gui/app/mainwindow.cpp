@@ -30,6 +30,7 @@
 #include <QFileDialog>
 #include <QFontMetrics>
 #include <QLabel>
+#include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QRandomGenerator>
@@ -39,6 +40,9 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
+
+#include <algorithm>
+#include <array>
 
 namespace raftlab {
 
@@ -393,6 +397,33 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
     return QMainWindow::eventFilter(watched, event);
 }
 
+namespace {
+
+// One panel's claim on the explaining column's height: it gets up to `upTo` pixels in all, once the
+// claims before it are served.
+struct ColumnClaim
+{
+    int panel; // 0 the lesson, 1 the feed, 2 the client
+    int upTo;
+};
+
+// Hands out `total` pixels claim by claim, in order, each up to its amount and as far as they last; the
+// last panel gets what is left over.
+std::array<int, 3> shareColumn(int total, std::initializer_list<ColumnClaim> claims, int lastPanel)
+{
+    std::array<int, 3> heights{};
+    int left = std::max(0, total);
+    for (const ColumnClaim &claim : claims) {
+        const int more = std::clamp(claim.upTo - heights[claim.panel], 0, left);
+        heights[claim.panel] += more;
+        left -= more;
+    }
+    heights[lastPanel] += left;
+    return heights;
+}
+
+} // namespace
+
 void MainWindow::fitSidePanels()
 {
     // Least sizes, in the theme's type: a few lines of each panel, so that none is dragged to nothing.
@@ -402,23 +433,37 @@ void MainWindow::fitSidePanels()
     m_bottomTabs->setMinimumHeight(line * 6);
     m_clusterView->setMinimumSize(line * 12, line * 10);
     m_clientScroll->setMinimumHeight(line * 6);
+    const bool lesson = m_lessonPanel->isVisibleTo(m_side);
+    const int column =
+        (m_side->isVisible() ? m_side->height() : height() * 3 / 4) - 2 * m_side->handleWidth();
+    const int feedLeast = m_eventFeed->minimumSizeHint().height();
+    // The lesson panel's least height holds its title, counter and buttons whole (the splitter keeps
+    // to it); its steps come after.
+    const int lessonLeast = lesson ? m_lessonPanel->minimumSizeHint().height() : 0;
     // The client fits whole unless that would leave the feed (and a lesson's panel) less than their
     // least: then it scrolls.
-    int others = m_eventFeed->minimumSizeHint().height() + 2 * m_side->handleWidth();
-    // The lesson panel's least height holds its title, counter and buttons whole (the splitter keeps
-    // to it).
-    const int lessonLeast = m_lessonPanel->minimumSizeHint().height();
-    if (m_lessonPanel->isVisibleTo(m_side))
-        others += lessonLeast;
-    const int column = m_side->isVisible() ? m_side->height() : height() * 3 / 4;
-    const int clientRoom = std::max(line * 6, column - others);
+    const int clientRoom = std::max(line * 6, column - feedLeast - lessonLeast);
     m_clientScroll->setMaximumFittingHeight(clientRoom);
-    // The client gets the height it asks for; the rest goes to the feed and a quarter of it to the lesson.
-    const int client = std::min(m_clientScroll->sizeHint().height(), clientRoom);
-    const int rest = std::max(0, column - client - 2 * m_side->handleWidth());
-    const bool lesson = m_lessonPanel->isVisibleTo(m_side);
-    const int lessonHeight = lesson ? std::max(lessonLeast, rest / 4) : 0;
-    m_side->setSizes({lessonHeight, rest - lessonHeight, client});
+    const int clientWhole = std::min(m_clientScroll->sizeHint().height(), clientRoom);
+    // Where the column is short, what explains comes before the client's table and load generator: the
+    // request and its answer, then six of a lesson's steps and a dozen lines of sentences, then the rest
+    // of the client, then every step; the feed takes what remains.
+    const int clientRequest = std::min(m_clientPanel->requestPartHeight(), clientWhole);
+    const int lessonFair = lesson ? m_lessonPanel->heightShowingSteps(6) : 0;
+    const int lessonWhole =
+        lesson ? m_lessonPanel->heightShowingSteps(m_lessonPanel->stepList()->count()) : 0;
+    const int feedFair = feedLeast + 8 * line;
+    enum { Lesson, Feed, Client };
+    const std::array<int, 3> heights = shareColumn(column,
+                                                   {{Lesson, lessonLeast},
+                                                    {Feed, feedLeast},
+                                                    {Client, std::max(line * 6, clientRequest)},
+                                                    {Lesson, lessonFair},
+                                                    {Feed, feedFair},
+                                                    {Client, clientWhole},
+                                                    {Lesson, lessonWhole}},
+                                                   Feed);
+    m_side->setSizes({heights[Lesson], heights[Feed], heights[Client]});
 }
 
 void MainWindow::buildHistory()

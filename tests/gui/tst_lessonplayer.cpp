@@ -129,6 +129,17 @@ void TestLessonPlayer::aLessonWaitsForNextAndTicksWhatHeld()
     QVERIFY2(m_window->caption()->text().contains(QStringLiteral("Nobody leads yet")),
              "the chapter title too");
 
+    // At 1280x800 the list shows the steps around the one waited at, ticks and all: the column serves
+    // the lesson's steps before the client's table and load generator (it gave them none before).
+    {
+        const QListWidget *steps = panel->stepList();
+        QTRY_VERIFY(steps->isVisible());
+        int wholeRows = 0;
+        for (int row = 0; row < steps->count(); ++row)
+            wholeRows += steps->viewport()->rect().contains(steps->visualItemRect(steps->item(row))) ? 1 : 0;
+        QVERIFY2(wholeRows >= 5, qPrintable(QStringLiteral("%1 steps in view").arg(wholeRows)));
+    }
+
     // On a 1024x768 projector the panel's title, chapter, counter and buttons stay whole, one under the
     // other: the column gives the lesson at least what they need (the list of steps scrolls).
     m_window->projectorAction()->setChecked(true);

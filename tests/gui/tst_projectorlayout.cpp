@@ -163,6 +163,8 @@ private Q_SLOTS:
     void everyUsualAnswerIsReadWhole();
     void theFeedShowsFourLines_data();
     void theFeedShowsFourLines();
+    void theFeedComesBeforeTheRequestTable_data();
+    void theFeedComesBeforeTheRequestTable();
     void panelsNeverFoldToNothing();
     void panelsFoldAwayAndComeBack();
     void presentationShowsTheRingAloneWithACaption();
@@ -645,6 +647,35 @@ void TestProjectorLayout::theFeedShowsFourLines()
     QVERIFY2(sentences->viewport()->height() >= 4 * line,
              qPrintable(u"%1 px for the sentences, 4 lines need %2"_s.arg(sentences->viewport()->height())
                             .arg(4 * line)));
+}
+
+void TestProjectorLayout::theFeedComesBeforeTheRequestTable_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("1280x800") << QSize(1280, 800);
+    QTest::newRow("1472x920") << QSize(1472, 920); // the window's first size on a 1600x1000 screen
+}
+
+void TestProjectorLayout::theFeedComesBeforeTheRequestTable()
+{
+    // The sentences explain what happens; the client's table of requests is a record. On a laptop's
+    // screen the column gave the table its full height first and left the feed two sentences.
+    QFETCH(QSize, size);
+    MainWindow window{GuiOptions{}};
+    QVERIFY(showAt(window, size, false));
+    const auto *sentences = window.eventFeed()->findChild<QListView *>(u"sentences"_s);
+    QVERIFY(sentences);
+    const int line = QFontMetrics(sentences->font()).lineSpacing();
+    QVERIFY2(sentences->viewport()->height() >= 10 * line,
+             qPrintable(u"%1 px for the sentences, 10 lines need %2"_s.arg(sentences->viewport()->height())
+                            .arg(10 * line)));
+    // The request and its answer stay whole in view beside it.
+    QScrollArea *scroll = clientScroll(window);
+    QVERIFY(scroll);
+    for (const char *name : {"target", "key", "value", "put", "answer"}) {
+        const auto *widget = window.clientPanel()->findChild<QWidget *>(QString::fromLatin1(name));
+        QVERIFY2(widget && wholeInView(widget, scroll), name);
+    }
 }
 
 void TestProjectorLayout::panelsNeverFoldToNothing()

@@ -51,6 +51,22 @@ QString wallClock()
     return QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
 }
 
+// The table of recent requests asks for its header and a few rows, not a scroll area's usual 192 pixels:
+// the column gives the rest to the feed's sentences, and the table takes more only where room is left.
+class RequestTable final : public QTableView
+{
+public:
+    using QTableView::QTableView;
+
+    QSize sizeHint() const override
+    {
+        constexpr int rows = 4;
+        return {QTableView::sizeHint().width(),
+                horizontalHeader()->sizeHint().height() + rows * verticalHeader()->defaultSectionSize() +
+                    2 * frameWidth()};
+    }
+};
+
 } // namespace
 
 ClientPanel::ClientPanel(ClusterModel *model, QWidget *parent)
@@ -58,7 +74,7 @@ ClientPanel::ClientPanel(ClusterModel *model, QWidget *parent)
     , m_model(model)
     , m_history(new RequestHistoryModel(50, this))
 {
-    m_table = new QTableView(this);
+    m_table = new RequestTable(this);
     m_table->setObjectName(QStringLiteral("history"));
     m_table->setModel(m_history);
     m_table->verticalHeader()->hide();
@@ -183,6 +199,16 @@ QSize ClientPanel::minimumSizeHint() const
     QSize size = QWidget::minimumSizeHint();
     size.setWidth(m_narrowWidth);
     return size;
+}
+
+int ClientPanel::requestPartHeight() const
+{
+    // The rows above the table do not stretch: where the table begins does not depend on the height.
+    constexpr int tableRows = 2;
+    const int tableTop = m_table->mapTo(this, QPoint()).y();
+    return tableTop + m_table->horizontalHeader()->sizeHint().height() +
+        tableRows * m_table->verticalHeader()->defaultSectionSize() + 2 * m_table->frameWidth() +
+        layout()->contentsMargins().bottom();
 }
 
 void ClientPanel::resizeEvent(QResizeEvent *event)

@@ -68,6 +68,9 @@ public:
     bool isNarrow() const { return m_narrow; }
     // As narrow as the narrow arrangement allows: a narrow column restacks the panel, it never scrolls.
     QSize minimumSizeHint() const override;
+    // The height down to the answer, whole, and the first rows of the request table: what a column
+    // short of room shows before it gives the table and the load generator theirs.
+    int requestPartHeight() const;
 
 public Q_SLOTS:
     // The panel's own requests (source Panel) only; others are ignored.

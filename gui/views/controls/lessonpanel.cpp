@@ -106,6 +106,14 @@ QSize LessonPanel::minimumSizeHint() const
     return {QWidget::minimumSizeHint().width(), height};
 }
 
+int LessonPanel::heightShowingSteps(int rows) const
+{
+    int list = 2 * m_steps->frameWidth();
+    for (int row = 0; row < std::min(rows, m_steps->count()); ++row)
+        list += m_steps->sizeHintForRow(row);
+    return minimumSizeHint().height() - m_steps->minimumHeight() + list;
+}
+
 QString LessonPanel::stepCounterText() const
 {
     const int count = int(m_session->scenario().steps.size());

@@ -35,6 +35,9 @@ public:
     // may shrink away (the counter names the current step). A splitter never squeezes the panel below it.
     // (The chapter is a row of the list, and the heading of the caption on the ring.)
     QSize minimumSizeHint() const override;
+    // The height that shows the first `rows` steps of the list (all of them when it has fewer) besides
+    // what minimumSizeHint() holds, at the panel's width.
+    int heightShowingSteps(int rows) const;
 
 Q_SIGNALS:
     void nextRequested();
