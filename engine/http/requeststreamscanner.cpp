@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <string_view>
 
 namespace raftlab {
@@ -55,6 +56,35 @@ int hexDigit(char c)
 Refusal badRequest(const QString &message)
 {
     return Refusal{400, QByteArrayLiteral("bad_request"), message};
+}
+
+// The request line (RFC 9112 §3): method SP request-target SP HTTP-version, one space apart. QHttpServer
+// 6.4 closes the connection without a word over one it cannot parse, and serves any version it is sent.
+std::optional<Refusal> checkRequestLine(QByteArrayView line)
+{
+    if (line.endsWith('\r'))
+        line.chop(1);
+    const qsizetype firstSpace = line.indexOf(' ');
+    const qsizetype lastSpace = line.lastIndexOf(' ');
+    const auto malformed = [] {
+        return badRequest(QStringLiteral("a request line is a method, a path and the HTTP version, one "
+                                         "space apart: 'GET /status HTTP/1.1'"));
+    };
+    if (firstSpace <= 0 || lastSpace <= firstSpace + 1 || !isToken(line.first(firstSpace)) ||
+        line.sliced(firstSpace + 1, lastSpace - firstSpace - 1).contains(' '))
+        return malformed();
+    const QByteArrayView version = line.sliced(lastSpace + 1);
+    const auto isDigit = [](char c) {
+        return c >= '0' && c <= '9';
+    };
+    if (version.size() != 8 || !version.startsWith("HTTP/") || !isDigit(version[5]) || version[6] != '.' ||
+        !isDigit(version[7]))
+        return malformed();
+    if (version != "HTTP/1.1" && version != "HTTP/1.0")
+        return Refusal{
+            505, QByteArrayLiteral("http_version_not_supported"),
+            QStringLiteral("this node speaks HTTP/1.1 (and 1.0), not %1").arg(QString::fromLatin1(version))};
+    return std::nullopt;
 }
 
 Refusal bodyTooLarge(qint64 maxBodyBytes)
@@ -243,6 +273,8 @@ RequestStreamScanner::Step RequestStreamScanner::finishHead(QByteArrayView text,
     HeadFields fields;
     RequestHead &head = fields.head;
     std::optional<QByteArrayView> &contentLength = fields.contentLength;
+    if (std::optional<Refusal> refusal = checkRequestLine(text.first(m_requestLineEnd)))
+        return refuse(consumed, std::move(*refusal));
     int count = 0;
     for (qsizetype pos = m_requestLineEnd + 1; pos < text.size();) {
         const qsizetype lineEnd = text.indexOf('\n', pos);

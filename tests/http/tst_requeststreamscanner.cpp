@@ -175,6 +175,23 @@ void TestRequestStreamScanner::refusals_data()
                                  << "400@54" << QByteArray("bad_request");
     QTest::newRow("two Hosts") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") << "400@36"
                                << QByteArray("bad_request");
+    QTest::newRow("not a request line")
+        << QByteArray("GARBAGE\r\n\r\n") << "400@11" << QByteArray("bad_request");
+    QTest::newRow("no version") << QByteArray("GET /status\r\n\r\n") << "400@15" << QByteArray("bad_request");
+    QTest::newRow("two spaces") << QByteArray("GET  /status HTTP/1.1\r\n\r\n") << "400@25"
+                                << QByteArray("bad_request");
+    QTest::newRow("a space in the target")
+        << QByteArray("GET /a b HTTP/1.1\r\n\r\n") << "400@21" << QByteArray("bad_request");
+    QTest::newRow("a method that is no token")
+        << QByteArray("G(T / HTTP/1.1\r\n\r\n") << "400@18" << QByteArray("bad_request");
+    QTest::newRow("not HTTP") << QByteArray("GET / FTP/1.1\r\n\r\n") << "400@17" << QByteArray("bad_request");
+    QTest::newRow("HTTP/9.9") << QByteArray("GET /status HTTP/9.9\r\n\r\n") << "505@24"
+                              << QByteArray("http_version_not_supported");
+    QTest::newRow("HTTP/2.0") << QByteArray("GET / HTTP/2.0\r\n\r\n") << "505@18"
+                              << QByteArray("http_version_not_supported");
+    QTest::newRow("HTTP/1.0 is served") << QByteArray("GET / HTTP/1.0\r\n\r\n") << "head@18" << QByteArray();
+    QTest::newRow("lower-case http") << QByteArray("GET / http/1.1\r\n\r\n") << "400@18"
+                                     << QByteArray("bad_request");
     const QByteArray chunked = "PUT / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"; // 46 bytes
     QTest::newRow("a chunk size in 0x") << chunked + "0x5\r\nhello\r\n0\r\n\r\n"
                                         << "400@51" << QByteArray("bad_request");

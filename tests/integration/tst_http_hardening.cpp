@@ -196,6 +196,8 @@ private Q_SLOTS:
     void expectContinueIsAnswered();
     void malformedFramingIsRefused_data();
     void malformedFramingIsRefused();
+    void malformedRequestLineIsRefused_data();
+    void malformedRequestLineIsRefused();
     void eventSubscribersAreCapped();
     void connectionsAreCapped();
 
@@ -565,6 +567,33 @@ void TestHttpHardening::malformedFramingIsRefused()
     QCOMPARE(answer.error(), error);
     QVERIFY2(client.waitClosed(5000), "the connection stayed open");
     QCOMPARE(m_cluster->get(id, QStringLiteral("/kv/malformed?consistency=local")).status, 404);
+}
+
+void TestHttpHardening::malformedRequestLineIsRefused_data()
+{
+    QTest::addColumn<QByteArray>("requestLine");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("not a request line") << QByteArray("GARBAGE") << 400 << "bad_request";
+    QTest::newRow("no version") << QByteArray("GET /status") << 400 << "bad_request";
+    QTest::newRow("two spaces") << QByteArray("GET  /status HTTP/1.1") << 400 << "bad_request";
+    QTest::newRow("HTTP/9.9") << QByteArray("GET /status HTTP/9.9") << 505 << "http_version_not_supported";
+}
+
+void TestHttpHardening::malformedRequestLineIsRefused()
+{
+    // QHttpServer closed such a connection without a word, and served any version.
+    QFETCH(QByteArray, requestLine);
+    QFETCH(int, status);
+    QFETCH(QString, error);
+    constexpr int id = 1;
+    RawClient client(port(id));
+    client.send(requestLine + "\r\n" + hostHeader(id) + "\r\n\r\n");
+    const RawAnswer answer = client.readAnswer(8000);
+    QVERIFY2(answer.status == status, qPrintable(answer.describe()));
+    QCOMPARE(answer.error(), error);
+    QVERIFY2(client.waitClosed(5000), "the connection stayed open");
+    checkStillServes(id);
 }
 
 // ---------------------------------------------------------------------------------------------
