@@ -227,8 +227,10 @@ bool ScenarioRunner::inConfiguration(NodeId id) const
 
 void ScenarioRunner::remember(const Step &step, NodeId id)
 {
-    if (!step.label.isEmpty())
-        m_nodeLabels[step.label] = id;
+    if (step.label.isEmpty())
+        return;
+    m_nodeLabels[step.label] = id;
+    Q_EMIT nodeLabelled(step.label, id);
 }
 
 void ScenarioRunner::runStep(const Step &step)

@@ -70,6 +70,8 @@ Q_SIGNALS:
     void waitingForNext(int index); // paused before this step
     void chapterChanged(const QString &title);
     void focusRequested(std::optional<raftlab::NodeId> node, std::optional<std::uint64_t> logIndex);
+    // A step gave a node a name ("as": "L1"): later steps say the name, a student needs the node.
+    void nodeLabelled(const QString &label, raftlab::NodeId node);
     void finished(bool everyExpectationHeld);
 
 private:

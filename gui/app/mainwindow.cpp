@@ -156,6 +156,15 @@ void MainWindow::buildViews()
     m_lessonPanel = new LessonPanel(m_lessons);
     m_lessonPanel->hide(); // until a lesson starts
     m_lessonPanel->installEventFilter(this); // the client's share of the column depends on it
+    // A lesson's steps arrive after its panel shows: share the column out again for them (once a lesson,
+    // not at every step, which would undo a divider the teacher dragged).
+    connect(
+        m_lessons, &LessonSession::changed, this,
+        [this] {
+            if (m_lessons->scenario().steps.size() != std::size_t(m_fittedLessonSteps))
+                fitSidePanels();
+        },
+        Qt::QueuedConnection);
     m_caption = new CaptionOverlay(m_clusterView);
 
     auto *side = m_side = new QSplitter(Qt::Vertical);
@@ -434,6 +443,7 @@ void MainWindow::fitSidePanels()
     m_clusterView->setMinimumSize(line * 12, line * 10);
     m_clientScroll->setMinimumHeight(line * 6);
     const bool lesson = m_lessonPanel->isVisibleTo(m_side);
+    m_fittedLessonSteps = int(m_lessons->scenario().steps.size());
     const int column =
         (m_side->isVisible() ? m_side->height() : height() * 3 / 4) - 2 * m_side->handleWidth();
     const int feedLeast = m_eventFeed->minimumSizeHint().height();

@@ -125,6 +125,7 @@ private:
     EventFeed *m_eventFeed = nullptr;
     ClientPanel *m_clientPanel = nullptr;
     FittingScrollArea *m_clientScroll = nullptr;
+    int m_fittedLessonSteps = 0; // the lesson's steps when the column was last shared out
     LessonSession *m_lessons = nullptr;
     LessonPanel *m_lessonPanel = nullptr;
     CaptionOverlay *m_caption = nullptr;

@@ -1,5 +1,8 @@
 #include "lessonprogress.h"
 
+#include <QRegularExpression>
+#include <QStringList>
+
 #include <algorithm>
 
 namespace raftlab {
@@ -64,12 +67,31 @@ void LessonProgress::clearProgress()
     m_chapter.clear();
     m_results.clear();
     m_problem.clear();
+    m_nodeLabels.clear();
 }
 
 void LessonProgress::setState(State state)
 {
     m_state = state;
     Q_EMIT changed();
+}
+
+QString LessonProgress::describeStep(int index) const
+{
+    if (index < 0 || index >= int(m_scenario.steps.size()))
+        return {};
+    const scenario::Step &step = m_scenario.steps[std::size_t(index)];
+    QString text = scenario::describe(step);
+    QStringList known;
+    for (const auto &[label, node] : m_nodeLabels) {
+        // A whole word of the description, and not the name this very step gives.
+        const QRegularExpression word(QStringLiteral("\\b%1\\b").arg(QRegularExpression::escape(label)));
+        if (label != step.label && text.contains(word))
+            known << tr("%1 is node %2").arg(label).arg(node.value);
+    }
+    if (!known.isEmpty())
+        text += QStringLiteral(" (%1)").arg(known.join(QStringLiteral(", ")));
+    return text;
 }
 
 void LessonProgress::follow(ScenarioRunner *runner)
@@ -93,6 +115,8 @@ void LessonProgress::follow(ScenarioRunner *runner)
         Q_EMIT changed();
     });
     connect(runner, &ScenarioRunner::focusRequested, this, &LessonProgress::focusRequested);
+    connect(runner, &ScenarioRunner::nodeLabelled, this,
+            [this](const QString &label, NodeId node) { m_nodeLabels[label] = node; });
     connect(runner, &ScenarioRunner::finished, this, [this] { setState(State::Finished); });
 }
 

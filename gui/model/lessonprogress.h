@@ -11,6 +11,7 @@
 
 #include <QObject>
 
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -53,6 +54,9 @@ public:
     QString caption() const;
     // What each step showed once it ran; nullopt for steps not run (yet).
     const std::vector<std::optional<scenario::StepResult>> &results() const { return m_results; }
+    // Step `index` in a few words, with each node name a step gave that it uses ("kill L1") told as the
+    // node it stands for ("kill L1 (node 3)"), once known.
+    QString describeStep(int index) const;
     QString problem() const { return m_problem; } // why the lesson could not start
     // Whether the lesson's cluster is simulated (it plays in virtual time, one message at a time).
     virtual bool isSimulated() const = 0;
@@ -91,6 +95,7 @@ private:
     QString m_chapter;
     QString m_problem;
     std::vector<std::optional<scenario::StepResult>> m_results;
+    std::map<QString, NodeId> m_nodeLabels; // of this run
 };
 
 } // namespace raftlab

@@ -144,10 +144,7 @@ QString LessonPanel::stepCounterText() const
 
 QString LessonPanel::currentStep() const
 {
-    const int index = m_session->currentIndex();
-    const auto &steps = m_session->scenario().steps;
-    return index >= 0 && index < int(steps.size()) ? scenario::describe(steps[std::size_t(index)])
-                                                   : QString();
+    return m_session->describeStep(m_session->currentIndex());
 }
 
 void LessonPanel::rebuildSteps()
