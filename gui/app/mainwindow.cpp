@@ -26,6 +26,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QFontMetrics>
@@ -515,6 +516,22 @@ void MainWindow::buildHistory()
     connect(m_controller, &ClusterController::safetyViolated, m_safetyBanner, &SafetyBanner::showViolation);
     // A lesson that ends is checked as a chaos run is: was every answer its clients got explainable?
     connect(m_lessons, &LessonSession::changed, this, [this] {
+        // A lesson plays on a cluster of its own, which stays once the lesson is closed: the title and
+        // the status bar say which cluster the window shows (the one before it is no longer running).
+        const bool active = m_lessons->isActive();
+        if (active != m_lessonWasActive) {
+            m_lessonWasActive = active;
+            refreshTitle();
+            const ClusterConfig &config = m_controller->supervisor()->config();
+            if (!active && !config.members.empty())
+                statusBar()->showMessage(
+                    tr("The lesson's cluster keeps running (heartbeat %1 ms, election timeout %2–%3 ms); "
+                       "Reset cluster… starts a fresh one")
+                        .arg(config.heartbeatMs)
+                        .arg(config.electionTimeoutMs.minMs)
+                        .arg(config.electionTimeoutMs.maxMs),
+                    2 * messageTimeoutMs);
+        }
         const bool finished = m_lessons->state() == LessonSession::State::Finished;
         if (finished && !m_lessonChecked && !m_controller->clientHistory()->history().isEmpty())
             m_controller->checkHistoryInBackground();
@@ -574,7 +591,10 @@ void MainWindow::connectController()
                 refreshControls();
                 refreshStatus(); // frozen and thawed nodes count differently
             });
+    connect(controller->supervisor(), &ClusterSupervisor::configChanged, m_clientPanel,
+            &ClientPanel::forgetRequests);
     connect(controller, &ClusterController::clientsChanged, this, [this] {
+        refreshTitle(); // a new cluster: a lesson's, a reset one
         QList<NodeId> ids;
         for (const NodeClient *client : m_controller->clients())
             ids.append(client->id());
@@ -680,6 +700,25 @@ QString MainWindow::statusSummary() const
     const int speed = m_controller->speed();
     parts << (speed == 1 ? tr("real time") : tr("×%1 slow motion").arg(speed));
     return parts.join(QStringLiteral(" · "));
+}
+
+QString MainWindow::runningClusterDescription() const
+{
+    const ClusterSupervisor *supervisor = m_controller->supervisor();
+    const int members = int(supervisor->config().members.size());
+    if (!m_options.attachFile.isEmpty() || members == 0)
+        return clusterDescription(m_options);
+    QString text = members == 1 ? tr("1 local node") : tr("%1 local nodes").arg(members);
+    if (!supervisor->workspaceDir().isEmpty())
+        text += tr(" in workspace %1").arg(QDir::toNativeSeparators(supervisor->workspaceDir()));
+    if (m_lessons->isActive())
+        text = tr("lesson %1 on %2").arg(m_lessons->scenario().title, text);
+    return text;
+}
+
+void MainWindow::refreshTitle()
+{
+    setWindowTitle(tr("RaftLab — %1").arg(runningClusterDescription()));
 }
 
 void MainWindow::refreshStatus()

@@ -49,6 +49,8 @@ public:
 
     // A line that says which cluster this window is about, shown in the title and status bar.
     static QString clusterDescription(const GuiOptions &options);
+    // The cluster the window shows now: a lesson's own, or the one the options asked for.
+    QString runningClusterDescription() const;
 
     ClusterController *controller() { return m_controller; }
     ClusterView *clusterView() const { return m_clusterView; }
@@ -99,6 +101,7 @@ private:
     void connectController();
     void applyTheme();
     void refreshStatus();
+    void refreshTitle();
     void refreshControls();
     void confirmReset();
     void showHowToRead();
@@ -126,6 +129,7 @@ private:
     ClientPanel *m_clientPanel = nullptr;
     FittingScrollArea *m_clientScroll = nullptr;
     int m_fittedLessonSteps = 0; // the lesson's steps when the column was last shared out
+    bool m_lessonWasActive = false;
     LessonSession *m_lessons = nullptr;
     LessonPanel *m_lessonPanel = nullptr;
     CaptionOverlay *m_caption = nullptr;

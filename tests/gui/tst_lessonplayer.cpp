@@ -7,15 +7,18 @@
 #include "views/controls/captionoverlay.h"
 #include "views/controls/clientpanel.h"
 #include "views/controls/lessonpanel.h"
+#include "views/controls/requesthistorymodel.h"
 #include "views/sim/simulationwindow.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QScrollArea>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -110,7 +113,24 @@ void TestLessonPlayer::aSimulatedLessonOpensASimulatedWindow()
 
 void TestLessonPlayer::aLessonWaitsForNextAndTicksWhatHeld()
 {
+    // An answer from the cluster before the lesson: its index, term and leader are not the lesson's.
+    ClientPanel *client = m_window->clientPanel();
+    KvRequest put;
+    put.operation = KvOperation::Put;
+    put.key = "x";
+    put.value = "hello";
+    KvResult written;
+    written.httpStatus = 200;
+    written.index = 2;
+    written.term = 1;
+    client->showSent(1, put, NodeId(1));
+    client->showAnswered(1, put, written, NodeId(1));
+    QVERIFY2(client->answerText().contains(QStringLiteral("index 2")), qPrintable(client->answerText()));
+    QCOMPARE(client->requestHistory()->rowCount(), 1);
+
     QVERIFY(m_window->startLesson(firstLesson).isEmpty());
+    QTRY_VERIFY2(client->answerText().trimmed().isEmpty(), qPrintable(client->answerText()));
+    QCOMPARE(client->requestHistory()->rowCount(), 0);
     LessonSession *session = m_window->lessons();
     LessonPanel *panel = m_window->lessonPanel();
     QVERIFY(panel->isVisible());
@@ -223,6 +243,24 @@ void TestLessonPlayer::aLessonWaitsForNextAndTicksWhatHeld()
     for (int i = 0; i < panel->stepList()->count(); ++i)
         ticks += panel->stepList()->item(i)->text().startsWith(QStringLiteral("✓")) ? 1 : 0;
     QCOMPARE(ticks, 5); // wait_leader, role_of, term_unchanged_for_ms, the put, value_on_all
+
+    // The lesson played on a cluster of its own: the title names the lesson and that cluster's workspace
+    // (not the one the app was started with); closed, the title keeps the cluster, which keeps running,
+    // and the status bar says so.
+    const QString workspace = QDir::toNativeSeparators(m_window->controller()->supervisor()->workspaceDir());
+    QVERIFY(!workspace.isEmpty());
+    QVERIFY2(
+        m_window->windowTitle().contains(QStringLiteral("lesson 1. The first election on 5 local nodes")),
+        qPrintable(m_window->windowTitle()));
+    QVERIFY2(m_window->windowTitle().contains(workspace), qPrintable(m_window->windowTitle()));
+    QTest::mouseClick(panel->findChild<QPushButton *>(QStringLiteral("lessonClose")), Qt::LeftButton);
+    QTRY_VERIFY(!session->isActive());
+    QVERIFY2(!m_window->windowTitle().contains(QStringLiteral("lesson")),
+             qPrintable(m_window->windowTitle()));
+    QVERIFY2(m_window->windowTitle().contains(workspace), qPrintable(m_window->windowTitle()));
+    QVERIFY2(m_window->statusBar()->currentMessage().contains(
+                 QStringLiteral("The lesson's cluster keeps running")),
+             qPrintable(m_window->statusBar()->currentMessage()));
 }
 
 void TestLessonPlayer::previousReplaysUpToTheStepBefore()

@@ -201,6 +201,13 @@ QSize ClientPanel::minimumSizeHint() const
     return size;
 }
 
+void ClientPanel::forgetRequests()
+{
+    m_answer = KvAnswer{};
+    m_history->clear();
+    fitAnswer();
+}
+
 int ClientPanel::requestPartHeight() const
 {
     // The rows above the table do not stretch: where the table begins does not depend on the height.

@@ -71,6 +71,9 @@ public:
     // The height down to the answer, whole, and the first rows of the request table: what a column
     // short of room shows before it gives the table and the load generator theirs.
     int requestPartHeight() const;
+    // A new cluster: the last answer and the table were another cluster's (its indexes, terms, leader),
+    // and go.
+    void forgetRequests();
 
 public Q_SLOTS:
     // The panel's own requests (source Panel) only; others are ignored.

@@ -31,6 +31,13 @@ void RequestHistoryModel::update(quint64 id, const RequestRecord &record)
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
+void RequestHistoryModel::clear()
+{
+    beginResetModel();
+    m_rows.clear();
+    endResetModel();
+}
+
 const RequestRecord *RequestHistoryModel::record(quint64 id) const
 {
     const int row = rowOf(id);

@@ -51,6 +51,7 @@ public:
     // Does nothing when the record has scrolled out.
     void update(quint64 id, const RequestRecord &record);
     const RequestRecord *record(quint64 id) const;
+    void clear();
     const RequestRecord &at(int row) const { return m_rows.at(std::size_t(row)).record; }
     int capacity() const { return m_capacity; }
 
