@@ -41,9 +41,17 @@ bool settleCommonOptions(QCommandLineParser &parser, const QStringList &argument
         text = words;
         return true;
     };
-    if (!parser.parse(arguments))
+    if (!parser.parse(arguments)) {
+        // Qt names an unknown option without its dashes ("Unknown option 'bogus'"): name it as typed.
+        if (const QStringList unknown = parser.unknownOptionNames(); !unknown.isEmpty()) {
+            const QString &name = unknown.constFirst();
+            const QString typed = (name.size() == 1 ? QStringLiteral("-") : QStringLiteral("--")) + name;
+            return settle(CommandLineAction::Fail,
+                          commandLineFailure(program.program, tr("unknown option '%1'").arg(typed)));
+        }
         return settle(CommandLineAction::Fail,
                       commandLineFailure(program.program, parser.errorText().remove(QLatin1Char('\n'))));
+    }
     if (parser.isSet(QStringLiteral("help")))
         return settle(CommandLineAction::ShowHelp,
                       commandLineHelp(program.synopsis, program.description, options));

@@ -4,10 +4,14 @@
 #include "snapshotfile.h"
 
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace raftlab {
@@ -70,10 +74,32 @@ NodeStorage::NodeStorage(QString dir, Options options, FileDescriptor lock, std:
 
 NodeStorage::~NodeStorage() = default;
 
+namespace {
+
+// Why `dir` cannot be made (QDir::mkpath() says only that it could not): the system's reason for the
+// first missing directory on its path, below the deepest one that exists.
+QString whyNoDirectory(const QString &dir)
+{
+    QString missing = QDir::cleanPath(QDir(dir).absolutePath());
+    for (QString parent = QFileInfo(missing).path(); !QFileInfo::exists(parent) && parent != missing;
+         parent = QFileInfo(missing).path())
+        missing = parent;
+    if (QFileInfo::exists(missing))
+        return QStringLiteral("%1 exists and is not a directory").arg(missing);
+    if (::mkdir(QFile::encodeName(missing).constData(), 0755) == 0) {
+        ::rmdir(QFile::encodeName(missing).constData());
+        return QStringLiteral("it could not be made");
+    }
+    return QString::fromLocal8Bit(std::strerror(errno));
+}
+
+} // namespace
+
 StorageStatus NodeStorage::open(const QString &dir, const Options &options, Opened &out)
 {
     if (!QDir().mkpath(dir))
-        return StorageStatus::ioError(QStringLiteral("cannot create data dir %1").arg(dir));
+        return StorageStatus::ioError(
+            QStringLiteral("cannot create data dir %1: %2").arg(dir, whyNoDirectory(dir)));
     FileDescriptor lock;
     if (StorageStatus status = lockDataDir(dir, lock); !status.ok())
         return status;

@@ -103,7 +103,7 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
             "       raftlab --headless --chaos SECONDS [--seed S] [--nodes N] [--clients N]\n"
             "               [--workspace DIR] [--history FILE]\n"
             "       raftlab --headless --simulate [--nodes N] [--seed S] (--steps N | --virtual-ms T)\n"
-            "               [--scenario FILE] [--trace FILE]"),
+            "               [--scenario FILE] [--trace FILE] [--sabotage NAME]"),
         tr("The RaftLab desktop app: starts a local Raft cluster of raftlab-node processes, shows it live, "
            "and "
            "lets you break it.")};

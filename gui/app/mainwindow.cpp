@@ -281,6 +281,8 @@ void MainWindow::buildActions()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("New simulated cluster…"), this, [this] { SimulationWindow::askAndOpen(this); });
     file->addAction(tr("Open simulated run…"), this, [this] { SimulationWindow::openRunFile(this); });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     QMenu *cluster = menuBar()->addMenu(tr("&Cluster"));
     cluster->addAction(m_pauseAction);
     cluster->addAction(m_resumeAction);
@@ -289,8 +291,7 @@ void MainWindow::buildActions()
     cluster->addSeparator();
     cluster->addAction(m_preVoteAction);
     cluster->addAction(m_checkQuorumAction);
-    cluster->addSeparator();
-    cluster->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
     QMenu *speed = menuBar()->addMenu(tr("&Speed"));
     speed->addActions(m_speedGroup->actions());
     QMenu *view = menuBar()->addMenu(tr("&View"));

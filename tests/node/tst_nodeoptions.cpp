@@ -60,7 +60,8 @@ void TestNodeOptions::rejectsBadCommandLines_data()
     QTest::addColumn<QString>("reason"); // a fragment the one-line error must contain
 
     const QStringList required{"--cluster", "c.json", "--id", "1", "--data-dir", "d"};
-    QTest::newRow("unknown option") << (required + QStringList{"--bogus"}) << "bogus";
+    QTest::newRow("unknown option") << (required + QStringList{"--bogus"}) << "unknown option '--bogus'";
+    QTest::newRow("unknown short option") << (required + QStringList{"-x"}) << "unknown option '-x'";
     QTest::newRow("missing cluster") << QStringList{"--id", "1", "--data-dir", "d"} << "--cluster";
     QTest::newRow("missing id") << QStringList{"--cluster", "c.json", "--data-dir", "d"} << "--id";
     QTest::newRow("missing data dir") << QStringList{"--cluster", "c.json", "--id", "1"} << "--data-dir";

@@ -5,8 +5,11 @@
 
 #include <QDataStream>
 #include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 
+#include <cerrno>
+#include <cstring>
 #include <map>
 
 using namespace raftlab;
@@ -18,6 +21,7 @@ class TestNodeStorage : public QObject
 
 private Q_SLOTS:
     void newDirStartsAtTermZero();
+    void aDataDirThatCannotBeMadeSaysWhy();
     void termVoteAndLogSurviveReopen();
     void flippedBitInTheTermVoteRecordIsNamedDamage();
     void flippedBitInTheSnapshotIsNamedDamage();
@@ -74,6 +78,20 @@ void TestNodeStorage::newDirStartsAtTermZero()
     QCOMPARE(opened.state.hardState, HardState{});
     QVERIFY(opened.state.snapshot.isEmpty());
     QVERIFY(opened.state.entries.empty());
+}
+
+void TestNodeStorage::aDataDirThatCannotBeMadeSaysWhy()
+{
+    // Under a file: QDir::mkpath() only says it failed; the message gives the system's reason.
+    QTemporaryDir parent;
+    const QString file = QDir(parent.path()).filePath(QStringLiteral("a-file"));
+    QVERIFY(QFile(file).open(QIODevice::WriteOnly));
+    NodeStorage::Opened opened;
+    const StorageStatus status = open(QDir(file).filePath(QStringLiteral("data")), opened);
+    QVERIFY(!status.ok());
+    QVERIFY2(status.message.contains(QStringLiteral("cannot create data dir")), qPrintable(status.message));
+    QVERIFY2(status.message.endsWith(QString::fromLocal8Bit(std::strerror(ENOTDIR))),
+             qPrintable(status.message));
 }
 
 void TestNodeStorage::termVoteAndLogSurviveReopen()
