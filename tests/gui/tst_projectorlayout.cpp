@@ -652,8 +652,12 @@ void TestProjectorLayout::theFeedShowsFourLines()
 void TestProjectorLayout::theFeedComesBeforeTheRequestTable_data()
 {
     QTest::addColumn<QSize>("size");
-    QTest::newRow("1280x800") << QSize(1280, 800);
-    QTest::newRow("1472x920") << QSize(1472, 920); // the window's first size on a 1600x1000 screen
+    QTest::addColumn<bool>("projector");
+    QTest::addColumn<int>("lines"); // of sentences at least
+    QTest::newRow("1280x800") << QSize(1280, 800) << false << 10;
+    QTest::newRow("1472x920") << QSize(1472, 920) << false << 10; // the first size on a 1600x1000 screen
+    // In projector type a sentence takes three lines: two sentences, then the table rows go first.
+    QTest::newRow("1024x768 projector") << QSize(1024, 768) << true << 6;
 }
 
 void TestProjectorLayout::theFeedComesBeforeTheRequestTable()
@@ -661,14 +665,17 @@ void TestProjectorLayout::theFeedComesBeforeTheRequestTable()
     // The sentences explain what happens; the client's table of requests is a record. On a laptop's
     // screen the column gave the table its full height first and left the feed two sentences.
     QFETCH(QSize, size);
+    QFETCH(bool, projector);
+    QFETCH(int, lines);
     MainWindow window{GuiOptions{}};
-    QVERIFY(showAt(window, size, false));
+    QVERIFY(showAt(window, size, projector));
     const auto *sentences = window.eventFeed()->findChild<QListView *>(u"sentences"_s);
     QVERIFY(sentences);
     const int line = QFontMetrics(sentences->font()).lineSpacing();
-    QVERIFY2(sentences->viewport()->height() >= 10 * line,
-             qPrintable(u"%1 px for the sentences, 10 lines need %2"_s.arg(sentences->viewport()->height())
-                            .arg(10 * line)));
+    QVERIFY2(sentences->viewport()->height() >= lines * line,
+             qPrintable(u"%1 px for the sentences, %2 lines need %3"_s.arg(sentences->viewport()->height())
+                            .arg(lines)
+                            .arg(lines * line)));
     // The request and its answer stay whole in view beside it.
     QScrollArea *scroll = clientScroll(window);
     QVERIFY(scroll);

@@ -211,11 +211,7 @@ void ClientPanel::forgetRequests()
 int ClientPanel::requestPartHeight() const
 {
     // The rows above the table do not stretch: where the table begins does not depend on the height.
-    constexpr int tableRows = 2;
-    const int tableTop = m_table->mapTo(this, QPoint()).y();
-    return tableTop + m_table->horizontalHeader()->sizeHint().height() +
-        tableRows * m_table->verticalHeader()->defaultSectionSize() + 2 * m_table->frameWidth() +
-        layout()->contentsMargins().bottom();
+    return m_table->mapTo(this, QPoint()).y();
 }
 
 void ClientPanel::resizeEvent(QResizeEvent *event)

@@ -68,8 +68,8 @@ public:
     bool isNarrow() const { return m_narrow; }
     // As narrow as the narrow arrangement allows: a narrow column restacks the panel, it never scrolls.
     QSize minimumSizeHint() const override;
-    // The height down to the answer, whole, and the first rows of the request table: what a column
-    // short of room shows before it gives the table and the load generator theirs.
+    // The height down to the answer, whole: what a column short of room shows of the client before it
+    // gives the request table and the load generator theirs.
     int requestPartHeight() const;
     // A new cluster: the last answer and the table were another cluster's (its indexes, terms, leader),
     // and go.
