@@ -472,7 +472,10 @@ void ClusterController::setSpeed(int factor)
     m_speed = speed;
     for (const auto &[id, client] : m_clients) {
         client->setTimeScale(speed.factor); // a client's waits are as slow as the cluster's timers
-        sendSpeed(id);
+        // A node that is down takes the speed when it is back (onConnectionChanged()): telling it now
+        // would only report that it does not answer.
+        if (client->isConnected())
+            sendSpeed(id);
     }
     const QString timers =
         tr("heartbeats every %1, election timeouts %2–%3")

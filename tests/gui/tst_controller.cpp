@@ -39,6 +39,7 @@ private Q_SLOTS:
     void followersProgressIsTheLeadersOwnReport();
     void clientWaitsScaleWithTheSpeed();
     void restartedNodeGetsTheLabConditionsBack();
+    void aNodeThatIsDownTakesTheSpeedWhenBack();
     void makeLeaderHandsLeadershipOver();
     void resetAppliesNewProtocolOptions();
 
@@ -378,6 +379,39 @@ void TestController::restartedNodeGetsTheLabConditionsBack()
     QTRY_COMPARE_WITH_TIMEOUT(statusOf(victim).value(u"heartbeat_ms").toInt(),
                               ClusterConfig::defaultHeartbeatMs, deadlineMs);
     QCOMPARE(statusOf(victim).value(u"net").toObject().value(u"delay_ms").toInt(), 0);
+}
+
+void TestController::aNodeThatIsDownTakesTheSpeedWhenBack()
+{
+    // Changing the speed with a node down reported that node's failure to take it ("could not delay its
+    // messages: connection refused"), though it takes the speed once it is back.
+    start(3);
+    const NodeId victim = follower();
+    QVERIFY(m_controller->kill(victim));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->client(victim)->isConnected(), deadlineMs);
+    QSignalSpy failed(m_controller.get(), &ClusterController::actionFailed);
+    m_controller->setSpeed(5);
+    const SpeedSetting slow = m_controller->speedSetting();
+    for (const NodeId id : m_controller->model()->nodeIds()) {
+        if (id != victim)
+            QTRY_COMPARE_WITH_TIMEOUT(statusOf(id).value(u"heartbeat_ms").toInt(), slow.heartbeatMs,
+                                      deadlineMs);
+    }
+    QVERIFY(m_controller->restart(victim));
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(victim).value(u"heartbeat_ms").toInt(), slow.heartbeatMs, deadlineMs);
+
+    QVERIFY(m_controller->kill(victim));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->client(victim)->isConnected(), deadlineMs);
+    m_controller->setSpeed(1);
+    for (const NodeId id : m_controller->model()->nodeIds()) {
+        if (id != victim)
+            QTRY_COMPARE_WITH_TIMEOUT(statusOf(id).value(u"heartbeat_ms").toInt(),
+                                      ClusterConfig::defaultHeartbeatMs, deadlineMs);
+    }
+    QVERIFY(m_controller->restart(victim));
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(victim).value(u"heartbeat_ms").toInt(),
+                              ClusterConfig::defaultHeartbeatMs, deadlineMs);
+    QVERIFY2(failed.isEmpty(), qPrintable(failed.isEmpty() ? QString() : failed.first().first().toString()));
 }
 
 void TestController::makeLeaderHandsLeadershipOver()
