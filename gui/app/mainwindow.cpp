@@ -288,6 +288,7 @@ void MainWindow::buildActions()
     cluster->addAction(m_resumeAction);
     cluster->addAction(m_healAction);
     cluster->addAction(m_resetAction);
+    cluster->addAction(tr("Node &addresses (for curl)…"), this, &MainWindow::showNodeAddresses);
     cluster->addSeparator();
     cluster->addAction(m_preVoteAction);
     cluster->addAction(m_checkQuorumAction);
@@ -745,6 +746,39 @@ void MainWindow::confirmReset()
         ProtocolOptions{m_preVoteAction->isChecked(), m_checkQuorumAction->isChecked()});
     if (!error.isEmpty())
         statusBar()->showMessage(error, 2 * messageTimeoutMs);
+}
+
+QString MainWindow::nodeAddressesText() const
+{
+    const ClusterSupervisor *supervisor = m_controller->supervisor();
+    const ClusterConfig &config = supervisor->config();
+    if (config.members.empty())
+        return tr("No cluster is running.");
+    QStringList lines;
+    for (const ClusterMember &member : config.members)
+        lines << tr("node %1   http://%2   (Raft %3)")
+                     .arg(member.id.value)
+                     .arg(member.http.toString(), member.raft.toString());
+    const ClusterMember &first = config.members.front();
+    lines << QString() << tr("Any node answers and forwards a write to the leader:")
+          << QStringLiteral("curl -X PUT --data hello http://%1/kv/greeting").arg(first.http.toString())
+          << QStringLiteral("curl http://%1/kv/greeting").arg(first.http.toString())
+          << QStringLiteral("curl http://%1/status").arg(first.http.toString());
+    const QString file = supervisor->workspaceDir().isEmpty()
+        ? m_options.attachFile
+        : QDir(supervisor->workspaceDir()).filePath(QStringLiteral("cluster.json"));
+    if (!file.isEmpty())
+        lines << QString() << tr("The cluster file: %1").arg(QDir::toNativeSeparators(file));
+    return lines.join(QLatin1Char('\n'));
+}
+
+void MainWindow::showNodeAddresses()
+{
+    QMessageBox box(QMessageBox::Information, tr("Node addresses"), nodeAddressesText(), QMessageBox::Close,
+                    this);
+    box.setTextInteractionFlags(Qt::TextSelectableByMouse); // to copy a command into a terminal
+    box.setFont(m_theme.font());
+    box.exec();
 }
 
 void MainWindow::showHowToRead()

@@ -79,6 +79,9 @@ public:
     // The status bar's summary line, e.g. "Leader: node 3 · term 4 · commit 17 · 5 of 5 nodes up · fsync
     // always".
     QString statusSummary() const;
+    // Each node's HTTP address, a curl command for it, and where the cluster file is: what a user needs
+    // to talk to the nodes from a terminal (Cluster ▸ Node addresses).
+    QString nodeAddressesText() const;
 
     // How many nodes do what, for the status bar: up (its stream is up and it runs), frozen (SIGSTOP),
     // the rest down. "5 of 5 nodes up", "4 of 5 nodes up, 1 frozen", "all 5 nodes paused".
@@ -105,6 +108,7 @@ private:
     void refreshControls();
     void confirmReset();
     void showHowToRead();
+    void showNodeAddresses();
     void buildLessons();
     void chooseLesson();
     void openScenarioFile();

@@ -2,12 +2,15 @@
 // with the model, the menu's own actions kill, restart and cut, slow motion reaches the nodes, and
 // closing the window leaves no node behind.
 #include "app/mainwindow.h"
+#include "cluster/clustersupervisor.h"
 #include "support/nodestatus.h"
 #include "views/cluster/clusterview.h"
 #include "views/panels/logview.h"
 
 #include <QAction>
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QLabel>
 #include <QMenuBar>
@@ -136,6 +139,21 @@ void TestMainWindow::startsThreeNodesAndShowsThem()
         deadlineMs);
     QVERIFY2(m_window->statusSummary().contains(QStringLiteral("3 of 3 nodes up")),
              qPrintable(m_window->statusSummary()));
+
+    // Where the nodes answer, for a terminal: each node's HTTP address, a curl line, the cluster file
+    // (in the fresh workspace the title names).
+    const ClusterSupervisor *supervisor = m_window->controller()->supervisor();
+    const QString addresses = m_window->nodeAddressesText();
+    for (const ClusterMember &member : supervisor->config().members)
+        QVERIFY2(addresses.contains(
+                     QStringLiteral("node %1   http://%2").arg(member.id.value).arg(member.http.toString())),
+                 qPrintable(addresses));
+    QVERIFY2(addresses.contains(QStringLiteral("curl -X PUT --data hello http://")), qPrintable(addresses));
+    const QString clusterFile = QDir(supervisor->workspaceDir()).filePath(QStringLiteral("cluster.json"));
+    QVERIFY(QFile::exists(clusterFile));
+    QVERIFY2(addresses.contains(QDir::toNativeSeparators(clusterFile)), qPrintable(addresses));
+    QVERIFY2(m_window->windowTitle().contains(QDir::toNativeSeparators(supervisor->workspaceDir())),
+             qPrintable(m_window->windowTitle()));
 
     // A put through a follower: committed on every node's row of the logs view.
     std::optional<NodeClient::KvResult> put;
