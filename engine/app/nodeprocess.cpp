@@ -7,29 +7,18 @@
 #include "node/clustersecret.h"
 #include "node/kvstore.h"
 #include "node/raftnode.h"
+#include "node/stopsignals.h"
 #include "storage/nodestorage.h"
 
 #include <QCoreApplication>
 #include <QRandomGenerator>
-#include <QSocketNotifier>
 #include <QTimer>
 
-#include <csignal>
 #include <cstdio>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace raftlab {
 
 namespace {
-
-int g_signalPipe[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
-}
 
 int failWith(int status, const QString &line)
 {
@@ -207,23 +196,12 @@ int NodeProcess::start()
 
 void NodeProcess::installSignalHandlers()
 {
-    // The self-pipe trick: the handler only writes a byte; the event loop does the rest.
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_signalPipe) != 0)
-        return;
-    m_signalNotifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, this);
-    connect(m_signalNotifier, &QSocketNotifier::activated, this, &NodeProcess::stopOnSignal);
-    struct sigaction action = {};
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    sigaction(SIGTERM, &action, nullptr);
-    sigaction(SIGINT, &action, nullptr);
+    auto *stopSignals = new StopSignals(this);
+    connect(stopSignals, &StopSignals::received, this, &NodeProcess::stopOnSignal);
 }
 
 void NodeProcess::stopOnSignal()
 {
-    char byte;
-    [[maybe_unused]] const auto read = ::read(g_signalPipe[0], &byte, 1);
     // Everything acknowledged is already durable (persist happens before any answer); stopping the
     // timers and leaving the loop closes the sockets and the storage cleanly.
     m_node->stop();

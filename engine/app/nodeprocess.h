@@ -6,8 +6,6 @@
 
 #include <memory>
 
-class QSocketNotifier;
-
 namespace raftlab {
 
 class HttpApi;
@@ -40,7 +38,6 @@ private:
     std::unique_ptr<TcpTransport> m_transport;
     std::unique_ptr<RaftNode> m_node;
     std::unique_ptr<HttpApi> m_http;
-    QSocketNotifier *m_signalNotifier = nullptr;
 };
 
 } // namespace raftlab

@@ -25,9 +25,12 @@ QString tr(const char *sourceText)
 void printLine(OutputStream stream, const QString &text)
 {
     const QByteArray bytes = text.toLocal8Bit();
-    std::fputs(bytes.constData(), stream == OutputStream::Stdout ? stdout : stderr);
+    std::FILE *file = stream == OutputStream::Stdout ? stdout : stderr;
+    std::fputs(bytes.constData(), file);
     if (!bytes.endsWith('\n'))
-        std::fputc('\n', stream == OutputStream::Stdout ? stdout : stderr);
+        std::fputc('\n', file);
+    // Each line as it happens, into a pipe too (a headless run's steps, read by a script or tee).
+    std::fflush(file);
 }
 
 std::optional<MillisecondRange> parseMillisecondRange(const QString &text)

@@ -3,6 +3,7 @@
 #include "headlesschaos.h"
 #include "headlessscenario.h"
 #include "mainwindow.h"
+#include "node/stopsignals.h"
 #include "sim/headlesssimulation.h"
 
 #include <QApplication>
@@ -52,6 +53,10 @@ int runHeadless(int argc, char *argv[], const raftlab::GuiOptions &options)
         options.headless == raftlab::GuiOptions::Headless::Chaos
             ? QStringLiteral("raftlab.gui*.info=false\nraftlab.gui*.debug=false\nraftlab.gui*.warning=false")
             : QStringLiteral("raftlab.gui.info=false\nraftlab.gui.debug=false"));
+    // Ctrl+C or SIGTERM ends a run as its end does: its nodes stopped, a fresh workspace removed.
+    raftlab::StopSignals stop;
+    QObject::connect(&stop, &raftlab::StopSignals::received, &app,
+                     [](int signalNumber) { QCoreApplication::exit(128 + signalNumber); });
     const auto play = [&app](auto &run) {
         QObject::connect(&run, &std::remove_reference_t<decltype(run)>::finished, &app,
                          [](int exitStatus) { QCoreApplication::exit(exitStatus); });
@@ -92,6 +97,13 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("raftlab"));
     QApplication::setApplicationVersion(QStringLiteral(RAFTLAB_VERSION));
     raftlab::MainWindow window(commandLine.options);
+    // SIGTERM or Ctrl+C in the terminal closes the window as Quit does: the nodes are stopped and a fresh
+    // workspace (a lesson's too) is removed, where the default action left its folder behind.
+    raftlab::StopSignals stop;
+    QObject::connect(&stop, &raftlab::StopSignals::received, &window, [&window](int signalNumber) {
+        window.close();
+        QCoreApplication::exit(128 + signalNumber);
+    });
     window.show();
     // The window first, then the nodes: the user sees them come up (and why, should they not).
     if (const QString error = window.startCluster(); !error.isEmpty())

@@ -2,9 +2,15 @@
 // field named); a scenario plays on real nodes without a display and its verdict is the exit status.
 #include "processrun.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
+#include <sys/types.h>
 
 class TestHeadless : public QObject
 {
@@ -17,6 +23,7 @@ private Q_SLOTS:
     void headlessNeedsAScenario();
     void aScenarioThatHoldsExitsZeroWithoutADisplay();
     void aFailedExpectationExitsOneNamingItsStep();
+    void anInterruptedRunStopsItsNodesAndRemovesItsWorkspace();
 
 private:
     ProcessRun play(const QByteArray &scenario, const QStringList &extra = {});
@@ -103,6 +110,43 @@ void TestHeadless::aFailedExpectationExitsOneNamingItsStep()
                  QStringLiteral("FAIL step 2/3 expect node 1 to be candidate: node 1 is leader")),
              qPrintable(finished.out));
     QVERIFY2(!finished.out.contains(QStringLiteral("step 3/3")), "stops at the failure");
+}
+
+void TestHeadless::anInterruptedRunStopsItsNodesAndRemovesItsWorkspace()
+{
+    // Ctrl+C used to end the app by the signal's default action: its nodes died with it (they are told
+    // by the kernel), but its fresh workspace, data dirs and all, stayed in the temporary folder.
+    const QString path = m_dir->filePath(QStringLiteral("long.json"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"title":"Long","nodes":3,"steps":[
+        {"do":"wait_leader","within_ms":60000},
+        {"do":"sleep","ms":600000}]})");
+    file.close();
+    QTemporaryDir temporary; // the run's TMPDIR: its fresh workspace is made in here
+    QVERIFY(temporary.isValid());
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+        environment.remove(QString::fromLatin1(name));
+    environment.insert(QStringLiteral("TMPDIR"), temporary.path());
+    QProcess app;
+    app.setProcessEnvironment(environment);
+    app.start(QStringLiteral(RAFTLAB_GUI_BINARY),
+              {QStringLiteral("--headless"), QStringLiteral("--scenario"), path});
+    QVERIFY(app.waitForStarted(10'000));
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += app.readAllStandardOutput()).contains("step 1/2"), 120'000);
+    const QStringList workspaces =
+        QDir(temporary.path()).entryList({QStringLiteral("raftlab-*")}, QDir::Dirs);
+    QCOMPARE(workspaces.size(), 1);
+    const QString workspace = QDir(temporary.path()).filePath(workspaces.first());
+    QVERIFY(QFile::exists(QDir(workspace).filePath(QStringLiteral("cluster.json"))));
+
+    ::kill(pid_t(app.processId()), SIGINT);
+    QVERIFY(app.waitForFinished(60'000));
+    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(app.exitCode(), 128 + SIGINT);
+    QVERIFY2(!QFileInfo::exists(workspace), qPrintable(workspace));
 }
 
 QTEST_GUILESS_MAIN(TestHeadless)
