@@ -292,7 +292,6 @@ void MainWindow::buildActions()
     cluster->addSeparator();
     cluster->addAction(m_preVoteAction);
     cluster->addAction(m_checkQuorumAction);
-
     QMenu *speed = menuBar()->addMenu(tr("&Speed"));
     speed->addActions(m_speedGroup->actions());
     QMenu *view = menuBar()->addMenu(tr("&View"));
