@@ -304,7 +304,17 @@ void SimulationWindow::connectController()
 void SimulationWindow::connectClients()
 {
     bindClientPanel(m_clientPanel, m_clients);
+    connect(m_clients, &ClientRequests::requestAnswered, this,
+            [this] { m_lastAnswerStep = m_controller->position(); });
+    connect(m_controller, &SimulationController::changed, this, [this] {
+        if (m_controller->position() < m_lastAnswerStep) {
+            m_clientPanel->forgetRequests();
+            m_lastAnswerStep = 0;
+        }
+    });
     connect(m_controller, &SimulationController::runChanged, this, [this] {
+        m_clientPanel->forgetRequests();
+        m_lastAnswerStep = 0;
         QList<NodeId> ids;
         if (const sim::SimulatedCluster *cluster = m_controller->cluster()) {
             for (NodeId id : cluster->nodeIds())

@@ -82,6 +82,9 @@ private:
     SimLessonSession *m_lesson;
     SimClientSession *m_clients;
     ClientPanel *m_clientPanel = nullptr;
+    // The step at which the client panel's latest answer came: shown from an earlier step, it would be
+    // an answer from the future ("committed at index 2" beside an entry not yet committed).
+    std::uint64_t m_lastAnswerStep = 0;
     LessonPanel *m_lessonPanel = nullptr;
     QSplitter *m_side = nullptr; // the lesson, the pending messages, the feed, the client
     CaptionOverlay *m_caption = nullptr;

@@ -6,6 +6,7 @@
 #include "sim/simclientsession.h"
 #include "sim/simulationcontroller.h"
 #include "views/controls/clientpanel.h"
+#include "views/controls/requesthistorymodel.h"
 #include "views/sim/simulationwindow.h"
 
 #include <QComboBox>
@@ -55,6 +56,7 @@ private Q_SLOTS:
     void aPutAndAGetAreAnsweredInVirtualTime();
     void aFollowerSaysWhoLeadsAndADeleteIsRefused();
     void movingBackBeforeAWaitingRequestRecordsItUnknown();
+    void movingBackBeforeAnAnswerTakesItOffThePanel();
 };
 
 void TestSimClients::aPutAndAGetAreAnsweredInVirtualTime()
@@ -130,6 +132,32 @@ void TestSimClients::movingBackBeforeAWaitingRequestRecordsItUnknown()
     QVERIFY(window.controller()->seek(before));
     QCOMPARE(window.clients()->inFlight(), 0);
     QCOMPARE(window.clients()->history()->history().at(0).result, OpResult::Unknown);
+}
+
+void TestSimClients::movingBackBeforeAnAnswerTakesItOffThePanel()
+{
+    // Rewound to before the write committed, the panel still said "committed at index 2" beside a log
+    // that showed the entry not yet committed: an answer from the future.
+    SimulationWindow window;
+    sim::SimulatedClusterConfig config;
+    config.nodes = 3;
+    QCOMPARE(window.start(config, 7), QString());
+    QVERIFY(!electLeader(window).isNone());
+    ClientPanel *panel = window.clientPanel();
+    type(panel, QStringLiteral("x"), QStringLiteral("1"));
+    const std::uint64_t before = window.controller()->position();
+    click(panel, QStringLiteral("put"));
+    QVERIFY(answered(window));
+    const std::uint64_t answeredAt = window.controller()->position();
+    QVERIFY2(panel->answerText().contains(QStringLiteral("index")), qPrintable(panel->answerText()));
+    QCOMPARE(panel->requestHistory()->rowCount(), 1);
+
+    QVERIFY(window.controller()->step(3));
+    QVERIFY(window.controller()->seek(answeredAt)); // the moment it was answered: it stays
+    QVERIFY2(panel->answerText().contains(QStringLiteral("index")), qPrintable(panel->answerText()));
+    QVERIFY(window.controller()->seek(before));
+    QVERIFY2(panel->answerText().trimmed().isEmpty(), qPrintable(panel->answerText()));
+    QCOMPARE(panel->requestHistory()->rowCount(), 0);
 }
 
 QTEST_MAIN(TestSimClients)
