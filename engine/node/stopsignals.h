@@ -19,9 +19,6 @@ public:
     explicit StopSignals(QObject *parent = nullptr);
     ~StopSignals() override;
 
-    // Whether the handlers are installed (false when the pipe could not be made).
-    bool isListening() const { return m_notifier != nullptr; }
-
 Q_SIGNALS:
     void received(int signalNumber);
 

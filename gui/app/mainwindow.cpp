@@ -31,7 +31,6 @@
 #include <QFileDialog>
 #include <QFontMetrics>
 #include <QLabel>
-#include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QRandomGenerator>
@@ -462,8 +461,7 @@ void MainWindow::fitSidePanels()
     // of the client, then every step; the feed takes what remains.
     const int clientRequest = std::min(m_clientPanel->requestPartHeight(), clientWhole);
     const int lessonFair = lesson ? m_lessonPanel->heightShowingSteps(6) : 0;
-    const int lessonWhole =
-        lesson ? m_lessonPanel->heightShowingSteps(m_lessonPanel->stepList()->count()) : 0;
+    const int lessonWhole = lesson ? m_lessonPanel->heightShowingSteps(m_fittedLessonSteps) : 0;
     const int feedFair = feedLeast + 8 * line;
     enum { Lesson, Feed, Client };
     const std::array<int, 3> heights = shareColumn(column,
